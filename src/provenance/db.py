@@ -1,0 +1,162 @@
+"""Engines, connection settings and migrations.
+
+SQLite is the embedded default. Every SQLite connection gets foreign keys, WAL, a busy
+timeout and ``synchronous=FULL``; Python's legacy transaction handling is switched off
+and every transaction starts with ``BEGIN IMMEDIATE``, so two editors writing at once
+queue on the write lock instead of failing with "database is locked" when a deferred
+read transaction tries to upgrade (see the "Transactions" notes of SQLAlchemy's SQLite
+dialect). Any other SQLAlchemy URL (``postgresql+psycopg://…``) is used as given.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError as SADatabaseError, OperationalError
+from sqlalchemy.orm import Session
+
+from .errors import DatabaseError
+
+DEFAULT_DB = Path("db") / "provenance.db"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def default_db() -> str:
+    return os.environ.get("PROVENANCE_DB") or str(DEFAULT_DB)
+
+
+def is_url(target: str) -> bool:
+    return "://" in target
+
+
+def to_url(target: str) -> str:
+    """A path becomes a SQLite URL; a URL is returned as given."""
+    if is_url(target):
+        return target
+    return f"sqlite:///{Path(target)}"
+
+
+def _check_sqlite_path(path: Path, *, create: bool) -> None:
+    if path.is_dir():
+        raise DatabaseError(f"--db {str(path)!r} is a directory: expected a SQLite file path or a database URL")
+    if path.exists():
+        with open(path, "rb") as f:
+            head = f.read(16)
+        if path.stat().st_size and head != b"SQLite format 3\x00":
+            raise DatabaseError(
+                f"--db {str(path)!r} is not a SQLite database: expected a file made by `provenance init`"
+            )
+        return
+    if not create:
+        raise DatabaseError(f"database {str(path)!r} does not exist: run `provenance init` or `provenance build` first")
+    if not path.parent.exists():
+        raise DatabaseError(f"--db {str(path)!r}: folder {str(path.parent)!r} does not exist")
+
+
+def _sqlite_connect_settings(dbapi_connection, connection_record) -> None:
+    # Autocommit at the driver level: SQLAlchemy's "begin" event below issues BEGIN itself.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.close()
+
+
+def _sqlite_begin(conn) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(target: str | None = None, *, create: bool = False) -> Engine:
+    """An engine for a path or URL; ``create`` allows a new SQLite file (init, build)."""
+    target = target or default_db()
+    try:
+        url = make_url(to_url(target))
+    except ArgumentError:
+        raise DatabaseError(
+            f"--db {target!r} is not a path or database URL: expected e.g. db/provenance.db or postgresql+psycopg://user@host/name"
+        ) from None
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if database and database != ":memory:":
+            _check_sqlite_path(Path(database), create=create)
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_connect_settings)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except Exception as exc:  # missing driver, bad dialect name
+        raise DatabaseError(f"--db {target!r}: cannot use this URL ({exc.__class__.__name__}: {exc})") from None
+
+
+def alembic_config(connection=None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("provenance.migrations")))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Upgrade the database to ``revision`` (default: the latest migration)."""
+    try:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), revision)
+    except (OperationalError, SADatabaseError, sqlite3.DatabaseError) as exc:
+        raise DatabaseError(f"cannot migrate {engine.url.render_as_string(hide_password=True)!r}: {_first_line(exc)}") from None
+
+
+def downgrade(engine: Engine, revision: str = "base") -> None:
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), revision)
+
+
+def require_current(engine: Engine) -> None:
+    """Refuse to work on a database that is not at the latest migration."""
+    try:
+        current = current_revision(engine)
+    except (OperationalError, SADatabaseError) as exc:
+        raise DatabaseError(f"cannot open database {engine.url.render_as_string(hide_password=True)!r}: {_first_line(exc)}") from None
+    head = head_revision()
+    if current is None:
+        raise DatabaseError(
+            f"database {engine.url.render_as_string(hide_password=True)!r} is empty: run `provenance init` first"
+        )
+    if current != head:
+        raise DatabaseError(
+            f"database is at migration {current}, this version needs {head}: run `provenance init` to upgrade"
+        )
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One session, one transaction: committed when the block ends, rolled back on error."""
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return str(orig).strip().splitlines()[0] if str(orig).strip() else orig.__class__.__name__

@@ -1,0 +1,397 @@
+"""The schema: typed SQLAlchemy models for every concept of the product.
+
+The tables are created only by the Alembic migrations in ``migrations/``; these models
+describe them, and a test checks that the two agree. Everything here is portable SQL
+(no SQLite-only types or defaults) so the same schema runs on PostgreSQL.
+
+Design notes a maintainer needs:
+
+* A **source** holds its own text. A section of a document that speaks with another
+  voice (a reader comment under an article) is a source of its own with ``parent_id``
+  and its ``span_start``/``span_end`` in the parent's text; quotes of the parent are
+  never looked for inside its sections, so a commenter's words cannot be cited as the
+  article's.
+* Quote offsets are offsets into the citing source's own ``text``.
+* A **claim** carries its value in typed columns (``quantity_low`` … ``boolean_value``)
+  so that conflict detection compares in SQL; ``value`` is what a person reads and
+  ``value_key`` identifies the value, so two sources stating the same thing share one
+  claim (unique on subject, property, value_key, scope_key).
+* Date bounds are ISO-8601 UTC strings (``2007-03-01T00:00:00``): they sort and compare
+  as text on every back end.
+* **history** rows are written by the library for every insert, update and rank change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+RELIABILITY_GRADES = ("A", "B", "C", "D", "E", "F")
+SOURCE_KINDS = (
+    "article",
+    "report",
+    "interview",
+    "official-statement",
+    "comment",
+    "website",
+    "dataset",
+    "person",
+    "other",
+)
+ENTITY_KINDS = ("person", "organisation", "place", "event", "alliance", "other")
+DATATYPES = ("quantity", "date", "entity", "text", "boolean")
+RANKS = ("normal", "preferred", "deprecated")
+STANCES = ("asserts", "denies")
+CONFIDENCES = ("high", "medium", "low")
+CONFLICT_STATUSES = ("open", "confirmed", "dismissed", "resolved")
+CONFLICT_KINDS = ("quantity", "date", "entity", "text", "boolean", "stance")
+FOOTNOTE_RESOLUTIONS = ("full", "ibid", "short", "mixed", "unresolved")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+intpk = Annotated[int, mapped_column(Integer, primary_key=True)]
+name_str = Annotated[str, mapped_column(String(500))]
+offset = Annotated[int, mapped_column(Integer)]
+created_at = Annotated[dt.datetime, mapped_column(DateTime, default=utcnow)]
+actor_str = Annotated[str, mapped_column(String(200))]
+
+
+class Source(Base):
+    """A document (or a source with no text of ours) that makes claims."""
+
+    __tablename__ = "sources"
+    __table_args__ = (
+        CheckConstraint(_in("reliability", RELIABILITY_GRADES), name="reliability"),
+        CheckConstraint(_in("kind", SOURCE_KINDS), name="kind"),
+    )
+
+    id: Mapped[intpk]
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    authors: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    publisher: Mapped[str | None] = mapped_column(String(500))
+    url: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[str | None] = mapped_column(String(100))  # EDTF as given
+    published_earliest: Mapped[str | None] = mapped_column(String(19))
+    published_latest: Mapped[str | None] = mapped_column(String(19))
+    kind: Mapped[str] = mapped_column(String(40), default="article")
+    reliability: Mapped[str] = mapped_column(String(1), default="F")
+    reliability_reason: Mapped[str | None] = mapped_column(Text)
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    # the name a source can be referred to by, and where it was read from (for `check`)
+    file_name: Mapped[str | None] = mapped_column(String(500), unique=True)
+    file_path: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(Text)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"), index=True)
+    span_start: Mapped[int | None] = mapped_column(Integer)
+    span_end: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[created_at]
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    parent: Mapped[Source | None] = relationship(remote_side="Source.id", back_populates="sections")
+    sections: Mapped[list[Source]] = relationship(back_populates="parent", order_by="Source.span_start")
+    footnotes: Mapped[list[Footnote]] = relationship(
+        back_populates="source", order_by="Footnote.number", cascade="all, delete-orphan"
+    )
+
+
+class Work(Base):
+    """A cited work behind footnotes; a collection is a work that other works belong to."""
+
+    __tablename__ = "works"
+
+    id: Mapped[intpk]
+    key: Mapped[str] = mapped_column(String(500), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    citation: Mapped[str | None] = mapped_column(Text)
+    collection_id: Mapped[int | None] = mapped_column(ForeignKey("works.id"), index=True)
+    created_at: Mapped[created_at]
+
+    collection: Mapped[Work | None] = relationship(remote_side="Work.id")
+
+
+class Footnote(Base):
+    """A numbered note of a source, resolved to the work(s) it cites."""
+
+    __tablename__ = "footnotes"
+    __table_args__ = (
+        UniqueConstraint("source_id", "number"),
+        CheckConstraint(_in("resolution", FOOTNOTE_RESOLUTIONS), name="resolution"),
+    )
+
+    id: Mapped[intpk]
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    start: Mapped[offset]
+    end: Mapped[offset]
+    resolution: Mapped[str] = mapped_column(String(20))
+    # numbers of the notes holding the full citation, for Ibid. and short forms
+    resolves_to: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    unresolved_parts: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+    source: Mapped[Source] = relationship(back_populates="footnotes")
+    markers: Mapped[list[FootnoteMarker]] = relationship(
+        back_populates="footnote", order_by="FootnoteMarker.start", cascade="all, delete-orphan"
+    )
+    works: Mapped[list[FootnoteWork]] = relationship(
+        back_populates="footnote", order_by="FootnoteWork.position", cascade="all, delete-orphan"
+    )
+
+
+class FootnoteMarker(Base):
+    """Where in the body a note is pointed to (``… per month.12``)."""
+
+    __tablename__ = "footnote_markers"
+
+    id: Mapped[intpk]
+    footnote_id: Mapped[int] = mapped_column(ForeignKey("footnotes.id"), index=True)
+    start: Mapped[offset]
+    end: Mapped[offset]
+
+    footnote: Mapped[Footnote] = relationship(back_populates="markers")
+
+
+class FootnoteWork(Base):
+    """One work cited by one footnote, with the page or section it points to."""
+
+    __tablename__ = "footnote_works"
+    __table_args__ = (UniqueConstraint("footnote_id", "position"),)
+
+    id: Mapped[intpk]
+    footnote_id: Mapped[int] = mapped_column(ForeignKey("footnotes.id"), index=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("works.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    locator: Mapped[str | None] = mapped_column(String(200))
+
+    footnote: Mapped[Footnote] = relationship(back_populates="works")
+    work: Mapped[Work] = relationship()
+
+
+class Entity(Base):
+    """A person, organisation, place, event or alliance."""
+
+    __tablename__ = "entities"
+    __table_args__ = (CheckConstraint(_in("kind", ENTITY_KINDS), name="kind"),)
+
+    id: Mapped[intpk]
+    name: Mapped[name_str]
+    kind: Mapped[str] = mapped_column(String(40), default="other")
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[created_at]
+
+    aliases: Mapped[list[Alias]] = relationship(back_populates="entity", order_by="Alias.id")
+
+
+class Alias(Base):
+    """A name of an entity; the canonical name is an alias too, so lookup is one query."""
+
+    __tablename__ = "aliases"
+
+    id: Mapped[intpk]
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), index=True)
+    name: Mapped[name_str]
+    normalised: Mapped[str] = mapped_column(String(500), unique=True)
+    created_at: Mapped[created_at]
+
+    entity: Mapped[Entity] = relationship(back_populates="aliases")
+
+
+class Property(Base):
+    """A named kind of fact: datatype, cardinality, unit, tolerance, time-varying."""
+
+    __tablename__ = "properties"
+    __table_args__ = (CheckConstraint(_in("datatype", DATATYPES), name="datatype"),)
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    datatype: Mapped[str] = mapped_column(String(20))
+    multi: Mapped[bool] = mapped_column(Boolean, default=False)
+    time_varying: Mapped[bool] = mapped_column(Boolean, default=False)
+    unit: Mapped[str | None] = mapped_column(String(50))
+    tolerance: Mapped[float | None] = mapped_column(Float)
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[created_at]
+
+
+class Claim(Base):
+    """(subject, property, value, scope). Sources stating the same thing share one claim."""
+
+    __tablename__ = "claims"
+    __table_args__ = (
+        UniqueConstraint("subject_id", "property_id", "value_key", "scope_key"),
+        CheckConstraint(_in("rank", RANKS), name="rank"),
+        Index("ix_claims_subject_property", "subject_id", "property_id"),
+    )
+
+    id: Mapped[intpk]
+    subject_id: Mapped[int] = mapped_column(ForeignKey("entities.id"))
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"), index=True)
+    value: Mapped[str] = mapped_column(Text)
+    value_key: Mapped[str] = mapped_column(String(500))
+    quantity_low: Mapped[float | None] = mapped_column(Float)
+    quantity_high: Mapped[float | None] = mapped_column(Float)
+    quantity_low_exclusive: Mapped[bool] = mapped_column(Boolean, default=False)
+    quantity_high_exclusive: Mapped[bool] = mapped_column(Boolean, default=False)
+    unit: Mapped[str | None] = mapped_column(String(50))
+    date_earliest: Mapped[str | None] = mapped_column(String(19))
+    date_latest: Mapped[str | None] = mapped_column(String(19))
+    entity_value_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), index=True)
+    text_value: Mapped[str | None] = mapped_column(Text)
+    boolean_value: Mapped[bool | None] = mapped_column(Boolean)
+    as_of: Mapped[str | None] = mapped_column(String(100))  # EDTF
+    valid_from: Mapped[str | None] = mapped_column(String(100))  # EDTF
+    valid_to: Mapped[str | None] = mapped_column(String(100))  # EDTF
+    # the validity interval from as_of/valid_from/valid_to, for overlap tests in SQL
+    scope_earliest: Mapped[str | None] = mapped_column(String(19))
+    scope_latest: Mapped[str | None] = mapped_column(String(19))
+    scope_key: Mapped[str] = mapped_column(String(1000), default="")
+    rank: Mapped[str] = mapped_column(String(20), default="normal")
+    rank_reason: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[actor_str]
+    created_at: Mapped[created_at]
+
+    subject: Mapped[Entity] = relationship(foreign_keys=[subject_id])
+    property: Mapped[Property] = relationship()
+    entity_value: Mapped[Entity | None] = relationship(foreign_keys=[entity_value_id])
+    qualifiers: Mapped[list[ClaimQualifier]] = relationship(
+        back_populates="claim", order_by="ClaimQualifier.key"
+    )
+    citations: Mapped[list[Citation]] = relationship(back_populates="claim", order_by="Citation.id")
+
+
+class ClaimQualifier(Base):
+    """A free key=value scope of a claim (``election=2018 Iraqi parliamentary election``)."""
+
+    __tablename__ = "claim_qualifiers"
+    __table_args__ = (UniqueConstraint("claim_id", "key"),)
+
+    id: Mapped[intpk]
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    key: Mapped[str] = mapped_column(String(200))
+    value: Mapped[str] = mapped_column(Text)
+    # compared for scope overlap: the entity id when the value names an entity, else normalised text
+    normalised: Mapped[str] = mapped_column(String(1000))
+    entity_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), index=True)
+
+    claim: Mapped[Claim] = relationship(back_populates="qualifiers")
+
+
+class Citation(Base):
+    """The evidence that one source makes one claim."""
+
+    __tablename__ = "citations"
+    __table_args__ = (
+        UniqueConstraint("claim_id", "fingerprint"),
+        CheckConstraint(_in("stance", STANCES), name="stance"),
+        CheckConstraint(_in("confidence", CONFIDENCES), name="confidence"),
+    )
+
+    id: Mapped[intpk]
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    footnote_id: Mapped[int | None] = mapped_column(ForeignKey("footnotes.id"), index=True)
+    quote: Mapped[str | None] = mapped_column(Text)
+    quote_start: Mapped[int | None] = mapped_column(Integer)
+    quote_end: Mapped[int | None] = mapped_column(Integer)
+    prefix: Mapped[str | None] = mapped_column(Text)
+    suffix: Mapped[str | None] = mapped_column(Text)
+    orphaned: Mapped[bool] = mapped_column(Boolean, default=False)
+    attributed_to_id: Mapped[int | None] = mapped_column(ForeignKey("entities.id"), index=True)
+    stance: Mapped[str] = mapped_column(String(10), default="asserts")
+    confidence: Mapped[str] = mapped_column(String(10), default="medium")
+    note: Mapped[str | None] = mapped_column(Text)
+    # source, quote span, speaker and stance: re-importing the same citation adds nothing
+    fingerprint: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[actor_str]
+    created_at: Mapped[created_at]
+
+    claim: Mapped[Claim] = relationship(back_populates="citations")
+    source: Mapped[Source] = relationship()
+    footnote: Mapped[Footnote | None] = relationship()
+    attributed_to: Mapped[Entity | None] = relationship()
+
+
+class Conflict(Base):
+    """Two claims that cannot both be true. Identified by its claims, so verdicts survive."""
+
+    __tablename__ = "conflicts"
+    __table_args__ = (
+        UniqueConstraint("claim_a_id", "claim_b_id"),
+        CheckConstraint("claim_a_id < claim_b_id", name="ordered_pair"),
+        CheckConstraint(_in("status", CONFLICT_STATUSES), name="status"),
+        CheckConstraint(_in("kind", CONFLICT_KINDS), name="kind"),
+    )
+
+    id: Mapped[intpk]
+    claim_a_id: Mapped[int] = mapped_column(ForeignKey("claims.id"))
+    claim_b_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    note: Mapped[str | None] = mapped_column(Text)
+    status_by: Mapped[str | None] = mapped_column(String(200))
+    status_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # false once re-detection no longer finds it (a claim deprecated or corrected)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    first_detected_at: Mapped[created_at]
+    last_detected_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    claim_a: Mapped[Claim] = relationship(foreign_keys=[claim_a_id])
+    claim_b: Mapped[Claim] = relationship(foreign_keys=[claim_b_id])
+
+
+class History(Base):
+    """Who changed what, when: one row per insert, update or delete."""
+
+    __tablename__ = "history"
+    __table_args__ = (
+        Index("ix_history_table_row", "table_name", "row_id"),
+        CheckConstraint("action IN ('insert', 'update', 'delete')", name="action"),
+    )
+
+    id: Mapped[intpk]
+    table_name: Mapped[str] = mapped_column(String(50))
+    row_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(10))
+    actor: Mapped[actor_str]
+    at: Mapped[created_at]
+    changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    summary: Mapped[str | None] = mapped_column(Text)
