@@ -1,0 +1,767 @@
+"""Typed claim values: parsing, canonical keys and name/text normalisation.
+
+Every claim value has one of the ``DATATYPES``. ``parse_value`` turns what a person
+typed into a ``ParsedValue``: the text to show, a canonical ``key`` (two values are
+the same value exactly when their keys are equal) and the typed columns that SQL
+compares (quantity interval, date bounds, normalised text, boolean).
+
+Quantities
+    A quantity is an interval ``[quantity_low, quantity_high]``; ``None`` is an open
+    end. ``15`` is ``[15, 15]``; ``750000..1000000`` (also ``-``, ``–``, ``to``,
+    ``between … and …``) is a closed range; ``>=70`` / ``at least 70`` and
+    ``<=5`` / ``at most 5`` are half-open with an inclusive bound; ``>100`` /
+    ``more than 100`` and ``<5`` / ``fewer than 5`` have an *exclusive* bound, kept
+    in ``quantity_low_exclusive`` / ``quantity_high_exclusive`` rather than nudged by
+    an epsilon, so ``>100`` and ``>=100`` stay different values. ``~2000`` /
+    ``about 2000`` becomes the closed interval ``2000 ± tolerance × |2000|`` (default
+    tolerance 0.1), so it is the same value as the range it stands for. Scale words
+    (``thousand``, ``million``, ``billion``, ``trillion``) multiply; in a range, a
+    scale word written only on the upper end also applies to a lower end below 1000
+    (``$2-$3 million`` is 2 to 3 million, ``900,000-1.2 million`` is 0.9 to 1.2
+    million). A reversed range is an error. A currency sign ($ € £) or ``%`` sets the
+    unit (USD, EUR, GBP, %) when none is given and must agree with a unit that is
+    given; otherwise the unit is the one given. Units are never converted.
+
+    Keys: ``q:`` then ``N`` for a single number, ``LOW..HIGH`` for a closed range,
+    ``>=N``, ``>N``, ``<=N`` or ``<N`` for a half-open one, then `` UNIT`` if any.
+    Numbers are written exactly (decimal arithmetic, no exponent, no trailing zeros),
+    so ``1,650,000`` and ``1.65 million`` share ``q:1650000``, and ``~2000`` at
+    tolerance 0.1 shares ``q:1800..2200`` with ``1800..2200``.
+
+Dates
+    Dates are EDTF level 0 and 1, parsed by the ``edtf`` library, and stored as the
+    interval ``[date_earliest, date_latest]`` of ISO-8601 UTC strings at second
+    precision without a zone suffix, so SQL can compare them as text. A year covers
+    the whole year, a month its whole month, a day its whole day, a time without
+    seconds its whole minute; a time with seconds is that second. A time with a zone
+    is converted to UTC; a time without one is read as UTC already. Seasons
+    (``2001-21`` … ``2001-24``) are the northern meteorological seasons, winter
+    running from December into the next February. An interval runs from the earliest
+    moment of its start to the latest moment of its end; an open (``..``) or unknown
+    (empty) end has no bound.
+
+    Decision: an approximate or uncertain date (``~``, ``?``, ``%``) is widened by
+    one unit of the precision written, on each side: a day by ±1 day, a month by
+    ±1 month, a year by ±1 year, a season by ±1 season, a decade written ``201X``
+    by ±10 years. ``2021-03~`` is therefore 2021-02-01 … 2021-04-30. The three marks
+    are treated alike because a search for what a source might have meant needs the
+    wider interval either way; the EDTF text keeps the distinction.
+
+    Only years 0001 … 9999 are accepted, because the bounds must sort as text.
+    Keys are ``d:EARLIEST/LATEST`` with ``..`` for an open end, so two spellings of
+    the same interval (``2007-03`` and ``2007-03-01/2007-03-31``) are one value.
+    ``edtf`` keeps the text as typed (stripped, upper-case, no spaces around ``/``);
+    a time without seconds stays so, so reading it back gives the same bounds.
+
+Entities and text
+    Entity names are keyed by ``normalise_name`` (``e:``), text by ``normalise_text``
+    (``t:``). A key that would pass ``KEY_MAX_LENGTH`` (the width of the key column)
+    is cut short and ends in a SHA-256 of the whole normalised form, which keeps it
+    unique. Booleans are ``b:true`` / ``b:false``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any, NoReturn
+
+from edtf import (
+    Date,
+    DateAndTime,
+    Interval,
+    Level1Interval,
+    LongYear,
+    Season,
+    UncertainOrApproximate,
+    Unspecified,
+    UnspecifiedIntervalSection,
+    parse_edtf,
+)
+
+from provenance.errors import InvalidValue
+
+__all__ = [
+    "DATATYPES",
+    "KEY_MAX_LENGTH",
+    "ParsedValue",
+    "date_bounds",
+    "normalise_name",
+    "normalise_text",
+    "parse_boolean",
+    "parse_date",
+    "parse_quantity",
+    "parse_value",
+]
+
+DATATYPES = ("quantity", "date", "entity", "text", "boolean")
+
+# claims.value_key is a String(500); longer text and names are keyed by a digest.
+KEY_MAX_LENGTH = 500
+
+DEFAULT_TOLERANCE = 0.1
+
+QUANTITY_EXAMPLES = "15, 1,650,000, 1.65 million, 750000..1000000, >=70, ~2000"
+DATE_EXAMPLES = "2007, 2007-03, 2007-01-20, 2009-10/2009-12, 2021-03~, 2007/.., 2011-12-01T20:00Z"
+BOOLEAN_EXAMPLES = "true or false (also yes/no, 1/0)"
+
+
+def _quoted(value: object) -> str:
+    """A value quoted for a one-line message, verbatim apart from control characters."""
+    text = value if isinstance(value, str) else repr(value)
+    return "'" + "".join(c if c.isprintable() else " " for c in text) + "'"
+
+
+@dataclass(frozen=True)
+class ParsedValue:
+    """One claim value, parsed: what to show, its identity, and its typed columns."""
+
+    datatype: str
+    display: str
+    key: str
+    quantity_low: float | None = None
+    quantity_high: float | None = None
+    quantity_low_exclusive: bool = False
+    quantity_high_exclusive: bool = False
+    unit: str | None = None
+    date_earliest: str | None = None
+    date_latest: str | None = None
+    edtf: str | None = None
+    text_value: str | None = None
+    boolean_value: bool | None = None
+
+
+def parse_value(
+    datatype: str, raw: str, *, unit: str | None = None, tolerance: float | None = None
+) -> ParsedValue:
+    """Parse ``raw`` as a value of ``datatype``; ``unit``/``tolerance`` only affect quantities."""
+    kind = datatype.strip().lower() if isinstance(datatype, str) else datatype
+    if kind == "quantity":
+        return parse_quantity(raw, unit=unit, tolerance=tolerance)
+    if kind == "date":
+        return parse_date(raw)
+    if kind == "entity":
+        return _parse_entity(raw)
+    if kind == "text":
+        return _parse_text(raw)
+    if kind == "boolean":
+        return parse_boolean(raw)
+    raise InvalidValue(
+        f"unknown datatype {_quoted(datatype)}: expected one of {', '.join(DATATYPES)}"
+    )
+
+
+# --------------------------------------------------------------------------- names and text
+
+# The apostrophe family: transliterations of ayn/hamza are written with any of these,
+# or with none, so they must not decide whether two names match.
+_APOSTROPHES = "'\u2019\u2018`\u02bf\u02be\u2032\u02bc\u02bb\u201b\u00b4\uff07"
+# Word joiners inside names (al-Khazali, al_Khazali, al–Khazali) separate words.
+_NAME_SPACERS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d_"
+_NAME_TABLE = str.maketrans({**{c: None for c in _APOSTROPHES}, **{c: " " for c in _NAME_SPACERS}})
+
+_DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb"
+_SINGLE_QUOTES = "\u2018\u2019\u201a\u201b`"
+_QUOTE_TABLE = str.maketrans(
+    {**{c: '"' for c in _DOUBLE_QUOTES}, **{c: "'" for c in _SINGLE_QUOTES}}
+)
+
+
+def normalise_name(name: str) -> str:
+    """The form under which entity names match: case, diacritics, apostrophes, hyphens ignored.
+
+    Transliteration variants (Qais/Qayis) are not merged; they are recorded as aliases.
+    """
+    # U+00B4 decomposes to a space plus a combining accent, so apostrophes go first.
+    text = name.translate(_NAME_TABLE)
+    text = unicodedata.normalize("NFKD", text.casefold())
+    # Combining marks are the diacritics; format characters (soft hyphen, zero-width
+    # joiners) are invisible leftovers of copy-and-paste from the sources.
+    text = "".join(
+        c for c in text if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
+    )
+    # Compatibility forms (fullwidth apostrophe, small hyphen) only become ASCII after NFKD.
+    text = text.translate(_NAME_TABLE)
+    return " ".join(text.split())
+
+
+def normalise_text(text: str) -> str:
+    """The form under which text values compare: case, quote style, spacing, final full stop."""
+    out = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTE_TABLE)
+    out = " ".join(out.split())
+    return out.rstrip(". ")
+
+
+def _bounded_key(prefix: str, body: str) -> str:
+    key = prefix + body
+    if len(key) <= KEY_MAX_LENGTH:
+        return key
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    head = body[: KEY_MAX_LENGTH - len(prefix) - len(digest) - len("#sha256:")]
+    return f"{prefix}{head}#sha256:{digest}"
+
+
+def _parse_entity(raw: str) -> ParsedValue:
+    name = raw.strip()
+    normalised = normalise_name(name)
+    if not normalised:
+        raise InvalidValue(f"bad entity {_quoted(name)}: expected a name such as Qais al-Khazali")
+    return ParsedValue(
+        datatype="entity",
+        display=name,
+        key=_bounded_key("e:", normalised),
+        text_value=normalised,
+    )
+
+
+def _parse_text(raw: str) -> ParsedValue:
+    display = raw.strip()
+    normalised = normalise_text(display)
+    if not normalised:
+        raise InvalidValue(
+            f"bad text {_quoted(display)}: expected non-empty text such as 'claimed the attack'"
+        )
+    return ParsedValue(
+        datatype="text",
+        display=display,
+        key=_bounded_key("t:", normalised),
+        text_value=normalised,
+    )
+
+
+# --------------------------------------------------------------------------- booleans
+
+_TRUE_WORDS = frozenset({"true", "yes", "1"})
+_FALSE_WORDS = frozenset({"false", "no", "0"})
+
+
+def parse_boolean(raw: str) -> ParsedValue:
+    """``true``/``false``, ``yes``/``no`` or ``1``/``0``, in any case."""
+    display = raw.strip()
+    word = display.casefold()
+    if word in _TRUE_WORDS:
+        value = True
+    elif word in _FALSE_WORDS:
+        value = False
+    else:
+        raise InvalidValue(f"bad boolean {_quoted(display)}: expected {BOOLEAN_EXAMPLES}")
+    return ParsedValue(
+        datatype="boolean",
+        display=display,
+        key="b:true" if value else "b:false",
+        boolean_value=value,
+    )
+
+
+# --------------------------------------------------------------------------- quantities
+
+_CURRENCY_UNITS = {"$": "USD", "€": "EUR", "£": "GBP"}
+_SCALES = {
+    "thousand": Decimal(10) ** 3,
+    "million": Decimal(10) ** 6,
+    "billion": Decimal(10) ** 9,
+    "trillion": Decimal(10) ** 12,
+}
+
+# Longest phrases first, so "no more than" is not read as "more than".
+_PHRASE_OPERATORS = sorted(
+    {
+        "at least": ">=",
+        "no less than": ">=",
+        "not less than": ">=",
+        "no fewer than": ">=",
+        "not fewer than": ">=",
+        "a minimum of": ">=",
+        "more than": ">",
+        "greater than": ">",
+        "over": ">",
+        "above": ">",
+        "at most": "<=",
+        "no more than": "<=",
+        "not more than": "<=",
+        "up to": "<=",
+        "a maximum of": "<=",
+        "less than": "<",
+        "fewer than": "<",
+        "under": "<",
+        "below": "<",
+        "about": "~",
+        "around": "~",
+        "roughly": "~",
+        "approximately": "~",
+        "approx.": "~",
+        "approx": "~",
+        "circa": "~",
+        "ca.": "~",
+        "some": "~",
+        "an estimated": "~",
+        "estimated": "~",
+    }.items(),
+    key=lambda item: -len(item[0]),
+)
+_SUFFIX_OPERATORS = (("or more", ">="), ("or over", ">="), ("or fewer", "<="), ("or less", "<="))
+
+
+def _amount(p: str) -> str:
+    """A number with optional sign, currency sign, scale word and percent sign."""
+    return (
+        rf"(?P<{p}sign>[-+])?\s*(?P<{p}cur>[$€£])?\s*"
+        rf"(?P<{p}num>(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?|\.\d+)"
+        rf"(?:e(?P<{p}exp>[-+]?\d{{1,3}}))?"
+        rf"(?:\s*(?P<{p}scale>{'|'.join(_SCALES)}))?"
+        rf"(?:\s*(?P<{p}pct>%))?"
+    )
+
+
+_SINGLE_RE = re.compile(rf"{_amount('a')}")
+_RANGE_RE = re.compile(rf"{_amount('a')}\s*(?:\.\.|-|to)\s*{_amount('b')}")
+_BETWEEN_RE = re.compile(rf"between\s+{_amount('a')}\s+and\s+{_amount('b')}")
+_OPEN_HIGH_RE = re.compile(rf"{_amount('a')}\s*(?:\.\.|\+)")
+_OPEN_LOW_RE = re.compile(rf"\.\.\s*{_amount('a')}")
+_OPERATOR_RE = re.compile(r"(>=|<=|>|<|~)\s*(.*)")
+
+
+@dataclass(frozen=True)
+class _Amount:
+    value: Decimal  # sign and exponent applied, scale word not
+    scale: Decimal | None
+    symbol_unit: str | None
+
+    def scaled(self, scale: Decimal | None = None) -> Decimal:
+        factor = scale if scale is not None else self.scale
+        return self.value * factor if factor is not None else self.value
+
+
+class _QuantityProblem(Exception):
+    """Why a quantity did not parse; turned into InvalidValue with the typed text."""
+
+
+def _read_amount(match: re.Match[str], p: str) -> _Amount:
+    digits = match.group(f"{p}num").replace(",", "")
+    exponent = match.group(f"{p}exp")
+    try:
+        value = Decimal(digits)
+        if exponent is not None:
+            value = value.scaleb(int(exponent))
+    except InvalidOperation as exc:  # pragma: no cover - the pattern only admits digits
+        raise _QuantityProblem("not a number") from exc
+    if match.group(f"{p}sign") == "-":
+        value = -value
+    scale_word = match.group(f"{p}scale")
+    symbol = match.group(f"{p}cur")
+    symbol_unit = _CURRENCY_UNITS[symbol] if symbol else None
+    if match.group(f"{p}pct"):
+        if symbol_unit is not None:
+            raise _QuantityProblem("it mixes a currency and a percentage")
+        symbol_unit = "%"
+    return _Amount(value, _SCALES[scale_word] if scale_word else None, symbol_unit)
+
+
+def _prepare_quantity_text(text: str) -> str:
+    out = unicodedata.normalize("NFKC", text).casefold()
+    out = out.replace("\u2212", "-").replace("\u2013", "-").replace("\u2014", "-")
+    out = out.replace("≥", ">=").replace("≤", "<=").replace("≈", "~")
+    return " ".join(out.split())
+
+
+def _split_operator(text: str) -> tuple[str | None, str]:
+    for phrase, op in _PHRASE_OPERATORS:
+        if text.startswith(phrase):
+            rest = text[len(phrase) :]
+            if phrase.endswith(".") or rest[:1].isspace():
+                return op, rest.strip()
+    for phrase, op in _SUFFIX_OPERATORS:
+        if text.endswith(" " + phrase):
+            return op, text[: -len(phrase)].strip()
+    match = _OPERATOR_RE.fullmatch(text)
+    if match:
+        return match.group(1), match.group(2)
+    return None, text
+
+
+_Interval = tuple[Decimal | None, Decimal | None, bool, bool, str | None]
+
+
+def _quantity_interval(text: str, tolerance: Decimal) -> _Interval:
+    """(low, high, low_exclusive, high_exclusive, unit from a sign) for prepared text."""
+    op, rest = _split_operator(text)
+    if op is not None:
+        match = _SINGLE_RE.fullmatch(rest)
+        if match is None:
+            if not rest:
+                raise _QuantityProblem(f"'{op}' needs a number after it")
+            raise _QuantityProblem(f"'{op}' must be followed by a single number")
+        amount = _read_amount(match, "a")
+        value = amount.scaled()
+        if op == ">=":
+            return value, None, False, False, amount.symbol_unit
+        if op == ">":
+            return value, None, True, False, amount.symbol_unit
+        if op == "<=":
+            return None, value, False, False, amount.symbol_unit
+        if op == "<":
+            return None, value, False, True, amount.symbol_unit
+        spread = abs(value) * tolerance
+        return value - spread, value + spread, False, False, amount.symbol_unit
+
+    match = _SINGLE_RE.fullmatch(text)
+    if match:
+        amount = _read_amount(match, "a")
+        return amount.scaled(), amount.scaled(), False, False, amount.symbol_unit
+    match = _OPEN_HIGH_RE.fullmatch(text)
+    if match:
+        amount = _read_amount(match, "a")
+        return amount.scaled(), None, False, False, amount.symbol_unit
+    match = _OPEN_LOW_RE.fullmatch(text)
+    if match:
+        amount = _read_amount(match, "a")
+        return None, amount.scaled(), False, False, amount.symbol_unit
+    match = _RANGE_RE.fullmatch(text) or _BETWEEN_RE.fullmatch(text)
+    if match is None:
+        raise _QuantityProblem("")
+    first, second = _read_amount(match, "a"), _read_amount(match, "b")
+    symbols = {a.symbol_unit for a in (first, second) if a.symbol_unit is not None}
+    if len(symbols) > 1:
+        raise _QuantityProblem(f"its ends have different units ({', '.join(sorted(symbols))})")
+    high = second.scaled()
+    low = first.scaled()
+    # A bare number below 1000 beside "N million" counts millions ("$2-$3 million");
+    # a larger one is written out in full ("900,000-1.2 million").
+    if first.scale is None and second.scale is not None and abs(first.value) < 1000:
+        low = first.scaled(second.scale)
+    if low > high:
+        raise _QuantityProblem(
+            f"its low end is above its high end ({_format_number(low)} > {_format_number(high)})"
+        )
+    return low, high, False, False, symbols.pop() if symbols else None
+
+
+def _format_number(number: Decimal) -> str:
+    if number == 0:
+        return "0"  # -0 and 0 are one value
+    return format(number.normalize(), "f")
+
+
+def _quantity_key(
+    low: Decimal | None, high: Decimal | None, low_ex: bool, high_ex: bool, unit: str | None
+) -> str:
+    if low is not None and high is not None:
+        body = _format_number(low)
+        if low != high:
+            body += f"..{_format_number(high)}"
+    elif low is not None:
+        body = (">" if low_ex else ">=") + _format_number(low)
+    elif high is not None:
+        body = ("<" if high_ex else "<=") + _format_number(high)
+    else:  # pragma: no cover - every pattern yields at least one bound
+        raise AssertionError("a quantity with no bound")
+    return f"q:{body} {unit}" if unit else f"q:{body}"
+
+
+def _check_tolerance(tolerance: float | None, display: str) -> Decimal:
+    if tolerance is None:
+        return Decimal(str(DEFAULT_TOLERANCE))
+    if (
+        isinstance(tolerance, bool)
+        or not isinstance(tolerance, (int, float))
+        or not math.isfinite(tolerance)
+        or tolerance < 0
+    ):
+        raise InvalidValue(
+            f"bad tolerance {_quoted(tolerance)} for quantity {_quoted(display)}: "
+            "expected a fraction of at least 0 such as 0.1 (meaning ±10 %)"
+        )
+    return Decimal(str(tolerance))
+
+
+def _bad_quantity(display: str, reason: str = "") -> InvalidValue:
+    because = f"{reason}; " if reason else ""
+    return InvalidValue(
+        f"bad quantity {_quoted(display)}: {because}"
+        f"expected a number or range such as {QUANTITY_EXAMPLES}"
+    )
+
+
+def _to_float(number: Decimal | None, display: str) -> float | None:
+    if number is None:
+        return None
+    result = float(number)
+    if not math.isfinite(result):
+        raise _bad_quantity(display, "the number is too large")
+    return result
+
+
+def parse_quantity(
+    raw: str, *, unit: str | None = None, tolerance: float | None = None
+) -> ParsedValue:
+    """Parse a number, range, bound or approximation into an interval; see the module doc."""
+    display = raw.strip()
+    given_unit = unit.strip() if unit is not None and unit.strip() else None
+    tol = _check_tolerance(tolerance, display)
+    if not display:
+        raise _bad_quantity(display, "a value is required")
+    try:
+        low, high, low_ex, high_ex, sign_unit = _quantity_interval(
+            _prepare_quantity_text(display), tol
+        )
+    except _QuantityProblem as problem:
+        if _looks_like_date(display):
+            raise _bad_quantity(
+                display, "it looks like a date, which needs a property of datatype date"
+            ) from None
+        raise _bad_quantity(display, str(problem)) from None
+    if (
+        sign_unit is not None
+        and given_unit is not None
+        and sign_unit.casefold() != given_unit.casefold()
+    ):
+        raise _bad_quantity(display, f"its sign means {sign_unit} but the unit is {given_unit}")
+    final_unit = given_unit if given_unit is not None else sign_unit
+    return ParsedValue(
+        datatype="quantity",
+        display=display,
+        key=_quantity_key(low, high, low_ex, high_ex, final_unit),
+        quantity_low=_to_float(low, display),
+        quantity_high=_to_float(high, display),
+        quantity_low_exclusive=low_ex,
+        quantity_high_exclusive=high_ex,
+        unit=final_unit,
+    )
+
+
+# --------------------------------------------------------------------------- dates
+
+_MIN_MOMENT = datetime(1, 1, 1)
+_MAX_MOMENT = datetime(9999, 12, 31, 23, 59, 59)
+
+# The edtf library wants hh:mm:ss; hh:mm is accepted here and means the whole minute.
+_MINUTE_TIME_RE = re.compile(r"(T\d{2}:\d{2})(?![:\d])")
+_TIME_RE = re.compile(r"(\d{2}):(\d{2}):(\d{2})(Z|[+-]\d{2}(?::\d{2})?)?")
+# Both ends missing: the library crashes on these rather than rejecting them.
+_ENDLESS_RE = re.compile(r"(?:\.\.)?/(?:\.\.)?")
+_SEASON_MONTHS = {"21": (3, 5), "22": (6, 8), "23": (9, 11), "24": (12, 14)}
+
+
+@dataclass(frozen=True)
+class _Span:
+    """The strict interval of one written date, and the unit that widens it."""
+
+    earliest: datetime
+    latest: datetime
+    unit: str  # "day", "month" or "year"
+    step: int
+
+
+class _DateProblem(Exception):
+    """Why a date did not parse; turned into InvalidValue with the typed text."""
+
+
+def _month_start(year: int, month: int) -> datetime:
+    """The first moment of a month; month may run past 1..12. Clamped to the supported years."""
+    year += (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    if year < 1:
+        return _MIN_MOMENT
+    if year > 9999:
+        return _MAX_MOMENT
+    return datetime(year, month, 1)
+
+
+def _month_end(year: int, month: int) -> datetime:
+    """The last second of a month; month may run past 1..12. Clamped to the supported years."""
+    year += (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    if year < 1:
+        return _MIN_MOMENT
+    if year > 9999:
+        return _MAX_MOMENT
+    return datetime(year, month, calendar.monthrange(year, month)[1], 23, 59, 59)
+
+
+def _year_number(text: str, lean_high: bool) -> int:
+    if text.startswith("-"):
+        raise _DateProblem("years before 0001 are not supported")
+    year = int(text.replace("X", "9" if lean_high else "0"))
+    if year < 1:
+        raise _DateProblem("years before 0001 are not supported")
+    return year
+
+
+def _calendar_span(node: Any) -> _Span:
+    """The span of a Date, Unspecified or Season node (no time of day)."""
+    if getattr(node, "significant_digits", None):
+        raise _DateProblem("significant digits are EDTF level 2, which is not supported")
+    year_text = str(node.year)
+    low_year, high_year = _year_number(year_text, False), _year_number(year_text, True)
+    if type(node) is Season:
+        first, last = _SEASON_MONTHS[str(node.season)]
+        return _Span(_month_start(low_year, first), _month_end(low_year, last), "month", 3)
+    month, day = node.month, node.day
+    if month is None or month == "XX":
+        return _Span(
+            datetime(low_year, 1, 1),
+            datetime(high_year, 12, 31, 23, 59, 59),
+            "year",
+            10 ** year_text.count("X"),
+        )
+    month_number = int(month)
+    if day is None or day == "XX":
+        return _Span(
+            _month_start(low_year, month_number), _month_end(high_year, month_number), "month", 1
+        )
+    day_number = int(day)
+    if day_number > calendar.monthrange(low_year, month_number)[1]:
+        raise _DateProblem(f"{year_text}-{month} has no day {day}")
+    start = datetime(low_year, month_number, day_number)
+    return _Span(start, start.replace(hour=23, minute=59, second=59), "day", 1)
+
+
+def _widen(span: _Span) -> _Span:
+    """Add one unit of the written precision on each side (see the module doc)."""
+    if span.unit == "day":
+        step = timedelta(days=span.step)
+        earliest = span.earliest - step if span.earliest - _MIN_MOMENT >= step else _MIN_MOMENT
+        latest = span.latest + step if _MAX_MOMENT - span.latest >= step else _MAX_MOMENT
+    elif span.unit == "month":
+        earliest = _month_start(span.earliest.year, span.earliest.month - span.step)
+        latest = _month_end(span.latest.year, span.latest.month + span.step)
+    else:
+        earliest = _month_start(span.earliest.year - span.step, 1)
+        latest = _month_end(span.latest.year + span.step, 12)
+    return _Span(earliest, latest, span.unit, span.step)
+
+
+def _time_span(node: Any, minute_precision: bool) -> _Span:
+    date_node = node.date
+    if type(date_node) is not Date or date_node.day is None:
+        raise _DateProblem("a time needs a full date before it")
+    day = _calendar_span(date_node).earliest
+    match = _TIME_RE.fullmatch(str(node.time))
+    if match is None:  # pragma: no cover - the library's grammar admits only this shape
+        raise _DateProblem("unreadable time")
+    hour, minute, second, zone = match.groups()
+    try:
+        local = day + timedelta(hours=int(hour), minutes=int(minute), seconds=int(second))
+        if zone and zone != "Z":
+            sign = -1 if zone[0] == "-" else 1
+            zone_hours, _, zone_minutes = zone[1:].partition(":")
+            offset = timedelta(hours=int(zone_hours), minutes=int(zone_minutes or 0))
+            local -= sign * offset
+        latest = local + timedelta(seconds=59) if minute_precision else local
+    except OverflowError:
+        raise _DateProblem("it falls outside the years 0001 to 9999") from None
+    if local < _MIN_MOMENT or latest > _MAX_MOMENT:
+        raise _DateProblem("it falls outside the years 0001 to 9999")
+    return _Span(local, latest, "day", 1)
+
+
+def _interval_end(node: Any) -> _Span | None:
+    """One end of an interval: None when open or unknown, else its (widened) span."""
+    if isinstance(node, UnspecifiedIntervalSection):
+        return None
+    if type(node) is UncertainOrApproximate:
+        span = _calendar_span(_checked_calendar_node(node.date))
+        return _widen(span) if node.ua else span
+    return _calendar_span(_checked_calendar_node(node))
+
+
+def _checked_calendar_node(node: Any) -> Any:
+    if type(node) not in (Date, Season, Unspecified):
+        raise _DateProblem("it uses EDTF level 2, which is not supported")
+    return node
+
+
+def _date_interval(text: str) -> tuple[str, datetime | None, datetime | None]:
+    """(normalised EDTF, earliest, latest) for a date as typed."""
+    normalised = re.sub(r"\s*/\s*", "/", text.strip()).upper()
+    if not normalised:
+        raise _DateProblem("a value is required")
+    if _ENDLESS_RE.fullmatch(normalised):
+        raise _DateProblem("an interval needs at least one known end")
+    library_text, minutes = _MINUTE_TIME_RE.subn(r"\1:00", normalised)
+    try:
+        node = parse_edtf(library_text)
+    except Exception:  # the library raises more than its own exception on odd input
+        raise _DateProblem("") from None
+    node_type = type(node)
+    if node_type in (Interval, Level1Interval):
+        start, end = _interval_end(node.lower), _interval_end(node.upper)
+        strict_start = _interval_strict(node.lower)
+        strict_end = _interval_strict(node.upper)
+        if strict_start and strict_end and strict_start.earliest > strict_end.latest:
+            raise _DateProblem("the interval ends before it starts")
+        return (
+            normalised,
+            start.earliest if start else None,
+            end.latest if end else None,
+        )
+    if node_type is DateAndTime:
+        span = _time_span(node, minute_precision=bool(minutes))
+    elif node_type is UncertainOrApproximate:
+        span = _widen(_calendar_span(_checked_calendar_node(node.date)))
+    elif node_type is Unspecified:
+        span = _calendar_span(node)
+        span = _widen(span) if node.ua else span
+    elif node_type in (Date, Season):
+        span = _calendar_span(node)
+    elif isinstance(node, LongYear):
+        raise _DateProblem("years after 9999 are not supported")
+    else:
+        raise _DateProblem("it uses EDTF level 2, which is not supported")
+    return normalised, span.earliest, span.latest
+
+
+def _interval_strict(node: Any) -> _Span | None:
+    if isinstance(node, UnspecifiedIntervalSection):
+        return None
+    inner = node.date if type(node) is UncertainOrApproximate else node
+    return _calendar_span(_checked_calendar_node(inner))
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment is not None else None
+
+
+def _bad_date(display: str, problem: _DateProblem) -> NoReturn:
+    reason = f"{problem}; " if str(problem) else ""
+    raise InvalidValue(
+        f"bad date {_quoted(display)}: {reason}expected an EDTF date such as {DATE_EXAMPLES}"
+    )
+
+
+def parse_date(raw: str) -> ParsedValue:
+    """Parse an EDTF level 0/1 date into its UTC bounds; see the module doc for widening."""
+    display = raw.strip()
+    try:
+        normalised, earliest, latest = _date_interval(display)
+    except _DateProblem as problem:
+        _bad_date(display, problem)
+    low, high = _iso(earliest), _iso(latest)
+    return ParsedValue(
+        datatype="date",
+        display=display,
+        key=f"d:{low or '..'}/{high or '..'}",
+        date_earliest=low,
+        date_latest=high,
+        edtf=normalised,
+    )
+
+
+def date_bounds(edtf_text: str) -> tuple[str | None, str | None]:
+    """[earliest, latest] of an EDTF text, for scopes such as as_of and valid_from."""
+    parsed = parse_date(edtf_text)
+    return parsed.date_earliest, parsed.date_latest
+
+
+def _looks_like_date(text: str) -> bool:
+    try:
+        _date_interval(text)
+    except _DateProblem:
+        return False
+    return True
