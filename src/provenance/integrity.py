@@ -1,0 +1,101 @@
+"""``provenance check``: is the record still what it claims to be?
+
+Each problem is one line naming what is wrong and where. Checked: the files sources
+were ingested from (still the same bytes?), each stored text against its SHA-256, each
+comment section against its span of the article, every footnote marker at its offsets,
+every quote at its offsets (orphaned quotes are listed), foreign keys and, on SQLite,
+the file's own integrity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session, selectinload
+
+from .models import Citation, Footnote, Source
+from .quotes import quote_at
+from .sources import sha256_bytes, sha256_text
+
+
+@dataclass
+class CheckReport:
+    problems: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check(session: Session) -> CheckReport:
+    report = CheckReport()
+    sources = session.scalars(
+        select(Source).options(selectinload(Source.footnotes).selectinload(Footnote.markers)).order_by(Source.id)
+    ).all()
+    by_id = {s.id: s for s in sources}
+    for source in sources:
+        _check_source(source, by_id, report)
+    report.counts["sources"] = len(sources)
+    report.counts["footnotes"] = sum(len(s.footnotes) for s in sources)
+
+    citations = session.scalars(select(Citation).order_by(Citation.id)).all()
+    for citation in citations:
+        source = by_id.get(citation.source_id)
+        if citation.quote is None or source is None:
+            continue
+        if citation.orphaned:
+            report.problems.append(
+                f"citation {citation.id} (claim {citation.claim_id}): quote {_short(citation.quote)!r} is orphaned in {source.slug!r}"
+            )
+        elif not quote_at(source, citation.quote_start or 0, citation.quote_end or 0, citation.quote):
+            report.problems.append(
+                f"citation {citation.id} (claim {citation.claim_id}): quote {_short(citation.quote)!r} is no longer at "
+                f"{citation.quote_start}-{citation.quote_end} of {source.slug!r}"
+            )
+    report.counts["citations"] = len(citations)
+    _check_database(session, report)
+    return report
+
+
+def _check_source(source: Source, by_id: dict[int, Source], report: CheckReport) -> None:
+    name = source.file_name or source.slug
+    if source.text is not None and source.sha256 and sha256_text(source.text) != source.sha256:
+        report.problems.append(f"source {source.slug!r}: stored text does not match its sha256 {source.sha256[:12]}…")
+    if source.file_path:
+        path = Path(source.file_path)
+        if not path.exists():
+            report.notices.append(f"source {source.slug!r}: file {str(path)!r} not found; the stored text was checked")
+        elif sha256_bytes(path.read_bytes()) != source.sha256:
+            report.problems.append(
+                f"source {source.slug!r}: file {str(path)!r} has changed since it was ingested "
+                f"(re-ingest it with `provenance ingest {name}`)"
+            )
+    if source.parent_id is not None:
+        parent = by_id.get(source.parent_id)
+        if parent is None or parent.text is None or parent.text[source.span_start : source.span_end] != source.text:
+            report.problems.append(f"source {source.slug!r}: its text is no longer at {source.span_start}-{source.span_end} of its parent")
+    text = source.text or ""
+    for note in source.footnotes:
+        for marker in note.markers:
+            if text[marker.start : marker.end] != str(note.number):
+                report.problems.append(
+                    f"source {source.slug!r}: marker of footnote {note.number} not at {marker.start}-{marker.end}"
+                )
+
+
+def _check_database(session: Session, report: CheckReport) -> None:
+    if session.get_bind().dialect.name != "sqlite":
+        return  # PostgreSQL enforces foreign keys on every write
+    for row in session.execute(text("PRAGMA foreign_key_check")).all():
+        report.problems.append(f"foreign key: row {row[1]} of table {row[0]!r} points to a missing row of {row[2]!r}")
+    result = session.execute(text("PRAGMA integrity_check")).scalar()
+    if result != "ok":
+        report.problems.append(f"database integrity: {result}")
+
+
+def _short(quote: str, width: int = 50) -> str:
+    return quote if len(quote) <= width else quote[: width - 1] + "…"

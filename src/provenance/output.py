@@ -1,0 +1,82 @@
+"""One way to print every listing: a table for people, JSON/CSV/NDJSON for machines.
+
+Listing commands take ``--json``, ``--nl`` (newline-delimited JSON) and ``--csv``; with
+none of them they print a table. Field names of the machine formats are the keys of the
+row dictionaries the library returns, and are documented in the README.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from typing import Any, Callable, Iterable, Sequence
+
+import click
+
+FORMATS = ("table", "json", "nl", "csv")
+
+
+def output_options(fn: Callable) -> Callable:
+    """Add --json / --nl / --csv to a listing command (as one ``fmt`` argument)."""
+    fn = click.option("--csv", "fmt", flag_value="csv", help="Comma-separated values with a header row.")(fn)
+    fn = click.option("--nl", "fmt", flag_value="nl", help="Newline-delimited JSON, one object per line.")(fn)
+    fn = click.option("--json", "fmt", flag_value="json", help="A JSON array of objects.")(fn)
+    fn = click.option("--table", "fmt", flag_value="table", default=True, help="A table for people (the default).")(fn)
+    return fn
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def emit(
+    rows: Iterable[dict[str, Any]],
+    fmt: str,
+    *,
+    columns: Sequence[str] | None = None,
+    title: str | None = None,
+) -> None:
+    """Print rows in ``fmt``. ``columns`` picks and orders the table's columns only."""
+    if fmt == "json":
+        click.echo(json.dumps(list(rows), ensure_ascii=False, indent=2, default=str))
+        return
+    if fmt == "nl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False, default=str))
+        return
+    rows = list(rows)
+    if fmt == "csv":
+        fields = list(rows[0].keys()) if rows else list(columns or [])
+        writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _cell(v) if isinstance(v, (list, dict, bool)) else v for k, v in row.items()})
+        return
+    _table(rows, columns, title)
+
+
+def _table(rows: list[dict[str, Any]], columns: Sequence[str] | None, title: str | None) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    columns = list(columns or (rows[0].keys() if rows else []))
+    # A pipe or a file gets a wide, colourless table rather than one cut at 80 columns.
+    console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200, no_color=not sys.stdout.isatty())
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_lines=False, highlight=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(_cell(row.get(c)) for c in columns))
+    console.print(table)
+    if not rows:
+        console.print("(none)")

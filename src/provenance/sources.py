@@ -1,0 +1,555 @@
+"""Sources: the manifest, ingesting documents, their sections, footnotes and works.
+
+Decisions a fact-checking desk relies on:
+
+* A file is identified by its name. Re-ingesting an unchanged file changes nothing (no
+  history row either); a changed text is stored, reported, its footnotes re-derived,
+  and every citation of it re-anchored or marked orphaned (never silently moved).
+* A file that is not in the manifest is ingested with a slug from its name, its first
+  line as title, kind ``article`` and reliability ``F`` (cannot be judged).
+* Reader comments under an article (the manifest's ``comments:`` key) become sources of
+  their own, kind ``comment``, the commenter as author, so a commenter's words are
+  never cited as the article's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from . import footnotes as footnote_parser
+from .errors import InvalidValue, NotFound, ProvenanceError
+from .history import diff, record
+from .models import (
+    RELIABILITY_GRADES,
+    SOURCE_KINDS,
+    Citation,
+    Footnote,
+    FootnoteMarker,
+    FootnoteWork,
+    Source,
+    Work,
+    utcnow,
+)
+from .values import date_bounds
+
+MANIFEST_KEYS = {
+    "file": "the document's file name",
+    "slug": "a short unique name",
+    "title": "the title",
+    "authors": "a list of names",
+    "publisher": "the publisher",
+    "url": "the document's URL",
+    "published": "publication date, EDTF",
+    "published_reason": "why that date",
+    "kind": "one of " + ", ".join(SOURCE_KINDS),
+    "reliability": "A-F",
+    "reliability_reason": "why that grade",
+    "confidential": "true/false",
+    "note": "a remark",
+    "comments": "how to split reader comments into their own sources",
+}
+COMMENT_KEYS = ("heading", "ends_before", "reliability", "reliability_reason")
+# metadata a manifest entry can set on a source row
+SOURCE_FIELDS = (
+    "slug",
+    "title",
+    "authors",
+    "publisher",
+    "url",
+    "published",
+    "published_earliest",
+    "published_latest",
+    "kind",
+    "reliability",
+    "reliability_reason",
+    "confidential",
+    "note",
+)
+_COMMENT_START = re.compile(r"^[ \t]*[•*\-][ \t]*(?P<author>[^\n]+?) says:[ \t]*$", re.MULTILINE)
+
+
+@dataclass
+class SourceSpec:
+    """One manifest entry, validated."""
+
+    file: str | None
+    fields: dict[str, Any]
+    comments: dict[str, Any] | None = None
+
+
+@dataclass
+class IngestResult:
+    source: Source
+    status: str  # "new" | "unchanged" | "changed" | "updated" (metadata only)
+    sections: int = 0
+    footnotes: int = 0
+    orphaned: list[int] = field(default_factory=list)
+    reanchored: list[int] = field(default_factory=list)
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_text(text: str) -> str:
+    return sha256_bytes(text.encode("utf-8"))
+
+
+def slugify(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "source"
+
+
+# ---------------------------------------------------------------- manifest
+
+
+def load_manifest(path: str | Path) -> list[SourceSpec]:
+    """Read and validate a manifest; every problem is an error naming the entry and key."""
+    path = Path(path)
+    if not path.is_file():
+        raise NotFound(f"manifest {str(path)!r} not found: expected a YAML file such as seeds/sources.yaml")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise InvalidValue(f"manifest {str(path)!r} is not UTF-8 text: expected a YAML file") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise InvalidValue(f"manifest {str(path)!r} is not valid YAML{where}: expected a mapping with a 'sources:' list") from None
+    entries = data.get("sources") if isinstance(data, dict) else data
+    if isinstance(data, dict) and set(data) - {"sources"}:
+        bad = sorted(set(data) - {"sources"})[0]
+        raise InvalidValue(f"manifest {str(path)!r}: unknown top-level key {bad!r}: expected 'sources'")
+    if not isinstance(entries, list):
+        raise InvalidValue(f"manifest {str(path)!r}: expected a 'sources:' list of entries")
+    specs = []
+    seen_slugs: dict[str, int] = {}
+    for number, entry in enumerate(entries, 1):
+        spec = _spec_from_entry(entry, number, path)
+        slug = spec.fields["slug"]
+        if slug in seen_slugs:
+            raise InvalidValue(
+                f"manifest {str(path)!r}: entry {number}: slug {slug!r} is already used by entry {seen_slugs[slug]}"
+            )
+        seen_slugs[slug] = number
+        specs.append(spec)
+    return specs
+
+
+def _spec_from_entry(entry: Any, number: int, path: Path) -> SourceSpec:
+    where = f"manifest {str(path)!r}: entry {number}"
+    if not isinstance(entry, dict):
+        raise InvalidValue(f"{where}: expected a mapping of {', '.join(MANIFEST_KEYS)}")
+    unknown = [k for k in entry if k not in MANIFEST_KEYS]
+    if unknown:
+        raise InvalidValue(f"{where}: unknown key {unknown[0]!r}: expected one of {', '.join(MANIFEST_KEYS)}")
+    file = entry.get("file")
+    if file is not None and not isinstance(file, str):
+        raise InvalidValue(f"{where}: file {file!r} must be a file name")
+    slug = entry.get("slug") or (slugify(Path(file).stem) if file else None)
+    if not slug:
+        raise InvalidValue(f"{where}: needs a 'slug' (or a 'file' to derive one from)")
+    fields = source_fields(entry, where=f"{where} ({slug})")
+    fields["slug"] = str(slug)
+    comments = entry.get("comments")
+    if comments is not None:
+        if not isinstance(comments, dict) or "heading" not in comments:
+            raise InvalidValue(f"{where}: comments must be a mapping with 'heading' (and 'ends_before')")
+        bad = [k for k in comments if k not in COMMENT_KEYS]
+        if bad:
+            raise InvalidValue(f"{where}: unknown comments key {bad[0]!r}: expected one of {', '.join(COMMENT_KEYS)}")
+        grade = str(comments.get("reliability", "F"))
+        if grade not in RELIABILITY_GRADES:
+            raise InvalidValue(f"{where}: comments reliability {grade!r}: expected one of A, B, C, D, E, F")
+    return SourceSpec(file=file, fields=fields, comments=comments)
+
+
+def source_fields(entry: dict[str, Any], *, where: str) -> dict[str, Any]:
+    """Validate the metadata of a source (manifest entry, ``source add``, import section)."""
+    fields: dict[str, Any] = {}
+    if "slug" in entry and entry["slug"] is not None:
+        fields["slug"] = str(entry["slug"])
+    if entry.get("title") is not None:
+        fields["title"] = str(entry["title"])
+    authors = entry.get("authors")
+    if authors is not None:
+        if isinstance(authors, str):
+            authors = [authors]
+        if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
+            raise InvalidValue(f"{where}: authors {authors!r}: expected a list of names")
+        fields["authors"] = authors
+    for key in ("publisher", "url", "note", "reliability_reason"):
+        if entry.get(key) is not None:
+            fields[key] = str(entry[key])
+    if entry.get("published") is not None:
+        published = str(entry["published"])
+        try:
+            earliest, latest = date_bounds(published)
+        except ProvenanceError:
+            raise InvalidValue(
+                f"{where}: published {published!r} is not an EDTF date: expected e.g. 2018-11-30, 2021-03~, 2018-09-01/2018-09-10"
+            ) from None
+        fields.update(published=published, published_earliest=earliest, published_latest=latest)
+    if entry.get("kind") is not None:
+        kind = str(entry["kind"])
+        if kind not in SOURCE_KINDS:
+            raise InvalidValue(f"{where}: kind {kind!r}: expected one of {', '.join(SOURCE_KINDS)}")
+        fields["kind"] = kind
+    if entry.get("reliability") is not None:
+        grade = str(entry["reliability"]).upper()
+        if grade not in RELIABILITY_GRADES:
+            raise InvalidValue(f"{where}: reliability {entry['reliability']!r}: expected one of A, B, C, D, E, F")
+        fields["reliability"] = grade
+    if entry.get("confidential") is not None:
+        value = entry["confidential"]
+        if not isinstance(value, bool):
+            raise InvalidValue(f"{where}: confidential {value!r}: expected true or false")
+        fields["confidential"] = value
+    return fields
+
+
+# ---------------------------------------------------------------- lookup
+
+
+def find_source(session: Session, ref: str | int) -> Source:
+    """A source by id, slug, or the file name (or path) it was ingested from."""
+    text = str(ref).strip()
+    source = None
+    if text.isdigit():
+        source = session.get(Source, int(text))
+    if source is None:
+        source = session.scalar(select(Source).where(Source.slug == text))
+    if source is None:
+        source = session.scalar(select(Source).where(Source.file_name == Path(text).name))
+    if source is None:
+        raise NotFound(f"unknown source {text!r}: expected an id, slug or file name (see `provenance sources`)")
+    return source
+
+
+# ---------------------------------------------------------------- ingest
+
+
+def read_document(path: str | Path) -> tuple[str, str]:
+    """The text and SHA-256 of a document file; a missing or binary file is an error."""
+    path = Path(path)
+    if not path.exists():
+        raise NotFound(f"file {str(path)!r} not found: expected a UTF-8 text document")
+    if path.is_dir():
+        raise InvalidValue(f"{str(path)!r} is a directory: expected a UTF-8 text document")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidValue(f"file {str(path)!r} is not UTF-8 text: expected a text document") from None
+    if "\x00" in text:
+        raise InvalidValue(f"file {str(path)!r} is binary: expected a UTF-8 text document")
+    return text, sha256_bytes(data)
+
+
+def ingest_file(session: Session, path: str | Path, spec: SourceSpec | None, actor: str) -> IngestResult:
+    """Add or refresh the source read from ``path`` with the manifest entry ``spec``."""
+    path = Path(path)
+    text, digest = read_document(path)
+    if spec is None:
+        first_line = next((line.strip() for line in text.splitlines() if line.strip()), path.stem)
+        spec = SourceSpec(
+            file=path.name,
+            fields={"slug": slugify(path.stem), "title": first_line[:300], "kind": "article", "reliability": "F"},
+        )
+    fields = {"title": spec.fields.get("slug"), **spec.fields}
+    source = session.scalar(select(Source).where(Source.file_name == path.name))
+    if source is None:
+        clash = session.scalar(select(Source).where(Source.slug == fields["slug"]))
+        if clash is not None:
+            raise InvalidValue(
+                f"slug {fields['slug']!r} is already used by source {clash.id} ({clash.file_name or 'no file'}): choose another slug"
+            )
+        source = Source(file_name=path.name, file_path=str(path.resolve()), text=text, sha256=digest, **fields)
+        session.add(source)
+        session.flush()
+        record(session, "sources", source.id, "insert", actor, _public_fields(source), f"ingested {path.name}")
+        result = IngestResult(source, "new")
+        _derive(session, source, spec, actor, result)
+        return result
+
+    result = IngestResult(source, "unchanged")
+    before = {k: getattr(source, k) for k in SOURCE_FIELDS}
+    after = {**before, **fields}
+    changes = diff(before, after)
+    if str(path.resolve()) != source.file_path:
+        source.file_path = str(path.resolve())
+    if source.sha256 != digest:
+        changes["sha256"] = [source.sha256, digest]
+        old_text = source.text or ""
+        source.text = text
+        source.sha256 = digest
+        result.status = "changed"
+        for key, value in fields.items():
+            setattr(source, key, value)
+        source.updated_at = utcnow()
+        record(session, "sources", source.id, "update", actor, changes, f"text of {path.name} changed")
+        _derive(session, source, spec, actor, result)
+        _reanchor_all(session, source, old_text, result)
+        return result
+    if changes:
+        for key, value in fields.items():
+            setattr(source, key, value)
+        source.updated_at = utcnow()
+        record(session, "sources", source.id, "update", actor, changes, "metadata updated")
+        result.status = "updated"
+    _derive(session, source, spec, actor, result, only_if_changed=True)
+    return result
+
+
+def _public_fields(source: Source) -> dict[str, Any]:
+    return {k: getattr(source, k) for k in SOURCE_FIELDS if getattr(source, k) is not None} | {
+        "file_name": source.file_name,
+        "sha256": source.sha256,
+    }
+
+
+def _derive(
+    session: Session,
+    source: Source,
+    spec: SourceSpec,
+    actor: str,
+    result: IngestResult,
+    *,
+    only_if_changed: bool = False,
+) -> None:
+    """Sections and footnotes follow from the text and the manifest; refresh what differs."""
+    result.sections = _sync_sections(session, source, spec, actor)
+    notes = footnote_parser.parse_footnotes(source.text or "")
+    if only_if_changed and _footnotes_match(source, notes):
+        result.footnotes = len(notes)
+        return
+    _store_footnotes(session, source, notes)
+    result.footnotes = len(notes)
+
+
+def comment_spans(text: str, comments: dict[str, Any]) -> list[tuple[str, int, int]]:
+    """(author, start, end) of each reader comment in ``text``."""
+    heading = str(comments["heading"])
+    start = text.find(heading)
+    if start < 0:
+        raise InvalidValue(f"comments heading {heading!r} does not occur in the text: expected the exact heading line")
+    section_start = start + len(heading)
+    ends_before = comments.get("ends_before")
+    section_end = len(text)
+    if ends_before:
+        section_end = text.find(str(ends_before), section_start)
+        if section_end < 0:
+            raise InvalidValue(f"comments ends_before {ends_before!r} does not occur after the heading")
+    starts = list(_COMMENT_START.finditer(text, section_start, section_end))
+    spans = []
+    for i, match in enumerate(starts):
+        end = starts[i + 1].start() if i + 1 < len(starts) else section_end
+        while end > match.start() and text[end - 1].isspace():
+            end -= 1
+        spans.append((match.group("author").strip(), match.start(), end))
+    return spans
+
+
+def _sync_sections(session: Session, source: Source, spec: SourceSpec, actor: str) -> int:
+    if not spec.comments or source.text is None:
+        return 0
+    spans = comment_spans(source.text, spec.comments)
+    existing = {s.slug: s for s in source.sections}
+    for number, (author, start, end) in enumerate(spans, 1):
+        slug = f"{source.slug}-comment-{number:02d}"
+        text = source.text[start:end]
+        fields = dict(
+            title=f"Comment by {author} on “{source.title}”",
+            authors=[author],
+            publisher=source.publisher,
+            url=source.url,
+            published=source.published,
+            published_earliest=source.published_earliest,
+            published_latest=source.published_latest,
+            kind="comment",
+            reliability=str(spec.comments.get("reliability", "F")),
+            reliability_reason=spec.comments.get("reliability_reason") or "reader comment",
+            confidential=source.confidential,
+            span_start=start,
+            span_end=end,
+            text=text,
+            sha256=sha256_text(text),
+        )
+        section = existing.get(slug)
+        if section is None:
+            section = Source(slug=slug, parent=source, **fields)
+            session.add(section)
+            session.flush()
+            record(session, "sources", section.id, "insert", actor, {"slug": slug, "authors": [author]}, f"comment section of {source.slug}")
+            continue
+        before = {k: getattr(section, k) for k in fields}
+        changes = diff(before, fields)
+        if changes:
+            old_text = section.text or ""
+            for key, value in fields.items():
+                setattr(section, key, value)
+            record(session, "sources", section.id, "update", actor, _jsonable(changes), f"comment section of {source.slug} refreshed")
+            if "text" in changes:
+                _reanchor_all(session, section, old_text, IngestResult(section, "changed"))
+    return len(spans)
+
+
+def _jsonable(changes: dict[str, Any]) -> dict[str, Any]:
+    # whole texts do not belong in history; their hashes say what changed
+    return {k: v for k, v in changes.items() if k != "text"}
+
+
+def _footnotes_match(source: Source, notes: list[footnote_parser.Note]) -> bool:
+    stored = source.footnotes
+    if len(stored) != len(notes):
+        return False
+    for row, note in zip(stored, notes):
+        if (row.number, row.text, row.start, row.end, row.resolution) != (
+            note.number,
+            note.text,
+            note.start,
+            note.end,
+            note.resolution,
+        ):
+            return False
+        if [(m.start, m.end) for m in row.markers] != [(m.start, m.end) for m in note.markers]:
+            return False
+        if [(w.work.key, w.locator) for w in row.works] != [(w.key, w.locator) for w in note.works]:
+            return False
+    return True
+
+
+def _work(session: Session, ref: footnote_parser.WorkRef) -> Work:
+    work = session.scalar(select(Work).where(Work.key == ref.key))
+    if work is None:
+        work = Work(key=ref.key, title=ref.title, citation=ref.citation)
+        session.add(work)
+    if ref.collection:
+        collection = _collection(session, ref.collection)
+        if collection is not work:
+            work.collection = collection
+    session.flush()
+    return work
+
+
+def _collection(session: Session, name: str) -> Work:
+    key = footnote_parser.work_key(name)
+    collection = session.scalar(select(Work).where(Work.key == key))
+    if collection is None:
+        collection = Work(key=key, title=name, citation=None)
+        session.add(collection)
+        session.flush()
+    return collection
+
+
+def _store_footnotes(session: Session, source: Source, notes: list[footnote_parser.Note]) -> None:
+    # Notes are kept by number so that citations pointing at them stay attached.
+    by_number = {f.number: f for f in source.footnotes}
+    for note in notes:
+        row = by_number.pop(note.number, None)
+        if row is None:
+            row = Footnote(source=source, number=note.number)
+            session.add(row)
+        row.text = note.text
+        row.start, row.end = note.start, note.end
+        row.resolution = note.resolution
+        row.resolves_to = list(note.resolves_to)
+        row.unresolved_parts = list(note.unresolved_parts)
+        row.markers = [FootnoteMarker(start=m.start, end=m.end) for m in note.markers]
+        row.works = [
+            FootnoteWork(work=_work(session, ref), position=i, locator=ref.locator)
+            for i, ref in enumerate(note.works)
+        ]
+    for number, row in by_number.items():
+        cited = session.scalar(select(func.count()).select_from(Citation).where(Citation.footnote_id == row.id))
+        if cited:
+            raise ProvenanceError(
+                f"footnote {number} of {source.slug!r} is gone from the new text but {cited} citation(s) rest on it: "
+                "re-attach or deprecate them first"
+            )
+        session.delete(row)
+    session.flush()
+
+
+def _reanchor_all(session: Session, source: Source, old_text: str, result: IngestResult) -> None:
+    from .quotes import reanchor
+
+    citations = session.scalars(select(Citation).where(Citation.source_id == source.id)).all()
+    for citation in citations:
+        if reanchor(source, citation):
+            result.reanchored.append(citation.id)
+        else:
+            result.orphaned.append(citation.id)
+
+
+# ---------------------------------------------------------------- listings
+
+
+def list_sources(session: Session) -> list[dict[str, Any]]:
+    footnote_counts = dict(
+        session.execute(select(Footnote.source_id, func.count()).group_by(Footnote.source_id)).all()
+    )
+    citation_counts = dict(
+        session.execute(select(Citation.source_id, func.count()).group_by(Citation.source_id)).all()
+    )
+    rows = []
+    for source in session.scalars(select(Source).order_by(Source.id)):
+        rows.append(
+            {
+                "id": source.id,
+                "slug": source.slug,
+                "title": source.title,
+                "authors": source.authors or [],
+                "publisher": source.publisher,
+                "url": source.url,
+                "published": source.published,
+                "kind": source.kind,
+                "reliability": source.reliability,
+                "reliability_reason": source.reliability_reason,
+                "confidential": bool(source.confidential),
+                "file_name": source.file_name,
+                "parent": source.parent.slug if source.parent else None,
+                "sha256": source.sha256,
+                "characters": len(source.text) if source.text is not None else None,
+                "footnotes": footnote_counts.get(source.id, 0),
+                "citations": citation_counts.get(source.id, 0),
+            }
+        )
+    return rows
+
+
+def list_footnotes(session: Session, source: Source, *, unresolved_only: bool = False) -> list[dict[str, Any]]:
+    rows = []
+    for note in source.footnotes:
+        if unresolved_only and note.resolution not in ("unresolved",) and not note.unresolved_parts:
+            continue
+        rows.append(
+            {
+                "number": note.number,
+                "text": note.text,
+                "resolution": note.resolution,
+                "resolves_to": list(note.resolves_to or []),
+                "markers": [{"start": m.start, "end": m.end} for m in note.markers],
+                "works": [
+                    {
+                        "key": fw.work.key,
+                        "title": fw.work.title,
+                        "collection": fw.work.collection.title if fw.work.collection else None,
+                        "locator": fw.locator,
+                    }
+                    for fw in note.works
+                ],
+                "unresolved_parts": list(note.unresolved_parts or []),
+            }
+        )
+    return rows
