@@ -18,8 +18,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from . import db as dbmod
-from . import integrity, sources
-from .errors import ProvenanceError
+from . import claims as claimsmod
+from . import entities as entitiesmod
+from . import importer, integrity, sources
+from .errors import ImportErrors, ProvenanceError
 from .history import current_actor
 from .output import emit, output_options
 
@@ -34,9 +36,31 @@ class UserError(click.ClickException):
 
 
 class ProvenanceGroup(click.Group):
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """Like Click's, but a usage error is one line too (no usage block, no hint)."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            click.echo(f"Error: {exc.format_message()}", err=True)
+            sys.exit(2)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except ImportErrors as exc:
+            # every bad record on its own line after the one-line summary
+            for line in exc.errors:
+                click.echo(f"  {line}", err=True)
+            raise UserError(str(exc)) from None
         except ProvenanceError as exc:
             raise UserError(str(exc)) from None
         except (sa_exc.OperationalError, sa_exc.DatabaseError) as exc:
@@ -212,10 +236,13 @@ def build(obj: Context, seeds_dir: Path) -> None:
     for spec in specs:
         if spec.file:
             sources.read_document(seeds_dir / spec.file)
+    claims_file = seeds_dir / "claims.yaml"
     with obj.transaction(migrate=True) as session:
         for spec in progress(specs, "Ingesting"):
             if spec.file:
                 _report_ingest(sources.ingest_file(session, seeds_dir / spec.file, spec, obj.actor))
+        if claims_file.is_file():
+            _report_import(importer.import_file(session, claims_file, obj.actor), claims_file)
 
 
 @cli.command("sources")
@@ -295,5 +322,461 @@ def check(obj: Context) -> None:
     sys.exit(1)
 
 
-def main() -> None:  # pragma: no cover - console entry point convenience
-    cli()
+
+
+# ---------------------------------------------------------------- claims
+
+
+def _report_import(report: importer.ImportReport, path: Path, *, dry_run: bool = False) -> None:
+    r = report.result
+    verb = "would import" if dry_run else "imported"
+    parts = [
+        f"{report.records} record(s)",
+        f"{r.claims_new} new claim(s)",
+        f"{r.claims_existing} already known",
+        f"{r.citations_new} new citation(s)",
+    ]
+    if r.citations_updated:
+        parts.append(f"{r.citations_updated} citation(s) updated")
+    if r.citations_unchanged:
+        parts.append(f"{r.citations_unchanged} unchanged")
+    for label, count in (("source", report.sources_added), ("property", report.properties_added), ("entity name", report.entities_added)):
+        if count:
+            parts.append(f"{count} new {label}(s)")
+    click.echo(f"{verb} {path.name}: " + ", ".join(parts))
+    if r.entities_created:
+        shown = ", ".join(r.entities_created[:10]) + (" …" if len(r.entities_created) > 10 else "")
+        click.echo(f"  created {len(r.entities_created)} entit{'y' if len(r.entities_created) == 1 else 'ies'}: {shown}")
+    for warning in r.deprecated_warnings[:10]:
+        click.echo(f"  warning: {warning}")
+
+
+@cli.command("add")
+@click.option("--source", required=True, help="Source id, slug or file name.")
+@click.option("--subject", required=True, help="Who or what the claim is about (a name or alias; a new name creates the entity).")
+@click.option("--property", "property_name", required=True, help="A property of the vocabulary (see `provenance properties`).")
+@click.option("--value", required=True, help="The value: 15, 750000..1000000, >=70, ~2000, 2007-03, a name, text, true/false.")
+@click.option("--unit", help="Unit of a quantity (USD, people …) when the property has none.")
+@click.option("--quote", help="The exact words of the source (required when the source has text).")
+@click.option("--footnote", help="Footnote number (default: the marker ending the quote's sentence, if any).")
+@click.option("--attributed-to", help="The speaker the source quotes (empty when the source asserts it itself).")
+@click.option("--denies", is_flag=True, help="The source (or speaker) denies the claim.")
+@click.option("--confidence", type=click.Choice(["high", "medium", "low"]), default="medium", show_default=True, help="How far the citation supports the claim.")
+@click.option("--as-of", help="EDTF date the claim holds at (for time-varying facts).")
+@click.option("--valid-from", help="EDTF start of validity.")
+@click.option("--valid-to", help="EDTF end of validity.")
+@click.option("--qualifier", "qualifiers", multiple=True, metavar="KEY=VALUE", help="A scope such as election=2018 Iraqi parliamentary election (repeatable).")
+@click.option("--note", help="An editor's note on the citation.")
+@pass_context
+def add_command(obj: Context, **options) -> None:
+    """Add one claim with its citation.
+
+    The quote is found in the source text (whitespace and quote marks do not
+    matter); when no --footnote is given and the quote's sentence ends in a
+    footnote marker, that footnote is attached. Two sources stating the same thing
+    share one claim.
+
+    \b
+    Example:
+        provenance add --source ctc-khazali-interrogations-2018 \\
+          --subject "Qais al-Khazali" --property seats_won --value 15 \\
+          --qualifier "election=2018 Iraqi parliamentary election" \\
+          --quote "garnered 15 of the 48 seats" --confidence high
+    """
+    qualifiers = {}
+    for item in options.pop("qualifiers"):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise UserError(f"--qualifier {item!r}: expected KEY=VALUE, e.g. election=2018 Iraqi parliamentary election")
+        if key.strip() in qualifiers:
+            raise UserError(f"--qualifier {key.strip()!r} given twice")
+        qualifiers[key.strip()] = value.strip()
+    record = {
+        "source": options["source"],
+        "subject": options["subject"],
+        "property": options["property_name"],
+        "value": options["value"],
+        "unit": options["unit"],
+        "quote": options["quote"],
+        "footnote": options["footnote"],
+        "attributed_to": options["attributed_to"],
+        "stance": "denies" if options["denies"] else "asserts",
+        "confidence": options["confidence"],
+        "as_of": options["as_of"],
+        "valid_from": options["valid_from"],
+        "valid_to": options["valid_to"],
+        "qualifiers": qualifiers,
+        "note": options["note"],
+    }
+    with obj.transaction() as session:
+        claim, citation, result = claimsmod.add_claim(session, record, obj.actor)
+        for name in result.entities_created:
+            click.echo(f"created entity {name!r}")
+        for warning in result.deprecated_warnings:
+            click.echo(f"warning: {warning}")
+        state = "new claim" if result.claims_new else "existing claim"
+        cite = "citation added" if result.citations_new else ("citation updated" if result.citations_updated else "citation already recorded")
+        footnote = f", footnote {citation.footnote.number}" if citation.footnote else ""
+        click.echo(f"{state} {claim.id}: {claim.subject.name} · {claim.property.name} = {claim.value}; {cite} {citation.id}{footnote}")
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check every record and report, then change nothing.")
+@pass_context
+def import_command(obj: Context, file: Path, dry_run: bool) -> None:
+    """Import claims from YAML, JSON Lines or CSV, all or nothing.
+
+    Keys: source, footnote, subject, property, value, unit, quote, attributed_to,
+    stance, confidence, as_of, valid_from, valid_to, qualifiers, note. A YAML file
+    may carry sources:, properties: and entities: sections, applied first. One bad
+    record rejects the file with every error listed; re-importing adds nothing twice.
+
+    \b
+    Example:
+        provenance import seeds/claims.yaml --dry-run
+        provenance import claims.csv
+    """
+    importer.detect_format(file)
+    bar = None
+    if sys.stderr.isatty():
+        bar = click.progressbar(length=0, label="Importing", file=sys.stderr, show_pos=True)
+
+    def tick(count: int) -> None:
+        if bar is not None:
+            bar.pos = count
+            bar.render_progress()
+
+    engine = obj.engine()
+    try:
+        with engine.connect() as connection:
+            transaction = connection.begin()
+            with Session(bind=connection, expire_on_commit=False) as session:
+                try:
+                    report = importer.import_file(session, file, obj.actor, progress=tick)
+                    session.flush()
+                except BaseException:
+                    transaction.rollback()
+                    raise
+                if dry_run:
+                    transaction.rollback()
+                else:
+                    transaction.commit()
+    finally:
+        if bar is not None:
+            click.echo("", err=True)
+        engine.dispose()
+    _report_import(report, file, dry_run=dry_run)
+    if dry_run:
+        click.echo("dry run: nothing was written")
+
+
+@cli.command("claims")
+@click.option("--subject", help="Only claims about this entity (any of its names).")
+@click.option("--property", "property_name", help="Only claims of this property.")
+@click.option("--source", help="Only claims this source makes.")
+@click.option("--rank", type=click.Choice(["normal", "preferred", "deprecated"]), help="Only claims of this rank.")
+@output_options
+@pass_context
+def claims_list(obj: Context, subject, property_name, source, rank, fmt: str) -> None:
+    """List claims with their sources.
+
+    \b
+    Example:
+        provenance claims --subject Qayis --property seats_won
+        provenance claims --source ctc-khazali-interrogations-2018 --json
+    """
+    with obj.transaction() as session:
+        rows = claimsmod.iter_claim_rows(session, subject=subject, property_name=property_name, source=source, rank=rank)
+        if fmt != "table":
+            emit(rows, fmt)
+            return
+        table = [
+            {
+                "id": r["id"],
+                "subject": r["subject"],
+                "property": r["property"],
+                "value": r["value"] + (f" {r['unit']}" if r["unit"] and r["unit"] not in r["value"] else ""),
+                "scope": claimsmod.scope_text(r),
+                "rank": r["rank"],
+                "sources": sorted({c["source"] + (f" [{c['footnote']}]" if c["footnote"] else "") for c in r["citations"]}),
+            }
+            for r in rows
+        ]
+    emit(table, fmt)
+
+
+@cli.command("show")
+@click.argument("claim_id")
+@click.option("--json", "as_json", is_flag=True, help="The whole chain as one JSON object.")
+@pass_context
+def show(obj: Context, claim_id: str, as_json: bool) -> None:
+    """Show a claim with its full provenance chain.
+
+    Claim → each citation → the quote in its context → footnote → cited work →
+    collection, and the history of the claim and its citations.
+
+    \b
+    Example:
+        provenance show 12
+    """
+    import json as jsonlib
+
+    with obj.transaction() as session:
+        chain = claimsmod.provenance_chain(session, claimsmod.get_claim(session, claim_id))
+    if as_json:
+        click.echo(jsonlib.dumps(chain, ensure_ascii=False, indent=2, default=str))
+        return
+    echo = click.echo
+    unit = f" {chain['unit']}" if chain["unit"] and chain["unit"] not in chain["value"] else ""
+    echo(f"claim {chain['id']}: {chain['subject']} · {chain['property']} = {chain['value']}{unit}")
+    scope = claimsmod.scope_text(chain)
+    if scope:
+        echo(f"  scope: {scope}")
+    echo(f"  rank: {chain['rank']}" + (f" ({chain['rank_reason']})" if chain["rank_reason"] else ""))
+    for c in chain["citations"]:
+        echo("")
+        speaker = f", attributed to {c['attributed_to']}" if c["attributed_to"] else ""
+        echo(f"  citation {c['id']}: {c['stance']}, confidence {c['confidence']}{speaker}")
+        authors = ", ".join(c["source_authors"]) or "no author named"
+        echo(f"    source: {c['source_title']} [{c['source']}] — {authors}, {c['source_published'] or 'undated'}, {c['source_kind']}, reliability {c['source_reliability']}")
+        if c["quote"] is not None:
+            flag = "  (ORPHANED: no longer found at its place)" if c["orphaned"] else ""
+            echo(f"    quote at {c['quote_start']}-{c['quote_end']}{flag}:")
+            before = " ".join(c.get("context_before", "").split())[-120:]
+            after = " ".join(c.get("context_after", "").split())[:120]
+            echo(f"      …{before} »{c['quote']}« {after}…")
+        if c["footnote"] is not None:
+            echo(f"    footnote {c['footnote']}: {c.get('footnote_text', '')}")
+            for w in c.get("works", []):
+                locator = f", {w['locator']}" if w["locator"] else ""
+                collection = f" — in collection “{w['collection']}”" if w["collection"] else ""
+                echo(f"      work: {w['title']}{locator}{collection}")
+        if c["note"]:
+            echo(f"    note: {c['note']}")
+    echo("")
+    echo("  history:")
+    for h in chain["history"]:
+        echo(f"    {h['at']}  {h['actor']}  {h['action']} {h['table']} {h['row_id']}" + (f" — {h['summary']}" if h["summary"] else ""))
+
+
+@cli.group("claim")
+def claim_group() -> None:
+    """Ranks of a claim: prefer it or deprecate it (nothing is ever deleted)."""
+
+
+@claim_group.command("prefer")
+@click.argument("claim_id")
+@click.option("--note", help="Why the desk accepts this value.")
+@pass_context
+def claim_prefer(obj: Context, claim_id: str, note: str | None) -> None:
+    """Mark a claim as the desk's accepted value.
+
+    Another preferred claim of the same subject, property and scope returns to
+    normal rank.
+
+    \b
+    Example:
+        provenance claim prefer 12 --note "confirmed with the election commission"
+    """
+    with obj.transaction() as session:
+        claim = claimsmod.get_claim(session, claim_id)
+        demoted = claimsmod.set_rank(session, claim, "preferred", obj.actor, reason=note)
+    click.echo(f"claim {claim.id} preferred" + (f"; claim(s) {', '.join(map(str, demoted))} back to normal" if demoted else ""))
+
+
+@claim_group.command("deprecate")
+@click.argument("claim_id")
+@click.option("--reason", required=True, help="Why the claim is wrong or superseded (kept, so nobody re-adds it).")
+@pass_context
+def claim_deprecate(obj: Context, claim_id: str, reason: str) -> None:
+    """Mark a claim as known wrong or superseded, with the reason.
+
+    The claim and its citations are kept; deprecated claims take no part in
+    conflicts.
+
+    \b
+    Example:
+        provenance claim deprecate 7 --reason "misread: the report says 2009, not 2007"
+    """
+    with obj.transaction() as session:
+        claim = claimsmod.get_claim(session, claim_id)
+        claimsmod.set_rank(session, claim, "deprecated", obj.actor, reason=reason)
+    click.echo(f"claim {claim.id} deprecated: {reason}")
+
+
+@cli.command("log")
+@click.option("--table", "table_name", type=click.Choice(["sources", "entities", "aliases", "properties", "claims", "citations", "conflicts"]), help="Only changes to this table.")
+@click.option("--row", "row_id", type=int, help="Only changes to the row with this id.")
+@click.option("--actor", "actor_name", help="Only changes by this person.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="How many changes, newest first.")
+@output_options
+@pass_context
+def log(obj: Context, table_name, row_id, actor_name, limit, fmt: str) -> None:
+    """The history: who changed what, when, newest first.
+
+    \b
+    Example:
+        provenance log --table claims --limit 20
+    """
+    with obj.transaction() as session:
+        rows = claimsmod.history_rows(session, table=table_name, row_id=row_id, actor=actor_name, limit=limit)
+    emit(rows, fmt, columns=["id", "at", "actor", "action", "table", "row_id", "summary"])
+
+
+# ---------------------------------------------------------------- vocabulary
+
+
+@cli.group("entity")
+def entity_group() -> None:
+    """Entities: people, organisations, places, events, alliances."""
+
+
+@entity_group.command("add")
+@click.argument("name")
+@click.option("--kind", type=click.Choice(["person", "organisation", "place", "event", "alliance", "other"]), default="other", show_default=True, help="What the entity is.")
+@click.option("--alias", "aliases", multiple=True, help="Another name of the entity (repeatable).")
+@click.option("--description", help="A short description.")
+@pass_context
+def entity_add(obj: Context, name: str, kind: str, aliases: tuple[str, ...], description: str | None) -> None:
+    """Add an entity with its aliases (or add aliases to an existing one).
+
+    \b
+    Example:
+        provenance entity add "Qais al-Khazali" --kind person --alias "Qayis Khazali" --alias "Qays al-Khazali"
+    """
+    with obj.transaction() as session:
+        entity, added = entitiesmod.add_entity(session, name, obj.actor, kind=kind, aliases=list(aliases), description=description)
+    click.echo(f"entity {entity.id} {entity.name!r}: " + (f"added {', '.join(repr(a) for a in added)}" if added else "nothing new"))
+
+
+@cli.command("entities")
+@output_options
+@pass_context
+def entities_list(obj: Context, fmt: str) -> None:
+    """List entities with their aliases.
+
+    \b
+    Example:
+        provenance entities --json
+    """
+    with obj.transaction() as session:
+        rows = entitiesmod.list_entities(session)
+    emit(rows, fmt, columns=["id", "name", "kind", "aliases", "claims"])
+
+
+@cli.group("alias")
+def alias_group() -> None:
+    """Aliases: other spellings of an entity's name."""
+
+
+@alias_group.command("add")
+@click.argument("entity")
+@click.argument("alias")
+@pass_context
+def alias_add(obj: Context, entity: str, alias: str) -> None:
+    """Add ALIAS as another name of ENTITY.
+
+    An alias that already names a different entity is an error: entities are
+    merged by an editor, never silently.
+
+    \b
+    Example:
+        provenance alias add "Qassem Soleimani" "Qassem Suleimani"
+    """
+    with obj.transaction() as session:
+        found, added = entitiesmod.add_alias(session, entity, alias, obj.actor)
+    click.echo(f"{alias!r} {'added to' if added else 'already names'} {found.name!r}")
+
+
+@alias_group.command("suggest")
+@click.option("--min-score", type=click.FloatRange(0, 100), default=85.0, show_default=True, help="Lowest similarity (0-100) to list.")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="How many suggestions.")
+@output_options
+@pass_context
+def alias_suggest(obj: Context, min_score: float, limit: int, fmt: str) -> None:
+    """Suggest entities that may be one entity spelled differently.
+
+    Lists pairs of names with a similarity score and the command that would make
+    one an alias of the other; it never merges anything by itself.
+
+    \b
+    Example:
+        provenance alias suggest --min-score 80
+    """
+    with obj.transaction() as session:
+        rows = [s.as_row() for s in entitiesmod.suggest_aliases(session, min_score=min_score, limit=limit)]
+    emit(rows, fmt, columns=["score", "entity", "name", "other_entity", "other_name"])
+
+
+@cli.group("property")
+def property_group() -> None:
+    """The vocabulary of properties claims use."""
+
+
+@property_group.command("add")
+@click.argument("name")
+@click.option("--type", "datatype", required=True, type=click.Choice(["quantity", "date", "entity", "text", "boolean"]), help="The datatype of values.")
+@click.option("--multi", is_flag=True, help="Several values can be true at once (no conflicts between them).")
+@click.option("--time-varying", is_flag=True, help="True at a time, not forever (a leader, a headcount).")
+@click.option("--unit", help="Unit of a quantity (USD, seats, people).")
+@click.option("--tolerance", help="Numeric tolerance of a quantity, a fraction (0.1) or percentage (10%).")
+@click.option("--description", help="What the property means.")
+@pass_context
+def property_add(obj: Context, name, datatype, multi, time_varying, unit, tolerance, description) -> None:
+    """Add a property (or update its definition).
+
+    \b
+    Example:
+        provenance property add seats_won --type quantity --unit seats --description "Seats won in an election"
+        provenance property add leader --type entity --time-varying
+    """
+    with obj.transaction() as session:
+        prop, status = entitiesmod.add_property(
+            session, name, datatype, obj.actor, multi=multi, time_varying=time_varying, unit=unit, tolerance=tolerance, description=description
+        )
+    click.echo(f"property {prop.name!r}: {status}")
+
+
+@cli.command("properties")
+@output_options
+@pass_context
+def properties_list(obj: Context, fmt: str) -> None:
+    """List the property vocabulary.
+
+    \b
+    Example:
+        provenance properties
+    """
+    with obj.transaction() as session:
+        rows = entitiesmod.list_properties(session)
+    emit(rows, fmt)
+
+
+@cli.group("source")
+def source_group() -> None:
+    """Sources with no text of ours (a website, a dataset, a person)."""
+
+
+@source_group.command("add")
+@click.argument("slug")
+@click.option("--title", help="Title or name of the source.")
+@click.option("--url", help="Where it can be found.")
+@click.option("--kind", type=click.Choice(["article", "report", "interview", "official-statement", "comment", "website", "dataset", "person", "other"]), default="website", show_default=True, help="What the source is.")
+@click.option("--reliability", type=click.Choice(list("ABCDEF")), default="F", show_default=True, help="Admiralty grade: A completely reliable … E unreliable, F cannot be judged.")
+@click.option("--confidential", is_flag=True, help="Never published (see `publish`).")
+@pass_context
+def source_add(obj: Context, slug, title, url, kind, reliability, confidential) -> None:
+    """Add a source with no text; its citations carry no quote.
+
+    \b
+    Example:
+        provenance source add iraq-ihec-2018 --title "Iraqi High Electoral Commission results" --kind dataset --reliability A
+    """
+    fields = sources.source_fields(
+        {"slug": slug, "title": title or slug, "url": url, "kind": kind, "reliability": reliability, "confidential": confidential},
+        where=f"source {slug!r}",
+    )
+    with obj.transaction() as session:
+        source, created = importer.add_textless_source(session, fields, obj.actor)
+    click.echo(f"source {source.id} {source.slug!r}: {'added' if created else 'updated'}")

@@ -1,0 +1,318 @@
+"""Entities, their aliases, and the property vocabulary.
+
+Names match after normalisation (case, diacritics, the apostrophe family, hyphens and
+spacing: ``values.normalise_name``). Transliteration variants (Qais / Qayis / Qays) are
+explicit aliases: ``alias suggest`` proposes likely ones with a score, and never
+merges anything by itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .errors import InvalidValue, NotFound
+from .history import record
+from .models import DATATYPES, ENTITY_KINDS, Alias, Claim, Entity, Property
+from .values import normalise_name
+
+ENTITY_KIND_ALIASES = {"organization": "organisation", "org": "organisation", "group": "organisation", "location": "place"}
+
+
+def check_name(name: Any, what: str = "name") -> str:
+    text = "" if name is None else str(name).strip()
+    if not text:
+        raise InvalidValue(f"empty {what} {name!r}: expected a name such as 'Qais al-Khazali'")
+    if not normalise_name(text):
+        raise InvalidValue(f"{what} {text!r} has no letters or digits: expected a name such as 'Qais al-Khazali'")
+    return text
+
+
+def check_entity_kind(kind: Any) -> str:
+    text = str(kind or "other").strip().lower()
+    text = ENTITY_KIND_ALIASES.get(text, text)
+    if text not in ENTITY_KINDS:
+        raise InvalidValue(f"entity kind {kind!r}: expected one of {', '.join(ENTITY_KINDS)}")
+    return text
+
+
+def find_entity(session: Session, name: str) -> Entity | None:
+    """The entity any of whose names matches ``name`` after normalisation."""
+    key = normalise_name(name)
+    if not key:
+        return None
+    alias = session.scalar(select(Alias).where(Alias.normalised == key))
+    return alias.entity if alias else None
+
+
+def get_entity(session: Session, ref: str) -> Entity:
+    """An entity by id or by any of its names."""
+    text = str(ref).strip()
+    entity = find_entity(session, text)
+    if entity is None and text.isdigit():
+        entity = session.get(Entity, int(text))
+    if entity is None:
+        raise NotFound(f"unknown entity {text!r}: expected a name or alias (see `provenance entities`)")
+    return entity
+
+
+def create_entity(session: Session, name: str, actor: str, *, kind: str = "other", description: str | None = None) -> Entity:
+    name = check_name(name)
+    entity = Entity(name=name, kind=check_entity_kind(kind), description=description)
+    session.add(entity)
+    session.flush()
+    session.add(Alias(entity_id=entity.id, name=name, normalised=normalise_name(name)))
+    session.flush()
+    record(session, "entities", entity.id, "insert", actor, {"name": name, "kind": entity.kind})
+    return entity
+
+
+def ensure_entity(session: Session, name: str, actor: str, *, kind: str = "other") -> tuple[Entity, bool]:
+    """The entity named ``name``, created when no entity has that name (returns created?)."""
+    entity = find_entity(session, check_name(name))
+    if entity is not None:
+        return entity, False
+    return create_entity(session, name, actor, kind=kind), True
+
+
+def add_entity(
+    session: Session,
+    name: str,
+    actor: str,
+    *,
+    kind: str = "other",
+    aliases: list[str] | tuple[str, ...] = (),
+    description: str | None = None,
+) -> tuple[Entity, list[str]]:
+    """Add an entity with aliases, or add aliases to the entity of that name.
+
+    Returns the entity and the names that were new. An alias that already names a
+    different entity is an error: entities are merged by an editor, never silently.
+    """
+    name = check_name(name)
+    kind = check_entity_kind(kind)
+    names = [name] + [check_name(a, "alias") for a in aliases]
+    owners = {}
+    for candidate in names:
+        owner = find_entity(session, candidate)
+        if owner is not None:
+            owners[candidate] = owner
+    distinct = {e.id: e for e in owners.values()}
+    if len(distinct) > 1:
+        first, second = list(distinct.values())[:2]
+        raise InvalidValue(
+            f"names of {name!r} already belong to two entities, {first.name!r} and {second.name!r}: "
+            "merge them by hand or use different names"
+        )
+    entity = next(iter(distinct.values()), None)
+    added: list[str] = []
+    if entity is None:
+        entity = create_entity(session, name, actor, kind=kind, description=description)
+        added.append(name)
+    else:
+        changes = {}
+        if kind != "other" and entity.kind != kind:
+            changes["kind"] = [entity.kind, kind]
+            entity.kind = kind
+        if description and entity.description != description:
+            changes["description"] = [entity.description, description]
+            entity.description = description
+        if changes:
+            record(session, "entities", entity.id, "update", actor, changes)
+    for alias in names[1:]:
+        if _attach_alias(session, entity, alias, actor):
+            added.append(alias)
+    return entity, added
+
+
+def _attach_alias(session: Session, entity: Entity, alias: str, actor: str) -> bool:
+    key = normalise_name(alias)
+    existing = session.scalar(select(Alias).where(Alias.normalised == key))
+    if existing is not None:
+        if existing.entity_id != entity.id:
+            raise InvalidValue(
+                f"alias {alias!r} already names {existing.entity.name!r}: expected a name not used by another entity"
+            )
+        return False
+    row = Alias(entity_id=entity.id, name=alias, normalised=key)
+    session.add(row)
+    session.flush()
+    record(session, "aliases", row.id, "insert", actor, {"entity": entity.name, "alias": alias})
+    return True
+
+
+def add_alias(session: Session, entity_ref: str, alias: str, actor: str) -> tuple[Entity, bool]:
+    entity = get_entity(session, check_name(entity_ref, "entity"))
+    return entity, _attach_alias(session, entity, check_name(alias, "alias"), actor)
+
+
+def list_entities(session: Session) -> list[dict[str, Any]]:
+    counts = dict(session.execute(select(Claim.subject_id, func.count()).group_by(Claim.subject_id)).all())
+    rows = []
+    for entity in session.scalars(select(Entity).order_by(Entity.name)):
+        rows.append(
+            {
+                "id": entity.id,
+                "name": entity.name,
+                "kind": entity.kind,
+                "aliases": [a.name for a in entity.aliases if a.name != entity.name],
+                "description": entity.description,
+                "claims": counts.get(entity.id, 0),
+            }
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class AliasSuggestion:
+    score: float
+    entity: str
+    name: str
+    other_entity: str
+    other_name: str
+
+    def as_row(self) -> dict[str, Any]:
+        return {
+            "score": round(self.score, 1),
+            "entity": self.entity,
+            "name": self.name,
+            "other_entity": self.other_entity,
+            "other_name": self.other_name,
+            "command": f"provenance alias add {self.entity!r} {self.other_entity!r}",
+        }
+
+
+def suggest_aliases(session: Session, *, min_score: float = 85.0, limit: int = 50) -> list[AliasSuggestion]:
+    """Pairs of entities whose names look like spellings of one name, best first.
+
+    Compares every name with rapidfuzz's vectorised ``cdist`` (in C, not a Python loop),
+    ignoring articles that transliterations add or drop (al-, el-, ad-), and keeps the
+    best-scoring pair of names for each pair of entities.
+    """
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    rows = session.execute(select(Alias.entity_id, Alias.name, Alias.normalised, Entity.name).join(Entity)).all()
+    if len(rows) < 2:
+        return []
+    keys = [_comparison_key(r.normalised) for r in rows]
+    scores = process.cdist(keys, keys, scorer=fuzz.ratio, score_cutoff=min_score, dtype=np.uint8, workers=-1)
+    entity_ids = np.array([r.entity_id for r in rows])
+    i_idx, j_idx = np.nonzero(np.triu(scores, k=1))
+    best: dict[tuple[int, int], AliasSuggestion] = {}
+    for i, j in zip(i_idx.tolist(), j_idx.tolist()):
+        a, b = rows[i], rows[j]
+        if entity_ids[i] == entity_ids[j]:
+            continue
+        pair = tuple(sorted((a.entity_id, b.entity_id)))
+        score = float(scores[i, j])
+        if pair not in best or best[pair].score < score:
+            best[pair] = AliasSuggestion(score, a[3], a.name, b[3], b.name)
+    return sorted(best.values(), key=lambda s: (-s.score, s.entity, s.other_entity))[:limit]
+
+
+def _comparison_key(normalised: str) -> str:
+    words = [w for w in normalised.split() if w not in {"al", "el", "ad", "an", "as", "ash", "at", "the"}]
+    return " ".join(words) or normalised
+
+
+# ---------------------------------------------------------------- properties
+
+
+def check_property_fields(
+    name: Any, datatype: Any, *, unit: Any = None, tolerance: Any = None
+) -> tuple[str, str, str | None, float | None]:
+    text = "" if name is None else str(name).strip()
+    if not text or any(c.isspace() for c in text):
+        raise InvalidValue(f"property name {name!r}: expected one word such as seats_won or killed")
+    dtype = str(datatype or "").strip().lower()
+    if dtype not in DATATYPES:
+        raise InvalidValue(f"property type {datatype!r}: expected one of {', '.join(DATATYPES)}")
+    tol = None
+    if tolerance is not None and str(tolerance).strip() != "":
+        raw = str(tolerance).strip()
+        try:
+            tol = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
+        except ValueError:
+            raise InvalidValue(f"tolerance {tolerance!r}: expected a fraction such as 0.1 or a percentage such as 10%") from None
+        if not 0 <= tol < 1:
+            raise InvalidValue(f"tolerance {tolerance!r}: expected a fraction from 0 to below 1, such as 0.1")
+        if dtype != "quantity":
+            raise InvalidValue(f"tolerance {tolerance!r} given for a {dtype} property: only quantities have a tolerance")
+    unit_text = str(unit).strip() if unit not in (None, "") else None
+    if unit_text and dtype != "quantity":
+        raise InvalidValue(f"unit {unit!r} given for a {dtype} property: only quantities have a unit")
+    return text, dtype, unit_text, tol
+
+
+def add_property(
+    session: Session,
+    name: str,
+    datatype: str,
+    actor: str,
+    *,
+    multi: bool = False,
+    time_varying: bool = False,
+    unit: str | None = None,
+    tolerance: float | str | None = None,
+    description: str | None = None,
+) -> tuple[Property, str]:
+    """Add a property, or update one; returns it and "new", "updated" or "unchanged"."""
+    name, datatype, unit, tolerance = check_property_fields(name, datatype, unit=unit, tolerance=tolerance)
+    fields = dict(
+        datatype=datatype,
+        multi=bool(multi),
+        time_varying=bool(time_varying),
+        unit=unit,
+        tolerance=tolerance,
+        description=description,
+    )
+    existing = session.scalar(select(Property).where(Property.name == name))
+    if existing is None:
+        prop = Property(name=name, **fields)
+        session.add(prop)
+        session.flush()
+        record(session, "properties", prop.id, "insert", actor, {"name": name, **fields})
+        return prop, "new"
+    changes = {k: [getattr(existing, k), v] for k, v in fields.items() if getattr(existing, k) != v}
+    if not changes:
+        return existing, "unchanged"
+    if "datatype" in changes:
+        used = session.scalar(select(func.count()).select_from(Claim).where(Claim.property_id == existing.id))
+        if used:
+            raise InvalidValue(
+                f"property {name!r} is a {existing.datatype} with {used} claim(s): its type cannot become {datatype!r}"
+            )
+    for key, value in fields.items():
+        setattr(existing, key, value)
+    record(session, "properties", existing.id, "update", actor, changes)
+    return existing, "updated"
+
+
+def get_property(session: Session, name: str) -> Property:
+    prop = session.scalar(select(Property).where(Property.name == str(name).strip()))
+    if prop is None:
+        known = session.scalars(select(Property.name).order_by(Property.name).limit(12)).all()
+        hint = f" such as {', '.join(known)}" if known else "; add one with `provenance property add`"
+        raise NotFound(f"unknown property {name!r}: expected a property of the vocabulary{hint}")
+    return prop
+
+
+def list_properties(session: Session) -> list[dict[str, Any]]:
+    counts = dict(session.execute(select(Claim.property_id, func.count()).group_by(Claim.property_id)).all())
+    return [
+        {
+            "name": p.name,
+            "type": p.datatype,
+            "multi": p.multi,
+            "time_varying": p.time_varying,
+            "unit": p.unit,
+            "tolerance": p.tolerance,
+            "description": p.description,
+            "claims": counts.get(p.id, 0),
+        }
+        for p in session.scalars(select(Property).order_by(Property.name))
+    ]

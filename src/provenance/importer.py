@@ -1,0 +1,296 @@
+"""``provenance import FILE``: claims from YAML, JSON Lines or CSV, all or nothing.
+
+The format comes from the file's ending (``.yaml``/``.yml``, ``.jsonl``/``.ndjson``,
+``.csv``). CSV and JSON Lines are read a record at a time and written in batches, so
+memory stays flat however long the file; a YAML file is read whole (it is the editor's
+format, with the ``sources:``, ``properties:`` and ``entities:`` sections that are
+applied before its ``claims:``).
+
+Every record is checked; one bad record rejects the whole file, and the error lists
+every bad record by number and field. The caller's transaction is rolled back, so
+the database is untouched. Record numbers count claims from 1 in file order; for CSV
+that is the data row (the header is not counted), for JSON Lines the line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import yaml
+from sqlalchemy.orm import Session
+
+from .claims import RECORD_KEYS, REQUIRED_KEYS, ClaimWriter, FieldError, WriteResult
+from .entities import add_entity, add_property
+from .errors import ImportErrors, InvalidValue, NotFound, ProvenanceError
+from .history import record
+from .models import Source
+from .sources import source_fields
+from sqlalchemy import select
+
+FORMATS = {".yaml": "yaml", ".yml": "yaml", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+SECTIONS = ("sources", "properties", "entities", "claims")
+PROPERTY_KEYS = ("name", "type", "multi", "time_varying", "unit", "tolerance", "description")
+ENTITY_KEYS = ("name", "kind", "aliases", "description")
+SOURCE_SECTION_KEYS = ("slug", "title", "authors", "publisher", "url", "published", "published_reason", "kind", "reliability", "reliability_reason", "confidential", "note")
+MAX_ERRORS_SHOWN = 200
+
+
+@dataclass
+class ImportReport:
+    records: int
+    result: WriteResult
+    sources_added: int = 0
+    properties_added: int = 0
+    entities_added: int = 0
+
+
+class RecordProblem(Exception):
+    """A record that cannot even be read (broken JSON line, short CSV row)."""
+
+
+def detect_format(path: Path) -> str:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InvalidValue(f"cannot tell the format of {str(path)!r}: expected a file ending in .yaml, .yml, .jsonl, .ndjson or .csv")
+    return fmt
+
+
+def open_text(path: Path) -> io.TextIOWrapper:
+    if not path.exists():
+        raise NotFound(f"file {str(path)!r} not found: expected a claims file (.yaml, .jsonl or .csv)")
+    if path.is_dir():
+        raise InvalidValue(f"{str(path)!r} is a directory: expected a claims file (.yaml, .jsonl or .csv)")
+    with open(path, "rb") as f:
+        head = f.read(8192)
+    if b"\x00" in head:
+        raise InvalidValue(f"file {str(path)!r} is binary: expected a UTF-8 claims file (.yaml, .jsonl or .csv)")
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut at the block's end
+            raise InvalidValue(f"file {str(path)!r} is not UTF-8 text: expected a UTF-8 claims file") from None
+    return open(path, encoding="utf-8-sig", newline="")
+
+
+def _iter_jsonl(handle) -> Iterator[tuple[int, dict[str, Any] | RecordProblem]]:
+    number = 0
+    for line in handle:
+        if not line.strip():
+            continue
+        number += 1
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield number, RecordProblem(f"broken JSON ({exc.msg} at column {exc.colno}): expected one JSON object per line")
+            continue
+        if not isinstance(value, dict):
+            yield number, RecordProblem(f"{type(value).__name__} instead of an object: expected one JSON object per line")
+            continue
+        yield number, value
+
+
+def _iter_csv(handle, path: Path) -> Iterator[tuple[int, dict[str, Any] | RecordProblem]]:
+    reader = csv.reader(handle)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as exc:
+        raise InvalidValue(f"{str(path)!r}: unreadable CSV header ({exc})") from None
+    header = [h.strip() for h in header]
+    missing = [k for k in REQUIRED_KEYS if k not in header]
+    if missing:
+        raise InvalidValue(f"{str(path)!r}: CSV header lacks column {missing[0]!r}: expected columns {', '.join(RECORD_KEYS)}")
+    unknown = [h for h in header if h not in RECORD_KEYS]
+    if unknown:
+        raise InvalidValue(f"{str(path)!r}: unknown CSV column {unknown[0]!r}: expected columns {', '.join(RECORD_KEYS)}")
+    number = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            number += 1
+            yield number, RecordProblem(f"unreadable CSV row ({exc})")
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        number += 1
+        if len(row) != len(header):
+            yield number, RecordProblem(f"{len(row)} cells for {len(header)} columns: expected one cell per column")
+            continue
+        yield number, {k: v for k, v in zip(header, row) if v != ""}
+
+
+def _load_yaml(handle, path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(handle)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise InvalidValue(f"{str(path)!r} is not valid YAML{where}: expected a list of claims or a mapping of {', '.join(SECTIONS)}") from None
+    if isinstance(data, list):
+        return {"claims": data}
+    if isinstance(data, dict):
+        unknown = [k for k in data if k not in SECTIONS]
+        if unknown:
+            raise InvalidValue(f"{str(path)!r}: unknown section {unknown[0]!r}: expected {', '.join(SECTIONS)}")
+        for key in SECTIONS:
+            if data.get(key) is not None and not isinstance(data[key], list):
+                raise InvalidValue(f"{str(path)!r}: section {key!r} is not a list: expected a list of records")
+        return data
+    raise InvalidValue(f"{str(path)!r}: YAML holds {type(data).__name__}, not a list: expected a list of claims or a mapping of {', '.join(SECTIONS)}")
+
+
+def import_file(
+    session: Session,
+    path: str | Path,
+    actor: str,
+    *,
+    progress: Callable[[int], None] | None = None,
+    batch_size: int | None = None,
+) -> ImportReport:
+    """Import every record of ``path`` in the caller's transaction; raise ImportErrors on any bad record."""
+    path = Path(path)
+    fmt = detect_format(path)
+    errors: list[str] = []
+    error_count = 0
+    writer = ClaimWriter(session, actor, **({"batch_size": batch_size} if batch_size else {}))
+    report = ImportReport(records=0, result=writer.result)
+
+    def fail(message: str) -> None:
+        nonlocal error_count
+        error_count += 1
+        if len(errors) < MAX_ERRORS_SHOWN:
+            errors.append(message)
+
+    with open_text(path) as handle:
+        if fmt == "yaml":
+            data = _load_yaml(handle, path)
+            _apply_sections(session, data, actor, report, fail)
+            records: Iterator = ((n, r if isinstance(r, dict) else RecordProblem(f"{type(r).__name__} instead of a mapping of fields")) for n, r in enumerate(data.get("claims") or [], 1))
+        elif fmt == "jsonl":
+            records = _iter_jsonl(handle)
+        else:
+            records = _iter_csv(handle, path)
+        for number, raw in records:
+            report.records = number
+            if progress and number % 1000 == 0:
+                progress(number)
+            if isinstance(raw, RecordProblem):
+                fail(f"record {number}: {raw}")
+                continue
+            try:
+                prepared = writer.prepare(raw)
+            except FieldError as exc:
+                fail(f"record {number}, field {exc.field!r}: {exc}")
+                continue
+            except ProvenanceError as exc:
+                fail(f"record {number}: {exc}")
+                continue
+            if error_count:
+                continue  # the file will be rejected: stop writing, keep checking
+            writer.add(prepared)
+        if not error_count:
+            writer.flush()
+    if progress:
+        progress(report.records)
+    if error_count:
+        if error_count > len(errors):
+            errors.append(f"… and {error_count - len(errors)} more bad record(s)")
+        raise ImportErrors(str(path), errors)
+    return report
+
+
+def _apply_sections(session: Session, data: dict[str, Any], actor: str, report: ImportReport, fail: Callable[[str], None]) -> None:
+    for number, entry in enumerate(data.get("sources") or [], 1):
+        where = f"sources entry {number}"
+        try:
+            if not isinstance(entry, dict):
+                raise InvalidValue("expected a mapping with slug, title, url, kind, reliability …")
+            unknown = [k for k in entry if k not in SOURCE_SECTION_KEYS]
+            if unknown:
+                raise InvalidValue(f"unknown key {unknown[0]!r}: expected {', '.join(SOURCE_SECTION_KEYS)}")
+            if not entry.get("slug"):
+                raise InvalidValue("missing slug: every source needs a slug")
+            fields = source_fields(entry, where=f"source {entry.get('slug')!r}")
+            _, created = add_textless_source(session, fields, actor)
+            report.sources_added += int(created)
+        except ProvenanceError as exc:
+            fail(f"{where}: {exc}")
+    for number, entry in enumerate(data.get("properties") or [], 1):
+        try:
+            if not isinstance(entry, dict):
+                raise InvalidValue(f"expected a mapping of {', '.join(PROPERTY_KEYS)}")
+            unknown = [k for k in entry if k not in PROPERTY_KEYS]
+            if unknown:
+                raise InvalidValue(f"unknown key {unknown[0]!r}: expected {', '.join(PROPERTY_KEYS)}")
+            _, status = add_property(
+                session,
+                entry.get("name"),
+                entry.get("type"),
+                actor,
+                multi=_flag(entry.get("multi"), "multi"),
+                time_varying=_flag(entry.get("time_varying"), "time_varying"),
+                unit=entry.get("unit"),
+                tolerance=entry.get("tolerance"),
+                description=entry.get("description"),
+            )
+            report.properties_added += int(status == "new")
+        except ProvenanceError as exc:
+            fail(f"properties entry {number} ({entry.get('name') if isinstance(entry, dict) else entry!r}): {exc}")
+    for number, entry in enumerate(data.get("entities") or [], 1):
+        try:
+            if not isinstance(entry, dict):
+                raise InvalidValue(f"expected a mapping of {', '.join(ENTITY_KEYS)}")
+            unknown = [k for k in entry if k not in ENTITY_KEYS]
+            if unknown:
+                raise InvalidValue(f"unknown key {unknown[0]!r}: expected {', '.join(ENTITY_KEYS)}")
+            aliases = entry.get("aliases") or []
+            if isinstance(aliases, str):
+                aliases = [aliases]
+            if not isinstance(aliases, list):
+                raise InvalidValue(f"aliases {aliases!r}: expected a list of names")
+            _, added = add_entity(session, entry.get("name"), actor, kind=entry.get("kind") or "other", aliases=[str(a) for a in aliases], description=entry.get("description"))
+            report.entities_added += len(added)
+        except ProvenanceError as exc:
+            fail(f"entities entry {number} ({entry.get('name') if isinstance(entry, dict) else entry!r}): {exc}")
+
+
+def _flag(value: Any, name: str) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "1"):
+        return True
+    if text in ("false", "no", "0", ""):
+        return False
+    raise InvalidValue(f"{name} {value!r}: expected true or false")
+
+
+def add_textless_source(session: Session, fields: dict[str, Any], actor: str) -> tuple[Source, bool]:
+    """A source with no text of ours (a website, a dataset, a person); refreshed if it exists."""
+    slug = fields["slug"]
+    source = session.scalar(select(Source).where(Source.slug == slug))
+    if source is None:
+        source = Source(**{"title": slug, "kind": "website", **fields})
+        session.add(source)
+        session.flush()
+        record(session, "sources", source.id, "insert", actor, {k: v for k, v in fields.items()}, "source added")
+        return source, True
+    if source.text is not None:
+        raise InvalidValue(f"slug {slug!r} is an ingested document: expected a new slug for a source with no text")
+    changes = {k: [getattr(source, k), v] for k, v in fields.items() if getattr(source, k) != v}
+    if changes:
+        for key, value in fields.items():
+            setattr(source, key, value)
+        record(session, "sources", source.id, "update", actor, changes, "source updated")
+    return source, False
