@@ -237,7 +237,7 @@ def upgrade() -> None:
     sa.Column('last_detected_at', sa.DateTime(), nullable=True),
     sa.CheckConstraint("kind IN ('quantity', 'date', 'entity', 'text', 'boolean', 'stance')", name=op.f('ck_conflicts_kind')),
     sa.CheckConstraint("status IN ('open', 'confirmed', 'dismissed', 'resolved')", name=op.f('ck_conflicts_status')),
-    sa.CheckConstraint('claim_a_id < claim_b_id', name=op.f('ck_conflicts_ordered_pair')),
+    sa.CheckConstraint('claim_a_id <= claim_b_id', name=op.f('ck_conflicts_ordered_pair')),
     sa.ForeignKeyConstraint(['claim_a_id'], ['claims.id'], name=op.f('fk_conflicts_claim_a_id_claims')),
     sa.ForeignKeyConstraint(['claim_b_id'], ['claims.id'], name=op.f('fk_conflicts_claim_b_id_claims')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_conflicts')),

@@ -780,3 +780,109 @@ def source_add(obj: Context, slug, title, url, kind, reliability, confidential) 
     with obj.transaction() as session:
         source, created = importer.add_textless_source(session, fields, obj.actor)
     click.echo(f"source {source.id} {source.slug!r}: {'added' if created else 'updated'}")
+
+
+# ---------------------------------------------------------------- conflicts
+
+
+def _side_text(side: dict) -> str:
+    lines = [f"{side['value']}" + (f" {side['unit']}" if side.get("unit") and side["unit"] not in side["value"] else "")]
+    scope = claimsmod.scope_text(side)
+    if scope:
+        lines.append(f"({scope})")
+    lines.append(f"claim {side['claim']}, support {side['support']}" + (", PREFERRED" if side["rank"] == "preferred" else ""))
+    for c in side["citations"]:
+        where = c["source"] + (f" [{c['footnote']}]" if c["footnote"] else "")
+        who = f" — {c['attributed_to']}" if c["attributed_to"] else ""
+        lines.append(f"• {where}{who} ({c['reliability']}/{c['confidence']}{', denies' if c['stance'] == 'denies' else ''})")
+        if c["quote"]:
+            lines.append(f"  “{c['quote']}”")
+    for piece in side.get("support_pieces", []):
+        lines.append(f"  + {piece['weight']}: {piece['why']}" + (f" (citation {piece['citation']})" if "citation" in piece else ""))
+    return "\n".join(lines)
+
+
+def _print_conflicts(rows: list[dict]) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=None if sys.stdout.isatty() else 160, no_color=not sys.stdout.isatty(), highlight=False)
+    if not rows:
+        console.print("no conflicts")
+        return
+    for row in rows:
+        title = f"conflict {row['id']} · {row['status']} · {row['severity']} · {row['kind']} · {row['subject']} · {row['property']}"
+        table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=True, show_lines=False)
+        table.add_column("A", ratio=1, overflow="fold")
+        table.add_column("B", ratio=1, overflow="fold")
+        table.add_row(_side_text(row["a"]), _side_text(row["b"]))
+        console.print(table)
+        leading = f"leading: {row['leading_value']} ({row['leading_reason']})" if row["leading_claim"] else f"leading: none ({row['leading_reason']})"
+        console.print(f"  {leading}")
+        if row["note"]:
+            console.print(f"  verdict note ({row['status_by']}, {row['status_at']}): {row['note']}")
+        console.print("")
+    console.print(f"{len(rows)} conflict(s)")
+
+
+@cli.command("conflicts")
+@click.option("--status", type=click.Choice(["open", "confirmed", "dismissed", "resolved", "all"]), default="open", show_default=True, help="Which verdicts to list.")
+@click.option("--subject", help="Only conflicts about this entity (any of its names).")
+@click.option("--property", "property_name", help="Only conflicts of this property.")
+@click.option("--explain", is_flag=True, help="Show every piece of support behind each side and its weight.")
+@click.option("--fail", is_flag=True, help="Exit 1 when an open conflict is listed (for scripts).")
+@output_options
+@pass_context
+def conflicts_command(obj: Context, status, subject, property_name, explain, fail, fmt: str) -> None:
+    """Detect and list conflicts: where sources contradict each other.
+
+    Detection runs first (set-based, in the database); verdicts set with `resolve`
+    are kept. Each conflict shows both values, every citation behind each, a
+    severity, and the leading value (see "Support and the leading value" in the
+    README).
+
+    \b
+    Example:
+        provenance conflicts
+        provenance conflicts --subject Khazali --explain
+        provenance conflicts --status all --json
+        provenance conflicts --fail   # exit 1 if anything is open
+    """
+    from . import conflicts as conflictsmod
+
+    with obj.transaction() as session:
+        detection = conflictsmod.detect(session, obj.actor)
+        rows = conflictsmod.conflict_rows(session, status=status, subject=subject, property_name=property_name, explain=explain)
+    if fmt == "table":
+        _print_conflicts(rows)
+        if detection.new or detection.gone:
+            click.echo(f"({detection.new} new since the last run, {detection.gone} no longer detected)", err=True)
+    elif fmt == "csv":
+        emit([conflictsmod.flat_row(r) for r in rows], fmt)
+    else:
+        emit(rows, fmt)
+    if fail and any(r["status"] == "open" for r in rows):
+        sys.exit(1)
+
+
+@cli.command("resolve")
+@click.argument("conflict_id")
+@click.option("--status", required=True, type=click.Choice(["confirmed", "dismissed", "resolved", "open"]), help="The verdict: confirmed (a real contradiction), dismissed (not one), resolved (settled), open (reopen).")
+@click.option("--note", required=True, help="What was checked and found.")
+@pass_context
+def resolve_command(obj: Context, conflict_id: str, status: str, note: str) -> None:
+    """Record a fact-checker's verdict on a conflict.
+
+    The verdict, note, who and when are kept, and survive re-detection.
+
+    \b
+    Example:
+        provenance resolve 3 --status confirmed --note "CTC and LWJ disagree; CENTCOM release settles it"
+    """
+    from . import conflicts as conflictsmod
+
+    with obj.transaction() as session:
+        conflict = conflictsmod.get_conflict(session, conflict_id)
+        conflictsmod.resolve(session, conflict, status, note, obj.actor)
+    click.echo(f"conflict {conflict.id}: {status}")

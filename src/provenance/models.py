@@ -351,12 +351,16 @@ class Citation(Base):
 
 
 class Conflict(Base):
-    """Two claims that cannot both be true. Identified by its claims, so verdicts survive."""
+    """Two claims that cannot both be true. Identified by its claims, so verdicts survive.
+
+    A stance conflict (one source asserts what another denies) is about one claim:
+    its ``claim_a_id`` and ``claim_b_id`` are the same.
+    """
 
     __tablename__ = "conflicts"
     __table_args__ = (
         UniqueConstraint("claim_a_id", "claim_b_id"),
-        CheckConstraint("claim_a_id < claim_b_id", name="ordered_pair"),
+        CheckConstraint("claim_a_id <= claim_b_id", name="ordered_pair"),
         CheckConstraint(_in("status", CONFLICT_STATUSES), name="status"),
         CheckConstraint(_in("kind", CONFLICT_KINDS), name="kind"),
     )

@@ -1,0 +1,236 @@
+"""What is a conflict (SPEC §3), rule by rule, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+PROPERTIES = [
+    {"name": "killed", "type": "quantity", "unit": "people"},
+    {"name": "seats_won", "type": "quantity", "unit": "seats"},
+    {"name": "interrogations", "type": "quantity"},
+    {"name": "fighters", "type": "quantity", "tolerance": 0.1},
+    {"name": "capture_date", "type": "date"},
+    {"name": "leader", "type": "entity", "time_varying": True},
+    {"name": "capture_place", "type": "entity"},
+    {"name": "member_of", "type": "entity", "multi": True},
+    {"name": "motto", "type": "text"},
+    {"name": "designated_terrorist", "type": "boolean"},
+    {"name": "headcount", "type": "quantity", "time_varying": True},
+]
+ENTITIES = [
+    {"name": "Qais al-Khazali", "kind": "person", "aliases": ["Qayis Khazali", "Qays al-Khazali"]},
+    {"name": "Abu Mahdi al-Muhandis", "kind": "person", "aliases": ["al-Muhannis"]},
+    {"name": "Abu Fadak al-Mohammedawi", "kind": "person", "aliases": ["Abu Fadak"]},
+    {"name": "Popular Mobilization Forces", "kind": "organisation", "aliases": ["PMF"]},
+    {"name": "Basra", "kind": "place"},
+    {"name": "Baghdad", "kind": "place"},
+    {"name": "Asa'ib Ahl al-Haq", "kind": "organisation", "aliases": ["AAH"]},
+    {"name": "Badr Organization", "kind": "organisation"},
+    {"name": "2018 Iraqi parliamentary election", "kind": "event", "aliases": ["May 2018 Iraqi parliamentary elections"]},
+]
+SOURCES = [
+    {"slug": "s1", "title": "Source one", "kind": "website", "reliability": "B", "published": "2018-09"},
+    {"slug": "s2", "title": "Source two", "kind": "website", "reliability": "C", "published": "2021-03"},
+    {"slug": "s3", "title": "Source three", "kind": "website", "reliability": "A", "published": "2018-10"},
+]
+
+
+def claim(source, subject, prop, value, **extra):
+    return {"source": source, "subject": subject, "property": prop, "value": value, **extra}
+
+
+# (id, claims, expected conflicts as a set of (kind, frozenset of the two values))
+CASES = [
+    ("different quantities from two sources", [claim("s1", "Karbala attack", "killed", "5"), claim("s2", "Karbala attack", "killed", "1")], {("quantity", "5", "1")}),
+    ("same quantity, two sources: one claim, no conflict", [claim("s1", "Karbala attack", "killed", "5"), claim("s2", "Karbala attack", "killed", "5")], set()),
+    ("at least 70 vs 97 is not a conflict", [claim("s1", "Qais al-Khazali", "interrogations", ">=70"), claim("s2", "Qais al-Khazali", "interrogations", "97")], set()),
+    ("more than 100 vs 100 is a conflict", [claim("s1", "Qais al-Khazali", "interrogations", ">100"), claim("s2", "Qais al-Khazali", "interrogations", "100")], {("quantity", ">100", "100")}),
+    ("ranges that overlap are not a conflict", [claim("s1", "Sadrists", "killed", "750..1000"), claim("s2", "Sadrists", "killed", "900..1200")], set()),
+    ("ranges that do not overlap conflict", [claim("s1", "Sadrists", "killed", "750..1000"), claim("s2", "Sadrists", "killed", "2000..3000")], {("quantity", "750..1000", "2000..3000")}),
+    ("within the property's tolerance is not a conflict", [claim("s1", "AAH", "fighters", "1000"), claim("s2", "AAH", "fighters", "1080")], set()),
+    ("beyond the property's tolerance is a conflict", [claim("s1", "AAH", "fighters", "1000"), claim("s2", "AAH", "fighters", "1500")], {("quantity", "1000", "1500")}),
+    ("2007 vs March 2007: one refines the other", [claim("s1", "Qais al-Khazali", "capture_date", "2007"), claim("s2", "Qais al-Khazali", "capture_date", "2007-03")], set()),
+    ("two EDTF intervals that do not overlap", [claim("s1", "Qais al-Khazali", "capture_date", "2007-03/2007-05"), claim("s2", "Qais al-Khazali", "capture_date", "2009-10/2009-12")], {("date", "2007-03/2007-05", "2009-10/2009-12")}),
+    ("different days", [claim("s1", "Qais al-Khazali", "capture_date", "2007-03-20"), claim("s2", "Qais al-Khazali", "capture_date", "2007-03-21")], {("date", "2007-03-20", "2007-03-21")}),
+    ("alias spellings of the subject are one subject", [claim("s1", "Qais al-Khazali", "capture_place", "Basra"), claim("s2", "Qayis Khazali", "capture_place", "Baghdad")], {("entity", "Basra", "Baghdad")}),
+    ("alias spellings of an entity value are not a conflict", [claim("s1", "Popular Mobilization Forces", "leader", "Abu Mahdi al-Muhandis", as_of="2018"), claim("s2", "PMF", "leader", "al-Muhannis", as_of="2018")], set()),
+    ("PMF leader in 2018 vs a different one in 2021 is not a conflict", [claim("s1", "PMF", "leader", "Abu Mahdi al-Muhandis", as_of="2018"), claim("s2", "PMF", "leader", "Abu Fadak", as_of="2021")], set()),
+    ("different leaders at the same time conflict", [claim("s1", "PMF", "leader", "Abu Mahdi al-Muhandis", as_of="2018"), claim("s2", "PMF", "leader", "Abu Fadak", as_of="2018-05")], {("entity", "Abu Mahdi al-Muhandis", "Abu Fadak")}),
+    ("time-varying without a date: scoped to the sources' publication dates (2018 vs 2021)", [claim("s1", "PMF", "leader", "Abu Mahdi al-Muhandis"), claim("s2", "PMF", "leader", "Abu Fadak")], set()),
+    ("time-varying without a date, sources published together: conflict", [claim("s1", "PMF", "leader", "Abu Mahdi al-Muhandis"), claim("s3", "PMF", "leader", "Abu Fadak", as_of="2018-09")], {("entity", "Abu Mahdi al-Muhandis", "Abu Fadak")}),
+    ("validity intervals that do not overlap are not a conflict", [claim("s1", "AAH", "headcount", "3000", valid_from="2014", valid_to="2015"), claim("s2", "AAH", "headcount", "10000", valid_from="2017", valid_to="2018")], set()),
+    ("validity intervals that overlap conflict", [claim("s1", "AAH", "headcount", "3000", valid_from="2014", valid_to="2016"), claim("s2", "AAH", "headcount", "10000", valid_from="2015", valid_to="2018")], {("quantity", "3000", "10000")}),
+    ("an open-ended validity overlaps later dates", [claim("s1", "AAH", "headcount", "3000", valid_from="2014"), claim("s2", "AAH", "headcount", "10000", as_of="2020")], {("quantity", "3000", "10000")}),
+    ("values of a multi-valued property never conflict", [claim("s1", "Qais al-Khazali", "member_of", "Asa'ib Ahl al-Haq"), claim("s2", "Qais al-Khazali", "member_of", "Badr Organization")], set()),
+    ("two values given by the same source are not a conflict", [claim("s1", "Karbala attack", "killed", "1"), claim("s1", "Karbala attack", "killed", "5")], set()),
+    ("one article quoting two speakers with different figures conflicts", [claim("s1", "Ain al-Assad attack", "killed", "0", attributed_to="Iraqi military"), claim("s1", "Ain al-Assad attack", "killed", "1", attributed_to="Pentagon")], {("quantity", "0", "1")}),
+    ("asserts vs denies is a stance conflict", [claim("s1", "Qais al-Khazali", "designated_terrorist", "true"), claim("s2", "Qais al-Khazali", "designated_terrorist", "true", stance="denies")], {("stance", "true", "true")}),
+    ("booleans that differ conflict", [claim("s1", "Qais al-Khazali", "designated_terrorist", "true"), claim("s2", "Qais al-Khazali", "designated_terrorist", "false")], {("boolean", "true", "false")}),
+    ("texts equal after normalisation do not conflict", [claim("s1", "AAH", "motto", "“Death to America”"), claim("s2", "AAH", "motto", "death to america.")], set()),
+    ("texts that differ conflict", [claim("s1", "AAH", "motto", "Death to America"), claim("s2", "AAH", "motto", "Victory to Iraq")], {("text", "Death to America", "Victory to Iraq")}),
+    ("shared qualifier keys that differ: different scopes, no conflict", [claim("s1", "AAH", "seats_won", "15", qualifiers={"election": "2018 Iraqi parliamentary election"}), claim("s2", "AAH", "seats_won", "1", qualifiers={"election": "2014 Iraqi parliamentary election"})], set()),
+    ("shared qualifier keys equal after alias resolution: conflict", [claim("s1", "AAH", "seats_won", "15", qualifiers={"election": "2018 Iraqi parliamentary election"}), claim("s2", "AAH", "seats_won", "14", qualifiers={"election": "May 2018 Iraqi parliamentary elections"})], {("quantity", "15", "14")}),
+    ("a qualifier only one claim carries does not separate them", [claim("s1", "AAH", "seats_won", "15", qualifiers={"election": "2018 Iraqi parliamentary election"}), claim("s2", "AAH", "seats_won", "14")], {("quantity", "15", "14")}),
+    ("different subjects never conflict", [claim("s1", "AAH", "seats_won", "15"), claim("s2", "Badr Organization", "seats_won", "22")], set()),
+]
+
+
+def _write(tmp_path, claims):
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump({"sources": SOURCES, "properties": PROPERTIES, "entities": ENTITIES, "claims": claims}, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _pairs(rows):
+    return {(r["kind"], r["a"]["value"].removeprefix("asserts: "), r["b"]["value"].removeprefix("denies: ")) for r in rows}
+
+
+def _same(found, expected):
+    norm = lambda pairs: {(k, frozenset((a, b))) for k, a, b in pairs}  # noqa: E731
+    return norm(found) == norm(expected)
+
+
+@pytest.mark.parametrize("case,claims,expected", CASES, ids=[c[0] for c in CASES])
+def test_what_is_a_conflict(run, tmp_path, case, claims, expected):
+    run("init")
+    run("import", _write(tmp_path, claims))
+    rows = json.loads(run("conflicts", "--json").output)
+    assert _same(_pairs(rows), expected), json.dumps(rows, indent=1)[:3000]
+
+
+def test_a_deprecated_claim_stops_a_conflict(run, tmp_path):
+    run("init")
+    run("import", _write(tmp_path, CASES[0][1]))
+    rows = json.loads(run("conflicts", "--json").output)
+    assert len(rows) == 1
+    run("claim", "deprecate", rows[0]["b"]["claim"], "--reason", "misread the figure")
+    assert json.loads(run("conflicts", "--json").output) == []
+    # the conflict is kept, inactive, with its status, and comes back if the claim is restored
+    run("claim", "prefer", rows[0]["b"]["claim"])
+    again = json.loads(run("conflicts", "--json").output)
+    assert [r["id"] for r in again] == [rows[0]["id"]]
+
+
+def test_a_preferred_claim_leads_whatever_its_support(run, tmp_path):
+    claims = [
+        claim("s3", "Karbala attack", "killed", "5", confidence="high"),
+        claim("s1", "Karbala attack", "killed", "5", confidence="high"),
+        claim("s2", "Karbala attack", "killed", "1", confidence="low"),
+    ]
+    run("init")
+    run("import", _write(tmp_path, claims))
+    (row,) = json.loads(run("conflicts", "--json").output)
+    assert row["leading_value"] == "5" and row["leading_reason"] == "more support"
+    weak = row["a"] if row["a"]["value"] == "1" else row["b"]
+    run("claim", "prefer", weak["claim"])
+    (row,) = json.loads(run("conflicts", "--json").output)
+    assert row["leading_value"] == "1" and row["leading_reason"] == "preferred by the desk"
+
+
+def test_evidence_from_the_same_document_counts_once(run, tmp_path):
+    claims = [
+        claim("s1", "Karbala attack", "killed", "5", attributed_to="US Army", confidence="high"),
+        claim("s1", "Karbala attack", "killed", "5", attributed_to="Pentagon", confidence="high"),
+        claim("s1", "Karbala attack", "killed", "5", attributed_to="CENTCOM", confidence="high"),
+        claim("s3", "Karbala attack", "killed", "1", confidence="high"),
+    ]
+    run("init")
+    run("import", _write(tmp_path, claims))
+    (row,) = json.loads(run("conflicts", "--json", "--explain").output)
+    five = row["a"] if row["a"]["value"] == "5" else row["b"]
+    one = row["b"] if five is row["a"] else row["a"]
+    # three speakers in one B-graded document weigh one B-graded citation (0.8), less than one A (1.0)
+    assert five["support"] == pytest.approx(0.8)
+    assert one["support"] == pytest.approx(1.0)
+    assert row["leading_value"] == "1"
+    counted = [p for p in five["support_pieces"] if p["weight"] > 0]
+    assert len(counted) == 1 and len(five["support_pieces"]) == 3
+    assert any("counted once" in p["why"] for p in five["support_pieces"])
+
+
+def test_close_values_lend_each_other_support(run, tmp_path):
+    claims = [
+        claim("s1", "AAH", "fighters", "1000", confidence="high"),
+        claim("s2", "AAH", "fighters", "1050", confidence="high"),
+        claim("s3", "AAH", "fighters", "3000", confidence="medium"),
+    ]
+    run("init")
+    run("import", _write(tmp_path, claims))
+    rows = json.loads(run("conflicts", "--json", "--explain").output)
+    assert len(rows) == 2
+    for row in rows:
+        assert row["leading_value"] in ("1000", "1050"), row
+        close = row["a"] if row["a"]["value"] != "3000" else row["b"]
+        assert any("lends half" in p["why"] for p in close["support_pieces"])
+
+
+def test_a_verdict_survives_1000_unrelated_claims(run, tmp_path):
+    run("init")
+    run("import", _write(tmp_path, CASES[0][1]))
+    (row,) = json.loads(run("conflicts", "--json").output)
+    run("resolve", row["id"], "--status", "confirmed", "--note", "both figures checked: they disagree")
+    more = [claim("s1" if i % 2 else "s2", f"Unrelated subject {i}", "killed", str(i)) for i in range(1000)]
+    path = tmp_path / "more.yaml"
+    path.write_text(yaml.safe_dump({"claims": more}), encoding="utf-8")
+    run("import", path)
+    assert json.loads(run("conflicts", "--json").output) == []
+    (kept,) = json.loads(run("conflicts", "--status", "confirmed", "--json").output)
+    assert kept["id"] == row["id"] and kept["note"] == "both figures checked: they disagree"
+    assert kept["status_by"] == "tester"
+    (same,) = json.loads(run("conflicts", "--status", "all", "--json").output)
+    assert same["status"] == "confirmed"
+
+
+def test_filters_formats_and_fail(run, tmp_path):
+    claims = CASES[0][1] + CASES[11][1]
+    run("init")
+    run("import", _write(tmp_path, claims))
+    assert len(json.loads(run("conflicts", "--json").output)) == 2
+    assert len(json.loads(run("conflicts", "--json", "--subject", "Qays al-Khazali").output)) == 1
+    assert len(json.loads(run("conflicts", "--json", "--property", "killed").output)) == 1
+    lines = run("conflicts", "--nl").output.strip().splitlines()
+    assert len(lines) == 2 and all(json.loads(line)["status"] == "open" for line in lines)
+    csv_text = run("conflicts", "--csv").output
+    assert csv_text.splitlines()[0].startswith("id,kind,status,severity,subject,property,value_a")
+    table = run("conflicts", "--fail", code=1).output
+    assert "Basra" in table and "Baghdad" in table and "leading:" in table
+    for row in json.loads(run("conflicts", "--json").output):
+        run("resolve", row["id"], "--status", "dismissed", "--note", "checked")
+    run("conflicts", "--fail")
+    assert json.loads(run("conflicts", "--json", "--status", "dismissed").output)
+
+
+BAD = [
+    (["resolve", "99", "--status", "confirmed", "--note", "x"], "'99'"),
+    (["resolve", "abc", "--status", "confirmed", "--note", "x"], "'abc'"),
+    (["resolve", "1", "--status", "maybe", "--note", "x"], "'maybe'"),
+    (["resolve", "1", "--status", "confirmed", "--note", " "], "--note"),
+    (["conflicts", "--status", "closed"], "'closed'"),
+    (["conflicts", "--subject", "Nobody"], "'Nobody'"),
+    (["conflicts", "--property", "height"], "'height'"),
+]
+
+
+@pytest.mark.parametrize("args,named", BAD, ids=[" ".join(a) for a, _ in BAD])
+def test_bad_input(run, tmp_path, args, named):
+    from conftest import file_bytes
+
+    run("init")
+    run("import", _write(tmp_path, CASES[0][1]))
+    run("conflicts")
+    db = tmp_path / "test.db"
+    before = file_bytes(db)
+    result = run(*args, code=2)
+    assert len(result.output.strip().splitlines()) == 1 and named in result.output, result.output
+    assert file_bytes(db) == before
+
+
+@pytest.mark.parametrize("case,claims,expected", CASES, ids=[c[0] for c in CASES])
+def test_what_is_a_conflict_on_postgresql(run, tmp_path, pg_url, case, claims, expected):
+    run("--db", pg_url, "init")
+    run("--db", pg_url, "import", _write(tmp_path, claims))
+    rows = json.loads(run("--db", pg_url, "conflicts", "--json").output)
+    assert _same(_pairs(rows), expected), json.dumps(rows, indent=1)[:3000]
