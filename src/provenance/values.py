@@ -192,10 +192,14 @@ def normalise_name(name: str) -> str:
 
 
 def normalise_text(text: str) -> str:
-    """The form under which text values compare: case, quote style, spacing, final full stop."""
+    """The form under which text values compare: case, quote style, spacing, final full stop,
+    and quote marks enclosing the whole value (a slogan quoted or not is the same text)."""
     out = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTE_TABLE)
     out = " ".join(out.split())
-    return out.rstrip(". ")
+    out = out.rstrip(". ")
+    while len(out) >= 2 and out[0] == out[-1] and out[0] in "\"'":
+        out = out[1:-1].strip().rstrip(". ")
+    return out
 
 
 def _bounded_key(prefix: str, body: str) -> str:
