@@ -61,7 +61,7 @@ def test_sources_json_lists_the_documents_and_their_comments(run, built_db):
     assert all(c["reliability"] == "F" for c in comments)
 
 
-@pytest.mark.parametrize("fmt", ["--csv", "--nl", "--table"])
+@pytest.mark.parametrize("fmt", ["--csv", "--nl", "--json"])
 def test_sources_other_formats(run, built_db, fmt):
     output = run("sources", fmt).output
     assert "ctc-khazali-interrogations-2018" in output

@@ -440,12 +440,12 @@ def import_command(obj: Context, file: Path, dry_run: bool) -> None:
     importer.detect_format(file)
     bar = None
     if sys.stderr.isatty():
-        bar = click.progressbar(length=0, label="Importing", file=sys.stderr, show_pos=True)
+        bar = click.progressbar(length=1000, label="Importing", file=sys.stderr, show_eta=True, item_show_func=lambda n: f"{n:,} records" if n else None)
 
-    def tick(count: int) -> None:
+    def tick(count: int, fraction: float) -> None:
         if bar is not None:
-            bar.pos = count
-            bar.render_progress()
+            bar.current_item = count
+            bar.update(int(fraction * 1000) - bar.pos)
 
     engine = obj.engine()
     try:

@@ -153,10 +153,14 @@ def import_file(
     path: str | Path,
     actor: str,
     *,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, float], None] | None = None,
     batch_size: int | None = None,
 ) -> ImportReport:
-    """Import every record of ``path`` in the caller's transaction; raise ImportErrors on any bad record."""
+    """Import every record of ``path`` in the caller's transaction; raise ImportErrors on any bad record.
+
+    ``progress(records, fraction)`` is called every thousand records with the share of
+    the file read so far.
+    """
     path = Path(path)
     fmt = detect_format(path)
     errors: list[str] = []
@@ -170,10 +174,19 @@ def import_file(
         if len(errors) < MAX_ERRORS_SHOWN:
             errors.append(message)
 
+    size = max(path.stat().st_size, 1)
+    total_records = 0
+
+    def fraction(handle) -> float:
+        if total_records:
+            return min(report.records / total_records, 1.0)
+        return min(handle.buffer.tell() / size, 1.0)
+
     with open_text(path) as handle:
         if fmt == "yaml":
             data = _load_yaml(handle, path)
             _apply_sections(session, data, actor, report, fail)
+            total_records = len(data.get("claims") or []) or 1
             records: Iterator = ((n, r if isinstance(r, dict) else RecordProblem(f"{type(r).__name__} instead of a mapping of fields")) for n, r in enumerate(data.get("claims") or [], 1))
         elif fmt == "jsonl":
             records = _iter_jsonl(handle)
@@ -182,7 +195,7 @@ def import_file(
         for number, raw in records:
             report.records = number
             if progress and number % 1000 == 0:
-                progress(number)
+                progress(number, fraction(handle))
             if isinstance(raw, RecordProblem):
                 fail(f"record {number}: {raw}")
                 continue
@@ -200,7 +213,7 @@ def import_file(
         if not error_count:
             writer.flush()
     if progress:
-        progress(report.records)
+        progress(report.records, 1.0)
     if error_count:
         if error_count > len(errors):
             errors.append(f"… and {error_count - len(errors)} more bad record(s)")

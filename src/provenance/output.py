@@ -18,12 +18,12 @@ FORMATS = ("table", "json", "nl", "csv")
 
 
 def output_options(fn: Callable) -> Callable:
-    """Add --json / --nl / --csv to a listing command (as one ``fmt`` argument)."""
+    """Add --json / --nl / --csv to a listing command (as one ``fmt`` argument, "table" without them)."""
     fn = click.option("--csv", "fmt", flag_value="csv", help="Comma-separated values with a header row.")(fn)
     fn = click.option("--nl", "fmt", flag_value="nl", help="Newline-delimited JSON, one object per line.")(fn)
     fn = click.option("--json", "fmt", flag_value="json", help="A JSON array of objects.")(fn)
-    fn = click.option("--table", "fmt", flag_value="table", default=True, help="A table for people (the default).")(fn)
-    return fn
+    # without a flag: a table for people (``fmt`` is then "table")
+    return click.option("--table-view", "fmt", flag_value="table", default=True, hidden=True)(fn)
 
 
 def _cell(value: Any) -> str:
