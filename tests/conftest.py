@@ -1,4 +1,9 @@
-"""Tests never touch a user's db/: every test gets its own database under tmp_path."""
+"""Tests never touch a user's db/: every test gets its own database under tmp_path.
+
+With ``PROVENANCE_TEST_BACKEND=postgresql`` (and ``PROVENANCE_TEST_PG_URL``) the whole
+suite runs on PostgreSQL instead: each test gets a fresh PostgreSQL database, and tests
+marked ``sqlite_only`` (about SQLite files: bytes, pragmas, backups, kills) are skipped.
+"""
 
 from __future__ import annotations
 
@@ -17,11 +22,29 @@ SEEDS = ROOT / "seeds"
 CTC = "000_f54a66cae721dd6b.txt"
 
 
+BACKEND = os.environ.get("PROVENANCE_TEST_BACKEND", "sqlite")
+
+
+def pytest_collection_modifyitems(config, items):
+    if BACKEND != "postgresql":
+        return
+    skip = pytest.mark.skip(reason="about SQLite files; this run is on PostgreSQL (PROVENANCE_TEST_BACKEND=postgresql)")
+    for item in items:
+        if "sqlite_only" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
-def isolated_db(tmp_path, monkeypatch):
+def isolated_db(tmp_path, monkeypatch, request):
+    """The test's database: a SQLite file in tmp_path, or a fresh PostgreSQL database URL."""
+    monkeypatch.setenv("PROVENANCE_ACTOR", "tester")
+    uses_db = {"run", "runner", "db_path", "built_db", "seeded_db", "bad_db", "documents_db", "scenario"} & set(request.fixturenames)
+    if BACKEND == "postgresql" and uses_db and "sqlite_only" not in request.keywords:
+        url = request.getfixturevalue("pg_url")
+        monkeypatch.setenv("PROVENANCE_DB", url)
+        return url
     path = tmp_path / "test.db"
     monkeypatch.setenv("PROVENANCE_DB", str(path))
-    monkeypatch.setenv("PROVENANCE_ACTOR", "tester")
     return path
 
 
@@ -55,28 +78,114 @@ def seeds_copy(tmp_path):
     return target
 
 
+def documents_only(target: Path) -> Path:
+    """A copy of seeds/ without the curated claims: the five documents and their manifest."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in [SEEDS / "sources.yaml", *SEEDS.glob("*.txt")]:
+        shutil.copy(path, target / path.name)
+    return target
+
+
+def _build(target: str, seeds: Path) -> None:
+    result = CliRunner().invoke(cli, ["--db", target, "build", "--seeds", str(seeds)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+
 @pytest.fixture(scope="session")
 def _built_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("template") / "built.db"
-    result = CliRunner().invoke(cli, ["--db", str(path), "build", "--seeds", str(SEEDS)], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    folder = tmp_path_factory.mktemp("template")
+    path = folder / "built.db"
+    _build(str(path), documents_only(folder / "documents"))
     return path
 
 
-@pytest.fixture
-def built_db(_built_template, db_path):
-    """A database built from the seeds, private to the test."""
-    shutil.copy(_built_template, db_path)
+@pytest.fixture(scope="session")
+def _seeded_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("seeded") / "seeded.db"
+    _build(str(path), SEEDS)
+    return path
+
+
+def _pg_template(pg_server_url: str, seeds: Path):
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"provenance_template_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(pg_server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    _build(make_url(pg_server_url).set(database=name).render_as_string(hide_password=False), seeds)
+    yield name
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _built_pg_template(pg_server_url, tmp_path_factory):
+    yield from _pg_template(pg_server_url, documents_only(tmp_path_factory.mktemp("pg-documents") / "seeds"))
+
+
+@pytest.fixture(scope="session")
+def _seeded_pg_template(pg_server_url):
+    yield from _pg_template(pg_server_url, SEEDS)
+
+
+def _clone(request, db_path, sqlite_template: str, pg_template: str):
+    if isinstance(db_path, str):
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
+
+        template = request.getfixturevalue(pg_template)
+        admin = create_engine(request.getfixturevalue("pg_server_url"), isolation_level="AUTOCOMMIT")
+        name = make_url(db_path).database
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        admin.dispose()
+        return db_path
+    shutil.copy(request.getfixturevalue(sqlite_template), db_path)
     return db_path
 
 
-def file_bytes(path: Path) -> bytes:
-    """Everything a database holds, including an uncheckpointed WAL."""
+@pytest.fixture
+def built_db(request, db_path):
+    """The five seed documents built, with no claims: private to the test."""
+    return _clone(request, db_path, "_built_template", "_built_pg_template")
+
+
+@pytest.fixture
+def seeded_db(request, db_path):
+    """The whole seed corpus built, documents and curated claims: private to the test."""
+    return _clone(request, db_path, "_seeded_template", "_seeded_pg_template")
+
+
+def file_bytes(target) -> bytes:
+    """Everything a database holds: a SQLite file with its WAL, or every row of a
+    PostgreSQL database, so "the database is unchanged" is one comparison on both."""
+    if isinstance(target, str) and "://" in target:
+        return _pg_dump(target)
+    path = Path(target)
     data = path.read_bytes() if path.exists() else b""
     wal = Path(str(path) + "-wal")
     if wal.exists():
         data += wal.read_bytes()
     return data
+
+
+def _pg_dump(url: str) -> bytes:
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            parts = []
+            for table in sorted(inspect(connection).get_table_names()):
+                rows = connection.execute(text(f'SELECT * FROM "{table}" ORDER BY 1')).all()
+                parts.append(repr((table, [tuple(r) for r in rows])))
+        return "\n".join(parts).encode()
+    finally:
+        engine.dispose()
 
 
 # ---------------------------------------------------------------- PostgreSQL

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from .errors import DatabaseError
 
 DEFAULT_DB = Path("db") / "provenance.db"
+READ_ONLY = "provenance_read_only"
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -76,7 +77,9 @@ def _sqlite_connect_settings(dbapi_connection, connection_record) -> None:
 
 
 def _sqlite_begin(conn) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # Listings read in a deferred transaction so they never wait for the write lock;
+    # everything else takes the write lock up front (see the module docstring).
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 def make_engine(target: str | None = None, *, create: bool = False) -> Engine:
@@ -115,7 +118,7 @@ def head_revision() -> str | None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
+    with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
@@ -160,3 +163,40 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 def _first_line(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None) or exc
     return str(orig).strip().splitlines()[0] if str(orig).strip() else orig.__class__.__name__
+
+
+def backup(engine: Engine, out: Path, *, progress=None) -> int:
+    """Copy a SQLite database with SQLite's online backup API; returns the pages copied.
+
+    Safe while editors write: the copy is a consistent snapshot. The copy is made in a
+    temporary file beside ``out`` and renamed into place, so ``out`` is never half-written.
+    """
+    if engine.dialect.name != "sqlite":
+        raise DatabaseError("backup copies SQLite files: for PostgreSQL use pg_dump")
+    out = Path(out)
+    if out.exists():
+        raise DatabaseError(f"backup target {str(out)!r} exists: choose a new file name")
+    if not out.parent.exists():
+        raise DatabaseError(f"backup target {str(out)!r}: folder {str(out.parent)!r} does not exist")
+    source_path = Path(engine.url.database)
+    if source_path.resolve() == out.resolve():
+        raise DatabaseError("backup target is the database itself: choose another file")
+    tmp = out.with_name(f".{out.name}.partial")
+    tmp.unlink(missing_ok=True)
+    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+    target = sqlite3.connect(tmp)
+    try:
+        source.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+        def step(status, remaining, total):
+            if progress:
+                progress(total - remaining, total)
+
+        source.backup(target, pages=1024, progress=step)
+        target.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
+        pages = target.execute("PRAGMA page_count").fetchone()[0]
+    finally:
+        target.close()
+        source.close()
+    os.replace(tmp, out)
+    return pages
