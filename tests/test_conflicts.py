@@ -19,6 +19,7 @@ PROPERTIES = [
     {"name": "motto", "type": "text"},
     {"name": "designated_terrorist", "type": "boolean"},
     {"name": "headcount", "type": "quantity", "time_varying": True},
+    {"name": "founded", "type": "date"},
 ]
 ENTITIES = [
     {"name": "Qais al-Khazali", "kind": "person", "aliases": ["Qayis Khazali", "Qays al-Khazali"]},
@@ -68,6 +69,10 @@ CASES = [
     ("two values given by the same source are not a conflict", [claim("s1", "Karbala attack", "killed", "1"), claim("s1", "Karbala attack", "killed", "5")], set()),
     ("one article quoting two speakers with different figures conflicts", [claim("s1", "Ain al-Assad attack", "killed", "0", attributed_to="Iraqi military"), claim("s1", "Ain al-Assad attack", "killed", "1", attributed_to="Pentagon")], {("quantity", "0", "1")}),
     ("asserts vs denies is a stance conflict", [claim("s1", "Qais al-Khazali", "designated_terrorist", "true"), claim("s2", "Qais al-Khazali", "designated_terrorist", "true", stance="denies")], {("stance", "true", "true")}),
+    ("asserting a date within a denied one is a stance conflict", [claim("s1", "AAH", "founded", "2003", stance="denies"), claim("s2", "AAH", "founded", "2003-09-24")], {("stance", "2003-09-24", "2003")}),
+    ("asserting a figure within a denied range is a stance conflict", [claim("s1", "AAH", "fighters", ">=7600", stance="denies"), claim("s2", "AAH", "fighters", "8480")], {("stance", "8480", ">=7600")}),
+    ("denying a narrower date than the one asserted is not a conflict", [claim("s1", "AAH", "founded", "2003-09-14", stance="denies"), claim("s2", "AAH", "founded", "2003-09")], set()),
+    ("a denial and an assertion from the same source are not a conflict", [claim("s1", "AAH", "founded", "2003", stance="denies"), claim("s1", "AAH", "founded", "2003")], set()),
     ("booleans that differ conflict", [claim("s1", "Qais al-Khazali", "designated_terrorist", "true"), claim("s2", "Qais al-Khazali", "designated_terrorist", "false")], {("boolean", "true", "false")}),
     ("texts equal after normalisation do not conflict", [claim("s1", "AAH", "motto", "“Death to America”"), claim("s2", "AAH", "motto", "death to america.")], set()),
     ("texts that differ conflict", [claim("s1", "AAH", "motto", "Death to America"), claim("s2", "AAH", "motto", "Victory to Iraq")], {("text", "Death to America", "Victory to Iraq")}),
@@ -99,6 +104,20 @@ def test_what_is_a_conflict(run, tmp_path, case, claims, expected):
     run("import", _write(tmp_path, claims))
     rows = json.loads(run("conflicts", "--json").output)
     assert _same(_pairs(rows), expected), json.dumps(rows, indent=1)[:3000]
+
+
+def test_qualifier_spellings_agree_once_an_alias_links_them(run, tmp_path):
+    claims = [
+        claim("s1", "AAH", "seats_won", "15", qualifiers={"election": "Iraqi election of 2018"}),
+        claim("s2", "AAH", "seats_won", "14", qualifiers={"election": "the 2018 vote"}),
+    ]
+    run("init")
+    run("import", _write(tmp_path, claims))
+    assert json.loads(run("conflicts", "--json").output) == []
+    run("alias", "add", "2018 Iraqi parliamentary election", "Iraqi election of 2018")
+    run("alias", "add", "2018 Iraqi parliamentary election", "the 2018 vote")
+    (row,) = json.loads(run("conflicts", "--json").output)
+    assert {row["a"]["value"], row["b"]["value"]} == {"15", "14"}
 
 
 def test_a_deprecated_claim_stops_a_conflict(run, tmp_path):
@@ -215,13 +234,13 @@ BAD = [
 
 
 @pytest.mark.parametrize("args,named", BAD, ids=[" ".join(a) for a, _ in BAD])
-def test_bad_input(run, tmp_path, args, named):
+def test_bad_input(run, tmp_path, db_path, args, named):
     from conftest import file_bytes
 
     run("init")
     run("import", _write(tmp_path, CASES[0][1]))
     run("conflicts")
-    db = tmp_path / "test.db"
+    db = db_path
     before = file_bytes(db)
     result = run(*args, code=2)
     assert len(result.output.strip().splitlines()) == 1 and named in result.output, result.output

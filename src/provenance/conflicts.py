@@ -8,8 +8,8 @@ cost grows with the size of each group, not with the square of all claims), and 
 of claims conflicts when some pair of their evidence
 
 1. comes from different sources — a source is the pair (document, attributed_to);
-2. has overlapping scope: qualifier keys both claims carry are equal (entity values
-   compared by entity, so spellings agree), validity intervals overlap, and a
+2. has overlapping scope: qualifier keys both claims carry are equal (values compared
+   by normalised spelling, and spellings that are aliases of one entity agree), validity intervals overlap, and a
    time-varying claim with no as_of/validity is scoped to its source's publication date;
 3. is incompatible: both assert, and the values cannot both be true — quantity
    intervals that do not overlap after the property's tolerance, date intervals that do
@@ -36,11 +36,12 @@ values is ``high``, one side weak ``medium``, both weak ``low``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from sqlalchemy import and_, case, exists, false, func, literal, null, or_, select, true, update
+from sqlalchemy import and_, case, exists, false, func, literal, null, or_, select, true, tuple_, update
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from .entities import get_entity, get_property
@@ -48,6 +49,7 @@ from .errors import InvalidValue, NotFound
 from .history import record
 from .models import (
     CONFLICT_STATUSES,
+    Alias,
     Citation,
     Claim,
     ClaimQualifier,
@@ -67,38 +69,6 @@ SEVERITY_MEDIUM = 0.3
 
 
 # ---------------------------------------------------------------- detection
-
-
-def _evidence():
-    """One row per citation of a claim that can take part in a conflict."""
-    has_scope = or_(Claim.as_of.isnot(None), Claim.valid_from.isnot(None), Claim.valid_to.isnot(None))
-    earliest = case(
-        (has_scope, Claim.scope_earliest),
-        (Property.time_varying == true(), Source.published_earliest),
-        else_=null(),
-    )
-    latest = case(
-        (has_scope, Claim.scope_latest),
-        (Property.time_varying == true(), Source.published_latest),
-        else_=null(),
-    )
-    return (
-        select(
-            Citation.claim_id.label("claim_id"),
-            Claim.subject_id.label("subject_id"),
-            Claim.property_id.label("property_id"),
-            Citation.source_id.label("source_id"),
-            func.coalesce(Citation.attributed_to_id, 0).label("speaker_id"),
-            Citation.stance.label("stance"),
-            earliest.label("earliest"),
-            latest.label("latest"),
-        )
-        .join(Claim, Claim.id == Citation.claim_id)
-        .join(Property, Property.id == Claim.property_id)
-        .join(Source, Source.id == Citation.source_id)
-        .where(Claim.rank != "deprecated", Property.multi == false())
-        .cte("evidence")
-    )
 
 
 def _widened(claim, tolerance):
@@ -133,25 +103,51 @@ def _date_disjoint(a, b):
     )
 
 
-def detection_query(subject_id: int | None = None, property_id: int | None = None):
-    """The SQL that finds every (claim_a, claim_b, kind) in conflict."""
-    ev = _evidence()
-    ea, eb = ev.alias("ea"), ev.alias("eb")
-    ca, cb = aliased(Claim, name="ca"), aliased(Claim, name="cb")
-    prop = aliased(Property, name="p")
-    qa, qb = aliased(ClaimQualifier, name="qa"), aliased(ClaimQualifier, name="qb")
-
-    scopes_overlap = and_(
-        or_(ea.c.latest.is_(None), eb.c.earliest.is_(None), ea.c.latest >= eb.c.earliest),
-        or_(eb.c.latest.is_(None), ea.c.earliest.is_(None), eb.c.latest >= ea.c.earliest),
+def _contains(outer, inner, tolerance):
+    """Whether ``inner``'s value lies within ``outer``'s: asserting it asserts ``outer``."""
+    low, high = _widened(outer, tolerance)
+    quantity = and_(
+        or_(outer.quantity_low.is_(None), and_(inner.quantity_low.isnot(None), inner.quantity_low >= low)),
+        or_(outer.quantity_high.is_(None), and_(inner.quantity_high.isnot(None), inner.quantity_high <= high)),
     )
-    qualifiers_differ = exists(
+    date = and_(
+        or_(outer.date_earliest.is_(None), and_(inner.date_earliest.isnot(None), inner.date_earliest >= outer.date_earliest)),
+        or_(outer.date_latest.is_(None), and_(inner.date_latest.isnot(None), inner.date_latest <= outer.date_latest)),
+    )
+    return quantity, date
+
+
+def _qualifiers_differ(a, b):
+    """Whether the claims share a qualifier key with different values: spellings that
+    name the same entity (through its aliases, as they are now) are one value."""
+    qa, qb = aliased(ClaimQualifier, name="qa"), aliased(ClaimQualifier, name="qb")
+    xa, xb = aliased(Alias, name="xa"), aliased(Alias, name="xb")
+    same_entity = exists(
+        select(literal(1))
+        .select_from(xa)
+        .join(xb, xb.entity_id == xa.entity_id)
+        .where(xa.normalised == qa.normalised, xb.normalised == qb.normalised)
+    )
+    return exists(
         select(literal(1))
         .select_from(qa)
-        .join(qb, and_(qb.key == qa.key, qb.claim_id == cb.id))
-        .where(qa.claim_id == ca.id, qa.normalised != qb.normalised)
+        .join(qb, and_(qb.key == qa.key, qb.claim_id == b.id))
+        .where(qa.claim_id == a.id, qa.normalised != qb.normalised, ~same_entity)
     )
-    values_incompatible = case(
+
+
+def _candidate_pairs(subject_id: int | None, property_id: int | None):
+    """Pairs of claims that would conflict if different sources made them.
+
+    Claims are paired within their (subject, property) group first — the index on
+    (subject_id, property_id) makes this a grouping — and only pairs whose values
+    cannot both be true survive, so citations are looked at for few pairs.
+    """
+    ca, cb = aliased(Claim, name="ca"), aliased(Claim, name="cb")
+    prop = aliased(Property, name="p")
+    same_group = and_(cb.subject_id == ca.subject_id, cb.property_id == ca.property_id)
+    live = and_(prop.multi == false(), ca.rank != "deprecated", cb.rank != "deprecated")
+    incompatible = case(
         (prop.datatype == "quantity", _quantity_disjoint(ca, cb, prop.tolerance)),
         (prop.datatype == "date", _date_disjoint(ca, cb)),
         (prop.datatype == "entity", ca.entity_value_id != cb.entity_value_id),
@@ -159,37 +155,83 @@ def detection_query(subject_id: int | None = None, property_id: int | None = Non
         (prop.datatype == "boolean", ca.boolean_value != cb.boolean_value),
         else_=false(),
     )
-    value_conflict = and_(ea.c.claim_id < eb.c.claim_id, ea.c.stance == "asserts", eb.c.stance == "asserts", values_incompatible)
-    stance_conflict = and_(ea.c.claim_id == eb.c.claim_id, ea.c.stance != eb.c.stance)
-    kind = case((ea.c.claim_id == eb.c.claim_id, literal("stance")), else_=prop.datatype)
-
-    query = (
-        select(ea.c.claim_id.label("claim_a_id"), eb.c.claim_id.label("claim_b_id"), kind.label("kind"))
-        .select_from(ea)
-        .join(
-            eb,
-            and_(
-                eb.c.subject_id == ea.c.subject_id,
-                eb.c.property_id == ea.c.property_id,
-                eb.c.claim_id >= ea.c.claim_id,
-            ),
-        )
-        .join(ca, ca.id == ea.c.claim_id)
-        .join(cb, cb.id == eb.c.claim_id)
+    values = (
+        select(ca.id.label("a"), cb.id.label("b"), prop.datatype.label("kind"))
+        .select_from(ca)
+        .join(cb, and_(same_group, cb.id > ca.id))
         .join(prop, prop.id == ca.property_id)
-        .where(
-            or_(ea.c.source_id != eb.c.source_id, ea.c.speaker_id != eb.c.speaker_id),
-            scopes_overlap,
-            ~qualifiers_differ,
-            or_(value_conflict, stance_conflict),
-        )
-        .group_by(ea.c.claim_id, eb.c.claim_id, kind)
+        .where(live, incompatible, ~_qualifiers_differ(ca, cb))
     )
-    if subject_id is not None:
-        query = query.where(ea.c.subject_id == subject_id)
-    if property_id is not None:
-        query = query.where(ea.c.property_id == property_id)
-    return query
+    # stance: ``a`` is denied by some source and ``b`` (the same claim, or one whose value
+    # lies within a's: "2003-09-24" within "2003") is asserted by another
+    quantity_in, date_in = _contains(ca, cb, prop.tolerance)
+    within = or_(
+        cb.id == ca.id,
+        case(
+            (prop.datatype == "quantity", quantity_in),
+            (prop.datatype == "date", date_in),
+            else_=false(),
+        ),
+    )
+    denied = exists(select(literal(1)).where(Citation.claim_id == ca.id, Citation.stance == "denies"))
+    stances = (
+        select(ca.id.label("a"), cb.id.label("b"), literal("stance").label("kind"))
+        .select_from(ca)
+        .join(cb, same_group)
+        .join(prop, prop.id == ca.property_id)
+        .where(live, denied, within, ~_qualifiers_differ(ca, cb))
+    )
+    for query in (values, stances):
+        if subject_id is not None:
+            query = query.where(ca.subject_id == subject_id)
+        if property_id is not None:
+            query = query.where(ca.property_id == property_id)
+        yield query
+
+
+def _effective_scope(claim, prop, source):
+    """A citation's scope: its claim's, or for an undated time-varying claim its source's date."""
+    has_scope = or_(claim.as_of.isnot(None), claim.valid_from.isnot(None), claim.valid_to.isnot(None))
+    earliest = case((has_scope, claim.scope_earliest), (prop.time_varying == true(), source.published_earliest), else_=null())
+    latest = case((has_scope, claim.scope_latest), (prop.time_varying == true(), source.published_latest), else_=null())
+    return earliest, latest
+
+
+def detection_query(subject_id: int | None = None, property_id: int | None = None):
+    """The SQL that finds every (claim_a, claim_b, kind) in conflict, a <= b."""
+    values, stances = _candidate_pairs(subject_id, property_id)
+    pairs = values.union_all(stances).cte("pairs")
+    ca, cb = aliased(Claim, name="pa"), aliased(Claim, name="pb")
+    prop = aliased(Property, name="pp")
+    ea, eb = aliased(Citation, name="ea"), aliased(Citation, name="eb")
+    sa, sb = aliased(Source, name="sa"), aliased(Source, name="sb")
+    a_earliest, a_latest = _effective_scope(ca, prop, sa)
+    b_earliest, b_latest = _effective_scope(cb, prop, sb)
+    stance_ok = case(
+        (pairs.c.kind == "stance", and_(ea.stance == "denies", eb.stance == "asserts")),
+        else_=and_(ea.stance == "asserts", eb.stance == "asserts"),
+    )
+    low = case((pairs.c.a < pairs.c.b, pairs.c.a), else_=pairs.c.b)
+    high = case((pairs.c.a < pairs.c.b, pairs.c.b), else_=pairs.c.a)
+    return (
+        select(low.label("claim_a_id"), high.label("claim_b_id"), pairs.c.kind.label("kind"))
+        .select_from(pairs)
+        .join(ca, ca.id == pairs.c.a)
+        .join(cb, cb.id == pairs.c.b)
+        .join(prop, prop.id == ca.property_id)
+        .join(ea, ea.claim_id == pairs.c.a)
+        .join(eb, eb.claim_id == pairs.c.b)
+        .join(sa, sa.id == ea.source_id)
+        .join(sb, sb.id == eb.source_id)
+        .where(
+            stance_ok,
+            # a source is the pair (document, speaker)
+            or_(ea.source_id != eb.source_id, func.coalesce(ea.attributed_to_id, 0) != func.coalesce(eb.attributed_to_id, 0)),
+            or_(a_latest.is_(None), b_earliest.is_(None), a_latest >= b_earliest),
+            or_(b_latest.is_(None), a_earliest.is_(None), b_latest >= a_earliest),
+        )
+        .group_by(low, high, pairs.c.kind)
+    )
 
 
 @dataclass
@@ -202,32 +244,41 @@ class DetectionResult:
 
 def detect(session: Session, actor: str) -> DetectionResult:
     """Find every conflict and bring the conflicts table up to date (statuses are kept)."""
+    from sqlalchemy import insert
+
+    from .models import History
+
     now = utcnow()
-    found = {(r.claim_a_id, r.claim_b_id): r.kind for r in session.execute(detection_query())}
+    found: dict[tuple[int, int], str] = {}
+    for row in session.execute(detection_query()):
+        key = (row.claim_a_id, row.claim_b_id)
+        # a pair both contradicting in value and asserted-vs-denied is listed once, by value
+        if key not in found or found[key] == "stance":
+            found[key] = row.kind
     stored = {
         (r.claim_a_id, r.claim_b_id): r
         for r in session.execute(select(Conflict.id, Conflict.claim_a_id, Conflict.claim_b_id, Conflict.kind, Conflict.active))
     }
     result = DetectionResult(detected=len(found))
-    new_rows = [
-        {"claim_a_id": a, "claim_b_id": b, "kind": kind, "status": "open", "active": True, "first_detected_at": now, "last_detected_at": now}
-        for (a, b), kind in found.items()
-        if (a, b) not in stored
-    ]
-    if new_rows:
-        from sqlalchemy import insert
-
-        ids = session.execute(insert(Conflict).returning(Conflict.id, sort_by_parameter_order=True), new_rows).scalars().all()
-        from .models import History
-
+    new_pairs = [(a, b, kind) for (a, b), kind in found.items() if (a, b) not in stored]
+    if new_pairs:
+        session.execute(
+            insert(Conflict),
+            [{"claim_a_id": a, "claim_b_id": b, "kind": kind, "status": "open", "active": True, "first_detected_at": now, "last_detected_at": now} for a, b, kind in new_pairs],
+        )
+        ids = {}
+        for chunk in _chunks([(a, b) for a, b, _ in new_pairs], 500):
+            ids.update(
+                {(r.claim_a_id, r.claim_b_id): r.id for r in session.execute(select(Conflict.id, Conflict.claim_a_id, Conflict.claim_b_id).where(tuple_(Conflict.claim_a_id, Conflict.claim_b_id).in_(chunk)))}
+            )
         session.execute(
             insert(History),
             [
-                {"table_name": "conflicts", "row_id": cid, "action": "insert", "actor": actor, "at": now, "changes": {"claims": [r["claim_a_id"], r["claim_b_id"]], "kind": r["kind"]}, "summary": "detected"}
-                for cid, r in zip(ids, new_rows)
+                {"table_name": "conflicts", "row_id": ids[(a, b)], "action": "insert", "actor": actor, "at": now, "changes": {"claims": [a, b], "kind": kind}, "summary": "detected"}
+                for a, b, kind in new_pairs
             ],
         )
-        result.new = len(new_rows)
+        result.new = len(new_pairs)
     back = [row.id for key, row in stored.items() if key in found and not row.active]
     gone = [row.id for key, row in stored.items() if key not in found and row.active]
     changed_kind = [(row.id, found[key]) for key, row in stored.items() if key in found and row.kind != found[key]]
@@ -241,10 +292,15 @@ def detect(session: Session, actor: str) -> DetectionResult:
             record(session, "conflicts", cid, "update", actor, {"active": [True, False]}, "no longer detected")
     for cid, kind in changed_kind:
         session.execute(update(Conflict).where(Conflict.id == cid).values(kind=kind))
-    if found:
+    if stored and found:
         session.execute(update(Conflict).where(Conflict.active == true()).values(last_detected_at=now))
     result.returned, result.gone = len(back), len(gone)
     return result
+
+
+def _chunks(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
 # ---------------------------------------------------------------- workflow
@@ -372,34 +428,41 @@ def _compatible(a: Claim, b: Claim, tolerance: float | None) -> bool:
 
 
 def supports(session: Session, claims: list[Claim]) -> dict[int, Support]:
-    """Support of each claim, including half the support of compatible claims on the same subject and property."""
-    result = {c.id: own_support(c) for c in claims}
-    by_group: dict[tuple[int, int], list[Claim]] = defaultdict(list)
+    """Support of each claim, including half the support of compatible claims on the same
+    subject, property and scope. The claims of every group involved are loaded in a few
+    queries, and each claim's own support is computed once."""
+    groups = list({(c.subject_id, c.property_id) for c in claims})
+    members: dict[tuple[int, int], list[Claim]] = defaultdict(list)
+    for chunk in _chunks(groups, 400):
+        query = select(Claim).options(*_claim_loads()).where(
+            tuple_(Claim.subject_id, Claim.property_id).in_(chunk), Claim.rank != "deprecated"
+        )
+        for claim in session.scalars(query):
+            members[(claim.subject_id, claim.property_id)].append(claim)
+    own: dict[int, Support] = {}
+
+    def own_of(claim: Claim) -> Support:
+        if claim.id not in own:
+            own[claim.id] = own_support(claim)
+        return own[claim.id]
+
+    result = {}
     for claim in claims:
-        by_group[(claim.subject_id, claim.property_id)].append(claim)
-    for (subject_id, property_id), members in by_group.items():
-        neighbours = session.scalars(
-            select(Claim)
-            .options(*_claim_loads())
-            .where(Claim.subject_id == subject_id, Claim.property_id == property_id, Claim.rank != "deprecated")
-        ).all()
-        for claim in members:
-            for other in neighbours:
-                if other.id == claim.id or other.scope_key != claim.scope_key:
-                    continue
-                if _compatible(claim, other, claim.property.tolerance):
-                    lent = own_support(other).total * COMPATIBLE_SHARE
-                    if lent <= 0:
-                        continue
-                    result[claim.id].total += lent
-                    result[claim.id].pieces.append(
-                        {
-                            "claim": other.id,
-                            "value": other.value,
-                            "weight": round(lent, 3),
-                            "why": f"compatible value {other.value!r} lends half its support",
-                        }
-                    )
+        base = own_of(claim)
+        support = Support(claim.id, base.total, list(base.pieces))
+        for other in members[(claim.subject_id, claim.property_id)]:
+            if other.id == claim.id or other.scope_key != claim.scope_key:
+                continue
+            if not _compatible(claim, other, claim.property.tolerance):
+                continue
+            lent = own_of(other).total * COMPATIBLE_SHARE
+            if lent <= 0:
+                continue
+            support.total += lent
+            support.pieces.append(
+                {"claim": other.id, "value": other.value, "weight": round(lent, 3), "why": f"compatible value {other.value!r} lends half its support"}
+            )
+        result[claim.id] = support
     return result
 
 
@@ -495,7 +558,12 @@ def conflict_rows(
     for conflict in conflicts:
         a, b = claims[conflict.claim_a_id], claims[conflict.claim_b_id]
         if conflict.kind == "stance":
-            rows.append(_stance_row(conflict, a, support[a.id], explain))
+            # the denied claim is the one with denying citations; when both have some,
+            # the one whose value contains the other's (the wider statement)
+            denied, asserted = (a, b) if any(c.stance == "denies" for c in a.citations) else (b, a)
+            if a.id != b.id and all(any(c.stance == "denies" for c in x.citations) for x in (a, b)):
+                denied, asserted = (a, b) if _compatible(a, b, a.property.tolerance) and _wider(a, b) else (b, a)
+            rows.append(_stance_row(conflict, denied, asserted, support[asserted.id], explain))
             continue
         sa, sb = support[a.id], support[b.id]
         leader, why = _leading(a, b, sa, sb)
@@ -523,32 +591,53 @@ def conflict_rows(
     return rows
 
 
-def _stance_row(conflict: Conflict, claim: Claim, support: Support, explain: bool) -> dict[str, Any]:
-    """One claim, asserted by some sources and denied by others: the sides are the stances."""
-    side_a = _side(claim, support)
-    side_b = _side(claim, support)
+def _span(claim: Claim) -> float:
+    """How much a value leaves open: the width of its quantity range or date interval."""
+    if claim.property.datatype == "date":
+        low = dt.datetime.fromisoformat(claim.date_earliest) if claim.date_earliest else dt.datetime.min
+        high = dt.datetime.fromisoformat(claim.date_latest) if claim.date_latest else dt.datetime.max
+        return (high - low).total_seconds()
+    low = claim.quantity_low if claim.quantity_low is not None else float("-inf")
+    high = claim.quantity_high if claim.quantity_high is not None else float("inf")
+    return high - low
+
+
+def _wider(a: Claim, b: Claim) -> bool:
+    return _span(a) >= _span(b)
+
+
+def _stance_row(conflict: Conflict, denied: Claim, asserted: Claim, support: Support, explain: bool) -> dict[str, Any]:
+    """One source denies what another asserts: side a the assertion, side b the denial.
+
+    The asserted claim is the denied one, or one whose value lies within it (asserting
+    "24 September 2003" asserts "2003").
+    """
+    side_a = _side(asserted, support)
+    denial = own_support(denied, "denies")
+    side_b = _side(denied, denial)
     side_a["citations"] = [c for c in side_a["citations"] if c["stance"] == "asserts"]
     side_b["citations"] = [c for c in side_b["citations"] if c["stance"] == "denies"]
-    denial = own_support(claim, "denies")
-    side_a["value"] = f"asserts: {claim.value}"
-    side_b["value"] = f"denies: {claim.value}"
+    side_a["value"] = f"asserts: {asserted.value}"
+    side_b["value"] = f"denies: {denied.value}"
     side_a["support"], side_b["support"] = round(support.total, 3), round(denial.total, 3)
-    if claim.rank == "preferred":
-        leader, why = claim.id, "preferred by the desk"
+    if asserted.rank == "preferred":
+        leader, value, why = asserted.id, side_a["value"], "preferred by the desk"
     elif round(support.total, 6) == round(denial.total, 6):
-        leader, why = None, "tie: equal support"
+        leader, value, why = None, None, "tie: equal support"
+    elif support.total > denial.total:
+        leader, value, why = asserted.id, side_a["value"], "more support for the assertion"
     else:
-        leader, why = claim.id, "more support for the assertion" if support.total > denial.total else "more support for the denial"
+        leader, value, why = denied.id, side_b["value"], "more support for the denial"
     row = {
         "id": conflict.id,
         "kind": "stance",
         "status": conflict.status,
         "active": conflict.active,
-        "subject": claim.subject.name,
-        "property": claim.property.name,
+        "subject": denied.subject.name,
+        "property": denied.property.name,
         "severity": severity(min(support.total, denial.total)),
         "leading_claim": leader,
-        "leading_value": None if leader is None else (side_a["value"] if support.total >= denial.total or claim.rank == "preferred" else side_b["value"]),
+        "leading_value": value,
         "leading_reason": why,
         "a": side_a,
         "b": side_b,
