@@ -14,10 +14,15 @@ Decisions a desk relies on:
   and stance; re-importing it adds nothing, and a changed confidence or note updates it
   (recorded in history).
 * A name the database does not know, as subject, entity value or speaker, creates the
-  entity and the command says so. A qualifier value is compared as that entity when it
-  names a known entity, else as normalised text.
+  entity and the command says so. A qualifier value is stored by its normalised
+  spelling; conflict detection treats two spellings as one value when they name the
+  same entity at the time of detection (through its aliases). In the claim's identity
+  (``scope_key``), though, a qualifier value counts by its normalised spelling
+  (``normalise_name``): whether an entity of that name exists changes over time, and a
+  claim's identity must not, or re-importing a file would add its claims twice.
 * Adding a citation to a deprecated claim is allowed (new evidence is never refused),
-  but the command warns and shows the deprecation reason.
+  but the command warns and shows the deprecation reason (only when a citation is
+  actually added: re-importing one already recorded says nothing).
 * ``claim prefer`` makes a claim the desk's accepted value and returns any other
   preferred claim of the same subject, property and scope to normal rank.
 """
@@ -27,17 +32,20 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import func, insert, select, tuple_, update
 from sqlalchemy.orm import Session, selectinload
 
 from . import quotes
-from .entities import ensure_entity, find_entity, get_entity, get_property
+from .entities import find_entity, get_entity, get_property
 from .errors import InvalidValue, NotFound, ProvenanceError
 from .history import record
 from .models import (
     CONFIDENCES,
+    Alias,
+    RANKS,
     STANCES,
     Citation,
     Claim,
@@ -68,10 +76,40 @@ RECORD_KEYS = (
     "valid_to",
     "qualifiers",
     "note",
+    "rank",
+    "rank_reason",
 )
+# optional: a claim's rank travels with its records, so an export imports back whole;
+# blank leaves the rank as it is (never demotes a claim the desk has ranked)
+RANK_KEYS = ("rank", "rank_reason")
 REQUIRED_KEYS = ("source", "subject", "property", "value")
-BATCH_SIZE = 500
+BATCH_SIZE = 2000
+ENTITY_CACHE_SIZE = 200_000
+# EDTF parsing costs tens of milliseconds a date and an import repeats the same few
+# values and dates: each is parsed once (results are immutable; errors are not cached)
+_parse_value = lru_cache(maxsize=8192)(parse_value)
+_date_bounds = lru_cache(maxsize=8192)(date_bounds)
 QUOTE_SHOWN = 60
+
+
+class PendingEntity:
+    """A name no entity had when its record was read: created, or found, at the next flush.
+
+    Entities are resolved a batch at a time (one lookup query, one bulk insert) rather
+    than one query per record, which is what makes a large import fast.
+    """
+
+    __slots__ = ("name", "key", "id")
+
+    def __init__(self, name: str, key: str):
+        self.name, self.key, self.id = name, key, None
+
+    def __repr__(self) -> str:
+        return f"PendingEntity({self.name!r}, id={self.id})"
+
+
+def _resolved(ref: Any) -> Any:
+    return ref.id if isinstance(ref, PendingEntity) else ref
 
 
 class FieldError(ProvenanceError):
@@ -96,6 +134,7 @@ class PreparedClaim:
     qualifiers: list[dict[str, Any]]
     citation_row: dict[str, Any]
     summary: str
+    rank: tuple[str, str | None] | None = None
 
 
 @dataclass
@@ -105,7 +144,9 @@ class WriteResult:
     citations_new: int = 0
     citations_updated: int = 0
     citations_unchanged: int = 0
+    # names of the first entities created (the count is entities_created_count)
     entities_created: list[str] = field(default_factory=list)
+    entities_created_count: int = 0
     deprecated_warnings: list[str] = field(default_factory=list)
     # the last ones written, for `add` (an import keeps no per-row state: memory stays flat)
     last_claim_id: int | None = None
@@ -123,9 +164,12 @@ class ClaimWriter:
         self._pending: list[PreparedClaim] = []
         self._sources: dict[str, Source] = {}
         self._properties: dict[str, Property] = {}
-        self._entities: dict[str, int] = {}
+        self._entities: dict[str, int | PendingEntity] = {}
+        self._unresolved: list[PendingEntity] = []
         self._footnotes: dict[tuple[int, int], int] = {}
         self._footnote_counts: dict[int, int] = {}
+        # ranks given so far, by claim: only ranked records are kept, so memory stays flat
+        self._ranks: dict[tuple[int, int, str, str], tuple[str, str | None]] = {}
 
     # ------------------------------------------------------------ resolving
 
@@ -151,22 +195,60 @@ class ClaimWriter:
                 raise FieldError("property", str(exc)) from None
         return self._properties[key]
 
-    def _entity_id(self, name: Any, field_name: str, *, create: bool = True) -> int | None:
+    def _entity_id(self, name: Any, field_name: str, *, create: bool = True) -> int | PendingEntity | None:
+        """The entity a name refers to: its id, or a PendingEntity resolved at the next flush.
+
+        With ``create`` false (qualifier values) a name that names no entity gives None.
+        """
         text = "" if name is None else str(name).strip()
         if not text or not normalise_name(text):
             raise FieldError(field_name, f"empty {field_name.replace('_', ' ')} {name!r}: expected a name such as 'Qais al-Khazali'")
         key = normalise_name(text)
-        if key not in self._entities:
-            if create:
-                entity, created = ensure_entity(self.session, text, self.actor)
-                if created:
-                    self.result.entities_created.append(text)
-            else:
-                entity = find_entity(self.session, text)
-                if entity is None:
-                    return None
+        if key in self._entities:
+            return self._entities[key]
+        if not create:
+            entity = find_entity(self.session, text)
+            if entity is None:
+                return None
             self._entities[key] = entity.id
-        return self._entities[key]
+            return entity.id
+        pending = PendingEntity(text, key)
+        self._entities[key] = pending
+        self._unresolved.append(pending)
+        return pending
+
+    def _resolve_entities(self) -> None:
+        """Give every pending name its entity: an existing one, else a new one (in bulk)."""
+        pending = [p for p in self._unresolved if p.id is None]
+        self._unresolved = []
+        if not pending:
+            return
+        keys = list({p.key for p in pending})
+        found: dict[str, int] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            found.update({key: entity_id for key, entity_id in self.session.execute(select(Alias.normalised, Alias.entity_id).where(Alias.normalised.in_(chunk)))})
+        new = []
+        for p in pending:
+            if p.key in found:
+                p.id = found[p.key]
+            else:
+                new.append(p)
+        if not new:
+            return
+        now = utcnow()
+        ids = insert_ids(self.session, Entity, [{"name": p.name, "kind": "other", "created_at": now} for p in new])
+        for p, entity_id in zip(new, ids):
+            p.id = entity_id
+        self.session.execute(insert(Alias), [{"entity_id": p.id, "name": p.name, "normalised": p.key, "created_at": now} for p in new])
+        self.session.execute(
+            insert(History),
+            [_history("entities", p.id, "insert", self.actor, now, {"name": p.name, "kind": "other"}, f"entity {p.name!r} created") for p in new],
+        )
+        self.result.entities_created_count += len(new)
+        room = 20 - len(self.result.entities_created)
+        if room > 0:
+            self.result.entities_created.extend(p.name for p in new[:room])
 
     def _footnote_id(self, source: Source, number: Any) -> int:
         try:
@@ -203,7 +285,7 @@ class ClaimWriter:
         if unit and prop.unit and unit != prop.unit:
             raise FieldError("unit", f"unit {unit!r} differs from the unit of {prop.name!r}: expected {prop.unit!r} or nothing")
         try:
-            value = parse_value(prop.datatype, str(raw["value"]), unit=unit or prop.unit, tolerance=prop.tolerance)
+            value = _parse_value(prop.datatype, str(raw["value"]), unit=unit or prop.unit, tolerance=prop.tolerance)
         except ProvenanceError as exc:
             raise FieldError("value", f"{exc} (property {prop.name!r} is a {prop.datatype})") from None
         if prop.unit and value.unit and value.unit != prop.unit:
@@ -226,9 +308,9 @@ class ClaimWriter:
             "boolean_value": value.boolean_value,
         }
         if prop.datatype == "entity":
-            entity_id = self._entity_id(raw["value"], "value")
-            claim_row["entity_value_id"] = entity_id
-            claim_row["value_key"] = f"e:{entity_id}"
+            # the key is the entity's id, set when the batch is written (see _materialise)
+            claim_row["entity_value_id"] = self._entity_id(raw["value"], "value")
+            claim_row["value_key"] = None
 
         scope = self._scope(raw)
         qualifiers = self._qualifiers(raw.get("qualifiers"))
@@ -238,7 +320,27 @@ class ClaimWriter:
 
         citation_row = self._citation(raw, source)
         summary = f"{raw['subject']} · {prop.name} = {value.display}"
-        return PreparedClaim((subject_id, prop.id, claim_row["value_key"], scope_key), claim_row, qualifiers, citation_row, summary)
+        # names not yet resolved stand in the key by their PendingEntity (one per name)
+        claim_key = (subject_id, prop.id, claim_row["value_key"] or claim_row["entity_value_id"], scope_key)
+        rank = self._rank(raw, claim_key)
+        return PreparedClaim(claim_key, claim_row, qualifiers, citation_row, summary, rank)
+
+    def _rank(self, raw: dict[str, Any], claim_key: tuple[int, int, str, str]) -> tuple[str, str | None] | None:
+        rank = _text_or_none(raw.get("rank"))
+        reason = _text_or_none(raw.get("rank_reason"))
+        if rank is None:
+            if reason is not None:
+                raise FieldError("rank_reason", "rank_reason given without a rank: expected rank preferred, deprecated or normal")
+            return None
+        rank = rank.lower()
+        if rank not in RANKS:
+            raise FieldError("rank", f"rank {raw.get('rank')!r}: expected {', '.join(RANKS)} or nothing")
+        if rank == "deprecated" and reason is None:
+            raise FieldError("rank_reason", "missing rank_reason: a deprecated claim keeps the reason, so nobody re-adds it")
+        earlier = self._ranks.setdefault(claim_key, (rank, reason))
+        if earlier != (rank, reason):
+            raise FieldError("rank", f"rank {rank!r} differs from the rank {earlier[0]!r} an earlier record gives the same claim")
+        return rank, reason
 
     def _scope(self, raw: dict[str, Any]) -> dict[str, Any]:
         bounds = {}
@@ -248,7 +350,7 @@ class ClaimWriter:
                 bounds[key] = (None, None, None)
                 continue
             try:
-                earliest, latest = date_bounds(text)
+                earliest, latest = _date_bounds(text)
             except ProvenanceError:
                 raise FieldError(key, f"{key} {text!r} is not an EDTF date: expected e.g. 2018, 2018-05, 2018-05-12, 2009-10/2009-12") from None
             bounds[key] = (text, earliest, latest)
@@ -307,7 +409,10 @@ class ClaimWriter:
                     "key": key_text,
                     "value": value_text,
                     "entity_id": entity_id,
-                    "normalised": f"e:{entity_id}" if entity_id else f"t:{normalise_text(value_text)}",
+                    # the spelling, as aliases are normalised: conflicts resolves it through
+                    # the aliases when they are compared, so an entity (or alias) added
+                    # later still makes two spellings one value
+                    "normalised": normalise_name(value_text) or normalise_text(value_text),
                 }
             )
         return sorted(rows, key=lambda r: r["key"])
@@ -358,7 +463,6 @@ class ClaimWriter:
         if confidence not in CONFIDENCES:
             raise FieldError("confidence", f"confidence {raw.get('confidence')!r}: expected high, medium or low")
         row.update(stance=stance, confidence=confidence, note=_text_or_none(raw.get("note")))
-        row["fingerprint"] = _fingerprint(row)
         return row
 
     # ------------------------------------------------------------ writing
@@ -373,6 +477,11 @@ class ClaimWriter:
         if not self._pending:
             return
         batch, self._pending = self._pending, []
+        self._resolve_entities()
+        for prepared in batch:
+            _materialise(prepared)
+        if len(self._entities) > ENTITY_CACHE_SIZE:
+            self._entities.clear()  # memory stays flat however many names an import brings
         session = self.session
         now = utcnow()
         keys = list(dict.fromkeys(p.claim_key for p in batch))
@@ -390,14 +499,10 @@ class ClaimWriter:
                 new_rows[prepared.claim_key] = prepared
         claim_ids: dict[tuple, int] = {k: v[0] for k, v in existing.items()}
         self.result.claims_existing += len({p.claim_key for p in batch if p.claim_key in existing})
-        for key, (claim_id, rank, reason) in existing.items():
-            if rank == "deprecated":
-                self.result.deprecated_warnings.append(f"claim {claim_id} is deprecated ({reason}); citation added to it anyway")
+        deprecated = {claim_id: reason for claim_id, rank, reason in existing.values() if rank == "deprecated"}
         if new_rows:
             rows = [{**p.claim_row, "rank": "normal", "created_by": self.actor, "created_at": now} for p in new_rows.values()]
-            inserted = session.execute(
-                insert(Claim).returning(Claim.id, sort_by_parameter_order=True), rows
-            ).scalars().all()
+            inserted = insert_ids(session, Claim, rows)
             qualifier_rows = []
             history_rows = []
             for (key, prepared), claim_id in zip(new_rows.items(), inserted):
@@ -408,6 +513,8 @@ class ClaimWriter:
                 session.execute(insert(ClaimQualifier), qualifier_rows)
             session.execute(insert(History), history_rows)
             self.result.claims_new += len(new_rows)
+
+        self._apply_ranks(batch, claim_ids, existing)
 
         # citations: identified within their claim by fingerprint
         wanted: dict[tuple[int, str], PreparedClaim] = {}
@@ -440,17 +547,69 @@ class ClaimWriter:
                 self.result.citations_unchanged += 1
             self.result.last_citation_id = current.id
         if new_citations:
-            ids = session.execute(
-                insert(Citation).returning(Citation.id, sort_by_parameter_order=True), [r for r, _ in new_citations]
-            ).scalars().all()
+            ids = insert_ids(session, Citation, [r for r, _ in new_citations])
             for citation_id, (row, prepared) in zip(ids, new_citations):
                 history_rows.append(
                     _history("citations", citation_id, "insert", self.actor, now, _citation_changes(row), prepared.summary)
                 )
             self.result.citations_new += len(ids)
             self.result.last_citation_id = ids[-1]
+            for claim_id in dict.fromkeys(row["claim_id"] for row, _ in new_citations):
+                if claim_id in deprecated:
+                    self.result.deprecated_warnings.append(
+                        f"claim {claim_id} is deprecated ({deprecated[claim_id]}); citation added to it anyway"
+                    )
         if history_rows:
             session.execute(insert(History), history_rows)
+
+    def _apply_ranks(self, batch: list[PreparedClaim], claim_ids: dict[tuple, int], existing: dict[tuple, tuple]) -> None:
+        """Give ranked records' claims their rank, with a history row, as `claim prefer`/`deprecate` do."""
+        done = set()
+        for prepared in batch:
+            if prepared.rank is None or prepared.claim_key in done:
+                continue
+            done.add(prepared.claim_key)
+            current = existing.get(prepared.claim_key)
+            if current is not None and (current[1], current[2]) == prepared.rank:
+                continue
+            if current is None and prepared.rank == ("normal", None):
+                continue
+            claim = self.session.get(Claim, claim_ids[prepared.claim_key])
+            if (claim.rank, claim.rank_reason) != prepared.rank:
+                set_rank(self.session, claim, prepared.rank[0], self.actor, reason=prepared.rank[1])
+
+
+def insert_ids(session: Session, model, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows in one statement and return their ids, in order.
+
+    On SQLite the writer holds the write lock (BEGIN IMMEDIATE), and rows inserted
+    without an explicit id get consecutive rowids after the table's largest, so the ids
+    are computed rather than returned row by row (which SQLAlchemy would otherwise do to
+    keep them in order); the count is checked afterwards. Other databases return them.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return session.execute(insert(model).returning(model.id, sort_by_parameter_order=True), rows).scalars().all()
+    before = session.execute(select(func.max(model.id))).scalar() or 0
+    session.execute(insert(model), rows)
+    after = session.execute(select(func.max(model.id))).scalar() or 0
+    if after - before != len(rows):  # pragma: no cover - would mean rowids were not consecutive
+        raise ProvenanceError(f"could not number {len(rows)} new {model.__tablename__} rows: run the import again")
+    return list(range(before + 1, after + 1))
+
+
+def _materialise(prepared: PreparedClaim) -> None:
+    """Put resolved entity ids in a prepared record's rows and keys."""
+    row = prepared.claim_row
+    row["subject_id"] = _resolved(row["subject_id"])
+    if row["entity_value_id"] is not None:
+        row["entity_value_id"] = _resolved(row["entity_value_id"])
+        row["value_key"] = f"e:{row['entity_value_id']}"
+    for qualifier in prepared.qualifiers:
+        qualifier["entity_id"] = _resolved(qualifier["entity_id"])
+    citation = prepared.citation_row
+    citation["attributed_to_id"] = _resolved(citation["attributed_to_id"])
+    citation["fingerprint"] = _fingerprint(citation)
+    prepared.claim_key = (row["subject_id"], row["property_id"], row["value_key"], row["scope_key"])
 
 
 def _history(table: str, row_id: int, action: str, actor: str, at, changes: dict, summary: str) -> dict[str, Any]:
@@ -480,7 +639,9 @@ def _text_or_none(value: Any) -> str | None:
 
 def _scope_key(scope: dict[str, Any], qualifiers: list[dict[str, Any]]) -> str:
     parts = [f"{k}={scope[k]}" for k in ("as_of", "valid_from", "valid_to") if scope.get(k)]
-    parts += [f"{q['key']}={q['normalised']}" for q in qualifiers]
+    # the spelling, not q["normalised"]: that becomes an entity id once an entity of the
+    # name exists, which would give the same claim a second identity
+    parts += [f"{q['key']}=n:{normalise_name(q['value']) or normalise_text(q['value'])}" for q in qualifiers]
     return ";".join(parts)
 
 
@@ -535,12 +696,14 @@ def set_rank(session: Session, claim: Claim, rank: str, actor: str, *, reason: s
             other.rank = "normal"
             record(session, "claims", other.id, "update", actor, {"rank": ["preferred", "normal"]}, f"claim {claim.id} preferred instead")
             demoted.append(other.id)
+    new_reason = _text_or_none(reason)
     changes = {"rank": [claim.rank, rank]}
-    if reason is not None:
-        changes["rank_reason"] = [claim.rank_reason, reason]
+    if new_reason != claim.rank_reason:
+        changes["rank_reason"] = [claim.rank_reason, new_reason]
     claim.rank = rank
-    claim.rank_reason = reason if rank == "deprecated" else (reason or None)
-    record(session, "claims", claim.id, "update", actor, changes, reason)
+    claim.rank_reason = new_reason
+    # the summary says what was done, so `log` reads without opening the changes
+    record(session, "claims", claim.id, "update", actor, changes, rank + (f": {new_reason}" if new_reason else ""))
     session.flush()
     return demoted
 

@@ -8,6 +8,7 @@ merges anything by itself.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,7 +67,7 @@ def create_entity(session: Session, name: str, actor: str, *, kind: str = "other
     session.flush()
     session.add(Alias(entity_id=entity.id, name=name, normalised=normalise_name(name)))
     session.flush()
-    record(session, "entities", entity.id, "insert", actor, {"name": name, "kind": entity.kind})
+    record(session, "entities", entity.id, "insert", actor, {"name": name, "kind": entity.kind}, f"entity {name!r} added")
     return entity
 
 
@@ -121,7 +122,7 @@ def add_entity(
             changes["description"] = [entity.description, description]
             entity.description = description
         if changes:
-            record(session, "entities", entity.id, "update", actor, changes)
+            record(session, "entities", entity.id, "update", actor, changes, f"entity {entity.name!r} updated")
     for alias in names[1:]:
         if _attach_alias(session, entity, alias, actor):
             added.append(alias)
@@ -140,7 +141,7 @@ def _attach_alias(session: Session, entity: Entity, alias: str, actor: str) -> b
     row = Alias(entity_id=entity.id, name=alias, normalised=key)
     session.add(row)
     session.flush()
-    record(session, "aliases", row.id, "insert", actor, {"entity": entity.name, "alias": alias})
+    record(session, "aliases", row.id, "insert", actor, {"entity": entity.name, "alias": alias}, f"{alias!r} names {entity.name!r}")
     return True
 
 
@@ -190,7 +191,9 @@ def suggest_aliases(session: Session, *, min_score: float = 85.0, limit: int = 5
 
     Compares every name with rapidfuzz's vectorised ``cdist`` (in C, not a Python loop),
     ignoring articles that transliterations add or drop (al-, el-, ad-), and keeps the
-    best-scoring pair of names for each pair of entities.
+    best-scoring pair of names for each pair of entities. Names whose numbers differ are
+    never suggested: "2018 Iraqi parliamentary election" and "2021 Iraqi parliamentary
+    election" differ by one character but are two events.
     """
     import numpy as np
     from rapidfuzz import fuzz, process
@@ -207,11 +210,17 @@ def suggest_aliases(session: Session, *, min_score: float = 85.0, limit: int = 5
         a, b = rows[i], rows[j]
         if entity_ids[i] == entity_ids[j]:
             continue
+        if _numbers(a.normalised) != _numbers(b.normalised):
+            continue
         pair = tuple(sorted((a.entity_id, b.entity_id)))
         score = float(scores[i, j])
         if pair not in best or best[pair].score < score:
             best[pair] = AliasSuggestion(score, a[3], a.name, b[3], b.name)
     return sorted(best.values(), key=lambda s: (-s.score, s.entity, s.other_entity))[:limit]
+
+
+def _numbers(normalised: str) -> list[str]:
+    return re.findall(r"\d+", normalised)
 
 
 def _comparison_key(normalised: str) -> str:
@@ -260,7 +269,12 @@ def add_property(
     tolerance: float | str | None = None,
     description: str | None = None,
 ) -> tuple[Property, str]:
-    """Add a property, or update one; returns it and "new", "updated" or "unchanged"."""
+    """Add a property, or update one; returns it and "new", "updated" or "unchanged".
+
+    An update sets every field as given. Once claims use the property its type and
+    unit are fixed (they are part of those claims' values); multi, time_varying,
+    tolerance and description can still change.
+    """
     name, datatype, unit, tolerance = check_property_fields(name, datatype, unit=unit, tolerance=tolerance)
     fields = dict(
         datatype=datatype,
@@ -275,20 +289,32 @@ def add_property(
         prop = Property(name=name, **fields)
         session.add(prop)
         session.flush()
-        record(session, "properties", prop.id, "insert", actor, {"name": name, **fields})
+        record(session, "properties", prop.id, "insert", actor, {"name": name, **fields}, f"property {name!r} added")
         return prop, "new"
     changes = {k: [getattr(existing, k), v] for k, v in fields.items() if getattr(existing, k) != v}
     if not changes:
         return existing, "unchanged"
-    if "datatype" in changes:
+    # type and unit are part of the stored values of the property's claims (a
+    # quantity's key carries its unit), so changing them under existing claims would
+    # make the same claim a second one; the tolerance only tunes conflict detection
+    frozen = [k for k in ("datatype", "unit") if k in changes]
+    if frozen:
         used = session.scalar(select(func.count()).select_from(Claim).where(Claim.property_id == existing.id))
-        if used:
+        if used and "datatype" in changes:
             raise InvalidValue(
                 f"property {name!r} is a {existing.datatype} with {used} claim(s): its type cannot become {datatype!r}"
             )
+        if used:
+            key = frozen[0]
+            old, new = changes[key]
+            keep = f"--{key} {old}" if old is not None else f"no --{key}"
+            raise InvalidValue(
+                f"{key} {new!r} for property {name!r}, which has {used} claim(s) with {key} {old!r}: "
+                f"expected {keep} (the {key} of a property in use cannot change)"
+            )
     for key, value in fields.items():
         setattr(existing, key, value)
-    record(session, "properties", existing.id, "update", actor, changes)
+    record(session, "properties", existing.id, "update", actor, changes, f"property {name!r} updated")
     return existing, "updated"
 
 

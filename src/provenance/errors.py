@@ -22,7 +22,8 @@ class DatabaseError(ProvenanceError):
 class ImportErrors(ProvenanceError):
     """An import file with one or more bad records; ``errors`` lists every one."""
 
-    def __init__(self, path: str, errors: list[str]):
+    def __init__(self, path: str, errors: list[str], count: int | None = None):
+        # ``count`` when ``errors`` is cut short: the summary gives the true number
         self.path = path
         self.errors = errors
-        super().__init__(f"{path}: {len(errors)} bad record(s); nothing imported")
+        super().__init__(f"{path}: {len(errors) if count is None else count} bad record(s); nothing imported")

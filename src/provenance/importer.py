@@ -15,6 +15,7 @@ that is the data row (the header is not counted), for JSON Lines the line.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 from dataclasses import dataclass
@@ -174,7 +175,6 @@ def import_file(
         if len(errors) < MAX_ERRORS_SHOWN:
             errors.append(message)
 
-    size = max(path.stat().st_size, 1)
     total_records = 0
 
     def fraction(handle) -> float:
@@ -183,11 +183,13 @@ def import_file(
         return min(handle.buffer.tell() / size, 1.0)
 
     with open_text(path) as handle:
+        # after open_text, which turns a missing file into a one-line error
+        size = max(path.stat().st_size, 1)
         if fmt == "yaml":
             data = _load_yaml(handle, path)
             _apply_sections(session, data, actor, report, fail)
             total_records = len(data.get("claims") or []) or 1
-            records: Iterator = ((n, r if isinstance(r, dict) else RecordProblem(f"{type(r).__name__} instead of a mapping of fields")) for n, r in enumerate(data.get("claims") or [], 1))
+            records: Iterator = ((n, _yaml_plain(r) if isinstance(r, dict) else RecordProblem(f"{type(r).__name__} instead of a mapping of fields")) for n, r in enumerate(data.get("claims") or [], 1))
         elif fmt == "jsonl":
             records = _iter_jsonl(handle)
         else:
@@ -217,8 +219,21 @@ def import_file(
     if error_count:
         if error_count > len(errors):
             errors.append(f"… and {error_count - len(errors)} more bad record(s)")
-        raise ImportErrors(str(path), errors)
+        raise ImportErrors(str(path), errors, error_count)
     return report
+
+
+def _yaml_plain(value: Any) -> Any:
+    """A YAML record with its timestamps back in ISO 8601 text.
+
+    YAML reads an unquoted ``2011-12-01T20:00:00-05:00`` as a datetime, whose ``str()``
+    puts a space for the ``T`` and is no longer EDTF; ``isoformat()`` gives it back.
+    """
+    if isinstance(value, dict):
+        return {k: _yaml_plain(v) for k, v in value.items()}
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value
 
 
 def _apply_sections(session: Session, data: dict[str, Any], actor: str, report: ImportReport, fail: Callable[[str], None]) -> None:
@@ -297,7 +312,7 @@ def add_textless_source(session: Session, fields: dict[str, Any], actor: str) ->
         source = Source(**{"title": slug, "kind": "website", **fields})
         session.add(source)
         session.flush()
-        record(session, "sources", source.id, "insert", actor, {k: v for k, v in fields.items()}, "source added")
+        record(session, "sources", source.id, "insert", actor, {k: v for k, v in fields.items()}, f"source {slug!r} added")
         return source, True
     if source.text is not None:
         raise InvalidValue(f"slug {slug!r} is an ingested document: expected a new slug for a source with no text")
@@ -305,5 +320,5 @@ def add_textless_source(session: Session, fields: dict[str, Any], actor: str) ->
     if changes:
         for key, value in fields.items():
             setattr(source, key, value)
-        record(session, "sources", source.id, "update", actor, changes, "source updated")
+        record(session, "sources", source.id, "update", actor, changes, f"source {slug!r} updated")
     return source, False
