@@ -57,10 +57,12 @@ class ProvenanceGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ImportErrors as exc:
-            # every bad record on its own line after the one-line summary
+            # the one-line summary comes first, so a script reading one line gets it;
+            # every bad record follows on its own indented line
+            click.echo(f"Error: {exc}", err=True)
             for line in exc.errors:
                 click.echo(f"  {line}", err=True)
-            raise UserError(str(exc)) from None
+            raise click.exceptions.Exit(UserError.exit_code) from None
         except ProvenanceError as exc:
             raise UserError(str(exc)) from None
         except (sa_exc.OperationalError, sa_exc.DatabaseError) as exc:
@@ -79,11 +81,16 @@ class Context:
         return engine
 
     @contextmanager
-    def transaction(self, *, migrate: bool = False) -> Iterator[Session]:
-        """One connection, one transaction for the whole command (migration included)."""
+    def transaction(self, *, migrate: bool = False, read_only: bool = False) -> Iterator[Session]:
+        """One connection, one transaction for the whole command (migration included).
+
+        ``read_only`` commands (listings) read a consistent snapshot without taking
+        SQLite's write lock.
+        """
         engine = self.engine(create=migrate, current=not migrate)
+        options = {dbmod.READ_ONLY: True} if read_only else {}
         try:
-            with engine.begin() as connection:
+            with engine.connect().execution_options(**options) as connection, connection.begin():
                 if migrate:
                     from alembic import command
 
@@ -209,7 +216,7 @@ def ingest(obj: Context, files: tuple[Path, ...], manifest: Path | None) -> None
     specs = _manifest_specs(manifest)
     for path in files:
         sources.read_document(path)  # every file is checked before anything is written
-    with obj.transaction() as session:
+    with obj.transaction(read_only=True) as session:
         for path in progress(list(files), "Ingesting"):
             _report_ingest(sources.ingest_file(session, path, specs.get(path.name), obj.actor))
 
@@ -256,7 +263,7 @@ def sources_list(obj: Context, fmt: str) -> None:
         provenance sources
         provenance sources --json
     """
-    with obj.transaction() as session:
+    with obj.transaction(read_only=True) as session:
         rows = sources.list_sources(session)
     emit(rows, fmt, columns=["id", "slug", "kind", "published", "reliability", "authors", "footnotes", "citations", "title"])
 
@@ -278,7 +285,7 @@ def footnotes(obj: Context, source: str, unresolved: bool, fmt: str) -> None:
         provenance footnotes ctc-khazali-interrogations-2018
         provenance footnotes 000_f54a66cae721dd6b.txt --json
     """
-    with obj.transaction() as session:
+    with obj.transaction(read_only=True) as session:
         rows = sources.list_footnotes(session, sources.find_source(session, source), unresolved_only=unresolved)
     if fmt == "table":
         rows = [
@@ -308,7 +315,7 @@ def check(obj: Context) -> None:
     Example:
         provenance check
     """
-    with obj.transaction() as session:
+    with obj.transaction(read_only=True) as session:
         report = integrity.check(session)
     for notice in report.notices:
         click.echo(f"note: {notice}", err=True)
@@ -344,9 +351,10 @@ def _report_import(report: importer.ImportReport, path: Path, *, dry_run: bool =
         if count:
             parts.append(f"{count} new {label}(s)")
     click.echo(f"{verb} {path.name}: " + ", ".join(parts))
-    if r.entities_created:
-        shown = ", ".join(r.entities_created[:10]) + (" …" if len(r.entities_created) > 10 else "")
-        click.echo(f"  created {len(r.entities_created)} entit{'y' if len(r.entities_created) == 1 else 'ies'}: {shown}")
+    if r.entities_created_count:
+        count = r.entities_created_count
+        shown = ", ".join(r.entities_created[:10]) + (" …" if count > 10 else "")
+        click.echo(f"  created {count} entit{'y' if count == 1 else 'ies'}: {shown}")
     for warning in r.deprecated_warnings[:10]:
         click.echo(f"  warning: {warning}")
 
@@ -456,7 +464,8 @@ def import_command(obj: Context, file: Path, dry_run: bool) -> None:
                     report = importer.import_file(session, file, obj.actor, progress=tick)
                     session.flush()
                 except BaseException:
-                    transaction.rollback()
+                    if transaction.is_active:
+                        transaction.rollback()
                     raise
                 if dry_run:
                     transaction.rollback()
@@ -486,7 +495,7 @@ def claims_list(obj: Context, subject, property_name, source, rank, fmt: str) ->
         provenance claims --subject Qayis --property seats_won
         provenance claims --source ctc-khazali-interrogations-2018 --json
     """
-    with obj.transaction() as session:
+    with obj.transaction(read_only=True) as session:
         rows = claimsmod.iter_claim_rows(session, subject=subject, property_name=property_name, source=source, rank=rank)
         if fmt != "table":
             emit(rows, fmt)
@@ -543,9 +552,13 @@ def show(obj: Context, claim_id: str, as_json: bool) -> None:
         if c["quote"] is not None:
             flag = "  (ORPHANED: no longer found at its place)" if c["orphaned"] else ""
             echo(f"    quote at {c['quote_start']}-{c['quote_end']}{flag}:")
-            before = " ".join(c.get("context_before", "").split())[-120:]
-            after = " ".join(c.get("context_after", "").split())[:120]
-            echo(f"      …{before} »{c['quote']}« {after}…")
+            raw_before, raw_after = c.get("context_before", ""), c.get("context_after", "")
+            before = " ".join(raw_before.split())[-120:]
+            after = " ".join(raw_after.split())[:120]
+            # a space beside the quote only where the source has one: "casualties«, but"
+            gap_before = " " if raw_before[-1:].isspace() else ""
+            gap_after = " " if raw_after[:1].isspace() else ""
+            echo(f"      …{before}{gap_before}»{c['quote']}«{gap_after}{after}…")
         if c["footnote"] is not None:
             echo(f"    footnote {c['footnote']}: {c.get('footnote_text', '')}")
             for w in c.get("works", []):
@@ -619,7 +632,7 @@ def log(obj: Context, table_name, row_id, actor_name, limit, fmt: str) -> None:
     Example:
         provenance log --table claims --limit 20
     """
-    with obj.transaction() as session:
+    with obj.transaction(read_only=True) as session:
         rows = claimsmod.history_rows(session, table=table_name, row_id=row_id, actor=actor_name, limit=limit)
     emit(rows, fmt, columns=["id", "at", "actor", "action", "table", "row_id", "summary"])
 
@@ -660,7 +673,7 @@ def entities_list(obj: Context, fmt: str) -> None:
     Example:
         provenance entities --json
     """
-    with obj.transaction() as session:
+    with obj.transaction(read_only=True) as session:
         rows = entitiesmod.list_entities(session)
     emit(rows, fmt, columns=["id", "name", "kind", "aliases", "claims"])
 
@@ -704,7 +717,7 @@ def alias_suggest(obj: Context, min_score: float, limit: int, fmt: str) -> None:
     Example:
         provenance alias suggest --min-score 80
     """
-    with obj.transaction() as session:
+    with obj.transaction(read_only=True) as session:
         rows = [s.as_row() for s in entitiesmod.suggest_aliases(session, min_score=min_score, limit=limit)]
     emit(rows, fmt, columns=["score", "entity", "name", "other_entity", "other_name"])
 
@@ -748,7 +761,7 @@ def properties_list(obj: Context, fmt: str) -> None:
     Example:
         provenance properties
     """
-    with obj.transaction() as session:
+    with obj.transaction(read_only=True) as session:
         rows = entitiesmod.list_properties(session)
     emit(rows, fmt)
 
@@ -805,6 +818,7 @@ def _side_text(side: dict) -> str:
 def _print_conflicts(rows: list[dict]) -> None:
     from rich import box
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console(width=None if sys.stdout.isatty() else 160, no_color=not sys.stdout.isatty(), highlight=False)
@@ -812,16 +826,17 @@ def _print_conflicts(rows: list[dict]) -> None:
         console.print("no conflicts")
         return
     for row in rows:
-        title = f"conflict {row['id']} · {row['status']} · {row['severity']} · {row['kind']} · {row['subject']} · {row['property']}"
+        title = escape(f"conflict {row['id']} · {row['status']} · {row['severity']} · {row['kind']} · {row['subject']} · {row['property']}")
         table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=True, show_lines=False)
         table.add_column("A", ratio=1, overflow="fold")
         table.add_column("B", ratio=1, overflow="fold")
-        table.add_row(_side_text(row["a"]), _side_text(row["b"]))
+        # escaped: sources use square brackets ("[issued]"), which rich would read as markup
+        table.add_row(escape(_side_text(row["a"])), escape(_side_text(row["b"])))
         console.print(table)
         leading = f"leading: {row['leading_value']} ({row['leading_reason']})" if row["leading_claim"] else f"leading: none ({row['leading_reason']})"
-        console.print(f"  {leading}")
+        console.print(escape(f"  {leading}"))
         if row["note"]:
-            console.print(f"  verdict note ({row['status_by']}, {row['status_at']}): {row['note']}")
+            console.print(escape(f"  verdict note ({row['status_by']}, {row['status_at']}): {row['note']}"))
         console.print("")
     console.print(f"{len(rows)} conflict(s)")
 
@@ -886,3 +901,314 @@ def resolve_command(obj: Context, conflict_id: str, status: str, note: str) -> N
         conflict = conflictsmod.get_conflict(session, conflict_id)
         conflictsmod.resolve(session, conflict, status, note, obj.actor)
     click.echo(f"conflict {conflict.id}: {status}")
+
+
+# ---------------------------------------------------------------- backup
+
+
+@cli.command("backup")
+@click.argument("out", type=click.Path(path_type=Path))
+@pass_context
+def backup_command(obj: Context, out: Path) -> None:
+    """Copy the SQLite database to OUT, safely while editors write.
+
+    Uses SQLite's online backup API: the copy is a consistent snapshot and is
+    written to a temporary file, then renamed, so OUT is never half-written.
+
+    \b
+    Example:
+        provenance backup backups/provenance-2026-11-21.db
+    """
+    engine = obj.engine()
+    bar = click.progressbar(length=1, label="Backing up", file=sys.stderr) if sys.stderr.isatty() else None
+
+    def tick(done: int, total: int) -> None:
+        if bar is not None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+    try:
+        pages = dbmod.backup(engine, out, progress=tick)
+    finally:
+        engine.dispose()
+        if bar is not None:
+            click.echo("", err=True)
+    click.echo(f"backed up {pages} pages to {out}")
+
+
+# ---------------------------------------------------------------- export
+
+
+@cli.command("export")
+@click.option("--format", "fmt", required=True, type=click.Choice(["csv", "jsonl", "yaml", "claimreview", "prov", "prov-n"]), help="csv/jsonl/yaml: the import format; claimreview: schema.org JSON-LD of verdicts; prov/prov-n: W3C PROV-JSON/PROV-N.")
+@click.option("--subject", help="Only claims about this entity (any of its names).")
+@click.option("--source", help="Only the citations of this source (id, slug or file name).")
+@click.option("--property", "property_name", help="Only claims of this property.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file (complete or not at all) instead of standard output.")
+@click.option("--header", "header_file", type=click.Path(path_type=Path), help="csv/jsonl: also write the sources:, properties: and entities: sections to this YAML file, to import first.")
+@click.option("--include-confidential", is_flag=True, help="Also export confidential sources, their citations and what only they name.")
+@click.option("--organisation", envvar="PROVENANCE_ORGANISATION", help="claimreview: the reviewing organisation, the reviews' author (default: $PROVENANCE_ORGANISATION).")
+@click.option("--review-url", envvar="PROVENANCE_REVIEW_URL", metavar="TEMPLATE", help="claimreview: the page of each fact check; {id} becomes the conflict id (default: $PROVENANCE_REVIEW_URL).")
+@click.option("--base-uri", default="urn:provenance:", show_default=True, help="prov/prov-n: the URI prefix of identifiers.")
+@pass_context
+def export_command(obj: Context, fmt, subject, source, property_name, output, header_file, include_confidential, organisation, review_url, base_uri) -> None:
+    """Export claims in an interchange format.
+
+    csv, jsonl and yaml write the import format, one record per citation, so that
+    `import` into a database built from the same documents gives the same claims;
+    yaml (or csv/jsonl with --header) also carries text-less sources, properties,
+    entities and aliases. claimreview writes one schema.org ClaimReview per conflict
+    confirmed or resolved with `resolve`; prov and prov-n write the provenance
+    graph. Confidential material is left out unless --include-confidential is given.
+
+    \b
+    Example:
+        provenance export --format yaml -o desk.yaml
+        provenance export --format csv --subject Khazali -o khazali.csv --header vocabulary.yaml
+        provenance export --format claimreview --organisation "Desk" --review-url "https://desk.example/checks/{id}"
+        provenance export --format prov -o graph.json
+    """
+    from . import interchange
+
+    if fmt == "claimreview" and not (organisation or "").strip():
+        raise UserError("--format claimreview needs --organisation NAME (or PROVENANCE_ORGANISATION): the reviews' author")
+    if header_file is not None and fmt not in ("csv", "jsonl"):
+        raise UserError(f"--header is for --format csv or jsonl: {fmt} {'carries the sections itself' if fmt == 'yaml' else 'has no import sections'}")
+    for path, option in ((output, "-o"), (header_file, "--header")):
+        if path is not None:
+            interchange.check_output_path(path, option)
+    if output is not None and header_file is not None and output.resolve() == header_file.resolve():
+        raise UserError(f"--header {str(header_file)!r} is the -o file: expected two different files")
+
+    with obj.transaction(read_only=True) as session:
+        scope = interchange.resolve_scope(session, subject=subject, source=source, property_name=property_name, include_confidential=include_confidential)
+        if fmt == "csv":
+            interchange.check_csv_qualifiers(session, scope)
+        tty = sys.stderr.isatty()
+        if fmt in ("claimreview",):
+            total, label = (interchange.count_reviews(session) if tty else 0), "Exporting reviews"
+        elif fmt in ("prov", "prov-n"):
+            total, label = (interchange.count_claims(session, scope) if tty else 0), "Exporting claims"
+        else:
+            total, label = (interchange.count_citations(session, scope) if tty else 0), "Exporting citations"
+            scope.orphaned_skipped = interchange.count_orphaned(session, scope)
+
+        def write(stream) -> str:
+            bar = interchange.Progress(total, label)
+            try:
+                if fmt in ("csv", "jsonl", "yaml"):
+                    records = interchange.iter_records(session, scope, tick=bar.tick)
+                    if fmt == "csv":
+                        count = interchange.write_csv(records, stream)
+                    elif fmt == "jsonl":
+                        count = interchange.write_jsonl(records, stream)
+                    else:
+                        count = interchange.write_yaml(session, scope, records, stream)
+                    return f"{count} record(s)"
+                if fmt == "claimreview":
+                    reviews = interchange.iter_claim_reviews(session, scope, organisation.strip(), review_url, tick=bar.tick)
+                    return f"{interchange.write_json_array(reviews, stream)} ClaimReview(s)"
+                document, counts = interchange.build_prov(session, scope, base_uri, tick=bar.tick)
+                if fmt == "prov":
+                    document.serialize(stream, format="json", indent=2)
+                else:
+                    stream.write(document.get_provn())
+                    stream.write("\n")
+                return f"{counts.claims} claim(s), {counts.citations} citation(s), {counts.sources} source(s), {counts.speakers + counts.editors} agent(s)"
+            finally:
+                bar.close()
+
+        from contextlib import ExitStack
+
+        # both files appear together when the export completes, neither when it fails
+        with ExitStack() as files:
+            if header_file is not None:
+                sections = interchange.write_sections(session, scope, files.enter_context(interchange.AtomicOutput(header_file)))
+            summary = write(sys.stdout if output is None else files.enter_context(interchange.AtomicOutput(output)))
+            sys.stdout.flush()
+
+    report = (lambda line: click.echo(line, err=True)) if output is None else click.echo
+    report(f"exported {summary}" + (f" to {output}" if output is not None else ""))
+    if header_file is not None:
+        report(f"wrote {sections['sources']} source(s), {sections['properties']} propert(ies), {sections['entities']} entit(ies) to {header_file}")
+    if scope.orphaned_skipped:
+        click.echo(f"warning: {scope.orphaned_skipped} orphaned citation(s) left out: their quote is no longer in the source text (see `provenance check`)", err=True)
+    if scope.withheld_reviews:
+        click.echo(f"note: {scope.withheld_reviews} verdict(s) left out: a side rests on confidential sources only", err=True)
+    if fmt == "claimreview" and not review_url:
+        click.echo("warning: no --review-url: the reviews carry no url, which Google's fact-check markup requires", err=True)
+    if include_confidential:
+        click.echo("warning: the export includes confidential material", err=True)
+
+
+# ---------------------------------------------------------------- publishing
+
+
+def _publish_progress():
+    """Each step and its row count on one line of a terminal; nothing in a pipe."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(step: str, done: int, total: int) -> None:
+        counted = f": {done:,}" + (f" of {total:,}" if total else "") if done or total else ""
+        click.echo("\r" + f"Publishing {step}{counted}".ljust(72), err=True, nl=False)
+
+    return show
+
+
+def _working_identity(obj: Context) -> str:
+    """The working database as recorded beside a public copy (a path, or a URL without password)."""
+    target = obj.db or dbmod.default_db()
+    if dbmod.is_url(target):
+        from sqlalchemy.engine import make_url
+
+        return make_url(target).render_as_string(hide_password=True)
+    return str(Path(target).resolve())
+
+
+def _run_publish(obj: Context, out: Path):
+    from . import conflicts as conflictsmod
+    from . import publish as publishmod
+
+    publishmod.check_target(out, obj.db or dbmod.default_db())
+    # conflicts first, as `provenance conflicts` does: a short write transaction of its own
+    with obj.transaction() as session:
+        conflictsmod.detect(session, obj.actor)
+    show = _publish_progress()
+    engine = obj.engine()
+    try:
+        with engine.connect() as connection:
+            # one snapshot for the whole copy, without holding the write lock
+            if connection.dialect.name == "postgresql":
+                connection.execution_options(isolation_level="REPEATABLE READ")
+            else:
+                connection.execution_options(**{dbmod.READ_ONLY: True})
+            with connection.begin(), Session(bind=connection, expire_on_commit=False) as session:
+                report = publishmod.publish(session, out, database=_working_identity(obj), progress=show)
+    finally:
+        engine.dispose()
+        if show is not None:
+            click.echo("\r".ljust(73) + "\r", err=True, nl=False)
+    return report
+
+
+@cli.command("publish")
+@click.argument("out", type=click.Path(path_type=Path))
+@pass_context
+def publish_command(obj: Context, out: Path) -> None:
+    """Build the public copy for Datasette in a new SQLite file OUT.
+
+    Only allowlisted tables and columns are written: no confidential source, no
+    citation resting on one, no claim left without a public citation, no editor's
+    note, no history, no names of who changed what. Conflicts and their leading
+    values are computed on the public evidence alone. Adds full-text search, the
+    views, and indexes. OUT is replaced atomically; the working database is only
+    read (after bringing its conflicts up to date).
+
+    \b
+    Example:
+        provenance publish db/public.db
+        datasette -i db/public.db   # or: provenance serve
+    """
+    report = _run_publish(obj, out)
+    rows = report.rows
+    click.echo(
+        f"published {out}: {rows['claims']:,} claims, {rows['citations']:,} citations, {rows['sources']:,} sources, "
+        f"{rows['entities']:,} entities, {rows['conflicts']:,} conflicts"
+    )
+    click.echo(
+        f"withheld: {report.confidential_sources} confidential source(s), {report.withheld_citations:,} citation(s), "
+        f"{report.withheld_claims:,} claim(s), {report.withheld_conflicts:,} conflict(s)"
+    )
+
+
+@cli.command("serve")
+@click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True, help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option(
+    "--public-db",
+    type=click.Path(path_type=Path),
+    help="The public copy to serve (default: public.db beside the working SQLite file, else db/public.db).",
+)
+@click.option("--republish", is_flag=True, help="Publish a new copy even when the existing one is current.")
+@pass_context
+def serve_command(obj: Context, port: int, host: str, public_db: Path | None, republish: bool) -> None:
+    """Serve the public copy with Datasette, read-only.
+
+    Publishes first unless the public copy is current (the working database has not
+    changed since it was published), then runs Datasette on the public copy alone —
+    never the working database — immutable, with a 1 s SQL time limit, the project's
+    metadata and its plugin (a page per claim and per conflict).
+
+    \b
+    Example:
+        provenance serve
+        provenance serve --port 8080 --host 0.0.0.0
+    """
+    from . import publish as publishmod
+
+    working = obj.db or dbmod.default_db()
+    out = public_db or publishmod.default_public_path(working)
+    publishmod.check_target(out, working)
+    with obj.transaction(read_only=True) as session:
+        state = publishmod.working_state(session)
+    if not republish and publishmod.is_current(out, _working_identity(obj), state):
+        click.echo(f"{out} is current (published {publishmod.published_at(out)})")
+    else:
+        report = _run_publish(obj, out)
+        click.echo(f"published {out}: {report.rows['claims']:,} claims, {report.rows['conflicts']:,} conflicts")
+    import uvicorn
+    from datasette.cli import run_sync
+
+    ds = publishmod.datasette(out)
+    run_sync(ds.invoke_startup)
+    click.echo(f"serving http://{host}:{port}/ (read-only; Ctrl-C stops)")
+    sys.stdout.flush()  # a log file shows the address before the server's own lines
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on", workers=1)
+
+
+# ---------------------------------------------------------------- extracting candidate claims
+
+
+@cli.command("extract")
+@click.argument("source")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the candidates to this YAML file (complete or not at all) instead of standard output.")
+@click.option("--kinds", default="quantity,date,leadership,attribution", show_default=True, help="Comma-separated kinds of candidates: quantity, date, leadership, attribution.")
+@pass_context
+def extract_command(obj: Context, source: str, output: Path | None, kinds: str) -> None:
+    """Write candidate claims found in a source's text, for an editor to accept.
+
+    SOURCE is an id, a slug or the file name the source was ingested from. The
+    output is the import format: edit it (delete, correct, set confidence), then
+    `provenance import` it. Figures a citation of the source already covers are
+    left out; properties the vocabulary lacks are declared as new.
+
+    \b
+    Example:
+        provenance extract ctc-khazali-interrogations-2018 -o ctc-candidates.yaml
+        provenance extract 004_b040a4527846fc2c.txt --kinds quantity,date
+        provenance import ctc-candidates.yaml
+    """
+    from . import extract as extractmod
+    from . import interchange
+
+    chosen = extractmod.parse_kinds(kinds)
+    if output is not None:
+        interchange.check_output_path(output, "-o")
+    with obj.transaction(read_only=True) as session:
+        found = extractmod.extract(session, sources.find_source(session, source), chosen)
+        if output is None:
+            count = extractmod.write_yaml(found, sys.stdout)
+            sys.stdout.flush()
+        else:
+            with interchange.AtomicOutput(output) as stream:
+                count = extractmod.write_yaml(found, stream)
+    summary = f"{count} candidate(s) from {found.source.slug}"
+    if found.already_recorded:
+        summary += f"; {found.already_recorded} already recorded, left out"
+    if found.new_properties:
+        summary += f"; new properties: {', '.join(p.name for p in found.new_properties)}"
+    if output is not None:
+        click.echo(f"wrote {summary} to {output}")
+    else:
+        click.echo(summary, err=True)

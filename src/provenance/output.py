@@ -67,6 +67,7 @@ def emit(
 def _table(rows: list[dict[str, Any]], columns: Sequence[str] | None, title: str | None) -> None:
     from rich import box
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     columns = list(columns or (rows[0].keys() if rows else []))
@@ -76,7 +77,8 @@ def _table(rows: list[dict[str, Any]], columns: Sequence[str] | None, title: str
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*(_cell(row.get(c)) for c in columns))
+        # escaped: sources use square brackets ("[issued]"), which rich would read as markup
+        table.add_row(*(escape(_cell(row.get(c))) for c in columns))
     console.print(table)
     if not rows:
         console.print("(none)")

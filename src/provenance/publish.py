@@ -1,0 +1,924 @@
+"""The public copy for Datasette (SPEC §6): what is published, and how.
+
+``publish(session, out)`` reads the working database through SQLAlchemy (SQLite or
+PostgreSQL alike) and writes a **new** SQLite file with sqlite-utils, from the
+allowlist ``PUBLIC_TABLES``: a table or column that is not listed there is never
+written. The file is built under a temporary name in the folder of ``out`` and renamed
+over it when complete, so a reader never sees half a copy and nothing that was
+withheld can survive in free pages (a copy with rows deleted would keep their bytes).
+
+What is withheld, and why:
+
+* **Confidential sources** (``sources.confidential``), and every source inside one
+  (the reader comments of a confidential article): their title, URL, text, footnotes
+  and the works only they cite. A public article whose comment section was marked
+  confidential is published with that span of its text blanked out (spaces, so every
+  offset still holds).
+* **Citations resting on a confidential source**, and **claims left with no public
+  citation**. A public claim keeps its public citations only; ``citation_count`` and
+  ``source_count`` count those.
+* **Entities, aliases and properties** that no published row refers to: a speaker,
+  subject or value known only from confidential material is not published, nor are
+  its aliases.
+* **Conflicts** are recomputed on the public evidence alone (``_public_conflicts``):
+  a conflict whose side has no public citation, or that is only detected through a
+  confidential source, is withheld, and the support, severity and leading value a
+  reader sees rest on evidence the reader can see. Ids are the working database's, so
+  ``provenance show ID`` and ``provenance resolve ID`` work from what the site shows.
+* **Internal fields**: citation notes and source notes (an editor's working notes),
+  every ``created_by``/``status_by`` (who did what stays inside the desk), file names
+  and paths, fingerprints, the history table as a whole (its actors, and summaries
+  that quote confidential claims).
+
+What is published although an editor wrote it: a conflict's **verdict note**
+(``provenance resolve --note``) and a claim's **rank reason** (``claim deprecate
+--reason``, ``claim prefer --note``) — they are the desk's public verdict and
+correction notice, the reason a fact-checking site exists — and the descriptions of
+published entities and properties. Write them for readers.
+
+Before the copy is read, ``detect`` brings the working database's conflicts up to date
+(as ``provenance conflicts`` does); everything after that is read in one snapshot
+(a deferred transaction on SQLite, ``REPEATABLE READ`` on PostgreSQL), so editors keep
+writing while a large copy is built.
+
+**Current copies.** ``serve`` reuses a public copy when it is current: the file is
+unchanged since it was written (size and modification time) and the working
+database's state — for each table read, its row count and highest id, which move with
+every insert, and the highest history id, which moves with every update — and this
+module's ``FORMAT`` are those recorded at publish time. They are kept in a small JSON
+file beside the copy (``public.db.state.json``), never in the copy itself: counts of
+withheld rows are not for readers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+import sqlite_utils
+import yaml
+from sqlalchemy import create_engine, distinct, func, insert, select, true
+from sqlalchemy.orm import Session, aliased
+
+from .claims import scope_text
+from .errors import InvalidValue
+from .models import (
+    Alias,
+    Base,
+    Citation,
+    Claim,
+    ClaimQualifier,
+    Conflict,
+    Entity,
+    Footnote,
+    FootnoteWork,
+    History,
+    Property,
+    Source,
+    Work,
+)
+
+# Bump when what the copy holds changes, so `serve` rebuilds copies made by older code.
+FORMAT = 1
+DATABASE_NAME = "public"
+STATE_SUFFIX = ".state.json"
+BATCH = 5_000
+SQL_TIME_LIMIT_MS = 1_000
+
+# ---------------------------------------------------------------- the allowlist
+
+INTEGER, TEXT, REAL = "INTEGER", "TEXT", "REAL"
+
+
+@dataclass(frozen=True)
+class PublicTable:
+    """A published table: its columns (name → SQLite type), in order, and foreign keys."""
+
+    columns: dict[str, str]
+    foreign_keys: dict[str, str] = field(default_factory=dict)
+    pk: str = "id"
+    search: tuple[str, ...] = ()
+    # indexed besides the foreign keys: the columns people facet and filter on
+    indexes: tuple[str, ...] = ()
+
+
+PUBLIC_TABLES: dict[str, PublicTable] = {
+    "sources": PublicTable(
+        {
+            "id": INTEGER, "slug": TEXT, "title": TEXT, "authors": TEXT, "publisher": TEXT, "url": TEXT,
+            "published": TEXT, "kind": TEXT, "reliability": TEXT, "reliability_reason": TEXT,
+            "parent_id": INTEGER, "span_start": INTEGER, "span_end": INTEGER, "text": TEXT, "sha256": TEXT,
+        },
+        {"parent_id": "sources"},
+        search=("title", "authors", "publisher", "text"),
+        indexes=("kind", "reliability", "published"),
+    ),
+    "works": PublicTable(
+        {"id": INTEGER, "title": TEXT, "citation": TEXT, "collection_id": INTEGER},
+        {"collection_id": "works"},
+        indexes=("title",),
+    ),
+    "footnotes": PublicTable(
+        {"id": INTEGER, "source_id": INTEGER, "number": INTEGER, "text": TEXT, "resolution": TEXT},
+        {"source_id": "sources"},
+        indexes=("resolution",),
+    ),
+    "footnote_works": PublicTable(
+        {"id": INTEGER, "footnote_id": INTEGER, "work_id": INTEGER, "position": INTEGER, "locator": TEXT},
+        {"footnote_id": "footnotes", "work_id": "works"},
+    ),
+    "entities": PublicTable(
+        {"id": INTEGER, "name": TEXT, "kind": TEXT, "description": TEXT, "aliases": TEXT},
+        search=("name", "aliases"),
+        indexes=("kind", "name"),
+    ),
+    "aliases": PublicTable(
+        {"id": INTEGER, "entity_id": INTEGER, "name": TEXT, "normalised": TEXT},
+        {"entity_id": "entities"},
+        indexes=("normalised", "name"),
+    ),
+    "properties": PublicTable(
+        {
+            "id": INTEGER, "name": TEXT, "datatype": TEXT, "multi": INTEGER, "time_varying": INTEGER,
+            "unit": TEXT, "tolerance": REAL, "description": TEXT,
+        },
+        indexes=("datatype",),
+    ),
+    "claims": PublicTable(
+        {
+            "id": INTEGER, "subject_id": INTEGER, "property_id": INTEGER, "value": TEXT, "unit": TEXT,
+            "quantity_low": REAL, "quantity_high": REAL, "date_earliest": TEXT, "date_latest": TEXT,
+            "entity_value_id": INTEGER, "as_of": TEXT, "valid_from": TEXT, "valid_to": TEXT, "scope": TEXT,
+            "rank": TEXT, "rank_reason": TEXT, "citation_count": INTEGER, "source_count": INTEGER,
+        },
+        {"subject_id": "entities", "property_id": "properties", "entity_value_id": "entities"},
+        indexes=("rank", "source_count"),
+    ),
+    "claim_qualifiers": PublicTable(
+        {"id": INTEGER, "claim_id": INTEGER, "key": TEXT, "value": TEXT, "entity_id": INTEGER},
+        {"claim_id": "claims", "entity_id": "entities"},
+        indexes=("key",),
+    ),
+    "citations": PublicTable(
+        {
+            "id": INTEGER, "claim_id": INTEGER, "source_id": INTEGER, "footnote_id": INTEGER, "quote": TEXT,
+            "quote_start": INTEGER, "quote_end": INTEGER, "orphaned": INTEGER, "attributed_to_id": INTEGER,
+            "stance": TEXT, "confidence": TEXT,
+        },
+        {"claim_id": "claims", "source_id": "sources", "footnote_id": "footnotes", "attributed_to_id": "entities"},
+        indexes=("stance", "confidence"),
+    ),
+    # One row per public citation, everything a reader needs on one line, with indexes on
+    # the facet columns: a view joining six tables cannot be faceted at a million claims
+    # within Datasette's time limits, a table with indexes can.
+    "claims_with_sources": PublicTable(
+        {
+            "citation_id": INTEGER, "claim_id": INTEGER, "subject": TEXT, "subject_aliases": TEXT,
+            "property": TEXT, "value": TEXT, "scope": TEXT, "rank": TEXT, "source": TEXT,
+            "source_title": TEXT, "reliability": TEXT, "footnote": INTEGER, "quote": TEXT,
+            "attributed_to": TEXT, "stance": TEXT, "confidence": TEXT,
+        },
+        {"citation_id": "citations", "claim_id": "claims"},
+        pk="citation_id",
+        search=("subject", "subject_aliases", "property", "value", "quote", "attributed_to", "source_title"),
+        indexes=("subject", "property", "source", "confidence", "rank", "stance", "reliability"),
+    ),
+    "conflicts": PublicTable(
+        {
+            "id": INTEGER, "kind": TEXT, "status": TEXT, "severity": TEXT, "subject_id": INTEGER,
+            "property_id": INTEGER, "claim_a_id": INTEGER, "value_a": TEXT, "sources_a": TEXT,
+            "quotes_a": TEXT, "support_a": REAL, "claim_b_id": INTEGER, "value_b": TEXT, "sources_b": TEXT,
+            "quotes_b": TEXT, "support_b": REAL, "leading_claim_id": INTEGER, "leading_value": TEXT,
+            "leading_reason": TEXT, "note": TEXT, "status_at": TEXT,
+        },
+        {
+            "subject_id": "entities", "property_id": "properties", "claim_a_id": "claims",
+            "claim_b_id": "claims", "leading_claim_id": "claims",
+        },
+        indexes=("status", "kind", "severity"),
+    ),
+}
+
+PUBLIC_VIEWS: dict[str, str] = {
+    "conflicts_with_sides": """
+select
+  c.id as conflict_id,
+  e.name as subject,
+  p.name as property,
+  c.kind,
+  c.status,
+  c.severity,
+  c.value_a,
+  c.quotes_a,
+  c.sources_a,
+  c.support_a,
+  c.value_b,
+  c.quotes_b,
+  c.sources_b,
+  c.support_b,
+  c.leading_value,
+  c.leading_reason,
+  c.note,
+  c.claim_a_id,
+  c.claim_b_id
+from conflicts c
+join entities e on e.id = c.subject_id
+join properties p on p.id = c.property_id
+""",
+}
+
+
+# ---------------------------------------------------------------- state
+
+
+def working_state(session: Session) -> dict[str, Any]:
+    """What identifies the working database's content, for deciding whether a copy is current."""
+    state: dict[str, Any] = {"format": FORMAT}
+    for model in (Source, Footnote, FootnoteWork, Work, Entity, Alias, Property, Claim, ClaimQualifier, Citation, Conflict, History):
+        count, top = session.execute(select(func.count(), func.max(model.id)).select_from(model)).one()
+        state[model.__tablename__] = [int(count), top]
+    return state
+
+
+def state_path(out: Path) -> Path:
+    return out.with_name(out.name + STATE_SUFFIX)
+
+
+def _file_stamp(path: Path) -> dict[str, int]:
+    stat = path.stat()
+    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def is_current(out: Path, database: str, state: dict[str, Any]) -> bool:
+    """Whether ``out`` is the public copy of ``database`` in its present ``state``."""
+    try:
+        recorded = json.loads(state_path(out).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not out.is_file():
+        return False
+    return recorded == {"database": database, "state": state, "file": _file_stamp(out)}
+
+
+def _write_state(out: Path, database: str, state: dict[str, Any]) -> None:
+    target = state_path(out)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(json.dumps({"database": database, "state": state, "file": _file_stamp(out)}, indent=1), encoding="utf-8")
+    os.replace(tmp, target)
+
+
+# ---------------------------------------------------------------- reading
+
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class PublishReport:
+    out: Path
+    rows: dict[str, int] = field(default_factory=dict)
+    confidential_sources: int = 0
+    withheld_citations: int = 0
+    withheld_claims: int = 0
+    withheld_conflicts: int = 0
+
+
+def _display_value(value: str, unit: str | None) -> str:
+    return value + (f" {unit}" if unit and unit not in value else "")
+
+
+def _confidential_sources(session: Session) -> set[int]:
+    """Confidential sources and every source inside one (a comment of a confidential article)."""
+    rows = session.execute(select(Source.id, Source.parent_id, Source.confidential)).all()
+    parent = {r.id: r.parent_id for r in rows}
+    marked = {r.id for r in rows if r.confidential}
+    hidden = set()
+    for source_id in parent:
+        seen, node = set(), source_id
+        while node is not None and node not in seen:
+            if node in marked:
+                hidden.add(source_id)
+                break
+            seen.add(node)
+            node = parent.get(node)
+    return hidden
+
+
+def _public_citation(hidden: set[int]):
+    return Citation.source_id.not_in(hidden) if hidden else true()
+
+
+def _stream(session: Session, query) -> Iterator[Any]:
+    yield from session.execute(query.execution_options(yield_per=BATCH))
+
+
+def _redact_sections(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        for i in range(max(start, 0), min(end, len(chars))):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
+class _Reader:
+    """Rows of the public copy, table by table, from one snapshot of the working database."""
+
+    def __init__(self, session: Session, report: PublishReport):
+        self.session = session
+        self.report = report
+        self.hidden = _confidential_sources(session)
+        report.confidential_sources = len(self.hidden)
+        self.public_citation = _public_citation(self.hidden)
+        self.entities: set[int] = set()
+        self.properties: set[int] = set()
+        self.footnotes: set[int] = set()
+        self.qualifiers: dict[int, dict[str, str]] = defaultdict(dict)
+        # claim id → its public citation and source counts
+        self.counted = (
+            select(
+                Citation.claim_id.label("claim_id"),
+                func.count().label("citations"),
+                func.count(distinct(Citation.source_id)).label("sources"),
+            )
+            .where(self.public_citation)
+            .group_by(Citation.claim_id)
+            .subquery("counted")
+        )
+
+    # counts, for progress
+
+    def total(self, table: str) -> int:
+        s = self.session
+        if table == "sources":
+            return s.scalar(select(func.count()).select_from(Source)) - len(self.hidden)
+        if table in ("claims",):
+            return s.scalar(select(func.count()).select_from(self.counted))
+        if table in ("citations", "claims_with_sources"):
+            return s.scalar(select(func.count()).select_from(Citation).where(self.public_citation))
+        if table == "claim_qualifiers":
+            return s.scalar(select(func.count()).select_from(ClaimQualifier))
+        return 0
+
+    # tables
+
+    def sources(self) -> Iterator[dict[str, Any]]:
+        sections: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for row in self.session.execute(select(Source.id, Source.parent_id, Source.span_start, Source.span_end)):
+            if row.id in self.hidden and row.parent_id is not None and row.parent_id not in self.hidden and row.span_start is not None:
+                sections[row.parent_id].append((row.span_start, row.span_end))
+        query = select(Source).order_by(Source.id)
+        if self.hidden:
+            query = query.where(Source.id.not_in(self.hidden))
+        for (source,) in _stream(self.session, query):
+            text = source.text
+            if text is not None and source.id in sections:
+                text = _redact_sections(text, sections[source.id])
+            yield {
+                "id": source.id,
+                "slug": source.slug,
+                "title": source.title,
+                "authors": json.dumps(source.authors or [], ensure_ascii=False),
+                "publisher": source.publisher,
+                "url": source.url,
+                "published": source.published,
+                "kind": source.kind,
+                "reliability": source.reliability,
+                "reliability_reason": source.reliability_reason,
+                "parent_id": source.parent_id,
+                "span_start": source.span_start,
+                "span_end": source.span_end,
+                "text": text,
+                "sha256": source.sha256 if text == source.text else None,
+            }
+            self.session.expunge(source)
+
+    def footnotes_rows(self) -> Iterator[dict[str, Any]]:
+        query = select(Footnote.id, Footnote.source_id, Footnote.number, Footnote.text, Footnote.resolution).order_by(Footnote.id)
+        if self.hidden:
+            query = query.where(Footnote.source_id.not_in(self.hidden))
+        for row in _stream(self.session, query):
+            self.footnotes.add(row.id)
+            yield dict(row._mapping)
+
+    def footnote_works(self) -> Iterator[dict[str, Any]]:
+        self.works: set[int] = set()
+        query = select(FootnoteWork.id, FootnoteWork.footnote_id, FootnoteWork.work_id, FootnoteWork.position, FootnoteWork.locator).order_by(FootnoteWork.id)
+        for row in _stream(self.session, query):
+            if row.footnote_id in self.footnotes:
+                self.works.add(row.work_id)
+                yield dict(row._mapping)
+
+    def works_rows(self) -> Iterator[dict[str, Any]]:
+        rows = {r.id: r for r in self.session.execute(select(Work.id, Work.title, Work.citation, Work.collection_id))}
+        wanted, todo = set(), list(self.works)
+        while todo:  # a cited work brings its collection, and that collection its own
+            work_id = todo.pop()
+            if work_id in wanted or work_id not in rows:
+                continue
+            wanted.add(work_id)
+            if rows[work_id].collection_id is not None:
+                todo.append(rows[work_id].collection_id)
+        for work_id in sorted(wanted):
+            yield dict(rows[work_id]._mapping)
+
+    def claim_qualifiers(self) -> Iterator[dict[str, Any]]:
+        query = (
+            select(ClaimQualifier.id, ClaimQualifier.claim_id, ClaimQualifier.key, ClaimQualifier.value, ClaimQualifier.entity_id)
+            .join(self.counted, self.counted.c.claim_id == ClaimQualifier.claim_id)
+            .order_by(ClaimQualifier.id)
+        )
+        for row in _stream(self.session, query):
+            self.qualifiers[row.claim_id][row.key] = row.value
+            if row.entity_id is not None:
+                self.entities.add(row.entity_id)
+            yield dict(row._mapping)
+
+    def claims(self) -> Iterator[dict[str, Any]]:
+        c = Claim
+        query = (
+            select(
+                c.id, c.subject_id, c.property_id, c.value, c.unit, c.quantity_low, c.quantity_high, c.date_earliest,
+                c.date_latest, c.entity_value_id, c.as_of, c.valid_from, c.valid_to, c.rank, c.rank_reason,
+                self.counted.c.citations, self.counted.c.sources,
+            )
+            .join(self.counted, self.counted.c.claim_id == c.id)
+            .order_by(c.id)
+        )
+        for row in _stream(self.session, query):
+            self.entities.add(row.subject_id)
+            if row.entity_value_id is not None:
+                self.entities.add(row.entity_value_id)
+            self.properties.add(row.property_id)
+            out = dict(row._mapping)
+            out["scope"] = self._scope(out)
+            out["citation_count"] = out.pop("citations")
+            out["source_count"] = out.pop("sources")
+            yield out
+
+    def _scope(self, claim: dict[str, Any]) -> str | None:
+        return scope_text({**claim, "qualifiers": self.qualifiers.get(claim["id"], {})}) or None
+
+    def citations(self) -> Iterator[dict[str, Any]]:
+        query = (
+            select(
+                Citation.id, Citation.claim_id, Citation.source_id, Citation.footnote_id, Citation.quote, Citation.quote_start,
+                Citation.quote_end, Citation.orphaned, Citation.attributed_to_id, Citation.stance, Citation.confidence,
+            )
+            .where(self.public_citation)
+            .order_by(Citation.id)
+        )
+        for row in _stream(self.session, query):
+            if row.attributed_to_id is not None:
+                self.entities.add(row.attributed_to_id)
+            yield dict(row._mapping)
+
+    def entity_rows(self) -> Iterator[dict[str, Any]]:
+        self.alias_names: dict[int, list[str]] = defaultdict(list)
+        self.alias_rows: list[dict[str, Any]] = []
+        for row in _stream(self.session, select(Alias.id, Alias.entity_id, Alias.name, Alias.normalised).order_by(Alias.id)):
+            if row.entity_id in self.entities:
+                self.alias_rows.append(dict(row._mapping))
+                self.alias_names[row.entity_id].append(row.name)
+        for row in _stream(self.session, select(Entity.id, Entity.name, Entity.kind, Entity.description).order_by(Entity.id)):
+            if row.id in self.entities:
+                others = [n for n in self.alias_names.get(row.id, []) if n != row.name]
+                yield {**row._mapping, "aliases": "; ".join(others) or None}
+
+    def aliases(self) -> Iterator[dict[str, Any]]:
+        yield from self.alias_rows
+
+    def property_rows(self) -> Iterator[dict[str, Any]]:
+        p = Property
+        query = select(p.id, p.name, p.datatype, p.multi, p.time_varying, p.unit, p.tolerance, p.description).order_by(p.id)
+        for row in self.session.execute(query):
+            if row.id in self.properties:
+                yield dict(row._mapping)
+
+    def claims_with_sources(self) -> Iterator[dict[str, Any]]:
+        subject, speaker = aliased(Entity), aliased(Entity)
+        query = (
+            select(
+                Citation.id.label("citation_id"),
+                Citation.claim_id,
+                Claim.subject_id,
+                subject.name.label("subject"),
+                Property.name.label("property"),
+                Claim.value,
+                Claim.unit,
+                Claim.as_of,
+                Claim.valid_from,
+                Claim.valid_to,
+                Claim.rank,
+                Source.slug.label("source"),
+                Source.title.label("source_title"),
+                Source.reliability,
+                Footnote.number.label("footnote"),
+                Citation.quote,
+                speaker.name.label("attributed_to"),
+                Citation.stance,
+                Citation.confidence,
+            )
+            .join(Claim, Claim.id == Citation.claim_id)
+            .join(subject, subject.id == Claim.subject_id)
+            .join(Property, Property.id == Claim.property_id)
+            .join(Source, Source.id == Citation.source_id)
+            .outerjoin(Footnote, Footnote.id == Citation.footnote_id)
+            .outerjoin(speaker, speaker.id == Citation.attributed_to_id)
+            .where(self.public_citation)
+            .order_by(Citation.id)
+        )
+        for row in _stream(self.session, query):
+            r = row._mapping
+            yield {
+                "citation_id": r["citation_id"],
+                "claim_id": r["claim_id"],
+                "subject": r["subject"],
+                "subject_aliases": "; ".join(n for n in self.alias_names.get(r["subject_id"], []) if n != r["subject"]) or None,
+                "property": r["property"],
+                "value": _display_value(r["value"], r["unit"]),
+                "scope": self._scope({"id": r["claim_id"], "as_of": r["as_of"], "valid_from": r["valid_from"], "valid_to": r["valid_to"]}),
+                "rank": r["rank"],
+                "source": r["source"],
+                "source_title": r["source_title"],
+                "reliability": r["reliability"],
+                "footnote": r["footnote"],
+                "quote": r["quote"],
+                "attributed_to": r["attributed_to"],
+                "stance": r["stance"],
+                "confidence": r["confidence"],
+            }
+
+
+# ---------------------------------------------------------------- conflicts on public evidence
+
+
+def _copy_rows(session: Session, scratch, model, query, **overrides: Any) -> list[dict[str, Any]]:
+    rows = [{**dict(r._mapping), **overrides} for r in session.execute(query)]
+    for start in range(0, len(rows), BATCH):
+        scratch.execute(insert(model.__table__), rows[start : start + BATCH])
+    return rows
+
+
+def _public_conflicts(session: Session, hidden: set[int]) -> tuple[list[dict[str, Any]], int]:
+    """Conflicts as they stand on the public evidence alone: (rows, how many were withheld).
+
+    The claims of every subject and property that has a conflict are copied, with their
+    public citations only, into a scratch in-memory database of the same schema, and
+    the library's own detection and support run there. Removing evidence can only
+    remove conflicts, never add one, so every conflict found there is one the desk has
+    already recorded, with its id and verdict.
+    """
+    from . import conflicts as conflictsmod
+
+    stored = {
+        r.id: (r.claim_a_id, r.claim_b_id)
+        for r in session.execute(select(Conflict.id, Conflict.claim_a_id, Conflict.claim_b_id).where(Conflict.active == true()))
+    }
+    if not stored:
+        return [], 0
+    groups = (
+        select(Claim.subject_id, Claim.property_id)
+        .join(Conflict, Conflict.claim_a_id == Claim.id)
+        .where(Conflict.active == true())
+        .distinct()
+        .subquery("groups")
+    )
+    in_groups = (Claim.subject_id == groups.c.subject_id) & (Claim.property_id == groups.c.property_id)
+    scratch_engine = create_engine("sqlite://")
+    try:
+        # never committed: the scratch database lives for this function only
+        with scratch_engine.connect() as scratch:
+            Base.metadata.create_all(scratch)
+            claims = _copy_rows(session, scratch, Claim, select(Claim.__table__).join(groups, in_groups))
+            claim_ids = select(Claim.id).join(groups, in_groups)
+            _copy_rows(session, scratch, ClaimQualifier, select(ClaimQualifier.__table__).where(ClaimQualifier.claim_id.in_(claim_ids)))
+            citations = _copy_rows(
+                session, scratch, Citation,
+                select(Citation.__table__).where(Citation.claim_id.in_(claim_ids), _public_citation(hidden)),
+            )
+            source_ids = {c["source_id"] for c in citations}
+            footnote_ids = {c["footnote_id"] for c in citations if c["footnote_id"] is not None}
+            entity_ids = {c["subject_id"] for c in claims} | {c["entity_value_id"] for c in claims if c["entity_value_id"]}
+            entity_ids |= {c["attributed_to_id"] for c in citations if c["attributed_to_id"]}
+            for chunk in _chunks(sorted(source_ids)):
+                # the texts are not needed to weigh evidence, and are not copied
+                _copy_rows(session, scratch, Source, select(Source.__table__).where(Source.id.in_(chunk)), text=None, parent_id=None)
+            for chunk in _chunks(sorted(footnote_ids)):
+                works = _copy_rows(session, scratch, FootnoteWork, select(FootnoteWork.__table__).where(FootnoteWork.footnote_id.in_(chunk)))
+                _copy_rows(session, scratch, Footnote, select(Footnote.__table__).where(Footnote.id.in_(chunk)))
+                for work_chunk in _chunks(sorted({w["work_id"] for w in works})):
+                    _copy_rows(session, scratch, Work, select(Work.__table__).where(Work.id.in_(work_chunk)), collection_id=None)
+            for chunk in _chunks(sorted(entity_ids)):
+                _copy_rows(session, scratch, Entity, select(Entity.__table__).where(Entity.id.in_(chunk)))
+            _copy_rows(session, scratch, Property, select(Property.__table__).where(Property.id.in_(select(groups.c.property_id))))
+            _copy_rows(session, scratch, Conflict, select(Conflict.__table__).join(Claim, Claim.id == Conflict.claim_a_id).join(groups, in_groups))
+            with Session(bind=scratch) as scratch_session:
+                conflictsmod.detect(scratch_session, "publish")
+                scratch_session.flush()
+                rows = conflictsmod.conflict_rows(scratch_session, status="all")
+                subject_of = {c["id"]: (c["subject_id"], c["property_id"]) for c in claims}
+    finally:
+        scratch_engine.dispose()
+    public = []
+    for row in rows:
+        pair = (row["a"]["claim"], row["b"]["claim"])
+        if stored.get(row["id"]) != pair or not row["a"]["citations"] or not row["b"]["citations"]:
+            continue
+        subject_id, property_id = subject_of[pair[0]]
+        public.append(_conflict_row(row, subject_id, property_id))
+    return public, len(stored) - len(public)
+
+
+def _chunks(items: list[int], size: int = 900) -> Iterator[list[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _conflict_row(row: dict[str, Any], subject_id: int, property_id: int) -> dict[str, Any]:
+    def sources(side):
+        return "; ".join(sorted({c["source"] + (f" [{c['footnote']}]" if c["footnote"] else "") for c in side["citations"]}))
+
+    def quotes(side):
+        return " | ".join(c["quote"] for c in side["citations"] if c["quote"]) or None
+
+    a, b = row["a"], row["b"]
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "status": row["status"],
+        "severity": row["severity"],
+        "subject_id": subject_id,
+        "property_id": property_id,
+        "claim_a_id": a["claim"],
+        "value_a": _display_value(a["value"], a.get("unit")),
+        "sources_a": sources(a),
+        "quotes_a": quotes(a),
+        "support_a": a["support"],
+        "claim_b_id": b["claim"],
+        "value_b": _display_value(b["value"], b.get("unit")),
+        "sources_b": sources(b),
+        "quotes_b": quotes(b),
+        "support_b": b["support"],
+        "leading_claim_id": row["leading_claim"],
+        "leading_value": row["leading_value"],
+        "leading_reason": row["leading_reason"],
+        "note": row["note"],
+        "status_at": row["status_at"],
+    }
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _create_table(db: sqlite_utils.Database, name: str, table: PublicTable) -> None:
+    columns = [f"[{col}] {kind}" + (" PRIMARY KEY" if col == table.pk else "") for col, kind in table.columns.items()]
+    columns += [f"FOREIGN KEY([{col}]) REFERENCES [{other}]([{PUBLIC_TABLES[other].pk}])" for col, other in table.foreign_keys.items()]
+    db.execute(f"CREATE TABLE [{name}] (\n   " + ",\n   ".join(columns) + "\n)")
+
+
+def _insert(db: sqlite_utils.Database, name: str, rows: Iterable[dict[str, Any]], tick: Callable[[int], None]) -> int:
+    """Insert rows holding exactly the allowlisted columns: anything else is an error, not a leak."""
+    allowed = list(PUBLIC_TABLES[name].columns)
+    count = 0
+
+    def checked() -> Iterator[dict[str, Any]]:
+        nonlocal count
+        for row in rows:
+            if set(row) != set(allowed):
+                raise AssertionError(f"{name}: row columns {sorted(row)} are not the allowlist {sorted(allowed)}")
+            count += 1
+            if count % BATCH == 0:
+                tick(count)
+            yield row
+
+    db[name].insert_all(checked(), batch_size=BATCH, column_order=allowed)
+    tick(count)
+    return count
+
+
+def check_target(out: Path, working: str | None) -> None:
+    """Refuse to write over the working database or over a file that is not a public copy."""
+    if not out.parent.is_dir():
+        raise InvalidValue(f"{str(out)!r}: folder {str(out.parent)!r} does not exist")
+    if out.is_dir():
+        raise InvalidValue(f"{str(out)!r} is a directory: expected the path of the public SQLite file to write")
+    if working and "://" not in working:
+        working_path = Path(working)
+        if working_path.exists() and out.exists() and out.resolve() == working_path.resolve():
+            raise InvalidValue(f"{str(out)!r} is the working database: publish writes a separate public copy, e.g. db/public.db")
+    if out.exists() and out.stat().st_size:
+        with open(out, "rb") as f:
+            head = f.read(16)
+        if head != b"SQLite format 3\x00":
+            raise InvalidValue(f"{str(out)!r} exists and is not a SQLite file: expected a new path or an earlier public copy")
+        connection = sqlite3.connect(f"file:{out}?mode=ro", uri=True)
+        try:
+            names = {r[0] for r in connection.execute("select name from sqlite_master")}
+        except sqlite3.DatabaseError:
+            names = set()
+        finally:
+            connection.close()
+        if "alembic_version" in names or "history" in names:
+            raise InvalidValue(f"{str(out)!r} is a working provenance database: publish writes a separate public copy, e.g. db/public.db")
+
+
+def publish(
+    session: Session,
+    out: str | Path,
+    *,
+    database: str = "",
+    progress: Progress | None = None,
+) -> PublishReport:
+    """Build the public copy of the database ``session`` reads, at ``out`` (replaced atomically).
+
+    ``database`` names the working database in the state file ``serve`` reads.
+    """
+    out = Path(out)
+    tick_to = progress or (lambda step, done, total: None)
+    report = PublishReport(out)
+    state = working_state(session)
+    reader = _Reader(session, report)
+    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        db = sqlite_utils.Database(tmp)
+        db.execute("PRAGMA journal_mode = DELETE")
+        # durability comes from the fsync before the rename, not from every batch
+        db.execute("PRAGMA synchronous = OFF")
+        for name, table in PUBLIC_TABLES.items():
+            _create_table(db, name, table)
+        steps: list[tuple[str, Callable[[], Iterable[dict[str, Any]]]]] = [
+            ("sources", reader.sources),
+            ("footnotes", reader.footnotes_rows),
+            ("footnote_works", reader.footnote_works),
+            ("works", reader.works_rows),
+            ("claim_qualifiers", reader.claim_qualifiers),
+            ("claims", reader.claims),
+            ("citations", reader.citations),
+            ("properties", reader.property_rows),
+            ("entities", reader.entity_rows),
+            ("aliases", reader.aliases),
+            ("claims_with_sources", reader.claims_with_sources),
+        ]
+        for name, rows in steps:
+            total = reader.total(name)
+            report.rows[name] = _insert(db, name, rows(), lambda n, name=name, total=total: tick_to(name, n, total))
+        tick_to("conflicts", 0, 0)
+        conflict_rows, report.withheld_conflicts = _public_conflicts(session, reader.hidden)
+        report.rows["conflicts"] = _insert(db, "conflicts", conflict_rows, lambda n: tick_to("conflicts", n, len(conflict_rows)))
+        total_citations = session.scalar(select(func.count()).select_from(Citation))
+        total_claims = session.scalar(select(func.count()).select_from(Claim))
+        report.withheld_citations = total_citations - report.rows["citations"]
+        report.withheld_claims = total_claims - report.rows["claims"]
+
+        for name, view_sql in PUBLIC_VIEWS.items():
+            db.create_view(name, view_sql.strip())
+        for name, table in PUBLIC_TABLES.items():
+            tick_to("indexes", 0, 0)
+            for column in list(table.foreign_keys) + list(table.indexes):
+                if column != table.pk:
+                    db[name].create_index([column], if_not_exists=True)
+        for name, table in PUBLIC_TABLES.items():
+            if table.search:
+                tick_to(f"search index of {name}", 0, 0)
+                db[name].enable_fts(list(table.search), tokenize="unicode61 remove_diacritics 2")
+                db[name].optimize()
+        tick_to("compacting", 0, 0)
+        db.analyze()
+        db.vacuum()
+        db.conn.close()
+        # mkstemp makes the file private to its owner; a public copy is for any reader
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, out)
+        _fsync_dir(out.parent)
+    except BaseException:
+        for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            leftover.unlink(missing_ok=True)
+        raise
+    _write_state(out, database, state)
+    return report
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # not every platform opens folders
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------- Datasette
+
+
+def metadata(database_name: str = DATABASE_NAME) -> dict[str, Any]:
+    """The committed metadata (``metadata.yaml``), for a public copy served as ``database_name``."""
+    text = (resources.files("provenance") / "metadata.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text.replace("{database}", database_name))
+    databases = data.get("databases", {})
+    if DATABASE_NAME in databases and database_name != DATABASE_NAME:
+        databases[database_name] = databases.pop(DATABASE_NAME)
+    return data
+
+
+SETTINGS = {
+    "sql_time_limit_ms": SQL_TIME_LIMIT_MS,
+    # a suggestion costs every table page one query per column: 2 s instead of 0.2 s at
+    # 100,000 claims; the default facets and ?_facet= still work
+    "suggest_facets": False,
+    "facet_time_limit_ms": 500,
+    "max_returned_rows": 1000,
+    "allow_download": True,
+}
+
+
+def datasette(public: str | Path, **settings: Any):
+    """The Datasette instance ``serve`` runs: the public copy alone, immutable, with our metadata and plugin."""
+    from datasette.app import Datasette
+
+    from . import datasette_plugin
+
+    datasette_plugin.register()
+    public = Path(public)
+    return Datasette(
+        [],
+        immutables=[str(public)],
+        metadata=metadata(public.stem),
+        settings={**SETTINGS, **settings},
+        cache_headers=True,
+    )
+
+
+def default_public_path(working: str | None) -> Path:
+    """``public.db`` beside a working SQLite file; ``db/public.db`` for a server database."""
+    if working and "://" not in working:
+        return Path(working).parent / "public.db"
+    return Path("db") / "public.db"
+
+
+def published_at(out: Path) -> str:
+    return dt.datetime.fromtimestamp(out.stat().st_mtime).isoformat(timespec="seconds")
+
+
+# ---------------------------------------------------------------- docs
+
+DOCS_BEGIN = "<!-- published-tables:begin (generated from src/provenance/metadata.yaml: python -m provenance.publish docs/publishing.md) -->"
+DOCS_END = "<!-- published-tables:end -->"
+
+
+def tables_markdown() -> str:
+    """The published tables, views and canned queries as Markdown, from the metadata."""
+    database = metadata()["databases"][DATABASE_NAME]
+    lines = [DOCS_BEGIN]
+    for name, described in database["tables"].items():
+        kind = "view" if name in PUBLIC_VIEWS else "table"
+        lines += ["", f"### `{name}` ({kind})", "", described["description"], ""]
+        extras = []
+        if described.get("facets"):
+            extras.append("default facets: " + ", ".join(f"`{f}`" for f in described["facets"]))
+        if name in PUBLIC_TABLES and PUBLIC_TABLES[name].search:
+            extras.append("full-text search: " + ", ".join(f"`{c}`" for c in PUBLIC_TABLES[name].search))
+        if extras:
+            joined = "; ".join(extras)
+            lines += [joined[0].upper() + joined[1:] + ".", ""]
+        lines += ["| column | meaning |", "|---|---|"]
+        lines += [f"| `{column}` | {_cell(text)} |" for column, text in described["columns"].items()]
+    lines += ["", "### Canned queries", ""]
+    for name, query in database["queries"].items():
+        lines.append(f"- `{name}` — **{query['title']}**: {query['description']}")
+    lines.append(DOCS_END)
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def write_tables_docs(path: str | Path) -> None:
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    before, rest = text.split(DOCS_BEGIN, 1)
+    _, after = rest.split(DOCS_END, 1)
+    path.write_text(before + tables_markdown() + after, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    import sys
+
+    write_tables_docs(sys.argv[1] if len(sys.argv) > 1 else "docs/publishing.md")
