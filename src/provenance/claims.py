@@ -845,3 +845,102 @@ def entity_label(session: Session, entity_id: int | None) -> str | None:
         return None
     entity = session.get(Entity, entity_id)
     return entity.name if entity else None
+
+
+# ---------------------------------------------------------------- merging entities
+
+
+@dataclass
+class MergeReport:
+    keep: Entity
+    other_name: str
+    aliases_moved: int = 0
+    claims_repointed: int = 0
+    claims_folded: list[tuple[int, int]] = field(default_factory=list)  # (deprecated, survivor)
+    citations_repointed: int = 0
+
+
+def merge_entities(session: Session, keep_ref: str, other_ref: str, actor: str) -> MergeReport:
+    """Make OTHER one entity with KEEP: an editor's decision, never taken automatically.
+
+    Every name of OTHER becomes an alias of KEEP; claims about OTHER, claims whose value
+    is OTHER, citations quoting OTHER as the speaker and qualifiers naming it point to
+    KEEP instead. A claim that thereby states what an existing claim states is folded
+    into it: its citations move to the surviving claim and it is deprecated with the
+    reason, not deleted. OTHER's row is kept, described as merged. Every change is in
+    the history.
+    """
+    keep = get_entity(session, keep_ref)
+    other = get_entity(session, other_ref)
+    if keep.id == other.id:
+        raise InvalidValue(f"{keep_ref!r} and {other_ref!r} are already one entity ({keep.name!r})")
+    report = MergeReport(keep=keep, other_name=other.name)
+    now = utcnow()
+    history: list[dict[str, Any]] = []
+
+    for alias in list(other.aliases):
+        alias.entity_id = keep.id
+        history.append(_history("aliases", alias.id, "update", actor, now, {"entity_id": [other.id, keep.id]}, f"alias {alias.name!r} moved to {keep.name!r}"))
+        report.aliases_moved += 1
+    session.flush()
+
+    claims = session.scalars(select(Claim).where((Claim.subject_id == other.id) | (Claim.entity_value_id == other.id)).order_by(Claim.id)).all()
+    for claim in claims:
+        changes: dict[str, Any] = {}
+        subject_id = keep.id if claim.subject_id == other.id else claim.subject_id
+        value_key = f"e:{keep.id}" if claim.entity_value_id == other.id else claim.value_key
+        survivor = session.scalar(
+            select(Claim).where(
+                Claim.subject_id == subject_id,
+                Claim.property_id == claim.property_id,
+                Claim.value_key == value_key,
+                Claim.scope_key == claim.scope_key,
+                Claim.id != claim.id,
+            )
+        )
+        if survivor is not None:
+            reason = f"merged into claim {survivor.id}: {other.name!r} is {keep.name!r}"
+            for citation in list(claim.citations):
+                identity = {c: getattr(citation, c) for c in ("source_id", "quote_start", "quote_end", "footnote_id", "attributed_to_id", "stance")}
+                if identity["attributed_to_id"] == other.id:
+                    identity["attributed_to_id"] = keep.id
+                fingerprint = _fingerprint(identity)
+                clash = session.scalar(select(Citation.id).where(Citation.claim_id == survivor.id, Citation.fingerprint == fingerprint))
+                if clash is None:
+                    citation.claim_id = survivor.id
+                    history.append(_history("citations", citation.id, "update", actor, now, {"claim_id": [claim.id, survivor.id]}, reason))
+            # a distinct identity for the folded claim, which stays on record
+            changes.update(rank=[claim.rank, "deprecated"], scope_key=[claim.scope_key, f"{claim.scope_key};merged-into={survivor.id}"])
+            claim.rank, claim.rank_reason = "deprecated", reason
+            claim.scope_key = f"{claim.scope_key};merged-into={survivor.id}"
+            report.claims_folded.append((claim.id, survivor.id))
+        if claim.subject_id != subject_id:
+            changes["subject_id"] = [claim.subject_id, subject_id]
+            claim.subject_id = subject_id
+        if claim.entity_value_id == other.id:
+            changes["entity_value_id"] = [other.id, keep.id]
+            changes["value_key"] = [claim.value_key, value_key]
+            claim.entity_value_id, claim.value_key = keep.id, value_key
+        session.flush()
+        history.append(_history("claims", claim.id, "update", actor, now, changes, f"entity {other.name!r} merged into {keep.name!r}"))
+        report.claims_repointed += 1
+
+    for citation in session.scalars(select(Citation).where(Citation.attributed_to_id == other.id)).all():
+        citation.attributed_to_id = keep.id
+        row = {c: getattr(citation, c) for c in ("source_id", "quote_start", "quote_end", "footnote_id", "attributed_to_id", "stance")}
+        new_fingerprint = _fingerprint(row)
+        if session.scalar(select(Citation.id).where(Citation.claim_id == citation.claim_id, Citation.fingerprint == new_fingerprint, Citation.id != citation.id)):
+            # the same evidence recorded under both names: it stays, spoken by KEEP, told apart
+            new_fingerprint = f"{new_fingerprint}:{citation.id}"
+        citation.fingerprint = new_fingerprint
+        history.append(_history("citations", citation.id, "update", actor, now, {"attributed_to_id": [other.id, keep.id]}, f"speaker {other.name!r} merged into {keep.name!r}"))
+        report.citations_repointed += 1
+    for qualifier in session.scalars(select(ClaimQualifier).where(ClaimQualifier.entity_id == other.id)).all():
+        qualifier.entity_id = keep.id
+
+    note = f"merged into {keep.name!r} (entity {keep.id})"
+    history.append(_history("entities", other.id, "update", actor, now, {"merged_into": keep.id, "description": [other.description, note]}, note))
+    other.description = note
+    session.flush()
+    session.execute(insert(History), history)
+    return report

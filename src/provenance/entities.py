@@ -182,7 +182,7 @@ class AliasSuggestion:
             "name": self.name,
             "other_entity": self.other_entity,
             "other_name": self.other_name,
-            "command": f"provenance alias add {self.entity!r} {self.other_entity!r}",
+            "command": f"provenance entity merge {self.entity!r} {self.other_entity!r}",
         }
 
 
