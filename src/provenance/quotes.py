@@ -129,6 +129,9 @@ def reanchor(source: Source, citation: Citation) -> bool:
 def sentence_footnote(source: Source, start: int, end: int) -> Footnote | None:
     """The footnote whose marker ends the sentence holding the quote [start, end), if any."""
     text = source.text or ""
+    # a quote that ends its sentence ("… a prominent religious seminary.") owns only a
+    # marker written right after it, not the one ending the next sentence
+    ends_sentence = _quote_ends_sentence(text, end)
     best: Footnote | None = None
     best_start = None
     for note in source.footnotes:
@@ -140,11 +143,25 @@ def sentence_footnote(source: Source, start: int, end: int) -> Footnote | None:
             if marker.start < end:  # a marker inside the quote: its own sentence's note
                 best, best_start = note, marker.start
                 continue
+            if ends_sentence and marker.start != end:
+                continue
             between = text[end : marker.start]
             if "\n" in between or _ends_sentence(text, end, marker.start):
                 continue
             best, best_start = note, marker.start
     return best
+
+
+def _quote_ends_sentence(text: str, end: int) -> bool:
+    """Whether the quote [.., end) finishes with its sentence's closing punctuation."""
+    j = end
+    while j > 0 and text[j - 1] in "\"'”’)]":
+        j -= 1
+    if j == 0 or text[j - 1] not in ".?!":
+        return False
+    if end < len(text) and not text[end].isspace():
+        return False  # a marker or more text follows at once
+    return not _ABBREVIATION.search(text[max(0, j - 12) : j])
 
 
 def _ends_sentence(text: str, start: int, stop: int) -> bool:
