@@ -62,9 +62,7 @@ async def _public_database(datasette):
     for name in datasette.databases:
         if name != "_internal" and await _is_public_copy(datasette, name):
             return datasette.databases[name]
-    from datasette.utils.asgi import NotFound
-
-    raise NotFound("no published provenance database is attached")
+    return None
 
 
 # ---------------------------------------------------------------- hooks
@@ -176,10 +174,14 @@ async def _citations(db, where: str, params: Any) -> list[dict[str, Any]]:
     return citations
 
 
-def _not_found(what: str):
-    from datasette.utils.asgi import NotFound
+async def _not_found(datasette, request, what: str):
+    """A 404 page answered, not raised: Datasette prints every raised exception with its locals."""
+    from datasette.utils.asgi import Response
 
-    return NotFound(what)
+    html = await datasette.render_template(
+        ["404.html", "error.html"], {"ok": False, "error": what, "status": 404, "title": None}, request=request
+    )
+    return Response.html(html, status=404)
 
 
 def _page_context(datasette, db) -> dict[str, Any]:
@@ -193,6 +195,8 @@ async def claim_page(datasette, request):
     from datasette.utils.asgi import Response
 
     db = await _public_database(datasette)
+    if db is None:
+        return await _not_found(datasette, request, "No published provenance database is attached.")
     claim_id = int(request.url_vars["claim_id"])
     found = await _rows(
         db,
@@ -205,7 +209,7 @@ async def claim_page(datasette, request):
         [claim_id],
     )
     if not found:
-        raise _not_found(f"claim {claim_id} is not published")
+        return await _not_found(datasette, request, f"Claim {claim_id} is not published.")
     claim = found[0]
     claim["display_value"] = claim["value"] + (f" {claim['unit']}" if claim["unit"] and claim["unit"] not in claim["value"] else "")
     qualifiers = await _rows(db, "select key, value from claim_qualifiers where claim_id = ? order by key", [claim_id])
@@ -246,6 +250,8 @@ async def conflict_page(datasette, request):
     from datasette.utils.asgi import Response
 
     db = await _public_database(datasette)
+    if db is None:
+        return await _not_found(datasette, request, "No published provenance database is attached.")
     conflict_id = int(request.url_vars["conflict_id"])
     found = await _rows(
         db,
@@ -257,7 +263,7 @@ async def conflict_page(datasette, request):
         [conflict_id],
     )
     if not found:
-        raise _not_found(f"conflict {conflict_id} is not published")
+        return await _not_found(datasette, request, f"Conflict {conflict_id} is not published.")
     conflict = found[0]
     stance = conflict["kind"] == "stance"
     sides = []
