@@ -169,7 +169,8 @@ def _cli_transaction(engine, path: Path, progress=None):
 
 
 def _counts(db_path: Path) -> dict[str, int]:
-    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    # a plain connection: a read-only one may not see rows still in the WAL
+    connection = sqlite3.connect(db_path)
     try:
         return {t: connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("claims", "citations", "entities", "aliases", "claim_qualifiers", "history")}
     finally:
@@ -261,7 +262,7 @@ def worker(args: argparse.Namespace) -> None:
         "cpu_s": clock.cpu,
         "claims_new": result.claims_new,
         "citations_new": result.citations_new,
-        "entities_created": len(result.entities_created),
+        "entities_created": result.entities_created_count,
         "rss_before_bytes": rss_before,
         "peak_rss_before_bytes": peak_before,
         "peak_rss_bytes": peak_rss_bytes(),
