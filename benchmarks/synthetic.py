@@ -36,26 +36,11 @@ from typing import Any, Iterator
 
 import yaml
 
+from provenance.claims import RANK_KEYS, RECORD_KEYS
 from provenance.values import normalise_name
 
-# SPEC §4, in that order.
-CSV_COLUMNS = (
-    "source",
-    "footnote",
-    "subject",
-    "property",
-    "value",
-    "unit",
-    "quote",
-    "attributed_to",
-    "stance",
-    "confidence",
-    "as_of",
-    "valid_from",
-    "valid_to",
-    "qualifiers",
-    "note",
-)
+# SPEC §4, in that order: the import format's keys without the optional rank keys
+CSV_COLUMNS = tuple(key for key in RECORD_KEYS if key not in RANK_KEYS)
 
 # Bumped whenever the same seed and size would give different files; kept in
 # manifest.json so that a cached data set from another version can be told apart.
