@@ -510,8 +510,8 @@ class ClaimWriter:
                 qualifier_rows.extend({**q, "claim_id": claim_id} for q in prepared.qualifiers)
                 history_rows.append(_history("claims", claim_id, "insert", self.actor, now, _claim_changes(prepared), prepared.summary))
             if qualifier_rows:
-                session.execute(insert(ClaimQualifier), qualifier_rows)
-            session.execute(insert(History), history_rows)
+                session.execute(_bulk(ClaimQualifier), qualifier_rows)
+            session.execute(_bulk(History), history_rows)
             self.result.claims_new += len(new_rows)
 
         self._apply_ranks(batch, claim_ids, existing)
@@ -579,6 +579,16 @@ class ClaimWriter:
                 set_rank(self.session, claim, prepared.rank[0], self.actor, reason=prepared.rank[1])
 
 
+def _bulk(model):
+    """An INSERT for many rows in one statement.
+
+    ``render_nulls``: without it the ORM leaves out columns whose value is None and
+    splits the rows into one statement per distinct set of columns (20,000 citations
+    became some 6,500 statements).
+    """
+    return insert(model).execution_options(render_nulls=True)
+
+
 def insert_ids(session: Session, model, rows: list[dict[str, Any]]) -> list[int]:
     """Insert rows in one statement and return their ids, in order.
 
@@ -588,9 +598,9 @@ def insert_ids(session: Session, model, rows: list[dict[str, Any]]) -> list[int]
     keep them in order); the count is checked afterwards. Other databases return them.
     """
     if session.get_bind().dialect.name != "sqlite":
-        return session.execute(insert(model).returning(model.id, sort_by_parameter_order=True), rows).scalars().all()
+        return session.execute(_bulk(model).returning(model.id, sort_by_parameter_order=True), rows).scalars().all()
     before = session.execute(select(func.max(model.id))).scalar() or 0
-    session.execute(insert(model), rows)
+    session.execute(_bulk(model), rows)
     after = session.execute(select(func.max(model.id))).scalar() or 0
     if after - before != len(rows):  # pragma: no cover - would mean rowids were not consecutive
         raise ProvenanceError(f"could not number {len(rows)} new {model.__tablename__} rows: run the import again")

@@ -681,6 +681,37 @@ def _checked_calendar_node(node: Any) -> Any:
     return node
 
 
+_PLAIN_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def _plain_date(text: str) -> tuple[datetime, datetime] | None:
+    """Bounds of a plain year, month or day (``2007``, ``2007-03``, ``2007-03-21``).
+
+    The EDTF grammar takes some milliseconds a date; these forms, most of what is
+    typed, need none of it. Anything else (seasons, year 0000, a day the month does not
+    have) returns None and goes to the grammar, which gives the same bounds or the
+    error.
+    """
+    match = _PLAIN_DATE_RE.fullmatch(text)
+    if match is None:
+        return None
+    year = int(match.group(1))
+    if year < 1:
+        return None
+    if match.group(2) is None:
+        return datetime(year, 1, 1), datetime(year, 12, 31, 23, 59, 59)
+    month = int(match.group(2))
+    if not 1 <= month <= 12:
+        return None
+    if match.group(3) is None:
+        return _month_start(year, month), _month_end(year, month)
+    try:
+        day = datetime(year, month, int(match.group(3)))
+    except ValueError:
+        return None
+    return day, day.replace(hour=23, minute=59, second=59)
+
+
 def _date_interval(text: str) -> tuple[str, datetime | None, datetime | None]:
     """(normalised EDTF, earliest, latest) for a date as typed."""
     normalised = re.sub(r"\s*/\s*", "/", text.strip()).upper()
@@ -688,6 +719,9 @@ def _date_interval(text: str) -> tuple[str, datetime | None, datetime | None]:
         raise _DateProblem("a value is required")
     if _ENDLESS_RE.fullmatch(normalised):
         raise _DateProblem("an interval needs at least one known end")
+    plain = _plain_date(normalised)
+    if plain is not None:
+        return normalised, plain[0], plain[1]
     library_text, minutes = _MINUTE_TIME_RE.subn(r"\1:00", normalised)
     try:
         node = parse_edtf(library_text)
