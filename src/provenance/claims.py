@@ -655,9 +655,17 @@ def _scope_key(scope: dict[str, Any], qualifiers: list[dict[str, Any]]) -> str:
     return ";".join(parts)
 
 
+# what makes two citations of one claim the same evidence
+FINGERPRINT_FIELDS = ("source_id", "quote_start", "quote_end", "footnote_id", "attributed_to_id", "stance")
+
+
 def _fingerprint(row: dict[str, Any]) -> str:
-    identity = [row["source_id"], row["quote_start"], row["quote_end"], row["footnote_id"], row["attributed_to_id"], row["stance"]]
+    identity = [row[field] for field in FINGERPRINT_FIELDS]
     return hashlib.sha1(json.dumps(identity).encode()).hexdigest()
+
+
+def _citation_fingerprint(citation: Citation, **replace: Any) -> str:
+    return _fingerprint({**{field: getattr(citation, field) for field in FINGERPRINT_FIELDS}, **replace})
 
 
 # ---------------------------------------------------------------- one claim
@@ -911,10 +919,8 @@ def merge_entities(session: Session, keep_ref: str, other_ref: str, actor: str) 
         if survivor is not None:
             reason = f"merged into claim {survivor.id}: {other.name!r} is {keep.name!r}"
             for citation in list(claim.citations):
-                identity = {c: getattr(citation, c) for c in ("source_id", "quote_start", "quote_end", "footnote_id", "attributed_to_id", "stance")}
-                if identity["attributed_to_id"] == other.id:
-                    identity["attributed_to_id"] = keep.id
-                fingerprint = _fingerprint(identity)
+                speaker = keep.id if citation.attributed_to_id == other.id else citation.attributed_to_id
+                fingerprint = _citation_fingerprint(citation, attributed_to_id=speaker)
                 clash = session.scalar(select(Citation.id).where(Citation.claim_id == survivor.id, Citation.fingerprint == fingerprint))
                 if clash is None:
                     citation.claim_id = survivor.id
@@ -937,8 +943,7 @@ def merge_entities(session: Session, keep_ref: str, other_ref: str, actor: str) 
 
     for citation in session.scalars(select(Citation).where(Citation.attributed_to_id == other.id)).all():
         citation.attributed_to_id = keep.id
-        row = {c: getattr(citation, c) for c in ("source_id", "quote_start", "quote_end", "footnote_id", "attributed_to_id", "stance")}
-        new_fingerprint = _fingerprint(row)
+        new_fingerprint = _citation_fingerprint(citation)
         if session.scalar(select(Citation.id).where(Citation.claim_id == citation.claim_id, Citation.fingerprint == new_fingerprint, Citation.id != citation.id)):
             # the same evidence recorded under both names: it stays, spoken by KEEP, told apart
             new_fingerprint = f"{new_fingerprint}:{citation.id}"

@@ -240,11 +240,7 @@ def _apply_sections(session: Session, data: dict[str, Any], actor: str, report: 
     for number, entry in enumerate(data.get("sources") or [], 1):
         where = f"sources entry {number}"
         try:
-            if not isinstance(entry, dict):
-                raise InvalidValue("expected a mapping with slug, title, url, kind, reliability …")
-            unknown = [k for k in entry if k not in SOURCE_SECTION_KEYS]
-            if unknown:
-                raise InvalidValue(f"unknown key {unknown[0]!r}: expected {', '.join(SOURCE_SECTION_KEYS)}")
+            _check_entry(entry, SOURCE_SECTION_KEYS)
             if not entry.get("slug"):
                 raise InvalidValue("missing slug: every source needs a slug")
             fields = source_fields(entry, where=f"source {entry.get('slug')!r}")
@@ -254,11 +250,7 @@ def _apply_sections(session: Session, data: dict[str, Any], actor: str, report: 
             fail(f"{where}: {exc}")
     for number, entry in enumerate(data.get("properties") or [], 1):
         try:
-            if not isinstance(entry, dict):
-                raise InvalidValue(f"expected a mapping of {', '.join(PROPERTY_KEYS)}")
-            unknown = [k for k in entry if k not in PROPERTY_KEYS]
-            if unknown:
-                raise InvalidValue(f"unknown key {unknown[0]!r}: expected {', '.join(PROPERTY_KEYS)}")
+            _check_entry(entry, PROPERTY_KEYS)
             _, status = add_property(
                 session,
                 entry.get("name"),
@@ -275,11 +267,7 @@ def _apply_sections(session: Session, data: dict[str, Any], actor: str, report: 
             fail(f"properties entry {number} ({entry.get('name') if isinstance(entry, dict) else entry!r}): {exc}")
     for number, entry in enumerate(data.get("entities") or [], 1):
         try:
-            if not isinstance(entry, dict):
-                raise InvalidValue(f"expected a mapping of {', '.join(ENTITY_KEYS)}")
-            unknown = [k for k in entry if k not in ENTITY_KEYS]
-            if unknown:
-                raise InvalidValue(f"unknown key {unknown[0]!r}: expected {', '.join(ENTITY_KEYS)}")
+            _check_entry(entry, ENTITY_KEYS)
             aliases = entry.get("aliases") or []
             if isinstance(aliases, str):
                 aliases = [aliases]
@@ -289,6 +277,15 @@ def _apply_sections(session: Session, data: dict[str, Any], actor: str, report: 
             report.entities_added += len(added)
         except ProvenanceError as exc:
             fail(f"entities entry {number} ({entry.get('name') if isinstance(entry, dict) else entry!r}): {exc}")
+
+
+def _check_entry(entry: Any, keys: tuple[str, ...]) -> None:
+    """A section entry is a mapping of known keys."""
+    if not isinstance(entry, dict):
+        raise InvalidValue(f"expected a mapping of {', '.join(keys)}")
+    unknown = [k for k in entry if k not in keys]
+    if unknown:
+        raise InvalidValue(f"unknown key {unknown[0]!r}: expected {', '.join(keys)}")
 
 
 def _flag(value: Any, name: str) -> bool:

@@ -566,25 +566,30 @@ class _DateProblem(Exception):
     """Why a date did not parse; turned into InvalidValue with the typed text."""
 
 
-def _month_start(year: int, month: int) -> datetime:
-    """The first moment of a month; month may run past 1..12. Clamped to the supported years."""
+def _month(year: int, month: int) -> tuple[int, int] | datetime:
+    """(year, month) with month carried into 1..12, or the moment it is clamped to when
+    the year falls outside the supported years."""
     year += (month - 1) // 12
     month = (month - 1) % 12 + 1
     if year < 1:
         return _MIN_MOMENT
     if year > 9999:
         return _MAX_MOMENT
-    return datetime(year, month, 1)
+    return year, month
+
+
+def _month_start(year: int, month: int) -> datetime:
+    """The first moment of a month; month may run past 1..12. Clamped to the supported years."""
+    found = _month(year, month)
+    return found if isinstance(found, datetime) else datetime(found[0], found[1], 1)
 
 
 def _month_end(year: int, month: int) -> datetime:
     """The last second of a month; month may run past 1..12. Clamped to the supported years."""
-    year += (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    if year < 1:
-        return _MIN_MOMENT
-    if year > 9999:
-        return _MAX_MOMENT
+    found = _month(year, month)
+    if isinstance(found, datetime):
+        return found
+    year, month = found
     return datetime(year, month, calendar.monthrange(year, month)[1], 23, 59, 59)
 
 
