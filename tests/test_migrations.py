@@ -88,4 +88,5 @@ def test_sqlite_connections_enforce_the_documented_settings(tmp_path):
         assert pragma("journal_mode") == "wal"
         assert pragma("synchronous") == 2  # FULL
         assert pragma("busy_timeout") == dbmod.BUSY_TIMEOUT_MS
+        assert pragma("cache_size") == -dbmod.CACHE_KIB
     engine.dispose()

@@ -35,6 +35,13 @@ class UserError(click.ClickException):
         click.echo(f"Error: {self.format_message()}", err=True)
 
 
+class BusyError(UserError):
+    """The write lock stayed taken past the busy timeout: nothing was wrong with the input,
+    so the exit code is EX_TEMPFAIL (75), which a script can retry on."""
+
+    exit_code = 75
+
+
 class ProvenanceGroup(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         """Like Click's, but a usage error is one line too (no usage block, no hint)."""
@@ -66,6 +73,11 @@ class ProvenanceGroup(click.Group):
         except ProvenanceError as exc:
             raise UserError(str(exc)) from None
         except (sa_exc.OperationalError, sa_exc.DatabaseError) as exc:
+            if dbmod.is_busy(exc):
+                raise BusyError(
+                    f"database is busy: another command held the write lock longer than {dbmod.busy_timeout_ms() / 1000:g} s; "
+                    f"nothing was written, run the command again (or set {dbmod.BUSY_TIMEOUT_ENV} to wait longer)"
+                ) from None
             raise UserError(f"database error: {dbmod._first_line(exc)}") from None
 
 
@@ -1147,6 +1159,8 @@ def publish_command(obj: Context, out: Path) -> None:
         f"withheld: {report.confidential_sources} confidential source(s), {report.withheld_citations:,} citation(s), "
         f"{report.withheld_claims:,} claim(s), {report.withheld_conflicts:,} conflict(s)"
     )
+    if report.abandoned_removed:
+        click.echo(f"deleted {report.abandoned_removed} temporary file(s) left by an interrupted publish to {out}")
 
 
 @cli.command("serve")

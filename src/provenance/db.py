@@ -30,7 +30,32 @@ from .errors import DatabaseError
 
 DEFAULT_DB = Path("db") / "provenance.db"
 READ_ONLY = "provenance_read_only"
-BUSY_TIMEOUT_MS = 30_000
+# How long a command waits for another's write lock before giving up. Writes queue
+# (BEGIN IMMEDIATE), so this bounds the wait behind the longest write: an import of a
+# million claims holds the lock for a minute or two, and an editor's `add` should wait
+# for it rather than fail. PROVENANCE_BUSY_TIMEOUT (seconds) overrides it.
+BUSY_TIMEOUT_MS = 300_000
+BUSY_TIMEOUT_ENV = "PROVENANCE_BUSY_TIMEOUT"
+
+
+def busy_timeout_ms() -> int:
+    """The wait for the write lock, in milliseconds: PROVENANCE_BUSY_TIMEOUT seconds or the default."""
+    text = os.environ.get(BUSY_TIMEOUT_ENV, "").strip()
+    if not text:
+        return BUSY_TIMEOUT_MS
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 86_400:
+        raise DatabaseError(f"{BUSY_TIMEOUT_ENV}={text!r}: expected a number of seconds from 0 to 86400")
+    return int(seconds * 1000)
+
+
+def is_busy(exc: BaseException) -> bool:
+    """SQLite gave up waiting for another connection's lock."""
+    orig = getattr(exc, "orig", None) or exc
+    return isinstance(orig, sqlite3.OperationalError) and str(orig).startswith(("database is locked", "database is busy"))
 
 
 def default_db() -> str:
@@ -65,14 +90,21 @@ def _check_sqlite_path(path: Path, *, create: bool) -> None:
         raise DatabaseError(f"--db {str(path)!r}: folder {str(path.parent)!r} does not exist")
 
 
+CACHE_KIB = 64 * 1024
+
+
 def _sqlite_connect_settings(dbapi_connection, connection_record) -> None:
     # Autocommit at the driver level: SQLAlchemy's "begin" event below issues BEGIN itself.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = FULL")
+    # SQLite's default page cache is 2 MB; a large import updates indexes of hundreds of
+    # megabytes, and re-reading their pages was a good part of its time at 1M claims.
+    # The cache is allocated as pages are used, so a small command costs no more.
+    cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     cursor.close()
 
 
@@ -95,6 +127,7 @@ def make_engine(target: str | None = None, *, create: bool = False) -> Engine:
         database = url.database or ""
         if database and database != ":memory:":
             _check_sqlite_path(Path(database), create=create)
+        busy_timeout_ms()  # a bad PROVENANCE_BUSY_TIMEOUT is reported before anything is opened
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_connect_settings)
         event.listen(engine, "begin", _sqlite_begin)
@@ -186,7 +219,7 @@ def backup(engine: Engine, out: Path, *, progress=None) -> int:
     source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
     target = sqlite3.connect(tmp)
     try:
-        source.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        source.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
 
         def step(status, remaining, total):
             if progress:
