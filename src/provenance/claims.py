@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable
@@ -39,7 +40,7 @@ from sqlalchemy import func, insert, select, tuple_, update
 from sqlalchemy.orm import Session, selectinload
 
 from . import quotes
-from .entities import find_entity, get_entity, get_property
+from .entities import get_entity, get_property
 from .errors import InvalidValue, NotFound, ProvenanceError
 from .history import record
 from .models import (
@@ -53,7 +54,6 @@ from .models import (
     Entity,
     Footnote,
     History,
-    Property,
     Source,
     utcnow,
 )
@@ -87,8 +87,11 @@ BATCH_SIZE = 2000
 ENTITY_CACHE_SIZE = 200_000
 # EDTF parsing costs tens of milliseconds a date and an import repeats the same few
 # values and dates: each is parsed once (results are immutable; errors are not cached)
-_parse_value = lru_cache(maxsize=8192)(parse_value)
-_date_bounds = lru_cache(maxsize=8192)(date_bounds)
+_parse_value = lru_cache(maxsize=65536)(parse_value)
+_date_bounds = lru_cache(maxsize=65536)(date_bounds)
+# names repeat through a file (subjects, speakers, qualifier values)
+_normalise_name = lru_cache(maxsize=65536)(normalise_name)
+_UNSEEN = object()
 QUOTE_SHOWN = 60
 
 
@@ -110,6 +113,23 @@ class PendingEntity:
 
 def _resolved(ref: Any) -> Any:
     return ref.id if isinstance(ref, PendingEntity) else ref
+
+
+@dataclass(frozen=True, slots=True)
+class _SourceRef:
+    id: int
+    slug: str
+    text: str | None
+    orm: Source
+
+
+@dataclass(frozen=True, slots=True)
+class _PropertyRef:
+    id: int
+    name: str
+    datatype: str
+    unit: str | None
+    tolerance: float | None
 
 
 class FieldError(ProvenanceError):
@@ -162,8 +182,10 @@ class ClaimWriter:
         self.batch_size = batch_size
         self.result = WriteResult()
         self._pending: list[PreparedClaim] = []
-        self._sources: dict[str, Source] = {}
-        self._properties: dict[str, Property] = {}
+        # what a record needs of its source and property, read once (plain attributes:
+        # the ORM's instrumented ones cost a call per access, a dozen per record)
+        self._sources: dict[str, _SourceRef] = {}
+        self._properties: dict[str, _PropertyRef] = {}
         self._entities: dict[str, int | PendingEntity] = {}
         self._unresolved: list[PendingEntity] = []
         self._footnotes: dict[tuple[int, int], int] = {}
@@ -173,26 +195,38 @@ class ClaimWriter:
 
     # ------------------------------------------------------------ resolving
 
-    def _source(self, ref: Any) -> Source:
+    def _source(self, ref: Any) -> _SourceRef:
+        found = self._sources.get(ref) if isinstance(ref, str) else None
+        if found is not None:
+            return found
         key = str(ref).strip()
         if not key:
             raise FieldError("source", f"empty source {ref!r}: expected a source id, slug or file name")
         if key not in self._sources:
             try:
-                self._sources[key] = find_source(self.session, key)
+                source = find_source(self.session, key)
             except NotFound as exc:
                 raise FieldError("source", str(exc)) from None
+            self._sources[key] = _SourceRef(source.id, source.slug, source.text, source)
+        if isinstance(ref, str):
+            self._sources[ref] = self._sources[key]
         return self._sources[key]
 
-    def _property(self, name: Any) -> Property:
+    def _property(self, name: Any) -> _PropertyRef:
+        found = self._properties.get(name) if isinstance(name, str) else None
+        if found is not None:
+            return found
         key = str(name or "").strip()
         if not key:
             raise FieldError("property", f"empty property {name!r}: expected a property name (see `provenance properties`)")
         if key not in self._properties:
             try:
-                self._properties[key] = get_property(self.session, key)
+                prop = get_property(self.session, key)
             except NotFound as exc:
                 raise FieldError("property", str(exc)) from None
+            self._properties[key] = _PropertyRef(prop.id, prop.name, prop.datatype, prop.unit, prop.tolerance)
+        if isinstance(name, str):
+            self._properties[name] = self._properties[key]
         return self._properties[key]
 
     def _entity_id(self, name: Any, field_name: str, *, create: bool = True) -> int | PendingEntity | None:
@@ -201,17 +235,17 @@ class ClaimWriter:
         With ``create`` false (qualifier values) a name that names no entity gives None.
         """
         text = "" if name is None else str(name).strip()
-        if not text or not normalise_name(text):
+        key = _normalise_name(text) if text else ""
+        if not key:
             raise FieldError(field_name, f"empty {field_name.replace('_', ' ')} {name!r}: expected a name such as 'Qais al-Khazali'")
-        key = normalise_name(text)
-        if key in self._entities:
-            return self._entities[key]
+        known = self._entities.get(key, _UNSEEN)
+        if known is not _UNSEEN and (known is not None or not create):
+            return known
         if not create:
-            entity = find_entity(self.session, text)
-            if entity is None:
-                return None
-            self._entities[key] = entity.id
-            return entity.id
+            # a qualifier value: remember a miss too (None), so a value repeated through
+            # the file is looked up once; a later record naming it as an entity replaces it
+            self._entities[key] = self.session.scalar(select(Alias.entity_id).where(Alias.normalised == key).limit(1))
+            return self._entities[key]
         pending = PendingEntity(text, key)
         self._entities[key] = pending
         self._unresolved.append(pending)
@@ -240,9 +274,10 @@ class ClaimWriter:
         ids = insert_ids(self.session, Entity, [{"name": p.name, "kind": "other", "created_at": now} for p in new])
         for p, entity_id in zip(new, ids):
             p.id = entity_id
-        self.session.execute(insert(Alias), [{"entity_id": p.id, "name": p.name, "normalised": p.key, "created_at": now} for p in new])
-        self.session.execute(
-            insert(History),
+        bulk_insert(self.session, Alias, [{"entity_id": p.id, "name": p.name, "normalised": p.key, "created_at": now} for p in new])
+        bulk_insert(
+            self.session,
+            History,
             [_history("entities", p.id, "insert", self.actor, now, {"name": p.name, "kind": "other"}, f"entity {p.name!r} created") for p in new],
         )
         self.result.entities_created_count += len(new)
@@ -250,7 +285,7 @@ class ClaimWriter:
         if room > 0:
             self.result.entities_created.extend(p.name for p in new[:room])
 
-    def _footnote_id(self, source: Source, number: Any) -> int:
+    def _footnote_id(self, source: _SourceRef, number: Any) -> int:
         try:
             n = int(str(number).strip().lstrip("[").rstrip("]"))
         except ValueError:
@@ -412,12 +447,12 @@ class ClaimWriter:
                     # the spelling, as aliases are normalised: conflicts resolves it through
                     # the aliases when they are compared, so an entity (or alias) added
                     # later still makes two spellings one value
-                    "normalised": normalise_name(value_text) or normalise_text(value_text),
+                    "normalised": _normalise_name(value_text) or normalise_text(value_text),
                 }
             )
         return sorted(rows, key=lambda r: r["key"])
 
-    def _citation(self, raw: dict[str, Any], source: Source) -> dict[str, Any]:
+    def _citation(self, raw: dict[str, Any], source: _SourceRef) -> dict[str, Any]:
         quote = raw.get("quote")
         quote = None if _blank(quote) else str(quote)
         row: dict[str, Any] = {
@@ -433,7 +468,7 @@ class ClaimWriter:
         if source.text is not None:
             if quote is None:
                 raise FieldError("quote", f"missing quote: source {source.slug!r} has text, so every citation quotes it exactly")
-            anchor = quotes.locate(source, quote)
+            anchor = quotes.locate(source.orm, quote)
             if anchor is None:
                 raise FieldError("quote", f"quote {_short(quote)!r} is not in the text of {source.slug!r}: expected words copied from it")
             row.update(
@@ -448,7 +483,7 @@ class ClaimWriter:
         if not _blank(raw.get("footnote")):
             row["footnote_id"] = self._footnote_id(source, raw["footnote"])
         elif row["quote_start"] is not None:
-            note = quotes.sentence_footnote(source, row["quote_start"], row["quote_end"])
+            note = quotes.sentence_footnote(source.orm, row["quote_start"], row["quote_end"])
             row["footnote_id"] = note.id if note is not None else None
         attributed = raw.get("attributed_to")
         row["attributed_to_id"] = None if _blank(attributed) else self._entity_id(attributed, "attributed_to")
@@ -510,8 +545,8 @@ class ClaimWriter:
                 qualifier_rows.extend({**q, "claim_id": claim_id} for q in prepared.qualifiers)
                 history_rows.append(_history("claims", claim_id, "insert", self.actor, now, _claim_changes(prepared), prepared.summary))
             if qualifier_rows:
-                session.execute(_bulk(ClaimQualifier), qualifier_rows)
-            session.execute(_bulk(History), history_rows)
+                bulk_insert(session, ClaimQualifier, qualifier_rows)
+            bulk_insert(session, History, history_rows)
             self.result.claims_new += len(new_rows)
 
         self._apply_ranks(batch, claim_ids, existing)
@@ -522,12 +557,19 @@ class ClaimWriter:
             claim_id = claim_ids[prepared.claim_key]
             wanted[(claim_id, prepared.citation_row["fingerprint"])] = prepared
             self.result.last_claim_id = claim_id
+        # only claims that existed before this batch can hold the citation already
+        existing_ids = {v[0] for v in existing.values()}
+        lookup = [k for k in wanted if k[0] in existing_ids]
         stored = {
             (r.claim_id, r.fingerprint): r
-            for r in session.execute(
-                select(Citation.id, Citation.claim_id, Citation.fingerprint, Citation.confidence, Citation.note).where(
-                    tuple_(Citation.claim_id, Citation.fingerprint).in_(list(wanted))
+            for r in (
+                session.execute(
+                    select(Citation.id, Citation.claim_id, Citation.fingerprint, Citation.confidence, Citation.note).where(
+                        tuple_(Citation.claim_id, Citation.fingerprint).in_(lookup)
+                    )
                 )
+                if lookup
+                else ()
             )
         }
         new_citations = []
@@ -560,7 +602,7 @@ class ClaimWriter:
                         f"claim {claim_id} is deprecated ({deprecated[claim_id]}); citation added to it anyway"
                     )
         if history_rows:
-            session.execute(insert(History), history_rows)
+            bulk_insert(session, History, history_rows)
 
     def _apply_ranks(self, batch: list[PreparedClaim], claim_ids: dict[tuple, int], existing: dict[tuple, tuple]) -> None:
         """Give ranked records' claims their rank, with a history row, as `claim prefer`/`deprecate` do."""
@@ -580,13 +622,75 @@ class ClaimWriter:
 
 
 def _bulk(model):
-    """An INSERT for many rows in one statement.
+    """An ORM INSERT for many rows in one statement (the path of back ends other than SQLite).
 
     ``render_nulls``: without it the ORM leaves out columns whose value is None and
     splits the rows into one statement per distinct set of columns (20,000 citations
     became some 6,500 statements).
     """
     return insert(model).execution_options(render_nulls=True)
+
+
+def bulk_insert(session: Session, model, rows: list[dict[str, Any]]) -> None:
+    """Insert rows (dicts with the same keys) in the session's transaction, in one statement.
+
+    On SQLite the rows go straight to the driver's ``executemany``: the ORM's per-row
+    work (collecting parameters, running every column's bind processor through its
+    compiled statement) cost more than SQLite's own insert, and an import writes three
+    rows or more per record. The values are still converted exactly as SQLAlchemy would
+    (each column's bind processor, e.g. datetimes and JSON), and columns left out get
+    their Python-side defaults, computed once per call. Other back ends take the ORM path.
+    """
+    if not rows:
+        return
+    session.flush()  # anything pending in the ORM goes first, as session.execute would do
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name != "sqlite":
+        session.execute(_bulk(model), rows)
+        return
+    table = model.__table__
+    columns = list(rows[0])
+    width = len(columns)
+    constants: dict[str, Any] = {}
+    for column in table.columns:
+        if column.name in rows[0] or column.primary_key or column.default is None:
+            continue
+        default = column.default
+        constants[column.name] = default.arg(None) if default.is_callable else default.arg
+    processors = []
+    for index, name in enumerate(columns):
+        column_type = table.c[name].type
+        processor = column_type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            # [column index, processor, last value in, its value out]
+            processors.append([index, processor, _UNSEEN, None])
+    constant_values = []
+    for name, value in constants.items():
+        processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        constant_values.append(processor(value) if processor else value)
+    extra = tuple(constant_values)
+    getter = operator.itemgetter(*columns)
+    params = []
+    append = params.append
+    for row in rows:
+        if len(row) != width:
+            raise ValueError(f"rows for {table.name} differ in their columns: {sorted(row)} against {sorted(columns)}")
+        values = getter(row)
+        if width == 1:
+            values = (values,)
+        if processors:
+            values = list(values)
+            for slot in processors:
+                value = values[slot[0]]
+                if value is not slot[2]:  # the same object as the row before (a batch's `now`)
+                    slot[2], slot[3] = value, slot[1](value)
+                values[slot[0]] = slot[3]
+            values = tuple(values)
+        append(values + extra if extra else values)
+    names = columns + list(constants)
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+    connection.exec_driver_sql(sql, params)
 
 
 def insert_ids(session: Session, model, rows: list[dict[str, Any]]) -> list[int]:
@@ -597,10 +701,13 @@ def insert_ids(session: Session, model, rows: list[dict[str, Any]]) -> list[int]
     are computed rather than returned row by row (which SQLAlchemy would otherwise do to
     keep them in order); the count is checked afterwards. Other databases return them.
     """
+    if not rows:
+        return []
     if session.get_bind().dialect.name != "sqlite":
         return session.execute(_bulk(model).returning(model.id, sort_by_parameter_order=True), rows).scalars().all()
+    session.flush()
     before = session.execute(select(func.max(model.id))).scalar() or 0
-    session.execute(_bulk(model), rows)
+    bulk_insert(session, model, rows)
     after = session.execute(select(func.max(model.id))).scalar() or 0
     if after - before != len(rows):  # pragma: no cover - would mean rowids were not consecutive
         raise ProvenanceError(f"could not number {len(rows)} new {model.__tablename__} rows: run the import again")
@@ -640,6 +747,8 @@ def _citation_changes(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _blank(value: Any) -> bool:
+    if value.__class__ is str:
+        return not value.strip()
     return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, (dict, list)) and not value)
 
 
@@ -649,9 +758,9 @@ def _text_or_none(value: Any) -> str | None:
 
 def _scope_key(scope: dict[str, Any], qualifiers: list[dict[str, Any]]) -> str:
     parts = [f"{k}={scope[k]}" for k in ("as_of", "valid_from", "valid_to") if scope.get(k)]
-    # the spelling, not q["normalised"]: that becomes an entity id once an entity of the
+    # the normalised spelling, never q["entity_id"]: that is set once an entity of the
     # name exists, which would give the same claim a second identity
-    parts += [f"{q['key']}=n:{normalise_name(q['value']) or normalise_text(q['value'])}" for q in qualifiers]
+    parts += [f"{q['key']}=n:{q['normalised']}" for q in qualifiers]
     return ";".join(parts)
 
 
@@ -660,8 +769,21 @@ FINGERPRINT_FIELDS = ("source_id", "quote_start", "quote_end", "footnote_id", "a
 
 
 def _fingerprint(row: dict[str, Any]) -> str:
-    identity = [row[field] for field in FINGERPRINT_FIELDS]
-    return hashlib.sha1(json.dumps(identity).encode()).hexdigest()
+    """The SHA-1 of the JSON list of the identity fields (``json.dumps`` of the list).
+
+    Ids and offsets are written directly, the same text ``json.dumps`` gives, since this
+    runs once per imported record; the digest is stored, so its input must never change.
+    """
+    text = ", ".join([_json_scalar(row[field]) for field in FINGERPRINT_FIELDS])
+    return hashlib.sha1(f"[{text}]".encode()).hexdigest()
+
+
+def _json_scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value.__class__ is int:
+        return str(value)
+    return json.dumps(value)
 
 
 def _citation_fingerprint(citation: Citation, **replace: Any) -> str:

@@ -180,6 +180,8 @@ def normalise_name(name: str) -> str:
     """
     # U+00B4 decomposes to a space plus a combining accent, so apostrophes go first.
     text = name.translate(_NAME_TABLE)
+    if text.isascii():  # nothing to decompose, no marks or format characters: the common case
+        return " ".join(text.lower().split())
     text = unicodedata.normalize("NFKD", text.casefold())
     # Combining marks are the diacritics; format characters (soft hyphen, zero-width
     # joiners) are invisible leftovers of copy-and-paste from the sources.
