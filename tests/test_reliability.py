@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -15,8 +16,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
 from conftest import file_bytes
+
+from provenance import publish
+from provenance.cli import cli
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -193,6 +198,164 @@ def test_killing_an_import_leaves_the_database_as_it_was(run, db_path, tmp_path,
     _sound(db_path)
     assert _table_digest(db_path) == before
     run("check")
+
+
+# `provenance publish` in a child process that says on stdout when it reaches each step
+# ("detecting" the working database's conflicts, then each publish step), so the test
+# can kill it from outside in a known phase on a machine of any speed; at "renaming"
+# it kills itself just before the complete copy would be renamed over OUT.
+PUBLISHER = textwrap.dedent(
+    """
+    import os, signal, sys
+    from provenance import cli as climod, conflicts
+    out, point = sys.argv[1], sys.argv[2]
+    detect = conflicts.detect
+    def detecting(session, actor):
+        print("detecting", flush=True)
+        return detect(session, actor)
+    conflicts.detect = detecting
+    def progress():
+        steps = []
+        def show(step, done, total):
+            if step not in steps:
+                steps.append(step)
+                print(step, flush=True)
+        return show
+    climod._publish_progress = progress
+    replace = os.replace
+    def renaming(src, dst):
+        if point == "renaming" and os.fspath(dst) == out:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return replace(src, dst)
+    os.replace = renaming
+    climod.cli(["publish", out])
+    """
+)
+LARGE_CLAIMS = 10_000
+
+
+@pytest.fixture(scope="module")
+def large_published(tmp_path_factory, _seeded_template):
+    """The seeds and 10,000 imported claims, and their public copy: publishing takes seconds."""
+    folder = tmp_path_factory.mktemp("large")
+    db = folder / "working.db"
+    shutil.copy(_seeded_template, db)
+    header = folder / "header.yaml"
+    header.write_text(yaml.safe_dump(HEADER), encoding="utf-8")
+    out = folder / "public" / "public.db"
+    out.parent.mkdir()
+    for args in (["import", header], ["import", _csv(folder / "big.csv", LARGE_CLAIMS)], ["publish", out]):
+        result = CliRunner().invoke(cli, ["--db", str(db), "--actor", "tester", *map(str, args)], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    for suffix in ("-wal", "-shm"):
+        assert not Path(f"{db}{suffix}").exists()
+    return {"db": db, "out": out}
+
+
+def _working_content(db: Path) -> tuple[dict[str, list], set]:
+    """Every row of the working database, and apart the times conflicts were last
+    detected: `publish` brings conflicts up to date in a short transaction of its own
+    before it copies anything, and that transaction stamps them with its time."""
+    digest = _table_digest(db)
+    connection = sqlite3.connect(db)
+    columns = [r[1] for r in connection.execute("pragma table_info(conflicts)")]
+    connection.close()
+    at = columns.index("last_detected_at")
+    times = {row[at] for row in digest["conflicts"]}
+    digest["conflicts"] = [row[:at] + row[at + 1 :] for row in digest["conflicts"]]
+    return digest, times
+
+
+@pytest.mark.parametrize(
+    "point,delay,previous",
+    [
+        ("detecting", 0.0, True),  # in publish's own write transaction on the working database
+        ("claims", 0.1, True),  # rows being written into the temporary copy
+        ("indexes", 0.0, True),  # indexes, full-text search, ANALYZE, VACUUM of the copy
+        ("renaming", None, False),  # the copy complete and synced, not yet renamed over OUT
+    ],
+)
+def test_killing_a_publish_leaves_the_previous_copy_and_the_next_publish_cleans_up(run, db_path, tmp_path, large_published, point, delay, previous):
+    shutil.copy(large_published["db"], db_path)
+    folder = tmp_path / "public"
+    folder.mkdir()
+    out = folder / "public.db"
+    if previous:
+        for name in ("public.db", "public.db.state.json"):
+            shutil.copy2(large_published["out"].parent / name, folder / name)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    content, detected = _working_content(db_path)
+
+    process = subprocess.Popen(
+        [PYTHON, "-c", PUBLISHER, str(out), point], env=_env(db_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    if delay is None:
+        _, err = process.communicate(timeout=600)
+        assert process.returncode == -signal.SIGKILL, err[-2000:]
+    else:
+        for line in process.stdout:
+            if line.strip() == point:
+                break
+        time.sleep(delay)
+        assert process.poll() is None, f"publish ended before it reached {point!r} or could be killed: {process.stderr.read()[-2000:]}"
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        process.stdout.close()
+        process.stderr.close()
+
+    # the working database: sound, and as it was but for one detection's time stamp
+    _sound(db_path)
+    after, detected_after = _working_content(db_path)
+    assert after == content
+    assert detected_after == detected or (len(detected_after) == 1 and min(detected_after) > max(detected))
+    assert run("check").output.startswith("ok")
+    # OUT: the previous copy, byte for byte, or no file at all; nothing else named like it
+    leftovers = sorted(name for name in os.listdir(folder) if name not in before)
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.name in before} == before
+    assert not out.exists() or previous
+    assert all(name.startswith(f".public.db.{publish._host_tag()}-{process.pid}.") for name in leftovers), leftovers
+    if point != "detecting":
+        # the temporary copy is left behind: nothing runs on SIGKILL
+        assert leftovers and leftovers[0].endswith(".tmp"), leftovers
+    if point == "renaming":
+        # killed with the whole copy written and synced, and still no OUT
+        assert _table_digest(folder / leftovers[0]) == _table_digest(large_published["out"])
+
+    result = run("publish", out)
+    if leftovers:
+        assert f"deleted {len(leftovers)} temporary file(s) left by an interrupted publish" in result.output
+    assert sorted(os.listdir(folder)) == ["public.db", "public.db.state.json"]
+    _sound(out)
+    assert _table_digest(out) == _table_digest(large_published["out"])
+
+
+def test_publish_deletes_only_the_temporary_files_of_publishes_that_are_not_running(run, built_db, tmp_path):
+    folder = tmp_path / "public"
+    folder.mkdir()
+    out = folder / "public.db"
+    host = publish._host_tag()
+    ended = subprocess.run([PYTHON, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    dead = int(ended.stdout)
+    running = subprocess.Popen([PYTHON, "-c", "import time; time.sleep(120)"])
+    try:
+        abandoned = [f".public.db.{host}-{dead}.k1ll3d_x.tmp", f".public.db.{host}-{dead}.k1ll3d_x.tmp-journal"]
+        kept = [
+            f".public.db.{host}-{running.pid}.wr1t1ng_.tmp",  # a publish running now
+            f".public.db.not-{host}-{dead}.elsewh3r.tmp",  # another host's, in a shared folder
+            f".other.db.{host}-{dead}.k1ll3d_y.tmp",  # the copy of another OUT
+            "public.db.my-notes.txt",
+        ]
+        for name in abandoned + kept:
+            (folder / name).write_bytes(b"partial copy")
+        result = run("publish", out)
+        assert "deleted 2 temporary file(s)" in result.output
+        assert sorted(os.listdir(folder)) == sorted(kept + ["public.db", "public.db.state.json"])
+        _sound(out)
+        result = run("publish", out)
+        assert "deleted" not in result.output
+    finally:
+        running.kill()
+        running.wait()
 
 
 def test_killing_a_migration_leaves_an_empty_database_that_init_completes(tmp_path):

@@ -7,6 +7,16 @@ written. The file is built under a temporary name in the folder of ``out`` and r
 over it when complete, so a reader never sees half a copy and nothing that was
 withheld can survive in free pages (a copy with rows deleted would keep their bytes).
 
+**An interrupted publish.** A publish that is killed (or loses its machine) leaves
+``out`` as it was — the previous copy, or no file — and the working database as it
+was, except that the conflicts brought up to date first may stay committed. It also
+leaves its temporary file behind, ``.OUT.HOST-PID.XXXXXXXX.tmp`` (perhaps with a
+``-journal``): as large as a copy, and holding what was public when it was begun,
+which may since have been made confidential. The next publish to the same ``out``
+deletes every such file whose process, named in it, is no longer running on this
+host; the file of a publish still running, or of another host sharing the folder, is
+left alone (and on a platform where this cannot be told, every one is).
+
 What is withheld, and why:
 
 * **Confidential sources** (``sources.confidential``), and every source inside one
@@ -55,6 +65,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
+import socket
 import sqlite3
 import tempfile
 from collections import defaultdict
@@ -289,6 +301,8 @@ class PublishReport:
     withheld_citations: int = 0
     withheld_claims: int = 0
     withheld_conflicts: int = 0
+    # temporary files of interrupted publishes to the same copy, deleted before this one
+    abandoned_removed: int = 0
 
 
 def _display_value(value: str, unit: str | None) -> str:
@@ -747,7 +761,8 @@ def publish(
     report = PublishReport(out)
     state = working_state(session)
     reader = _Reader(session, report)
-    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    report.abandoned_removed = remove_abandoned_copies(out)
+    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=_temp_prefix(out), suffix=".tmp")
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -811,6 +826,61 @@ def publish(
         raise
     _write_state(out, database, state)
     return report
+
+
+# ---------------------------------------------------------------- temporary files
+
+
+def _host_tag() -> str:
+    return re.sub(r"[^A-Za-z0-9-]", "_", socket.gethostname()) or "host"
+
+
+def _temp_prefix(out: Path) -> str:
+    """How this process names its temporary copies of ``out``: ``.OUT.HOST-PID.``."""
+    return f".{out.name}.{_host_tag()}-{os.getpid()}."
+
+
+def _running(pid: int) -> bool | None:
+    """Whether process ``pid`` of this host is running; None where that cannot be told."""
+    if os.name != "posix":
+        return None  # os.kill(pid, 0) would end the process on Windows
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. another user's process
+        return True
+    return True
+
+
+def remove_abandoned_copies(out: Path) -> int:
+    """Delete the temporary files that interrupted publishes to ``out`` left behind;
+    returns how many were deleted.
+
+    Only files named by ``_temp_prefix`` for this host are considered, and only those
+    whose process is no longer running: a publish to ``out`` running at the same time
+    keeps its file.
+    """
+    pattern = re.compile(
+        re.escape(f".{out.name}.{_host_tag()}-") + r"(?P<pid>\d+)\.[A-Za-z0-9_]+\.tmp(?:-journal|-wal|-shm)?"
+    )
+    removed = 0
+    try:
+        names = sorted(p.name for p in out.parent.iterdir())
+    except OSError:
+        return 0
+    for name in names:
+        match = pattern.fullmatch(name)
+        if match is None or _running(int(match["pid"])) is not False:
+            continue
+        try:
+            (out.parent / name).unlink()
+        except OSError:  # deleted by another publish first, or not ours to delete: left as it is
+            continue
+        removed += 1
+    return removed
 
 
 def _fsync_dir(folder: Path) -> None:
