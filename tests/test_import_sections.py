@@ -12,6 +12,7 @@ import yaml
 from sqlalchemy import create_engine, text
 
 from conftest import file_bytes
+from provenance import entities
 
 # the database before the import, through `entity add`
 BEFORE = [
@@ -142,6 +143,14 @@ def write_yaml(tmp_path, name: str, content: dict) -> str:
     return str(path)
 
 
+@pytest.fixture(params=[None, 1, 3], ids=["batch-default", "batch-1", "batch-3"])
+def batch(request, monkeypatch):
+    """Entries written a batch at a time: results must not depend on where batches end."""
+    if request.param:
+        monkeypatch.setattr(entities, "ENTITY_BATCH_SIZE", request.param)
+    return request.param
+
+
 @pytest.fixture
 def desk(run, db_path):
     """A fresh database holding the entities of BEFORE."""
@@ -151,7 +160,7 @@ def desk(run, db_path):
     return db_path
 
 
-def test_entities_section_writes_new_and_existing_entities(run, desk, tmp_path):
+def test_entities_section_writes_new_and_existing_entities(run, desk, tmp_path, batch):
     before = dump(desk)
     path = write_yaml(tmp_path, "desk.yaml", {"entities": ENTITIES})
     output = run("import", path).output
@@ -176,7 +185,7 @@ def test_reimporting_an_entities_section_adds_nothing(run, desk, tmp_path):
     assert dump(desk) == first
 
 
-def test_entities_section_entries_apply_in_file_order(run, desk, tmp_path):
+def test_entities_section_entries_apply_in_file_order(run, desk, tmp_path, batch):
     # one entity given three times: each kind other than "other" that differs is an update
     path = write_yaml(tmp_path, "kinds.yaml", {"entities": [
         {"name": "Fatah Alliance", "kind": "alliance"},
@@ -244,7 +253,7 @@ BAD_ENTITIES_ERRORS = [
 ]
 
 
-def test_bad_entities_are_listed_by_number_and_nothing_is_written(run, desk, tmp_path):
+def test_bad_entities_are_listed_by_number_and_nothing_is_written(run, desk, tmp_path, batch):
     path = write_yaml(tmp_path, "bad.yaml", BAD_ENTITIES)
     before = file_bytes(desk)
     result = run("import", path, code=2)

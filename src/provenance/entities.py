@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from .errors import InvalidValue, NotFound
+from .errors import InvalidValue, NotFound, ProvenanceError
 from .history import record
-from .models import DATATYPES, ENTITY_KINDS, Alias, Claim, Entity, Property
+from .models import DATATYPES, ENTITY_KINDS, Alias, Claim, Entity, History, Property, utcnow
 from .values import normalise_name
 
 ENTITY_KIND_ALIASES = {"organization": "organisation", "org": "organisation", "group": "organisation", "location": "place"}
@@ -92,41 +92,227 @@ def add_entity(
 
     Returns the entity and the names that were new. An alias that already names a
     different entity is an error: entities are merged by an editor, never silently.
+    The rules are those of ``add_entities``, which this calls with one entry.
     """
-    name = check_name(name)
-    kind = check_entity_kind(kind)
-    names = [name] + [check_name(a, "alias") for a in aliases]
-    owners = {}
-    for candidate in names:
-        owner = find_entity(session, candidate)
-        if owner is not None:
-            owners[candidate] = owner
-    distinct = {e.id: e for e in owners.values()}
-    if len(distinct) > 1:
-        first, second = list(distinct.values())[:2]
-        raise InvalidValue(
-            f"names of {name!r} already belong to two entities, {first.name!r} and {second.name!r}: "
-            "merge them by hand or use different names"
-        )
-    entity = next(iter(distinct.values()), None)
-    added: list[str] = []
-    if entity is None:
-        entity = create_entity(session, name, actor, kind=kind, description=description)
-        added.append(name)
-    else:
-        changes = {}
-        if kind != "other" and entity.kind != kind:
-            changes["kind"] = [entity.kind, kind]
-            entity.kind = kind
-        if description and entity.description != description:
-            changes["description"] = [entity.description, description]
-            entity.description = description
-        if changes:
-            record(session, "entities", entity.id, "update", actor, changes, f"entity {entity.name!r} updated")
-    for alias in names[1:]:
-        if _attach_alias(session, entity, alias, actor):
+    (result,) = add_entities(session, [EntityEntry(name, kind, aliases, description)], actor)
+    if isinstance(result, ProvenanceError):
+        raise result
+    entity_id, added = result
+    return session.get(Entity, entity_id), added
+
+
+# entries of an `entities:` section looked up and written together
+ENTITY_BATCH_SIZE = 2000
+# normalised names per lookup query (well below SQLite's limit on bound parameters)
+LOOKUP_CHUNK = 500
+
+
+@dataclass
+class EntityEntry:
+    """One entity to add, as `entity add` or an import file's ``entities:`` entry gives it."""
+
+    name: Any
+    kind: Any = "other"
+    aliases: Sequence[Any] = ()
+    description: Any = None
+
+
+class _EntityState:
+    """An entity as a batch sees it: read from the database, or new in the batch (``id`` None until written)."""
+
+    __slots__ = ("id", "name", "kind", "description")
+
+    def __init__(self, id: int | None, name: str, kind: str, description: Any):
+        self.id, self.name, self.kind, self.description = id, name, kind, description
+
+
+def add_entities(
+    session: Session,
+    entries: Iterable[EntityEntry | ProvenanceError],
+    actor: str,
+    *,
+    batch_size: int | None = None,
+) -> list[tuple[int, list[str]] | ProvenanceError]:
+    """Add many entities with their aliases, in order, in the caller's transaction.
+
+    Each entry obeys the rules of adding one entity (``add_entity``), and sees what the
+    entries before it did: an entry naming an entity by any of its names (or aliases)
+    adds its new aliases to that entity, and a kind other than "other" or a description
+    that differs updates it; an entry whose names already belong to two entities is
+    refused; otherwise a new entity is created with its name and aliases. Names match
+    after normalisation. The history rows are those of adding the entries one by one.
+
+    Returns, for each entry, the entity's id and its names that were new, or the
+    ProvenanceError that refused it; an entry given as a ProvenanceError (one the caller
+    already found bad) is passed through. A refused entry writes nothing; the others
+    are written whatever the caller then decides (an import rolls back its transaction
+    when any entry was bad).
+
+    Entries are handled ``batch_size`` (default ``ENTITY_BATCH_SIZE``) at a time: one
+    lookup of every name of the batch (in queries of ``LOOKUP_CHUNK`` names), then one
+    insert each for the new entities, their aliases and the history rows, and one update
+    of the stored entities whose kind or description changed.
+    """
+    batch_size = batch_size or ENTITY_BATCH_SIZE
+    session.flush()  # rows the session holds go first: history stays in the order of events
+    results: list[tuple[int, list[str]] | ProvenanceError] = []
+    batch: list[EntityEntry | ProvenanceError] = []
+    for entry in entries:
+        batch.append(entry)
+        if len(batch) >= batch_size:
+            results += _EntityBatch(session, actor).run(batch)
+            batch = []
+    if batch:
+        results += _EntityBatch(session, actor).run(batch)
+    # Entity and Alias objects the session already held may be stale now
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, (Entity, Alias)):
+            session.expire(obj)
+    return results
+
+
+class _EntityBatch:
+    """Entries checked and applied in memory in file order, then written in bulk."""
+
+    def __init__(self, session: Session, actor: str):
+        self.session = session
+        self.actor = actor
+        self.known: dict[str, _EntityState] = {}  # normalised name -> its entity
+        self.new_entities: list[_EntityState] = []
+        self.changed: dict[int, _EntityState] = {}  # stored entities whose kind or description changed
+        # [entity, name, normalised, id once written]
+        self.aliases: list[list[Any]] = []
+        # (table, entity state or alias row, action, changes, summary)
+        self.history: list[tuple[str, Any, str, dict[str, Any], str]] = []
+
+    def run(self, batch: list[EntityEntry | ProvenanceError]) -> list[tuple[int, list[str]] | ProvenanceError]:
+        checked: list[tuple[str, str, list[str], list[str], Any] | ProvenanceError] = []
+        keys: set[str] = set()
+        for entry in batch:
+            if isinstance(entry, ProvenanceError):
+                checked.append(entry)
+                continue
+            try:
+                name = check_name(entry.name)
+                kind = check_entity_kind(entry.kind)
+                names = [name] + [check_name(a, "alias") for a in entry.aliases]
+            except ProvenanceError as exc:
+                checked.append(exc)
+                continue
+            normalised = [normalise_name(n) for n in names]
+            keys.update(normalised)
+            checked.append((name, kind, names, normalised, entry.description))
+        self._look_up(keys)
+        outcomes: list[tuple[_EntityState, list[str]] | ProvenanceError] = []
+        for item in checked:
+            if isinstance(item, ProvenanceError):
+                outcomes.append(item)
+                continue
+            try:
+                outcomes.append(self._apply(*item))
+            except ProvenanceError as exc:
+                outcomes.append(exc)
+        self._write()
+        return [o if isinstance(o, ProvenanceError) else (o[0].id, o[1]) for o in outcomes]
+
+    def _look_up(self, keys: set[str]) -> None:
+        by_id: dict[int, _EntityState] = {}
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), LOOKUP_CHUNK):
+            rows = self.session.execute(
+                select(Alias.normalised, Entity.id, Entity.name, Entity.kind, Entity.description)
+                .join(Entity, Alias.entity_id == Entity.id)
+                .where(Alias.normalised.in_(ordered[start : start + LOOKUP_CHUNK]))
+            )
+            for key, entity_id, name, kind, description in rows:
+                state = by_id.get(entity_id)
+                if state is None:
+                    state = by_id[entity_id] = _EntityState(entity_id, name, kind, description)
+                self.known[key] = state
+
+    def _apply(self, name: str, kind: str, names: list[str], keys: list[str], description: Any) -> tuple[_EntityState, list[str]]:
+        """One entry, as ``add_entity`` rules it, against the names known so far."""
+        owners: dict[int, _EntityState] = {}
+        for key in keys:
+            owner = self.known.get(key)
+            if owner is not None:
+                owners.setdefault(id(owner), owner)
+        if len(owners) > 1:
+            first, second = list(owners.values())[:2]
+            raise InvalidValue(
+                f"names of {name!r} already belong to two entities, {first.name!r} and {second.name!r}: "
+                "merge them by hand or use different names"
+            )
+        entity = next(iter(owners.values()), None)
+        added: list[str] = []
+        if entity is None:
+            entity = _EntityState(None, name, kind, description)
+            self.new_entities.append(entity)
+            self.known[keys[0]] = entity
+            # the canonical name is an alias too; the entity's history row says it
+            self.aliases.append([entity, name, keys[0], None])
+            self.history.append(("entities", entity, "insert", {"name": name, "kind": kind}, f"entity {name!r} added"))
+            added.append(name)
+        else:
+            changes = {}
+            if kind != "other" and entity.kind != kind:
+                changes["kind"] = [entity.kind, kind]
+                entity.kind = kind
+            if description and entity.description != description:
+                changes["description"] = [entity.description, description]
+                entity.description = description
+            if changes:
+                if entity.id is not None:
+                    self.changed[entity.id] = entity
+                self.history.append(("entities", entity, "update", changes, f"entity {entity.name!r} updated"))
+        for alias, key in zip(names[1:], keys[1:]):
+            existing = self.known.get(key)
+            if existing is not None:
+                if existing is not entity:
+                    raise InvalidValue(
+                        f"alias {alias!r} already names {existing.name!r}: expected a name not used by another entity"
+                    )
+                continue
+            row = [entity, alias, key, None]
+            self.known[key] = entity
+            self.aliases.append(row)
+            self.history.append(("aliases", row, "insert", {"entity": entity.name, "alias": alias}, f"{alias!r} names {entity.name!r}"))
             added.append(alias)
-    return entity, added
+        return entity, added
+
+    def _write(self) -> None:
+        from .claims import _bulk, insert_ids  # claims imports this module
+
+        session, now = self.session, utcnow()
+        if self.new_entities:
+            rows = [{"name": e.name, "kind": e.kind, "description": e.description, "created_at": now} for e in self.new_entities]
+            for entity, entity_id in zip(self.new_entities, insert_ids(session, Entity, rows)):
+                entity.id = entity_id
+        if self.aliases:
+            rows = [{"entity_id": e.id, "name": name, "normalised": key, "created_at": now} for e, name, key, _ in self.aliases]
+            for row, alias_id in zip(self.aliases, insert_ids(session, Alias, rows)):
+                row[3] = alias_id
+        if self.changed:
+            session.execute(
+                update(Entity),
+                [{"id": e.id, "kind": e.kind, "description": e.description} for e in self.changed.values()],
+            )
+        if self.history:
+            session.execute(
+                _bulk(History),
+                [
+                    {
+                        "table_name": table,
+                        "row_id": target.id if table == "entities" else target[3],
+                        "action": action,
+                        "actor": self.actor,
+                        "at": now,
+                        "changes": changes,
+                        "summary": summary,
+                    }
+                    for table, target, action, changes, summary in self.history
+                ],
+            )
 
 
 def _attach_alias(session: Session, entity: Entity, alias: str, actor: str) -> bool:

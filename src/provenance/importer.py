@@ -26,7 +26,7 @@ import yaml
 from sqlalchemy.orm import Session
 
 from .claims import RECORD_KEYS, REQUIRED_KEYS, ClaimWriter, FieldError, WriteResult
-from .entities import add_entity, add_property
+from .entities import EntityEntry, add_entities, add_property
 from .errors import ImportErrors, InvalidValue, NotFound, ProvenanceError
 from .history import record
 from .models import Source
@@ -265,7 +265,9 @@ def _apply_sections(session: Session, data: dict[str, Any], actor: str, report: 
             report.properties_added += int(status == "new")
         except ProvenanceError as exc:
             fail(f"properties entry {number} ({entry.get('name') if isinstance(entry, dict) else entry!r}): {exc}")
-    for number, entry in enumerate(data.get("entities") or [], 1):
+    raw_entities = data.get("entities") or []
+    entries: list[EntityEntry | ProvenanceError] = []
+    for entry in raw_entities:
         try:
             _check_entry(entry, ENTITY_KEYS)
             aliases = entry.get("aliases") or []
@@ -273,10 +275,15 @@ def _apply_sections(session: Session, data: dict[str, Any], actor: str, report: 
                 aliases = [aliases]
             if not isinstance(aliases, list):
                 raise InvalidValue(f"aliases {aliases!r}: expected a list of names")
-            _, added = add_entity(session, entry.get("name"), actor, kind=entry.get("kind") or "other", aliases=[str(a) for a in aliases], description=entry.get("description"))
-            report.entities_added += len(added)
+            entries.append(EntityEntry(entry.get("name"), entry.get("kind") or "other", [str(a) for a in aliases], entry.get("description")))
         except ProvenanceError as exc:
-            fail(f"entities entry {number} ({entry.get('name') if isinstance(entry, dict) else entry!r}): {exc}")
+            entries.append(exc)
+    # looked up and written a batch at a time, in file order (see entities.add_entities)
+    for number, (entry, result) in enumerate(zip(raw_entities, add_entities(session, entries, actor)), 1):
+        if isinstance(result, ProvenanceError):
+            fail(f"entities entry {number} ({entry.get('name') if isinstance(entry, dict) else entry!r}): {result}")
+        else:
+            report.entities_added += len(result[1])
 
 
 def _check_entry(entry: Any, keys: tuple[str, ...]) -> None:
