@@ -575,11 +575,17 @@ class _Reader:
 # ---------------------------------------------------------------- conflicts on public evidence
 
 
-def _copy_rows(session: Session, scratch, model, query, **overrides: Any) -> list[dict[str, Any]]:
-    rows = [{**dict(r._mapping), **overrides} for r in session.execute(query)]
-    for start in range(0, len(rows), BATCH):
-        scratch.execute(insert(model.__table__), rows[start : start + BATCH])
-    return rows
+def _copy_rows(session: Session, scratch, model, query, *, collect: Callable[[list[dict[str, Any]]], None] | None = None, **overrides: Any) -> None:
+    """Copy the rows of ``query`` into the scratch database a batch at a time.
+
+    Nothing is kept: ``collect`` sees each batch and keeps what it needs (ids), so
+    memory does not grow with the number of claims in conflicted groups.
+    """
+    for part in session.execute(query.execution_options(yield_per=BATCH)).partitions():
+        rows = [{**r._mapping, **overrides} for r in part]
+        if collect is not None:
+            collect(rows)
+        scratch.execute(insert(model.__table__), rows)
 
 
 def _public_conflicts(session: Session, hidden: set[int]) -> tuple[list[dict[str, Any]], int]:
@@ -607,29 +613,55 @@ def _public_conflicts(session: Session, hidden: set[int]) -> tuple[list[dict[str
         .subquery("groups")
     )
     in_groups = (Claim.subject_id == groups.c.subject_id) & (Claim.property_id == groups.c.property_id)
-    scratch_engine = create_engine("sqlite://")
+    source_ids: set[int] = set()
+    footnote_ids: set[int] = set()
+    entity_ids: set[int] = set()
+    subject_of: dict[int, tuple[int, int]] = {}
+
+    def claims_seen(rows: list[dict[str, Any]]) -> None:
+        for c in rows:
+            subject_of[c["id"]] = (c["subject_id"], c["property_id"])
+            entity_ids.add(c["subject_id"])
+            if c["entity_value_id"]:
+                entity_ids.add(c["entity_value_id"])
+
+    def citations_seen(rows: list[dict[str, Any]]) -> None:
+        for c in rows:
+            source_ids.add(c["source_id"])
+            if c["footnote_id"] is not None:
+                footnote_ids.add(c["footnote_id"])
+            if c["attributed_to_id"]:
+                entity_ids.add(c["attributed_to_id"])
+
+    # a file, not memory: at a million claims the conflicted groups' claims and
+    # citations took some 450 MB as an in-memory database
+    scratch_dir = tempfile.TemporaryDirectory(prefix="provenance-publish-")
+    scratch_engine = create_engine(f"sqlite:///{Path(scratch_dir.name) / 'scratch.db'}")
     try:
         # never committed: the scratch database lives for this function only
         with scratch_engine.connect() as scratch:
+            scratch.exec_driver_sql("PRAGMA journal_mode = OFF")
+            scratch.exec_driver_sql("PRAGMA synchronous = OFF")
             Base.metadata.create_all(scratch)
-            claims = _copy_rows(session, scratch, Claim, select(Claim.__table__).join(groups, in_groups))
+            _copy_rows(session, scratch, Claim, select(Claim.__table__).join(groups, in_groups), collect=claims_seen)
             claim_ids = select(Claim.id).join(groups, in_groups)
             _copy_rows(session, scratch, ClaimQualifier, select(ClaimQualifier.__table__).where(ClaimQualifier.claim_id.in_(claim_ids)))
-            citations = _copy_rows(
+            _copy_rows(
                 session, scratch, Citation,
                 select(Citation.__table__).where(Citation.claim_id.in_(claim_ids), _public_citation(hidden)),
+                collect=citations_seen,
             )
-            source_ids = {c["source_id"] for c in citations}
-            footnote_ids = {c["footnote_id"] for c in citations if c["footnote_id"] is not None}
-            entity_ids = {c["subject_id"] for c in claims} | {c["entity_value_id"] for c in claims if c["entity_value_id"]}
-            entity_ids |= {c["attributed_to_id"] for c in citations if c["attributed_to_id"]}
             for chunk in _chunks(sorted(source_ids)):
                 # the texts are not needed to weigh evidence, and are not copied
                 _copy_rows(session, scratch, Source, select(Source.__table__).where(Source.id.in_(chunk)), text=None, parent_id=None)
             for chunk in _chunks(sorted(footnote_ids)):
-                works = _copy_rows(session, scratch, FootnoteWork, select(FootnoteWork.__table__).where(FootnoteWork.footnote_id.in_(chunk)))
+                work_ids: set[int] = set()
+                _copy_rows(
+                    session, scratch, FootnoteWork, select(FootnoteWork.__table__).where(FootnoteWork.footnote_id.in_(chunk)),
+                    collect=lambda rows: work_ids.update(w["work_id"] for w in rows),
+                )
                 _copy_rows(session, scratch, Footnote, select(Footnote.__table__).where(Footnote.id.in_(chunk)))
-                for work_chunk in _chunks(sorted({w["work_id"] for w in works})):
+                for work_chunk in _chunks(sorted(work_ids)):
                     _copy_rows(session, scratch, Work, select(Work.__table__).where(Work.id.in_(work_chunk)), collection_id=None)
             for chunk in _chunks(sorted(entity_ids)):
                 _copy_rows(session, scratch, Entity, select(Entity.__table__).where(Entity.id.in_(chunk)))
@@ -639,9 +671,9 @@ def _public_conflicts(session: Session, hidden: set[int]) -> tuple[list[dict[str
                 conflictsmod.detect(scratch_session, "publish")
                 scratch_session.flush()
                 rows = conflictsmod.conflict_rows(scratch_session, status="all")
-                subject_of = {c["id"]: (c["subject_id"], c["property_id"]) for c in claims}
     finally:
         scratch_engine.dispose()
+        scratch_dir.cleanup()
     public = []
     for row in rows:
         pair = (row["a"]["claim"], row["b"]["claim"])
