@@ -40,7 +40,7 @@ from sqlalchemy import func, insert, select, text as sql_text, tuple_, update
 from sqlalchemy.orm import Session, selectinload
 
 from . import quotes
-from .entities import get_entity, get_property
+from .entities import _normalised_in, get_entity, get_property
 from .errors import InvalidValue, NotFound, ProvenanceError
 from .history import record
 from .models import (
@@ -259,9 +259,8 @@ class ClaimWriter:
             return
         keys = list({p.key for p in pending})
         found: dict[str, int] = {}
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            found.update({key: entity_id for key, entity_id in self.session.execute(select(Alias.normalised, Alias.entity_id).where(Alias.normalised.in_(chunk)))})
+        for condition in _normalised_in(self.session, keys):  # one array on PostgreSQL, IN lists on SQLite
+            found.update({key: entity_id for key, entity_id in self.session.execute(select(Alias.normalised, Alias.entity_id).where(condition))})
         new = []
         for p in pending:
             if p.key in found:
