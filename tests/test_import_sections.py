@@ -30,7 +30,7 @@ ENTITIES = [
     # 3 existing once normalised; a kind spelled the American way; a description; one alias as a string
     {"name": "Kataib Hezbollah", "kind": "organization", "description": "Iraqi militia", "aliases": "KH"},
     # 4 a new name whose alias names an entity: the entry adds to that entity, and its
-    #   own name is not added
+    #   own name becomes an alias of it
     {"name": "Badr Corps", "aliases": ["Badr Organisation"]},
     # 5 existing, same kind, a description where there was none
     {"name": "Hadi al-Amiri", "kind": "person", "description": "Leader of Badr"},
@@ -66,13 +66,14 @@ ADDED = {
         (8, 5, "League of the Righteous", "league of the righteous"),
         (9, 1, "Qays al-Khazali", "qays al khazali"),
         (10, 4, "KH", "kh"),
-        (11, 6, "Popular Mobilization Forces", "popular mobilization forces"),
-        (12, 6, "PMF", "pmf"),
-        (13, 6, "Hashd al-Shaabi", "hashd al shaabi"),
-        (14, 6, "al-Hashd al-Shaabi", "al hashd al shaabi"),
-        (15, 7, "Ain al-Assad", "ain al assad"),
-        (16, 8, "Qasem Soleimani", "qasem soleimani"),
-        (17, 8, "Suleimani", "suleimani"),
+        (11, 3, "Badr Corps", "badr corps"),
+        (12, 6, "Popular Mobilization Forces", "popular mobilization forces"),
+        (13, 6, "PMF", "pmf"),
+        (14, 6, "Hashd al-Shaabi", "hashd al shaabi"),
+        (15, 6, "al-Hashd al-Shaabi", "al hashd al shaabi"),
+        (16, 7, "Ain al-Assad", "ain al assad"),
+        (17, 8, "Qasem Soleimani", "qasem soleimani"),
+        (18, 8, "Suleimani", "suleimani"),
     ],
     # a new entity's own name has no history row of its own: the entity's row says it
     "history": [
@@ -82,19 +83,20 @@ ADDED = {
         ("aliases", 9, "insert", "tester", {"entity": "Qais al-Khazali", "alias": "Qays al-Khazali"}, "'Qays al-Khazali' names 'Qais al-Khazali'"),
         ("entities", 4, "update", "tester", {"kind": ["other", "organisation"], "description": [None, "Iraqi militia"]}, "entity \"Kata'ib Hezbollah\" updated"),
         ("aliases", 10, "insert", "tester", {"entity": "Kata'ib Hezbollah", "alias": "KH"}, "'KH' names \"Kata'ib Hezbollah\""),
+        ("aliases", 11, "insert", "tester", {"entity": "Badr Organisation", "alias": "Badr Corps"}, "'Badr Corps' names 'Badr Organisation'"),
         ("entities", 2, "update", "tester", {"description": [None, "Leader of Badr"]}, "entity 'Hadi al-Amiri' updated"),
         ("entities", 6, "insert", "tester", {"name": "Popular Mobilization Forces", "kind": "organisation"}, "entity 'Popular Mobilization Forces' added"),
-        ("aliases", 12, "insert", "tester", {"entity": "Popular Mobilization Forces", "alias": "PMF"}, "'PMF' names 'Popular Mobilization Forces'"),
-        ("aliases", 13, "insert", "tester", {"entity": "Popular Mobilization Forces", "alias": "Hashd al-Shaabi"}, "'Hashd al-Shaabi' names 'Popular Mobilization Forces'"),
-        ("aliases", 14, "insert", "tester", {"entity": "Popular Mobilization Forces", "alias": "al-Hashd al-Shaabi"}, "'al-Hashd al-Shaabi' names 'Popular Mobilization Forces'"),
+        ("aliases", 13, "insert", "tester", {"entity": "Popular Mobilization Forces", "alias": "PMF"}, "'PMF' names 'Popular Mobilization Forces'"),
+        ("aliases", 14, "insert", "tester", {"entity": "Popular Mobilization Forces", "alias": "Hashd al-Shaabi"}, "'Hashd al-Shaabi' names 'Popular Mobilization Forces'"),
+        ("aliases", 15, "insert", "tester", {"entity": "Popular Mobilization Forces", "alias": "al-Hashd al-Shaabi"}, "'al-Hashd al-Shaabi' names 'Popular Mobilization Forces'"),
         ("entities", 7, "insert", "tester", {"name": "Ain al-Assad", "kind": "place"}, "entity 'Ain al-Assad' added"),
         ("entities", 8, "insert", "tester", {"name": "Qasem Soleimani", "kind": "person"}, "entity 'Qasem Soleimani' added"),
         ("entities", 8, "update", "tester", {"description": [None, "Quds Force commander"]}, "entity 'Qasem Soleimani' updated"),
-        ("aliases", 17, "insert", "tester", {"entity": "Qasem Soleimani", "alias": "Suleimani"}, "'Suleimani' names 'Qasem Soleimani'"),
+        ("aliases", 18, "insert", "tester", {"entity": "Qasem Soleimani", "alias": "Suleimani"}, "'Suleimani' names 'Qasem Soleimani'"),
     ],
 }
 # the names new to the database: entities' own names and aliases
-NEW_NAMES = 12
+NEW_NAMES = 13
 
 
 def dump(db) -> dict[str, list[tuple]]:
@@ -203,8 +205,9 @@ def test_entities_section_entries_apply_in_file_order(run, desk, tmp_path, batch
         "history": [
             ("entities", 5, "insert", "tester", {"name": "Fatah Alliance", "kind": "alliance"}, "entity 'Fatah Alliance' added"),
             ("entities", 5, "update", "tester", {"kind": ["alliance", "organisation"]}, "entity 'Fatah Alliance' updated"),
-            ("entities", 5, "update", "tester", {"kind": ["organisation", "alliance"]}, "entity 'Fatah Alliance' updated"),
+            # entry 2 found the entity by its alias: its own name is added there
             ("aliases", 7, "insert", "tester", {"entity": "Fatah Alliance", "alias": "Fatih Alliance"}, "'Fatih Alliance' names 'Fatah Alliance'"),
+            ("entities", 5, "update", "tester", {"kind": ["organisation", "alliance"]}, "entity 'Fatah Alliance' updated"),
         ],
     }
 

@@ -89,7 +89,7 @@ def add_entity(
     aliases: list[str] | tuple[str, ...] = (),
     description: str | None = None,
 ) -> tuple[Entity, list[str]]:
-    """Add an entity with aliases, or add aliases to the entity of that name.
+    """Add an entity with aliases, or add the new names to the entity one of them names.
 
     Returns the entity and the names that were new. An alias that already names a
     different entity is an error: entities are merged by an editor, never silently.
@@ -279,7 +279,9 @@ class _EntityBatch:
                 if entity.id is not None:
                     self.changed[entity.id] = entity
                 self.history.append(("entities", entity, "update", changes, f"entity {entity.name!r} updated"))
-        for alias, key in zip(names[1:], keys[1:]):
+        # every name of the entry: when the entry was found by one of its aliases, its
+        # own name is new and becomes an alias too (never dropped)
+        for alias, key in zip(names, keys):
             existing = self.known.get(key)
             if existing is not None:
                 if existing is not entity:
