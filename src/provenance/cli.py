@@ -147,6 +147,11 @@ def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
         provenance build
         provenance sources
         provenance footnotes ctc-khazali-interrogations-2018
+
+    \b
+    Exit codes: 0 done; 1 a check found problems; 2 bad input (nothing
+    written); 75 the database stayed busy past $PROVENANCE_BUSY_TIMEOUT
+    seconds (default 300) of waiting for another writer (nothing written).
     """
     ctx.obj = Context(db, actor)
 
