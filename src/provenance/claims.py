@@ -34,7 +34,7 @@ import json
 import operator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from sqlalchemy import func, insert, select, text as sql_text, tuple_, update
 from sqlalchemy.orm import Session, selectinload
@@ -83,6 +83,7 @@ RECORD_KEYS = (
 # blank leaves the rank as it is (never demotes a claim the desk has ranked)
 RANK_KEYS = ("rank", "rank_reason")
 REQUIRED_KEYS = ("source", "subject", "property", "value")
+_RECORD_KEY_SET = frozenset(RECORD_KEYS)
 BATCH_SIZE = 2000
 ENTITY_CACHE_SIZE = 200_000
 # EDTF parsing costs tens of milliseconds a date and an import repeats the same few
@@ -92,6 +93,8 @@ _date_bounds = lru_cache(maxsize=65536)(date_bounds)
 # names repeat through a file (subjects, speakers, qualifier values)
 _normalise_name = lru_cache(maxsize=65536)(normalise_name)
 _UNSEEN = object()
+# one statement, compiled once: an import looks up every distinct qualifier value
+_ALIAS_LOOKUP = sql_text("SELECT entity_id FROM aliases WHERE normalised = :key LIMIT 1")
 QUOTE_SHOWN = 60
 
 
@@ -145,16 +148,128 @@ def _short(text: str, width: int = QUOTE_SHOWN) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-@dataclass
-class PreparedClaim:
-    """A record validated and resolved, ready to be written."""
+# A record's fields in two parts, each validated and resolved once for all the records
+# that give it in the same words: what is claimed, and the evidence for it.
+CLAIM_FIELDS = ("subject", "property", "value", "unit", "as_of", "valid_from", "valid_to", "qualifiers", "rank", "rank_reason")
+CITATION_FIELDS = ("source", "footnote", "quote", "attributed_to", "stance", "confidence", "note")
+assert sorted(CLAIM_FIELDS + CITATION_FIELDS) == sorted(RECORD_KEYS)
+# parts kept for records still to come: a file repeats a claim's words close together
+# (the records of one subject), so a small cache finds nearly every repeat, and memory
+# stays flat however long the file
+PART_CACHE_SIZE = 5_000
+# the columns an import writes, in the order its INSERT statements give them
+CLAIM_PART_COLUMNS = (
+    "subject_id", "property_id", "value", "value_key", "quantity_low", "quantity_high",
+    "quantity_low_exclusive", "quantity_high_exclusive", "unit", "date_earliest", "date_latest",
+    "entity_value_id", "text_value", "boolean_value", "as_of", "valid_from", "valid_to",
+    "scope_earliest", "scope_latest", "scope_key",
+)
+CLAIM_COLUMNS = CLAIM_PART_COLUMNS + ("rank", "rank_reason", "created_by", "created_at")
+CITATION_PART_COLUMNS = (
+    "source_id", "footnote_id", "quote", "quote_start", "quote_end", "prefix", "suffix",
+    "orphaned", "attributed_to_id", "stance", "confidence", "note", "fingerprint",
+)
+CITATION_COLUMNS = ("claim_id",) + CITATION_PART_COLUMNS + ("created_by", "created_at")
+HISTORY_COLUMNS = ("table_name", "row_id", "action", "actor", "at", "changes", "summary")
 
-    claim_key: tuple[int, int, str, str]
-    claim_row: dict[str, Any]
-    qualifiers: list[dict[str, Any]]
-    citation_row: dict[str, Any]
-    summary: str
-    rank: tuple[str, str | None] | None = None
+
+class ClaimPart:
+    """What a record claims (subject, property, value, scope), validated and resolved.
+
+    ``key`` identifies the claim while names may still be PendingEntity; once they are
+    resolved (``finish``) ``final_key`` is the claim's identity in the database,
+    ``values`` its columns as the driver takes them and ``changes`` its history entry.
+    """
+
+    __slots__ = ("key", "row", "qualifiers", "summary", "rank", "final_key", "values", "changes")
+
+    def __init__(self, key: tuple, row: dict[str, Any], qualifiers: list[dict[str, Any]], summary: str):
+        self.key, self.row, self.qualifiers, self.summary = key, row, qualifiers, summary
+        self.rank: tuple[str, str | None] | None = None
+        self.final_key: tuple[int, int, str, str] | None = None
+        self.values: tuple = ()
+        self.changes: Any = None
+
+
+class CitationPart:
+    """What a record gives as evidence (source, quote, footnote, speaker, stance, confidence, note)."""
+
+    __slots__ = ("row", "fingerprint", "values", "changes")
+
+    def __init__(self, row: dict[str, Any]):
+        self.row = row
+        self.fingerprint: str | None = None
+        self.values: tuple = ()
+        self.changes: Any = None
+
+
+# a record validated and resolved, ready to be written
+PreparedClaim = tuple[ClaimPart, CitationPart]
+
+
+class _RowFormat:
+    """One table's INSERT of given columns, and its values as the driver takes them.
+
+    On SQLite the rows go straight to the driver's ``executemany``, each value converted
+    once by its column's bind processor (datetimes, JSON, booleans) exactly as
+    SQLAlchemy would: the ORM's per-row parameter work cost more than SQLite's insert,
+    and an import writes three rows or more per record. Other back ends take the ORM's
+    bulk insert with the Python values.
+    """
+
+    def __init__(self, session: Session, model, columns: tuple[str, ...]):
+        dialect = session.get_bind().dialect
+        self.model, self.columns = model, columns
+        self.sqlite = dialect.name == "sqlite"
+        table = model.__table__
+        self.processors: dict[str, Any] = {}
+        self._slots: dict[tuple[str, ...], list[tuple[int, Any]]] = {}
+        if self.sqlite:
+            for name in columns:
+                processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+                if processor is not None:
+                    self.processors[name] = processor
+        self.sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+    def ready(self, columns: tuple[str, ...], values: Iterable[Any]) -> tuple:
+        """Values of ``columns`` (a part of this format's) in the driver's form."""
+        values = list(values)
+        slots = self._slots.get(columns)
+        if slots is None:
+            slots = self._slots[columns] = [(i, self.processors[c]) for i, c in enumerate(columns) if c in self.processors]
+        for index, processor in slots:
+            values[index] = processor(values[index])
+        return tuple(values)
+
+    def insert(self, session: Session, rows: list[tuple], *, ids: bool = False) -> list[int]:
+        """Insert ``rows`` (tuples of this format's columns, ready) in one statement.
+
+        With ``ids``, their ids in order: on SQLite the writer holds the write lock
+        (BEGIN IMMEDIATE) and rows inserted without an id get consecutive rowids after
+        the table's largest, so the ids are computed (and the count checked); other back
+        ends return them.
+        """
+        if not rows:
+            return []
+        session.flush()  # anything pending in the ORM goes first, as session.execute would do
+        if not self.sqlite:
+            dicts = [dict(zip(self.columns, row)) for row in rows]
+            statement = _bulk(self.model)
+            if ids:
+                return session.execute(statement.returning(self.model.id, sort_by_parameter_order=True), dicts).scalars().all()
+            session.execute(statement, dicts)
+            return []
+        connection = session.connection()
+        before = 0
+        if ids:
+            before = connection.exec_driver_sql(f"SELECT max(id) FROM {self.model.__tablename__}").scalar() or 0
+        connection.exec_driver_sql(self.sql, rows)
+        if not ids:
+            return []
+        after = connection.exec_driver_sql(f"SELECT max(id) FROM {self.model.__tablename__}").scalar() or 0
+        if after - before != len(rows):  # pragma: no cover - would mean rowids were not consecutive
+            raise ProvenanceError(f"could not number {len(rows)} new {self.model.__tablename__} rows: run the import again")
+        return list(range(before + 1, after + 1))
 
 
 @dataclass
@@ -192,6 +307,13 @@ class ClaimWriter:
         self._footnote_counts: dict[int, int] = {}
         # ranks given so far, by claim: only ranked records are kept, so memory stays flat
         self._ranks: dict[tuple[int, int, str, str], tuple[str, str | None]] = {}
+        # parts already prepared, by the record's fields in the order of CLAIM_FIELDS and
+        # CITATION_FIELDS (see prepare_fields)
+        self._claim_parts: dict[tuple, ClaimPart] = {}
+        self._citation_parts: dict[tuple, CitationPart] = {}
+        self._claims_format = _RowFormat(session, Claim, CLAIM_COLUMNS)
+        self._citations_format = _RowFormat(session, Citation, CITATION_COLUMNS)
+        self._history_format = _RowFormat(session, History, HISTORY_COLUMNS)
 
     # ------------------------------------------------------------ resolving
 
@@ -244,7 +366,8 @@ class ClaimWriter:
         if not create:
             # a qualifier value: remember a miss too (None), so a value repeated through
             # the file is looked up once; a later record naming it as an entity replaces it
-            self._entities[key] = self.session.scalar(select(Alias.entity_id).where(Alias.normalised == key).limit(1))
+            self.session.flush()  # as session.scalar would
+            self._entities[key] = self.session.connection().execute(_ALIAS_LOOKUP, {"key": key}).scalar()
             return self._entities[key]
         pending = PendingEntity(text, key)
         self._entities[key] = pending
@@ -304,7 +427,12 @@ class ClaimWriter:
     # ------------------------------------------------------------ preparing
 
     def prepare(self, raw: dict[str, Any]) -> PreparedClaim:
-        """Validate and resolve one record; raises FieldError naming the field."""
+        """Validate and resolve one record; raises FieldError naming the field.
+
+        Fields are checked in a fixed order (unknown fields, required ones, source,
+        property, subject, unit, value, scope, qualifiers, the citation's fields, rank), so
+        a record with several bad fields is always reported by the same one.
+        """
         unknown = [k for k in raw if k not in RECORD_KEYS]
         if unknown:
             raise FieldError(unknown[0], f"unknown field {unknown[0]!r}: expected {', '.join(RECORD_KEYS)}")
@@ -312,6 +440,63 @@ class ClaimWriter:
             if _blank(raw.get(key)):
                 raise FieldError(key, f"missing {key}: every claim needs {', '.join(REQUIRED_KEYS)}")
         source = self._source(raw["source"])
+        claim = self._claim_part(raw)
+        citation = CitationPart(self._citation(raw, source))
+        claim.rank = self._rank(raw, claim.key)
+        return claim, citation
+
+    def prepare_record(self, raw: dict[str, Any]) -> PreparedClaim:
+        """``prepare`` for a record of a file, reusing the parts of earlier records."""
+        if _RECORD_KEY_SET.issuperset(raw):
+            claim_values = tuple([raw.get(k) for k in CLAIM_FIELDS])
+            citation_values = tuple([raw.get(k) for k in CITATION_FIELDS])
+            # only text: 1 == True == 1.0 as keys, though they are different values
+            if all(v is None or v.__class__ is str for v in claim_values + citation_values):
+                return self.prepare_fields(claim_values, citation_values, lambda: raw)
+        return self.prepare(raw)
+
+    def prepare_fields(self, claim_values: tuple, citation_values: tuple, raw: Callable[[], dict[str, Any]]) -> PreparedClaim:
+        """``prepare`` for a record given as its fields in the order of CLAIM_FIELDS and CITATION_FIELDS.
+
+        A record repeating the words of an earlier one (another source for the same
+        claim; the same source, speaker and confidence for another claim) reuses that
+        record's part: validation and resolution are deterministic in a record's words
+        within one writer, so the part is what ``prepare`` would make again. Any other
+        record goes through ``prepare`` (``raw()`` gives it as a mapping of fields), which
+        also reports a bad one exactly as it would alone.
+        """
+        claim = self._claim_parts.get(claim_values)
+        citation = self._citation_parts.get(citation_values)
+        if claim is not None and citation is not None:
+            return claim, citation
+        record = raw()
+        try:
+            # the missing part alone; the other one is known to be good
+            if claim is None:
+                fresh_claim = self._claim_part(record)
+                fresh_claim.rank = self._rank(record, fresh_claim.key)
+            if citation is None:
+                source = record.get("source")
+                if _blank(source):
+                    raise FieldError("source", "missing source")
+                fresh_citation = CitationPart(self._citation(record, self._source(source)))
+        except ProvenanceError:
+            # a bad record: reported as prepare reports it, by the first bad field
+            fresh_claim, fresh_citation = self.prepare(record)
+        if claim is None:
+            if len(self._claim_parts) >= PART_CACHE_SIZE:
+                self._claim_parts.clear()
+            claim = self._claim_parts[claim_values] = fresh_claim
+        if citation is None:
+            if len(self._citation_parts) >= PART_CACHE_SIZE:
+                self._citation_parts.clear()
+            citation = self._citation_parts[citation_values] = fresh_citation
+        return claim, citation
+
+    def _claim_part(self, raw: dict[str, Any]) -> ClaimPart:
+        for key in ("subject", "property", "value"):
+            if _blank(raw.get(key)):
+                raise FieldError(key, f"missing {key}: every claim needs {', '.join(REQUIRED_KEYS)}")
         prop = self._property(raw["property"])
         subject_id = self._entity_id(raw["subject"], "subject")
 
@@ -342,7 +527,7 @@ class ClaimWriter:
             "boolean_value": value.boolean_value,
         }
         if prop.datatype == "entity":
-            # the key is the entity's id, set when the batch is written (see _materialise)
+            # the key is the entity's id, set when the batch is written (see _finish_claim)
             claim_row["entity_value_id"] = self._entity_id(raw["value"], "value")
             claim_row["value_key"] = None
 
@@ -351,13 +536,10 @@ class ClaimWriter:
         scope_key = _scope_key(scope, qualifiers)
         claim_row.update(scope)
         claim_row["scope_key"] = scope_key
-
-        citation_row = self._citation(raw, source)
         summary = f"{raw['subject']} · {prop.name} = {value.display}"
         # names not yet resolved stand in the key by their PendingEntity (one per name)
         claim_key = (subject_id, prop.id, claim_row["value_key"] or claim_row["entity_value_id"], scope_key)
-        rank = self._rank(raw, claim_key)
-        return PreparedClaim(claim_key, claim_row, qualifiers, citation_row, summary, rank)
+        return ClaimPart(claim_key, claim_row, qualifiers, summary)
 
     def _rank(self, raw: dict[str, Any], claim_key: tuple[int, int, str, str]) -> tuple[str, str | None] | None:
         rank = _text_or_none(raw.get("rank"))
@@ -377,36 +559,7 @@ class ClaimWriter:
         return rank, reason
 
     def _scope(self, raw: dict[str, Any]) -> dict[str, Any]:
-        bounds = {}
-        for key in ("as_of", "valid_from", "valid_to"):
-            text = _text_or_none(raw.get(key))
-            if text is None:
-                bounds[key] = (None, None, None)
-                continue
-            try:
-                earliest, latest = _date_bounds(text)
-            except ProvenanceError:
-                raise FieldError(key, f"{key} {text!r} is not an EDTF date: expected e.g. 2018, 2018-05, 2018-05-12, 2009-10/2009-12") from None
-            bounds[key] = (text, earliest, latest)
-        as_of, valid_from, valid_to = bounds["as_of"], bounds["valid_from"], bounds["valid_to"]
-        if valid_from[1] and valid_to[2] and valid_from[1] > valid_to[2]:
-            raise FieldError("valid_to", f"valid_to {valid_to[0]!r} is before valid_from {valid_from[0]!r}")
-        earliest = [b for b in (as_of[1], valid_from[1]) if b]
-        latest = [b for b in (as_of[2], valid_to[2]) if b]
-        # as_of alone scopes to its own interval; validity opens or closes the ends it gives
-        scope_earliest = min(earliest) if earliest else None
-        scope_latest = max(latest) if latest else None
-        if valid_from[0] and not valid_to[0] and not as_of[0]:
-            scope_latest = None
-        if valid_to[0] and not valid_from[0] and not as_of[0]:
-            scope_earliest = None
-        return {
-            "as_of": as_of[0],
-            "valid_from": valid_from[0],
-            "valid_to": valid_to[0],
-            "scope_earliest": scope_earliest,
-            "scope_latest": scope_latest,
-        }
+        return _scope_of(_text_or_none(raw.get("as_of")), _text_or_none(raw.get("valid_from")), _text_or_none(raw.get("valid_to")))
 
     def _qualifiers(self, raw: Any) -> list[dict[str, Any]]:
         if _blank(raw):
@@ -512,13 +665,18 @@ class ClaimWriter:
             return
         batch, self._pending = self._pending, []
         self._resolve_entities()
-        for prepared in batch:
-            _materialise(prepared)
+        for claim, citation in batch:
+            if claim.final_key is None:
+                self._finish_claim(claim)
+            if citation.fingerprint is None:
+                self._finish_citation(citation)
         if len(self._entities) > ENTITY_CACHE_SIZE:
             self._entities.clear()  # memory stays flat however many names an import brings
         session = self.session
+        actor = self.actor
         now = utcnow()
-        keys = list(dict.fromkeys(p.claim_key for p in batch))
+        at = self._history_format.ready(("at",), (now,))[0]
+        keys = list(dict.fromkeys(claim.final_key for claim, _ in batch))
         existing = {
             (r[1], r[2], r[3], r[4]): (r[0], r[5], r[6])
             for r in _rows_with_keys(
@@ -529,35 +687,36 @@ class ClaimWriter:
                 keys,
             )
         }
-        new_rows: dict[tuple, PreparedClaim] = {}
-        for prepared in batch:
-            if prepared.claim_key not in existing and prepared.claim_key not in new_rows:
-                new_rows[prepared.claim_key] = prepared
+        new_claims: dict[tuple, ClaimPart] = {}
+        for claim, _ in batch:
+            key = claim.final_key
+            if key not in existing and key not in new_claims:
+                new_claims[key] = claim
         claim_ids: dict[tuple, int] = {k: v[0] for k, v in existing.items()}
-        self.result.claims_existing += len({p.claim_key for p in batch if p.claim_key in existing})
+        self.result.claims_existing += len(existing)
         deprecated = {claim_id: reason for claim_id, rank, reason in existing.values() if rank == "deprecated"}
-        if new_rows:
-            rows = [{**p.claim_row, "rank": "normal", "created_by": self.actor, "created_at": now} for p in new_rows.values()]
-            inserted = insert_ids(session, Claim, rows)
+        history: list[tuple] = []
+        if new_claims:
+            inserted = self._claims_format.insert(session, [c.values + ("normal", None, actor, at) for c in new_claims.values()], ids=True)
             qualifier_rows = []
-            history_rows = []
-            for (key, prepared), claim_id in zip(new_rows.items(), inserted):
+            for (key, claim), claim_id in zip(new_claims.items(), inserted):
                 claim_ids[key] = claim_id
-                qualifier_rows.extend({**q, "claim_id": claim_id} for q in prepared.qualifiers)
-                history_rows.append(_history("claims", claim_id, "insert", self.actor, now, _claim_changes(prepared), prepared.summary))
+                qualifier_rows.extend({**q, "claim_id": claim_id} for q in claim.qualifiers)
+                history.append(("claims", claim_id, "insert", actor, at, claim.changes, claim.summary))
             if qualifier_rows:
                 bulk_insert(session, ClaimQualifier, qualifier_rows)
-            bulk_insert(session, History, history_rows)
-            self.result.claims_new += len(new_rows)
+            self._history_format.insert(session, history)
+            history = []
+            self.result.claims_new += len(new_claims)
 
         self._apply_ranks(batch, claim_ids, existing)
 
-        # citations: identified within their claim by fingerprint
+        # citations: identified within their claim by fingerprint (a later record of the
+        # same citation in the batch gives its confidence and note)
         wanted: dict[tuple[int, str], PreparedClaim] = {}
         for prepared in batch:
-            claim_id = claim_ids[prepared.claim_key]
-            wanted[(claim_id, prepared.citation_row["fingerprint"])] = prepared
-            self.result.last_claim_id = claim_id
+            wanted[(claim_ids[prepared[0].final_key], prepared[1].fingerprint)] = prepared
+        self.result.last_claim_id = claim_ids[batch[-1][0].final_key]
         # only claims that existed before this batch can hold the citation already
         existing_ids = {v[0] for v in existing.values()}
         lookup = [k for k in wanted if k[0] in existing_ids]
@@ -565,53 +724,69 @@ class ClaimWriter:
             (r.claim_id, r.fingerprint): r
             for r in _rows_with_keys(session, Citation, ("id", "claim_id", "fingerprint", "confidence", "note"), ("claim_id", "fingerprint"), lookup)
         }
-        new_citations = []
-        history_rows = []
-        for (claim_id, fingerprint), prepared in wanted.items():
-            row = prepared.citation_row
+        new_citations: list[tuple[int, ClaimPart, CitationPart]] = []
+        for (claim_id, fingerprint), (claim, citation) in wanted.items():
             current = stored.get((claim_id, fingerprint))
             if current is None:
-                new_citations.append(({**row, "claim_id": claim_id, "created_by": self.actor, "created_at": now}, prepared))
+                new_citations.append((claim_id, claim, citation))
                 continue
+            row = citation.row
             changes = {k: [getattr(current, k), row[k]] for k in ("confidence", "note") if getattr(current, k) != row[k]}
             if changes:
                 session.execute(update(Citation).where(Citation.id == current.id).values({k: v[1] for k, v in changes.items()}))
-                history_rows.append(_history("citations", current.id, "update", self.actor, now, changes, prepared.summary))
+                history.append(self._history_format.ready(HISTORY_COLUMNS, ("citations", current.id, "update", actor, now, changes, claim.summary)))
                 self.result.citations_updated += 1
             else:
                 self.result.citations_unchanged += 1
             self.result.last_citation_id = current.id
         if new_citations:
-            ids = insert_ids(session, Citation, [r for r, _ in new_citations])
-            for citation_id, (row, prepared) in zip(ids, new_citations):
-                history_rows.append(
-                    _history("citations", citation_id, "insert", self.actor, now, _citation_changes(row), prepared.summary)
-                )
+            ids = self._citations_format.insert(session, [(claim_id,) + citation.values + (actor, at) for claim_id, _, citation in new_citations], ids=True)
+            for citation_id, (_, claim, citation) in zip(ids, new_citations):
+                history.append(("citations", citation_id, "insert", actor, at, citation.changes, claim.summary))
             self.result.citations_new += len(ids)
             self.result.last_citation_id = ids[-1]
-            for claim_id in dict.fromkeys(row["claim_id"] for row, _ in new_citations):
+            for claim_id in dict.fromkeys(claim_id for claim_id, _, _ in new_citations):
                 if claim_id in deprecated:
                     self.result.deprecated_warnings.append(
                         f"claim {claim_id} is deprecated ({deprecated[claim_id]}); citation added to it anyway"
                     )
-        if history_rows:
-            bulk_insert(session, History, history_rows)
+        self._history_format.insert(session, history)
+
+    def _finish_claim(self, claim: ClaimPart) -> None:
+        """Put resolved entity ids in a claim part; its identity, columns and history entry."""
+        row = claim.row
+        row["subject_id"] = _resolved(row["subject_id"])
+        if row["entity_value_id"] is not None:
+            row["entity_value_id"] = _resolved(row["entity_value_id"])
+            row["value_key"] = f"e:{row['entity_value_id']}"
+        for qualifier in claim.qualifiers:
+            qualifier["entity_id"] = _resolved(qualifier["entity_id"])
+        claim.final_key = (row["subject_id"], row["property_id"], row["value_key"], row["scope_key"])
+        claim.values = self._claims_format.ready(CLAIM_PART_COLUMNS, [row[c] for c in CLAIM_PART_COLUMNS])
+        claim.changes = self._history_format.ready(("changes",), (_claim_changes(row, claim.qualifiers),))[0]
+
+    def _finish_citation(self, citation: CitationPart) -> None:
+        row = citation.row
+        row["attributed_to_id"] = _resolved(row["attributed_to_id"])
+        citation.fingerprint = row["fingerprint"] = _fingerprint(row)
+        citation.values = self._citations_format.ready(CITATION_PART_COLUMNS, [row[c] for c in CITATION_PART_COLUMNS])
+        citation.changes = self._history_format.ready(("changes",), (_citation_changes(row),))[0]
 
     def _apply_ranks(self, batch: list[PreparedClaim], claim_ids: dict[tuple, int], existing: dict[tuple, tuple]) -> None:
         """Give ranked records' claims their rank, with a history row, as `claim prefer`/`deprecate` do."""
         done = set()
-        for prepared in batch:
-            if prepared.rank is None or prepared.claim_key in done:
+        for claim, _ in batch:
+            if claim.rank is None or claim.final_key in done:
                 continue
-            done.add(prepared.claim_key)
-            current = existing.get(prepared.claim_key)
-            if current is not None and (current[1], current[2]) == prepared.rank:
+            done.add(claim.final_key)
+            current = existing.get(claim.final_key)
+            if current is not None and (current[1], current[2]) == claim.rank:
                 continue
-            if current is None and prepared.rank == ("normal", None):
+            if current is None and claim.rank == ("normal", None):
                 continue
-            claim = self.session.get(Claim, claim_ids[prepared.claim_key])
-            if (claim.rank, claim.rank_reason) != prepared.rank:
-                set_rank(self.session, claim, prepared.rank[0], self.actor, reason=prepared.rank[1])
+            row = self.session.get(Claim, claim_ids[claim.final_key])
+            if (row.rank, row.rank_reason) != claim.rank:
+                set_rank(self.session, row, claim.rank[0], self.actor, reason=claim.rank[1])
 
 
 def _bulk(model):
@@ -727,36 +902,54 @@ def insert_ids(session: Session, model, rows: list[dict[str, Any]]) -> list[int]
     return list(range(before + 1, after + 1))
 
 
-def _materialise(prepared: PreparedClaim) -> None:
-    """Put resolved entity ids in a prepared record's rows and keys."""
-    row = prepared.claim_row
-    row["subject_id"] = _resolved(row["subject_id"])
-    if row["entity_value_id"] is not None:
-        row["entity_value_id"] = _resolved(row["entity_value_id"])
-        row["value_key"] = f"e:{row['entity_value_id']}"
-    for qualifier in prepared.qualifiers:
-        qualifier["entity_id"] = _resolved(qualifier["entity_id"])
-    citation = prepared.citation_row
-    citation["attributed_to_id"] = _resolved(citation["attributed_to_id"])
-    citation["fingerprint"] = _fingerprint(citation)
-    prepared.claim_key = (row["subject_id"], row["property_id"], row["value_key"], row["scope_key"])
-
-
 def _history(table: str, row_id: int, action: str, actor: str, at, changes: dict, summary: str) -> dict[str, Any]:
     return {"table_name": table, "row_id": row_id, "action": action, "actor": actor, "at": at, "changes": changes, "summary": summary}
 
 
-def _claim_changes(prepared: PreparedClaim) -> dict[str, Any]:
-    row = prepared.claim_row
+def _claim_changes(row: dict[str, Any], qualifiers: list[dict[str, Any]]) -> dict[str, Any]:
     changes = {k: row[k] for k in ("subject_id", "property_id", "value", "unit", "as_of", "valid_from", "valid_to") if row.get(k) is not None}
-    if prepared.qualifiers:
-        changes["qualifiers"] = {q["key"]: q["value"] for q in prepared.qualifiers}
+    if qualifiers:
+        changes["qualifiers"] = {q["key"]: q["value"] for q in qualifiers}
     return changes
 
 
 def _citation_changes(row: dict[str, Any]) -> dict[str, Any]:
     keep = ("source_id", "footnote_id", "quote_start", "quote_end", "attributed_to_id", "stance", "confidence", "note")
     return {k: row[k] for k in keep if row.get(k) is not None}
+
+
+@lru_cache(maxsize=4096)
+def _scope_of(as_of_text: str | None, valid_from_text: str | None, valid_to_text: str | None) -> dict[str, Any]:
+    """A claim's scope columns from its as_of, valid_from and valid_to (shared: never change it)."""
+    bounds = {}
+    for key, text in (("as_of", as_of_text), ("valid_from", valid_from_text), ("valid_to", valid_to_text)):
+        if text is None:
+            bounds[key] = (None, None, None)
+            continue
+        try:
+            earliest, latest = _date_bounds(text)
+        except ProvenanceError:
+            raise FieldError(key, f"{key} {text!r} is not an EDTF date: expected e.g. 2018, 2018-05, 2018-05-12, 2009-10/2009-12") from None
+        bounds[key] = (text, earliest, latest)
+    as_of, valid_from, valid_to = bounds["as_of"], bounds["valid_from"], bounds["valid_to"]
+    if valid_from[1] and valid_to[2] and valid_from[1] > valid_to[2]:
+        raise FieldError("valid_to", f"valid_to {valid_to[0]!r} is before valid_from {valid_from[0]!r}")
+    earliest = [b for b in (as_of[1], valid_from[1]) if b]
+    latest = [b for b in (as_of[2], valid_to[2]) if b]
+    # as_of alone scopes to its own interval; validity opens or closes the ends it gives
+    scope_earliest = min(earliest) if earliest else None
+    scope_latest = max(latest) if latest else None
+    if valid_from[0] and not valid_to[0] and not as_of[0]:
+        scope_latest = None
+    if valid_to[0] and not valid_from[0] and not as_of[0]:
+        scope_earliest = None
+    return {
+        "as_of": as_of[0],
+        "valid_from": valid_from[0],
+        "valid_to": valid_to[0],
+        "scope_earliest": scope_earliest,
+        "scope_latest": scope_latest,
+    }
 
 
 def _blank(value: Any) -> bool:
@@ -766,10 +959,16 @@ def _blank(value: Any) -> bool:
 
 
 def _text_or_none(value: Any) -> str | None:
+    if value is None:
+        return None
+    if value.__class__ is str:
+        return value.strip() or None
     return None if _blank(value) else str(value).strip()
 
 
 def _scope_key(scope: dict[str, Any], qualifiers: list[dict[str, Any]]) -> str:
+    if not qualifiers and scope["as_of"] is None and scope["valid_from"] is None and scope["valid_to"] is None:
+        return ""
     parts = [f"{k}={scope[k]}" for k in ("as_of", "valid_from", "valid_to") if scope.get(k)]
     # the normalised spelling, never q["entity_id"]: that is set once an entity of the
     # name exists, which would give the same claim a second identity
