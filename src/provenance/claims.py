@@ -217,9 +217,10 @@ class _RowFormat:
     bulk insert with the Python values.
     """
 
-    def __init__(self, session: Session, model, columns: tuple[str, ...]):
+    def __init__(self, session: Session, model, columns: tuple[str, ...], *, inline: bool = False):
+        """``inline``: write values shared by every row of a batch into the statement (see _with_constants)."""
         dialect = session.get_bind().dialect
-        self.model, self.columns = model, columns
+        self.model, self.columns, self.inline = model, columns, inline
         self.sqlite = dialect.name == "sqlite"
         table = model.__table__
         self.processors: dict[str, Any] = {}
@@ -240,6 +241,36 @@ class _RowFormat:
         for index, processor in slots:
             values[index] = processor(values[index])
         return tuple(values)
+
+    def _with_constants(self, rows: list[tuple]) -> tuple[str, list[tuple]]:
+        """The statement with the columns that are one value in every row written into it.
+
+        SQLite's driver binds every parameter of every row, and an import's batches
+        repeat many: the actor and the time, and the columns a citation of a source
+        with no text leaves empty. A NULL, integer or text value shared by all rows goes
+        into the statement as a literal (written out by ``_literal``) and out of the rows.
+        """
+        if not self.inline or len(rows) < 2:
+            return self.sql, rows
+        values = []
+        keep = []
+        for index, name in enumerate(self.columns):
+            distinct = set(map(operator.itemgetter(index), rows))
+            literal = _literal(next(iter(distinct))) if len(distinct) == 1 else None
+            if literal is None:
+                keep.append(index)
+                values.append("?")
+            else:
+                values.append(literal)
+        if len(keep) == len(self.columns):
+            return self.sql, rows
+        if len(keep) > 1:
+            rows = list(map(operator.itemgetter(*keep), rows))
+        elif keep:
+            rows = [(row[keep[0]],) for row in rows]
+        else:
+            rows = [()] * len(rows)
+        return f"INSERT INTO {self.model.__tablename__} ({', '.join(self.columns)}) VALUES ({', '.join(values)})", rows
 
     def insert(self, session: Session, rows: list[tuple], *, ids: bool = False) -> list[int]:
         """Insert ``rows`` (tuples of this format's columns, ready) in one statement.
@@ -263,13 +294,28 @@ class _RowFormat:
         before = 0
         if ids:
             before = connection.exec_driver_sql(f"SELECT max(id) FROM {self.model.__tablename__}").scalar() or 0
-        connection.exec_driver_sql(self.sql, rows)
+        sql, rows = self._with_constants(rows)
+        connection.exec_driver_sql(sql, rows)
         if not ids:
             return []
         after = connection.exec_driver_sql(f"SELECT max(id) FROM {self.model.__tablename__}").scalar() or 0
         if after - before != len(rows):  # pragma: no cover - would mean rowids were not consecutive
             raise ProvenanceError(f"could not number {len(rows)} new {self.model.__tablename__} rows: run the import again")
         return list(range(before + 1, after + 1))
+
+
+def _literal(value: Any) -> str | None:
+    """``value`` as an SQLite literal of the same type, or None when it is not written so.
+
+    Only NULL, integers and text without NUL: a float's literal could round differently.
+    """
+    if value is None:
+        return "NULL"
+    if value.__class__ is int and -(2**63) <= value < 2**63:
+        return str(value)
+    if value.__class__ is str and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    return None
 
 
 @dataclass
@@ -311,8 +357,9 @@ class ClaimWriter:
         # CITATION_FIELDS (see prepare_fields)
         self._claim_parts: dict[tuple, ClaimPart] = {}
         self._citation_parts: dict[tuple, CitationPart] = {}
-        self._claims_format = _RowFormat(session, Claim, CLAIM_COLUMNS)
-        self._citations_format = _RowFormat(session, Citation, CITATION_COLUMNS)
+        # history rows have long, distinct texts and few shared values: written as they are
+        self._claims_format = _RowFormat(session, Claim, CLAIM_COLUMNS, inline=True)
+        self._citations_format = _RowFormat(session, Citation, CITATION_COLUMNS, inline=True)
         self._history_format = _RowFormat(session, History, HISTORY_COLUMNS)
 
     # ------------------------------------------------------------ resolving
