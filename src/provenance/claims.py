@@ -3,7 +3,11 @@
 One writer serves both ``add`` (a batch of one) and ``import`` (batches of
 ``BATCH_SIZE``): each record is validated and resolved (source, property, subject,
 value, scope, quote, footnote, speaker), then written with set-based inserts, so a
-million-row import keeps a flat memory and every record obeys the same rules.
+million-row import keeps a flat memory and every record obeys the same rules. A record
+is read as two parts, the claim it makes (``CLAIM_FIELDS``) and the evidence it gives
+(``CITATION_FIELDS``); an import reuses a part already validated for an earlier record
+in the same words, and writes each part's rows as prepared once (see
+``ClaimWriter.prepare_fields``).
 
 Decisions a desk relies on:
 
