@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Iterable
 
-from sqlalchemy import func, insert, select, text as sql_text, tuple_, update
+from sqlalchemy import insert, select, text as sql_text, tuple_, update
 from sqlalchemy.orm import Session, selectinload
 
 from . import quotes
@@ -277,35 +277,22 @@ class _RowFormat:
         return f"INSERT INTO {self.model.__tablename__} ({', '.join(self.columns)}) VALUES ({', '.join(values)})", rows
 
     def insert(self, session: Session, rows: list[tuple], *, ids: bool = False) -> list[int]:
-        """Insert ``rows`` (tuples of this format's columns, ready) in one statement.
-
-        With ``ids``, their ids in order: on SQLite the writer holds the write lock
-        (BEGIN IMMEDIATE) and rows inserted without an id get consecutive rowids after
-        the table's largest, so the ids are computed (and the count checked); other back
-        ends return them.
-        """
+        """Insert ``rows`` (tuples of this format's columns, ready) in one statement; with ``ids``, their ids in order."""
         if not rows:
             return []
-        session.flush()  # anything pending in the ORM goes first, as session.execute would do
         if not self.sqlite:
             dicts = [dict(zip(self.columns, row)) for row in rows]
-            statement = _bulk(self.model)
             if ids:
-                return session.execute(statement.returning(self.model.id, sort_by_parameter_order=True), dicts).scalars().all()
-            session.execute(statement, dicts)
+                return insert_ids(session, self.model, dicts)
+            bulk_insert(session, self.model, dicts)
             return []
+        session.flush()  # anything pending in the ORM goes first, as session.execute would do
         connection = session.connection()
-        before = 0
-        if ids:
-            before = connection.exec_driver_sql(f"SELECT max(id) FROM {self.model.__tablename__}").scalar() or 0
-        sql, rows = self._with_constants(rows)
-        connection.exec_driver_sql(sql, rows)
+        sql, values = self._with_constants(rows)
         if not ids:
+            connection.exec_driver_sql(sql, values)
             return []
-        after = connection.exec_driver_sql(f"SELECT max(id) FROM {self.model.__tablename__}").scalar() or 0
-        if after - before != len(rows):  # pragma: no cover - would mean rowids were not consecutive
-            raise ProvenanceError(f"could not number {len(rows)} new {self.model.__tablename__} rows: run the import again")
-        return list(range(before + 1, after + 1))
+        return _numbered(session, self.model, len(rows), lambda: connection.exec_driver_sql(sql, values))
 
 
 def _literal(value: Any) -> str | None:
@@ -933,23 +920,29 @@ def _rows_with_keys(session: Session, model, columns: tuple[str, ...], key_colum
 
 
 def insert_ids(session: Session, model, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert rows in one statement and return their ids, in order.
-
-    On SQLite the writer holds the write lock (BEGIN IMMEDIATE), and rows inserted
-    without an explicit id get consecutive rowids after the table's largest, so the ids
-    are computed rather than returned row by row (which SQLAlchemy would otherwise do to
-    keep them in order); the count is checked afterwards. Other databases return them.
-    """
+    """Insert rows in one statement and return their ids, in order (see ``_numbered`` for SQLite)."""
     if not rows:
         return []
     if session.get_bind().dialect.name != "sqlite":
         return session.execute(_bulk(model).returning(model.id, sort_by_parameter_order=True), rows).scalars().all()
     session.flush()
-    before = session.execute(select(func.max(model.id))).scalar() or 0
-    bulk_insert(session, model, rows)
-    after = session.execute(select(func.max(model.id))).scalar() or 0
-    if after - before != len(rows):  # pragma: no cover - would mean rowids were not consecutive
-        raise ProvenanceError(f"could not number {len(rows)} new {model.__tablename__} rows: run the import again")
+    return _numbered(session, model, len(rows), lambda: bulk_insert(session, model, rows))
+
+
+def _numbered(session: Session, model, count: int, write: Callable[[], Any]) -> list[int]:
+    """The ids of the ``count`` rows that ``write`` inserts into ``model``'s table without ids, in order.
+
+    On SQLite the writer holds the write lock (BEGIN IMMEDIATE), and rows inserted
+    without an explicit id get consecutive rowids after the table's largest, so the ids
+    are computed rather than returned row by row (which SQLAlchemy would otherwise do to
+    keep them in order); the count is checked afterwards.
+    """
+    connection = session.connection()
+    before = connection.exec_driver_sql(f"SELECT max(id) FROM {model.__tablename__}").scalar() or 0
+    write()
+    after = connection.exec_driver_sql(f"SELECT max(id) FROM {model.__tablename__}").scalar() or 0
+    if after - before != count:  # pragma: no cover - would mean rowids were not consecutive
+        raise ProvenanceError(f"could not number {count} new {model.__tablename__} rows: run the import again")
     return list(range(before + 1, after + 1))
 
 
@@ -1018,8 +1011,6 @@ def _text_or_none(value: Any) -> str | None:
 
 
 def _scope_key(scope: dict[str, Any], qualifiers: list[dict[str, Any]]) -> str:
-    if not qualifiers and scope["as_of"] is None and scope["valid_from"] is None and scope["valid_to"] is None:
-        return ""
     parts = [f"{k}={scope[k]}" for k in ("as_of", "valid_from", "valid_to") if scope.get(k)]
     # the normalised spelling, never q["entity_id"]: that is set once an entity of the
     # name exists, which would give the same claim a second identity
