@@ -90,3 +90,62 @@ def test_sqlite_connections_enforce_the_documented_settings(tmp_path):
         assert pragma("busy_timeout") == dbmod.BUSY_TIMEOUT_MS
         assert pragma("cache_size") == -dbmod.CACHE_KIB
     engine.dispose()
+
+
+# table: (index dropped by 0002, the unique constraint whose leading columns cover it)
+COVERED_INDEXES = {
+    "citations": ("ix_citations_claim_id", ("claim_id", "fingerprint")),
+    "claim_qualifiers": ("ix_claim_qualifiers_claim_id", ("claim_id", "key")),
+}
+
+
+def _index_names(engine, table):
+    return {index["name"] for index in inspect(engine).get_indexes(table)}
+
+
+def _row_counts(engine):
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        return {table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar() for table in sorted(TABLES)}
+
+
+def test_0002_drops_only_indexes_a_unique_one_covers_and_keeps_every_row(seeded_db, run):
+    """Lookups by claim keep an index (the unique one), rows and conflicts are unchanged."""
+    engine = dbmod.make_engine(str(seeded_db))
+    listed = run("conflicts", "--json").output  # detection stores what it finds: count after it
+    counts = _row_counts(engine)
+    assert counts["claims"] and counts["citations"] and counts["claim_qualifiers"], counts
+    for table, (index, covering) in COVERED_INDEXES.items():
+        assert index not in _index_names(engine, table)
+        unique = {tuple(u["column_names"]) for u in inspect(engine).get_unique_constraints(table)}
+        assert covering in unique, unique
+
+    dbmod.downgrade(engine, "0001")
+    for table, (index, _covering) in COVERED_INDEXES.items():
+        assert index in _index_names(engine, table)
+    assert _row_counts(engine) == counts
+
+    dbmod.migrate(engine)
+    for table, (index, _covering) in COVERED_INDEXES.items():
+        assert index not in _index_names(engine, table)
+    assert _row_counts(engine) == counts
+    assert run("conflicts", "--json").output == listed
+    engine.dispose()
+
+
+@pytest.mark.sqlite_only
+def test_lookups_by_claim_use_the_unique_indexes_on_sqlite(seeded_db):
+    import sqlite3
+
+    connection = sqlite3.connect(seeded_db)
+    plans = {
+        sql: " ".join(row[-1] for row in connection.execute("EXPLAIN QUERY PLAN " + sql, (1,)))
+        for sql in (
+            "SELECT * FROM citations WHERE claim_id = ?",
+            "SELECT * FROM claim_qualifiers WHERE claim_id = ?",
+        )
+    }
+    connection.close()
+    assert "USING INDEX sqlite_autoindex_citations_1 (claim_id=?)" in plans["SELECT * FROM citations WHERE claim_id = ?"], plans
+    assert "USING INDEX sqlite_autoindex_claim_qualifiers_1 (claim_id=?)" in plans["SELECT * FROM claim_qualifiers WHERE claim_id = ?"], plans

@@ -259,6 +259,8 @@ class Claim(Base):
     __table_args__ = (
         UniqueConstraint("subject_id", "property_id", "value_key", "scope_key"),
         CheckConstraint(_in("rank", RANKS), name="rank"),
+        # not covered by the unique index for conflict detection: only this one lets
+        # SQLite search a claim's group as (subject_id, property_id, id > ?)
         Index("ix_claims_subject_property", "subject_id", "property_id"),
     )
 
@@ -302,10 +304,11 @@ class ClaimQualifier(Base):
     """A free key=value scope of a claim (``election=2018 Iraqi parliamentary election``)."""
 
     __tablename__ = "claim_qualifiers"
+    # the unique index on (claim_id, key) serves lookups by claim: no index of its own
     __table_args__ = (UniqueConstraint("claim_id", "key"),)
 
     id: Mapped[intpk]
-    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"))
     key: Mapped[str] = mapped_column(String(200))
     value: Mapped[str] = mapped_column(Text)
     # compared for scope overlap: the entity id when the value names an entity, else normalised text
@@ -326,7 +329,8 @@ class Citation(Base):
     )
 
     id: Mapped[intpk]
-    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    # the unique index on (claim_id, fingerprint) serves lookups by claim
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"))
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
     footnote_id: Mapped[int | None] = mapped_column(ForeignKey("footnotes.id"), index=True)
     quote: Mapped[str | None] = mapped_column(Text)
