@@ -475,6 +475,39 @@ def test_prefer_and_deprecate_keep_everything_and_are_logged(run, scenario):
     ]
 
 
+def test_records_ranking_one_claim_under_two_spellings_must_agree(run, db_path, tmp_path):
+    """"Qays al-Khazali" is an alias of "Qais al-Khazali": a record preferring the claim under
+    one spelling and a later one deprecating it under the other contradict each other, and
+    the file is refused, however far apart they are; agreeing records rank the claim once."""
+    header = {
+        "sources": [{"slug": "wire-a", "title": "Wire A"}, {"slug": "wire-b", "title": "Wire B"}],
+        "properties": [{"name": "killed", "type": "quantity", "unit": "people"}],
+        "entities": [{"name": "Qais al-Khazali", "kind": "person", "aliases": ["Qays al-Khazali"]}],
+    }
+    run("init")
+    run("import", _yaml_file(tmp_path / "header.yaml", header))
+    preferred = {"source": "wire-a", "subject": "Qais al-Khazali", "property": "killed", "value": "5", "rank": "preferred"}
+    deprecated = {"source": "wire-b", "subject": "Qays al-Khazali", "property": "killed", "value": "5", "rank": "deprecated", "rank_reason": "a typo"}
+    filler = [{"source": "wire-a", "subject": f"Event {i}", "property": "killed", "value": str(i)} for i in range(2500)]
+    before = file_bytes(db_path)
+    for name, claims in (("near.yaml", [preferred, deprecated]), ("far.yaml", [preferred, *filler, deprecated])):
+        result = run("import", _yaml_file(tmp_path / name, {"claims": claims}), code=2)
+        last = len(claims)
+        assert result.output.splitlines()[1:] == [
+            f"  record {last}, field 'rank': rank 'deprecated' differs from the rank 'preferred' record 1 gives the same claim under another spelling"
+        ], result.output
+        assert file_bytes(db_path) == before
+
+    run("import", _yaml_file(tmp_path / "agree.yaml", {"claims": [preferred, {**preferred, "source": "wire-b", "subject": "Qays al-Khazali"}]}))
+    [claim] = claims_json(run, "--property", "killed")
+    assert (claim["rank"], len(claim["citations"])) == ("preferred", 2)
+
+
+def _yaml_file(path, data):
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
 def test_log_says_what_each_change_was(run, scenario):
     run("alias", "add", "Qais al-Khazali", "Qayis")
     run("entity", "add", "Hadi al-Amiri", "--kind", "person")

@@ -147,6 +147,14 @@ class FieldError(ProvenanceError):
         super().__init__(message)
 
 
+class RecordErrors(ProvenanceError):
+    """Records found bad only when their batch was written: ``(record number, field, message)`` each."""
+
+    def __init__(self, problems: list[tuple[int | None, str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(message for _, _, message in problems))
+
+
 def _short(text: str, width: int = QUOTE_SHOWN) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -342,8 +350,13 @@ class ClaimWriter:
         self._unresolved: list[PendingEntity] = []
         self._footnotes: dict[tuple[int, int], int] = {}
         self._footnote_counts: dict[int, int] = {}
-        # ranks given so far, by claim: only ranked records are kept, so memory stays flat
+        # ranks given so far, by claim: only ranked records are kept, so memory stays flat.
+        # By the claim's words as read, checked as each record is prepared; and by the
+        # claim's entities once names are resolved, with the record that gave it (two
+        # spellings of one entity are one claim, and must agree too)
         self._ranks: dict[tuple[int, int, str, str], tuple[str, str | None]] = {}
+        self._resolved_ranks: dict[tuple, tuple[tuple[str, str | None], int | None]] = {}
+        self._pending_numbers: list[int | None] = []
         # parts already prepared, by the record's fields in the order of CLAIM_FIELDS and
         # CITATION_FIELDS (see prepare_fields)
         self._claim_parts: dict[tuple, ClaimPart] = {}
@@ -692,8 +705,13 @@ class ClaimWriter:
 
     # ------------------------------------------------------------ writing
 
-    def add(self, prepared: PreparedClaim) -> None:
+    def add(self, prepared: PreparedClaim, number: int | None = None) -> None:
+        """Queue a prepared record (``number``: its place in the file, for errors).
+
+        Raises RecordErrors when writing the batch finds records that disagree.
+        """
         self._pending.append(prepared)
+        self._pending_numbers.append(number)
         if len(self._pending) >= self.batch_size:
             self.flush()
 
@@ -702,12 +720,14 @@ class ClaimWriter:
         if not self._pending:
             return
         batch, self._pending = self._pending, []
+        numbers, self._pending_numbers = self._pending_numbers, []
         self._resolve_entities()
         for claim, citation in batch:
             if claim.final_key is None:
                 self._finish_claim(claim)
             if citation.fingerprint is None:
                 self._finish_citation(citation)
+        self._check_resolved_ranks(batch, numbers)
         if len(self._entities) > ENTITY_CACHE_SIZE:
             self._entities.clear()  # memory stays flat however many names an import brings
         session = self.session
@@ -809,6 +829,21 @@ class ClaimWriter:
         citation.fingerprint = row["fingerprint"] = _fingerprint(row)
         citation.values = self._citations_format.ready(CITATION_PART_COLUMNS, [row[c] for c in CITATION_PART_COLUMNS])
         citation.changes = self._history_format.ready(("changes",), (_citation_changes(row),))[0]
+
+    def _check_resolved_ranks(self, batch: list[PreparedClaim], numbers: list[int | None]) -> None:
+        """Ranked records of one claim under different spellings must agree, as records in the same words do."""
+        problems = []
+        for (claim, _), number in zip(batch, numbers):
+            if claim.rank is None:
+                continue
+            earlier, earlier_number = self._resolved_ranks.setdefault(claim.final_key, (claim.rank, number))
+            if earlier != claim.rank:
+                by = f"record {earlier_number}" if earlier_number is not None else "an earlier record"
+                problems.append(
+                    (number, "rank", f"rank {claim.rank[0]!r} differs from the rank {earlier[0]!r} {by} gives the same claim under another spelling")
+                )
+        if problems:
+            raise RecordErrors(problems)
 
     def _apply_ranks(self, batch: list[PreparedClaim], claim_ids: dict[tuple, int], existing: dict[tuple, tuple]) -> None:
         """Give ranked records' claims their rank, with a history row, as `claim prefer`/`deprecate` do."""

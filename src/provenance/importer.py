@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterator
 import yaml
 from sqlalchemy.orm import Session
 
-from .claims import CITATION_FIELDS, CLAIM_FIELDS, RECORD_KEYS, REQUIRED_KEYS, ClaimWriter, FieldError, WriteResult
+from .claims import CITATION_FIELDS, CLAIM_FIELDS, RECORD_KEYS, REQUIRED_KEYS, ClaimWriter, FieldError, RecordErrors, WriteResult
 from .entities import EntityEntry, add_entities, add_property
 from .errors import ImportErrors, InvalidValue, NotFound, ProvenanceError
 from .history import record
@@ -276,9 +276,17 @@ def import_file(
                 continue
             if error_count:
                 continue  # the file will be rejected: stop writing, keep checking
-            add(prepared)
+            try:
+                add(prepared, number)
+            except RecordErrors as exc:
+                for problem in exc.problems:
+                    fail(_problem_line(*problem))
         if not error_count:
-            writer.flush()
+            try:
+                writer.flush()
+            except RecordErrors as exc:
+                for problem in exc.problems:
+                    fail(_problem_line(*problem))
     if progress:
         progress(report.records, 1.0)
     if error_count:
@@ -286,6 +294,10 @@ def import_file(
             errors.append(f"… and {error_count - len(errors)} more bad record(s)")
         raise ImportErrors(str(path), errors, error_count)
     return report
+
+
+def _problem_line(number: int | None, field: str, message: str) -> str:
+    return f"record {number}, field {field!r}: {message}"
 
 
 def _yaml_plain(value: Any) -> Any:
