@@ -213,6 +213,50 @@ def schema_floor(imported: Path, target: Path) -> dict[str, Any]:
     return {"rows": rows, "wall_s": clock.wall, "cpu_s": clock.cpu}
 
 
+def driver_floor(imported: Path, target: Path, batch_size: int) -> dict[str, Any]:
+    """The cost of handing the imported rows to SQLite through Python's ``sqlite3``.
+
+    Like :func:`schema_floor`, but each table's rows are read back in batches of the
+    import's size and written with ``executemany``, as any importer written in Python
+    must write them; only the ``executemany`` calls and the commit are timed. No Python
+    work is done on a row beyond binding it, so an importer that writes these rows
+    through the driver cannot be faster than this on the same machine.
+    """
+    from provenance import db
+
+    engine = db.make_engine(str(_fresh(target)), create=True)
+    db.migrate(engine)
+    engine.dispose()
+    connection = sqlite3.connect(target, isolation_level=None)
+    for pragma in ("journal_mode = WAL", "synchronous = FULL", f"cache_size = -{db.CACHE_KIB}", "foreign_keys = ON"):
+        connection.execute(f"PRAGMA {pragma}")
+    connection.execute("ATTACH DATABASE ? AS imported", (str(imported),))
+    connection.execute("BEGIN IMMEDIATE")
+    for table_name in ("sources", "properties", "footnotes"):
+        connection.execute(f"INSERT INTO main.{table_name} SELECT * FROM imported.{table_name}")
+    rows = 0
+    wall = cpu = 0.0
+    tables: dict[str, float] = {}
+    for table_name in FLOOR_TABLES:
+        tables[table_name] = 0.0
+        width = len(connection.execute(f"SELECT * FROM imported.{table_name} LIMIT 0").description)
+        insert = f"INSERT INTO main.{table_name} VALUES ({', '.join('?' * width)})"
+        reader = connection.cursor()
+        reader.execute(f"SELECT * FROM imported.{table_name} ORDER BY rowid")
+        while batch := reader.fetchmany(batch_size):
+            with Clock() as clock:
+                connection.executemany(insert, batch)
+            wall += clock.wall
+            cpu += clock.cpu
+            tables[table_name] += clock.wall
+            rows += len(batch)
+    with Clock() as clock:
+        connection.execute("COMMIT")
+    connection.close()
+    _fresh(target)
+    return {"rows": rows, "wall_s": wall + clock.wall, "cpu_s": cpu + clock.cpu, "commit_s": clock.wall, "tables_wall_s": tables}
+
+
 def code_fingerprint() -> str:
     """A digest of the product's source as this process loaded it, so runs of different code show."""
     import hashlib
@@ -310,6 +354,8 @@ def worker(args: argparse.Namespace) -> None:
     Path(args.result).write_text(json.dumps(out, indent=1))
     if not args.tracemalloc:
         out["floor"] = schema_floor(db_path, db_path.with_name("floor.db"))
+        Path(args.result).write_text(json.dumps(out, indent=1))
+        out["driver_floor"] = driver_floor(db_path, db_path.with_name("floor.db"), claims.BATCH_SIZE)
         Path(args.result).write_text(json.dumps(out, indent=1))
 
 
@@ -437,7 +483,8 @@ def _rates(r: dict[str, Any]) -> dict[str, float | None]:
 def table(results: list[dict[str, Any]]) -> str:
     head = (
         "claims", "import s", "import claims/s", "import claims/CPU-s", "baseline rows/s", "baseline rows/CPU-s",
-        "ratio (wall)", "ratio (CPU)", "schema floor s (CPU s)", "schema floor claims/s", "peak RSS MB", "RSS before import MB",
+        "ratio (wall)", "ratio (CPU)", "schema floor s (CPU s)", "schema floor claims/s", "driver floor s (CPU s)",
+        "driver floor claims/s", "peak RSS MB", "RSS before import MB",
         "tracemalloc peak MB", "header import s",
     )
     lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
@@ -464,6 +511,8 @@ def table(results: list[dict[str, Any]]) -> str:
             ratio_wall, ratio_cpu,
             f"{r['floor']['wall_s']:,.1f} ({r['floor']['cpu_s']:,.1f})" if r.get("floor") else "–",
             f"{r['size'] / r['floor']['wall_s']:,.0f}" if r.get("floor") else "–",
+            f"{r['driver_floor']['wall_s']:,.1f} ({r['driver_floor']['cpu_s']:,.1f})" if r.get("driver_floor") else "–",
+            f"{r['size'] / r['driver_floor']['wall_s']:,.0f}" if r.get("driver_floor") else "–",
             *memory,
             traced_text if traced else "–",
             f"{r['header']['wall_s']:,.1f}" if r.get("header") else "–",
@@ -503,6 +552,13 @@ def verdicts(results: list[dict[str, Any]], timeout: float) -> list[str]:
             text += (
                 f"; SQLite alone writes the same {floor['rows']:,} rows in {floor['wall_s']:,.1f} s "
                 f"({size / floor['wall_s']:,.0f} claims/s), {imp['wall_s'] / floor['wall_s']:,.1f}× faster than the import"
+            )
+        if r.get("driver_floor"):
+            driver = r["driver_floor"]
+            by_table = ", ".join(f"{name} {seconds:,.1f} s" for name, seconds in sorted(driver["tables_wall_s"].items(), key=lambda item: -item[1]) if seconds >= 0.5)
+            text += (
+                f"; handing those rows to the driver (`executemany`, no other Python work) takes {driver['wall_s']:,.1f} s "
+                f"({size / driver['wall_s']:,.0f} claims/s: {by_table}, commit {driver['commit_s']:,.1f} s)"
             )
         growth = rss_growth(imp.get("rss_samples") or [])
         lines.append(text + (f" (RSS {growth})" if growth else "") + ".")
@@ -564,6 +620,9 @@ def write_docs(docs: Path, results: list[dict[str, Any]], info: dict[str, Any], 
         "citations, history): copied by `INSERT … SELECT` from the imported file into a fresh database of the same "
         "schema and settings, in one transaction with its commit, with no Python per row — the time below which no "
         "import through this schema can go on this machine. "
+        "*Driver floor* is the same rows read back in batches of the import's size and written with "
+        "`sqlite3.executemany` (only those calls and the commit timed): the time below which no importer that "
+        "writes these rows through Python's `sqlite3` can go. "
         "*Peak RSS* is the worker's `ru_maxrss` (a fresh process per size, so sizes do not mix); *RSS before "
         "import* is its resident size just before the CSV import (interpreter, libraries, the header's work); "
         "*tracemalloc peak* is Python's own peak allocation during the import, measured in a separate worker.",
