@@ -39,13 +39,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from sqlalchemy import and_, case, exists, false, func, literal, null, or_, select, true, tuple_, update
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, aliased
 
 from .entities import get_entity, get_property
 from .errors import InvalidValue, NotFound
+from .gc_pause import few_collections
 from .history import record
 from .models import (
     CONFLICT_STATUSES,
@@ -353,38 +354,46 @@ def _origins(citation: Citation) -> set[str]:
     return origins
 
 
-def own_support(claim: Claim, stance: str = "asserts") -> Support:
+def own_support(claim: Claim, stance: str = "asserts", *, pieces: bool = True) -> Support:
     """Independent evidence for (or, with ``stance="denies"``, against) one claim.
 
     Citations sharing a cited work or a document count once, at the strongest's weight.
+    ``pieces`` false leaves out the piece-by-piece account (``--explain``): the total is
+    the same.
     """
     support = Support(claim.id)
     citations = [c for c in claim.citations if c.stance == stance]
-    # union-find over citations connected by a shared work or document
-    parent = list(range(len(citations)))
+    weights = [citation_weight(c) for c in citations]
+    if len(citations) == 1:
+        groups: Iterable[list[int]] = ([0],)
+    else:
+        # union-find over citations connected by a shared work or document
+        parent = list(range(len(citations)))
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+        def root(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
 
-    first_with: dict[str, int] = {}
-    for i, citation in enumerate(citations):
-        for origin in _origins(citation):
-            if origin in first_with:
-                parent[root(i)] = root(first_with[origin])
-            else:
-                first_with[origin] = i
-    groups: dict[int, list[Citation]] = defaultdict(list)
-    for i, citation in enumerate(citations):
-        groups[root(i)].append(citation)
-    for members in groups.values():
-        strongest = max(members, key=citation_weight)
-        weight = citation_weight(strongest)
-        support.total += weight
-        for citation in members:
-            counted = citation is strongest
+        first_with: dict[str, int] = {}
+        for i, citation in enumerate(citations):
+            for origin in _origins(citation):
+                if origin in first_with:
+                    parent[root(i)] = root(first_with[origin])
+                else:
+                    first_with[origin] = i
+        grouped: dict[int, list[int]] = defaultdict(list)
+        for i in range(len(citations)):
+            grouped[root(i)].append(i)
+        groups = grouped.values()
+    for members in groups:
+        strongest = max(members, key=weights.__getitem__)
+        support.total += weights[strongest]
+        if not pieces:
+            continue
+        for i in members:
+            citation, counted = citations[i], i == strongest
             support.pieces.append(
                 {
                     "citation": citation.id,
@@ -393,10 +402,10 @@ def own_support(claim: Claim, stance: str = "asserts") -> Support:
                     "confidence": citation.confidence,
                     "footnote": citation.footnote.number if citation.footnote else None,
                     "attributed_to": citation.attributed_to.name if citation.attributed_to else None,
-                    "weight": round(citation_weight(citation), 3) if counted else 0.0,
+                    "weight": round(weights[i], 3) if counted else 0.0,
                     "why": "independent evidence"
                     if counted
-                    else f"same work or document as citation {strongest.id}: counted once",
+                    else f"same work or document as citation {citations[strongest].id}: counted once",
                 }
             )
     return support
@@ -427,30 +436,27 @@ def _compatible(a: Claim, b: Claim, tolerance: float | None) -> bool:
     return a.value_key == b.value_key
 
 
-def supports(session: Session, claims: list[Claim]) -> dict[int, Support]:
+def supports(
+    session: Session, claims: list[Any], members: dict[tuple[int, int], list[Any]] | None = None, *, pieces: bool = True
+) -> dict[int, Support]:
     """Support of each claim, including half the support of compatible claims on the same
     subject, property and scope. The claims of every group involved are loaded in a few
-    queries, and each claim's own support is computed once."""
-    groups = list({(c.subject_id, c.property_id) for c in claims})
-    members: dict[tuple[int, int], list[Claim]] = defaultdict(list)
-    for chunk in _chunks(groups, 400):
-        query = select(Claim).options(*_claim_loads()).where(
-            tuple_(Claim.subject_id, Claim.property_id).in_(chunk), Claim.rank != "deprecated"
-        )
-        for claim in session.scalars(query):
-            members[(claim.subject_id, claim.property_id)].append(claim)
+    queries (unless given as ``members``), and each claim's own support is computed once.
+    ``pieces`` false: totals only, without the piece-by-piece account."""
+    if members is None:
+        members = _group_members(session, [c.id for c in claims])
     own: dict[int, Support] = {}
 
-    def own_of(claim: Claim) -> Support:
+    def own_of(claim: Any) -> Support:
         if claim.id not in own:
-            own[claim.id] = own_support(claim)
+            own[claim.id] = own_support(claim, pieces=pieces)
         return own[claim.id]
 
     result = {}
     for claim in claims:
         base = own_of(claim)
         support = Support(claim.id, base.total, list(base.pieces))
-        for other in members[(claim.subject_id, claim.property_id)]:
+        for other in members.get((claim.subject_id, claim.property_id), ()):
             if other.id == claim.id or other.scope_key != claim.scope_key:
                 continue
             if not _compatible(claim, other, claim.property.tolerance):
@@ -459,22 +465,190 @@ def supports(session: Session, claims: list[Claim]) -> dict[int, Support]:
             if lent <= 0:
                 continue
             support.total += lent
-            support.pieces.append(
-                {"claim": other.id, "value": other.value, "weight": round(lent, 3), "why": f"compatible value {other.value!r} lends half its support"}
-            )
+            if pieces:
+                support.pieces.append(
+                    {"claim": other.id, "value": other.value, "weight": round(lent, 3), "why": f"compatible value {other.value!r} lends half its support"}
+                )
         result[claim.id] = support
     return result
 
 
-def _claim_loads():
-    return (
-        selectinload(Claim.subject),
-        selectinload(Claim.property),
-        selectinload(Claim.qualifiers),
-        selectinload(Claim.citations).selectinload(Citation.source),
-        selectinload(Claim.citations).selectinload(Citation.attributed_to),
-        selectinload(Claim.citations).selectinload(Citation.footnote).selectinload(Footnote.works).selectinload(FootnoteWork.work),
+# ---------------------------------------------------------------- claims as listed
+#
+# Listing reads claims with their qualifiers, citations, sources, footnotes and works
+# as plain rows into the small read-only views below, a few set-based queries per
+# chunk of conflicts. Loading them as ORM objects with their relationships cost some
+# 15 s of a 20 s listing at a million claims; the views carry the same attribute names,
+# so support, sides and leading values read them as they read the models.
+
+
+@dataclass(slots=True)
+class _Named:
+    name: str
+
+
+@dataclass(slots=True)
+class _PropertyView:
+    name: str
+    datatype: str
+    tolerance: float | None
+
+
+@dataclass(slots=True)
+class _SourceView:
+    id: int
+    slug: str
+    title: str
+    reliability: str
+
+
+@dataclass(slots=True)
+class _WorkLink:
+    work_id: int
+
+
+@dataclass(slots=True)
+class _FootnoteView:
+    number: int
+    works: list[_WorkLink]
+
+
+@dataclass(slots=True)
+class _QualifierView:
+    key: str
+    value: str
+
+
+@dataclass(slots=True)
+class _CitationView:
+    id: int
+    source_id: int
+    quote: str | None
+    stance: str
+    confidence: str
+    source: _SourceView
+    footnote: _FootnoteView | None
+    attributed_to: _Named | None
+
+
+_CLAIM_VIEW_COLUMNS = (
+    "id", "subject_id", "property_id", "value", "value_key", "unit", "rank", "as_of", "valid_from", "valid_to",
+    "scope_key", "quantity_low", "quantity_high", "date_earliest", "date_latest",
+)
+
+
+@dataclass(slots=True)
+class _ClaimView:
+    id: int
+    subject_id: int
+    property_id: int
+    value: str
+    value_key: str
+    unit: str | None
+    rank: str
+    as_of: str | None
+    valid_from: str | None
+    valid_to: str | None
+    scope_key: str
+    quantity_low: float | None
+    quantity_high: float | None
+    date_earliest: str | None
+    date_latest: str | None
+    subject: _Named = None  # type: ignore[assignment]
+    property: _PropertyView = None  # type: ignore[assignment]
+    qualifiers: list[_QualifierView] = field(default_factory=list)
+    citations: list[_CitationView] = field(default_factory=list)
+
+
+IN_CHUNK = 5000  # ids per IN list: well under SQLite's limit on bound variables
+
+
+def _rows_in(connection, query, column, ids: Iterable[int]):
+    ids = sorted(set(ids))
+    for chunk in _chunks(ids, IN_CHUNK):
+        yield from connection.execute(query.where(column.in_(chunk))).all()
+
+
+def _claim_views(session: Session, narrowings: Iterable[Callable[[Any], Any]]) -> list[_ClaimView]:
+    """The claims each narrowing (a function of a SELECT of claims) selects, with
+    everything listing shows of them, by id."""
+    from .models import Entity
+
+    # plain rows from the connection: the ORM's result machinery is not needed here
+    session.flush()
+    connection = session.connection()
+    columns = [getattr(Claim, name) for name in _CLAIM_VIEW_COLUMNS]
+    claims: dict[int, _ClaimView] = {}
+    for narrow in narrowings:
+        for row in connection.execute(narrow(select(*columns))).all():
+            if row[0] not in claims:
+                claims[row[0]] = _ClaimView(*row)
+    if not claims:
+        return []
+    properties = {
+        r.id: _PropertyView(r.name, r.datatype, r.tolerance)
+        for r in _rows_in(connection, select(Property.id, Property.name, Property.datatype, Property.tolerance), Property.id, (c.property_id for c in claims.values()))
+    }
+    citation_rows = list(
+        _rows_in(
+            connection,
+            select(Citation.id, Citation.claim_id, Citation.source_id, Citation.footnote_id, Citation.attributed_to_id, Citation.quote, Citation.stance, Citation.confidence),
+            Citation.claim_id,
+            claims,
+        )
     )
+    names = {
+        r.id: _Named(r.name)
+        for r in _rows_in(
+            connection, select(Entity.id, Entity.name), Entity.id,
+            [c.subject_id for c in claims.values()] + [r.attributed_to_id for r in citation_rows if r.attributed_to_id is not None],
+        )
+    }
+    sources = {
+        r.id: _SourceView(r.id, r.slug, r.title, r.reliability)
+        for r in _rows_in(connection, select(Source.id, Source.slug, Source.title, Source.reliability), Source.id, (r.source_id for r in citation_rows))
+    }
+    footnote_ids = {r.footnote_id for r in citation_rows if r.footnote_id is not None}
+    footnotes = {r.id: _FootnoteView(r.number, []) for r in _rows_in(connection, select(Footnote.id, Footnote.number), Footnote.id, footnote_ids)}
+    for r in _rows_in(connection, select(FootnoteWork.footnote_id, FootnoteWork.work_id).order_by(FootnoteWork.position), FootnoteWork.footnote_id, footnote_ids):
+        footnotes[r.footnote_id].works.append(_WorkLink(r.work_id))
+    for claim in claims.values():
+        claim.subject = names[claim.subject_id]
+        claim.property = properties[claim.property_id]
+    # in the models' order: qualifiers by key, citations by id
+    for r in _rows_in(connection, select(ClaimQualifier.claim_id, ClaimQualifier.key, ClaimQualifier.value), ClaimQualifier.claim_id, claims):
+        claims[r.claim_id].qualifiers.append(_QualifierView(r.key, r.value))
+    for claim in claims.values():
+        claim.qualifiers.sort(key=lambda q: q.key)
+    citation_rows.sort(key=lambda r: r.id)
+    for r in citation_rows:
+        claims[r.claim_id].citations.append(
+            _CitationView(
+                r.id, r.source_id, r.quote, r.stance, r.confidence, sources[r.source_id],
+                footnotes[r.footnote_id] if r.footnote_id is not None else None,
+                names[r.attributed_to_id] if r.attributed_to_id is not None else None,
+            )
+        )
+    return sorted(claims.values(), key=lambda c: c.id)
+
+
+def _group_members(session: Session, claim_ids: Iterable[int]) -> dict[tuple[int, int], list[_ClaimView]]:
+    """The live (not deprecated) claims of the (subject, property) groups of ``claim_ids``, by id."""
+    members: dict[tuple[int, int], list[_ClaimView]] = defaultdict(list)
+
+    def queries():
+        # joined to the distinct groups of a chunk of claims: one search of the
+        # (subject_id, property_id) index per group (a row-value IN list scans the
+        # index on SQLite, an EXISTS scans the claims)
+        for chunk in _chunks(sorted(set(claim_ids)), IN_CHUNK):
+            groups = select(Claim.subject_id, Claim.property_id).where(Claim.id.in_(chunk)).distinct().subquery("groups")
+            yield lambda query, groups=groups: query.join(groups, and_(groups.c.subject_id == Claim.subject_id, groups.c.property_id == Claim.property_id)).where(
+                Claim.rank != "deprecated"
+            )
+
+    for claim in _claim_views(session, queries()):
+        members[(claim.subject_id, claim.property_id)].append(claim)
+    return members
 
 
 def severity(weaker_side: float) -> str:
@@ -551,23 +725,38 @@ def conflict_rows(
         if property_name:
             query = query.where(ca.property_id == get_property(session, property_name).id)
     ids = session.scalars(query.with_only_columns(Conflict.id)).all()
+    with few_collections():
+        return _listed(session, ids, explain)
+
+
+def _listed(session: Session, ids: list[int], explain: bool) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    # a chunk at a time: each chunk's claims, citations and sources are loaded as objects
-    # and dropped once its rows are made, so memory does not grow with the conflicts
-    # (at a million claims, all of them at once took some 300 MB)
+    # a chunk at a time: each chunk's claims, citations and sources are read and
+    # dropped once its rows are made, so memory does not grow with the conflicts
+    # (at a million claims, all of them at once as ORM objects took some 300 MB)
     for start in range(0, len(ids), ROWS_CHUNK):
         chunk = ids[start : start + ROWS_CHUNK]
-        rows.extend(_conflict_rows_of(session, session.scalars(select(Conflict).where(Conflict.id.in_(chunk)).order_by(Conflict.id)).all(), explain))
+        listed = session.execute(select(*_CONFLICT_COLUMNS).where(Conflict.id.in_(chunk)).order_by(Conflict.id)).all()
+        rows.extend(_conflict_rows_of(session, listed, explain))
     return rows
 
 
 ROWS_CHUNK = 2000
+# what a listed conflict shows of itself, read as plain rows (the attributes of a Conflict)
+_CONFLICT_COLUMNS = (
+    Conflict.id, Conflict.claim_a_id, Conflict.claim_b_id, Conflict.kind, Conflict.status, Conflict.active,
+    Conflict.note, Conflict.status_by, Conflict.status_at,
+)
 
 
-def _conflict_rows_of(session: Session, conflicts: list[Conflict], explain: bool) -> list[dict[str, Any]]:
+def _conflict_rows_of(session: Session, conflicts: list[Any], explain: bool) -> list[dict[str, Any]]:
     claim_ids = {c.claim_a_id for c in conflicts} | {c.claim_b_id for c in conflicts}
-    claims = {c.id: c for c in session.scalars(select(Claim).options(*_claim_loads()).where(Claim.id.in_(claim_ids)))} if claim_ids else {}
-    support = supports(session, list(claims.values()))
+    # the conflicts' claims with the groups they belong to: loaded once, shared
+    members = _group_members(session, claim_ids)
+    claims = {c.id: c for group in members.values() for c in group if c.id in claim_ids}
+    missing = sorted(claim_ids - claims.keys())  # deprecated since the conflict was found
+    claims.update((c.id, c) for c in _claim_views(session, ((lambda query, chunk=chunk: query.where(Claim.id.in_(chunk))) for chunk in _chunks(missing, IN_CHUNK))))
+    support = supports(session, [claims[i] for i in sorted(claims)], members, pieces=explain)
     rows = []
     for conflict in conflicts:
         a, b = claims[conflict.claim_a_id], claims[conflict.claim_b_id]
@@ -627,7 +816,7 @@ def _stance_row(conflict: Conflict, denied: Claim, asserted: Claim, support: Sup
     "24 September 2003" asserts "2003").
     """
     side_a = _side(asserted, support)
-    denial = own_support(denied, "denies")
+    denial = own_support(denied, "denies", pieces=explain)
     side_b = _side(denied, denial)
     side_a["citations"] = [c for c in side_a["citations"] if c["stance"] == "asserts"]
     side_b["citations"] = [c for c in side_b["citations"] if c["stance"] == "denies"]

@@ -14,10 +14,8 @@ that is the data row (the header is not counted), for JSON Lines the line.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime
-import gc
 import io
 import json
 import operator
@@ -31,6 +29,7 @@ from sqlalchemy.orm import Session
 from .claims import CITATION_FIELDS, CLAIM_FIELDS, RECORD_KEYS, REQUIRED_KEYS, ClaimWriter, FieldError, RecordErrors, WriteResult
 from .entities import EntityEntry, add_entities, add_property
 from .errors import ImportErrors, InvalidValue, NotFound, ProvenanceError
+from .gc_pause import few_collections
 from .history import record
 from .models import Source
 from .sources import source_fields
@@ -187,28 +186,6 @@ def _load_yaml(handle, path: Path) -> dict[str, Any]:
     raise InvalidValue(f"{str(path)!r}: YAML holds {type(data).__name__}, not a list: expected a list of claims or a mapping of {', '.join(SECTIONS)}")
 
 
-@contextlib.contextmanager
-def _few_collections():
-    """Python's cyclic garbage collector, run rarely while a file is imported.
-
-    An import allocates millions of small objects that live until their batch is
-    written, and the collector's default thresholds make it walk every live object
-    again and again: at a million claims that cost more than a third of the import.
-    Objects that exist before the import are set aside (``gc.freeze``), and collections
-    of the youngest objects wait for 50,000 new ones instead of 700. Memory stays
-    flat: reference counting frees a batch's objects as soon as it is written, and the
-    rare collections still free cycles.
-    """
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
-
-
 def import_file(
     session: Session,
     path: str | Path,
@@ -242,7 +219,7 @@ def import_file(
             return min(report.records / total_records, 1.0)
         return min(handle.buffer.tell() / size, 1.0)
 
-    with open_text(path) as handle, _few_collections():
+    with open_text(path) as handle, few_collections():
         # after open_text, which turns a missing file into a one-line error
         size = max(path.stat().st_size, 1)
         prepare: Callable[[Any], Any] = writer.prepare_record
