@@ -263,17 +263,23 @@ def detect(session: Session, actor: str) -> DetectionResult:
     result = DetectionResult(detected=len(found))
     new_pairs = [(a, b, kind) for (a, b), kind in found.items() if (a, b) not in stored]
     if new_pairs:
-        session.execute(
-            insert(Conflict),
+        # Core inserts on the connection: the ORM's bulk path costs a few times the
+        # insert itself for the tens of thousands of rows a first detection writes
+        connection = session.connection()
+        before = connection.execute(select(func.coalesce(func.max(Conflict.id), 0))).scalar_one()
+        connection.execute(
+            insert(Conflict.__table__),
             [{"claim_a_id": a, "claim_b_id": b, "kind": kind, "status": "open", "active": True, "first_detected_at": now, "last_detected_at": now} for a, b, kind in new_pairs],
         )
-        ids = {}
-        for chunk in _chunks([(a, b) for a, b, _ in new_pairs], 500):
-            ids.update(
-                {(r.claim_a_id, r.claim_b_id): r.id for r in session.execute(select(Conflict.id, Conflict.claim_a_id, Conflict.claim_b_id).where(tuple_(Conflict.claim_a_id, Conflict.claim_b_id).in_(chunk)))}
-            )
-        session.execute(
-            insert(History),
+        # the new rows' ids: one range read (a list of pairs is a scan per chunk on SQLite)
+        wanted = {(a, b) for a, b, _ in new_pairs}
+        ids = {
+            (r.claim_a_id, r.claim_b_id): r.id
+            for r in connection.execute(select(Conflict.id, Conflict.claim_a_id, Conflict.claim_b_id).where(Conflict.id > before))
+            if (r.claim_a_id, r.claim_b_id) in wanted
+        }
+        connection.execute(
+            insert(History.__table__),
             [
                 {"table_name": "conflicts", "row_id": ids[(a, b)], "action": "insert", "actor": actor, "at": now, "changes": {"claims": [a, b], "kind": kind}, "summary": "detected"}
                 for a, b, kind in new_pairs
