@@ -555,10 +555,11 @@ def verdicts(results: list[dict[str, Any]], timeout: float) -> list[str]:
             )
         if r.get("driver_floor"):
             driver = r["driver_floor"]
-            by_table = ", ".join(f"{name} {seconds:,.1f} s" for name, seconds in sorted(driver["tables_wall_s"].items(), key=lambda item: -item[1]) if seconds >= 0.5)
+            slowest = sorted(driver["tables_wall_s"].items(), key=lambda item: -item[1])[:3]
+            by_table = ", ".join(f"{name} {seconds:,.2f} s" for name, seconds in slowest)
             text += (
                 f"; handing those rows to the driver (`executemany`, no other Python work) takes {driver['wall_s']:,.1f} s "
-                f"({size / driver['wall_s']:,.0f} claims/s: {by_table}, commit {driver['commit_s']:,.1f} s)"
+                f"({size / driver['wall_s']:,.0f} claims/s; the slowest tables {by_table}; the commit {driver['commit_s']:,.2f} s)"
             )
         growth = rss_growth(imp.get("rss_samples") or [])
         lines.append(text + (f" (RSS {growth})" if growth else "") + ".")
