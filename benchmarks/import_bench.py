@@ -182,15 +182,10 @@ def _counts(db_path: Path) -> dict[str, int]:
 FLOOR_TABLES = ("entities", "aliases", "claims", "claim_qualifiers", "citations", "history")
 
 
-def schema_floor(imported: Path, target: Path) -> dict[str, Any]:
-    """SQLite's own cost of the rows the import wrote, with no Python per row.
-
-    A fresh database of the same schema (``db.migrate``, the product's connection
-    settings) receives the imported database's rows by ``INSERT … SELECT`` from an
-    attached copy, in one transaction with its commit: every index and foreign key is
-    maintained as in the import, but values are neither parsed, checked nor bound.
-    No import written in Python can be faster than this on the same machine.
-    """
+def _floor_target(imported: Path, target: Path) -> sqlite3.Connection:
+    """A fresh database of the product's schema and settings at ``target``, with
+    ``imported`` attached and its header rows (sources, properties, footnotes) copied,
+    in an open write transaction: what both floors write into."""
     from provenance import db
 
     engine = db.make_engine(str(_fresh(target)), create=True)
@@ -203,6 +198,19 @@ def schema_floor(imported: Path, target: Path) -> dict[str, Any]:
     connection.execute("BEGIN IMMEDIATE")
     for table_name in ("sources", "properties", "footnotes"):
         connection.execute(f"INSERT INTO main.{table_name} SELECT * FROM imported.{table_name}")
+    return connection
+
+
+def schema_floor(imported: Path, target: Path) -> dict[str, Any]:
+    """SQLite's own cost of the rows the import wrote, with no Python per row.
+
+    A fresh database of the same schema (``db.migrate``, the product's connection
+    settings) receives the imported database's rows by ``INSERT … SELECT`` from an
+    attached copy, in one transaction with its commit: every index and foreign key is
+    maintained as in the import, but values are neither parsed, checked nor bound.
+    No import written in Python can be faster than this on the same machine.
+    """
+    connection = _floor_target(imported, target)
     rows = 0
     with Clock() as clock:
         for table_name in FLOOR_TABLES:
@@ -222,18 +230,7 @@ def driver_floor(imported: Path, target: Path, batch_size: int) -> dict[str, Any
     work is done on a row beyond binding it, so an importer that writes these rows
     through the driver cannot be faster than this on the same machine.
     """
-    from provenance import db
-
-    engine = db.make_engine(str(_fresh(target)), create=True)
-    db.migrate(engine)
-    engine.dispose()
-    connection = sqlite3.connect(target, isolation_level=None)
-    for pragma in ("journal_mode = WAL", "synchronous = FULL", f"cache_size = -{db.CACHE_KIB}", "foreign_keys = ON"):
-        connection.execute(f"PRAGMA {pragma}")
-    connection.execute("ATTACH DATABASE ? AS imported", (str(imported),))
-    connection.execute("BEGIN IMMEDIATE")
-    for table_name in ("sources", "properties", "footnotes"):
-        connection.execute(f"INSERT INTO main.{table_name} SELECT * FROM imported.{table_name}")
+    connection = _floor_target(imported, target)
     rows = 0
     wall = cpu = 0.0
     tables: dict[str, float] = {}

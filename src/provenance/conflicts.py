@@ -55,6 +55,7 @@ from .models import (
     Claim,
     ClaimQualifier,
     Conflict,
+    Entity,
     Footnote,
     FootnoteWork,
     Property,
@@ -578,8 +579,6 @@ def _rows_in(connection, query, column, ids: Iterable[int]):
 def _claim_views(session: Session, narrowings: Iterable[Callable[[Any], Any]]) -> list[_ClaimView]:
     """The claims each narrowing (a function of a SELECT of claims) selects, with
     everything listing shows of them, by id."""
-    from .models import Entity
-
     # plain rows from the connection: the ORM's result machinery is not needed here
     session.flush()
     connection = session.connection()

@@ -212,6 +212,10 @@ def import_file(
         if len(errors) < MAX_ERRORS_SHOWN:
             errors.append(message)
 
+    def fail_records(exc: RecordErrors) -> None:
+        for problem in exc.problems:
+            fail(_problem_line(*problem))
+
     total_records = 0
 
     def fraction(handle) -> float:
@@ -246,7 +250,7 @@ def import_file(
             try:
                 prepared = prepare(raw)
             except FieldError as exc:
-                fail(f"record {number}, field {exc.field!r}: {exc}")
+                fail(_problem_line(number, exc.field, str(exc)))
                 continue
             except ProvenanceError as exc:
                 fail(f"record {number}: {exc}")
@@ -256,14 +260,12 @@ def import_file(
             try:
                 add(prepared, number)
             except RecordErrors as exc:
-                for problem in exc.problems:
-                    fail(_problem_line(*problem))
+                fail_records(exc)
         if not error_count:
             try:
                 writer.flush()
             except RecordErrors as exc:
-                for problem in exc.problems:
-                    fail(_problem_line(*problem))
+                fail_records(exc)
     if progress:
         progress(report.records, 1.0)
     if error_count:
