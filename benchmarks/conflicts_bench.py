@@ -54,9 +54,10 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import sqlalchemy
 from sqlalchemy import text
@@ -122,7 +123,9 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     return {
-        "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "nproc": len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else os.cpu_count(),
         "ram_gib": round(mem_kib / 1024 / 1024, 1) if mem_kib else None,
         "cpu": _cpu_model(),
         "python": platform.python_version(),
@@ -177,7 +180,13 @@ def dataset(cache: Path, rows: int, seed: int) -> tuple[synthetic.Dataset, bool]
     if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         if manifest.get("rows") == rows and manifest.get("seed") == seed:
-            return synthetic.Dataset(directory, directory / "header.yaml", directory / "claims.csv", directory / "contradictions.csv", manifest), True
+            return synthetic.Dataset(
+                directory,
+                directory / "header.yaml",
+                directory / "claims.csv",
+                directory / "contradictions.csv",
+                manifest,
+            ), True
     # a half-written folder from an interrupted run must not be mistaken for a data set
     partial = directory.with_name(directory.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
@@ -185,7 +194,13 @@ def dataset(cache: Path, rows: int, seed: int) -> tuple[synthetic.Dataset, bool]
     shutil.rmtree(directory, ignore_errors=True)
     partial.rename(directory)
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    return synthetic.Dataset(directory, directory / "header.yaml", directory / "claims.csv", directory / "contradictions.csv", manifest), False
+    return synthetic.Dataset(
+        directory,
+        directory / "header.yaml",
+        directory / "claims.csv",
+        directory / "contradictions.csv",
+        manifest,
+    ), False
 
 
 def _import_progress(label: str) -> Callable[[int, float], None] | None:
@@ -196,14 +211,21 @@ def _import_progress(label: str) -> Callable[[int, float], None] | None:
     def tick(count: int, fraction: float) -> None:
         elapsed = time.perf_counter() - started
         eta = f", {elapsed / fraction - elapsed:,.0f} s left" if fraction > 0.01 else ""
-        print(f"\r  {label}: {count:,} records, {fraction:.0%}{eta}   ", end="", file=sys.stderr, flush=True)
+        print(
+            f"\r  {label}: {count:,} records, {fraction:.0%}{eta}   ",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
         if fraction >= 1.0:
             print("", file=sys.stderr, flush=True)
 
     return tick
 
 
-def database(cache: Path, data: synthetic.Dataset, rows: int, seed: int) -> tuple[Path, dict[str, Any], bool]:
+def database(
+    cache: Path, data: synthetic.Dataset, rows: int, seed: int
+) -> tuple[Path, dict[str, Any], bool]:
     """The imported database for (rows, seed), imported unless the cache holds it."""
     revision = head_revision()
     path = imported_path(cache, rows, seed)
@@ -214,7 +236,13 @@ def database(cache: Path, data: synthetic.Dataset, rows: int, seed: int) -> tupl
     for stale in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         stale.unlink(missing_ok=True)
     engine = make_engine(str(partial), create=True)
-    meta: dict[str, Any] = {"rows": rows, "seed": seed, "schema": revision, "built_at": time.strftime("%Y-%m-%d %H:%M:%S"), "load_before": load_average()}
+    meta: dict[str, Any] = {
+        "rows": rows,
+        "seed": seed,
+        "schema": revision,
+        "built_at": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "load_before": load_average(),
+    }
     try:
         migrate(engine)
         clock = Clock()
@@ -223,13 +251,17 @@ def database(cache: Path, data: synthetic.Dataset, rows: int, seed: int) -> tupl
         clock.stop(meta, "import_header")
         clock = Clock()
         with session_scope(engine) as session:
-            report = import_file(session, data.claims, ACTOR, progress=_import_progress(f"importing {rows:,} claims"))
+            report = import_file(
+                session, data.claims, ACTOR, progress=_import_progress(f"importing {rows:,} claims")
+            )
         clock.stop(meta, "import_claims")
         meta["claims_per_s"] = round(rows / meta["import_claims_s"])
         meta["claims_new"] = report.result.claims_new
         with engine.connect() as connection:
             for table in ("entities", "claims", "citations", "claim_qualifiers"):
-                meta[f"{table}_rows"] = connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+                meta[f"{table}_rows"] = connection.execute(
+                    text(f"SELECT count(*) FROM {table}")
+                ).scalar_one()
     finally:
         engine.dispose()
     # one self-contained file, so that a plain copy is a complete database
@@ -262,7 +294,9 @@ def imported_path(cache: Path, rows: int, seed: int) -> Path:
     return cache / f"claims-{rows}-seed{seed}-{head_revision()}.db"
 
 
-def replicated(base: Path, base_meta: dict[str, Any], copies: int) -> tuple[Path, dict[str, Any], bool]:
+def replicated(
+    base: Path, base_meta: dict[str, Any], copies: int
+) -> tuple[Path, dict[str, Any], bool]:
     """The imported database copied ``copies`` times over in SQL: the same groups, ``copies`` times as many.
 
     Each copy gets its own entities (names suffixed `` #k``), claims, qualifiers and
@@ -278,9 +312,17 @@ def replicated(base: Path, base_meta: dict[str, Any], copies: int) -> tuple[Path
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
     shutil.copyfile(base, partial)
-    meta: dict[str, Any] = {**{k: v for k, v in base_meta.items() if k.startswith(("import_", "claims_per_s", "load_"))},
-                            "rows": rows, "seed": base_meta["seed"], "schema": base_meta["schema"],
-                            "built_at": time.strftime("%Y-%m-%d %H:%M:%S"), "replicated_from": base_meta["rows"], "copies": copies}
+    meta: dict[str, Any] = {
+        **{
+            k: v for k, v in base_meta.items() if k.startswith(("import_", "claims_per_s", "load_"))
+        },
+        "rows": rows,
+        "seed": base_meta["seed"],
+        "schema": base_meta["schema"],
+        "built_at": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "replicated_from": base_meta["rows"],
+        "copies": copies,
+    }
     clock = Clock()
     connection = sqlite3.connect(partial, isolation_level=None)
     try:
@@ -288,8 +330,10 @@ def replicated(base: Path, base_meta: dict[str, Any], copies: int) -> tuple[Path
         connection.execute("PRAGMA journal_mode = OFF")
         connection.execute("PRAGMA synchronous = OFF")
         connection.execute("BEGIN")
-        top = {t: connection.execute(f"SELECT max(id) FROM {t}").fetchone()[0] or 0
-               for t in ("entities", "aliases", "claims", "claim_qualifiers", "citations")}
+        top = {
+            t: connection.execute(f"SELECT max(id) FROM {t}").fetchone()[0] or 0
+            for t in ("entities", "aliases", "claims", "claim_qualifiers", "citations")
+        }
         for k in range(1, copies):
             for table in ("entities", "aliases", "claims", "claim_qualifiers", "citations"):
                 columns = [row[1] for row in connection.execute(f"PRAGMA table_info({table})")]
@@ -302,15 +346,23 @@ def replicated(base: Path, base_meta: dict[str, Any], copies: int) -> tuple[Path
                         expression = f'"{column}" + {k * top["claims"]}'
                     elif column == "id":
                         expression = f'"id" + {k * top[table]}'
-                    elif (table, column) in (("entities", "name"), ("aliases", "name"), ("aliases", "normalised")):
+                    elif (table, column) in (
+                        ("entities", "name"),
+                        ("aliases", "name"),
+                        ("aliases", "normalised"),
+                    ):
                         # names stay unique across copies, as the schema requires
                         expression = f"\"{column}\" || ' #{k}'"
                     values.append(expression)
                 quoted = ", ".join(f'"{c}"' for c in columns)
-                connection.execute(f"INSERT INTO {table} ({quoted}) SELECT {', '.join(values)} FROM {table} WHERE id <= {top[table]}")
+                connection.execute(
+                    f"INSERT INTO {table} ({quoted}) SELECT {', '.join(values)} FROM {table} WHERE id <= {top[table]}"
+                )
         connection.execute("COMMIT")
         for table in ("entities", "claims", "citations", "claim_qualifiers"):
-            meta[f"{table}_rows"] = connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            meta[f"{table}_rows"] = connection.execute(f"SELECT count(*) FROM {table}").fetchone()[
+                0
+            ]
     finally:
         connection.close()
     clock.stop(meta, "replicate")
@@ -334,7 +386,11 @@ def baseline(path: Path, sql: str, into: dict[str, Any], key: str) -> list[tuple
 
 
 def detection_sql() -> str:
-    return str(conflicts.detection_query().compile(dialect=sqlite_dialect.dialect(), compile_kwargs={"literal_binds": True}))
+    return str(
+        conflicts.detection_query().compile(
+            dialect=sqlite_dialect.dialect(), compile_kwargs={"literal_binds": True}
+        )
+    )
 
 
 def _plan_rows(connection: sqlite3.Connection) -> list[tuple]:
@@ -375,10 +431,18 @@ def measure(path: Path, cli_max: int, rows: int) -> dict[str, Any]:
                 clock.stop(result, f"detect_{run}")
             # session_scope commits on leaving the block: the commit is part of the command
             clock.stop(result, f"detect_{run}_with_commit")
-            result[f"detect_{run}"] = {"detected": detected.detected, "new": detected.new, "returned": detected.returned, "gone": detected.gone}
+            result[f"detect_{run}"] = {
+                "detected": detected.detected,
+                "new": detected.new,
+                "returned": detected.returned,
+                "gone": detected.gone,
+            }
 
         if rows <= cli_max:
-            with engine.connect().execution_options(**{READ_ONLY: True}) as connection, Session(bind=connection) as session:
+            with (
+                engine.connect().execution_options(**{READ_ONLY: True}) as connection,
+                Session(bind=connection) as session,
+            ):
                 clock = Clock()
                 listed = conflicts.conflict_rows(session)
                 clock.stop(result, "listing")
@@ -388,7 +452,15 @@ def measure(path: Path, cli_max: int, rows: int) -> dict[str, Any]:
         engine.dispose()
 
     if rows <= cli_max:
-        command = [str(Path(sys.executable).with_name("provenance")), "--db", str(path), "--actor", ACTOR, "conflicts", "--json"]
+        command = [
+            str(Path(sys.executable).with_name("provenance")),
+            "--db",
+            str(path),
+            "--actor",
+            ACTOR,
+            "conflicts",
+            "--json",
+        ]
         result["cli_command"] = " ".join(command[1:]) + " > /dev/null"
         result["cli_s"], result["cli_cpu_s"] = _child(command)
         # what every command pays before it touches the database
@@ -399,11 +471,15 @@ def measure(path: Path, cli_max: int, rows: int) -> dict[str, Any]:
 def _child(command: list[str]) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    completed = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    completed = subprocess.run(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if completed.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed ({completed.returncode}): {completed.stderr.strip()}")
+        raise SystemExit(
+            f"{' '.join(command)} failed ({completed.returncode}): {completed.stderr.strip()}"
+        )
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return round(wall, 3), round(cpu, 3)
 
@@ -419,8 +495,12 @@ class Truth:
     missed_by_kind: Counter = field(default_factory=Counter)
     missed_examples: list[dict[str, str]] = field(default_factory=list)
     # missed stance contradictions: the denied claim is not the asserted one
-    missed_denial_covers: int = 0  # denies a value that an asserted value lies inside ("denies 2003" vs "2003-09-24")
-    missed_denial_narrower: int = 0  # denies a narrower value ("denies 2013-09-14" vs "2013-09"): no contradiction
+    missed_denial_covers: int = (
+        0  # denies a value that an asserted value lies inside ("denies 2003" vs "2003-09-24")
+    )
+    missed_denial_narrower: int = (
+        0  # denies a narrower value ("denies 2013-09-14" vs "2013-09"): no contradiction
+    )
     extra_groups: int = 0
     extra_by_kind: Counter = field(default_factory=Counter)
     extra_examples: list[dict[str, Any]] = field(default_factory=list)
@@ -431,7 +511,13 @@ class Truth:
     planted_not_in_baseline_by_kind: Counter = field(default_factory=Counter)
 
 
-def compare(path: Path, data: synthetic.Dataset, baseline_groups: set[tuple[int, int]], copies: int = 1, examples: int = 5) -> Truth:
+def compare(
+    path: Path,
+    data: synthetic.Dataset,
+    baseline_groups: set[tuple[int, int]],
+    copies: int = 1,
+    examples: int = 5,
+) -> Truth:
     """Detected conflicts against the generator's contradictions, by (subject, property)."""
     truth = Truth()
     planted: dict[tuple[str, str], dict[str, str]] = {}
@@ -472,7 +558,12 @@ def compare(path: Path, data: synthetic.Dataset, baseline_groups: set[tuple[int,
         ):
             stances[(subject, prop)].append(tuple(row))
         names = dict(connection.execute("SELECT id, name FROM entities"))
-        props = {pid: (name, datatype) for pid, name, datatype in connection.execute("SELECT id, name, datatype FROM properties")}
+        props = {
+            pid: (name, datatype)
+            for pid, name, datatype in connection.execute(
+                "SELECT id, name, datatype FROM properties"
+            )
+        }
     finally:
         connection.close()
 
@@ -495,7 +586,9 @@ def compare(path: Path, data: synthetic.Dataset, baseline_groups: set[tuple[int,
             for kind in kinds:
                 truth.extra_by_kind[kind] += 1
             if len(truth.extra_examples) < examples and not COPY_SUFFIX.search(key[0]):
-                truth.extra_examples.append({"subject": key[0], "property": key[1], "kinds": sorted(kinds)})
+                truth.extra_examples.append(
+                    {"subject": key[0], "property": key[1], "kinds": sorted(kinds)}
+                )
 
     named_baseline = {(names[s], props[p][0]): props[p][1] for s, p in baseline_groups}
     for key, datatype in named_baseline.items():
@@ -511,6 +604,7 @@ def compare(path: Path, data: synthetic.Dataset, baseline_groups: set[tuple[int,
 
 def _denial_covers_assertion(citations: list[tuple]) -> bool:
     """Whether some denied value contains some asserted one (a date or quantity interval, or the same value)."""
+
     def inside(inner: tuple, outer: tuple) -> bool:
         _, ie, il, ilow, ihigh, ikey = inner
         _, oe, ol, olow, ohigh, okey = outer
@@ -532,49 +626,92 @@ def _denial_covers_assertion(citations: list[tuple]) -> bool:
 # ---------------------------------------------------------------- report
 
 
-def report(rows: int, data_cached: bool, db_cached: bool, meta: dict[str, Any], m: dict[str, Any], truth: Truth) -> None:
+def report(
+    rows: int,
+    data_cached: bool,
+    db_cached: bool,
+    meta: dict[str, Any],
+    m: dict[str, Any],
+    truth: Truth,
+) -> None:
     print(f"\n== {rows:,} claim records (seed {meta['seed']}) ==")
     if meta.get("copies"):
-        built = f"reused from cache, built {meta['built_at']}" if db_cached else f"built now in {meta['replicate_s']:.1f} s"
-        print(f"database: NOT IMPORTED — the {meta['replicated_from']:,}-record import copied {meta['copies']} times in SQL "
-              f"({built}); every group and conflict is there {meta['copies']} times")
+        built = (
+            f"reused from cache, built {meta['built_at']}"
+            if db_cached
+            else f"built now in {meta['replicate_s']:.1f} s"
+        )
+        print(
+            f"database: NOT IMPORTED — the {meta['replicated_from']:,}-record import copied {meta['copies']} times in SQL "
+            f"({built}); every group and conflict is there {meta['copies']} times"
+        )
     else:
-        print(f"data set: {'reused from cache' if data_cached else 'generated'}; "
-              f"database: {'reused from cache, imported ' + meta['built_at'] if db_cached else 'imported now'}")
-    print(f"  rows in the database: {meta['claims_rows']:,} claims, {meta['citations_rows']:,} citations, {meta['entities_rows']:,} entities")
-    print(f"  import{' (of the copied database)' if meta.get('copies') else ''}: header {meta['import_header_s']:.1f} s, claims {meta['import_claims_s']:.1f} s "
-          f"({meta['claims_per_s']:,} records/s, {meta['import_claims_cpu_s']:.1f} s CPU; load {meta.get('load_before')} → {meta.get('load_after')})")
+        print(
+            f"data set: {'reused from cache' if data_cached else 'generated'}; "
+            f"database: {'reused from cache, imported ' + meta['built_at'] if db_cached else 'imported now'}"
+        )
+    print(
+        f"  rows in the database: {meta['claims_rows']:,} claims, {meta['citations_rows']:,} citations, {meta['entities_rows']:,} entities"
+    )
+    print(
+        f"  import{' (of the copied database)' if meta.get('copies') else ''}: header {meta['import_header_s']:.1f} s, claims {meta['import_claims_s']:.1f} s "
+        f"({meta['claims_per_s']:,} records/s, {meta['import_claims_cpu_s']:.1f} s CPU; load {meta.get('load_before')} → {meta.get('load_after')})"
+    )
     print("  seconds, wall / CPU:")
     print("  raw SQL (sqlite3, same file):")
-    print(f"    groups with more than one value   {_t(m, 'baseline_groups')}  {m['baseline_groups']:,} groups")
-    print(f"    candidate pairs (no value tests)  {_t(m, 'baseline_pairs')}  {m['baseline_pairs']:,} pairs")
+    print(
+        f"    groups with more than one value   {_t(m, 'baseline_groups')}  {m['baseline_groups']:,} groups"
+    )
+    print(
+        f"    candidate pairs (no value tests)  {_t(m, 'baseline_pairs')}  {m['baseline_pairs']:,} pairs"
+    )
     print("  conflicts:")
     print(f"    detection query alone             {_t(m, 'query_alone')}  {m['query_rows']:,} rows")
     first, rerun = m["detect_first"], m["detect_rerun"]
-    print(f"    detect, first run                 {_t(m, 'detect_first')}  with commit {_t(m, 'detect_first_with_commit')}  {first['detected']:,} detected, {first['new']:,} new")
-    print(f"    detect, re-run                    {_t(m, 'detect_rerun')}  with commit {_t(m, 'detect_rerun_with_commit')}  {rerun['detected']:,} detected, {rerun['new']:,} new, {rerun['gone']:,} gone")
+    print(
+        f"    detect, first run                 {_t(m, 'detect_first')}  with commit {_t(m, 'detect_first_with_commit')}  {first['detected']:,} detected, {first['new']:,} new"
+    )
+    print(
+        f"    detect, re-run                    {_t(m, 'detect_rerun')}  with commit {_t(m, 'detect_rerun_with_commit')}  {rerun['detected']:,} detected, {rerun['new']:,} new, {rerun['gone']:,} gone"
+    )
     if "listing_s" in m:
-        print(f"    listing (support per conflict)    {_t(m, 'listing')}  {m['listed']:,} conflicts")
+        print(
+            f"    listing (support per conflict)    {_t(m, 'listing')}  {m['listed']:,} conflicts"
+        )
     if "cli_s" in m:
-        print(f"    provenance conflicts --json       {_t(m, 'cli')}  (process start alone {_t(m, 'cli_startup')})")
+        print(
+            f"    provenance conflicts --json       {_t(m, 'cli')}  (process start alone {_t(m, 'cli_startup')})"
+        )
     if rows == TARGET_ROWS:
         wall, cpu = m["detect_first_with_commit_s"], m["detect_first_with_commit_cpu_s"]
-        print(f"    target {TARGET_SECONDS:.0f} s at 1M (first run, with commit): "
-              f"CPU {cpu:.1f} s, {'within' if cpu <= TARGET_SECONDS else 'over'}; "
-              f"wall {wall:.1f} s, {'within' if wall <= TARGET_SECONDS else 'over'} (load {m['load_before']} → {m['load_after']})")
+        print(
+            f"    target {TARGET_SECONDS:.0f} s at 1M (first run, with commit): "
+            f"CPU {cpu:.1f} s, {'within' if cpu <= TARGET_SECONDS else 'over'}; "
+            f"wall {wall:.1f} s, {'within' if wall <= TARGET_SECONDS else 'over'} (load {m['load_before']} → {m['load_after']})"
+        )
     print("  against the generator's contradictions.csv, by (subject, property):")
     print(f"    planted {truth.planted:,} ({_kinds(truth.planted_by_kind)})")
-    print(f"    detected in {truth.found:,} of them; missed {truth.planted - truth.found:,} ({_kinds(truth.missed_by_kind)})")
+    print(
+        f"    detected in {truth.found:,} of them; missed {truth.planted - truth.found:,} ({_kinds(truth.missed_by_kind)})"
+    )
     if truth.missed_denial_covers or truth.missed_denial_narrower:
-        print(f"    missed stance groups: the denial covers an asserted value in {truth.missed_denial_covers:,} (a contradiction not detected); "
-              f"it is narrower than every asserted value in {truth.missed_denial_narrower:,} (no contradiction)")
-    print(f"    conflicts detected {sum(truth.conflicts_by_kind.values()):,} ({_kinds(truth.conflicts_by_kind)}) in {truth.detected_groups:,} groups; "
-          f"{truth.extra_groups:,} groups not planted ({_kinds(truth.extra_by_kind)})")
-    print(f"    raw groups with >1 value: {m['baseline_groups']:,}, of them planted {truth.baseline_planted:,}; "
-          f"not planted by datatype: {_kinds(truth.baseline_not_planted_by_datatype)}; "
-          f"planted but one value only: {_kinds(truth.planted_not_in_baseline_by_kind)}")
+        print(
+            f"    missed stance groups: the denial covers an asserted value in {truth.missed_denial_covers:,} (a contradiction not detected); "
+            f"it is narrower than every asserted value in {truth.missed_denial_narrower:,} (no contradiction)"
+        )
+    print(
+        f"    conflicts detected {sum(truth.conflicts_by_kind.values()):,} ({_kinds(truth.conflicts_by_kind)}) in {truth.detected_groups:,} groups; "
+        f"{truth.extra_groups:,} groups not planted ({_kinds(truth.extra_by_kind)})"
+    )
+    print(
+        f"    raw groups with >1 value: {m['baseline_groups']:,}, of them planted {truth.baseline_planted:,}; "
+        f"not planted by datatype: {_kinds(truth.baseline_not_planted_by_datatype)}; "
+        f"planted but one value only: {_kinds(truth.planted_not_in_baseline_by_kind)}"
+    )
     for row in truth.missed_examples:
-        print(f"    missed: {row['subject']} · {row['property']} · {row['kind']} (as_of {row['as_of'] or '-'}, {row['qualifiers'] or 'no qualifiers'}) by {row['sources']}")
+        print(
+            f"    missed: {row['subject']} · {row['property']} · {row['kind']} (as_of {row['as_of'] or '-'}, {row['qualifiers'] or 'no qualifiers'}) by {row['sources']}"
+        )
     for row in truth.extra_examples:
         print(f"    not planted: {row['subject']} · {row['property']} · {', '.join(row['kinds'])}")
 
@@ -584,28 +721,61 @@ def _t(m: dict[str, Any], key: str) -> str:
 
 
 def _kinds(counter: Counter) -> str:
-    return ", ".join(f"{k} {v:,}" for k, v in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))) or "none"
+    return (
+        ", ".join(f"{k} {v:,}" for k, v in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+        or "none"
+    )
 
 
 def results_command(argv: list[str] | None) -> str:
-    return " ".join([".venv/bin/python benchmarks/conflicts_bench.py", *(sys.argv[1:] if argv is None else argv)])
+    return " ".join(
+        [
+            ".venv/bin/python benchmarks/conflicts_bench.py",
+            *(sys.argv[1:] if argv is None else argv),
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000], help="claim records per run (default: 10000 100000 1000000)")
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=[10_000, 100_000, 1_000_000],
+        help="claim records per run (default: 10000 100000 1000000)",
+    )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--cache", type=Path, default=default_cache(), help="where data sets and imported databases are kept between runs")
-    parser.add_argument("--cli-max", type=int, default=100_000, help="measure listing and `provenance conflicts --json` (a subprocess) up to this size")
-    parser.add_argument("--replicate-from", type=int, metavar="ROWS", help="build a larger size that is a multiple of ROWS, and was never imported, by copying the ROWS-claim database in SQL instead of importing it")
-    parser.add_argument("--explain", action="store_true", help="print SQLite's plan for the detection query")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=default_cache(),
+        help="where data sets and imported databases are kept between runs",
+    )
+    parser.add_argument(
+        "--cli-max",
+        type=int,
+        default=100_000,
+        help="measure listing and `provenance conflicts --json` (a subprocess) up to this size",
+    )
+    parser.add_argument(
+        "--replicate-from",
+        type=int,
+        metavar="ROWS",
+        help="build a larger size that is a multiple of ROWS, and was never imported, by copying the ROWS-claim database in SQL instead of importing it",
+    )
+    parser.add_argument(
+        "--explain", action="store_true", help="print SQLite's plan for the detection query"
+    )
     parser.add_argument("--json", type=Path, help="write every figure to this file")
     args = parser.parse_args(argv)
 
     args.cache.mkdir(parents=True, exist_ok=True)
     facts = machine()
-    print(f"machine: {facts['nproc']} CPUs ({facts['cpu']}), {facts['ram_gib']} GiB RAM, Python {facts['python']}, "
-          f"SQLite {facts['sqlite']}, SQLAlchemy {facts['sqlalchemy']}; load average {load_average()}")
+    print(
+        f"machine: {facts['nproc']} CPUs ({facts['cpu']}), {facts['ram_gib']} GiB RAM, Python {facts['python']}, "
+        f"SQLite {facts['sqlite']}, SQLAlchemy {facts['sqlalchemy']}; load average {load_average()}"
+    )
     print(f"command: {results_command(argv)}")
     print(f"cache: {args.cache}", flush=True)
     results: dict[str, Any] = {"machine": facts, "command": results_command(argv), "runs": []}
@@ -613,7 +783,12 @@ def main(argv: list[str] | None = None) -> int:
     for rows in args.sizes:
         base = args.replicate_from
         copies = 1
-        if base and rows > base and rows % base == 0 and not imported_path(args.cache, rows, args.seed).exists():
+        if (
+            base
+            and rows > base
+            and rows % base == 0
+            and not imported_path(args.cache, rows, args.seed).exists()
+        ):
             copies = rows // base
             say(f"{rows:,} claims: {base:,}-claim data set and database, copied {copies} times")
             data, data_cached = dataset(args.cache, base, args.seed)
@@ -644,12 +819,24 @@ def main(argv: list[str] | None = None) -> int:
             m["load_before"], m["load_after"] = load_before, load_average()
             truth = compare(path, data, m.pop("_groups"), copies)
         report(rows, data_cached, db_cached, meta, m, truth)
-        print(f"  load average during the measurements: {m['load_before']} → {m['load_after']}", flush=True)
-        results["runs"].append({
-            "rows": rows, "seed": args.seed, "data_cached": data_cached, "database_cached": db_cached, "copies": copies,
-            "import": meta, "measurements": m,
-            "truth": {k: (dict(v) if isinstance(v, Counter) else v) for k, v in truth.__dict__.items()},
-        })
+        print(
+            f"  load average during the measurements: {m['load_before']} → {m['load_after']}",
+            flush=True,
+        )
+        results["runs"].append(
+            {
+                "rows": rows,
+                "seed": args.seed,
+                "data_cached": data_cached,
+                "database_cached": db_cached,
+                "copies": copies,
+                "import": meta,
+                "measurements": m,
+                "truth": {
+                    k: (dict(v) if isinstance(v, Counter) else v) for k, v in truth.__dict__.items()
+                },
+            }
+        )
         if args.json:
             args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0

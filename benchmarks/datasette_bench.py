@@ -45,8 +45,16 @@ WARM_UP = 3
 
 # (label, path, raw-SQLite baseline for the rows the page shows)
 PAGES = [
-    ("conflicts view", "/public/conflicts_with_sides", "select * from conflicts_with_sides order by subject limit 101"),
-    ("claims table (claims_with_sources)", "/public/claims_with_sources", "select * from claims_with_sources order by subject limit 101"),
+    (
+        "conflicts view",
+        "/public/conflicts_with_sides",
+        "select * from conflicts_with_sides order by subject limit 101",
+    ),
+    (
+        "claims table (claims_with_sources)",
+        "/public/claims_with_sources",
+        "select * from claims_with_sources order by subject limit 101",
+    ),
     ("claims table (claims)", "/public/claims", "select * from claims limit 101"),
     ("search by alias", "/public/claims_with_sources?_search={alias}", None),
     ("open conflicts (canned query)", "/public/open_conflicts", None),
@@ -56,7 +64,14 @@ PAGES = [
 
 
 def _provenance(*args: str, db: Path) -> float:
-    command = [sys.executable, "-c", "from provenance.cli import cli; cli()", "--db", str(db), *args]
+    command = [
+        sys.executable,
+        "-c",
+        "from provenance.cli import cli; cli()",
+        "--db",
+        str(db),
+        *args,
+    ]
     started = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
@@ -93,7 +108,14 @@ def prepare(size: int, work: Path, seed: int, rebuild: bool) -> dict[str, Any]:
     connection = sqlite3.connect(public)
     steps["published"] = {
         table: connection.execute(f"select count(*) from [{table}]").fetchone()[0]
-        for table in ("claims", "citations", "claims_with_sources", "conflicts", "entities", "sources")
+        for table in (
+            "claims",
+            "citations",
+            "claims_with_sources",
+            "conflicts",
+            "entities",
+            "sources",
+        )
     }
     connection.close()
     steps_file.write_text(json.dumps(steps, indent=1))
@@ -115,7 +137,11 @@ def measure(public: Path, requests: int) -> list[dict[str, Any]]:
         "select a.name from aliases a join entities e on e.id = a.entity_id where a.name != e.name"
         " and a.entity_id in (select subject_id from claims) order by a.id limit 1"
     ).fetchone()
-    fill = {"claim": claim[0] if claim else 1, "conflict": conflict[0] if conflict else 1, "alias": (alias[0] if alias else "a").split()[0]}
+    fill = {
+        "claim": claim[0] if claim else 1,
+        "conflict": conflict[0] if conflict else 1,
+        "alias": (alias[0] if alias else "a").split()[0],
+    }
     ds = publish.datasette(public)
     results = []
 
@@ -151,7 +177,11 @@ def measure(public: Path, requests: int) -> list[dict[str, Any]]:
                 row["raw_p50_ms"] = statistics.median(raw)
                 row["raw_p95_ms"] = _percentile(raw, 0.95)
             results.append(row)
-            print(f"    {label:40} p50 {row['p50_ms']:8.1f} ms  p95 {row['p95_ms']:8.1f} ms  {row['status']}", file=sys.stderr, flush=True)
+            print(
+                f"    {label:40} p50 {row['p50_ms']:8.1f} ms  p95 {row['p95_ms']:8.1f} ms  {row['status']}",
+                file=sys.stderr,
+                flush=True,
+            )
 
     asyncio.run(run())
     connection.close()
@@ -206,10 +236,20 @@ def render(runs: list[dict[str, Any]], requests: int, skipped: dict[int, str]) -
             "|---|---:|---:|---:|---|",
         ]
         for row in run["pages"]:
-            raw = f"{_ms(row.get('raw_p50_ms'))} / {_ms(row.get('raw_p95_ms'))}" if "raw_p50_ms" in row else "—"
-            timed_out = ", ".join(row.get("facets_timed_out", [])) or ("none" if "facets_timed_out" in row else "—")
-            status = "" if row["status"] == [200] else f" (HTTP {', '.join(map(str, row['status']))})"
-            lines.append(f"| {row['page']}{status} | {_ms(row['p50_ms'])} | {_ms(row['p95_ms'])} | {raw} | {timed_out} |")
+            raw = (
+                f"{_ms(row.get('raw_p50_ms'))} / {_ms(row.get('raw_p95_ms'))}"
+                if "raw_p50_ms" in row
+                else "—"
+            )
+            timed_out = ", ".join(row.get("facets_timed_out", [])) or (
+                "none" if "facets_timed_out" in row else "—"
+            )
+            status = (
+                "" if row["status"] == [200] else f" (HTTP {', '.join(map(str, row['status']))})"
+            )
+            lines.append(
+                f"| {row['page']}{status} | {_ms(row['p50_ms'])} | {_ms(row['p95_ms'])} | {raw} | {timed_out} |"
+            )
         lines.append("")
     for size, reason in skipped.items():
         lines += [f"### {size:,} claim records", "", f"Not measured: {reason}", ""]
@@ -235,15 +275,27 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, default=Path("/tmp/provenance-datasette-bench"))
-    parser.add_argument("--rebuild", action="store_true", help="Rebuild data sets and copies even if present.")
-    parser.add_argument("--skip", action="append", default=[], metavar="SIZE=REASON", help="Record a size as not measured, with why.")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="Rebuild data sets and copies even if present."
+    )
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        metavar="SIZE=REASON",
+        help="Record a size as not measured, with why.",
+    )
     parser.add_argument("--no-docs", action="store_true")
-    parser.add_argument("--from-results", action="store_true", help="Only render WORK/datasette-results.json again.")
+    parser.add_argument(
+        "--from-results", action="store_true", help="Only render WORK/datasette-results.json again."
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     if args.from_results:
         saved = json.loads((args.work / "datasette-results.json").read_text())
-        section = render(saved["runs"], args.requests, {int(k): v for k, v in saved["skipped"].items()})
+        section = render(
+            saved["runs"], args.requests, {int(k): v for k, v in saved["skipped"].items()}
+        )
         print(section)
         if not args.no_docs:
             write_docs(section)
@@ -255,7 +307,9 @@ def main() -> None:
         pages = measure(args.work / f"{size}" / "public.db", args.requests)
         runs.append({"size": size, "steps": steps, "pages": pages})
     skipped = dict((int(s.split("=", 1)[0]), s.split("=", 1)[1]) for s in args.skip)
-    (args.work / "datasette-results.json").write_text(json.dumps({"runs": runs, "skipped": skipped}, indent=1))
+    (args.work / "datasette-results.json").write_text(
+        json.dumps({"runs": runs, "skipped": skipped}, indent=1)
+    )
     section = render(runs, args.requests, skipped)
     print(section)
     if not args.no_docs:

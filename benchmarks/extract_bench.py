@@ -52,13 +52,19 @@ def build(workdir: Path, gold: dict) -> Path:
             shutil.copy(path, seeds / path.name)
     database = workdir / "bench.db"
     runner = CliRunner()
-    result = runner.invoke(cli, ["--db", str(database), "build", "--seeds", str(seeds)], catch_exceptions=False)
+    result = runner.invoke(
+        cli, ["--db", str(database), "build", "--seeds", str(seeds)], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     sections = {k: gold[k] for k in ("sources", "properties", "entities") if gold.get(k)}
     if sections:
         vocabulary = workdir / "vocabulary.yaml"
-        vocabulary.write_text(yaml.safe_dump({**sections, "claims": []}, allow_unicode=True), encoding="utf-8")
-        result = runner.invoke(cli, ["--db", str(database), "import", str(vocabulary)], catch_exceptions=False)
+        vocabulary.write_text(
+            yaml.safe_dump({**sections, "claims": []}, allow_unicode=True), encoding="utf-8"
+        )
+        result = runner.invoke(
+            cli, ["--db", str(database), "import", str(vocabulary)], catch_exceptions=False
+        )
         assert result.exit_code == 0, result.output
     return database
 
@@ -83,8 +89,17 @@ def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gold", type=Path, default=ROOT / "seeds" / "claims.yaml", help="curated claims (import format)")
-    parser.add_argument("--misses", action="store_true", help="list the curated quantity and date claims no candidate covers")
+    parser.add_argument(
+        "--gold",
+        type=Path,
+        default=ROOT / "seeds" / "claims.yaml",
+        help="curated claims (import format)",
+    )
+    parser.add_argument(
+        "--misses",
+        action="store_true",
+        help="list the curated quantity and date claims no candidate covers",
+    )
     args = parser.parse_args()
     gold_path = args.gold if args.gold.is_file() else FALLBACK_GOLD
     gold = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
@@ -98,7 +113,10 @@ def main() -> int:
                 from provenance.models import Property
 
                 datatypes.update({p.name: p.datatype for p in session.scalars(select(Property))})
-                sources = {s.slug: s for s in session.scalars(select(Source).where(Source.text.is_not(None)))}
+                sources = {
+                    s.slug: s
+                    for s in session.scalars(select(Source).where(Source.text.is_not(None)))
+                }
                 started = time.perf_counter()
                 candidates: dict[str, list] = {}
                 for slug, source in sources.items():
@@ -114,7 +132,9 @@ def main() -> int:
                     if anchor is None:
                         unplaced += 1
                         continue
-                    curated[source.slug].append((claim, datatypes.get(claim["property"]), (anchor.start, anchor.end)))
+                    curated[source.slug].append(
+                        (claim, datatypes.get(claim["property"]), (anchor.start, anchor.end))
+                    )
         finally:
             engine.dispose()
 
@@ -142,22 +162,40 @@ def main() -> int:
             if any(overlaps((candidate.quote_start, candidate.quote_end), s) for s in spans):
                 kept[candidate.kind] += 1
 
-    print(f"gold: {gold_path.relative_to(ROOT)}; {sum(len(v) for v in curated.values())} curated claims with a quote"
-          + (f" ({unplaced} quotes not found)" if unplaced else ""))
-    print(f"extracted {sum(offered.values())} candidates from {len(candidates)} sources in {elapsed:.2f} s")
+    print(
+        f"gold: {gold_path.relative_to(ROOT)}; {sum(len(v) for v in curated.values())} curated claims with a quote"
+        + (f" ({unplaced} quotes not found)" if unplaced else "")
+    )
+    print(
+        f"extracted {sum(offered.values())} candidates from {len(candidates)} sources in {elapsed:.2f} s"
+    )
     print()
     print(f"{'kind':12} {'recall':>18} {'same value':>18} {'precision':>18}")
     for kind in extractmod.KINDS:
-        recall = f"{found[kind]}/{total[kind]} = {100 * found[kind] / total[kind]:.0f} %" if total[kind] else "—"
-        exact = f"{same_value[kind]}/{total[kind]} = {100 * same_value[kind] / total[kind]:.0f} %" if total[kind] else "—"
-        precision = f"{kept[kind]}/{offered[kind]} = {100 * kept[kind] / offered[kind]:.0f} %" if offered[kind] else "—"
+        recall = (
+            f"{found[kind]}/{total[kind]} = {100 * found[kind] / total[kind]:.0f} %"
+            if total[kind]
+            else "—"
+        )
+        exact = (
+            f"{same_value[kind]}/{total[kind]} = {100 * same_value[kind] / total[kind]:.0f} %"
+            if total[kind]
+            else "—"
+        )
+        precision = (
+            f"{kept[kind]}/{offered[kind]} = {100 * kept[kind] / offered[kind]:.0f} %"
+            if offered[kind]
+            else "—"
+        )
         print(f"{kind:12} {recall:>18} {exact:>18} {precision:>18}")
     all_found, all_total = sum(found.values()), sum(total.values())
     all_kept, all_offered = sum(kept.values()), sum(offered.values())
     all_same = sum(same_value.values())
-    print(f"{'all':12} {f'{all_found}/{all_total} = {100 * all_found / max(all_total, 1):.0f} %':>18} "
-          f"{f'{all_same}/{all_total} = {100 * all_same / max(all_total, 1):.0f} %':>18} "
-          f"{f'{all_kept}/{all_offered} = {100 * all_kept / max(all_offered, 1):.0f} %':>18}")
+    print(
+        f"{'all':12} {f'{all_found}/{all_total} = {100 * all_found / max(all_total, 1):.0f} %':>18} "
+        f"{f'{all_same}/{all_total} = {100 * all_same / max(all_total, 1):.0f} %':>18} "
+        f"{f'{all_kept}/{all_offered} = {100 * all_kept / max(all_offered, 1):.0f} %':>18}"
+    )
     if args.misses:
         print("\ncurated quantity and date claims with no candidate:")
         for slug, datatype, value, quote in misses:

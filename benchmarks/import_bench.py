@@ -35,8 +35,8 @@ functions by cumulative time and the SQL statements issued per record.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import collections
+import cProfile
 import csv
 import datetime as dt
 import io
@@ -51,8 +51,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -85,7 +86,7 @@ def peak_rss_bytes() -> int:
 class Clock:
     """Wall and CPU time of a block; CPU time is the steadier figure on a busy machine."""
 
-    def __enter__(self) -> "Clock":
+    def __enter__(self) -> Clock:
         self.wall0, self.cpu0 = time.perf_counter(), time.process_time()
         return self
 
@@ -116,7 +117,9 @@ def _fresh(path: Path) -> Path:
 
 
 def _db_bytes(path: Path) -> int:
-    return sum(Path(f"{path}{s}").stat().st_size for s in ("", "-wal") if Path(f"{path}{s}").exists())
+    return sum(
+        Path(f"{path}{s}").stat().st_size for s in ("", "-wal") if Path(f"{path}{s}").exists()
+    )
 
 
 # ---------------------------------------------------------------- the worker
@@ -133,14 +136,13 @@ def raw_baseline(csv_path: Path, db_path: Path) -> dict[str, Any]:
     connection.execute(f"CREATE TABLE claims_raw (id INTEGER PRIMARY KEY, {columns})")
     placeholders = ", ".join("?" for _ in synthetic.CSV_COLUMNS)
     sql = f"INSERT INTO claims_raw ({', '.join(synthetic.CSV_COLUMNS)}) VALUES ({placeholders})"
-    with Clock() as clock:
-        with open(csv_path, encoding="utf-8", newline="") as handle:
-            reader = csv.reader(handle)
-            next(reader)
-            connection.execute("BEGIN IMMEDIATE")
-            # empty cells are stored as NULL, as the importer does
-            connection.executemany(sql, ([cell or None for cell in row] for row in reader))
-            connection.execute("COMMIT")
+    with Clock() as clock, open(csv_path, encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        connection.execute("BEGIN IMMEDIATE")
+        # empty cells are stored as NULL, as the importer does
+        connection.executemany(sql, ([cell or None for cell in row] for row in reader))
+        connection.execute("COMMIT")
     rows = connection.execute("SELECT count(*) FROM claims_raw").fetchone()[0]
     connection.close()
     size = _db_bytes(db_path)
@@ -172,7 +174,10 @@ def _counts(db_path: Path) -> dict[str, int]:
     # a plain connection: a read-only one may not see rows still in the WAL
     connection = sqlite3.connect(db_path)
     try:
-        return {t: connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("claims", "citations", "entities", "aliases", "claim_qualifiers", "history")}
+        return {
+            t: connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("claims", "citations", "entities", "aliases", "claim_qualifiers", "history")
+        }
     finally:
         connection.close()
 
@@ -192,7 +197,12 @@ def _floor_target(imported: Path, target: Path) -> sqlite3.Connection:
     db.migrate(engine)
     engine.dispose()
     connection = sqlite3.connect(target, isolation_level=None)
-    for pragma in ("journal_mode = WAL", "synchronous = FULL", f"cache_size = -{db.CACHE_KIB}", "foreign_keys = ON"):
+    for pragma in (
+        "journal_mode = WAL",
+        "synchronous = FULL",
+        f"cache_size = -{db.CACHE_KIB}",
+        "foreign_keys = ON",
+    ):
         connection.execute(f"PRAGMA {pragma}")
     connection.execute("ATTACH DATABASE ? AS imported", (str(imported),))
     connection.execute("BEGIN IMMEDIATE")
@@ -214,7 +224,9 @@ def schema_floor(imported: Path, target: Path) -> dict[str, Any]:
     rows = 0
     with Clock() as clock:
         for table_name in FLOOR_TABLES:
-            rows += connection.execute(f"INSERT INTO main.{table_name} SELECT * FROM imported.{table_name}").rowcount
+            rows += connection.execute(
+                f"INSERT INTO main.{table_name} SELECT * FROM imported.{table_name}"
+            ).rowcount
         connection.execute("COMMIT")
     connection.close()
     _fresh(target)
@@ -251,7 +263,13 @@ def driver_floor(imported: Path, target: Path, batch_size: int) -> dict[str, Any
         connection.execute("COMMIT")
     connection.close()
     _fresh(target)
-    return {"rows": rows, "wall_s": wall + clock.wall, "cpu_s": cpu + clock.cpu, "commit_s": clock.wall, "tables_wall_s": tables}
+    return {
+        "rows": rows,
+        "wall_s": wall + clock.wall,
+        "cpu_s": cpu + clock.cpu,
+        "commit_s": clock.wall,
+        "tables_wall_s": tables,
+    }
 
 
 def code_fingerprint() -> str:
@@ -275,7 +293,10 @@ def worker(args: argparse.Namespace) -> None:
     data = Path(args.data)
     db_path = Path(args.db)
     progress_file = open(args.progress, "w", buffering=1) if args.progress else None
-    out: dict[str, Any] = {"rows": json.loads((data / "manifest.json").read_text())["rows"], "code": code_fingerprint()}
+    out: dict[str, Any] = {
+        "rows": json.loads((data / "manifest.json").read_text())["rows"],
+        "code": code_fingerprint(),
+    }
     if not args.tracemalloc:
         out["baseline"] = raw_baseline(data / "claims.csv", db_path.with_name("baseline.db"))
     # written after each stage, so a size stopped by the time limit keeps what it measured
@@ -314,11 +335,18 @@ def worker(args: argparse.Namespace) -> None:
         if count % every == 0 or count == out["rows"]:
             samples.append((count, elapsed, rss))
             if progress_file:
-                line = {"records": count, "wall_s": elapsed, "cpu_s": time.process_time() - cpu_started, "rss_bytes": rss}
+                line = {
+                    "records": count,
+                    "wall_s": elapsed,
+                    "cpu_s": time.process_time() - cpu_started,
+                    "rss_bytes": rss,
+                }
                 if args.tracemalloc:
                     line["tracemalloc_peak_bytes"] = tracemalloc.get_traced_memory()[1]
                 progress_file.write(json.dumps(line) + "\n")
-            say(f"{count:,} records, {count / max(elapsed, 1e-9):,.0f}/s, RSS {rss / 2**20:,.0f} MB")
+            say(
+                f"{count:,} records, {count / max(elapsed, 1e-9):,.0f}/s, RSS {rss / 2**20:,.0f} MB"
+            )
 
     rss_before = rss_bytes()
     peak_before = peak_rss_bytes()
@@ -352,7 +380,9 @@ def worker(args: argparse.Namespace) -> None:
     if not args.tracemalloc:
         out["floor"] = schema_floor(db_path, db_path.with_name("floor.db"))
         Path(args.result).write_text(json.dumps(out, indent=1))
-        out["driver_floor"] = driver_floor(db_path, db_path.with_name("floor.db"), claims.BATCH_SIZE)
+        out["driver_floor"] = driver_floor(
+            db_path, db_path.with_name("floor.db"), claims.BATCH_SIZE
+        )
         Path(args.result).write_text(json.dumps(out, indent=1))
 
 
@@ -364,9 +394,17 @@ def run_worker(data: Path, work: Path, *, timeout: float, tracemalloc: bool) -> 
     progress = work / ("tracemalloc.progress" if tracemalloc else "import.progress")
     result.unlink(missing_ok=True)
     command = [
-        sys.executable, str(Path(__file__).resolve()), "--worker",
-        "--data", str(data), "--db", str(work / "provenance.db"),
-        "--result", str(result), "--progress", str(progress),
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        "--data",
+        str(data),
+        "--db",
+        str(work / "provenance.db"),
+        "--result",
+        str(result),
+        "--progress",
+        str(progress),
     ]
     if tracemalloc:
         command.append("--tracemalloc")
@@ -381,9 +419,16 @@ def run_worker(data: Path, work: Path, *, timeout: float, tracemalloc: bool) -> 
         lines = progress.read_text().splitlines() if progress.exists() else []
         if lines:
             last = json.loads(lines[-1])
-            partial.update(records_done=last["records"], wall_s=last["wall_s"], cpu_s=last["cpu_s"], rss_bytes=last["rss_bytes"])
+            partial.update(
+                records_done=last["records"],
+                wall_s=last["wall_s"],
+                cpu_s=last["cpu_s"],
+                rss_bytes=last["rss_bytes"],
+            )
             partial["tracemalloc_peak_bytes"] = last.get("tracemalloc_peak_bytes")
-            partial["rss_samples"] = [(x["records"], x["wall_s"], x["rss_bytes"]) for x in map(json.loads, lines)]
+            partial["rss_samples"] = [
+                (x["records"], x["wall_s"], x["rss_bytes"]) for x in map(json.loads, lines)
+            ]
         return partial
     if code != 0 or not result.exists():
         raise SystemExit(f"worker for {data} failed with exit code {code}")
@@ -393,14 +438,20 @@ def run_worker(data: Path, work: Path, *, timeout: float, tracemalloc: bool) -> 
 def cli_check(data: Path, work: Path) -> dict[str, Any]:
     """The real CLI on a fresh file: init, import header.yaml, then the timed import."""
     exe = Path(sys.executable).with_name("provenance")
-    base = [str(exe)] if exe.exists() else [sys.executable, "-c", "from provenance.cli import cli; cli()"]
+    base = (
+        [str(exe)]
+        if exe.exists()
+        else [sys.executable, "-c", "from provenance.cli import cli; cli()"]
+    )
     db_path = _fresh(work / "cli.db")
     env = {**os.environ, "PROVENANCE_ACTOR": ACTOR}
 
     def run(*args: str) -> tuple[float, float]:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        subprocess.run([*base, "--db", str(db_path), *args], check=True, env=env, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [*base, "--db", str(db_path), *args], check=True, env=env, stdout=subprocess.DEVNULL
+        )
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
         return time.perf_counter() - started, cpu
@@ -408,10 +459,18 @@ def cli_check(data: Path, work: Path) -> dict[str, Any]:
     run("init")
     run("import", str(data / "header.yaml"))
     wall, cpu = run("import", str(data / "claims.csv"))
-    startup, startup_cpu = run("--help")  # interpreter start and imports, paid once by every command
+    startup, startup_cpu = run(
+        "--help"
+    )  # interpreter start and imports, paid once by every command
     counts = _counts(db_path)
     _fresh(db_path)
-    return {"wall_s": wall, "cpu_s": cpu, "startup_s": startup, "startup_cpu_s": startup_cpu, "counts": counts}
+    return {
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "startup_s": startup,
+        "startup_cpu_s": startup_cpu,
+        "counts": counts,
+    }
 
 
 def cpu_pressure() -> float | None:
@@ -448,8 +507,25 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     try:
-        info["commit"] = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-        info["dirty"] = bool(subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no", "src", "migrations"], capture_output=True, text=True).stdout.strip())
+        info["commit"] = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ).stdout.strip()
+        info["dirty"] = bool(
+            subprocess.run(
+                [
+                    "git",
+                    "-C",
+                    str(ROOT),
+                    "status",
+                    "--porcelain",
+                    "--untracked-files=no",
+                    "src",
+                    "migrations",
+                ],
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
+        )
     except OSError:
         info["commit"], info["dirty"] = "unknown", None
     return info
@@ -479,36 +555,68 @@ def _rates(r: dict[str, Any]) -> dict[str, float | None]:
 
 def table(results: list[dict[str, Any]]) -> str:
     head = (
-        "claims", "import s", "import claims/s", "import claims/CPU-s", "baseline rows/s", "baseline rows/CPU-s",
-        "ratio (wall)", "ratio (CPU)", "schema floor s (CPU s)", "schema floor claims/s", "driver floor s (CPU s)",
-        "driver floor claims/s", "peak RSS MB", "RSS before import MB",
-        "tracemalloc peak MB", "header import s",
+        "claims",
+        "import s",
+        "import claims/s",
+        "import claims/CPU-s",
+        "baseline rows/s",
+        "baseline rows/CPU-s",
+        "ratio (wall)",
+        "ratio (CPU)",
+        "schema floor s (CPU s)",
+        "schema floor claims/s",
+        "driver floor s (CPU s)",
+        "driver floor claims/s",
+        "peak RSS MB",
+        "RSS before import MB",
+        "tracemalloc peak MB",
+        "header import s",
     )
     lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
     for r in results:
         rates = _rates(r)
         imp, partial = r.get("import"), r.get("partial") or {}
-        ratio_wall = f"{rates['base_wall'] / rates['wall']:,.0f}×" if rates["base_wall"] and rates["wall"] else "–"
-        ratio_cpu = f"{rates['base_cpu'] / rates['cpu']:,.0f}×" if rates["base_cpu"] and rates["cpu"] else "–"
+        ratio_wall = (
+            f"{rates['base_wall'] / rates['wall']:,.0f}×"
+            if rates["base_wall"] and rates["wall"]
+            else "–"
+        )
+        ratio_cpu = (
+            f"{rates['base_cpu'] / rates['cpu']:,.0f}×"
+            if rates["base_cpu"] and rates["cpu"]
+            else "–"
+        )
         traced = r.get("tracemalloc_peak_bytes")
-        traced_text = mb(traced) if r.get("tracemalloc_complete", True) else f"≥ {mb(traced)} (stopped)"
+        traced_text = (
+            mb(traced) if r.get("tracemalloc_complete", True) else f"≥ {mb(traced)} (stopped)"
+        )
         if imp:
             first = (f"{r['size']:,}", f"{imp['wall_s']:,.1f}")
             memory = (mb(imp["peak_rss_bytes"]), mb(imp["rss_before_bytes"]))
         else:
             done = partial.get("records_done")
-            first = (f"{r['size']:,}", f"stopped at {partial['timed_out_after_s']:,.0f} s" + (f" after {done:,} claims" if done else ""))
-            memory = (f"≥ {mb(partial['rss_bytes'])} (at stop)" if partial.get("rss_bytes") else "–", "–")
+            first = (
+                f"{r['size']:,}",
+                f"stopped at {partial['timed_out_after_s']:,.0f} s"
+                + (f" after {done:,} claims" if done else ""),
+            )
+            memory = (
+                f"≥ {mb(partial['rss_bytes'])} (at stop)" if partial.get("rss_bytes") else "–",
+                "–",
+            )
         cells = (
             *first,
             f"{rates['wall']:,.0f}" if rates["wall"] else "–",
             f"{rates['cpu']:,.0f}" if rates["cpu"] else "–",
             f"{rates['base_wall']:,.0f}" if rates["base_wall"] else "–",
             f"{rates['base_cpu']:,.0f}" if rates["base_cpu"] else "–",
-            ratio_wall, ratio_cpu,
+            ratio_wall,
+            ratio_cpu,
             f"{r['floor']['wall_s']:,.1f} ({r['floor']['cpu_s']:,.1f})" if r.get("floor") else "–",
             f"{r['size'] / r['floor']['wall_s']:,.0f}" if r.get("floor") else "–",
-            f"{r['driver_floor']['wall_s']:,.1f} ({r['driver_floor']['cpu_s']:,.1f})" if r.get("driver_floor") else "–",
+            f"{r['driver_floor']['wall_s']:,.1f} ({r['driver_floor']['cpu_s']:,.1f})"
+            if r.get("driver_floor")
+            else "–",
             f"{r['size'] / r['driver_floor']['wall_s']:,.0f}" if r.get("driver_floor") else "–",
             *memory,
             traced_text if traced else "–",
@@ -533,7 +641,11 @@ def verdicts(results: list[dict[str, Any]], timeout: float) -> list[str]:
         imp, partial = r.get("import"), r.get("partial") or {}
         if imp is None:
             done = partial.get("records_done")
-            reached = f" after {done:,} claims, at {rates['wall']:,.0f} claims/s ({rates['cpu']:,.0f} per CPU-second)" if done else ""
+            reached = (
+                f" after {done:,} claims, at {rates['wall']:,.0f} claims/s ({rates['cpu']:,.0f} per CPU-second)"
+                if done
+                else ""
+            )
             text = f"- **{size:,}**: the import did not finish within the {timeout:,.0f} s limit{reached}; no larger size was run"
             growth = rss_growth(partial.get("rss_samples") or [])
             lines.append(text + (f"; RSS {growth}" if growth else "") + ".")
@@ -582,7 +694,14 @@ def verdicts(results: list[dict[str, Any]], timeout: float) -> list[str]:
     return lines
 
 
-def write_docs(docs: Path, results: list[dict[str, Any]], info: dict[str, Any], command: str, timeout: float, seed: int) -> None:
+def write_docs(
+    docs: Path,
+    results: list[dict[str, Any]],
+    info: dict[str, Any],
+    command: str,
+    timeout: float,
+    seed: int,
+) -> None:
     when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     load = lambda xs: ", ".join(f"{x:.1f}" for x in xs)  # noqa: E731
     pressure = ""
@@ -643,7 +762,11 @@ def write_docs(docs: Path, results: list[dict[str, Any]], info: dict[str, Any], 
     parts += ["Figures against the targets:", "", *verdicts(results, timeout), "", SECTION_END]
     section = "\n".join(parts) + "\n"
     docs.parent.mkdir(parents=True, exist_ok=True)
-    text = docs.read_text(encoding="utf-8") if docs.exists() else "# Benchmarks\n\nFigures recorded by the scripts in `benchmarks/` (see `benchmarks/README.md`).\n"
+    text = (
+        docs.read_text(encoding="utf-8")
+        if docs.exists()
+        else "# Benchmarks\n\nFigures recorded by the scripts in `benchmarks/` (see `benchmarks/README.md`).\n"
+    )
     if SECTION_BEGIN in text and SECTION_END in text:
         before, rest = text.split(SECTION_BEGIN, 1)
         _, after = rest.split(SECTION_END, 1)
@@ -680,7 +803,9 @@ def profile(rows: int, seed: int, out: Path, top: int) -> None:
     engine.dispose()
     stats_path = out / f"import-{rows}.prof"
     profiler.dump_stats(stats_path)
-    print(f"{report.records:,} records in {clock.wall:,.1f} s under cProfile ({report.records / clock.wall:,.0f}/s); stats in {stats_path}")
+    print(
+        f"{report.records:,} records in {clock.wall:,.1f} s under cProfile ({report.records / clock.wall:,.0f}/s); stats in {stats_path}"
+    )
     buffer = io.StringIO()
     stats = pstats.Stats(profiler, stream=buffer)
     stats.sort_stats("cumulative").print_stats(top)
@@ -691,17 +816,54 @@ def profile(rows: int, seed: int, out: Path, top: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000], help="claims per data set")
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=[10_000, 100_000, 1_000_000],
+        help="claims per data set",
+    )
     parser.add_argument("--seed", type=int, default=20240601, help="seed of the synthetic data")
-    parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "provenance-import-bench", help="where data sets, databases and results.json go")
-    parser.add_argument("--timeout", type=float, default=900.0, help="seconds one size's import may take before it is stopped (default 900)")
-    parser.add_argument("--tracemalloc-max", type=int, default=100_000, help="largest size also measured under tracemalloc (slow)")
-    parser.add_argument("--cli-size", type=int, default=10_000, help="size at which the CLI is also run as a subprocess (0: never)")
-    parser.add_argument("--keep", action="store_true", help="keep the databases (data sets are always kept)")
-    parser.add_argument("--docs", type=Path, default=DOCS, help="the Markdown file whose import section is replaced (default docs/benchmarks.md)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "provenance-import-bench",
+        help="where data sets, databases and results.json go",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=900.0,
+        help="seconds one size's import may take before it is stopped (default 900)",
+    )
+    parser.add_argument(
+        "--tracemalloc-max",
+        type=int,
+        default=100_000,
+        help="largest size also measured under tracemalloc (slow)",
+    )
+    parser.add_argument(
+        "--cli-size",
+        type=int,
+        default=10_000,
+        help="size at which the CLI is also run as a subprocess (0: never)",
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the databases (data sets are always kept)"
+    )
+    parser.add_argument(
+        "--docs",
+        type=Path,
+        default=DOCS,
+        help="the Markdown file whose import section is replaced (default docs/benchmarks.md)",
+    )
     parser.add_argument("--no-docs", action="store_true", help="do not update the docs")
-    parser.add_argument("--profile", type=int, metavar="N", help="profile one N-claim import with cProfile instead")
+    parser.add_argument(
+        "--profile", type=int, metavar="N", help="profile one N-claim import with cProfile instead"
+    )
     parser.add_argument("--top", type=int, default=30, help="functions shown by --profile")
     # the worker's own arguments
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -719,27 +881,46 @@ def main() -> None:
         profile(args.profile, args.seed, args.out, args.top)
         return
 
-    command = ".venv/bin/python benchmarks/import_bench.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    command = ".venv/bin/python benchmarks/import_bench.py " + " ".join(
+        shlex.quote(a) for a in sys.argv[1:]
+    )
     info = machine()
     results: list[dict[str, Any]] = []
 
     def save() -> None:
-        (args.out / "results.json").write_text(json.dumps({"machine": info, "command": command, "results": results}, indent=1, default=str))
+        (args.out / "results.json").write_text(
+            json.dumps(
+                {"machine": info, "command": command, "results": results}, indent=1, default=str
+            )
+        )
 
     for size in args.sizes:
         work = args.out / f"size-{size}"
         print(f"{size:,} claims: generating …", file=sys.stderr, flush=True)
         with Clock() as gen_clock:
             data = synthetic.generate(work, size, args.seed, progress=True)
-        entry: dict[str, Any] = {"size": size, "generate_s": gen_clock.wall, "manifest": data.manifest}
+        entry: dict[str, Any] = {
+            "size": size,
+            "generate_s": gen_clock.wall,
+            "manifest": data.manifest,
+        }
         results.append(entry)
-        print(f"{size:,} claims: importing (limit {args.timeout:,.0f} s) …", file=sys.stderr, flush=True)
+        print(
+            f"{size:,} claims: importing (limit {args.timeout:,.0f} s) …",
+            file=sys.stderr,
+            flush=True,
+        )
         measured = run_worker(work, work, timeout=args.timeout, tracemalloc=False)
         if "timed_out_after_s" in measured:
-            entry.update({k: measured.pop(k) for k in ("baseline", "header", "code") if k in measured})
+            entry.update(
+                {k: measured.pop(k) for k in ("baseline", "header", "code") if k in measured}
+            )
             entry["partial"] = measured
             save()
-            print(f"{size:,} claims: stopped after {args.timeout:,.0f} s; no larger size is run", file=sys.stderr)
+            print(
+                f"{size:,} claims: stopped after {args.timeout:,.0f} s; no larger size is run",
+                file=sys.stderr,
+            )
             break
         entry.update(measured)
         if size == args.cli_size:

@@ -97,7 +97,9 @@ def worker(working: Path, out: Path, result: Path) -> None:
     _fresh(out)
     with import_bench.Clock() as clock:
         try:
-            cli.main(["--db", str(working), "--actor", ACTOR, "publish", str(out)], standalone_mode=False)
+            cli.main(
+                ["--db", str(working), "--actor", ACTOR, "publish", str(out)], standalone_mode=False
+            )
         except SystemExit as exc:  # pragma: no cover - publish failed
             if exc.code:
                 raise
@@ -108,7 +110,10 @@ def worker(working: Path, out: Path, result: Path) -> None:
         "bytes": out.stat().st_size,
         "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "peak_rss_before_bytes": peak_before,
-        "rows": {t: counts.execute(f"select count(*) from [{t}]").fetchone()[0] for t in ("claims", "citations", "conflicts", "entities")},
+        "rows": {
+            t: counts.execute(f"select count(*) from [{t}]").fetchone()[0]
+            for t in ("claims", "citations", "conflicts", "entities")
+        },
     }
     counts.close()
     figures["working_bytes"] = working.stat().st_size
@@ -159,7 +164,11 @@ def write_docs(section: str) -> None:
         text = before + section + after
     else:
         marker = "<!-- datasette-benchmark:begin"
-        text = text.replace(marker, section + "\n\n" + marker, 1) if marker in text else text.rstrip("\n") + "\n\n" + section + "\n"
+        text = (
+            text.replace(marker, section + "\n\n" + marker, 1)
+            if marker in text
+            else text.rstrip("\n") + "\n\n" + section + "\n"
+        )
     DOCS.write_text(text, encoding="utf-8")
 
 
@@ -170,7 +179,9 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/provenance-publish-bench"))
     parser.add_argument("--rebuild", action="store_true", help="Import the working databases anew.")
     parser.add_argument("--no-docs", action="store_true")
-    parser.add_argument("--worker", nargs=3, metavar=("WORKING", "OUT", "RESULT"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--worker", nargs=3, metavar=("WORKING", "OUT", "RESULT"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     if args.worker:
         worker(*map(Path, args.worker))
@@ -179,7 +190,9 @@ def main() -> None:
         "nproc": len(os.sched_getaffinity(0)),
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "load_before": ", ".join(f"{x:.1f}" for x in os.getloadavg()),
-        "commit": subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip(),
+        "commit": subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ).stdout.strip(),
     }
     runs = []
     for size in sorted(args.sizes):
@@ -188,11 +201,25 @@ def main() -> None:
         result.unlink(missing_ok=True)
         print(f"{size:,} claims: publishing …", file=sys.stderr, flush=True)
         env = {**os.environ, "PROVENANCE_ACTOR": ACTOR}
-        subprocess.run([sys.executable, __file__, "--worker", str(working), str(args.work / str(size) / "public.db"), str(result)], check=True, env=env)
+        subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--worker",
+                str(working),
+                str(args.work / str(size) / "public.db"),
+                str(result),
+            ],
+            check=True,
+            env=env,
+        )
         runs.append({"size": size, **json.loads(result.read_text())})
     info["load_after"] = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     (args.work / "publish-results.json").write_text(json.dumps(runs, indent=1))
-    command = " ".join([".venv/bin/python", "benchmarks/publish_bench.py", "--sizes", *map(str, args.sizes)] + (["--seed", str(args.seed)] if args.seed != 1 else []))
+    command = " ".join(
+        [".venv/bin/python", "benchmarks/publish_bench.py", "--sizes", *map(str, args.sizes)]
+        + (["--seed", str(args.seed)] if args.seed != 1 else [])
+    )
     section = render(runs, command, info, args.seed)
     print(section)
     if not args.no_docs:

@@ -30,9 +30,10 @@ import csv
 import json
 import random
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
@@ -181,8 +182,34 @@ FAMILY = (
 # al-/el-/as- and doubled or single consonants by different sources.
 PLACE_HEADS = ("", "", "", "Tal", "Jurf", "Ain", "Qasr", "Ras", "Bir", "Umm", "Jisr", "Nahr", "Hay")
 PLACE_SYLLABLES = (
-    "ba", "sha", "kar", "mi", "da", "ra", "ni", "ya", "ham", "sul", "fa", "qa", "ta", "jib",
-    "zu", "khal", "mar", "wa", "dul", "sam", "nu", "ri", "hi", "tik", "bu", "kha", "sa", "lu",
+    "ba",
+    "sha",
+    "kar",
+    "mi",
+    "da",
+    "ra",
+    "ni",
+    "ya",
+    "ham",
+    "sul",
+    "fa",
+    "qa",
+    "ta",
+    "jib",
+    "zu",
+    "khal",
+    "mar",
+    "wa",
+    "dul",
+    "sam",
+    "nu",
+    "ri",
+    "hi",
+    "tik",
+    "bu",
+    "kha",
+    "sa",
+    "lu",
 )
 ORG_CORES = (
     ("Imam Ali", "Imam 'Ali"),
@@ -246,19 +273,59 @@ ELECTIONS = (
     "2023 Iraqi provincial elections",
 )
 ROLES = (
-    "secretary-general", "military commander", "spokesman", "deputy leader",
-    "member of parliament", "financier", "provincial governor", "political bureau chief",
-    "brigade commander", "chief of staff", "intelligence chief", "religious adviser",
+    "secretary-general",
+    "military commander",
+    "spokesman",
+    "deputy leader",
+    "member of parliament",
+    "financier",
+    "provincial governor",
+    "political bureau chief",
+    "brigade commander",
+    "chief of staff",
+    "intelligence chief",
+    "religious adviser",
 )
 NATIONALITIES = ("Iraqi", "Iranian", "Lebanese", "Syrian", "Saudi", "Kuwaiti", "Bahraini", "Yemeni")
-ATTACK_KINDS = ("rocket attack", "roadside bombing", "drone strike", "kidnapping", "assassination", "ambush")
-SOURCE_KINDS = (("website", 30), ("report", 20), ("dataset", 10), ("official-statement", 15), ("interview", 10), ("person", 5), ("article", 10))
+ATTACK_KINDS = (
+    "rocket attack",
+    "roadside bombing",
+    "drone strike",
+    "kidnapping",
+    "assassination",
+    "ambush",
+)
+SOURCE_KINDS = (
+    ("website", 30),
+    ("report", 20),
+    ("dataset", 10),
+    ("official-statement", 15),
+    ("interview", 10),
+    ("person", 5),
+    ("article", 10),
+)
 RELIABILITY = (("A", 5), ("B", 25), ("C", 35), ("D", 15), ("E", 5), ("F", 15))
 PUBLISHERS = (
-    "Long War Journal", "Combating Terrorism Center", "Middle East Eye", "Reuters", "Associated Press",
-    "Al-Monitor", "The Washington Institute", "Iraqi News Agency", "Rudaw", "Shafaq News",
-    "Kurdistan 24", "Al-Sumaria", "Baghdad Today", "ACLED", "Iraq Body Count", "UN OCHA",
-    "US Department of State", "US Treasury OFAC", "Human Rights Watch", "Amnesty International",
+    "Long War Journal",
+    "Combating Terrorism Center",
+    "Middle East Eye",
+    "Reuters",
+    "Associated Press",
+    "Al-Monitor",
+    "The Washington Institute",
+    "Iraqi News Agency",
+    "Rudaw",
+    "Shafaq News",
+    "Kurdistan 24",
+    "Al-Sumaria",
+    "Baghdad Today",
+    "ACLED",
+    "Iraq Body Count",
+    "UN OCHA",
+    "US Department of State",
+    "US Treasury OFAC",
+    "Human Rights Watch",
+    "Amnesty International",
 )
 
 
@@ -291,28 +358,140 @@ class PropertySpec:
 
 PROPERTIES = (
     PropertySpec("born", "date", ("person",), description="date of birth"),
-    PropertySpec("born_in", "entity", ("person",), value_kind="place", description="place of birth"),
+    PropertySpec(
+        "born_in", "entity", ("person",), value_kind="place", description="place of birth"
+    ),
     PropertySpec("nationality", "text", ("person",), description="citizenship"),
-    PropertySpec("member_of", "entity", ("person",), multi=True, value_kind="organisation", description="organisations the person belongs to"),
+    PropertySpec(
+        "member_of",
+        "entity",
+        ("person",),
+        multi=True,
+        value_kind="organisation",
+        description="organisations the person belongs to",
+    ),
     PropertySpec("role", "text", ("person",), time_varying=True, description="position held"),
     PropertySpec("arrested", "date", ("person",), description="date of arrest"),
-    PropertySpec("designated_terrorist", "boolean", ("person", "organisation"), time_varying=True, description="on a terrorism sanctions list"),
-    PropertySpec("monthly_stipend", "quantity", ("person",), time_varying=True, unit="USD", tolerance=0.1, description="money received per month"),
+    PropertySpec(
+        "designated_terrorist",
+        "boolean",
+        ("person", "organisation"),
+        time_varying=True,
+        description="on a terrorism sanctions list",
+    ),
+    PropertySpec(
+        "monthly_stipend",
+        "quantity",
+        ("person",),
+        time_varying=True,
+        unit="USD",
+        tolerance=0.1,
+        description="money received per month",
+    ),
     PropertySpec("founded", "date", ("organisation",), description="date of founding"),
-    PropertySpec("leader", "entity", ("organisation",), time_varying=True, value_kind="person", description="who leads it"),
-    PropertySpec("fighters", "quantity", ("organisation",), time_varying=True, tolerance=0.2, description="armed members"),
-    PropertySpec("annual_funding", "quantity", ("organisation",), time_varying=True, unit="USD", tolerance=0.1, description="funding per year"),
-    PropertySpec("headquarters", "entity", ("organisation",), time_varying=True, value_kind="place", description="where it is based"),
-    PropertySpec("allied_with", "entity", ("organisation",), multi=True, value_kind="organisation", description="allied organisations"),
-    PropertySpec("seats_won", "quantity", ("organisation",), unit="seats", tolerance=0.0, qualifier="election", description="parliamentary seats won"),
-    PropertySpec("claimed_responsibility", "text", ("organisation",), multi=True, description="attacks it claimed"),
-    PropertySpec("population", "quantity", ("place",), time_varying=True, unit="people", tolerance=0.05, description="inhabitants"),
-    PropertySpec("located_in", "entity", ("place",), value_kind="place", description="the province or district it lies in"),
-    PropertySpec("casualties", "quantity", ("place",), unit="people", tolerance=0.1, qualifier="event", description="people killed in an event there"),
-    PropertySpec("controlled_by", "entity", ("place",), time_varying=True, value_kind="organisation", description="who holds it"),
-    PropertySpec("displaced", "quantity", ("place",), time_varying=True, unit="people", tolerance=0.15, description="people displaced from it"),
+    PropertySpec(
+        "leader",
+        "entity",
+        ("organisation",),
+        time_varying=True,
+        value_kind="person",
+        description="who leads it",
+    ),
+    PropertySpec(
+        "fighters",
+        "quantity",
+        ("organisation",),
+        time_varying=True,
+        tolerance=0.2,
+        description="armed members",
+    ),
+    PropertySpec(
+        "annual_funding",
+        "quantity",
+        ("organisation",),
+        time_varying=True,
+        unit="USD",
+        tolerance=0.1,
+        description="funding per year",
+    ),
+    PropertySpec(
+        "headquarters",
+        "entity",
+        ("organisation",),
+        time_varying=True,
+        value_kind="place",
+        description="where it is based",
+    ),
+    PropertySpec(
+        "allied_with",
+        "entity",
+        ("organisation",),
+        multi=True,
+        value_kind="organisation",
+        description="allied organisations",
+    ),
+    PropertySpec(
+        "seats_won",
+        "quantity",
+        ("organisation",),
+        unit="seats",
+        tolerance=0.0,
+        qualifier="election",
+        description="parliamentary seats won",
+    ),
+    PropertySpec(
+        "claimed_responsibility",
+        "text",
+        ("organisation",),
+        multi=True,
+        description="attacks it claimed",
+    ),
+    PropertySpec(
+        "population",
+        "quantity",
+        ("place",),
+        time_varying=True,
+        unit="people",
+        tolerance=0.05,
+        description="inhabitants",
+    ),
+    PropertySpec(
+        "located_in",
+        "entity",
+        ("place",),
+        value_kind="place",
+        description="the province or district it lies in",
+    ),
+    PropertySpec(
+        "casualties",
+        "quantity",
+        ("place",),
+        unit="people",
+        tolerance=0.1,
+        qualifier="event",
+        description="people killed in an event there",
+    ),
+    PropertySpec(
+        "controlled_by",
+        "entity",
+        ("place",),
+        time_varying=True,
+        value_kind="organisation",
+        description="who holds it",
+    ),
+    PropertySpec(
+        "displaced",
+        "quantity",
+        ("place",),
+        time_varying=True,
+        unit="people",
+        tolerance=0.15,
+        description="people displaced from it",
+    ),
 )
-PROPERTIES_BY_KIND = {k: tuple(p for p in PROPERTIES if k in p.kinds) for k in ("person", "organisation", "place")}
+PROPERTIES_BY_KIND = {
+    k: tuple(p for p in PROPERTIES if k in p.kinds) for k in ("person", "organisation", "place")
+}
 SUBJECT_KINDS = (("person", 45), ("organisation", 30), ("place", 25))
 
 
@@ -356,7 +535,9 @@ class NameBook:
         self.speakers = [SynthEntity(s[0], "organisation", list(s[1:]), True) for s in SPEAKERS]
         for speaker in self.speakers:
             self.used.update(normalise_name(n) for n in [speaker.name, *speaker.aliases])
-        self._org_core_forms = [(c, f) for c in range(len(ORG_CORES)) for f in range(len(ORG_FORMS))]
+        self._org_core_forms = [
+            (c, f) for c in range(len(ORG_CORES)) for f in range(len(ORG_FORMS))
+        ]
         rng.shuffle(self._org_core_forms)
         self._brigade_number = 0
         self.declared = 0
@@ -535,7 +716,9 @@ class Generator:
             publisher = rng.choice(PUBLISHERS)
             kind = _weighted(rng, SOURCE_KINDS)
             year, month, day = rng.randint(2004, 2024), rng.randint(1, 12), rng.randint(1, 28)
-            published = rng.choice((f"{year}-{month:02d}-{day:02d}", f"{year}-{month:02d}", f"{year}-{month:02d}~"))
+            published = rng.choice(
+                (f"{year}-{month:02d}-{day:02d}", f"{year}-{month:02d}", f"{year}-{month:02d}~")
+            )
             slug = f"{publisher.lower().replace(' ', '-').replace('.', '')}-{i:05d}"
             entry: dict[str, Any] = {
                 "slug": slug,
@@ -559,7 +742,11 @@ class Generator:
             low, high = QUANTITY_RANGES[prop.name]
             return _round_figure(rng, low, high)
         if prop.datatype == "date":
-            return (rng.randint(1950, 2023) if prop.name == "born" else rng.randint(1990, 2024), rng.randint(1, 12), rng.randint(1, 28))
+            return (
+                rng.randint(1950, 2023) if prop.name == "born" else rng.randint(1990, 2024),
+                rng.randint(1, 12),
+                rng.randint(1, 28),
+            )
         if prop.datatype == "entity":
             return self.names.pick(prop.value_kind)
         if prop.datatype == "text":
@@ -577,7 +764,9 @@ class Generator:
             return _quantity_forms(rng, value, prop.unit, prop.tolerance)
         if prop.datatype == "date":
             y, m, d = value
-            return rng.choice((f"{y}", f"{y}-{m:02d}", f"{y}-{m:02d}-{d:02d}", f"{y}-{m:02d}-{d:02d}"))
+            return rng.choice(
+                (f"{y}", f"{y}-{m:02d}", f"{y}-{m:02d}-{d:02d}", f"{y}-{m:02d}-{d:02d}")
+            )
         if prop.datatype == "entity":
             return value.spelling(rng)
         if prop.datatype == "text":
@@ -589,7 +778,11 @@ class Generator:
         rng = self.rng
         if prop.datatype == "quantity":
             factor = rng.uniform(1.8, 3.0)
-            other = int(value * factor) if rng.random() < 0.5 or value < 4 else max(1, int(value / factor))
+            other = (
+                int(value * factor)
+                if rng.random() < 0.5 or value < 4
+                else max(1, int(value / factor))
+            )
             if other == value:
                 other = value * 2
             return _thousands(other)
@@ -621,7 +814,15 @@ class Generator:
             qualifiers = f"event={rng.choice(ATTACK_KINDS)} of {rng.randint(2004, 2024)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         return as_of, qualifiers
 
-    def _record(self, source: dict, subject: str, prop: PropertySpec, statement: Statement, as_of: str, qualifiers: str) -> list[str]:
+    def _record(
+        self,
+        source: dict,
+        subject: str,
+        prop: PropertySpec,
+        statement: Statement,
+        as_of: str,
+        qualifiers: str,
+    ) -> list[str]:
         rng = self.rng
         unit = prop.unit if prop.unit and prop.datatype == "quantity" and rng.random() < 0.2 else ""
         if unit and statement.value.startswith("$"):
@@ -630,11 +831,27 @@ class Generator:
         if rng.random() < ATTRIBUTED_SHARE:
             attributed = rng.choice(self.names.speakers).spelling(rng)
         confidence = rng.choices(("high", "medium", "low", ""), weights=(25, 40, 20, 15))[0]
-        note = f"checked against the {source['publisher']} archive" if rng.random() < NOTE_SHARE else ""
+        note = (
+            f"checked against the {source['publisher']} archive"
+            if rng.random() < NOTE_SHARE
+            else ""
+        )
         return [
-            source["slug"], "", subject, prop.name, statement.value, unit, "", attributed,
+            source["slug"],
+            "",
+            subject,
+            prop.name,
+            statement.value,
+            unit,
+            "",
+            attributed,
             statement.stance if statement.stance != "asserts" or rng.random() < 0.3 else "",
-            confidence, as_of, "", "", qualifiers, note,
+            confidence,
+            as_of,
+            "",
+            "",
+            qualifiers,
+            note,
         ]
 
     def _subject_records(self) -> Iterator[list[str]]:
@@ -663,14 +880,23 @@ class Generator:
                         values.append(candidate)
                 for source in speakers:
                     for value in rng.sample(values, rng.randint(1, len(values))):
-                        yield self._record(source, subject.spelling(rng), prop, Statement(self._spell(prop, value)), as_of, qualifiers)
+                        yield self._record(
+                            source,
+                            subject.spelling(rng),
+                            prop,
+                            Statement(self._spell(prop, value)),
+                            as_of,
+                            qualifiers,
+                        )
                 continue
             self.single_groups += 1
             value = self._true_value(prop)
             dissenters: set[int] = set()
             kind_of_contradiction = ""
             if rng.random() < contradiction_p:
-                chosen_dissenters = rng.sample(speakers[1:], rng.randint(1, max(1, (len(speakers) - 1) // 2)))
+                chosen_dissenters = rng.sample(
+                    speakers[1:], rng.randint(1, max(1, (len(speakers) - 1) // 2))
+                )
                 dissenters = {id(s) for s in chosen_dissenters}
                 kind_of_contradiction = "stance" if rng.random() < 0.15 else prop.datatype
                 self.contradictions.append(
@@ -694,7 +920,9 @@ class Generator:
                     statement = Statement(_thousands(value))
                 else:
                     statement = Statement(self._spell(prop, value))
-                yield self._record(source, subject.spelling(rng), prop, statement, as_of, qualifiers)
+                yield self._record(
+                    source, subject.spelling(rng), prop, statement, as_of, qualifiers
+                )
 
     def records(self) -> Iterator[list[str]]:
         """Exactly ``rows`` records, in CSV column order."""
@@ -710,7 +938,9 @@ class Generator:
     def header(self) -> dict[str, Any]:
         entities = []
         for entity in self.names.speakers:
-            entities.append({"name": entity.name, "kind": "organisation", "aliases": entity.aliases})
+            entities.append(
+                {"name": entity.name, "kind": "organisation", "aliases": entity.aliases}
+            )
         for kind in ("person", "organisation", "place"):
             for entity in self.names.by_kind[kind]:
                 if entity.declared:
@@ -757,7 +987,9 @@ def generate(out_dir: str | Path, rows: int, seed: int, *, progress: bool = Fals
         yaml.safe_dump(header, handle, allow_unicode=True, sort_keys=False, width=120)
     contradictions_path = out / "contradictions.csv"
     with open(contradictions_path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["subject", "property", "as_of", "qualifiers", "kind", "sources"])
+        writer = csv.DictWriter(
+            handle, fieldnames=["subject", "property", "as_of", "qualifiers", "kind", "sources"]
+        )
         writer.writeheader()
         writer.writerows(gen.contradictions)
     manifest = {
@@ -769,7 +1001,8 @@ def generate(out_dir: str | Path, rows: int, seed: int, *, progress: bool = Fals
         "single_valued_groups": gen.single_groups,
         "contradicted_groups": len(gen.contradictions),
         "sources": len(gen.sources),
-        "entities_generated": sum(len(v) for v in gen.names.by_kind.values()) + len(gen.names.speakers),
+        "entities_generated": sum(len(v) for v in gen.names.by_kind.values())
+        + len(gen.names.speakers),
         "entities_declared": len(header["entities"]),
         "aliases_declared": sum(len(e["aliases"]) for e in header["entities"]),
         "properties": len(PROPERTIES),
@@ -781,7 +1014,9 @@ def generate(out_dir: str | Path, rows: int, seed: int, *, progress: bool = Fals
 if __name__ == "__main__":
     import argparse
 
-    parser = argparse.ArgumentParser(description="Write a synthetic claims data set (header.yaml, claims.csv).")
+    parser = argparse.ArgumentParser(
+        description="Write a synthetic claims data set (header.yaml, claims.csv)."
+    )
     parser.add_argument("rows", type=int)
     parser.add_argument("out", type=Path)
     parser.add_argument("--seed", type=int, default=1)

@@ -41,6 +41,8 @@ if connection is not None:
     run_migrations(connection)
 else:
     url = config.get_main_option("sqlalchemy.url") or to_url(default_db())
-    engine = engine_from_config({"sqlalchemy.url": url}, prefix="sqlalchemy.", poolclass=pool.NullPool)
+    engine = engine_from_config(
+        {"sqlalchemy.url": url}, prefix="sqlalchemy.", poolclass=pool.NullPool
+    )
     with engine.begin() as conn:
         run_migrations(conn)

@@ -28,7 +28,9 @@ BACKEND = os.environ.get("PROVENANCE_TEST_BACKEND", "sqlite")
 def pytest_collection_modifyitems(config, items):
     if BACKEND != "postgresql":
         return
-    skip = pytest.mark.skip(reason="about SQLite files; this run is on PostgreSQL (PROVENANCE_TEST_BACKEND=postgresql)")
+    skip = pytest.mark.skip(
+        reason="about SQLite files; this run is on PostgreSQL (PROVENANCE_TEST_BACKEND=postgresql)"
+    )
     for item in items:
         if "sqlite_only" in item.keywords:
             item.add_marker(skip)
@@ -38,7 +40,16 @@ def pytest_collection_modifyitems(config, items):
 def isolated_db(tmp_path, monkeypatch, request):
     """The test's database: a SQLite file in tmp_path, or a fresh PostgreSQL database URL."""
     monkeypatch.setenv("PROVENANCE_ACTOR", "tester")
-    uses_db = {"run", "runner", "db_path", "built_db", "seeded_db", "bad_db", "documents_db", "scenario"} & set(request.fixturenames)
+    uses_db = {
+        "run",
+        "runner",
+        "db_path",
+        "built_db",
+        "seeded_db",
+        "bad_db",
+        "documents_db",
+        "scenario",
+    } & set(request.fixturenames)
     if BACKEND == "postgresql" and uses_db and "sqlite_only" not in request.keywords:
         url = request.getfixturevalue("pg_url")
         monkeypatch.setenv("PROVENANCE_DB", url)
@@ -87,7 +98,9 @@ def documents_only(target: Path) -> Path:
 
 
 def _build(target: str, seeds: Path) -> None:
-    result = CliRunner().invoke(cli, ["--db", target, "build", "--seeds", str(seeds)], catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli, ["--db", target, "build", "--seeds", str(seeds)], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
 
 
@@ -123,7 +136,9 @@ def _pg_template(pg_server_url: str, seeds: Path):
 
 @pytest.fixture(scope="session")
 def _built_pg_template(pg_server_url, tmp_path_factory):
-    yield from _pg_template(pg_server_url, documents_only(tmp_path_factory.mktemp("pg-documents") / "seeds"))
+    yield from _pg_template(
+        pg_server_url, documents_only(tmp_path_factory.mktemp("pg-documents") / "seeds")
+    )
 
 
 @pytest.fixture(scope="session")
@@ -137,7 +152,9 @@ def _clone(request, db_path, sqlite_template: str, pg_template: str):
         from sqlalchemy.engine import make_url
 
         template = request.getfixturevalue(pg_template)
-        admin = create_engine(request.getfixturevalue("pg_server_url"), isolation_level="AUTOCOMMIT")
+        admin = create_engine(
+            request.getfixturevalue("pg_server_url"), isolation_level="AUTOCOMMIT"
+        )
         name = make_url(db_path).database
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
@@ -199,7 +216,9 @@ def pg_server_url():
     if not url:
         if os.environ.get("CI"):
             pytest.fail(f"{PG_ENV} is not set in CI: .ci/run must start PostgreSQL")
-        pytest.skip(f"no PostgreSQL server: set {PG_ENV} (e.g. postgresql+psycopg://postgres@localhost:5433/postgres)")
+        pytest.skip(
+            f"no PostgreSQL server: set {PG_ENV} (e.g. postgresql+psycopg://postgres@localhost:5433/postgres)"
+        )
     return url
 
 

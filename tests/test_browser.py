@@ -15,10 +15,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
-
 from test_publish import build_site_data
 
 # the served copy is a SQLite file whatever the working database: one run is enough
@@ -66,7 +64,18 @@ def server(tmp_path_factory):
     log = open(folder / "serve.log", "w+", encoding="utf-8")
     env = {**os.environ, "PROVENANCE_ACTOR": "browser test"}
     process = subprocess.Popen(
-        [sys.executable, "-c", "from provenance.cli import cli; cli()", "--db", str(db), "serve", "--port", str(port), "--host", "127.0.0.1"],
+        [
+            sys.executable,
+            "-c",
+            "from provenance.cli import cli; cli()",
+            "--db",
+            str(db),
+            "serve",
+            "--port",
+            str(port),
+            "--host",
+            "127.0.0.1",
+        ],
         cwd=folder,
         env=env,
         stdout=log,
@@ -85,7 +94,9 @@ def server(tmp_path_factory):
             except OSError:
                 if time.monotonic() > deadline:
                     log.seek(0)
-                    pytest.fail(f"provenance serve did not answer within {START_TIMEOUT_S} s:\n{log.read()}")
+                    pytest.fail(
+                        f"provenance serve did not answer within {START_TIMEOUT_S} s:\n{log.read()}"
+                    )
                 time.sleep(0.2)
         yield {"base": base, "folder": folder, "log": log}
     finally:
@@ -153,11 +164,15 @@ def test_search_by_alias_then_claim_and_conflict_pages(server, browser, tmp_path
     assert "Qais al-Khazali" in table and "15 seats" in table and "14 seats" in table
     browser.save_screenshot(str(tmp_path / "search.png"))
 
-    link = next(a for a in browser.find_elements(By.CSS_SELECTOR, "td.col-claim_id a") if ": 15" in a.text)
+    link = next(
+        a for a in browser.find_elements(By.CSS_SELECTOR, "td.col-claim_id a") if ": 15" in a.text
+    )
     link.click()
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Claim ")
     assert "seats_won = 15 seats" in browser.title
-    assert [m.text for m in browser.find_elements(By.TAG_NAME, "mark")] == ["won 15 seats in parliament"]
+    assert [m.text for m in browser.find_elements(By.TAG_NAME, "mark")] == [
+        "won 15 seats in parliament"
+    ]
     body = browser.find_element(By.TAG_NAME, "body").text
     assert "Footnote 1: Tactical Interrogation Report 16" in body
     assert "Party website" not in body
@@ -180,12 +195,18 @@ def test_a_script_in_a_quote_is_text_and_never_runs(server, browser, tmp_path):
     (row,) = rows
     payload = '<script>alert("xss")</script>'
     assert row["quote"] == payload
-    for path in (f"/-/claim/{row['claim_id']}", "/public/claims_with_sources?property=slogan", f"/public/sources/{1}"):
+    for path in (
+        f"/-/claim/{row['claim_id']}",
+        "/public/claims_with_sources?property=slogan",
+        f"/public/sources/{1}",
+    ):
         browser.get(base + path)
         time.sleep(0.3)
         assert _no_alert(browser), f"{path} ran the quoted script"
         assert payload in browser.find_element(By.TAG_NAME, "body").text, path
-        ran = browser.execute_script("return Array.from(document.scripts).filter(s => s.textContent.includes('xss')).length")
+        ran = browser.execute_script(
+            "return Array.from(document.scripts).filter(s => s.textContent.includes('xss')).length"
+        )
         assert ran == 0, path
     browser.get(base + f"/-/claim/{row['claim_id']}")
     assert [m.text for m in browser.find_elements(By.TAG_NAME, "mark")] == [payload]

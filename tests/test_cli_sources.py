@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import CTC, SEEDS, file_bytes
 
 COMMENTERS = [
@@ -35,9 +34,16 @@ def table_dump(target):
     try:
         with engine.connect() as connection:
             for table in sorted(inspect(connection).get_table_names()):
-                columns = [c["name"] for c in inspect(connection).get_columns(table) if not c["name"].endswith("_at") and c["name"] != "at"]
+                columns = [
+                    c["name"]
+                    for c in inspect(connection).get_columns(table)
+                    if not c["name"].endswith("_at") and c["name"] != "at"
+                ]
                 quoted = ", ".join(f'"{c}"' for c in columns)
-                dump[table] = [tuple(r) for r in connection.execute(text(f'SELECT {quoted} FROM "{table}" ORDER BY 1'))]
+                dump[table] = [
+                    tuple(r)
+                    for r in connection.execute(text(f'SELECT {quoted} FROM "{table}" ORDER BY 1'))
+                ]
     finally:
         engine.dispose()
     return dump
@@ -48,7 +54,9 @@ def test_build_twice_gives_the_same_database(run, db_path):
     assert "new" in first.output
     before = table_dump(db_path)
     second = run("build", "--seeds", SEEDS)
-    lines = [line for line in second.output.splitlines() if line.strip() and not line.startswith(" ")]
+    lines = [
+        line for line in second.output.splitlines() if line.strip() and not line.startswith(" ")
+    ]
     ingested = [line for line in lines if not line.startswith("imported ")]
     assert {line.split()[0] for line in ingested} == {"unchanged"}, second.output
     for line in lines:
@@ -64,10 +72,21 @@ def test_sources_json_lists_the_documents_and_their_comments(run, built_db):
     assert len(documents) == 5
     assert {r["file_name"] for r in documents} == {p.name for p in SEEDS.glob("*.txt")}
     for row in documents:
-        for key in ("slug", "title", "authors", "publisher", "published", "kind", "reliability", "sha256"):
+        for key in (
+            "slug",
+            "title",
+            "authors",
+            "publisher",
+            "published",
+            "kind",
+            "reliability",
+            "sha256",
+        ):
             assert row[key] not in (None, ""), (key, row)
     assert [c["authors"] for c in comments] == [[name] for name in COMMENTERS]
-    assert all(c["kind"] == "comment" and c["parent"] == "lwj-khazali-warned-iran-2018" for c in comments)
+    assert all(
+        c["kind"] == "comment" and c["parent"] == "lwj-khazali-warned-iran-2018" for c in comments
+    )
     assert all(c["reliability"] == "F" for c in comments)
 
 
@@ -125,7 +144,9 @@ def test_check_passes_on_a_fresh_build(run, built_db):
 def test_check_fails_naming_the_file_after_a_seed_is_edited(run, seeds_copy):
     run("build", "--seeds", seeds_copy)
     edited = seeds_copy / "002_bfbc928f984825ec.txt"
-    edited.write_text(edited.read_text(encoding="utf-8").replace("Khazali", "Khazaali", 1), encoding="utf-8")
+    edited.write_text(
+        edited.read_text(encoding="utf-8").replace("Khazali", "Khazaali", 1), encoding="utf-8"
+    )
     result = run("check", code=1)
     assert "002_bfbc928f984825ec.txt" in result.output
     assert "PROBLEM" in result.output
@@ -145,7 +166,9 @@ def test_reingesting_an_unchanged_file_changes_nothing(run, db_path, tmp_path):
 def test_a_changed_text_is_reported_and_stored(run, seeds_copy):
     run("build", "--seeds", seeds_copy)
     path = seeds_copy / "004_b040a4527846fc2c.txt"
-    path.write_text(path.read_text(encoding="utf-8") + "\nA correction was appended.\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\nA correction was appended.\n", encoding="utf-8"
+    )
     result = run("ingest", path)
     assert result.output.startswith("changed"), result.output
     assert "text changed" in result.output
@@ -176,13 +199,66 @@ BAD_INPUT = [
     ("missing file", lambda t: ["ingest", t / "nope.txt"], "nope.txt"),
     ("binary file", lambda t: ["ingest", _binary(t)], "blob.txt"),
     ("directory as file", lambda t: ["ingest", t], "directory"),
-    ("unreadable manifest", lambda t: ["ingest", SEEDS / CTC, "--manifest", _bad_manifest(t, "sources: [\n  - file: x\n")], "not valid YAML"),
-    ("manifest not a list", lambda t: ["ingest", SEEDS / CTC, "--manifest", _bad_manifest(t, "sources: 3\n")], "'sources:' list"),
-    ("unknown manifest key", lambda t: ["ingest", SEEDS / CTC, "--manifest", _bad_manifest(t, f"sources:\n  - file: {CTC}\n    colour: red\n")], "'colour'"),
-    ("bad reliability", lambda t: ["ingest", SEEDS / CTC, "--manifest", _bad_manifest(t, f"sources:\n  - file: {CTC}\n    reliability: Z\n")], "'Z'"),
-    ("bad published date", lambda t: ["ingest", SEEDS / CTC, "--manifest", _bad_manifest(t, f"sources:\n  - file: {CTC}\n    published: last spring\n")], "'last spring'"),
-    ("bad kind", lambda t: ["ingest", SEEDS / CTC, "--manifest", _bad_manifest(t, f"sources:\n  - file: {CTC}\n    kind: rumour\n")], "'rumour'"),
-    ("missing manifest", lambda t: ["ingest", SEEDS / CTC, "--manifest", t / "none.yaml"], "none.yaml"),
+    (
+        "unreadable manifest",
+        lambda t: [
+            "ingest",
+            SEEDS / CTC,
+            "--manifest",
+            _bad_manifest(t, "sources: [\n  - file: x\n"),
+        ],
+        "not valid YAML",
+    ),
+    (
+        "manifest not a list",
+        lambda t: ["ingest", SEEDS / CTC, "--manifest", _bad_manifest(t, "sources: 3\n")],
+        "'sources:' list",
+    ),
+    (
+        "unknown manifest key",
+        lambda t: [
+            "ingest",
+            SEEDS / CTC,
+            "--manifest",
+            _bad_manifest(t, f"sources:\n  - file: {CTC}\n    colour: red\n"),
+        ],
+        "'colour'",
+    ),
+    (
+        "bad reliability",
+        lambda t: [
+            "ingest",
+            SEEDS / CTC,
+            "--manifest",
+            _bad_manifest(t, f"sources:\n  - file: {CTC}\n    reliability: Z\n"),
+        ],
+        "'Z'",
+    ),
+    (
+        "bad published date",
+        lambda t: [
+            "ingest",
+            SEEDS / CTC,
+            "--manifest",
+            _bad_manifest(t, f"sources:\n  - file: {CTC}\n    published: last spring\n"),
+        ],
+        "'last spring'",
+    ),
+    (
+        "bad kind",
+        lambda t: [
+            "ingest",
+            SEEDS / CTC,
+            "--manifest",
+            _bad_manifest(t, f"sources:\n  - file: {CTC}\n    kind: rumour\n"),
+        ],
+        "'rumour'",
+    ),
+    (
+        "missing manifest",
+        lambda t: ["ingest", SEEDS / CTC, "--manifest", t / "none.yaml"],
+        "none.yaml",
+    ),
     ("unknown source", lambda t: ["footnotes", "no-such-source"], "'no-such-source'"),
     ("seeds not a folder", lambda t: ["build", "--seeds", t / "nowhere"], "nowhere"),
 ]
@@ -195,7 +271,9 @@ def _binary(tmp_path):
 
 
 @pytest.mark.parametrize("case,make_args,named", BAD_INPUT, ids=[c[0] for c in BAD_INPUT])
-def test_bad_input_is_one_line_exit_2_and_writes_nothing(run, built_db, tmp_path, case, make_args, named):
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(
+    run, built_db, tmp_path, case, make_args, named
+):
     before = file_bytes(built_db)
     result = run(*make_args(tmp_path), code=2)
     lines = [line for line in result.output.splitlines() if line.strip()]

@@ -30,12 +30,34 @@ ENTITIES = [
     {"name": "Baghdad", "kind": "place"},
     {"name": "Asa'ib Ahl al-Haq", "kind": "organisation", "aliases": ["AAH"]},
     {"name": "Badr Organization", "kind": "organisation"},
-    {"name": "2018 Iraqi parliamentary election", "kind": "event", "aliases": ["May 2018 Iraqi parliamentary elections"]},
+    {
+        "name": "2018 Iraqi parliamentary election",
+        "kind": "event",
+        "aliases": ["May 2018 Iraqi parliamentary elections"],
+    },
 ]
 SOURCES = [
-    {"slug": "s1", "title": "Source one", "kind": "website", "reliability": "B", "published": "2018-09"},
-    {"slug": "s2", "title": "Source two", "kind": "website", "reliability": "C", "published": "2021-03"},
-    {"slug": "s3", "title": "Source three", "kind": "website", "reliability": "A", "published": "2018-10"},
+    {
+        "slug": "s1",
+        "title": "Source one",
+        "kind": "website",
+        "reliability": "B",
+        "published": "2018-09",
+    },
+    {
+        "slug": "s2",
+        "title": "Source two",
+        "kind": "website",
+        "reliability": "C",
+        "published": "2021-03",
+    },
+    {
+        "slug": "s3",
+        "title": "Source three",
+        "kind": "website",
+        "reliability": "A",
+        "published": "2018-10",
+    },
 ]
 
 
@@ -45,52 +67,336 @@ def claim(source, subject, prop, value, **extra):
 
 # (id, claims, expected conflicts as a set of (kind, frozenset of the two values))
 CASES = [
-    ("different quantities from two sources", [claim("s1", "Karbala attack", "killed", "5"), claim("s2", "Karbala attack", "killed", "1")], {("quantity", "5", "1")}),
-    ("same quantity, two sources: one claim, no conflict", [claim("s1", "Karbala attack", "killed", "5"), claim("s2", "Karbala attack", "killed", "5")], set()),
-    ("at least 70 vs 97 is not a conflict", [claim("s1", "Qais al-Khazali", "interrogations", ">=70"), claim("s2", "Qais al-Khazali", "interrogations", "97")], set()),
-    ("more than 100 vs 100 is a conflict", [claim("s1", "Qais al-Khazali", "interrogations", ">100"), claim("s2", "Qais al-Khazali", "interrogations", "100")], {("quantity", ">100", "100")}),
-    ("ranges that overlap are not a conflict", [claim("s1", "Sadrists", "killed", "750..1000"), claim("s2", "Sadrists", "killed", "900..1200")], set()),
-    ("ranges that do not overlap conflict", [claim("s1", "Sadrists", "killed", "750..1000"), claim("s2", "Sadrists", "killed", "2000..3000")], {("quantity", "750..1000", "2000..3000")}),
-    ("within the property's tolerance is not a conflict", [claim("s1", "AAH", "fighters", "1000"), claim("s2", "AAH", "fighters", "1080")], set()),
-    ("beyond the property's tolerance is a conflict", [claim("s1", "AAH", "fighters", "1000"), claim("s2", "AAH", "fighters", "1500")], {("quantity", "1000", "1500")}),
-    ("2007 vs March 2007: one refines the other", [claim("s1", "Qais al-Khazali", "capture_date", "2007"), claim("s2", "Qais al-Khazali", "capture_date", "2007-03")], set()),
-    ("two EDTF intervals that do not overlap", [claim("s1", "Qais al-Khazali", "capture_date", "2007-03/2007-05"), claim("s2", "Qais al-Khazali", "capture_date", "2009-10/2009-12")], {("date", "2007-03/2007-05", "2009-10/2009-12")}),
-    ("different days", [claim("s1", "Qais al-Khazali", "capture_date", "2007-03-20"), claim("s2", "Qais al-Khazali", "capture_date", "2007-03-21")], {("date", "2007-03-20", "2007-03-21")}),
-    ("alias spellings of the subject are one subject", [claim("s1", "Qais al-Khazali", "capture_place", "Basra"), claim("s2", "Qayis Khazali", "capture_place", "Baghdad")], {("entity", "Basra", "Baghdad")}),
-    ("alias spellings of an entity value are not a conflict", [claim("s1", "Popular Mobilization Forces", "leader", "Abu Mahdi al-Muhandis", as_of="2018"), claim("s2", "PMF", "leader", "al-Muhannis", as_of="2018")], set()),
-    ("PMF leader in 2018 vs a different one in 2021 is not a conflict", [claim("s1", "PMF", "leader", "Abu Mahdi al-Muhandis", as_of="2018"), claim("s2", "PMF", "leader", "Abu Fadak", as_of="2021")], set()),
-    ("different leaders at the same time conflict", [claim("s1", "PMF", "leader", "Abu Mahdi al-Muhandis", as_of="2018"), claim("s2", "PMF", "leader", "Abu Fadak", as_of="2018-05")], {("entity", "Abu Mahdi al-Muhandis", "Abu Fadak")}),
-    ("time-varying without a date: scoped to the sources' publication dates (2018 vs 2021)", [claim("s1", "PMF", "leader", "Abu Mahdi al-Muhandis"), claim("s2", "PMF", "leader", "Abu Fadak")], set()),
-    ("time-varying without a date, sources published together: conflict", [claim("s1", "PMF", "leader", "Abu Mahdi al-Muhandis"), claim("s3", "PMF", "leader", "Abu Fadak", as_of="2018-09")], {("entity", "Abu Mahdi al-Muhandis", "Abu Fadak")}),
-    ("validity intervals that do not overlap are not a conflict", [claim("s1", "AAH", "headcount", "3000", valid_from="2014", valid_to="2015"), claim("s2", "AAH", "headcount", "10000", valid_from="2017", valid_to="2018")], set()),
-    ("validity intervals that overlap conflict", [claim("s1", "AAH", "headcount", "3000", valid_from="2014", valid_to="2016"), claim("s2", "AAH", "headcount", "10000", valid_from="2015", valid_to="2018")], {("quantity", "3000", "10000")}),
-    ("an open-ended validity overlaps later dates", [claim("s1", "AAH", "headcount", "3000", valid_from="2014"), claim("s2", "AAH", "headcount", "10000", as_of="2020")], {("quantity", "3000", "10000")}),
-    ("values of a multi-valued property never conflict", [claim("s1", "Qais al-Khazali", "member_of", "Asa'ib Ahl al-Haq"), claim("s2", "Qais al-Khazali", "member_of", "Badr Organization")], set()),
-    ("two values given by the same source are not a conflict", [claim("s1", "Karbala attack", "killed", "1"), claim("s1", "Karbala attack", "killed", "5")], set()),
-    ("one article quoting two speakers with different figures conflicts", [claim("s1", "Ain al-Assad attack", "killed", "0", attributed_to="Iraqi military"), claim("s1", "Ain al-Assad attack", "killed", "1", attributed_to="Pentagon")], {("quantity", "0", "1")}),
-    ("asserts vs denies is a stance conflict", [claim("s1", "Qais al-Khazali", "designated_terrorist", "true"), claim("s2", "Qais al-Khazali", "designated_terrorist", "true", stance="denies")], {("stance", "true", "true")}),
-    ("asserting a date within a denied one is a stance conflict", [claim("s1", "AAH", "founded", "2003", stance="denies"), claim("s2", "AAH", "founded", "2003-09-24")], {("stance", "2003-09-24", "2003")}),
-    ("asserting a figure within a denied range is a stance conflict", [claim("s1", "AAH", "fighters", ">=7600", stance="denies"), claim("s2", "AAH", "fighters", "8480")], {("stance", "8480", ">=7600")}),
-    ("denying a narrower date than the one asserted is not a conflict", [claim("s1", "AAH", "founded", "2003-09-14", stance="denies"), claim("s2", "AAH", "founded", "2003-09")], set()),
-    ("a denial and an assertion from the same source are not a conflict", [claim("s1", "AAH", "founded", "2003", stance="denies"), claim("s1", "AAH", "founded", "2003")], set()),
-    ("booleans that differ conflict", [claim("s1", "Qais al-Khazali", "designated_terrorist", "true"), claim("s2", "Qais al-Khazali", "designated_terrorist", "false")], {("boolean", "true", "false")}),
-    ("texts equal after normalisation do not conflict", [claim("s1", "AAH", "motto", "“Death to America”"), claim("s2", "AAH", "motto", "death to america.")], set()),
-    ("texts that differ conflict", [claim("s1", "AAH", "motto", "Death to America"), claim("s2", "AAH", "motto", "Victory to Iraq")], {("text", "Death to America", "Victory to Iraq")}),
-    ("shared qualifier keys that differ: different scopes, no conflict", [claim("s1", "AAH", "seats_won", "15", qualifiers={"election": "2018 Iraqi parliamentary election"}), claim("s2", "AAH", "seats_won", "1", qualifiers={"election": "2014 Iraqi parliamentary election"})], set()),
-    ("shared qualifier keys equal after alias resolution: conflict", [claim("s1", "AAH", "seats_won", "15", qualifiers={"election": "2018 Iraqi parliamentary election"}), claim("s2", "AAH", "seats_won", "14", qualifiers={"election": "May 2018 Iraqi parliamentary elections"})], {("quantity", "15", "14")}),
-    ("a qualifier only one claim carries does not separate them", [claim("s1", "AAH", "seats_won", "15", qualifiers={"election": "2018 Iraqi parliamentary election"}), claim("s2", "AAH", "seats_won", "14")], {("quantity", "15", "14")}),
-    ("different subjects never conflict", [claim("s1", "AAH", "seats_won", "15"), claim("s2", "Badr Organization", "seats_won", "22")], set()),
+    (
+        "different quantities from two sources",
+        [
+            claim("s1", "Karbala attack", "killed", "5"),
+            claim("s2", "Karbala attack", "killed", "1"),
+        ],
+        {("quantity", "5", "1")},
+    ),
+    (
+        "same quantity, two sources: one claim, no conflict",
+        [
+            claim("s1", "Karbala attack", "killed", "5"),
+            claim("s2", "Karbala attack", "killed", "5"),
+        ],
+        set(),
+    ),
+    (
+        "at least 70 vs 97 is not a conflict",
+        [
+            claim("s1", "Qais al-Khazali", "interrogations", ">=70"),
+            claim("s2", "Qais al-Khazali", "interrogations", "97"),
+        ],
+        set(),
+    ),
+    (
+        "more than 100 vs 100 is a conflict",
+        [
+            claim("s1", "Qais al-Khazali", "interrogations", ">100"),
+            claim("s2", "Qais al-Khazali", "interrogations", "100"),
+        ],
+        {("quantity", ">100", "100")},
+    ),
+    (
+        "ranges that overlap are not a conflict",
+        [
+            claim("s1", "Sadrists", "killed", "750..1000"),
+            claim("s2", "Sadrists", "killed", "900..1200"),
+        ],
+        set(),
+    ),
+    (
+        "ranges that do not overlap conflict",
+        [
+            claim("s1", "Sadrists", "killed", "750..1000"),
+            claim("s2", "Sadrists", "killed", "2000..3000"),
+        ],
+        {("quantity", "750..1000", "2000..3000")},
+    ),
+    (
+        "within the property's tolerance is not a conflict",
+        [claim("s1", "AAH", "fighters", "1000"), claim("s2", "AAH", "fighters", "1080")],
+        set(),
+    ),
+    (
+        "beyond the property's tolerance is a conflict",
+        [claim("s1", "AAH", "fighters", "1000"), claim("s2", "AAH", "fighters", "1500")],
+        {("quantity", "1000", "1500")},
+    ),
+    (
+        "2007 vs March 2007: one refines the other",
+        [
+            claim("s1", "Qais al-Khazali", "capture_date", "2007"),
+            claim("s2", "Qais al-Khazali", "capture_date", "2007-03"),
+        ],
+        set(),
+    ),
+    (
+        "two EDTF intervals that do not overlap",
+        [
+            claim("s1", "Qais al-Khazali", "capture_date", "2007-03/2007-05"),
+            claim("s2", "Qais al-Khazali", "capture_date", "2009-10/2009-12"),
+        ],
+        {("date", "2007-03/2007-05", "2009-10/2009-12")},
+    ),
+    (
+        "different days",
+        [
+            claim("s1", "Qais al-Khazali", "capture_date", "2007-03-20"),
+            claim("s2", "Qais al-Khazali", "capture_date", "2007-03-21"),
+        ],
+        {("date", "2007-03-20", "2007-03-21")},
+    ),
+    (
+        "alias spellings of the subject are one subject",
+        [
+            claim("s1", "Qais al-Khazali", "capture_place", "Basra"),
+            claim("s2", "Qayis Khazali", "capture_place", "Baghdad"),
+        ],
+        {("entity", "Basra", "Baghdad")},
+    ),
+    (
+        "alias spellings of an entity value are not a conflict",
+        [
+            claim(
+                "s1", "Popular Mobilization Forces", "leader", "Abu Mahdi al-Muhandis", as_of="2018"
+            ),
+            claim("s2", "PMF", "leader", "al-Muhannis", as_of="2018"),
+        ],
+        set(),
+    ),
+    (
+        "PMF leader in 2018 vs a different one in 2021 is not a conflict",
+        [
+            claim("s1", "PMF", "leader", "Abu Mahdi al-Muhandis", as_of="2018"),
+            claim("s2", "PMF", "leader", "Abu Fadak", as_of="2021"),
+        ],
+        set(),
+    ),
+    (
+        "different leaders at the same time conflict",
+        [
+            claim("s1", "PMF", "leader", "Abu Mahdi al-Muhandis", as_of="2018"),
+            claim("s2", "PMF", "leader", "Abu Fadak", as_of="2018-05"),
+        ],
+        {("entity", "Abu Mahdi al-Muhandis", "Abu Fadak")},
+    ),
+    (
+        "time-varying without a date: scoped to the sources' publication dates (2018 vs 2021)",
+        [
+            claim("s1", "PMF", "leader", "Abu Mahdi al-Muhandis"),
+            claim("s2", "PMF", "leader", "Abu Fadak"),
+        ],
+        set(),
+    ),
+    (
+        "time-varying without a date, sources published together: conflict",
+        [
+            claim("s1", "PMF", "leader", "Abu Mahdi al-Muhandis"),
+            claim("s3", "PMF", "leader", "Abu Fadak", as_of="2018-09"),
+        ],
+        {("entity", "Abu Mahdi al-Muhandis", "Abu Fadak")},
+    ),
+    (
+        "validity intervals that do not overlap are not a conflict",
+        [
+            claim("s1", "AAH", "headcount", "3000", valid_from="2014", valid_to="2015"),
+            claim("s2", "AAH", "headcount", "10000", valid_from="2017", valid_to="2018"),
+        ],
+        set(),
+    ),
+    (
+        "validity intervals that overlap conflict",
+        [
+            claim("s1", "AAH", "headcount", "3000", valid_from="2014", valid_to="2016"),
+            claim("s2", "AAH", "headcount", "10000", valid_from="2015", valid_to="2018"),
+        ],
+        {("quantity", "3000", "10000")},
+    ),
+    (
+        "an open-ended validity overlaps later dates",
+        [
+            claim("s1", "AAH", "headcount", "3000", valid_from="2014"),
+            claim("s2", "AAH", "headcount", "10000", as_of="2020"),
+        ],
+        {("quantity", "3000", "10000")},
+    ),
+    (
+        "values of a multi-valued property never conflict",
+        [
+            claim("s1", "Qais al-Khazali", "member_of", "Asa'ib Ahl al-Haq"),
+            claim("s2", "Qais al-Khazali", "member_of", "Badr Organization"),
+        ],
+        set(),
+    ),
+    (
+        "two values given by the same source are not a conflict",
+        [
+            claim("s1", "Karbala attack", "killed", "1"),
+            claim("s1", "Karbala attack", "killed", "5"),
+        ],
+        set(),
+    ),
+    (
+        "one article quoting two speakers with different figures conflicts",
+        [
+            claim("s1", "Ain al-Assad attack", "killed", "0", attributed_to="Iraqi military"),
+            claim("s1", "Ain al-Assad attack", "killed", "1", attributed_to="Pentagon"),
+        ],
+        {("quantity", "0", "1")},
+    ),
+    (
+        "asserts vs denies is a stance conflict",
+        [
+            claim("s1", "Qais al-Khazali", "designated_terrorist", "true"),
+            claim("s2", "Qais al-Khazali", "designated_terrorist", "true", stance="denies"),
+        ],
+        {("stance", "true", "true")},
+    ),
+    (
+        "asserting a date within a denied one is a stance conflict",
+        [
+            claim("s1", "AAH", "founded", "2003", stance="denies"),
+            claim("s2", "AAH", "founded", "2003-09-24"),
+        ],
+        {("stance", "2003-09-24", "2003")},
+    ),
+    (
+        "asserting a figure within a denied range is a stance conflict",
+        [
+            claim("s1", "AAH", "fighters", ">=7600", stance="denies"),
+            claim("s2", "AAH", "fighters", "8480"),
+        ],
+        {("stance", "8480", ">=7600")},
+    ),
+    (
+        "denying a narrower date than the one asserted is not a conflict",
+        [
+            claim("s1", "AAH", "founded", "2003-09-14", stance="denies"),
+            claim("s2", "AAH", "founded", "2003-09"),
+        ],
+        set(),
+    ),
+    (
+        "a denial and an assertion from the same source are not a conflict",
+        [
+            claim("s1", "AAH", "founded", "2003", stance="denies"),
+            claim("s1", "AAH", "founded", "2003"),
+        ],
+        set(),
+    ),
+    (
+        "booleans that differ conflict",
+        [
+            claim("s1", "Qais al-Khazali", "designated_terrorist", "true"),
+            claim("s2", "Qais al-Khazali", "designated_terrorist", "false"),
+        ],
+        {("boolean", "true", "false")},
+    ),
+    (
+        "texts equal after normalisation do not conflict",
+        [
+            claim("s1", "AAH", "motto", "“Death to America”"),
+            claim("s2", "AAH", "motto", "death to america."),
+        ],
+        set(),
+    ),
+    (
+        "texts that differ conflict",
+        [
+            claim("s1", "AAH", "motto", "Death to America"),
+            claim("s2", "AAH", "motto", "Victory to Iraq"),
+        ],
+        {("text", "Death to America", "Victory to Iraq")},
+    ),
+    (
+        "shared qualifier keys that differ: different scopes, no conflict",
+        [
+            claim(
+                "s1",
+                "AAH",
+                "seats_won",
+                "15",
+                qualifiers={"election": "2018 Iraqi parliamentary election"},
+            ),
+            claim(
+                "s2",
+                "AAH",
+                "seats_won",
+                "1",
+                qualifiers={"election": "2014 Iraqi parliamentary election"},
+            ),
+        ],
+        set(),
+    ),
+    (
+        "shared qualifier keys equal after alias resolution: conflict",
+        [
+            claim(
+                "s1",
+                "AAH",
+                "seats_won",
+                "15",
+                qualifiers={"election": "2018 Iraqi parliamentary election"},
+            ),
+            claim(
+                "s2",
+                "AAH",
+                "seats_won",
+                "14",
+                qualifiers={"election": "May 2018 Iraqi parliamentary elections"},
+            ),
+        ],
+        {("quantity", "15", "14")},
+    ),
+    (
+        "a qualifier only one claim carries does not separate them",
+        [
+            claim(
+                "s1",
+                "AAH",
+                "seats_won",
+                "15",
+                qualifiers={"election": "2018 Iraqi parliamentary election"},
+            ),
+            claim("s2", "AAH", "seats_won", "14"),
+        ],
+        {("quantity", "15", "14")},
+    ),
+    (
+        "different subjects never conflict",
+        [
+            claim("s1", "AAH", "seats_won", "15"),
+            claim("s2", "Badr Organization", "seats_won", "22"),
+        ],
+        set(),
+    ),
 ]
 
 
 def _write(tmp_path, claims):
     path = tmp_path / "case.yaml"
-    path.write_text(yaml.safe_dump({"sources": SOURCES, "properties": PROPERTIES, "entities": ENTITIES, "claims": claims}, allow_unicode=True), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(
+            {"sources": SOURCES, "properties": PROPERTIES, "entities": ENTITIES, "claims": claims},
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
 def _pairs(rows):
-    return {(r["kind"], r["a"]["value"].removeprefix("asserts: "), r["b"]["value"].removeprefix("denies: ")) for r in rows}
+    return {
+        (
+            r["kind"],
+            r["a"]["value"].removeprefix("asserts: "),
+            r["b"]["value"].removeprefix("denies: "),
+        )
+        for r in rows
+    }
 
 
 def _same(found, expected):
@@ -190,8 +496,18 @@ def test_a_verdict_survives_1000_unrelated_claims(run, tmp_path):
     run("init")
     run("import", _write(tmp_path, CASES[0][1]))
     (row,) = json.loads(run("conflicts", "--json").output)
-    run("resolve", row["id"], "--status", "confirmed", "--note", "both figures checked: they disagree")
-    more = [claim("s1" if i % 2 else "s2", f"Unrelated subject {i}", "killed", str(i)) for i in range(1000)]
+    run(
+        "resolve",
+        row["id"],
+        "--status",
+        "confirmed",
+        "--note",
+        "both figures checked: they disagree",
+    )
+    more = [
+        claim("s1" if i % 2 else "s2", f"Unrelated subject {i}", "killed", str(i))
+        for i in range(1000)
+    ]
     path = tmp_path / "more.yaml"
     path.write_text(yaml.safe_dump({"claims": more}), encoding="utf-8")
     run("import", path)
@@ -267,11 +583,22 @@ def test_detection_searches_each_group_by_index_not_by_scanning(seeded_db):
 
     from provenance.conflicts import detection_query
 
-    sql = str(detection_query().compile(dialect=sqlite_dialect.dialect(), compile_kwargs={"literal_binds": True}))
+    sql = str(
+        detection_query().compile(
+            dialect=sqlite_dialect.dialect(), compile_kwargs={"literal_binds": True}
+        )
+    )
     connection = sqlite3.connect(seeded_db)
     plan = [row[-1] for row in connection.execute("EXPLAIN QUERY PLAN " + sql)]
     connection.close()
-    assert "SEARCH cb USING INDEX ix_claims_subject_property (subject_id=? AND property_id=? AND rowid>?)" in plan, plan
-    searches = [step for step in plan if step.startswith(("SEARCH ea", "SEARCH eb", "SEARCH citations"))]
+    assert (
+        "SEARCH cb USING INDEX ix_claims_subject_property (subject_id=? AND property_id=? AND rowid>?)"
+        in plan
+    ), plan
+    searches = [
+        step for step in plan if step.startswith(("SEARCH ea", "SEARCH eb", "SEARCH citations"))
+    ]
     assert searches and all("(claim_id=?)" in step for step in searches), plan
-    assert not [step for step in plan if step.startswith("SCAN") and step not in ("SCAN ca", "SCAN pairs")], plan
+    assert not [
+        step for step in plan if step.startswith("SCAN") and step not in ("SCAN ca", "SCAN pairs")
+    ], plan

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 import pytest
-
 from conftest import ROOT
+
 from provenance.cli import cli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -14,19 +14,19 @@ import io
 import json
 import shutil
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import ROOT, SEEDS
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from conftest import ROOT, SEEDS
-from provenance.cli import cli
 from provenance.claims import RECORD_KEYS
+from provenance.cli import cli
 from provenance.models import Alias, Citation, Claim, Conflict, Entity, History, Property, Source
 
 FIXTURE = ROOT / "tests" / "data" / "interchange_claims.yaml"
@@ -37,10 +37,16 @@ REVIEW_URL = "https://factcheck.example.org/checks/{id}"
 
 def invoke(*args, db: Path | None = None, code: int = 0, env: dict | None = None):
     """Run the CLI; stdout and stderr apart, so a test can read the exported bytes alone."""
-    runner = CliRunner(mix_stderr=False) if "mix_stderr" in CliRunner.__init__.__code__.co_varnames else CliRunner()
+    runner = (
+        CliRunner(mix_stderr=False)
+        if "mix_stderr" in CliRunner.__init__.__code__.co_varnames
+        else CliRunner()
+    )
     full = (["--db", str(db)] if db else []) + [str(a) for a in args]
     result = runner.invoke(cli, full, catch_exceptions=False, env=env)
-    assert result.exit_code == code, f"exit {result.exit_code} for {full}:\n{result.output}\n{result.stderr}"
+    assert result.exit_code == code, (
+        f"exit {result.exit_code} for {full}:\n{result.output}\n{result.stderr}"
+    )
     return result
 
 
@@ -71,13 +77,43 @@ def _desk_template(_empty_template, tmp_path_factory) -> Path:
     shutil.copy(_empty_template, db)
     invoke("import", FIXTURE, db=db)
     killed_5 = _claim_id(db, "killed", "5")
-    invoke("claim", "prefer", killed_5, "--note", "five: the DoD briefing and the interrogation reports agree", db=db)
-    invoke("claim", "deprecate", _claim_id(db, "born", "1975"), "--reason", "misread: the entry gives 1974", db=db)
+    invoke(
+        "claim",
+        "prefer",
+        killed_5,
+        "--note",
+        "five: the DoD briefing and the interrogation reports agree",
+        db=db,
+    )
+    invoke(
+        "claim",
+        "deprecate",
+        _claim_id(db, "born", "1975"),
+        "--reason",
+        "misread: the entry gives 1974",
+        db=db,
+    )
     rows = json.loads(invoke("conflicts", "--json", db=db).stdout)
     by_kind = {r["kind"]: r["id"] for r in rows}
     assert set(by_kind) == {"quantity", "stance"}, rows
-    invoke("resolve", by_kind["quantity"], "--status", "resolved", "--note", "five killed, per the DoD briefing", db=db)
-    invoke("resolve", by_kind["stance"], "--status", "confirmed", "--note", "only a reader tip asserts it", db=db)
+    invoke(
+        "resolve",
+        by_kind["quantity"],
+        "--status",
+        "resolved",
+        "--note",
+        "five killed, per the DoD briefing",
+        db=db,
+    )
+    invoke(
+        "resolve",
+        by_kind["stance"],
+        "--status",
+        "confirmed",
+        "--note",
+        "only a reader tip asserts it",
+        db=db,
+    )
     return db
 
 
@@ -97,7 +133,9 @@ def empty_db(_empty_template, tmp_path) -> Path:
 
 def _claim_id(db: Path, prop: str, value: str) -> int:
     with _session(db) as session:
-        return session.scalar(select(Claim.id).join(Property).where(Property.name == prop, Claim.value == value))
+        return session.scalar(
+            select(Claim.id).join(Property).where(Property.name == prop, Claim.value == value)
+        )
 
 
 @contextmanager
@@ -122,7 +160,11 @@ def snapshot(db: Path, *, public_only: bool = False) -> dict:
     only confidential material names.
     """
     with _session(db) as session:
-        hidden = {s.id for s in session.scalars(select(Source).where(Source.confidential.is_(True)))} if public_only else set()
+        hidden = (
+            {s.id for s in session.scalars(select(Source).where(Source.confidential.is_(True)))}
+            if public_only
+            else set()
+        )
         claims = []
         named: set[int] = set()
         for claim in session.scalars(select(Claim)):
@@ -144,14 +186,18 @@ def snapshot(db: Path, *, public_only: bool = False) -> dict:
             citations = sorted(citations, key=repr)
             if not citations:
                 continue
-            named |= {claim.subject_id, claim.entity_value_id} | {q.entity_id for q in claim.qualifiers}
+            named |= {claim.subject_id, claim.entity_value_id} | {
+                q.entity_id for q in claim.qualifiers
+            }
             named |= {c.attributed_to_id for c in claim.citations if c.source_id not in hidden}
             claims.append(
                 (
                     claim.subject.name,
                     claim.property.name,
                     claim.value,
-                    claim.value_key if claim.property.datatype != "entity" else claim.entity_value.name,
+                    claim.value_key
+                    if claim.property.datatype != "entity"
+                    else claim.entity_value.name,
                     claim.unit,
                     claim.as_of,
                     claim.valid_from,
@@ -164,21 +210,43 @@ def snapshot(db: Path, *, public_only: bool = False) -> dict:
                 )
             )
         mentioned = {c.attributed_to_id for c in session.scalars(select(Citation))}
-        mentioned |= {e for c in session.scalars(select(Claim)) for e in (c.subject_id, c.entity_value_id, *(q.entity_id for q in c.qualifiers))}
+        mentioned |= {
+            e
+            for c in session.scalars(select(Claim))
+            for e in (c.subject_id, c.entity_value_id, *(q.entity_id for q in c.qualifiers))
+        }
         entities = sorted(
             (e.name, e.kind, e.description, tuple(sorted(a.name for a in e.aliases)))
             for e in session.scalars(select(Entity))
             if not public_only or e.id in named or e.id not in mentioned
         )
         properties = sorted(
-            (p.name, p.datatype, p.multi, p.time_varying, p.unit, p.tolerance, p.description) for p in session.scalars(select(Property))
+            (p.name, p.datatype, p.multi, p.time_varying, p.unit, p.tolerance, p.description)
+            for p in session.scalars(select(Property))
         )
         sources = sorted(
-            (s.slug, s.title, tuple(s.authors or []), s.publisher, s.url, s.published, s.kind, s.reliability, s.reliability_reason, s.confidential, s.note)
+            (
+                s.slug,
+                s.title,
+                tuple(s.authors or []),
+                s.publisher,
+                s.url,
+                s.published,
+                s.kind,
+                s.reliability,
+                s.reliability_reason,
+                s.confidential,
+                s.note,
+            )
             for s in session.scalars(select(Source))
             if s.id not in hidden
         )
-        return {"claims": sorted(claims, key=repr), "entities": entities, "properties": properties, "sources": sources}
+        return {
+            "claims": sorted(claims, key=repr),
+            "entities": entities,
+            "properties": properties,
+            "sources": sources,
+        }
 
 
 def assert_same(got: dict, want: dict) -> None:
@@ -193,15 +261,27 @@ def assert_same(got: dict, want: dict) -> None:
 
 def test_fixture_covers_what_the_round_trip_must_carry(desk_db):
     with _session(desk_db) as session:
-        datatypes = set(session.scalars(select(Property.datatype).join(Claim, Claim.property_id == Property.id)))
+        datatypes = set(
+            session.scalars(select(Property.datatype).join(Claim, Claim.property_id == Property.id))
+        )
         ranks = set(session.scalars(select(Claim.rank)))
         stances = set(session.scalars(select(Citation.stance)))
-        textless = session.scalar(select(func.count(Citation.id)).join(Source).where(Source.text.is_(None)))
+        textless = session.scalar(
+            select(func.count(Citation.id)).join(Source).where(Source.text.is_(None))
+        )
         qualified = session.scalar(select(func.count(Claim.id)).where(Claim.qualifiers.any()))
         scoped = session.scalar(select(func.count(Claim.id)).where(Claim.as_of.isnot(None)))
-        valid = session.scalar(select(func.count(Claim.id)).where(Claim.valid_from.isnot(None), Claim.valid_to.isnot(None)))
-        footnoted = session.scalar(select(func.count(Citation.id)).where(Citation.footnote_id.isnot(None)))
-        spoken = session.scalar(select(func.count(Citation.id)).where(Citation.attributed_to_id.isnot(None)))
+        valid = session.scalar(
+            select(func.count(Claim.id)).where(
+                Claim.valid_from.isnot(None), Claim.valid_to.isnot(None)
+            )
+        )
+        footnoted = session.scalar(
+            select(func.count(Citation.id)).where(Citation.footnote_id.isnot(None))
+        )
+        spoken = session.scalar(
+            select(func.count(Citation.id)).where(Citation.attributed_to_id.isnot(None))
+        )
         aliases = session.scalar(select(func.count(Alias.id)))
         verdicts = set(session.scalars(select(Conflict.status)))
     assert datatypes == {"quantity", "date", "entity", "text", "boolean"}
@@ -232,11 +312,26 @@ def test_round_trip_of_the_seed_claims(fmt, seeded_db, empty_db, tmp_path):
 
         ids = session.scalars(select(Claim.id).order_by(Claim.id)).all()
         assert len(ids) > 100
-        set_rank(session, session.get(Claim, ids[3]), "preferred", "tester", reason="checked against the original")
+        set_rank(
+            session,
+            session.get(Claim, ids[3]),
+            "preferred",
+            "tester",
+            reason="checked against the original",
+        )
         set_rank(session, session.get(Claim, ids[7]), "deprecated", "tester", reason="misread")
         session.commit()
     out, header = tmp_path / f"seeds.{fmt}", tmp_path / "header.yaml"
-    invoke("export", "--format", fmt, "-o", out, "--include-confidential", *(["--header", header] if fmt == "csv" else []), db=seeded_db)
+    invoke(
+        "export",
+        "--format",
+        fmt,
+        "-o",
+        out,
+        "--include-confidential",
+        *(["--header", header] if fmt == "csv" else []),
+        db=seeded_db,
+    )
     if fmt == "csv":
         invoke("import", header, db=empty_db)
     invoke("import", out, db=empty_db)
@@ -247,7 +342,15 @@ def test_round_trip_of_the_seed_claims(fmt, seeded_db, empty_db, tmp_path):
 def test_round_trip_without_confidential_material(fmt, desk_db, empty_db, tmp_path):
     out = tmp_path / f"export.{fmt}"
     header = tmp_path / "header.yaml"
-    invoke("export", "--format", fmt, "-o", out, *(["--header", header] if fmt != "yaml" else []), db=desk_db)
+    invoke(
+        "export",
+        "--format",
+        fmt,
+        "-o",
+        out,
+        *(["--header", header] if fmt != "yaml" else []),
+        db=desk_db,
+    )
     if fmt != "yaml":
         invoke("import", header, db=empty_db)
     invoke("import", out, db=empty_db)
@@ -276,7 +379,16 @@ def test_imported_ranks_are_recorded_in_history(desk_db, empty_db, tmp_path):
         ranked = session.scalars(select(Claim).where(Claim.rank != "normal")).all()
         assert {c.rank for c in ranked} == {"preferred", "deprecated"}
         for claim in ranked:
-            changes = [h.changes for h in session.scalars(select(History).where(History.table_name == "claims", History.row_id == claim.id, History.action == "update"))]
+            changes = [
+                h.changes
+                for h in session.scalars(
+                    select(History).where(
+                        History.table_name == "claims",
+                        History.row_id == claim.id,
+                        History.action == "update",
+                    )
+                )
+            ]
             assert any(c.get("rank") == ["normal", claim.rank] for c in changes), changes
 
 
@@ -286,11 +398,19 @@ def test_imported_ranks_are_recorded_in_history(desk_db, empty_db, tmp_path):
         ([{"rank": "best"}], "field 'rank': rank 'best': expected normal, preferred, deprecated"),
         ([{"rank": "deprecated"}], "field 'rank_reason': missing rank_reason"),
         ([{"rank_reason": "why"}], "field 'rank_reason': rank_reason given without a rank"),
-        ([{"rank": "preferred"}, {"rank": "deprecated", "rank_reason": "wrong"}], "record 2, field 'rank': rank 'deprecated' differs"),
+        (
+            [{"rank": "preferred"}, {"rank": "deprecated", "rank_reason": "wrong"}],
+            "record 2, field 'rank': rank 'deprecated' differs",
+        ),
     ],
 )
 def test_bad_ranks_in_an_import_are_rejected(desk_db, tmp_path, ranks, message):
-    base = {"source": "iraq-casualty-dataset", "subject": "Karbala PJCC attack", "property": "killed", "value": "4"}
+    base = {
+        "source": "iraq-casualty-dataset",
+        "subject": "Karbala PJCC attack",
+        "property": "killed",
+        "value": "4",
+    }
     path = tmp_path / "ranks.jsonl"
     path.write_text("".join(json.dumps({**base, **r}) + "\n" for r in ranks), encoding="utf-8")
     result = invoke("import", path, db=desk_db, code=2)
@@ -299,19 +419,39 @@ def test_bad_ranks_in_an_import_are_rejected(desk_db, tmp_path, ranks, message):
 
 def test_an_imported_rank_changes_an_existing_claim_once(desk_db, tmp_path):
     path = tmp_path / "ranks.jsonl"
-    path.write_text(json.dumps({"source": "iraq-casualty-dataset", "subject": "Karbala PJCC attack", "property": "killed", "value": "4", "rank": "deprecated", "rank_reason": "the dataset misses the first victim"}) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "source": "iraq-casualty-dataset",
+                "subject": "Karbala PJCC attack",
+                "property": "killed",
+                "value": "4",
+                "rank": "deprecated",
+                "rank_reason": "the dataset misses the first victim",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     claim_id = _claim_id(desk_db, "killed", "4")
 
     def rank_rows():
         with _session(desk_db) as session:
             claim = session.get(Claim, claim_id)
-            rows = session.scalar(select(func.count(History.id)).where(History.table_name == "claims", History.row_id == claim_id))
+            rows = session.scalar(
+                select(func.count(History.id)).where(
+                    History.table_name == "claims", History.row_id == claim_id
+                )
+            )
             return claim.rank, claim.rank_reason, rows
 
     before = rank_rows()
     invoke("import", path, db=desk_db)
     after = rank_rows()
-    assert after[:2] == ("deprecated", "the dataset misses the first victim") and after[2] == before[2] + 1
+    assert (
+        after[:2] == ("deprecated", "the dataset misses the first victim")
+        and after[2] == before[2] + 1
+    )
     invoke("import", path, db=desk_db)
     assert rank_rows() == after
 
@@ -320,23 +460,47 @@ def test_csv_is_exactly_the_import_format(desk_db):
     text = invoke("export", "--format", "csv", db=desk_db).stdout
     rows = list(csv.DictReader(io.StringIO(text)))
     assert tuple(rows[0].keys()) == RECORD_KEYS
-    assert RECORD_KEYS[:15] == ("source", "footnote", "subject", "property", "value", "unit", "quote", "attributed_to", "stance", "confidence", "as_of", "valid_from", "valid_to", "qualifiers", "note")
+    assert RECORD_KEYS[:15] == (
+        "source",
+        "footnote",
+        "subject",
+        "property",
+        "value",
+        "unit",
+        "quote",
+        "attributed_to",
+        "stance",
+        "confidence",
+        "as_of",
+        "valid_from",
+        "valid_to",
+        "qualifiers",
+        "note",
+    )
     qualified = [r for r in rows if r["qualifiers"]]
     assert [r["qualifiers"] for r in qualified] == ["election=2018 Iraqi parliamentary election"]
     denial = [r for r in rows if r["stance"] == "denies"]
-    assert denial and denial[0]["attributed_to"] == "Qais al-Khazali" and denial[0]["footnote"] == "22"
+    assert (
+        denial and denial[0]["attributed_to"] == "Qais al-Khazali" and denial[0]["footnote"] == "22"
+    )
     with _session(desk_db) as session:
-        public = session.scalar(select(func.count(Citation.id)).join(Source).where(Source.confidential.is_(False)))
+        public = session.scalar(
+            select(func.count(Citation.id)).join(Source).where(Source.confidential.is_(False))
+        )
     assert len(rows) == public
 
 
 def test_jsonl_records_carry_every_key(desk_db):
-    lines = invoke("export", "--format", "jsonl", "--subject", "Qayis", db=desk_db).stdout.splitlines()
+    lines = invoke(
+        "export", "--format", "jsonl", "--subject", "Qayis", db=desk_db
+    ).stdout.splitlines()
     records = [json.loads(line) for line in lines]
     assert records and all(tuple(r) == RECORD_KEYS for r in records)
     assert {r["subject"] for r in records} == {"Qais al-Khazali"}
     deprecated = [r for r in records if r["rank"] == "deprecated"]
-    assert deprecated == [dict(deprecated[0], value="1975", rank_reason="misread: the entry gives 1974")]
+    assert deprecated == [
+        dict(deprecated[0], value="1975", rank_reason="misread: the entry gives 1974")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -348,7 +512,12 @@ def test_jsonl_records_carry_every_key(desk_db):
     ],
 )
 def test_filters(desk_db, option, value, expected):
-    records = [json.loads(line) for line in invoke("export", "--format", "jsonl", option, value, db=desk_db).stdout.splitlines()]
+    records = [
+        json.loads(line)
+        for line in invoke(
+            "export", "--format", "jsonl", option, value, db=desk_db
+        ).stdout.splitlines()
+    ]
     assert {r["property"] for r in records} == expected
     if option == "--source":
         assert {r["source"] for r in records} == {value}
@@ -372,18 +541,25 @@ def test_orphaned_citations_are_left_out_with_a_warning(desk_db):
         (["--format", "xml"], "'xml' is not one of"),
         (["--format", "csv", "--subject", "Nobody At All"], "unknown entity 'Nobody At All'"),
         (["--format", "csv", "--source", "no-such-source"], "unknown source 'no-such-source'"),
-        (["--format", "csv", "--property", "no_such_property"], "unknown property 'no_such_property'"),
+        (
+            ["--format", "csv", "--property", "no_such_property"],
+            "unknown property 'no_such_property'",
+        ),
         (["--format", "csv", "--source", "informant-canary"], "is confidential"),
         (["--format", "claimreview"], "needs --organisation"),
         (["--format", "yaml", "--header", "h.yaml"], "--header is for --format csv or jsonl"),
         (["--format", "csv", "-o", "missing-folder/out.csv"], "does not exist"),
     ],
 )
-def test_bad_input_is_one_line_exit_2_and_nothing_written(desk_db, tmp_path, monkeypatch, args, message):
+def test_bad_input_is_one_line_exit_2_and_nothing_written(
+    desk_db, tmp_path, monkeypatch, args, message
+):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("PROVENANCE_ORGANISATION", raising=False)
     before = sorted(p.name for p in tmp_path.iterdir())
-    result = invoke("export", *args, *([] if "-o" in args else ["-o", "out.txt"]), db=desk_db, code=2)
+    result = invoke(
+        "export", *args, *([] if "-o" in args else ["-o", "out.txt"]), db=desk_db, code=2
+    )
     errors = result.stderr.strip().splitlines()
     assert len(errors) == 1 and message in errors[0], errors
     assert sorted(p.name for p in tmp_path.iterdir()) == before
@@ -400,7 +576,19 @@ CLAIM_RECOMMENDED = ("author", "datePublished", "appearance", "firstAppearance")
 
 
 def _reviews(db: Path, *extra: str) -> list[dict]:
-    return json.loads(invoke("export", "--format", "claimreview", "--organisation", ORGANISATION, "--review-url", REVIEW_URL, *extra, db=db).stdout)
+    return json.loads(
+        invoke(
+            "export",
+            "--format",
+            "claimreview",
+            "--organisation",
+            ORGANISATION,
+            "--review-url",
+            REVIEW_URL,
+            *extra,
+            db=db,
+        ).stdout
+    )
 
 
 def test_claimreview_has_googles_required_and_recommended_fields(desk_db):
@@ -421,7 +609,10 @@ def test_claimreview_has_googles_required_and_recommended_fields(desk_db):
             assert item.get(key), f"Claim lacks {key}"
         authors = item["author"] if isinstance(item["author"], list) else [item["author"]]
         assert all(a["@type"] in ("Person", "Organization") and a["name"] for a in authors)
-        assert all(w["@type"] == "CreativeWork" and (w.get("url") or w.get("name")) for w in item["appearance"])
+        assert all(
+            w["@type"] == "CreativeWork" and (w.get("url") or w.get("name"))
+            for w in item["appearance"]
+        )
         assert review["author"] == {"@type": "Organization", "name": ORGANISATION}
         assert review["url"].startswith("https://factcheck.example.org/checks/")
         assert len(review["datePublished"]) == 10
@@ -453,7 +644,9 @@ def test_claimreview_lists_only_confirmed_and_resolved(desk_db):
 
 
 def test_claimreview_organisation_from_the_environment(desk_db):
-    result = invoke("export", "--format", "claimreview", db=desk_db, env={"PROVENANCE_ORGANISATION": "Env Desk"})
+    result = invoke(
+        "export", "--format", "claimreview", db=desk_db, env={"PROVENANCE_ORGANISATION": "Env Desk"}
+    )
     assert {r["author"]["name"] for r in json.loads(result.stdout)} == {"Env Desk"}
     assert "no --review-url" in result.stderr
 
@@ -469,7 +662,16 @@ def _prov(db: Path, *extra: str):
 
 
 def test_prov_json_parses_back_with_the_databases_counts(desk_db):
-    from prov.model import ProvActivity, ProvAgent, ProvAssociation, ProvAttribution, ProvDerivation, ProvEntity, ProvGeneration, ProvMembership
+    from prov.model import (
+        ProvActivity,
+        ProvAgent,
+        ProvAssociation,
+        ProvAttribution,
+        ProvDerivation,
+        ProvEntity,
+        ProvGeneration,
+        ProvMembership,
+    )
 
     document = _prov(desk_db, "--include-confidential")
     with _session(desk_db) as session:
@@ -481,10 +683,15 @@ def test_prov_json_parses_back_with_the_databases_counts(desk_db):
         cited = [fw.work for c in citations if c.footnote for fw in c.footnote.works]
         collections = {w.collection_id for w in cited if w.collection_id}
         memberships = len({w.id for w in cited if w.collection_id})
-        note_work_links = sum(len(c.footnote.works) for c in {c.footnote_id: c for c in citations if c.footnote}.values())
+        note_work_links = sum(
+            len(c.footnote.works)
+            for c in {c.footnote_id: c for c in citations if c.footnote}.values()
+        )
         speakers = {c.attributed_to_id for c in citations if c.attributed_to_id}
         editors = {c.created_by for c in claims} | {c.created_by for c in citations}
-        additions = {(c.created_by, c.created_at) for c in claims} | {(c.created_by, c.created_at) for c in citations}
+        additions = {(c.created_by, c.created_at) for c in claims} | {
+            (c.created_by, c.created_at) for c in citations
+        }
 
     def count(kind):
         return len(list(document.get_records(kind)))
@@ -493,9 +700,14 @@ def test_prov_json_parses_back_with_the_databases_counts(desk_db):
     assert count(ProvAgent) == len(speakers) + len(editors)
     assert count(ProvActivity) == len(additions)
     derivations = list(document.get_records(ProvDerivation))
-    quotations = [d for d in derivations if "prov:Quotation" in {str(t) for t in d.get_asserted_types()}]
+    quotations = [
+        d for d in derivations if "prov:Quotation" in {str(t) for t in d.get_asserted_types()}
+    ]
     assert len(quotations) == sum(1 for c in citations if c.quote is not None)
-    assert len(derivations) == len(citations) + sum(1 for c in citations if c.footnote_id) + note_work_links
+    assert (
+        len(derivations)
+        == len(citations) + sum(1 for c in citations if c.footnote_id) + note_work_links
+    )
     assert count(ProvAttribution) == sum(1 for c in citations if c.attributed_to_id)
     assert count(ProvGeneration) == len(claims)
     assert count(ProvAssociation) == len(additions)
@@ -529,21 +741,60 @@ def _confidential_document(db: Path, tmp_path: Path) -> None:
     folder = tmp_path / "secret"
     folder.mkdir()
     (folder / "canary-memo.txt").write_text(
-        "CANARY memo\n\nThe Karbala attackers numbered twelve, said CANARY-MEMO-SPEAKER.\n", encoding="utf-8"
+        "CANARY memo\n\nThe Karbala attackers numbered twelve, said CANARY-MEMO-SPEAKER.\n",
+        encoding="utf-8",
     )
     (folder / "sources.yaml").write_text(
-        yaml.safe_dump({"sources": [{"file": "canary-memo.txt", "slug": "canary-memo", "title": "CANARY memo", "kind": "report", "confidential": True}]}),
+        yaml.safe_dump(
+            {
+                "sources": [
+                    {
+                        "file": "canary-memo.txt",
+                        "slug": "canary-memo",
+                        "title": "CANARY memo",
+                        "kind": "report",
+                        "confidential": True,
+                    }
+                ]
+            }
+        ),
         encoding="utf-8",
     )
     invoke("ingest", folder / "canary-memo.txt", db=db)
     invoke("property", "add", "attackers", "--type", "quantity", db=db)
     invoke(
-        "add", "--source", "canary-memo", "--subject", "Karbala PJCC attack", "--property", "attackers", "--value", "12",
-        "--quote", "The Karbala attackers numbered twelve", "--attributed-to", "CANARY-MEMO-SPEAKER", "--note", "CANARY-ADD-NOTE",
+        "add",
+        "--source",
+        "canary-memo",
+        "--subject",
+        "Karbala PJCC attack",
+        "--property",
+        "attackers",
+        "--value",
+        "12",
+        "--quote",
+        "The Karbala attackers numbered twelve",
+        "--attributed-to",
+        "CANARY-MEMO-SPEAKER",
+        "--note",
+        "CANARY-ADD-NOTE",
         db=db,
     )
     # a confidential speaker behind the claim a ClaimReview rates
-    invoke("add", "--source", "informant-canary", "--subject", "Karbala PJCC attack", "--property", "killed", "--value", "4", "--attributed-to", "CANARY-AUTHOR-4", db=db)
+    invoke(
+        "add",
+        "--source",
+        "informant-canary",
+        "--subject",
+        "Karbala PJCC attack",
+        "--property",
+        "killed",
+        "--value",
+        "4",
+        "--attributed-to",
+        "CANARY-AUTHOR-4",
+        db=db,
+    )
 
 
 @pytest.mark.parametrize("fmt", ALL_FORMATS)
@@ -567,7 +818,9 @@ def test_confidential_canary_never_leaves_without_the_flag(fmt, desk_db, tmp_pat
 
 def test_a_verdict_resting_on_confidential_sources_is_not_reviewed(desk_db):
     with _session(desk_db) as session:
-        session.get(Source, session.scalar(select(Source.id).where(Source.slug == "iraq-casualty-dataset"))).confidential = True
+        session.get(
+            Source, session.scalar(select(Source.id).where(Source.slug == "iraq-casualty-dataset"))
+        ).confidential = True
         session.commit()
     reviews = _reviews(desk_db)
     assert [r["claimReviewed"] for r in reviews] == ["Jaysh al-Mahdi — fought in lebanon: true"]
@@ -604,15 +857,31 @@ def _synthetic_10k(tmp_path_factory) -> Path:
         for claim_id in ids[::500]:
             set_rank(session, session.get(Claim, claim_id), "preferred", "tester", reason="checked")
         for claim_id in ids[250::500]:
-            set_rank(session, session.get(Claim, claim_id), "deprecated", "tester", reason="superseded")
+            set_rank(
+                session, session.get(Claim, claim_id), "deprecated", "tester", reason="superseded"
+            )
         session.commit()
     return db
 
 
 @pytest.mark.parametrize("fmt,confidential", [("csv", True), ("jsonl", False)])
 def test_round_trip_of_10k_synthetic_claims(fmt, confidential, _synthetic_10k, tmp_path):
-    out, header, target = tmp_path / f"claims.{fmt}", tmp_path / "header.yaml", tmp_path / "target.db"
-    invoke("export", "--format", fmt, "-o", out, "--header", header, *(["--include-confidential"] if confidential else []), db=_synthetic_10k)
+    out, header, target = (
+        tmp_path / f"claims.{fmt}",
+        tmp_path / "header.yaml",
+        tmp_path / "target.db",
+    )
+    invoke(
+        "export",
+        "--format",
+        fmt,
+        "-o",
+        out,
+        "--header",
+        header,
+        *(["--include-confidential"] if confidential else []),
+        db=_synthetic_10k,
+    )
     invoke("init", db=target)
     invoke("import", header, db=target)
     invoke("import", out, db=target)

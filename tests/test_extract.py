@@ -14,10 +14,10 @@ import shutil
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import SEEDS
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from conftest import SEEDS
 from provenance import db as dbmod
 from provenance import extract as extractmod
 from provenance.cli import cli
@@ -46,12 +46,22 @@ def candidates(tmp_path_factory):
     seeds = _seeds_without_claims(work / "seeds")
     database = work / "vocabulary.db"
     runner = CliRunner()
-    result = runner.invoke(cli, ["--db", str(database), "build", "--seeds", str(seeds)], catch_exceptions=False)
+    result = runner.invoke(
+        cli, ["--db", str(database), "build", "--seeds", str(seeds)], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     curated = yaml.safe_load((SEEDS / "claims.yaml").read_text(encoding="utf-8"))
     vocabulary = work / "vocabulary.yaml"
-    vocabulary.write_text(yaml.safe_dump({"properties": curated["properties"], "entities": curated["entities"]}, allow_unicode=True), encoding="utf-8")
-    result = runner.invoke(cli, ["--db", str(database), "import", str(vocabulary)], catch_exceptions=False)
+    vocabulary.write_text(
+        yaml.safe_dump(
+            {"properties": curated["properties"], "entities": curated["entities"]},
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        cli, ["--db", str(database), "import", str(vocabulary)], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     engine = dbmod.make_engine(str(database))
     try:
@@ -78,15 +88,30 @@ QUANTITIES = [
     (CTC, "garnered 15 of the 48 seats", "seats", "15"),
     (CTC, "garnered 15 of the 48 seats", "seats", "48"),
     (CTC, "consisting of $750,000-$1,000,000", "funding_received", "750000..1000000"),
-    (CTC, "as much as $2-$3 million U.S. dollars per month", "funding_received", "2000000..3000000"),
+    (
+        CTC,
+        "as much as $2-$3 million U.S. dollars per month",
+        "funding_received",
+        "2000000..3000000",
+    ),
     (CTC, "roughly a dozen Shi`a militants infiltrated", "attackers", "~12"),
     (CTC, "killing one and severely wounding three others", "killed", "1"),
     (CTC, "killing one and severely wounding three others", "wounded", "3"),
     (CTC, "the PJCC attack that killed five U.S. soldiers", "killed", "5"),
-    (CTC, "taking four other U.S. soldiers hostage and executing them", "kidnapped_and_killed", "4"),
+    (
+        CTC,
+        "taking four other U.S. soldiers hostage and executing them",
+        "kidnapped_and_killed",
+        "4",
+    ),
     (LWJ, "more than 100 Asaib Ahl al-Haq commanders", "people_released", ">100"),
     (LWJ, "interviewed Qayis at least 70 times", "times_interrogated", ">=70"),
-    (LWJ, "interviewed Qayis at least 70 times during his almost three years", "duration", "2.7..3"),
+    (
+        LWJ,
+        "interviewed Qayis at least 70 times during his almost three years",
+        "duration",
+        "2.7..3",
+    ),
     (LWJ, "Lebanon’s 1.65 million Shia", "population", "1650000"),
     (LWJ, "more than 24 million Shia", "population", ">24000000"),
     (LWJ, "seized nearly one-third of Iraq", "territory_share", "30..33.3"),
@@ -150,7 +175,9 @@ DATES = [
 ]
 
 
-@pytest.mark.parametrize("slug,words,prop,value", QUANTITIES, ids=[f"{w}→{v}" for _, w, _, v in QUANTITIES])
+@pytest.mark.parametrize(
+    "slug,words,prop,value", QUANTITIES, ids=[f"{w}→{v}" for _, w, _, v in QUANTITIES]
+)
 def test_quantities_in_the_seeds(candidates, slug, words, prop, value):
     rows = _find(candidates[slug], words)
     assert rows, f"no candidate quotes {words!r}"
@@ -165,7 +192,9 @@ def test_dates_in_the_seeds(candidates, slug, words, prop, value):
 
 
 def test_seats_take_their_election_and_the_agent_as_subject(candidates):
-    fifteen, forty_eight = (_find(candidates[CTC], "garnered 15 of the 48 seats", "seats", v)[0] for v in ("15", "48"))
+    fifteen, forty_eight = (
+        _find(candidates[CTC], "garnered 15 of the 48 seats", "seats", v)[0] for v in ("15", "48")
+    )
     assert fifteen["subject"] == "Sadiqun"
     assert forty_eight["subject"] == "Fatih Alliance"
     assert "2018" in fifteen["qualifiers"]["election"]
@@ -190,9 +219,16 @@ def test_attribution_and_speakers(candidates):
     assert death["attributed_to"] == "U.S. Department of Defense"  # "the Pentagon", by its alias
     statement = _find(rows, "There has been an escalation at various levels", "statement")[0]
     assert statement["attributed_to"].startswith("specialist in Iranian affairs")
-    slip = _find(candidates[LWJ], "The ultimate goal of Iran is to destroy the Americans", "statement")[0]
+    slip = _find(
+        candidates[LWJ], "The ultimate goal of Iran is to destroy the Americans", "statement"
+    )[0]
     assert slip["attributed_to"] == "Qais al-Khazali"
-    assert _find(candidates[CTC], "Al-Khazali described accompanying a senior delegation", "date", "2003")[0]["attributed_to"] == "Qais al-Khazali"
+    assert (
+        _find(
+            candidates[CTC], "Al-Khazali described accompanying a senior delegation", "date", "2003"
+        )[0]["attributed_to"]
+        == "Qais al-Khazali"
+    )
 
 
 def test_leadership(candidates):
@@ -257,14 +293,23 @@ def test_kinds_filter(run, tmp_path):
     seeds = _seeds_without_claims(tmp_path / "seeds")
     run("build", "--seeds", seeds)
     _, data, _ = _outputs(run, tmp_path, MEE, "--kinds", "date")
-    assert data["claims"] and {c["property"] for c in data["claims"]} <= {"date", "birth_date", "death_date", "founded", "publication_date"}
+    assert data["claims"] and {c["property"] for c in data["claims"]} <= {
+        "date",
+        "birth_date",
+        "death_date",
+        "founded",
+        "publication_date",
+    }
     result = run("extract", MEE, "--kinds", "quantity")
     assert "killed" in result.output and "property: date" not in result.output
 
 
 def test_a_source_without_figures_gives_an_empty_valid_file(run, tmp_path):
     plain = tmp_path / "plain.txt"
-    plain.write_text("A short note.\n\nThe militia says nothing of numbers or of dates here, only words.\n", encoding="utf-8")
+    plain.write_text(
+        "A short note.\n\nThe militia says nothing of numbers or of dates here, only words.\n",
+        encoding="utf-8",
+    )
     run("init")
     run("ingest", plain)
     out, data, result = _outputs(run, tmp_path, "plain.txt")
@@ -277,7 +322,10 @@ def test_a_source_without_figures_gives_an_empty_valid_file(run, tmp_path):
 
 def test_a_denial_is_recorded_with_stance_denies(run, tmp_path):
     text = tmp_path / "denial.txt"
-    text.write_text("Ministry statement\n\nThe ministry denied that 40 people were killed in the raid on 3 March 2021.\n", encoding="utf-8")
+    text.write_text(
+        "Ministry statement\n\nThe ministry denied that 40 people were killed in the raid on 3 March 2021.\n",
+        encoding="utf-8",
+    )
     run("init")
     run("ingest", text)
     out, data, _ = _outputs(run, tmp_path, "denial.txt", "--kinds", "quantity")
@@ -315,4 +363,4 @@ def test_every_rule_says_what_it_recognises():
     rules = [v for v in vars(extractmod).values() if isinstance(v, extractmod.Rule)]
     assert len(rules) >= 20
     for rule in rules:
-        assert rule.__doc__ and re.search("[\"“]", rule.__doc__), rule.pattern[:40]
+        assert rule.__doc__ and re.search('["“]', rule.__doc__), rule.pattern[:40]

@@ -33,10 +33,25 @@ PAPERS = work_key(AEI)
 # number -> (resolution, keys of its works in order, resolves_to)
 TABLE: dict[int, tuple[str, list[str], tuple[int, ...]]] = {
     1: ("full", ["karbala attackers user u s army styled uniforms to gain access", MCCHRYSTAL], ()),
-    2: ("full", [SHADID, "hazran the rise of", "cockburn muqtada al sadr", "worsnop who can keep"], ()),
+    2: (
+        "full",
+        [SHADID, "hazran the rise of", "cockburn muqtada al sadr", "worsnop who can keep"],
+        (),
+    ),
     3: ("short", [MCCHRYSTAL], (1,)),
-    4: ("full", ["iraq manual recount shows few changes to may election results", "rogin iraqi terrorist turned"], ()),
-    5: ("full", ["spyer who is qais", "filkins iran extends its", "the future of irans presence in syria"], ()),
+    4: (
+        "full",
+        [
+            "iraq manual recount shows few changes to may election results",
+            "rogin iraqi terrorist turned",
+        ],
+        (),
+    ),
+    5: (
+        "full",
+        ["spyer who is qais", "filkins iran extends its", "the future of irans presence in syria"],
+        (),
+    ),
     6: ("full", [PAPERS, "gordon the army stymied"], ()),
     7: ("short", [SHADID], (2,)),
     8: ("full", [tir("42"), FELTER], ()),
@@ -81,12 +96,16 @@ TABLE: dict[int, tuple[str, list[str], tuple[int, ...]]] = {
     39: ("ibid", ["al sadr my message to"], (38,)),
     40: (
         "full",
-        ["al sadr denies his role in delaying government formation and insists on independents for interior and defense"],
+        [
+            "al sadr denies his role in delaying government formation and insists on independents for interior and defense"
+        ],
         (),
     ),
     41: (
         "ibid",
-        ["al sadr denies his role in delaying government formation and insists on independents for interior and defense"],
+        [
+            "al sadr denies his role in delaying government formation and insists on independents for interior and defense"
+        ],
         (40,),
     ),
     42: ("full", ["pompeo after the deal"], ()),
@@ -129,7 +148,9 @@ def test_ctc_note_text_is_its_span_without_prefix(ctc, ctc_text, number):
     assert note.text == ctc_text[note.start : note.end]
     assert note.text == note.text.strip()
     # note 38 and 39 follow their number with a no-break space
-    assert re.search(rf"\n\[{number}\]\s+$", ctc_text[: note.start]), f"note {number} starts at {note.start}"
+    assert re.search(rf"\n\[{number}\]\s+$", ctc_text[: note.start]), (
+        f"note {number} starts at {note.start}"
+    )
     assert not note.text.startswith("["), note.text[:20]
 
 
@@ -162,7 +183,9 @@ def test_ctc_each_note_has_exactly_one_marker(ctc, ctc_text, number):
     markers = ctc[number].markers
     assert len(markers) == 1, f"note {number}: markers {markers}"
     marker = markers[0]
-    assert ctc_text[marker.start : marker.end] == str(number), ctc_text[marker.start - 20 : marker.end + 5]
+    assert ctc_text[marker.start : marker.end] == str(number), ctc_text[
+        marker.start - 20 : marker.end + 5
+    ]
     assert marker.end <= body_end(ctc_text)
 
 
@@ -191,7 +214,13 @@ def test_ctc_marker_context(ctc, ctc_text, number, before):
 
 @pytest.mark.parametrize(
     "decoy",
-    ["$750,000-$1,000,000", "$2-$3 million", "15 of the 48 seats", "(March 2007-January 2010)", "2011-2017 episodes"],
+    [
+        "$750,000-$1,000,000",
+        "$2-$3 million",
+        "15 of the 48 seats",
+        "(March 2007-January 2010)",
+        "2011-2017 episodes",
+    ],
 )
 def test_ctc_numbers_in_body_are_not_markers(ctc, ctc_text, decoy):
     start = ctc_text.find(decoy)
@@ -244,13 +273,21 @@ def test_ctc_short_forms(ctc, number, written, key, resolves_to, locator):
     assert work is not None, describe(note)
     assert work.locator == locator, describe(note)
     full = next(w for w in ctc[resolves_to].works if w.key == key)
-    assert (work.title, work.citation, work.collection) == (full.title, full.citation, full.collection)
+    assert (work.title, work.citation, work.collection) == (
+        full.title,
+        full.citation,
+        full.collection,
+    )
     assert work.citation in ctc[resolves_to].text, "citation is as written in the full note"
 
 
 @pytest.mark.parametrize(
     "number, wrong",
-    [(27, ["16", "18", "11", "13", "13", "200243-015"]), (11, ["42", "13"]), (16, ["1", "13", "18"])],
+    [
+        (27, ["16", "18", "11", "13", "13", "200243-015"]),
+        (11, ["42", "13"]),
+        (16, ["1", "13", "18"]),
+    ],
 )
 def test_ctc_report_numbers_match_exactly(ctc, number, wrong):
     keys = {w.key for w in ctc[number].works}
@@ -262,7 +299,8 @@ def test_ctc_report_numbers_match_exactly(ctc, number, wrong):
 
 
 @pytest.mark.parametrize(
-    "number, count", [(1, 2), (2, 4), (4, 2), (5, 3), (6, 2), (8, 2), (10, 3), (15, 3), (17, 3), (20, 2), (25, 3)]
+    "number, count",
+    [(1, 2), (2, 4), (4, 2), (5, 3), (6, 2), (8, 2), (10, 3), (15, 3), (17, 3), (20, 2), (25, 3)],
 )
 def test_ctc_multi_work_notes(ctc, number, count):
     assert len(ctc[number].works) == count, describe(ctc[number])
@@ -326,7 +364,12 @@ def test_ctc_same_work_same_key_across_notes(ctc):
 
 
 def test_ctc_every_report_carries_its_collection(ctc):
-    reports = [w for note in ctc.values() for w in note.works if w.key.startswith("tactical interrogation report")]
+    reports = [
+        w
+        for note in ctc.values()
+        for w in note.works
+        if w.key.startswith("tactical interrogation report")
+    ]
     assert reports
     for work in reports:
         expected = "Khazali Files" if work.key == tir("11") else AEI
@@ -421,17 +464,28 @@ REPORT_17 = "Tactical Interrogation Report 17, May 1, 2007, available via the In
         ([FULL_A, "Jones, p. 2.", "Ibid., p. 7."], 3, "Ibid., p. 7."),
         (["Smith, p. 3.", "Ibid.", "Ibid."], 3, "Ibid."),
     ],
-    ids=["ibid-first", "after-unresolved-short", "after-prose-note", "after-unresolved-with-locator", "chain"],
+    ids=[
+        "ibid-first",
+        "after-unresolved-short",
+        "after-prose-note",
+        "after-unresolved-with-locator",
+        "chain",
+    ],
 )
 def test_ibid_never_skips_back(notes, number, part):
     note = parse(notes)[number]
     assert note.resolution == "unresolved", describe(note)
-    assert (note.works, note.resolves_to, note.unresolved_parts) == ((), (), (part,)), describe(note)
+    assert (note.works, note.resolves_to, note.unresolved_parts) == ((), (), (part,)), describe(
+        note
+    )
 
 
 def test_prose_only_note_is_unresolved_as_a_whole():
     note = parse([FULL_A, "Interview with a commander, Baghdad."])[2]
-    assert (note.resolution, note.unresolved_parts) == ("unresolved", ("Interview with a commander, Baghdad.",))
+    assert (note.resolution, note.unresolved_parts) == (
+        "unresolved",
+        ("Interview with a commander, Baghdad.",),
+    )
 
 
 @pytest.mark.parametrize(
@@ -515,13 +569,19 @@ def markers_of(body: str, count: int) -> dict[int, list[str]]:
 @pytest.mark.parametrize(
     "body, expected",
     [
-        ("It cost $750,000-$1,000,000 a month.1 It won 15 of the 48 seats.2", {1: ["month.1"], 2: ["seats.2"]}),
+        (
+            "It cost $750,000-$1,000,000 a month.1 It won 15 of the 48 seats.2",
+            {1: ["month.1"], 2: ["seats.2"]},
+        ),
         (
             "Sales reached 1,650,000.1 In 2003,2 where (March 2007-January 2010) they met.3",
             {1: ["1,650,000.1"], 2: ["2003,2"], 3: ["met.3"]},
         ),
         ("A claim.1 An aside in chapter.7 Another “quoted.”2", {1: ["claim.1"], 2: ["“quoted.”2"]}),
-        ("A claim.1 Another claim.2 Back to the first.1", {1: ["claim.1", "first.1"], 2: ["claim.2"]}),
+        (
+            "A claim.1 Another claim.2 Back to the first.1",
+            {1: ["claim.1", "first.1"], 2: ["claim.2"]},
+        ),
         ("The F2 jet flew.1 It crashed.2", {1: ["flew.1"], 2: ["crashed.2"]}),
         ("A claim without a number. Later.2", {1: [], 2: ["Later.2"]}),
         ("At 10:30 they left.1 The H1N1 virus spread.2", {1: ["left.1"], 2: ["spread.2"]}),
@@ -551,7 +611,9 @@ def test_headings(heading):
 
 
 def test_notes_end_at_first_paragraph_that_is_not_a_note():
-    text = document("A claim.1 Two.2", [FULL_A, FULL_B], tail="\nStay Informed\n\nSign up to receive updates.\n")
+    text = document(
+        "A claim.1 Two.2", [FULL_A, FULL_B], tail="\nStay Informed\n\nSign up to receive updates.\n"
+    )
     notes = parse_footnotes(text)
     assert [n.text for n in notes] == [FULL_A, FULL_B]
 
@@ -579,7 +641,10 @@ def test_windows_line_endings():
 
 @pytest.mark.parametrize(
     "note",
-    ["Report 5 of the commission was never published.", "The committee met twice; nothing was recorded."],
+    [
+        "Report 5 of the commission was never published.",
+        "The committee met twice; nothing was recorded.",
+    ],
 )
 def test_prose_is_not_a_citation(note):
     (parsed,) = parse([note]).values()

@@ -21,7 +21,19 @@ HEADER = {
     ],
     "entities": [{"name": "Qais al-Khazali", "kind": "person", "aliases": ["Qays al-Khazali"]}],
 }
-COLUMNS = ["source", "subject", "property", "value", "attributed_to", "confidence", "as_of", "qualifiers", "rank", "rank_reason", "note"]
+COLUMNS = [
+    "source",
+    "subject",
+    "property",
+    "value",
+    "attributed_to",
+    "confidence",
+    "as_of",
+    "qualifiers",
+    "rank",
+    "rank_reason",
+    "note",
+]
 
 
 def _file(path: Path, rows: list[dict]) -> Path:
@@ -52,16 +64,46 @@ def test_a_repeated_claim_is_one_claim_whatever_evidence_and_batch(run, db_path,
     base = {"subject": "Karbala attack", "property": "killed", "value": "5"}
     rows = []
     for i in range(5000):  # several batches; the same words again and again, far apart too
-        rows.append({**base, "source": ("wire-a", "wire-b", "wire-c")[i % 3], "attributed_to": f"Speaker {i % 7}", "confidence": "high"})
-        rows.append({"source": "wire-a", "subject": f"Event {i}", "property": "killed", "value": str(i % 40), "confidence": "low"})
+        rows.append(
+            {
+                **base,
+                "source": ("wire-a", "wire-b", "wire-c")[i % 3],
+                "attributed_to": f"Speaker {i % 7}",
+                "confidence": "high",
+            }
+        )
+        rows.append(
+            {
+                "source": "wire-a",
+                "subject": f"Event {i}",
+                "property": "killed",
+                "value": str(i % 40),
+                "confidence": "low",
+            }
+        )
     run("import", _file(tmp_path / "claims.csv", rows))
     # one claim for the attack, one citation per (source, speaker): 21, however often repeated
-    [(claim_id, citations)] = _rows(db_path, "select c.id, count(t.id) from claims c join citations t on t.claim_id = c.id join entities e on e.id = c.subject_id where e.name = 'Karbala attack' group by c.id")
+    [(claim_id, citations)] = _rows(
+        db_path,
+        "select c.id, count(t.id) from claims c join citations t on t.claim_id = c.id join entities e on e.id = c.subject_id where e.name = 'Karbala attack' group by c.id",
+    )
     assert citations == 21
     assert _rows(db_path, "select count(*) from claims")[0][0] == 5001
     # every citation and claim has its own history row, naming the claim in its words
-    assert _rows(db_path, "select count(*) from history where table_name = 'citations' and action = 'insert'")[0][0] == 5021
-    summaries = {s for (s,) in _rows(db_path, f"select summary from history where table_name = 'citations' and row_id in (select id from citations where claim_id = {claim_id})")}
+    assert (
+        _rows(
+            db_path,
+            "select count(*) from history where table_name = 'citations' and action = 'insert'",
+        )[0][0]
+        == 5021
+    )
+    summaries = {
+        s
+        for (s,) in _rows(
+            db_path,
+            f"select summary from history where table_name = 'citations' and row_id in (select id from citations where claim_id = {claim_id})",
+        )
+    }
     assert summaries == {"Karbala attack · killed = 5"}
     # importing it again adds nothing
     before = _rows(db_path, "select count(*) from history")[0][0]
@@ -72,17 +114,32 @@ def test_a_repeated_claim_is_one_claim_whatever_evidence_and_batch(run, db_path,
 
 def test_a_later_confidence_of_a_repeated_citation_updates_it(run, db_path, tmp_path):
     _setup(run, tmp_path)
-    row = {"source": "wire-a", "subject": "Karbala attack", "property": "killed", "value": "5", "confidence": "low"}
+    row = {
+        "source": "wire-a",
+        "subject": "Karbala attack",
+        "property": "killed",
+        "value": "5",
+        "confidence": "low",
+    }
     run("import", _file(tmp_path / "first.csv", [row, {**row, "note": "checked"}]))
     # within one batch the later record's confidence and note are the citation's
     assert _rows(db_path, "select confidence, note from citations") == [("low", "checked")]
-    run("import", _file(tmp_path / "second.csv", [row, {**row, "confidence": "high", "note": "checked"}]))
+    run(
+        "import",
+        _file(tmp_path / "second.csv", [row, {**row, "confidence": "high", "note": "checked"}]),
+    )
     assert _rows(db_path, "select confidence, note from citations") == [("high", "checked")]
 
 
 def test_a_repeat_with_one_bad_field_is_reported_by_its_first_bad_field(run, db_path, tmp_path):
     _setup(run, tmp_path)
-    good = {"source": "wire-a", "subject": "Karbala attack", "property": "killed", "value": "5", "confidence": "high"}
+    good = {
+        "source": "wire-a",
+        "subject": "Karbala attack",
+        "property": "killed",
+        "value": "5",
+        "confidence": "high",
+    }
     rows = [
         good,
         {**good, "source": "no-such-wire"},  # the claim's words were fine before: the source is bad
@@ -91,36 +148,86 @@ def test_a_repeat_with_one_bad_field_is_reported_by_its_first_bad_field(run, db_
         {**good, "value": "many"},
         good,
     ]
-    before = (db_path.read_bytes() if db_path.exists() else b"")
+    before = db_path.read_bytes() if db_path.exists() else b""
     result = run("import", _file(tmp_path / "claims.csv", rows), code=2)
     lines = result.output.strip().splitlines()
     assert lines[0].startswith("Error:") and "4" in lines[0]
     fields = [line.strip().split(",")[1].split(":")[0].strip() for line in lines[1:]]
-    assert [line.strip().split(",")[0] for line in lines[1:]] == ["record 2", "record 3", "record 4", "record 5"]
+    assert [line.strip().split(",")[0] for line in lines[1:]] == [
+        "record 2",
+        "record 3",
+        "record 4",
+        "record 5",
+    ]
     assert fields == ["field 'source'", "field 'confidence'", "field 'source'", "field 'value'"]
     assert db_path.read_bytes() == before
 
 
 def test_records_of_one_claim_must_agree_on_its_rank_each_time(run, db_path, tmp_path):
     _setup(run, tmp_path)
-    preferred = {"source": "wire-a", "subject": "Qais al-Khazali", "property": "killed", "value": "5", "rank": "preferred"}
-    deprecated = {**preferred, "value": "5.0", "source": "wire-b", "rank": "deprecated", "rank_reason": "a typo"}
-    result = run("import", _file(tmp_path / "claims.csv", [preferred, deprecated, preferred, deprecated]), code=2)
-    assert [line.strip().split(",")[0] for line in result.output.strip().splitlines()[1:]] == ["record 2", "record 4"]
+    preferred = {
+        "source": "wire-a",
+        "subject": "Qais al-Khazali",
+        "property": "killed",
+        "value": "5",
+        "rank": "preferred",
+    }
+    deprecated = {
+        **preferred,
+        "value": "5.0",
+        "source": "wire-b",
+        "rank": "deprecated",
+        "rank_reason": "a typo",
+    }
+    result = run(
+        "import",
+        _file(tmp_path / "claims.csv", [preferred, deprecated, preferred, deprecated]),
+        code=2,
+    )
+    assert [line.strip().split(",")[0] for line in result.output.strip().splitlines()[1:]] == [
+        "record 2",
+        "record 4",
+    ]
 
 
 def test_a_name_seen_first_as_a_qualifier_then_as_a_subject(run, db_path, tmp_path):
     _setup(run, tmp_path)
-    scoped = {"source": "wire-a", "subject": "Asa'ib Ahl al-Haq", "property": "leader", "value": "Qais al-Khazali", "as_of": "2018", "qualifiers": "election=Fatah Alliance list"}
-    rows = [scoped, {"source": "wire-b", "subject": "Fatah Alliance list", "property": "killed", "value": "0"}, {**scoped, "source": "wire-c"}]
+    scoped = {
+        "source": "wire-a",
+        "subject": "Asa'ib Ahl al-Haq",
+        "property": "leader",
+        "value": "Qais al-Khazali",
+        "as_of": "2018",
+        "qualifiers": "election=Fatah Alliance list",
+    }
+    rows = [
+        scoped,
+        {"source": "wire-b", "subject": "Fatah Alliance list", "property": "killed", "value": "0"},
+        {**scoped, "source": "wire-c"},
+    ]
     run("import", _file(tmp_path / "claims.csv", rows))
     # one claim for both records of the same words, cited twice
-    assert _rows(db_path, "select count(*) from claims c join properties p on p.id = c.property_id where p.name = 'leader'")[0][0] == 1
-    assert _rows(db_path, "select count(*) from citations t join claims c on c.id = t.claim_id join properties p on p.id = c.property_id where p.name = 'leader'")[0][0] == 2
+    assert (
+        _rows(
+            db_path,
+            "select count(*) from claims c join properties p on p.id = c.property_id where p.name = 'leader'",
+        )[0][0]
+        == 1
+    )
+    assert (
+        _rows(
+            db_path,
+            "select count(*) from citations t join claims c on c.id = t.claim_id join properties p on p.id = c.property_id where p.name = 'leader'",
+        )[0][0]
+        == 2
+    )
     # the same file as JSON Lines gives the same claims, citations and qualifiers
     other = tmp_path / "other.db"
     lines = tmp_path / "claims.jsonl"
-    lines.write_text("".join(json.dumps({k: v for k, v in r.items() if v}) + "\n" for r in rows), encoding="utf-8")
+    lines.write_text(
+        "".join(json.dumps({k: v for k, v in r.items() if v}) + "\n" for r in rows),
+        encoding="utf-8",
+    )
     run("--db", other, "init")
     run("--db", other, "import", tmp_path / "header.yaml")
     run("--db", other, "import", lines)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from conftest import file_bytes
 from sqlalchemy import create_engine, text
 
-from conftest import file_bytes
 from provenance import entities
 
 # the database before the import, through `entity add`
@@ -24,18 +24,31 @@ BEFORE = [
 
 ENTITIES = [
     # 1 new, with an alias equal to the name once normalised and one given twice
-    {"name": "Asa'ib Ahl al-Haq", "kind": "organisation", "aliases": ["AAH", "Asaib Ahl al Haq", "League of the Righteous", "aah"]},
+    {
+        "name": "Asa'ib Ahl al-Haq",
+        "kind": "organisation",
+        "aliases": ["AAH", "Asaib Ahl al Haq", "League of the Righteous", "aah"],
+    },
     # 2 existing by name; no kind (stays person); one alias known, one new
     {"name": "Qais al-Khazali", "aliases": ["Qays al-Khazali", "QAYIS KHAZALI"]},
     # 3 existing once normalised; a kind spelled the American way; a description; one alias as a string
-    {"name": "Kataib Hezbollah", "kind": "organization", "description": "Iraqi militia", "aliases": "KH"},
+    {
+        "name": "Kataib Hezbollah",
+        "kind": "organization",
+        "description": "Iraqi militia",
+        "aliases": "KH",
+    },
     # 4 a new name whose alias names an entity: the entry adds to that entity, and its
     #   own name becomes an alias of it
     {"name": "Badr Corps", "aliases": ["Badr Organisation"]},
     # 5 existing, same kind, a description where there was none
     {"name": "Hadi al-Amiri", "kind": "person", "description": "Leader of Badr"},
     # 6 new
-    {"name": "Popular Mobilization Forces", "kind": "organisation", "aliases": ["PMF", "Hashd al-Shaabi"]},
+    {
+        "name": "Popular Mobilization Forces",
+        "kind": "organisation",
+        "aliases": ["PMF", "Hashd al-Shaabi"],
+    },
     # 7 the entity of entry 6 again, by its alias, with one more alias
     {"name": "PMF", "aliases": ["al-Hashd al-Shaabi"]},
     # 8 entry 6 repeated
@@ -44,7 +57,12 @@ ENTITIES = [
     {"name": "Ain al-Assad", "kind": "location"},
     # 10, 11 new, then described and given an alias by a later entry
     {"name": "Qasem Soleimani", "kind": "person"},
-    {"name": "Qasem Soleimani", "kind": "person", "description": "Quds Force commander", "aliases": ["Suleimani"]},
+    {
+        "name": "Qasem Soleimani",
+        "kind": "person",
+        "description": "Quds Force commander",
+        "aliases": ["Suleimani"],
+    },
 ]
 
 # what the import adds: entities (id, name, kind, description), aliases (id, entity_id,
@@ -77,22 +95,134 @@ ADDED = {
     ],
     # a new entity's own name has no history row of its own: the entity's row says it
     "history": [
-        ("entities", 5, "insert", "tester", {"name": "Asa'ib Ahl al-Haq", "kind": "organisation"}, "entity \"Asa'ib Ahl al-Haq\" added"),
-        ("aliases", 7, "insert", "tester", {"entity": "Asa'ib Ahl al-Haq", "alias": "AAH"}, "'AAH' names \"Asa'ib Ahl al-Haq\""),
-        ("aliases", 8, "insert", "tester", {"entity": "Asa'ib Ahl al-Haq", "alias": "League of the Righteous"}, "'League of the Righteous' names \"Asa'ib Ahl al-Haq\""),
-        ("aliases", 9, "insert", "tester", {"entity": "Qais al-Khazali", "alias": "Qays al-Khazali"}, "'Qays al-Khazali' names 'Qais al-Khazali'"),
-        ("entities", 4, "update", "tester", {"kind": ["other", "organisation"], "description": [None, "Iraqi militia"]}, "entity \"Kata'ib Hezbollah\" updated"),
-        ("aliases", 10, "insert", "tester", {"entity": "Kata'ib Hezbollah", "alias": "KH"}, "'KH' names \"Kata'ib Hezbollah\""),
-        ("aliases", 11, "insert", "tester", {"entity": "Badr Organisation", "alias": "Badr Corps"}, "'Badr Corps' names 'Badr Organisation'"),
-        ("entities", 2, "update", "tester", {"description": [None, "Leader of Badr"]}, "entity 'Hadi al-Amiri' updated"),
-        ("entities", 6, "insert", "tester", {"name": "Popular Mobilization Forces", "kind": "organisation"}, "entity 'Popular Mobilization Forces' added"),
-        ("aliases", 13, "insert", "tester", {"entity": "Popular Mobilization Forces", "alias": "PMF"}, "'PMF' names 'Popular Mobilization Forces'"),
-        ("aliases", 14, "insert", "tester", {"entity": "Popular Mobilization Forces", "alias": "Hashd al-Shaabi"}, "'Hashd al-Shaabi' names 'Popular Mobilization Forces'"),
-        ("aliases", 15, "insert", "tester", {"entity": "Popular Mobilization Forces", "alias": "al-Hashd al-Shaabi"}, "'al-Hashd al-Shaabi' names 'Popular Mobilization Forces'"),
-        ("entities", 7, "insert", "tester", {"name": "Ain al-Assad", "kind": "place"}, "entity 'Ain al-Assad' added"),
-        ("entities", 8, "insert", "tester", {"name": "Qasem Soleimani", "kind": "person"}, "entity 'Qasem Soleimani' added"),
-        ("entities", 8, "update", "tester", {"description": [None, "Quds Force commander"]}, "entity 'Qasem Soleimani' updated"),
-        ("aliases", 18, "insert", "tester", {"entity": "Qasem Soleimani", "alias": "Suleimani"}, "'Suleimani' names 'Qasem Soleimani'"),
+        (
+            "entities",
+            5,
+            "insert",
+            "tester",
+            {"name": "Asa'ib Ahl al-Haq", "kind": "organisation"},
+            'entity "Asa\'ib Ahl al-Haq" added',
+        ),
+        (
+            "aliases",
+            7,
+            "insert",
+            "tester",
+            {"entity": "Asa'ib Ahl al-Haq", "alias": "AAH"},
+            "'AAH' names \"Asa'ib Ahl al-Haq\"",
+        ),
+        (
+            "aliases",
+            8,
+            "insert",
+            "tester",
+            {"entity": "Asa'ib Ahl al-Haq", "alias": "League of the Righteous"},
+            "'League of the Righteous' names \"Asa'ib Ahl al-Haq\"",
+        ),
+        (
+            "aliases",
+            9,
+            "insert",
+            "tester",
+            {"entity": "Qais al-Khazali", "alias": "Qays al-Khazali"},
+            "'Qays al-Khazali' names 'Qais al-Khazali'",
+        ),
+        (
+            "entities",
+            4,
+            "update",
+            "tester",
+            {"kind": ["other", "organisation"], "description": [None, "Iraqi militia"]},
+            'entity "Kata\'ib Hezbollah" updated',
+        ),
+        (
+            "aliases",
+            10,
+            "insert",
+            "tester",
+            {"entity": "Kata'ib Hezbollah", "alias": "KH"},
+            "'KH' names \"Kata'ib Hezbollah\"",
+        ),
+        (
+            "aliases",
+            11,
+            "insert",
+            "tester",
+            {"entity": "Badr Organisation", "alias": "Badr Corps"},
+            "'Badr Corps' names 'Badr Organisation'",
+        ),
+        (
+            "entities",
+            2,
+            "update",
+            "tester",
+            {"description": [None, "Leader of Badr"]},
+            "entity 'Hadi al-Amiri' updated",
+        ),
+        (
+            "entities",
+            6,
+            "insert",
+            "tester",
+            {"name": "Popular Mobilization Forces", "kind": "organisation"},
+            "entity 'Popular Mobilization Forces' added",
+        ),
+        (
+            "aliases",
+            13,
+            "insert",
+            "tester",
+            {"entity": "Popular Mobilization Forces", "alias": "PMF"},
+            "'PMF' names 'Popular Mobilization Forces'",
+        ),
+        (
+            "aliases",
+            14,
+            "insert",
+            "tester",
+            {"entity": "Popular Mobilization Forces", "alias": "Hashd al-Shaabi"},
+            "'Hashd al-Shaabi' names 'Popular Mobilization Forces'",
+        ),
+        (
+            "aliases",
+            15,
+            "insert",
+            "tester",
+            {"entity": "Popular Mobilization Forces", "alias": "al-Hashd al-Shaabi"},
+            "'al-Hashd al-Shaabi' names 'Popular Mobilization Forces'",
+        ),
+        (
+            "entities",
+            7,
+            "insert",
+            "tester",
+            {"name": "Ain al-Assad", "kind": "place"},
+            "entity 'Ain al-Assad' added",
+        ),
+        (
+            "entities",
+            8,
+            "insert",
+            "tester",
+            {"name": "Qasem Soleimani", "kind": "person"},
+            "entity 'Qasem Soleimani' added",
+        ),
+        (
+            "entities",
+            8,
+            "update",
+            "tester",
+            {"description": [None, "Quds Force commander"]},
+            "entity 'Qasem Soleimani' updated",
+        ),
+        (
+            "aliases",
+            18,
+            "insert",
+            "tester",
+            {"entity": "Qasem Soleimani", "alias": "Suleimani"},
+            "'Suleimani' names 'Qasem Soleimani'",
+        ),
     ],
 }
 # the names new to the database: entities' own names and aliases
@@ -106,11 +236,25 @@ def dump(db) -> dict[str, list[tuple]]:
     try:
         with engine.connect() as connection:
             return {
-                "entities": [tuple(r) for r in connection.execute(text("SELECT id, name, kind, description FROM entities ORDER BY id"))],
-                "aliases": [tuple(r) for r in connection.execute(text("SELECT id, entity_id, name, normalised FROM aliases ORDER BY id"))],
+                "entities": [
+                    tuple(r)
+                    for r in connection.execute(
+                        text("SELECT id, name, kind, description FROM entities ORDER BY id")
+                    )
+                ],
+                "aliases": [
+                    tuple(r)
+                    for r in connection.execute(
+                        text("SELECT id, entity_id, name, normalised FROM aliases ORDER BY id")
+                    )
+                ],
                 "history": [
                     tuple(r)
-                    for r in connection.execute(text("SELECT id, table_name, row_id, action, actor, changes, summary FROM history ORDER BY id"))
+                    for r in connection.execute(
+                        text(
+                            "SELECT id, table_name, row_id, action, actor, changes, summary FROM history ORDER BY id"
+                        )
+                    )
                 ],
             }
     finally:
@@ -124,7 +268,9 @@ def added(before: dict[str, list[tuple]], after: dict[str, list[tuple]]) -> dict
     old_history_ids = {r[0] for r in before["history"]}
     return {
         "entities": [r for r in after["entities"] if r[0] not in old_entities],
-        "entities_changed": [r for r in after["entities"] if r[0] in old_entities and old_entities[r[0]] != r],
+        "entities_changed": [
+            r for r in after["entities"] if r[0] in old_entities and old_entities[r[0]] != r
+        ],
         "aliases": [r for r in after["aliases"] if r[0] not in old_alias_ids],
         "history": [_history(r) for r in after["history"] if r[0] not in old_history_ids],
     }
@@ -173,7 +319,9 @@ def test_entities_section_writes_new_and_existing_entities(run, desk, tmp_path, 
     assert added(before, after) == ADDED
     # the entities of BEFORE that the file does not change are as they were
     unchanged = {1, 3}
-    assert [r for r in after["entities"] if r[0] in unchanged] == [r for r in before["entities"] if r[0] in unchanged]
+    assert [r for r in after["entities"] if r[0] in unchanged] == [
+        r for r in before["entities"] if r[0] in unchanged
+    ]
     assert after["aliases"][: len(before["aliases"])] == before["aliases"]
     assert after["history"][: len(before["history"])] == before["history"]
 
@@ -183,31 +331,70 @@ def test_reimporting_an_entities_section_adds_nothing(run, desk, tmp_path):
     run("import", path)
     first = dump(desk)
     output = run("import", path).output
-    assert output.splitlines() == ["imported desk.yaml: 0 record(s), 0 new claim(s), 0 already known, 0 new citation(s)"]
+    assert output.splitlines() == [
+        "imported desk.yaml: 0 record(s), 0 new claim(s), 0 already known, 0 new citation(s)"
+    ]
     assert dump(desk) == first
 
 
 def test_entities_section_entries_apply_in_file_order(run, desk, tmp_path, batch):
     # one entity given three times: each kind other than "other" that differs is an update
-    path = write_yaml(tmp_path, "kinds.yaml", {"entities": [
-        {"name": "Fatah Alliance", "kind": "alliance"},
-        {"name": "Fatih Alliance", "aliases": ["Fatah Alliance"], "kind": "organisation"},
-        {"name": "Fatah Alliance", "kind": "other"},
-        {"name": "fatah alliance", "kind": "alliance", "aliases": ["Fatih Alliance"]},
-    ]})
+    path = write_yaml(
+        tmp_path,
+        "kinds.yaml",
+        {
+            "entities": [
+                {"name": "Fatah Alliance", "kind": "alliance"},
+                {"name": "Fatih Alliance", "aliases": ["Fatah Alliance"], "kind": "organisation"},
+                {"name": "Fatah Alliance", "kind": "other"},
+                {"name": "fatah alliance", "kind": "alliance", "aliases": ["Fatih Alliance"]},
+            ]
+        },
+    )
     before = dump(desk)
     output = run("import", path).output
     assert output.splitlines()[0].endswith("0 new citation(s), 2 new entity name(s)")
     assert added(before, dump(desk)) == {
         "entities": [(5, "Fatah Alliance", "alliance", None)],
         "entities_changed": [],
-        "aliases": [(6, 5, "Fatah Alliance", "fatah alliance"), (7, 5, "Fatih Alliance", "fatih alliance")],
+        "aliases": [
+            (6, 5, "Fatah Alliance", "fatah alliance"),
+            (7, 5, "Fatih Alliance", "fatih alliance"),
+        ],
         "history": [
-            ("entities", 5, "insert", "tester", {"name": "Fatah Alliance", "kind": "alliance"}, "entity 'Fatah Alliance' added"),
-            ("entities", 5, "update", "tester", {"kind": ["alliance", "organisation"]}, "entity 'Fatah Alliance' updated"),
+            (
+                "entities",
+                5,
+                "insert",
+                "tester",
+                {"name": "Fatah Alliance", "kind": "alliance"},
+                "entity 'Fatah Alliance' added",
+            ),
+            (
+                "entities",
+                5,
+                "update",
+                "tester",
+                {"kind": ["alliance", "organisation"]},
+                "entity 'Fatah Alliance' updated",
+            ),
             # entry 2 found the entity by its alias: its own name is added there
-            ("aliases", 7, "insert", "tester", {"entity": "Fatah Alliance", "alias": "Fatih Alliance"}, "'Fatih Alliance' names 'Fatah Alliance'"),
-            ("entities", 5, "update", "tester", {"kind": ["organisation", "alliance"]}, "entity 'Fatah Alliance' updated"),
+            (
+                "aliases",
+                7,
+                "insert",
+                "tester",
+                {"entity": "Fatah Alliance", "alias": "Fatih Alliance"},
+                "'Fatih Alliance' names 'Fatah Alliance'",
+            ),
+            (
+                "entities",
+                5,
+                "update",
+                "tester",
+                {"kind": ["organisation", "alliance"]},
+                "entity 'Fatah Alliance' updated",
+            ),
         ],
     }
 
@@ -272,7 +459,11 @@ def test_bad_entities_are_listed_by_number_and_nothing_is_written(run, desk, tmp
 
 
 def test_an_alias_of_another_entity_is_refused(run, desk, tmp_path):
-    path = write_yaml(tmp_path, "taken.yaml", {"entities": [{"name": "Qais al-Khazali", "aliases": ["Hadi al-Amiri", "Qays"]}]})
+    path = write_yaml(
+        tmp_path,
+        "taken.yaml",
+        {"entities": [{"name": "Qais al-Khazali", "aliases": ["Hadi al-Amiri", "Qays"]}]},
+    )
     before = file_bytes(desk)
     result = run("import", path, code=2)
     assert result.output.splitlines()[1:] == [
@@ -289,12 +480,23 @@ def test_entity_add_writes_the_same_rows(run, db_path):
         "entity 1 'Qais al-Khazali': added 'Qais al-Khazali', 'Qayis Khazali'",
         "entity 2 'Hadi al-Amiri': added 'Hadi al-Amiri'",
         "entity 3 'Badr Organisation': added 'Badr Organisation'",
-        "entity 4 \"Kata'ib Hezbollah\": added \"Kata'ib Hezbollah\"",
+        'entity 4 "Kata\'ib Hezbollah": added "Kata\'ib Hezbollah"',
     ]
-    assert run("entity", "add", "qayis khazali", "--kind", "person").output.strip() == "entity 1 'Qais al-Khazali': nothing new"
-    assert run("entity", "add", "Kataib Hezbollah", "--kind", "organisation", "--alias", "KH", "--alias", "kh").output.strip() == (
-        "entity 4 \"Kata'ib Hezbollah\": added 'KH'"
+    assert (
+        run("entity", "add", "qayis khazali", "--kind", "person").output.strip()
+        == "entity 1 'Qais al-Khazali': nothing new"
     )
+    assert run(
+        "entity",
+        "add",
+        "Kataib Hezbollah",
+        "--kind",
+        "organisation",
+        "--alias",
+        "KH",
+        "--alias",
+        "kh",
+    ).output.strip() == ("entity 4 \"Kata'ib Hezbollah\": added 'KH'")
     assert added({"entities": [], "aliases": [], "history": []}, dump(db_path)) == {
         "entities": [
             (1, "Qais al-Khazali", "person", None),
@@ -312,12 +514,61 @@ def test_entity_add_writes_the_same_rows(run, db_path):
             (6, 4, "KH", "kh"),
         ],
         "history": [
-            ("entities", 1, "insert", "tester", {"name": "Qais al-Khazali", "kind": "person"}, "entity 'Qais al-Khazali' added"),
-            ("aliases", 2, "insert", "tester", {"entity": "Qais al-Khazali", "alias": "Qayis Khazali"}, "'Qayis Khazali' names 'Qais al-Khazali'"),
-            ("entities", 2, "insert", "tester", {"name": "Hadi al-Amiri", "kind": "person"}, "entity 'Hadi al-Amiri' added"),
-            ("entities", 3, "insert", "tester", {"name": "Badr Organisation", "kind": "organisation"}, "entity 'Badr Organisation' added"),
-            ("entities", 4, "insert", "tester", {"name": "Kata'ib Hezbollah", "kind": "other"}, "entity \"Kata'ib Hezbollah\" added"),
-            ("entities", 4, "update", "tester", {"kind": ["other", "organisation"]}, "entity \"Kata'ib Hezbollah\" updated"),
-            ("aliases", 6, "insert", "tester", {"entity": "Kata'ib Hezbollah", "alias": "KH"}, "'KH' names \"Kata'ib Hezbollah\""),
+            (
+                "entities",
+                1,
+                "insert",
+                "tester",
+                {"name": "Qais al-Khazali", "kind": "person"},
+                "entity 'Qais al-Khazali' added",
+            ),
+            (
+                "aliases",
+                2,
+                "insert",
+                "tester",
+                {"entity": "Qais al-Khazali", "alias": "Qayis Khazali"},
+                "'Qayis Khazali' names 'Qais al-Khazali'",
+            ),
+            (
+                "entities",
+                2,
+                "insert",
+                "tester",
+                {"name": "Hadi al-Amiri", "kind": "person"},
+                "entity 'Hadi al-Amiri' added",
+            ),
+            (
+                "entities",
+                3,
+                "insert",
+                "tester",
+                {"name": "Badr Organisation", "kind": "organisation"},
+                "entity 'Badr Organisation' added",
+            ),
+            (
+                "entities",
+                4,
+                "insert",
+                "tester",
+                {"name": "Kata'ib Hezbollah", "kind": "other"},
+                'entity "Kata\'ib Hezbollah" added',
+            ),
+            (
+                "entities",
+                4,
+                "update",
+                "tester",
+                {"kind": ["other", "organisation"]},
+                'entity "Kata\'ib Hezbollah" updated',
+            ),
+            (
+                "aliases",
+                6,
+                "insert",
+                "tester",
+                {"entity": "Kata'ib Hezbollah", "alias": "KH"},
+                "'KH' names \"Kata'ib Hezbollah\"",
+            ),
         ],
     }

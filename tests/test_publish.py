@@ -81,8 +81,20 @@ MANIFEST = {
 
 PUBLIC_CLAIMS = {
     "sources": [
-        {"slug": "s2", "title": "Election tables", "kind": "dataset", "reliability": "C", "published": "2018-10"},
-        {"slug": "s1", "title": "Party website", "kind": "website", "reliability": "B", "published": "2018-09"},
+        {
+            "slug": "s2",
+            "title": "Election tables",
+            "kind": "dataset",
+            "reliability": "C",
+            "published": "2018-10",
+        },
+        {
+            "slug": "s1",
+            "title": "Party website",
+            "kind": "website",
+            "reliability": "B",
+            "published": "2018-09",
+        },
     ],
     "properties": [
         {"name": "seats_won", "type": "quantity", "unit": "seats"},
@@ -90,46 +102,101 @@ PUBLIC_CLAIMS = {
         {"name": "designated_terrorist", "type": "boolean"},
     ],
     "entities": [
-        {"name": "Qais al-Khazali", "kind": "person", "aliases": ["Qayis Khazali", "Qays al-Khazali"]},
+        {
+            "name": "Qais al-Khazali",
+            "kind": "person",
+            "aliases": ["Qayis Khazali", "Qays al-Khazali"],
+        },
         {"name": "Badr Organization", "kind": "organisation", "aliases": ["Badr"]},
     ],
     "claims": [
-        {"source": "public-report", "subject": "Qais al-Khazali", "property": "seats_won", "value": "15", "quote": "won 15 seats in parliament", "confidence": "high", "note": "double-checked"},
+        {
+            "source": "public-report",
+            "subject": "Qais al-Khazali",
+            "property": "seats_won",
+            "value": "15",
+            "quote": "won 15 seats in parliament",
+            "confidence": "high",
+            "note": "double-checked",
+        },
         {"source": "s2", "subject": "Qayis Khazali", "property": "seats_won", "value": "14"},
-        {"source": "public-report", "subject": "Qais al-Khazali", "property": "slogan", "value": "<script>alert(\"xss\")</script>", "quote": "<script>alert(\"xss\")</script>"},
+        {
+            "source": "public-report",
+            "subject": "Qais al-Khazali",
+            "property": "slogan",
+            "value": '<script>alert("xss")</script>',
+            "quote": '<script>alert("xss")</script>',
+        },
         {"source": "s1", "subject": "Badr", "property": "seats_won", "value": "22"},
         {"source": "s1", "subject": "Badr", "property": "seats_won", "value": "20"},
-        {"source": "s1", "subject": "Qais al-Khazali", "property": "designated_terrorist", "value": "true"},
-        {"source": "s2", "subject": "Qais al-Khazali", "property": "designated_terrorist", "value": "true", "stance": "denies"},
+        {
+            "source": "s1",
+            "subject": "Qais al-Khazali",
+            "property": "designated_terrorist",
+            "value": "true",
+        },
+        {
+            "source": "s2",
+            "subject": "Qais al-Khazali",
+            "property": "designated_terrorist",
+            "value": "true",
+            "stance": "denies",
+        },
     ],
 }
 
 CONFIDENTIAL_CLAIMS = {
     "properties": [{"name": "payment_7f3a9", "type": "text", "description": f"{CANARY} payments"}],
-    "entities": [{"name": f"{CANARY} Person", "kind": "person", "aliases": [f"Kanary {CANARY_CORE}"]}],
+    "entities": [
+        {"name": f"{CANARY} Person", "kind": "person", "aliases": [f"Kanary {CANARY_CORE}"]}
+    ],
     "claims": [
         # a claim resting on the confidential source alone: subject, value, speaker, note
         {
-            "source": "informant-memo-7f3a9", "subject": f"{CANARY} Person", "property": "payment_7f3a9",
-            "value": f"{CANARY} pays the fighters", "quote": f"{CANARY} Person pays the fighters",
-            "attributed_to": f"{CANARY} handler", "note": f"{CANARY} note", "confidence": "high",
+            "source": "informant-memo-7f3a9",
+            "subject": f"{CANARY} Person",
+            "property": "payment_7f3a9",
+            "value": f"{CANARY} pays the fighters",
+            "quote": f"{CANARY} Person pays the fighters",
+            "attributed_to": f"{CANARY} handler",
+            "note": f"{CANARY} note",
+            "confidence": "high",
         },
         # a public claim that a confidential citation also supports
         {
-            "source": "informant-memo-7f3a9", "subject": "Qais al-Khazali", "property": "seats_won", "value": "15",
-            "quote": "The handler said the Sadiqun bloc won 15 seats", "attributed_to": f"{CANARY} handler",
+            "source": "informant-memo-7f3a9",
+            "subject": "Qais al-Khazali",
+            "property": "seats_won",
+            "value": "15",
+            "quote": "The handler said the Sadiqun bloc won 15 seats",
+            "attributed_to": f"{CANARY} handler",
             "note": f"{CANARY} second note",
         },
         # a conflict with a public claim that exists only through this source
-        {"source": "informant-memo-7f3a9", "subject": "Qais al-Khazali", "property": "seats_won", "value": "99", "quote": "The handler said", "attributed_to": f"{CANARY} other handler"},
+        {
+            "source": "informant-memo-7f3a9",
+            "subject": "Qais al-Khazali",
+            "property": "seats_won",
+            "value": "99",
+            "quote": "The handler said",
+            "attributed_to": f"{CANARY} other handler",
+        },
         # makes 22 (s1) against 20 a conflict between sources; on public evidence both come from s1
-        {"source": "informant-memo-7f3a9", "subject": "Badr", "property": "seats_won", "value": "20", "quote": "The Badr list won 20 seats"},
+        {
+            "source": "informant-memo-7f3a9",
+            "subject": "Badr",
+            "property": "seats_won",
+            "value": "20",
+            "quote": "The Badr list won 20 seats",
+        },
     ],
 }
 
 
 def _invoke(db: Path | str, *args, actor="desk editor", code=0):
-    result = CliRunner().invoke(cli, ["--db", str(db), "--actor", actor, *[str(a) for a in args]], catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli, ["--db", str(db), "--actor", actor, *[str(a) for a in args]], catch_exceptions=False
+    )
     assert result.exit_code == code, f"exit {result.exit_code} for {args}:\n{result.output}"
     return result
 
@@ -149,18 +216,57 @@ def build_site_data(folder: Path, db: Path | str | None = None) -> Path | str:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "public-report.txt").write_text(PUBLIC_DOC, encoding="utf-8")
     (folder / "informant-memo.txt").write_text(SECRET_DOC, encoding="utf-8")
-    (folder / "sources.yaml").write_text(yaml.safe_dump(MANIFEST, allow_unicode=True), encoding="utf-8")
-    (folder / "public.yaml").write_text(yaml.safe_dump(PUBLIC_CLAIMS, allow_unicode=True), encoding="utf-8")
-    (folder / "confidential.yaml").write_text(yaml.safe_dump(CONFIDENTIAL_CLAIMS, allow_unicode=True), encoding="utf-8")
+    (folder / "sources.yaml").write_text(
+        yaml.safe_dump(MANIFEST, allow_unicode=True), encoding="utf-8"
+    )
+    (folder / "public.yaml").write_text(
+        yaml.safe_dump(PUBLIC_CLAIMS, allow_unicode=True), encoding="utf-8"
+    )
+    (folder / "confidential.yaml").write_text(
+        yaml.safe_dump(CONFIDENTIAL_CLAIMS, allow_unicode=True), encoding="utf-8"
+    )
     db = db or folder / "working.db"
     _invoke(db, "init")
-    _invoke(db, "ingest", folder / "public-report.txt", folder / "informant-memo.txt", "--manifest", folder / "sources.yaml")
+    _invoke(
+        db,
+        "ingest",
+        folder / "public-report.txt",
+        folder / "informant-memo.txt",
+        "--manifest",
+        folder / "sources.yaml",
+    )
     _invoke(db, "import", folder / "public.yaml")
     _invoke(db, "import", folder / "confidential.yaml", actor=EDITOR)
     rows = _conflicts(db)
-    _invoke(db, "resolve", _pair(rows, "15", "14")["id"], "--status", "confirmed", "--note", "The election commission's tables say 15.")
-    _invoke(db, "resolve", _pair(rows, "15", "99")["id"], "--status", "dismissed", "--note", f"{CANARY} verdict", actor=EDITOR)
-    _invoke(db, "resolve", _pair(rows, "22", "20")["id"], "--status", "confirmed", "--note", f"{CANARY} badr verdict", actor=EDITOR)
+    _invoke(
+        db,
+        "resolve",
+        _pair(rows, "15", "14")["id"],
+        "--status",
+        "confirmed",
+        "--note",
+        "The election commission's tables say 15.",
+    )
+    _invoke(
+        db,
+        "resolve",
+        _pair(rows, "15", "99")["id"],
+        "--status",
+        "dismissed",
+        "--note",
+        f"{CANARY} verdict",
+        actor=EDITOR,
+    )
+    _invoke(
+        db,
+        "resolve",
+        _pair(rows, "22", "20")["id"],
+        "--status",
+        "confirmed",
+        "--note",
+        f"{CANARY} badr verdict",
+        actor=EDITOR,
+    )
     badr_20 = _pair(rows, "22", "20")
     deprecated = badr_20["a"]["claim"] if badr_20["a"]["value"] == "22" else badr_20["b"]["claim"]
     _invoke(db, "claim", "deprecate", deprecated, "--reason", "The party corrected its website.")
@@ -196,9 +302,18 @@ def public_tables(out: Path) -> dict[str, list[str]]:
     """Tables and views of the public file with their columns, without the FTS index tables."""
     connection = sqlite3.connect(out)
     try:
-        names = [r[0] for r in connection.execute("select name from sqlite_master where type in ('table', 'view') order by name")]
+        names = [
+            r[0]
+            for r in connection.execute(
+                "select name from sqlite_master where type in ('table', 'view') order by name"
+            )
+        ]
         fts = [n for n in names if n.endswith("_fts")]
-        shown = [n for n in names if not n.startswith("sqlite_") and not any(n == f or n.startswith(f + "_") for f in fts)]
+        shown = [
+            n
+            for n in names
+            if not n.startswith("sqlite_") and not any(n == f or n.startswith(f + "_") for f in fts)
+        ]
         return {n: [r[1] for r in connection.execute(f"pragma table_info([{n}])")] for n in shown}
     finally:
         connection.close()
@@ -246,7 +361,9 @@ def test_publishing_again_replaces_the_copy_atomically(site, tmp_path):
     _invoke(site["db"], "publish", out)
     first_inode = out.stat().st_ino
     _invoke(site["db"], "publish", out)
-    assert out.stat().st_ino != first_inode, "the copy was rewritten in place instead of renamed over"
+    assert out.stat().st_ino != first_inode, (
+        "the copy was rewritten in place instead of renamed over"
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["public.db", "public.db.state.json"]
 
 
@@ -297,13 +414,19 @@ def test_a_copy_is_current_until_the_working_database_changes(site, tmp_path):
 
 
 def test_titles_descriptions_and_licence(site):
-    home, database, table, meta = fetch(site["out"], "/", "/public", "/public/claims_with_sources", "/-/metadata.json")
+    home, database, table, meta = fetch(
+        site["out"], "/", "/public", "/public/claims_with_sources", "/-/metadata.json"
+    )
     assert "Provenance: claims and the sources behind them" in home.text
     assert 'action="/public/claims_with_sources"' in home.text
     assert "CC BY 4.0" in table.text
     assert "One row per citation" in table.text
     assert "open_conflicts" in database.text
-    assert meta.json()["databases"]["public"]["tables"]["conflicts"]["facets"] == ["status", "kind", "severity"]
+    assert meta.json()["databases"]["public"]["tables"]["conflicts"]["facets"] == [
+        "status",
+        "kind",
+        "severity",
+    ]
 
 
 def test_default_facets(site):
@@ -318,7 +441,9 @@ def test_default_facets(site):
 
 
 def test_search_by_any_alias_finds_the_claims(site):
-    rows = fetch_one(site["out"], "/public/claims_with_sources.json?_search=Qayis&_shape=array").json()
+    rows = fetch_one(
+        site["out"], "/public/claims_with_sources.json?_search=Qayis&_shape=array"
+    ).json()
     assert rows and {r["subject"] for r in rows} == {"Qais al-Khazali"}
     assert {r["value"] for r in rows} >= {"15 seats", "14 seats"}
     entities = fetch_one(site["out"], "/public/entities.json?_search=Qayis&_shape=array").json()
@@ -343,7 +468,10 @@ def test_canned_queries(site):
         assert {r["subject"] for r in found} == {"Qais al-Khazali"}, name
         assert {"14 seats", "15 seats"} <= {r["value"] for r in found}, name
     single = rows("/public/single_source_claims.json")
-    assert {(r["property"], r["value"]) for r in single} >= {("seats_won", "14"), ("seats_won", "22")}
+    assert {(r["property"], r["value"]) for r in single} >= {
+        ("seats_won", "14"),
+        ("seats_won", "22"),
+    }
     assert ("designated_terrorist", "true") not in {(r["property"], r["value"]) for r in single}
     work = rows("/public/work_claims.json?work=Interrogation Report 16")
     assert [(r["value"], r["footnote"]) for r in work] == [("15 seats", 1)]
@@ -382,7 +510,11 @@ def test_the_claim_page_shows_the_provenance_chain(site):
 def test_a_script_in_a_quote_is_shown_as_text(site):
     out = site["out"]
     claim_id = _claim_id(out, '<script>alert("xss")</script>')
-    for path in (f"/-/claim/{claim_id}", "/public/claims_with_sources", f"/public/claims/{claim_id}"):
+    for path in (
+        f"/-/claim/{claim_id}",
+        "/public/claims_with_sources",
+        f"/public/claims/{claim_id}",
+    ):
         html = fetch_one(out, path).text
         assert "<script>alert" not in html, path
         assert "&lt;script&gt;alert(" in html, path
@@ -431,7 +563,14 @@ def test_rank_reasons_are_published_citation_notes_are_not(site):
 
 
 def _all_site_paths(out: Path, working: Path) -> list[str]:
-    paths = ["/", "/public", "/-/metadata.json", "/-/databases.json", "/-/plugins.json", "/public.json"]
+    paths = [
+        "/",
+        "/public",
+        "/-/metadata.json",
+        "/-/databases.json",
+        "/-/plugins.json",
+        "/public.json",
+    ]
     tables = public_tables(out)
     for name in tables:
         for fmt in ("", ".json", ".csv"):
@@ -465,7 +604,11 @@ def _all_site_paths(out: Path, working: Path) -> list[str]:
 def test_nothing_confidential_is_in_the_file_or_on_the_site(site):
     out, folder = site["out"], site["folder"]
     # the working database does hold every planted canary, so their absence below means something
-    working = site["db"].read_bytes() + Path(str(site["db"]) + "-wal").read_bytes() if Path(str(site["db"]) + "-wal").exists() else site["db"].read_bytes()
+    working = (
+        site["db"].read_bytes() + Path(str(site["db"]) + "-wal").read_bytes()
+        if Path(str(site["db"]) + "-wal").exists()
+        else site["db"].read_bytes()
+    )
     assert working.count(CANARY.encode()) >= 8
 
     raw = out.read_bytes()
@@ -480,7 +623,9 @@ def test_nothing_confidential_is_in_the_file_or_on_the_site(site):
     responses = fetch(out, *paths)
     seen_ok = 0
     for path, response in zip(paths, responses):
-        assert response.status_code in (200, 404), f"{path}: {response.status_code} {response.text[:300]}"
+        assert response.status_code in (200, 404), (
+            f"{path}: {response.status_code} {response.text[:300]}"
+        )
         body = response.content
         assert CANARY_CORE.encode() not in body.lower(), f"{path} shows confidential material"
         seen_ok += response.status_code == 200
@@ -507,7 +652,12 @@ def test_withheld_claims_and_conflicts_are_not_reachable(site):
     conflicts = fetch_one(out, "/public/conflicts.json?_shape=array").json()
     # 15 vs 99 (99 is confidential) and 22 vs 20 (a conflict only through the confidential memo) are withheld
     assert sorted(c["kind"] for c in conflicts) == ["quantity", "stance"]
-    assert {c["value_a"] for c in conflicts} | {c["value_b"] for c in conflicts} == {"15 seats", "14 seats", "asserts: true", "denies: true"}
+    assert {c["value_a"] for c in conflicts} | {c["value_b"] for c in conflicts} == {
+        "15 seats",
+        "14 seats",
+        "asserts: true",
+        "denies: true",
+    }
 
 
 # ---------------------------------------------------------------- seeds and other back ends
@@ -520,7 +670,9 @@ def test_the_seeds_build_publishes_and_everything_is_described(built_db, run, tm
     tables = public_tables(out)
     assert {"claims_with_sources", "conflicts_with_sides", "sources"} <= set(tables)
     for name, columns in tables.items():
-        assert described.get(name, {}).get("description"), f"table or view {name} has no description"
+        assert described.get(name, {}).get("description"), (
+            f"table or view {name} has no description"
+        )
         missing = [c for c in columns if not described[name].get("columns", {}).get(c)]
         assert not missing, f"{name}: columns without a description: {missing}"
     stale = set(described) - set(tables)
@@ -535,17 +687,31 @@ def test_publish_reads_a_postgresql_database(pg_url, tmp_path):
     folder.mkdir()
     (folder / "public-report.txt").write_text(PUBLIC_DOC, encoding="utf-8")
     (folder / "informant-memo.txt").write_text(SECRET_DOC, encoding="utf-8")
-    (folder / "sources.yaml").write_text(yaml.safe_dump(MANIFEST, allow_unicode=True), encoding="utf-8")
-    (folder / "public.yaml").write_text(yaml.safe_dump(PUBLIC_CLAIMS, allow_unicode=True), encoding="utf-8")
-    (folder / "confidential.yaml").write_text(yaml.safe_dump(CONFIDENTIAL_CLAIMS, allow_unicode=True), encoding="utf-8")
+    (folder / "sources.yaml").write_text(
+        yaml.safe_dump(MANIFEST, allow_unicode=True), encoding="utf-8"
+    )
+    (folder / "public.yaml").write_text(
+        yaml.safe_dump(PUBLIC_CLAIMS, allow_unicode=True), encoding="utf-8"
+    )
+    (folder / "confidential.yaml").write_text(
+        yaml.safe_dump(CONFIDENTIAL_CLAIMS, allow_unicode=True), encoding="utf-8"
+    )
 
     def pg(*args, actor="desk editor", code=0):
-        result = CliRunner().invoke(cli, ["--db", pg_url, "--actor", actor, *[str(a) for a in args]], catch_exceptions=False)
+        result = CliRunner().invoke(
+            cli, ["--db", pg_url, "--actor", actor, *[str(a) for a in args]], catch_exceptions=False
+        )
         assert result.exit_code == code, result.output
         return result
 
     pg("init")
-    pg("ingest", folder / "public-report.txt", folder / "informant-memo.txt", "--manifest", folder / "sources.yaml")
+    pg(
+        "ingest",
+        folder / "public-report.txt",
+        folder / "informant-memo.txt",
+        "--manifest",
+        folder / "sources.yaml",
+    )
     pg("import", folder / "public.yaml")
     pg("import", folder / "confidential.yaml", actor=EDITOR)
     out = tmp_path / "public.db"
@@ -564,7 +730,9 @@ def published_content(path: Path) -> dict[str, object]:
     ANALYZE's statistics included."""
     connection = sqlite3.connect(path)
     try:
-        schema = connection.execute("select type, name, tbl_name, sql from sqlite_master order by type, name").fetchall()
+        schema = connection.execute(
+            "select type, name, tbl_name, sql from sqlite_master order by type, name"
+        ).fetchall()
         content: dict[str, object] = {"schema": schema}
         for kind, name, _, _ in schema:
             if kind != "table":
@@ -581,7 +749,9 @@ def published_content(path: Path) -> dict[str, object]:
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("data", ["seeds", "confidential material and verdicts"])
-def test_publish_from_postgresql_writes_the_same_file_as_from_sqlite(request, pg_url, tmp_path, data):
+def test_publish_from_postgresql_writes_the_same_file_as_from_sqlite(
+    request, pg_url, tmp_path, data
+):
     from conftest import _clone
 
     sqlite_db = tmp_path / "working.db"
@@ -592,7 +762,9 @@ def test_publish_from_postgresql_writes_the_same_file_as_from_sqlite(request, pg
         build_site_data(tmp_path / "sqlite", sqlite_db)
         build_site_data(tmp_path / "postgresql", pg_url)
     from_sqlite, from_pg = tmp_path / "from-sqlite.db", tmp_path / "from-postgresql.db"
-    assert _invoke(sqlite_db, "publish", from_sqlite).output == _invoke(pg_url, "publish", from_pg).output.replace(str(from_pg), str(from_sqlite))
+    assert _invoke(sqlite_db, "publish", from_sqlite).output == _invoke(
+        pg_url, "publish", from_pg
+    ).output.replace(str(from_pg), str(from_sqlite))
     expected, got = published_content(from_sqlite), published_content(from_pg)
     assert len(expected["claims"]) >= (500 if data == "seeds" else 6)
     if data != "seeds":
@@ -601,7 +773,9 @@ def test_publish_from_postgresql_writes_the_same_file_as_from_sqlite(request, pg
         for rows in (expected["conflicts"], got["conflicts"]):
             for row in rows:
                 kind, at = row.pop("status_at")
-                assert kind == "null" or (kind == "text" and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", at)), at
+                assert kind == "null" or (
+                    kind == "text" and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", at)
+                ), at
                 row["status_at"] = kind
     assert list(got) == list(expected)
     for name in expected:
@@ -612,5 +786,10 @@ def test_the_published_tables_docs_match_the_metadata():
     from conftest import ROOT
 
     text = (ROOT / "docs" / "publishing.md").read_text(encoding="utf-8")
-    begin, end = text.index(publish.DOCS_BEGIN), text.index(publish.DOCS_END) + len(publish.DOCS_END)
-    assert text[begin:end] == publish.tables_markdown(), "run: python -m provenance.publish docs/publishing.md"
+    begin, end = (
+        text.index(publish.DOCS_BEGIN),
+        text.index(publish.DOCS_END) + len(publish.DOCS_END),
+    )
+    assert text[begin:end] == publish.tables_markdown(), (
+        "run: python -m provenance.publish docs/publishing.md"
+    )

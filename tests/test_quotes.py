@@ -18,8 +18,14 @@ CASES = [
     ("was willing to give EFP courses to “anyone.”", 16),  # a marker after the closing quote
     ("garnered 15 of the 48 seats", 4),
     # a quote that ends its sentence owns no marker of the next one
-    ("Today, al-Khazali not only continues to lead AAH, but has extended his reach into Iraqi politics.", None),
-    ("which he criticized for not having “the plan, the power, or the weapons to sustain a fight.”", None),
+    (
+        "Today, al-Khazali not only continues to lead AAH, but has extended his reach into Iraqi politics.",
+        None,
+    ),
+    (
+        "which he criticized for not having “the plan, the power, or the weapons to sustain a fight.”",
+        None,
+    ),
     ("a prominent religious seminary.", None),
     ("a prominent religious seminary", None),
 ]

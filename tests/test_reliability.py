@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-
 from conftest import file_bytes
 
 from provenance import publish
@@ -27,7 +26,10 @@ pytestmark = pytest.mark.sqlite_only
 
 PYTHON = sys.executable
 HEADER = {
-    "sources": [{"slug": "wire-a", "title": "Wire A", "reliability": "B"}, {"slug": "wire-b", "title": "Wire B", "reliability": "C"}],
+    "sources": [
+        {"slug": "wire-a", "title": "Wire A", "reliability": "B"},
+        {"slug": "wire-b", "title": "Wire B", "reliability": "C"},
+    ],
     "properties": [{"name": "killed", "type": "quantity", "unit": "people"}],
 }
 
@@ -44,14 +46,19 @@ def _csv(path: Path, rows: int, prefix: str = "Event") -> Path:
         writer = csv.writer(f)
         writer.writerow(["source", "subject", "property", "value", "confidence"])
         for i in range(rows):
-            writer.writerow(["wire-a" if i % 2 else "wire-b", f"{prefix} {i}", "killed", i % 50, "medium"])
+            writer.writerow(
+                ["wire-a" if i % 2 else "wire-b", f"{prefix} {i}", "killed", i % 50, "medium"]
+            )
     return path
 
 
 def _counts(db: Path) -> dict[str, int]:
     connection = sqlite3.connect(db)
     try:
-        return {t: connection.execute(f"select count(*) from {t}").fetchone()[0] for t in ("claims", "citations", "entities", "history", "claim_qualifiers")}
+        return {
+            t: connection.execute(f"select count(*) from {t}").fetchone()[0]
+            for t in ("claims", "citations", "entities", "history", "claim_qualifiers")
+        }
     finally:
         connection.close()
 
@@ -96,8 +103,23 @@ def test_eight_editors_and_an_import_at_once_lose_nothing(run, db_path, tmp_path
     script = tmp_path / "worker.py"
     script.write_text(WORKER, encoding="utf-8")
     env = _env(db_path)
-    importer = subprocess.Popen([PYTHON, "-c", "from provenance.cli import cli; cli()", "import", str(big)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    workers = [subprocess.Popen([PYTHON, str(script), str(n)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in range(8)]
+    importer = subprocess.Popen(
+        [PYTHON, "-c", "from provenance.cli import cli; cli()", "import", str(big)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    workers = [
+        subprocess.Popen(
+            [PYTHON, str(script), str(n)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(8)
+    ]
     outputs = [p.communicate(timeout=600) for p in workers + [importer]]
     for process, (out, err) in zip(workers + [importer], outputs):
         assert process.returncode == 0, err[-2000:]
@@ -107,7 +129,11 @@ def test_eight_editors_and_an_import_at_once_lose_nothing(run, db_path, tmp_path
     assert after["citations"] - before["citations"] == 8 * 50 + 10_000
     # every claim and every citation has its history row, with who added it
     connection = sqlite3.connect(db_path)
-    actors = dict(connection.execute("select actor, count(*) from history where table_name = 'claims' group by actor").fetchall())
+    actors = dict(
+        connection.execute(
+            "select actor, count(*) from history where table_name = 'claims' group by actor"
+        ).fetchall()
+    )
     connection.close()
     for n in range(8):
         assert actors.get(f"editor-{n}") == 50
@@ -129,7 +155,9 @@ def test_why_writes_begin_immediate(tmp_path):
         barrier = threading.Barrier(2)
 
         def editor(n: int) -> None:
-            connection = sqlite3.connect(path, isolation_level=None, timeout=5, check_same_thread=False)
+            connection = sqlite3.connect(
+                path, isolation_level=None, timeout=5, check_same_thread=False
+            )
             try:
                 connection.execute(begin)
                 connection.execute("select count(*) from t").fetchone()
@@ -162,7 +190,9 @@ def test_a_listing_does_not_wait_for_a_writer(run, db_path, tmp_path):
     _prepare(run, tmp_path)
     writer = sqlite3.connect(db_path, isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")
-    writer.execute("insert into entities (name, kind, created_at) values ('Held', 'other', '2026-01-01')")
+    writer.execute(
+        "insert into entities (name, kind, created_at) values ('Held', 'other', '2026-01-01')"
+    )
     try:
         started = time.monotonic()
         run("sources", "--json")
@@ -178,7 +208,12 @@ def test_a_listing_does_not_wait_for_a_writer(run, db_path, tmp_path):
 def _table_digest(db: Path) -> dict[str, list]:
     connection = sqlite3.connect(db)
     try:
-        tables = [r[0] for r in connection.execute("select name from sqlite_master where type = 'table' order by name")]
+        tables = [
+            r[0]
+            for r in connection.execute(
+                "select name from sqlite_master where type = 'table' order by name"
+            )
+        ]
         return {t: connection.execute(f"select * from {t} order by 1").fetchall() for t in tables}
     finally:
         connection.close()
@@ -190,7 +225,12 @@ def test_killing_an_import_leaves_the_database_as_it_was(run, db_path, tmp_path,
     run("import", _csv(tmp_path / "first.csv", 200, prefix="Kept"))
     before = _table_digest(db_path)
     big = _csv(tmp_path / "big.csv", 100_000)
-    process = subprocess.Popen([PYTHON, "-c", "from provenance.cli import cli; cli()", "import", str(big)], env=_env(db_path), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [PYTHON, "-c", "from provenance.cli import cli; cli()", "import", str(big)],
+        env=_env(db_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     time.sleep(delay)
     assert process.poll() is None, "the import finished before it could be killed: make it larger"
     process.send_signal(signal.SIGKILL)
@@ -244,8 +284,14 @@ def large_published(tmp_path_factory, _seeded_template):
     header.write_text(yaml.safe_dump(HEADER), encoding="utf-8")
     out = folder / "public" / "public.db"
     out.parent.mkdir()
-    for args in (["import", header], ["import", _csv(folder / "big.csv", LARGE_CLAIMS)], ["publish", out]):
-        result = CliRunner().invoke(cli, ["--db", str(db), "--actor", "tester", *map(str, args)], catch_exceptions=False)
+    for args in (
+        ["import", header],
+        ["import", _csv(folder / "big.csv", LARGE_CLAIMS)],
+        ["publish", out],
+    ):
+        result = CliRunner().invoke(
+            cli, ["--db", str(db), "--actor", "tester", *map(str, args)], catch_exceptions=False
+        )
         assert result.exit_code == 0, result.output
     for suffix in ("-wal", "-shm"):
         assert not Path(f"{db}{suffix}").exists()
@@ -275,7 +321,9 @@ def _working_content(db: Path) -> tuple[dict[str, list], set]:
         ("renaming", None, False),  # the copy complete and synced, not yet renamed over OUT
     ],
 )
-def test_killing_a_publish_leaves_the_previous_copy_and_the_next_publish_cleans_up(run, db_path, tmp_path, large_published, point, delay, previous):
+def test_killing_a_publish_leaves_the_previous_copy_and_the_next_publish_cleans_up(
+    run, db_path, tmp_path, large_published, point, delay, previous
+):
     shutil.copy(large_published["db"], db_path)
     folder = tmp_path / "public"
     folder.mkdir()
@@ -287,7 +335,11 @@ def test_killing_a_publish_leaves_the_previous_copy_and_the_next_publish_cleans_
     content, detected = _working_content(db_path)
 
     process = subprocess.Popen(
-        [PYTHON, "-c", PUBLISHER, str(out), point], env=_env(db_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [PYTHON, "-c", PUBLISHER, str(out), point],
+        env=_env(db_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     if delay is None:
         _, err = process.communicate(timeout=600)
@@ -297,7 +349,9 @@ def test_killing_a_publish_leaves_the_previous_copy_and_the_next_publish_cleans_
             if line.strip() == point:
                 break
         time.sleep(delay)
-        assert process.poll() is None, f"publish ended before it reached {point!r} or could be killed: {process.stderr.read()[-2000:]}"
+        assert process.poll() is None, (
+            f"publish ended before it reached {point!r} or could be killed: {process.stderr.read()[-2000:]}"
+        )
         process.send_signal(signal.SIGKILL)
         process.wait()
         process.stdout.close()
@@ -307,13 +361,17 @@ def test_killing_a_publish_leaves_the_previous_copy_and_the_next_publish_cleans_
     _sound(db_path)
     after, detected_after = _working_content(db_path)
     assert after == content
-    assert detected_after == detected or (len(detected_after) == 1 and min(detected_after) > max(detected))
+    assert detected_after == detected or (
+        len(detected_after) == 1 and min(detected_after) > max(detected)
+    )
     assert run("check").output.startswith("ok")
     # OUT: the previous copy, byte for byte, or no file at all; nothing else named like it
     leftovers = sorted(name for name in os.listdir(folder) if name not in before)
     assert {p.name: p.read_bytes() for p in folder.iterdir() if p.name in before} == before
     assert not out.exists() or previous
-    assert all(name.startswith(f".public.db.{publish._host_tag()}-{process.pid}.") for name in leftovers), leftovers
+    assert all(
+        name.startswith(f".public.db.{publish._host_tag()}-{process.pid}.") for name in leftovers
+    ), leftovers
     if point != "detecting":
         # the temporary copy is left behind: nothing runs on SIGKILL
         assert leftovers and leftovers[0].endswith(".tmp"), leftovers
@@ -323,22 +381,32 @@ def test_killing_a_publish_leaves_the_previous_copy_and_the_next_publish_cleans_
 
     result = run("publish", out)
     if leftovers:
-        assert f"deleted {len(leftovers)} temporary file(s) left by an interrupted publish" in result.output
+        assert (
+            f"deleted {len(leftovers)} temporary file(s) left by an interrupted publish"
+            in result.output
+        )
     assert sorted(os.listdir(folder)) == ["public.db", "public.db.state.json"]
     _sound(out)
     assert _table_digest(out) == _table_digest(large_published["out"])
 
 
-def test_publish_deletes_only_the_temporary_files_of_publishes_that_are_not_running(run, built_db, tmp_path):
+def test_publish_deletes_only_the_temporary_files_of_publishes_that_are_not_running(
+    run, built_db, tmp_path
+):
     folder = tmp_path / "public"
     folder.mkdir()
     out = folder / "public.db"
     host = publish._host_tag()
-    ended = subprocess.run([PYTHON, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    ended = subprocess.run(
+        [PYTHON, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
     dead = int(ended.stdout)
     running = subprocess.Popen([PYTHON, "-c", "import time; time.sleep(120)"])
     try:
-        abandoned = [f".public.db.{host}-{dead}.k1ll3d_x.tmp", f".public.db.{host}-{dead}.k1ll3d_x.tmp-journal"]
+        abandoned = [
+            f".public.db.{host}-{dead}.k1ll3d_x.tmp",
+            f".public.db.{host}-{dead}.k1ll3d_x.tmp-journal",
+        ]
         kept = [
             f".public.db.{host}-{running.pid}.wr1t1ng_.tmp",  # a publish running now
             f".public.db.not-{host}-{dead}.elsewh3r.tmp",  # another host's, in a shared folder
@@ -381,7 +449,11 @@ def test_killing_a_migration_leaves_an_empty_database_that_init_completes(tmp_pa
     _sound(db)
     tables = set(_table_digest(db))
     assert tables <= {"alembic_version"}, tables
-    result = subprocess.run([PYTHON, "-c", "from provenance.cli import cli; cli()", "--db", str(db), "init"], capture_output=True, text=True)
+    result = subprocess.run(
+        [PYTHON, "-c", "from provenance.cli import cli; cli()", "--db", str(db), "init"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert "claims" in _table_digest(db)
 
@@ -389,7 +461,9 @@ def test_killing_a_migration_leaves_an_empty_database_that_init_completes(tmp_pa
 # ---------------------------------------------------------------- full disk, bad files
 
 
-def test_a_full_disk_during_import_is_a_clear_error_and_leaves_nothing(run, db_path, tmp_path, monkeypatch):
+def test_a_full_disk_during_import_is_a_clear_error_and_leaves_nothing(
+    run, db_path, tmp_path, monkeypatch
+):
     from provenance import db as dbmod
 
     _prepare(run, tmp_path)
@@ -430,7 +504,13 @@ def test_a_damaged_database_file_is_a_clear_error(run, built_db, damage):
 def test_backup_while_an_editor_writes(run, db_path, tmp_path):
     _prepare(run, tmp_path)
     big = _csv(tmp_path / "big.csv", 30_000)
-    process = subprocess.Popen([PYTHON, "-c", "from provenance.cli import cli; cli()", "import", str(big)], env=_env(db_path), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [PYTHON, "-c", "from provenance.cli import cli; cli()", "import", str(big)],
+        env=_env(db_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(0.5)
     copy = tmp_path / "copy.db"
     run("backup", copy)
@@ -443,7 +523,9 @@ def test_backup_while_an_editor_writes(run, db_path, tmp_path):
     assert result.output.startswith("ok")
 
 
-@pytest.mark.parametrize("target,named", [("exists", "exists"), ("nofolder/copy.db", "does not exist")])
+@pytest.mark.parametrize(
+    "target,named", [("exists", "exists"), ("nofolder/copy.db", "does not exist")]
+)
 def test_backup_bad_target(run, db_path, tmp_path, target, named):
     _prepare(run, tmp_path)
     path = tmp_path / target

@@ -14,18 +14,31 @@ ARTICLE = "lwj-khazali-warned-iran-2018"
 # (subject, property, kind, the two sides)
 CONFLICTS = {
     ("Karbala PJCC attack", "kidnapped_and_killed", "quantity", frozenset({"4", "5"})),
-    ("Capture of Qais al-Khazali", "carried_out_by", "entity", frozenset({"U.S. military", "British commandos"})),
+    (
+        "Capture of Qais al-Khazali",
+        "carried_out_by",
+        "entity",
+        frozenset({"U.S. military", "British commandos"}),
+    ),
     ("Release of Qais al-Khazali", "date", "date", frozenset({"2010-01", "2009-10/2009-12"})),
     ("Release of Qais al-Khazali", "date", "date", frozenset({"2010-01", "2009-12"})),
     ("Iraq War", "ended", "stance", frozenset({"asserts: true", "denies: true"})),
     ("3 March 2021 Ain al-Assad missile attack", "killed", "quantity", frozenset({"0", "1"})),
-    ("Government of Iraq", "seeks_more_foreign_troops", "stance", frozenset({"asserts: true", "denies: true"})),
+    (
+        "Government of Iraq",
+        "seeks_more_foreign_troops",
+        "stance",
+        frozenset({"asserts: true", "denies: true"}),
+    ),
 }
 
 
 def test_the_conflicts_of_the_seed_corpus(run, seeded_db):
     rows = json.loads(run("conflicts", "--json").output)
-    found = {(r["subject"], r["property"], r["kind"], frozenset({r["a"]["value"], r["b"]["value"]})) for r in rows}
+    found = {
+        (r["subject"], r["property"], r["kind"], frozenset({r["a"]["value"], r["b"]["value"]}))
+        for r in rows
+    }
     assert found == CONFLICTS, json.dumps(sorted(map(str, found)), indent=1)
     assert len(rows) == len(CONFLICTS)
 
@@ -39,7 +52,9 @@ def test_the_corpus_loads_whole_and_checks(run, seeded_db):
         for citation in claim["citations"]:
             per_document[citation["source"].split("-comment-")[0]] += 1
         assert claim["citations"], claim
-    documents = [s["slug"] for s in json.loads(run("sources", "--json").output) if s["parent"] is None]
+    documents = [
+        s["slug"] for s in json.loads(run("sources", "--json").output) if s["parent"] is None
+    ]
     for slug in documents:
         assert per_document[slug] >= 10, (slug, per_document[slug])
 
@@ -60,7 +75,9 @@ def test_no_claim_of_the_comments_is_the_articles(run, seeded_db):
         for citation in claim["citations"]:
             if citation["source"] == ARTICLE:
                 # a quote of the article never lies in its comment section
-                assert not any(start <= citation["quote_start"] < end for start, end in spans), citation
+                assert not any(start <= citation["quote_start"] < end for start, end in spans), (
+                    citation
+                )
             if citation["source"] in comments:
                 comment_citations += 1
                 assert citation["attributed_to"] != author, citation

@@ -7,7 +7,6 @@ import time
 
 import pytest
 import yaml
-
 from conftest import file_bytes
 
 pytestmark = pytest.mark.sqlite_only
@@ -16,7 +15,17 @@ HEADER = {
     "sources": [{"slug": "wire-a", "title": "Wire A", "kind": "website"}],
     "properties": [{"name": "killed", "type": "quantity", "unit": "people"}],
 }
-ADD = ["add", "--source", "wire-a", "--subject", "Karbala attack", "--property", "killed", "--value", "5"]
+ADD = [
+    "add",
+    "--source",
+    "wire-a",
+    "--subject",
+    "Karbala attack",
+    "--property",
+    "killed",
+    "--value",
+    "5",
+]
 
 
 @pytest.fixture
@@ -34,7 +43,11 @@ def test_the_default_wait_outlasts_a_large_import(prepared):
     engine = dbmod.make_engine(str(prepared))
     with engine.connect() as connection:
         # a million-claim import holds the lock for minutes on a slow machine
-        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == dbmod.BUSY_TIMEOUT_MS >= 300_000
+        assert (
+            connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+            == dbmod.BUSY_TIMEOUT_MS
+            >= 300_000
+        )
     engine.dispose()
 
 
@@ -67,7 +80,9 @@ def test_a_wait_that_runs_out_is_one_line_exit_75_and_nothing_written(run, prepa
         holder.close()
     lines = result.output.strip().splitlines()
     assert len(lines) == 1, result.output
-    assert lines[0].startswith("Error: database is busy: another command held the write lock longer than 0.2 s")
+    assert lines[0].startswith(
+        "Error: database is busy: another command held the write lock longer than 0.2 s"
+    )
     assert "PROVENANCE_BUSY_TIMEOUT" in lines[0] and "Traceback" not in result.output
     assert file_bytes(prepared) == before
 
@@ -77,5 +92,8 @@ def test_a_bad_busy_timeout_is_named(run, prepared, monkeypatch, value):
     before = file_bytes(prepared)
     monkeypatch.setenv("PROVENANCE_BUSY_TIMEOUT", value)
     result = run(*ADD, code=2)
-    assert result.output.strip() == f"Error: PROVENANCE_BUSY_TIMEOUT={value!r}: expected a number of seconds from 0 to 86400"
+    assert (
+        result.output.strip()
+        == f"Error: PROVENANCE_BUSY_TIMEOUT={value!r}: expected a number of seconds from 0 to 86400"
+    )
     assert file_bytes(prepared) == before

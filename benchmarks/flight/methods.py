@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
-from typing import Callable
+from collections.abc import Callable
 
 Item = tuple[str, str]
 Table = dict[Item, dict[str, set[str]]]
@@ -26,7 +26,11 @@ MIRROR_SHARE = 0.99
 MIRROR_MIN_SHARED = 100
 
 
-def vote(table: Table, weight: Callable[[str], float] = lambda s: 1.0, origin: dict[str, str] | None = None) -> dict[Item, tuple[str, bool]]:
+def vote(
+    table: Table,
+    weight: Callable[[str], float] = lambda s: 1.0,
+    origin: dict[str, str] | None = None,
+) -> dict[Item, tuple[str, bool]]:
     """Item → (winning value, whether it won a tie).
 
     Each value scores the summed weight of its sites; sites of one ``origin`` count
@@ -54,7 +58,9 @@ def vote(table: Table, weight: Callable[[str], float] = lambda s: 1.0, origin: d
     return answers
 
 
-def track_record(table: Table, origin: dict[str, str] | None = None, rounds: int = TRACK_RECORD_ROUNDS) -> dict[str, tuple[float, int]]:
+def track_record(
+    table: Table, origin: dict[str, str] | None = None, rounds: int = TRACK_RECORD_ROUNDS
+) -> dict[str, tuple[float, int]]:
     """Site → (share of its values that agree with the vote over every flight, values).
 
     Round 1 compares each site with the plain vote; each later round votes again with
@@ -86,7 +92,9 @@ def grade(accuracy: float, values: int) -> str:
     return next(g for g, floor in GRADE_FLOORS if accuracy >= floor)
 
 
-def mirror_groups(table: Table, share: float = MIRROR_SHARE, min_shared: int = MIRROR_MIN_SHARED) -> list[set[str]]:
+def mirror_groups(
+    table: Table, share: float = MIRROR_SHARE, min_shared: int = MIRROR_MIN_SHARED
+) -> list[set[str]]:
     """Sites that publish the same feed, found without the gold.
 
     Two independent sites agree on what is true and differ on their mistakes; a mirror
@@ -112,7 +120,9 @@ def mirror_groups(table: Table, share: float = MIRROR_SHARE, min_shared: int = M
 
     for a, b in itertools.combinations(sorted(by_source), 2):
         shared = [i for i in by_source[a] if i in by_source[b]]
-        if len(shared) >= min_shared and sum(by_source[a][i] == by_source[b][i] for i in shared) >= share * len(shared):
+        if len(shared) >= min_shared and sum(
+            by_source[a][i] == by_source[b][i] for i in shared
+        ) >= share * len(shared):
             parent[root(a)] = root(b)
     groups: dict[str, set[str]] = defaultdict(set)
     for s in by_source:
@@ -122,4 +132,3 @@ def mirror_groups(table: Table, share: float = MIRROR_SHARE, min_shared: int = M
 
 def origin_of(groups: list[set[str]]) -> dict[str, str]:
     return {s: "+".join(sorted(g)) for g in groups for s in g}
-

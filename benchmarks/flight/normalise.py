@@ -39,14 +39,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 YEAR = 2011
-MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
-WEEKDAYS = {d: i for i, d in enumerate("Mon Tue Wed Thu Fri Sat Sun".split())}
+MONTHS = {m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)}
+WEEKDAYS = {d: i for i, d in enumerate(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])}
 
 # -------------------------------------------------------------------------- times
 
 PLACEHOLDER_TIME = re.compile(r"not available|contact airline|cancell?ed|not provided", re.I)
 # A status or quality remark after the time; "estimated" is remembered.
-ANNOTATION = re.compile(r"(?:&nbsp;?|\s)*(?:\((?P<paren>[A-Za-z ]+)\)|(?P<status>Delayed|On Time)|\*)\s*$")
+ANNOTATION = re.compile(
+    r"(?:&nbsp;?|\s)*(?:\((?P<paren>[A-Za-z ]+)\)|(?P<status>Delayed|On Time)|\*)\s*$"
+)
 ZONE = re.compile(r"\s*(?:\b(?:[A-Z]{1,2}ST|[A-Z]{1,2}DT)\b|\([+-]\d\d:\d\d\))\s*$")
 
 _12H = r"(?P<h>\d{1,2}):(?P<mi>\d{2}) ?(?:(?P<ap>[AaPp])\.?(?:[Mm]\.?)?|(?P<noon>noon))"
@@ -75,7 +77,10 @@ TIME_FORMATS: list[tuple[str, re.Pattern[str]]] = [
     # Thu, Dec 1 6:20 PM
     ("weekday, mon d 12h", re.compile(rf"{_WD}, {_MON} (?P<d>\d{{1,2}}) {_12H}")),
     # Thu., Dec.01, 2011 1:55 p.m.
-    ("weekday., mon.d, y 12h", re.compile(rf"{_WD}\., {_MON}\.(?P<d>\d{{1,2}}), (?P<y>\d{{4}}) {_12H}")),
+    (
+        "weekday., mon.d, y 12h",
+        re.compile(rf"{_WD}\., {_MON}\.(?P<d>\d{{1,2}}), (?P<y>\d{{4}}) {_12H}"),
+    ),
     # 2:20P 12-01-11
     ("12h m-d-y", re.compile(rf"{_12H} (?P<mo>\d\d)-(?P<d>\d\d)-(?P<y>\d\d)")),
 ]
@@ -173,7 +178,11 @@ def _datetime(g: dict[str, str | None]) -> datetime | None:
         day = date(year, month, int(g["d"]))
         if g.get("wd") and g.get("y") and g.get("mo"):
             # a crawl date next to the flight's weekday: the weekday names the day
-            day = next(day + timedelta(days=k) for k in (0, -1, 1) if (day + timedelta(days=k)).weekday() == WEEKDAYS[g["wd"]])
+            day = next(
+                day + timedelta(days=k)
+                for k in (0, -1, 1)
+                if (day + timedelta(days=k)).weekday() == WEEKDAYS[g["wd"]]
+            )
         return datetime(day.year, day.month, day.day, hour, minute)
     except (ValueError, StopIteration):
         return None

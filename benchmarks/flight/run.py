@@ -40,11 +40,11 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 import yaml
 from sqlalchemy import func, select, update
@@ -170,7 +170,9 @@ class Clock:
         return f"{self.wall[name]:.1f} s ({self.cpu[name]:.1f} s CPU)"
 
 
-def write_import(out: Path, observations: list[Observation], sources: list[str]) -> tuple[Path, Path]:
+def write_import(
+    out: Path, observations: list[Observation], sources: list[str]
+) -> tuple[Path, Path]:
     """``header.yaml`` (sources, properties, flights) and ``claims.csv`` in the import format (SPEC §4).
 
     The header is YAML because only YAML carries the sections; the 90,000 claims go in
@@ -198,7 +200,9 @@ def write_import(out: Path, observations: list[Observation], sources: list[str])
             }
             for name in ATTRIBUTES
         ],
-        "entities": [{"name": f, "kind": "event"} for f in sorted({o.flight for o in observations})],
+        "entities": [
+            {"name": f, "kind": "event"} for f in sorted({o.flight for o in observations})
+        ],
     }
     header_path = out / "header.yaml"
     header_path.write_text(yaml.safe_dump(header, sort_keys=False), encoding="utf-8")
@@ -222,7 +226,12 @@ def build_database(db_path: Path, header: Path, claims: Path, clock: Clock):
         with session_scope(engine) as session:
             import_file(session, header, ACTOR)
         with session_scope(engine) as session:
-            report = import_file(session, claims, ACTOR, progress=(lambda n: say(f"\rimport: {n:,} records", end="")) if show else None)
+            report = import_file(
+                session,
+                claims,
+                ACTOR,
+                progress=(lambda n: say(f"\rimport: {n:,} records", end="")) if show else None,
+            )
     if show:
         say("")
     return engine, report
@@ -250,7 +259,9 @@ def product_answers(session, clock: Clock) -> ProductRun:
     for row in rows:
         item = (row["subject"], row["property"])
         for side in (row["a"], row["b"]):
-            support[item][side["value"]] = max(support[item].get(side["value"], 0.0), side["support"])
+            support[item][side["value"]] = max(
+                support[item].get(side["value"], 0.0), side["support"]
+            )
         # values were normalised before import: equal text would mean one value split in two
         false_conflicts += row["a"]["value"].casefold() == row["b"]["value"].casefold()
         if row["leading_value"] is not None:
@@ -260,11 +271,16 @@ def product_answers(session, clock: Clock) -> ProductRun:
     for item, values in support.items():
         ranked = sorted(values, key=lambda v: (-led[item][v], -values[v], v))
         top = ranked[0]
-        tied = len(ranked) > 1 and (led[item][ranked[1]], values[ranked[1]]) == (led[item][top], values[top])
+        tied = len(ranked) > 1 and (led[item][ranked[1]], values[ranked[1]]) == (
+            led[item][top],
+            values[top],
+        )
         answers[item] = top
         how["in conflict, tie → smallest value" if tied else "in conflict, leading value"] += 1
     claims = session.execute(
-        select(Entity.name, Property.name, Claim.value, func.count(func.distinct(Citation.source_id)))
+        select(
+            Entity.name, Property.name, Claim.value, func.count(func.distinct(Citation.source_id))
+        )
         .join(Entity, Entity.id == Claim.subject_id)
         .join(Property, Property.id == Claim.property_id)
         .join(Citation, Citation.claim_id == Claim.id)
@@ -278,24 +294,31 @@ def product_answers(session, clock: Clock) -> ProductRun:
     for item, values in quiet.items():
         answers[item] = min(values)[1]
         # one site giving two values is no conflict, yet no single value is agreed
-        how["no conflict, one value" if len(values) == 1 else "no conflict, one site with two values"] += 1
+        how[
+            "no conflict, one value"
+            if len(values) == 1
+            else "no conflict, one site with two values"
+        ] += 1
     return ProductRun(answers, how, len(rows), set(support), false_conflicts)
 
 
-def write_grades(engine, path: Path, grades: dict[str, tuple[str, float, int]], why: str, clock: Clock) -> None:
+def write_grades(
+    engine, path: Path, grades: dict[str, tuple[str, float, int]], why: str, clock: Clock
+) -> None:
     """The desk's grades, written as a desk would: the importer's ``sources:`` section."""
     entries = [
         {
             "slug": s,
             "reliability": g,
-            "reliability_reason": f"track record: {why} {acc:.1%} of its {n} values" if g != "F" else f"track record: only {n} values, too few to judge",
+            "reliability_reason": f"track record: {why} {acc:.1%} of its {n} values"
+            if g != "F"
+            else f"track record: only {n} values, too few to judge",
         }
         for s, (g, acc, n) in sorted(grades.items())
     ]
     path.write_text(yaml.safe_dump({"sources": entries}, sort_keys=False), encoding="utf-8")
-    with clock.step("grades"):
-        with session_scope(engine) as session:
-            import_file(session, path, ACTOR)
+    with clock.step("grades"), session_scope(engine) as session:
+        import_file(session, path, ACTOR)
 
 
 @contextmanager
@@ -339,7 +362,13 @@ def near_misses(answers: dict[Item, str], gold: dict[Item, set[str]]) -> tuple[i
         wrong += 1
         if answer is None:
             continue
-        gap = min(abs((datetime.fromisoformat(answer) - datetime.fromisoformat(t)).total_seconds()) for t in truth) / 60
+        gap = (
+            min(
+                abs((datetime.fromisoformat(answer) - datetime.fromisoformat(t)).total_seconds())
+                for t in truth
+            )
+            / 60
+        )
         one += gap <= 1
         five += gap <= 5
     return wrong, one, five
@@ -347,16 +376,25 @@ def near_misses(answers: dict[Item, str], gold: dict[Item, set[str]]) -> tuple[i
 
 def table(columns: dict[str, dict[str, tuple[int, int]]]) -> str:
     names = list(columns)
-    lines = ["| attribute | gold items | " + " | ".join(names) + " |", "|---|---:|" + "---:|" * len(names)]
+    lines = [
+        "| attribute | gold items | " + " | ".join(names) + " |",
+        "|---|---:|" + "---:|" * len(names),
+    ]
     for attribute in [*ATTRIBUTES, "overall"]:
         n = columns[names[0]][attribute][1]
         cells = [f"{columns[c][attribute][0] / n:.3f}" for c in names]
         label = f"**{attribute}**" if attribute == "overall" else attribute
-        lines.append(f"| {label} | {n} | " + " | ".join(f"**{c}**" if attribute == "overall" else c for c in cells) + " |")
+        lines.append(
+            f"| {label} | {n} | "
+            + " | ".join(f"**{c}**" if attribute == "overall" else c for c in cells)
+            + " |"
+        )
     return "\n".join(lines)
 
 
-def accuracy_on_gold(observations: list[Observation], gold: dict[Item, set[str]]) -> dict[str, tuple[int, int]]:
+def accuracy_on_gold(
+    observations: list[Observation], gold: dict[Item, set[str]]
+) -> dict[str, tuple[int, int]]:
     """For reading the grades only: how often each site gives the gold value."""
     result: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for o in observations:
@@ -371,9 +409,15 @@ def accuracy_on_gold(observations: list[Observation], gold: dict[Item, set[str]]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Truth finding on the Flight data set (Li et al., PVLDB 2013).")
-    parser.add_argument("--keep", metavar="DIR", help="keep the import files, databases and report.md in DIR")
-    parser.add_argument("--no-reference", action="store_true", help="skip the reference run with all 38 sites")
+    parser = argparse.ArgumentParser(
+        description="Truth finding on the Flight data set (Li et al., PVLDB 2013)."
+    )
+    parser.add_argument(
+        "--keep", metavar="DIR", help="keep the import files, databases and report.md in DIR"
+    )
+    parser.add_argument(
+        "--no-reference", action="store_true", help="skip the reference run with all 38 sites"
+    )
     args = parser.parse_args(argv)
 
     for module in (normalise, methods):
@@ -420,7 +464,9 @@ def main(argv: list[str] | None = None) -> int:
     # (c) graded by track record, written to the database, conflicts again
     record = methods.track_record(items)
     grades = {s: (methods.grade(acc, n), acc, n) for s, (acc, n) in record.items()}
-    write_grades(engine, out / "grades.yaml", grades, "agrees with the vote over all flights on", clock)
+    write_grades(
+        engine, out / "grades.yaml", grades, "agrees with the vote over all flights on", clock
+    )
     graded_clock = Clock()
     say("conflicts after grading …")
     with session_scope(engine) as session:
@@ -451,7 +497,9 @@ def main(argv: list[str] | None = None) -> int:
     reference = None
     if not args.no_reference:
         say("reference run, all 38 sites …")
-        ref_header, ref_claims = write_import(out / "reference-import", all_observations, sorted({o.source for o in all_observations}))
+        ref_header, ref_claims = write_import(
+            out / "reference-import", all_observations, sorted({o.source for o in all_observations})
+        )
         ref_engine, _ = build_database(out / "reference.db", ref_header, ref_claims, Clock())
         with session_scope(ref_engine) as session:
             ref_run = product_answers(session, Clock())
@@ -473,80 +521,136 @@ def main(argv: list[str] | None = None) -> int:
     line()
     line(table(columns))
     line()
-    line(f"Published on this data with all sources kept (Li et al. 2013): vote {PUBLISHED['vote']}, "
-         f"AccuFormat {PUBLISHED['AccuFormat']}, AccuCopy {PUBLISHED['AccuCopy']}.")
-    for name, answers in (("(a)", vote_answers), ("(b)", ungraded.answers), ("(c)", graded.answers)):
+    line(
+        f"Published on this data with all sources kept (Li et al. 2013): vote {PUBLISHED['vote']}, "
+        f"AccuFormat {PUBLISHED['AccuFormat']}, AccuCopy {PUBLISHED['AccuCopy']}."
+    )
+    for name, answers in (
+        ("(a)", vote_answers),
+        ("(b)", ungraded.answers),
+        ("(c)", graded.answers),
+    ):
         wrong, one, five = near_misses(answers, gold)
-        line(f"- {name}: {wrong} wrong time answers, {one} of them within 1 minute of the gold, {five} within 5 minutes")
+        line(
+            f"- {name}: {wrong} wrong time answers, {one} of them within 1 minute of the gold, {five} within 5 minutes"
+        )
     if reference:
         line()
-        line("Reference: all 38 sites imported, as in the paper (the gold's own sites vote too, so this is not a fair score):")
+        line(
+            "Reference: all 38 sites imported, as in the paper (the gold's own sites vote too, so this is not a fair score):"
+        )
         line()
         line(table(reference))
 
     line()
     line("## Data, import and detection")
     line()
-    line(f"- {rows:,} rows from {len({o.source for o in all_observations})} sites, {len({o.flight for o in all_observations}):,} flights; "
-         f"{len(sources)} sites and {len({o.flight for o in observations}):,} flights once aa, ua and CO are left out")
-    line(f"- gold: {len(gold_flights)} flights, {len(gold)} flight/attributes with a value "
-         f"({sum(gold_missing.values())} gold cells empty or placeholders, not scored: {dict(gold_missing)}); "
-         f"{sum(len(v) > 1 for v in gold.values())} items listed twice with two values, either accepted; "
-         f"{sum(1 for i in gold if i not in items)} items no imported site gives")
-    line(f"- cells of all 38 sites: {rows * len(ATTRIBUTES):,}; empty: {sum(n for (_, why), n in dropped.items() if why == 'empty'):,}")
+    line(
+        f"- {rows:,} rows from {len({o.source for o in all_observations})} sites, {len({o.flight for o in all_observations}):,} flights; "
+        f"{len(sources)} sites and {len({o.flight for o in observations}):,} flights once aa, ua and CO are left out"
+    )
+    line(
+        f"- gold: {len(gold_flights)} flights, {len(gold)} flight/attributes with a value "
+        f"({sum(gold_missing.values())} gold cells empty or placeholders, not scored: {dict(gold_missing)}); "
+        f"{sum(len(v) > 1 for v in gold.values())} items listed twice with two values, either accepted; "
+        f"{sum(1 for i in gold if i not in items)} items no imported site gives"
+    )
+    line(
+        f"- cells of all 38 sites: {rows * len(ATTRIBUTES):,}; empty: {sum(n for (_, why), n in dropped.items() if why == 'empty'):,}"
+    )
     for why in ("placeholder", "unparsed"):
         per = {a: dropped[(a, why)] for a in ATTRIBUTES if dropped[(a, why)]}
         line(f"- values dropped as {why}: {sum(per.values()):,} {per}")
-    line(f"- values kept: {len(all_observations):,} of all 38 sites; imported (35 sites): {len(observations):,} "
-         f"→ {counts['claims']:,} claims, {counts['citations']:,} citations, {counts['entities']:,} flight subjects")
-    line(f"- import: {clock.show('import')}, {import_report.records / clock.wall['import']:,.0f} records/s wall")
-    line(f"- conflicts: detection {clock.show('detect')}; listing with support and leading values {clock.show('list')}")
-    line(f"- {counts['conflicts']:,} conflicts on {len(ungraded.items_in_conflict):,} of {len(items):,} flight/attributes; "
-         f"{len(ungraded.items_in_conflict & set(gold))} of the {len(gold)} gold items are in conflict")
+    line(
+        f"- values kept: {len(all_observations):,} of all 38 sites; imported (35 sites): {len(observations):,} "
+        f"→ {counts['claims']:,} claims, {counts['citations']:,} citations, {counts['entities']:,} flight subjects"
+    )
+    line(
+        f"- import: {clock.show('import')}, {import_report.records / clock.wall['import']:,.0f} records/s wall"
+    )
+    line(
+        f"- conflicts: detection {clock.show('detect')}; listing with support and leading values {clock.show('list')}"
+    )
+    line(
+        f"- {counts['conflicts']:,} conflicts on {len(ungraded.items_in_conflict):,} of {len(items):,} flight/attributes; "
+        f"{len(ungraded.items_in_conflict & set(gold))} of the {len(gold)} gold items are in conflict"
+    )
     line(f"- false conflicts (two sides that normalise to one value): {ungraded.false_conflicts}")
-    line(f"- vote ties: {sum(t for _, t in vote.values())} of {len(vote):,} items, {sum(vote[i][1] for i in gold if i in vote)} of them gold items")
+    line(
+        f"- vote ties: {sum(t for _, t in vote.values())} of {len(vote):,} items, {sum(vote[i][1] for i in gold if i in vote)} of them gold items"
+    )
     line(f"- how the product's answers were reached, ungraded: {dict(ungraded.how)}")
     line(f"- graded: {dict(graded.how)}")
-    line(f"- after grading: writing the grades {clock.show('grades')}, detection {graded_clock.show('detect')}, "
-         f"listing {graded_clock.show('list')}")
+    line(
+        f"- after grading: writing the grades {clock.show('grades')}, detection {graded_clock.show('detect')}, "
+        f"listing {graded_clock.show('list')}"
+    )
 
     line()
     line("## Track record → grade (no gold), beside each site's accuracy on the gold")
     line()
-    line("| site | values | agrees with vote | grade | mirrors once: agrees | grade | right on gold items |")
+    line(
+        "| site | values | agrees with vote | grade | mirrors once: agrees | grade | right on gold items |"
+    )
     line("|---|---:|---:|:-:|---:|:-:|---:|")
     on_gold = accuracy_on_gold(observations, gold)
     for s, (g, acc, n) in sorted(grades.items(), key=lambda kv: (-kv[1][1], kv[0])):
         right, total = on_gold.get(s, (0, 0))
         m_g, m_acc, _ = mirror_grades[s]
-        line(f"| {s} | {n} | {acc:.3f} | {g} | {m_acc:.3f} | {m_g} | " + (f"{right / total:.3f} of {total}" if total else "–") + " |")
+        line(
+            f"| {s} | {n} | {acc:.3f} | {g} | {m_acc:.3f} | {m_g} | "
+            + (f"{right / total:.3f} of {total}" if total else "–")
+            + " |"
+        )
 
     line()
     line("## Experiments (a change the product does not have; not the product's figures)")
     line()
-    line(f"Mirror groups found without the gold (identical values on ≥ {methods.MIRROR_SHARE:.0%} of ≥ "
-         f"{methods.MIRROR_MIN_SHARED} shared items): " + "; ".join("{" + ", ".join(sorted(g)) + "}" for g in groups))
+    line(
+        f"Mirror groups found without the gold (identical values on ≥ {methods.MIRROR_SHARE:.0%} of ≥ "
+        f"{methods.MIRROR_MIN_SHARED} shared items): "
+        + "; ".join("{" + ", ".join(sorted(g)) + "}" for g in groups)
+    )
     line()
-    line(table({
-        "(a) vote": columns["(a) vote"],
-        "vote, mirrors once": score({i: v for i, (v, _) in methods.vote(items, origin=origin).items()}, gold),
-        "E1 product ungraded, mirrors once": score(experiments["E1"].answers, gold),
-        "E2 product graded (track record with mirrors once), mirrors once": score(experiments["E2"].answers, gold),
-    }))
+    line(
+        table(
+            {
+                "(a) vote": columns["(a) vote"],
+                "vote, mirrors once": score(
+                    {i: v for i, (v, _) in methods.vote(items, origin=origin).items()}, gold
+                ),
+                "E1 product ungraded, mirrors once": score(experiments["E1"].answers, gold),
+                "E2 product graded (track record with mirrors once), mirrors once": score(
+                    experiments["E2"].answers, gold
+                ),
+            }
+        )
+    )
     line()
-    line("Sensitivity of the mirror test: a vote with each feed counted once, weighted by the product's weights for grades "
-         "from a track record computed the same way (methods.py alone, no database):")
+    line(
+        "Sensitivity of the mirror test: a vote with each feed counted once, weighted by the product's weights for grades "
+        "from a track record computed the same way (methods.py alone, no database):"
+    )
     line()
     line("| mirror test | feeds | overall |")
     line("|---|---:|---:|")
     for share in (None, 0.99, 0.96):
         test_origin = methods.origin_of(methods.mirror_groups(items, share)) if share else {}
-        test_grades = {s: methods.grade(a, n) for s, (a, n) in methods.track_record(items, test_origin).items()}
+        test_grades = {
+            s: methods.grade(a, n) for s, (a, n) in methods.track_record(items, test_origin).items()
+        }
         weight = product_conflicts.RELIABILITY
-        answers = {i: v for i, (v, _) in methods.vote(items, lambda s: weight[test_grades[s]], test_origin).items()}
+        answers = {
+            i: v
+            for i, (v, _) in methods.vote(
+                items, lambda s: weight[test_grades[s]], test_origin
+            ).items()
+        }
         right, total = score(answers, gold)["overall"]
         feeds = len(set(sources) - set(test_origin)) + len(set(test_origin.values()))
-        line(f"| {'none' if share is None else f'identical on ≥ {share:.0%}'} | {feeds} | {right / total:.3f} |")
+        line(
+            f"| {'none' if share is None else f'identical on ≥ {share:.0%}'} | {feeds} | {right / total:.3f} |"
+        )
     if args.keep:
         (out / "report.md").write_text("\n".join(report) + "\n", encoding="utf-8")
         say(f"kept in {out}")

@@ -20,21 +20,21 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-12-01
 """
+
 from __future__ import annotations
 
-from typing import Sequence, Union
+from collections.abc import Sequence
 
 from alembic import op
 
-
-revision: str = '0002'
-down_revision: Union[str, None] = '0001'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+revision: str = "0002"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 DROPPED = (
-    ('ix_citations_claim_id', 'citations', ['claim_id']),
-    ('ix_claim_qualifiers_claim_id', 'claim_qualifiers', ['claim_id']),
+    ("ix_citations_claim_id", "citations", ["claim_id"]),
+    ("ix_claim_qualifiers_claim_id", "claim_qualifiers", ["claim_id"]),
 )
 
 

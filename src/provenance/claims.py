@@ -36,11 +36,13 @@ from __future__ import annotations
 import hashlib
 import json
 import operator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable, Iterable
+from typing import Any
 
-from sqlalchemy import insert, select, text as sql_text, tuple_, update
+from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, selectinload
 
 from . import quotes
@@ -49,9 +51,9 @@ from .errors import InvalidValue, NotFound, ProvenanceError
 from .history import record
 from .models import (
     CONFIDENCES,
-    Alias,
     RANKS,
     STANCES,
+    Alias,
     Citation,
     Claim,
     ClaimQualifier,
@@ -109,7 +111,7 @@ class PendingEntity:
     than one query per record, which is what makes a large import fast.
     """
 
-    __slots__ = ("name", "key", "id")
+    __slots__ = ("id", "key", "name")
 
     def __init__(self, name: str, key: str):
         self.name, self.key, self.id = name, key, None
@@ -162,7 +164,18 @@ def _short(text: str, width: int = QUOTE_SHOWN) -> str:
 
 # A record's fields in two parts, each validated and resolved once for all the records
 # that give it in the same words: what is claimed, and the evidence for it.
-CLAIM_FIELDS = ("subject", "property", "value", "unit", "as_of", "valid_from", "valid_to", "qualifiers", "rank", "rank_reason")
+CLAIM_FIELDS = (
+    "subject",
+    "property",
+    "value",
+    "unit",
+    "as_of",
+    "valid_from",
+    "valid_to",
+    "qualifiers",
+    "rank",
+    "rank_reason",
+)
 CITATION_FIELDS = ("source", "footnote", "quote", "attributed_to", "stance", "confidence", "note")
 assert sorted(CLAIM_FIELDS + CITATION_FIELDS) == sorted(RECORD_KEYS)
 # parts kept for records still to come: a file repeats a claim's words close together
@@ -171,15 +184,42 @@ assert sorted(CLAIM_FIELDS + CITATION_FIELDS) == sorted(RECORD_KEYS)
 PART_CACHE_SIZE = 5_000
 # the columns an import writes, in the order its INSERT statements give them
 CLAIM_PART_COLUMNS = (
-    "subject_id", "property_id", "value", "value_key", "quantity_low", "quantity_high",
-    "quantity_low_exclusive", "quantity_high_exclusive", "unit", "date_earliest", "date_latest",
-    "entity_value_id", "text_value", "boolean_value", "as_of", "valid_from", "valid_to",
-    "scope_earliest", "scope_latest", "scope_key",
+    "subject_id",
+    "property_id",
+    "value",
+    "value_key",
+    "quantity_low",
+    "quantity_high",
+    "quantity_low_exclusive",
+    "quantity_high_exclusive",
+    "unit",
+    "date_earliest",
+    "date_latest",
+    "entity_value_id",
+    "text_value",
+    "boolean_value",
+    "as_of",
+    "valid_from",
+    "valid_to",
+    "scope_earliest",
+    "scope_latest",
+    "scope_key",
 )
 CLAIM_COLUMNS = CLAIM_PART_COLUMNS + ("rank", "rank_reason", "created_by", "created_at")
 CITATION_PART_COLUMNS = (
-    "source_id", "footnote_id", "quote", "quote_start", "quote_end", "prefix", "suffix",
-    "orphaned", "attributed_to_id", "stance", "confidence", "note", "fingerprint",
+    "source_id",
+    "footnote_id",
+    "quote",
+    "quote_start",
+    "quote_end",
+    "prefix",
+    "suffix",
+    "orphaned",
+    "attributed_to_id",
+    "stance",
+    "confidence",
+    "note",
+    "fingerprint",
 )
 CITATION_COLUMNS = ("claim_id",) + CITATION_PART_COLUMNS + ("created_by", "created_at")
 HISTORY_COLUMNS = ("table_name", "row_id", "action", "actor", "at", "changes", "summary")
@@ -193,9 +233,11 @@ class ClaimPart:
     ``values`` its columns as the driver takes them and ``changes`` its history entry.
     """
 
-    __slots__ = ("key", "row", "qualifiers", "summary", "rank", "final_key", "values", "changes")
+    __slots__ = ("changes", "final_key", "key", "qualifiers", "rank", "row", "summary", "values")
 
-    def __init__(self, key: tuple, row: dict[str, Any], qualifiers: list[dict[str, Any]], summary: str):
+    def __init__(
+        self, key: tuple, row: dict[str, Any], qualifiers: list[dict[str, Any]], summary: str
+    ):
         self.key, self.row, self.qualifiers, self.summary = key, row, qualifiers, summary
         self.rank: tuple[str, str | None] | None = None
         self.final_key: tuple[int, int, str, str] | None = None
@@ -206,7 +248,7 @@ class ClaimPart:
 class CitationPart:
     """What a record gives as evidence (source, quote, footnote, speaker, stance, confidence, note)."""
 
-    __slots__ = ("row", "fingerprint", "values", "changes")
+    __slots__ = ("changes", "fingerprint", "row", "values")
 
     def __init__(self, row: dict[str, Any]):
         self.row = row
@@ -249,7 +291,9 @@ class _RowFormat:
         values = list(values)
         slots = self._slots.get(columns)
         if slots is None:
-            slots = self._slots[columns] = [(i, self.processors[c]) for i, c in enumerate(columns) if c in self.processors]
+            slots = self._slots[columns] = [
+                (i, self.processors[c]) for i, c in enumerate(columns) if c in self.processors
+            ]
         for index, processor in slots:
             values[index] = processor(values[index])
         return tuple(values)
@@ -282,7 +326,10 @@ class _RowFormat:
             rows = [(row[keep[0]],) for row in rows]
         else:
             rows = [()] * len(rows)
-        return f"INSERT INTO {self.model.__tablename__} ({', '.join(self.columns)}) VALUES ({', '.join(values)})", rows
+        return (
+            f"INSERT INTO {self.model.__tablename__} ({', '.join(self.columns)}) VALUES ({', '.join(values)})",
+            rows,
+        )
 
     def insert(self, session: Session, rows: list[tuple], *, ids: bool = False) -> list[int]:
         """Insert ``rows`` (tuples of this format's columns, ready) in one statement; with ``ids``, their ids in order."""
@@ -300,7 +347,9 @@ class _RowFormat:
         if not ids:
             connection.exec_driver_sql(sql, values)
             return []
-        return _numbered(session, self.model, len(rows), lambda: connection.exec_driver_sql(sql, values))
+        return _numbered(
+            session, self.model, len(rows), lambda: connection.exec_driver_sql(sql, values)
+        )
 
 
 def _literal(value: Any) -> str | None:
@@ -374,7 +423,9 @@ class ClaimWriter:
             return found
         key = str(ref).strip()
         if not key:
-            raise FieldError("source", f"empty source {ref!r}: expected a source id, slug or file name")
+            raise FieldError(
+                "source", f"empty source {ref!r}: expected a source id, slug or file name"
+            )
         if key not in self._sources:
             try:
                 source = find_source(self.session, key)
@@ -391,18 +442,25 @@ class ClaimWriter:
             return found
         key = str(name or "").strip()
         if not key:
-            raise FieldError("property", f"empty property {name!r}: expected a property name (see `provenance properties`)")
+            raise FieldError(
+                "property",
+                f"empty property {name!r}: expected a property name (see `provenance properties`)",
+            )
         if key not in self._properties:
             try:
                 prop = get_property(self.session, key)
             except NotFound as exc:
                 raise FieldError("property", str(exc)) from None
-            self._properties[key] = _PropertyRef(prop.id, prop.name, prop.datatype, prop.unit, prop.tolerance)
+            self._properties[key] = _PropertyRef(
+                prop.id, prop.name, prop.datatype, prop.unit, prop.tolerance
+            )
         if isinstance(name, str):
             self._properties[name] = self._properties[key]
         return self._properties[key]
 
-    def _entity_id(self, name: Any, field_name: str, *, create: bool = True) -> int | PendingEntity | None:
+    def _entity_id(
+        self, name: Any, field_name: str, *, create: bool = True
+    ) -> int | PendingEntity | None:
         """The entity a name refers to: its id, or a PendingEntity resolved at the next flush.
 
         With ``create`` false (qualifier values) a name that names no entity gives None.
@@ -410,7 +468,10 @@ class ClaimWriter:
         text = "" if name is None else str(name).strip()
         key = _normalise_name(text) if text else ""
         if not key:
-            raise FieldError(field_name, f"empty {field_name.replace('_', ' ')} {name!r}: expected a name such as 'Qais al-Khazali'")
+            raise FieldError(
+                field_name,
+                f"empty {field_name.replace('_', ' ')} {name!r}: expected a name such as 'Qais al-Khazali'",
+            )
         known = self._entities.get(key, _UNSEEN)
         if known is not _UNSEEN and (known is not None or not create):
             return known
@@ -418,7 +479,9 @@ class ClaimWriter:
             # a qualifier value: remember a miss too (None), so a value repeated through
             # the file is looked up once; a later record naming it as an entity replaces it
             self.session.flush()  # as session.scalar would
-            self._entities[key] = self.session.connection().execute(_ALIAS_LOOKUP, {"key": key}).scalar()
+            self._entities[key] = (
+                self.session.connection().execute(_ALIAS_LOOKUP, {"key": key}).scalar()
+            )
             return self._entities[key]
         pending = PendingEntity(text, key)
         self._entities[key] = pending
@@ -433,8 +496,17 @@ class ClaimWriter:
             return
         keys = list({p.key for p in pending})
         found: dict[str, int] = {}
-        for condition in _normalised_in(self.session, keys):  # one array on PostgreSQL, IN lists on SQLite
-            found.update({key: entity_id for key, entity_id in self.session.execute(select(Alias.normalised, Alias.entity_id).where(condition))})
+        for condition in _normalised_in(
+            self.session, keys
+        ):  # one array on PostgreSQL, IN lists on SQLite
+            found.update(
+                {
+                    key: entity_id
+                    for key, entity_id in self.session.execute(
+                        select(Alias.normalised, Alias.entity_id).where(condition)
+                    )
+                }
+            )
         new = []
         for p in pending:
             if p.key in found:
@@ -444,14 +516,36 @@ class ClaimWriter:
         if not new:
             return
         now = utcnow()
-        ids = insert_ids(self.session, Entity, [{"name": p.name, "kind": "other", "created_at": now} for p in new])
+        ids = insert_ids(
+            self.session,
+            Entity,
+            [{"name": p.name, "kind": "other", "created_at": now} for p in new],
+        )
         for p, entity_id in zip(new, ids):
             p.id = entity_id
-        bulk_insert(self.session, Alias, [{"entity_id": p.id, "name": p.name, "normalised": p.key, "created_at": now} for p in new])
+        bulk_insert(
+            self.session,
+            Alias,
+            [
+                {"entity_id": p.id, "name": p.name, "normalised": p.key, "created_at": now}
+                for p in new
+            ],
+        )
         bulk_insert(
             self.session,
             History,
-            [_history("entities", p.id, "insert", self.actor, now, {"name": p.name, "kind": "other"}, f"entity {p.name!r} created") for p in new],
+            [
+                _history(
+                    "entities",
+                    p.id,
+                    "insert",
+                    self.actor,
+                    now,
+                    {"name": p.name, "kind": "other"},
+                    f"entity {p.name!r} created",
+                )
+                for p in new
+            ],
         )
         self.result.entities_created_count += len(new)
         room = 20 - len(self.result.entities_created)
@@ -462,17 +556,27 @@ class ClaimWriter:
         try:
             n = int(str(number).strip().lstrip("[").rstrip("]"))
         except ValueError:
-            raise FieldError("footnote", f"footnote {number!r}: expected a note number such as 12") from None
+            raise FieldError(
+                "footnote", f"footnote {number!r}: expected a note number such as 12"
+            ) from None
         if source.id not in self._footnote_counts:
-            rows = self.session.execute(select(Footnote.number, Footnote.id).where(Footnote.source_id == source.id)).all()
+            rows = self.session.execute(
+                select(Footnote.number, Footnote.id).where(Footnote.source_id == source.id)
+            ).all()
             for num, fid in rows:
                 self._footnotes[(source.id, num)] = fid
             self._footnote_counts[source.id] = len(rows)
         count = self._footnote_counts[source.id]
         if not count:
-            raise FieldError("footnote", f"footnote {number!r}: source {source.slug!r} has no footnotes; leave footnote empty")
+            raise FieldError(
+                "footnote",
+                f"footnote {number!r}: source {source.slug!r} has no footnotes; leave footnote empty",
+            )
         if (source.id, n) not in self._footnotes:
-            raise FieldError("footnote", f"footnote {number!r} is not a note of {source.slug!r}: expected 1 to {count}")
+            raise FieldError(
+                "footnote",
+                f"footnote {number!r} is not a note of {source.slug!r}: expected 1 to {count}",
+            )
         return self._footnotes[(source.id, n)]
 
     # ------------------------------------------------------------ preparing
@@ -486,10 +590,14 @@ class ClaimWriter:
         """
         unknown = [k for k in raw if k not in RECORD_KEYS]
         if unknown:
-            raise FieldError(unknown[0], f"unknown field {unknown[0]!r}: expected {', '.join(RECORD_KEYS)}")
+            raise FieldError(
+                unknown[0], f"unknown field {unknown[0]!r}: expected {', '.join(RECORD_KEYS)}"
+            )
         for key in REQUIRED_KEYS:
             if _blank(raw.get(key)):
-                raise FieldError(key, f"missing {key}: every claim needs {', '.join(REQUIRED_KEYS)}")
+                raise FieldError(
+                    key, f"missing {key}: every claim needs {', '.join(REQUIRED_KEYS)}"
+                )
         source = self._source(raw["source"])
         claim = self._claim_part(raw)
         citation = CitationPart(self._citation(raw, source))
@@ -506,7 +614,9 @@ class ClaimWriter:
                 return self.prepare_fields(claim_values, citation_values, lambda: raw)
         return self.prepare(raw)
 
-    def prepare_fields(self, claim_values: tuple, citation_values: tuple, raw: Callable[[], dict[str, Any]]) -> PreparedClaim:
+    def prepare_fields(
+        self, claim_values: tuple, citation_values: tuple, raw: Callable[[], dict[str, Any]]
+    ) -> PreparedClaim:
         """``prepare`` for a record given as its fields in the order of CLAIM_FIELDS and CITATION_FIELDS.
 
         A record repeating the words of an earlier one (another source for the same
@@ -547,19 +657,31 @@ class ClaimWriter:
     def _claim_part(self, raw: dict[str, Any]) -> ClaimPart:
         for key in ("subject", "property", "value"):
             if _blank(raw.get(key)):
-                raise FieldError(key, f"missing {key}: every claim needs {', '.join(REQUIRED_KEYS)}")
+                raise FieldError(
+                    key, f"missing {key}: every claim needs {', '.join(REQUIRED_KEYS)}"
+                )
         prop = self._property(raw["property"])
         subject_id = self._entity_id(raw["subject"], "subject")
 
         unit = _text_or_none(raw.get("unit"))
         if unit and prop.unit and unit != prop.unit:
-            raise FieldError("unit", f"unit {unit!r} differs from the unit of {prop.name!r}: expected {prop.unit!r} or nothing")
+            raise FieldError(
+                "unit",
+                f"unit {unit!r} differs from the unit of {prop.name!r}: expected {prop.unit!r} or nothing",
+            )
         try:
-            value = _parse_value(prop.datatype, str(raw["value"]), unit=unit or prop.unit, tolerance=prop.tolerance)
+            value = _parse_value(
+                prop.datatype, str(raw["value"]), unit=unit or prop.unit, tolerance=prop.tolerance
+            )
         except ProvenanceError as exc:
-            raise FieldError("value", f"{exc} (property {prop.name!r} is a {prop.datatype})") from None
+            raise FieldError(
+                "value", f"{exc} (property {prop.name!r} is a {prop.datatype})"
+            ) from None
         if prop.unit and value.unit and value.unit != prop.unit:
-            raise FieldError("value", f"value {raw['value']!r} is in {value.unit}, property {prop.name!r} in {prop.unit}")
+            raise FieldError(
+                "value",
+                f"value {raw['value']!r} is in {value.unit}, property {prop.name!r} in {prop.unit}",
+            )
 
         claim_row: dict[str, Any] = {
             "subject_id": subject_id,
@@ -589,28 +711,50 @@ class ClaimWriter:
         claim_row["scope_key"] = scope_key
         summary = f"{raw['subject']} · {prop.name} = {value.display}"
         # names not yet resolved stand in the key by their PendingEntity (one per name)
-        claim_key = (subject_id, prop.id, claim_row["value_key"] or claim_row["entity_value_id"], scope_key)
+        claim_key = (
+            subject_id,
+            prop.id,
+            claim_row["value_key"] or claim_row["entity_value_id"],
+            scope_key,
+        )
         return ClaimPart(claim_key, claim_row, qualifiers, summary)
 
-    def _rank(self, raw: dict[str, Any], claim_key: tuple[int, int, str, str]) -> tuple[str, str | None] | None:
+    def _rank(
+        self, raw: dict[str, Any], claim_key: tuple[int, int, str, str]
+    ) -> tuple[str, str | None] | None:
         rank = _text_or_none(raw.get("rank"))
         reason = _text_or_none(raw.get("rank_reason"))
         if rank is None:
             if reason is not None:
-                raise FieldError("rank_reason", "rank_reason given without a rank: expected rank preferred, deprecated or normal")
+                raise FieldError(
+                    "rank_reason",
+                    "rank_reason given without a rank: expected rank preferred, deprecated or normal",
+                )
             return None
         rank = rank.lower()
         if rank not in RANKS:
-            raise FieldError("rank", f"rank {raw.get('rank')!r}: expected {', '.join(RANKS)} or nothing")
+            raise FieldError(
+                "rank", f"rank {raw.get('rank')!r}: expected {', '.join(RANKS)} or nothing"
+            )
         if rank == "deprecated" and reason is None:
-            raise FieldError("rank_reason", "missing rank_reason: a deprecated claim keeps the reason, so nobody re-adds it")
+            raise FieldError(
+                "rank_reason",
+                "missing rank_reason: a deprecated claim keeps the reason, so nobody re-adds it",
+            )
         earlier = self._ranks.setdefault(claim_key, (rank, reason))
         if earlier != (rank, reason):
-            raise FieldError("rank", f"rank {rank!r} differs from the rank {earlier[0]!r} an earlier record gives the same claim")
+            raise FieldError(
+                "rank",
+                f"rank {rank!r} differs from the rank {earlier[0]!r} an earlier record gives the same claim",
+            )
         return rank, reason
 
     def _scope(self, raw: dict[str, Any]) -> dict[str, Any]:
-        return _scope_of(_text_or_none(raw.get("as_of")), _text_or_none(raw.get("valid_from")), _text_or_none(raw.get("valid_to")))
+        return _scope_of(
+            _text_or_none(raw.get("as_of")),
+            _text_or_none(raw.get("valid_from")),
+            _text_or_none(raw.get("valid_to")),
+        )
 
     def _qualifiers(self, raw: Any) -> list[dict[str, Any]]:
         if _blank(raw):
@@ -624,20 +768,30 @@ class ClaimWriter:
                 if not part.strip():
                     continue
                 if "=" not in part:
-                    raise FieldError("qualifiers", f"qualifier {part.strip()!r}: expected key=value, separated by ';'")
+                    raise FieldError(
+                        "qualifiers",
+                        f"qualifier {part.strip()!r}: expected key=value, separated by ';'",
+                    )
                 key, _, value = part.partition("=")
                 pairs.append((key, value))
         else:
-            raise FieldError("qualifiers", f"qualifiers {raw!r}: expected a mapping or key=value;key=value")
+            raise FieldError(
+                "qualifiers", f"qualifiers {raw!r}: expected a mapping or key=value;key=value"
+            )
         rows = []
         seen = set()
         for key, value in pairs:
             key_text = str(key).strip().lower()
             value_text = "" if value is None else str(value).strip()
             if not key_text or not value_text:
-                raise FieldError("qualifiers", f"qualifier {key!r}={value!r}: expected a key and a value")
+                raise FieldError(
+                    "qualifiers", f"qualifier {key!r}={value!r}: expected a key and a value"
+                )
             if key_text in ("as_of", "valid_from", "valid_to"):
-                raise FieldError("qualifiers", f"qualifier {key_text!r}: give it as its own field, not as a qualifier")
+                raise FieldError(
+                    "qualifiers",
+                    f"qualifier {key_text!r}: give it as its own field, not as a qualifier",
+                )
             if key_text in seen:
                 raise FieldError("qualifiers", f"qualifier {key_text!r} given twice")
             seen.add(key_text)
@@ -670,10 +824,16 @@ class ClaimWriter:
         }
         if source.text is not None:
             if quote is None:
-                raise FieldError("quote", f"missing quote: source {source.slug!r} has text, so every citation quotes it exactly")
+                raise FieldError(
+                    "quote",
+                    f"missing quote: source {source.slug!r} has text, so every citation quotes it exactly",
+                )
             anchor = quotes.locate(source.orm, quote)
             if anchor is None:
-                raise FieldError("quote", f"quote {_short(quote)!r} is not in the text of {source.slug!r}: expected words copied from it")
+                raise FieldError(
+                    "quote",
+                    f"quote {_short(quote)!r} is not in the text of {source.slug!r}: expected words copied from it",
+                )
             row.update(
                 quote=source.text[anchor.start : anchor.end],
                 quote_start=anchor.start,
@@ -682,14 +842,18 @@ class ClaimWriter:
                 suffix=anchor.suffix,
             )
         elif quote is not None:
-            raise FieldError("quote", f"source {source.slug!r} has no text of ours: its citations carry no quote")
+            raise FieldError(
+                "quote", f"source {source.slug!r} has no text of ours: its citations carry no quote"
+            )
         if not _blank(raw.get("footnote")):
             row["footnote_id"] = self._footnote_id(source, raw["footnote"])
         elif row["quote_start"] is not None:
             note = quotes.sentence_footnote(source.orm, row["quote_start"], row["quote_end"])
             row["footnote_id"] = note.id if note is not None else None
         attributed = raw.get("attributed_to")
-        row["attributed_to_id"] = None if _blank(attributed) else self._entity_id(attributed, "attributed_to")
+        row["attributed_to_id"] = (
+            None if _blank(attributed) else self._entity_id(attributed, "attributed_to")
+        )
         stance = str(raw.get("stance") or "asserts").strip().lower()
         if stance in ("deny", "denied"):
             stance = "denies"
@@ -699,7 +863,9 @@ class ClaimWriter:
             raise FieldError("stance", f"stance {raw.get('stance')!r}: expected asserts or denies")
         confidence = str(raw.get("confidence") or "medium").strip().lower()
         if confidence not in CONFIDENCES:
-            raise FieldError("confidence", f"confidence {raw.get('confidence')!r}: expected high, medium or low")
+            raise FieldError(
+                "confidence", f"confidence {raw.get('confidence')!r}: expected high, medium or low"
+            )
         row.update(stance=stance, confidence=confidence, note=_text_or_none(raw.get("note")))
         return row
 
@@ -740,7 +906,15 @@ class ClaimWriter:
             for r in _rows_with_keys(
                 session,
                 Claim,
-                ("id", "subject_id", "property_id", "value_key", "scope_key", "rank", "rank_reason"),
+                (
+                    "id",
+                    "subject_id",
+                    "property_id",
+                    "value_key",
+                    "scope_key",
+                    "rank",
+                    "rank_reason",
+                ),
                 ("subject_id", "property_id", "value_key", "scope_key"),
                 keys,
             )
@@ -752,15 +926,23 @@ class ClaimWriter:
                 new_claims[key] = claim
         claim_ids: dict[tuple, int] = {k: v[0] for k, v in existing.items()}
         self.result.claims_existing += len(existing)
-        deprecated = {claim_id: reason for claim_id, rank, reason in existing.values() if rank == "deprecated"}
+        deprecated = {
+            claim_id: reason for claim_id, rank, reason in existing.values() if rank == "deprecated"
+        }
         history: list[tuple] = []
         if new_claims:
-            inserted = self._claims_format.insert(session, [c.values + ("normal", None, actor, at) for c in new_claims.values()], ids=True)
+            inserted = self._claims_format.insert(
+                session,
+                [c.values + ("normal", None, actor, at) for c in new_claims.values()],
+                ids=True,
+            )
             qualifier_rows = []
             for (key, claim), claim_id in zip(new_claims.items(), inserted):
                 claim_ids[key] = claim_id
                 qualifier_rows.extend({**q, "claim_id": claim_id} for q in claim.qualifiers)
-                history.append(("claims", claim_id, "insert", actor, at, claim.changes, claim.summary))
+                history.append(
+                    ("claims", claim_id, "insert", actor, at, claim.changes, claim.summary)
+                )
             if qualifier_rows:
                 bulk_insert(session, ClaimQualifier, qualifier_rows)
             self._history_format.insert(session, history)
@@ -780,7 +962,13 @@ class ClaimWriter:
         lookup = [k for k in wanted if k[0] in existing_ids]
         stored = {
             (r.claim_id, r.fingerprint): r
-            for r in _rows_with_keys(session, Citation, ("id", "claim_id", "fingerprint", "confidence", "note"), ("claim_id", "fingerprint"), lookup)
+            for r in _rows_with_keys(
+                session,
+                Citation,
+                ("id", "claim_id", "fingerprint", "confidence", "note"),
+                ("claim_id", "fingerprint"),
+                lookup,
+            )
         }
         new_citations: list[tuple[int, ClaimPart, CitationPart]] = []
         for (claim_id, fingerprint), (claim, citation) in wanted.items():
@@ -789,18 +977,40 @@ class ClaimWriter:
                 new_citations.append((claim_id, claim, citation))
                 continue
             row = citation.row
-            changes = {k: [getattr(current, k), row[k]] for k in ("confidence", "note") if getattr(current, k) != row[k]}
+            changes = {
+                k: [getattr(current, k), row[k]]
+                for k in ("confidence", "note")
+                if getattr(current, k) != row[k]
+            }
             if changes:
-                session.execute(update(Citation).where(Citation.id == current.id).values({k: v[1] for k, v in changes.items()}))
-                history.append(self._history_format.ready(HISTORY_COLUMNS, ("citations", current.id, "update", actor, now, changes, claim.summary)))
+                session.execute(
+                    update(Citation)
+                    .where(Citation.id == current.id)
+                    .values({k: v[1] for k, v in changes.items()})
+                )
+                history.append(
+                    self._history_format.ready(
+                        HISTORY_COLUMNS,
+                        ("citations", current.id, "update", actor, now, changes, claim.summary),
+                    )
+                )
                 self.result.citations_updated += 1
             else:
                 self.result.citations_unchanged += 1
             self.result.last_citation_id = current.id
         if new_citations:
-            ids = self._citations_format.insert(session, [(claim_id,) + citation.values + (actor, at) for claim_id, _, citation in new_citations], ids=True)
+            ids = self._citations_format.insert(
+                session,
+                [
+                    (claim_id,) + citation.values + (actor, at)
+                    for claim_id, _, citation in new_citations
+                ],
+                ids=True,
+            )
             for citation_id, (_, claim, citation) in zip(ids, new_citations):
-                history.append(("citations", citation_id, "insert", actor, at, citation.changes, claim.summary))
+                history.append(
+                    ("citations", citation_id, "insert", actor, at, citation.changes, claim.summary)
+                )
             self.result.citations_new += len(ids)
             self.result.last_citation_id = ids[-1]
             for claim_id in dict.fromkeys(claim_id for claim_id, _, _ in new_citations):
@@ -819,15 +1029,26 @@ class ClaimWriter:
             row["value_key"] = f"e:{row['entity_value_id']}"
         for qualifier in claim.qualifiers:
             qualifier["entity_id"] = _resolved(qualifier["entity_id"])
-        claim.final_key = (row["subject_id"], row["property_id"], row["value_key"], row["scope_key"])
-        claim.values = self._claims_format.ready(CLAIM_PART_COLUMNS, [row[c] for c in CLAIM_PART_COLUMNS])
-        claim.changes = self._history_format.ready(("changes",), (_claim_changes(row, claim.qualifiers),))[0]
+        claim.final_key = (
+            row["subject_id"],
+            row["property_id"],
+            row["value_key"],
+            row["scope_key"],
+        )
+        claim.values = self._claims_format.ready(
+            CLAIM_PART_COLUMNS, [row[c] for c in CLAIM_PART_COLUMNS]
+        )
+        claim.changes = self._history_format.ready(
+            ("changes",), (_claim_changes(row, claim.qualifiers),)
+        )[0]
 
     def _finish_citation(self, citation: CitationPart) -> None:
         row = citation.row
         row["attributed_to_id"] = _resolved(row["attributed_to_id"])
         citation.fingerprint = row["fingerprint"] = _fingerprint(row)
-        citation.values = self._citations_format.ready(CITATION_PART_COLUMNS, [row[c] for c in CITATION_PART_COLUMNS])
+        citation.values = self._citations_format.ready(
+            CITATION_PART_COLUMNS, [row[c] for c in CITATION_PART_COLUMNS]
+        )
         citation.changes = self._history_format.ready(("changes",), (_citation_changes(row),))[0]
 
     def _check_resolved_ranks(self, batch: list[PreparedClaim], numbers: list[int | None]) -> None:
@@ -836,16 +1057,28 @@ class ClaimWriter:
         for (claim, _), number in zip(batch, numbers):
             if claim.rank is None:
                 continue
-            earlier, earlier_number = self._resolved_ranks.setdefault(claim.final_key, (claim.rank, number))
+            earlier, earlier_number = self._resolved_ranks.setdefault(
+                claim.final_key, (claim.rank, number)
+            )
             if earlier != claim.rank:
-                by = f"record {earlier_number}" if earlier_number is not None else "an earlier record"
+                by = (
+                    f"record {earlier_number}"
+                    if earlier_number is not None
+                    else "an earlier record"
+                )
                 problems.append(
-                    (number, "rank", f"rank {claim.rank[0]!r} differs from the rank {earlier[0]!r} {by} gives the same claim under another spelling")
+                    (
+                        number,
+                        "rank",
+                        f"rank {claim.rank[0]!r} differs from the rank {earlier[0]!r} {by} gives the same claim under another spelling",
+                    )
                 )
         if problems:
             raise RecordErrors(problems)
 
-    def _apply_ranks(self, batch: list[PreparedClaim], claim_ids: dict[tuple, int], existing: dict[tuple, tuple]) -> None:
+    def _apply_ranks(
+        self, batch: list[PreparedClaim], claim_ids: dict[tuple, int], existing: dict[tuple, tuple]
+    ) -> None:
         """Give ranked records' claims their rank, with a history row, as `claim prefer`/`deprecate` do."""
         done = set()
         for claim, _ in batch:
@@ -916,7 +1149,9 @@ def bulk_insert(session: Session, model, rows: list[dict[str, Any]]) -> None:
     append = params.append
     for row in rows:
         if len(row) != width:
-            raise ValueError(f"rows for {table.name} differ in their columns: {sorted(row)} against {sorted(columns)}")
+            raise ValueError(
+                f"rows for {table.name} differ in their columns: {sorted(row)} against {sorted(columns)}"
+            )
         values = getter(row)
         if width == 1:
             values = (values,)
@@ -934,7 +1169,13 @@ def bulk_insert(session: Session, model, rows: list[dict[str, Any]]) -> None:
     connection.exec_driver_sql(sql, params)
 
 
-def _rows_with_keys(session: Session, model, columns: tuple[str, ...], key_columns: tuple[str, ...], keys: list[tuple]) -> list:
+def _rows_with_keys(
+    session: Session,
+    model,
+    columns: tuple[str, ...],
+    key_columns: tuple[str, ...],
+    keys: list[tuple],
+) -> list:
     """The rows of ``model`` whose ``key_columns`` equal one of ``keys``, by the unique index.
 
     SQLite answers ``(a, b) IN (VALUES …)`` by scanning the whole index for every batch,
@@ -946,10 +1187,14 @@ def _rows_with_keys(session: Session, model, columns: tuple[str, ...], key_colum
     if session.get_bind().dialect.name != "sqlite":
         table = model.__table__
         return session.execute(
-            select(*(table.c[c] for c in columns)).where(tuple_(*(table.c[c] for c in key_columns)).in_(keys))
+            select(*(table.c[c] for c in columns)).where(
+                tuple_(*(table.c[c] for c in key_columns)).in_(keys)
+            )
         ).all()
     table = model.__tablename__
-    joins = " AND ".join(f"t.{c} = json_extract(k.value, '$[{i}]')" for i, c in enumerate(key_columns))
+    joins = " AND ".join(
+        f"t.{c} = json_extract(k.value, '$[{i}]')" for i, c in enumerate(key_columns)
+    )
     sql = f"SELECT {', '.join('t.' + c for c in columns)} FROM json_each(:keys) AS k JOIN {table} AS t ON {joins}"
     return session.execute(sql_text(sql), {"keys": json.dumps(keys)}).all()
 
@@ -959,7 +1204,11 @@ def insert_ids(session: Session, model, rows: list[dict[str, Any]]) -> list[int]
     if not rows:
         return []
     if session.get_bind().dialect.name != "sqlite":
-        return session.execute(_bulk(model).returning(model.id, sort_by_parameter_order=True), rows).scalars().all()
+        return (
+            session.execute(_bulk(model).returning(model.id, sort_by_parameter_order=True), rows)
+            .scalars()
+            .all()
+        )
     session.flush()
     return _numbered(session, model, len(rows), lambda: bulk_insert(session, model, rows))
 
@@ -977,42 +1226,78 @@ def _numbered(session: Session, model, count: int, write: Callable[[], Any]) -> 
     write()
     after = connection.exec_driver_sql(f"SELECT max(id) FROM {model.__tablename__}").scalar() or 0
     if after - before != count:  # pragma: no cover - would mean rowids were not consecutive
-        raise ProvenanceError(f"could not number {count} new {model.__tablename__} rows: run the import again")
+        raise ProvenanceError(
+            f"could not number {count} new {model.__tablename__} rows: run the import again"
+        )
     return list(range(before + 1, after + 1))
 
 
-def _history(table: str, row_id: int, action: str, actor: str, at, changes: dict, summary: str) -> dict[str, Any]:
-    return {"table_name": table, "row_id": row_id, "action": action, "actor": actor, "at": at, "changes": changes, "summary": summary}
+def _history(
+    table: str, row_id: int, action: str, actor: str, at, changes: dict, summary: str
+) -> dict[str, Any]:
+    return {
+        "table_name": table,
+        "row_id": row_id,
+        "action": action,
+        "actor": actor,
+        "at": at,
+        "changes": changes,
+        "summary": summary,
+    }
 
 
 def _claim_changes(row: dict[str, Any], qualifiers: list[dict[str, Any]]) -> dict[str, Any]:
-    changes = {k: row[k] for k in ("subject_id", "property_id", "value", "unit", "as_of", "valid_from", "valid_to") if row.get(k) is not None}
+    changes = {
+        k: row[k]
+        for k in ("subject_id", "property_id", "value", "unit", "as_of", "valid_from", "valid_to")
+        if row.get(k) is not None
+    }
     if qualifiers:
         changes["qualifiers"] = {q["key"]: q["value"] for q in qualifiers}
     return changes
 
 
 def _citation_changes(row: dict[str, Any]) -> dict[str, Any]:
-    keep = ("source_id", "footnote_id", "quote_start", "quote_end", "attributed_to_id", "stance", "confidence", "note")
+    keep = (
+        "source_id",
+        "footnote_id",
+        "quote_start",
+        "quote_end",
+        "attributed_to_id",
+        "stance",
+        "confidence",
+        "note",
+    )
     return {k: row[k] for k in keep if row.get(k) is not None}
 
 
 @lru_cache(maxsize=4096)
-def _scope_of(as_of_text: str | None, valid_from_text: str | None, valid_to_text: str | None) -> dict[str, Any]:
+def _scope_of(
+    as_of_text: str | None, valid_from_text: str | None, valid_to_text: str | None
+) -> dict[str, Any]:
     """A claim's scope columns from its as_of, valid_from and valid_to (shared: never change it)."""
     bounds = {}
-    for key, text in (("as_of", as_of_text), ("valid_from", valid_from_text), ("valid_to", valid_to_text)):
+    for key, text in (
+        ("as_of", as_of_text),
+        ("valid_from", valid_from_text),
+        ("valid_to", valid_to_text),
+    ):
         if text is None:
             bounds[key] = (None, None, None)
             continue
         try:
             earliest, latest = _date_bounds(text)
         except ProvenanceError:
-            raise FieldError(key, f"{key} {text!r} is not an EDTF date: expected e.g. 2018, 2018-05, 2018-05-12, 2009-10/2009-12") from None
+            raise FieldError(
+                key,
+                f"{key} {text!r} is not an EDTF date: expected e.g. 2018, 2018-05, 2018-05-12, 2009-10/2009-12",
+            ) from None
         bounds[key] = (text, earliest, latest)
     as_of, valid_from, valid_to = bounds["as_of"], bounds["valid_from"], bounds["valid_to"]
     if valid_from[1] and valid_to[2] and valid_from[1] > valid_to[2]:
-        raise FieldError("valid_to", f"valid_to {valid_to[0]!r} is before valid_from {valid_from[0]!r}")
+        raise FieldError(
+            "valid_to", f"valid_to {valid_to[0]!r} is before valid_from {valid_from[0]!r}"
+        )
     earliest = [b for b in (as_of[1], valid_from[1]) if b]
     latest = [b for b in (as_of[2], valid_to[2]) if b]
     # as_of alone scopes to its own interval; validity opens or closes the ends it gives
@@ -1034,7 +1319,11 @@ def _scope_of(as_of_text: str | None, valid_from_text: str | None, valid_to_text
 def _blank(value: Any) -> bool:
     if value.__class__ is str:
         return not value.strip()
-    return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, (dict, list)) and not value)
+    return (
+        value is None
+        or (isinstance(value, str) and not value.strip())
+        or (isinstance(value, (dict, list)) and not value)
+    )
 
 
 def _text_or_none(value: Any) -> str | None:
@@ -1054,7 +1343,14 @@ def _scope_key(scope: dict[str, Any], qualifiers: list[dict[str, Any]]) -> str:
 
 
 # what makes two citations of one claim the same evidence
-FINGERPRINT_FIELDS = ("source_id", "quote_start", "quote_end", "footnote_id", "attributed_to_id", "stance")
+FINGERPRINT_FIELDS = (
+    "source_id",
+    "quote_start",
+    "quote_end",
+    "footnote_id",
+    "attributed_to_id",
+    "stance",
+)
 
 
 def _fingerprint(row: dict[str, Any]) -> str:
@@ -1076,13 +1372,17 @@ def _json_scalar(value: Any) -> str:
 
 
 def _citation_fingerprint(citation: Citation, **replace: Any) -> str:
-    return _fingerprint({**{field: getattr(citation, field) for field in FINGERPRINT_FIELDS}, **replace})
+    return _fingerprint(
+        {**{field: getattr(citation, field) for field in FINGERPRINT_FIELDS}, **replace}
+    )
 
 
 # ---------------------------------------------------------------- one claim
 
 
-def add_claim(session: Session, record_: dict[str, Any], actor: str) -> tuple[Claim, Citation, WriteResult]:
+def add_claim(
+    session: Session, record_: dict[str, Any], actor: str
+) -> tuple[Claim, Citation, WriteResult]:
     """Add one claim with its citation (the ``add`` command)."""
     writer = ClaimWriter(session, actor, batch_size=1)
     try:
@@ -1099,17 +1399,23 @@ def add_claim(session: Session, record_: dict[str, Any], actor: str) -> tuple[Cl
 def get_claim(session: Session, ref: Any) -> Claim:
     text = str(ref).strip()
     if not text.isdigit():
-        raise InvalidValue(f"claim {ref!r}: expected a claim id (a number, see `provenance claims`)")
+        raise InvalidValue(
+            f"claim {ref!r}: expected a claim id (a number, see `provenance claims`)"
+        )
     claim = session.get(Claim, int(text))
     if claim is None:
         raise NotFound(f"unknown claim {ref!r}: no claim has that id (see `provenance claims`)")
     return claim
 
 
-def set_rank(session: Session, claim: Claim, rank: str, actor: str, *, reason: str | None = None) -> list[int]:
+def set_rank(
+    session: Session, claim: Claim, rank: str, actor: str, *, reason: str | None = None
+) -> list[int]:
     """Prefer or deprecate a claim; returns ids of claims whose preference was withdrawn."""
     if rank == "deprecated" and _blank(reason):
-        raise InvalidValue("deprecating needs --reason: say why the claim is wrong or superseded, so nobody re-adds it")
+        raise InvalidValue(
+            "deprecating needs --reason: say why the claim is wrong or superseded, so nobody re-adds it"
+        )
     demoted: list[int] = []
     if rank == "preferred":
         others = session.scalars(
@@ -1123,7 +1429,15 @@ def set_rank(session: Session, claim: Claim, rank: str, actor: str, *, reason: s
         ).all()
         for other in others:
             other.rank = "normal"
-            record(session, "claims", other.id, "update", actor, {"rank": ["preferred", "normal"]}, f"claim {claim.id} preferred instead")
+            record(
+                session,
+                "claims",
+                other.id,
+                "update",
+                actor,
+                {"rank": ["preferred", "normal"]},
+                f"claim {claim.id} preferred instead",
+            )
             demoted.append(other.id)
     new_reason = _text_or_none(reason)
     changes = {"rank": [claim.rank, rank]}
@@ -1132,7 +1446,15 @@ def set_rank(session: Session, claim: Claim, rank: str, actor: str, *, reason: s
     claim.rank = rank
     claim.rank_reason = new_reason
     # the summary says what was done, so `log` reads without opening the changes
-    record(session, "claims", claim.id, "update", actor, changes, rank + (f": {new_reason}" if new_reason else ""))
+    record(
+        session,
+        "claims",
+        claim.id,
+        "update",
+        actor,
+        changes,
+        rank + (f": {new_reason}" if new_reason else ""),
+    )
     session.flush()
     return demoted
 
@@ -1140,7 +1462,14 @@ def set_rank(session: Session, claim: Claim, rank: str, actor: str, *, reason: s
 # ---------------------------------------------------------------- listings
 
 
-def _filtered_claims(session: Session, *, subject: str | None, property_name: str | None, source: str | None, rank: str | None):
+def _filtered_claims(
+    session: Session,
+    *,
+    subject: str | None,
+    property_name: str | None,
+    source: str | None,
+    rank: str | None,
+):
     query = select(Claim).options(
         selectinload(Claim.subject),
         selectinload(Claim.property),
@@ -1155,7 +1484,9 @@ def _filtered_claims(session: Session, *, subject: str | None, property_name: st
         query = query.where(Claim.property_id == get_property(session, property_name).id)
     if source:
         src = find_source(session, source)
-        query = query.where(Claim.id.in_(select(Citation.claim_id).where(Citation.source_id == src.id)))
+        query = query.where(
+            Claim.id.in_(select(Citation.claim_id).where(Citation.source_id == src.id))
+        )
     if rank:
         query = query.where(Claim.rank == rank)
     return session.scalars(query.order_by(Claim.id))
@@ -1210,7 +1541,14 @@ def scope_text(row: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def history_rows(session: Session, *, table: str | None = None, row_id: int | None = None, actor: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+def history_rows(
+    session: Session,
+    *,
+    table: str | None = None,
+    row_id: int | None = None,
+    actor: str | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
     query = select(History)
     if table:
         query = query.where(History.table_name == table)
@@ -1247,7 +1585,9 @@ def provenance_chain(session: Session, claim: Claim) -> dict[str, Any]:
         out["source_published"] = source.published
         out["source_authors"] = source.authors or []
         if citation.quote_start is not None:
-            before, quote, after = quotes.context(source, citation.quote_start, citation.quote_end, width=160)
+            before, quote, after = quotes.context(
+                source, citation.quote_start, citation.quote_end, width=160
+            )
             out["context_before"], out["context_after"] = before, after
         if citation.footnote is not None:
             note = citation.footnote
@@ -1309,11 +1649,25 @@ def merge_entities(session: Session, keep_ref: str, other_ref: str, actor: str) 
 
     for alias in list(other.aliases):
         alias.entity_id = keep.id
-        history.append(_history("aliases", alias.id, "update", actor, now, {"entity_id": [other.id, keep.id]}, f"alias {alias.name!r} moved to {keep.name!r}"))
+        history.append(
+            _history(
+                "aliases",
+                alias.id,
+                "update",
+                actor,
+                now,
+                {"entity_id": [other.id, keep.id]},
+                f"alias {alias.name!r} moved to {keep.name!r}",
+            )
+        )
         report.aliases_moved += 1
     session.flush()
 
-    claims = session.scalars(select(Claim).where((Claim.subject_id == other.id) | (Claim.entity_value_id == other.id)).order_by(Claim.id)).all()
+    claims = session.scalars(
+        select(Claim)
+        .where((Claim.subject_id == other.id) | (Claim.entity_value_id == other.id))
+        .order_by(Claim.id)
+    ).all()
     for claim in claims:
         changes: dict[str, Any] = {}
         subject_id = keep.id if claim.subject_id == other.id else claim.subject_id
@@ -1330,14 +1684,33 @@ def merge_entities(session: Session, keep_ref: str, other_ref: str, actor: str) 
         if survivor is not None:
             reason = f"merged into claim {survivor.id}: {other.name!r} is {keep.name!r}"
             for citation in list(claim.citations):
-                speaker = keep.id if citation.attributed_to_id == other.id else citation.attributed_to_id
+                speaker = (
+                    keep.id if citation.attributed_to_id == other.id else citation.attributed_to_id
+                )
                 fingerprint = _citation_fingerprint(citation, attributed_to_id=speaker)
-                clash = session.scalar(select(Citation.id).where(Citation.claim_id == survivor.id, Citation.fingerprint == fingerprint))
+                clash = session.scalar(
+                    select(Citation.id).where(
+                        Citation.claim_id == survivor.id, Citation.fingerprint == fingerprint
+                    )
+                )
                 if clash is None:
                     citation.claim_id = survivor.id
-                    history.append(_history("citations", citation.id, "update", actor, now, {"claim_id": [claim.id, survivor.id]}, reason))
+                    history.append(
+                        _history(
+                            "citations",
+                            citation.id,
+                            "update",
+                            actor,
+                            now,
+                            {"claim_id": [claim.id, survivor.id]},
+                            reason,
+                        )
+                    )
             # a distinct identity for the folded claim, which stays on record
-            changes.update(rank=[claim.rank, "deprecated"], scope_key=[claim.scope_key, f"{claim.scope_key};merged-into={survivor.id}"])
+            changes.update(
+                rank=[claim.rank, "deprecated"],
+                scope_key=[claim.scope_key, f"{claim.scope_key};merged-into={survivor.id}"],
+            )
             claim.rank, claim.rank_reason = "deprecated", reason
             claim.scope_key = f"{claim.scope_key};merged-into={survivor.id}"
             report.claims_folded.append((claim.id, survivor.id))
@@ -1349,23 +1722,63 @@ def merge_entities(session: Session, keep_ref: str, other_ref: str, actor: str) 
             changes["value_key"] = [claim.value_key, value_key]
             claim.entity_value_id, claim.value_key = keep.id, value_key
         session.flush()
-        history.append(_history("claims", claim.id, "update", actor, now, changes, f"entity {other.name!r} merged into {keep.name!r}"))
+        history.append(
+            _history(
+                "claims",
+                claim.id,
+                "update",
+                actor,
+                now,
+                changes,
+                f"entity {other.name!r} merged into {keep.name!r}",
+            )
+        )
         report.claims_repointed += 1
 
-    for citation in session.scalars(select(Citation).where(Citation.attributed_to_id == other.id)).all():
+    for citation in session.scalars(
+        select(Citation).where(Citation.attributed_to_id == other.id)
+    ).all():
         citation.attributed_to_id = keep.id
         new_fingerprint = _citation_fingerprint(citation)
-        if session.scalar(select(Citation.id).where(Citation.claim_id == citation.claim_id, Citation.fingerprint == new_fingerprint, Citation.id != citation.id)):
+        if session.scalar(
+            select(Citation.id).where(
+                Citation.claim_id == citation.claim_id,
+                Citation.fingerprint == new_fingerprint,
+                Citation.id != citation.id,
+            )
+        ):
             # the same evidence recorded under both names: it stays, spoken by KEEP, told apart
             new_fingerprint = f"{new_fingerprint}:{citation.id}"
         citation.fingerprint = new_fingerprint
-        history.append(_history("citations", citation.id, "update", actor, now, {"attributed_to_id": [other.id, keep.id]}, f"speaker {other.name!r} merged into {keep.name!r}"))
+        history.append(
+            _history(
+                "citations",
+                citation.id,
+                "update",
+                actor,
+                now,
+                {"attributed_to_id": [other.id, keep.id]},
+                f"speaker {other.name!r} merged into {keep.name!r}",
+            )
+        )
         report.citations_repointed += 1
-    for qualifier in session.scalars(select(ClaimQualifier).where(ClaimQualifier.entity_id == other.id)).all():
+    for qualifier in session.scalars(
+        select(ClaimQualifier).where(ClaimQualifier.entity_id == other.id)
+    ).all():
         qualifier.entity_id = keep.id
 
     note = f"merged into {keep.name!r} (entity {keep.id})"
-    history.append(_history("entities", other.id, "update", actor, now, {"merged_into": keep.id, "description": [other.description, note]}, note))
+    history.append(
+        _history(
+            "entities",
+            other.id,
+            "update",
+            actor,
+            now,
+            {"merged_into": keep.id, "description": [other.description, note]},
+            note,
+        )
+    )
     other.description = note
     session.flush()
     session.execute(insert(History), history)

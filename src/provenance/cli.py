@@ -8,17 +8,17 @@ exit 1 when they find problems.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 import click
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from . import db as dbmod
 from . import claims as claimsmod
+from . import db as dbmod
 from . import entities as entitiesmod
 from . import importer, integrity, sources
 from .errors import ImportErrors, ProvenanceError
@@ -134,7 +134,11 @@ def progress(items: list, label: str) -> Iterator:
     metavar="PATH_OR_URL",
     help="SQLite file or SQLAlchemy URL (default: $PROVENANCE_DB, else db/provenance.db).",
 )
-@click.option("--actor", metavar="NAME", help="Who is making changes (default: $PROVENANCE_ACTOR, else your user name).")
+@click.option(
+    "--actor",
+    metavar="NAME",
+    help="Who is making changes (default: $PROVENANCE_ACTOR, else your user name).",
+)
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
     """A claim-and-citation provenance database for fact-checkers.
@@ -198,7 +202,9 @@ def _report_ingest(result: sources.IngestResult) -> None:
         line += ": " + ", ".join(extras)
     click.echo(line)
     if result.status == "changed":
-        click.echo(f"          text changed since the last ingest; new sha256 {source.sha256[:16]}…")
+        click.echo(
+            f"          text changed since the last ingest; new sha256 {source.sha256[:16]}…"
+        )
         if result.reanchored:
             click.echo(f"          {len(result.reanchored)} citation(s) re-anchored")
         if result.orphaned:
@@ -239,7 +245,14 @@ def ingest(obj: Context, files: tuple[Path, ...], manifest: Path | None) -> None
 
 
 @cli.command()
-@click.option("--seeds", "seeds_dir", default="seeds", show_default=True, type=click.Path(path_type=Path), help="Folder with sources.yaml, the documents and claims.yaml.")
+@click.option(
+    "--seeds",
+    "seeds_dir",
+    default="seeds",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder with sources.yaml, the documents and claims.yaml.",
+)
 @pass_context
 def build(obj: Context, seeds_dir: Path) -> None:
     """Create or upgrade the database and load the seeds; idempotent.
@@ -255,7 +268,9 @@ def build(obj: Context, seeds_dir: Path) -> None:
     """
     manifest = seeds_dir / "sources.yaml"
     if not seeds_dir.is_dir():
-        raise UserError(f"--seeds {str(seeds_dir)!r} is not a folder: expected a folder with sources.yaml")
+        raise UserError(
+            f"--seeds {str(seeds_dir)!r} is not a folder: expected a folder with sources.yaml"
+        )
     specs = sources.load_manifest(manifest)
     for spec in specs:
         if spec.file:
@@ -282,12 +297,30 @@ def sources_list(obj: Context, fmt: str) -> None:
     """
     with obj.transaction(read_only=True) as session:
         rows = sources.list_sources(session)
-    emit(rows, fmt, columns=["id", "slug", "kind", "published", "reliability", "authors", "footnotes", "citations", "title"])
+    emit(
+        rows,
+        fmt,
+        columns=[
+            "id",
+            "slug",
+            "kind",
+            "published",
+            "reliability",
+            "authors",
+            "footnotes",
+            "citations",
+            "title",
+        ],
+    )
 
 
 @cli.command()
 @click.argument("source")
-@click.option("--unresolved", is_flag=True, help="Only notes (or parts of notes) that could not be resolved to a work.")
+@click.option(
+    "--unresolved",
+    is_flag=True,
+    help="Only notes (or parts of notes) that could not be resolved to a work.",
+)
 @output_options
 @pass_context
 def footnotes(obj: Context, source: str, unresolved: bool, fmt: str) -> None:
@@ -303,14 +336,19 @@ def footnotes(obj: Context, source: str, unresolved: bool, fmt: str) -> None:
         provenance footnotes 000_f54a66cae721dd6b.txt --json
     """
     with obj.transaction(read_only=True) as session:
-        rows = sources.list_footnotes(session, sources.find_source(session, source), unresolved_only=unresolved)
+        rows = sources.list_footnotes(
+            session, sources.find_source(session, source), unresolved_only=unresolved
+        )
     if fmt == "table":
         rows = [
             {
                 "note": r["number"],
-                "resolution": r["resolution"] + (f" → {', '.join(map(str, r['resolves_to']))}" if r["resolves_to"] else ""),
+                "resolution": r["resolution"]
+                + (f" → {', '.join(map(str, r['resolves_to']))}" if r["resolves_to"] else ""),
                 "markers": ", ".join(f"{m['start']}" for m in r["markers"]),
-                "works": [w["title"] + (f", {w['locator']}" if w["locator"] else "") for w in r["works"]]
+                "works": [
+                    w["title"] + (f", {w['locator']}" if w["locator"] else "") for w in r["works"]
+                ]
                 + [f"UNRESOLVED: {p}" for p in r["unresolved_parts"]],
                 "collection": sorted({w["collection"] for w in r["works"] if w["collection"]}),
             }
@@ -346,8 +384,6 @@ def check(obj: Context) -> None:
     sys.exit(1)
 
 
-
-
 # ---------------------------------------------------------------- claims
 
 
@@ -364,7 +400,11 @@ def _report_import(report: importer.ImportReport, path: Path, *, dry_run: bool =
         parts.append(f"{r.citations_updated} citation(s) updated")
     if r.citations_unchanged:
         parts.append(f"{r.citations_unchanged} unchanged")
-    for label, count in (("source", report.sources_added), ("property", report.properties_added), ("entity name", report.entities_added)):
+    for label, count in (
+        ("source", report.sources_added),
+        ("property", report.properties_added),
+        ("entity name", report.entities_added),
+    ):
         if count:
             parts.append(f"{count} new {label}(s)")
     click.echo(f"{verb} {path.name}: " + ", ".join(parts))
@@ -378,19 +418,49 @@ def _report_import(report: importer.ImportReport, path: Path, *, dry_run: bool =
 
 @cli.command("add")
 @click.option("--source", required=True, help="Source id, slug or file name.")
-@click.option("--subject", required=True, help="Who or what the claim is about (a name or alias; a new name creates the entity).")
-@click.option("--property", "property_name", required=True, help="A property of the vocabulary (see `provenance properties`).")
-@click.option("--value", required=True, help="The value: 15, 750000..1000000, >=70, ~2000, 2007-03, a name, text, true/false.")
+@click.option(
+    "--subject",
+    required=True,
+    help="Who or what the claim is about (a name or alias; a new name creates the entity).",
+)
+@click.option(
+    "--property",
+    "property_name",
+    required=True,
+    help="A property of the vocabulary (see `provenance properties`).",
+)
+@click.option(
+    "--value",
+    required=True,
+    help="The value: 15, 750000..1000000, >=70, ~2000, 2007-03, a name, text, true/false.",
+)
 @click.option("--unit", help="Unit of a quantity (USD, people …) when the property has none.")
 @click.option("--quote", help="The exact words of the source (required when the source has text).")
-@click.option("--footnote", help="Footnote number (default: the marker ending the quote's sentence, if any).")
-@click.option("--attributed-to", help="The speaker the source quotes (empty when the source asserts it itself).")
+@click.option(
+    "--footnote", help="Footnote number (default: the marker ending the quote's sentence, if any)."
+)
+@click.option(
+    "--attributed-to",
+    help="The speaker the source quotes (empty when the source asserts it itself).",
+)
 @click.option("--denies", is_flag=True, help="The source (or speaker) denies the claim.")
-@click.option("--confidence", type=click.Choice(["high", "medium", "low"]), default="medium", show_default=True, help="How far the citation supports the claim.")
+@click.option(
+    "--confidence",
+    type=click.Choice(["high", "medium", "low"]),
+    default="medium",
+    show_default=True,
+    help="How far the citation supports the claim.",
+)
 @click.option("--as-of", help="EDTF date the claim holds at (for time-varying facts).")
 @click.option("--valid-from", help="EDTF start of validity.")
 @click.option("--valid-to", help="EDTF end of validity.")
-@click.option("--qualifier", "qualifiers", multiple=True, metavar="KEY=VALUE", help="A scope such as election=2018 Iraqi parliamentary election (repeatable).")
+@click.option(
+    "--qualifier",
+    "qualifiers",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A scope such as election=2018 Iraqi parliamentary election (repeatable).",
+)
 @click.option("--note", help="An editor's note on the citation.")
 @pass_context
 def add_command(obj: Context, **options) -> None:
@@ -412,7 +482,9 @@ def add_command(obj: Context, **options) -> None:
     for item in options.pop("qualifiers"):
         key, sep, value = item.partition("=")
         if not sep or not key.strip() or not value.strip():
-            raise UserError(f"--qualifier {item!r}: expected KEY=VALUE, e.g. election=2018 Iraqi parliamentary election")
+            raise UserError(
+                f"--qualifier {item!r}: expected KEY=VALUE, e.g. election=2018 Iraqi parliamentary election"
+            )
         if key.strip() in qualifiers:
             raise UserError(f"--qualifier {key.strip()!r} given twice")
         qualifiers[key.strip()] = value.strip()
@@ -440,9 +512,15 @@ def add_command(obj: Context, **options) -> None:
         for warning in result.deprecated_warnings:
             click.echo(f"warning: {warning}")
         state = "new claim" if result.claims_new else "existing claim"
-        cite = "citation added" if result.citations_new else ("citation updated" if result.citations_updated else "citation already recorded")
+        cite = (
+            "citation added"
+            if result.citations_new
+            else ("citation updated" if result.citations_updated else "citation already recorded")
+        )
         footnote = f", footnote {citation.footnote.number}" if citation.footnote else ""
-        click.echo(f"{state} {claim.id}: {claim.subject.name} · {claim.property.name} = {claim.value}; {cite} {citation.id}{footnote}")
+        click.echo(
+            f"{state} {claim.id}: {claim.subject.name} · {claim.property.name} = {claim.value}; {cite} {citation.id}{footnote}"
+        )
 
 
 @cli.command("import")
@@ -465,7 +543,13 @@ def import_command(obj: Context, file: Path, dry_run: bool) -> None:
     importer.detect_format(file)
     bar = None
     if sys.stderr.isatty():
-        bar = click.progressbar(length=1000, label="Importing", file=sys.stderr, show_eta=True, item_show_func=lambda n: f"{n:,} records" if n else None)
+        bar = click.progressbar(
+            length=1000,
+            label="Importing",
+            file=sys.stderr,
+            show_eta=True,
+            item_show_func=lambda n: f"{n:,} records" if n else None,
+        )
 
     def tick(count: int, fraction: float) -> None:
         if bar is not None:
@@ -501,7 +585,11 @@ def import_command(obj: Context, file: Path, dry_run: bool) -> None:
 @click.option("--subject", help="Only claims about this entity (any of its names).")
 @click.option("--property", "property_name", help="Only claims of this property.")
 @click.option("--source", help="Only claims this source makes.")
-@click.option("--rank", type=click.Choice(["normal", "preferred", "deprecated"]), help="Only claims of this rank.")
+@click.option(
+    "--rank",
+    type=click.Choice(["normal", "preferred", "deprecated"]),
+    help="Only claims of this rank.",
+)
 @output_options
 @pass_context
 def claims_list(obj: Context, subject, property_name, source, rank, fmt: str) -> None:
@@ -513,7 +601,9 @@ def claims_list(obj: Context, subject, property_name, source, rank, fmt: str) ->
         provenance claims --source ctc-khazali-interrogations-2018 --json
     """
     with obj.transaction(read_only=True) as session:
-        rows = claimsmod.iter_claim_rows(session, subject=subject, property_name=property_name, source=source, rank=rank)
+        rows = claimsmod.iter_claim_rows(
+            session, subject=subject, property_name=property_name, source=source, rank=rank
+        )
         if fmt != "table":
             emit(rows, fmt)
             return
@@ -522,10 +612,16 @@ def claims_list(obj: Context, subject, property_name, source, rank, fmt: str) ->
                 "id": r["id"],
                 "subject": r["subject"],
                 "property": r["property"],
-                "value": r["value"] + (f" {r['unit']}" if r["unit"] and r["unit"] not in r["value"] else ""),
+                "value": r["value"]
+                + (f" {r['unit']}" if r["unit"] and r["unit"] not in r["value"] else ""),
                 "scope": claimsmod.scope_text(r),
                 "rank": r["rank"],
-                "sources": sorted({c["source"] + (f" [{c['footnote']}]" if c["footnote"] else "") for c in r["citations"]}),
+                "sources": sorted(
+                    {
+                        c["source"] + (f" [{c['footnote']}]" if c["footnote"] else "")
+                        for c in r["citations"]
+                    }
+                ),
             }
             for r in rows
         ]
@@ -559,13 +655,17 @@ def show(obj: Context, claim_id: str, as_json: bool) -> None:
     scope = claimsmod.scope_text(chain)
     if scope:
         echo(f"  scope: {scope}")
-    echo(f"  rank: {chain['rank']}" + (f" ({chain['rank_reason']})" if chain["rank_reason"] else ""))
+    echo(
+        f"  rank: {chain['rank']}" + (f" ({chain['rank_reason']})" if chain["rank_reason"] else "")
+    )
     for c in chain["citations"]:
         echo("")
         speaker = f", attributed to {c['attributed_to']}" if c["attributed_to"] else ""
         echo(f"  citation {c['id']}: {c['stance']}, confidence {c['confidence']}{speaker}")
         authors = ", ".join(c["source_authors"]) or "no author named"
-        echo(f"    source: {c['source_title']} [{c['source']}] — {authors}, {c['source_published'] or 'undated'}, {c['source_kind']}, reliability {c['source_reliability']}")
+        echo(
+            f"    source: {c['source_title']} [{c['source']}] — {authors}, {c['source_published'] or 'undated'}, {c['source_kind']}, reliability {c['source_reliability']}"
+        )
         if c["quote"] is not None:
             flag = "  (ORPHANED: no longer found at its place)" if c["orphaned"] else ""
             echo(f"    quote at {c['quote_start']}-{c['quote_end']}{flag}:")
@@ -587,7 +687,10 @@ def show(obj: Context, claim_id: str, as_json: bool) -> None:
     echo("")
     echo("  history:")
     for h in chain["history"]:
-        echo(f"    {h['at']}  {h['actor']}  {h['action']} {h['table']} {h['row_id']}" + (f" — {h['summary']}" if h["summary"] else ""))
+        echo(
+            f"    {h['at']}  {h['actor']}  {h['action']} {h['table']} {h['row_id']}"
+            + (f" — {h['summary']}" if h["summary"] else "")
+        )
 
 
 @cli.group("claim")
@@ -612,12 +715,19 @@ def claim_prefer(obj: Context, claim_id: str, note: str | None) -> None:
     with obj.transaction() as session:
         claim = claimsmod.get_claim(session, claim_id)
         demoted = claimsmod.set_rank(session, claim, "preferred", obj.actor, reason=note)
-    click.echo(f"claim {claim.id} preferred" + (f"; claim(s) {', '.join(map(str, demoted))} back to normal" if demoted else ""))
+    click.echo(
+        f"claim {claim.id} preferred"
+        + (f"; claim(s) {', '.join(map(str, demoted))} back to normal" if demoted else "")
+    )
 
 
 @claim_group.command("deprecate")
 @click.argument("claim_id")
-@click.option("--reason", required=True, help="Why the claim is wrong or superseded (kept, so nobody re-adds it).")
+@click.option(
+    "--reason",
+    required=True,
+    help="Why the claim is wrong or superseded (kept, so nobody re-adds it).",
+)
 @pass_context
 def claim_deprecate(obj: Context, claim_id: str, reason: str) -> None:
     """Mark a claim as known wrong or superseded, with the reason.
@@ -636,10 +746,23 @@ def claim_deprecate(obj: Context, claim_id: str, reason: str) -> None:
 
 
 @cli.command("log")
-@click.option("--table", "table_name", type=click.Choice(["sources", "entities", "aliases", "properties", "claims", "citations", "conflicts"]), help="Only changes to this table.")
+@click.option(
+    "--table",
+    "table_name",
+    type=click.Choice(
+        ["sources", "entities", "aliases", "properties", "claims", "citations", "conflicts"]
+    ),
+    help="Only changes to this table.",
+)
 @click.option("--row", "row_id", type=int, help="Only changes to the row with this id.")
 @click.option("--actor", "actor_name", help="Only changes by this person.")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="How many changes, newest first.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="How many changes, newest first.",
+)
 @output_options
 @pass_context
 def log(obj: Context, table_name, row_id, actor_name, limit, fmt: str) -> None:
@@ -650,7 +773,9 @@ def log(obj: Context, table_name, row_id, actor_name, limit, fmt: str) -> None:
         provenance log --table claims --limit 20
     """
     with obj.transaction(read_only=True) as session:
-        rows = claimsmod.history_rows(session, table=table_name, row_id=row_id, actor=actor_name, limit=limit)
+        rows = claimsmod.history_rows(
+            session, table=table_name, row_id=row_id, actor=actor_name, limit=limit
+        )
     emit(rows, fmt, columns=["id", "at", "actor", "action", "table", "row_id", "summary"])
 
 
@@ -664,11 +789,19 @@ def entity_group() -> None:
 
 @entity_group.command("add")
 @click.argument("name")
-@click.option("--kind", type=click.Choice(["person", "organisation", "place", "event", "alliance", "other"]), default="other", show_default=True, help="What the entity is.")
+@click.option(
+    "--kind",
+    type=click.Choice(["person", "organisation", "place", "event", "alliance", "other"]),
+    default="other",
+    show_default=True,
+    help="What the entity is.",
+)
 @click.option("--alias", "aliases", multiple=True, help="Another name of the entity (repeatable).")
 @click.option("--description", help="A short description.")
 @pass_context
-def entity_add(obj: Context, name: str, kind: str, aliases: tuple[str, ...], description: str | None) -> None:
+def entity_add(
+    obj: Context, name: str, kind: str, aliases: tuple[str, ...], description: str | None
+) -> None:
     """Add an entity with its aliases (or add aliases to an existing one).
 
     \b
@@ -676,8 +809,13 @@ def entity_add(obj: Context, name: str, kind: str, aliases: tuple[str, ...], des
         provenance entity add "Qais al-Khazali" --kind person --alias "Qayis Khazali" --alias "Qays al-Khazali"
     """
     with obj.transaction() as session:
-        entity, added = entitiesmod.add_entity(session, name, obj.actor, kind=kind, aliases=list(aliases), description=description)
-    click.echo(f"entity {entity.id} {entity.name!r}: " + (f"added {', '.join(repr(a) for a in added)}" if added else "nothing new"))
+        entity, added = entitiesmod.add_entity(
+            session, name, obj.actor, kind=kind, aliases=list(aliases), description=description
+        )
+    click.echo(
+        f"entity {entity.id} {entity.name!r}: "
+        + (f"added {', '.join(repr(a) for a in added)}" if added else "nothing new")
+    )
 
 
 @entity_group.command("merge")
@@ -704,7 +842,9 @@ def entity_merge(obj: Context, keep: str, other: str) -> None:
         f"{report.claims_repointed} claim(s), {report.citations_repointed} quoted speaker(s)"
     )
     for folded, survivor in report.claims_folded:
-        click.echo(f"  claim {folded} repeated claim {survivor}: its citations moved there, claim {folded} deprecated")
+        click.echo(
+            f"  claim {folded} repeated claim {survivor}: its citations moved there, claim {folded} deprecated"
+        )
 
 
 @cli.command("entities")
@@ -747,8 +887,20 @@ def alias_add(obj: Context, entity: str, alias: str) -> None:
 
 
 @alias_group.command("suggest")
-@click.option("--min-score", type=click.FloatRange(0, 100), default=85.0, show_default=True, help="Lowest similarity (0-100) to list.")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="How many suggestions.")
+@click.option(
+    "--min-score",
+    type=click.FloatRange(0, 100),
+    default=85.0,
+    show_default=True,
+    help="Lowest similarity (0-100) to list.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="How many suggestions.",
+)
 @output_options
 @pass_context
 def alias_suggest(obj: Context, min_score: float, limit: int, fmt: str) -> None:
@@ -762,7 +914,10 @@ def alias_suggest(obj: Context, min_score: float, limit: int, fmt: str) -> None:
         provenance alias suggest --min-score 80
     """
     with obj.transaction(read_only=True) as session:
-        rows = [s.as_row() for s in entitiesmod.suggest_aliases(session, min_score=min_score, limit=limit)]
+        rows = [
+            s.as_row()
+            for s in entitiesmod.suggest_aliases(session, min_score=min_score, limit=limit)
+        ]
     emit(rows, fmt, columns=["score", "entity", "name", "other_entity", "other_name"])
 
 
@@ -773,14 +928,28 @@ def property_group() -> None:
 
 @property_group.command("add")
 @click.argument("name")
-@click.option("--type", "datatype", required=True, type=click.Choice(["quantity", "date", "entity", "text", "boolean"]), help="The datatype of values.")
-@click.option("--multi", is_flag=True, help="Several values can be true at once (no conflicts between them).")
-@click.option("--time-varying", is_flag=True, help="True at a time, not forever (a leader, a headcount).")
+@click.option(
+    "--type",
+    "datatype",
+    required=True,
+    type=click.Choice(["quantity", "date", "entity", "text", "boolean"]),
+    help="The datatype of values.",
+)
+@click.option(
+    "--multi", is_flag=True, help="Several values can be true at once (no conflicts between them)."
+)
+@click.option(
+    "--time-varying", is_flag=True, help="True at a time, not forever (a leader, a headcount)."
+)
 @click.option("--unit", help="Unit of a quantity (USD, seats, people).")
-@click.option("--tolerance", help="Numeric tolerance of a quantity, a fraction (0.1) or percentage (10%).")
+@click.option(
+    "--tolerance", help="Numeric tolerance of a quantity, a fraction (0.1) or percentage (10%)."
+)
 @click.option("--description", help="What the property means.")
 @pass_context
-def property_add(obj: Context, name, datatype, multi, time_varying, unit, tolerance, description) -> None:
+def property_add(
+    obj: Context, name, datatype, multi, time_varying, unit, tolerance, description
+) -> None:
     """Add a property (or update its definition).
 
     \b
@@ -790,7 +959,15 @@ def property_add(obj: Context, name, datatype, multi, time_varying, unit, tolera
     """
     with obj.transaction() as session:
         prop, status = entitiesmod.add_property(
-            session, name, datatype, obj.actor, multi=multi, time_varying=time_varying, unit=unit, tolerance=tolerance, description=description
+            session,
+            name,
+            datatype,
+            obj.actor,
+            multi=multi,
+            time_varying=time_varying,
+            unit=unit,
+            tolerance=tolerance,
+            description=description,
         )
     click.echo(f"property {prop.name!r}: {status}")
 
@@ -819,8 +996,32 @@ def source_group() -> None:
 @click.argument("slug")
 @click.option("--title", help="Title or name of the source.")
 @click.option("--url", help="Where it can be found.")
-@click.option("--kind", type=click.Choice(["article", "report", "interview", "official-statement", "comment", "website", "dataset", "person", "other"]), default="website", show_default=True, help="What the source is.")
-@click.option("--reliability", type=click.Choice(list("ABCDEF")), default="F", show_default=True, help="Admiralty grade: A completely reliable … E unreliable, F cannot be judged.")
+@click.option(
+    "--kind",
+    type=click.Choice(
+        [
+            "article",
+            "report",
+            "interview",
+            "official-statement",
+            "comment",
+            "website",
+            "dataset",
+            "person",
+            "other",
+        ]
+    ),
+    default="website",
+    show_default=True,
+    help="What the source is.",
+)
+@click.option(
+    "--reliability",
+    type=click.Choice(list("ABCDEF")),
+    default="F",
+    show_default=True,
+    help="Admiralty grade: A completely reliable … E unreliable, F cannot be judged.",
+)
 @click.option("--confidential", is_flag=True, help="Never published (see `publish`).")
 @pass_context
 def source_add(obj: Context, slug, title, url, kind, reliability, confidential) -> None:
@@ -831,7 +1032,14 @@ def source_add(obj: Context, slug, title, url, kind, reliability, confidential) 
         provenance source add iraq-ihec-2018 --title "Iraqi High Electoral Commission results" --kind dataset --reliability A
     """
     fields = sources.source_fields(
-        {"slug": slug, "title": title or slug, "url": url, "kind": kind, "reliability": reliability, "confidential": confidential},
+        {
+            "slug": slug,
+            "title": title or slug,
+            "url": url,
+            "kind": kind,
+            "reliability": reliability,
+            "confidential": confidential,
+        },
         where=f"source {slug!r}",
     )
     with obj.transaction() as session:
@@ -843,19 +1051,30 @@ def source_add(obj: Context, slug, title, url, kind, reliability, confidential) 
 
 
 def _side_text(side: dict) -> str:
-    lines = [f"{side['value']}" + (f" {side['unit']}" if side.get("unit") and side["unit"] not in side["value"] else "")]
+    lines = [
+        f"{side['value']}"
+        + (f" {side['unit']}" if side.get("unit") and side["unit"] not in side["value"] else "")
+    ]
     scope = claimsmod.scope_text(side)
     if scope:
         lines.append(f"({scope})")
-    lines.append(f"claim {side['claim']}, support {side['support']}" + (", PREFERRED" if side["rank"] == "preferred" else ""))
+    lines.append(
+        f"claim {side['claim']}, support {side['support']}"
+        + (", PREFERRED" if side["rank"] == "preferred" else "")
+    )
     for c in side["citations"]:
         where = c["source"] + (f" [{c['footnote']}]" if c["footnote"] else "")
         who = f" — {c['attributed_to']}" if c["attributed_to"] else ""
-        lines.append(f"• {where}{who} ({c['reliability']}/{c['confidence']}{', denies' if c['stance'] == 'denies' else ''})")
+        lines.append(
+            f"• {where}{who} ({c['reliability']}/{c['confidence']}{', denies' if c['stance'] == 'denies' else ''})"
+        )
         if c["quote"]:
             lines.append(f"  “{c['quote']}”")
     for piece in side.get("support_pieces", []):
-        lines.append(f"  + {piece['weight']}: {piece['why']}" + (f" (citation {piece['citation']})" if "citation" in piece else ""))
+        lines.append(
+            f"  + {piece['weight']}: {piece['why']}"
+            + (f" (citation {piece['citation']})" if "citation" in piece else "")
+        )
     return "\n".join(lines)
 
 
@@ -865,35 +1084,59 @@ def _print_conflicts(rows: list[dict]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    console = Console(width=None if sys.stdout.isatty() else 160, no_color=not sys.stdout.isatty(), highlight=False)
+    console = Console(
+        width=None if sys.stdout.isatty() else 160,
+        no_color=not sys.stdout.isatty(),
+        highlight=False,
+    )
     if not rows:
         console.print("no conflicts")
         return
     for row in rows:
-        title = escape(f"conflict {row['id']} · {row['status']} · {row['severity']} · {row['kind']} · {row['subject']} · {row['property']}")
-        table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=True, show_lines=False)
+        title = escape(
+            f"conflict {row['id']} · {row['status']} · {row['severity']} · {row['kind']} · {row['subject']} · {row['property']}"
+        )
+        table = Table(
+            title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=True, show_lines=False
+        )
         table.add_column("A", ratio=1, overflow="fold")
         table.add_column("B", ratio=1, overflow="fold")
         # escaped: sources use square brackets ("[issued]"), which rich would read as markup
         table.add_row(escape(_side_text(row["a"])), escape(_side_text(row["b"])))
         console.print(table)
-        leading = f"leading: {row['leading_value']} ({row['leading_reason']})" if row["leading_claim"] else f"leading: none ({row['leading_reason']})"
+        leading = (
+            f"leading: {row['leading_value']} ({row['leading_reason']})"
+            if row["leading_claim"]
+            else f"leading: none ({row['leading_reason']})"
+        )
         console.print(escape(f"  {leading}"))
         if row["note"]:
-            console.print(escape(f"  verdict note ({row['status_by']}, {row['status_at']}): {row['note']}"))
+            console.print(
+                escape(f"  verdict note ({row['status_by']}, {row['status_at']}): {row['note']}")
+            )
         console.print("")
     console.print(f"{len(rows)} conflict(s)")
 
 
 @cli.command("conflicts")
-@click.option("--status", type=click.Choice(["open", "confirmed", "dismissed", "resolved", "all"]), default="open", show_default=True, help="Which verdicts to list.")
+@click.option(
+    "--status",
+    type=click.Choice(["open", "confirmed", "dismissed", "resolved", "all"]),
+    default="open",
+    show_default=True,
+    help="Which verdicts to list.",
+)
 @click.option("--subject", help="Only conflicts about this entity (any of its names).")
 @click.option("--property", "property_name", help="Only conflicts of this property.")
-@click.option("--explain", is_flag=True, help="Show every piece of support behind each side and its weight.")
+@click.option(
+    "--explain", is_flag=True, help="Show every piece of support behind each side and its weight."
+)
 @click.option("--fail", is_flag=True, help="Exit 1 when an open conflict is listed (for scripts).")
 @output_options
 @pass_context
-def conflicts_command(obj: Context, status, subject, property_name, explain, fail, fmt: str) -> None:
+def conflicts_command(
+    obj: Context, status, subject, property_name, explain, fail, fmt: str
+) -> None:
     """Detect and list conflicts: where sources contradict each other.
 
     Detection runs first (set-based, in the database); verdicts set with `resolve`
@@ -912,11 +1155,16 @@ def conflicts_command(obj: Context, status, subject, property_name, explain, fai
 
     with obj.transaction() as session:
         detection = conflictsmod.detect(session, obj.actor)
-        rows = conflictsmod.conflict_rows(session, status=status, subject=subject, property_name=property_name, explain=explain)
+        rows = conflictsmod.conflict_rows(
+            session, status=status, subject=subject, property_name=property_name, explain=explain
+        )
     if fmt == "table":
         _print_conflicts(rows)
         if detection.new or detection.gone:
-            click.echo(f"({detection.new} new since the last run, {detection.gone} no longer detected)", err=True)
+            click.echo(
+                f"({detection.new} new since the last run, {detection.gone} no longer detected)",
+                err=True,
+            )
     elif fmt == "csv":
         emit([conflictsmod.flat_row(r) for r in rows], fmt)
     else:
@@ -927,7 +1175,12 @@ def conflicts_command(obj: Context, status, subject, property_name, explain, fai
 
 @cli.command("resolve")
 @click.argument("conflict_id")
-@click.option("--status", required=True, type=click.Choice(["confirmed", "dismissed", "resolved", "open"]), help="The verdict: confirmed (a real contradiction), dismissed (not one), resolved (settled), open (reopen).")
+@click.option(
+    "--status",
+    required=True,
+    type=click.Choice(["confirmed", "dismissed", "resolved", "open"]),
+    help="The verdict: confirmed (a real contradiction), dismissed (not one), resolved (settled), open (reopen).",
+)
 @click.option("--note", required=True, help="What was checked and found.")
 @pass_context
 def resolve_command(obj: Context, conflict_id: str, status: str, note: str) -> None:
@@ -964,7 +1217,11 @@ def backup_command(obj: Context, out: Path) -> None:
         provenance backup backups/provenance-2026-11-21.db
     """
     engine = obj.engine()
-    bar = click.progressbar(length=1, label="Backing up", file=sys.stderr) if sys.stderr.isatty() else None
+    bar = (
+        click.progressbar(length=1, label="Backing up", file=sys.stderr)
+        if sys.stderr.isatty()
+        else None
+    )
 
     def tick(done: int, total: int) -> None:
         if bar is not None:
@@ -984,18 +1241,64 @@ def backup_command(obj: Context, out: Path) -> None:
 
 
 @cli.command("export")
-@click.option("--format", "fmt", required=True, type=click.Choice(["csv", "jsonl", "yaml", "claimreview", "prov", "prov-n"]), help="csv/jsonl/yaml: the import format; claimreview: schema.org JSON-LD of verdicts; prov/prov-n: W3C PROV-JSON/PROV-N.")
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["csv", "jsonl", "yaml", "claimreview", "prov", "prov-n"]),
+    help="csv/jsonl/yaml: the import format; claimreview: schema.org JSON-LD of verdicts; prov/prov-n: W3C PROV-JSON/PROV-N.",
+)
 @click.option("--subject", help="Only claims about this entity (any of its names).")
 @click.option("--source", help="Only the citations of this source (id, slug or file name).")
 @click.option("--property", "property_name", help="Only claims of this property.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file (complete or not at all) instead of standard output.")
-@click.option("--header", "header_file", type=click.Path(path_type=Path), help="csv/jsonl: also write the sources:, properties: and entities: sections to this YAML file, to import first.")
-@click.option("--include-confidential", is_flag=True, help="Also export confidential sources, their citations and what only they name.")
-@click.option("--organisation", envvar="PROVENANCE_ORGANISATION", help="claimreview: the reviewing organisation, the reviews' author (default: $PROVENANCE_ORGANISATION).")
-@click.option("--review-url", envvar="PROVENANCE_REVIEW_URL", metavar="TEMPLATE", help="claimreview: the page of each fact check; {id} becomes the conflict id (default: $PROVENANCE_REVIEW_URL).")
-@click.option("--base-uri", default="urn:provenance:", show_default=True, help="prov/prov-n: the URI prefix of identifiers.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write to this file (complete or not at all) instead of standard output.",
+)
+@click.option(
+    "--header",
+    "header_file",
+    type=click.Path(path_type=Path),
+    help="csv/jsonl: also write the sources:, properties: and entities: sections to this YAML file, to import first.",
+)
+@click.option(
+    "--include-confidential",
+    is_flag=True,
+    help="Also export confidential sources, their citations and what only they name.",
+)
+@click.option(
+    "--organisation",
+    envvar="PROVENANCE_ORGANISATION",
+    help="claimreview: the reviewing organisation, the reviews' author (default: $PROVENANCE_ORGANISATION).",
+)
+@click.option(
+    "--review-url",
+    envvar="PROVENANCE_REVIEW_URL",
+    metavar="TEMPLATE",
+    help="claimreview: the page of each fact check; {id} becomes the conflict id (default: $PROVENANCE_REVIEW_URL).",
+)
+@click.option(
+    "--base-uri",
+    default="urn:provenance:",
+    show_default=True,
+    help="prov/prov-n: the URI prefix of identifiers.",
+)
 @pass_context
-def export_command(obj: Context, fmt, subject, source, property_name, output, header_file, include_confidential, organisation, review_url, base_uri) -> None:
+def export_command(
+    obj: Context,
+    fmt,
+    subject,
+    source,
+    property_name,
+    output,
+    header_file,
+    include_confidential,
+    organisation,
+    review_url,
+    base_uri,
+) -> None:
     """Export claims in an interchange format.
 
     csv, jsonl and yaml write the import format, one record per citation, so that
@@ -1015,26 +1318,44 @@ def export_command(obj: Context, fmt, subject, source, property_name, output, he
     from . import interchange
 
     if fmt == "claimreview" and not (organisation or "").strip():
-        raise UserError("--format claimreview needs --organisation NAME (or PROVENANCE_ORGANISATION): the reviews' author")
+        raise UserError(
+            "--format claimreview needs --organisation NAME (or PROVENANCE_ORGANISATION): the reviews' author"
+        )
     if header_file is not None and fmt not in ("csv", "jsonl"):
-        raise UserError(f"--header is for --format csv or jsonl: {fmt} {'carries the sections itself' if fmt == 'yaml' else 'has no import sections'}")
+        raise UserError(
+            f"--header is for --format csv or jsonl: {fmt} {'carries the sections itself' if fmt == 'yaml' else 'has no import sections'}"
+        )
     for path, option in ((output, "-o"), (header_file, "--header")):
         if path is not None:
             interchange.check_output_path(path, option)
     if output is not None and header_file is not None and output.resolve() == header_file.resolve():
-        raise UserError(f"--header {str(header_file)!r} is the -o file: expected two different files")
+        raise UserError(
+            f"--header {str(header_file)!r} is the -o file: expected two different files"
+        )
 
     with obj.transaction(read_only=True) as session:
-        scope = interchange.resolve_scope(session, subject=subject, source=source, property_name=property_name, include_confidential=include_confidential)
+        scope = interchange.resolve_scope(
+            session,
+            subject=subject,
+            source=source,
+            property_name=property_name,
+            include_confidential=include_confidential,
+        )
         if fmt == "csv":
             interchange.check_csv_qualifiers(session, scope)
         tty = sys.stderr.isatty()
         if fmt in ("claimreview",):
             total, label = (interchange.count_reviews(session) if tty else 0), "Exporting reviews"
         elif fmt in ("prov", "prov-n"):
-            total, label = (interchange.count_claims(session, scope) if tty else 0), "Exporting claims"
+            total, label = (
+                (interchange.count_claims(session, scope) if tty else 0),
+                "Exporting claims",
+            )
         else:
-            total, label = (interchange.count_citations(session, scope) if tty else 0), "Exporting citations"
+            total, label = (
+                (interchange.count_citations(session, scope) if tty else 0),
+                "Exporting citations",
+            )
             scope.orphaned_skipped = interchange.count_orphaned(session, scope)
 
         def write(stream) -> str:
@@ -1050,7 +1371,9 @@ def export_command(obj: Context, fmt, subject, source, property_name, output, he
                         count = interchange.write_yaml(session, scope, records, stream)
                     return f"{count} record(s)"
                 if fmt == "claimreview":
-                    reviews = interchange.iter_claim_reviews(session, scope, organisation.strip(), review_url, tick=bar.tick)
+                    reviews = interchange.iter_claim_reviews(
+                        session, scope, organisation.strip(), review_url, tick=bar.tick
+                    )
                     return f"{interchange.write_json_array(reviews, stream)} ClaimReview(s)"
                 document, counts = interchange.build_prov(session, scope, base_uri, tick=bar.tick)
                 if fmt == "prov":
@@ -1067,20 +1390,37 @@ def export_command(obj: Context, fmt, subject, source, property_name, output, he
         # both files appear together when the export completes, neither when it fails
         with ExitStack() as files:
             if header_file is not None:
-                sections = interchange.write_sections(session, scope, files.enter_context(interchange.AtomicOutput(header_file)))
-            summary = write(sys.stdout if output is None else files.enter_context(interchange.AtomicOutput(output)))
+                sections = interchange.write_sections(
+                    session, scope, files.enter_context(interchange.AtomicOutput(header_file))
+                )
+            summary = write(
+                sys.stdout
+                if output is None
+                else files.enter_context(interchange.AtomicOutput(output))
+            )
             sys.stdout.flush()
 
     report = (lambda line: click.echo(line, err=True)) if output is None else click.echo
     report(f"exported {summary}" + (f" to {output}" if output is not None else ""))
     if header_file is not None:
-        report(f"wrote {sections['sources']} source(s), {sections['properties']} propert(ies), {sections['entities']} entit(ies) to {header_file}")
+        report(
+            f"wrote {sections['sources']} source(s), {sections['properties']} propert(ies), {sections['entities']} entit(ies) to {header_file}"
+        )
     if scope.orphaned_skipped:
-        click.echo(f"warning: {scope.orphaned_skipped} orphaned citation(s) left out: their quote is no longer in the source text (see `provenance check`)", err=True)
+        click.echo(
+            f"warning: {scope.orphaned_skipped} orphaned citation(s) left out: their quote is no longer in the source text (see `provenance check`)",
+            err=True,
+        )
     if scope.withheld_reviews:
-        click.echo(f"note: {scope.withheld_reviews} verdict(s) left out: a side rests on confidential sources only", err=True)
+        click.echo(
+            f"note: {scope.withheld_reviews} verdict(s) left out: a side rests on confidential sources only",
+            err=True,
+        )
     if fmt == "claimreview" and not review_url:
-        click.echo("warning: no --review-url: the reviews carry no url, which Google's fact-check markup requires", err=True)
+        click.echo(
+            "warning: no --review-url: the reviews carry no url, which Google's fact-check markup requires",
+            err=True,
+        )
     if include_confidential:
         click.echo("warning: the export includes confidential material", err=True)
 
@@ -1128,7 +1468,9 @@ def _run_publish(obj: Context, out: Path):
             else:
                 connection.execution_options(**{dbmod.READ_ONLY: True})
             with connection.begin(), Session(bind=connection, expire_on_commit=False) as session:
-                report = publishmod.publish(session, out, database=_working_identity(obj), progress=show)
+                report = publishmod.publish(
+                    session, out, database=_working_identity(obj), progress=show
+                )
     finally:
         engine.dispose()
         if show is not None:
@@ -1165,20 +1507,37 @@ def publish_command(obj: Context, out: Path) -> None:
         f"{report.withheld_claims:,} claim(s), {report.withheld_conflicts:,} conflict(s)"
     )
     if report.abandoned_removed:
-        click.echo(f"deleted {report.abandoned_removed} temporary file(s) left by an interrupted publish to {out}")
+        click.echo(
+            f"deleted {report.abandoned_removed} temporary file(s) left by an interrupted publish to {out}"
+        )
 
 
 @cli.command("serve")
-@click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True, help="Port to listen on.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8001,
+    show_default=True,
+    help="Port to listen on.",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0: every interface).",
+)
 @click.option(
     "--public-db",
     type=click.Path(path_type=Path),
     help="The public copy to serve (default: public.db beside the working SQLite file, else db/public.db).",
 )
-@click.option("--republish", is_flag=True, help="Publish a new copy even when the existing one is current.")
+@click.option(
+    "--republish", is_flag=True, help="Publish a new copy even when the existing one is current."
+)
 @pass_context
-def serve_command(obj: Context, port: int, host: str, public_db: Path | None, republish: bool) -> None:
+def serve_command(
+    obj: Context, port: int, host: str, public_db: Path | None, republish: bool
+) -> None:
     """Serve the public copy with Datasette, read-only.
 
     Publishes first unless the public copy is current (the working database has not
@@ -1202,7 +1561,9 @@ def serve_command(obj: Context, port: int, host: str, public_db: Path | None, re
         click.echo(f"{out} is current (published {publishmod.published_at(out)})")
     else:
         report = _run_publish(obj, out)
-        click.echo(f"published {out}: {report.rows['claims']:,} claims, {report.rows['conflicts']:,} conflicts")
+        click.echo(
+            f"published {out}: {report.rows['claims']:,} claims, {report.rows['conflicts']:,} conflicts"
+        )
     import uvicorn
     from datasette.cli import run_sync
 
@@ -1218,8 +1579,18 @@ def serve_command(obj: Context, port: int, host: str, public_db: Path | None, re
 
 @cli.command("extract")
 @click.argument("source")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the candidates to this YAML file (complete or not at all) instead of standard output.")
-@click.option("--kinds", default="quantity,date,leadership,attribution", show_default=True, help="Comma-separated kinds of candidates: quantity, date, leadership, attribution.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write the candidates to this YAML file (complete or not at all) instead of standard output.",
+)
+@click.option(
+    "--kinds",
+    default="quantity,date,leadership,attribution",
+    show_default=True,
+    help="Comma-separated kinds of candidates: quantity, date, leadership, attribution.",
+)
 @pass_context
 def extract_command(obj: Context, source: str, output: Path | None, kinds: str) -> None:
     """Write candidate claims found in a source's text, for an editor to accept.

@@ -38,10 +38,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
-from sqlalchemy import and_, case, exists, false, func, literal, null, or_, select, true, tuple_, update
+from sqlalchemy import (
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 
 from .entities import get_entity, get_property
@@ -89,7 +102,10 @@ def _quantity_disjoint(a, b, tolerance):
         return and_(
             high.isnot(None),
             low.isnot(None),
-            or_(high < low, and_(high == low, or_(high_exclusive == true(), low_exclusive == true()))),
+            or_(
+                high < low,
+                and_(high == low, or_(high_exclusive == true(), low_exclusive == true())),
+            ),
         )
 
     return or_(
@@ -100,8 +116,12 @@ def _quantity_disjoint(a, b, tolerance):
 
 def _date_disjoint(a, b):
     return or_(
-        and_(a.date_latest.isnot(None), b.date_earliest.isnot(None), a.date_latest < b.date_earliest),
-        and_(b.date_latest.isnot(None), a.date_earliest.isnot(None), b.date_latest < a.date_earliest),
+        and_(
+            a.date_latest.isnot(None), b.date_earliest.isnot(None), a.date_latest < b.date_earliest
+        ),
+        and_(
+            b.date_latest.isnot(None), a.date_earliest.isnot(None), b.date_latest < a.date_earliest
+        ),
     )
 
 
@@ -109,12 +129,24 @@ def _contains(outer, inner, tolerance):
     """Whether ``inner``'s value lies within ``outer``'s: asserting it asserts ``outer``."""
     low, high = _widened(outer, tolerance)
     quantity = and_(
-        or_(outer.quantity_low.is_(None), and_(inner.quantity_low.isnot(None), inner.quantity_low >= low)),
-        or_(outer.quantity_high.is_(None), and_(inner.quantity_high.isnot(None), inner.quantity_high <= high)),
+        or_(
+            outer.quantity_low.is_(None),
+            and_(inner.quantity_low.isnot(None), inner.quantity_low >= low),
+        ),
+        or_(
+            outer.quantity_high.is_(None),
+            and_(inner.quantity_high.isnot(None), inner.quantity_high <= high),
+        ),
     )
     date = and_(
-        or_(outer.date_earliest.is_(None), and_(inner.date_earliest.isnot(None), inner.date_earliest >= outer.date_earliest)),
-        or_(outer.date_latest.is_(None), and_(inner.date_latest.isnot(None), inner.date_latest <= outer.date_latest)),
+        or_(
+            outer.date_earliest.is_(None),
+            and_(inner.date_earliest.isnot(None), inner.date_earliest >= outer.date_earliest),
+        ),
+        or_(
+            outer.date_latest.is_(None),
+            and_(inner.date_latest.isnot(None), inner.date_latest <= outer.date_latest),
+        ),
     )
     return quantity, date
 
@@ -175,7 +207,9 @@ def _candidate_pairs(subject_id: int | None, property_id: int | None):
             else_=false(),
         ),
     )
-    denied = exists(select(literal(1)).where(Citation.claim_id == ca.id, Citation.stance == "denies"))
+    denied = exists(
+        select(literal(1)).where(Citation.claim_id == ca.id, Citation.stance == "denies")
+    )
     stances = (
         select(ca.id.label("a"), cb.id.label("b"), literal("stance").label("kind"))
         .select_from(ca)
@@ -193,9 +227,19 @@ def _candidate_pairs(subject_id: int | None, property_id: int | None):
 
 def _effective_scope(claim, prop, source):
     """A citation's scope: its claim's, or for an undated time-varying claim its source's date."""
-    has_scope = or_(claim.as_of.isnot(None), claim.valid_from.isnot(None), claim.valid_to.isnot(None))
-    earliest = case((has_scope, claim.scope_earliest), (prop.time_varying == true(), source.published_earliest), else_=null())
-    latest = case((has_scope, claim.scope_latest), (prop.time_varying == true(), source.published_latest), else_=null())
+    has_scope = or_(
+        claim.as_of.isnot(None), claim.valid_from.isnot(None), claim.valid_to.isnot(None)
+    )
+    earliest = case(
+        (has_scope, claim.scope_earliest),
+        (prop.time_varying == true(), source.published_earliest),
+        else_=null(),
+    )
+    latest = case(
+        (has_scope, claim.scope_latest),
+        (prop.time_varying == true(), source.published_latest),
+        else_=null(),
+    )
     return earliest, latest
 
 
@@ -228,7 +272,10 @@ def detection_query(subject_id: int | None = None, property_id: int | None = Non
         .where(
             stance_ok,
             # a source is the pair (document, speaker)
-            or_(ea.source_id != eb.source_id, func.coalesce(ea.attributed_to_id, 0) != func.coalesce(eb.attributed_to_id, 0)),
+            or_(
+                ea.source_id != eb.source_id,
+                func.coalesce(ea.attributed_to_id, 0) != func.coalesce(eb.attributed_to_id, 0),
+            ),
             or_(a_latest.is_(None), b_earliest.is_(None), a_latest >= b_earliest),
             or_(b_latest.is_(None), a_earliest.is_(None), b_latest >= a_earliest),
         )
@@ -259,7 +306,15 @@ def detect(session: Session, actor: str) -> DetectionResult:
             found[key] = row.kind
     stored = {
         (r.claim_a_id, r.claim_b_id): r
-        for r in session.execute(select(Conflict.id, Conflict.claim_a_id, Conflict.claim_b_id, Conflict.kind, Conflict.active))
+        for r in session.execute(
+            select(
+                Conflict.id,
+                Conflict.claim_a_id,
+                Conflict.claim_b_id,
+                Conflict.kind,
+                Conflict.active,
+            )
+        )
     }
     result = DetectionResult(detected=len(found))
     new_pairs = [(a, b, kind) for (a, b), kind in found.items() if (a, b) not in stored]
@@ -270,38 +325,83 @@ def detect(session: Session, actor: str) -> DetectionResult:
         before = connection.execute(select(func.coalesce(func.max(Conflict.id), 0))).scalar_one()
         connection.execute(
             insert(Conflict.__table__),
-            [{"claim_a_id": a, "claim_b_id": b, "kind": kind, "status": "open", "active": True, "first_detected_at": now, "last_detected_at": now} for a, b, kind in new_pairs],
+            [
+                {
+                    "claim_a_id": a,
+                    "claim_b_id": b,
+                    "kind": kind,
+                    "status": "open",
+                    "active": True,
+                    "first_detected_at": now,
+                    "last_detected_at": now,
+                }
+                for a, b, kind in new_pairs
+            ],
         )
         # the new rows' ids: one range read (a list of pairs is a scan per chunk on SQLite)
         wanted = {(a, b) for a, b, _ in new_pairs}
         ids = {
             (r.claim_a_id, r.claim_b_id): r.id
-            for r in connection.execute(select(Conflict.id, Conflict.claim_a_id, Conflict.claim_b_id).where(Conflict.id > before))
+            for r in connection.execute(
+                select(Conflict.id, Conflict.claim_a_id, Conflict.claim_b_id).where(
+                    Conflict.id > before
+                )
+            )
             if (r.claim_a_id, r.claim_b_id) in wanted
         }
         connection.execute(
             insert(History.__table__),
             [
-                {"table_name": "conflicts", "row_id": ids[(a, b)], "action": "insert", "actor": actor, "at": now, "changes": {"claims": [a, b], "kind": kind}, "summary": "detected"}
+                {
+                    "table_name": "conflicts",
+                    "row_id": ids[(a, b)],
+                    "action": "insert",
+                    "actor": actor,
+                    "at": now,
+                    "changes": {"claims": [a, b], "kind": kind},
+                    "summary": "detected",
+                }
                 for a, b, kind in new_pairs
             ],
         )
         result.new = len(new_pairs)
     back = [row.id for key, row in stored.items() if key in found and not row.active]
     gone = [row.id for key, row in stored.items() if key not in found and row.active]
-    changed_kind = [(row.id, found[key]) for key, row in stored.items() if key in found and row.kind != found[key]]
+    changed_kind = [
+        (row.id, found[key])
+        for key, row in stored.items()
+        if key in found and row.kind != found[key]
+    ]
     if back:
         session.execute(update(Conflict).where(Conflict.id.in_(back)).values(active=True))
         for cid in back:
-            record(session, "conflicts", cid, "update", actor, {"active": [False, True]}, "detected again")
+            record(
+                session,
+                "conflicts",
+                cid,
+                "update",
+                actor,
+                {"active": [False, True]},
+                "detected again",
+            )
     if gone:
         session.execute(update(Conflict).where(Conflict.id.in_(gone)).values(active=False))
         for cid in gone:
-            record(session, "conflicts", cid, "update", actor, {"active": [True, False]}, "no longer detected")
+            record(
+                session,
+                "conflicts",
+                cid,
+                "update",
+                actor,
+                {"active": [True, False]},
+                "no longer detected",
+            )
     for cid, kind in changed_kind:
         session.execute(update(Conflict).where(Conflict.id == cid).values(kind=kind))
     if stored and found:
-        session.execute(update(Conflict).where(Conflict.active == true()).values(last_detected_at=now))
+        session.execute(
+            update(Conflict).where(Conflict.active == true()).values(last_detected_at=now)
+        )
     result.returned, result.gone = len(back), len(gone)
     return result
 
@@ -317,10 +417,14 @@ def _chunks(items: list, size: int):
 def get_conflict(session: Session, ref: Any) -> Conflict:
     text = str(ref).strip()
     if not text.isdigit():
-        raise InvalidValue(f"conflict {ref!r}: expected a conflict id (a number, see `provenance conflicts`)")
+        raise InvalidValue(
+            f"conflict {ref!r}: expected a conflict id (a number, see `provenance conflicts`)"
+        )
     conflict = session.get(Conflict, int(text))
     if conflict is None:
-        raise NotFound(f"unknown conflict {ref!r}: no conflict has that id (see `provenance conflicts --status all`)")
+        raise NotFound(
+            f"unknown conflict {ref!r}: no conflict has that id (see `provenance conflicts --status all`)"
+        )
     return conflict
 
 
@@ -351,7 +455,9 @@ class Support:
 
 
 def citation_weight(citation: Citation) -> float:
-    return RELIABILITY.get(citation.source.reliability, RELIABILITY["F"]) * CONFIDENCE.get(citation.confidence, CONFIDENCE["medium"])
+    return RELIABILITY.get(citation.source.reliability, RELIABILITY["F"]) * CONFIDENCE.get(
+        citation.confidence, CONFIDENCE["medium"]
+    )
 
 
 def _origins(citation: Citation) -> set[str]:
@@ -408,7 +514,9 @@ def own_support(claim: Claim, stance: str = "asserts", *, pieces: bool = True) -
                     "reliability": citation.source.reliability,
                     "confidence": citation.confidence,
                     "footnote": citation.footnote.number if citation.footnote else None,
-                    "attributed_to": citation.attributed_to.name if citation.attributed_to else None,
+                    "attributed_to": citation.attributed_to.name
+                    if citation.attributed_to
+                    else None,
                     "weight": round(weights[i], 3) if counted else 0.0,
                     "why": "independent evidence"
                     if counted
@@ -444,7 +552,11 @@ def _compatible(a: Claim, b: Claim, tolerance: float | None) -> bool:
 
 
 def supports(
-    session: Session, claims: list[Any], members: dict[tuple[int, int], list[Any]] | None = None, *, pieces: bool = True
+    session: Session,
+    claims: list[Any],
+    members: dict[tuple[int, int], list[Any]] | None = None,
+    *,
+    pieces: bool = True,
 ) -> dict[int, Support]:
     """Support of each claim, including half the support of compatible claims on the same
     subject, property and scope. The claims of every group involved are loaded in a few
@@ -474,7 +586,12 @@ def supports(
             support.total += lent
             if pieces:
                 support.pieces.append(
-                    {"claim": other.id, "value": other.value, "weight": round(lent, 3), "why": f"compatible value {other.value!r} lends half its support"}
+                    {
+                        "claim": other.id,
+                        "value": other.value,
+                        "weight": round(lent, 3),
+                        "why": f"compatible value {other.value!r} lends half its support",
+                    }
                 )
         result[claim.id] = support
     return result
@@ -539,8 +656,21 @@ class _CitationView:
 
 
 _CLAIM_VIEW_COLUMNS = (
-    "id", "subject_id", "property_id", "value", "value_key", "unit", "rank", "as_of", "valid_from", "valid_to",
-    "scope_key", "quantity_low", "quantity_high", "date_earliest", "date_latest",
+    "id",
+    "subject_id",
+    "property_id",
+    "value",
+    "value_key",
+    "unit",
+    "rank",
+    "as_of",
+    "valid_from",
+    "valid_to",
+    "scope_key",
+    "quantity_low",
+    "quantity_high",
+    "date_earliest",
+    "date_latest",
 )
 
 
@@ -592,12 +722,26 @@ def _claim_views(session: Session, narrowings: Iterable[Callable[[Any], Any]]) -
         return []
     properties = {
         r.id: _PropertyView(r.name, r.datatype, r.tolerance)
-        for r in _rows_in(connection, select(Property.id, Property.name, Property.datatype, Property.tolerance), Property.id, (c.property_id for c in claims.values()))
+        for r in _rows_in(
+            connection,
+            select(Property.id, Property.name, Property.datatype, Property.tolerance),
+            Property.id,
+            (c.property_id for c in claims.values()),
+        )
     }
     citation_rows = list(
         _rows_in(
             connection,
-            select(Citation.id, Citation.claim_id, Citation.source_id, Citation.footnote_id, Citation.attributed_to_id, Citation.quote, Citation.stance, Citation.confidence),
+            select(
+                Citation.id,
+                Citation.claim_id,
+                Citation.source_id,
+                Citation.footnote_id,
+                Citation.attributed_to_id,
+                Citation.quote,
+                Citation.stance,
+                Citation.confidence,
+            ),
             Citation.claim_id,
             claims,
         )
@@ -605,23 +749,46 @@ def _claim_views(session: Session, narrowings: Iterable[Callable[[Any], Any]]) -
     names = {
         r.id: _Named(r.name)
         for r in _rows_in(
-            connection, select(Entity.id, Entity.name), Entity.id,
-            [c.subject_id for c in claims.values()] + [r.attributed_to_id for r in citation_rows if r.attributed_to_id is not None],
+            connection,
+            select(Entity.id, Entity.name),
+            Entity.id,
+            [c.subject_id for c in claims.values()]
+            + [r.attributed_to_id for r in citation_rows if r.attributed_to_id is not None],
         )
     }
     sources = {
         r.id: _SourceView(r.id, r.slug, r.title, r.reliability)
-        for r in _rows_in(connection, select(Source.id, Source.slug, Source.title, Source.reliability), Source.id, (r.source_id for r in citation_rows))
+        for r in _rows_in(
+            connection,
+            select(Source.id, Source.slug, Source.title, Source.reliability),
+            Source.id,
+            (r.source_id for r in citation_rows),
+        )
     }
     footnote_ids = {r.footnote_id for r in citation_rows if r.footnote_id is not None}
-    footnotes = {r.id: _FootnoteView(r.number, []) for r in _rows_in(connection, select(Footnote.id, Footnote.number), Footnote.id, footnote_ids)}
-    for r in _rows_in(connection, select(FootnoteWork.footnote_id, FootnoteWork.work_id).order_by(FootnoteWork.position), FootnoteWork.footnote_id, footnote_ids):
+    footnotes = {
+        r.id: _FootnoteView(r.number, [])
+        for r in _rows_in(
+            connection, select(Footnote.id, Footnote.number), Footnote.id, footnote_ids
+        )
+    }
+    for r in _rows_in(
+        connection,
+        select(FootnoteWork.footnote_id, FootnoteWork.work_id).order_by(FootnoteWork.position),
+        FootnoteWork.footnote_id,
+        footnote_ids,
+    ):
         footnotes[r.footnote_id].works.append(_WorkLink(r.work_id))
     for claim in claims.values():
         claim.subject = names[claim.subject_id]
         claim.property = properties[claim.property_id]
     # in the models' order: qualifiers by key, citations by id
-    for r in _rows_in(connection, select(ClaimQualifier.claim_id, ClaimQualifier.key, ClaimQualifier.value), ClaimQualifier.claim_id, claims):
+    for r in _rows_in(
+        connection,
+        select(ClaimQualifier.claim_id, ClaimQualifier.key, ClaimQualifier.value),
+        ClaimQualifier.claim_id,
+        claims,
+    ):
         claims[r.claim_id].qualifiers.append(_QualifierView(r.key, r.value))
     for claim in claims.values():
         claim.qualifiers.sort(key=lambda q: q.key)
@@ -629,7 +796,12 @@ def _claim_views(session: Session, narrowings: Iterable[Callable[[Any], Any]]) -
     for r in citation_rows:
         claims[r.claim_id].citations.append(
             _CitationView(
-                r.id, r.source_id, r.quote, r.stance, r.confidence, sources[r.source_id],
+                r.id,
+                r.source_id,
+                r.quote,
+                r.stance,
+                r.confidence,
+                sources[r.source_id],
                 footnotes[r.footnote_id] if r.footnote_id is not None else None,
                 names[r.attributed_to_id] if r.attributed_to_id is not None else None,
             )
@@ -637,7 +809,9 @@ def _claim_views(session: Session, narrowings: Iterable[Callable[[Any], Any]]) -
     return sorted(claims.values(), key=lambda c: c.id)
 
 
-def _group_members(session: Session, claim_ids: Iterable[int]) -> dict[tuple[int, int], list[_ClaimView]]:
+def _group_members(
+    session: Session, claim_ids: Iterable[int]
+) -> dict[tuple[int, int], list[_ClaimView]]:
     """The live (not deprecated) claims of the (subject, property) groups of ``claim_ids``, by id."""
     members: dict[tuple[int, int], list[_ClaimView]] = defaultdict(list)
 
@@ -646,10 +820,19 @@ def _group_members(session: Session, claim_ids: Iterable[int]) -> dict[tuple[int
         # (subject_id, property_id) index per group (a row-value IN list scans the
         # index on SQLite, an EXISTS scans the claims)
         for chunk in _chunks(sorted(set(claim_ids)), IN_CHUNK):
-            groups = select(Claim.subject_id, Claim.property_id).where(Claim.id.in_(chunk)).distinct().subquery("groups")
-            yield lambda query, groups=groups: query.join(groups, and_(groups.c.subject_id == Claim.subject_id, groups.c.property_id == Claim.property_id)).where(
-                Claim.rank != "deprecated"
+            groups = (
+                select(Claim.subject_id, Claim.property_id)
+                .where(Claim.id.in_(chunk))
+                .distinct()
+                .subquery("groups")
             )
+            yield lambda query, groups=groups: query.join(
+                groups,
+                and_(
+                    groups.c.subject_id == Claim.subject_id,
+                    groups.c.property_id == Claim.property_id,
+                ),
+            ).where(Claim.rank != "deprecated")
 
     for claim in _claim_views(session, queries()):
         members[(claim.subject_id, claim.property_id)].append(claim)
@@ -716,7 +899,9 @@ def conflict_rows(
 ) -> list[dict[str, Any]]:
     """Conflicts with both sides, every citation, severity and the leading value."""
     if status != "all" and status not in CONFLICT_STATUSES:
-        raise InvalidValue(f"status {status!r}: expected one of {', '.join(CONFLICT_STATUSES)} or all")
+        raise InvalidValue(
+            f"status {status!r}: expected one of {', '.join(CONFLICT_STATUSES)} or all"
+        )
     query = select(Conflict).order_by(Conflict.id)
     if not include_inactive:
         query = query.where(Conflict.active == true())
@@ -741,7 +926,9 @@ def _listed(session: Session, ids: list[int], explain: bool) -> list[dict[str, A
     # (at a million claims, all of them at once as ORM objects took some 300 MB)
     for start in range(0, len(ids), ROWS_CHUNK):
         chunk = ids[start : start + ROWS_CHUNK]
-        listed = session.execute(select(*_CONFLICT_COLUMNS).where(Conflict.id.in_(chunk)).order_by(Conflict.id)).all()
+        listed = session.execute(
+            select(*_CONFLICT_COLUMNS).where(Conflict.id.in_(chunk)).order_by(Conflict.id)
+        ).all()
         rows.extend(_conflict_rows_of(session, listed, explain))
     return rows
 
@@ -749,18 +936,36 @@ def _listed(session: Session, ids: list[int], explain: bool) -> list[dict[str, A
 ROWS_CHUNK = 2000
 # what a listed conflict shows of itself, read as plain rows (the attributes of a Conflict)
 _CONFLICT_COLUMNS = (
-    Conflict.id, Conflict.claim_a_id, Conflict.claim_b_id, Conflict.kind, Conflict.status, Conflict.active,
-    Conflict.note, Conflict.status_by, Conflict.status_at,
+    Conflict.id,
+    Conflict.claim_a_id,
+    Conflict.claim_b_id,
+    Conflict.kind,
+    Conflict.status,
+    Conflict.active,
+    Conflict.note,
+    Conflict.status_by,
+    Conflict.status_at,
 )
 
 
-def _conflict_rows_of(session: Session, conflicts: list[Any], explain: bool) -> list[dict[str, Any]]:
+def _conflict_rows_of(
+    session: Session, conflicts: list[Any], explain: bool
+) -> list[dict[str, Any]]:
     claim_ids = {c.claim_a_id for c in conflicts} | {c.claim_b_id for c in conflicts}
     # the conflicts' claims with the groups they belong to: loaded once, shared
     members = _group_members(session, claim_ids)
     claims = {c.id: c for group in members.values() for c in group if c.id in claim_ids}
     missing = sorted(claim_ids - claims.keys())  # deprecated since the conflict was found
-    claims.update((c.id, c) for c in _claim_views(session, ((lambda query, chunk=chunk: query.where(Claim.id.in_(chunk))) for chunk in _chunks(missing, IN_CHUNK))))
+    claims.update(
+        (c.id, c)
+        for c in _claim_views(
+            session,
+            (
+                (lambda query, chunk=chunk: query.where(Claim.id.in_(chunk)))
+                for chunk in _chunks(missing, IN_CHUNK)
+            ),
+        )
+    )
     support = supports(session, [claims[i] for i in sorted(claims)], members, pieces=explain)
     rows = []
     for conflict in conflicts:
@@ -770,7 +975,9 @@ def _conflict_rows_of(session: Session, conflicts: list[Any], explain: bool) -> 
             # the one whose value contains the other's (the wider statement)
             denied, asserted = (a, b) if any(c.stance == "denies" for c in a.citations) else (b, a)
             if a.id != b.id and all(any(c.stance == "denies" for c in x.citations) for x in (a, b)):
-                denied, asserted = (a, b) if _compatible(a, b, a.property.tolerance) and _wider(a, b) else (b, a)
+                denied, asserted = (
+                    (a, b) if _compatible(a, b, a.property.tolerance) and _wider(a, b) else (b, a)
+                )
             rows.append(_stance_row(conflict, denied, asserted, support[asserted.id], explain))
             continue
         sa, sb = support[a.id], support[b.id]
@@ -790,7 +997,9 @@ def _conflict_rows_of(session: Session, conflicts: list[Any], explain: bool) -> 
             "b": _side(b, sb),
             "note": conflict.note,
             "status_by": conflict.status_by,
-            "status_at": conflict.status_at.isoformat(timespec="seconds") if conflict.status_at else None,
+            "status_at": conflict.status_at.isoformat(timespec="seconds")
+            if conflict.status_at
+            else None,
         }
         if explain:
             row["a"]["support_pieces"] = sa.pieces
@@ -802,8 +1011,14 @@ def _conflict_rows_of(session: Session, conflicts: list[Any], explain: bool) -> 
 def _span(claim: Claim) -> float:
     """How much a value leaves open: the width of its quantity range or date interval."""
     if claim.property.datatype == "date":
-        low = dt.datetime.fromisoformat(claim.date_earliest) if claim.date_earliest else dt.datetime.min
-        high = dt.datetime.fromisoformat(claim.date_latest) if claim.date_latest else dt.datetime.max
+        low = (
+            dt.datetime.fromisoformat(claim.date_earliest)
+            if claim.date_earliest
+            else dt.datetime.min
+        )
+        high = (
+            dt.datetime.fromisoformat(claim.date_latest) if claim.date_latest else dt.datetime.max
+        )
         return (high - low).total_seconds()
     low = claim.quantity_low if claim.quantity_low is not None else float("-inf")
     high = claim.quantity_high if claim.quantity_high is not None else float("inf")
@@ -814,7 +1029,9 @@ def _wider(a: Claim, b: Claim) -> bool:
     return _span(a) >= _span(b)
 
 
-def _stance_row(conflict: Conflict, denied: Claim, asserted: Claim, support: Support, explain: bool) -> dict[str, Any]:
+def _stance_row(
+    conflict: Conflict, denied: Claim, asserted: Claim, support: Support, explain: bool
+) -> dict[str, Any]:
     """One source denies what another asserts: side a the assertion, side b the denial.
 
     The asserted claim is the denied one, or one whose value lies within it (asserting
@@ -851,7 +1068,9 @@ def _stance_row(conflict: Conflict, denied: Claim, asserted: Claim, support: Sup
         "b": side_b,
         "note": conflict.note,
         "status_by": conflict.status_by,
-        "status_at": conflict.status_at.isoformat(timespec="seconds") if conflict.status_at else None,
+        "status_at": conflict.status_at.isoformat(timespec="seconds")
+        if conflict.status_at
+        else None,
     }
     if explain:
         row["a"]["support_pieces"] = support.pieces
@@ -861,8 +1080,16 @@ def _stance_row(conflict: Conflict, denied: Claim, asserted: Claim, support: Sup
 
 def flat_row(row: dict[str, Any]) -> dict[str, Any]:
     """One line per conflict for CSV: the two sides' values, sources and quotes."""
+
     def sources(side):
-        return "; ".join(sorted({c["source"] + (f" [{c['footnote']}]" if c["footnote"] else "") for c in side["citations"]}))
+        return "; ".join(
+            sorted(
+                {
+                    c["source"] + (f" [{c['footnote']}]" if c["footnote"] else "")
+                    for c in side["citations"]
+                }
+            )
+        )
 
     def quotes(side):
         return " | ".join(c["quote"] or "" for c in side["citations"])

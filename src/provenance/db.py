@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Iterator
 
 from alembic import command
 from alembic.config import Config
@@ -23,7 +23,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError as SADatabaseError, OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session
 
 from .errors import DatabaseError
@@ -48,14 +49,18 @@ def busy_timeout_ms() -> int:
     except ValueError:
         seconds = -1.0
     if not 0 <= seconds <= 86_400:
-        raise DatabaseError(f"{BUSY_TIMEOUT_ENV}={text!r}: expected a number of seconds from 0 to 86400")
+        raise DatabaseError(
+            f"{BUSY_TIMEOUT_ENV}={text!r}: expected a number of seconds from 0 to 86400"
+        )
     return int(seconds * 1000)
 
 
 def is_busy(exc: BaseException) -> bool:
     """SQLite gave up waiting for another connection's lock."""
     orig = getattr(exc, "orig", None) or exc
-    return isinstance(orig, sqlite3.OperationalError) and str(orig).startswith(("database is locked", "database is busy"))
+    return isinstance(orig, sqlite3.OperationalError) and str(orig).startswith(
+        ("database is locked", "database is busy")
+    )
 
 
 def default_db() -> str:
@@ -75,7 +80,9 @@ def to_url(target: str) -> str:
 
 def _check_sqlite_path(path: Path, *, create: bool) -> None:
     if path.is_dir():
-        raise DatabaseError(f"--db {str(path)!r} is a directory: expected a SQLite file path or a database URL")
+        raise DatabaseError(
+            f"--db {str(path)!r} is a directory: expected a SQLite file path or a database URL"
+        )
     if path.exists():
         with open(path, "rb") as f:
             head = f.read(16)
@@ -85,7 +92,9 @@ def _check_sqlite_path(path: Path, *, create: bool) -> None:
             )
         return
     if not create:
-        raise DatabaseError(f"database {str(path)!r} does not exist: run `provenance init` or `provenance build` first")
+        raise DatabaseError(
+            f"database {str(path)!r} does not exist: run `provenance init` or `provenance build` first"
+        )
     if not path.parent.exists():
         raise DatabaseError(f"--db {str(path)!r}: folder {str(path.parent)!r} does not exist")
 
@@ -111,7 +120,9 @@ def _sqlite_connect_settings(dbapi_connection, connection_record) -> None:
 def _sqlite_begin(conn) -> None:
     # Listings read in a deferred transaction so they never wait for the write lock;
     # everything else takes the write lock up front (see the module docstring).
-    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+    conn.exec_driver_sql(
+        "BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE"
+    )
 
 
 def make_engine(target: str | None = None, *, create: bool = False) -> Engine:
@@ -135,7 +146,9 @@ def make_engine(target: str | None = None, *, create: bool = False) -> Engine:
     try:
         return create_engine(url, pool_pre_ping=True)
     except Exception as exc:  # missing driver, bad dialect name
-        raise DatabaseError(f"--db {target!r}: cannot use this URL ({exc.__class__.__name__}: {exc})") from None
+        raise DatabaseError(
+            f"--db {target!r}: cannot use this URL ({exc.__class__.__name__}: {exc})"
+        ) from None
 
 
 def alembic_config(connection=None) -> Config:
@@ -161,7 +174,9 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         with engine.begin() as connection:
             command.upgrade(alembic_config(connection), revision)
     except (OperationalError, SADatabaseError, sqlite3.DatabaseError) as exc:
-        raise DatabaseError(f"cannot migrate {engine.url.render_as_string(hide_password=True)!r}: {_first_line(exc)}") from None
+        raise DatabaseError(
+            f"cannot migrate {engine.url.render_as_string(hide_password=True)!r}: {_first_line(exc)}"
+        ) from None
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
@@ -174,7 +189,9 @@ def require_current(engine: Engine) -> None:
     try:
         current = current_revision(engine)
     except (OperationalError, SADatabaseError) as exc:
-        raise DatabaseError(f"cannot open database {engine.url.render_as_string(hide_password=True)!r}: {_first_line(exc)}") from None
+        raise DatabaseError(
+            f"cannot open database {engine.url.render_as_string(hide_password=True)!r}: {_first_line(exc)}"
+        ) from None
     head = head_revision()
     if current is None:
         raise DatabaseError(
@@ -210,7 +227,9 @@ def backup(engine: Engine, out: Path, *, progress=None) -> int:
     if out.exists():
         raise DatabaseError(f"backup target {str(out)!r} exists: choose a new file name")
     if not out.parent.exists():
-        raise DatabaseError(f"backup target {str(out)!r}: folder {str(out.parent)!r} does not exist")
+        raise DatabaseError(
+            f"backup target {str(out)!r}: folder {str(out.parent)!r} does not exist"
+        )
     source_path = Path(engine.url.database)
     if source_path.resolve() == out.resolve():
         raise DatabaseError("backup target is the database itself: choose another file")

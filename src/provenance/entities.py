@@ -9,8 +9,9 @@ merges anything by itself.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
 from sqlalchemy import Text, any_, bindparam, cast, func, select, update
 from sqlalchemy.dialects import postgresql
@@ -21,7 +22,12 @@ from .history import record
 from .models import DATATYPES, ENTITY_KINDS, Alias, Claim, Entity, History, Property, utcnow
 from .values import normalise_name
 
-ENTITY_KIND_ALIASES = {"organization": "organisation", "org": "organisation", "group": "organisation", "location": "place"}
+ENTITY_KIND_ALIASES = {
+    "organization": "organisation",
+    "org": "organisation",
+    "group": "organisation",
+    "location": "place",
+}
 
 
 def check_name(name: Any, what: str = "name") -> str:
@@ -29,7 +35,9 @@ def check_name(name: Any, what: str = "name") -> str:
     if not text:
         raise InvalidValue(f"empty {what} {name!r}: expected a name such as 'Qais al-Khazali'")
     if not normalise_name(text):
-        raise InvalidValue(f"{what} {text!r} has no letters or digits: expected a name such as 'Qais al-Khazali'")
+        raise InvalidValue(
+            f"{what} {text!r} has no letters or digits: expected a name such as 'Qais al-Khazali'"
+        )
     return text
 
 
@@ -57,22 +65,36 @@ def get_entity(session: Session, ref: str) -> Entity:
     if entity is None and text.isdigit():
         entity = session.get(Entity, int(text))
     if entity is None:
-        raise NotFound(f"unknown entity {text!r}: expected a name or alias (see `provenance entities`)")
+        raise NotFound(
+            f"unknown entity {text!r}: expected a name or alias (see `provenance entities`)"
+        )
     return entity
 
 
-def create_entity(session: Session, name: str, actor: str, *, kind: str = "other", description: str | None = None) -> Entity:
+def create_entity(
+    session: Session, name: str, actor: str, *, kind: str = "other", description: str | None = None
+) -> Entity:
     name = check_name(name)
     entity = Entity(name=name, kind=check_entity_kind(kind), description=description)
     session.add(entity)
     session.flush()
     session.add(Alias(entity_id=entity.id, name=name, normalised=normalise_name(name)))
     session.flush()
-    record(session, "entities", entity.id, "insert", actor, {"name": name, "kind": entity.kind}, f"entity {name!r} added")
+    record(
+        session,
+        "entities",
+        entity.id,
+        "insert",
+        actor,
+        {"name": name, "kind": entity.kind},
+        f"entity {name!r} added",
+    )
     return entity
 
 
-def ensure_entity(session: Session, name: str, actor: str, *, kind: str = "other") -> tuple[Entity, bool]:
+def ensure_entity(
+    session: Session, name: str, actor: str, *, kind: str = "other"
+) -> tuple[Entity, bool]:
     """The entity named ``name``, created when no entity has that name (returns created?)."""
     entity = find_entity(session, check_name(name))
     if entity is not None:
@@ -121,7 +143,7 @@ class EntityEntry:
 class _EntityState:
     """An entity as a batch sees it: read from the database, or new in the batch (``id`` None until written)."""
 
-    __slots__ = ("id", "name", "kind", "description")
+    __slots__ = ("description", "id", "kind", "name")
 
     def __init__(self, id: int | None, name: str, kind: str, description: Any):
         self.id, self.name, self.kind, self.description = id, name, kind, description
@@ -184,7 +206,9 @@ def _normalised_in(session: Session, keys: list[str]) -> Iterator[Any]:
     if not keys:
         return
     if session.get_bind().dialect.name == "postgresql":
-        yield Alias.normalised == any_(cast(bindparam("keys", keys, type_=postgresql.ARRAY(Text)), postgresql.ARRAY(Text)))
+        yield Alias.normalised == any_(
+            cast(bindparam("keys", keys, type_=postgresql.ARRAY(Text)), postgresql.ARRAY(Text))
+        )
         return
     for start in range(0, len(keys), LOOKUP_CHUNK):
         yield Alias.normalised.in_(keys[start : start + LOOKUP_CHUNK])
@@ -198,13 +222,17 @@ class _EntityBatch:
         self.actor = actor
         self.known: dict[str, _EntityState] = {}  # normalised name -> its entity
         self.new_entities: list[_EntityState] = []
-        self.changed: dict[int, _EntityState] = {}  # stored entities whose kind or description changed
+        self.changed: dict[
+            int, _EntityState
+        ] = {}  # stored entities whose kind or description changed
         # [entity, name, normalised, id once written]
         self.aliases: list[list[Any]] = []
         # (table, entity state or alias row, action, changes, summary)
         self.history: list[tuple[str, Any, str, dict[str, Any], str]] = []
 
-    def run(self, batch: list[EntityEntry | ProvenanceError]) -> list[tuple[int, list[str]] | ProvenanceError]:
+    def run(
+        self, batch: list[EntityEntry | ProvenanceError]
+    ) -> list[tuple[int, list[str]] | ProvenanceError]:
         checked: list[tuple[str, str, list[str], list[str], Any] | ProvenanceError] = []
         keys: set[str] = set()
         for entry in batch:
@@ -236,15 +264,21 @@ class _EntityBatch:
 
     def _look_up(self, keys: set[str]) -> None:
         by_id: dict[int, _EntityState] = {}
-        query = select(Alias.normalised, Entity.id, Entity.name, Entity.kind, Entity.description).join(Entity, Alias.entity_id == Entity.id)
+        query = select(
+            Alias.normalised, Entity.id, Entity.name, Entity.kind, Entity.description
+        ).join(Entity, Alias.entity_id == Entity.id)
         for condition in _normalised_in(self.session, sorted(keys)):
-            for key, entity_id, name, kind, description in self.session.execute(query.where(condition)):
+            for key, entity_id, name, kind, description in self.session.execute(
+                query.where(condition)
+            ):
                 state = by_id.get(entity_id)
                 if state is None:
                     state = by_id[entity_id] = _EntityState(entity_id, name, kind, description)
                 self.known[key] = state
 
-    def _apply(self, name: str, kind: str, names: list[str], keys: list[str], description: Any) -> tuple[_EntityState, list[str]]:
+    def _apply(
+        self, name: str, kind: str, names: list[str], keys: list[str], description: Any
+    ) -> tuple[_EntityState, list[str]]:
         """One entry, as ``add_entity`` rules it, against the names known so far."""
         owners: dict[int, _EntityState] = {}
         for key in keys:
@@ -265,7 +299,15 @@ class _EntityBatch:
             self.known[keys[0]] = entity
             # the canonical name is an alias too; the entity's history row says it
             self.aliases.append([entity, name, keys[0], None])
-            self.history.append(("entities", entity, "insert", {"name": name, "kind": kind}, f"entity {name!r} added"))
+            self.history.append(
+                (
+                    "entities",
+                    entity,
+                    "insert",
+                    {"name": name, "kind": kind},
+                    f"entity {name!r} added",
+                )
+            )
             added.append(name)
         else:
             changes = {}
@@ -278,7 +320,9 @@ class _EntityBatch:
             if changes:
                 if entity.id is not None:
                     self.changed[entity.id] = entity
-                self.history.append(("entities", entity, "update", changes, f"entity {entity.name!r} updated"))
+                self.history.append(
+                    ("entities", entity, "update", changes, f"entity {entity.name!r} updated")
+                )
         # every name of the entry: when the entry was found by one of its aliases, its
         # own name is new and becomes an alias too (never dropped)
         for alias, key in zip(names, keys):
@@ -292,7 +336,15 @@ class _EntityBatch:
             row = [entity, alias, key, None]
             self.known[key] = entity
             self.aliases.append(row)
-            self.history.append(("aliases", row, "insert", {"entity": entity.name, "alias": alias}, f"{alias!r} names {entity.name!r}"))
+            self.history.append(
+                (
+                    "aliases",
+                    row,
+                    "insert",
+                    {"entity": entity.name, "alias": alias},
+                    f"{alias!r} names {entity.name!r}",
+                )
+            )
             added.append(alias)
         return entity, added
 
@@ -301,17 +353,26 @@ class _EntityBatch:
 
         session, now = self.session, utcnow()
         if self.new_entities:
-            rows = [{"name": e.name, "kind": e.kind, "description": e.description, "created_at": now} for e in self.new_entities]
+            rows = [
+                {"name": e.name, "kind": e.kind, "description": e.description, "created_at": now}
+                for e in self.new_entities
+            ]
             for entity, entity_id in zip(self.new_entities, insert_ids(session, Entity, rows)):
                 entity.id = entity_id
         if self.aliases:
-            rows = [{"entity_id": e.id, "name": name, "normalised": key, "created_at": now} for e, name, key, _ in self.aliases]
+            rows = [
+                {"entity_id": e.id, "name": name, "normalised": key, "created_at": now}
+                for e, name, key, _ in self.aliases
+            ]
             for row, alias_id in zip(self.aliases, insert_ids(session, Alias, rows)):
                 row[3] = alias_id
         if self.changed:
             session.execute(
                 update(Entity),
-                [{"id": e.id, "kind": e.kind, "description": e.description} for e in self.changed.values()],
+                [
+                    {"id": e.id, "kind": e.kind, "description": e.description}
+                    for e in self.changed.values()
+                ],
             )
         if self.history:
             session.execute(
@@ -343,7 +404,15 @@ def _attach_alias(session: Session, entity: Entity, alias: str, actor: str) -> b
     row = Alias(entity_id=entity.id, name=alias, normalised=key)
     session.add(row)
     session.flush()
-    record(session, "aliases", row.id, "insert", actor, {"entity": entity.name, "alias": alias}, f"{alias!r} names {entity.name!r}")
+    record(
+        session,
+        "aliases",
+        row.id,
+        "insert",
+        actor,
+        {"entity": entity.name, "alias": alias},
+        f"{alias!r} names {entity.name!r}",
+    )
     return True
 
 
@@ -353,7 +422,9 @@ def add_alias(session: Session, entity_ref: str, alias: str, actor: str) -> tupl
 
 
 def list_entities(session: Session) -> list[dict[str, Any]]:
-    counts = dict(session.execute(select(Claim.subject_id, func.count()).group_by(Claim.subject_id)).all())
+    counts = dict(
+        session.execute(select(Claim.subject_id, func.count()).group_by(Claim.subject_id)).all()
+    )
     rows = []
     for entity in session.scalars(select(Entity).order_by(Entity.name)):
         rows.append(
@@ -388,7 +459,9 @@ class AliasSuggestion:
         }
 
 
-def suggest_aliases(session: Session, *, min_score: float = 85.0, limit: int = 50) -> list[AliasSuggestion]:
+def suggest_aliases(
+    session: Session, *, min_score: float = 85.0, limit: int = 50
+) -> list[AliasSuggestion]:
     """Pairs of entities whose names look like spellings of one name, best first.
 
     Compares every name with rapidfuzz's vectorised ``cdist`` (in C, not a Python loop),
@@ -400,11 +473,15 @@ def suggest_aliases(session: Session, *, min_score: float = 85.0, limit: int = 5
     import numpy as np
     from rapidfuzz import fuzz, process
 
-    rows = session.execute(select(Alias.entity_id, Alias.name, Alias.normalised, Entity.name).join(Entity)).all()
+    rows = session.execute(
+        select(Alias.entity_id, Alias.name, Alias.normalised, Entity.name).join(Entity)
+    ).all()
     if len(rows) < 2:
         return []
     keys = [_comparison_key(r.normalised) for r in rows]
-    scores = process.cdist(keys, keys, scorer=fuzz.ratio, score_cutoff=min_score, dtype=np.uint8, workers=-1)
+    scores = process.cdist(
+        keys, keys, scorer=fuzz.ratio, score_cutoff=min_score, dtype=np.uint8, workers=-1
+    )
     entity_ids = np.array([r.entity_id for r in rows])
     i_idx, j_idx = np.nonzero(np.triu(scores, k=1))
     best: dict[tuple[int, int], AliasSuggestion] = {}
@@ -426,7 +503,9 @@ def _numbers(normalised: str) -> list[str]:
 
 
 def _comparison_key(normalised: str) -> str:
-    words = [w for w in normalised.split() if w not in {"al", "el", "ad", "an", "as", "ash", "at", "the"}]
+    words = [
+        w for w in normalised.split() if w not in {"al", "el", "ad", "an", "as", "ash", "at", "the"}
+    ]
     return " ".join(words) or normalised
 
 
@@ -448,14 +527,22 @@ def check_property_fields(
         try:
             tol = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
         except ValueError:
-            raise InvalidValue(f"tolerance {tolerance!r}: expected a fraction such as 0.1 or a percentage such as 10%") from None
+            raise InvalidValue(
+                f"tolerance {tolerance!r}: expected a fraction such as 0.1 or a percentage such as 10%"
+            ) from None
         if not 0 <= tol < 1:
-            raise InvalidValue(f"tolerance {tolerance!r}: expected a fraction from 0 to below 1, such as 0.1")
+            raise InvalidValue(
+                f"tolerance {tolerance!r}: expected a fraction from 0 to below 1, such as 0.1"
+            )
         if dtype != "quantity":
-            raise InvalidValue(f"tolerance {tolerance!r} given for a {dtype} property: only quantities have a tolerance")
+            raise InvalidValue(
+                f"tolerance {tolerance!r} given for a {dtype} property: only quantities have a tolerance"
+            )
     unit_text = str(unit).strip() if unit not in (None, "") else None
     if unit_text and dtype != "quantity":
-        raise InvalidValue(f"unit {unit!r} given for a {dtype} property: only quantities have a unit")
+        raise InvalidValue(
+            f"unit {unit!r} given for a {dtype} property: only quantities have a unit"
+        )
     return text, dtype, unit_text, tol
 
 
@@ -477,7 +564,9 @@ def add_property(
     unit are fixed (they are part of those claims' values); multi, time_varying,
     tolerance and description can still change.
     """
-    name, datatype, unit, tolerance = check_property_fields(name, datatype, unit=unit, tolerance=tolerance)
+    name, datatype, unit, tolerance = check_property_fields(
+        name, datatype, unit=unit, tolerance=tolerance
+    )
     fields = dict(
         datatype=datatype,
         multi=bool(multi),
@@ -491,7 +580,15 @@ def add_property(
         prop = Property(name=name, **fields)
         session.add(prop)
         session.flush()
-        record(session, "properties", prop.id, "insert", actor, {"name": name, **fields}, f"property {name!r} added")
+        record(
+            session,
+            "properties",
+            prop.id,
+            "insert",
+            actor,
+            {"name": name, **fields},
+            f"property {name!r} added",
+        )
         return prop, "new"
     changes = {k: [getattr(existing, k), v] for k, v in fields.items() if getattr(existing, k) != v}
     if not changes:
@@ -501,7 +598,9 @@ def add_property(
     # make the same claim a second one; the tolerance only tunes conflict detection
     frozen = [k for k in ("datatype", "unit") if k in changes]
     if frozen:
-        used = session.scalar(select(func.count()).select_from(Claim).where(Claim.property_id == existing.id))
+        used = session.scalar(
+            select(func.count()).select_from(Claim).where(Claim.property_id == existing.id)
+        )
         if used and "datatype" in changes:
             raise InvalidValue(
                 f"property {name!r} is a {existing.datatype} with {used} claim(s): its type cannot become {datatype!r}"
@@ -516,7 +615,9 @@ def add_property(
             )
     for key, value in fields.items():
         setattr(existing, key, value)
-    record(session, "properties", existing.id, "update", actor, changes, f"property {name!r} updated")
+    record(
+        session, "properties", existing.id, "update", actor, changes, f"property {name!r} updated"
+    )
     return existing, "updated"
 
 
@@ -524,13 +625,17 @@ def get_property(session: Session, name: str) -> Property:
     prop = session.scalar(select(Property).where(Property.name == str(name).strip()))
     if prop is None:
         known = session.scalars(select(Property.name).order_by(Property.name).limit(12)).all()
-        hint = f" such as {', '.join(known)}" if known else "; add one with `provenance property add`"
+        hint = (
+            f" such as {', '.join(known)}" if known else "; add one with `provenance property add`"
+        )
         raise NotFound(f"unknown property {name!r}: expected a property of the vocabulary{hint}")
     return prop
 
 
 def list_properties(session: Session) -> list[dict[str, Any]]:
-    counts = dict(session.execute(select(Claim.property_id, func.count()).group_by(Claim.property_id)).all())
+    counts = dict(
+        session.execute(select(Claim.property_id, func.count()).group_by(Claim.property_id)).all()
+    )
     return [
         {
             "name": p.name,

@@ -26,4 +26,6 @@ class ImportErrors(ProvenanceError):
         # ``count`` when ``errors`` is cut short: the summary gives the true number
         self.path = path
         self.errors = errors
-        super().__init__(f"{path}: {len(errors) if count is None else count} bad record(s); nothing imported")
+        super().__init__(
+            f"{path}: {len(errors) if count is None else count} bad record(s); nothing imported"
+        )

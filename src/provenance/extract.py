@@ -49,10 +49,11 @@ from __future__ import annotations
 import calendar
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, Iterable, TextIO
+from typing import Any, TextIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -63,7 +64,16 @@ from .footnotes import body_end
 from .models import Alias, Citation, Entity, Property, Source
 from .values import normalise_name, parse_value
 
-__all__ = ["KINDS", "Candidate", "Extraction", "Rule", "candidate_rows", "extract", "parse_kinds", "write_yaml"]
+__all__ = [
+    "KINDS",
+    "Candidate",
+    "Extraction",
+    "Rule",
+    "candidate_rows",
+    "extract",
+    "parse_kinds",
+    "write_yaml",
+]
 
 KINDS = ("quantity", "date", "leadership", "attribution")
 # a sentence longer than this is cut to the clause holding the value, so a quote stays readable
@@ -101,34 +111,154 @@ class Concept:
 
 
 CONCEPTS: dict[str, Concept] = {
-    "date": Concept(("date", "occurred_on", "happened_on"), "date", description="When an event happened."),
-    "birth_date": Concept(("birth_date", "born", "date_of_birth"), "date", description="When a person was born."),
-    "death_date": Concept(("death_date", "died", "date_of_death"), "date", description="When a person died."),
-    "founded": Concept(("founded", "founded_on", "formed"), "date", description="When an organisation was formed."),
-    "publication_date": Concept(("publication_date", "published_on"), "date", description="When a document was made public."),
-    "seats": Concept(("seats", "seats_won"), "quantity", "seats", description="Parliamentary seats won or held; qualifier election."),
-    "killed": Concept(("killed", "deaths", "dead", "fatalities"), "quantity", "people", description="People killed in an event."),
-    "wounded": Concept(("wounded", "injured"), "quantity", "people", description="People wounded in an event."),
-    "kidnapped_and_killed": Concept(("kidnapped_and_killed",), "quantity", "people", description="People abducted in an event and later killed."),
-    "hostages": Concept(("hostages", "kidnapped"), "quantity", "people", description="People taken hostage in an event."),
-    "attackers": Concept(("attackers",), "quantity", "people", description="Number of attackers who took part in an attack."),
-    "people_released": Concept(("people_released", "released_count"), "quantity", "people", description="Number of detainees released in an event."),
-    "bodies_returned": Concept(("bodies_returned",), "quantity", "people", description="Bodies returned."),
-    "times_interrogated": Concept(("times_interrogated", "interrogated_times", "interrogations"), "quantity", "interrogations", description="How many times a detainee was interrogated."),
-    "population": Concept(("population",), "quantity", "people", time_varying=True, description="Number of people; qualifier group says who is counted."),
-    "personnel": Concept(("personnel", "headcount", "strength"), "quantity", "people", time_varying=True, description="Number of personnel of a mission or unit at a time."),
-    "page_count": Concept(("page_count", "pages"), "quantity", "pages", description="Number of pages of a document."),
-    "attack_rate": Concept(("attack_rate",), "quantity", "attacks per day", time_varying=True, description="Attacks a group launches per day."),
-    "territory_share": Concept(("territory_share",), "quantity", "percent", time_varying=True, description="Share of a country's territory held, in per cent; qualifier of."),
-    "share": Concept(("share", "percentage"), "quantity", "percent", description="A share, in per cent; qualifier of says of what."),
-    "funding_received": Concept(("funding_received", "funding"), "quantity", "USD", description="Money the subject received; qualifiers from and period."),
-    "cost": Concept(("cost",), "quantity", "USD", description="A financial cost to the subject; qualifier period."),
-    "monetary_value": Concept(("monetary_value", "amount", "value_usd"), "quantity", "USD", description="The stated value of a deal, in U.S. dollars."),
-    "duration": Concept(("duration",), "quantity", "years", description="How long something lasted, in years; qualifier of says what."),
-    "election_rank": Concept(("election_rank",), "quantity", "rank", description="Place in an election (1 = most votes); qualifier election."),
-    "count": Concept(("count",), "quantity", "items", description="A count not covered by a specific property; qualifier of says what is counted."),
-    "leader": Concept(("leader", "led_by", "head"), "entity", time_varying=True, description="The person heading an organisation at a time."),
-    "statement": Concept(("statement", "stated", "said"), "text", multi=True, description="What a speaker said about the subject, as quoted; the speaker is attributed_to."),
+    "date": Concept(
+        ("date", "occurred_on", "happened_on"), "date", description="When an event happened."
+    ),
+    "birth_date": Concept(
+        ("birth_date", "born", "date_of_birth"), "date", description="When a person was born."
+    ),
+    "death_date": Concept(
+        ("death_date", "died", "date_of_death"), "date", description="When a person died."
+    ),
+    "founded": Concept(
+        ("founded", "founded_on", "formed"), "date", description="When an organisation was formed."
+    ),
+    "publication_date": Concept(
+        ("publication_date", "published_on"), "date", description="When a document was made public."
+    ),
+    "seats": Concept(
+        ("seats", "seats_won"),
+        "quantity",
+        "seats",
+        description="Parliamentary seats won or held; qualifier election.",
+    ),
+    "killed": Concept(
+        ("killed", "deaths", "dead", "fatalities"),
+        "quantity",
+        "people",
+        description="People killed in an event.",
+    ),
+    "wounded": Concept(
+        ("wounded", "injured"), "quantity", "people", description="People wounded in an event."
+    ),
+    "kidnapped_and_killed": Concept(
+        ("kidnapped_and_killed",),
+        "quantity",
+        "people",
+        description="People abducted in an event and later killed.",
+    ),
+    "hostages": Concept(
+        ("hostages", "kidnapped"),
+        "quantity",
+        "people",
+        description="People taken hostage in an event.",
+    ),
+    "attackers": Concept(
+        ("attackers",),
+        "quantity",
+        "people",
+        description="Number of attackers who took part in an attack.",
+    ),
+    "people_released": Concept(
+        ("people_released", "released_count"),
+        "quantity",
+        "people",
+        description="Number of detainees released in an event.",
+    ),
+    "bodies_returned": Concept(
+        ("bodies_returned",), "quantity", "people", description="Bodies returned."
+    ),
+    "times_interrogated": Concept(
+        ("times_interrogated", "interrogated_times", "interrogations"),
+        "quantity",
+        "interrogations",
+        description="How many times a detainee was interrogated.",
+    ),
+    "population": Concept(
+        ("population",),
+        "quantity",
+        "people",
+        time_varying=True,
+        description="Number of people; qualifier group says who is counted.",
+    ),
+    "personnel": Concept(
+        ("personnel", "headcount", "strength"),
+        "quantity",
+        "people",
+        time_varying=True,
+        description="Number of personnel of a mission or unit at a time.",
+    ),
+    "page_count": Concept(
+        ("page_count", "pages"), "quantity", "pages", description="Number of pages of a document."
+    ),
+    "attack_rate": Concept(
+        ("attack_rate",),
+        "quantity",
+        "attacks per day",
+        time_varying=True,
+        description="Attacks a group launches per day.",
+    ),
+    "territory_share": Concept(
+        ("territory_share",),
+        "quantity",
+        "percent",
+        time_varying=True,
+        description="Share of a country's territory held, in per cent; qualifier of.",
+    ),
+    "share": Concept(
+        ("share", "percentage"),
+        "quantity",
+        "percent",
+        description="A share, in per cent; qualifier of says of what.",
+    ),
+    "funding_received": Concept(
+        ("funding_received", "funding"),
+        "quantity",
+        "USD",
+        description="Money the subject received; qualifiers from and period.",
+    ),
+    "cost": Concept(
+        ("cost",),
+        "quantity",
+        "USD",
+        description="A financial cost to the subject; qualifier period.",
+    ),
+    "monetary_value": Concept(
+        ("monetary_value", "amount", "value_usd"),
+        "quantity",
+        "USD",
+        description="The stated value of a deal, in U.S. dollars.",
+    ),
+    "duration": Concept(
+        ("duration",),
+        "quantity",
+        "years",
+        description="How long something lasted, in years; qualifier of says what.",
+    ),
+    "election_rank": Concept(
+        ("election_rank",),
+        "quantity",
+        "rank",
+        description="Place in an election (1 = most votes); qualifier election.",
+    ),
+    "count": Concept(
+        ("count",),
+        "quantity",
+        "items",
+        description="A count not covered by a specific property; qualifier of says what is counted.",
+    ),
+    "leader": Concept(
+        ("leader", "led_by", "head"),
+        "entity",
+        time_varying=True,
+        description="The person heading an organisation at a time.",
+    ),
+    "statement": Concept(
+        ("statement", "stated", "said"),
+        "text",
+        multi=True,
+        description="What a speaker said about the subject, as quoted; the speaker is attributed_to.",
+    ),
 }
 
 
@@ -190,7 +320,11 @@ class EntityIndex:
 
     def __init__(self, session: Session):
         self.by_first: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
-        rows = session.execute(select(Alias.normalised, Entity.name, Entity.kind).join(Entity, Alias.entity_id == Entity.id)).all()
+        rows = session.execute(
+            select(Alias.normalised, Entity.name, Entity.kind).join(
+                Entity, Alias.entity_id == Entity.id
+            )
+        ).all()
         for normalised, name, kind in rows:
             tokens = tuple(normalised.split())
             if not tokens:
@@ -227,13 +361,44 @@ class EntityIndex:
 # ---------------------------------------------------------------- number words
 
 _UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
     "nineteen": 19,
 }
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-_SCALE_WORDS = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_SCALE_WORDS = {
+    "hundred": 100,
+    "thousand": 1000,
+    "million": 10**6,
+    "billion": 10**9,
+    "trillion": 10**12,
+}
 _FRACTIONS = {"half": Decimal("0.5"), "third": Decimal(1) / 3, "quarter": Decimal("0.25")}
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -243,7 +408,9 @@ _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 
 _WORD_NUMBER = (
     r"(?:(?:" + "|".join(_TENS) + r")(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?"
-    r"|" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r"|a\s+dozen|dozen|a\s+hundred|a\s+thousand)"
+    r"|"
+    + "|".join(sorted(_UNITS, key=len, reverse=True))
+    + r"|a\s+dozen|dozen|a\s+hundred|a\s+thousand)"
 )
 
 
@@ -287,13 +454,35 @@ def _digits_value(text: str) -> Decimal:
 # ---------------------------------------------------------------- quantity rules
 
 _OPERATORS = {
-    "more than": ">", "over": ">", "in excess of": ">", "upwards of": ">",
-    "at least": ">=", "no fewer than": ">=", "no less than": ">=",
-    "up to": "<=", "as many as": "<=", "as much as": "<=", "at most": "<=", "no more than": "<=",
-    "a maximum period of": "<=", "a maximum of": "<=", "within a maximum period of": "<=", "within": "<=",
-    "fewer than": "<", "less than": "<", "under": "<",
-    "roughly": "~", "about": "~", "around": "~", "approximately": "~", "some": "~",
-    "an estimated": "~", "close to": "~", "a reported": "", "nearly": "nearly", "almost": "nearly",
+    "more than": ">",
+    "over": ">",
+    "in excess of": ">",
+    "upwards of": ">",
+    "at least": ">=",
+    "no fewer than": ">=",
+    "no less than": ">=",
+    "up to": "<=",
+    "as many as": "<=",
+    "as much as": "<=",
+    "at most": "<=",
+    "no more than": "<=",
+    "a maximum period of": "<=",
+    "a maximum of": "<=",
+    "within a maximum period of": "<=",
+    "within": "<=",
+    "fewer than": "<",
+    "less than": "<",
+    "under": "<",
+    "roughly": "~",
+    "about": "~",
+    "around": "~",
+    "approximately": "~",
+    "some": "~",
+    "an estimated": "~",
+    "close to": "~",
+    "a reported": "",
+    "nearly": "nearly",
+    "almost": "nearly",
 }
 _OPERATOR = "|".join(re.escape(k) for k in sorted(_OPERATORS, key=len, reverse=True))
 _SCALE = r"(?:\s*(?:million|billion|trillion|thousand))"
@@ -334,22 +523,106 @@ FINISHED_RANK = Rule(
 )
 
 # what a number must not be: a footnote-like series number, a time of day, a unit name
-_NOT_A_FIGURE_BEFORE = re.compile(r"(?i)(?:report|no\.|nos\.|rct-|shahed|p\.|pp\.|page|chapter|article|resolution|\d:|[a-z]-)\s*$")
-_NOT_A_FIGURE_AFTER = re.compile(r"^(?::\d|[a-zA-Z]|-(?!(?:year|month|week|day|decade)s?\b)[a-zA-Z]|\s*(?:am|pm|a\.m\.|p\.m\.)\b)")
+_NOT_A_FIGURE_BEFORE = re.compile(
+    r"(?i)(?:report|no\.|nos\.|rct-|shahed|p\.|pp\.|page|chapter|article|resolution|\d:|[a-z]-)\s*$"
+)
+_NOT_A_FIGURE_AFTER = re.compile(
+    r"^(?::\d|[a-zA-Z]|-(?!(?:year|month|week|day|decade)s?\b)[a-zA-Z]|\s*(?:am|pm|a\.m\.|p\.m\.)\b)"
+)
 
 _COUNTED_STOP = {
-    "in", "on", "at", "and", "or", "to", "for", "from", "with", "by", "who", "which", "that", "were", "was",
-    "is", "are", "had", "have", "has", "be", "been", "will", "would", "could", "during", "into", "across",
-    "after", "before", "since", "while", "as", "than", "but", "if", "so", "because", "per", "a", "an",
-    "told", "said", "says", "won", "held", "answer", "even", "though", "not",
+    "in",
+    "on",
+    "at",
+    "and",
+    "or",
+    "to",
+    "for",
+    "from",
+    "with",
+    "by",
+    "who",
+    "which",
+    "that",
+    "were",
+    "was",
+    "is",
+    "are",
+    "had",
+    "have",
+    "has",
+    "be",
+    "been",
+    "will",
+    "would",
+    "could",
+    "during",
+    "into",
+    "across",
+    "after",
+    "before",
+    "since",
+    "while",
+    "as",
+    "than",
+    "but",
+    "if",
+    "so",
+    "because",
+    "per",
+    "a",
+    "an",
+    "told",
+    "said",
+    "says",
+    "won",
+    "held",
+    "answer",
+    "even",
+    "though",
+    "not",
 }
-_DETERMINERS = {"the", "our", "their", "his", "its", "her", "these", "those", "other", "of", "my", "your"}
-_DURATION_UNITS = {"year": 1, "years": 1, "month": Decimal(1) / 12, "months": Decimal(1) / 12,
-                   "week": Decimal(7) / 365, "weeks": Decimal(7) / 365, "day": Decimal(1) / 365,
-                   "days": Decimal(1) / 365, "decade": 10, "decades": 10}
+_DETERMINERS = {
+    "the",
+    "our",
+    "their",
+    "his",
+    "its",
+    "her",
+    "these",
+    "those",
+    "other",
+    "of",
+    "my",
+    "your",
+}
+_DURATION_UNITS = {
+    "year": 1,
+    "years": 1,
+    "month": Decimal(1) / 12,
+    "months": Decimal(1) / 12,
+    "week": Decimal(7) / 365,
+    "weeks": Decimal(7) / 365,
+    "day": Decimal(1) / 365,
+    "days": Decimal(1) / 365,
+    "decade": 10,
+    "decades": 10,
+}
 _RELATIVE_AFTER = re.compile(r"(?i)^\s*(?:later|ago|earlier|after|before|since|afterwards)\b")
 _RELATIVE_BEFORE = re.compile(r"(?i)\b(?:past|last|next|previous|coming|following|first|few)\s*$")
-_PEOPLE_GROUPS = {"shia", "shiites", "sunnis", "sunni", "kurds", "christians", "yazidis", "people", "residents", "inhabitants", "citizens"}
+_PEOPLE_GROUPS = {
+    "shia",
+    "shiites",
+    "sunnis",
+    "sunni",
+    "kurds",
+    "christians",
+    "yazidis",
+    "people",
+    "residents",
+    "inhabitants",
+    "citizens",
+}
 _ATTACKER_NOUNS = {"militants", "attackers", "gunmen", "assailants", "fighters"}
 _PERSONNEL_NOUNS = {"personnel", "troops", "staff", "members"}
 _CASUALTY_WORDS = re.compile(
@@ -357,7 +630,9 @@ _CASUALTY_WORDS = re.compile(
     r"|\b(?P<wound>wound(?:ed|ing|s)?|injur(?:ed|ing|ies|y))\b"
 )
 _HOSTAGE_WORDS = re.compile(r"(?i)\b(?:hostages?|kidnap(?:ped|ping|s)?|abduct(?:ed|ing|ion)?)\b")
-_PERIOD = re.compile(r"(?i)\b(?:per|a|each|every)\s+(?P<unit>month|year|week|day)\b|\b(?P<adverb>monthly|annually|yearly|weekly|daily)\b")
+_PERIOD = re.compile(
+    r"(?i)\b(?:per|a|each|every)\s+(?P<unit>month|year|week|day)\b|\b(?P<adverb>monthly|annually|yearly|weekly|daily)\b"
+)
 
 
 # ---------------------------------------------------------------- date rules
@@ -427,12 +702,21 @@ RELATIVE = Rule(
 next day", "Hours after", "within a year", "last week", "on Tuesday".""",
 )
 
-_YEAR_LEADS = re.compile(r"(?i)\b(?:in|since|by|from|until|till|to|of|during|before|after|around|circa|between|and|early|late|mid|year)\s*-?$")
+_YEAR_LEADS = re.compile(
+    r"(?i)\b(?:in|since|by|from|until|till|to|of|during|before|after|around|circa|between|and|early|late|mid|year)\s*-?$"
+)
 _EVENT_NOUN_AFTER = re.compile(
     r"(?i)^\s*(?:[A-Z][\w.’'-]*\s+){0,3}?(?:U\.S\.-led\s+)?(?:invasion|elections?|uprisings?|defeat|interview|deal|war|study|attack|strike|offensive|campaign|agreement|bug-out|withdrawal|protests?|coup|revolution|surge|talks|ceasefire|truce|battle|crisis|raid)\b"
 )
 _SEASONS = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24}
-_PARTS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12), "the end of": (10, 12), "the beginning of": (1, 3), "the start of": (1, 3)}
+_PARTS = {
+    "early": (1, 4),
+    "mid": (5, 8),
+    "late": (9, 12),
+    "the end of": (10, 12),
+    "the beginning of": (1, 3),
+    "the start of": (1, 3),
+}
 
 _DATE_TRIGGERS = (
     ("birth_date", re.compile(r"(?i)\b(?:born|birth)\b")),
@@ -487,16 +771,105 @@ LEADER_LEADS = Rule(
     """"Today, Muhandis leads the PMF".""",
 )
 _LEADER_RULES = (LEADER_HEAD_OF, LEADER_LED_BY, LEADER_APPOSITION, LEADER_TITLE, LEADER_LEADS)
-_NOT_NAMES = {
-    "the", "a", "an", "in", "on", "at", "and", "but", "however", "when", "while", "after", "before", "during",
-    "since", "despite", "although", "yet", "this", "that", "these", "those", "it", "he", "she", "they", "we",
-    "i", "its", "his", "her", "their", "our", "today", "born", "even", "instead", "such", "as", "if", "or",
-    "then", "thus", "so", "over", "under", "each", "many", "some", "most", "all", "both", "other", "another",
-    "according", "by", "for", "from", "with", "what", "who", "why", "how", "there", "here", "critically",
-    "interestingly", "beyond", "throughout", "taking", "chiding", "analysis", "understanding", "subsequent",
-    "iran", "iraq", "iranian", "iraqi", "u.s", "us", "american", "americans", "shia", "shi`a", "sunni",
-    "historically", "going", "initial", "ironically", "privately", "obviously", "basically", "premier",
-} | set(_MONTHS) | set(_WEEKDAYS)
+_NOT_NAMES = (
+    {
+        "the",
+        "a",
+        "an",
+        "in",
+        "on",
+        "at",
+        "and",
+        "but",
+        "however",
+        "when",
+        "while",
+        "after",
+        "before",
+        "during",
+        "since",
+        "despite",
+        "although",
+        "yet",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+        "its",
+        "his",
+        "her",
+        "their",
+        "our",
+        "today",
+        "born",
+        "even",
+        "instead",
+        "such",
+        "as",
+        "if",
+        "or",
+        "then",
+        "thus",
+        "so",
+        "over",
+        "under",
+        "each",
+        "many",
+        "some",
+        "most",
+        "all",
+        "both",
+        "other",
+        "another",
+        "according",
+        "by",
+        "for",
+        "from",
+        "with",
+        "what",
+        "who",
+        "why",
+        "how",
+        "there",
+        "here",
+        "critically",
+        "interestingly",
+        "beyond",
+        "throughout",
+        "taking",
+        "chiding",
+        "analysis",
+        "understanding",
+        "subsequent",
+        "iran",
+        "iraq",
+        "iranian",
+        "iraqi",
+        "u.s",
+        "us",
+        "american",
+        "americans",
+        "shia",
+        "shi`a",
+        "sunni",
+        "historically",
+        "going",
+        "initial",
+        "ironically",
+        "privately",
+        "obviously",
+        "basically",
+        "premier",
+    }
+    | set(_MONTHS)
+    | set(_WEEKDAYS)
+)
 _CAPITALISED = re.compile(_NAME)
 
 
@@ -548,11 +921,15 @@ def parse_kinds(text: str | None) -> tuple[str, ...]:
         if kind == "dates":
             kind = "date"
         if kind not in KINDS:
-            raise InvalidValue(f"unknown kind {part.strip()!r} in --kinds: expected a comma-separated list of {', '.join(KINDS)}")
+            raise InvalidValue(
+                f"unknown kind {part.strip()!r} in --kinds: expected a comma-separated list of {', '.join(KINDS)}"
+            )
         if kind not in kinds:
             kinds.append(kind)
     if not kinds:
-        raise InvalidValue(f"--kinds {text!r} names no kind: expected a comma-separated list of {', '.join(KINDS)}")
+        raise InvalidValue(
+            f"--kinds {text!r} names no kind: expected a comma-separated list of {', '.join(KINDS)}"
+        )
     return tuple(kinds)
 
 
@@ -629,7 +1006,10 @@ class Timeline:
             year = self.published_latest.year
             candidate_day = day or 1
             try:
-                if date(year, month, min(candidate_day, calendar.monthrange(year, month)[1])) > self.published_latest:
+                if (
+                    date(year, month, min(candidate_day, calendar.monthrange(year, month)[1]))
+                    > self.published_latest
+                ):
                     year -= 1
             except ValueError:
                 return None
@@ -691,7 +1071,9 @@ def _sentences(scan: str, limit: int) -> list[Sentence]:
         start = paragraph.start()
         pieces = []
         for match in _SENTENCE_BREAK.finditer(scan, paragraph.start(), paragraph.end()):
-            if _ABBREVIATION.search(scan[max(paragraph.start(), match.start() - 12) : match.start() + 1]):
+            if _ABBREVIATION.search(
+                scan[max(paragraph.start(), match.start() - 12) : match.start() + 1]
+            ):
                 continue
             pieces.append((start, match.end()))
             start = match.end()
@@ -718,7 +1100,10 @@ def _clause(scan: str, sentence: Sentence, start: int, end: int) -> tuple[int, i
     lo = max(b for b in bounds if b <= start)
     hi = min(b for b in bounds if b >= end)
     if hi - lo > LONG_SENTENCE:
-        commas = [sentence.start + m.end() for m in re.finditer(r",\s", scan[sentence.start : sentence.end])]
+        commas = [
+            sentence.start + m.end()
+            for m in re.finditer(r",\s", scan[sentence.start : sentence.end])
+        ]
         left = [c for c in commas if lo < c <= start]
         right = [c - 2 for c in commas if end <= c - 2 < hi]
         lo2 = left[-1] if left else lo
@@ -748,7 +1133,9 @@ class _Extractor:
         self.entities = EntityIndex(session)
         self.text = source.text or ""
         self.scan, self.limit = _scan_text(source)
-        self.timeline = Timeline(_iso_date(source.published_earliest), _iso_date(source.published_latest))
+        self.timeline = Timeline(
+            _iso_date(source.published_earliest), _iso_date(source.published_latest)
+        )
         self.last_subject: str | None = None
         self.speakers: list[str] = []
         self.sentence_speakers: set[str] = set()
@@ -764,9 +1151,21 @@ class _Extractor:
     def _property(self, concept: str) -> PropertyChoice:
         return self.vocabulary.choose(concept)
 
-    def add(self, kind: str, sentence: Sentence, start: int, end: int, concept: str, value: str, *, subject: str,
-            why: str, unit: str | None = None, qualifiers: dict[str, str] | None = None,
-            attribution: tuple[str, str] | None = None) -> None:
+    def add(
+        self,
+        kind: str,
+        sentence: Sentence,
+        start: int,
+        end: int,
+        concept: str,
+        value: str,
+        *,
+        subject: str,
+        why: str,
+        unit: str | None = None,
+        qualifiers: dict[str, str] | None = None,
+        attribution: tuple[str, str] | None = None,
+    ) -> None:
         choice = self._property(concept)
         quote_start, quote_end = _clause(self.scan, sentence, start, end)
         speaker, stance = attribution if attribution else (None, "asserts")
@@ -791,12 +1190,26 @@ class _Extractor:
 
     # ------------------------------------------------------------ subjects
 
-    def subject(self, sentence: Sentence, start: int, end: int, mentions: list[Mention], prefer: tuple[str, ...] = ()) -> str:
+    def subject(
+        self,
+        sentence: Sentence,
+        start: int,
+        end: int,
+        mentions: list[Mention],
+        prefer: tuple[str, ...] = (),
+    ) -> str:
         """The entity named nearest the value (preferring kinds in ``prefer``), else a name in the sentence."""
-        outside = [m for m in mentions if (m.end <= start or m.start >= end) and m.name not in self.sentence_speakers]
+        outside = [
+            m
+            for m in mentions
+            if (m.end <= start or m.start >= end) and m.name not in self.sentence_speakers
+        ]
         if outside:
+
             def distance(m: Mention) -> tuple[int, int]:
-                gap = start - m.end if m.end <= start else (m.start - end) * 2  # names before a value are its subject more often
+                gap = (
+                    start - m.end if m.end <= start else (m.start - end) * 2
+                )  # names before a value are its subject more often
                 return (0 if m.kind in prefer else 1, gap)
 
             best = min(outside, key=distance)
@@ -806,7 +1219,10 @@ class _Extractor:
         if name:
             self.last_subject = name
             return name
-        return self.last_subject or self.words(sentence.start, min(sentence.end, sentence.start + 40)).split(",")[0]
+        return (
+            self.last_subject
+            or self.words(sentence.start, min(sentence.end, sentence.start + 40)).split(",")[0]
+        )
 
     def guess_subject(self, sentence: Sentence, before: int) -> str | None:
         """The capitalised name nearest before ``before`` in the sentence, as a best guess."""
@@ -828,7 +1244,9 @@ class _Extractor:
 
     # ------------------------------------------------------------ attribution
 
-    def attributions(self, sentence: Sentence, mentions: list[Mention]) -> list[tuple[int, int, str, str]]:
+    def attributions(
+        self, sentence: Sentence, mentions: list[Mention]
+    ) -> list[tuple[int, int, str, str]]:
         """(start, end, speaker, stance) of each attributed stretch of the sentence."""
         out = []
         s, e = sentence.start, sentence.end
@@ -849,25 +1267,49 @@ class _Extractor:
                 out.append((begin, quote_before + 1, speaker, stance))
             out.append((verb_at, e, speaker, stance))
         for match in ACCORDING_TO.finditer(part):
-            speaker = self._clean_speaker(match.group("speaker"), mentions, s + match.start("speaker"), s + match.end("speaker"))
+            speaker = self._clean_speaker(
+                match.group("speaker"),
+                mentions,
+                s + match.start("speaker"),
+                s + match.end("speaker"),
+            )
             if speaker:
                 out.append((s, e, speaker, "asserts"))
         return out
 
-    def _speaker_before(self, sentence_start: int, verb_at: int, mentions: list[Mention]) -> str | None:
+    def _speaker_before(
+        self, sentence_start: int, verb_at: int, mentions: list[Mention]
+    ) -> str | None:
         left = self.scan[sentence_start:verb_at]
-        cut = max(left.rfind(","), left.rfind("”"), left.rfind("\""), left.rfind(";"), left.rfind("—"), left.rfind(" that "))
+        cut = max(
+            left.rfind(","),
+            left.rfind("”"),
+            left.rfind('"'),
+            left.rfind(";"),
+            left.rfind("—"),
+            left.rfind(" that "),
+        )
         phrase_start = sentence_start + cut + 1 if cut >= 0 else sentence_start
-        if left[cut: cut + 6] == " that ":
+        if left[cut : cut + 6] == " that ":
             phrase_start = sentence_start + cut + 6
         phrase = self.scan[phrase_start:verb_at].strip()
         return self._clean_speaker(phrase, mentions, phrase_start, verb_at)
 
-    def _clean_speaker(self, phrase: str, mentions: list[Mention], at: int, until: int) -> str | None:
+    def _clean_speaker(
+        self, phrase: str, mentions: list[Mention], at: int, until: int
+    ) -> str | None:
         phrase = " ".join(phrase.split()).strip(" ,.“”\"'")
         phrase = _SPEAKER_CUT.sub("", phrase)
-        phrase = re.sub(r"(?i)\s+(?:also|then|later|reportedly|had|has|have|once|further|even|publicly|repeatedly)$", "", phrase)
-        phrase = re.sub(r"(?i)\s+(?:also|then|later|reportedly|had|has|have|once|further|even|publicly|repeatedly)$", "", phrase)
+        phrase = re.sub(
+            r"(?i)\s+(?:also|then|later|reportedly|had|has|have|once|further|even|publicly|repeatedly)$",
+            "",
+            phrase,
+        )
+        phrase = re.sub(
+            r"(?i)\s+(?:also|then|later|reportedly|had|has|have|once|further|even|publicly|repeatedly)$",
+            "",
+            phrase,
+        )
         if not phrase or len(phrase.split()) > 9:
             return None
         if phrase.lower() in _PRONOUNS:
@@ -879,15 +1321,25 @@ class _Extractor:
             speaker = phrase
             if _ARTICLE.match(phrase):
                 head = phrase.split()[-1].lower()
-                earlier = [p for p in self.speakers if p.split()[-1].lower() == head or head in p.lower().split()]
-                speaker = earlier[-1] if earlier and phrase.lower().startswith("the ") else _ARTICLE.sub("", phrase)
+                earlier = [
+                    p
+                    for p in self.speakers
+                    if p.split()[-1].lower() == head or head in p.lower().split()
+                ]
+                speaker = (
+                    earlier[-1]
+                    if earlier and phrase.lower().startswith("the ")
+                    else _ARTICLE.sub("", phrase)
+                )
         if not re.search(r"[A-Za-z]", speaker) or not normalise_name(speaker):
             return None
         self.speakers.append(speaker)
         self.sentence_speakers.add(speaker)
         return speaker
 
-    def attribution_for(self, stretches: list[tuple[int, int, str, str]], start: int) -> tuple[str, str] | None:
+    def attribution_for(
+        self, stretches: list[tuple[int, int, str, str]], start: int
+    ) -> tuple[str, str] | None:
         holding = [x for x in stretches if x[0] <= start < x[1]]
         if not holding:
             return None
@@ -918,8 +1370,14 @@ class _Extractor:
             if "attribution" in self.kinds:
                 self.statements(sentence, mentions, stretches)
             if mentions:
-                self.last_subject = mentions[0].name if self.last_subject is None else self.last_subject
-            people = [m.name for m in mentions if m.kind == "person" and m.name not in self.sentence_speakers]
+                self.last_subject = (
+                    mentions[0].name if self.last_subject is None else self.last_subject
+                )
+            people = [
+                m.name
+                for m in mentions
+                if m.kind == "person" and m.name not in self.sentence_speakers
+            ]
             self.previous_person = people[-1] if people else self.previous_person
             self.previous_speaker = self.speakers[-1] if self.sentence_speakers else None
         return self.candidates
@@ -954,7 +1412,9 @@ class _Extractor:
             put(m.start(), m.end(), value, a)
         for rule in (DAY_MONTH_YEAR, MONTH_DAY_YEAR):
             for m in rule.finditer(scan, s, e):
-                day = Day(int(m.group("year")), _month_number(m.group("month")), int(m.group("day")))
+                day = Day(
+                    int(m.group("year")), _month_number(m.group("month")), int(m.group("day"))
+                )
                 if _valid(day):
                     put(m.start(), m.end(), day.edtf(), day)
         for m in SEASON.finditer(scan, s, e):
@@ -993,13 +1453,20 @@ class _Extractor:
         for m in SEASON_THAT.finditer(scan, s, e):
             year = self.timeline.year()
             if year is not None:
-                put(m.start(), m.end(), f"{year:04d}-{_SEASONS[m.group('season').lower()]}", Day(year))
+                put(
+                    m.start(),
+                    m.end(),
+                    f"{year:04d}-{_SEASONS[m.group('season').lower()]}",
+                    Day(year),
+                )
         for m in DECADE.finditer(scan, s, e):
             put(m.start(), m.end(), m.group("decade")[:3] + "X", None)
         for m in YEAR.finditer(scan, s, e):
             before = scan[max(s, m.start() - 12) : m.start()]
             after = scan[m.end() : min(e, m.end() + 40)]
-            if not (_YEAR_LEADS.search(before) or _EVENT_NOUN_AFTER.match(after) or (m.start() == s)):
+            if not (
+                _YEAR_LEADS.search(before) or _EVENT_NOUN_AFTER.match(after) or (m.start() == s)
+            ):
                 continue
             if re.match(r"^\s*(?:[-–]\s*\d|,\d{3}|\.\d)", after):
                 continue
@@ -1049,7 +1516,11 @@ class _Extractor:
             y, mo = _add_months(anchor.year, anchor.month, 12)
             return f"{anchor.edtf()}/{Day(y, mo, anchor.day).edtf()}", anchor
         if m.group("unit"):
-            amount = _word_value(m.group("amount")) if not m.group("amount").isdigit() else Decimal(m.group("amount"))
+            amount = (
+                _word_value(m.group("amount"))
+                if not m.group("amount").isdigit()
+                else Decimal(m.group("amount"))
+            )
             if amount is None or anchor is None or amount != int(amount):
                 return None
             n = int(amount) * (1 if m.group("dir").lower() in ("later", "afterwards") else -1)
@@ -1060,7 +1531,13 @@ class _Extractor:
                 if anchor.month is None:
                     return None
                 y, mo = _add_months(anchor.year, anchor.month, n)
-                moved = Day(y, mo, anchor.day if anchor.day and anchor.day <= calendar.monthrange(y, mo)[1] else None)
+                moved = Day(
+                    y,
+                    mo,
+                    anchor.day
+                    if anchor.day and anchor.day <= calendar.monthrange(y, mo)[1]
+                    else None,
+                )
             else:
                 moment = day_anchor.as_date() if day_anchor else None
                 if moment is None:
@@ -1074,16 +1551,28 @@ class _Extractor:
             unit = m.group("last_unit").lower()
             this = m.group("last").lower() == "this"
             if unit == "week":
-                monday = published - timedelta(days=published.weekday()) - (timedelta(0) if this else timedelta(days=7))
+                monday = (
+                    published
+                    - timedelta(days=published.weekday())
+                    - (timedelta(0) if this else timedelta(days=7))
+                )
                 sunday = monday + timedelta(days=6)
                 return f"{monday.isoformat()}/{sunday.isoformat()}", None
             if unit == "month":
-                y, mo = (published.year, published.month) if this else _add_months(published.year, published.month, -1)
+                y, mo = (
+                    (published.year, published.month)
+                    if this
+                    else _add_months(published.year, published.month, -1)
+                )
                 return Day(y, mo).edtf(), Day(y, mo)
             year = published.year if this else published.year - 1
             return f"{year:04d}", Day(year)
         if m.group("weekday"):
-            if not m.group().lower().startswith("on") and m.start() > 0 and self.scan[m.start() - 1] not in " (":
+            if (
+                not m.group().lower().startswith("on")
+                and m.start() > 0
+                and self.scan[m.start() - 1] not in " ("
+            ):
                 return None
             weekday = _WEEKDAYS[m.group("weekday").lower()]
             moment = day_anchor.as_date() if day_anchor else None
@@ -1099,7 +1588,15 @@ class _Extractor:
                 return resolved.isoformat(), _day_of(resolved)
         return None
 
-    def date_candidate(self, sentence: Sentence, start: int, end: int, value: str, mentions: list[Mention], stretches) -> None:
+    def date_candidate(
+        self,
+        sentence: Sentence,
+        start: int,
+        end: int,
+        value: str,
+        mentions: list[Mention],
+        stretches,
+    ) -> None:
         # values are built from checked parts (``_valid``), so EDTF's slow parser is not run here
         window = self.scan[max(sentence.start, start - 60) : min(sentence.end, end + 60)]
         concept = "date"
@@ -1111,18 +1608,37 @@ class _Extractor:
                 at = max(sentence.start, start - 60) + hit.start()
                 near = (at, at + len(hit.group()))
                 break
-        if concept in ("birth_date", "death_date") and not any(m.kind == "person" for m in mentions):
-            concept = "date"  # "an attack that nearly killed people on Christmas Day" dates the attack
-        prefer = {"birth_date": ("person",), "death_date": ("person",), "founded": ("organisation", "alliance")}.get(concept, ("event",))
+        if concept in ("birth_date", "death_date") and not any(
+            m.kind == "person" for m in mentions
+        ):
+            concept = (
+                "date"  # "an attack that nearly killed people on Christmas Day" dates the attack
+            )
+        prefer = {
+            "birth_date": ("person",),
+            "death_date": ("person",),
+            "founded": ("organisation", "alliance"),
+        }.get(concept, ("event",))
         subject = self.subject(sentence, near[0], near[1], mentions, prefer)
         written = self.words(start, end)
         why = f"date: {written!r}" + ("" if written == value else f" read as {value}")
-        self.add("date", sentence, start, end, concept, value, subject=subject, why=why,
-                 attribution=self.attribution_for(stretches, start))
+        self.add(
+            "date",
+            sentence,
+            start,
+            end,
+            concept,
+            value,
+            subject=subject,
+            why=why,
+            attribution=self.attribution_for(stretches, start),
+        )
 
     # ------------------------------------------------------------ quantities
 
-    def quantities(self, sentence: Sentence, mentions: list[Mention], stretches, taken: list[tuple[int, int]]) -> None:
+    def quantities(
+        self, sentence: Sentence, mentions: list[Mention], stretches, taken: list[tuple[int, int]]
+    ) -> None:
         s, e = sentence.start, sentence.end
         scan = self.scan
         local: list[tuple[int, int]] = list(taken)
@@ -1134,30 +1650,70 @@ class _Extractor:
             local.append((m.start(), m.end()))
             subject = self.subject(sentence, m.start(), m.end(), mentions, ("event",))
             for concept in ("killed", "wounded"):
-                self.add("quantity", sentence, m.start(), m.end(), concept, "0", subject=subject,
-                         why=f"quantity: {self.words(m.start(), m.end())!r} read as 0 {concept}",
-                         attribution=self.attribution_for(stretches, m.start()))
+                self.add(
+                    "quantity",
+                    sentence,
+                    m.start(),
+                    m.end(),
+                    concept,
+                    "0",
+                    subject=subject,
+                    why=f"quantity: {self.words(m.start(), m.end())!r} read as 0 {concept}",
+                    attribution=self.attribution_for(stretches, m.start()),
+                )
         for m in ONE_DEATH.finditer(scan, s, e):
             if not free(m.start(), m.end()):
                 continue
             local.append((m.start(), m.end()))
             subject = self.subject(sentence, m.start(), m.end(), mentions, ("event",))
-            self.add("quantity", sentence, m.start(), m.end(), "killed", "1", subject=subject,
-                     why=f"quantity: {self.words(m.start(), m.end())!r} read as 1 killed",
-                     attribution=self.attribution_for(stretches, m.start()))
+            self.add(
+                "quantity",
+                sentence,
+                m.start(),
+                m.end(),
+                "killed",
+                "1",
+                subject=subject,
+                why=f"quantity: {self.words(m.start(), m.end())!r} read as 1 killed",
+                attribution=self.attribution_for(stretches, m.start()),
+            )
         for m in FINISHED_RANK.finditer(scan, s, e):
             local.append((m.start(), m.end()))
-            subject = self.subject(sentence, m.start(), m.end(), mentions, ("alliance", "organisation"))
-            self.add("quantity", sentence, m.start(), m.end(), "election_rank", str(_ORDINALS[m.group("rank").lower()]),
-                     subject=subject, why=f"quantity: {self.words(m.start(), m.end())!r}",
-                     qualifiers=self._election(sentence, mentions), attribution=self.attribution_for(stretches, m.start()))
+            subject = self.subject(
+                sentence, m.start(), m.end(), mentions, ("alliance", "organisation")
+            )
+            self.add(
+                "quantity",
+                sentence,
+                m.start(),
+                m.end(),
+                "election_rank",
+                str(_ORDINALS[m.group("rank").lower()]),
+                subject=subject,
+                why=f"quantity: {self.words(m.start(), m.end())!r}",
+                qualifiers=self._election(sentence, mentions),
+                attribution=self.attribution_for(stretches, m.start()),
+            )
         for m in QUANTITY.finditer(scan, s, e):
-            core_start = m.start("plural") if m.group("plural") else m.start("fraction") if m.group("fraction") else m.start("low")
+            core_start = (
+                m.start("plural")
+                if m.group("plural")
+                else m.start("fraction")
+                if m.group("fraction")
+                else m.start("low")
+            )
             if core_start < 0 or not free(m.start(), m.end()):
                 continue
-            if m.group("low") and not m.group("high") and re.fullmatch(r"\d{4}", m.group("low")) and 1600 <= int(m.group("low")) <= 2099:
+            if (
+                m.group("low")
+                and not m.group("high")
+                and re.fullmatch(r"\d{4}", m.group("low"))
+                and 1600 <= int(m.group("low")) <= 2099
+            ):
                 continue  # a year the date rules did not take is not a figure either
-            if _NOT_A_FIGURE_BEFORE.search(scan[max(s, core_start - 10) : core_start]) or _NOT_A_FIGURE_AFTER.match(scan[m.end() : m.end() + 6]):
+            if _NOT_A_FIGURE_BEFORE.search(
+                scan[max(s, core_start - 10) : core_start]
+            ) or _NOT_A_FIGURE_AFTER.match(scan[m.end() : m.end() + 6]):
                 continue
             self.quantity_candidate(sentence, m, mentions, stretches)
             local.append((m.start(), m.end()))
@@ -1165,9 +1721,17 @@ class _Extractor:
     def _reading(self, m: re.Match[str]) -> tuple[Decimal | None, Decimal | None, str, bool] | None:
         """(low, high, operator, is_words) of a QUANTITY match."""
         if m.group("plural"):
-            unit = {"hundreds": 100, "thousands": 1000, "millions": 10**6, "dozens": 12, "tens": 10}[m.group("plural").lower()]
+            unit = {
+                "hundreds": 100,
+                "thousands": 1000,
+                "millions": 10**6,
+                "dozens": 12,
+                "tens": 10,
+            }[m.group("plural").lower()]
             if m.group("plural2"):
-                unit *= {"millions": 10**6, "thousands": 1000, "billions": 10**9}[m.group("plural2").lower()]
+                unit *= {"millions": 10**6, "thousands": 1000, "billions": 10**9}[
+                    m.group("plural2").lower()
+                ]
             return Decimal(2 * unit), None, ">=", True
         if m.group("fraction"):
             value = _word_value(m.group("fraction"))
@@ -1179,7 +1743,11 @@ class _Extractor:
         if high is not None:
             # "$2-$3 million": a bare low end counts in the high end's scale
             scale = re.search(r"(?i)(million|billion|trillion|thousand)\s*$", m.group("high"))
-            if scale and not re.search(r"(?i)(million|billion|trillion|thousand)", m.group("low")) and low < 1000:
+            if (
+                scale
+                and not re.search(r"(?i)(million|billion|trillion|thousand)", m.group("low"))
+                and low < 1000
+            ):
                 low = low * _SCALE_WORDS[scale.group(1).lower()]
             if low > high:
                 return None
@@ -1191,7 +1759,11 @@ class _Extractor:
         if text is None:
             return None
         text = text.strip()
-        digits = re.match(r"[$€£]?\s?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(million|billion|trillion|thousand)?$", text, re.I)
+        digits = re.match(
+            r"[$€£]?\s?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(million|billion|trillion|thousand)?$",
+            text,
+            re.I,
+        )
         if digits:
             value = _digits_value(digits.group(1))
             if digits.group(2):
@@ -1199,7 +1771,9 @@ class _Extractor:
             return value
         return _word_value(text)
 
-    def quantity_candidate(self, sentence: Sentence, m: re.Match[str], mentions: list[Mention], stretches) -> None:
+    def quantity_candidate(
+        self, sentence: Sentence, m: re.Match[str], mentions: list[Mention], stretches
+    ) -> None:
         reading = self._reading(m)
         if reading is None:
             return
@@ -1216,7 +1790,9 @@ class _Extractor:
         counted = joined.group("unit") if joined else self._counted(after)
         head = counted.split()[-1].lower().strip("”“\"'") if counted else ""
         currency = re.match(r"[$€£]", (m.group("low") or "").strip())
-        currency_word = re.match(r"(?i)^\s*(?:(?:U\.S\.|US|American)\s+)?(?:dollars|USD|euros|pounds)\b", after)
+        currency_word = re.match(
+            r"(?i)^\s*(?:(?:U\.S\.|US|American)\s+)?(?:dollars|USD|euros|pounds)\b", after
+        )
         percent = bool(m.group("pct"))
         fraction = bool(m.group("fraction"))
         low_word = (m.group("low") or "").strip().lower()
@@ -1233,22 +1809,44 @@ class _Extractor:
                 return
             if not counted and casualty is None and not op_text:
                 return
-            if _RELATIVE_BEFORE.search(scan[max(s, m.start() - 12) : m.start()]) and head in _DURATION_UNITS:
+            if (
+                _RELATIVE_BEFORE.search(scan[max(s, m.start() - 12) : m.start()])
+                and head in _DURATION_UNITS
+            ):
                 return
-        if head in _DURATION_UNITS and _RELATIVE_AFTER.match(after[len(self._raw_counted(after)):]):
+        if head in _DURATION_UNITS and _RELATIVE_AFTER.match(
+            after[len(self._raw_counted(after)) :]
+        ):
             return
         qualifiers: dict[str, str] = {}
         unit = None
         concept = None
         prefer: tuple[str, ...] = ("event",)
         scale = Decimal(1)
-        if currency or currency_word or (m.group("plural2") and re.match(r"(?i)^\s*dollars", after)):
-            unit = {"$": "USD", "€": "EUR", "£": "GBP"}.get(currency.group() if currency else "$", "USD")
+        if (
+            currency
+            or currency_word
+            or (m.group("plural2") and re.match(r"(?i)^\s*dollars", after))
+        ):
+            unit = {"$": "USD", "€": "EUR", "£": "GBP"}.get(
+                currency.group() if currency else "$", "USD"
+            )
             if currency_word and not currency:
-                unit = {"euros": "EUR", "pounds": "GBP"}.get(currency_word.group().split()[-1].lower(), "USD")
+                unit = {"euros": "EUR", "pounds": "GBP"}.get(
+                    currency_word.group().split()[-1].lower(), "USD"
+                )
             period = _PERIOD.search(scan, m.end(), e)
             if period:
-                word = period.group("unit") or {"monthly": "month", "annually": "year", "yearly": "year", "weekly": "week", "daily": "day"}[period.group("adverb").lower()]
+                word = (
+                    period.group("unit")
+                    or {
+                        "monthly": "month",
+                        "annually": "year",
+                        "yearly": "year",
+                        "weekly": "week",
+                        "daily": "day",
+                    }[period.group("adverb").lower()]
+                )
                 qualifiers["period"] = f"per {word}"
             if re.search(r"(?i)\bcost", clause):
                 concept = "cost"
@@ -1272,7 +1870,9 @@ class _Extractor:
             concept = "attack_rate"
             prefer = ("organisation", "other")
         elif percent or (fraction and head not in _DURATION_UNITS):
-            share_of = re.match(r"(?i)^\s*(?:of\s+)?(?P<of>(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)", after)
+            share_of = re.match(
+                r"(?i)^\s*(?:of\s+)?(?P<of>(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)", after
+            )
             if re.search(r"(?i)\b(?:seized|controlled|held|captured|took)\b", clause):
                 concept = "territory_share"
             else:
@@ -1283,15 +1883,21 @@ class _Extractor:
         elif head in _DURATION_UNITS:
             concept = "duration"
             scale = Decimal(_DURATION_UNITS[head])
-            what = re.search(r"(?i)\b(?:in|of)\s+(detention|custody|office|power|prison|war)\b", after[:60])
+            what = re.search(
+                r"(?i)\b(?:in|of)\s+(detention|custody|office|power|prison|war)\b", after[:60]
+            )
             if what:
                 qualifiers["of"] = what.group(1).lower()
             prefer = ("event", "organisation", "person")
         elif _HOSTAGE_WORDS.search(clause) and casualty == "killed":
             concept = "kidnapped_and_killed"
-        elif casualty is not None and not (counted and head in _PEOPLE_GROUPS and low is not None and low >= 10000):
+        elif casualty is not None and not (
+            counted and head in _PEOPLE_GROUPS and low is not None and low >= 10000
+        ):
             concept = "killed" if casualty == "killed" else "wounded"
-            if re.search(r"(?i)\bdeaths?\s+of\s*$", before) or (head and re.search(r"(?i)\bhundreds|dozens", m.group())):
+            if re.search(r"(?i)\bdeaths?\s+of\s*$", before) or (
+                head and re.search(r"(?i)\bhundreds|dozens", m.group())
+            ):
                 concept = "count"
                 qualifiers["of"] = f"{counted} killed" if counted else "killed"
         elif _HOSTAGE_WORDS.search(clause):
@@ -1302,9 +1908,13 @@ class _Extractor:
             concept = "population"
             qualifiers["group"] = counted.split()[-1]
             prefer = ("place",)
-        elif head in _ATTACKER_NOUNS and re.search(r"(?i)\b(?:infiltrat|attack|storm|raid|stormed)", clause):
+        elif head in _ATTACKER_NOUNS and re.search(
+            r"(?i)\b(?:infiltrat|attack|storm|raid|stormed)", clause
+        ):
             concept = "attackers"
-        elif head in _PERSONNEL_NOUNS or re.search(r"(?i)\bnumber\s+of\s+[\w\s]{0,40}?personnel\s+is\s*$", before):
+        elif head in _PERSONNEL_NOUNS or re.search(
+            r"(?i)\bnumber\s+of\s+[\w\s]{0,40}?personnel\s+is\s*$", before
+        ):
             concept = "personnel"
             prefer = ("organisation", "other")
         else:
@@ -1324,7 +1934,14 @@ class _Extractor:
         except InvalidValue:
             return
         subject = self.subject(sentence, m.start(), m.end(), mentions, prefer)
-        agent = None if re.match(r"(?i)^\s*of\b", after) else re.match(r"(?i)^[\w\s’'-]{0,40}?\bwon\s+by\s+(?:the\s+)?(?P<agent>(?:[\w’'-]+\s+){0,3}?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)", after)
+        agent = (
+            None
+            if re.match(r"(?i)^\s*of\b", after)
+            else re.match(
+                r"(?i)^[\w\s’'-]{0,40}?\bwon\s+by\s+(?:the\s+)?(?P<agent>(?:[\w’'-]+\s+){0,3}?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)",
+                after,
+            )
+        )
         if agent:
             agent_mentions = [x for x in mentions if x.start >= m.end() + agent.start("agent")]
             subject = agent_mentions[0].name if agent_mentions else agent.group("agent")
@@ -1334,12 +1951,26 @@ class _Extractor:
             why += " years"
         elif concept in ("share", "territory_share"):
             why += " per cent"
-        self.add("quantity", sentence, m.start(), m.end(), concept, value, subject=subject, why=why, unit=unit,
-                 qualifiers=qualifiers, attribution=self.attribution_for(stretches, m.start()))
+        self.add(
+            "quantity",
+            sentence,
+            m.start(),
+            m.end(),
+            concept,
+            value,
+            subject=subject,
+            why=why,
+            unit=unit,
+            qualifiers=qualifiers,
+            attribution=self.attribution_for(stretches, m.start()),
+        )
 
     @staticmethod
     def _raw_counted(after: str) -> str:
-        m = re.match(r"^\s*(?:of\s+(?:(?:the|our|their|his|its|these|those)\s+)?(?:\w+\s+)?)?(?:[\w.’'`-]+\s*){0,4}", after)
+        m = re.match(
+            r"^\s*(?:of\s+(?:(?:the|our|their|his|its|these|those)\s+)?(?:\w+\s+)?)?(?:[\w.’'`-]+\s*){0,4}",
+            after,
+        )
         return m.group() if m else ""
 
     @staticmethod
@@ -1351,7 +1982,9 @@ class _Extractor:
         skipping = True
         for word in words:
             low = word.lower().strip("’'")
-            if skipping and (low in _DETERMINERS or re.fullmatch(r"\d[\d,.]*|" + _WORD_NUMBER, low)):
+            if skipping and (
+                low in _DETERMINERS or re.fullmatch(r"\d[\d,.]*|" + _WORD_NUMBER, low)
+            ):
                 continue
             skipping = False
             if low in _COUNTED_STOP or low in _DETERMINERS:
@@ -1361,19 +1994,30 @@ class _Extractor:
                 break
         while out and re.search(r"(?:ed|ing)$", out[-1]) and len(out) > 1:
             out.pop()
-        if out and re.search(r"(?:ed|ing|ly)$", out[0]) and out[0].lower() not in ("killed", "wounded"):
+        if (
+            out
+            and re.search(r"(?:ed|ing|ly)$", out[0])
+            and out[0].lower() not in ("killed", "wounded")
+        ):
             return ""
         return " ".join(out).strip("’'`\"")
 
     @staticmethod
     def _counted_before(before: str) -> str:
-        m = re.search(r"(?i)\bnumber\s+of\s+(?P<what>[\w\s’'-]{2,60}?)\s+(?:is|was|are|were|stands\s+at|reached)\s*$", before)
+        m = re.search(
+            r"(?i)\bnumber\s+of\s+(?P<what>[\w\s’'-]{2,60}?)\s+(?:is|was|are|were|stands\s+at|reached)\s*$",
+            before,
+        )
         return " ".join(m.group("what").split()) if m else ""
 
     @staticmethod
     def _value(low: Decimal | None, high: Decimal | None, op: str, scale: Decimal) -> str | None:
         def fmt(number: Decimal) -> str:
-            number = (number * scale).quantize(Decimal("0.1")) if (number * scale) != int(number * scale) else number * scale
+            number = (
+                (number * scale).quantize(Decimal("0.1"))
+                if (number * scale) != int(number * scale)
+                else number * scale
+            )
             text = format(number.normalize(), "f")
             return text
 
@@ -1391,7 +2035,10 @@ class _Extractor:
         for mention in mentions:
             if mention.kind == "event" and "election" in mention.name.lower():
                 return {"election": mention.name}
-        m = re.search(r"(?i)(?P<year>\b\d{4})\s+(?:[A-Z]\w+\s+){0,3}?(?:parliamentary\s+)?elections?\b", self.scan[sentence.start : sentence.end])
+        m = re.search(
+            r"(?i)(?P<year>\b\d{4})\s+(?:[A-Z]\w+\s+){0,3}?(?:parliamentary\s+)?elections?\b",
+            self.scan[sentence.start : sentence.end],
+        )
         if m:
             return {"election": " ".join(m.group().split())}
         return {}
@@ -1404,11 +2051,25 @@ class _Extractor:
             for m in rule.finditer(self.scan, sentence.start, sentence.end):
                 leader = self._named(m.group("leader"), m.start("leader"), mentions)
                 org = self._named(m.group("org"), m.start("org"), mentions)
-                if not leader or not org or normalise_name(leader) == normalise_name(org) or (leader, org) in seen:
+                if (
+                    not leader
+                    or not org
+                    or normalise_name(leader) == normalise_name(org)
+                    or (leader, org) in seen
+                ):
                     continue
                 seen.add((leader, org))
-                self.add("leadership", sentence, m.start(), m.end(), "leader", leader, subject=org,
-                         why=f"leadership: {self.words(m.start(), m.end())!r}", attribution=self.attribution_for(stretches, m.start()))
+                self.add(
+                    "leadership",
+                    sentence,
+                    m.start(),
+                    m.end(),
+                    "leader",
+                    leader,
+                    subject=org,
+                    why=f"leadership: {self.words(m.start(), m.end())!r}",
+                    attribution=self.attribution_for(stretches, m.start()),
+                )
 
     def _named(self, text: str, at: int, mentions: list[Mention]) -> str | None:
         inside = [x for x in mentions if at <= x.start < at + len(text) + 1]
@@ -1429,14 +2090,30 @@ class _Extractor:
             words = " ".join(m.group("words").split()).strip(" ,.")
             if len(words.split()) < 4:
                 continue
-            attribution = self.attribution_for(stretches, m.start()) or self.attribution_for(stretches, m.end() - 1)
+            attribution = self.attribution_for(stretches, m.start()) or self.attribution_for(
+                stretches, m.end() - 1
+            )
             if attribution is None:
                 continue
             speaker, stance = attribution
-            about = [x for x in mentions if m.start() <= x.start < m.end() and normalise_name(x.name) != normalise_name(speaker)]
+            about = [
+                x
+                for x in mentions
+                if m.start() <= x.start < m.end()
+                and normalise_name(x.name) != normalise_name(speaker)
+            ]
             subject = about[0].name if about else speaker
-            self.add("attribution", sentence, m.start(), m.end(), "statement", words, subject=subject,
-                     why=f"attribution: quoted words of {speaker}", attribution=(speaker, stance))
+            self.add(
+                "attribution",
+                sentence,
+                m.start(),
+                m.end(),
+                "statement",
+                words,
+                subject=subject,
+                why=f"attribution: quoted words of {speaker}",
+                attribution=(speaker, stance),
+            )
 
 
 # ---------------------------------------------------------------- the command's library side
@@ -1461,7 +2138,13 @@ def extract(session: Session, source: Source, kinds: tuple[str, ...] = KINDS) ->
         if any(a < candidate.value_end and candidate.value_start < b for a, b in recorded):
             skipped += 1
             continue
-        identity = (candidate.quote_start, candidate.quote_end, candidate.property, candidate.value, candidate.subject)
+        identity = (
+            candidate.quote_start,
+            candidate.quote_end,
+            candidate.property,
+            candidate.value,
+            candidate.subject,
+        )
         if identity in seen:
             continue
         seen.add(identity)
@@ -1493,7 +2176,11 @@ def write_yaml(extraction: Extraction, stream: TextIO) -> int:
     lines = [
         f"# Candidate claims of {source.slug} ({' '.join(source.title.split())}), found by `provenance extract`",
         f"# (kinds: {', '.join(extraction.kinds)}). {len(candidates)} candidate(s)"
-        + (f"; {extraction.already_recorded} left out: a citation of this source already covers them." if extraction.already_recorded else "."),
+        + (
+            f"; {extraction.already_recorded} left out: a citation of this source already covers them."
+            if extraction.already_recorded
+            else "."
+        ),
         "#",
         "# Each one is a suggestion: delete what is not a claim, correct subject, property and",
         "# value, fill in confidence (high, medium or low; left blank it is recorded as medium),",
@@ -1501,7 +2188,11 @@ def write_yaml(extraction: Extraction, stream: TextIO) -> int:
         "# must stay so; the comment above each claim says what was read and how.",
     ]
     if extraction.new_properties:
-        lines += ["#", "# Properties under `properties:` are NEW: the vocabulary lacks them and importing this", "# file adds them. Rename a candidate's property to an existing one to avoid that."]
+        lines += [
+            "#",
+            "# Properties under `properties:` are NEW: the vocabulary lacks them and importing this",
+            "# file adds them. Rename a candidate's property to an existing one to avoid that.",
+        ]
         lines.append("properties:")
         for choice in extraction.new_properties:
             concept = choice.concept

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
-__all__ = ["Marker", "WorkRef", "Note", "parse_footnotes", "body_end", "work_key"]
+__all__ = ["Marker", "Note", "WorkRef", "body_end", "parse_footnotes", "work_key"]
 
 T = TypeVar("T")
 
@@ -83,7 +83,9 @@ _KEY_TITLE_WORDS = 3
 # ---------------------------------------------------------------- notes section
 
 # [^\S\n] is whitespace within a line: pasted notes carry no-break spaces after "[38]"
-_HEADING = re.compile(r"^[^\S\n]*(?:Citations|Notes|Endnotes|References|Footnotes)[^\S\n]*:?[^\S\n]*$", re.M | re.I)
+_HEADING = re.compile(
+    r"^[^\S\n]*(?:Citations|Notes|Endnotes|References|Footnotes)[^\S\n]*:?[^\S\n]*$", re.M | re.I
+)
 _NOTE_LINE = re.compile(r"[^\S\n]*\[(\d{1,4})\][^\S\n]*")
 
 
@@ -175,7 +177,7 @@ def _marker_candidates(body: str, numbers: set[int]) -> list[tuple[int, int, int
             if before.isdigit():
                 # 1,650,000 and 10:30 are numbers; "in 2003,9 where" is a marker, but only
                 # the order of the notes can tell it from a decimal, so it weighs least
-                if prev == "," and len(digits) == 3 or prev == ":":
+                if (prev == "," and len(digits) == 3) or prev == ":":
                     continue
                 out.append((s, int(digits), 1))
             else:
@@ -221,11 +223,71 @@ def _markers(body: str, numbers: list[int]) -> dict[int, list[Marker]]:
 
 # tokens ending in a full stop that do not end a sentence
 _ABBREVIATIONS = {
-    "p", "pp", "no", "nos", "vol", "vols", "ed", "eds", "trans", "jr", "sr", "dr", "mr", "mrs", "ms",
-    "prof", "gen", "brig", "col", "lt", "maj", "capt", "sgt", "adm", "st", "vs", "cf", "al", "jan",
-    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "rev", "hon", "gov",
-    "sen", "rep", "pres", "fig", "ch", "chap", "para", "paras", "sec", "op", "cit", "art", "dept",
-    "univ", "inc", "co", "corp", "ltd", "n", "nn", "fol", "fols",
+    "p",
+    "pp",
+    "no",
+    "nos",
+    "vol",
+    "vols",
+    "ed",
+    "eds",
+    "trans",
+    "jr",
+    "sr",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "prof",
+    "gen",
+    "brig",
+    "col",
+    "lt",
+    "maj",
+    "capt",
+    "sgt",
+    "adm",
+    "st",
+    "vs",
+    "cf",
+    "al",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "rev",
+    "hon",
+    "gov",
+    "sen",
+    "rep",
+    "pres",
+    "fig",
+    "ch",
+    "chap",
+    "para",
+    "paras",
+    "sec",
+    "op",
+    "cit",
+    "art",
+    "dept",
+    "univ",
+    "inc",
+    "co",
+    "corp",
+    "ltd",
+    "n",
+    "nn",
+    "fol",
+    "fols",
 }
 _DOTTED = re.compile(r"(?:[A-Za-z]{1,3}\.)+[A-Za-z]{1,3}")  # U.S, e.g, i.e
 _YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
@@ -246,12 +308,12 @@ def _starts_sentence(text: str, pos: int) -> bool:
     if pos >= len(text) or not text[pos].isspace():
         return False
     rest = text[pos:].lstrip()
-    return bool(rest) and (rest[0].isupper() or rest[0] in "“\"‘(")
+    return bool(rest) and (rest[0].isupper() or rest[0] in '“"‘(')
 
 
 def _splits_at_and(text: str, seg_start: int, comma: int) -> bool:
     """Whether ", and " at ``comma`` joins two citations rather than names or words."""
-    after = text[comma + len(", and "):]
+    after = text[comma + len(", and ") :]
     if after[:1] in ("“", '"'):
         return True
     # "Smith, Jones, and Brown, “Title”" lists authors: only a finished citation before
@@ -277,7 +339,13 @@ def _split(text: str) -> list[tuple[int, int]]:
                 quotes = max(0, quotes - 1)
             # 'admitted that “… attack.” See Jim Garamone, …': a sentence ends inside
             # the quote; a title ending in ? or ! does not end the citation
-            if not quotes and not straight and not brackets and text[i - 1] == "." and _starts_sentence(text, i + 1):
+            if (
+                not quotes
+                and not straight
+                and not brackets
+                and text[i - 1] == "."
+                and _starts_sentence(text, i + 1)
+            ):
                 spans.append((start, i + 1))
                 start = i + 1
         elif ch == '"':
@@ -291,7 +359,11 @@ def _split(text: str) -> list[tuple[int, int]]:
         elif ch == ";":
             spans.append((start, i))
             start = i + 1
-        elif ch in ".?!" and _starts_sentence(text, i + 1) and not (ch == "." and _is_abbreviation(text, i)):
+        elif (
+            ch in ".?!"
+            and _starts_sentence(text, i + 1)
+            and not (ch == "." and _is_abbreviation(text, i))
+        ):
             spans.append((start, i + 1))
             start = i + 1
         elif ch == "," and text.startswith(", and ", i) and _splits_at_and(text, start, i):
@@ -348,8 +420,33 @@ _SERIES = re.compile(
 _COLLECTION = re.compile(r"[“\"](?P<name>[^“”\"]+?)[,.]?[”\"]\s+[Cc]ollection\b")
 _TITLE_TAIL = re.compile(r"[\s,;:.]+(?=[’”\"']*$)")
 _PARTICLES = {
-    "al", "el", "ad", "ar", "as", "an", "at", "az", "ash", "bin", "ibn", "abu", "de", "del", "della",
-    "der", "den", "van", "von", "da", "di", "du", "la", "le", "y", "of", "the",
+    "al",
+    "el",
+    "ad",
+    "ar",
+    "as",
+    "an",
+    "at",
+    "az",
+    "ash",
+    "bin",
+    "ibn",
+    "abu",
+    "de",
+    "del",
+    "della",
+    "der",
+    "den",
+    "van",
+    "von",
+    "da",
+    "di",
+    "du",
+    "la",
+    "le",
+    "y",
+    "of",
+    "the",
 }
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 _PARTICLE_WORD = re.compile(r"[a-z]{1,3}-\w[\w’'`-]*")
@@ -396,7 +493,11 @@ def _is_name(text: str) -> bool:
     for word in words:
         if word[0].isupper():
             capitalised = True
-        elif word.lower() not in _PARTICLES and word.lower() not in _SUFFIXES and not _PARTICLE_WORD.fullmatch(word):
+        elif (
+            word.lower() not in _PARTICLES
+            and word.lower() not in _SUFFIXES
+            and not _PARTICLE_WORD.fullmatch(word)
+        ):
             return False
         if not re.fullmatch(r"[\w’'`.-]+", word):
             return False
@@ -458,7 +559,9 @@ def _read(citation: str, written: str) -> _Segment:
         if not head.strip(" ,.;:"):
             return _Segment("short", written, locator=locator, series_key=work_key(title))
         coll = _COLLECTION.search(m.group("rest"))
-        work = WorkRef(work_key(title), title, citation, coll.group("name").strip() if coll else None, None)
+        work = WorkRef(
+            work_key(title), title, citation, coll.group("name").strip() if coll else None, None
+        )
         return _Segment("full", written, locator=locator, work=work, title_key=work_key(title))
 
     quoted = _read_quoted(citation, written)
@@ -505,15 +608,19 @@ def _read_quoted(citation: str, written: str) -> _Segment | None:
     rest = citation[close_at + 1 :]
     head, locator = _split_locator(rest)
     if not head.strip(" ,.;:"):
-        return _Segment("short", written, locator=locator, surnames=surnames, title_key=work_key(title))
+        return _Segment(
+            "short", written, locator=locator, surnames=surnames, title_key=work_key(title)
+        )
     coll = _COLLECTION.search(rest)
     key = _authored_key(surnames, title) if surnames else work_key(title)
     work = WorkRef(key, title, citation, coll.group("name").strip() if coll else None, None)
-    return _Segment("full", written, locator=locator, work=work, surnames=surnames, title_key=work_key(title))
+    return _Segment(
+        "full", written, locator=locator, work=work, surnames=surnames, title_key=work_key(title)
+    )
 
 
 def _read_book(citation: str, written: str) -> _Segment | None:
-    """"Author, Title (Place: Publisher, Year), pp. 1-2": the parenthesis with a year ends the title."""
+    """ "Author, Title (Place: Publisher, Year), pp. 1-2": the parenthesis with a year ends the title."""
     depth = 0
     quotes = 0
     for i, ch in enumerate(citation):
@@ -537,10 +644,19 @@ def _read_book(citation: str, written: str) -> _Segment | None:
                 _, locator = _split_locator(citation[close + 1 :])
                 coll = _COLLECTION.search(citation[close + 1 :])
                 work = WorkRef(
-                    _authored_key(surnames, title), title, citation, coll.group("name").strip() if coll else None, None
+                    _authored_key(surnames, title),
+                    title,
+                    citation,
+                    coll.group("name").strip() if coll else None,
+                    None,
                 )
                 return _Segment(
-                    "full", written, locator=locator, work=work, surnames=surnames, title_key=work_key(title)
+                    "full",
+                    written,
+                    locator=locator,
+                    work=work,
+                    surnames=surnames,
+                    title_key=work_key(title),
                 )
             depth += 1
         elif ch == ")" and not quotes:
@@ -549,7 +665,7 @@ def _read_book(citation: str, written: str) -> _Segment | None:
 
 
 def _read_short_names(citation: str, written: str) -> _Segment:
-    """"Shadid, p. 204", "Fishman and Felter", "Smith et al., Short Title": or prose."""
+    """ "Shadid, p. 204", "Fishman and Felter", "Smith et al., Short Title": or prose."""
     head, locator = _split_locator(citation)
     et_al = bool(_ET_AL.search(head))
     head = _ET_AL.sub("", head)
@@ -566,7 +682,7 @@ def _read_short_names(citation: str, written: str) -> _Segment:
         return _Segment("none", written)
     title_key = ""
     if others:
-        title_key = work_key(_clean_title(others[0].strip("“”\"")))
+        title_key = work_key(_clean_title(others[0].strip('“”"')))
         if not title_key:
             return _Segment("none", written)
     return _Segment(
@@ -602,7 +718,9 @@ def _matches(seg: _Segment, entries: list[_Entry]) -> list[_Entry]:
                 if not entry.surnames:
                     ok = False
                 elif seg.et_al:
-                    ok = seg.surnames[0] == entry.surnames[0] and set(seg.surnames) <= set(entry.surnames)
+                    ok = seg.surnames[0] == entry.surnames[0] and set(seg.surnames) <= set(
+                        entry.surnames
+                    )
                 else:
                     ok = set(seg.surnames) == set(entry.surnames)
             if ok and seg.title_key:
@@ -619,15 +737,21 @@ def _matches(seg: _Segment, entries: list[_Entry]) -> list[_Entry]:
 
 @dataclass
 class _Resolved:
-    works: list[tuple[WorkRef, int]] = field(default_factory=list)  # (work, note holding its full citation)
+    works: list[tuple[WorkRef, int]] = field(
+        default_factory=list
+    )  # (work, note holding its full citation)
     kinds: list[str] = field(default_factory=list)
     resolves_to: list[int] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)
 
 
-def _resolve_note(number: int, text: str, previous: list[tuple[WorkRef, int]], entries: list[_Entry]) -> _Resolved:
+def _resolve_note(
+    number: int, text: str, previous: list[tuple[WorkRef, int]], entries: list[_Entry]
+) -> _Resolved:
     out = _Resolved()
-    before: list[tuple[WorkRef, int]] | None = None  # the citation before the current one in this note
+    before: list[tuple[WorkRef, int]] | None = (
+        None  # the citation before the current one in this note
+    )
     for seg in _segments(text):
         got: list[tuple[WorkRef, int]] = []
         if seg.kind == "none":
@@ -636,7 +760,10 @@ def _resolve_note(number: int, text: str, previous: list[tuple[WorkRef, int]], e
             # never further back than the citation just before, even when it is unresolved
             source = previous if before is None else before
             if source:
-                got = [(replace(w, locator=seg.locator) if seg.locator else w, origin) for w, origin in source]
+                got = [
+                    (replace(w, locator=seg.locator) if seg.locator else w, origin)
+                    for w, origin in source
+                ]
                 out.kinds.append("ibid")
                 out.resolves_to.extend(origin for _, origin in source)
         elif seg.kind == "full":

@@ -19,27 +19,50 @@ import datetime
 import io
 import json
 import operator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import yaml
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .claims import CITATION_FIELDS, CLAIM_FIELDS, RECORD_KEYS, REQUIRED_KEYS, ClaimWriter, FieldError, RecordErrors, WriteResult
+from .claims import (
+    CITATION_FIELDS,
+    CLAIM_FIELDS,
+    RECORD_KEYS,
+    REQUIRED_KEYS,
+    ClaimWriter,
+    FieldError,
+    RecordErrors,
+    WriteResult,
+)
 from .entities import EntityEntry, add_entities, add_property
 from .errors import ImportErrors, InvalidValue, NotFound, ProvenanceError
 from .gc_pause import few_collections
 from .history import record
 from .models import Source
 from .sources import source_fields
-from sqlalchemy import select
 
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 SECTIONS = ("sources", "properties", "entities", "claims")
 PROPERTY_KEYS = ("name", "type", "multi", "time_varying", "unit", "tolerance", "description")
 ENTITY_KEYS = ("name", "kind", "aliases", "description")
-SOURCE_SECTION_KEYS = ("slug", "title", "authors", "publisher", "url", "published", "published_reason", "kind", "reliability", "reliability_reason", "confidential", "note")
+SOURCE_SECTION_KEYS = (
+    "slug",
+    "title",
+    "authors",
+    "publisher",
+    "url",
+    "published",
+    "published_reason",
+    "kind",
+    "reliability",
+    "reliability_reason",
+    "confidential",
+    "note",
+)
 MAX_ERRORS_SHOWN = 200
 # libyaml's parser when PyYAML was built with it (several times faster on a large file),
 # with the same safe constructors, so the same values and the same error marks
@@ -62,24 +85,34 @@ class RecordProblem(Exception):
 def detect_format(path: Path) -> str:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise InvalidValue(f"cannot tell the format of {str(path)!r}: expected a file ending in .yaml, .yml, .jsonl, .ndjson or .csv")
+        raise InvalidValue(
+            f"cannot tell the format of {str(path)!r}: expected a file ending in .yaml, .yml, .jsonl, .ndjson or .csv"
+        )
     return fmt
 
 
 def open_text(path: Path) -> io.TextIOWrapper:
     if not path.exists():
-        raise NotFound(f"file {str(path)!r} not found: expected a claims file (.yaml, .jsonl or .csv)")
+        raise NotFound(
+            f"file {str(path)!r} not found: expected a claims file (.yaml, .jsonl or .csv)"
+        )
     if path.is_dir():
-        raise InvalidValue(f"{str(path)!r} is a directory: expected a claims file (.yaml, .jsonl or .csv)")
+        raise InvalidValue(
+            f"{str(path)!r} is a directory: expected a claims file (.yaml, .jsonl or .csv)"
+        )
     with open(path, "rb") as f:
         head = f.read(8192)
     if b"\x00" in head:
-        raise InvalidValue(f"file {str(path)!r} is binary: expected a UTF-8 claims file (.yaml, .jsonl or .csv)")
+        raise InvalidValue(
+            f"file {str(path)!r} is binary: expected a UTF-8 claims file (.yaml, .jsonl or .csv)"
+        )
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
         if exc.start < len(head) - 4:  # not just a character cut at the block's end
-            raise InvalidValue(f"file {str(path)!r} is not UTF-8 text: expected a UTF-8 claims file") from None
+            raise InvalidValue(
+                f"file {str(path)!r} is not UTF-8 text: expected a UTF-8 claims file"
+            ) from None
     return open(path, encoding="utf-8-sig", newline="")
 
 
@@ -92,10 +125,20 @@ def _iter_jsonl(handle) -> Iterator[tuple[int, dict[str, Any] | RecordProblem]]:
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield number, RecordProblem(f"broken JSON ({exc.msg} at column {exc.colno}): expected one JSON object per line")
+            yield (
+                number,
+                RecordProblem(
+                    f"broken JSON ({exc.msg} at column {exc.colno}): expected one JSON object per line"
+                ),
+            )
             continue
         if not isinstance(value, dict):
-            yield number, RecordProblem(f"{type(value).__name__} instead of an object: expected one JSON object per line")
+            yield (
+                number,
+                RecordProblem(
+                    f"{type(value).__name__} instead of an object: expected one JSON object per line"
+                ),
+            )
             continue
         yield number, value
 
@@ -110,10 +153,14 @@ def _csv_header(reader, path: Path) -> list[str] | None:
     header = [h.strip() for h in header]
     missing = [k for k in REQUIRED_KEYS if k not in header]
     if missing:
-        raise InvalidValue(f"{str(path)!r}: CSV header lacks column {missing[0]!r}: expected columns {', '.join(RECORD_KEYS)}")
+        raise InvalidValue(
+            f"{str(path)!r}: CSV header lacks column {missing[0]!r}: expected columns {', '.join(RECORD_KEYS)}"
+        )
     unknown = [h for h in header if h not in RECORD_KEYS]
     if unknown:
-        raise InvalidValue(f"{str(path)!r}: unknown CSV column {unknown[0]!r}: expected columns {', '.join(RECORD_KEYS)}")
+        raise InvalidValue(
+            f"{str(path)!r}: unknown CSV column {unknown[0]!r}: expected columns {', '.join(RECORD_KEYS)}"
+        )
     return header
 
 
@@ -139,7 +186,12 @@ def _iter_csv(handle, path: Path) -> Iterator[tuple[int, list[str] | RecordProbl
             continue
         number += 1
         if len(row) != width:
-            yield number, RecordProblem(f"{len(row)} cells for {width} columns: expected one cell per column")
+            yield (
+                number,
+                RecordProblem(
+                    f"{len(row)} cells for {width} columns: expected one cell per column"
+                ),
+            )
             continue
         yield number, row
 
@@ -161,7 +213,11 @@ def _csv_preparer(writer: ClaimWriter, header: list[str]) -> Callable[[list[str]
     prepare_fields = writer.prepare_fields
 
     def prepare(row: list[str]):
-        return prepare_fields(claim_values(row), citation_values(row), lambda: {k: v for k, v in zip(header, row) if v != ""})
+        return prepare_fields(
+            claim_values(row),
+            citation_values(row),
+            lambda: {k: v for k, v in zip(header, row) if v != ""},
+        )
 
     return prepare
 
@@ -172,18 +228,26 @@ def _load_yaml(handle, path: Path) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
-        raise InvalidValue(f"{str(path)!r} is not valid YAML{where}: expected a list of claims or a mapping of {', '.join(SECTIONS)}") from None
+        raise InvalidValue(
+            f"{str(path)!r} is not valid YAML{where}: expected a list of claims or a mapping of {', '.join(SECTIONS)}"
+        ) from None
     if isinstance(data, list):
         return {"claims": data}
     if isinstance(data, dict):
         unknown = [k for k in data if k not in SECTIONS]
         if unknown:
-            raise InvalidValue(f"{str(path)!r}: unknown section {unknown[0]!r}: expected {', '.join(SECTIONS)}")
+            raise InvalidValue(
+                f"{str(path)!r}: unknown section {unknown[0]!r}: expected {', '.join(SECTIONS)}"
+            )
         for key in SECTIONS:
             if data.get(key) is not None and not isinstance(data[key], list):
-                raise InvalidValue(f"{str(path)!r}: section {key!r} is not a list: expected a list of records")
+                raise InvalidValue(
+                    f"{str(path)!r}: section {key!r} is not a list: expected a list of records"
+                )
         return data
-    raise InvalidValue(f"{str(path)!r}: YAML holds {type(data).__name__}, not a list: expected a list of claims or a mapping of {', '.join(SECTIONS)}")
+    raise InvalidValue(
+        f"{str(path)!r}: YAML holds {type(data).__name__}, not a list: expected a list of claims or a mapping of {', '.join(SECTIONS)}"
+    )
 
 
 def import_file(
@@ -231,7 +295,15 @@ def import_file(
             data = _load_yaml(handle, path)
             _apply_sections(session, data, actor, report, fail)
             total_records = len(data.get("claims") or []) or 1
-            records: Iterator = ((n, _yaml_plain(r) if isinstance(r, dict) else RecordProblem(f"{type(r).__name__} instead of a mapping of fields")) for n, r in enumerate(data.get("claims") or [], 1))
+            records: Iterator = (
+                (
+                    n,
+                    _yaml_plain(r)
+                    if isinstance(r, dict)
+                    else RecordProblem(f"{type(r).__name__} instead of a mapping of fields"),
+                )
+                for n, r in enumerate(data.get("claims") or [], 1)
+            )
         elif fmt == "jsonl":
             records = _iter_jsonl(handle)
         else:
@@ -292,7 +364,13 @@ def _yaml_plain(value: Any) -> Any:
     return value
 
 
-def _apply_sections(session: Session, data: dict[str, Any], actor: str, report: ImportReport, fail: Callable[[str], None]) -> None:
+def _apply_sections(
+    session: Session,
+    data: dict[str, Any],
+    actor: str,
+    report: ImportReport,
+    fail: Callable[[str], None],
+) -> None:
     for number, entry in enumerate(data.get("sources") or [], 1):
         where = f"sources entry {number}"
         try:
@@ -320,7 +398,9 @@ def _apply_sections(session: Session, data: dict[str, Any], actor: str, report: 
             )
             report.properties_added += int(status == "new")
         except ProvenanceError as exc:
-            fail(f"properties entry {number} ({entry.get('name') if isinstance(entry, dict) else entry!r}): {exc}")
+            fail(
+                f"properties entry {number} ({entry.get('name') if isinstance(entry, dict) else entry!r}): {exc}"
+            )
     raw_entities = data.get("entities") or []
     entries: list[EntityEntry | ProvenanceError] = []
     for entry in raw_entities:
@@ -331,13 +411,24 @@ def _apply_sections(session: Session, data: dict[str, Any], actor: str, report: 
                 aliases = [aliases]
             if not isinstance(aliases, list):
                 raise InvalidValue(f"aliases {aliases!r}: expected a list of names")
-            entries.append(EntityEntry(entry.get("name"), entry.get("kind") or "other", [str(a) for a in aliases], entry.get("description")))
+            entries.append(
+                EntityEntry(
+                    entry.get("name"),
+                    entry.get("kind") or "other",
+                    [str(a) for a in aliases],
+                    entry.get("description"),
+                )
+            )
         except ProvenanceError as exc:
             entries.append(exc)
     # looked up and written a batch at a time, in file order (see entities.add_entities)
-    for number, (entry, result) in enumerate(zip(raw_entities, add_entities(session, entries, actor)), 1):
+    for number, (entry, result) in enumerate(
+        zip(raw_entities, add_entities(session, entries, actor)), 1
+    ):
         if isinstance(result, ProvenanceError):
-            fail(f"entities entry {number} ({entry.get('name') if isinstance(entry, dict) else entry!r}): {result}")
+            fail(
+                f"entities entry {number} ({entry.get('name') if isinstance(entry, dict) else entry!r}): {result}"
+            )
         else:
             report.entities_added += len(result[1])
 
@@ -364,7 +455,9 @@ def _flag(value: Any, name: str) -> bool:
     raise InvalidValue(f"{name} {value!r}: expected true or false")
 
 
-def add_textless_source(session: Session, fields: dict[str, Any], actor: str) -> tuple[Source, bool]:
+def add_textless_source(
+    session: Session, fields: dict[str, Any], actor: str
+) -> tuple[Source, bool]:
     """A source with no text of ours (a website, a dataset, a person); refreshed if it exists."""
     slug = fields["slug"]
     source = session.scalar(select(Source).where(Source.slug == slug))
@@ -372,10 +465,20 @@ def add_textless_source(session: Session, fields: dict[str, Any], actor: str) ->
         source = Source(**{"title": slug, "kind": "website", **fields})
         session.add(source)
         session.flush()
-        record(session, "sources", source.id, "insert", actor, {k: v for k, v in fields.items()}, f"source {slug!r} added")
+        record(
+            session,
+            "sources",
+            source.id,
+            "insert",
+            actor,
+            {k: v for k, v in fields.items()},
+            f"source {slug!r} added",
+        )
         return source, True
     if source.text is not None:
-        raise InvalidValue(f"slug {slug!r} is an ingested document: expected a new slug for a source with no text")
+        raise InvalidValue(
+            f"slug {slug!r} is an ingested document: expected a new slug for a source with no text"
+        )
     changes = {k: [getattr(source, k), v] for k, v in fields.items() if getattr(source, k) != v}
     if changes:
         for key, value in fields.items():

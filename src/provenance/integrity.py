@@ -34,7 +34,9 @@ class CheckReport:
 def check(session: Session) -> CheckReport:
     report = CheckReport()
     sources = session.scalars(
-        select(Source).options(selectinload(Source.footnotes).selectinload(Footnote.markers)).order_by(Source.id)
+        select(Source)
+        .options(selectinload(Source.footnotes).selectinload(Footnote.markers))
+        .order_by(Source.id)
     ).all()
     by_id = {s.id: s for s in sources}
     for source in sources:
@@ -51,7 +53,9 @@ def check(session: Session) -> CheckReport:
             report.problems.append(
                 f"citation {citation.id} (claim {citation.claim_id}): quote {_short(citation.quote)!r} is orphaned in {source.slug!r}"
             )
-        elif not quote_at(source, citation.quote_start or 0, citation.quote_end or 0, citation.quote):
+        elif not quote_at(
+            source, citation.quote_start or 0, citation.quote_end or 0, citation.quote
+        ):
             report.problems.append(
                 f"citation {citation.id} (claim {citation.claim_id}): quote {_short(citation.quote)!r} is no longer at "
                 f"{citation.quote_start}-{citation.quote_end} of {source.slug!r}"
@@ -64,11 +68,15 @@ def check(session: Session) -> CheckReport:
 def _check_source(source: Source, by_id: dict[int, Source], report: CheckReport) -> None:
     name = source.file_name or source.slug
     if source.text is not None and source.sha256 and sha256_text(source.text) != source.sha256:
-        report.problems.append(f"source {source.slug!r}: stored text does not match its sha256 {source.sha256[:12]}…")
+        report.problems.append(
+            f"source {source.slug!r}: stored text does not match its sha256 {source.sha256[:12]}…"
+        )
     if source.file_path:
         path = Path(source.file_path)
         if not path.exists():
-            report.notices.append(f"source {source.slug!r}: file {str(path)!r} not found; the stored text was checked")
+            report.notices.append(
+                f"source {source.slug!r}: file {str(path)!r} not found; the stored text was checked"
+            )
         elif sha256_bytes(path.read_bytes()) != source.sha256:
             report.problems.append(
                 f"source {source.slug!r}: file {str(path)!r} has changed since it was ingested "
@@ -76,8 +84,14 @@ def _check_source(source: Source, by_id: dict[int, Source], report: CheckReport)
             )
     if source.parent_id is not None:
         parent = by_id.get(source.parent_id)
-        if parent is None or parent.text is None or parent.text[source.span_start : source.span_end] != source.text:
-            report.problems.append(f"source {source.slug!r}: its text is no longer at {source.span_start}-{source.span_end} of its parent")
+        if (
+            parent is None
+            or parent.text is None
+            or parent.text[source.span_start : source.span_end] != source.text
+        ):
+            report.problems.append(
+                f"source {source.slug!r}: its text is no longer at {source.span_start}-{source.span_end} of its parent"
+            )
     text = source.text or ""
     for note in source.footnotes:
         for marker in note.markers:
@@ -91,7 +105,9 @@ def _check_database(session: Session, report: CheckReport) -> None:
     if session.get_bind().dialect.name != "sqlite":
         return  # PostgreSQL enforces foreign keys on every write
     for row in session.execute(text("PRAGMA foreign_key_check")).all():
-        report.problems.append(f"foreign key: row {row[1]} of table {row[0]!r} points to a missing row of {row[2]!r}")
+        report.problems.append(
+            f"foreign key: row {row[1]} of table {row[0]!r} points to a missing row of {row[2]!r}"
+        )
     result = session.execute(text("PRAGMA integrity_check")).scalar()
     if result != "ok":
         report.problems.append(f"database integrity: {result}")

@@ -46,8 +46,9 @@ import json
 import re
 import sys
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, TextIO
+from typing import Any, TextIO
 from urllib.parse import quote as url_quote
 
 import yaml
@@ -88,7 +89,19 @@ RATINGS = {
 }
 WORST_RATING, BEST_RATING = 1, 5
 
-SOURCE_SECTION_FIELDS = ("slug", "title", "authors", "publisher", "url", "published", "kind", "reliability", "reliability_reason", "confidential", "note")
+SOURCE_SECTION_FIELDS = (
+    "slug",
+    "title",
+    "authors",
+    "publisher",
+    "url",
+    "published",
+    "kind",
+    "reliability",
+    "reliability_reason",
+    "confidential",
+    "note",
+)
 
 
 # ---------------------------------------------------------------- what is exported
@@ -124,7 +137,9 @@ def resolve_scope(
     if source is not None:
         found = find_source(session, source)
         if found.confidential and not include_confidential:
-            raise InvalidValue(f"--source {source!r} is confidential: add --include-confidential to export it")
+            raise InvalidValue(
+                f"--source {source!r} is confidential: add --include-confidential to export it"
+            )
         scope.source_id = found.id
     return scope
 
@@ -156,14 +171,21 @@ def _claim_conditions(scope: ExportScope) -> list:
 def _exported_claims(scope: ExportScope):
     return and_(
         *_claim_conditions(scope),
-        exists(select(Citation.id).where(Citation.claim_id == Claim.id, *_citation_conditions(scope))),
+        exists(
+            select(Citation.id).where(Citation.claim_id == Claim.id, *_citation_conditions(scope))
+        ),
     )
 
 
 def count_citations(session: Session, scope: ExportScope) -> int:
-    return session.scalar(
-        select(func.count(Citation.id)).join(Claim, Claim.id == Citation.claim_id).where(*_claim_conditions(scope), *_citation_conditions(scope))
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count(Citation.id))
+            .join(Claim, Claim.id == Citation.claim_id)
+            .where(*_claim_conditions(scope), *_citation_conditions(scope))
+        )
+        or 0
+    )
 
 
 def count_claims(session: Session, scope: ExportScope) -> int:
@@ -171,19 +193,30 @@ def count_claims(session: Session, scope: ExportScope) -> int:
 
 
 def count_orphaned(session: Session, scope: ExportScope) -> int:
-    return session.scalar(
-        select(func.count(Citation.id))
-        .join(Claim, Claim.id == Citation.claim_id)
-        .where(Citation.orphaned.is_(True), *_claim_conditions(scope), *_citation_conditions(scope, orphans=True))
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count(Citation.id))
+            .join(Claim, Claim.id == Citation.claim_id)
+            .where(
+                Citation.orphaned.is_(True),
+                *_claim_conditions(scope),
+                *_citation_conditions(scope, orphans=True),
+            )
+        )
+        or 0
+    )
 
 
-def claim_windows(session: Session, scope: ExportScope, window: int = WINDOW) -> Iterator[list[int]]:
+def claim_windows(
+    session: Session, scope: ExportScope, window: int = WINDOW
+) -> Iterator[list[int]]:
     """Ids of the exported claims, a window at a time (keyset paging: no OFFSET)."""
     after = 0
     condition = _exported_claims(scope)
     while True:
-        ids = session.scalars(select(Claim.id).where(Claim.id > after, condition).order_by(Claim.id).limit(window)).all()
+        ids = session.scalars(
+            select(Claim.id).where(Claim.id > after, condition).order_by(Claim.id).limit(window)
+        ).all()
         if not ids:
             return
         yield list(ids)
@@ -198,27 +231,71 @@ def withheld_entity_ids(session: Session, include_confidential: bool) -> set[int
     public_claims = select(Citation.claim_id).where(Citation.source_id.in_(public))
     hidden_claims = select(Claim.id).where(Claim.id.not_in(public_claims))
     candidates: set[int] = set()
-    candidates |= set(session.scalars(select(Citation.attributed_to_id).where(Citation.attributed_to_id.isnot(None), Citation.source_id.not_in(public))))
+    candidates |= set(
+        session.scalars(
+            select(Citation.attributed_to_id).where(
+                Citation.attributed_to_id.isnot(None), Citation.source_id.not_in(public)
+            )
+        )
+    )
     candidates |= set(session.scalars(select(Claim.subject_id).where(Claim.id.in_(hidden_claims))))
-    candidates |= set(session.scalars(select(Claim.entity_value_id).where(Claim.entity_value_id.isnot(None), Claim.id.in_(hidden_claims))))
-    candidates |= set(session.scalars(select(ClaimQualifier.entity_id).where(ClaimQualifier.entity_id.isnot(None), ClaimQualifier.claim_id.in_(hidden_claims))))
+    candidates |= set(
+        session.scalars(
+            select(Claim.entity_value_id).where(
+                Claim.entity_value_id.isnot(None), Claim.id.in_(hidden_claims)
+            )
+        )
+    )
+    candidates |= set(
+        session.scalars(
+            select(ClaimQualifier.entity_id).where(
+                ClaimQualifier.entity_id.isnot(None), ClaimQualifier.claim_id.in_(hidden_claims)
+            )
+        )
+    )
     if not candidates:
         return set()
     ids = sorted(candidates)
     named_in_public: set[int] = set()
     for start in range(0, len(ids), WINDOW):
         chunk = ids[start : start + WINDOW]
-        named_in_public |= set(session.scalars(select(Citation.attributed_to_id).where(Citation.attributed_to_id.in_(chunk), Citation.source_id.in_(public))))
-        named_in_public |= set(session.scalars(select(Claim.subject_id).where(Claim.subject_id.in_(chunk), Claim.id.in_(public_claims))))
-        named_in_public |= set(session.scalars(select(Claim.entity_value_id).where(Claim.entity_value_id.in_(chunk), Claim.id.in_(public_claims))))
-        named_in_public |= set(session.scalars(select(ClaimQualifier.entity_id).where(ClaimQualifier.entity_id.in_(chunk), ClaimQualifier.claim_id.in_(public_claims))))
+        named_in_public |= set(
+            session.scalars(
+                select(Citation.attributed_to_id).where(
+                    Citation.attributed_to_id.in_(chunk), Citation.source_id.in_(public)
+                )
+            )
+        )
+        named_in_public |= set(
+            session.scalars(
+                select(Claim.subject_id).where(
+                    Claim.subject_id.in_(chunk), Claim.id.in_(public_claims)
+                )
+            )
+        )
+        named_in_public |= set(
+            session.scalars(
+                select(Claim.entity_value_id).where(
+                    Claim.entity_value_id.in_(chunk), Claim.id.in_(public_claims)
+                )
+            )
+        )
+        named_in_public |= set(
+            session.scalars(
+                select(ClaimQualifier.entity_id).where(
+                    ClaimQualifier.entity_id.in_(chunk), ClaimQualifier.claim_id.in_(public_claims)
+                )
+            )
+        )
     return candidates - named_in_public
 
 
 # ---------------------------------------------------------------- import-format records
 
 
-def iter_records(session: Session, scope: ExportScope, *, tick: Callable[[int], None] | None = None) -> Iterator[dict[str, Any]]:
+def iter_records(
+    session: Session, scope: ExportScope, *, tick: Callable[[int], None] | None = None
+) -> Iterator[dict[str, Any]]:
     """One import-format record per exported citation, in claim order."""
     speaker = aliased(Entity)
     subject = aliased(Entity)
@@ -245,7 +322,9 @@ def iter_records(session: Session, scope: ExportScope, *, tick: Callable[[int], 
         }
         qualifiers: dict[int, dict[str, str]] = defaultdict(dict)
         for claim_id, key, value in session.execute(
-            select(ClaimQualifier.claim_id, ClaimQualifier.key, ClaimQualifier.value).where(ClaimQualifier.claim_id.in_(ids)).order_by(ClaimQualifier.claim_id, ClaimQualifier.key)
+            select(ClaimQualifier.claim_id, ClaimQualifier.key, ClaimQualifier.value)
+            .where(ClaimQualifier.claim_id.in_(ids))
+            .order_by(ClaimQualifier.claim_id, ClaimQualifier.key)
         ):
             qualifiers[claim_id][key] = value
         citations = session.execute(
@@ -300,7 +379,9 @@ def check_csv_qualifiers(session: Session, scope: ExportScope) -> None:
         .join(Claim, Claim.id == ClaimQualifier.claim_id)
         .where(
             _exported_claims(scope),
-            ClaimQualifier.value.contains(";") | ClaimQualifier.key.contains(";") | ClaimQualifier.key.contains("="),
+            ClaimQualifier.value.contains(";")
+            | ClaimQualifier.key.contains(";")
+            | ClaimQualifier.key.contains("="),
         )
         .limit(1)
     ).first()
@@ -341,7 +422,9 @@ def write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> int:
 def _yaml_item(entry: dict[str, Any]) -> str:
     # one list item at a time, so a long section is never held whole
     clean = {k: v for k, v in entry.items() if v is not None and v != [] and v != {}}
-    return yaml.safe_dump([clean], allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
+    return yaml.safe_dump(
+        [clean], allow_unicode=True, sort_keys=False, default_flow_style=False, width=100
+    )
 
 
 def _write_section(out: TextIO, name: str, entries: Iterable[dict[str, Any]]) -> int:
@@ -384,13 +467,18 @@ def iter_entities(session: Session, scope: ExportScope) -> Iterator[dict[str, An
     after = 0
     while True:
         entities = session.execute(
-            select(Entity.id, Entity.name, Entity.kind, Entity.description).where(Entity.id > after).order_by(Entity.id).limit(WINDOW)
+            select(Entity.id, Entity.name, Entity.kind, Entity.description)
+            .where(Entity.id > after)
+            .order_by(Entity.id)
+            .limit(WINDOW)
         ).all()
         if not entities:
             return
         ids = [e.id for e in entities]
         aliases: dict[int, list[str]] = defaultdict(list)
-        for entity_id, name in session.execute(select(Alias.entity_id, Alias.name).where(Alias.entity_id.in_(ids)).order_by(Alias.id)):
+        for entity_id, name in session.execute(
+            select(Alias.entity_id, Alias.name).where(Alias.entity_id.in_(ids)).order_by(Alias.id)
+        ):
             aliases[entity_id].append(name)
         for entity in entities:
             if entity.id in withheld:
@@ -413,7 +501,9 @@ def write_sections(session: Session, scope: ExportScope, out: TextIO) -> dict[st
     }
 
 
-def write_yaml(session: Session, scope: ExportScope, records: Iterable[dict[str, Any]], out: TextIO) -> int:
+def write_yaml(
+    session: Session, scope: ExportScope, records: Iterable[dict[str, Any]], out: TextIO
+) -> int:
     out.write("# provenance export: import with `provenance import FILE`\n")
     write_sections(session, scope, out)
     return _write_section(out, "claims", records)
@@ -457,7 +547,9 @@ def rating(reviewed_leads: bool | None, settled: bool) -> tuple[int, str]:
 class ClaimReviewWriter:
     """Builds one ClaimReview per reviewed conflict from ``conflicts.conflict_rows``."""
 
-    def __init__(self, session: Session, scope: ExportScope, organisation: str, review_url: str | None):
+    def __init__(
+        self, session: Session, scope: ExportScope, organisation: str, review_url: str | None
+    ):
         self.session = session
         self.scope = scope
         self.organisation = organisation
@@ -477,9 +569,17 @@ class ClaimReviewWriter:
 
     def _speaker(self, name: str) -> dict[str, Any]:
         if name not in self._kinds:
-            kind = self.session.scalar(select(Entity.kind).join(Alias, Alias.entity_id == Entity.id).where(Alias.name == name).limit(1))
+            kind = self.session.scalar(
+                select(Entity.kind)
+                .join(Alias, Alias.entity_id == Entity.id)
+                .where(Alias.name == name)
+                .limit(1)
+            )
             self._kinds[name] = kind or "other"
-        return {"@type": "Person" if self._kinds[name] == "person" else "Organization", "name": name}
+        return {
+            "@type": "Person" if self._kinds[name] == "person" else "Organization",
+            "name": name,
+        }
 
     def _authors(self, citations: list[dict[str, Any]]) -> list[dict[str, Any]]:
         authors: dict[tuple[str, str], dict[str, Any]] = {}
@@ -565,7 +665,9 @@ class ClaimReviewWriter:
         if row["status_at"]:
             review["datePublished"] = row["status_at"][:10]
         if self.review_url:
-            review["url"] = self.review_url.replace("{id}", str(row["id"])).replace("{claim}", str(reviewed_side["claim"]))
+            review["url"] = self.review_url.replace("{id}", str(row["id"])).replace(
+                "{claim}", str(reviewed_side["claim"])
+            )
         return review
 
 
@@ -584,20 +686,37 @@ def iter_claim_reviews(
     subject = session.get(Entity, scope.subject_id).name if scope.subject_id else None
     prop = session.get(Property, scope.property_id).name if scope.property_id else None
     slug = session.get(Source, scope.source_id).slug if scope.source_id is not None else None
-    rows = [row for status in REVIEWED_STATUSES for row in conflict_rows(session, status=status, subject=subject, property_name=prop, include_inactive=True)]
+    rows = [
+        row
+        for status in REVIEWED_STATUSES
+        for row in conflict_rows(
+            session, status=status, subject=subject, property_name=prop, include_inactive=True
+        )
+    ]
     for row in sorted(rows, key=lambda r: r["id"]):
         if tick:
             tick(1)
-        if slug is not None and not any(c["source"] == slug for side in (row["a"], row["b"]) for c in side["citations"]):
+        if slug is not None and not any(
+            c["source"] == slug for side in (row["a"], row["b"]) for c in side["citations"]
+        ):
             continue
-        reviewed_id = row["a"]["claim"] if row["kind"] == "stance" or row["leading_claim"] != row["a"]["claim"] else row["b"]["claim"]
+        reviewed_id = (
+            row["a"]["claim"]
+            if row["kind"] == "stance" or row["leading_claim"] != row["a"]["claim"]
+            else row["b"]["claim"]
+        )
         review = writer.review(row, claim_row(get_claim(session, reviewed_id)))
         if review is not None:
             yield review
 
 
 def count_reviews(session: Session) -> int:
-    return session.scalar(select(func.count(Conflict.id)).where(Conflict.status.in_(REVIEWED_STATUSES))) or 0
+    return (
+        session.scalar(
+            select(func.count(Conflict.id)).where(Conflict.status.in_(REVIEWED_STATUSES))
+        )
+        or 0
+    )
 
 
 def write_json_array(items: Iterable[dict[str, Any]], out: TextIO) -> int:
@@ -636,7 +755,13 @@ class ProvCounts:
     citations: int = 0
 
 
-def build_prov(session: Session, scope: ExportScope, base_uri: str = DEFAULT_BASE_URI, *, tick: Callable[[int], None] | None = None):
+def build_prov(
+    session: Session,
+    scope: ExportScope,
+    base_uri: str = DEFAULT_BASE_URI,
+    *,
+    tick: Callable[[int], None] | None = None,
+):
     """The provenance graph of the exported claims as a ``prov.model.ProvDocument``.
 
     Entities: sources, claims, the footnotes citations point to, the works those cite
@@ -653,7 +778,10 @@ def build_prov(session: Session, scope: ExportScope, base_uri: str = DEFAULT_BAS
 
     document = ProvDocument()
     pv = document.add_namespace("pv", f"{base_uri}vocab#")
-    ns = {name: document.add_namespace(name, f"{base_uri}{name}/") for name in ("source", "claim", "citation", "note", "work", "speaker", "editor", "addition")}
+    ns = {
+        name: document.add_namespace(name, f"{base_uri}{name}/")
+        for name in ("source", "claim", "citation", "note", "work", "speaker", "editor", "addition")
+    }
     counts = ProvCounts()
     added_sources: dict[int, Any] = {}
     added_notes: dict[int, Any] = {}
@@ -664,7 +792,10 @@ def build_prov(session: Session, scope: ExportScope, base_uri: str = DEFAULT_BAS
 
     def editor(actor: str):
         if actor not in added_editors:
-            added_editors[actor] = document.agent(ns["editor"][_local(actor)], [(PROV_TYPE, PROV["Person"]), (PROV_TYPE, pv["Editor"]), (PROV_LABEL, actor)])
+            added_editors[actor] = document.agent(
+                ns["editor"][_local(actor)],
+                [(PROV_TYPE, PROV["Person"]), (PROV_TYPE, pv["Editor"]), (PROV_LABEL, actor)],
+            )
             counts.editors += 1
         return added_editors[actor]
 
@@ -677,7 +808,10 @@ def build_prov(session: Session, scope: ExportScope, base_uri: str = DEFAULT_BAS
         if key not in additions:
             at = utc(at)
             activity = document.activity(
-                ns["addition"][str(len(additions) + 1)], at, at, {PROV_TYPE: pv["Addition"], PROV_LABEL: f"added by {actor}"}
+                ns["addition"][str(len(additions) + 1)],
+                at,
+                at,
+                {PROV_TYPE: pv["Addition"], PROV_LABEL: f"added by {actor}"},
             )
             document.wasAssociatedWith(activity, editor(actor))
             additions[key] = activity
@@ -694,12 +828,19 @@ def build_prov(session: Session, scope: ExportScope, base_uri: str = DEFAULT_BAS
                 (pv["reliability"], source.reliability),
             ]
             attributes += [(pv["author"], a) for a in source.authors or []]
-            for key, value in (("publisher", source.publisher), ("url", source.url), ("published", source.published), ("sha256", source.sha256)):
+            for key, value in (
+                ("publisher", source.publisher),
+                ("url", source.url),
+                ("published", source.published),
+                ("sha256", source.sha256),
+            ):
                 if value:
                     attributes.append((pv[key], value))
             if source.parent is not None:
                 attributes.append((pv["partOf"], source_entity(source.parent).identifier))
-            added_sources[source.id] = document.entity(ns["source"][_local(source.slug)], attributes)
+            added_sources[source.id] = document.entity(
+                ns["source"][_local(source.slug)], attributes
+            )
             counts.sources += 1
         return added_sources[source.id]
 
@@ -739,15 +880,28 @@ def build_prov(session: Session, scope: ExportScope, base_uri: str = DEFAULT_BAS
 
     def speaker_agent(entity: Entity):
         if entity.id not in added_speakers:
-            kind = PROV["Person"] if entity.kind == "person" else PROV["Organization"] if entity.kind in ("organisation", "alliance") else PROV["Agent"]
-            added_speakers[entity.id] = document.agent(ns["speaker"][str(entity.id)], [(PROV_TYPE, kind), (PROV_TYPE, pv["Speaker"]), (PROV_LABEL, entity.name)])
+            kind = (
+                PROV["Person"]
+                if entity.kind == "person"
+                else PROV["Organization"]
+                if entity.kind in ("organisation", "alliance")
+                else PROV["Agent"]
+            )
+            added_speakers[entity.id] = document.agent(
+                ns["speaker"][str(entity.id)],
+                [(PROV_TYPE, kind), (PROV_TYPE, pv["Speaker"]), (PROV_LABEL, entity.name)],
+            )
             counts.speakers += 1
         return added_speakers[entity.id]
 
     for ids in claim_windows(session, scope):
         claims = session.scalars(
             select(Claim)
-            .options(selectinload(Claim.subject), selectinload(Claim.property), selectinload(Claim.qualifiers))
+            .options(
+                selectinload(Claim.subject),
+                selectinload(Claim.property),
+                selectinload(Claim.qualifiers),
+            )
             .where(Claim.id.in_(ids))
             .order_by(Claim.id)
         ).all()
@@ -757,7 +911,9 @@ def build_prov(session: Session, scope: ExportScope, base_uri: str = DEFAULT_BAS
             .options(
                 selectinload(Citation.source),
                 selectinload(Citation.attributed_to),
-                selectinload(Citation.footnote).selectinload(Footnote.works).selectinload(FootnoteWork.work),
+                selectinload(Citation.footnote)
+                .selectinload(Footnote.works)
+                .selectinload(FootnoteWork.work),
             )
             .where(Citation.claim_id.in_(ids), *_citation_conditions(scope))
             .order_by(Citation.id)
@@ -782,27 +938,60 @@ def build_prov(session: Session, scope: ExportScope, base_uri: str = DEFAULT_BAS
                 (PROV_VALUE, claim.value),
                 (pv["rank"], claim.rank),
             ]
-            for key, value in (("unit", claim.unit), ("asOf", claim.as_of), ("validFrom", claim.valid_from), ("validTo", claim.valid_to), ("rankReason", claim.rank_reason if claim.rank != "normal" else None)):
+            for key, value in (
+                ("unit", claim.unit),
+                ("asOf", claim.as_of),
+                ("validFrom", claim.valid_from),
+                ("validTo", claim.valid_to),
+                ("rankReason", claim.rank_reason if claim.rank != "normal" else None),
+            ):
                 if value:
                     attributes.append((pv[key], value))
             attributes += [(pv["qualifier"], f"{q.key}={q.value}") for q in claim.qualifiers]
             entity = document.entity(ns["claim"][str(claim.id)], attributes)
             counts.claims += 1
-            document.wasGeneratedBy(entity, addition(claim.created_by, claim.created_at), utc(claim.created_at))
+            document.wasGeneratedBy(
+                entity, addition(claim.created_by, claim.created_at), utc(claim.created_at)
+            )
             for citation in citations[claim.id]:
                 source = source_entity(citation.source)
-                details: list[tuple[Any, Any]] = [(pv["stance"], citation.stance), (pv["confidence"], citation.confidence)]
+                details: list[tuple[Any, Any]] = [
+                    (pv["stance"], citation.stance),
+                    (pv["confidence"], citation.confidence),
+                ]
                 if citation.quote is not None:
-                    details += [(pv["quote"], citation.quote), (pv["quoteStart"], citation.quote_start), (pv["quoteEnd"], citation.quote_end)]
+                    details += [
+                        (pv["quote"], citation.quote),
+                        (pv["quoteStart"], citation.quote_start),
+                        (pv["quoteEnd"], citation.quote_end),
+                    ]
                 if citation.footnote is not None:
                     details.append((pv["footnote"], citation.footnote.number))
-                relation = document.wasQuotedFrom if citation.quote is not None else document.wasDerivedFrom
-                relation(entity, source, addition(citation.created_by, citation.created_at), identifier=ns["citation"][str(citation.id)], other_attributes=details)
+                relation = (
+                    document.wasQuotedFrom
+                    if citation.quote is not None
+                    else document.wasDerivedFrom
+                )
+                relation(
+                    entity,
+                    source,
+                    addition(citation.created_by, citation.created_at),
+                    identifier=ns["citation"][str(citation.id)],
+                    other_attributes=details,
+                )
                 counts.citations += 1
                 if citation.footnote is not None:
-                    document.wasDerivedFrom(entity, note_entity(citation.footnote, source), other_attributes={pv["citation"]: ns["citation"][str(citation.id)]})
+                    document.wasDerivedFrom(
+                        entity,
+                        note_entity(citation.footnote, source),
+                        other_attributes={pv["citation"]: ns["citation"][str(citation.id)]},
+                    )
                 if citation.attributed_to is not None:
-                    document.wasAttributedTo(entity, speaker_agent(citation.attributed_to), other_attributes={pv["citation"]: ns["citation"][str(citation.id)]})
+                    document.wasAttributedTo(
+                        entity,
+                        speaker_agent(citation.attributed_to),
+                        other_attributes={pv["citation"]: ns["citation"][str(citation.id)]},
+                    )
             if tick:
                 tick(1)
         # the ORM objects of a window are not needed once their records are made
@@ -876,4 +1065,6 @@ def check_output_path(path, option: str) -> None:
         raise InvalidValue(f"{option} {str(path)!r} is a folder: expected a file name")
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
-        raise InvalidValue(f"{option} {str(path)!r}: folder {str(parent)!r} does not exist: expected a file in an existing folder")
+        raise InvalidValue(
+            f"{option} {str(path)!r}: folder {str(parent)!r} does not exist: expected a file in an existing folder"
+        )

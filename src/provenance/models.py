@@ -127,7 +127,9 @@ class Source(Base):
     updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     parent: Mapped[Source | None] = relationship(remote_side="Source.id", back_populates="sections")
-    sections: Mapped[list[Source]] = relationship(back_populates="parent", order_by="Source.span_start")
+    sections: Mapped[list[Source]] = relationship(
+        back_populates="parent", order_by="Source.span_start"
+    )
     footnotes: Mapped[list[Footnote]] = relationship(
         back_populates="source", order_by="Footnote.number", cascade="all, delete-orphan"
     )

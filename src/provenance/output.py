@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from typing import Any, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import click
 
@@ -19,8 +20,12 @@ FORMATS = ("table", "json", "nl", "csv")
 
 def output_options(fn: Callable) -> Callable:
     """Add --json / --nl / --csv to a listing command (as one ``fmt`` argument, "table" without them)."""
-    fn = click.option("--csv", "fmt", flag_value="csv", help="Comma-separated values with a header row.")(fn)
-    fn = click.option("--nl", "fmt", flag_value="nl", help="Newline-delimited JSON, one object per line.")(fn)
+    fn = click.option(
+        "--csv", "fmt", flag_value="csv", help="Comma-separated values with a header row."
+    )(fn)
+    fn = click.option(
+        "--nl", "fmt", flag_value="nl", help="Newline-delimited JSON, one object per line."
+    )(fn)
     fn = click.option("--json", "fmt", flag_value="json", help="A JSON array of objects.")(fn)
     # without a flag: a table for people (``fmt`` is then "table")
     return click.option("--table-view", "fmt", flag_value="table", default=True, hidden=True)(fn)
@@ -56,10 +61,14 @@ def emit(
     rows = list(rows)
     if fmt == "csv":
         fields = list(rows[0].keys()) if rows else list(columns or [])
-        writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+        writer = csv.DictWriter(
+            sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n"
+        )
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: _cell(v) if isinstance(v, (list, dict, bool)) else v for k, v in row.items()})
+            writer.writerow(
+                {k: _cell(v) if isinstance(v, (list, dict, bool)) else v for k, v in row.items()}
+            )
         return
     _table(rows, columns, title)
 
@@ -72,7 +81,11 @@ def _table(rows: list[dict[str, Any]], columns: Sequence[str] | None, title: str
 
     columns = list(columns or (rows[0].keys() if rows else []))
     # A pipe or a file gets a wide, colourless table rather than one cut at 80 columns.
-    console = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 200, no_color=not sys.stdout.isatty())
+    console = Console(
+        soft_wrap=False,
+        width=None if sys.stdout.isatty() else 200,
+        no_color=not sys.stdout.isatty(),
+    )
     table = Table(title=title, box=box.SIMPLE_HEAD, show_lines=False, highlight=False)
     for column in columns:
         table.add_column(column, overflow="fold")

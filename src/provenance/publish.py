@@ -70,10 +70,11 @@ import socket
 import sqlite3
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import sqlite_utils
 import yaml
@@ -125,9 +126,21 @@ class PublicTable:
 PUBLIC_TABLES: dict[str, PublicTable] = {
     "sources": PublicTable(
         {
-            "id": INTEGER, "slug": TEXT, "title": TEXT, "authors": TEXT, "publisher": TEXT, "url": TEXT,
-            "published": TEXT, "kind": TEXT, "reliability": TEXT, "reliability_reason": TEXT,
-            "parent_id": INTEGER, "span_start": INTEGER, "span_end": INTEGER, "text": TEXT, "sha256": TEXT,
+            "id": INTEGER,
+            "slug": TEXT,
+            "title": TEXT,
+            "authors": TEXT,
+            "publisher": TEXT,
+            "url": TEXT,
+            "published": TEXT,
+            "kind": TEXT,
+            "reliability": TEXT,
+            "reliability_reason": TEXT,
+            "parent_id": INTEGER,
+            "span_start": INTEGER,
+            "span_end": INTEGER,
+            "text": TEXT,
+            "sha256": TEXT,
         },
         {"parent_id": "sources"},
         search=("title", "authors", "publisher", "text"),
@@ -144,7 +157,13 @@ PUBLIC_TABLES: dict[str, PublicTable] = {
         indexes=("resolution",),
     ),
     "footnote_works": PublicTable(
-        {"id": INTEGER, "footnote_id": INTEGER, "work_id": INTEGER, "position": INTEGER, "locator": TEXT},
+        {
+            "id": INTEGER,
+            "footnote_id": INTEGER,
+            "work_id": INTEGER,
+            "position": INTEGER,
+            "locator": TEXT,
+        },
         {"footnote_id": "footnotes", "work_id": "works"},
     ),
     "entities": PublicTable(
@@ -159,17 +178,37 @@ PUBLIC_TABLES: dict[str, PublicTable] = {
     ),
     "properties": PublicTable(
         {
-            "id": INTEGER, "name": TEXT, "datatype": TEXT, "multi": INTEGER, "time_varying": INTEGER,
-            "unit": TEXT, "tolerance": REAL, "description": TEXT,
+            "id": INTEGER,
+            "name": TEXT,
+            "datatype": TEXT,
+            "multi": INTEGER,
+            "time_varying": INTEGER,
+            "unit": TEXT,
+            "tolerance": REAL,
+            "description": TEXT,
         },
         indexes=("datatype",),
     ),
     "claims": PublicTable(
         {
-            "id": INTEGER, "subject_id": INTEGER, "property_id": INTEGER, "value": TEXT, "unit": TEXT,
-            "quantity_low": REAL, "quantity_high": REAL, "date_earliest": TEXT, "date_latest": TEXT,
-            "entity_value_id": INTEGER, "as_of": TEXT, "valid_from": TEXT, "valid_to": TEXT, "scope": TEXT,
-            "rank": TEXT, "rank_reason": TEXT, "citation_count": INTEGER, "source_count": INTEGER,
+            "id": INTEGER,
+            "subject_id": INTEGER,
+            "property_id": INTEGER,
+            "value": TEXT,
+            "unit": TEXT,
+            "quantity_low": REAL,
+            "quantity_high": REAL,
+            "date_earliest": TEXT,
+            "date_latest": TEXT,
+            "entity_value_id": INTEGER,
+            "as_of": TEXT,
+            "valid_from": TEXT,
+            "valid_to": TEXT,
+            "scope": TEXT,
+            "rank": TEXT,
+            "rank_reason": TEXT,
+            "citation_count": INTEGER,
+            "source_count": INTEGER,
         },
         {"subject_id": "entities", "property_id": "properties", "entity_value_id": "entities"},
         indexes=("rank", "source_count"),
@@ -181,11 +220,24 @@ PUBLIC_TABLES: dict[str, PublicTable] = {
     ),
     "citations": PublicTable(
         {
-            "id": INTEGER, "claim_id": INTEGER, "source_id": INTEGER, "footnote_id": INTEGER, "quote": TEXT,
-            "quote_start": INTEGER, "quote_end": INTEGER, "orphaned": INTEGER, "attributed_to_id": INTEGER,
-            "stance": TEXT, "confidence": TEXT,
+            "id": INTEGER,
+            "claim_id": INTEGER,
+            "source_id": INTEGER,
+            "footnote_id": INTEGER,
+            "quote": TEXT,
+            "quote_start": INTEGER,
+            "quote_end": INTEGER,
+            "orphaned": INTEGER,
+            "attributed_to_id": INTEGER,
+            "stance": TEXT,
+            "confidence": TEXT,
         },
-        {"claim_id": "claims", "source_id": "sources", "footnote_id": "footnotes", "attributed_to_id": "entities"},
+        {
+            "claim_id": "claims",
+            "source_id": "sources",
+            "footnote_id": "footnotes",
+            "attributed_to_id": "entities",
+        },
         indexes=("stance", "confidence"),
     ),
     # One row per public citation, everything a reader needs on one line, with indexes on
@@ -193,27 +245,66 @@ PUBLIC_TABLES: dict[str, PublicTable] = {
     # within Datasette's time limits, a table with indexes can.
     "claims_with_sources": PublicTable(
         {
-            "citation_id": INTEGER, "claim_id": INTEGER, "subject": TEXT, "subject_aliases": TEXT,
-            "property": TEXT, "value": TEXT, "scope": TEXT, "rank": TEXT, "source": TEXT,
-            "source_title": TEXT, "reliability": TEXT, "footnote": INTEGER, "quote": TEXT,
-            "attributed_to": TEXT, "stance": TEXT, "confidence": TEXT,
+            "citation_id": INTEGER,
+            "claim_id": INTEGER,
+            "subject": TEXT,
+            "subject_aliases": TEXT,
+            "property": TEXT,
+            "value": TEXT,
+            "scope": TEXT,
+            "rank": TEXT,
+            "source": TEXT,
+            "source_title": TEXT,
+            "reliability": TEXT,
+            "footnote": INTEGER,
+            "quote": TEXT,
+            "attributed_to": TEXT,
+            "stance": TEXT,
+            "confidence": TEXT,
         },
         {"citation_id": "citations", "claim_id": "claims"},
         pk="citation_id",
-        search=("subject", "subject_aliases", "property", "value", "quote", "attributed_to", "source_title"),
+        search=(
+            "subject",
+            "subject_aliases",
+            "property",
+            "value",
+            "quote",
+            "attributed_to",
+            "source_title",
+        ),
         indexes=("subject", "property", "source", "confidence", "rank", "stance", "reliability"),
     ),
     "conflicts": PublicTable(
         {
-            "id": INTEGER, "kind": TEXT, "status": TEXT, "severity": TEXT, "subject_id": INTEGER,
-            "property_id": INTEGER, "claim_a_id": INTEGER, "value_a": TEXT, "sources_a": TEXT,
-            "quotes_a": TEXT, "support_a": REAL, "claim_b_id": INTEGER, "value_b": TEXT, "sources_b": TEXT,
-            "quotes_b": TEXT, "support_b": REAL, "leading_claim_id": INTEGER, "leading_value": TEXT,
-            "leading_reason": TEXT, "note": TEXT, "status_at": TEXT,
+            "id": INTEGER,
+            "kind": TEXT,
+            "status": TEXT,
+            "severity": TEXT,
+            "subject_id": INTEGER,
+            "property_id": INTEGER,
+            "claim_a_id": INTEGER,
+            "value_a": TEXT,
+            "sources_a": TEXT,
+            "quotes_a": TEXT,
+            "support_a": REAL,
+            "claim_b_id": INTEGER,
+            "value_b": TEXT,
+            "sources_b": TEXT,
+            "quotes_b": TEXT,
+            "support_b": REAL,
+            "leading_claim_id": INTEGER,
+            "leading_value": TEXT,
+            "leading_reason": TEXT,
+            "note": TEXT,
+            "status_at": TEXT,
         },
         {
-            "subject_id": "entities", "property_id": "properties", "claim_a_id": "claims",
-            "claim_b_id": "claims", "leading_claim_id": "claims",
+            "subject_id": "entities",
+            "property_id": "properties",
+            "claim_a_id": "claims",
+            "claim_b_id": "claims",
+            "leading_claim_id": "claims",
         },
         indexes=("status", "kind", "severity"),
     ),
@@ -254,8 +345,23 @@ join properties p on p.id = c.property_id
 def working_state(session: Session) -> dict[str, Any]:
     """What identifies the working database's content, for deciding whether a copy is current."""
     state: dict[str, Any] = {"format": FORMAT}
-    for model in (Source, Footnote, FootnoteWork, Work, Entity, Alias, Property, Claim, ClaimQualifier, Citation, Conflict, History):
-        count, top = session.execute(select(func.count(), func.max(model.id)).select_from(model)).one()
+    for model in (
+        Source,
+        Footnote,
+        FootnoteWork,
+        Work,
+        Entity,
+        Alias,
+        Property,
+        Claim,
+        ClaimQualifier,
+        Citation,
+        Conflict,
+        History,
+    ):
+        count, top = session.execute(
+            select(func.count(), func.max(model.id)).select_from(model)
+        ).one()
         state[model.__tablename__] = [int(count), top]
     return state
 
@@ -283,7 +389,10 @@ def is_current(out: Path, database: str, state: dict[str, Any]) -> bool:
 def _write_state(out: Path, database: str, state: dict[str, Any]) -> None:
     target = state_path(out)
     tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(json.dumps({"database": database, "state": state, "file": _file_stamp(out)}, indent=1), encoding="utf-8")
+    tmp.write_text(
+        json.dumps({"database": database, "state": state, "file": _file_stamp(out)}, indent=1),
+        encoding="utf-8",
+    )
     os.replace(tmp, target)
 
 
@@ -386,8 +495,15 @@ class _Reader:
 
     def sources(self) -> Iterator[dict[str, Any]]:
         sections: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for row in self.session.execute(select(Source.id, Source.parent_id, Source.span_start, Source.span_end)):
-            if row.id in self.hidden and row.parent_id is not None and row.parent_id not in self.hidden and row.span_start is not None:
+        for row in self.session.execute(
+            select(Source.id, Source.parent_id, Source.span_start, Source.span_end)
+        ):
+            if (
+                row.id in self.hidden
+                and row.parent_id is not None
+                and row.parent_id not in self.hidden
+                and row.span_start is not None
+            ):
                 sections[row.parent_id].append((row.span_start, row.span_end))
         query = select(Source).order_by(Source.id)
         if self.hidden:
@@ -416,7 +532,9 @@ class _Reader:
             self.session.expunge(source)
 
     def footnotes_rows(self) -> Iterator[dict[str, Any]]:
-        query = select(Footnote.id, Footnote.source_id, Footnote.number, Footnote.text, Footnote.resolution).order_by(Footnote.id)
+        query = select(
+            Footnote.id, Footnote.source_id, Footnote.number, Footnote.text, Footnote.resolution
+        ).order_by(Footnote.id)
         if self.hidden:
             query = query.where(Footnote.source_id.not_in(self.hidden))
         for row in _stream(self.session, query):
@@ -425,14 +543,25 @@ class _Reader:
 
     def footnote_works(self) -> Iterator[dict[str, Any]]:
         self.works: set[int] = set()
-        query = select(FootnoteWork.id, FootnoteWork.footnote_id, FootnoteWork.work_id, FootnoteWork.position, FootnoteWork.locator).order_by(FootnoteWork.id)
+        query = select(
+            FootnoteWork.id,
+            FootnoteWork.footnote_id,
+            FootnoteWork.work_id,
+            FootnoteWork.position,
+            FootnoteWork.locator,
+        ).order_by(FootnoteWork.id)
         for row in _stream(self.session, query):
             if row.footnote_id in self.footnotes:
                 self.works.add(row.work_id)
                 yield dict(row._mapping)
 
     def works_rows(self) -> Iterator[dict[str, Any]]:
-        rows = {r.id: r for r in self.session.execute(select(Work.id, Work.title, Work.citation, Work.collection_id))}
+        rows = {
+            r.id: r
+            for r in self.session.execute(
+                select(Work.id, Work.title, Work.citation, Work.collection_id)
+            )
+        }
         wanted, todo = set(), list(self.works)
         while todo:  # a cited work brings its collection, and that collection its own
             work_id = todo.pop()
@@ -446,7 +575,13 @@ class _Reader:
 
     def claim_qualifiers(self) -> Iterator[dict[str, Any]]:
         query = (
-            select(ClaimQualifier.id, ClaimQualifier.claim_id, ClaimQualifier.key, ClaimQualifier.value, ClaimQualifier.entity_id)
+            select(
+                ClaimQualifier.id,
+                ClaimQualifier.claim_id,
+                ClaimQualifier.key,
+                ClaimQualifier.value,
+                ClaimQualifier.entity_id,
+            )
             .join(self.counted, self.counted.c.claim_id == ClaimQualifier.claim_id)
             .order_by(ClaimQualifier.id)
         )
@@ -460,9 +595,23 @@ class _Reader:
         c = Claim
         query = (
             select(
-                c.id, c.subject_id, c.property_id, c.value, c.unit, c.quantity_low, c.quantity_high, c.date_earliest,
-                c.date_latest, c.entity_value_id, c.as_of, c.valid_from, c.valid_to, c.rank, c.rank_reason,
-                self.counted.c.citations, self.counted.c.sources,
+                c.id,
+                c.subject_id,
+                c.property_id,
+                c.value,
+                c.unit,
+                c.quantity_low,
+                c.quantity_high,
+                c.date_earliest,
+                c.date_latest,
+                c.entity_value_id,
+                c.as_of,
+                c.valid_from,
+                c.valid_to,
+                c.rank,
+                c.rank_reason,
+                self.counted.c.citations,
+                self.counted.c.sources,
             )
             .join(self.counted, self.counted.c.claim_id == c.id)
             .order_by(c.id)
@@ -484,8 +633,17 @@ class _Reader:
     def citations(self) -> Iterator[dict[str, Any]]:
         query = (
             select(
-                Citation.id, Citation.claim_id, Citation.source_id, Citation.footnote_id, Citation.quote, Citation.quote_start,
-                Citation.quote_end, Citation.orphaned, Citation.attributed_to_id, Citation.stance, Citation.confidence,
+                Citation.id,
+                Citation.claim_id,
+                Citation.source_id,
+                Citation.footnote_id,
+                Citation.quote,
+                Citation.quote_start,
+                Citation.quote_end,
+                Citation.orphaned,
+                Citation.attributed_to_id,
+                Citation.stance,
+                Citation.confidence,
             )
             .where(self.public_citation)
             .order_by(Citation.id)
@@ -498,11 +656,17 @@ class _Reader:
     def entity_rows(self) -> Iterator[dict[str, Any]]:
         self.alias_names: dict[int, list[str]] = defaultdict(list)
         self.alias_rows: list[dict[str, Any]] = []
-        for row in _stream(self.session, select(Alias.id, Alias.entity_id, Alias.name, Alias.normalised).order_by(Alias.id)):
+        for row in _stream(
+            self.session,
+            select(Alias.id, Alias.entity_id, Alias.name, Alias.normalised).order_by(Alias.id),
+        ):
             if row.entity_id in self.entities:
                 self.alias_rows.append(dict(row._mapping))
                 self.alias_names[row.entity_id].append(row.name)
-        for row in _stream(self.session, select(Entity.id, Entity.name, Entity.kind, Entity.description).order_by(Entity.id)):
+        for row in _stream(
+            self.session,
+            select(Entity.id, Entity.name, Entity.kind, Entity.description).order_by(Entity.id),
+        ):
             if row.id in self.entities:
                 others = [n for n in self.alias_names.get(row.id, []) if n != row.name]
                 yield {**row._mapping, "aliases": "; ".join(others) or None}
@@ -512,7 +676,9 @@ class _Reader:
 
     def property_rows(self) -> Iterator[dict[str, Any]]:
         p = Property
-        query = select(p.id, p.name, p.datatype, p.multi, p.time_varying, p.unit, p.tolerance, p.description).order_by(p.id)
+        query = select(
+            p.id, p.name, p.datatype, p.multi, p.time_varying, p.unit, p.tolerance, p.description
+        ).order_by(p.id)
         for row in self.session.execute(query):
             if row.id in self.properties:
                 yield dict(row._mapping)
@@ -556,10 +722,20 @@ class _Reader:
                 "citation_id": r["citation_id"],
                 "claim_id": r["claim_id"],
                 "subject": r["subject"],
-                "subject_aliases": "; ".join(n for n in self.alias_names.get(r["subject_id"], []) if n != r["subject"]) or None,
+                "subject_aliases": "; ".join(
+                    n for n in self.alias_names.get(r["subject_id"], []) if n != r["subject"]
+                )
+                or None,
                 "property": r["property"],
                 "value": _display_value(r["value"], r["unit"]),
-                "scope": self._scope({"id": r["claim_id"], "as_of": r["as_of"], "valid_from": r["valid_from"], "valid_to": r["valid_to"]}),
+                "scope": self._scope(
+                    {
+                        "id": r["claim_id"],
+                        "as_of": r["as_of"],
+                        "valid_from": r["valid_from"],
+                        "valid_to": r["valid_to"],
+                    }
+                ),
                 "rank": r["rank"],
                 "source": r["source"],
                 "source_title": r["source_title"],
@@ -575,7 +751,15 @@ class _Reader:
 # ---------------------------------------------------------------- conflicts on public evidence
 
 
-def _copy_rows(session: Session, scratch, model, query, *, collect: Callable[[list[dict[str, Any]]], None] | None = None, **overrides: Any) -> None:
+def _copy_rows(
+    session: Session,
+    scratch,
+    model,
+    query,
+    *,
+    collect: Callable[[list[dict[str, Any]]], None] | None = None,
+    **overrides: Any,
+) -> None:
     """Copy the rows of ``query`` into the scratch database a batch at a time.
 
     Nothing is kept: ``collect`` sees each batch and keeps what it needs (ids), so
@@ -601,7 +785,11 @@ def _public_conflicts(session: Session, hidden: set[int]) -> tuple[list[dict[str
 
     stored = {
         r.id: (r.claim_a_id, r.claim_b_id)
-        for r in session.execute(select(Conflict.id, Conflict.claim_a_id, Conflict.claim_b_id).where(Conflict.active == true()))
+        for r in session.execute(
+            select(Conflict.id, Conflict.claim_a_id, Conflict.claim_b_id).where(
+                Conflict.active == true()
+            )
+        )
     }
     if not stored:
         return [], 0
@@ -612,7 +800,9 @@ def _public_conflicts(session: Session, hidden: set[int]) -> tuple[list[dict[str
         .distinct()
         .subquery("groups")
     )
-    in_groups = (Claim.subject_id == groups.c.subject_id) & (Claim.property_id == groups.c.property_id)
+    in_groups = (Claim.subject_id == groups.c.subject_id) & (
+        Claim.property_id == groups.c.property_id
+    )
     source_ids: set[int] = set()
     footnote_ids: set[int] = set()
     entity_ids: set[int] = set()
@@ -643,30 +833,80 @@ def _public_conflicts(session: Session, hidden: set[int]) -> tuple[list[dict[str
             scratch.exec_driver_sql("PRAGMA journal_mode = OFF")
             scratch.exec_driver_sql("PRAGMA synchronous = OFF")
             Base.metadata.create_all(scratch)
-            _copy_rows(session, scratch, Claim, select(Claim.__table__).join(groups, in_groups), collect=claims_seen)
-            claim_ids = select(Claim.id).join(groups, in_groups)
-            _copy_rows(session, scratch, ClaimQualifier, select(ClaimQualifier.__table__).where(ClaimQualifier.claim_id.in_(claim_ids)))
             _copy_rows(
-                session, scratch, Citation,
-                select(Citation.__table__).where(Citation.claim_id.in_(claim_ids), _public_citation(hidden)),
+                session,
+                scratch,
+                Claim,
+                select(Claim.__table__).join(groups, in_groups),
+                collect=claims_seen,
+            )
+            claim_ids = select(Claim.id).join(groups, in_groups)
+            _copy_rows(
+                session,
+                scratch,
+                ClaimQualifier,
+                select(ClaimQualifier.__table__).where(ClaimQualifier.claim_id.in_(claim_ids)),
+            )
+            _copy_rows(
+                session,
+                scratch,
+                Citation,
+                select(Citation.__table__).where(
+                    Citation.claim_id.in_(claim_ids), _public_citation(hidden)
+                ),
                 collect=citations_seen,
             )
             for chunk in _chunks(sorted(source_ids)):
                 # the texts are not needed to weigh evidence, and are not copied
-                _copy_rows(session, scratch, Source, select(Source.__table__).where(Source.id.in_(chunk)), text=None, parent_id=None)
+                _copy_rows(
+                    session,
+                    scratch,
+                    Source,
+                    select(Source.__table__).where(Source.id.in_(chunk)),
+                    text=None,
+                    parent_id=None,
+                )
             for chunk in _chunks(sorted(footnote_ids)):
                 work_ids: set[int] = set()
                 _copy_rows(
-                    session, scratch, FootnoteWork, select(FootnoteWork.__table__).where(FootnoteWork.footnote_id.in_(chunk)),
+                    session,
+                    scratch,
+                    FootnoteWork,
+                    select(FootnoteWork.__table__).where(FootnoteWork.footnote_id.in_(chunk)),
                     collect=lambda rows: work_ids.update(w["work_id"] for w in rows),
                 )
-                _copy_rows(session, scratch, Footnote, select(Footnote.__table__).where(Footnote.id.in_(chunk)))
+                _copy_rows(
+                    session,
+                    scratch,
+                    Footnote,
+                    select(Footnote.__table__).where(Footnote.id.in_(chunk)),
+                )
                 for work_chunk in _chunks(sorted(work_ids)):
-                    _copy_rows(session, scratch, Work, select(Work.__table__).where(Work.id.in_(work_chunk)), collection_id=None)
+                    _copy_rows(
+                        session,
+                        scratch,
+                        Work,
+                        select(Work.__table__).where(Work.id.in_(work_chunk)),
+                        collection_id=None,
+                    )
             for chunk in _chunks(sorted(entity_ids)):
-                _copy_rows(session, scratch, Entity, select(Entity.__table__).where(Entity.id.in_(chunk)))
-            _copy_rows(session, scratch, Property, select(Property.__table__).where(Property.id.in_(select(groups.c.property_id))))
-            _copy_rows(session, scratch, Conflict, select(Conflict.__table__).join(Claim, Claim.id == Conflict.claim_a_id).join(groups, in_groups))
+                _copy_rows(
+                    session, scratch, Entity, select(Entity.__table__).where(Entity.id.in_(chunk))
+                )
+            _copy_rows(
+                session,
+                scratch,
+                Property,
+                select(Property.__table__).where(Property.id.in_(select(groups.c.property_id))),
+            )
+            _copy_rows(
+                session,
+                scratch,
+                Conflict,
+                select(Conflict.__table__)
+                .join(Claim, Claim.id == Conflict.claim_a_id)
+                .join(groups, in_groups),
+            )
             with Session(bind=scratch) as scratch_session:
                 conflictsmod.detect(scratch_session, "publish")
                 scratch_session.flush()
@@ -691,7 +931,14 @@ def _chunks(items: list[int], size: int = 900) -> Iterator[list[int]]:
 
 def _conflict_row(row: dict[str, Any], subject_id: int, property_id: int) -> dict[str, Any]:
     def sources(side):
-        return "; ".join(sorted({c["source"] + (f" [{c['footnote']}]" if c["footnote"] else "") for c in side["citations"]}))
+        return "; ".join(
+            sorted(
+                {
+                    c["source"] + (f" [{c['footnote']}]" if c["footnote"] else "")
+                    for c in side["citations"]
+                }
+            )
+        )
 
     def quotes(side):
         return " | ".join(c["quote"] for c in side["citations"] if c["quote"]) or None
@@ -726,12 +973,23 @@ def _conflict_row(row: dict[str, Any], subject_id: int, property_id: int) -> dic
 
 
 def _create_table(db: sqlite_utils.Database, name: str, table: PublicTable) -> None:
-    columns = [f"[{col}] {kind}" + (" PRIMARY KEY" if col == table.pk else "") for col, kind in table.columns.items()]
-    columns += [f"FOREIGN KEY([{col}]) REFERENCES [{other}]([{PUBLIC_TABLES[other].pk}])" for col, other in table.foreign_keys.items()]
+    columns = [
+        f"[{col}] {kind}" + (" PRIMARY KEY" if col == table.pk else "")
+        for col, kind in table.columns.items()
+    ]
+    columns += [
+        f"FOREIGN KEY([{col}]) REFERENCES [{other}]([{PUBLIC_TABLES[other].pk}])"
+        for col, other in table.foreign_keys.items()
+    ]
     db.execute(f"CREATE TABLE [{name}] (\n   " + ",\n   ".join(columns) + "\n)")
 
 
-def _insert(db: sqlite_utils.Database, name: str, rows: Iterable[dict[str, Any]], tick: Callable[[int], None]) -> int:
+def _insert(
+    db: sqlite_utils.Database,
+    name: str,
+    rows: Iterable[dict[str, Any]],
+    tick: Callable[[int], None],
+) -> int:
     """Insert rows holding exactly the allowlisted columns: anything else is an error, not a leak."""
     allowed = list(PUBLIC_TABLES[name].columns)
     count = 0
@@ -740,7 +998,9 @@ def _insert(db: sqlite_utils.Database, name: str, rows: Iterable[dict[str, Any]]
         nonlocal count
         for row in rows:
             if set(row) != set(allowed):
-                raise AssertionError(f"{name}: row columns {sorted(row)} are not the allowlist {sorted(allowed)}")
+                raise AssertionError(
+                    f"{name}: row columns {sorted(row)} are not the allowlist {sorted(allowed)}"
+                )
             count += 1
             if count % BATCH == 0:
                 tick(count)
@@ -756,16 +1016,22 @@ def check_target(out: Path, working: str | None) -> None:
     if not out.parent.is_dir():
         raise InvalidValue(f"{str(out)!r}: folder {str(out.parent)!r} does not exist")
     if out.is_dir():
-        raise InvalidValue(f"{str(out)!r} is a directory: expected the path of the public SQLite file to write")
+        raise InvalidValue(
+            f"{str(out)!r} is a directory: expected the path of the public SQLite file to write"
+        )
     if working and "://" not in working:
         working_path = Path(working)
         if working_path.exists() and out.exists() and out.resolve() == working_path.resolve():
-            raise InvalidValue(f"{str(out)!r} is the working database: publish writes a separate public copy, e.g. db/public.db")
+            raise InvalidValue(
+                f"{str(out)!r} is the working database: publish writes a separate public copy, e.g. db/public.db"
+            )
     if out.exists() and out.stat().st_size:
         with open(out, "rb") as f:
             head = f.read(16)
         if head != b"SQLite format 3\x00":
-            raise InvalidValue(f"{str(out)!r} exists and is not a SQLite file: expected a new path or an earlier public copy")
+            raise InvalidValue(
+                f"{str(out)!r} exists and is not a SQLite file: expected a new path or an earlier public copy"
+            )
         connection = sqlite3.connect(f"file:{out}?mode=ro", uri=True)
         try:
             names = {r[0] for r in connection.execute("select name from sqlite_master")}
@@ -774,7 +1040,9 @@ def check_target(out: Path, working: str | None) -> None:
         finally:
             connection.close()
         if "alembic_version" in names or "history" in names:
-            raise InvalidValue(f"{str(out)!r} is a working provenance database: publish writes a separate public copy, e.g. db/public.db")
+            raise InvalidValue(
+                f"{str(out)!r} is a working provenance database: publish writes a separate public copy, e.g. db/public.db"
+            )
 
 
 def publish(
@@ -819,10 +1087,14 @@ def publish(
         ]
         for name, rows in steps:
             total = reader.total(name)
-            report.rows[name] = _insert(db, name, rows(), lambda n, name=name, total=total: tick_to(name, n, total))
+            report.rows[name] = _insert(
+                db, name, rows(), lambda n, name=name, total=total: tick_to(name, n, total)
+            )
         tick_to("conflicts", 0, 0)
         conflict_rows, report.withheld_conflicts = _public_conflicts(session, reader.hidden)
-        report.rows["conflicts"] = _insert(db, "conflicts", conflict_rows, lambda n: tick_to("conflicts", n, len(conflict_rows)))
+        report.rows["conflicts"] = _insert(
+            db, "conflicts", conflict_rows, lambda n: tick_to("conflicts", n, len(conflict_rows))
+        )
         total_citations = session.scalar(select(func.count()).select_from(Citation))
         total_claims = session.scalar(select(func.count()).select_from(Claim))
         report.withheld_citations = total_citations - report.rows["citations"]
@@ -896,7 +1168,8 @@ def remove_abandoned_copies(out: Path) -> int:
     keeps its file.
     """
     pattern = re.compile(
-        re.escape(f".{out.name}.{_host_tag()}-") + r"(?P<pid>\d+)\.[A-Za-z0-9_]+\.tmp(?:-journal|-wal|-shm)?"
+        re.escape(f".{out.name}.{_host_tag()}-")
+        + r"(?P<pid>\d+)\.[A-Za-z0-9_]+\.tmp(?:-journal|-wal|-shm)?"
     )
     removed = 0
     try:
@@ -995,12 +1268,16 @@ def tables_markdown() -> str:
         if described.get("facets"):
             extras.append("default facets: " + ", ".join(f"`{f}`" for f in described["facets"]))
         if name in PUBLIC_TABLES and PUBLIC_TABLES[name].search:
-            extras.append("full-text search: " + ", ".join(f"`{c}`" for c in PUBLIC_TABLES[name].search))
+            extras.append(
+                "full-text search: " + ", ".join(f"`{c}`" for c in PUBLIC_TABLES[name].search)
+            )
         if extras:
             joined = "; ".join(extras)
             lines += [joined[0].upper() + joined[1:] + ".", ""]
         lines += ["| column | meaning |", "|---|---|"]
-        lines += [f"| `{column}` | {_cell(text)} |" for column, text in described["columns"].items()]
+        lines += [
+            f"| `{column}` | {_cell(text)} |" for column, text in described["columns"].items()
+        ]
     lines += ["", "### Canned queries", ""]
     for name, query in database["queries"].items():
         lines.append(f"- `{name}` — **{query['title']}**: {query['description']}")

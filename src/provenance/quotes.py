@@ -19,9 +19,24 @@ from dataclasses import dataclass
 from .models import Citation, Footnote, Source
 
 CONTEXT = 40
-_QUOTE_MARKS = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "`": "'", "ʼ": "'", "′": "'"})
+_QUOTE_MARKS = str.maketrans(
+    {
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+        "‘": "'",
+        "’": "'",
+        "`": "'",
+        "ʼ": "'",
+        "′": "'",
+    }
+)
 # tokens ending in a full stop that do not end a sentence
-_ABBREVIATION = re.compile(r"(?:\b(?:[A-Z]\.){1,3}|\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sgt|St|No|Nos|pp|p|vs|etc|Jr|Sr|Brig|Maj|Capt|Adm|Gov|Sen|Rep|Prof|Inc|Ltd|Co)\.)$")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:[A-Z]\.){1,3}|\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sgt|St|No|Nos|pp|p|vs|etc|Jr|Sr|Brig|Maj|Capt|Adm|Gov|Sen|Rep|Prof|Inc|Ltd|Co)\.)$"
+)
 _SENTENCE_END = re.compile(r"[.?!][\"'”’)\]]*\s")
 
 
@@ -68,7 +83,11 @@ def _normalise_quote(quote: str) -> str:
 
 def searchable_spans(source: Source) -> list[tuple[int, int]]:
     """Spans of ``source.text`` that belong to its sections and are not the source's own words."""
-    return [(s.span_start, s.span_end) for s in source.sections if s.span_start is not None and s.span_end is not None]
+    return [
+        (s.span_start, s.span_end)
+        for s in source.sections
+        if s.span_start is not None and s.span_end is not None
+    ]
 
 
 def find_all(source: Source, quote: str) -> list[Anchor]:
@@ -83,7 +102,9 @@ def find_all(source: Source, quote: str) -> list[Anchor]:
         end_norm = start + len(needle)
         begin = origin[start]
         end = origin[end_norm - 1] + 1
-        anchors.append(Anchor(begin, end, text[max(0, begin - CONTEXT) : begin], text[end : end + CONTEXT]))
+        anchors.append(
+            Anchor(begin, end, text[max(0, begin - CONTEXT) : begin], text[end : end + CONTEXT])
+        )
         start = haystack.find(needle, start + 1)
     return anchors
 
@@ -110,7 +131,9 @@ def reanchor(source: Source, citation: Citation) -> bool:
     """
     if citation.quote is None:
         return True
-    if citation.quote_start is not None and quote_at(source, citation.quote_start, citation.quote_end, citation.quote):
+    if citation.quote_start is not None and quote_at(
+        source, citation.quote_start, citation.quote_end, citation.quote
+    ):
         citation.orphaned = False
         return True
     anchors = find_all(source, citation.quote)

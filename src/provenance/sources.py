@@ -117,19 +117,27 @@ def load_manifest(path: str | Path) -> list[SourceSpec]:
     """Read and validate a manifest; every problem is an error naming the entry and key."""
     path = Path(path)
     if not path.is_file():
-        raise NotFound(f"manifest {str(path)!r} not found: expected a YAML file such as seeds/sources.yaml")
+        raise NotFound(
+            f"manifest {str(path)!r} not found: expected a YAML file such as seeds/sources.yaml"
+        )
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
-        raise InvalidValue(f"manifest {str(path)!r} is not UTF-8 text: expected a YAML file") from None
+        raise InvalidValue(
+            f"manifest {str(path)!r} is not UTF-8 text: expected a YAML file"
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
-        raise InvalidValue(f"manifest {str(path)!r} is not valid YAML{where}: expected a mapping with a 'sources:' list") from None
+        raise InvalidValue(
+            f"manifest {str(path)!r} is not valid YAML{where}: expected a mapping with a 'sources:' list"
+        ) from None
     entries = data.get("sources") if isinstance(data, dict) else data
     if isinstance(data, dict) and set(data) - {"sources"}:
         bad = sorted(set(data) - {"sources"})[0]
-        raise InvalidValue(f"manifest {str(path)!r}: unknown top-level key {bad!r}: expected 'sources'")
+        raise InvalidValue(
+            f"manifest {str(path)!r}: unknown top-level key {bad!r}: expected 'sources'"
+        )
     if not isinstance(entries, list):
         raise InvalidValue(f"manifest {str(path)!r}: expected a 'sources:' list of entries")
     specs = []
@@ -152,7 +160,9 @@ def _spec_from_entry(entry: Any, number: int, path: Path) -> SourceSpec:
         raise InvalidValue(f"{where}: expected a mapping of {', '.join(MANIFEST_KEYS)}")
     unknown = [k for k in entry if k not in MANIFEST_KEYS]
     if unknown:
-        raise InvalidValue(f"{where}: unknown key {unknown[0]!r}: expected one of {', '.join(MANIFEST_KEYS)}")
+        raise InvalidValue(
+            f"{where}: unknown key {unknown[0]!r}: expected one of {', '.join(MANIFEST_KEYS)}"
+        )
     file = entry.get("file")
     if file is not None and not isinstance(file, str):
         raise InvalidValue(f"{where}: file {file!r} must be a file name")
@@ -164,13 +174,19 @@ def _spec_from_entry(entry: Any, number: int, path: Path) -> SourceSpec:
     comments = entry.get("comments")
     if comments is not None:
         if not isinstance(comments, dict) or "heading" not in comments:
-            raise InvalidValue(f"{where}: comments must be a mapping with 'heading' (and 'ends_before')")
+            raise InvalidValue(
+                f"{where}: comments must be a mapping with 'heading' (and 'ends_before')"
+            )
         bad = [k for k in comments if k not in COMMENT_KEYS]
         if bad:
-            raise InvalidValue(f"{where}: unknown comments key {bad[0]!r}: expected one of {', '.join(COMMENT_KEYS)}")
+            raise InvalidValue(
+                f"{where}: unknown comments key {bad[0]!r}: expected one of {', '.join(COMMENT_KEYS)}"
+            )
         grade = str(comments.get("reliability", "F"))
         if grade not in RELIABILITY_GRADES:
-            raise InvalidValue(f"{where}: comments reliability {grade!r}: expected one of A, B, C, D, E, F")
+            raise InvalidValue(
+                f"{where}: comments reliability {grade!r}: expected one of A, B, C, D, E, F"
+            )
     return SourceSpec(file=file, fields=fields, comments=comments)
 
 
@@ -208,7 +224,9 @@ def source_fields(entry: dict[str, Any], *, where: str) -> dict[str, Any]:
     if entry.get("reliability") is not None:
         grade = str(entry["reliability"]).upper()
         if grade not in RELIABILITY_GRADES:
-            raise InvalidValue(f"{where}: reliability {entry['reliability']!r}: expected one of A, B, C, D, E, F")
+            raise InvalidValue(
+                f"{where}: reliability {entry['reliability']!r}: expected one of A, B, C, D, E, F"
+            )
         fields["reliability"] = grade
     if entry.get("confidential") is not None:
         value = entry["confidential"]
@@ -232,7 +250,9 @@ def find_source(session: Session, ref: str | int) -> Source:
     if source is None:
         source = session.scalar(select(Source).where(Source.file_name == Path(text).name))
     if source is None:
-        raise NotFound(f"unknown source {text!r}: expected an id, slug or file name (see `provenance sources`)")
+        raise NotFound(
+            f"unknown source {text!r}: expected an id, slug or file name (see `provenance sources`)"
+        )
     return source
 
 
@@ -250,13 +270,17 @@ def read_document(path: str | Path) -> tuple[str, str]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise InvalidValue(f"file {str(path)!r} is not UTF-8 text: expected a text document") from None
+        raise InvalidValue(
+            f"file {str(path)!r} is not UTF-8 text: expected a text document"
+        ) from None
     if "\x00" in text:
         raise InvalidValue(f"file {str(path)!r} is binary: expected a UTF-8 text document")
     return text, sha256_bytes(data)
 
 
-def ingest_file(session: Session, path: str | Path, spec: SourceSpec | None, actor: str) -> IngestResult:
+def ingest_file(
+    session: Session, path: str | Path, spec: SourceSpec | None, actor: str
+) -> IngestResult:
     """Add or refresh the source read from ``path`` with the manifest entry ``spec``."""
     path = Path(path)
     text, digest = read_document(path)
@@ -264,7 +288,12 @@ def ingest_file(session: Session, path: str | Path, spec: SourceSpec | None, act
         first_line = next((line.strip() for line in text.splitlines() if line.strip()), path.stem)
         spec = SourceSpec(
             file=path.name,
-            fields={"slug": slugify(path.stem), "title": first_line[:300], "kind": "article", "reliability": "F"},
+            fields={
+                "slug": slugify(path.stem),
+                "title": first_line[:300],
+                "kind": "article",
+                "reliability": "F",
+            },
         )
     fields = {"title": spec.fields.get("slug"), **spec.fields}
     source = session.scalar(select(Source).where(Source.file_name == path.name))
@@ -274,10 +303,20 @@ def ingest_file(session: Session, path: str | Path, spec: SourceSpec | None, act
             raise InvalidValue(
                 f"slug {fields['slug']!r} is already used by source {clash.id} ({clash.file_name or 'no file'}): choose another slug"
             )
-        source = Source(file_name=path.name, file_path=str(path.resolve()), text=text, sha256=digest, **fields)
+        source = Source(
+            file_name=path.name, file_path=str(path.resolve()), text=text, sha256=digest, **fields
+        )
         session.add(source)
         session.flush()
-        record(session, "sources", source.id, "insert", actor, _public_fields(source), f"ingested {path.name}")
+        record(
+            session,
+            "sources",
+            source.id,
+            "insert",
+            actor,
+            _public_fields(source),
+            f"ingested {path.name}",
+        )
         result = IngestResult(source, "new")
         _derive(session, source, spec, actor, result)
         return result
@@ -297,7 +336,9 @@ def ingest_file(session: Session, path: str | Path, spec: SourceSpec | None, act
         for key, value in fields.items():
             setattr(source, key, value)
         source.updated_at = utcnow()
-        record(session, "sources", source.id, "update", actor, changes, f"text of {path.name} changed")
+        record(
+            session, "sources", source.id, "update", actor, changes, f"text of {path.name} changed"
+        )
         _derive(session, source, spec, actor, result)
         _reanchor_all(session, source, old_text, result)
         return result
@@ -342,14 +383,18 @@ def comment_spans(text: str, comments: dict[str, Any]) -> list[tuple[str, int, i
     heading = str(comments["heading"])
     start = text.find(heading)
     if start < 0:
-        raise InvalidValue(f"comments heading {heading!r} does not occur in the text: expected the exact heading line")
+        raise InvalidValue(
+            f"comments heading {heading!r} does not occur in the text: expected the exact heading line"
+        )
     section_start = start + len(heading)
     ends_before = comments.get("ends_before")
     section_end = len(text)
     if ends_before:
         section_end = text.find(str(ends_before), section_start)
         if section_end < 0:
-            raise InvalidValue(f"comments ends_before {ends_before!r} does not occur after the heading")
+            raise InvalidValue(
+                f"comments ends_before {ends_before!r} does not occur after the heading"
+            )
     starts = list(_COMMENT_START.finditer(text, section_start, section_end))
     spans = []
     for i, match in enumerate(starts):
@@ -390,7 +435,15 @@ def _sync_sections(session: Session, source: Source, spec: SourceSpec, actor: st
             section = Source(slug=slug, parent=source, **fields)
             session.add(section)
             session.flush()
-            record(session, "sources", section.id, "insert", actor, {"slug": slug, "authors": [author]}, f"comment section of {source.slug}")
+            record(
+                session,
+                "sources",
+                section.id,
+                "insert",
+                actor,
+                {"slug": slug, "authors": [author]},
+                f"comment section of {source.slug}",
+            )
             continue
         before = {k: getattr(section, k) for k in fields}
         changes = diff(before, fields)
@@ -398,7 +451,15 @@ def _sync_sections(session: Session, source: Source, spec: SourceSpec, actor: st
             old_text = section.text or ""
             for key, value in fields.items():
                 setattr(section, key, value)
-            record(session, "sources", section.id, "update", actor, _jsonable(changes), f"comment section of {source.slug} refreshed")
+            record(
+                session,
+                "sources",
+                section.id,
+                "update",
+                actor,
+                _jsonable(changes),
+                f"comment section of {source.slug} refreshed",
+            )
             if "text" in changes:
                 _reanchor_all(session, section, old_text, IngestResult(section, "changed"))
     return len(spans)
@@ -471,7 +532,9 @@ def _store_footnotes(session: Session, source: Source, notes: list[footnote_pars
             for i, ref in enumerate(note.works)
         ]
     for number, row in by_number.items():
-        cited = session.scalar(select(func.count()).select_from(Citation).where(Citation.footnote_id == row.id))
+        cited = session.scalar(
+            select(func.count()).select_from(Citation).where(Citation.footnote_id == row.id)
+        )
         if cited:
             raise ProvenanceError(
                 f"footnote {number} of {source.slug!r} is gone from the new text but {cited} citation(s) rest on it: "
@@ -528,7 +591,9 @@ def list_sources(session: Session) -> list[dict[str, Any]]:
     return rows
 
 
-def list_footnotes(session: Session, source: Source, *, unresolved_only: bool = False) -> list[dict[str, Any]]:
+def list_footnotes(
+    session: Session, source: Source, *, unresolved_only: bool = False
+) -> list[dict[str, Any]]:
     rows = []
     for note in source.footnotes:
         if unresolved_only and note.resolution not in ("unresolved",) and not note.unresolved_parts:

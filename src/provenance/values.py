@@ -164,12 +164,12 @@ def parse_value(
 _APOSTROPHES = "'\u2019\u2018`\u02bf\u02be\u2032\u02bc\u02bb\u201b\u00b4\uff07"
 # Word joiners inside names (al-Khazali, al_Khazali, al–Khazali) separate words.
 _NAME_SPACERS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d_"
-_NAME_TABLE = str.maketrans({**{c: None for c in _APOSTROPHES}, **{c: " " for c in _NAME_SPACERS}})
+_NAME_TABLE = str.maketrans({**dict.fromkeys(_APOSTROPHES), **dict.fromkeys(_NAME_SPACERS, " ")})
 
 _DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb"
 _SINGLE_QUOTES = "\u2018\u2019\u201a\u201b`"
 _QUOTE_TABLE = str.maketrans(
-    {**{c: '"' for c in _DOUBLE_QUOTES}, **{c: "'" for c in _SINGLE_QUOTES}}
+    {**dict.fromkeys(_DOUBLE_QUOTES, '"'), **dict.fromkeys(_SINGLE_QUOTES, "'")}
 )
 
 

@@ -45,6 +45,7 @@ def register() -> None:
 try:
     from datasette import hookimpl
 except ImportError:  # the library works without Datasette; only the site needs it
+
     def hookimpl(fn=None, **_):
         return fn
 
@@ -70,12 +71,19 @@ async def _public_database(datasette):
 
 @hookimpl
 def prepare_connection(conn, database, datasette):
-    conn.create_function("provenance_normalise", 1, lambda s: normalise_name(s) if isinstance(s, str) else s, deterministic=True)
+    conn.create_function(
+        "provenance_normalise",
+        1,
+        lambda s: normalise_name(s) if isinstance(s, str) else s,
+        deterministic=True,
+    )
 
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    if column not in CLAIM_COLUMNS + CONFLICT_COLUMNS and not (table == "claims" and column == "value"):
+    if column not in CLAIM_COLUMNS + CONFLICT_COLUMNS and not (
+        table == "claims" and column == "value"
+    ):
         return None
 
     async def link():
@@ -85,12 +93,16 @@ def render_cell(row, value, column, table, database, datasette):
             claim_id = row["id"] if "id" in row.keys() else None
             if claim_id is None:
                 return None
-            return Markup('<a href="{}">{}</a>').format(datasette.urls.path(f"/-/claim/{int(claim_id)}"), value)
+            return Markup('<a href="{}">{}</a>').format(
+                datasette.urls.path(f"/-/claim/{int(claim_id)}"), value
+            )
         target = value["value"] if isinstance(value, dict) else value
         if not isinstance(target, int):
             return None
         if column in CONFLICT_COLUMNS:
-            return Markup('<a href="{}">conflict {}</a>').format(datasette.urls.path(f"/-/conflict/{target}"), target)
+            return Markup('<a href="{}">conflict {}</a>').format(
+                datasette.urls.path(f"/-/conflict/{target}"), target
+            )
         label = value.get("label") if isinstance(value, dict) else None
         text = f"claim {target}" + (f": {label}" if label and label != str(target) else "")
         return Markup('<a href="{}">{}</a>').format(datasette.urls.path(f"/-/claim/{target}"), text)
@@ -179,7 +191,9 @@ async def _not_found(datasette, request, what: str):
     from datasette.utils.asgi import Response
 
     html = await datasette.render_template(
-        ["404.html", "error.html"], {"ok": False, "error": what, "status": 404, "title": None}, request=request
+        ["404.html", "error.html"],
+        {"ok": False, "error": what, "status": 404, "title": None},
+        request=request,
     )
     return Response.html(html, status=404)
 
@@ -211,8 +225,12 @@ async def claim_page(datasette, request):
     if not found:
         return await _not_found(datasette, request, f"Claim {claim_id} is not published.")
     claim = found[0]
-    claim["display_value"] = claim["value"] + (f" {claim['unit']}" if claim["unit"] and claim["unit"] not in claim["value"] else "")
-    qualifiers = await _rows(db, "select key, value from claim_qualifiers where claim_id = ? order by key", [claim_id])
+    claim["display_value"] = claim["value"] + (
+        f" {claim['unit']}" if claim["unit"] and claim["unit"] not in claim["value"] else ""
+    )
+    qualifiers = await _rows(
+        db, "select key, value from claim_qualifiers where claim_id = ? order by key", [claim_id]
+    )
     citations = await _citations(db, "ci.claim_id = ?", [claim_id])
     conflicts = await _rows(
         db,
@@ -227,8 +245,14 @@ async def claim_page(datasette, request):
         if conflict["kind"] == "stance":
             conflict["other_value"] = "asserted by some sources, denied by others"
         else:
-            conflict["other_value"] = conflict["value_b"] if conflict["claim_a_id"] == claim_id else conflict["value_a"]
-            conflict["other_claim"] = conflict["claim_b_id"] if conflict["claim_a_id"] == claim_id else conflict["claim_a_id"]
+            conflict["other_value"] = (
+                conflict["value_b"] if conflict["claim_a_id"] == claim_id else conflict["value_a"]
+            )
+            conflict["other_claim"] = (
+                conflict["claim_b_id"]
+                if conflict["claim_a_id"] == claim_id
+                else conflict["claim_a_id"]
+            )
     sources = sorted({c["source"] for c in citations})
     html = await datasette.render_template(
         "provenance_claim.html",
@@ -271,7 +295,12 @@ async def conflict_page(datasette, request):
         claim_id = conflict[f"claim_{letter}_id"]
         where = "ci.claim_id = ?" + (" and ci.stance = ?" if stance else "")
         params = [claim_id, wanted] if stance else [claim_id]
-        claim = (await _rows(db, "select id, rank, rank_reason, scope from claims where id = ?", [claim_id]) or [{}])[0]
+        claim = (
+            await _rows(
+                db, "select id, rank, rank_reason, scope from claims where id = ?", [claim_id]
+            )
+            or [{}]
+        )[0]
         sides.append(
             {
                 "letter": letter.upper(),
@@ -280,7 +309,8 @@ async def conflict_page(datasette, request):
                 "support": conflict[f"support_{letter}"],
                 "scope": claim.get("scope"),
                 "rank": claim.get("rank"),
-                "leading": conflict["leading_claim_id"] == claim_id and (not stance or conflict["leading_value"] == conflict[f"value_{letter}"]),
+                "leading": conflict["leading_claim_id"] == claim_id
+                and (not stance or conflict["leading_value"] == conflict[f"value_{letter}"]),
                 "citations": await _citations(db, where, params),
             }
         )
