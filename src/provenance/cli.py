@@ -1629,3 +1629,64 @@ def extract_command(obj: Context, source: str, output: Path | None, kinds: str) 
         click.echo(f"wrote {summary} to {output}")
     else:
         click.echo(summary, err=True)
+
+
+# ---------------------------------------------------------------- learned source trust
+
+
+@cli.command("trust")
+@click.option(
+    "--property",
+    "property_name",
+    help="Trust and track record on this property (the model still learns from all).",
+)
+@click.option(
+    "--public",
+    "public_only",
+    is_flag=True,
+    help="Learn from public evidence only, as the published copy does.",
+)
+@click.option(
+    "--limit", type=click.IntRange(min=1), help="Show at most N sources, most trusted first."
+)
+@output_options
+@pass_context
+def trust_command(
+    obj: Context, property_name: str | None, public_only: bool, limit: int | None, fmt: str
+) -> None:
+    """Each source's grade, learned trust, track record and suggested copy group.
+
+    A source is a document with the speaker it quotes. Trust starts from the A–F
+    grade and is learned from how often the source's claims agree with the most
+    likely answers, and above all from the desk's verdicts (preferred claims,
+    resolved conflicts). Agreements and disagreements count disputed items only;
+    sources that repeat one feed are suggested as a copy group and vote once.
+
+    \b
+    Example:
+        provenance trust
+        provenance trust --property killed --limit 10
+        provenance trust --public --json
+    """
+    from . import trust as trustmod
+
+    with obj.transaction(read_only=True) as session:
+        result = trustmod.compute_trust(session, public_only=public_only, property=property_name)
+    rows = result.rows()[:limit] if limit else result.rows()
+    emit(
+        rows,
+        fmt,
+        columns=[
+            "source",
+            "attributed_to",
+            "grade",
+            "prior",
+            "trust",
+            "answers",
+            "agreements",
+            "disagreements",
+            "verdicts",
+            "verdicts_upheld",
+            "copy_group",
+        ],
+    )
