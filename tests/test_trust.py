@@ -327,3 +327,32 @@ def test_trust_command_rejects_an_unknown_property(small, run, db_path):
     assert "casualties" in result.output
     assert "Traceback" not in result.output
     assert file_bytes(db_path) == before
+
+
+# ---------------------------------------------------------------- the published copy
+
+
+def test_the_published_trust_table_rests_on_public_evidence_only(small, run, tmp_path):
+    import asyncio
+
+    from provenance import publish
+
+    out = tmp_path / "public.db"
+    run("publish", out)
+    ds = publish.datasette(out)
+
+    async def get(path):
+        return await ds.client.get(path)
+
+    response = asyncio.run(get("/public/trust.json?_shape=array&_size=max"))
+    assert response.status_code == 200, response.text[:300]
+    rows = {r["source"]: r for r in response.json()}
+    assert "secret-a" not in rows
+    assert {"wire-a", "blog-f", "paper-c"} <= set(rows)
+    assert rows["wire-a"]["grade"] == "A" and rows["wire-a"]["agreements"] == 1
+    # its only disputed item was against the confidential source: in public it has none
+    assert rows["paper-c"]["agreements"] == 0 and rows["paper-c"]["disagreements"] == 0
+    search = asyncio.run(
+        get("/public.json?sql=select+*+from+trust+where+source+like+'%25secret%25'")
+    )
+    assert search.status_code == 200 and search.json()["rows"] == []

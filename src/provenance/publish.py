@@ -308,6 +308,26 @@ PUBLIC_TABLES: dict[str, PublicTable] = {
         },
         indexes=("status", "kind", "severity"),
     ),
+    # learned on public evidence only (provenance.trust with public_only)
+    "trust": PublicTable(
+        {
+            "id": INTEGER,
+            "source_id": INTEGER,
+            "source": TEXT,
+            "attributed_to": TEXT,
+            "grade": TEXT,
+            "prior": REAL,
+            "trust": REAL,
+            "answers": INTEGER,
+            "agreements": INTEGER,
+            "disagreements": INTEGER,
+            "verdicts": INTEGER,
+            "verdicts_upheld": INTEGER,
+            "copy_group": TEXT,
+        },
+        {"source_id": "sources"},
+        indexes=("grade",),
+    ),
 }
 
 PUBLIC_VIEWS: dict[str, str] = {
@@ -924,6 +944,17 @@ def _public_conflicts(session: Session, hidden: set[int]) -> tuple[list[dict[str
     return public, len(stored) - len(public)
 
 
+def _public_trust(session: Session) -> list[dict[str, Any]]:
+    """Every public source's learned trust, from public evidence only (SPEC §6: influence)."""
+    from .trust import compute_trust
+
+    rows = compute_trust(session, public_only=True).rows()
+    return [
+        {**row, "id": n, "copy_group": "; ".join(row["copy_group"])}
+        for n, row in enumerate(rows, start=1)
+    ]
+
+
 def _chunks(items: list[int], size: int = 900) -> Iterator[list[int]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -1095,6 +1126,8 @@ def publish(
         report.rows["conflicts"] = _insert(
             db, "conflicts", conflict_rows, lambda n: tick_to("conflicts", n, len(conflict_rows))
         )
+        tick_to("trust", 0, 0)
+        report.rows["trust"] = _insert(db, "trust", _public_trust(session), lambda n: None)
         total_citations = session.scalar(select(func.count()).select_from(Citation))
         total_claims = session.scalar(select(func.count()).select_from(Claim))
         report.withheld_citations = total_citations - report.rows["citations"]
