@@ -44,7 +44,7 @@ class Spec:
     accuracy_range: tuple[float, float] = (0.3, 0.95)
     coverage_range: tuple[float, float] = (0.3, 0.9)
     false_values: int = 6
-    copy_rate: float = 0.98
+    copy_rate: float = 0.99
     # a source's accuracy on each property departs from its overall one by up to this
     property_spread: float = 0.1
     # the grade every source is imported with; "truth" grades each by its true accuracy
