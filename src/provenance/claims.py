@@ -150,7 +150,8 @@ class FieldError(ProvenanceError):
 
 
 class RecordErrors(ProvenanceError):
-    """Records found bad only when their batch was written: ``(record number, field, message)`` each."""
+    """Records found bad only when their batch was written: ``(record number, field, message)``
+    each."""
 
     def __init__(self, problems: list[tuple[int | None, str, str]]):
         self.problems = problems
@@ -205,7 +206,7 @@ CLAIM_PART_COLUMNS = (
     "scope_latest",
     "scope_key",
 )
-CLAIM_COLUMNS = CLAIM_PART_COLUMNS + ("rank", "rank_reason", "created_by", "created_at")
+CLAIM_COLUMNS = (*CLAIM_PART_COLUMNS, "rank", "rank_reason", "created_by", "created_at")
 CITATION_PART_COLUMNS = (
     "source_id",
     "footnote_id",
@@ -221,7 +222,7 @@ CITATION_PART_COLUMNS = (
     "note",
     "fingerprint",
 )
-CITATION_COLUMNS = ("claim_id",) + CITATION_PART_COLUMNS + ("created_by", "created_at")
+CITATION_COLUMNS = ("claim_id", *CITATION_PART_COLUMNS, "created_by", "created_at")
 HISTORY_COLUMNS = ("table_name", "row_id", "action", "actor", "at", "changes", "summary")
 
 
@@ -246,7 +247,8 @@ class ClaimPart:
 
 
 class CitationPart:
-    """What a record gives as evidence (source, quote, footnote, speaker, stance, confidence, note)."""
+    """What a record gives as evidence (source, quote, footnote, speaker, stance,
+    confidence, note)."""
 
     __slots__ = ("changes", "fingerprint", "row", "values")
 
@@ -272,7 +274,8 @@ class _RowFormat:
     """
 
     def __init__(self, session: Session, model, columns: tuple[str, ...], *, inline: bool = False):
-        """``inline``: write values shared by every row of a batch into the statement (see _with_constants)."""
+        """``inline``: write values shared by every row of a batch into the statement (see
+        _with_constants)."""
         dialect = session.get_bind().dialect
         self.model, self.columns, self.inline = model, columns, inline
         self.sqlite = dialect.name == "sqlite"
@@ -284,7 +287,10 @@ class _RowFormat:
                 processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
                 if processor is not None:
                     self.processors[name] = processor
-        self.sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        self.sql = (
+            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES"
+            f" ({', '.join('?' * len(columns))})"
+        )
 
     def ready(self, columns: tuple[str, ...], values: Iterable[Any]) -> tuple:
         """Values of ``columns`` (a part of this format's) in the driver's form."""
@@ -310,7 +316,7 @@ class _RowFormat:
             return self.sql, rows
         values = []
         keep = []
-        for index, name in enumerate(self.columns):
+        for index in range(len(self.columns)):
             distinct = set(map(operator.itemgetter(index), rows))
             literal = _literal(next(iter(distinct))) if len(distinct) == 1 else None
             if literal is None:
@@ -327,16 +333,20 @@ class _RowFormat:
         else:
             rows = [()] * len(rows)
         return (
-            f"INSERT INTO {self.model.__tablename__} ({', '.join(self.columns)}) VALUES ({', '.join(values)})",
+            (
+                f"INSERT INTO {self.model.__tablename__} ({', '.join(self.columns)}) VALUES"
+                f" ({', '.join(values)})"
+            ),
             rows,
         )
 
     def insert(self, session: Session, rows: list[tuple], *, ids: bool = False) -> list[int]:
-        """Insert ``rows`` (tuples of this format's columns, ready) in one statement; with ``ids``, their ids in order."""
+        """Insert ``rows`` (tuples of this format's columns, ready) in one statement; with ``ids``,
+        their ids in order."""
         if not rows:
             return []
         if not self.sqlite:
-            dicts = [dict(zip(self.columns, row)) for row in rows]
+            dicts = [dict(zip(self.columns, row, strict=True)) for row in rows]
             if ids:
                 return insert_ids(session, self.model, dicts)
             bulk_insert(session, self.model, dicts)
@@ -470,7 +480,8 @@ class ClaimWriter:
         if not key:
             raise FieldError(
                 field_name,
-                f"empty {field_name.replace('_', ' ')} {name!r}: expected a name such as 'Qais al-Khazali'",
+                f"empty {field_name.replace('_', ' ')} {name!r}: expected a name such as 'Qais"
+                " al-Khazali'",
             )
         known = self._entities.get(key, _UNSEEN)
         if known is not _UNSEEN and (known is not None or not create):
@@ -500,12 +511,9 @@ class ClaimWriter:
             self.session, keys
         ):  # one array on PostgreSQL, IN lists on SQLite
             found.update(
-                {
-                    key: entity_id
-                    for key, entity_id in self.session.execute(
-                        select(Alias.normalised, Alias.entity_id).where(condition)
-                    )
-                }
+                self.session.execute(
+                    select(Alias.normalised, Alias.entity_id).where(condition)
+                ).all()
             )
         new = []
         for p in pending:
@@ -521,7 +529,7 @@ class ClaimWriter:
             Entity,
             [{"name": p.name, "kind": "other", "created_at": now} for p in new],
         )
-        for p, entity_id in zip(new, ids):
+        for p, entity_id in zip(new, ids, strict=True):
             p.id = entity_id
         bulk_insert(
             self.session,
@@ -570,7 +578,8 @@ class ClaimWriter:
         if not count:
             raise FieldError(
                 "footnote",
-                f"footnote {number!r}: source {source.slug!r} has no footnotes; leave footnote empty",
+                f"footnote {number!r}: source {source.slug!r} has no footnotes; leave footnote"
+                " empty",
             )
         if (source.id, n) not in self._footnotes:
             raise FieldError(
@@ -617,7 +626,8 @@ class ClaimWriter:
     def prepare_fields(
         self, claim_values: tuple, citation_values: tuple, raw: Callable[[], dict[str, Any]]
     ) -> PreparedClaim:
-        """``prepare`` for a record given as its fields in the order of CLAIM_FIELDS and CITATION_FIELDS.
+        """``prepare`` for a record given as its fields in the order of CLAIM_FIELDS and
+        CITATION_FIELDS.
 
         A record repeating the words of an earlier one (another source for the same
         claim; the same source, speaker and confidence for another claim) reuses that
@@ -667,7 +677,8 @@ class ClaimWriter:
         if unit and prop.unit and unit != prop.unit:
             raise FieldError(
                 "unit",
-                f"unit {unit!r} differs from the unit of {prop.name!r}: expected {prop.unit!r} or nothing",
+                f"unit {unit!r} differs from the unit of {prop.name!r}: expected {prop.unit!r} or"
+                " nothing",
             )
         try:
             value = _parse_value(
@@ -728,7 +739,8 @@ class ClaimWriter:
             if reason is not None:
                 raise FieldError(
                     "rank_reason",
-                    "rank_reason given without a rank: expected rank preferred, deprecated or normal",
+                    "rank_reason given without a rank: expected rank preferred, deprecated or"
+                    " normal",
                 )
             return None
         rank = rank.lower()
@@ -745,7 +757,8 @@ class ClaimWriter:
         if earlier != (rank, reason):
             raise FieldError(
                 "rank",
-                f"rank {rank!r} differs from the rank {earlier[0]!r} an earlier record gives the same claim",
+                f"rank {rank!r} differs from the rank {earlier[0]!r} an earlier record gives the"
+                " same claim",
             )
         return rank, reason
 
@@ -826,13 +839,15 @@ class ClaimWriter:
             if quote is None:
                 raise FieldError(
                     "quote",
-                    f"missing quote: source {source.slug!r} has text, so every citation quotes it exactly",
+                    f"missing quote: source {source.slug!r} has text, so every citation quotes it"
+                    " exactly",
                 )
             anchor = quotes.locate(source.orm, quote)
             if anchor is None:
                 raise FieldError(
                     "quote",
-                    f"quote {_short(quote)!r} is not in the text of {source.slug!r}: expected words copied from it",
+                    f"quote {_short(quote)!r} is not in the text of {source.slug!r}: expected words"
+                    " copied from it",
                 )
             row.update(
                 quote=source.text[anchor.start : anchor.end],
@@ -933,11 +948,11 @@ class ClaimWriter:
         if new_claims:
             inserted = self._claims_format.insert(
                 session,
-                [c.values + ("normal", None, actor, at) for c in new_claims.values()],
+                [(*c.values, "normal", None, actor, at) for c in new_claims.values()],
                 ids=True,
             )
             qualifier_rows = []
-            for (key, claim), claim_id in zip(new_claims.items(), inserted):
+            for (key, claim), claim_id in zip(new_claims.items(), inserted, strict=True):
                 claim_ids[key] = claim_id
                 qualifier_rows.extend({**q, "claim_id": claim_id} for q in claim.qualifiers)
                 history.append(
@@ -1002,12 +1017,12 @@ class ClaimWriter:
             ids = self._citations_format.insert(
                 session,
                 [
-                    (claim_id,) + citation.values + (actor, at)
+                    (claim_id, *citation.values, actor, at)
                     for claim_id, _, citation in new_citations
                 ],
                 ids=True,
             )
-            for citation_id, (_, claim, citation) in zip(ids, new_citations):
+            for citation_id, (_, claim, citation) in zip(ids, new_citations, strict=True):
                 history.append(
                     ("citations", citation_id, "insert", actor, at, citation.changes, claim.summary)
                 )
@@ -1016,7 +1031,8 @@ class ClaimWriter:
             for claim_id in dict.fromkeys(claim_id for claim_id, _, _ in new_citations):
                 if claim_id in deprecated:
                     self.result.deprecated_warnings.append(
-                        f"claim {claim_id} is deprecated ({deprecated[claim_id]}); citation added to it anyway"
+                        f"claim {claim_id} is deprecated ({deprecated[claim_id]}); citation added"
+                        " to it anyway"
                     )
         self._history_format.insert(session, history)
 
@@ -1052,9 +1068,10 @@ class ClaimWriter:
         citation.changes = self._history_format.ready(("changes",), (_citation_changes(row),))[0]
 
     def _check_resolved_ranks(self, batch: list[PreparedClaim], numbers: list[int | None]) -> None:
-        """Ranked records of one claim under different spellings must agree, as records in the same words do."""
+        """Ranked records of one claim under different spellings must agree, as records in the same
+        words do."""
         problems = []
-        for (claim, _), number in zip(batch, numbers):
+        for (claim, _), number in zip(batch, numbers, strict=True):
             if claim.rank is None:
                 continue
             earlier, earlier_number = self._resolved_ranks.setdefault(
@@ -1070,7 +1087,10 @@ class ClaimWriter:
                     (
                         number,
                         "rank",
-                        f"rank {claim.rank[0]!r} differs from the rank {earlier[0]!r} {by} gives the same claim under another spelling",
+                        (
+                            f"rank {claim.rank[0]!r} differs from the rank {earlier[0]!r} {by}"
+                            " gives the same claim under another spelling"
+                        ),
                     )
                 )
         if problems:
@@ -1079,7 +1099,8 @@ class ClaimWriter:
     def _apply_ranks(
         self, batch: list[PreparedClaim], claim_ids: dict[tuple, int], existing: dict[tuple, tuple]
     ) -> None:
-        """Give ranked records' claims their rank, with a history row, as `claim prefer`/`deprecate` do."""
+        """Give ranked records' claims their rank, with a history row, as `claim prefer`/`deprecate`
+        do."""
         done = set()
         for claim, _ in batch:
             if claim.rank is None or claim.final_key in done:
@@ -1150,7 +1171,8 @@ def bulk_insert(session: Session, model, rows: list[dict[str, Any]]) -> None:
     for row in rows:
         if len(row) != width:
             raise ValueError(
-                f"rows for {table.name} differ in their columns: {sorted(row)} against {sorted(columns)}"
+                f"rows for {table.name} differ in their columns: {sorted(row)} against"
+                f" {sorted(columns)}"
             )
         values = getter(row)
         if width == 1:
@@ -1195,12 +1217,16 @@ def _rows_with_keys(
     joins = " AND ".join(
         f"t.{c} = json_extract(k.value, '$[{i}]')" for i, c in enumerate(key_columns)
     )
-    sql = f"SELECT {', '.join('t.' + c for c in columns)} FROM json_each(:keys) AS k JOIN {table} AS t ON {joins}"
+    sql = (
+        f"SELECT {', '.join('t.' + c for c in columns)} FROM json_each(:keys) AS k JOIN {table} AS"
+        f" t ON {joins}"
+    )
     return session.execute(sql_text(sql), {"keys": json.dumps(keys)}).all()
 
 
 def insert_ids(session: Session, model, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert rows in one statement and return their ids, in order (see ``_numbered`` for SQLite)."""
+    """Insert rows in one statement and return their ids, in order (see ``_numbered``
+    for SQLite)."""
     if not rows:
         return []
     if session.get_bind().dialect.name != "sqlite":
@@ -1214,7 +1240,8 @@ def insert_ids(session: Session, model, rows: list[dict[str, Any]]) -> list[int]
 
 
 def _numbered(session: Session, model, count: int, write: Callable[[], Any]) -> list[int]:
-    """The ids of the ``count`` rows that ``write`` inserts into ``model``'s table without ids, in order.
+    """The ids of the ``count`` rows that ``write`` inserts into ``model``'s table without ids, in
+    order.
 
     On SQLite the writer holds the write lock (BEGIN IMMEDIATE), and rows inserted
     without an explicit id get consecutive rowids after the table's largest, so the ids
@@ -1290,7 +1317,8 @@ def _scope_of(
         except ProvenanceError:
             raise FieldError(
                 key,
-                f"{key} {text!r} is not an EDTF date: expected e.g. 2018, 2018-05, 2018-05-12, 2009-10/2009-12",
+                f"{key} {text!r} is not an EDTF date: expected e.g. 2018, 2018-05, 2018-05-12,"
+                " 2009-10/2009-12",
             ) from None
         bounds[key] = (text, earliest, latest)
     as_of, valid_from, valid_to = bounds["as_of"], bounds["valid_from"], bounds["valid_to"]
@@ -1414,7 +1442,8 @@ def set_rank(
     """Prefer or deprecate a claim; returns ids of claims whose preference was withdrawn."""
     if rank == "deprecated" and _blank(reason):
         raise InvalidValue(
-            "deprecating needs --reason: say why the claim is wrong or superseded, so nobody re-adds it"
+            "deprecating needs --reason: say why the claim is wrong or superseded, so nobody"
+            " re-adds it"
         )
     demoted: list[int] = []
     if rank == "preferred":
@@ -1575,9 +1604,10 @@ def history_rows(
 
 
 def provenance_chain(session: Session, claim: Claim) -> dict[str, Any]:
-    """The claim with everything behind it: citations, quotes in context, footnotes, works, history."""
+    """The claim with everything behind it: citations, quotes in context, footnotes,
+    works, history."""
     row = claim_row(claim)
-    for citation, out in zip(claim.citations, row["citations"]):
+    for citation, out in zip(claim.citations, row["citations"], strict=True):
         source = citation.source
         out["source_title"] = source.title
         out["source_kind"] = source.kind
@@ -1585,7 +1615,7 @@ def provenance_chain(session: Session, claim: Claim) -> dict[str, Any]:
         out["source_published"] = source.published
         out["source_authors"] = source.authors or []
         if citation.quote_start is not None:
-            before, quote, after = quotes.context(
+            before, _quote, after = quotes.context(
                 source, citation.quote_start, citation.quote_end, width=160
             )
             out["context_before"], out["context_after"] = before, after
