@@ -9,8 +9,9 @@ of claims conflicts when some pair of their evidence
 
 1. comes from different sources — a source is the pair (document, attributed_to);
 2. has overlapping scope: qualifier keys both claims carry are equal (values compared
-   by normalised spelling, and spellings that are aliases of one entity agree), validity intervals overlap, and a
-   time-varying claim with no as_of/validity is scoped to its source's publication date;
+   by normalised spelling, and spellings that are aliases of one entity agree), validity
+   intervals overlap, and a time-varying claim with no as_of/validity is scoped to its
+   source's publication date;
 3. is incompatible: both assert, and the values cannot both be true — quantity
    intervals that do not overlap after the property's tolerance, date intervals that do
    not overlap, different entities, different normalised texts, different booleans —
@@ -423,7 +424,8 @@ def get_conflict(session: Session, ref: Any) -> Conflict:
     conflict = session.get(Conflict, int(text))
     if conflict is None:
         raise NotFound(
-            f"unknown conflict {ref!r}: no conflict has that id (see `provenance conflicts --status all`)"
+            f"unknown conflict {ref!r}: no conflict has that id (see `provenance conflicts --status"
+            " all`)"
         )
     return conflict
 
@@ -518,9 +520,14 @@ def own_support(claim: Claim, stance: str = "asserts", *, pieces: bool = True) -
                     if citation.attributed_to
                     else None,
                     "weight": round(weights[i], 3) if counted else 0.0,
-                    "why": "independent evidence"
-                    if counted
-                    else f"same work or document as citation {citations[strongest].id}: counted once",
+                    "why": (
+                        "independent evidence"
+                        if counted
+                        else (
+                            f"same work or document as citation {citations[strongest].id}: counted"
+                            " once"
+                        )
+                    ),
                 }
             )
     return support
@@ -539,15 +546,11 @@ def _compatible(a: Claim, b: Claim, tolerance: float | None) -> bool:
         (al, ah), (bl, bh) = bounds(a), bounds(b)
         if ah is not None and bl is not None and ah < bl:
             return False
-        if bh is not None and al is not None and bh < al:
-            return False
-        return True
+        return not (bh is not None and al is not None and bh < al)
     if datatype == "date":
         if a.date_latest and b.date_earliest and a.date_latest < b.date_earliest:
             return False
-        if b.date_latest and a.date_earliest and b.date_latest < a.date_earliest:
-            return False
-        return True
+        return not (b.date_latest and a.date_earliest and b.date_latest < a.date_earliest)
     return a.value_key == b.value_key
 
 
@@ -812,7 +815,8 @@ def _claim_views(session: Session, narrowings: Iterable[Callable[[Any], Any]]) -
 def _group_members(
     session: Session, claim_ids: Iterable[int]
 ) -> dict[tuple[int, int], list[_ClaimView]]:
-    """The live (not deprecated) claims of the (subject, property) groups of ``claim_ids``, by id."""
+    """The live (not deprecated) claims of the (subject, property) groups of
+    ``claim_ids``, by id."""
     members: dict[tuple[int, int], list[_ClaimView]] = defaultdict(list)
 
     def queries():
