@@ -873,7 +873,9 @@ def _public_conflicts(session: Session, hidden: set[int]) -> tuple[list[dict[str
                     scratch,
                     FootnoteWork,
                     select(FootnoteWork.__table__).where(FootnoteWork.footnote_id.in_(chunk)),
-                    collect=lambda rows: work_ids.update(w["work_id"] for w in rows),
+                    collect=lambda rows, work_ids=work_ids: work_ids.update(
+                        w["work_id"] for w in rows
+                    ),
                 )
                 _copy_rows(
                     session,
@@ -990,7 +992,8 @@ def _insert(
     rows: Iterable[dict[str, Any]],
     tick: Callable[[int], None],
 ) -> int:
-    """Insert rows holding exactly the allowlisted columns: anything else is an error, not a leak."""
+    """Insert rows holding exactly the allowlisted columns: anything else is an error,
+    not a leak."""
     allowed = list(PUBLIC_TABLES[name].columns)
     count = 0
 
@@ -1023,14 +1026,16 @@ def check_target(out: Path, working: str | None) -> None:
         working_path = Path(working)
         if working_path.exists() and out.exists() and out.resolve() == working_path.resolve():
             raise InvalidValue(
-                f"{str(out)!r} is the working database: publish writes a separate public copy, e.g. db/public.db"
+                f"{str(out)!r} is the working database: publish writes a separate public copy, e.g."
+                " db/public.db"
             )
     if out.exists() and out.stat().st_size:
         with open(out, "rb") as f:
             head = f.read(16)
         if head != b"SQLite format 3\x00":
             raise InvalidValue(
-                f"{str(out)!r} exists and is not a SQLite file: expected a new path or an earlier public copy"
+                f"{str(out)!r} exists and is not a SQLite file: expected a new path or an earlier"
+                " public copy"
             )
         connection = sqlite3.connect(f"file:{out}?mode=ro", uri=True)
         try:
@@ -1041,7 +1046,8 @@ def check_target(out: Path, working: str | None) -> None:
             connection.close()
         if "alembic_version" in names or "history" in names:
             raise InvalidValue(
-                f"{str(out)!r} is a working provenance database: publish writes a separate public copy, e.g. db/public.db"
+                f"{str(out)!r} is a working provenance database: publish writes a separate public"
+                " copy, e.g. db/public.db"
             )
 
 
@@ -1224,7 +1230,8 @@ SETTINGS = {
 
 
 def datasette(public: str | Path, **settings: Any):
-    """The Datasette instance ``serve`` runs: the public copy alone, immutable, with our metadata and plugin."""
+    """The Datasette instance ``serve`` runs: the public copy alone, immutable, with our metadata
+    and plugin."""
     from datasette.app import Datasette
 
     from . import datasette_plugin
@@ -1253,7 +1260,10 @@ def published_at(out: Path) -> str:
 
 # ---------------------------------------------------------------- docs
 
-DOCS_BEGIN = "<!-- published-tables:begin (generated from src/provenance/metadata.yaml: python -m provenance.publish docs/publishing.md) -->"
+DOCS_BEGIN = (
+    "<!-- published-tables:begin (generated from src/provenance/metadata.yaml: python -m"
+    " provenance.publish docs/publishing.md) -->"
+)
 DOCS_END = "<!-- published-tables:end -->"
 
 
