@@ -33,10 +33,11 @@ Decisions a desk relies on:
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import json
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -98,7 +99,15 @@ _parse_value = lru_cache(maxsize=65536)(parse_value)
 _date_bounds = lru_cache(maxsize=65536)(date_bounds)
 # names repeat through a file (subjects, speakers, qualifier values)
 _normalise_name = lru_cache(maxsize=65536)(normalise_name)
-_UNSEEN = object()
+
+
+class _Unseen(enum.Enum):
+    """A key not looked up yet (None is a looked-up miss); an enum so type checkers narrow it."""
+
+    UNSEEN = enum.auto()
+
+
+_UNSEEN = _Unseen.UNSEEN
 # one statement, compiled once: an import looks up every distinct qualifier value
 _ALIAS_LOOKUP = sql_text("SELECT entity_id FROM aliases WHERE normalised = :key LIMIT 1")
 QUOTE_SHOWN = 60
@@ -114,7 +123,8 @@ class PendingEntity:
     __slots__ = ("id", "key", "name")
 
     def __init__(self, name: str, key: str):
-        self.name, self.key, self.id = name, key, None
+        self.name, self.key = name, key
+        self.id: int | None = None
 
     def __repr__(self) -> str:
         return f"PendingEntity({self.name!r}, id={self.id})"
@@ -242,6 +252,12 @@ class ClaimPart:
         self.key, self.row, self.qualifiers, self.summary = key, row, qualifiers, summary
         self.rank: tuple[str, str | None] | None = None
         self.final_key: tuple[int, int, str, str] | None = None
+
+    @property
+    def identity(self) -> tuple[int, int, str, str]:
+        """``final_key`` once ``finish`` has set it (every part of a batch being written)."""
+        assert self.final_key is not None, "a claim part is finished before it is written"
+        return self.final_key
         self.values: tuple = ()
         self.changes: Any = None
 
@@ -257,6 +273,12 @@ class CitationPart:
         self.fingerprint: str | None = None
         self.values: tuple = ()
         self.changes: Any = None
+
+    @property
+    def identity(self) -> str:
+        """``fingerprint`` once ``finish`` has set it (every part of a batch being written)."""
+        assert self.fingerprint is not None, "a citation part is finished before it is written"
+        return self.fingerprint
 
 
 # a record validated and resolved, ready to be written
@@ -340,7 +362,7 @@ class _RowFormat:
             rows,
         )
 
-    def insert(self, session: Session, rows: list[tuple], *, ids: bool = False) -> list[int]:
+    def insert(self, session: Session, rows: list[tuple], *, ids: bool = False) -> Sequence[int]:
         """Insert ``rows`` (tuples of this format's columns, ready) in one statement; with ``ids``,
         their ids in order."""
         if not rows:
@@ -405,7 +427,7 @@ class ClaimWriter:
         # the ORM's instrumented ones cost a call per access, a dozen per record)
         self._sources: dict[str, _SourceRef] = {}
         self._properties: dict[str, _PropertyRef] = {}
-        self._entities: dict[str, int | PendingEntity] = {}
+        self._entities: dict[str, int | PendingEntity | None] = {}
         self._unresolved: list[PendingEntity] = []
         self._footnotes: dict[tuple[int, int], int] = {}
         self._footnote_counts: dict[int, int] = {}
@@ -545,14 +567,14 @@ class ClaimWriter:
             [
                 _history(
                     "entities",
-                    p.id,
+                    entity_id,
                     "insert",
                     self.actor,
                     now,
                     {"name": p.name, "kind": "other"},
                     f"entity {p.name!r} created",
                 )
-                for p in new
+                for p, entity_id in zip(new, ids, strict=True)
             ],
         )
         self.result.entities_created_count += len(new)
@@ -915,7 +937,7 @@ class ClaimWriter:
         actor = self.actor
         now = utcnow()
         at = self._history_format.ready(("at",), (now,))[0]
-        keys = list(dict.fromkeys(claim.final_key for claim, _ in batch))
+        keys = list(dict.fromkeys(claim.identity for claim, _ in batch))
         existing = {
             (r[1], r[2], r[3], r[4]): (r[0], r[5], r[6])
             for r in _rows_with_keys(
@@ -936,7 +958,7 @@ class ClaimWriter:
         }
         new_claims: dict[tuple, ClaimPart] = {}
         for claim, _ in batch:
-            key = claim.final_key
+            key = claim.identity
             if key not in existing and key not in new_claims:
                 new_claims[key] = claim
         claim_ids: dict[tuple, int] = {k: v[0] for k, v in existing.items()}
@@ -951,7 +973,7 @@ class ClaimWriter:
                 [(*c.values, "normal", None, actor, at) for c in new_claims.values()],
                 ids=True,
             )
-            qualifier_rows = []
+            qualifier_rows: list[dict[str, Any]] = []
             for (key, claim), claim_id in zip(new_claims.items(), inserted, strict=True):
                 claim_ids[key] = claim_id
                 qualifier_rows.extend({**q, "claim_id": claim_id} for q in claim.qualifiers)
@@ -970,8 +992,8 @@ class ClaimWriter:
         # same citation in the batch gives its confidence and note)
         wanted: dict[tuple[int, str], PreparedClaim] = {}
         for prepared in batch:
-            wanted[(claim_ids[prepared[0].final_key], prepared[1].fingerprint)] = prepared
-        self.result.last_claim_id = claim_ids[batch[-1][0].final_key]
+            wanted[(claim_ids[prepared[0].identity], prepared[1].identity)] = prepared
+        self.result.last_claim_id = claim_ids[batch[-1][0].identity]
         # only claims that existed before this batch can hold the citation already
         existing_ids = {v[0] for v in existing.values()}
         lookup = [k for k in wanted if k[0] in existing_ids]
@@ -1075,7 +1097,7 @@ class ClaimWriter:
             if claim.rank is None:
                 continue
             earlier, earlier_number = self._resolved_ranks.setdefault(
-                claim.final_key, (claim.rank, number)
+                claim.identity, (claim.rank, number)
             )
             if earlier != claim.rank:
                 by = (
@@ -1103,15 +1125,15 @@ class ClaimWriter:
         do."""
         done = set()
         for claim, _ in batch:
-            if claim.rank is None or claim.final_key in done:
+            if claim.rank is None or claim.identity in done:
                 continue
-            done.add(claim.final_key)
-            current = existing.get(claim.final_key)
+            done.add(claim.identity)
+            current = existing.get(claim.identity)
             if current is not None and (current[1], current[2]) == claim.rank:
                 continue
             if current is None and claim.rank == ("normal", None):
                 continue
-            row = self.session.get(Claim, claim_ids[claim.final_key])
+            row = self.session.get_one(Claim, claim_ids[claim.identity])
             if (row.rank, row.rank_reason) != claim.rank:
                 set_rank(self.session, row, claim.rank[0], self.actor, reason=claim.rank[1])
 
@@ -1166,7 +1188,7 @@ def bulk_insert(session: Session, model, rows: list[dict[str, Any]]) -> None:
         constant_values.append(processor(value) if processor else value)
     extra = tuple(constant_values)
     getter = operator.itemgetter(*columns)
-    params = []
+    params: list[tuple] = []
     append = params.append
     for row in rows:
         if len(row) != width:
@@ -1197,7 +1219,7 @@ def _rows_with_keys(
     columns: tuple[str, ...],
     key_columns: tuple[str, ...],
     keys: list[tuple],
-) -> list:
+) -> Sequence[Any]:
     """The rows of ``model`` whose ``key_columns`` equal one of ``keys``, by the unique index.
 
     SQLite answers ``(a, b) IN (VALUES …)`` by scanning the whole index for every batch,
@@ -1224,7 +1246,7 @@ def _rows_with_keys(
     return session.execute(sql_text(sql), {"keys": json.dumps(keys)}).all()
 
 
-def insert_ids(session: Session, model, rows: list[dict[str, Any]]) -> list[int]:
+def insert_ids(session: Session, model, rows: list[dict[str, Any]]) -> Sequence[int]:
     """Insert rows in one statement and return their ids, in order (see ``_numbered``
     for SQLite)."""
     if not rows:
@@ -1303,7 +1325,7 @@ def _scope_of(
     as_of_text: str | None, valid_from_text: str | None, valid_to_text: str | None
 ) -> dict[str, Any]:
     """A claim's scope columns from its as_of, valid_from and valid_to (shared: never change it)."""
-    bounds = {}
+    bounds: dict[str, tuple[str | None, str | None, str | None]] = {}
     for key, text in (
         ("as_of", as_of_text),
         ("valid_from", valid_from_text),
@@ -1326,11 +1348,11 @@ def _scope_of(
         raise FieldError(
             "valid_to", f"valid_to {valid_to[0]!r} is before valid_from {valid_from[0]!r}"
         )
-    earliest = [b for b in (as_of[1], valid_from[1]) if b]
-    latest = [b for b in (as_of[2], valid_to[2]) if b]
+    starts = [b for b in (as_of[1], valid_from[1]) if b]
+    ends = [b for b in (as_of[2], valid_to[2]) if b]
     # as_of alone scopes to its own interval; validity opens or closes the ends it gives
-    scope_earliest = min(earliest) if earliest else None
-    scope_latest = max(latest) if latest else None
+    scope_earliest = min(starts) if starts else None
+    scope_latest = max(ends) if ends else None
     if valid_from[0] and not valid_to[0] and not as_of[0]:
         scope_latest = None
     if valid_to[0] and not valid_from[0] and not as_of[0]:
@@ -1419,8 +1441,8 @@ def add_claim(
         raise InvalidValue(str(exc)) from None
     writer.add(prepared)
     writer.flush()
-    claim = session.get(Claim, writer.result.last_claim_id)
-    citation = session.get(Citation, writer.result.last_citation_id)
+    claim = session.get_one(Claim, writer.result.last_claim_id)
+    citation = session.get_one(Citation, writer.result.last_citation_id)
     return claim, citation, writer.result
 
 
@@ -1469,7 +1491,7 @@ def set_rank(
             )
             demoted.append(other.id)
     new_reason = _text_or_none(reason)
-    changes = {"rank": [claim.rank, rank]}
+    changes: dict[str, list[str | None]] = {"rank": [claim.rank, rank]}
     if new_reason != claim.rank_reason:
         changes["rank_reason"] = [claim.rank_reason, new_reason]
     claim.rank = rank
@@ -1614,7 +1636,7 @@ def provenance_chain(session: Session, claim: Claim) -> dict[str, Any]:
         out["source_reliability"] = source.reliability
         out["source_published"] = source.published
         out["source_authors"] = source.authors or []
-        if citation.quote_start is not None:
+        if citation.quote_start is not None and citation.quote_end is not None:
             before, _quote, after = quotes.context(
                 source, citation.quote_start, citation.quote_end, width=160
             )
