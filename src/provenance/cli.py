@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from sqlalchemy import exc as sa_exc
@@ -24,6 +25,9 @@ from . import importer, integrity, sources
 from .errors import ImportErrors, ProvenanceError
 from .history import current_actor
 from .output import emit, output_options
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
 
 
 class UserError(click.ClickException):
@@ -204,7 +208,8 @@ def _report_ingest(result: sources.IngestResult) -> None:
     click.echo(line)
     if result.status == "changed":
         click.echo(
-            f"          text changed since the last ingest; new sha256 {source.sha256[:16]}…"
+            "          text changed since the last ingest; new sha256"
+            f" {(source.sha256 or '')[:16]}…"
         )
         if result.reanchored:
             click.echo(f"          {len(result.reanchored)} citation(s) re-anchored")
@@ -544,7 +549,7 @@ def import_command(obj: Context, file: Path, dry_run: bool) -> None:
         provenance import claims.csv
     """
     importer.detect_format(file)
-    bar = None
+    bar: ProgressBar[int] | None = None
     if sys.stderr.isatty():
         bar = click.progressbar(
             length=1000,
