@@ -238,6 +238,8 @@ def backup(engine: Engine, out: Path, *, progress=None) -> int:
         raise DatabaseError(
             f"backup target {str(out)!r}: folder {str(out.parent)!r} does not exist"
         )
+    if not engine.url.database:
+        raise DatabaseError("backup copies SQLite files: this database is in memory")
     source_path = Path(engine.url.database)
     if source_path.resolve() == out.resolve():
         raise DatabaseError("backup target is the database itself: choose another file")
