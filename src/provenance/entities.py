@@ -121,7 +121,7 @@ def add_entity(
     if isinstance(result, ProvenanceError):
         raise result
     entity_id, added = result
-    return session.get(Entity, entity_id), added
+    return session.get_one(Entity, entity_id), added
 
 
 # entries of an `entities:` section looked up and written together
@@ -261,7 +261,15 @@ class _EntityBatch:
             except ProvenanceError as exc:
                 outcomes.append(exc)
         self._write()
-        return [o if isinstance(o, ProvenanceError) else (o[0].id, o[1]) for o in outcomes]
+        results: list[tuple[int, list[str]] | ProvenanceError] = []
+        for outcome in outcomes:
+            if isinstance(outcome, ProvenanceError):
+                results.append(outcome)
+                continue
+            state, added = outcome
+            assert state.id is not None, "every entity of the batch is written by _write"
+            results.append((state.id, added))
+        return results
 
     def _look_up(self, keys: set[str]) -> None:
         by_id: dict[int, _EntityState] = {}
@@ -621,8 +629,8 @@ def add_property(
                 f"{key} {new!r} for property {name!r}, which has {used} claim(s) with {key}"
                 f" {old!r}: expected {keep} (the {key} of a property in use cannot change)"
             )
-    for key, value in fields.items():
-        setattr(existing, key, value)
+    for field, value in fields.items():
+        setattr(existing, field, value)
     record(
         session, "properties", existing.id, "update", actor, changes, f"property {name!r} updated"
     )
