@@ -600,7 +600,7 @@ _DETERMINERS = {
     "my",
     "your",
 }
-_DURATION_UNITS = {
+_DURATION_UNITS: dict[str, int | Decimal] = {
     "year": 1,
     "years": 1,
     "month": Decimal(1) / 12,
@@ -1419,6 +1419,8 @@ class _Extractor:
             if free(a, b):
                 found.append((a, b, value, day))
 
+        day: Day | None  # each rule below reads a day, or a year, or neither
+        year: int | None
         # ranges first, so their ends are not read as two dates
         range_re = re.compile(
             rf"(?i)\b(?:from\s+|between\s+)?(?P<a>(?:{_MONTH}\s+)?{_YEAR})\s*(?:-|–|to|and)\s*(?:the\s+end\s+of\s+)?(?P<b>(?:{_MONTH}\s+)?{_YEAR})\b"
@@ -1497,9 +1499,9 @@ class _Extractor:
         for m in RELATIVE.finditer(scan, s, e):
             # "on Christmas Day, we struck back the next day": earlier dates of the sentence
             # anchor it
-            for _start, b, _, day in sorted(found, key=lambda x: x[0]):
-                if b <= m.start():
-                    self.timeline.note(day)
+            for _start, end, _, anchor in sorted(found, key=lambda x: x[0]):
+                if end <= m.start():
+                    self.timeline.note(anchor)
             resolved = self._relative(m)
             if resolved is not None:
                 put(m.start(), m.end(), resolved[0], resolved[1])
@@ -1942,11 +1944,11 @@ class _Extractor:
             concept = "personnel"
             prefer = ("organisation", "other")
         else:
-            what = counted or self._counted_before(before)
-            if not what:
+            noun = counted or self._counted_before(before)
+            if not noun:
                 return
             concept = "count"
-            qualifiers["of"] = what
+            qualifiers["of"] = noun
         value = self._value(low, high, op, scale)
         if value is None:
             return
@@ -2152,7 +2154,7 @@ def extract(session: Session, source: Source, kinds: tuple[str, ...] = KINDS) ->
     recorded = [
         (c.quote_start, c.quote_end)
         for c in session.scalars(select(Citation).where(Citation.source_id == source.id))
-        if c.quote_start is not None and not c.orphaned
+        if c.quote_start is not None and c.quote_end is not None and not c.orphaned
     ]
     notes_by_id = {note.id: note.number for note in source.footnotes}
     kept: list[Candidate] = []
