@@ -598,11 +598,12 @@ def _read_quoted(citation: str, written: str) -> _Segment | None:
     if close_at < 0:
         return None
     pre = citation[:open_at].strip().rstrip(",").strip()
-    names: list[str] | None = []
+    names: list[str] = []
     if pre:
-        names = _names(_top_level_pieces(pre))
-        if names is None:
+        found = _names(_top_level_pieces(pre))
+        if found is None:
             return None
+        names = found
     title = _clean_title(citation[open_at + 1 : close_at])
     if not title:
         return None
