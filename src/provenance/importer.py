@@ -317,7 +317,8 @@ def import_file(
         else:
             records = _iter_csv(handle, path)
             for _, header in records:  # the first item is the header
-                prepare = _csv_preparer(writer, header)
+                if isinstance(header, list):
+                    prepare = _csv_preparer(writer, header)
                 break
         add = writer.add
         for number, raw in records:
