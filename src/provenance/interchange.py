@@ -559,7 +559,9 @@ class ClaimReviewWriter:
 
     def _source(self, slug: str) -> Source:
         if slug not in self._sources:
-            self._sources[slug] = self.session.scalar(select(Source).where(Source.slug == slug))
+            self._sources[slug] = self.session.scalars(
+                select(Source).where(Source.slug == slug)
+            ).one()
         return self._sources[slug]
 
     def _public(self, citations: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -683,9 +685,9 @@ def iter_claim_reviews(
     from .conflicts import conflict_rows
 
     writer = ClaimReviewWriter(session, scope, organisation, review_url)
-    subject = session.get(Entity, scope.subject_id).name if scope.subject_id else None
-    prop = session.get(Property, scope.property_id).name if scope.property_id else None
-    slug = session.get(Source, scope.source_id).slug if scope.source_id is not None else None
+    subject = session.get_one(Entity, scope.subject_id).name if scope.subject_id else None
+    prop = session.get_one(Property, scope.property_id).name if scope.property_id else None
+    slug = session.get_one(Source, scope.source_id).slug if scope.source_id is not None else None
     rows = [
         row
         for status in REVIEWED_STATUSES
