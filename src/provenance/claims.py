@@ -1661,13 +1661,6 @@ def provenance_chain(session: Session, claim: Claim) -> dict[str, Any]:
     return row
 
 
-def entity_label(session: Session, entity_id: int | None) -> str | None:
-    if entity_id is None:
-        return None
-    entity = session.get(Entity, entity_id)
-    return entity.name if entity else None
-
-
 # ---------------------------------------------------------------- merging entities
 
 

@@ -92,16 +92,6 @@ def create_entity(
     return entity
 
 
-def ensure_entity(
-    session: Session, name: str, actor: str, *, kind: str = "other"
-) -> tuple[Entity, bool]:
-    """The entity named ``name``, created when no entity has that name (returns created?)."""
-    entity = find_entity(session, check_name(name))
-    if entity is not None:
-        return entity, False
-    return create_entity(session, name, actor, kind=kind), True
-
-
 def add_entity(
     session: Session,
     name: str,

@@ -74,7 +74,6 @@ from .models import (
 from .sources import find_source
 
 FORMATS = ("csv", "jsonl", "yaml", "claimreview", "prov", "prov-n")
-RECORD_FORMATS = ("csv", "jsonl", "yaml")
 WINDOW = 1000
 DEFAULT_BASE_URI = "urn:provenance:"
 REVIEWED_STATUSES = ("confirmed", "resolved")
