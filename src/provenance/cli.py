@@ -24,6 +24,16 @@ from . import entities as entitiesmod
 from . import importer, integrity, sources
 from .errors import ImportErrors, ProvenanceError
 from .history import current_actor
+from .interchange import FORMATS as EXPORT_FORMATS
+from .models import (
+    CONFIDENCES,
+    CONFLICT_STATUSES,
+    DATATYPES,
+    ENTITY_KINDS,
+    RANKS,
+    RELIABILITY_GRADES,
+    SOURCE_KINDS,
+)
 from .output import emit, output_options
 
 if TYPE_CHECKING:
@@ -452,7 +462,7 @@ def _report_import(report: importer.ImportReport, path: Path, *, dry_run: bool =
 @click.option("--denies", is_flag=True, help="The source (or speaker) denies the claim.")
 @click.option(
     "--confidence",
-    type=click.Choice(["high", "medium", "low"]),
+    type=click.Choice(CONFIDENCES),
     default="medium",
     show_default=True,
     help="How far the citation supports the claim.",
@@ -595,7 +605,7 @@ def import_command(obj: Context, file: Path, dry_run: bool) -> None:
 @click.option("--source", help="Only claims this source makes.")
 @click.option(
     "--rank",
-    type=click.Choice(["normal", "preferred", "deprecated"]),
+    type=click.Choice(RANKS),
     help="Only claims of this rank.",
 )
 @output_options
@@ -801,7 +811,7 @@ def entity_group() -> None:
 @click.argument("name")
 @click.option(
     "--kind",
-    type=click.Choice(["person", "organisation", "place", "event", "alliance", "other"]),
+    type=click.Choice(ENTITY_KINDS),
     default="other",
     show_default=True,
     help="What the entity is.",
@@ -944,7 +954,7 @@ def property_group() -> None:
     "--type",
     "datatype",
     required=True,
-    type=click.Choice(["quantity", "date", "entity", "text", "boolean"]),
+    type=click.Choice(DATATYPES),
     help="The datatype of values.",
 )
 @click.option(
@@ -1011,26 +1021,14 @@ def source_group() -> None:
 @click.option("--url", help="Where it can be found.")
 @click.option(
     "--kind",
-    type=click.Choice(
-        [
-            "article",
-            "report",
-            "interview",
-            "official-statement",
-            "comment",
-            "website",
-            "dataset",
-            "person",
-            "other",
-        ]
-    ),
+    type=click.Choice(SOURCE_KINDS),
     default="website",
     show_default=True,
     help="What the source is.",
 )
 @click.option(
     "--reliability",
-    type=click.Choice(list("ABCDEF")),
+    type=click.Choice(RELIABILITY_GRADES),
     default="F",
     show_default=True,
     help="Admiralty grade: A completely reliable … E unreliable, F cannot be judged.",
@@ -1135,7 +1133,7 @@ def _print_conflicts(rows: list[dict]) -> None:
 @cli.command("conflicts")
 @click.option(
     "--status",
-    type=click.Choice(["open", "confirmed", "dismissed", "resolved", "all"]),
+    type=click.Choice([*CONFLICT_STATUSES, "all"]),
     default="open",
     show_default=True,
     help="Which verdicts to list.",
@@ -1192,7 +1190,7 @@ def conflicts_command(
 @click.option(
     "--status",
     required=True,
-    type=click.Choice(["confirmed", "dismissed", "resolved", "open"]),
+    type=click.Choice(CONFLICT_STATUSES),
     help=(
         "The verdict: confirmed (a real contradiction), dismissed (not one), resolved (settled),"
         " open (reopen)."
@@ -1263,7 +1261,7 @@ def backup_command(obj: Context, out: Path) -> None:
     "--format",
     "fmt",
     required=True,
-    type=click.Choice(["csv", "jsonl", "yaml", "claimreview", "prov", "prov-n"]),
+    type=click.Choice(EXPORT_FORMATS),
     help=(
         "csv/jsonl/yaml: the import format; claimreview: schema.org JSON-LD of verdicts;"
         " prov/prov-n: W3C PROV-JSON/PROV-N."
