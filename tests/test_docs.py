@@ -114,3 +114,11 @@ def test_the_readme_publish_example_is_the_seed_corpus(run, seeded_db, tmp_path)
     out = tmp_path / "public.db"
     printed = run("publish", out).output.replace(str(out), block.group(1))
     assert printed == block.group(2)
+
+
+def test_ci_makes_the_checks_before_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    command = re.search(r"^python3 -m venv \.venv .*pytest$", README, re.M)
+    assert command and command.group() in ci, "the README's test command is not in .ci/run"
+    for check in ("ruff format --check", "ruff check", "mypy src", "cog --check docs/cli.md"):
+        assert check in ci and ci.index(check) < ci.index(command.group()), check
