@@ -364,7 +364,9 @@ def check(obj: Context) -> None:
 
     Checks that each source file is unchanged since it was ingested, stored texts
     match their SHA-256, footnote markers and quotes are at their offsets (orphans
-    listed), foreign keys hold, and the database file is sound.
+    listed), foreign keys hold, the database file is sound, and no public row rests
+    on confidential evidence (a work public notes cite, described by what no public
+    note says).
 
     \b
     Example:

@@ -98,6 +98,7 @@ from .models import (
     Source,
     Work,
 )
+from .sources import confidential_source_ids
 
 # Bump when what the copy holds changes, so `serve` rebuilds copies made by older code.
 FORMAT = 1
@@ -420,19 +421,7 @@ def _display_value(value: str, unit: str | None) -> str:
 
 def _confidential_sources(session: Session) -> set[int]:
     """Confidential sources and every source inside one (a comment of a confidential article)."""
-    rows = session.execute(select(Source.id, Source.parent_id, Source.confidential)).all()
-    parent = {r.id: r.parent_id for r in rows}
-    marked = {r.id for r in rows if r.confidential}
-    hidden = set()
-    for source_id in parent:
-        seen, node = set(), source_id
-        while node is not None and node not in seen:
-            if node in marked:
-                hidden.add(source_id)
-                break
-            seen.add(node)
-            node = parent.get(node)
-    return hidden
+    return confidential_source_ids(session)
 
 
 def _public_citation(hidden: set[int]):
@@ -542,36 +531,71 @@ class _Reader:
             yield dict(row._mapping)
 
     def footnote_works(self) -> Iterator[dict[str, Any]]:
-        self.works: set[int] = set()
+        # work id → how the published notes read it, in the order the notes were stored
+        self.readings: dict[int, list[Any]] = defaultdict(list)
         query = select(
             FootnoteWork.id,
             FootnoteWork.footnote_id,
             FootnoteWork.work_id,
             FootnoteWork.position,
             FootnoteWork.locator,
+            FootnoteWork.title,
+            FootnoteWork.citation,
+            FootnoteWork.collection,
         ).order_by(FootnoteWork.id)
         for row in _stream(self.session, query):
             if row.footnote_id in self.footnotes:
-                self.works.add(row.work_id)
-                yield dict(row._mapping)
+                self.readings[row.work_id].append(row)
+                yield {
+                    "id": row.id,
+                    "footnote_id": row.footnote_id,
+                    "work_id": row.work_id,
+                    "position": row.position,
+                    "locator": row.locator,
+                }
 
     def works_rows(self) -> Iterator[dict[str, Any]]:
-        rows = {
-            r.id: r
-            for r in self.session.execute(
-                select(Work.id, Work.title, Work.citation, Work.collection_id)
+        """The works published notes cite, and their collections, as those notes read them.
+
+        A work row is shared with confidential notes, which may have created it or named
+        another collection for it: its title, citation and collection here come from the
+        published notes alone (the first to cite it; the first collection one names),
+        never from the working row, and a collection only confidential notes name is
+        not published.
+        """
+        from .footnotes import work_key
+
+        keys = {r.key: r.id for r in self.session.execute(select(Work.id, Work.key)) if r.key}
+        rows: dict[int, dict[str, Any]] = {}
+        collections: dict[int, str] = {}
+        for work_id, readings in self.readings.items():
+            first = readings[0]
+            named = next((r.collection for r in readings if r.collection), None)
+            collection_id = keys.get(work_key(named)) if named else None
+            if collection_id == work_id:
+                collection_id = None
+            if collection_id is not None:
+                collections.setdefault(collection_id, named)
+            rows[work_id] = {
+                "id": work_id,
+                "title": first.title,
+                "citation": first.citation,
+                "collection_id": collection_id,
+            }
+        missing = [i for i, row in rows.items() if not row["title"]]
+        for start in range(0, len(missing), 900):
+            # readings stored before notes kept their own: the work's key-bearing title
+            for work_id, title in self.session.execute(
+                select(Work.id, Work.title).where(Work.id.in_(missing[start : start + 900]))
+            ):
+                rows[work_id]["title"] = title
+        for collection_id, name in collections.items():
+            rows.setdefault(
+                collection_id,
+                {"id": collection_id, "title": name, "citation": None, "collection_id": None},
             )
-        }
-        wanted, todo = set(), list(self.works)
-        while todo:  # a cited work brings its collection, and that collection its own
-            work_id = todo.pop()
-            if work_id in wanted or work_id not in rows:
-                continue
-            wanted.add(work_id)
-            if rows[work_id].collection_id is not None:
-                todo.append(rows[work_id].collection_id)
-        for work_id in sorted(wanted):
-            yield dict(rows[work_id]._mapping)
+        for work_id in sorted(rows):
+            yield rows[work_id]
 
     def claim_qualifiers(self) -> Iterator[dict[str, Any]]:
         query = (
