@@ -797,30 +797,43 @@ def _copy_rows(
 
 
 def _public_conflicts(session: Session, hidden: set[int]) -> tuple[list[dict[str, Any]], int]:
-    """Conflicts as they stand on the public evidence alone: (rows, how many were withheld).
+    """Conflicts as they stand on the public evidence alone: (rows, how many were withheld)."""
+    rows, subject_of, stored = conflicts_on_public_evidence(session, hidden)
+    public = [_conflict_row(row, *subject_of[row["a"]["claim"]]) for row in rows]
+    return public, stored - len(public)
 
-    The claims of every subject and property that has a conflict are copied, with their
-    public citations only, into a scratch in-memory database of the same schema, and
-    the library's own detection and support run there. Removing evidence can only
-    remove conflicts, never add one, so every conflict found there is one the desk has
-    already recorded, with its id and verdict.
+
+def conflicts_on_public_evidence(
+    session: Session, hidden: set[int], *, include_inactive: bool = False
+) -> tuple[list[dict[str, Any]], dict[int, tuple[int, int]], int]:
+    """``conflicts.conflict_rows`` as they stand on the public evidence alone.
+
+    Returns (rows, claim id → (subject id, property id) of every claim in them, how
+    many stored conflicts were looked at). ``hidden`` are the confidential sources
+    (``sources.confidential_source_ids``). The claims of every subject and property
+    that has a conflict are copied, with their public citations only, into a scratch
+    database of the same schema, and the library's own detection and support run
+    there. Removing evidence can only remove conflicts, never add one, so every
+    conflict found there is one the desk has already recorded, with its id and
+    verdict; a conflict with a side left without public citations is not returned.
+    ``include_inactive`` also looks at conflicts re-detection no longer finds (as
+    ``conflict_rows`` does), for verdicts that outlive them.
     """
     from . import conflicts as conflictsmod
 
+    looked_at = true() if include_inactive else Conflict.active == true()
     stored = {
         r.id: (r.claim_a_id, r.claim_b_id)
         for r in session.execute(
-            select(Conflict.id, Conflict.claim_a_id, Conflict.claim_b_id).where(
-                Conflict.active == true()
-            )
+            select(Conflict.id, Conflict.claim_a_id, Conflict.claim_b_id).where(looked_at)
         )
     }
     if not stored:
-        return [], 0
+        return [], {}, 0
     groups = (
         select(Claim.subject_id, Claim.property_id)
         .join(Conflict, Conflict.claim_a_id == Claim.id)
-        .where(Conflict.active == true())
+        .where(looked_at)
         .distinct()
         .subquery("groups")
     )
@@ -934,18 +947,20 @@ def _public_conflicts(session: Session, hidden: set[int]) -> tuple[list[dict[str
             with Session(bind=scratch) as scratch_session:
                 conflictsmod.detect(scratch_session, "publish")
                 scratch_session.flush()
-                rows = conflictsmod.conflict_rows(scratch_session, status="all")
+                rows = conflictsmod.conflict_rows(
+                    scratch_session, status="all", include_inactive=include_inactive
+                )
     finally:
         scratch_engine.dispose()
         scratch_dir.cleanup()
-    public = []
-    for row in rows:
-        pair = (row["a"]["claim"], row["b"]["claim"])
-        if stored.get(row["id"]) != pair or not row["a"]["citations"] or not row["b"]["citations"]:
-            continue
-        subject_id, property_id = subject_of[pair[0]]
-        public.append(_conflict_row(row, subject_id, property_id))
-    return public, len(stored) - len(public)
+    public = [
+        row
+        for row in rows
+        if stored.get(row["id"]) == (row["a"]["claim"], row["b"]["claim"])
+        and row["a"]["citations"]
+        and row["b"]["citations"]
+    ]
+    return public, subject_of, len(stored)
 
 
 def _chunks(items: list[int], size: int = 900) -> Iterator[list[int]]:
