@@ -1308,7 +1308,8 @@ def export_command(
     yaml (or csv/jsonl with --header) also carries text-less sources, properties,
     entities and aliases. claimreview writes one schema.org ClaimReview per conflict
     confirmed or resolved with `resolve`; prov and prov-n write the provenance
-    graph. Confidential material is left out unless --include-confidential is given.
+    graph. Confidential material is left out unless --include-confidential is given,
+    and does not weigh in: ClaimReview ratings rest on public evidence alone.
 
     \b
     Example:
