@@ -55,19 +55,21 @@ def check(session: Session) -> CheckReport:
 
     citations = session.scalars(select(Citation).order_by(Citation.id)).all()
     for citation in citations:
-        source = by_id.get(citation.source_id)
-        if citation.quote is None or source is None:
+        cited = by_id.get(citation.source_id)
+        if citation.quote is None or cited is None:
             continue
         if citation.orphaned:
             report.problems.append(
-                f"citation {citation.id} (claim {citation.claim_id}): quote {_short(citation.quote)!r} is orphaned in {source.slug!r}"
+                f"citation {citation.id} (claim {citation.claim_id}): quote"
+                f" {_short(citation.quote)!r} is orphaned in {cited.slug!r}"
             )
         elif not quote_at(
-            source, citation.quote_start or 0, citation.quote_end or 0, citation.quote
+            cited, citation.quote_start or 0, citation.quote_end or 0, citation.quote
         ):
             report.problems.append(
-                f"citation {citation.id} (claim {citation.claim_id}): quote {_short(citation.quote)!r} is no longer at "
-                f"{citation.quote_start}-{citation.quote_end} of {source.slug!r}"
+                f"citation {citation.id} (claim {citation.claim_id}): quote"
+                f" {_short(citation.quote)!r} is no longer at"
+                f" {citation.quote_start}-{citation.quote_end} of {cited.slug!r}"
             )
     report.counts["citations"] = len(citations)
     report.counts["works"] = _check_public_works(session, report)
@@ -76,7 +78,7 @@ def check(session: Session) -> CheckReport:
 
 
 def _check_public_works(session: Session, report: CheckReport) -> int:
-    """Works public notes cite, described by what no public note says; returns how many were checked."""
+    """Name each work public notes cite that no public note describes; return how many."""
     hidden = confidential_source_ids(session)
     public_notes: dict[int, list[tuple[str, int, str]]] = {}
     for work_id, source_id, slug, number, note_text in session.execute(
@@ -108,9 +110,10 @@ def _check_public_works(session: Session, report: CheckReport) -> int:
                 if value and not any(work_key(value) in note for _slug, _n, note in notes):
                     slug, number, _note = notes[0]
                     report.problems.append(
-                        f"work {work.id} ({_short(work.title)!r}), cited by public footnote {number} "
-                        f"of {slug!r}: its {what} {_short(value)!r} is in no public note, so it rests "
-                        f"on confidential evidence (re-ingest {slug!r} to describe it from its notes)"
+                        f"work {work.id} ({_short(work.title)!r}), cited by public footnote "
+                        f"{number} of {slug!r}: its {what} {_short(value)!r} is in no public "
+                        "note, so it rests on confidential evidence "
+                        f"(re-ingest {slug!r} to describe it from its notes)"
                     )
     return len(ids)
 
@@ -140,14 +143,16 @@ def _check_source(source: Source, by_id: dict[int, Source], report: CheckReport)
             or parent.text[source.span_start : source.span_end] != source.text
         ):
             report.problems.append(
-                f"source {source.slug!r}: its text is no longer at {source.span_start}-{source.span_end} of its parent"
+                f"source {source.slug!r}: its text is no longer at"
+                f" {source.span_start}-{source.span_end} of its parent"
             )
     text = source.text or ""
     for note in source.footnotes:
         for marker in note.markers:
             if text[marker.start : marker.end] != str(note.number):
                 report.problems.append(
-                    f"source {source.slug!r}: marker of footnote {note.number} not at {marker.start}-{marker.end}"
+                    f"source {source.slug!r}: marker of footnote {note.number} not at"
+                    f" {marker.start}-{marker.end}"
                 )
 
 
