@@ -156,7 +156,8 @@ CONFIDENTIAL_CLAIMS = {
         {"name": f"{CANARY} Person", "kind": "person", "aliases": [f"Kanary {CANARY_CORE}"]}
     ],
     "claims": [
-        # a claim resting on the confidential source alone: subject, value, speaker, note
+        # a claim resting on the confidential source alone: subject, value, speaker, note,
+        # qualifier
         {
             "source": "informant-memo-7f3a9",
             "subject": f"{CANARY} Person",
@@ -165,6 +166,7 @@ CONFIDENTIAL_CLAIMS = {
             "quote": f"{CANARY} Person pays the fighters",
             "attributed_to": f"{CANARY} handler",
             "note": f"{CANARY} note",
+            "qualifiers": {"cell": f"{CANARY} cell"},
             "confidence": "high",
         },
         # a public claim that a confidential citation also supports
