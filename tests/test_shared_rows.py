@@ -148,3 +148,19 @@ def test_check_names_a_public_work_described_by_a_confidential_note(run, db_path
     run("ingest", documents / CTC, "--manifest", documents / "sources.yaml")
     assert _work(db_path)[0] == CTC_CITATION
     assert run("check").output.startswith("ok:")
+
+
+def test_a_document_marked_confidential_later_stops_describing_the_work(run, db_path, documents):
+    manifest = documents / "sources.yaml"
+    entries = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    memo = next(s for s in entries["sources"] if s["file"] == "memo.txt")
+    memo["confidential"] = False
+    manifest.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+    _ingest(run, documents, confidential_first=True)
+    # both public: the first note stored describes the work
+    assert _work(db_path) == (NOTE, f"The {SECRET} Papers")
+    memo["confidential"] = True
+    manifest.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+    run("ingest", documents / "memo.txt", "--manifest", manifest)
+    assert _work(db_path) == (CTC_CITATION, "The Qays al-Khazali Papers")
+    assert run("check").output.startswith("ok:")
