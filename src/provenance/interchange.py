@@ -745,7 +745,10 @@ def _public_reviewed_rows(session: Session, scope: ExportScope) -> list[dict[str
     from .sources import confidential_source_ids
 
     public, subject_of, _looked_at = conflicts_on_public_evidence(
-        session, confidential_source_ids(session), include_inactive=True
+        session,
+        confidential_source_ids(session),
+        include_inactive=True,
+        statuses=REVIEWED_STATUSES,
     )
 
     def wanted(subject_id: int, property_id: int) -> bool:

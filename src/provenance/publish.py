@@ -78,7 +78,7 @@ from typing import Any
 
 import sqlite_utils
 import yaml
-from sqlalchemy import create_engine, distinct, func, insert, select, true
+from sqlalchemy import and_, create_engine, distinct, func, insert, select, true
 from sqlalchemy.orm import Session, aliased
 
 from .claims import scope_text
@@ -808,7 +808,11 @@ def _public_conflicts(session: Session, hidden: set[int]) -> tuple[list[dict[str
 
 
 def conflicts_on_public_evidence(
-    session: Session, hidden: set[int], *, include_inactive: bool = False
+    session: Session,
+    hidden: set[int],
+    *,
+    include_inactive: bool = False,
+    statuses: Iterable[str] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[int, tuple[int, int]], int]:
     """``conflicts.conflict_rows`` as they stand on the public evidence alone.
 
@@ -821,11 +825,14 @@ def conflicts_on_public_evidence(
     conflict found there is one the desk has already recorded, with its id and
     verdict; a conflict with a side left without public citations is not returned.
     ``include_inactive`` also looks at conflicts re-detection no longer finds (as
-    ``conflict_rows`` does), for verdicts that outlive them.
+    ``conflict_rows`` does), for verdicts that outlive them; ``statuses`` looks only at
+    conflicts with one of these statuses (and copies only their subjects' claims).
     """
     from . import conflicts as conflictsmod
 
     looked_at = true() if include_inactive else Conflict.active == true()
+    if statuses is not None:
+        looked_at = and_(looked_at, Conflict.status.in_(list(statuses)))
     stored = {
         r.id: (r.claim_a_id, r.claim_b_id)
         for r in session.execute(
