@@ -21,7 +21,10 @@ What is withheld, and why:
 
 * **Confidential sources** (``sources.confidential``), and every source inside one
   (the reader comments of a confidential article): their title, URL, text, footnotes
-  and the works only they cite. A public article whose comment section was marked
+  and the works only they cite. A work a public note also cites is one row shared with
+  the confidential notes; it is published as the published notes read it (their title,
+  citation and collection, ``_Reader.works_rows``), and a collection only confidential
+  notes name is not published. A public article whose comment section was marked
   confidential is published with that span of its text blanked out (spaces, so every
   offset still holds).
 * **Citations resting on a confidential source**, and **claims left with no public
@@ -44,7 +47,9 @@ What is published although an editor wrote it: a conflict's **verdict note**
 (``provenance resolve --note``) and a claim's **rank reason** (``claim deprecate
 --reason``, ``claim prefer --note``) — they are the desk's public verdict and
 correction notice, the reason a fact-checking site exists — and the descriptions of
-published entities and properties. Write them for readers.
+published entities and properties. Write them for readers. Entity names, aliases and
+descriptions are the desk's vocabulary, not any source's evidence: a published entity
+is published with all of them.
 
 Before the copy is read, ``detect`` brings the working database's conflicts up to date
 (as ``provenance conflicts`` does); everything after that is read in one snapshot
