@@ -236,3 +236,55 @@ def test_ingest_that_cannot_get_the_lock_says_so_and_writes_nothing(
         "Error: database is busy: another command held the write lock longer than 0.2 s"
     )
     assert file_bytes(prepared) == before
+
+
+# ---------------------------------------------------------------- commands that lose a race
+
+
+def _losing(monkeypatch, sqlstate_error):
+    """Make every `add` lose its race the way PostgreSQL reports it; count the runs."""
+    from sqlalchemy.exc import IntegrityError
+
+    from provenance import claims
+
+    runs = []
+
+    def add_claim(session, record, actor):
+        runs.append(actor)
+        raise IntegrityError("INSERT INTO aliases …", {}, sqlstate_error)
+
+    monkeypatch.setattr(claims, "add_claim", add_claim)
+    monkeypatch.setattr("provenance.cli.time.sleep", lambda seconds: None)
+    return runs
+
+
+def test_a_command_that_keeps_losing_a_race_runs_again_then_says_busy(run, prepared, monkeypatch):
+    import psycopg.errors
+
+    from provenance.cli import RACE_ATTEMPTS
+
+    before = file_bytes(prepared)
+    runs = _losing(
+        monkeypatch,
+        psycopg.errors.UniqueViolation(
+            'duplicate key value violates unique constraint "uq_aliases_normalised"'
+        ),
+    )
+    result = run(*ADD, code=75)
+    assert len(runs) == RACE_ATTEMPTS == 8
+    assert result.output.strip() == (
+        "Error: database is busy: other editors wrote the same rows first 8 times over; "
+        "nothing was written, run the command again"
+    )
+    assert file_bytes(prepared) == before
+
+
+def test_a_unique_key_violated_on_sqlite_is_not_a_race_and_runs_once(run, prepared, monkeypatch):
+    runs = _losing(
+        monkeypatch, sqlite3.IntegrityError("UNIQUE constraint failed: aliases.normalised")
+    )
+    result = run(*ADD, code=2)
+    assert len(runs) == 1
+    assert result.output.strip() == (
+        "Error: database error: UNIQUE constraint failed: aliases.normalised"
+    )

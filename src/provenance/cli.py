@@ -116,9 +116,16 @@ class ProvenanceGroup(click.Group):
             raise UserError(str(exc)) from None
         except (sa_exc.OperationalError, sa_exc.DatabaseError) as exc:
             if dbmod.is_busy(exc):
+                waited = dbmod.busy_timeout_ms() / 1000
                 raise BusyError(
-                    f"database is busy: another command held the write lock longer than {dbmod.busy_timeout_ms() / 1000:g} s; "
-                    f"nothing was written, run the command again (or set {dbmod.BUSY_TIMEOUT_ENV} to wait longer)"
+                    "database is busy: another command held the write lock longer than "
+                    f"{waited:g} s; nothing was written, run the command again "
+                    f"(or set {dbmod.BUSY_TIMEOUT_ENV} to wait longer)"
+                ) from None
+            if dbmod.lost_race(exc):  # still losing after RACE_ATTEMPTS runs
+                raise BusyError(
+                    f"database is busy: other editors wrote the same rows first {RACE_ATTEMPTS} "
+                    "times over; nothing was written, run the command again"
                 ) from None
             raise UserError(f"database error: {dbmod._first_line(exc)}") from None
 
@@ -210,7 +217,8 @@ def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
     \b
     Exit codes: 0 done; 1 a check found problems; 2 bad input (nothing
     written); 75 the database stayed busy past $PROVENANCE_BUSY_TIMEOUT
-    seconds (default 300) of waiting for another writer (nothing written).
+    seconds (default 300) of waiting for another writer, or on PostgreSQL
+    other editors wrote the same new rows first 8 times (nothing written).
     """
     ctx.obj = Context(db, actor)
 
