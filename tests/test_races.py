@@ -69,7 +69,7 @@ SHARED_FILE = {
 
 
 @pytest.fixture(autouse=True)
-def on_postgresql(pg_url, monkeypatch):
+def postgresql_db(pg_url, monkeypatch):
     """The CLI runs of a test go to its PostgreSQL database, whatever the suite's back end."""
     monkeypatch.setenv("PROVENANCE_DB", pg_url)
 
