@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from provenance import trust
-from provenance.db import make_engine, session_scope
+from provenance.db import make_engine, reading_session, session_scope
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks" / "truth"))
@@ -24,10 +24,10 @@ import generator  # noqa: E402
 
 @pytest.fixture
 def session(db_path):
+    """A reading session, as listings and publish use: the model writes temporary tables only."""
     engine = make_engine(str(db_path))
-    with session_scope(engine) as s:
+    with reading_session(engine) as s:
         yield s
-        s.rollback()
     engine.dispose()
 
 

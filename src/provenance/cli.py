@@ -1786,7 +1786,7 @@ def trust_command(
     """
     from . import trust as trustmod
 
-    with obj.transaction(read_only=True) as session:
+    with obj.reading() as session:
         result = trustmod.compute_trust(session, public_only=public_only, property=property_name)
     rows = result.rows()[:limit] if limit else result.rows()
     emit(

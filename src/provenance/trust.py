@@ -80,7 +80,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -227,19 +227,50 @@ class Answer:
 # ---------------------------------------------------------------- the computation
 
 
+class _Rows:
+    """Rows already read: ``all()``, ``scalar()`` and iteration, as a result offers them."""
+
+    def __init__(self, rows: list[Any]):
+        self.rows = rows
+
+    def all(self) -> list[Any]:
+        return self.rows
+
+    def scalar(self) -> Any:
+        return self.rows[0][0] if self.rows else None
+
+    def __iter__(self) -> Any:
+        return iter(self.rows)
+
+
 class _Sql:
     """Statements on one connection, portable between SQLite and PostgreSQL."""
 
     def __init__(self, connection: Connection):
         self.connection = connection
         self.sqlite = connection.dialect.name == "sqlite"
+        self.query_only = bool(
+            self.sqlite and connection.exec_driver_sql("PRAGMA query_only").scalar()
+        )
 
     def __call__(
         self, sql: str, params: Mapping[str, Any] | list[dict[str, Any]] | None = None
     ) -> Any:
+        if self.sqlite and self.query_only:
+            # a reading transaction: temporary tables only, so lift query_only around it
+            self.connection.exec_driver_sql("PRAGMA query_only = OFF")
+            try:
+                return self._run(sql, params)
+            finally:
+                self.connection.exec_driver_sql("PRAGMA query_only = ON")
+        return self._run(sql, params)
+
+    def _run(self, sql: str, params: Mapping[str, Any] | list[dict[str, Any]] | None) -> Any:
         if isinstance(params, list):
             return self.connection.execute(text(sql), params)
-        return self.connection.execute(text(sql), dict(params or {}))
+        result = self.connection.execute(text(sql), dict(params or {}))
+        # rows are read now, while query_only is lifted no longer matters for reads
+        return _Rows(list(result.all())) if result.returns_rows else result
 
     def drop(self, *tables: str) -> None:
         schema = "temp" if self.sqlite else "pg_temp"
@@ -257,6 +288,43 @@ class _Sql:
             assert raw is not None
             raw.create_function("exp", 1, math.exp, deterministic=True)
             raw.create_function("ln", 1, math.log, deterministic=True)
+
+
+_SIDE = "provenance.trust.connection"
+
+
+def _working_connection(session: Session) -> Connection:
+    """A connection that sees the session's snapshot and may write temporary tables.
+
+    A reading transaction refuses writes, temporary tables included. On SQLite its
+    ``query_only`` is lifted around each statement here (temporary tables live outside
+    the database file, which stays untouched, and no write lock is taken). On
+    PostgreSQL a ``READ ONLY`` transaction cannot create them at all: the work runs on a
+    second connection of the same engine that imports the session's snapshot
+    (``pg_export_snapshot``), so it reads exactly what the session reads; it is closed
+    when the session's transaction ends.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        return connection
+    if connection.exec_driver_sql("SHOW transaction_read_only").scalar() != "on":
+        return connection
+    side: Connection | None = session.info.get(_SIDE)
+    if side is not None:
+        return side
+    snapshot = connection.exec_driver_sql("SELECT pg_export_snapshot()").scalar()
+    opened = connection.engine.connect().execution_options(isolation_level="REPEATABLE READ")
+    opened.begin()
+    opened.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+    session.info[_SIDE] = opened
+
+    def close(_session: Session, transaction: Any) -> None:
+        if transaction.parent is None and session.info.get(_SIDE) is opened:
+            del session.info[_SIDE]
+            opened.close()
+
+    event.listen(session, "after_transaction_end", close)
+    return opened
 
 
 def _exp(expression: str) -> str:
@@ -625,7 +693,7 @@ def compute_trust(
     the model always learns from every item. Never commits; writes only temporary tables.
     """
     prop = get_property(session, property) if property is not None else None
-    sql = _Sql(session.connection())
+    sql = _Sql(_working_connection(session))
     sql.math_functions()
     seconds: dict[str, float] = {}
     started = time.perf_counter()
@@ -773,7 +841,7 @@ def answer_probabilities(
     among themselves. An answer with no evidence in the model (deprecated, or only
     confidential citations in a public computation) is left out.
     """
-    sql = _Sql(session.connection())
+    sql = _Sql(_working_connection(session))
     if questions is None:
         rows = sql(
             """SELECT i.subject_id, i.property_id, i.scope_key, a.claim_id, a.probability,
