@@ -24,6 +24,7 @@ TABLES = {
     "claim_qualifiers",
     "citations",
     "conflicts",
+    "conflict_answers",
     "history",
 }
 

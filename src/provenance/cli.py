@@ -1049,73 +1049,92 @@ def source_add(obj: Context, slug, title, url, kind, reliability, confidential) 
 
 # ---------------------------------------------------------------- conflicts
 
+LISTING_WIDTH = 100  # a conflict listing reads at 100 columns when not on a terminal
 
-def _side_text(side: dict) -> str:
+
+def _conflict_lines(row: dict) -> list[tuple[str, str]]:
+    """A question as (indent, text) lines: its header, leading answer and every answer."""
+    from .conflicts import answer_label
+
+    n = len(row["answers"])
     lines = [
-        f"{side['value']}"
-        + (f" {side['unit']}" if side.get("unit") and side["unit"] not in side["value"] else "")
+        (
+            "",
+            f"conflict {row['id']} · {row['status']} · {row['severity']} · {row['kind']}"
+            f" · {row['subject']} · {row['property']} · {n} answers",
+        )
     ]
-    scope = claimsmod.scope_text(side)
-    if scope:
-        lines.append(f"({scope})")
-    lines.append(
-        f"claim {side['claim']}, support {side['support']}"
-        + (", PREFERRED" if side["rank"] == "preferred" else "")
+    if row["settled"]:
+        lines.append(("  ", f"settled: {row['settled']}"))
+    elif not row["active"]:
+        lines.append(("  ", "no longer detected"))
+    leading = (
+        f"leading: {row['leading_value']} ({row['leading_reason']})"
+        if row["leading_claim"]
+        else f"leading: none ({row['leading_reason']})"
     )
-    for c in side["citations"]:
-        where = c["source"] + (f" [{c['footnote']}]" if c["footnote"] else "")
-        who = f" — {c['attributed_to']}" if c["attributed_to"] else ""
+    lines.append(("  ", leading))
+    if row["note"]:
         lines.append(
-            f"• {where}{who} ({c['reliability']}/{c['confidence']}{', denies' if c['stance'] == 'denies' else ''})"
+            ("  ", f"verdict note ({row['status_by']}, {row['status_at']}): {row['note']}")
         )
-        if c["quote"]:
-            lines.append(f"  “{c['quote']}”")
-    for piece in side.get("support_pieces", []):
+    for number, answer in enumerate(row["answers"], 1):
+        unit = answer.get("unit")
+        value = answer["value"] + (f" {unit}" if unit and unit not in answer["value"] else "")
+        scope = claimsmod.scope_text(answer)
+        marks = [f"claim {answer['claim']}", f"support {answer['support']}"]
+        if answer["rank"] != "normal":
+            marks.append(answer["rank"].upper())
+        contradicts = ", ".join(
+            answer_label(c["claim"], c["stance"]) for c in answer["contradicts"]
+        )
+        lines.append(("", ""))
         lines.append(
-            f"  + {piece['weight']}: {piece['why']}"
-            + (f" (citation {piece['citation']})" if "citation" in piece else "")
+            (
+                "  ",
+                f"{number}. {value}" + (f" ({scope})" if scope else "") + f" — {', '.join(marks)}",
+            )
         )
-    return "\n".join(lines)
+        lines.append(("     ", f"contradicts: {contradicts}"))
+        for c in answer["citations"]:
+            where = c["source"] + (f" [{c['footnote']}]" if c["footnote"] else "")
+            who = f" — {c['attributed_to']}" if c["attributed_to"] else ""
+            denies = ", denies" if c["stance"] == "denies" else ""
+            lines.append(
+                ("     ", f"• {where}{who} ({c['reliability']}/{c['confidence']}{denies})")
+            )
+            if c["quote"]:
+                lines.append(("       ", f"“{c['quote']}”"))
+        for piece in answer.get("support_pieces", []):
+            lines.append(("     ", f"+ {piece['weight']}: {piece['text']}"))
+    return lines
 
 
 def _print_conflicts(rows: list[dict]) -> None:
-    from rich import box
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
+    import shutil
+    import textwrap
 
-    console = Console(
-        width=None if sys.stdout.isatty() else 160,
-        no_color=not sys.stdout.isatty(),
-        highlight=False,
-    )
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else LISTING_WIDTH
     if not rows:
-        console.print("no conflicts")
+        click.echo("no conflicts")
         return
     for row in rows:
-        title = escape(
-            f"conflict {row['id']} · {row['status']} · {row['severity']} · {row['kind']} · {row['subject']} · {row['property']}"
-        )
-        table = Table(
-            title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=True, show_lines=False
-        )
-        table.add_column("A", ratio=1, overflow="fold")
-        table.add_column("B", ratio=1, overflow="fold")
-        # escaped: sources use square brackets ("[issued]"), which rich would read as markup
-        table.add_row(escape(_side_text(row["a"])), escape(_side_text(row["b"])))
-        console.print(table)
-        leading = (
-            f"leading: {row['leading_value']} ({row['leading_reason']})"
-            if row["leading_claim"]
-            else f"leading: none ({row['leading_reason']})"
-        )
-        console.print(escape(f"  {leading}"))
-        if row["note"]:
-            console.print(
-                escape(f"  verdict note ({row['status_by']}, {row['status_at']}): {row['note']}")
+        for indent, text in _conflict_lines(row):
+            if not text:
+                click.echo("")
+                continue
+            click.echo(
+                textwrap.fill(
+                    text,
+                    width=width,
+                    initial_indent=indent,
+                    subsequent_indent=indent + "  ",
+                    break_long_words=True,
+                    break_on_hyphens=False,
+                )
             )
-        console.print("")
-    console.print(f"{len(rows)} conflict(s)")
+        click.echo("")
+    click.echo(f"{len(rows)} conflict(s)")
 
 
 @cli.command("conflicts")
@@ -1124,12 +1143,16 @@ def _print_conflicts(rows: list[dict]) -> None:
     type=click.Choice(["open", "confirmed", "dismissed", "resolved", "all"]),
     default="open",
     show_default=True,
-    help="Which verdicts to list.",
+    help="Which verdicts to list; open leaves out questions settled by ranks, all lists "
+    "every question, also settled and no longer detected ones.",
 )
 @click.option("--subject", help="Only conflicts about this entity (any of its names).")
 @click.option("--property", "property_name", help="Only conflicts of this property.")
 @click.option(
-    "--explain", is_flag=True, help="Show every piece of support behind each side and its weight."
+    "--explain",
+    is_flag=True,
+    help="Show every piece of support behind each answer: source [footnote], grade × "
+    "confidence = weight.",
 )
 @click.option("--fail", is_flag=True, help="Exit 1 when an open conflict is listed (for scripts).")
 @output_options
@@ -1137,12 +1160,13 @@ def _print_conflicts(rows: list[dict]) -> None:
 def conflicts_command(
     obj: Context, status, subject, property_name, explain, fail, fmt: str
 ) -> None:
-    """Detect and list conflicts: where sources contradict each other.
+    """Detect and list conflicts: the questions on which sources contradict each other.
 
     Detection runs first (set-based, in the database); verdicts set with `resolve`
-    are kept. Each conflict shows both values, every citation behind each, a
-    severity, and the leading value (see "Support and the leading value" in the
-    README).
+    are kept. A conflict is one question (a subject and property in overlapping
+    scope) with all its competing answers: each answer's value, every citation
+    behind it, its support and which answers it contradicts, a severity, and the
+    leading answer (see "Conflicts" in the README). CSV has one line per answer.
 
     \b
     Example:
@@ -1166,10 +1190,10 @@ def conflicts_command(
                 err=True,
             )
     elif fmt == "csv":
-        emit([conflictsmod.flat_row(r) for r in rows], fmt)
+        emit([line for r in rows for line in conflictsmod.flat_rows(r)], fmt)
     else:
         emit(rows, fmt)
-    if fail and any(r["status"] == "open" for r in rows):
+    if fail and any(r["status"] == "open" and r["settled"] is None for r in rows):
         sys.exit(1)
 
 
@@ -1181,23 +1205,40 @@ def conflicts_command(
     type=click.Choice(["confirmed", "dismissed", "resolved", "open"]),
     help="The verdict: confirmed (a real contradiction), dismissed (not one), resolved (settled), open (reopen).",
 )
+@click.option(
+    "--answer",
+    help="With --status resolved: the accepted answer, a claim id of the conflict "
+    "(or 'not ID' for its denial). It then leads.",
+)
 @click.option("--note", required=True, help="What was checked and found.")
 @pass_context
-def resolve_command(obj: Context, conflict_id: str, status: str, note: str) -> None:
-    """Record a fact-checker's verdict on a conflict.
+def resolve_command(
+    obj: Context, conflict_id: str, status: str, answer: str | None, note: str
+) -> None:
+    """Record a fact-checker's verdict on a conflict (a question).
 
-    The verdict, note, who and when are kept, and survive re-detection.
+    The verdict, note, accepted answer, who and when are kept, and survive
+    re-detection. `--answer` names the claim the desk accepts; it must be one of
+    the conflict's answers, and only with `--status resolved`.
 
     \b
     Example:
-        provenance resolve 3 --status confirmed --note "CTC and LWJ disagree; CENTCOM release settles it"
+        provenance resolve 3 --status resolved --answer 20 --note "CENTCOM release: January 2010"
+        provenance resolve 5 --status confirmed --note "CTC and LWJ disagree"
     """
     from . import conflicts as conflictsmod
 
     with obj.transaction() as session:
         conflict = conflictsmod.get_conflict(session, conflict_id)
-        conflictsmod.resolve(session, conflict, status, note, obj.actor)
-    click.echo(f"conflict {conflict.id}: {status}")
+        conflictsmod.resolve(session, conflict, status, note, obj.actor, answer=answer)
+    click.echo(
+        f"conflict {conflict.id}: {status}"
+        + (
+            f", answer {conflictsmod.answer_label(conflict.answer_claim_id, conflict.answer_stance)}"
+            if conflict.answer_claim_id is not None
+            else ""
+        )
+    )
 
 
 # ---------------------------------------------------------------- backup

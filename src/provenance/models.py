@@ -24,7 +24,7 @@ Design notes a maintainer needs:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -82,7 +82,7 @@ def utcnow() -> dt.datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
 intpk = Annotated[int, mapped_column(Integer, primary_key=True)]
@@ -357,35 +357,65 @@ class Citation(Base):
 
 
 class Conflict(Base):
-    """Two claims that cannot both be true. Identified by its claims, so verdicts survive.
+    """One question: a subject and property, in overlapping scope, on which backed claims
+    cannot all be true. Its competing answers are rows of ``conflict_answers``; a question
+    with 40 answers is one row here, not one per pair of them.
 
-    A stance conflict (one source asserts what another denies) is about one claim:
-    its ``claim_a_id`` and ``claim_b_id`` are the same.
+    A question is identified across re-detection by its answers: the next detection gives
+    a group of contradicting answers the id of the stored question that shares claims with
+    it, so a verdict survives. ``answer_claim_id``/``answer_stance`` name the answer the
+    desk accepted (``resolve --answer``); it leads.
     """
 
     __tablename__ = "conflicts"
     __table_args__ = (
-        UniqueConstraint("claim_a_id", "claim_b_id"),
-        CheckConstraint("claim_a_id <= claim_b_id", name="ordered_pair"),
+        Index("ix_conflicts_subject_property", "subject_id", "property_id"),
         CheckConstraint(_in("status", CONFLICT_STATUSES), name="status"),
         CheckConstraint(_in("kind", CONFLICT_KINDS), name="kind"),
+        CheckConstraint(
+            "answer_stance IS NULL OR " + _in("answer_stance", STANCES), name="answer_stance"
+        ),
     )
 
     id: Mapped[intpk]
-    claim_a_id: Mapped[int] = mapped_column(ForeignKey("claims.id"))
-    claim_b_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("entities.id"))
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"))
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default="open")
     note: Mapped[str | None] = mapped_column(Text)
     status_by: Mapped[str | None] = mapped_column(String(200))
     status_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # the answer the desk accepted: a claim, asserted (or, for a denial, denied)
+    answer_claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"))
+    answer_stance: Mapped[str | None] = mapped_column(String(10))
     # false once re-detection no longer finds it (a claim deprecated or corrected)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     first_detected_at: Mapped[created_at]
     last_detected_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
-    claim_a: Mapped[Claim] = relationship(foreign_keys=[claim_a_id])
-    claim_b: Mapped[Claim] = relationship(foreign_keys=[claim_b_id])
+    answers: Mapped[list[ConflictAnswer]] = relationship(
+        back_populates="conflict", order_by="ConflictAnswer.id"
+    )
+
+
+class ConflictAnswer(Base):
+    """One competing answer of a question: a claim as some sources assert it, or as some
+    deny it (``stance``). Which answers contradict which is worked out when listed."""
+
+    __tablename__ = "conflict_answers"
+    __table_args__ = (
+        UniqueConstraint("conflict_id", "claim_id", "stance"),
+        CheckConstraint(_in("stance", STANCES), name="stance"),
+    )
+
+    id: Mapped[intpk]
+    conflict_id: Mapped[int] = mapped_column(ForeignKey("conflicts.id"))
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    stance: Mapped[str] = mapped_column(String(10), default="asserts")
+    # the answers of the same question this one contradicts: [[claim id, stance], …]
+    contradicts: Mapped[list[Any] | None] = mapped_column(JSON)
+
+    conflict: Mapped[Conflict] = relationship(back_populates="answers")
 
 
 class History(Base):
