@@ -56,35 +56,6 @@ def _history(bind, row_id: int, changes: dict, summary: str) -> None:
 
 def upgrade() -> None:
     bind = op.get_bind()
-    op.create_table(
-        "conflict_answers",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("conflict_id", sa.Integer(), nullable=False),
-        sa.Column("claim_id", sa.Integer(), nullable=False),
-        sa.Column("stance", sa.String(length=10), nullable=False),
-        sa.Column("contradicts", sa.JSON(), nullable=True),
-        sa.CheckConstraint(
-            "stance IN ('asserts', 'denies')", name=op.f("ck_conflict_answers_stance")
-        ),
-        sa.ForeignKeyConstraint(
-            ["claim_id"], ["claims.id"], name=op.f("fk_conflict_answers_claim_id_claims")
-        ),
-        sa.ForeignKeyConstraint(
-            ["conflict_id"],
-            ["conflicts.id"],
-            name=op.f("fk_conflict_answers_conflict_id_conflicts"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_conflict_answers")),
-        sa.UniqueConstraint(
-            "conflict_id",
-            "claim_id",
-            "stance",
-            name=op.f("uq_conflict_answers_conflict_id_claim_id_stance"),
-        ),
-    )
-    op.create_index(
-        op.f("ix_conflict_answers_claim_id"), "conflict_answers", ["claim_id"], unique=False
-    )
     with op.batch_alter_table("conflicts") as batch:
         batch.add_column(sa.Column("subject_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("property_id", sa.Integer(), nullable=True))
@@ -126,6 +97,7 @@ def upgrade() -> None:
     for pair in pairs:
         questions[root(pair.id)].append(pair)
 
+    answer_rows: list[dict] = []
     for question_id, members in questions.items():
         furthest = max(members, key=lambda p: (STATUS_ORDER.index(p.status), -p.id))
         answers: dict[tuple[int, str], set[tuple[int, str]]] = defaultdict(set)
@@ -160,19 +132,15 @@ def upgrade() -> None:
                 "id": question_id,
             },
         )
-        for (claim, stance), contradicts in sorted(answers.items()):
-            bind.execute(
-                sa.text(
-                    "INSERT INTO conflict_answers (conflict_id, claim_id, stance, contradicts)"
-                    " VALUES (:conflict, :claim, :stance, :contradicts)"
-                ),
-                {
-                    "conflict": question_id,
-                    "claim": claim,
-                    "stance": stance,
-                    "contradicts": json.dumps([list(k) for k in sorted(contradicts)]),
-                },
-            )
+        answer_rows += [
+            {
+                "conflict": question_id,
+                "claim": claim,
+                "stance": stance,
+                "contradicts": json.dumps([list(k) for k in sorted(contradicts)]),
+            }
+            for (claim, stance), contradicts in sorted(answers.items())
+        ]
         for pair in members:
             if pair.id == question_id:
                 if furthest.id != question_id:
@@ -240,24 +208,67 @@ def upgrade() -> None:
         batch.create_index(
             op.f("ix_conflicts_subject_property"), ["subject_id", "property_id"], unique=False
         )
+    # the answers table after the conflicts table is rebuilt: SQLite's batch rebuild drops
+    # the old table, which a table referencing it would forbid
+    op.create_table(
+        "conflict_answers",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("conflict_id", sa.Integer(), nullable=False),
+        sa.Column("claim_id", sa.Integer(), nullable=False),
+        sa.Column("stance", sa.String(length=10), nullable=False),
+        sa.Column("contradicts", sa.JSON(), nullable=True),
+        sa.CheckConstraint(
+            "stance IN ('asserts', 'denies')", name=op.f("ck_conflict_answers_stance")
+        ),
+        sa.ForeignKeyConstraint(
+            ["claim_id"], ["claims.id"], name=op.f("fk_conflict_answers_claim_id_claims")
+        ),
+        sa.ForeignKeyConstraint(
+            ["conflict_id"],
+            ["conflicts.id"],
+            name=op.f("fk_conflict_answers_conflict_id_conflicts"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_conflict_answers")),
+        sa.UniqueConstraint(
+            "conflict_id",
+            "claim_id",
+            "stance",
+            name=op.f("uq_conflict_answers_conflict_id_claim_id_stance"),
+        ),
+    )
+    op.create_index(
+        op.f("ix_conflict_answers_claim_id"), "conflict_answers", ["claim_id"], unique=False
+    )
+    if answer_rows:
+        bind.execute(
+            sa.text(
+                "INSERT INTO conflict_answers (conflict_id, claim_id, stance, contradicts)"
+                " VALUES (:conflict, :claim, :stance, :contradicts)"
+            ),
+            answer_rows,
+        )
 
 
 def downgrade() -> None:
     bind = op.get_bind()
-    with op.batch_alter_table("conflicts") as batch:
-        batch.add_column(sa.Column("claim_a_id", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("claim_b_id", sa.Integer(), nullable=True))
     questions = bind.execute(
         sa.text(
-            "SELECT id, kind, status, note, status_by, status_at, active, first_detected_at,"
-            " last_detected_at FROM conflicts ORDER BY id"
+            "SELECT id, subject_id, property_id, kind, status, note, status_by, status_at,"
+            " active, first_detected_at, last_detected_at FROM conflicts ORDER BY id"
         )
     ).all()
     pairs_of: dict[int, set[tuple[int, int, str]]] = defaultdict(set)
     kinds = {q.id: q.kind for q in questions}
-    for r in bind.execute(
+    answer_rows = bind.execute(
         sa.text("SELECT conflict_id, claim_id, stance, contradicts FROM conflict_answers")
-    ):
+    ).all()
+    # dropped before the conflicts table is rebuilt (see upgrade)
+    op.drop_index(op.f("ix_conflict_answers_claim_id"), table_name="conflict_answers")
+    op.drop_table("conflict_answers")
+    with op.batch_alter_table("conflicts") as batch:
+        batch.add_column(sa.Column("claim_a_id", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("claim_b_id", sa.Integer(), nullable=True))
+    for r in answer_rows:
         contradicts = json.loads(r.contradicts) if isinstance(r.contradicts, str) else r.contradicts
         for other, other_stance in contradicts or []:
             kind = kinds[r.conflict_id] if r.stance == other_stance == "asserts" else "stance"
@@ -273,9 +284,6 @@ def downgrade() -> None:
         taken.update((a, b) for a, b, _ in pairs)
         if not pairs:
             # a question with no pair left: nothing a pairwise table can hold
-            bind.execute(
-                sa.text("DELETE FROM conflict_answers WHERE conflict_id = :id"), {"id": question.id}
-            )
             bind.execute(sa.text("DELETE FROM conflicts WHERE id = :id"), {"id": question.id})
             continue
         (a, b, kind), rest = pairs[0], pairs[1:]
@@ -288,12 +296,14 @@ def downgrade() -> None:
         for a, b, kind in rest:
             bind.execute(
                 sa.text(
-                    "INSERT INTO conflicts (claim_a_id, claim_b_id, kind, status, note,"
-                    " status_by, status_at, active, first_detected_at, last_detected_at)"
-                    " VALUES (:a, :b, :kind, :status, :note, :status_by, :status_at, :active,"
-                    " :first, :last)"
+                    "INSERT INTO conflicts (subject_id, property_id, claim_a_id, claim_b_id,"
+                    " kind, status, note, status_by, status_at, active, first_detected_at,"
+                    " last_detected_at) VALUES (:subject, :property, :a, :b, :kind, :status,"
+                    " :note, :status_by, :status_at, :active, :first, :last)"
                 ),
                 {
+                    "subject": question.subject_id,
+                    "property": question.property_id,
                     "a": a,
                     "b": b,
                     "kind": kind,
@@ -306,8 +316,6 @@ def downgrade() -> None:
                     "last": question.last_detected_at,
                 },
             )
-    op.drop_index(op.f("ix_conflict_answers_claim_id"), table_name="conflict_answers")
-    op.drop_table("conflict_answers")
     with op.batch_alter_table("conflicts") as batch:
         batch.drop_index(op.f("ix_conflicts_subject_property"))
         batch.drop_constraint(op.f("ck_conflicts_answer_stance"), type_="check")
