@@ -387,7 +387,8 @@ def check_csv_qualifiers(session: Session, scope: ExportScope) -> None:
     ).first()
     if bad is not None:
         raise InvalidValue(
-            f"claim {bad.claim_id}: qualifier {bad.key}={bad.value!r} holds ';' or '=', which the CSV "
+            f"claim {bad.claim_id}: qualifier {bad.key}={bad.value!r} holds ';' or '=',"
+            " which the CSV "
             "qualifiers column (k=v;k=v) cannot carry: expected --format jsonl or yaml"
         )
 
@@ -1086,5 +1087,6 @@ def check_output_path(path, option: str) -> None:
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise InvalidValue(
-            f"{option} {str(path)!r}: folder {str(parent)!r} does not exist: expected a file in an existing folder"
+            f"{option} {str(path)!r}: folder {str(parent)!r} does not exist:"
+            " expected a file in an existing folder"
         )
