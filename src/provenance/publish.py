@@ -90,6 +90,7 @@ from .models import (
     Claim,
     ClaimQualifier,
     Conflict,
+    ConflictAnswer,
     Entity,
     Footnote,
     FootnoteWork,
@@ -280,19 +281,11 @@ PUBLIC_TABLES: dict[str, PublicTable] = {
             "id": INTEGER,
             "kind": TEXT,
             "status": TEXT,
+            "settled": TEXT,
             "severity": TEXT,
             "subject_id": INTEGER,
             "property_id": INTEGER,
-            "claim_a_id": INTEGER,
-            "value_a": TEXT,
-            "sources_a": TEXT,
-            "quotes_a": TEXT,
-            "support_a": REAL,
-            "claim_b_id": INTEGER,
-            "value_b": TEXT,
-            "sources_b": TEXT,
-            "quotes_b": TEXT,
-            "support_b": REAL,
+            "answers": INTEGER,
             "leading_claim_id": INTEGER,
             "leading_value": TEXT,
             "leading_reason": TEXT,
@@ -302,37 +295,53 @@ PUBLIC_TABLES: dict[str, PublicTable] = {
         {
             "subject_id": "entities",
             "property_id": "properties",
-            "claim_a_id": "claims",
-            "claim_b_id": "claims",
             "leading_claim_id": "claims",
         },
         indexes=("status", "kind", "severity"),
     ),
+    "answers": PublicTable(
+        {
+            "id": INTEGER,
+            "conflict_id": INTEGER,
+            "position": INTEGER,
+            "claim_id": INTEGER,
+            "stance": TEXT,
+            "value": TEXT,
+            "sources": TEXT,
+            "quotes": TEXT,
+            "support": REAL,
+            "contradicts": TEXT,
+            "leading": INTEGER,
+        },
+        {"conflict_id": "conflicts", "claim_id": "claims"},
+        indexes=("stance", "leading"),
+    ),
 }
 
 PUBLIC_VIEWS: dict[str, str] = {
-    "conflicts_with_sides": """
+    "conflicts_with_answers": """
 select
-  c.id as conflict_id,
+  a.conflict_id,
   e.name as subject,
   p.name as property,
   c.kind,
   c.status,
+  c.settled,
   c.severity,
-  c.value_a,
-  c.quotes_a,
-  c.sources_a,
-  c.support_a,
-  c.value_b,
-  c.quotes_b,
-  c.sources_b,
-  c.support_b,
+  a.position,
+  a.value,
+  a.stance,
+  a.sources,
+  a.quotes,
+  a.support,
+  a.contradicts,
+  a.leading,
   c.leading_value,
   c.leading_reason,
   c.note,
-  c.claim_a_id,
-  c.claim_b_id
-from conflicts c
+  a.claim_id
+from answers a
+join conflicts c on c.id = a.conflict_id
 join entities e on e.id = c.subject_id
 join properties p on p.id = c.property_id
 """,
@@ -357,6 +366,7 @@ def working_state(session: Session) -> dict[str, Any]:
         ClaimQualifier,
         Citation,
         Conflict,
+        ConflictAnswer,
         History,
     ):
         count, top = session.execute(
@@ -772,30 +782,28 @@ def _copy_rows(
         scratch.execute(insert(model.__table__), rows)
 
 
-def _public_conflicts(session: Session, hidden: set[int]) -> tuple[list[dict[str, Any]], int]:
-    """Conflicts as they stand on the public evidence alone: (rows, how many were withheld).
+def _public_conflicts(
+    session: Session, hidden: set[int]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
+    """Conflicts as they stand on the public evidence alone: (conflict rows, answer rows,
+    how many conflicts were withheld).
 
     The claims of every subject and property that has a conflict are copied, with their
-    public citations only, into a scratch in-memory database of the same schema, and
-    the library's own detection and support run there. Removing evidence can only
-    remove conflicts, never add one, so every conflict found there is one the desk has
-    already recorded, with its id and verdict.
+    public citations only, into a scratch database of the same schema, with the desk's
+    questions and their answers, and the library's own detection and support run there.
+    Removing evidence can only remove answers and conflicts, never add one, so every
+    question found there is one the desk has already recorded, with its id and verdict;
+    an answer that rests only on confidential evidence is not an answer there. (Should
+    a question fall apart into two once a bridging answer is withheld, the part that is
+    not the desk's question is withheld too, rather than published under a new id.)
     """
     from . import conflicts as conflictsmod
 
-    stored = {
-        r.id: (r.claim_a_id, r.claim_b_id)
-        for r in session.execute(
-            select(Conflict.id, Conflict.claim_a_id, Conflict.claim_b_id).where(
-                Conflict.active == true()
-            )
-        )
-    }
+    stored = set(session.scalars(select(Conflict.id).where(Conflict.active == true())))
     if not stored:
-        return [], 0
+        return [], [], 0
     groups = (
-        select(Claim.subject_id, Claim.property_id)
-        .join(Conflict, Conflict.claim_a_id == Claim.id)
+        select(Conflict.subject_id, Conflict.property_id)
         .where(Conflict.active == true())
         .distinct()
         .subquery("groups")
@@ -899,13 +907,24 @@ def _public_conflicts(session: Session, hidden: set[int]) -> tuple[list[dict[str
                 Property,
                 select(Property.__table__).where(Property.id.in_(select(groups.c.property_id))),
             )
+            in_conflict_groups = (Conflict.subject_id == groups.c.subject_id) & (
+                Conflict.property_id == groups.c.property_id
+            )
             _copy_rows(
                 session,
                 scratch,
                 Conflict,
-                select(Conflict.__table__)
-                .join(Claim, Claim.id == Conflict.claim_a_id)
-                .join(groups, in_groups),
+                select(Conflict.__table__).join(groups, in_conflict_groups),
+            )
+            _copy_rows(
+                session,
+                scratch,
+                ConflictAnswer,
+                select(ConflictAnswer.__table__).where(
+                    ConflictAnswer.conflict_id.in_(
+                        select(Conflict.id).join(groups, in_conflict_groups)
+                    )
+                ),
             )
             with Session(bind=scratch) as scratch_session:
                 conflictsmod.detect(scratch_session, "publish")
@@ -914,14 +933,28 @@ def _public_conflicts(session: Session, hidden: set[int]) -> tuple[list[dict[str
     finally:
         scratch_engine.dispose()
         scratch_dir.cleanup()
-    public = []
+    answer_counts = dict(
+        session.execute(
+            select(ConflictAnswer.conflict_id, func.count())
+            .where(ConflictAnswer.conflict_id.in_(select(Conflict.id).where(Conflict.active)))
+            .group_by(ConflictAnswer.conflict_id)
+        ).all()
+    )
+    public, answers = [], []
     for row in rows:
-        pair = (row["a"]["claim"], row["b"]["claim"])
-        if stored.get(row["id"]) != pair or not row["a"]["citations"] or not row["b"]["citations"]:
+        if row["id"] not in stored or not row["active"] or len(row["answers"]) < 2:
             continue
-        subject_id, property_id = subject_of[pair[0]]
-        public.append(_conflict_row(row, subject_id, property_id))
-    return public, len(stored) - len(public)
+        subject_id, property_id = subject_of[row["answers"][0]["claim"]]
+        public_row = _conflict_row(row, subject_id, property_id)
+        if len(row["answers"]) < answer_counts.get(row["id"], 0):
+            # the desk wrote its note on the whole question, answers resting only on
+            # confidential evidence included: it may speak of them
+            public_row["note"] = None
+        public.append(public_row)
+        answers += _answer_rows(row)
+    for number, answer in enumerate(answers, 1):
+        answer["id"] = number
+    return public, answers, len(stored) - len(public)
 
 
 def _chunks(items: list[int], size: int = 900) -> Iterator[list[int]]:
@@ -930,43 +963,57 @@ def _chunks(items: list[int], size: int = 900) -> Iterator[list[int]]:
 
 
 def _conflict_row(row: dict[str, Any], subject_id: int, property_id: int) -> dict[str, Any]:
-    def sources(side):
-        return "; ".join(
-            sorted(
-                {
-                    c["source"] + (f" [{c['footnote']}]" if c["footnote"] else "")
-                    for c in side["citations"]
-                }
-            )
-        )
-
-    def quotes(side):
-        return " | ".join(c["quote"] for c in side["citations"] if c["quote"]) or None
-
-    a, b = row["a"], row["b"]
     return {
         "id": row["id"],
         "kind": row["kind"],
         "status": row["status"],
+        "settled": row["settled"],
         "severity": row["severity"],
         "subject_id": subject_id,
         "property_id": property_id,
-        "claim_a_id": a["claim"],
-        "value_a": _display_value(a["value"], a.get("unit")),
-        "sources_a": sources(a),
-        "quotes_a": quotes(a),
-        "support_a": a["support"],
-        "claim_b_id": b["claim"],
-        "value_b": _display_value(b["value"], b.get("unit")),
-        "sources_b": sources(b),
-        "quotes_b": quotes(b),
-        "support_b": b["support"],
+        "answers": len(row["answers"]),
         "leading_claim_id": row["leading_claim"],
         "leading_value": row["leading_value"],
         "leading_reason": row["leading_reason"],
         "note": row["note"],
         "status_at": row["status_at"],
     }
+
+
+def _answer_rows(row: dict[str, Any]) -> list[dict[str, Any]]:
+    from .conflicts import answer_label
+
+    rows = []
+    for position, answer in enumerate(row["answers"], 1):
+        sources = "; ".join(
+            sorted(
+                {
+                    c["source"] + (f" [{c['footnote']}]" if c["footnote"] else "")
+                    for c in answer["citations"]
+                }
+            )
+        )
+        rows.append(
+            {
+                "id": 0,  # numbered once every question's answers are in
+                "conflict_id": row["id"],
+                "position": position,
+                "claim_id": answer["claim"],
+                "stance": answer["stance"],
+                "value": _display_value(answer["value"], answer.get("unit")),
+                "sources": sources,
+                "quotes": " | ".join(c["quote"] for c in answer["citations"] if c["quote"]) or None,
+                "support": answer["support"],
+                "contradicts": ", ".join(
+                    answer_label(c["claim"], c["stance"]) for c in answer["contradicts"]
+                ),
+                "leading": int(
+                    answer["claim"] == row["leading_claim"]
+                    and answer["value"] == row["leading_value"]
+                ),
+            }
+        )
+    return rows
 
 
 # ---------------------------------------------------------------- writing
@@ -1091,9 +1138,14 @@ def publish(
                 db, name, rows(), lambda n, name=name, total=total: tick_to(name, n, total)
             )
         tick_to("conflicts", 0, 0)
-        conflict_rows, report.withheld_conflicts = _public_conflicts(session, reader.hidden)
+        conflict_rows, answer_rows, report.withheld_conflicts = _public_conflicts(
+            session, reader.hidden
+        )
         report.rows["conflicts"] = _insert(
             db, "conflicts", conflict_rows, lambda n: tick_to("conflicts", n, len(conflict_rows))
+        )
+        report.rows["answers"] = _insert(
+            db, "answers", answer_rows, lambda n: tick_to("answers", n, len(answer_rows))
         )
         total_citations = session.scalar(select(func.count()).select_from(Citation))
         total_claims = session.scalar(select(func.count()).select_from(Claim))

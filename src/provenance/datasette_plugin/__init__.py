@@ -3,8 +3,8 @@
 ``/-/claim/<id>`` shows a claim's whole provenance chain — each citation's quote
 highlighted in its paragraph of the source text, the footnote and the works it cites
 (with their collection), the other sources that state the same claim, and the
-conflicts it takes part in. ``/-/conflict/<id>`` shows a conflict's two sides side by
-side. Both are plain HTML that needs no JavaScript, rendered through Datasette's
+conflicts it takes part in. ``/-/conflict/<id>`` shows a conflict — one question —
+with all its answers, the leading one first, each with the answers it contradicts. Both are plain HTML that needs no JavaScript, rendered through Datasette's
 templates, whose autoescaping is what keeps a quote such as ``<script>`` text.
 
 Claim and conflict ids in table, view and query results link to these pages
@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from ..values import normalise_name
 
-CLAIM_COLUMNS = ("claim_id", "claim_a_id", "claim_b_id", "leading_claim_id")
+CLAIM_COLUMNS = ("claim_id", "leading_claim_id")
 CONFLICT_COLUMNS = ("conflict_id",)
 # how much of a long paragraph to show on either side of a quote
 CONTEXT_CHARS = 1200
@@ -235,24 +235,18 @@ async def claim_page(datasette, request):
     conflicts = await _rows(
         db,
         """
-        select id, kind, status, severity, claim_a_id, claim_b_id, value_a, value_b, leading_claim_id, leading_value,
-               leading_reason, note
-        from conflicts where claim_a_id = ? or claim_b_id = ? order by id
+        select k.id, k.kind, k.status, k.settled, k.severity, k.answers, k.leading_claim_id,
+               k.leading_value, k.leading_reason, k.note, a.value as own_value, a.stance,
+               a.contradicts
+        from answers a join conflicts k on k.id = a.conflict_id
+        where a.claim_id = ? order by k.id, a.position
         """,
-        [claim_id, claim_id],
+        [claim_id],
     )
     for conflict in conflicts:
-        if conflict["kind"] == "stance":
-            conflict["other_value"] = "asserted by some sources, denied by others"
-        else:
-            conflict["other_value"] = (
-                conflict["value_b"] if conflict["claim_a_id"] == claim_id else conflict["value_a"]
-            )
-            conflict["other_claim"] = (
-                conflict["claim_b_id"]
-                if conflict["claim_a_id"] == claim_id
-                else conflict["claim_a_id"]
-            )
+        conflict["other_value"] = f"{conflict['answers']} answers; it contradicts " + (
+            conflict["contradicts"] or "none"
+        )
     sources = sorted({c["source"] for c in citations})
     html = await datasette.render_template(
         "provenance_claim.html",
@@ -289,34 +283,22 @@ async def conflict_page(datasette, request):
     if not found:
         return await _not_found(datasette, request, f"Conflict {conflict_id} is not published.")
     conflict = found[0]
-    stance = conflict["kind"] == "stance"
-    sides = []
-    for letter, wanted in (("a", "asserts"), ("b", "denies")):
-        claim_id = conflict[f"claim_{letter}_id"]
-        where = "ci.claim_id = ?" + (" and ci.stance = ?" if stance else "")
-        params = [claim_id, wanted] if stance else [claim_id]
-        claim = (
-            await _rows(
-                db, "select id, rank, rank_reason, scope from claims where id = ?", [claim_id]
-            )
-            or [{}]
-        )[0]
-        sides.append(
-            {
-                "letter": letter.upper(),
-                "claim_id": claim_id,
-                "value": conflict[f"value_{letter}"],
-                "support": conflict[f"support_{letter}"],
-                "scope": claim.get("scope"),
-                "rank": claim.get("rank"),
-                "leading": conflict["leading_claim_id"] == claim_id
-                and (not stance or conflict["leading_value"] == conflict[f"value_{letter}"]),
-                "citations": await _citations(db, where, params),
-            }
+    answers = await _rows(
+        db,
+        """
+        select a.*, c.rank, c.rank_reason, c.scope
+        from answers a left join claims c on c.id = a.claim_id
+        where a.conflict_id = ? order by a.position
+        """,
+        [conflict_id],
+    )
+    for answer in answers:
+        answer["citations"] = await _citations(
+            db, "ci.claim_id = ? and ci.stance = ?", [answer["claim_id"], answer["stance"]]
         )
     html = await datasette.render_template(
         "provenance_conflict.html",
-        {"conflict": conflict, "sides": sides, **_page_context(datasette, db)},
+        {"conflict": conflict, "answers": answers, **_page_context(datasette, db)},
         request=request,
     )
     return Response.html(html)
