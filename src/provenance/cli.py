@@ -1203,7 +1203,8 @@ def conflicts_command(
     "--status",
     required=True,
     type=click.Choice(["confirmed", "dismissed", "resolved", "open"]),
-    help="The verdict: confirmed (a real contradiction), dismissed (not one), resolved (settled), open (reopen).",
+    help="The verdict: confirmed (a real contradiction), dismissed (not one), "
+    "resolved (settled), open (reopen).",
 )
 @click.option(
     "--answer",
@@ -1231,14 +1232,12 @@ def resolve_command(
     with obj.transaction() as session:
         conflict = conflictsmod.get_conflict(session, conflict_id)
         conflictsmod.resolve(session, conflict, status, note, obj.actor, answer=answer)
-    click.echo(
-        f"conflict {conflict.id}: {status}"
-        + (
-            f", answer {conflictsmod.answer_label(conflict.answer_claim_id, conflict.answer_stance)}"
-            if conflict.answer_claim_id is not None
-            else ""
-        )
+    accepted = (
+        conflictsmod.answer_label(conflict.answer_claim_id, conflict.answer_stance or "asserts")
+        if conflict.answer_claim_id is not None
+        else None
     )
+    click.echo(f"conflict {conflict.id}: {status}" + (f", answer {accepted}" if accepted else ""))
 
 
 # ---------------------------------------------------------------- backup

@@ -1178,16 +1178,14 @@ def _leading(
     return key, "more support"
 
 
-def _settled(
-    conflict: Any, answers: list[dict[str, Any]], reasons: dict[int, str | None]
-) -> str | None:
+def _settled(conflict: Any, answers: list[dict[str, Any]], claims: dict[int, Any]) -> str | None:
     """Why a question is settled by ranks, if it is: an answer's claim preferred, or
     (once it is no longer detected) a side deprecated."""
     deprecated = [a for a in answers if a["rank"] == "deprecated"]
     if deprecated and not conflict.active:
         return "; ".join(
             f"claim {a['claim']} ({a['value']}) deprecated"
-            + (f": {reasons[a['claim']]}" if reasons.get(a["claim"]) else "")
+            + (f": {claims[a['claim']].rank_reason}" if claims[a["claim"]].rank_reason else "")
             for a in deprecated
         )
     preferred = [a for a in answers if a["rank"] == "preferred" and a["stance"] == "asserts"]
@@ -1337,7 +1335,7 @@ def _conflict_rows_of(
                 "kind": conflict.kind,
                 "status": conflict.status,
                 "active": conflict.active,
-                "settled": _settled(conflict, answers, {i: claims[i].rank_reason for i in claims}),
+                "settled": _settled(conflict, answers, claims),
                 "subject": names.get(conflict.subject_id),
                 "property": properties.get(conflict.property_id),
                 # the strength of the best challenge: the second-best supported answer
