@@ -545,30 +545,26 @@ def _insert_new_conflicts(
     itself for the tens of thousands of rows a first detection writes.
     """
     connection = session.connection()
-    before = connection.execute(select(func.coalesce(func.max(Conflict.id), 0))).scalar_one()
-    connection.execute(
-        insert(Conflict.__table__),
-        [
-            {
-                "subject_id": q.subject_id,
-                "property_id": q.property_id,
-                "kind": q.kind,
-                "status": "open",
-                "active": True,
-                "first_detected_at": now,
-                "last_detected_at": now,
-            }
-            for q in questions
-        ],
-    )
-    # the new rows' ids, in insertion order: one range read
+    # the new ids in the order of the questions: RETURNING, sorted by parameter order
     ids = (
-        connection.execute(select(Conflict.id).where(Conflict.id > before).order_by(Conflict.id))
+        connection.execute(
+            insert(Conflict.__table__).returning(Conflict.id, sort_by_parameter_order=True),
+            [
+                {
+                    "subject_id": q.subject_id,
+                    "property_id": q.property_id,
+                    "kind": q.kind,
+                    "status": "open",
+                    "active": True,
+                    "first_detected_at": now,
+                    "last_detected_at": now,
+                }
+                for q in questions
+            ],
+        )
         .scalars()
         .all()
     )
-    if len(ids) != len(questions):
-        raise RuntimeError("conflicts were written by another run at the same time")
     connection.execute(
         insert(ConflictAnswer.__table__),
         [
