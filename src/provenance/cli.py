@@ -936,7 +936,10 @@ def property_group() -> None:
     help="The datatype of values.",
 )
 @click.option(
-    "--multi", is_flag=True, help="Several values can be true at once (no conflicts between them)."
+    "--multi",
+    is_flag=True,
+    help="Several values can be true at once: different values never conflict (a denial "
+    "of a value another source asserts still does).",
 )
 @click.option(
     "--time-varying", is_flag=True, help="True at a time, not forever (a leader, a headcount)."
