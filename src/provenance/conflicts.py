@@ -706,8 +706,14 @@ def citation_weight(citation: Citation) -> float:
     )
 
 
+def citation_document(citation: Any) -> int:
+    """The document of a loaded citation: the Python side of ``document_of``, which the
+    rule that a copy and its original are one document changes together with it."""
+    return citation.source_id
+
+
 def _origins(citation: Citation) -> set[str]:
-    origins = {f"document:{citation.source_id}"}
+    origins = {f"document:{citation_document(citation)}"}
     if citation.footnote is not None:
         origins |= {f"work:{fw.work_id}" for fw in citation.footnote.works}
     return origins
