@@ -275,7 +275,8 @@ def document_of(citation):
 
 
 def detection_query(subject_id: int | None = None, property_id: int | None = None):
-    """The SQL that finds every contradicting pair of answers: (claim_a, claim_b, kind).
+    """The SQL that finds every contradicting pair of answers: (claim_a, claim_b, kind,
+    subject, property).
 
     For a value kind both claims are asserted and a < b; for ``stance`` claim_a is
     denied by one source and claim_b (the same claim, or one whose value lies within
@@ -296,7 +297,13 @@ def detection_query(subject_id: int | None = None, property_id: int | None = Non
     low = case((and_(ordered, pairs.c.b < pairs.c.a), pairs.c.b), else_=pairs.c.a)
     high = case((and_(ordered, pairs.c.b < pairs.c.a), pairs.c.a), else_=pairs.c.b)
     return (
-        select(low.label("claim_a_id"), high.label("claim_b_id"), pairs.c.kind.label("kind"))
+        select(
+            low.label("claim_a_id"),
+            high.label("claim_b_id"),
+            pairs.c.kind.label("kind"),
+            ca.subject_id.label("subject_id"),
+            ca.property_id.label("property_id"),
+        )
         .select_from(pairs)
         .join(ca, ca.id == pairs.c.a)
         .join(cb, cb.id == pairs.c.b)
@@ -315,7 +322,7 @@ def detection_query(subject_id: int | None = None, property_id: int | None = Non
             or_(a_latest.is_(None), b_earliest.is_(None), a_latest >= b_earliest),
             or_(b_latest.is_(None), a_earliest.is_(None), b_latest >= a_earliest),
         )
-        .group_by(low, high, pairs.c.kind)
+        .group_by(low, high, pairs.c.kind, ca.subject_id, ca.property_id)
     )
 
 
@@ -421,18 +428,10 @@ def _detect(session: Session, actor: str) -> DetectionResult:
     ``--status all`` still shows it and why it was settled.
     """
     now = utcnow()
-    pairs = detection_query().subquery("found")
-    claim = aliased(Claim, name="fc")
     # plain rows from the connection: the ORM's result machinery costs more than the query
     session.flush()
     connection = session.connection()
-    found = _questions(
-        connection.execute(
-            select(pairs, claim.subject_id, claim.property_id).join(
-                claim, claim.id == pairs.c.claim_a_id
-            )
-        )
-    )
+    found = _questions(connection.execute(detection_query()))
     stored = {
         r.id: r for r in connection.execute(select(Conflict.id, Conflict.kind, Conflict.active))
     }
