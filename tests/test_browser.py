@@ -72,7 +72,8 @@ def server(tmp_path_factory):
     result = CliRunner().invoke(provenance_cli, ["--db", str(db), "import", str(third)])
     assert result.exit_code == 0, result.output
     port = _free_port()
-    log = open(folder / "serve.log", "w+", encoding="utf-8")
+    # open for the server's whole life, closed when the fixture tears down
+    log = open(folder / "serve.log", "w+", encoding="utf-8")  # noqa: SIM115
     env = {**os.environ, "PROVENANCE_ACTOR": "browser test"}
     process = subprocess.Popen(
         [

@@ -52,11 +52,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
+    Table,
     and_,
     case,
     delete,
@@ -531,7 +532,7 @@ def _update_answers(
             )
     if added:
         session.execute(
-            insert(ConflictAnswer.__table__),
+            insert(cast(Table, ConflictAnswer.__table__)),
             [
                 {
                     "conflict_id": conflict_id,
@@ -568,7 +569,7 @@ def _insert_new_conflicts(
     connection = session.connection()
     before = connection.execute(select(func.coalesce(func.max(Conflict.id), 0))).scalar_one()
     connection.execute(
-        insert(Conflict.__table__),
+        insert(cast(Table, Conflict.__table__)),
         [
             {
                 "subject_id": q.subject_id,
@@ -596,7 +597,7 @@ def _insert_new_conflicts(
             "conflicts were being detected by another run at the same time: run it again"
         )
     connection.execute(
-        insert(ConflictAnswer.__table__),
+        insert(cast(Table, ConflictAnswer.__table__)),
         [
             {
                 "conflict_id": cid,
@@ -609,7 +610,7 @@ def _insert_new_conflicts(
         ],
     )
     connection.execute(
-        insert(History.__table__),
+        insert(cast(Table, History.__table__)),
         [
             {
                 "table_name": "conflicts",
@@ -705,11 +706,12 @@ def resolve(
     accepted = _parse_answer(conflict, answer) if answer is not None else (None, None)
     changes: dict[str, Any] = {"status": [conflict.status, status], "note": [conflict.note, note]}
     before = (conflict.answer_claim_id, conflict.answer_stance)
+
+    def label(key: tuple[int | None, str | None]) -> str | None:
+        return None if key[0] is None else answer_label(key[0], key[1] or "asserts")
+
     if before != accepted:
-        changes["answer"] = [
-            answer_label(*before) if before[0] is not None else None,  # type: ignore[arg-type]
-            answer_label(*accepted) if accepted[0] is not None else None,  # type: ignore[arg-type]
-        ]
+        changes["answer"] = [label(before), label(accepted)]
     conflict.status = status
     conflict.note = note
     conflict.status_by = actor
@@ -730,7 +732,7 @@ class Support:
     pieces: list[dict[str, Any]] = field(default_factory=list)
 
 
-def citation_weight(citation: Citation) -> float:
+def citation_weight(citation: CitationLike) -> float:
     return RELIABILITY.get(citation.source.reliability, RELIABILITY["F"]) * CONFIDENCE.get(
         citation.confidence, CONFIDENCE["medium"]
     )
@@ -742,7 +744,7 @@ def citation_document(citation: Any) -> int:
     return citation.source_id
 
 
-def _origins(citation: Citation) -> set[str]:
+def _origins(citation: CitationLike) -> set[str]:
     origins = {f"document:{citation_document(citation)}"}
     if citation.footnote is not None:
         origins |= {f"work:{fw.work_id}" for fw in citation.footnote.works}
@@ -760,7 +762,7 @@ def evidence_text(citation: Any, weight: float) -> str:
     )
 
 
-def own_support(claim: Claim, stance: str = "asserts", *, pieces: bool = True) -> Support:
+def own_support(claim: ClaimLike, stance: str = "asserts", *, pieces: bool = True) -> Support:
     """Independent evidence for (or, with ``stance="denies"``, against) one claim.
 
     Citations sharing a cited work or a document count once, at the strongest's weight.
@@ -826,12 +828,12 @@ def own_support(claim: Claim, stance: str = "asserts", *, pieces: bool = True) -
     return support
 
 
-def _compatible(a: Claim, b: Claim, tolerance: float | None) -> bool:
+def _compatible(a: ClaimLike, b: ClaimLike, tolerance: float | None) -> bool:
     datatype = a.property.datatype
     if datatype == "quantity":
         tol = tolerance or 0.0
 
-        def bounds(c: Claim):
+        def bounds(c: ClaimLike):
             low = None if c.quantity_low is None else c.quantity_low - tol * abs(c.quantity_low)
             high = None if c.quantity_high is None else c.quantity_high + tol * abs(c.quantity_high)
             return low, high
@@ -997,6 +999,11 @@ class _ClaimView:
     citations: list[_CitationView] = field(default_factory=list)
 
 
+# what comparing and listing read of a claim: the ORM object, or the plain view listing loads
+ClaimLike = Claim | _ClaimView
+CitationLike = Citation | _CitationView
+
+
 IN_CHUNK = 5000  # ids per IN list: well under SQLite's limit on bound variables
 
 
@@ -1004,6 +1011,11 @@ def _rows_in(connection, query, column, ids: Iterable[int]):
     ids = sorted(set(ids))
     for chunk in _chunks(ids, IN_CHUNK):
         yield from connection.execute(query.where(column.in_(chunk))).all()
+
+
+def _ids_in(ids: list[int]) -> Callable[[Any], Any]:
+    """A narrowing of ``_claim_views`` to the claims with these ids."""
+    return lambda query: query.where(Claim.id.in_(ids))
 
 
 def _claim_views(session: Session, narrowings: Iterable[Callable[[Any], Any]]) -> list[_ClaimView]:
@@ -1265,7 +1277,7 @@ def conflict_rows(
     return rows
 
 
-def _listed(session: Session, ids: list[int], explain: bool) -> list[dict[str, Any]]:
+def _listed(session: Session, ids: Sequence[int], explain: bool) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     # a chunk at a time: each chunk's claims, citations and sources are read and
     # dropped once its rows are made, so memory does not grow with the conflicts
@@ -1297,7 +1309,7 @@ _CONFLICT_COLUMNS = (
 
 
 def _conflict_rows_of(
-    session: Session, conflicts: list[Any], explain: bool
+    session: Session, conflicts: Sequence[Any], explain: bool
 ) -> list[dict[str, Any]]:
     answers_of: dict[int, list[tuple[int, str, list[list[Any]]]]] = defaultdict(list)
     connection = session.connection()
@@ -1322,10 +1334,7 @@ def _conflict_rows_of(
         (c.id, c)
         for c in _claim_views(
             session,
-            (
-                (lambda query, chunk=chunk: query.where(Claim.id.in_(chunk)))
-                for chunk in _chunks(missing, IN_CHUNK)
-            ),
+            (_ids_in(chunk) for chunk in _chunks(missing, IN_CHUNK)),
         )
     )
     asserted = supports(session, [claims[i] for i in sorted(claims)], members, pieces=explain)
