@@ -453,7 +453,9 @@ def check(obj: Context) -> None:
 
     Checks that each source file is unchanged since it was ingested, stored texts
     match their SHA-256, footnote markers and quotes are at their offsets (orphans
-    listed), foreign keys hold, and the database file is sound.
+    listed), foreign keys hold, the database file is sound, and no public row rests
+    on confidential evidence (a work public notes cite, described by what no public
+    note says).
 
     \b
     Example:
@@ -1407,7 +1409,8 @@ def export_command(
     yaml (or csv/jsonl with --header) also carries text-less sources, properties,
     entities and aliases. claimreview writes one schema.org ClaimReview per conflict
     confirmed or resolved with `resolve`; prov and prov-n write the provenance
-    graph. Confidential material is left out unless --include-confidential is given.
+    graph. Confidential material is left out unless --include-confidential is given,
+    and does not weigh in: ClaimReview ratings rest on public evidence alone.
 
     \b
     Example:
