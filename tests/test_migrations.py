@@ -187,7 +187,7 @@ def test_0005_turns_pairwise_conflicts_into_questions_and_back(seeded_db, run):
     claims = json.loads(run("claims", "--json", "--subject", "Release of Qais al-Khazali").output)
     by_value = {c["value"]: c["id"] for c in claims if c["property"] == "date"}
     jan, end_2009, dec = by_value["2010-01"], by_value["2009-10/2009-12"], by_value["2009-12"]
-    dbmod.downgrade(engine, "0002")
+    dbmod.downgrade(engine, "0003")
     _execute(engine, "DELETE FROM conflicts")
     now = "2026-12-01 10:00:00"
     for pair_id, (a, b, status, note) in enumerate(
@@ -244,7 +244,7 @@ def test_0005_turns_pairwise_conflicts_into_questions_and_back(seeded_db, run):
     (row,) = [r for r in listed if r["property"] == "date"]
     assert row["id"] == 1 and row["status"] == "resolved" and len(row["answers"]) == 3
 
-    dbmod.downgrade(engine, "0002")
+    dbmod.downgrade(engine, "0003")
     pairs = _execute(engine, "SELECT claim_a_id, claim_b_id, status, note FROM conflicts")
     date_pairs = {(a, b) for a, b, status, note in pairs if {a, b} <= {jan, end_2009, dec}}
     assert date_pairs == {(min(jan, end_2009), max(jan, end_2009)), (min(jan, dec), max(jan, dec))}
@@ -255,4 +255,49 @@ def test_0005_turns_pairwise_conflicts_into_questions_and_back(seeded_db, run):
     )
     dbmod.migrate(engine)
     assert dbmod.current_revision(engine) == dbmod.head_revision()
+
+
+def _readings(engine):
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        return connection.execute(
+            text(
+                "SELECT fw.id, fw.title, fw.citation, fw.collection FROM footnote_works fw"
+                " ORDER BY fw.id"
+            )
+        ).all()
+
+
+def _work_descriptions(engine):
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        return connection.execute(
+            text(
+                "SELECT fw.id, w.title, w.citation, c.title FROM footnote_works fw"
+                " JOIN works w ON w.id = fw.work_id LEFT JOIN works c ON c.id = w.collection_id"
+                " ORDER BY fw.id"
+            )
+        ).all()
+
+
+def test_0003_keeps_each_notes_reading_and_steps_down_with_every_row(seeded_db):
+    """Each cited work keeps its note's reading; down to 0002 and up again loses no row."""
+    engine = dbmod.make_engine(str(seeded_db))
+    readings = _readings(engine)
+    assert readings and all(r.citation for r in readings)
+    assert any(r.collection == "The Qays al-Khazali Papers" for r in readings)
+    counts = _row_counts(engine)
+    works = _work_descriptions(engine)
+
+    dbmod.downgrade(engine, "0002")
+    columns = {c["name"] for c in inspect(engine).get_columns("footnote_works")}
+    assert not {"title", "citation", "collection"} & columns
+    assert _row_counts(engine) == counts
+
+    dbmod.migrate(engine)
+    assert _row_counts(engine) == counts
+    # filled from the works the rows point to: the description they had before 0003
+    assert [tuple(r) for r in _readings(engine)] == [tuple(r) for r in works]
     engine.dispose()
