@@ -51,8 +51,8 @@ def _sql(sql: str) -> str:
 
 
 @contextmanager
-def serving(folder: Path, db: Path) -> Iterator[dict]:
-    """`provenance serve` on a free port of 127.0.0.1, until the block ends."""
+def serving(folder: Path, db: Path | str) -> Iterator[dict]:
+    """`provenance serve` of ``folder``/public.db on a free port of 127.0.0.1 until the end."""
     port = _free_port()
     log_path = folder / "serve.log"
     log = open(log_path, "w+", encoding="utf-8")  # noqa: SIM115 (the server writes it until the end)
@@ -68,6 +68,8 @@ def serving(folder: Path, db: Path) -> Iterator[dict]:
             str(port),
             "--host",
             HOST,
+            "--public-db",
+            str(folder / "public.db"),
         ],
         cwd=folder,
         env={**os.environ, "PROVENANCE_ACTOR": "serve test"},
@@ -110,9 +112,17 @@ WITHDRAWN = (
 )
 
 
-def test_a_withdrawn_source_is_gone_from_the_running_site_once_publish_returns(tmp_path):
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_a_withdrawn_source_is_gone_from_the_running_site_once_publish_returns(
+    request, tmp_path, backend
+):
     folder = tmp_path / "desk"
-    db = build_site_data(folder)
+    if backend == "postgresql":
+        db = build_site_data(folder, request.getfixturevalue("pg_url"))
+    else:
+        db = build_site_data(folder)
     with serving(folder, db) as site:
         base = site["base"]
         rows = _get(base + _sql("select claim_id, value, source from claims_with_sources"))[1]
