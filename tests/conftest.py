@@ -71,7 +71,8 @@ def runner():
 
 @pytest.fixture
 def run(runner):
-    """Run the real CLI; ``run(*args, code=0)`` asserts the exit code with the output in the message."""
+    """Run the real CLI; ``run(*args, code=0)`` asserts the exit code with the output in the
+    message."""
 
     def _run(*args, code=0, input=None):
         result = runner.invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
@@ -217,7 +218,8 @@ def pg_server_url():
         if os.environ.get("CI"):
             pytest.fail(f"{PG_ENV} is not set in CI: .ci/run must start PostgreSQL")
         pytest.skip(
-            f"no PostgreSQL server: set {PG_ENV} (e.g. postgresql+psycopg://postgres@localhost:5433/postgres)"
+            f"no PostgreSQL server: set {PG_ENV} (e.g."
+            " postgresql+psycopg://postgres@localhost:5433/postgres)"
         )
     return url
 

@@ -361,7 +361,8 @@ def test_add_says_what_it_created_and_which_footnote_it_attached(run, documents_
     assert "created entity 'Sadrists'" in output
     assert "created entity 'Khazali under interrogation'" in output
     assert re.search(
-        r"new claim \d+: Sadrists · monthly_funding = 750000..1000000; citation added \d+, footnote 12$",
+        r"new claim \d+: Sadrists · monthly_funding = 750000..1000000; citation added \d+,"
+        r" footnote 12$",
         output.strip(),
     ), output
 
@@ -397,8 +398,15 @@ def test_show_prints_the_whole_chain(run, scenario):
         "rank: normal",
         "asserts, confidence medium, attributed to Khazali under interrogation",
         f"[{CTC}] — Bryce Loidolt, 2018-12/2019-01, article, reliability B",
-        "Iranian backing for the Sadrists was primarily financial, consisting of »$750,000-$1,000,000« but sometimes as much as $2-$3 million U.S. dollars per month.12",
-        "footnote 12: Tactical Interrogation Report 16, March 29, 2007, available via American Enterprise Institute’s “The Qays al-Khazali Papers” Collection.",
+        (
+            "Iranian backing for the Sadrists was primarily financial, consisting of"
+            " »$750,000-$1,000,000« but sometimes as much as $2-$3 million U.S. dollars per"
+            " month.12"
+        ),
+        (
+            "footnote 12: Tactical Interrogation Report 16, March 29, 2007, available via American"
+            " Enterprise Institute’s “The Qays al-Khazali Papers” Collection."
+        ),
         "work: Tactical Interrogation Report 16 — in collection “The Qays al-Khazali Papers”",
         "history:",
         "tester  insert claims",
@@ -411,8 +419,8 @@ def test_show_gives_the_quote_its_context_as_written(run, scenario):
     output = run("show", scenario["no casualties, attributed to the Iraqi military"]).output
     # no space the source does not have between the quote and the comma after it
     assert (
-        "presence. »The Iraqi military said the attack did not cause any casualties«, but the Pentagon said"
-        in output
+        "presence. »The Iraqi military said the attack did not cause any casualties«, but the"
+        " Pentagon said" in output
     )
     assert "attributed to Iraqi military" in output
     assert f"[{MEE}] — no author named, 2021-03-10/2021-03-14, article, reliability C" in output
@@ -513,8 +521,8 @@ def test_show_of_a_citation_without_a_quote(run, scenario):
     assert "existing claim" in output, output
     shown = run("show", claim_id(output)).output
     assert (
-        "Iraqi High Electoral Commission results [iraq-ihec-2018] — no author named, undated, dataset, reliability A"
-        in shown
+        "Iraqi High Electoral Commission results [iraq-ihec-2018] — no author named, undated,"
+        " dataset, reliability A" in shown
     )
     chain = json.loads(run("show", claim_id(output), "--json").output)
     assert [c["quote"] for c in chain["citations"]] == ["garnered 15 of the 48 seats", None]
@@ -907,7 +915,8 @@ def test_records_ranking_one_claim_under_two_spellings_must_agree(run, db_path, 
         result = run("import", _yaml_file(tmp_path / name, {"claims": claims}), code=2)
         last = len(claims)
         assert result.output.splitlines()[1:] == [
-            f"  record {last}, field 'rank': rank 'deprecated' differs from the rank 'preferred' record 1 gives the same claim under another spelling"
+            f"  record {last}, field 'rank': rank 'deprecated' differs from the rank 'preferred'"
+            " record 1 gives the same claim under another spelling"
         ], result.output
         assert file_bytes(db_path) == before
 
@@ -977,8 +986,8 @@ def test_a_citation_added_to_a_deprecated_claim_warns_once(run, scenario):
     ]
     output = run("add", *args).output
     assert (
-        f"warning: claim {first} is deprecated (seats of the Sadiqun bloc, not of AAH); citation added to it anyway"
-        in output
+        f"warning: claim {first} is deprecated (seats of the Sadiqun bloc, not of AAH); citation"
+        " added to it anyway" in output
     )
     again = run("add", *args).output
     assert "citation already recorded" in again and "warning" not in again, again
@@ -1182,11 +1191,10 @@ def test_yaml_timestamps_are_read_as_edtf(run, documents_db, tmp_path):
     path = write(
         tmp_path,
         "dates.yaml",
-        (
-            f"- {{source: {CTC}, subject: Karbala PJCC attack, property: attack_date, value: 2007-01-20, quote: 'On January 20, 2007'}}\n"
-            f"- {{source: {MEE}, subject: Ain al-Assad attack, property: killed, value: 1, as_of: 2021-03-04T12:00:00-05:00,\n"
-            f"   attributed_to: Pentagon, quote: 'the Pentagon said the next day that a US contractor had died'}}\n"
-        ),
+        f"- {{source: {CTC}, subject: Karbala PJCC attack, property: attack_date, value:"
+        f" 2007-01-20, quote: 'On January 20, 2007'}}\n- {{source: {MEE}, subject: Ain al-Assad"
+        " attack, property: killed, value: 1, as_of: 2021-03-04T12:00:00-05:00,\n   attributed_to:"
+        " Pentagon, quote: 'the Pentagon said the next day that a US contractor had died'}\n",
     )
     run("import", path)
     rows = claims_json(run)
@@ -1647,7 +1655,8 @@ BAD_INPUT = [
         "CSV row with too few cells",
         imports(
             "claims.csv",
-            f"source,subject,property,value,quote\n{CTC},AAH,seats_won,15,garnered 15 of the 48 seats\n{CTC},AAH\n",
+            f"source,subject,property,value,quote\n{CTC},AAH,seats_won,15,garnered 15 of the 48"
+            f" seats\n{CTC},AAH\n",
         ),
         "1 bad record(s)",
         ["record 2: 2 cells for 5 columns"],
@@ -1656,7 +1665,8 @@ BAD_INPUT = [
         "CSV qualifier without =",
         imports(
             "claims.csv",
-            f"source,subject,property,value,quote,qualifiers\n{CTC},AAH,seats_won,15,garnered 15 of the 48 seats,election\n",
+            f"source,subject,property,value,quote,qualifiers\n{CTC},AAH,seats_won,15,garnered 15 of"
+            " the 48 seats,election\n",
         ),
         "1 bad record(s)",
         ["record 1, field 'qualifiers': qualifier 'election'"],
@@ -1840,7 +1850,7 @@ def test_bad_input_is_exit_2_names_the_value_and_writes_nothing(
         # a one-line summary, then one indented line per bad record
         assert "bad record(s); nothing imported" in lines[0]
         assert len(lines) == 1 + len(listed), result.output
-        for line, expected in zip(lines[1:], listed):
+        for line, expected in zip(lines[1:], listed, strict=True):
             assert line.startswith(f"  {expected}"), (expected, line)
     else:
         assert len(lines) == 1, result.output

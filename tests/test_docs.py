@@ -13,7 +13,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
     for name, command in sorted(group.commands.items()):
-        path = prefix + (name,)
+        path = (*prefix, name)
         if isinstance(command, click.Group):
             yield from _commands(command, path)
         else:

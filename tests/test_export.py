@@ -168,7 +168,7 @@ def snapshot(db: Path, *, public_only: bool = False) -> dict:
         claims = []
         named: set[int] = set()
         for claim in session.scalars(select(Claim)):
-            citations = list(
+            citations = [
                 (
                     c.source.slug,
                     c.footnote.number if c.footnote else None,
@@ -182,7 +182,7 @@ def snapshot(db: Path, *, public_only: bool = False) -> dict:
                 )
                 for c in claim.citations
                 if c.source_id not in hidden
-            )
+            ]
             citations = sorted(citations, key=repr)
             if not citations:
                 continue
@@ -808,7 +808,7 @@ def test_confidential_canary_never_leaves_without_the_flag(fmt, desk_db, tmp_pat
         args += ["--header", header]
     result = invoke(*args, db=desk_db)
     exported = result.stdout + (header.read_text(encoding="utf-8") if header.exists() else "")
-    for canary in CANARIES + ("canary-memo",):
+    for canary in (*CANARIES, "canary-memo"):
         assert canary not in exported, f"{canary!r} leaked into --format {fmt}"
         assert canary.lower() not in exported.lower(), f"{canary!r} leaked into --format {fmt}"
     flagged = invoke(*args, "--include-confidential", db=desk_db)

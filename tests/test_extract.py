@@ -41,7 +41,8 @@ def _seeds_without_claims(target):
 
 @pytest.fixture(scope="session")
 def candidates(tmp_path_factory):
-    """Every seed source's candidates, by slug, from a database with the vocabulary and no claims."""
+    """Every seed source's candidates, by slug, from a database with the vocabulary and
+    no claims."""
     work = tmp_path_factory.mktemp("extract")
     seeds = _seeds_without_claims(work / "seeds")
     database = work / "vocabulary.db"
@@ -263,7 +264,7 @@ def _outputs(run, tmp_path, slug, *extra):
 
 @pytest.mark.parametrize("seed", SEED_FILES)
 def test_round_trip_into_the_built_database(run, built_db, tmp_path, seed):
-    out, data, result = _outputs(run, tmp_path, seed)
+    out, _data, result = _outputs(run, tmp_path, seed)
     assert "candidate(s)" in result.output
     run("import", out)
     # what was just imported is recorded now: a second pass offers none of it again
@@ -323,7 +324,8 @@ def test_a_source_without_figures_gives_an_empty_valid_file(run, tmp_path):
 def test_a_denial_is_recorded_with_stance_denies(run, tmp_path):
     text = tmp_path / "denial.txt"
     text.write_text(
-        "Ministry statement\n\nThe ministry denied that 40 people were killed in the raid on 3 March 2021.\n",
+        "Ministry statement\n\nThe ministry denied that 40 people were killed in the raid on 3"
+        " March 2021.\n",
         encoding="utf-8",
     )
     run("init")

@@ -45,7 +45,8 @@ Notes
 
 SECRET_DOC = f"""{CANARY} memo
 
-The handler said the Sadiqun bloc won 15 seats, and that {CANARY} Person pays the fighters.1 The Badr list won 20 seats.2
+The handler said the Sadiqun bloc won 15 seats, and that {CANARY} Person pays the fighters.1 \
+The Badr list won 20 seats.2
 
 Notes
 [1] {CANARY} Secret Source Report 5, 2019.
@@ -659,7 +660,7 @@ def test_nothing_confidential_is_in_the_file_or_on_the_site(site):
     paths = _all_site_paths(out, site["db"])
     responses = fetch(out, *paths)
     seen_ok = 0
-    for path, response in zip(paths, responses):
+    for path, response in zip(paths, responses, strict=True):
         assert response.status_code in (200, 404), (
             f"{path}: {response.status_code} {response.text[:300]}"
         )
@@ -684,8 +685,8 @@ def test_withheld_claims_and_conflicts_are_not_reachable(site):
     secret_claims = [
         r[0]
         for r in working.execute(
-            "select c.id from claims c where not exists (select 1 from citations ci join sources s on s.id = ci.source_id"
-            " where ci.claim_id = c.id and not s.confidential)"
+            "select c.id from claims c where not exists (select 1 from citations ci join sources s"
+            " on s.id = ci.source_id where ci.claim_id = c.id and not s.confidential)"
         )
     ]
     working.close()
@@ -693,7 +694,8 @@ def test_withheld_claims_and_conflicts_are_not_reachable(site):
     for claim_id in secret_claims:
         assert fetch(out, f"/-/claim/{claim_id}")[0].status_code == 404
     conflicts = fetch_one(out, "/public/conflicts.json?_shape=array").json()
-    # 15 vs 99 (99 is confidential) and 22 vs 20 (a conflict only through the confidential memo) are withheld
+    # 15 vs 99 (99 is confidential) and 22 vs 20 (a conflict only through the confidential memo) are
+    # withheld
     assert sorted(c["kind"] for c in conflicts) == ["quantity", "stance"]
     assert {c["value_a"] for c in conflicts} | {c["value_b"] for c in conflicts} == {
         "15 seats",
@@ -784,7 +786,10 @@ def published_content(path: Path) -> dict[str, object]:
             typed = ", ".join(f"typeof([{c}]), [{c}]" for c in columns)
             order = ", ".join(str(2 * i + 2) for i in range(len(columns)))
             rows = connection.execute(f"select {typed} from [{name}] order by {order}").fetchall()
-            content[name] = [dict(zip(columns, zip(row[::2], row[1::2]))) for row in rows]
+            content[name] = [
+                dict(zip(columns, zip(row[::2], row[1::2], strict=True), strict=True))
+                for row in rows
+            ]
         return content
     finally:
         connection.close()

@@ -140,7 +140,8 @@ def render_cell(row, value, column, table, database, datasette):
         if not await _is_public_copy(datasette, database):
             return None
         if table == "claims" and column == "value":
-            claim_id = row["id"] if "id" in row.keys() else None
+            # a sqlite3.Row: `in` looks among its values, keys() holds the column names
+            claim_id = row["id"] if "id" in row.keys() else None  # noqa: SIM118
             if claim_id is None:
                 return None
             return Markup('<a href="{}">{}</a>').format(
@@ -242,9 +243,11 @@ async def _citations(db, where: str, params: Any) -> list[dict[str, Any]]:
     citations = await _rows(
         db,
         f"""
-        select ci.id, ci.claim_id, ci.quote, ci.quote_start, ci.quote_end, ci.orphaned, ci.stance, ci.confidence,
-               ci.source_id, ci.footnote_id, s.slug as source, s.title as source_title, s.authors, s.published, s.kind,
-               s.reliability, s.url, s.text, f.number as footnote, f.text as footnote_text, sp.name as attributed_to
+        select ci.id, ci.claim_id, ci.quote, ci.quote_start, ci.quote_end, ci.orphaned, ci.stance,
+               ci.confidence, ci.source_id, ci.footnote_id, s.slug as source,
+               s.title as source_title, s.authors, s.published, s.kind, s.reliability, s.url,
+               s.text,
+               f.number as footnote, f.text as footnote_text, sp.name as attributed_to
         from citations ci
         join sources s on s.id = ci.source_id
         left join footnotes f on f.id = ci.footnote_id
@@ -261,8 +264,10 @@ async def _citations(db, where: str, params: Any) -> list[dict[str, Any]]:
         for w in await _rows(
             db,
             f"""
-            select fw.footnote_id, w.id, w.title, w.citation, fw.locator, col.id as collection_id, col.title as collection
-            from footnote_works fw join works w on w.id = fw.work_id left join works col on col.id = w.collection_id
+            select fw.footnote_id, w.id, w.title, w.citation, fw.locator,
+                   col.id as collection_id, col.title as collection
+            from footnote_works fw join works w on w.id = fw.work_id
+            left join works col on col.id = w.collection_id
             where fw.footnote_id in ({marks}) order by fw.footnote_id, fw.position
             """,
             footnote_ids,
@@ -328,7 +333,7 @@ async def threads_page(datasette, request):
     return await JsonDataView(datasette, "threads.json", described).get(request)
 
 
-# "running at /usr/lib/python3.11/asyncio/tasks.py:42": where the code is, which is no one's business
+# "running at /usr/lib/python3.11/asyncio/tasks.py:42": where the code is, no one's business
 _LOCATION = re.compile(r" (?:running )?at [^>\]]*")
 
 
@@ -350,7 +355,8 @@ async def claim_page(datasette, request):
         db,
         """
         select c.*, e.name as subject, p.name as property, p.datatype, ev.name as entity_value
-        from claims c join entities e on e.id = c.subject_id join properties p on p.id = c.property_id
+        from claims c join entities e on e.id = c.subject_id
+        join properties p on p.id = c.property_id
         left join entities ev on ev.id = c.entity_value_id
         where c.id = ?
         """,
@@ -369,8 +375,8 @@ async def claim_page(datasette, request):
     conflicts = await _rows(
         db,
         """
-        select id, kind, status, severity, claim_a_id, claim_b_id, value_a, value_b, leading_claim_id, leading_value,
-               leading_reason, note
+        select id, kind, status, severity, claim_a_id, claim_b_id, value_a, value_b,
+               leading_claim_id, leading_value, leading_reason, note
         from conflicts where claim_a_id = ? or claim_b_id = ? order by id
         """,
         [claim_id, claim_id],
@@ -415,7 +421,8 @@ async def conflict_page(datasette, request):
         db,
         """
         select k.*, e.name as subject, p.name as property
-        from conflicts k join entities e on e.id = k.subject_id join properties p on p.id = k.property_id
+        from conflicts k join entities e on e.id = k.subject_id
+        join properties p on p.id = k.property_id
         where k.id = ?
         """,
         [conflict_id],
@@ -466,6 +473,7 @@ RESULT_BUDGET_BYTES = 32 * 1024 * 1024
 SQLITE_HEAP_LIMIT_BYTES = 256 * 1024 * 1024
 
 _connections = threading.local()
+_SQLITE_LIMIT_LENGTH = 0  # sqlite3.SQLITE_LIMIT_LENGTH, named in Python 3.11 and later
 
 
 class CopyReplaced(sqlite3.OperationalError):
@@ -488,7 +496,7 @@ class _BudgetCursor(sqlite3.Cursor):
 
     _held = 0
 
-    def execute(self, *args: Any, **kwargs: Any):  # type: ignore[override]
+    def execute(self, *args: Any, **kwargs: Any):
         self._held = 0
         return super().execute(*args, **kwargs)
 
@@ -530,7 +538,7 @@ class _BudgetCursor(sqlite3.Cursor):
 
 
 class _ServedConnection(sqlite3.Connection):
-    def cursor(self, factory=_BudgetCursor):  # type: ignore[override]
+    def cursor(self, factory=_BudgetCursor):
         return super().cursor(factory)
 
 
@@ -553,10 +561,10 @@ def file_stamp(path: str | Path) -> tuple[int, int, int, int] | None:
 try:
     from datasette.database import Database
 except ImportError:  # the library works without Datasette; only the site needs it
-    Database = object  # type: ignore[assignment,misc]
+    Database = object
 
 
-class PublicCopy(Database):  # type: ignore[misc,valid-type]
+class PublicCopy(Database):
     """The public copy as Datasette serves it: immutable, reopened when its file is replaced.
 
     Datasette 0.65 keeps each worker thread's connection under the database's name, so
@@ -595,7 +603,9 @@ class PublicCopy(Database):  # type: ignore[misc,valid-type]
             # replaced between this copy's stamp and the open: perhaps the new file
             conn.close()
             raise CopyReplaced()
-        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, self.value_limit)
+        setlimit = getattr(conn, "setlimit", None)  # Python 3.11 and later
+        if setlimit is not None:
+            setlimit(_SQLITE_LIMIT_LENGTH, self.value_limit)
         conn.set_authorizer(_authorize)
         self._all_file_connections.append(conn)
         return conn
