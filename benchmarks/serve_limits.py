@@ -32,7 +32,10 @@ def main() -> None:
         for sql in test_serve.GREEDY_QUERIES:
             before = test_serve._peak_kb(pid)
             start = time.monotonic()
-            status, _ = test_serve._get(base + test_serve._sql(sql))
+            try:
+                status = str(test_serve._get(base + test_serve._sql(sql))[0])
+            except TimeoutError:
+                status = "none within 30 s"
             grown = (test_serve._peak_kb(pid) - before) / 1024
             print(f"{grown:+8.1f} MB {time.monotonic() - start:6.2f} s  HTTP {status}  {sql}")
 

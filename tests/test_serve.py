@@ -207,9 +207,11 @@ GREEDY_QUERIES = [
     "with recursive r(i) as (select 1 union all select i + 1 from r where i < 1000)"
     " select length(group_concat(zeroblob(1000000))) from r",
     "with recursive r(i) as (select 1 union all select i + 1 from r where i < 1000)"
-    " select zeroblob(1000000) from r",
+    " select zeroblob(250000) from r",
     "with recursive r(i) as (select 1 union all select i + 1 from r where i < 1000)"
-    " select printf('%.*c', 1000000, 'x') from r",
+    " select printf('%.*c', 250000, 'x') from r",
+    # one row of many values, each under the length limit (2,000 columns would be 500 MB)
+    "select " + ", ".join(["randomblob(250000)"] * 100),
 ]
 
 
@@ -308,3 +310,21 @@ def test_the_file_name_is_not_markup_on_the_home_page(tmp_path):
     assert links, home
     for link in links:
         assert fetch_one(out, link).status_code == 200
+
+
+def test_a_source_text_longer_than_the_length_floor_is_still_served(tmp_path):
+    from provenance.datasette_plugin import VALUE_LIMIT_FLOOR
+
+    db = tmp_path / "working.db"
+    _invoke(db, "init")
+    long_text = "A long report\n\n" + "The council met again and adjourned. " * (
+        2 * VALUE_LIMIT_FLOOR // 37
+    )
+    (tmp_path / "long-report.txt").write_text(long_text, encoding="utf-8")
+    _invoke(db, "ingest", tmp_path / "long-report.txt")
+    out = tmp_path / "public.db"
+    _invoke(db, "publish", out)
+    rows = fetch_one(out, _sql("select id, length(text) as n from sources")).json()
+    assert [r["n"] for r in rows] == [len(long_text)] and len(long_text) > VALUE_LIMIT_FLOOR
+    page = fetch_one(out, f"/public/sources/{rows[0]['id']}.json?_shape=array").json()
+    assert page[0]["text"] == long_text

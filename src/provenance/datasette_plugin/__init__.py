@@ -31,9 +31,10 @@ does nothing on a database that is not a public copy.
   copy.
 * **caps what one query can allocate**: no string or blob longer than ``value_limit``
   (``SQLITE_LIMIT_LENGTH``: ``randomblob(400000000)`` is an error, not 400 MB; the limit
-  is at least the largest source text in the copy, so every published value can be
-  read), and no result set larger than ``RESULT_BUDGET_BYTES`` held in Python (a
-  thousand rows of ``zeroblob`` stop there). ``serve`` also sets SQLite's process-wide
+  is twice the largest source text in the copy, at least ``VALUE_LIMIT_FLOOR``, so every
+  published value can be read), no more than ``COLUMN_LIMIT`` columns in a row, and no
+  result set larger than ``RESULT_BUDGET_BYTES`` held in Python (a thousand rows of
+  ``zeroblob`` stop there). ``serve`` also sets SQLite's process-wide
   hard heap limit (``SQLITE_HEAP_LIMIT_BYTES``), so sorting and grouping in a recursive
   query fail with "out of memory" instead of growing the process.
 * never shows the server's **file paths**: ``pragma_database_list`` reads an empty file
@@ -465,15 +466,20 @@ async def conflict_page(datasette, request):
 
 # ---------------------------------------------------------------- serving a copy
 
-# the least SQLITE_LIMIT_LENGTH of a served connection; raised to the copy's largest source text
-VALUE_LIMIT_FLOOR = 8 * 1024 * 1024
+# the least SQLITE_LIMIT_LENGTH of a served connection; raised to twice the copy's largest
+# source text, so every published value can be read
+VALUE_LIMIT_FLOOR = 256 * 1024
+# SQLITE_LIMIT_COLUMN: the widest published table has 21 columns; with the length limit it
+# bounds one row, which SQLite holds whole while Python copies it
+COLUMN_LIMIT = 64
 # what the rows of one query may hold in Python: a thousand 20 kB source texts are 20 MB
 RESULT_BUDGET_BYTES = 32 * 1024 * 1024
 # SQLite's own allocations in the whole `serve` process (every connection, every thread)
 SQLITE_HEAP_LIMIT_BYTES = 256 * 1024 * 1024
 
 _connections = threading.local()
-_SQLITE_LIMIT_LENGTH = 0  # sqlite3.SQLITE_LIMIT_LENGTH, named in Python 3.11 and later
+# sqlite3.SQLITE_LIMIT_LENGTH and SQLITE_LIMIT_COLUMN, named in Python 3.11 and later
+_SQLITE_LIMIT_LENGTH, _SQLITE_LIMIT_COLUMN = 0, 2
 
 
 class CopyReplaced(sqlite3.OperationalError):
@@ -606,6 +612,7 @@ class PublicCopy(Database):
         setlimit = getattr(conn, "setlimit", None)  # Python 3.11 and later
         if setlimit is not None:
             setlimit(_SQLITE_LIMIT_LENGTH, self.value_limit)
+            setlimit(_SQLITE_LIMIT_COLUMN, COLUMN_LIMIT)
         conn.set_authorizer(_authorize)
         self._all_file_connections.append(conn)
         return conn
