@@ -7,9 +7,11 @@ Servers started here listen on 127.0.0.1 only, and every loop is bounded.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -24,6 +26,8 @@ from pathlib import Path
 import pytest
 import yaml
 from test_publish import MANIFEST, _invoke, build_site_data, fetch, fetch_one
+
+from provenance import publish
 
 # the served copy is a SQLite file whatever the working database: one run is enough
 pytestmark = pytest.mark.sqlite_only
@@ -328,3 +332,34 @@ def test_a_source_text_longer_than_the_length_floor_is_still_served(tmp_path):
     assert [r["n"] for r in rows] == [len(long_text)] and len(long_text) > VALUE_LIMIT_FLOOR
     page = fetch_one(out, f"/public/sources/{rows[0]['id']}.json?_shape=array").json()
     assert page[0]["text"] == long_text
+
+
+def test_a_replaced_copy_is_retired_and_a_deleted_one_is_off_the_site(tmp_path):
+    """What a request still holding the old copy (a CSV stream) meets once a new copy is
+    published: an error, not rows; and the old file's connections are closed."""
+    db = build_site_data(tmp_path / "desk")
+    out = tmp_path / "desk" / "public.db"
+    _invoke(db, "publish", out)
+    ds = publish.datasette(out)
+
+    async def go():
+        first = await ds.client.get("/public/sources.json?_shape=array")
+        assert first.status_code == 200
+        assert first.headers["cache-control"] == "no-cache"
+        old = ds.databases["public"]
+        _invoke(db, "publish", out)
+        assert (await ds.client.get("/public/sources.json")).status_code == 200
+        assert ds.databases["public"] is not old
+        with pytest.raises(sqlite3.OperationalError, match="replaced"):
+            await old.execute("select count(*) from sources")
+        assert old._all_file_connections
+        for connection in old._all_file_connections:
+            with pytest.raises(sqlite3.ProgrammingError):
+                connection.execute("select 1")
+        out.unlink()
+        assert (await ds.client.get("/public/sources.json")).status_code == 404
+        assert "public" not in ds.databases
+        _invoke(db, "publish", out)
+        assert (await ds.client.get("/public/sources.json")).status_code == 200
+
+    asyncio.run(go())
