@@ -302,6 +302,17 @@ def test_no_page_shows_a_server_path(tmp_path):
     assert seen >= 10
     listed = fetch_one(out, "/-/databases.json").json()
     assert [d["name"] for d in listed] == ["public"] and "path" not in listed[0]
+    # the copy gone from under the site: the download was a 500 page naming the file
+    ds = publish.datasette(out)
+
+    async def without_the_file():
+        assert (await ds.client.get("/public.json")).status_code == 200
+        out.rename(out.with_suffix(".moved"))
+        return [await ds.client.get(path) for path in ("/public.db", "/public", "/-/databases")]
+
+    for response in asyncio.run(without_the_file()):
+        assert response.status_code in (200, 404), response.text[:300]
+        assert str(tmp_path) not in response.text, response.text[:500]
 
 
 def test_the_file_name_is_not_markup_on_the_home_page(tmp_path):
