@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
-import shutil
 
 import pytest
 import yaml
-from click.testing import CliRunner
-from conftest import SEEDS, file_bytes
-
-from provenance.cli import cli
+from conftest import SEEDS, file_bytes, invoke, make_built
 
 CTC = "ctc-khazali-interrogations-2018"
 LWJ = "lwj-khazali-warned-iran-2018"
@@ -286,16 +283,8 @@ def history_count(run):
 
 
 def _invoker(path, actor="tester"):
-    runner = CliRunner()
-
-    def invoke(*args):
-        result = runner.invoke(
-            cli, ["--db", str(path), "--actor", actor, *map(str, args)], catch_exceptions=False
-        )
-        assert result.exit_code == 0, result.output
-        return result
-
-    return invoke
+    """The CLI on one database as one editor."""
+    return functools.partial(invoke, db=path, actor=actor)
 
 
 @pytest.fixture
@@ -308,30 +297,18 @@ def documents_db(built_db):
     return built_db
 
 
-@pytest.fixture(scope="module")
-def _scenario_template(_built_template, tmp_path_factory):
-    """The documents with the properties and the scenario's claims, made once."""
-    path = tmp_path_factory.mktemp("scenario") / "scenario.db"
-    shutil.copy(_built_template, path)
-    invoke = _invoker(path)
-    ids = {}
-    define_properties(invoke)
-    for name, args, _ in SCENARIO:
-        ids[name] = claim_id(invoke("add", *args).output)
-    return path, ids
+def _make_scenario(target, templates) -> dict[str, int]:
+    """The documents with the properties and the scenario's claims."""
+    templates.clone("built", make_built, target)
+    editor = _invoker(target)
+    define_properties(editor)
+    return {name: claim_id(editor("add", *args).output) for name, args, _ in SCENARIO}
 
 
 @pytest.fixture
-def scenario(request, db_path):
+def scenario(db_templates, db_path):
     """The scenario's database, private to the test; returns {scenario name: claim id}."""
-    if isinstance(db_path, str):  # PostgreSQL: record the scenario in the test's own database
-        request.getfixturevalue("built_db")
-        invoke = _invoker(db_path)
-        define_properties(invoke)
-        return {name: claim_id(invoke("add", *args).output) for name, args, _ in SCENARIO}
-    path, ids = request.getfixturevalue("_scenario_template")
-    shutil.copy(path, db_path)
-    return ids
+    return db_templates.clone("scenario", _make_scenario, db_path)
 
 
 # ---------------------------------------------------------------- the editor's scenario
@@ -1391,21 +1368,14 @@ def _bad_input_setup(invoke) -> None:
     invoke("add", *SCENARIO[0][1])
 
 
-@pytest.fixture(scope="module")
-def _bad_input_template(_built_template, tmp_path_factory):
-    path = tmp_path_factory.mktemp("bad") / "bad.db"
-    shutil.copy(_built_template, path)
-    _bad_input_setup(_invoker(path))
-    return path
+def _make_bad_input(target, templates) -> None:
+    templates.clone("built", make_built, target)
+    _bad_input_setup(_invoker(target))
 
 
 @pytest.fixture
-def bad_db(request, db_path):
-    if isinstance(db_path, str):  # PostgreSQL: set it up in the test's own database
-        request.getfixturevalue("built_db")
-        _bad_input_setup(_invoker(db_path))
-        return db_path
-    shutil.copy(request.getfixturevalue("_bad_input_template"), db_path)
+def bad_db(db_templates, db_path):
+    db_templates.clone("bad input", _make_bad_input, db_path)
     return db_path
 
 

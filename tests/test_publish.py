@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
+from conftest import invoke, make_seeded
 
 from provenance import publish
-from provenance.cli import cli
 
 # The site is built from SQLite working files (and the copy is always a SQLite file), so a
 # second run on PostgreSQL would repeat the same checks; reading a PostgreSQL working
@@ -201,11 +200,8 @@ CONFIDENTIAL_CLAIMS = {
 
 
 def _invoke(db: Path | str, *args, actor="desk editor", code=0):
-    result = CliRunner().invoke(
-        cli, ["--db", str(db), "--actor", actor, *[str(a) for a in args]], catch_exceptions=False
-    )
-    assert result.exit_code == code, f"exit {result.exit_code} for {args}:\n{result.output}"
-    return result
+    """The CLI on ``db``, by default as the desk's editor."""
+    return invoke(*args, db=db, actor=actor, code=code)
 
 
 def _conflicts(db: Path) -> list[dict]:
@@ -743,11 +739,7 @@ def test_publish_reads_a_postgresql_database(pg_url, tmp_path):
     )
 
     def pg(*args, actor="desk editor", code=0):
-        result = CliRunner().invoke(
-            cli, ["--db", pg_url, "--actor", actor, *[str(a) for a in args]], catch_exceptions=False
-        )
-        assert result.exit_code == code, result.output
-        return result
+        return invoke(*args, db=pg_url, actor=actor, code=code)
 
     pg("init")
     pg(
@@ -798,14 +790,12 @@ def published_content(path: Path) -> dict[str, object]:
 @pytest.mark.postgres
 @pytest.mark.parametrize("data", ["seeds", "confidential material and verdicts"])
 def test_publish_from_postgresql_writes_the_same_file_as_from_sqlite(
-    request, pg_url, tmp_path, data
+    db_templates, pg_url, tmp_path, data
 ):
-    from conftest import _clone
-
     sqlite_db = tmp_path / "working.db"
     if data == "seeds":
-        _clone(request, sqlite_db, "_seeded_template", "_seeded_pg_template")
-        _clone(request, pg_url, "_seeded_template", "_seeded_pg_template")
+        db_templates.clone("seeded", make_seeded, sqlite_db)
+        db_templates.clone("seeded", make_seeded, pg_url)
     else:
         build_site_data(tmp_path / "sqlite", sqlite_db)
         build_site_data(tmp_path / "postgresql", pg_url)

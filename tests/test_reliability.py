@@ -16,11 +16,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
-from conftest import file_bytes
+from conftest import file_bytes, invoke
 
 from provenance import publish
-from provenance.cli import cli
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -290,10 +288,7 @@ def large_published(tmp_path_factory, _seeded_template):
         ["import", _csv(folder / "big.csv", LARGE_CLAIMS)],
         ["publish", out],
     ):
-        result = CliRunner().invoke(
-            cli, ["--db", str(db), "--actor", "tester", *map(str, args)], catch_exceptions=False
-        )
-        assert result.exit_code == 0, result.output
+        invoke(*args, db=db, actor="tester")
     for suffix in ("-wal", "-shm"):
         assert not Path(f"{db}{suffix}").exists()
     return {"db": db, "out": out}

@@ -1153,8 +1153,8 @@ def conflicts_command(
 
     Detection runs first (set-based, in the database); verdicts set with `resolve`
     are kept. Each conflict shows both values, every citation behind each, a
-    severity, and the leading value (see "Support and the leading value" in the
-    README).
+    severity, and the leading value (see "Which value leads" under "Conflicts" in
+    the README).
 
     \b
     Example:

@@ -43,6 +43,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import re
 import sys
 from collections import defaultdict
@@ -1035,7 +1036,7 @@ class AtomicOutput:
     where a good one stood.
     """
 
-    def __init__(self, path):
+    def __init__(self, path: str | os.PathLike[str]) -> None:
         from pathlib import Path
 
         self.path = Path(path)
