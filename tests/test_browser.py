@@ -176,6 +176,10 @@ def test_search_by_alias_then_claim_and_conflict_pages(server, browser, tmp_path
     box = browser.find_element(By.ID, "provenance-search")
     box.send_keys("Qayis")
     box.submit()
+    # the results page replaces the home page: wait for it rather than racing it
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 10).until(lambda driver: "_search=Qayis" in driver.current_url)
     assert "_search=Qayis" in browser.current_url
     table = browser.find_element(By.CSS_SELECTOR, "table.rows-and-columns").text
     assert "Qais al-Khazali" in table and "15 seats" in table and "14 seats" in table
