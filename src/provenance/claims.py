@@ -1409,12 +1409,41 @@ def get_claim(session: Session, ref: Any) -> Claim:
 
 
 def set_rank(
-    session: Session, claim: Claim, rank: str, actor: str, *, reason: str | None = None
+    session: Session,
+    claim: Claim,
+    rank: str,
+    actor: str,
+    *,
+    reason: str | None = None,
+    undeprecate: str | None = None,
 ) -> list[int]:
-    """Prefer or deprecate a claim; returns ids of claims whose preference was withdrawn."""
+    """Prefer or deprecate a claim; returns ids of claims whose preference was withdrawn.
+
+    A deprecated claim is known wrong: preferring it is an error unless ``undeprecate``
+    says why it is right after all (``claim prefer --undeprecate --reason``). That
+    reason goes to history with the change, beside the reason it was deprecated for.
+    """
     if rank == "deprecated" and _blank(reason):
         raise InvalidValue(
             "deprecating needs --reason: say why the claim is wrong or superseded, so nobody re-adds it"
+        )
+    undeprecated = False
+    if undeprecate is not None:
+        if _blank(undeprecate):
+            raise InvalidValue(
+                "--undeprecate needs --reason: "
+                f"say why deprecated claim {claim.id} is right after all"
+            )
+        if rank != "preferred" or claim.rank != "deprecated":
+            raise InvalidValue(
+                f"claim {claim.id} is {claim.rank}, not deprecated: "
+                "--undeprecate only brings back a deprecated claim"
+            )
+        undeprecated = True
+    elif rank == "preferred" and claim.rank == "deprecated":
+        raise InvalidValue(
+            f"claim {claim.id} is deprecated ({claim.rank_reason or 'no reason given'}): "
+            "to prefer it anyway give --undeprecate --reason WHY"
         )
     demoted: list[int] = []
     if rank == "preferred":
@@ -1440,21 +1469,18 @@ def set_rank(
             )
             demoted.append(other.id)
     new_reason = _text_or_none(reason)
-    changes = {"rank": [claim.rank, rank]}
+    changes: dict[str, Any] = {"rank": [claim.rank, rank]}
     if new_reason != claim.rank_reason:
         changes["rank_reason"] = [claim.rank_reason, new_reason]
+    summary = rank + (f": {new_reason}" if new_reason else "")
+    if undeprecated:
+        why = str(undeprecate).strip()
+        changes["undeprecated"] = why
+        summary += f" (undeprecated: {why}; it was deprecated: {claim.rank_reason})"
     claim.rank = rank
     claim.rank_reason = new_reason
     # the summary says what was done, so `log` reads without opening the changes
-    record(
-        session,
-        "claims",
-        claim.id,
-        "update",
-        actor,
-        changes,
-        rank + (f": {new_reason}" if new_reason else ""),
-    )
+    record(session, "claims", claim.id, "update", actor, changes, summary)
     session.flush()
     return demoted
 

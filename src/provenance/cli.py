@@ -701,22 +701,47 @@ def claim_group() -> None:
 @claim_group.command("prefer")
 @click.argument("claim_id")
 @click.option("--note", help="Why the desk accepts this value.")
+@click.option(
+    "--undeprecate",
+    is_flag=True,
+    help="Prefer a deprecated claim: it is right after all (needs --reason).",
+)
+@click.option("--reason", help="With --undeprecate: why the deprecated claim is right after all.")
 @pass_context
-def claim_prefer(obj: Context, claim_id: str, note: str | None) -> None:
+def claim_prefer(
+    obj: Context, claim_id: str, note: str | None, undeprecate: bool, reason: str | None
+) -> None:
     """Mark a claim as the desk's accepted value.
 
     Another preferred claim of the same subject, property and scope returns to
-    normal rank.
+    normal rank. A deprecated claim is known wrong, so preferring it is an error
+    unless --undeprecate --reason says why it is right after all (history keeps
+    both reasons).
 
     \b
     Example:
         provenance claim prefer 12 --note "confirmed with the election commission"
+        provenance claim prefer 7 --undeprecate --reason "the ministry corrected its figure"
     """
+    if reason is not None and not undeprecate:
+        raise UserError(
+            f"--reason {reason!r} goes with --undeprecate; "
+            "say why the desk prefers a claim with --note"
+        )
     with obj.transaction() as session:
         claim = claimsmod.get_claim(session, claim_id)
-        demoted = claimsmod.set_rank(session, claim, "preferred", obj.actor, reason=note)
+        was = claim.rank
+        demoted = claimsmod.set_rank(
+            session,
+            claim,
+            "preferred",
+            obj.actor,
+            reason=note,
+            undeprecate=(reason if reason is not None else "") if undeprecate else None,
+        )
     click.echo(
         f"claim {claim.id} preferred"
+        + (" (no longer deprecated)" if was == "deprecated" else "")
         + (f"; claim(s) {', '.join(map(str, demoted))} back to normal" if demoted else "")
     )
 
