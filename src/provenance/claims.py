@@ -64,7 +64,7 @@ from .models import (
     utcnow,
 )
 from .sources import find_source
-from .values import date_bounds, normalise_name, normalise_text, parse_value
+from .values import canonical_unit, date_bounds, normalise_name, normalise_text, parse_value
 
 RECORD_KEYS = (
     "source",
@@ -192,6 +192,7 @@ CLAIM_PART_COLUMNS = (
     "quantity_high",
     "quantity_low_exclusive",
     "quantity_high_exclusive",
+    "quantity_approximate",
     "unit",
     "date_earliest",
     "date_latest",
@@ -663,8 +664,9 @@ class ClaimWriter:
         prop = self._property(raw["property"])
         subject_id = self._entity_id(raw["subject"], "subject")
 
-        unit = _text_or_none(raw.get("unit"))
-        if unit and prop.unit and unit != prop.unit:
+        # % and percent are one unit (canonical_unit): compared and stored as %
+        unit = canonical_unit(_text_or_none(raw.get("unit")))
+        if unit and prop.unit and unit != canonical_unit(prop.unit):
             raise FieldError(
                 "unit",
                 f"unit {unit!r} differs from the unit of {prop.name!r}: expected {prop.unit!r} or nothing",
@@ -677,7 +679,7 @@ class ClaimWriter:
             raise FieldError(
                 "value", f"{exc} (property {prop.name!r} is a {prop.datatype})"
             ) from None
-        if prop.unit and value.unit and value.unit != prop.unit:
+        if prop.unit and value.unit and value.unit != canonical_unit(prop.unit):
             raise FieldError(
                 "value",
                 f"value {raw['value']!r} is in {value.unit}, property {prop.name!r} in {prop.unit}",
@@ -692,7 +694,8 @@ class ClaimWriter:
             "quantity_high": value.quantity_high,
             "quantity_low_exclusive": value.quantity_low_exclusive,
             "quantity_high_exclusive": value.quantity_high_exclusive,
-            "unit": value.unit or prop.unit,
+            "quantity_approximate": value.quantity_approximate,
+            "unit": value.unit or canonical_unit(prop.unit),
             "date_earliest": value.date_earliest,
             "date_latest": value.date_latest,
             "entity_value_id": None,

@@ -87,11 +87,9 @@ SEVERITY_MEDIUM = 0.3
 
 
 def _widened(claim, tolerance):
-    """A quantity's bounds widened by the property's tolerance (none: exact)."""
-    tol = func.coalesce(tolerance, 0.0)
-    low = claim.quantity_low - tol * func.abs(claim.quantity_low)
-    high = claim.quantity_high + tol * func.abs(claim.quantity_high)
-    return low, high
+    """A quantity's bounds as stored: approximate input (``~2000``) was widened by the
+    property's tolerance when it was parsed, and an exact figure is exact (values.py)."""
+    return claim.quantity_low, claim.quantity_high
 
 
 def _quantity_disjoint(a, b, tolerance):
@@ -529,14 +527,8 @@ def own_support(claim: Claim, stance: str = "asserts", *, pieces: bool = True) -
 def _compatible(a: Claim, b: Claim, tolerance: float | None) -> bool:
     datatype = a.property.datatype
     if datatype == "quantity":
-        tol = tolerance or 0.0
-
-        def bounds(c: Claim):
-            low = None if c.quantity_low is None else c.quantity_low - tol * abs(c.quantity_low)
-            high = None if c.quantity_high is None else c.quantity_high + tol * abs(c.quantity_high)
-            return low, high
-
-        (al, ah), (bl, bh) = bounds(a), bounds(b)
+        # stored bounds: only approximate input carries the tolerance (see _widened)
+        (al, ah), (bl, bh) = (a.quantity_low, a.quantity_high), (b.quantity_low, b.quantity_high)
         if ah is not None and bl is not None and ah < bl:
             return False
         if bh is not None and al is not None and bh < al:

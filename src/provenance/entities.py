@@ -13,14 +13,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Text, any_, bindparam, cast, func, select, update
+from sqlalchemy import Text, any_, bindparam, cast, func, select, true, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from .errors import InvalidValue, NotFound, ProvenanceError
 from .history import record
 from .models import DATATYPES, ENTITY_KINDS, Alias, Claim, Entity, History, Property, utcnow
-from .values import normalise_name
+from .values import canonical_unit, normalise_name, parse_quantity
 
 ENTITY_KIND_ALIASES = {
     "organization": "organisation",
@@ -538,7 +538,8 @@ def check_property_fields(
             raise InvalidValue(
                 f"tolerance {tolerance!r} given for a {dtype} property: only quantities have a tolerance"
             )
-    unit_text = str(unit).strip() if unit not in (None, "") else None
+    # % and percent are one unit, stored as %
+    unit_text = canonical_unit(str(unit)) if unit not in (None, "") else None
     if unit_text and dtype != "quantity":
         raise InvalidValue(
             f"unit {unit!r} given for a {dtype} property: only quantities have a unit"
@@ -618,7 +619,57 @@ def add_property(
     record(
         session, "properties", existing.id, "update", actor, changes, f"property {name!r} updated"
     )
+    if "tolerance" in changes:
+        _rewiden_approximate_claims(session, existing, actor)
     return existing, "updated"
+
+
+def _rewiden_approximate_claims(session: Session, prop: Property, actor: str) -> None:
+    """Give the property's approximate claims (``~2000``, ``hundreds``) the interval of
+    its new tolerance; exact ones never depend on it. Each change is in history."""
+    session.flush()
+    claims = session.scalars(
+        select(Claim)
+        .where(Claim.property_id == prop.id, Claim.quantity_approximate == true())
+        .order_by(Claim.id)
+    ).all()
+    for claim in claims:
+        value = parse_quantity(claim.value, unit=claim.unit, tolerance=prop.tolerance)
+        new = {
+            "quantity_low": value.quantity_low,
+            "quantity_high": value.quantity_high,
+            "value_key": value.key,
+        }
+        changes = {k: [getattr(claim, k), v] for k, v in new.items() if getattr(claim, k) != v}
+        if not changes:
+            continue
+        clash = session.scalar(
+            select(Claim.id).where(
+                Claim.subject_id == claim.subject_id,
+                Claim.property_id == claim.property_id,
+                Claim.value_key == value.key,
+                Claim.scope_key == claim.scope_key,
+                Claim.id != claim.id,
+            )
+        )
+        if clash is not None:
+            raise InvalidValue(
+                f"tolerance {prop.tolerance!r} for property {prop.name!r} would make claim "
+                f"{claim.id} ({claim.value!r}) the same value as claim {clash}: "
+                "expected a tolerance that keeps them apart"
+            )
+        for key, value_of in new.items():
+            setattr(claim, key, value_of)
+        session.flush()
+        record(
+            session,
+            "claims",
+            claim.id,
+            "update",
+            actor,
+            changes,
+            f"interval of {claim.value!r} at the tolerance of {prop.name!r}",
+        )
 
 
 def get_property(session: Session, name: str) -> Property:
