@@ -201,6 +201,17 @@ def _report_ingest(result: sources.IngestResult) -> None:
     if extras:
         line += ": " + ", ".join(extras)
     click.echo(line)
+    if result.copy is not None:
+        match = result.copy
+        how = (
+            "identical text"
+            if match.identical
+            else f"near-identical text, similarity {match.similarity:.2f}"
+        )
+        click.echo(
+            f"          copy of {match.original.slug} (source {match.original.id}): {how}; "
+            f"counted as one document with it (undo: provenance source not-copy {source.slug})"
+        )
     if result.status == "changed":
         click.echo(
             f"          text changed since the last ingest; new sha256 {source.sha256[:16]}…"
@@ -1014,7 +1025,7 @@ def properties_list(obj: Context, fmt: str) -> None:
 
 @cli.group("source")
 def source_group() -> None:
-    """Sources with no text of ours (a website, a dataset, a person)."""
+    """Sources with no text of ours, and copies of one document."""
 
 
 @source_group.command("add")
@@ -1070,6 +1081,56 @@ def source_add(obj: Context, slug, title, url, kind, reliability, confidential) 
     with obj.transaction() as session:
         source, created = importer.add_textless_source(session, fields, obj.actor)
     click.echo(f"source {source.id} {source.slug!r}: {'added' if created else 'updated'}")
+
+
+@source_group.command("copy-of")
+@click.argument("source_ref", metavar="SOURCE")
+@click.argument("original_ref", metavar="ORIGINAL")
+@pass_context
+def source_copy_of(obj: Context, source_ref: str, original_ref: str) -> None:
+    """Confirm that SOURCE is a copy of ORIGINAL (the same story: one document).
+
+    A copy and its original count once for a value's support and are not
+    "different sources" for a conflict. Ingest records identical and
+    near-identical texts as copies by itself; this confirms one, or names one the
+    measure missed. ORIGINAL must not be a copy itself, nor SOURCE have copies.
+
+    \b
+    Example:
+        provenance source copy-of ap-erbil-rocket-yahoo ap-erbil-rocket-2021
+    """
+    from . import copies
+
+    with obj.transaction() as session:
+        source = sources.find_source(session, source_ref)
+        original = sources.find_source(session, original_ref)
+        outcome = copies.confirm_copy(session, source, original, obj.actor)
+    click.echo(
+        f"source {source.slug} is a copy of {original.slug}: {outcome}; they count as one document"
+    )
+
+
+@source_group.command("not-copy")
+@click.argument("source_ref", metavar="SOURCE")
+@pass_context
+def source_not_copy(obj: Context, source_ref: str) -> None:
+    """Undo that SOURCE is a copy: it is a document of its own again.
+
+    The undoing is kept, so ingesting SOURCE again does not record it as a copy
+    again; `source copy-of` can still confirm it later.
+
+    \b
+    Example:
+        provenance source not-copy ap-erbil-rocket-yahoo
+    """
+    from . import copies
+
+    with obj.transaction() as session:
+        source = sources.find_source(session, source_ref)
+        original = copies.undo_copy(session, source, obj.actor)
+    click.echo(
+        f"source {source.slug} is not a copy of {original.slug}: a document of its own again"
+    )
 
 
 # ---------------------------------------------------------------- conflicts

@@ -269,9 +269,10 @@ def detection_query(subject_id: int | None = None, property_id: int | None = Non
         .join(sb, sb.id == eb.source_id)
         .where(
             stance_ok,
-            # a source is the pair (document, speaker)
+            # a source is the pair (document, speaker); a copy and its original are one
+            # document (Source.document_id)
             or_(
-                ea.source_id != eb.source_id,
+                sa.document_id != sb.document_id,
                 func.coalesce(ea.attributed_to_id, 0) != func.coalesce(eb.attributed_to_id, 0),
             ),
             or_(a_latest.is_(None), b_earliest.is_(None), a_latest >= b_earliest),
@@ -459,7 +460,8 @@ def citation_weight(citation: Citation) -> float:
 
 
 def _origins(citation: Citation) -> set[str]:
-    origins = {f"document:{citation.source_id}"}
+    # a copy and its original are one document (Source.document_id)
+    origins = {f"document:{citation.source.document_id}"}
     if citation.footnote is not None:
         origins |= {f"work:{fw.work_id}" for fw in citation.footnote.works}
     return origins
@@ -616,6 +618,7 @@ class _SourceView:
     slug: str
     title: str
     reliability: str
+    document_id: int
 
 
 @dataclass(slots=True)
@@ -749,10 +752,16 @@ def _claim_views(session: Session, narrowings: Iterable[Callable[[Any], Any]]) -
         )
     }
     sources = {
-        r.id: _SourceView(r.id, r.slug, r.title, r.reliability)
+        r.id: _SourceView(r.id, r.slug, r.title, r.reliability, r.document_id)
         for r in _rows_in(
             connection,
-            select(Source.id, Source.slug, Source.title, Source.reliability),
+            select(
+                Source.id,
+                Source.slug,
+                Source.title,
+                Source.reliability,
+                Source.document_id.label("document_id"),
+            ),
             Source.id,
             (r.source_id for r in citation_rows),
         )
