@@ -46,7 +46,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, selectinload
 
 from . import quotes
-from .entities import _normalised_in, get_entity, get_property
+from .entities import _normalised_in, get_entity, get_property, speaker_in_document
 from .errors import InvalidValue, NotFound, ProvenanceError
 from .history import record
 from .models import (
@@ -130,6 +130,7 @@ class _SourceRef:
     slug: str
     text: str | None
     orm: Source
+    document_id: int  # the original's id for a copy (Source.document_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,7 +433,9 @@ class ClaimWriter:
                 source = find_source(self.session, key)
             except NotFound as exc:
                 raise FieldError("source", str(exc)) from None
-            self._sources[key] = _SourceRef(source.id, source.slug, source.text, source)
+            self._sources[key] = _SourceRef(
+                source.id, source.slug, source.text, source, source.document_id
+            )
         if isinstance(ref, str):
             self._sources[ref] = self._sources[key]
         return self._sources[key]
@@ -855,7 +858,13 @@ class ClaimWriter:
             row["footnote_id"] = note.id if note is not None else None
         attributed = raw.get("attributed_to")
         row["attributed_to_id"] = (
-            None if _blank(attributed) else self._entity_id(attributed, "attributed_to")
+            None
+            if _blank(attributed)
+            else self._entity_id(
+                # an anonymous or generic speaker is scoped to the citing document
+                speaker_in_document(str(attributed), source.document_id),
+                "attributed_to",
+            )
         )
         stance = str(raw.get("stance") or "asserts").strip().lower()
         if stance in ("deny", "denied"):
