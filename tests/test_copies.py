@@ -241,3 +241,18 @@ def test_bad_copy_input_is_one_line_exit_2_and_writes_nothing(run, docs, db_path
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"Error: {message}"), result.output
     assert file_bytes(db_path) == before
+
+
+def test_a_copy_whose_text_changes_into_another_story_is_no_longer_a_copy(run, docs):
+    run("init")
+    _ingest(run, docs, "wire-erbil.txt", "syndicated-erbil.txt")
+    assert _sources(run)["syndicated-erbil"]["copy_of"] == "wire-erbil"
+    (docs / "syndicated-erbil.txt").write_text(OTHER, encoding="utf-8")
+    output = _ingest(run, docs, "syndicated-erbil.txt")
+    assert "changed" in output and "copy of" not in output, output
+    row = _sources(run)["syndicated-erbil"]
+    assert row["copy_of"] is None
+    (entry,) = json.loads(
+        run("log", "--json", "--table", "sources", "--row", row["id"], "--limit", "1").output
+    )
+    assert entry["summary"] == "not a copy of wire-erbil any more: its text changed"

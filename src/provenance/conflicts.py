@@ -7,13 +7,15 @@ and property (the index ``ix_claims_subject_property`` makes that a grouping, so
 cost grows with the size of each group, not with the square of all claims), and a pair
 of claims conflicts when some pair of their evidence
 
-1. comes from different sources — a source is the pair (document, attributed_to);
+1. comes from different sources — a source is the pair (document, attributed_to), and a
+   copy and its original are one document (``Source.document_id``);
 2. has overlapping scope: qualifier keys both claims carry are equal (values compared
    by normalised spelling, and spellings that are aliases of one entity agree), validity intervals overlap, and a
    time-varying claim with no as_of/validity is scoped to its source's publication date;
 3. is incompatible: both assert, and the values cannot both be true — quantity
-   intervals that do not overlap after the property's tolerance, date intervals that do
-   not overlap, different entities, different normalised texts, different booleans —
+   intervals that do not overlap (only approximate input carries the tolerance), date
+   intervals that do not overlap, different entities, different normalised texts,
+   different booleans —
    or, for one claim, one source asserts it and another denies it (kind ``stance``).
 
 A conflict is identified by its two claims, so a fact-checker's verdict survives
@@ -26,7 +28,7 @@ and ``CONFIDENCE``). Citations that trace back to the same cited work (through t
 footnotes) or come from the same document are one piece of evidence and count once, at
 the weight of the strongest. A claim's support is the sum of its independent evidence,
 plus half the support of every other claim on the same subject and property whose value
-is compatible with it (a value within tolerance, a date that refines it). A
+is compatible with it (an overlapping interval, a date that refines it). A
 ``preferred`` claim leads whatever its support; otherwise the value with more support
 leads, and equal support leads nowhere (a tie is reported as such).
 

@@ -166,7 +166,8 @@ def _write(
     session.flush()
     after = _changes(copy)
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
-    record(session, "sources", source.id, "update", actor, changes, summary)
+    if changes:
+        record(session, "sources", source.id, "update", actor, changes, summary)
     session.expire(source, ["copy"])
     return copy
 
@@ -184,6 +185,17 @@ def detect_copy(session: Session, source: Source, actor: str) -> CopyMatch | Non
         return None
     match = find_original(session, source)
     if match is None:
+        if existing is not None:
+            # its text changed and no longer repeats the original: a document of its own
+            _write(
+                session,
+                source,
+                existing.original,
+                existing.similarity,
+                "rejected",
+                actor,
+                f"not a copy of {existing.original.slug} any more: its text changed",
+            )
         return None
     how = "identical text" if match.identical else f"similarity {match.similarity:.3f}"
     _write(
