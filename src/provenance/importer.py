@@ -86,7 +86,8 @@ def detect_format(path: Path) -> str:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise InvalidValue(
-            f"cannot tell the format of {str(path)!r}: expected a file ending in .yaml, .yml, .jsonl, .ndjson or .csv"
+            f"cannot tell the format of {str(path)!r}: expected a file ending in .yaml, .yml,"
+            " .jsonl, .ndjson or .csv"
         )
     return fmt
 
@@ -128,7 +129,8 @@ def _iter_jsonl(handle) -> Iterator[tuple[int, dict[str, Any] | RecordProblem]]:
             yield (
                 number,
                 RecordProblem(
-                    f"broken JSON ({exc.msg} at column {exc.colno}): expected one JSON object per line"
+                    f"broken JSON ({exc.msg} at column {exc.colno}): expected one JSON object per"
+                    " line"
                 ),
             )
             continue
@@ -136,7 +138,8 @@ def _iter_jsonl(handle) -> Iterator[tuple[int, dict[str, Any] | RecordProblem]]:
             yield (
                 number,
                 RecordProblem(
-                    f"{type(value).__name__} instead of an object: expected one JSON object per line"
+                    f"{type(value).__name__} instead of an object: expected one JSON object per"
+                    " line"
                 ),
             )
             continue
@@ -154,12 +157,14 @@ def _csv_header(reader, path: Path) -> list[str] | None:
     missing = [k for k in REQUIRED_KEYS if k not in header]
     if missing:
         raise InvalidValue(
-            f"{str(path)!r}: CSV header lacks column {missing[0]!r}: expected columns {', '.join(RECORD_KEYS)}"
+            f"{str(path)!r}: CSV header lacks column {missing[0]!r}: expected columns"
+            f" {', '.join(RECORD_KEYS)}"
         )
     unknown = [h for h in header if h not in RECORD_KEYS]
     if unknown:
         raise InvalidValue(
-            f"{str(path)!r}: unknown CSV column {unknown[0]!r}: expected columns {', '.join(RECORD_KEYS)}"
+            f"{str(path)!r}: unknown CSV column {unknown[0]!r}: expected columns"
+            f" {', '.join(RECORD_KEYS)}"
         )
     return header
 
@@ -216,7 +221,7 @@ def _csv_preparer(writer: ClaimWriter, header: list[str]) -> Callable[[list[str]
         return prepare_fields(
             claim_values(row),
             citation_values(row),
-            lambda: {k: v for k, v in zip(header, row) if v != ""},
+            lambda: {k: v for k, v in zip(header, row, strict=False) if v != ""},
         )
 
     return prepare
@@ -229,7 +234,8 @@ def _load_yaml(handle, path: Path) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
         raise InvalidValue(
-            f"{str(path)!r} is not valid YAML{where}: expected a list of claims or a mapping of {', '.join(SECTIONS)}"
+            f"{str(path)!r} is not valid YAML{where}: expected a list of claims or a mapping of"
+            f" {', '.join(SECTIONS)}"
         ) from None
     if isinstance(data, list):
         return {"claims": data}
@@ -246,7 +252,8 @@ def _load_yaml(handle, path: Path) -> dict[str, Any]:
                 )
         return data
     raise InvalidValue(
-        f"{str(path)!r}: YAML holds {type(data).__name__}, not a list: expected a list of claims or a mapping of {', '.join(SECTIONS)}"
+        f"{str(path)!r}: YAML holds {type(data).__name__}, not a list: expected a list of claims or"
+        f" a mapping of {', '.join(SECTIONS)}"
     )
 
 
@@ -258,7 +265,8 @@ def import_file(
     progress: Callable[[int, float], None] | None = None,
     batch_size: int | None = None,
 ) -> ImportReport:
-    """Import every record of ``path`` in the caller's transaction; raise ImportErrors on any bad record.
+    """Import every record of ``path`` in the caller's transaction; raise ImportErrors on any bad
+    record.
 
     ``progress(records, fraction)`` is called every thousand records with the share of
     the file read so far.
@@ -309,7 +317,8 @@ def import_file(
         else:
             records = _iter_csv(handle, path)
             for _, header in records:  # the first item is the header
-                prepare = _csv_preparer(writer, header)
+                if isinstance(header, list):
+                    prepare = _csv_preparer(writer, header)
                 break
         add = writer.add
         for number, raw in records:
@@ -399,7 +408,8 @@ def _apply_sections(
             report.properties_added += int(status == "new")
         except ProvenanceError as exc:
             fail(
-                f"properties entry {number} ({entry.get('name') if isinstance(entry, dict) else entry!r}): {exc}"
+                f"properties entry {number}"
+                f" ({entry.get('name') if isinstance(entry, dict) else entry!r}): {exc}"
             )
     raw_entities = data.get("entities") or []
     entries: list[EntityEntry | ProvenanceError] = []
@@ -423,11 +433,12 @@ def _apply_sections(
             entries.append(exc)
     # looked up and written a batch at a time, in file order (see entities.add_entities)
     for number, (entry, result) in enumerate(
-        zip(raw_entities, add_entities(session, entries, actor)), 1
+        zip(raw_entities, add_entities(session, entries, actor), strict=True), 1
     ):
         if isinstance(result, ProvenanceError):
             fail(
-                f"entities entry {number} ({entry.get('name') if isinstance(entry, dict) else entry!r}): {result}"
+                f"entities entry {number}"
+                f" ({entry.get('name') if isinstance(entry, dict) else entry!r}): {result}"
             )
         else:
             report.entities_added += len(result[1])
@@ -471,7 +482,7 @@ def add_textless_source(
             source.id,
             "insert",
             actor,
-            {k: v for k, v in fields.items()},
+            dict(fields.items()),
             f"source {slug!r} added",
         )
         return source, True
