@@ -256,3 +256,38 @@ def test_a_copy_whose_text_changes_into_another_story_is_no_longer_a_copy(run, d
         run("log", "--json", "--table", "sources", "--row", row["id"], "--limit", "1").output
     )
     assert entry["summary"] == "not a copy of wire-erbil any more: its text changed"
+
+
+def test_migration_0004_keeps_every_source_and_citation_down_and_up(run, docs, tmp_path, db_path):
+    from sqlalchemy import inspect, text
+
+    from provenance import db as dbmod
+
+    run("init")
+    _ingest(run, docs, "wire-erbil.txt", "syndicated-erbil.txt")
+    _import(run, tmp_path, [_claim("wire-erbil", "1", ONE), _claim("syndicated-erbil", "2", TWO)])
+    engine = dbmod.make_engine(str(db_path))
+
+    def counts():
+        with engine.connect() as connection:
+            return {
+                t: connection.execute(text(f"SELECT count(*) FROM {t}")).scalar()
+                for t in ("sources", "claims", "citations", "history")
+            }
+
+    try:
+        before = counts()
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM source_copies")).scalar() == 1
+        dbmod.downgrade(engine, "0002")
+        assert "source_copies" not in inspect(engine).get_table_names()
+        assert counts() == before
+        dbmod.migrate(engine)
+        assert counts() == before
+        assert "source_copies" in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+    # the copy went with the table: the two documents are separate again, and say so
+    assert [set(a) for a in _conflicts(run)] == [{"1", "2"}]
+    run("source", "copy-of", "syndicated-erbil", "wire-erbil")
+    assert _conflicts(run) == []
