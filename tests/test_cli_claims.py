@@ -1001,6 +1001,31 @@ def test_undeprecate_on_a_claim_that_is_not_deprecated_is_refused(run, scenario,
     assert file_bytes(db_path) == before
 
 
+def test_an_import_that_prefers_a_deprecated_claim_is_refused(run, tmp_path, db_path):
+    """An import sets ranks as `claim prefer` does: it never revives a deprecated claim."""
+    record = {"source": "wire-a", "subject": "Karbala attack", "property": "killed", "value": "5"}
+    header = {
+        "sources": [{"slug": "wire-a", "title": "Wire A", "kind": "website"}],
+        "properties": [{"name": "killed", "type": "quantity"}],
+    }
+    first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
+    first.write_text(yaml.safe_dump({**header, "claims": [record]}), encoding="utf-8")
+    second.write_text(
+        yaml.safe_dump({**header, "claims": [{**record, "rank": "preferred"}]}), encoding="utf-8"
+    )
+    run("init")
+    run("import", first)
+    (claim,) = claims_json(run)
+    run("claim", "deprecate", claim["id"], "--reason", "misread")
+    before = file_bytes(db_path)
+    result = run("import", second, code=2)
+    assert result.output.strip() == (
+        f"Error: claim {claim['id']} is deprecated (misread): "
+        "to prefer it anyway give --undeprecate --reason WHY"
+    )
+    assert file_bytes(db_path) == before
+
+
 def test_a_citation_added_to_a_deprecated_claim_warns_once(run, scenario):
     first = scenario["seat count with an election qualifier"]
     run("claim", "deprecate", first, "--reason", "seats of the Sadiqun bloc, not of AAH")
