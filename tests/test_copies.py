@@ -259,10 +259,14 @@ def test_a_copy_whose_text_changes_into_another_story_is_no_longer_a_copy(run, d
 
 
 def test_migration_0004_keeps_every_source_and_citation_down_and_up(run, docs, tmp_path, db_path):
+    from alembic.script import ScriptDirectory
     from sqlalchemy import inspect, text
 
     from provenance import db as dbmod
 
+    _BEFORE_0004 = (
+        ScriptDirectory.from_config(dbmod.alembic_config()).get_revision("0004").down_revision
+    )
     run("init")
     _ingest(run, docs, "wire-erbil.txt", "syndicated-erbil.txt")
     _import(run, tmp_path, [_claim("wire-erbil", "1", ONE), _claim("syndicated-erbil", "2", TWO)])
@@ -279,7 +283,7 @@ def test_migration_0004_keeps_every_source_and_citation_down_and_up(run, docs, t
         before = counts()
         with engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM source_copies")).scalar() == 1
-        dbmod.downgrade(engine, "0002")
+        dbmod.downgrade(engine, _BEFORE_0004)
         assert "source_copies" not in inspect(engine).get_table_names()
         assert counts() == before
         dbmod.migrate(engine)

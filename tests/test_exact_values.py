@@ -7,10 +7,16 @@ import json
 
 import pytest
 import yaml
+from alembic.script import ScriptDirectory
 from conftest import file_bytes
 from sqlalchemy import inspect, text
 
 from provenance import db as dbmod
+
+# the revision 0004 follows: downgrading to it undoes 0004 alone
+_BEFORE_0004 = (
+    ScriptDirectory.from_config(dbmod.alembic_config()).get_revision("0004").down_revision
+)
 
 SOURCES = [
     {"slug": "wire-a", "title": "Wire A", "kind": "website", "reliability": "B"},
@@ -165,7 +171,7 @@ def test_a_tolerance_that_would_merge_two_claims_is_refused(run, tmp_path, db_pa
 
 
 def _old_style(connection) -> None:
-    """What 0002-era code stored: a percent unit spelled out, the flag unknown."""
+    """What code before 0004 stored: a percent unit spelled out, the flag unknown."""
     connection.execute(text("UPDATE properties SET unit = 'percent' WHERE name = 'turnout'"))
     connection.execute(
         text(
@@ -188,7 +194,7 @@ def test_migration_0004_recomputes_intervals_up_and_down_with_data(run, tmp_path
     )
     engine = dbmod.make_engine(str(db_path))
     try:
-        dbmod.downgrade(engine, "0002")
+        dbmod.downgrade(engine, _BEFORE_0004)
         assert "source_copies" not in inspect(engine).get_table_names()
         assert "quantity_approximate" not in {
             c["name"] for c in inspect(engine).get_columns("claims")
