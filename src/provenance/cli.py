@@ -1738,10 +1738,12 @@ def serve_command(
 ) -> None:
     """Serve the public copy with Datasette, read-only.
 
-    Publishes first unless the public copy is current (the working database has not
-    changed since it was published), then runs Datasette on the public copy alone —
-    never the working database — immutable, with a 1 s SQL time limit, the project's
-    metadata and its plugin (a page per claim and per conflict).
+    Checks that the port is free, publishes unless the public copy is current (the
+    working database has not changed since it was published), then runs Datasette on
+    the public copy alone — never the working database — immutable, with a 1 s SQL time
+    limit, the project's metadata and its plugin (a page per claim and per conflict).
+    A copy published over it later (`provenance publish`) is served from the next
+    request on: that is the take-down path.
 
     \b
     Example:
@@ -1753,24 +1755,36 @@ def serve_command(
     working = obj.db or dbmod.default_db()
     out = public_db or publishmod.default_public_path(working)
     publishmod.check_target(out, working)
-    with obj.reading() as session:
-        state = publishmod.working_state(session)
-    if not republish and publishmod.is_current(out, _working_identity(obj), state):
-        click.echo(f"{out} is current (published {publishmod.published_at(out)})")
-    else:
-        report = _run_publish(obj, out)
-        click.echo(
-            f"published {out}: {report.rows['claims']:,} claims, {report.rows['conflicts']:,}"
-            " conflicts"
-        )
-    import uvicorn
-    from datasette.cli import run_sync
+    # the port first: a busy port is an error before anything is published
+    sock = publishmod.bind_port(host, port)
+    try:
+        with obj.reading() as session:
+            state = publishmod.working_state(session)
+        if not republish and publishmod.is_current(out, _working_identity(obj), state):
+            click.echo(f"{out} is current (published {publishmod.published_at(out)})")
+        else:
+            report = _run_publish(obj, out)
+            click.echo(
+                f"published {out}: {report.rows['claims']:,} claims, {report.rows['conflicts']:,}"
+                " conflicts"
+            )
+        import uvicorn
+        from datasette.cli import run_sync
 
-    ds = publishmod.datasette(out)
-    run_sync(ds.invoke_startup)
-    click.echo(f"serving http://{host}:{port}/ (read-only; Ctrl-C stops)")
-    sys.stdout.flush()  # a log file shows the address before the server's own lines
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on", workers=1)
+        from . import datasette_plugin
+
+        ds = publishmod.datasette(out)
+        run_sync(ds.invoke_startup)
+        # after publishing, which may need more: SQLite's allocations while serving
+        datasette_plugin.limit_sqlite_heap()
+        click.echo(f"serving http://{host}:{port}/ (read-only; Ctrl-C stops)")
+        sys.stdout.flush()  # a log file shows the address before the server's own lines
+        config = uvicorn.Config(
+            ds.app(), host=host, port=port, log_level="warning", lifespan="on", workers=1
+        )
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
 
 
 # ---------------------------------------------------------------- extracting candidate claims
