@@ -116,14 +116,14 @@ CASES = [
         {("quantity", "750..1000", "2000..3000")},
     ),
     (
-        "within the property's tolerance is not a conflict",
-        [claim("s1", "AAH", "fighters", "1000"), claim("s2", "AAH", "fighters", "1080")],
+        "an approximate figure within the property's tolerance is not a conflict",
+        [claim("s1", "AAH", "fighters", "1000"), claim("s2", "AAH", "fighters", "about 1080")],
         set(),
     ),
     (
         "beyond the property's tolerance is a conflict",
-        [claim("s1", "AAH", "fighters", "1000"), claim("s2", "AAH", "fighters", "1500")],
-        {("quantity", "1000", "1500")},
+        [claim("s1", "AAH", "fighters", "1000"), claim("s2", "AAH", "fighters", "~1500")],
+        {("quantity", "1000", "~1500")},
     ),
     (
         "2007 vs March 2007: one refines the other",
@@ -396,6 +396,36 @@ CASES = [
         ],
         set(),
     ),
+    (
+        "exact is exact: two exact figures conflict whatever the tolerance",
+        [claim("s1", "AAH", "fighters", "1000"), claim("s2", "AAH", "fighters", "1080")],
+        {("quantity", "1000", "1080")},
+    ),
+    (
+        "exact is exact: 5 killed and 6 killed conflict",
+        [
+            claim("s1", "Karbala attack", "killed", "5"),
+            claim("s2", "Karbala attack", "killed", "6"),
+        ],
+        {("quantity", "5", "6")},
+    ),
+    (
+        "nearly 6 is approximate: widened by the default tolerance it holds 5.5",
+        [
+            claim("s1", "Karbala attack", "killed", "5.5"),
+            claim("s2", "Karbala attack", "killed", "nearly 6"),
+        ],
+        set(),
+    ),
+    (
+        "counts in words: dozens and hundreds overlap, thousands is beyond both",
+        [
+            claim("s1", "AAH", "fighters", "hundreds"),
+            claim("s2", "AAH", "fighters", "dozens"),
+            claim("s3", "AAH", "fighters", "thousands"),
+        ],
+        {("quantity", "dozens", "thousands"), ("quantity", "hundreds", "thousands")},
+    ),
 ]
 
 
@@ -472,7 +502,7 @@ def test_a_question_settled_by_ranks_shows_as_settled_with_why(run, tmp_path):
     assert settled["settled"] == f"claim {wrong} ({value}) deprecated: misread the figure", settled
     assert "settled: claim" in run("conflicts", "--status", "all").output
     # restored and preferred: detected again, same question, settled by the preference
-    run("claim", "prefer", wrong)
+    run("claim", "prefer", wrong, "--undeprecate", "--reason", "the figure was right")
     assert json.loads(run("conflicts", "--json").output) == []
     run("conflicts", "--fail")  # a settled question is not an open one
     (again,) = json.loads(run("conflicts", "--status", "all", "--json").output)
@@ -521,15 +551,15 @@ def test_evidence_from_the_same_document_counts_once(run, tmp_path):
 def test_close_values_lend_each_other_support(run, tmp_path):
     claims = [
         claim("s1", "AAH", "fighters", "1000", confidence="high"),
-        claim("s2", "AAH", "fighters", "1050", confidence="high"),
+        claim("s2", "AAH", "fighters", "about 1050", confidence="high"),
         claim("s3", "AAH", "fighters", "3000", confidence="medium"),
     ]
     run("init")
     run("import", _write(tmp_path, claims))
     # one question, three answers: 1000 and 1050 each contradict 3000, not each other
     (row,) = json.loads(run("conflicts", "--json", "--explain").output)
-    assert row["leading_value"] in ("1000", "1050"), row
-    for value in ("1000", "1050"):
+    assert row["leading_value"] in ("1000", "about 1050"), row
+    for value in ("1000", "about 1050"):
         close = _answer(row, value)
         assert [c["claim"] for c in close["contradicts"]] == [_answer(row, "3000")["claim"]]
         assert any("lends half" in p["why"] for p in close["support_pieces"])

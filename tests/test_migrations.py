@@ -187,7 +187,7 @@ def test_0005_turns_pairwise_conflicts_into_questions_and_back(seeded_db, run):
     claims = json.loads(run("claims", "--json", "--subject", "Release of Qais al-Khazali").output)
     by_value = {c["value"]: c["id"] for c in claims if c["property"] == "date"}
     jan, end_2009, dec = by_value["2010-01"], by_value["2009-10/2009-12"], by_value["2009-12"]
-    dbmod.downgrade(engine, "0003")
+    dbmod.downgrade(engine, "0004")
     _execute(engine, "DELETE FROM conflicts")
     now = "2026-12-01 10:00:00"
     for pair_id, (a, b, status, note) in enumerate(
@@ -244,7 +244,7 @@ def test_0005_turns_pairwise_conflicts_into_questions_and_back(seeded_db, run):
     (row,) = [r for r in listed if r["property"] == "date"]
     assert row["id"] == 1 and row["status"] == "resolved" and len(row["answers"]) == 3
 
-    dbmod.downgrade(engine, "0003")
+    dbmod.downgrade(engine, "0004")
     pairs = _execute(engine, "SELECT claim_a_id, claim_b_id, status, note FROM conflicts")
     date_pairs = {(a, b) for a, b, status, note in pairs if {a, b} <= {jan, end_2009, dec}}
     assert date_pairs == {(min(jan, end_2009), max(jan, end_2009)), (min(jan, dec), max(jan, dec))}

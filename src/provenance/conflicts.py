@@ -8,18 +8,19 @@ of each group, not with the square of all claims), and two answers contradict wh
 pair of their evidence
 
 1. comes from different sources — a source is the pair (document, attributed_to), the
-   document as ``document_of`` computes it;
+   document as ``document_of`` computes it: a copy and its original are one document
+   (``Source.document_id``);
 2. has overlapping scope: qualifier keys both claims carry are equal (values compared
    by normalised spelling, and spellings that are aliases of one entity agree), validity
    intervals overlap, and a time-varying claim with no as_of/validity is scoped to its
    source's publication date;
 3. is incompatible: on a single-valued property both assert, and the values cannot both
-   be true — quantity intervals that do not overlap after the property's tolerance, date
-   intervals that do not overlap, different entities, different normalised texts,
-   different booleans — or, on any property, one source denies a value another asserts
-   (kind ``stance``; on a single-valued property also a value within the denied one:
-   asserting "24 September 2003" asserts "2003"; on a multi-valued one only the same
-   value).
+   be true — quantity intervals that do not overlap (only approximate input carries the
+   tolerance), date intervals that do not overlap, different entities, different
+   normalised texts, different booleans — or, on any property, one source denies a value
+   another asserts (kind ``stance``; on a single-valued property also a value within the
+   denied one: asserting "24 September 2003" asserts "2003"; on a multi-valued one only
+   the same value).
 
 **Questions.** A fact-checker works on questions, not pairs: the contradicting pairs are
 grouped (a union-find over the pairs the SQL returned, linear in them) into questions —
@@ -38,7 +39,7 @@ footnotes) or come from the same document are one piece of evidence and count on
 the weight of the strongest. An answer's support is the sum of its independent evidence
 (for a denial: of the denying citations), plus, for an assertion, half the support of
 every other claim on the same subject and property whose value is compatible with it (a
-value within tolerance, a date that refines it). The answer the desk accepted
+an overlapping interval, a date that refines it). The answer the desk accepted
 (``resolve --answer``) leads; else a ``preferred`` claim leads whatever its support;
 otherwise the answer with most support leads, and equal support at the top leads
 nowhere (a tie is reported as such).
@@ -108,11 +109,9 @@ SEVERITY_MEDIUM = 0.3
 
 
 def _widened(claim, tolerance):
-    """A quantity's bounds widened by the property's tolerance (none: exact)."""
-    tol = func.coalesce(tolerance, 0.0)
-    low = claim.quantity_low - tol * func.abs(claim.quantity_low)
-    high = claim.quantity_high + tol * func.abs(claim.quantity_high)
-    return low, high
+    """A quantity's bounds as stored: approximate input (``~2000``) was widened by the
+    property's tolerance when it was parsed, and an exact figure is exact (values.py)."""
+    return claim.quantity_low, claim.quantity_high
 
 
 def _quantity_disjoint(a, b, tolerance):
@@ -269,10 +268,10 @@ def _effective_scope(claim, prop, source):
     return earliest, latest
 
 
-def document_of(citation):
-    """The document a citation comes from, as a SQL expression: the one place rule 4 of
-    SPEC §3 (and counting evidence once) asks "is this the same document?"."""
-    return citation.source_id
+def document_of(source):
+    """The document of a citation, from its source (a SQL expression): the one place rule
+    4 of SPEC §3 asks "is this the same document?" — a copy and its original are one."""
+    return source.document_id
 
 
 def detection_query(subject_id: int | None = None, property_id: int | None = None):
@@ -315,9 +314,10 @@ def detection_query(subject_id: int | None = None, property_id: int | None = Non
         .join(sb, sb.id == eb.source_id)
         .where(
             stance_ok,
-            # a source is the pair (document, speaker)
+            # a source is the pair (document, speaker); a copy and its original are one
+            # document (Source.document_id)
             or_(
-                document_of(ea) != document_of(eb),
+                document_of(sa) != document_of(sb),
                 func.coalesce(ea.attributed_to_id, 0) != func.coalesce(eb.attributed_to_id, 0),
             ),
             or_(a_latest.is_(None), b_earliest.is_(None), a_latest >= b_earliest),
@@ -739,9 +739,9 @@ def citation_weight(citation: CitationLike) -> float:
 
 
 def citation_document(citation: Any) -> int:
-    """The document of a loaded citation: the Python side of ``document_of``, which the
-    rule that a copy and its original are one document changes together with it."""
-    return citation.source_id
+    """The document of a loaded citation, the Python side of ``document_of``: a copy and
+    its original are one document (``Source.document_id``)."""
+    return citation.source.document_id
 
 
 def _origins(citation: CitationLike) -> set[str]:
@@ -831,14 +831,8 @@ def own_support(claim: ClaimLike, stance: str = "asserts", *, pieces: bool = Tru
 def _compatible(a: ClaimLike, b: ClaimLike, tolerance: float | None) -> bool:
     datatype = a.property.datatype
     if datatype == "quantity":
-        tol = tolerance or 0.0
-
-        def bounds(c: ClaimLike):
-            low = None if c.quantity_low is None else c.quantity_low - tol * abs(c.quantity_low)
-            high = None if c.quantity_high is None else c.quantity_high + tol * abs(c.quantity_high)
-            return low, high
-
-        (al, ah), (bl, bh) = bounds(a), bounds(b)
+        # stored bounds: only approximate input carries the tolerance (see _widened)
+        (al, ah), (bl, bh) = (a.quantity_low, a.quantity_high), (b.quantity_low, b.quantity_high)
         if ah is not None and bl is not None and ah < bl:
             return False
         return not (bh is not None and al is not None and bh < al)
@@ -924,6 +918,7 @@ class _SourceView:
     slug: str
     title: str
     reliability: str
+    document_id: int
 
 
 @dataclass(slots=True)
@@ -1069,10 +1064,16 @@ def _claim_views(session: Session, narrowings: Iterable[Callable[[Any], Any]]) -
         )
     }
     sources = {
-        r.id: _SourceView(r.id, r.slug, r.title, r.reliability)
+        r.id: _SourceView(r.id, r.slug, r.title, r.reliability, r.document_id)
         for r in _rows_in(
             connection,
-            select(Source.id, Source.slug, Source.title, Source.reliability),
+            select(
+                Source.id,
+                Source.slug,
+                Source.title,
+                Source.reliability,
+                Source.document_id.label("document_id"),
+            ),
             Source.id,
             (r.source_id for r in citation_rows),
         )
