@@ -70,6 +70,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    text,
     true,
     type_coerce,
     update,
@@ -409,6 +410,10 @@ def _contradicts_json(keys: Iterable[AnswerKey]) -> list[list[Any]]:
     return [[claim, stance] for claim, stance in sorted(keys)]
 
 
+# the PostgreSQL advisory lock conflict detection runs under ("prov" in ASCII)
+DETECTION_LOCK = 0x70726F76
+
+
 def detect(session: Session, actor: str) -> DetectionResult:
     """Find every question and bring the conflicts table up to date (statuses are kept).
 
@@ -432,6 +437,12 @@ def _detect(session: Session, actor: str) -> DetectionResult:
     # plain rows from the connection: the ORM's result machinery costs more than the query
     session.flush()
     connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # Questions have no natural unique key to make two simultaneous runs collide on,
+        # so runs take turns: the lock is held until this transaction ends, and the run
+        # that waited then reads what the first one committed (READ COMMITTED reads anew
+        # at each statement). SQLite's write lock already does this.
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DETECTION_LOCK})
     found = _questions(connection.execute(detection_query()))
     stored = {
         r.id: r for r in connection.execute(select(Conflict.id, Conflict.kind, Conflict.active))
