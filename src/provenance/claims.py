@@ -49,6 +49,7 @@ from . import quotes
 from .entities import _normalised_in, get_entity, get_property
 from .errors import InvalidValue, NotFound, ProvenanceError
 from .history import record
+from .inputs import as_id, parse_id
 from .models import (
     CONFIDENCES,
     RANKS,
@@ -553,12 +554,10 @@ class ClaimWriter:
             self.result.entities_created.extend(p.name for p in new[:room])
 
     def _footnote_id(self, source: _SourceRef, number: Any) -> int:
-        try:
-            n = int(str(number).strip().lstrip("[").rstrip("]"))
-        except ValueError:
-            raise FieldError(
-                "footnote", f"footnote {number!r}: expected a note number such as 12"
-            ) from None
+        # digits 0-9 only: int() reads "١٢" as 12, a note nobody typed
+        n = as_id(str(number).strip().lstrip("[").rstrip("]"))
+        if n is None:
+            raise FieldError("footnote", f"footnote {number!r}: expected a note number such as 12")
         if source.id not in self._footnote_counts:
             rows = self.session.execute(
                 select(Footnote.number, Footnote.id).where(Footnote.source_id == source.id)
@@ -664,6 +663,14 @@ class ClaimWriter:
         subject_id = self._entity_id(raw["subject"], "subject")
 
         unit = _text_or_none(raw.get("unit"))
+        if unit and prop.datatype != "quantity":
+            # a unit on a date or a name is a mistake (a value in the wrong field, a
+            # property mixed up), never something to keep silently and export back
+            raise FieldError(
+                "unit",
+                f"unit {unit!r} is for quantities: property {prop.name!r} is a {prop.datatype}; "
+                "expected no unit",
+            )
         if unit and prop.unit and unit != prop.unit:
             raise FieldError(
                 "unit",
@@ -1397,12 +1404,7 @@ def add_claim(
 
 
 def get_claim(session: Session, ref: Any) -> Claim:
-    text = str(ref).strip()
-    if not text.isdigit():
-        raise InvalidValue(
-            f"claim {ref!r}: expected a claim id (a number, see `provenance claims`)"
-        )
-    claim = session.get(Claim, int(text))
+    claim = session.get(Claim, parse_id(ref, "claim", "provenance claims"))
     if claim is None:
         raise NotFound(f"unknown claim {ref!r}: no claim has that id (see `provenance claims`)")
     return claim

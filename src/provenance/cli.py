@@ -23,7 +23,13 @@ from . import entities as entitiesmod
 from . import importer, integrity, sources
 from .errors import ImportErrors, ProvenanceError
 from .history import current_actor
-from .output import emit, output_options
+from .inputs import parse_id, shown, terminal_safe, text_problem
+from .output import dumps, emit, output_options
+
+
+def say(message: str = "", **options) -> None:
+    """``click.echo`` for lines that carry stored or given text: control characters escaped."""
+    click.echo(terminal_safe(message), **options)
 
 
 class UserError(click.ClickException):
@@ -32,7 +38,8 @@ class UserError(click.ClickException):
     exit_code = 2
 
     def show(self, file=None) -> None:
-        click.echo(f"Error: {self.format_message()}", err=True)
+        # messages quote what the user gave and what the database holds: shown escaped
+        click.echo(f"Error: {terminal_safe(self.format_message())}", err=True)
 
 
 class BusyError(UserError):
@@ -48,9 +55,10 @@ class ProvenanceGroup(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
+            _check_arguments(sys.argv[1:] if args is None else args)
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.UsageError as exc:
-            click.echo(f"Error: {exc.format_message()}", err=True)
+            click.echo(f"Error: {terminal_safe(exc.format_message())}", err=True)
             sys.exit(2)
         except click.ClickException as exc:
             exc.show()
@@ -66,9 +74,9 @@ class ProvenanceGroup(click.Group):
         except ImportErrors as exc:
             # the one-line summary comes first, so a script reading one line gets it;
             # every bad record follows on its own indented line
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {terminal_safe(str(exc))}", err=True)
             for line in exc.errors:
-                click.echo(f"  {line}", err=True)
+                click.echo(f"  {terminal_safe(line)}", err=True)
             raise click.exceptions.Exit(UserError.exit_code) from None
         except ProvenanceError as exc:
             raise UserError(str(exc)) from None
@@ -79,6 +87,30 @@ class ProvenanceGroup(click.Group):
                     f"nothing was written, run the command again (or set {dbmod.BUSY_TIMEOUT_ENV} to wait longer)"
                 ) from None
             raise UserError(f"database error: {dbmod._first_line(exc)}") from None
+
+
+def _check_arguments(args) -> None:
+    """Every argument is text the database can store: the shell hands over bytes that are
+    not UTF-8 as lone surrogates, which no database column takes."""
+    for arg in args:
+        problem = text_problem(arg) if isinstance(arg, str) else None
+        if problem:
+            raise click.UsageError(f"argument {shown(arg)}: {problem}")
+
+
+class RowId(click.ParamType):
+    """A row id: ASCII digits, 1 to 2⁶³−1 (see inputs.parse_id)."""
+
+    name = "id"
+
+    def __init__(self, what: str, listing: str):
+        self.what, self.listing = what, listing
+
+    def convert(self, value, param, ctx) -> int:
+        try:
+            return parse_id(value, self.what, self.listing)
+        except ProvenanceError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 class Context:
@@ -200,7 +232,7 @@ def _report_ingest(result: sources.IngestResult) -> None:
         extras.append(f"{result.footnotes} footnotes")
     if extras:
         line += ": " + ", ".join(extras)
-    click.echo(line)
+    say(line)
     if result.status == "changed":
         click.echo(
             f"          text changed since the last ingest; new sha256 {source.sha256[:16]}…"
@@ -373,9 +405,9 @@ def check(obj: Context) -> None:
     with obj.transaction(read_only=True) as session:
         report = integrity.check(session)
     for notice in report.notices:
-        click.echo(f"note: {notice}", err=True)
+        say(f"note: {notice}", err=True)
     for problem in report.problems:
-        click.echo(f"PROBLEM: {problem}")
+        say(f"PROBLEM: {problem}")
     counts = ", ".join(f"{n} {what}" for what, n in report.counts.items())
     if report.ok:
         click.echo(f"ok: {counts} checked")
@@ -407,13 +439,13 @@ def _report_import(report: importer.ImportReport, path: Path, *, dry_run: bool =
     ):
         if count:
             parts.append(f"{count} new {label}(s)")
-    click.echo(f"{verb} {path.name}: " + ", ".join(parts))
+    say(f"{verb} {path.name}: " + ", ".join(parts))
     if r.entities_created_count:
         count = r.entities_created_count
         shown = ", ".join(r.entities_created[:10]) + (" …" if count > 10 else "")
-        click.echo(f"  created {count} entit{'y' if count == 1 else 'ies'}: {shown}")
+        say(f"  created {count} entit{'y' if count == 1 else 'ies'}: {shown}")
     for warning in r.deprecated_warnings[:10]:
-        click.echo(f"  warning: {warning}")
+        say(f"  warning: {warning}")
 
 
 @cli.command("add")
@@ -508,9 +540,9 @@ def add_command(obj: Context, **options) -> None:
     with obj.transaction() as session:
         claim, citation, result = claimsmod.add_claim(session, record, obj.actor)
         for name in result.entities_created:
-            click.echo(f"created entity {name!r}")
+            say(f"created entity {name!r}")
         for warning in result.deprecated_warnings:
-            click.echo(f"warning: {warning}")
+            say(f"warning: {warning}")
         state = "new claim" if result.claims_new else "existing claim"
         cite = (
             "citation added"
@@ -518,7 +550,7 @@ def add_command(obj: Context, **options) -> None:
             else ("citation updated" if result.citations_updated else "citation already recorded")
         )
         footnote = f", footnote {citation.footnote.number}" if citation.footnote else ""
-        click.echo(
+        say(
             f"{state} {claim.id}: {claim.subject.name} · {claim.property.name} = {claim.value}; {cite} {citation.id}{footnote}"
         )
 
@@ -534,6 +566,8 @@ def import_command(obj: Context, file: Path, dry_run: bool) -> None:
     stance, confidence, as_of, valid_from, valid_to, qualifiers, note. A YAML file
     may carry sources:, properties: and entities: sections, applied first. One bad
     record rejects the file with every error listed; re-importing adds nothing twice.
+    A key given twice, a NUL character, a byte that is not UTF-8 or an empty file is
+    an error, never kept silently.
 
     \b
     Example:
@@ -642,14 +676,12 @@ def show(obj: Context, claim_id: str, as_json: bool) -> None:
     Example:
         provenance show 12
     """
-    import json as jsonlib
-
     with obj.transaction() as session:
         chain = claimsmod.provenance_chain(session, claimsmod.get_claim(session, claim_id))
     if as_json:
-        click.echo(jsonlib.dumps(chain, ensure_ascii=False, indent=2, default=str))
+        click.echo(dumps(chain, indent=2))
         return
-    echo = click.echo
+    echo = say
     unit = f" {chain['unit']}" if chain["unit"] and chain["unit"] not in chain["value"] else ""
     echo(f"claim {chain['id']}: {chain['subject']} · {chain['property']} = {chain['value']}{unit}")
     scope = claimsmod.scope_text(chain)
@@ -742,7 +774,7 @@ def claim_deprecate(obj: Context, claim_id: str, reason: str) -> None:
     with obj.transaction() as session:
         claim = claimsmod.get_claim(session, claim_id)
         claimsmod.set_rank(session, claim, "deprecated", obj.actor, reason=reason)
-    click.echo(f"claim {claim.id} deprecated: {reason}")
+    say(f"claim {claim.id} deprecated: {reason}")
 
 
 @cli.command("log")
@@ -754,7 +786,12 @@ def claim_deprecate(obj: Context, claim_id: str, reason: str) -> None:
     ),
     help="Only changes to this table.",
 )
-@click.option("--row", "row_id", type=int, help="Only changes to the row with this id.")
+@click.option(
+    "--row",
+    "row_id",
+    type=RowId("row", "provenance log"),
+    help="Only changes to the row with this id.",
+)
 @click.option("--actor", "actor_name", help="Only changes by this person.")
 @click.option(
     "--limit",
@@ -812,7 +849,7 @@ def entity_add(
         entity, added = entitiesmod.add_entity(
             session, name, obj.actor, kind=kind, aliases=list(aliases), description=description
         )
-    click.echo(
+    say(
         f"entity {entity.id} {entity.name!r}: "
         + (f"added {', '.join(repr(a) for a in added)}" if added else "nothing new")
     )
@@ -837,12 +874,12 @@ def entity_merge(obj: Context, keep: str, other: str) -> None:
     with obj.transaction() as session:
         report = claimsmod.merge_entities(session, keep, other, obj.actor)
         keep_name = report.keep.name
-    click.echo(
+    say(
         f"merged {report.other_name!r} into {keep_name!r}: {report.aliases_moved} name(s), "
         f"{report.claims_repointed} claim(s), {report.citations_repointed} quoted speaker(s)"
     )
     for folded, survivor in report.claims_folded:
-        click.echo(
+        say(
             f"  claim {folded} repeated claim {survivor}: its citations moved there, claim {folded} deprecated"
         )
 
@@ -883,7 +920,7 @@ def alias_add(obj: Context, entity: str, alias: str) -> None:
     """
     with obj.transaction() as session:
         found, added = entitiesmod.add_alias(session, entity, alias, obj.actor)
-    click.echo(f"{alias!r} {'added to' if added else 'already names'} {found.name!r}")
+    say(f"{alias!r} {'added to' if added else 'already names'} {found.name!r}")
 
 
 @alias_group.command("suggest")
@@ -969,7 +1006,7 @@ def property_add(
             tolerance=tolerance,
             description=description,
         )
-    click.echo(f"property {prop.name!r}: {status}")
+    say(f"property {prop.name!r}: {status}")
 
 
 @cli.command("properties")
@@ -1044,7 +1081,7 @@ def source_add(obj: Context, slug, title, url, kind, reliability, confidential) 
     )
     with obj.transaction() as session:
         source, created = importer.add_textless_source(session, fields, obj.actor)
-    click.echo(f"source {source.id} {source.slug!r}: {'added' if created else 'updated'}")
+    say(f"source {source.id} {source.slug!r}: {'added' if created else 'updated'}")
 
 
 # ---------------------------------------------------------------- conflicts
@@ -1089,11 +1126,17 @@ def _print_conflicts(rows: list[dict]) -> None:
         no_color=not sys.stdout.isatty(),
         highlight=False,
     )
+
+    def safe(text: str) -> str:
+        # escaped twice: control characters shown (see inputs.py), and square brackets
+        # ("[issued]") kept from rich, which would read them as markup
+        return escape(terminal_safe(text))
+
     if not rows:
         console.print("no conflicts")
         return
     for row in rows:
-        title = escape(
+        title = safe(
             f"conflict {row['id']} · {row['status']} · {row['severity']} · {row['kind']} · {row['subject']} · {row['property']}"
         )
         table = Table(
@@ -1102,17 +1145,17 @@ def _print_conflicts(rows: list[dict]) -> None:
         table.add_column("A", ratio=1, overflow="fold")
         table.add_column("B", ratio=1, overflow="fold")
         # escaped: sources use square brackets ("[issued]"), which rich would read as markup
-        table.add_row(escape(_side_text(row["a"])), escape(_side_text(row["b"])))
+        table.add_row(safe(_side_text(row["a"])), safe(_side_text(row["b"])))
         console.print(table)
         leading = (
             f"leading: {row['leading_value']} ({row['leading_reason']})"
             if row["leading_claim"]
             else f"leading: none ({row['leading_reason']})"
         )
-        console.print(escape(f"  {leading}"))
+        console.print(safe(f"  {leading}"))
         if row["note"]:
             console.print(
-                escape(f"  verdict note ({row['status_by']}, {row['status_at']}): {row['note']}")
+                safe(f"  verdict note ({row['status_by']}, {row['status_at']}): {row['note']}")
             )
         console.print("")
     console.print(f"{len(rows)} conflict(s)")
@@ -1626,6 +1669,6 @@ def extract_command(obj: Context, source: str, output: Path | None, kinds: str) 
     if found.new_properties:
         summary += f"; new properties: {', '.join(p.name for p in found.new_properties)}"
     if output is not None:
-        click.echo(f"wrote {summary} to {output}")
+        say(f"wrote {summary} to {output}")
     else:
-        click.echo(summary, err=True)
+        say(summary, err=True)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from .errors import InvalidValue, NotFound, ProvenanceError
 from .history import record
+from .inputs import as_id
 from .models import DATATYPES, ENTITY_KINDS, Alias, Claim, Entity, History, Property, utcnow
 from .values import normalise_name
 
@@ -62,8 +63,9 @@ def get_entity(session: Session, ref: str) -> Entity:
     """An entity by id or by any of its names."""
     text = str(ref).strip()
     entity = find_entity(session, text)
-    if entity is None and text.isdigit():
-        entity = session.get(Entity, int(text))
+    number = as_id(text) if entity is None else None
+    if number is not None:
+        entity = session.get(Entity, number)
     if entity is None:
         raise NotFound(
             f"unknown entity {text!r}: expected a name or alias (see `provenance entities`)"

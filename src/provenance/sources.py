@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from . import footnotes as footnote_parser
 from .errors import InvalidValue, NotFound, ProvenanceError
 from .history import diff, record
+from .inputs import MAX_ID, StrictLoader, as_id, first_bad_field, yaml_problem
 from .models import (
     RELIABILITY_GRADES,
     SOURCE_KINDS,
@@ -121,16 +122,14 @@ def load_manifest(path: str | Path) -> list[SourceSpec]:
             f"manifest {str(path)!r} not found: expected a YAML file such as seeds/sources.yaml"
         )
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=StrictLoader)
     except UnicodeDecodeError:
         raise InvalidValue(
             f"manifest {str(path)!r} is not UTF-8 text: expected a YAML file"
         ) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
         raise InvalidValue(
-            f"manifest {str(path)!r} is not valid YAML{where}: expected a mapping with a 'sources:' list"
+            f"manifest {str(path)!r} is not valid YAML{yaml_problem(exc)}: expected a mapping with a 'sources:' list"
         ) from None
     entries = data.get("sources") if isinstance(data, dict) else data
     if isinstance(data, dict) and set(data) - {"sources"}:
@@ -192,6 +191,9 @@ def _spec_from_entry(entry: Any, number: int, path: Path) -> SourceSpec:
 
 def source_fields(entry: dict[str, Any], *, where: str) -> dict[str, Any]:
     """Validate the metadata of a source (manifest entry, ``source add``, import section)."""
+    bad = first_bad_field(entry)
+    if bad is not None:
+        raise InvalidValue(f"{where}: {bad[1]}")
     fields: dict[str, Any] = {}
     if "slug" in entry and entry["slug"] is not None:
         fields["slug"] = str(entry["slug"])
@@ -243,15 +245,17 @@ def find_source(session: Session, ref: str | int) -> Source:
     """A source by id, slug, or the file name (or path) it was ingested from."""
     text = str(ref).strip()
     source = None
-    if text.isdigit():
-        source = session.get(Source, int(text))
+    number = as_id(text)
+    if number is not None:
+        source = session.get(Source, number)
     if source is None:
         source = session.scalar(select(Source).where(Source.slug == text))
     if source is None:
         source = session.scalar(select(Source).where(Source.file_name == Path(text).name))
     if source is None:
         raise NotFound(
-            f"unknown source {text!r}: expected an id, slug or file name (see `provenance sources`)"
+            f"unknown source {text!r}: expected an id (1 to {MAX_ID}), slug or file name "
+            "(see `provenance sources`)"
         )
     return source
 
