@@ -233,6 +233,11 @@ def _report_ingest(result: sources.IngestResult) -> None:
     if extras:
         line += ": " + ", ".join(extras)
     say(line)
+    if result.kept_confidential:
+        say(
+            "          kept confidential: the manifest says confidential: false, "
+            "but ingest never makes a confidential source public"
+        )
     if result.status == "changed":
         click.echo(
             f"          text changed since the last ingest; new sha256 {source.sha256[:16]}…"
@@ -270,7 +275,8 @@ def ingest(obj: Context, files: tuple[Path, ...], manifest: Path | None) -> None
         manifest = beside if beside.is_file() else None
     specs = _manifest_specs(manifest)
     for path in files:
-        sources.read_document(path)  # every file is checked before anything is written
+        # every file is checked before anything is written
+        sources.check_document(path, specs.get(path.name))
     with obj.transaction(read_only=True) as session:
         for path in progress(list(files), "Ingesting"):
             _report_ingest(sources.ingest_file(session, path, specs.get(path.name), obj.actor))
@@ -306,7 +312,7 @@ def build(obj: Context, seeds_dir: Path) -> None:
     specs = sources.load_manifest(manifest)
     for spec in specs:
         if spec.file:
-            sources.read_document(seeds_dir / spec.file)
+            sources.check_document(seeds_dir / spec.file, spec)
     claims_file = seeds_dir / "claims.yaml"
     with obj.transaction(migrate=True) as session:
         for spec in progress(specs, "Ingesting"):

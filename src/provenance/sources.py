@@ -10,6 +10,12 @@ Decisions a fact-checking desk relies on:
 * Reader comments under an article (the manifest's ``comments:`` key) become sources of
   their own, kind ``comment``, the commenter as author, so a commenter's words are
   never cited as the article's.
+* Confidential is kept: a comment is confidential when its article is, when the
+  manifest's ``comments: confidential:`` says so (``true`` for every comment, or a list
+  of comment numbers, the ``NN`` of ``SLUG-comment-NN``), or when it already was. No
+  ingest makes a confidential source public, whatever the manifest says (``confidential:
+  false`` then keeps it confidential and ``ingest`` says so): making a source public is
+  a deliberate act of its own, never a side effect of refreshing a file.
 """
 
 from __future__ import annotations
@@ -58,7 +64,7 @@ MANIFEST_KEYS = {
     "note": "a remark",
     "comments": "how to split reader comments into their own sources",
 }
-COMMENT_KEYS = ("heading", "ends_before", "reliability", "reliability_reason")
+COMMENT_KEYS = ("heading", "ends_before", "reliability", "reliability_reason", "confidential")
 # metadata a manifest entry can set on a source row
 SOURCE_FIELDS = (
     "slug",
@@ -95,6 +101,8 @@ class IngestResult:
     footnotes: int = 0
     orphaned: list[int] = field(default_factory=list)
     reanchored: list[int] = field(default_factory=list)
+    # the manifest called a confidential source public: it stays confidential
+    kept_confidential: bool = False
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -185,6 +193,18 @@ def _spec_from_entry(entry: Any, number: int, path: Path) -> SourceSpec:
         if grade not in RELIABILITY_GRADES:
             raise InvalidValue(
                 f"{where}: comments reliability {grade!r}: expected one of A, B, C, D, E, F"
+            )
+        hidden = comments.get("confidential", False)
+        if not (
+            isinstance(hidden, bool)
+            or (
+                isinstance(hidden, list)
+                and all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in hidden)
+            )
+        ):
+            raise InvalidValue(
+                f"{where}: comments confidential {hidden!r}: expected true, false "
+                "or a list of comment numbers such as [3, 11]"
             )
     return SourceSpec(file=file, fields=fields, comments=comments)
 
@@ -282,6 +302,14 @@ def read_document(path: str | Path) -> tuple[str, str]:
     return text, sha256_bytes(data)
 
 
+def check_document(path: str | Path, spec: SourceSpec | None) -> None:
+    """What ``ingest_file`` would refuse in the file and its manifest entry, found before
+    anything is written: an unreadable file, a comment section that is not there."""
+    text, _ = read_document(path)
+    if spec is not None and spec.comments:
+        _confidential_comments(spec.comments, len(comment_spans(text, spec.comments)))
+
+
 def ingest_file(
     session: Session, path: str | Path, spec: SourceSpec | None, actor: str
 ) -> IngestResult:
@@ -326,6 +354,9 @@ def ingest_file(
         return result
 
     result = IngestResult(source, "unchanged")
+    if source.confidential and fields.get("confidential") is False:
+        fields["confidential"] = True
+        result.kept_confidential = True
     before = {k: getattr(source, k) for k in SOURCE_FIELDS}
     after = {**before, **fields}
     changes = diff(before, after)
@@ -409,14 +440,38 @@ def comment_spans(text: str, comments: dict[str, Any]) -> list[tuple[str, int, i
     return spans
 
 
+def _confidential_comments(comments: dict[str, Any], count: int) -> set[int]:
+    """The numbers of the comments the manifest makes confidential (1 to ``count``)."""
+    hidden = comments.get("confidential", False)
+    if hidden is True:
+        return set(range(1, count + 1))
+    if not hidden:
+        return set()
+    beyond = sorted(n for n in hidden if n > count)
+    if beyond:
+        # a typo here would leave the comment meant to be hidden public
+        raise InvalidValue(
+            f"comments confidential lists comment {beyond[0]}, but the section has {count} "
+            f"comment(s): expected numbers from 1 to {count}"
+        )
+    return set(hidden)
+
+
 def _sync_sections(session: Session, source: Source, spec: SourceSpec, actor: str) -> int:
     if not spec.comments or source.text is None:
         return 0
     spans = comment_spans(source.text, spec.comments)
+    hidden = _confidential_comments(spec.comments, len(spans))
     existing = {s.slug: s for s in source.sections}
     for number, (author, start, end) in enumerate(spans, 1):
         slug = f"{source.slug}-comment-{number:02d}"
         text = source.text[start:end]
+        section = existing.get(slug)
+        confidential = bool(
+            source.confidential
+            or number in hidden
+            or (section is not None and section.confidential)
+        )
         fields = dict(
             title=f"Comment by {author} on “{source.title}”",
             authors=[author],
@@ -428,13 +483,12 @@ def _sync_sections(session: Session, source: Source, spec: SourceSpec, actor: st
             kind="comment",
             reliability=str(spec.comments.get("reliability", "F")),
             reliability_reason=spec.comments.get("reliability_reason") or "reader comment",
-            confidential=source.confidential,
+            confidential=confidential,
             span_start=start,
             span_end=end,
             text=text,
             sha256=sha256_text(text),
         )
-        section = existing.get(slug)
         if section is None:
             section = Source(slug=slug, parent=source, **fields)
             session.add(section)
@@ -445,7 +499,7 @@ def _sync_sections(session: Session, source: Source, spec: SourceSpec, actor: st
                 section.id,
                 "insert",
                 actor,
-                {"slug": slug, "authors": [author]},
+                {"slug": slug, "authors": [author], "confidential": confidential},
                 f"comment section of {source.slug}",
             )
             continue
