@@ -503,7 +503,8 @@ def escapes_db(run, db_path, tmp_path):
             }
         ],
         "properties": [
-            {"name": "killed", "type": "quantity", "unit": f"people {e}", "description": f"K {e}"},
+            # a unit is at most 50 characters: the short escapes
+            {"name": "killed", "type": "quantity", "unit": "people \x1b[31m\x9b", "description": e},
             {"name": "motto", "type": "text", "description": f"M {e}"},
         ],
         "entities": [
