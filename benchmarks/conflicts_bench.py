@@ -70,7 +70,13 @@ sys.path.insert(0, str(HERE))
 import synthetic  # noqa: E402
 
 from provenance import conflicts  # noqa: E402
-from provenance.db import READ_ONLY, head_revision, make_engine, migrate, session_scope  # noqa: E402
+from provenance.db import (  # noqa: E402
+    READ_ONLY,
+    head_revision,
+    make_engine,
+    migrate,
+    session_scope,
+)
 from provenance.importer import import_file  # noqa: E402
 
 ACTOR = "conflicts-benchmark"
@@ -297,7 +303,8 @@ def imported_path(cache: Path, rows: int, seed: int) -> Path:
 def replicated(
     base: Path, base_meta: dict[str, Any], copies: int
 ) -> tuple[Path, dict[str, Any], bool]:
-    """The imported database copied ``copies`` times over in SQL: the same groups, ``copies`` times as many.
+    """The imported database copied ``copies`` times over in SQL: the same groups, ``copies`` times
+    as many.
 
     Each copy gets its own entities (names suffixed `` #k``), claims, qualifiers and
     citations; sources and properties are shared. Groups never span copies, so the
@@ -356,7 +363,8 @@ def replicated(
                     values.append(expression)
                 quoted = ", ".join(f'"{c}"' for c in columns)
                 connection.execute(
-                    f"INSERT INTO {table} ({quoted}) SELECT {', '.join(values)} FROM {table} WHERE id <= {top[table]}"
+                    f"INSERT INTO {table} ({quoted}) SELECT {', '.join(values)} FROM {table} WHERE"
+                    f" id <= {top[table]}"
                 )
         connection.execute("COMMIT")
         for table in ("entities", "claims", "citations", "claim_qualifiers"):
@@ -546,13 +554,15 @@ def compare(
         stances: dict[tuple[str, str], list[tuple]] = defaultdict(list)
         for subject, prop, *row in connection.execute(
             """
-            SELECT e.name, p.name, ci.stance, c.date_earliest, c.date_latest, c.quantity_low, c.quantity_high, c.value_key
+            SELECT e.name, p.name, ci.stance, c.date_earliest, c.date_latest,
+                   c.quantity_low, c.quantity_high, c.value_key
             FROM claims AS c
             JOIN citations AS ci ON ci.claim_id = c.id
             JOIN entities AS e ON e.id = c.subject_id
             JOIN properties AS p ON p.id = c.property_id
             WHERE (c.subject_id, c.property_id) IN (
-                SELECT c2.subject_id, c2.property_id FROM citations AS ci2 JOIN claims AS c2 ON c2.id = ci2.claim_id
+                SELECT c2.subject_id, c2.property_id
+                FROM citations AS ci2 JOIN claims AS c2 ON c2.id = ci2.claim_id
                 WHERE ci2.stance = 'denies')
             """
         ):
@@ -603,7 +613,8 @@ def compare(
 
 
 def _denial_covers_assertion(citations: list[tuple]) -> bool:
-    """Whether some denied value contains some asserted one (a date or quantity interval, or the same value)."""
+    """Whether some denied value contains some asserted one (a date or quantity interval, or the
+    same value)."""
 
     def inside(inner: tuple, outer: tuple) -> bool:
         _, ie, il, ilow, ihigh, ikey = inner
@@ -642,37 +653,47 @@ def report(
             else f"built now in {meta['replicate_s']:.1f} s"
         )
         print(
-            f"database: NOT IMPORTED — the {meta['replicated_from']:,}-record import copied {meta['copies']} times in SQL "
-            f"({built}); every group and conflict is there {meta['copies']} times"
+            f"database: NOT IMPORTED — the {meta['replicated_from']:,}-record import copied"
+            f" {meta['copies']} times in SQL ({built}); every group and conflict is there"
+            f" {meta['copies']} times"
         )
     else:
         print(
-            f"data set: {'reused from cache' if data_cached else 'generated'}; "
-            f"database: {'reused from cache, imported ' + meta['built_at'] if db_cached else 'imported now'}"
+            f"data set: {'reused from cache' if data_cached else 'generated'}; database:"
+            f" {'reused from cache, imported ' + meta['built_at'] if db_cached else 'imported now'}"
         )
     print(
-        f"  rows in the database: {meta['claims_rows']:,} claims, {meta['citations_rows']:,} citations, {meta['entities_rows']:,} entities"
+        f"  rows in the database: {meta['claims_rows']:,} claims, {meta['citations_rows']:,}"
+        f" citations, {meta['entities_rows']:,} entities"
     )
     print(
-        f"  import{' (of the copied database)' if meta.get('copies') else ''}: header {meta['import_header_s']:.1f} s, claims {meta['import_claims_s']:.1f} s "
-        f"({meta['claims_per_s']:,} records/s, {meta['import_claims_cpu_s']:.1f} s CPU; load {meta.get('load_before')} → {meta.get('load_after')})"
+        f"  import{' (of the copied database)' if meta.get('copies') else ''}: header"
+        f" {meta['import_header_s']:.1f} s, claims {meta['import_claims_s']:.1f} s"
+        f" ({meta['claims_per_s']:,} records/s, {meta['import_claims_cpu_s']:.1f} s CPU; load"
+        f" {meta.get('load_before')} → {meta.get('load_after')})"
     )
     print("  seconds, wall / CPU:")
     print("  raw SQL (sqlite3, same file):")
     print(
-        f"    groups with more than one value   {_t(m, 'baseline_groups')}  {m['baseline_groups']:,} groups"
+        f"    groups with more than one value   {_t(m, 'baseline_groups')} "
+        f" {m['baseline_groups']:,} groups"
     )
     print(
-        f"    candidate pairs (no value tests)  {_t(m, 'baseline_pairs')}  {m['baseline_pairs']:,} pairs"
+        f"    candidate pairs (no value tests)  {_t(m, 'baseline_pairs')}  {m['baseline_pairs']:,}"
+        " pairs"
     )
     print("  conflicts:")
     print(f"    detection query alone             {_t(m, 'query_alone')}  {m['query_rows']:,} rows")
     first, rerun = m["detect_first"], m["detect_rerun"]
     print(
-        f"    detect, first run                 {_t(m, 'detect_first')}  with commit {_t(m, 'detect_first_with_commit')}  {first['detected']:,} detected, {first['new']:,} new"
+        f"    detect, first run                 {_t(m, 'detect_first')}  with commit"
+        f" {_t(m, 'detect_first_with_commit')}  {first['detected']:,} detected,"
+        f" {first['new']:,} new"
     )
     print(
-        f"    detect, re-run                    {_t(m, 'detect_rerun')}  with commit {_t(m, 'detect_rerun_with_commit')}  {rerun['detected']:,} detected, {rerun['new']:,} new, {rerun['gone']:,} gone"
+        f"    detect, re-run                    {_t(m, 'detect_rerun')}  with commit"
+        f" {_t(m, 'detect_rerun_with_commit')}  {rerun['detected']:,} detected, {rerun['new']:,}"
+        f" new, {rerun['gone']:,} gone"
     )
     if "listing_s" in m:
         print(
@@ -680,37 +701,44 @@ def report(
         )
     if "cli_s" in m:
         print(
-            f"    provenance conflicts --json       {_t(m, 'cli')}  (process start alone {_t(m, 'cli_startup')})"
+            f"    provenance conflicts --json       {_t(m, 'cli')}  (process start alone"
+            f" {_t(m, 'cli_startup')})"
         )
     if rows == TARGET_ROWS:
         wall, cpu = m["detect_first_with_commit_s"], m["detect_first_with_commit_cpu_s"]
         print(
-            f"    target {TARGET_SECONDS:.0f} s at 1M (first run, with commit): "
-            f"CPU {cpu:.1f} s, {'within' if cpu <= TARGET_SECONDS else 'over'}; "
-            f"wall {wall:.1f} s, {'within' if wall <= TARGET_SECONDS else 'over'} (load {m['load_before']} → {m['load_after']})"
+            f"    target {TARGET_SECONDS:.0f} s at 1M (first run, with commit): CPU {cpu:.1f} s,"
+            f" {'within' if cpu <= TARGET_SECONDS else 'over'}; wall {wall:.1f} s,"
+            f" {'within' if wall <= TARGET_SECONDS else 'over'} (load {m['load_before']} →"
+            f" {m['load_after']})"
         )
     print("  against the generator's contradictions.csv, by (subject, property):")
     print(f"    planted {truth.planted:,} ({_kinds(truth.planted_by_kind)})")
     print(
-        f"    detected in {truth.found:,} of them; missed {truth.planted - truth.found:,} ({_kinds(truth.missed_by_kind)})"
+        f"    detected in {truth.found:,} of them; missed {truth.planted - truth.found:,}"
+        f" ({_kinds(truth.missed_by_kind)})"
     )
     if truth.missed_denial_covers or truth.missed_denial_narrower:
         print(
-            f"    missed stance groups: the denial covers an asserted value in {truth.missed_denial_covers:,} (a contradiction not detected); "
-            f"it is narrower than every asserted value in {truth.missed_denial_narrower:,} (no contradiction)"
+            "    missed stance groups: the denial covers an asserted value in"
+            f" {truth.missed_denial_covers:,} (a contradiction not detected); it is narrower than"
+            f" every asserted value in {truth.missed_denial_narrower:,} (no contradiction)"
         )
     print(
-        f"    conflicts detected {sum(truth.conflicts_by_kind.values()):,} ({_kinds(truth.conflicts_by_kind)}) in {truth.detected_groups:,} groups; "
-        f"{truth.extra_groups:,} groups not planted ({_kinds(truth.extra_by_kind)})"
+        f"    conflicts detected {sum(truth.conflicts_by_kind.values()):,}"
+        f" ({_kinds(truth.conflicts_by_kind)}) in {truth.detected_groups:,} groups;"
+        f" {truth.extra_groups:,} groups not planted ({_kinds(truth.extra_by_kind)})"
     )
     print(
-        f"    raw groups with >1 value: {m['baseline_groups']:,}, of them planted {truth.baseline_planted:,}; "
-        f"not planted by datatype: {_kinds(truth.baseline_not_planted_by_datatype)}; "
-        f"planted but one value only: {_kinds(truth.planted_not_in_baseline_by_kind)}"
+        f"    raw groups with >1 value: {m['baseline_groups']:,}, of them planted"
+        f" {truth.baseline_planted:,}; not planted by datatype:"
+        f" {_kinds(truth.baseline_not_planted_by_datatype)}; planted but one value only:"
+        f" {_kinds(truth.planted_not_in_baseline_by_kind)}"
     )
     for row in truth.missed_examples:
         print(
-            f"    missed: {row['subject']} · {row['property']} · {row['kind']} (as_of {row['as_of'] or '-'}, {row['qualifiers'] or 'no qualifiers'}) by {row['sources']}"
+            f"    missed: {row['subject']} · {row['property']} · {row['kind']} (as_of"
+            f" {row['as_of'] or '-'}, {row['qualifiers'] or 'no qualifiers'}) by {row['sources']}"
         )
     for row in truth.extra_examples:
         print(f"    not planted: {row['subject']} · {row['property']} · {', '.join(row['kinds'])}")
@@ -762,7 +790,10 @@ def main(argv: list[str] | None = None) -> int:
         "--replicate-from",
         type=int,
         metavar="ROWS",
-        help="build a larger size that is a multiple of ROWS, and was never imported, by copying the ROWS-claim database in SQL instead of importing it",
+        help=(
+            "build a larger size that is a multiple of ROWS, and was never imported, by copying the"
+            " ROWS-claim database in SQL instead of importing it"
+        ),
     )
     parser.add_argument(
         "--explain", action="store_true", help="print SQLite's plan for the detection query"
@@ -773,8 +804,9 @@ def main(argv: list[str] | None = None) -> int:
     args.cache.mkdir(parents=True, exist_ok=True)
     facts = machine()
     print(
-        f"machine: {facts['nproc']} CPUs ({facts['cpu']}), {facts['ram_gib']} GiB RAM, Python {facts['python']}, "
-        f"SQLite {facts['sqlite']}, SQLAlchemy {facts['sqlalchemy']}; load average {load_average()}"
+        f"machine: {facts['nproc']} CPUs ({facts['cpu']}), {facts['ram_gib']} GiB RAM, Python"
+        f" {facts['python']}, SQLite {facts['sqlite']}, SQLAlchemy {facts['sqlalchemy']}; load"
+        f" average {load_average()}"
     )
     print(f"command: {results_command(argv)}")
     print(f"cache: {args.cache}", flush=True)

@@ -1,6 +1,7 @@
 """Datasette page benchmark: served page times of the public site at several sizes.
 
-    .venv/bin/python benchmarks/datasette_bench.py --sizes 100000 1000000 [--requests 50] [--work DIR]
+    .venv/bin/python benchmarks/datasette_bench.py --sizes 100000 1000000 \\
+        [--requests 50] [--work DIR]
 
 For each size, a seeded synthetic data set (``synthetic.py``) is imported into a fresh
 working database with the real CLI (``init``, ``import header.yaml``, ``import
@@ -124,7 +125,7 @@ def prepare(size: int, work: Path, seed: int, rebuild: bool) -> dict[str, Any]:
 
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def measure(public: Path, requests: int) -> list[dict[str, Any]]:
@@ -178,7 +179,8 @@ def measure(public: Path, requests: int) -> list[dict[str, Any]]:
                 row["raw_p95_ms"] = _percentile(raw, 0.95)
             results.append(row)
             print(
-                f"    {label:40} p50 {row['p50_ms']:8.1f} ms  p95 {row['p95_ms']:8.1f} ms  {row['status']}",
+                f"    {label:40} p50 {row['p50_ms']:8.1f} ms  p95 {row['p95_ms']:8.1f} ms "
+                f" {row['status']}",
                 file=sys.stderr,
                 flush=True,
             )
@@ -197,26 +199,53 @@ def render(runs: list[dict[str, Any]], requests: int, skipped: dict[int, str]) -
         BEGIN,
         "## Datasette pages",
         "",
-        "Served page time of the public site, as `provenance serve` runs it (immutable copy, 1 s SQL",
-        "time limit, default facets from `metadata.yaml`, the plugin), through Datasette's ASGI client",
-        f"in one process: {requests} requests per page after {WARM_UP} warm-up requests, median and 95th",
-        "percentile. The raw-SQLite baseline runs the SQL behind the page's first rows (`limit 101`)",
-        "with `sqlite3` on the same file, in the same process. Data: `benchmarks/synthetic.py`, seed 1;",
+        (
+            "Served page time of the public site, as `provenance serve` runs it (immutable copy, 1"
+            " s SQL"
+        ),
+        (
+            "time limit, default facets from `metadata.yaml`, the plugin), through Datasette's ASGI"
+            " client"
+        ),
+        (
+            f"in one process: {requests} requests per page after {WARM_UP} warm-up requests, median"
+            " and 95th"
+        ),
+        (
+            "percentile. The raw-SQLite baseline runs the SQL behind the page's first rows (`limit"
+            " 101`)"
+        ),
+        (
+            "with `sqlite3` on the same file, in the same process. Data: `benchmarks/synthetic.py`,"
+            " seed 1;"
+        ),
         "imported with `provenance import` and published with `provenance publish`.",
         "",
-        "What shapes these times: `claims_with_sources` is a table with an index on each facet column.",
+        (
+            "What shapes these times: `claims_with_sources` is a table with an index on each facet"
+            " column."
+        ),
         "As a view joining the six tables behind it, one facet count took 0.6–1.5 s at 1,000,000",
         "claim records (over the 0.5 s facet limit; the row count alone 1.1 s), against 44–55 ms",
         "for the table (measured once with `sqlite3` on the 1,000,000 copy). Facet suggestions are",
-        "off (`suggest_facets`): they cost every table page one query per column, about 2 s instead",
+        (
+            "off (`suggest_facets`): they cost every table page one query per column, about 2 s"
+            " instead"
+        ),
         "of 0.2 s for the claims table at 100,000 claims. Most of a table page's time is Datasette",
         "counting rows and facets and rendering 100 rows; the raw baseline only fetches the rows.",
         "All times are wall-clock on a 2-CPU machine shared with other work: an earlier run under",
         "heavier load gave page medians 1.7 to 4 times these, and the import and publish times",
         "below were taken under such load.",
         "",
-        f"Machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs.",
-        f"Reproduce: `.venv/bin/python benchmarks/datasette_bench.py --sizes {' '.join(str(r['size']) for r in runs) or '100000'} --requests {requests}`.",
+        (
+            f"Machine: {platform.platform()}, Python {platform.python_version()}, {os.cpu_count()}"
+            " CPUs."
+        ),
+        (
+            "Reproduce: `.venv/bin/python benchmarks/datasette_bench.py --sizes"
+            f" {' '.join(str(r['size']) for r in runs) or '100000'} --requests {requests}`."
+        ),
         "",
     ]
     for run in runs:
@@ -225,12 +254,19 @@ def render(runs: list[dict[str, Any]], requests: int, skipped: dict[int, str]) -
         lines += [
             f"### {run['size']:,} claim records",
             "",
-            f"Published: {published.get('claims', 0):,} claims, {published.get('claims_with_sources', 0):,} citations,"
-            f" {published.get('conflicts', 0):,} conflicts, {published.get('entities', 0):,} entities;"
-            f" public copy {steps.get('public_bytes', 0) / 1e6:,.0f} MB (working database {steps.get('working_bytes', 0) / 1e6:,.0f} MB).",
-            f"Import (header and claims) {steps.get('import_header_s', 0) + steps.get('import_claims_s', 0):,.0f} s,"
-            f" conflict detection {steps.get('conflicts_s', 0):,.0f} s,"
-            f" `publish` {steps.get('publish_s', 0):,.0f} s.",
+            (
+                f"Published: {published.get('claims', 0):,} claims,"
+                f" {published.get('claims_with_sources', 0):,} citations,"
+                f" {published.get('conflicts', 0):,} conflicts, {published.get('entities', 0):,}"
+                f" entities; public copy {steps.get('public_bytes', 0) / 1e6:,.0f} MB (working"
+                f" database {steps.get('working_bytes', 0) / 1e6:,.0f} MB)."
+            ),
+            (
+                "Import (header and claims)"
+                f" {steps.get('import_header_s', 0) + steps.get('import_claims_s', 0):,.0f} s,"
+                f" conflict detection {steps.get('conflicts_s', 0):,.0f} s, `publish`"
+                f" {steps.get('publish_s', 0):,.0f} s."
+            ),
             "",
             "| page | p50 ms | p95 ms | raw SQLite p50 / p95 ms | facets timed out |",
             "|---|---:|---:|---:|---|",
@@ -248,7 +284,8 @@ def render(runs: list[dict[str, Any]], requests: int, skipped: dict[int, str]) -
                 "" if row["status"] == [200] else f" (HTTP {', '.join(map(str, row['status']))})"
             )
             lines.append(
-                f"| {row['page']}{status} | {_ms(row['p50_ms'])} | {_ms(row['p95_ms'])} | {raw} | {timed_out} |"
+                f"| {row['page']}{status} | {_ms(row['p50_ms'])} | {_ms(row['p95_ms'])} | {raw} |"
+                f" {timed_out} |"
             )
         lines.append("")
     for size, reason in skipped.items():
@@ -306,7 +343,7 @@ def main() -> None:
         steps = prepare(size, args.work, args.seed, args.rebuild)
         pages = measure(args.work / f"{size}" / "public.db", args.requests)
         runs.append({"size": size, "steps": steps, "pages": pages})
-    skipped = dict((int(s.split("=", 1)[0]), s.split("=", 1)[1]) for s in args.skip)
+    skipped = {int(s.split("=", 1)[0]): s.split("=", 1)[1] for s in args.skip}
     (args.work / "datasette-results.json").write_text(
         json.dumps({"runs": runs, "skipped": skipped}, indent=1)
     )

@@ -1,4 +1,5 @@
-"""How many curated claims `provenance extract` finds, and how many of its candidates an editor keeps.
+"""How many curated claims `provenance extract` finds, and how many of its candidates an editor
+keeps.
 
 Builds a private database from the seed documents and the vocabulary of the curated
 file (its ``properties:`` and ``entities:`` sections, not its claims, so nothing is
@@ -70,7 +71,8 @@ def build(workdir: Path, gold: dict) -> Path:
 
 
 def value_key(datatype: str, value: object) -> str | None:
-    """The value's identity with currency and unit signs set aside ($2-$3 million = 2000000..3000000)."""
+    """The value's identity with currency and unit signs set aside ($2-$3 million =
+    2000000..3000000)."""
     from provenance.errors import ProvenanceError
     from provenance.values import parse_value
 
@@ -163,11 +165,12 @@ def main() -> int:
                 kept[candidate.kind] += 1
 
     print(
-        f"gold: {gold_path.relative_to(ROOT)}; {sum(len(v) for v in curated.values())} curated claims with a quote"
-        + (f" ({unplaced} quotes not found)" if unplaced else "")
+        f"gold: {gold_path.relative_to(ROOT)}; {sum(len(v) for v in curated.values())} curated"
+        " claims with a quote" + (f" ({unplaced} quotes not found)" if unplaced else "")
     )
     print(
-        f"extracted {sum(offered.values())} candidates from {len(candidates)} sources in {elapsed:.2f} s"
+        f"extracted {sum(offered.values())} candidates from {len(candidates)} sources in"
+        f" {elapsed:.2f} s"
     )
     print()
     print(f"{'kind':12} {'recall':>18} {'same value':>18} {'precision':>18}")
@@ -192,9 +195,9 @@ def main() -> int:
     all_kept, all_offered = sum(kept.values()), sum(offered.values())
     all_same = sum(same_value.values())
     print(
-        f"{'all':12} {f'{all_found}/{all_total} = {100 * all_found / max(all_total, 1):.0f} %':>18} "
-        f"{f'{all_same}/{all_total} = {100 * all_same / max(all_total, 1):.0f} %':>18} "
-        f"{f'{all_kept}/{all_offered} = {100 * all_kept / max(all_offered, 1):.0f} %':>18}"
+        f"{'all':12} {f'{all_found}/{all_total} = {100 * all_found / max(all_total, 1):.0f} %':>18}"
+        f" {f'{all_same}/{all_total} = {100 * all_same / max(all_total, 1):.0f} %':>18}"
+        f" {f'{all_kept}/{all_offered} = {100 * all_kept / max(all_offered, 1):.0f} %':>18}"
     )
     if args.misses:
         print("\ncurated quantity and date claims with no candidate:")

@@ -273,7 +273,8 @@ def driver_floor(imported: Path, target: Path, batch_size: int) -> dict[str, Any
 
 
 def code_fingerprint() -> str:
-    """A digest of the product's source as this process loaded it, so runs of different code show."""
+    """A digest of the product's source as this process loaded it, so runs of different
+    code show."""
     import hashlib
 
     import provenance
@@ -288,11 +289,13 @@ def worker(args: argparse.Namespace) -> None:
     """One size in a fresh process; writes its figures as JSON to ``args.result``."""
     import tracemalloc
 
-    from provenance import claims, db, importer  # noqa: F401  (loaded before the fingerprint is taken)
+    # loaded before the fingerprint is taken
+    from provenance import claims, db, importer  # noqa: F401
 
     data = Path(args.data)
     db_path = Path(args.db)
-    progress_file = open(args.progress, "w", buffering=1) if args.progress else None
+    # open for the whole run, line-buffered so the parent can follow it
+    progress_file = open(args.progress, "w", buffering=1) if args.progress else None  # noqa: SIM115
     out: dict[str, Any] = {
         "rows": json.loads((data / "manifest.json").read_text())["rows"],
         "code": code_fingerprint(),
@@ -642,33 +645,40 @@ def verdicts(results: list[dict[str, Any]], timeout: float) -> list[str]:
         if imp is None:
             done = partial.get("records_done")
             reached = (
-                f" after {done:,} claims, at {rates['wall']:,.0f} claims/s ({rates['cpu']:,.0f} per CPU-second)"
+                f" after {done:,} claims, at {rates['wall']:,.0f} claims/s ({rates['cpu']:,.0f} per"
+                " CPU-second)"
                 if done
                 else ""
             )
-            text = f"- **{size:,}**: the import did not finish within the {timeout:,.0f} s limit{reached}; no larger size was run"
+            text = (
+                f"- **{size:,}**: the import did not finish within the {timeout:,.0f} s"
+                f" limit{reached}; no larger size was run"
+            )
             growth = rss_growth(partial.get("rss_samples") or [])
             lines.append(text + (f"; RSS {growth}" if growth else "") + ".")
             continue
         text = (
-            f"- **{size:,}**: {rates['wall']:,.0f} claims/s ({rates['cpu']:,.0f} per CPU-second) making {imp['claims_new']:,} claims, "
-            f"{imp['citations_new']:,} citations and {imp['entities_created']:,} new entities; "
-            f"{rates['base_wall'] / rates['wall']:,.0f}× the raw-SQLite time ({rates['base_cpu'] / rates['cpu']:,.0f}× in CPU time); "
-            f"peak RSS {mb(imp['peak_rss_bytes'])} MB"
+            f"- **{size:,}**: {rates['wall']:,.0f} claims/s ({rates['cpu']:,.0f} per CPU-second)"
+            f" making {imp['claims_new']:,} claims, {imp['citations_new']:,} citations and"
+            f" {imp['entities_created']:,} new entities; {rates['base_wall'] / rates['wall']:,.0f}×"
+            f" the raw-SQLite time ({rates['base_cpu'] / rates['cpu']:,.0f}× in CPU time); peak RSS"
+            f" {mb(imp['peak_rss_bytes'])} MB"
         )
         if r.get("floor"):
             floor = r["floor"]
             text += (
-                f"; SQLite alone writes the same {floor['rows']:,} rows in {floor['wall_s']:,.1f} s "
-                f"({size / floor['wall_s']:,.0f} claims/s), {imp['wall_s'] / floor['wall_s']:,.1f}× faster than the import"
+                f"; SQLite alone writes the same {floor['rows']:,} rows in {floor['wall_s']:,.1f} s"
+                f" ({size / floor['wall_s']:,.0f} claims/s),"
+                f" {imp['wall_s'] / floor['wall_s']:,.1f}× faster than the import"
             )
         if r.get("driver_floor"):
             driver = r["driver_floor"]
             slowest = sorted(driver["tables_wall_s"].items(), key=lambda item: -item[1])[:3]
             by_table = ", ".join(f"{name} {seconds:,.2f} s" for name, seconds in slowest)
             text += (
-                f"; handing those rows to the driver (`executemany`, no other Python work) takes {driver['wall_s']:,.1f} s "
-                f"({size / driver['wall_s']:,.0f} claims/s; the slowest tables {by_table}; the commit {driver['commit_s']:,.2f} s)"
+                "; handing those rows to the driver (`executemany`, no other Python work) takes"
+                f" {driver['wall_s']:,.1f} s ({size / driver['wall_s']:,.0f} claims/s; the slowest"
+                f" tables {by_table}; the commit {driver['commit_s']:,.2f} s)"
             )
         growth = rss_growth(imp.get("rss_samples") or [])
         lines.append(text + (f" (RSS {growth})" if growth else "") + ".")
@@ -680,16 +690,18 @@ def verdicts(results: list[dict[str, Any]], timeout: float) -> list[str]:
         imp, rates = target["import"], _rates(target)
         rss = imp["peak_rss_bytes"] / 2**20
         lines.append(
-            f"- Targets ({goal}): rate {rates['wall']:,.0f} claims/s — {'met' if rates['wall'] >= TARGET_RATE else 'missed'}; "
-            f"peak RSS {rss:,.0f} MB — {'met' if rss <= TARGET_RSS_MB else 'missed'}."
+            f"- Targets ({goal}): rate {rates['wall']:,.0f} claims/s —"
+            f" {'met' if rates['wall'] >= TARGET_RATE else 'missed'}; peak RSS {rss:,.0f} MB —"
+            f" {'met' if rss <= TARGET_RSS_MB else 'missed'}."
         )
     else:
         rates = _rates(target)
         if rates["wall"]:
             lines.append(
-                f"- Targets ({goal}): rate missed — at {rates['wall']:,.0f} claims/s a million claims take about "
-                f"{TARGET_SIZE / rates['wall'] / 3600:,.1f} hours ({TARGET_SIZE / rates['cpu'] / 3600:,.1f} hours of CPU); the target means 20 s. "
-                "Peak RSS not measured: the import did not finish."
+                f"- Targets ({goal}): rate missed — at {rates['wall']:,.0f} claims/s a million"
+                f" claims take about {TARGET_SIZE / rates['wall'] / 3600:,.1f} hours"
+                f" ({TARGET_SIZE / rates['cpu'] / 3600:,.1f} hours of CPU); the target means 20 s."
+                " Peak RSS not measured: the import did not finish."
             )
     return lines
 
@@ -706,43 +718,62 @@ def write_docs(
     load = lambda xs: ", ".join(f"{x:.1f}" for x in xs)  # noqa: E731
     pressure = ""
     if info.get("cpu_pressure_before") is not None:
-        pressure = f" CPU pressure (share of the last minute a task waited for a CPU): {info['cpu_pressure_before']:.0f} % at the start, {info.get('cpu_pressure_after') or 0:.0f} % at the end."
+        pressure = (
+            " CPU pressure (share of the last minute a task waited for a CPU):"
+            f" {info['cpu_pressure_before']:.0f} % at the start,"
+            f" {info.get('cpu_pressure_after') or 0:.0f} % at the end."
+        )
+    dirty = " with uncommitted changes in src/ or migrations/" if info.get("dirty") else ""
+    digests = {r["code"] for r in results if r.get("code")}
+    mixed = (
+        "; the source changed between sizes, so they ran different code" if len(digests) > 1 else ""
+    )
     parts = [
         SECTION_BEGIN,
         "## Import",
         "",
-        f"Run {when} on commit `{info.get('commit')}`{' with uncommitted changes in src/ or migrations/' if info.get('dirty') else ''}"
-        f" (source digest {', '.join(sorted({r['code'] for r in results if r.get('code')})) or 'unknown'}"
-        f"{'; the source changed between sizes, so they ran different code' if len({r.get('code') for r in results if r.get('code')}) > 1 else ''}).",
+        (
+            f"Run {when} on commit `{info.get('commit')}`{dirty} (source digest"
+            f" {', '.join(sorted(digests)) or 'unknown'}{mixed})."
+        ),
         "",
-        f"Machine: {info['nproc']} CPUs ({info['cpu']}), {info['ram_gb']} GB RAM, {info['os']}; "
-        f"{info['python']}, SQLite {info['sqlite']}, SQLAlchemy {info['sqlalchemy']}. "
-        f"Load average at the start {load(info['load_before'])}, at the end {load(info['load_after'])}.{pressure} "
-        "A load above the CPU count means other processes shared the machine and stretched the wall-clock "
-        "figures; the CPU-time columns (the worker's user + system time) are the steadier comparison.",
+        (
+            f"Machine: {info['nproc']} CPUs ({info['cpu']}), {info['ram_gb']} GB RAM, {info['os']};"
+            f" {info['python']}, SQLite {info['sqlite']}, SQLAlchemy {info['sqlalchemy']}. Load"
+            f" average at the start {load(info['load_before'])}, at the end"
+            f" {load(info['load_after'])}.{pressure} A load above the CPU count means other"
+            " processes shared the machine and stretched the wall-clock figures; the CPU-time"
+            " columns (the worker's user + system time) are the steadier comparison."
+        ),
         "",
         "```",
         command,
         "```",
         "",
-        f"Data: `benchmarks/synthetic.py`, seed {seed}: text-less sources (citations without quotes), 3–10 per "
-        f"subject; {len(synthetic.PROPERTIES)} properties of every datatype; person, organisation and place names with "
-        "transliteration variants; about 5 % of (subject, property) groups contradicted. *Claims* counts records of the "
-        "file, one citation each (sources stating the same value share one claim). *Import* is `provenance import "
-        "claims.csv` through `importer.import_file` in one transaction on a fresh file, after `provenance init` and "
-        "the import of `header.yaml` (*header import s*: its sources, properties and curated entities with aliases). "
-        "*Baseline* is the same CSV rows read with `csv` and inserted with `sqlite3.executemany` into one table of "
-        "the same columns in one transaction, in the same worker process; *ratio* is import time ÷ baseline time. "
-        "*Schema floor* is SQLite's own cost of the rows the import wrote (entities, aliases, claims, qualifiers, "
-        "citations, history): copied by `INSERT … SELECT` from the imported file into a fresh database of the same "
-        "schema and settings, in one transaction with its commit, with no Python per row — the time below which no "
-        "import through this schema can go on this machine. "
-        "*Driver floor* is the same rows read back in batches of the import's size and written with "
-        "`sqlite3.executemany` (only those calls and the commit timed): the time below which no importer that "
-        "writes these rows through Python's `sqlite3` can go. "
-        "*Peak RSS* is the worker's `ru_maxrss` (a fresh process per size, so sizes do not mix); *RSS before "
-        "import* is its resident size just before the CSV import (interpreter, libraries, the header's work); "
-        "*tracemalloc peak* is Python's own peak allocation during the import, measured in a separate worker.",
+        (
+            f"Data: `benchmarks/synthetic.py`, seed {seed}: text-less sources (citations without"
+            f" quotes), 3–10 per subject; {len(synthetic.PROPERTIES)} properties of every datatype;"
+            " person, organisation and place names with transliteration variants; about 5 % of"
+            " (subject, property) groups contradicted. *Claims* counts records of the file, one"
+            " citation each (sources stating the same value share one claim). *Import* is"
+            " `provenance import claims.csv` through `importer.import_file` in one transaction on"
+            " a fresh file, after `provenance init` and the import of `header.yaml` (*header"
+            " import s*: its sources, properties and curated entities with aliases). *Baseline* is"
+            " the same CSV rows read with `csv` and inserted with `sqlite3.executemany` into one"
+            " table of the same columns in one transaction, in the same worker process; *ratio* is"
+            " import time ÷ baseline time. *Schema floor* is SQLite's own cost of the rows the"
+            " import wrote (entities, aliases, claims, qualifiers, citations, history): copied by"
+            " `INSERT … SELECT` from the imported file into a fresh database of the same schema"
+            " and settings, in one transaction with its commit, with no Python per row — the time"
+            " below which no import through this schema can go on this machine. *Driver floor* is"
+            " the same rows read back in batches of the import's size and written with"
+            " `sqlite3.executemany` (only those calls and the commit timed): the time below which"
+            " no importer that writes these rows through Python's `sqlite3` can go. *Peak RSS* is"
+            " the worker's `ru_maxrss` (a fresh process per size, so sizes do not mix); *RSS"
+            " before import* is its resident size just before the CSV import (interpreter,"
+            " libraries, the header's work); *tracemalloc peak* is Python's own peak allocation"
+            " during the import, measured in a separate worker."
+        ),
         "",
         table(results),
         "",
@@ -752,11 +783,15 @@ def write_docs(
         cli, imp = checked["cli"], checked["import"]
         same = cli["counts"] == checked["counts"]
         parts += [
-            f"CLI check at {checked['size']:,}: `provenance import claims.csv` run as a subprocess on a fresh file took "
-            f"{cli['wall_s']:,.1f} s wall, {cli['cpu_s']:,.1f} s CPU (of which start-up and imports: {cli['startup_s']:,.1f} s wall, "
-            f"{cli['startup_cpu_s']:,.1f} s CPU), against {imp['wall_s']:,.1f} s wall, {imp['cpu_s']:,.1f} s CPU through the library; "
-            f"the two databases hold {'the same' if same else 'DIFFERENT'} row counts "
-            f"({', '.join(f'{k} {v:,}' for k, v in cli['counts'].items())}).",
+            (
+                f"CLI check at {checked['size']:,}: `provenance import claims.csv` run as a"
+                f" subprocess on a fresh file took {cli['wall_s']:,.1f} s wall, {cli['cpu_s']:,.1f}"
+                f" s CPU (of which start-up and imports: {cli['startup_s']:,.1f} s wall,"
+                f" {cli['startup_cpu_s']:,.1f} s CPU), against {imp['wall_s']:,.1f} s wall,"
+                f" {imp['cpu_s']:,.1f} s CPU through the library; the two databases hold"
+                f" {'the same' if same else 'DIFFERENT'} row counts"
+                f" ({', '.join(f'{k} {v:,}' for k, v in cli['counts'].items())})."
+            ),
             "",
         ]
     parts += ["Figures against the targets:", "", *verdicts(results, timeout), "", SECTION_END]
@@ -765,7 +800,10 @@ def write_docs(
     text = (
         docs.read_text(encoding="utf-8")
         if docs.exists()
-        else "# Benchmarks\n\nFigures recorded by the scripts in `benchmarks/` (see `benchmarks/README.md`).\n"
+        else (
+            "# Benchmarks\n\nFigures recorded by the scripts in `benchmarks/` (see"
+            " `benchmarks/README.md`).\n"
+        )
     )
     if SECTION_BEGIN in text and SECTION_END in text:
         before, rest = text.split(SECTION_BEGIN, 1)
@@ -804,7 +842,8 @@ def profile(rows: int, seed: int, out: Path, top: int) -> None:
     stats_path = out / f"import-{rows}.prof"
     profiler.dump_stats(stats_path)
     print(
-        f"{report.records:,} records in {clock.wall:,.1f} s under cProfile ({report.records / clock.wall:,.0f}/s); stats in {stats_path}"
+        f"{report.records:,} records in {clock.wall:,.1f} s under cProfile"
+        f" ({report.records / clock.wall:,.0f}/s); stats in {stats_path}"
     )
     buffer = io.StringIO()
     stats = pstats.Stats(profiler, stream=buffer)

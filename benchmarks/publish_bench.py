@@ -1,6 +1,7 @@
 """Publish benchmark: ``provenance publish`` against a raw-SQLite copy, at several sizes.
 
-    .venv/bin/python benchmarks/publish_bench.py --sizes 10000 100000 1000000 [--seed N] [--work DIR]
+    .venv/bin/python benchmarks/publish_bench.py --sizes 10000 100000 1000000 \\
+        [--seed N] [--work DIR]
 
 For each size a seeded synthetic data set (``synthetic.py``) is imported into a working
 database the way ``provenance import`` does it, and its conflicts are detected (kept in
@@ -72,10 +73,13 @@ def prepare(size: int, work: Path, seed: int, rebuild: bool) -> Path:
     db.migrate(engine)
     import_bench._cli_transaction(engine, data.header)
     import_bench._cli_transaction(engine, data.claims)
-    with engine.connect() as connection, connection.begin():
-        with Session(bind=connection) as session:
-            conflicts.detect(session, ACTOR)
-            session.flush()
+    with (
+        engine.connect() as connection,
+        connection.begin(),
+        Session(bind=connection) as session,
+    ):
+        conflicts.detect(session, ACTOR)
+        session.flush()
     engine.dispose()
     done.write_text(json.dumps({"size": size, "seed": seed}))
     return working
@@ -126,31 +130,40 @@ def render(runs: list[dict[str, Any]], command: str, info: dict[str, Any], seed:
         BEGIN,
         "## Publish",
         "",
-        f"Run {time.strftime('%Y-%m-%d %H:%M')} on commit `{info['commit']}`. Machine: {info['nproc']} CPUs, "
-        f"{info['python']}, SQLite {sqlite3.sqlite_version}; load average at the start {info['load_before']}, "
-        f"at the end {info['load_after']}.",
+        (
+            f"Run {time.strftime('%Y-%m-%d %H:%M')} on commit `{info['commit']}`. Machine:"
+            f" {info['nproc']} CPUs, {info['python']}, SQLite {sqlite3.sqlite_version}; load"
+            f" average at the start {info['load_before']}, at the end {info['load_after']}."
+        ),
         "",
         "```",
         command,
         "```",
         "",
-        f"Data: `benchmarks/synthetic.py`, seed {seed}, imported through the product, conflicts detected. "
-        "*Publish* is `provenance publish OUT.db` through the CLI's entry point in a fresh worker process "
-        "(conflicts brought up to date, the allowlisted rows copied, leading values recomputed on public evidence, "
-        "full-text search, views, indexes, `ANALYZE`, `VACUUM`, fsync and rename). *Baseline* is `VACUUM INTO` of the "
-        "working database in the same worker: SQLite copying every row with its indexes into a new file. "
-        "*Peak RSS* is the worker's `ru_maxrss`.",
+        (
+            f"Data: `benchmarks/synthetic.py`, seed {seed}, imported through the product, conflicts"
+            " detected. *Publish* is `provenance publish OUT.db` through the CLI's entry point in"
+            " a fresh worker process (conflicts brought up to date, the allowlisted rows copied,"
+            " leading values recomputed on public evidence, full-text search, views, indexes,"
+            " `ANALYZE`, `VACUUM`, fsync and rename). *Baseline* is `VACUUM INTO` of the working"
+            " database in the same worker: SQLite copying every row with its indexes into a new"
+            " file. *Peak RSS* is the worker's `ru_maxrss`."
+        ),
         "",
-        "| claim records | published claims / citations / conflicts | publish s (CPU s) | baseline s (CPU s) | ratio | peak RSS MB | working MB | public MB |",
+        (
+            "| claim records | published claims / citations / conflicts | publish s (CPU s) |"
+            " baseline s (CPU s) | ratio | peak RSS MB | working MB | public MB |"
+        ),
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for run in runs:
         p, b = run["publish"], run["baseline"]
         rows = p["rows"]
         lines.append(
-            f"| {run['size']:,} | {rows['claims']:,} / {rows['citations']:,} / {rows['conflicts']:,} "
-            f"| {p['wall_s']:,.1f} ({p['cpu_s']:,.1f}) | {b['wall_s']:,.1f} ({b['cpu_s']:,.1f}) "
-            f"| {p['wall_s'] / b['wall_s']:,.1f}× | {mb(p['peak_rss_bytes'])} | {mb(run['working_bytes'])} | {mb(p['bytes'])} |"
+            f"| {run['size']:,} | {rows['claims']:,} / {rows['citations']:,} /"
+            f" {rows['conflicts']:,} | {p['wall_s']:,.1f} ({p['cpu_s']:,.1f}) | {b['wall_s']:,.1f}"
+            f" ({b['cpu_s']:,.1f}) | {p['wall_s'] / b['wall_s']:,.1f}× | {mb(p['peak_rss_bytes'])}"
+            f" | {mb(run['working_bytes'])} | {mb(p['bytes'])} |"
         )
     lines += ["", END]
     return "\n".join(lines)

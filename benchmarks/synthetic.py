@@ -543,12 +543,13 @@ class NameBook:
         self.declared = 0
 
     def _claim_names(self, names: list[str]) -> list[str] | None:
-        """The names (deduplicated after normalisation) if the first is free; taken aliases are dropped."""
+        """The names (deduplicated after normalisation) if the first is free; taken aliases are
+        dropped."""
         keys = [normalise_name(n) for n in names]
         if keys[0] in self.used:
             return None
         kept, seen = [], set()
-        for name, key in zip(names, keys):
+        for name, key in zip(names, keys, strict=True):
             if key in self.used or key in seen:
                 continue
             seen.add(key)
@@ -754,7 +755,10 @@ class Generator:
                 return rng.choice(ROLES)
             if prop.name == "nationality":
                 return rng.choice(NATIONALITIES)
-            return f"the {rng.randint(2004, 2024)} {rng.choice(ATTACK_KINDS)} in {self.names.pick('place', 0.3).name}"
+            return (
+                f"the {rng.randint(2004, 2024)} {rng.choice(ATTACK_KINDS)} in"
+                f" {self.names.pick('place', 0.3).name}"
+            )
         return rng.random() < 0.6
 
     def _spell(self, prop: PropertySpec, value: Any) -> str:
@@ -811,7 +815,10 @@ class Generator:
         if prop.qualifier == "election":
             qualifiers = f"election={rng.choice(ELECTIONS)}"
         elif prop.qualifier == "event":
-            qualifiers = f"event={rng.choice(ATTACK_KINDS)} of {rng.randint(2004, 2024)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            qualifiers = (
+                f"event={rng.choice(ATTACK_KINDS)} of"
+                f" {rng.randint(2004, 2024)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            )
         return as_of, qualifiers
 
     def _record(
@@ -916,7 +923,8 @@ class Generator:
                     else:
                         statement = Statement(self._incompatible(prop, value))
                 elif position == 0 and dissenters and prop.datatype == "quantity":
-                    # ">=" spellings would overlap a value set above; one exact figure keeps the contradiction certain
+                    # ">=" spellings would overlap a value set above; one exact figure keeps the
+                    # contradiction certain
                     statement = Statement(_thousands(value))
                 else:
                     statement = Statement(self._spell(prop, value))

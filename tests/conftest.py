@@ -10,10 +10,14 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from provenance.cli import cli
 
@@ -36,27 +40,91 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+# ---------------------------------------------------------------- running the CLI
+
+
+def invoke(
+    *args,
+    db: Path | str | None = None,
+    actor: str | None = None,
+    code: int = 0,
+    input: str | None = None,
+    env: dict[str, str] | None = None,
+) -> Result:
+    """Run the real CLI in this process and assert its exit code (the output in the message).
+
+    ``db`` and ``actor`` become ``--db`` and ``--actor``; without them the test's own
+    database and actor apply (``PROVENANCE_DB``, ``PROVENANCE_ACTOR``). ``result.output``
+    is what a terminal shows, ``result.stdout`` and ``result.stderr`` each stream alone.
+    The one way tests run the CLI: the ``run`` fixture is this function.
+    """
+    full = [
+        *(["--db", str(db)] if db is not None else []),
+        *(["--actor", actor] if actor is not None else []),
+        *map(str, args),
+    ]
+    result = CliRunner().invoke(cli, full, input=input, env=env, catch_exceptions=False)
+    assert result.exit_code == code, f"exit {result.exit_code} for {full}:\n{result.output}"
+    return result
+
+
+@pytest.fixture
+def run(db_path):
+    """Run the real CLI on the test's database: ``run(*args, code=0)`` (see ``invoke``)."""
+    return invoke
+
+
+# ---------------------------------------------------------------- the test's databases
+#
+# One place decides where a test's databases live: ``on_postgresql``. Every fixture that
+# gives a test a database gets it from ``db_path`` (the test's own database), ``new_db``
+# (another one) or ``db_templates`` (a prepared one copied in), so a new fixture built on
+# them runs on PostgreSQL too when the suite does.
+
+
+def on_postgresql(request: pytest.FixtureRequest) -> bool:
+    """Whether this test's databases are PostgreSQL databases rather than SQLite files."""
+    return BACKEND == "postgresql" and "sqlite_only" not in request.keywords
+
+
+def _is_url(target: Path | str) -> bool:
+    return isinstance(target, str) and "://" in target
+
+
+@pytest.fixture
+def new_db(request, tmp_path):
+    """A factory of fresh, empty databases for this test: ``new_db("target")`` gives a
+    SQLite path in tmp_path, or the URL of a new PostgreSQL database dropped afterwards."""
+    created: list[tuple[str, str]] = []
+
+    def make(name: str = "test") -> Path | str:
+        if not on_postgresql(request):
+            return tmp_path / f"{name}.db"
+        server = request.getfixturevalue("pg_server_url")
+        database = f"provenance_test_{uuid.uuid4().hex[:12]}"
+        _pg_admin(server, f'CREATE DATABASE "{database}"')
+        created.append((server, database))
+        return _pg_database_url(server, database)
+
+    yield make
+    for server, database in created:
+        _pg_admin(server, _drop(database))
+
+
 @pytest.fixture(autouse=True)
 def isolated_db(tmp_path, monkeypatch, request):
-    """The test's database: a SQLite file in tmp_path, or a fresh PostgreSQL database URL."""
+    """The test's database: a SQLite file in tmp_path, or a fresh PostgreSQL database URL.
+
+    A PostgreSQL database is made only for tests that use one: those whose fixtures
+    include ``db_path`` (every database fixture does, directly or through another).
+    """
     monkeypatch.setenv("PROVENANCE_ACTOR", "tester")
-    uses_db = {
-        "run",
-        "runner",
-        "db_path",
-        "built_db",
-        "seeded_db",
-        "bad_db",
-        "documents_db",
-        "scenario",
-    } & set(request.fixturenames)
-    if BACKEND == "postgresql" and uses_db and "sqlite_only" not in request.keywords:
-        url = request.getfixturevalue("pg_url")
-        monkeypatch.setenv("PROVENANCE_DB", url)
-        return url
-    path = tmp_path / "test.db"
-    monkeypatch.setenv("PROVENANCE_DB", str(path))
-    return path
+    if on_postgresql(request) and "db_path" in request.fixturenames:
+        target = request.getfixturevalue("new_db")("test")
+    else:
+        target = tmp_path / "test.db"
+    monkeypatch.setenv("PROVENANCE_DB", str(target))
+    return target
 
 
 @pytest.fixture
@@ -64,21 +132,65 @@ def db_path(isolated_db):
     return isolated_db
 
 
-@pytest.fixture
-def runner():
-    return CliRunner()
+class Templates:
+    """Databases prepared once a session and copied into a test's database.
+
+    ``clone(name, make, target)`` fills ``target`` (a SQLite path or a PostgreSQL URL)
+    with the template ``name``; the first time on each back end, ``make(template,
+    templates)`` prepares the template through the CLI and what it returns (claim ids,
+    say) is returned by every clone. A SQLite template is copied; a PostgreSQL one is
+    the TEMPLATE of a new database, so ids and sequences are the template's.
+    """
+
+    def __init__(self, request: pytest.FixtureRequest, folder: Path):
+        self._request = request
+        self.folder = folder
+        self._made: dict[tuple[str, bool], tuple[Path | str, Any]] = {}
+        self._pg_databases: list[tuple[str, str]] = []
+
+    def _server(self) -> str:
+        return self._request.getfixturevalue("pg_server_url")
+
+    def template(self, name: str, make: Callable, *, postgresql: bool) -> tuple[Path | str, Any]:
+        """The template ``name`` on one back end (a path, or a database name) and its value."""
+        key = (name, postgresql)
+        if key not in self._made:
+            if postgresql:
+                server = self._server()
+                database = f"provenance_template_{uuid.uuid4().hex[:12]}"
+                _pg_admin(server, f'CREATE DATABASE "{database}"')
+                self._pg_databases.append((server, database))
+                value = make(_pg_database_url(server, database), self)
+                self._made[key] = (database, value)
+            else:
+                path = self.folder / f"{name}.db"
+                self._made[key] = (path, make(path, self))
+        return self._made[key]
+
+    def clone(self, name: str, make: Callable, target: Path | str) -> Any:
+        postgresql = _is_url(target)
+        template, value = self.template(name, make, postgresql=postgresql)
+        if postgresql:
+            database = make_url(str(target)).database
+            _pg_admin(
+                self._server(),
+                _drop(database),
+                f'CREATE DATABASE "{database}" TEMPLATE "{template}"',
+            )
+        else:
+            shutil.copy(template, target)
+        return value
+
+    def drop_all(self) -> None:
+        for server, database in self._pg_databases:
+            _pg_admin(server, _drop(database))
 
 
-@pytest.fixture
-def run(runner):
-    """Run the real CLI; ``run(*args, code=0)`` asserts the exit code with the output in the message."""
-
-    def _run(*args, code=0, input=None):
-        result = runner.invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
-        assert result.exit_code == code, f"exit {result.exit_code} for {args}:\n{result.output}"
-        return result
-
-    return _run
+@pytest.fixture(scope="session")
+def db_templates(request, tmp_path_factory):
+    templates = Templates(request, tmp_path_factory.mktemp("templates"))
+    yield templates
+    templates.drop_all()
 
 
 @pytest.fixture
@@ -97,84 +209,35 @@ def documents_only(target: Path) -> Path:
     return target
 
 
-def _build(target: str, seeds: Path) -> None:
-    result = CliRunner().invoke(
-        cli, ["--db", target, "build", "--seeds", str(seeds)], catch_exceptions=False
-    )
-    assert result.exit_code == 0, result.output
+def make_built(target: Path | str, templates: Templates) -> None:
+    """The five seed documents built, with no claims."""
+    invoke("build", "--seeds", documents_only(templates.folder / "documents"), db=target)
 
 
-@pytest.fixture(scope="session")
-def _built_template(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("template")
-    path = folder / "built.db"
-    _build(str(path), documents_only(folder / "documents"))
-    return path
+def make_seeded(target: Path | str, templates: Templates) -> None:
+    """The whole seed corpus built: documents and curated claims."""
+    invoke("build", "--seeds", SEEDS, db=target)
 
 
-@pytest.fixture(scope="session")
-def _seeded_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("seeded") / "seeded.db"
-    _build(str(path), SEEDS)
-    return path
-
-
-def _pg_template(pg_server_url: str, seeds: Path):
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"provenance_template_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(pg_server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    _build(make_url(pg_server_url).set(database=name).render_as_string(hide_password=False), seeds)
-    yield name
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-@pytest.fixture(scope="session")
-def _built_pg_template(pg_server_url, tmp_path_factory):
-    yield from _pg_template(
-        pg_server_url, documents_only(tmp_path_factory.mktemp("pg-documents") / "seeds")
-    )
-
-
-@pytest.fixture(scope="session")
-def _seeded_pg_template(pg_server_url):
-    yield from _pg_template(pg_server_url, SEEDS)
-
-
-def _clone(request, db_path, sqlite_template: str, pg_template: str):
-    if isinstance(db_path, str):
-        from sqlalchemy import create_engine, text
-        from sqlalchemy.engine import make_url
-
-        template = request.getfixturevalue(pg_template)
-        admin = create_engine(
-            request.getfixturevalue("pg_server_url"), isolation_level="AUTOCOMMIT"
-        )
-        name = make_url(db_path).database
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-        admin.dispose()
-        return db_path
-    shutil.copy(request.getfixturevalue(sqlite_template), db_path)
+@pytest.fixture
+def built_db(db_templates, db_path):
+    """The five seed documents built, with no claims: private to the test."""
+    db_templates.clone("built", make_built, db_path)
     return db_path
 
 
 @pytest.fixture
-def built_db(request, db_path):
-    """The five seed documents built, with no claims: private to the test."""
-    return _clone(request, db_path, "_built_template", "_built_pg_template")
-
-
-@pytest.fixture
-def seeded_db(request, db_path):
+def seeded_db(db_templates, db_path):
     """The whole seed corpus built, documents and curated claims: private to the test."""
-    return _clone(request, db_path, "_seeded_template", "_seeded_pg_template")
+    db_templates.clone("seeded", make_seeded, db_path)
+    return db_path
+
+
+@pytest.fixture(scope="session")
+def _seeded_template(db_templates) -> Path:
+    """The seed corpus as a SQLite file, for tests about SQLite files to copy."""
+    path, _ = db_templates.template("seeded", make_seeded, postgresql=False)
+    return path
 
 
 def file_bytes(target) -> bytes:
@@ -217,7 +280,8 @@ def pg_server_url():
         if os.environ.get("CI"):
             pytest.fail(f"{PG_ENV} is not set in CI: .ci/run must start PostgreSQL")
         pytest.skip(
-            f"no PostgreSQL server: set {PG_ENV} (e.g. postgresql+psycopg://postgres@localhost:5433/postgres)"
+            f"no PostgreSQL server: set {PG_ENV} (e.g."
+            " postgresql+psycopg://postgres@localhost:5433/postgres)"
         )
     return url
 
@@ -225,15 +289,26 @@ def pg_server_url():
 @pytest.fixture
 def pg_url(pg_server_url):
     """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
     name = f"provenance_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(pg_server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(pg_server_url).set(database=name).render_as_string(hide_password=False)
-    yield url
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    _pg_admin(pg_server_url, f'CREATE DATABASE "{name}"')
+    yield _pg_database_url(pg_server_url, name)
+    _pg_admin(pg_server_url, _drop(name))
+
+
+def _pg_admin(server_url: str, *statements: str) -> None:
+    """Run statements (CREATE/DROP DATABASE) outside a transaction on the server."""
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+    finally:
+        admin.dispose()
+
+
+def _drop(database: str | None) -> str:
+    return f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'
+
+
+def _pg_database_url(server_url: str, database: str) -> str:
+    return make_url(server_url).set(database=database).render_as_string(hide_password=False)

@@ -61,7 +61,8 @@ def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("served")
     db = build_site_data(folder)
     port = _free_port()
-    log = open(folder / "serve.log", "w+", encoding="utf-8")
+    # open for the server's whole life, closed when the fixture tears down
+    log = open(folder / "serve.log", "w+", encoding="utf-8")  # noqa: SIM115
     env = {**os.environ, "PROVENANCE_ACTOR": "browser test"}
     process = subprocess.Popen(
         [
@@ -142,7 +143,7 @@ def _no_alert(driver) -> bool:
     from selenium.common.exceptions import NoAlertPresentException
 
     try:
-        driver.switch_to.alert
+        _ = driver.switch_to.alert
     except NoAlertPresentException:
         return True
     return False

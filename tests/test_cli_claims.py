@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
-import shutil
 
 import pytest
 import yaml
-from click.testing import CliRunner
-from conftest import SEEDS, file_bytes
-
-from provenance.cli import cli
+from conftest import SEEDS, file_bytes, invoke, make_built
 
 CTC = "ctc-khazali-interrogations-2018"
 LWJ = "lwj-khazali-warned-iran-2018"
@@ -286,16 +283,8 @@ def history_count(run):
 
 
 def _invoker(path, actor="tester"):
-    runner = CliRunner()
-
-    def invoke(*args):
-        result = runner.invoke(
-            cli, ["--db", str(path), "--actor", actor, *map(str, args)], catch_exceptions=False
-        )
-        assert result.exit_code == 0, result.output
-        return result
-
-    return invoke
+    """The CLI on one database as one editor."""
+    return functools.partial(invoke, db=path, actor=actor)
 
 
 @pytest.fixture
@@ -308,30 +297,18 @@ def documents_db(built_db):
     return built_db
 
 
-@pytest.fixture(scope="module")
-def _scenario_template(_built_template, tmp_path_factory):
-    """The documents with the properties and the scenario's claims, made once."""
-    path = tmp_path_factory.mktemp("scenario") / "scenario.db"
-    shutil.copy(_built_template, path)
-    invoke = _invoker(path)
-    ids = {}
-    define_properties(invoke)
-    for name, args, _ in SCENARIO:
-        ids[name] = claim_id(invoke("add", *args).output)
-    return path, ids
+def _make_scenario(target, templates) -> dict[str, int]:
+    """The documents with the properties and the scenario's claims."""
+    templates.clone("built", make_built, target)
+    editor = _invoker(target)
+    define_properties(editor)
+    return {name: claim_id(editor("add", *args).output) for name, args, _ in SCENARIO}
 
 
 @pytest.fixture
-def scenario(request, db_path):
+def scenario(db_templates, db_path):
     """The scenario's database, private to the test; returns {scenario name: claim id}."""
-    if isinstance(db_path, str):  # PostgreSQL: record the scenario in the test's own database
-        request.getfixturevalue("built_db")
-        invoke = _invoker(db_path)
-        define_properties(invoke)
-        return {name: claim_id(invoke("add", *args).output) for name, args, _ in SCENARIO}
-    path, ids = request.getfixturevalue("_scenario_template")
-    shutil.copy(path, db_path)
-    return ids
+    return db_templates.clone("scenario", _make_scenario, db_path)
 
 
 # ---------------------------------------------------------------- the editor's scenario
@@ -361,7 +338,8 @@ def test_add_says_what_it_created_and_which_footnote_it_attached(run, documents_
     assert "created entity 'Sadrists'" in output
     assert "created entity 'Khazali under interrogation'" in output
     assert re.search(
-        r"new claim \d+: Sadrists · monthly_funding = 750000..1000000; citation added \d+, footnote 12$",
+        r"new claim \d+: Sadrists · monthly_funding = 750000..1000000; citation added \d+,"
+        r" footnote 12$",
         output.strip(),
     ), output
 
@@ -397,8 +375,15 @@ def test_show_prints_the_whole_chain(run, scenario):
         "rank: normal",
         "asserts, confidence medium, attributed to Khazali under interrogation",
         f"[{CTC}] — Bryce Loidolt, 2018-12/2019-01, article, reliability B",
-        "Iranian backing for the Sadrists was primarily financial, consisting of »$750,000-$1,000,000« but sometimes as much as $2-$3 million U.S. dollars per month.12",
-        "footnote 12: Tactical Interrogation Report 16, March 29, 2007, available via American Enterprise Institute’s “The Qays al-Khazali Papers” Collection.",
+        (
+            "Iranian backing for the Sadrists was primarily financial, consisting of"
+            " »$750,000-$1,000,000« but sometimes as much as $2-$3 million U.S. dollars per"
+            " month.12"
+        ),
+        (
+            "footnote 12: Tactical Interrogation Report 16, March 29, 2007, available via American"
+            " Enterprise Institute’s “The Qays al-Khazali Papers” Collection."
+        ),
         "work: Tactical Interrogation Report 16 — in collection “The Qays al-Khazali Papers”",
         "history:",
         "tester  insert claims",
@@ -411,8 +396,8 @@ def test_show_gives_the_quote_its_context_as_written(run, scenario):
     output = run("show", scenario["no casualties, attributed to the Iraqi military"]).output
     # no space the source does not have between the quote and the comma after it
     assert (
-        "presence. »The Iraqi military said the attack did not cause any casualties«, but the Pentagon said"
-        in output
+        "presence. »The Iraqi military said the attack did not cause any casualties«, but the"
+        " Pentagon said" in output
     )
     assert "attributed to Iraqi military" in output
     assert f"[{MEE}] — no author named, 2021-03-10/2021-03-14, article, reliability C" in output
@@ -513,8 +498,8 @@ def test_show_of_a_citation_without_a_quote(run, scenario):
     assert "existing claim" in output, output
     shown = run("show", claim_id(output)).output
     assert (
-        "Iraqi High Electoral Commission results [iraq-ihec-2018] — no author named, undated, dataset, reliability A"
-        in shown
+        "Iraqi High Electoral Commission results [iraq-ihec-2018] — no author named, undated,"
+        " dataset, reliability A" in shown
     )
     chain = json.loads(run("show", claim_id(output), "--json").output)
     assert [c["quote"] for c in chain["citations"]] == ["garnered 15 of the 48 seats", None]
@@ -907,7 +892,8 @@ def test_records_ranking_one_claim_under_two_spellings_must_agree(run, db_path, 
         result = run("import", _yaml_file(tmp_path / name, {"claims": claims}), code=2)
         last = len(claims)
         assert result.output.splitlines()[1:] == [
-            f"  record {last}, field 'rank': rank 'deprecated' differs from the rank 'preferred' record 1 gives the same claim under another spelling"
+            f"  record {last}, field 'rank': rank 'deprecated' differs from the rank 'preferred'"
+            " record 1 gives the same claim under another spelling"
         ], result.output
         assert file_bytes(db_path) == before
 
@@ -977,8 +963,8 @@ def test_a_citation_added_to_a_deprecated_claim_warns_once(run, scenario):
     ]
     output = run("add", *args).output
     assert (
-        f"warning: claim {first} is deprecated (seats of the Sadiqun bloc, not of AAH); citation added to it anyway"
-        in output
+        f"warning: claim {first} is deprecated (seats of the Sadiqun bloc, not of AAH); citation"
+        " added to it anyway" in output
     )
     again = run("add", *args).output
     assert "citation already recorded" in again and "warning" not in again, again
@@ -1182,11 +1168,10 @@ def test_yaml_timestamps_are_read_as_edtf(run, documents_db, tmp_path):
     path = write(
         tmp_path,
         "dates.yaml",
-        (
-            f"- {{source: {CTC}, subject: Karbala PJCC attack, property: attack_date, value: 2007-01-20, quote: 'On January 20, 2007'}}\n"
-            f"- {{source: {MEE}, subject: Ain al-Assad attack, property: killed, value: 1, as_of: 2021-03-04T12:00:00-05:00,\n"
-            f"   attributed_to: Pentagon, quote: 'the Pentagon said the next day that a US contractor had died'}}\n"
-        ),
+        f"- {{source: {CTC}, subject: Karbala PJCC attack, property: attack_date, value:"
+        f" 2007-01-20, quote: 'On January 20, 2007'}}\n- {{source: {MEE}, subject: Ain al-Assad"
+        " attack, property: killed, value: 1, as_of: 2021-03-04T12:00:00-05:00,\n   attributed_to:"
+        " Pentagon, quote: 'the Pentagon said the next day that a US contractor had died'}\n",
     )
     run("import", path)
     rows = claims_json(run)
@@ -1383,21 +1368,14 @@ def _bad_input_setup(invoke) -> None:
     invoke("add", *SCENARIO[0][1])
 
 
-@pytest.fixture(scope="module")
-def _bad_input_template(_built_template, tmp_path_factory):
-    path = tmp_path_factory.mktemp("bad") / "bad.db"
-    shutil.copy(_built_template, path)
-    _bad_input_setup(_invoker(path))
-    return path
+def _make_bad_input(target, templates) -> None:
+    templates.clone("built", make_built, target)
+    _bad_input_setup(_invoker(target))
 
 
 @pytest.fixture
-def bad_db(request, db_path):
-    if isinstance(db_path, str):  # PostgreSQL: set it up in the test's own database
-        request.getfixturevalue("built_db")
-        _bad_input_setup(_invoker(db_path))
-        return db_path
-    shutil.copy(request.getfixturevalue("_bad_input_template"), db_path)
+def bad_db(db_templates, db_path):
+    db_templates.clone("bad input", _make_bad_input, db_path)
     return db_path
 
 
@@ -1647,7 +1625,8 @@ BAD_INPUT = [
         "CSV row with too few cells",
         imports(
             "claims.csv",
-            f"source,subject,property,value,quote\n{CTC},AAH,seats_won,15,garnered 15 of the 48 seats\n{CTC},AAH\n",
+            f"source,subject,property,value,quote\n{CTC},AAH,seats_won,15,garnered 15 of the 48"
+            f" seats\n{CTC},AAH\n",
         ),
         "1 bad record(s)",
         ["record 2: 2 cells for 5 columns"],
@@ -1656,7 +1635,8 @@ BAD_INPUT = [
         "CSV qualifier without =",
         imports(
             "claims.csv",
-            f"source,subject,property,value,quote,qualifiers\n{CTC},AAH,seats_won,15,garnered 15 of the 48 seats,election\n",
+            f"source,subject,property,value,quote,qualifiers\n{CTC},AAH,seats_won,15,garnered 15 of"
+            " the 48 seats,election\n",
         ),
         "1 bad record(s)",
         ["record 1, field 'qualifiers': qualifier 'election'"],
@@ -1840,7 +1820,7 @@ def test_bad_input_is_exit_2_names_the_value_and_writes_nothing(
         # a one-line summary, then one indented line per bad record
         assert "bad record(s); nothing imported" in lines[0]
         assert len(lines) == 1 + len(listed), result.output
-        for line, expected in zip(lines[1:], listed):
+        for line, expected in zip(lines[1:], listed, strict=True):
             assert line.startswith(f"  {expected}"), (expected, line)
     else:
         assert len(lines) == 1, result.output

@@ -467,7 +467,8 @@ def test_evidence_from_the_same_document_counts_once(run, tmp_path):
     (row,) = json.loads(run("conflicts", "--json", "--explain").output)
     five = row["a"] if row["a"]["value"] == "5" else row["b"]
     one = row["b"] if five is row["a"] else row["a"]
-    # three speakers in one B-graded document weigh one B-graded citation (0.8), less than one A (1.0)
+    # three speakers in one B-graded document weigh one B-graded citation (0.8), less than one A
+    # (1.0)
     assert five["support"] == pytest.approx(0.8)
     assert one["support"] == pytest.approx(1.0)
     assert row["leading_value"] == "1"
@@ -592,8 +593,8 @@ def test_detection_searches_each_group_by_index_not_by_scanning(seeded_db):
     plan = [row[-1] for row in connection.execute("EXPLAIN QUERY PLAN " + sql)]
     connection.close()
     assert (
-        "SEARCH cb USING INDEX ix_claims_subject_property (subject_id=? AND property_id=? AND rowid>?)"
-        in plan
+        "SEARCH cb USING INDEX ix_claims_subject_property (subject_id=? AND property_id=? AND"
+        " rowid>?)" in plan
     ), plan
     searches = [
         step for step in plan if step.startswith(("SEARCH ea", "SEARCH eb", "SEARCH citations"))

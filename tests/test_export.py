@@ -14,44 +14,24 @@ import io
 import json
 import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
-from conftest import ROOT, SEEDS
+from conftest import ROOT, SEEDS, invoke
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from provenance.claims import RECORD_KEYS
-from provenance.cli import cli
 from provenance.models import Alias, Citation, Claim, Conflict, Entity, History, Property, Source
 
 FIXTURE = ROOT / "tests" / "data" / "interchange_claims.yaml"
 CANARIES = ("CANARY", "informant-canary", "Canary Speaker Zeta")
 ORGANISATION = "Example Fact Desk"
 REVIEW_URL = "https://factcheck.example.org/checks/{id}"
-
-
-def invoke(*args, db: Path | None = None, code: int = 0, env: dict | None = None):
-    """Run the CLI; stdout and stderr apart, so a test can read the exported bytes alone."""
-    runner = (
-        CliRunner(mix_stderr=False)
-        if "mix_stderr" in CliRunner.__init__.__code__.co_varnames
-        else CliRunner()
-    )
-    full = (["--db", str(db)] if db else []) + [str(a) for a in args]
-    result = runner.invoke(cli, full, catch_exceptions=False, env=env)
-    assert result.exit_code == code, (
-        f"exit {result.exit_code} for {full}:\n{result.output}\n{result.stderr}"
-    )
-    return result
-
-
-def _build(db: Path, seeds: Path) -> None:
-    invoke("build", "--seeds", seeds, db=db)
 
 
 def _seeds_without_claims(tmp: Path) -> Path:
@@ -61,20 +41,15 @@ def _seeds_without_claims(tmp: Path) -> Path:
     return target
 
 
-@pytest.fixture(scope="session")
-def _empty_template(tmp_path_factory) -> Path:
+def _make_empty(db, templates) -> None:
     """The seed documents ingested, no claims: where an export is imported back."""
-    tmp = tmp_path_factory.mktemp("empty")
-    db = tmp / "empty.db"
-    _build(db, _seeds_without_claims(tmp))
-    return db
+    folder = Path(tempfile.mkdtemp(dir=templates.folder))
+    invoke("build", "--seeds", _seeds_without_claims(folder), db=db)
 
 
-@pytest.fixture(scope="session")
-def _desk_template(_empty_template, tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("desk")
-    db = tmp / "desk.db"
-    shutil.copy(_empty_template, db)
+def _make_desk(db, templates) -> None:
+    """The interchange fixture imported, with a rank of each kind and two verdicts."""
+    templates.clone("export empty", _make_empty, db)
     invoke("import", FIXTURE, db=db)
     killed_5 = _claim_id(db, "killed", "5")
     invoke(
@@ -114,21 +89,19 @@ def _desk_template(_empty_template, tmp_path_factory) -> Path:
         "only a reader tip asserts it",
         db=db,
     )
-    return db
 
 
 @pytest.fixture
-def desk_db(_desk_template, tmp_path) -> Path:
-    db = tmp_path / "desk.db"
-    shutil.copy(_desk_template, db)
-    return db
+def desk_db(db_templates, db_path):
+    db_templates.clone("export desk", _make_desk, db_path)
+    return db_path
 
 
 @pytest.fixture
-def empty_db(_empty_template, tmp_path) -> Path:
-    db = tmp_path / "target.db"
-    shutil.copy(_empty_template, db)
-    return db
+def empty_db(db_templates, new_db):
+    target = new_db("target")
+    db_templates.clone("export empty", _make_empty, target)
+    return target
 
 
 def _claim_id(db: Path, prop: str, value: str) -> int:
@@ -168,7 +141,7 @@ def snapshot(db: Path, *, public_only: bool = False) -> dict:
         claims = []
         named: set[int] = set()
         for claim in session.scalars(select(Claim)):
-            citations = list(
+            citations = [
                 (
                     c.source.slug,
                     c.footnote.number if c.footnote else None,
@@ -182,7 +155,7 @@ def snapshot(db: Path, *, public_only: bool = False) -> dict:
                 )
                 for c in claim.citations
                 if c.source_id not in hidden
-            )
+            ]
             citations = sorted(citations, key=repr)
             if not citations:
                 continue
@@ -808,7 +781,7 @@ def test_confidential_canary_never_leaves_without_the_flag(fmt, desk_db, tmp_pat
         args += ["--header", header]
     result = invoke(*args, db=desk_db)
     exported = result.stdout + (header.read_text(encoding="utf-8") if header.exists() else "")
-    for canary in CANARIES + ("canary-memo",):
+    for canary in (*CANARIES, "canary-memo"):
         assert canary not in exported, f"{canary!r} leaked into --format {fmt}"
         assert canary.lower() not in exported.lower(), f"{canary!r} leaked into --format {fmt}"
     flagged = invoke(*args, "--include-confidential", db=desk_db)
@@ -841,11 +814,8 @@ def _synthetic():
     return module
 
 
-@pytest.fixture(scope="session")
-def _synthetic_10k(tmp_path_factory) -> Path:
-    tmp = tmp_path_factory.mktemp("synthetic")
-    data = _synthetic().generate(tmp / "data", 10_000, 11)
-    db = tmp / "synthetic.db"
+def _make_synthetic_10k(db, templates) -> None:
+    data = _synthetic().generate(Path(tempfile.mkdtemp(dir=templates.folder)) / "data", 10_000, 11)
     invoke("init", db=db)
     invoke("import", data.header, db=db)
     invoke("import", data.claims, db=db)
@@ -861,15 +831,20 @@ def _synthetic_10k(tmp_path_factory) -> Path:
                 session, session.get(Claim, claim_id), "deprecated", "tester", reason="superseded"
             )
         session.commit()
-    return db
+
+
+@pytest.fixture
+def _synthetic_10k(db_templates, db_path):
+    db_templates.clone("synthetic 10k", _make_synthetic_10k, db_path)
+    return db_path
 
 
 @pytest.mark.parametrize("fmt,confidential", [("csv", True), ("jsonl", False)])
-def test_round_trip_of_10k_synthetic_claims(fmt, confidential, _synthetic_10k, tmp_path):
+def test_round_trip_of_10k_synthetic_claims(fmt, confidential, _synthetic_10k, new_db, tmp_path):
     out, header, target = (
         tmp_path / f"claims.{fmt}",
         tmp_path / "header.yaml",
-        tmp_path / "target.db",
+        new_db("target"),
     )
     invoke(
         "export",

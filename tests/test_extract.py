@@ -13,14 +13,12 @@ import shutil
 
 import pytest
 import yaml
-from click.testing import CliRunner
-from conftest import SEEDS
+from conftest import SEEDS, invoke
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from provenance import db as dbmod
 from provenance import extract as extractmod
-from provenance.cli import cli
 from provenance.models import Source
 
 CTC = "ctc-khazali-interrogations-2018"
@@ -41,15 +39,12 @@ def _seeds_without_claims(target):
 
 @pytest.fixture(scope="session")
 def candidates(tmp_path_factory):
-    """Every seed source's candidates, by slug, from a database with the vocabulary and no claims."""
+    """Every seed source's candidates, by slug, from a database with the vocabulary and
+    no claims."""
     work = tmp_path_factory.mktemp("extract")
     seeds = _seeds_without_claims(work / "seeds")
     database = work / "vocabulary.db"
-    runner = CliRunner()
-    result = runner.invoke(
-        cli, ["--db", str(database), "build", "--seeds", str(seeds)], catch_exceptions=False
-    )
-    assert result.exit_code == 0, result.output
+    invoke("build", "--seeds", seeds, db=database)
     curated = yaml.safe_load((SEEDS / "claims.yaml").read_text(encoding="utf-8"))
     vocabulary = work / "vocabulary.yaml"
     vocabulary.write_text(
@@ -59,10 +54,7 @@ def candidates(tmp_path_factory):
         ),
         encoding="utf-8",
     )
-    result = runner.invoke(
-        cli, ["--db", str(database), "import", str(vocabulary)], catch_exceptions=False
-    )
-    assert result.exit_code == 0, result.output
+    invoke("import", vocabulary, db=database)
     engine = dbmod.make_engine(str(database))
     try:
         with Session(engine) as session:
@@ -263,7 +255,7 @@ def _outputs(run, tmp_path, slug, *extra):
 
 @pytest.mark.parametrize("seed", SEED_FILES)
 def test_round_trip_into_the_built_database(run, built_db, tmp_path, seed):
-    out, data, result = _outputs(run, tmp_path, seed)
+    out, _data, result = _outputs(run, tmp_path, seed)
     assert "candidate(s)" in result.output
     run("import", out)
     # what was just imported is recorded now: a second pass offers none of it again
@@ -323,7 +315,8 @@ def test_a_source_without_figures_gives_an_empty_valid_file(run, tmp_path):
 def test_a_denial_is_recorded_with_stance_denies(run, tmp_path):
     text = tmp_path / "denial.txt"
     text.write_text(
-        "Ministry statement\n\nThe ministry denied that 40 people were killed in the raid on 3 March 2021.\n",
+        "Ministry statement\n\nThe ministry denied that 40 people were killed in the raid on 3"
+        " March 2021.\n",
         encoding="utf-8",
     )
     run("init")
@@ -343,10 +336,9 @@ def test_a_denial_is_recorded_with_stance_denies(run, tmp_path):
     ],
     ids=["unknown source", "unknown kind", "missing folder"],
 )
-def test_bad_input_is_one_line_and_exit_2(runner, built_db, tmp_path, monkeypatch, args, message):
+def test_bad_input_is_one_line_and_exit_2(run, built_db, tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
-    result = runner.invoke(cli, args)
-    assert result.exit_code == 2, result.output
+    result = run(*args, code=2)
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and message in lines[0], result.output
     assert not (tmp_path / "missing-folder").exists()

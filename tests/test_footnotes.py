@@ -60,7 +60,10 @@ TABLE: dict[int, tuple[str, list[str], tuple[int, ...]]] = {
         "full",
         [
             tir("1"),
-            "designation of iranian entities and individuals for proliferation activities and support for terrorism",
+            (
+                "designation of iranian entities and individuals for proliferation activities and"
+                " support for terrorism"
+            ),
             "treasury designates individuals and entities fueling violence in iraq",
         ],
         (),
@@ -97,14 +100,16 @@ TABLE: dict[int, tuple[str, list[str], tuple[int, ...]]] = {
     40: (
         "full",
         [
-            "al sadr denies his role in delaying government formation and insists on independents for interior and defense"
+            "al sadr denies his role in delaying government formation and insists on independents"
+            " for interior and defense"
         ],
         (),
     ),
     41: (
         "ibid",
         [
-            "al sadr denies his role in delaying government formation and insists on independents for interior and defense"
+            "al sadr denies his role in delaying government formation and insists on independents"
+            " for interior and defense"
         ],
         (40,),
     ),
@@ -452,7 +457,10 @@ def parse(notes: list[str], body: str = "") -> dict[int, Note]:
 
 FULL_A = "John Smith, “First Title,” Journal A, 2001."
 FULL_B = "John Smith, “Second Title,” Journal B, 2003."
-REPORT_17 = "Tactical Interrogation Report 17, May 1, 2007, available via the Institute’s “Some Papers” Collection."
+REPORT_17 = (
+    "Tactical Interrogation Report 17, May 1, 2007, available via the Institute’s “Some Papers”"
+    " Collection."
+)
 
 
 @pytest.mark.parametrize(

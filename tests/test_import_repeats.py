@@ -85,7 +85,8 @@ def test_a_repeated_claim_is_one_claim_whatever_evidence_and_batch(run, db_path,
     # one claim for the attack, one citation per (source, speaker): 21, however often repeated
     [(claim_id, citations)] = _rows(
         db_path,
-        "select c.id, count(t.id) from claims c join citations t on t.claim_id = c.id join entities e on e.id = c.subject_id where e.name = 'Karbala attack' group by c.id",
+        "select c.id, count(t.id) from claims c join citations t on t.claim_id = c.id join entities"
+        " e on e.id = c.subject_id where e.name = 'Karbala attack' group by c.id",
     )
     assert citations == 21
     assert _rows(db_path, "select count(*) from claims")[0][0] == 5001
@@ -101,7 +102,8 @@ def test_a_repeated_claim_is_one_claim_whatever_evidence_and_batch(run, db_path,
         s
         for (s,) in _rows(
             db_path,
-            f"select summary from history where table_name = 'citations' and row_id in (select id from citations where claim_id = {claim_id})",
+            "select summary from history where table_name = 'citations' and row_id in (select id"
+            f" from citations where claim_id = {claim_id})",
         )
     }
     assert summaries == {"Karbala attack · killed = 5"}
@@ -210,14 +212,16 @@ def test_a_name_seen_first_as_a_qualifier_then_as_a_subject(run, db_path, tmp_pa
     assert (
         _rows(
             db_path,
-            "select count(*) from claims c join properties p on p.id = c.property_id where p.name = 'leader'",
+            "select count(*) from claims c join properties p on p.id = c.property_id where p.name ="
+            " 'leader'",
         )[0][0]
         == 1
     )
     assert (
         _rows(
             db_path,
-            "select count(*) from citations t join claims c on c.id = t.claim_id join properties p on p.id = c.property_id where p.name = 'leader'",
+            "select count(*) from citations t join claims c on c.id = t.claim_id join properties p"
+            " on p.id = c.property_id where p.name = 'leader'",
         )[0][0]
         == 2
     )
@@ -231,5 +235,8 @@ def test_a_name_seen_first_as_a_qualifier_then_as_a_subject(run, db_path, tmp_pa
     run("--db", other, "init")
     run("--db", other, "import", tmp_path / "header.yaml")
     run("--db", other, "import", lines)
-    sql = "select c.value, c.scope_key, q.key, q.normalised from claims c left join claim_qualifiers q on q.claim_id = c.id order by c.id"
+    sql = (
+        "select c.value, c.scope_key, q.key, q.normalised from claims c left join claim_qualifiers"
+        " q on q.claim_id = c.id order by c.id"
+    )
     assert _rows(other, sql) == _rows(db_path, sql)

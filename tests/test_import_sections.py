@@ -31,7 +31,8 @@ ENTITIES = [
     },
     # 2 existing by name; no kind (stays person); one alias known, one new
     {"name": "Qais al-Khazali", "aliases": ["Qays al-Khazali", "QAYIS KHAZALI"]},
-    # 3 existing once normalised; a kind spelled the American way; a description; one alias as a string
+    # 3 existing once normalised; a kind spelled the American way; a description; one alias as a
+    # string
     {
         "name": "Kataib Hezbollah",
         "kind": "organization",
@@ -252,7 +253,8 @@ def dump(db) -> dict[str, list[tuple]]:
                     tuple(r)
                     for r in connection.execute(
                         text(
-                            "SELECT id, table_name, row_id, action, actor, changes, summary FROM history ORDER BY id"
+                            "SELECT id, table_name, row_id, action, actor, changes, summary FROM"
+                            " history ORDER BY id"
                         )
                     )
                 ],
@@ -313,7 +315,8 @@ def test_entities_section_writes_new_and_existing_entities(run, desk, tmp_path, 
     path = write_yaml(tmp_path, "desk.yaml", {"entities": ENTITIES})
     output = run("import", path).output
     assert output.splitlines() == [
-        f"imported desk.yaml: 0 record(s), 0 new claim(s), 0 already known, 0 new citation(s), {NEW_NAMES} new entity name(s)"
+        "imported desk.yaml: 0 record(s), 0 new claim(s), 0 already known, 0 new citation(s),"
+        f" {NEW_NAMES} new entity name(s)"
     ]
     after = dump(desk)
     assert added(before, after) == ADDED
@@ -427,19 +430,40 @@ BAD_ENTITIES = {
 
 BAD_ENTITIES_ERRORS = [
     "entities entry 2 ('just a name'): expected a mapping of name, kind, aliases, description",
-    "entities entry 3 ('Harakat al-Nujaba'): unknown key 'colour': expected name, kind, aliases, description",
+    (
+        "entities entry 3 ('Harakat al-Nujaba'): unknown key 'colour': expected name, kind,"
+        " aliases, description"
+    ),
     "entities entry 4 (None): empty name None: expected a name such as 'Qais al-Khazali'",
     "entities entry 5 ('  '): empty name '  ': expected a name such as 'Qais al-Khazali'",
-    "entities entry 6 (\"'-'\"): name \"'-'\" has no letters or digits: expected a name such as 'Qais al-Khazali'",
-    "entities entry 7 ('Basra'): entity kind 'city': expected one of person, organisation, place, event, alliance, other",
+    (
+        "entities entry 6 (\"'-'\"): name \"'-'\" has no letters or digits: expected a name such as"
+        " 'Qais al-Khazali'"
+    ),
+    (
+        "entities entry 7 ('Basra'): entity kind 'city': expected one of person, organisation,"
+        " place, event, alliance, other"
+    ),
     "entities entry 8 ('Najaf'): aliases {'short': 'Najaf'}: expected a list of names",
     "entities entry 9 ('Kufa'): empty alias '': expected a name such as 'Qais al-Khazali'",
-    "entities entry 10 ('Karbala'): alias \"-'-\" has no letters or digits: expected a name such as 'Qais al-Khazali'",
-    "entities entry 11 ('Hadi al-Amiri'): names of 'Hadi al-Amiri' already belong to two entities, 'Hadi al-Amiri' and "
-    "'Qais al-Khazali': merge them by hand or use different names",
-    "entities entry 12 ('Sadr Movement'): names of 'Sadr Movement' already belong to two entities, 'Muqtada al-Sadr' and "
-    "'Hadi al-Amiri': merge them by hand or use different names",
-    "record 2, field 'property': unknown property 'wounded': expected a property of the vocabulary such as killed",
+    (
+        "entities entry 10 ('Karbala'): alias \"-'-\" has no letters or digits: expected a name"
+        " such as 'Qais al-Khazali'"
+    ),
+    (
+        "entities entry 11 ('Hadi al-Amiri'): names of 'Hadi al-Amiri' already belong to two"
+        " entities, 'Hadi al-Amiri' and 'Qais al-Khazali': merge them by hand or use different"
+        " names"
+    ),
+    (
+        "entities entry 12 ('Sadr Movement'): names of 'Sadr Movement' already belong to two"
+        " entities, 'Muqtada al-Sadr' and 'Hadi al-Amiri': merge them by hand or use different"
+        " names"
+    ),
+    (
+        "record 2, field 'property': unknown property 'wounded': expected a property of the"
+        " vocabulary such as killed"
+    ),
 ]
 
 
@@ -467,8 +491,9 @@ def test_an_alias_of_another_entity_is_refused(run, desk, tmp_path):
     before = file_bytes(desk)
     result = run("import", path, code=2)
     assert result.output.splitlines()[1:] == [
-        "  entities entry 1 ('Qais al-Khazali'): names of 'Qais al-Khazali' already belong to two entities, "
-        "'Qais al-Khazali' and 'Hadi al-Amiri': merge them by hand or use different names"
+        "  entities entry 1 ('Qais al-Khazali'): names of 'Qais al-Khazali' already belong to two"
+        " entities, 'Qais al-Khazali' and 'Hadi al-Amiri': merge them by hand or use different"
+        " names"
     ]
     assert file_bytes(desk) == before
 

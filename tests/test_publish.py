@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
+from conftest import invoke, make_seeded
 
 from provenance import publish
-from provenance.cli import cli
 
 # The site is built from SQLite working files (and the copy is always a SQLite file), so a
 # second run on PostgreSQL would repeat the same checks; reading a PostgreSQL working
@@ -45,7 +44,8 @@ Notes
 
 SECRET_DOC = f"""{CANARY} memo
 
-The handler said the Sadiqun bloc won 15 seats, and that {CANARY} Person pays the fighters.1 The Badr list won 20 seats.
+The handler said the Sadiqun bloc won 15 seats, and that {CANARY} Person pays the fighters.1 \
+The Badr list won 20 seats.
 
 Notes
 [1] {CANARY} Secret Source Report 5, 2019.
@@ -194,11 +194,8 @@ CONFIDENTIAL_CLAIMS = {
 
 
 def _invoke(db: Path | str, *args, actor="desk editor", code=0):
-    result = CliRunner().invoke(
-        cli, ["--db", str(db), "--actor", actor, *[str(a) for a in args]], catch_exceptions=False
-    )
-    assert result.exit_code == code, f"exit {result.exit_code} for {args}:\n{result.output}"
-    return result
+    """The CLI on ``db``, by default as the desk's editor."""
+    return invoke(*args, db=db, actor=actor, code=code)
 
 
 def _conflicts(db: Path) -> list[dict]:
@@ -622,7 +619,7 @@ def test_nothing_confidential_is_in_the_file_or_on_the_site(site):
     paths = _all_site_paths(out, site["db"])
     responses = fetch(out, *paths)
     seen_ok = 0
-    for path, response in zip(paths, responses):
+    for path, response in zip(paths, responses, strict=True):
         assert response.status_code in (200, 404), (
             f"{path}: {response.status_code} {response.text[:300]}"
         )
@@ -641,8 +638,8 @@ def test_withheld_claims_and_conflicts_are_not_reachable(site):
     secret_claims = [
         r[0]
         for r in working.execute(
-            "select c.id from claims c where not exists (select 1 from citations ci join sources s on s.id = ci.source_id"
-            " where ci.claim_id = c.id and not s.confidential)"
+            "select c.id from claims c where not exists (select 1 from citations ci join sources s"
+            " on s.id = ci.source_id where ci.claim_id = c.id and not s.confidential)"
         )
     ]
     working.close()
@@ -650,7 +647,8 @@ def test_withheld_claims_and_conflicts_are_not_reachable(site):
     for claim_id in secret_claims:
         assert fetch(out, f"/-/claim/{claim_id}")[0].status_code == 404
     conflicts = fetch_one(out, "/public/conflicts.json?_shape=array").json()
-    # 15 vs 99 (99 is confidential) and 22 vs 20 (a conflict only through the confidential memo) are withheld
+    # 15 vs 99 (99 is confidential) and 22 vs 20 (a conflict only through the confidential memo) are
+    # withheld
     assert sorted(c["kind"] for c in conflicts) == ["quantity", "stance"]
     assert {c["value_a"] for c in conflicts} | {c["value_b"] for c in conflicts} == {
         "15 seats",
@@ -698,11 +696,7 @@ def test_publish_reads_a_postgresql_database(pg_url, tmp_path):
     )
 
     def pg(*args, actor="desk editor", code=0):
-        result = CliRunner().invoke(
-            cli, ["--db", pg_url, "--actor", actor, *[str(a) for a in args]], catch_exceptions=False
-        )
-        assert result.exit_code == code, result.output
-        return result
+        return invoke(*args, db=pg_url, actor=actor, code=code)
 
     pg("init")
     pg(
@@ -741,7 +735,10 @@ def published_content(path: Path) -> dict[str, object]:
             typed = ", ".join(f"typeof([{c}]), [{c}]" for c in columns)
             order = ", ".join(str(2 * i + 2) for i in range(len(columns)))
             rows = connection.execute(f"select {typed} from [{name}] order by {order}").fetchall()
-            content[name] = [dict(zip(columns, zip(row[::2], row[1::2]))) for row in rows]
+            content[name] = [
+                dict(zip(columns, zip(row[::2], row[1::2], strict=True), strict=True))
+                for row in rows
+            ]
         return content
     finally:
         connection.close()
@@ -750,14 +747,12 @@ def published_content(path: Path) -> dict[str, object]:
 @pytest.mark.postgres
 @pytest.mark.parametrize("data", ["seeds", "confidential material and verdicts"])
 def test_publish_from_postgresql_writes_the_same_file_as_from_sqlite(
-    request, pg_url, tmp_path, data
+    db_templates, pg_url, tmp_path, data
 ):
-    from conftest import _clone
-
     sqlite_db = tmp_path / "working.db"
     if data == "seeds":
-        _clone(request, sqlite_db, "_seeded_template", "_seeded_pg_template")
-        _clone(request, pg_url, "_seeded_template", "_seeded_pg_template")
+        db_templates.clone("seeded", make_seeded, sqlite_db)
+        db_templates.clone("seeded", make_seeded, pg_url)
     else:
         build_site_data(tmp_path / "sqlite", sqlite_db)
         build_site_data(tmp_path / "postgresql", pg_url)

@@ -19,11 +19,17 @@ CASES = [
     ("garnered 15 of the 48 seats", 4),
     # a quote that ends its sentence owns no marker of the next one
     (
-        "Today, al-Khazali not only continues to lead AAH, but has extended his reach into Iraqi politics.",
+        (
+            "Today, al-Khazali not only continues to lead AAH, but has extended his reach into"
+            " Iraqi politics."
+        ),
         None,
     ),
     (
-        "which he criticized for not having “the plan, the power, or the weapons to sustain a fight.”",
+        (
+            "which he criticized for not having “the plan, the power, or the weapons to sustain a"
+            " fight.”"
+        ),
         None,
     ),
     ("a prominent religious seminary.", None),

@@ -16,11 +16,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
-from conftest import file_bytes
+from conftest import file_bytes, invoke
 
 from provenance import publish
-from provenance.cli import cli
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -86,7 +84,8 @@ WORKER = textwrap.dedent(
     failures = 0
     for i in range(50):
         try:
-            cli.main(["--actor", f"editor-{worker}", "add", "--source", "wire-a", "--subject", f"Worker {worker} event {i}",
+            cli.main(["--actor", f"editor-{worker}", "add", "--source", "wire-a",
+                      "--subject", f"Worker {worker} event {i}",
                       "--property", "killed", "--value", str(i)], standalone_mode=False)
         except SystemExit as exc:
             if exc.code:
@@ -120,8 +119,8 @@ def test_eight_editors_and_an_import_at_once_lose_nothing(run, db_path, tmp_path
         )
         for n in range(8)
     ]
-    outputs = [p.communicate(timeout=600) for p in workers + [importer]]
-    for process, (out, err) in zip(workers + [importer], outputs):
+    outputs = [p.communicate(timeout=600) for p in [*workers, importer]]
+    for process, (out, err) in zip([*workers, importer], outputs, strict=True):
         assert process.returncode == 0, err[-2000:]
         assert "locked" not in (out + err).lower(), err[-2000:]
     after = _counts(db_path)
@@ -289,10 +288,7 @@ def large_published(tmp_path_factory, _seeded_template):
         ["import", _csv(folder / "big.csv", LARGE_CLAIMS)],
         ["publish", out],
     ):
-        result = CliRunner().invoke(
-            cli, ["--db", str(db), "--actor", "tester", *map(str, args)], catch_exceptions=False
-        )
-        assert result.exit_code == 0, result.output
+        invoke(*args, db=db, actor="tester")
     for suffix in ("-wal", "-shm"):
         assert not Path(f"{db}{suffix}").exists()
     return {"db": db, "out": out}
@@ -350,7 +346,8 @@ def test_killing_a_publish_leaves_the_previous_copy_and_the_next_publish_cleans_
                 break
         time.sleep(delay)
         assert process.poll() is None, (
-            f"publish ended before it reached {point!r} or could be killed: {process.stderr.read()[-2000:]}"
+            f"publish ended before it reached {point!r} or could be killed:"
+            f" {process.stderr.read()[-2000:]}"
         )
         process.send_signal(signal.SIGKILL)
         process.wait()
@@ -417,7 +414,7 @@ def test_publish_deletes_only_the_temporary_files_of_publishes_that_are_not_runn
             (folder / name).write_bytes(b"partial copy")
         result = run("publish", out)
         assert "deleted 2 temporary file(s)" in result.output
-        assert sorted(os.listdir(folder)) == sorted(kept + ["public.db", "public.db.state.json"])
+        assert sorted(os.listdir(folder)) == sorted([*kept, "public.db", "public.db.state.json"])
         _sound(out)
         result = run("publish", out)
         assert "deleted" not in result.output

@@ -37,7 +37,8 @@ def vote(
     once, at the weight of the strongest. Ties go to the smallest value (for a time the
     earliest, for a gate the first alphabetically), so every run gives the same answer.
 
-    >>> t = {("F1", "gate"): {"B2": {"x", "y"}, "A1": {"z"}}, ("F2", "gate"): {"C3": {"x"}, "C4": {"y"}}}
+    >>> t = {("F1", "gate"): {"B2": {"x", "y"}, "A1": {"z"}},
+    ...      ("F2", "gate"): {"C3": {"x"}, "C4": {"y"}}}
     >>> vote(t)
     {('F1', 'gate'): ('B2', False), ('F2', 'gate'): ('C3', True)}
     >>> vote(t, origin={"x": "feed", "y": "feed"})[("F1", "gate")]
@@ -70,7 +71,7 @@ def track_record(
     accuracy: dict[str, float] = {}
     total: Counter = Counter()
     for _ in range(rounds):
-        answers = vote(table, (lambda s: accuracy[s]) if accuracy else (lambda s: 1.0), origin)
+        answers = vote(table, (lambda s, a=accuracy: a[s]) if accuracy else (lambda s: 1.0), origin)
         agree: Counter = Counter()
         total = Counter()
         for item, values in table.items():

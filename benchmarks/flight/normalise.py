@@ -39,7 +39,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 YEAR = 2011
-MONTHS = {m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1
+    )
+}
 WEEKDAYS = {d: i for i, d in enumerate(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])}
 
 # -------------------------------------------------------------------------- times
@@ -138,7 +143,8 @@ def parse_time(raw: str) -> Time:
 
     What is not a time:
 
-    >>> [parse_time(s).why for s in ("", "Dec 01 - Contact Airline", "2011-12-01 Cancelled", "Not Available", "soon")]
+    >>> [parse_time(s).why for s in ("", "Dec 01 - Contact Airline", "2011-12-01 Cancelled",
+    ...                                 "Not Available", "soon")]
     ['empty', 'placeholder', 'placeholder', 'placeholder', 'unparsed']
     """
     text = raw.replace("\xa0", " ").strip()
@@ -204,10 +210,13 @@ def parse_gate(raw: str) -> Gate:
 
     >>> [parse_gate(s).value for s in ("17", " 17 ", "Terminal A - 17", "17/A", "Term 2 - 17")]
     ['17', '17', '17', '17', '17']
-    >>> [parse_gate(s).value for s in ("K7/T3", "c-44", " D-8 ", "Terminal T4 - 47A", "39?", "71B2")]
+    >>> [parse_gate(s).value for s in ("K7/T3", "c-44", " D-8 ", "Terminal T4 - 47A", "39?",
+    ...                                  "71B2")]
     ['K7', 'C44', 'D8', '47A', '39', '71B2']
-    >>> [parse_gate(s).why for s in ("", "--", " -", "TBA", "Not provided by airline", "Terminal 8", "Intl Term")]
-    ['empty', 'placeholder', 'placeholder', 'placeholder', 'placeholder', 'placeholder', 'placeholder']
+    >>> [parse_gate(s).why for s in ("", "--", " -", "TBA", "Not provided by airline",
+    ...                                "Terminal 8", "Intl Term")]  # doctest: +NORMALIZE_WHITESPACE
+    ['empty', 'placeholder', 'placeholder', 'placeholder', 'placeholder', 'placeholder',
+     'placeholder']
     >>> parse_gate("Main Term - 3rd Lvl").why
     'unparsed'
     """

@@ -112,7 +112,8 @@ def _normalised(attribute: str, raw: str) -> tuple[str | None, str]:
 
 
 def read_observations(path: Path = DATA) -> tuple[list[Observation], Counter, int]:
-    """Every usable (source, flight, attribute, value); ``dropped`` counts the rest by (attribute, why)."""
+    """Every usable (source, flight, attribute, value); ``dropped`` counts the rest by (attribute,
+    why)."""
     observations: list[Observation] = []
     dropped: Counter = Counter()
     rows = 0
@@ -173,7 +174,8 @@ class Clock:
 def write_import(
     out: Path, observations: list[Observation], sources: list[str]
 ) -> tuple[Path, Path]:
-    """``header.yaml`` (sources, properties, flights) and ``claims.csv`` in the import format (SPEC §4).
+    """``header.yaml`` (sources, properties, flights) and ``claims.csv`` in the import format (SPEC
+    §4).
 
     The header is YAML because only YAML carries the sections; the 90,000 claims go in
     CSV, which the importer streams.
@@ -323,7 +325,8 @@ def write_grades(
 
 @contextmanager
 def mirrors_counted_once(origin: dict[str, str]) -> Iterator[None]:
-    """Experiment only: evidence from sites of one feed counts once, as citations of one cited work do."""
+    """Experiment only: evidence from sites of one feed counts once, as citations of one cited work
+    do."""
     saved = product_conflicts._origins
 
     def origins(citation):
@@ -532,12 +535,14 @@ def main(argv: list[str] | None = None) -> int:
     ):
         wrong, one, five = near_misses(answers, gold)
         line(
-            f"- {name}: {wrong} wrong time answers, {one} of them within 1 minute of the gold, {five} within 5 minutes"
+            f"- {name}: {wrong} wrong time answers, {one} of them within 1 minute of the gold,"
+            f" {five} within 5 minutes"
         )
     if reference:
         line()
         line(
-            "Reference: all 38 sites imported, as in the paper (the gold's own sites vote too, so this is not a fair score):"
+            "Reference: all 38 sites imported, as in the paper (the gold's own sites vote too, so"
+            " this is not a fair score):"
         )
         line()
         line(table(reference))
@@ -546,51 +551,60 @@ def main(argv: list[str] | None = None) -> int:
     line("## Data, import and detection")
     line()
     line(
-        f"- {rows:,} rows from {len({o.source for o in all_observations})} sites, {len({o.flight for o in all_observations}):,} flights; "
-        f"{len(sources)} sites and {len({o.flight for o in observations}):,} flights once aa, ua and CO are left out"
+        f"- {rows:,} rows from {len({o.source for o in all_observations})} sites,"
+        f" {len({o.flight for o in all_observations}):,} flights; {len(sources)} sites and"
+        f" {len({o.flight for o in observations}):,} flights once aa, ua and CO are left out"
     )
     line(
-        f"- gold: {len(gold_flights)} flights, {len(gold)} flight/attributes with a value "
-        f"({sum(gold_missing.values())} gold cells empty or placeholders, not scored: {dict(gold_missing)}); "
-        f"{sum(len(v) > 1 for v in gold.values())} items listed twice with two values, either accepted; "
-        f"{sum(1 for i in gold if i not in items)} items no imported site gives"
+        f"- gold: {len(gold_flights)} flights, {len(gold)} flight/attributes with a value"
+        f" ({sum(gold_missing.values())} gold cells empty or placeholders, not scored:"
+        f" {dict(gold_missing)}); {sum(len(v) > 1 for v in gold.values())} items listed twice with"
+        f" two values, either accepted; {sum(1 for i in gold if i not in items)} items no imported"
+        " site gives"
     )
     line(
-        f"- cells of all 38 sites: {rows * len(ATTRIBUTES):,}; empty: {sum(n for (_, why), n in dropped.items() if why == 'empty'):,}"
+        f"- cells of all 38 sites: {rows * len(ATTRIBUTES):,}; empty:"
+        f" {sum(n for (_, why), n in dropped.items() if why == 'empty'):,}"
     )
     for why in ("placeholder", "unparsed"):
         per = {a: dropped[(a, why)] for a in ATTRIBUTES if dropped[(a, why)]}
         line(f"- values dropped as {why}: {sum(per.values()):,} {per}")
     line(
-        f"- values kept: {len(all_observations):,} of all 38 sites; imported (35 sites): {len(observations):,} "
-        f"→ {counts['claims']:,} claims, {counts['citations']:,} citations, {counts['entities']:,} flight subjects"
+        f"- values kept: {len(all_observations):,} of all 38 sites; imported (35 sites):"
+        f" {len(observations):,} → {counts['claims']:,} claims, {counts['citations']:,} citations,"
+        f" {counts['entities']:,} flight subjects"
     )
     line(
-        f"- import: {clock.show('import')}, {import_report.records / clock.wall['import']:,.0f} records/s wall"
+        f"- import: {clock.show('import')}, {import_report.records / clock.wall['import']:,.0f}"
+        " records/s wall"
     )
     line(
-        f"- conflicts: detection {clock.show('detect')}; listing with support and leading values {clock.show('list')}"
+        f"- conflicts: detection {clock.show('detect')}; listing with support and leading values"
+        f" {clock.show('list')}"
     )
     line(
-        f"- {counts['conflicts']:,} conflicts on {len(ungraded.items_in_conflict):,} of {len(items):,} flight/attributes; "
-        f"{len(ungraded.items_in_conflict & set(gold))} of the {len(gold)} gold items are in conflict"
+        f"- {counts['conflicts']:,} conflicts on {len(ungraded.items_in_conflict):,} of"
+        f" {len(items):,} flight/attributes; {len(ungraded.items_in_conflict & set(gold))} of the"
+        f" {len(gold)} gold items are in conflict"
     )
     line(f"- false conflicts (two sides that normalise to one value): {ungraded.false_conflicts}")
     line(
-        f"- vote ties: {sum(t for _, t in vote.values())} of {len(vote):,} items, {sum(vote[i][1] for i in gold if i in vote)} of them gold items"
+        f"- vote ties: {sum(t for _, t in vote.values())} of {len(vote):,} items,"
+        f" {sum(vote[i][1] for i in gold if i in vote)} of them gold items"
     )
     line(f"- how the product's answers were reached, ungraded: {dict(ungraded.how)}")
     line(f"- graded: {dict(graded.how)}")
     line(
-        f"- after grading: writing the grades {clock.show('grades')}, detection {graded_clock.show('detect')}, "
-        f"listing {graded_clock.show('list')}"
+        f"- after grading: writing the grades {clock.show('grades')}, detection"
+        f" {graded_clock.show('detect')}, listing {graded_clock.show('list')}"
     )
 
     line()
     line("## Track record → grade (no gold), beside each site's accuracy on the gold")
     line()
     line(
-        "| site | values | agrees with vote | grade | mirrors once: agrees | grade | right on gold items |"
+        "| site | values | agrees with vote | grade | mirrors once: agrees | grade | right on gold"
+        " items |"
     )
     line("|---|---:|---:|:-:|---:|:-:|---:|")
     on_gold = accuracy_on_gold(observations, gold)
@@ -607,8 +621,8 @@ def main(argv: list[str] | None = None) -> int:
     line("## Experiments (a change the product does not have; not the product's figures)")
     line()
     line(
-        f"Mirror groups found without the gold (identical values on ≥ {methods.MIRROR_SHARE:.0%} of ≥ "
-        f"{methods.MIRROR_MIN_SHARED} shared items): "
+        f"Mirror groups found without the gold (identical values on ≥ {methods.MIRROR_SHARE:.0%} of"
+        f" ≥ {methods.MIRROR_MIN_SHARED} shared items): "
         + "; ".join("{" + ", ".join(sorted(g)) + "}" for g in groups)
     )
     line()
@@ -628,8 +642,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     line()
     line(
-        "Sensitivity of the mirror test: a vote with each feed counted once, weighted by the product's weights for grades "
-        "from a track record computed the same way (methods.py alone, no database):"
+        "Sensitivity of the mirror test: a vote with each feed counted once, weighted by the"
+        " product's weights for grades from a track record computed the same way (methods.py alone,"
+        " no database):"
     )
     line()
     line("| mirror test | feeds | overall |")
@@ -643,13 +658,14 @@ def main(argv: list[str] | None = None) -> int:
         answers = {
             i: v
             for i, (v, _) in methods.vote(
-                items, lambda s: weight[test_grades[s]], test_origin
+                items, lambda s, w=weight, g=test_grades: w[g[s]], test_origin
             ).items()
         }
         right, total = score(answers, gold)["overall"]
         feeds = len(set(sources) - set(test_origin)) + len(set(test_origin.values()))
         line(
-            f"| {'none' if share is None else f'identical on ≥ {share:.0%}'} | {feeds} | {right / total:.3f} |"
+            f"| {'none' if share is None else f'identical on ≥ {share:.0%}'} | {feeds} |"
+            f" {right / total:.3f} |"
         )
     if args.keep:
         (out / "report.md").write_text("\n".join(report) + "\n", encoding="utf-8")

@@ -33,10 +33,11 @@ Decisions a desk relies on:
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import json
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -99,7 +100,15 @@ _parse_value = lru_cache(maxsize=65536)(parse_value)
 _date_bounds = lru_cache(maxsize=65536)(date_bounds)
 # names repeat through a file (subjects, speakers, qualifier values)
 _normalise_name = lru_cache(maxsize=65536)(normalise_name)
-_UNSEEN = object()
+
+
+class _Unseen(enum.Enum):
+    """A key not looked up yet (None is a looked-up miss); an enum so type checkers narrow it."""
+
+    UNSEEN = enum.auto()
+
+
+_UNSEEN = _Unseen.UNSEEN
 # one statement, compiled once: an import looks up every distinct qualifier value
 _ALIAS_LOOKUP = sql_text("SELECT entity_id FROM aliases WHERE normalised = :key LIMIT 1")
 QUOTE_SHOWN = 60
@@ -115,7 +124,8 @@ class PendingEntity:
     __slots__ = ("id", "key", "name")
 
     def __init__(self, name: str, key: str):
-        self.name, self.key, self.id = name, key, None
+        self.name, self.key = name, key
+        self.id: int | None = None
 
     def __repr__(self) -> str:
         return f"PendingEntity({self.name!r}, id={self.id})"
@@ -151,7 +161,8 @@ class FieldError(ProvenanceError):
 
 
 class RecordErrors(ProvenanceError):
-    """Records found bad only when their batch was written: ``(record number, field, message)`` each."""
+    """Records found bad only when their batch was written: ``(record number, field, message)``
+    each."""
 
     def __init__(self, problems: list[tuple[int | None, str, str]]):
         self.problems = problems
@@ -206,7 +217,7 @@ CLAIM_PART_COLUMNS = (
     "scope_latest",
     "scope_key",
 )
-CLAIM_COLUMNS = CLAIM_PART_COLUMNS + ("rank", "rank_reason", "created_by", "created_at")
+CLAIM_COLUMNS = (*CLAIM_PART_COLUMNS, "rank", "rank_reason", "created_by", "created_at")
 CITATION_PART_COLUMNS = (
     "source_id",
     "footnote_id",
@@ -222,7 +233,7 @@ CITATION_PART_COLUMNS = (
     "note",
     "fingerprint",
 )
-CITATION_COLUMNS = ("claim_id",) + CITATION_PART_COLUMNS + ("created_by", "created_at")
+CITATION_COLUMNS = ("claim_id", *CITATION_PART_COLUMNS, "created_by", "created_at")
 HISTORY_COLUMNS = ("table_name", "row_id", "action", "actor", "at", "changes", "summary")
 
 
@@ -242,12 +253,19 @@ class ClaimPart:
         self.key, self.row, self.qualifiers, self.summary = key, row, qualifiers, summary
         self.rank: tuple[str, str | None] | None = None
         self.final_key: tuple[int, int, str, str] | None = None
+
+    @property
+    def identity(self) -> tuple[int, int, str, str]:
+        """``final_key`` once ``finish`` has set it (every part of a batch being written)."""
+        assert self.final_key is not None, "a claim part is finished before it is written"
+        return self.final_key
         self.values: tuple = ()
         self.changes: Any = None
 
 
 class CitationPart:
-    """What a record gives as evidence (source, quote, footnote, speaker, stance, confidence, note)."""
+    """What a record gives as evidence (source, quote, footnote, speaker, stance,
+    confidence, note)."""
 
     __slots__ = ("changes", "fingerprint", "row", "values")
 
@@ -256,6 +274,12 @@ class CitationPart:
         self.fingerprint: str | None = None
         self.values: tuple = ()
         self.changes: Any = None
+
+    @property
+    def identity(self) -> str:
+        """``fingerprint`` once ``finish`` has set it (every part of a batch being written)."""
+        assert self.fingerprint is not None, "a citation part is finished before it is written"
+        return self.fingerprint
 
 
 # a record validated and resolved, ready to be written
@@ -273,7 +297,8 @@ class _RowFormat:
     """
 
     def __init__(self, session: Session, model, columns: tuple[str, ...], *, inline: bool = False):
-        """``inline``: write values shared by every row of a batch into the statement (see _with_constants)."""
+        """``inline``: write values shared by every row of a batch into the statement (see
+        _with_constants)."""
         dialect = session.get_bind().dialect
         self.model, self.columns, self.inline = model, columns, inline
         self.sqlite = dialect.name == "sqlite"
@@ -285,7 +310,10 @@ class _RowFormat:
                 processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
                 if processor is not None:
                     self.processors[name] = processor
-        self.sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        self.sql = (
+            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES"
+            f" ({', '.join('?' * len(columns))})"
+        )
 
     def ready(self, columns: tuple[str, ...], values: Iterable[Any]) -> tuple:
         """Values of ``columns`` (a part of this format's) in the driver's form."""
@@ -311,7 +339,7 @@ class _RowFormat:
             return self.sql, rows
         values = []
         keep = []
-        for index, name in enumerate(self.columns):
+        for index in range(len(self.columns)):
             distinct = set(map(operator.itemgetter(index), rows))
             literal = _literal(next(iter(distinct))) if len(distinct) == 1 else None
             if literal is None:
@@ -328,16 +356,20 @@ class _RowFormat:
         else:
             rows = [()] * len(rows)
         return (
-            f"INSERT INTO {self.model.__tablename__} ({', '.join(self.columns)}) VALUES ({', '.join(values)})",
+            (
+                f"INSERT INTO {self.model.__tablename__} ({', '.join(self.columns)}) VALUES"
+                f" ({', '.join(values)})"
+            ),
             rows,
         )
 
-    def insert(self, session: Session, rows: list[tuple], *, ids: bool = False) -> list[int]:
-        """Insert ``rows`` (tuples of this format's columns, ready) in one statement; with ``ids``, their ids in order."""
+    def insert(self, session: Session, rows: list[tuple], *, ids: bool = False) -> Sequence[int]:
+        """Insert ``rows`` (tuples of this format's columns, ready) in one statement; with ``ids``,
+        their ids in order."""
         if not rows:
             return []
         if not self.sqlite:
-            dicts = [dict(zip(self.columns, row)) for row in rows]
+            dicts = [dict(zip(self.columns, row, strict=True)) for row in rows]
             if ids:
                 return insert_ids(session, self.model, dicts)
             bulk_insert(session, self.model, dicts)
@@ -396,7 +428,7 @@ class ClaimWriter:
         # the ORM's instrumented ones cost a call per access, a dozen per record)
         self._sources: dict[str, _SourceRef] = {}
         self._properties: dict[str, _PropertyRef] = {}
-        self._entities: dict[str, int | PendingEntity] = {}
+        self._entities: dict[str, int | PendingEntity | None] = {}
         self._unresolved: list[PendingEntity] = []
         self._footnotes: dict[tuple[int, int], int] = {}
         self._footnote_counts: dict[int, int] = {}
@@ -471,7 +503,8 @@ class ClaimWriter:
         if not key:
             raise FieldError(
                 field_name,
-                f"empty {field_name.replace('_', ' ')} {name!r}: expected a name such as 'Qais al-Khazali'",
+                f"empty {field_name.replace('_', ' ')} {name!r}: expected a name such as 'Qais"
+                " al-Khazali'",
             )
         known = self._entities.get(key, _UNSEEN)
         if known is not _UNSEEN and (known is not None or not create):
@@ -501,12 +534,9 @@ class ClaimWriter:
             self.session, keys
         ):  # one array on PostgreSQL, IN lists on SQLite
             found.update(
-                {
-                    key: entity_id
-                    for key, entity_id in self.session.execute(
-                        select(Alias.normalised, Alias.entity_id).where(condition)
-                    )
-                }
+                self.session.execute(
+                    select(Alias.normalised, Alias.entity_id).where(condition)
+                ).all()
             )
         new = []
         for p in pending:
@@ -522,7 +552,7 @@ class ClaimWriter:
             Entity,
             [{"name": p.name, "kind": "other", "created_at": now} for p in new],
         )
-        for p, entity_id in zip(new, ids):
+        for p, entity_id in zip(new, ids, strict=True):
             p.id = entity_id
         bulk_insert(
             self.session,
@@ -538,14 +568,14 @@ class ClaimWriter:
             [
                 _history(
                     "entities",
-                    p.id,
+                    entity_id,
                     "insert",
                     self.actor,
                     now,
                     {"name": p.name, "kind": "other"},
                     f"entity {p.name!r} created",
                 )
-                for p in new
+                for p, entity_id in zip(new, ids, strict=True)
             ],
         )
         self.result.entities_created_count += len(new)
@@ -569,7 +599,8 @@ class ClaimWriter:
         if not count:
             raise FieldError(
                 "footnote",
-                f"footnote {number!r}: source {source.slug!r} has no footnotes; leave footnote empty",
+                f"footnote {number!r}: source {source.slug!r} has no footnotes; leave footnote"
+                " empty",
             )
         if (source.id, n) not in self._footnotes:
             raise FieldError(
@@ -616,7 +647,8 @@ class ClaimWriter:
     def prepare_fields(
         self, claim_values: tuple, citation_values: tuple, raw: Callable[[], dict[str, Any]]
     ) -> PreparedClaim:
-        """``prepare`` for a record given as its fields in the order of CLAIM_FIELDS and CITATION_FIELDS.
+        """``prepare`` for a record given as its fields in the order of CLAIM_FIELDS and
+        CITATION_FIELDS.
 
         A record repeating the words of an earlier one (another source for the same
         claim; the same source, speaker and confidence for another claim) reuses that
@@ -674,7 +706,8 @@ class ClaimWriter:
         if unit and prop.unit and unit != prop.unit:
             raise FieldError(
                 "unit",
-                f"unit {unit!r} differs from the unit of {prop.name!r}: expected {prop.unit!r} or nothing",
+                f"unit {unit!r} differs from the unit of {prop.name!r}: expected {prop.unit!r} or"
+                " nothing",
             )
         try:
             value = _parse_value(
@@ -735,7 +768,8 @@ class ClaimWriter:
             if reason is not None:
                 raise FieldError(
                     "rank_reason",
-                    "rank_reason given without a rank: expected rank preferred, deprecated or normal",
+                    "rank_reason given without a rank: expected rank preferred, deprecated or"
+                    " normal",
                 )
             return None
         rank = rank.lower()
@@ -752,7 +786,8 @@ class ClaimWriter:
         if earlier != (rank, reason):
             raise FieldError(
                 "rank",
-                f"rank {rank!r} differs from the rank {earlier[0]!r} an earlier record gives the same claim",
+                f"rank {rank!r} differs from the rank {earlier[0]!r} an earlier record gives the"
+                " same claim",
             )
         return rank, reason
 
@@ -833,13 +868,15 @@ class ClaimWriter:
             if quote is None:
                 raise FieldError(
                     "quote",
-                    f"missing quote: source {source.slug!r} has text, so every citation quotes it exactly",
+                    f"missing quote: source {source.slug!r} has text, so every citation quotes it"
+                    " exactly",
                 )
             anchor = quotes.locate(source.orm, quote)
             if anchor is None:
                 raise FieldError(
                     "quote",
-                    f"quote {_short(quote)!r} is not in the text of {source.slug!r}: expected words copied from it",
+                    f"quote {_short(quote)!r} is not in the text of {source.slug!r}: expected words"
+                    " copied from it",
                 )
             row.update(
                 quote=source.text[anchor.start : anchor.end],
@@ -907,7 +944,7 @@ class ClaimWriter:
         actor = self.actor
         now = utcnow()
         at = self._history_format.ready(("at",), (now,))[0]
-        keys = list(dict.fromkeys(claim.final_key for claim, _ in batch))
+        keys = list(dict.fromkeys(claim.identity for claim, _ in batch))
         existing = {
             (r[1], r[2], r[3], r[4]): (r[0], r[5], r[6])
             for r in _rows_with_keys(
@@ -928,7 +965,7 @@ class ClaimWriter:
         }
         new_claims: dict[tuple, ClaimPart] = {}
         for claim, _ in batch:
-            key = claim.final_key
+            key = claim.identity
             if key not in existing and key not in new_claims:
                 new_claims[key] = claim
         claim_ids: dict[tuple, int] = {k: v[0] for k, v in existing.items()}
@@ -940,11 +977,11 @@ class ClaimWriter:
         if new_claims:
             inserted = self._claims_format.insert(
                 session,
-                [c.values + ("normal", None, actor, at) for c in new_claims.values()],
+                [(*c.values, "normal", None, actor, at) for c in new_claims.values()],
                 ids=True,
             )
-            qualifier_rows = []
-            for (key, claim), claim_id in zip(new_claims.items(), inserted):
+            qualifier_rows: list[dict[str, Any]] = []
+            for (key, claim), claim_id in zip(new_claims.items(), inserted, strict=True):
                 claim_ids[key] = claim_id
                 qualifier_rows.extend({**q, "claim_id": claim_id} for q in claim.qualifiers)
                 history.append(
@@ -962,8 +999,8 @@ class ClaimWriter:
         # same citation in the batch gives its confidence and note)
         wanted: dict[tuple[int, str], PreparedClaim] = {}
         for prepared in batch:
-            wanted[(claim_ids[prepared[0].final_key], prepared[1].fingerprint)] = prepared
-        self.result.last_claim_id = claim_ids[batch[-1][0].final_key]
+            wanted[(claim_ids[prepared[0].identity], prepared[1].identity)] = prepared
+        self.result.last_claim_id = claim_ids[batch[-1][0].identity]
         # only claims that existed before this batch can hold the citation already
         existing_ids = {v[0] for v in existing.values()}
         lookup = [k for k in wanted if k[0] in existing_ids]
@@ -1009,12 +1046,12 @@ class ClaimWriter:
             ids = self._citations_format.insert(
                 session,
                 [
-                    (claim_id,) + citation.values + (actor, at)
+                    (claim_id, *citation.values, actor, at)
                     for claim_id, _, citation in new_citations
                 ],
                 ids=True,
             )
-            for citation_id, (_, claim, citation) in zip(ids, new_citations):
+            for citation_id, (_, claim, citation) in zip(ids, new_citations, strict=True):
                 history.append(
                     ("citations", citation_id, "insert", actor, at, citation.changes, claim.summary)
                 )
@@ -1023,7 +1060,8 @@ class ClaimWriter:
             for claim_id in dict.fromkeys(claim_id for claim_id, _, _ in new_citations):
                 if claim_id in deprecated:
                     self.result.deprecated_warnings.append(
-                        f"claim {claim_id} is deprecated ({deprecated[claim_id]}); citation added to it anyway"
+                        f"claim {claim_id} is deprecated ({deprecated[claim_id]}); citation added"
+                        " to it anyway"
                     )
         self._history_format.insert(session, history)
 
@@ -1059,13 +1097,14 @@ class ClaimWriter:
         citation.changes = self._history_format.ready(("changes",), (_citation_changes(row),))[0]
 
     def _check_resolved_ranks(self, batch: list[PreparedClaim], numbers: list[int | None]) -> None:
-        """Ranked records of one claim under different spellings must agree, as records in the same words do."""
+        """Ranked records of one claim under different spellings must agree, as records in the same
+        words do."""
         problems = []
-        for (claim, _), number in zip(batch, numbers):
+        for (claim, _), number in zip(batch, numbers, strict=True):
             if claim.rank is None:
                 continue
             earlier, earlier_number = self._resolved_ranks.setdefault(
-                claim.final_key, (claim.rank, number)
+                claim.identity, (claim.rank, number)
             )
             if earlier != claim.rank:
                 by = (
@@ -1077,7 +1116,10 @@ class ClaimWriter:
                     (
                         number,
                         "rank",
-                        f"rank {claim.rank[0]!r} differs from the rank {earlier[0]!r} {by} gives the same claim under another spelling",
+                        (
+                            f"rank {claim.rank[0]!r} differs from the rank {earlier[0]!r} {by}"
+                            " gives the same claim under another spelling"
+                        ),
                     )
                 )
         if problems:
@@ -1086,18 +1128,19 @@ class ClaimWriter:
     def _apply_ranks(
         self, batch: list[PreparedClaim], claim_ids: dict[tuple, int], existing: dict[tuple, tuple]
     ) -> None:
-        """Give ranked records' claims their rank, with a history row, as `claim prefer`/`deprecate` do."""
+        """Give ranked records' claims their rank, with a history row, as `claim prefer`/`deprecate`
+        do."""
         done = set()
         for claim, _ in batch:
-            if claim.rank is None or claim.final_key in done:
+            if claim.rank is None or claim.identity in done:
                 continue
-            done.add(claim.final_key)
-            current = existing.get(claim.final_key)
+            done.add(claim.identity)
+            current = existing.get(claim.identity)
             if current is not None and (current[1], current[2]) == claim.rank:
                 continue
             if current is None and claim.rank == ("normal", None):
                 continue
-            row = self.session.get(Claim, claim_ids[claim.final_key])
+            row = self.session.get_one(Claim, claim_ids[claim.identity])
             if (row.rank, row.rank_reason) != claim.rank:
                 set_rank(self.session, row, claim.rank[0], self.actor, reason=claim.rank[1])
 
@@ -1152,12 +1195,13 @@ def bulk_insert(session: Session, model, rows: list[dict[str, Any]]) -> None:
         constant_values.append(processor(value) if processor else value)
     extra = tuple(constant_values)
     getter = operator.itemgetter(*columns)
-    params = []
+    params: list[tuple] = []
     append = params.append
     for row in rows:
         if len(row) != width:
             raise ValueError(
-                f"rows for {table.name} differ in their columns: {sorted(row)} against {sorted(columns)}"
+                f"rows for {table.name} differ in their columns: {sorted(row)} against"
+                f" {sorted(columns)}"
             )
         values = getter(row)
         if width == 1:
@@ -1182,7 +1226,7 @@ def _rows_with_keys(
     columns: tuple[str, ...],
     key_columns: tuple[str, ...],
     keys: list[tuple],
-) -> list:
+) -> Sequence[Any]:
     """The rows of ``model`` whose ``key_columns`` equal one of ``keys``, by the unique index.
 
     SQLite answers ``(a, b) IN (VALUES …)`` by scanning the whole index for every batch,
@@ -1202,12 +1246,16 @@ def _rows_with_keys(
     joins = " AND ".join(
         f"t.{c} = json_extract(k.value, '$[{i}]')" for i, c in enumerate(key_columns)
     )
-    sql = f"SELECT {', '.join('t.' + c for c in columns)} FROM json_each(:keys) AS k JOIN {table} AS t ON {joins}"
+    sql = (
+        f"SELECT {', '.join('t.' + c for c in columns)} FROM json_each(:keys) AS k JOIN {table} AS"
+        f" t ON {joins}"
+    )
     return session.execute(sql_text(sql), {"keys": json.dumps(keys)}).all()
 
 
-def insert_ids(session: Session, model, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert rows in one statement and return their ids, in order (see ``_numbered`` for SQLite)."""
+def insert_ids(session: Session, model, rows: list[dict[str, Any]]) -> Sequence[int]:
+    """Insert rows in one statement and return their ids, in order (see ``_numbered``
+    for SQLite)."""
     if not rows:
         return []
     if session.get_bind().dialect.name != "sqlite":
@@ -1221,7 +1269,8 @@ def insert_ids(session: Session, model, rows: list[dict[str, Any]]) -> list[int]
 
 
 def _numbered(session: Session, model, count: int, write: Callable[[], Any]) -> list[int]:
-    """The ids of the ``count`` rows that ``write`` inserts into ``model``'s table without ids, in order.
+    """The ids of the ``count`` rows that ``write`` inserts into ``model``'s table without ids, in
+    order.
 
     On SQLite the writer holds the write lock (BEGIN IMMEDIATE), and rows inserted
     without an explicit id get consecutive rowids after the table's largest, so the ids
@@ -1283,7 +1332,7 @@ def _scope_of(
     as_of_text: str | None, valid_from_text: str | None, valid_to_text: str | None
 ) -> dict[str, Any]:
     """A claim's scope columns from its as_of, valid_from and valid_to (shared: never change it)."""
-    bounds = {}
+    bounds: dict[str, tuple[str | None, str | None, str | None]] = {}
     for key, text in (
         ("as_of", as_of_text),
         ("valid_from", valid_from_text),
@@ -1297,7 +1346,8 @@ def _scope_of(
         except ProvenanceError:
             raise FieldError(
                 key,
-                f"{key} {text!r} is not an EDTF date: expected e.g. 2018, 2018-05, 2018-05-12, 2009-10/2009-12",
+                f"{key} {text!r} is not an EDTF date: expected e.g. 2018, 2018-05, 2018-05-12,"
+                " 2009-10/2009-12",
             ) from None
         bounds[key] = (text, earliest, latest)
     as_of, valid_from, valid_to = bounds["as_of"], bounds["valid_from"], bounds["valid_to"]
@@ -1305,11 +1355,11 @@ def _scope_of(
         raise FieldError(
             "valid_to", f"valid_to {valid_to[0]!r} is before valid_from {valid_from[0]!r}"
         )
-    earliest = [b for b in (as_of[1], valid_from[1]) if b]
-    latest = [b for b in (as_of[2], valid_to[2]) if b]
+    starts = [b for b in (as_of[1], valid_from[1]) if b]
+    ends = [b for b in (as_of[2], valid_to[2]) if b]
     # as_of alone scopes to its own interval; validity opens or closes the ends it gives
-    scope_earliest = min(earliest) if earliest else None
-    scope_latest = max(latest) if latest else None
+    scope_earliest = min(starts) if starts else None
+    scope_latest = max(ends) if ends else None
     if valid_from[0] and not valid_to[0] and not as_of[0]:
         scope_latest = None
     if valid_to[0] and not valid_from[0] and not as_of[0]:
@@ -1398,8 +1448,8 @@ def add_claim(
         raise InvalidValue(str(exc)) from None
     writer.add(prepared)
     writer.flush()
-    claim = session.get(Claim, writer.result.last_claim_id)
-    citation = session.get(Citation, writer.result.last_citation_id)
+    claim = session.get_one(Claim, writer.result.last_claim_id)
+    citation = session.get_one(Citation, writer.result.last_citation_id)
     return claim, citation, writer.result
 
 
@@ -1416,7 +1466,8 @@ def set_rank(
     """Prefer or deprecate a claim; returns ids of claims whose preference was withdrawn."""
     if rank == "deprecated" and _blank(reason):
         raise InvalidValue(
-            "deprecating needs --reason: say why the claim is wrong or superseded, so nobody re-adds it"
+            "deprecating needs --reason: say why the claim is wrong or superseded, so nobody"
+            " re-adds it"
         )
     demoted: list[int] = []
     if rank == "preferred":
@@ -1442,7 +1493,7 @@ def set_rank(
             )
             demoted.append(other.id)
     new_reason = _text_or_none(reason)
-    changes = {"rank": [claim.rank, rank]}
+    changes: dict[str, list[str | None]] = {"rank": [claim.rank, rank]}
     if new_reason != claim.rank_reason:
         changes["rank_reason"] = [claim.rank_reason, new_reason]
     claim.rank = rank
@@ -1577,17 +1628,18 @@ def history_rows(
 
 
 def provenance_chain(session: Session, claim: Claim) -> dict[str, Any]:
-    """The claim with everything behind it: citations, quotes in context, footnotes, works, history."""
+    """The claim with everything behind it: citations, quotes in context, footnotes,
+    works, history."""
     row = claim_row(claim)
-    for citation, out in zip(claim.citations, row["citations"]):
+    for citation, out in zip(claim.citations, row["citations"], strict=True):
         source = citation.source
         out["source_title"] = source.title
         out["source_kind"] = source.kind
         out["source_reliability"] = source.reliability
         out["source_published"] = source.published
         out["source_authors"] = source.authors or []
-        if citation.quote_start is not None:
-            before, quote, after = quotes.context(
+        if citation.quote_start is not None and citation.quote_end is not None:
+            before, _quote, after = quotes.context(
                 source, citation.quote_start, citation.quote_end, width=160
             )
             out["context_before"], out["context_after"] = before, after
@@ -1609,13 +1661,6 @@ def provenance_chain(session: Session, claim: Claim) -> dict[str, Any]:
         history += history_rows(session, table="citations", row_id=citation_id)
     row["history"] = sorted(history, key=lambda h: h["id"])
     return row
-
-
-def entity_label(session: Session, entity_id: int | None) -> str | None:
-    if entity_id is None:
-        return None
-    entity = session.get(Entity, entity_id)
-    return entity.name if entity else None
 
 
 # ---------------------------------------------------------------- merging entities

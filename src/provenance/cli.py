@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 from sqlalchemy import exc as sa_exc
@@ -24,10 +25,23 @@ from . import importer, integrity, sources
 from .errors import ImportErrors, ProvenanceError
 from .history import current_actor
 from .inputs import parse_id, shown, terminal_safe, text_problem
+from .interchange import FORMATS as EXPORT_FORMATS
+from .models import (
+    CONFIDENCES,
+    CONFLICT_STATUSES,
+    DATATYPES,
+    ENTITY_KINDS,
+    RANKS,
+    RELIABILITY_GRADES,
+    SOURCE_KINDS,
+)
 from .output import dumps, emit, output_options
 
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
 
-def say(message: str = "", **options) -> None:
+
+def say(message: str = "", **options: Any) -> None:
     """``click.echo`` for lines that carry stored or given text: control characters escaped."""
     click.echo(terminal_safe(message), **options)
 
@@ -83,8 +97,9 @@ class ProvenanceGroup(click.Group):
         except (sa_exc.OperationalError, sa_exc.DatabaseError) as exc:
             if dbmod.is_busy(exc):
                 raise BusyError(
-                    f"database is busy: another command held the write lock longer than {dbmod.busy_timeout_ms() / 1000:g} s; "
-                    f"nothing was written, run the command again (or set {dbmod.BUSY_TIMEOUT_ENV} to wait longer)"
+                    "database is busy: another command held the write lock longer than"
+                    f" {dbmod.busy_timeout_ms() / 1000:g} s; nothing was written, run the command"
+                    f" again (or set {dbmod.BUSY_TIMEOUT_ENV} to wait longer)"
                 ) from None
             raise UserError(f"database error: {dbmod._first_line(exc)}") from None
 
@@ -240,7 +255,8 @@ def _report_ingest(result: sources.IngestResult) -> None:
         )
     if result.status == "changed":
         click.echo(
-            f"          text changed since the last ingest; new sha256 {source.sha256[:16]}…"
+            "          text changed since the last ingest; new sha256"
+            f" {(source.sha256 or '')[:16]}…"
         )
         if result.reanchored:
             click.echo(f"          {len(result.reanchored)} citation(s) re-anchored")
@@ -484,7 +500,7 @@ def _report_import(report: importer.ImportReport, path: Path, *, dry_run: bool =
 @click.option("--denies", is_flag=True, help="The source (or speaker) denies the claim.")
 @click.option(
     "--confidence",
-    type=click.Choice(["high", "medium", "low"]),
+    type=click.Choice(CONFIDENCES),
     default="medium",
     show_default=True,
     help="How far the citation supports the claim.",
@@ -521,7 +537,8 @@ def add_command(obj: Context, **options) -> None:
         key, sep, value = item.partition("=")
         if not sep or not key.strip() or not value.strip():
             raise UserError(
-                f"--qualifier {item!r}: expected KEY=VALUE, e.g. election=2018 Iraqi parliamentary election"
+                f"--qualifier {item!r}: expected KEY=VALUE, e.g. election=2018 Iraqi parliamentary"
+                " election"
             )
         if key.strip() in qualifiers:
             raise UserError(f"--qualifier {key.strip()!r} given twice")
@@ -557,7 +574,8 @@ def add_command(obj: Context, **options) -> None:
         )
         footnote = f", footnote {citation.footnote.number}" if citation.footnote else ""
         say(
-            f"{state} {claim.id}: {claim.subject.name} · {claim.property.name} = {claim.value}; {cite} {citation.id}{footnote}"
+            f"{state} {claim.id}: {claim.subject.name} · {claim.property.name} = {claim.value};"
+            f" {cite} {citation.id}{footnote}"
         )
 
 
@@ -581,7 +599,7 @@ def import_command(obj: Context, file: Path, dry_run: bool) -> None:
         provenance import claims.csv
     """
     importer.detect_format(file)
-    bar = None
+    bar: ProgressBar[int] | None = None
     if sys.stderr.isatty():
         bar = click.progressbar(
             length=1000,
@@ -627,7 +645,7 @@ def import_command(obj: Context, file: Path, dry_run: bool) -> None:
 @click.option("--source", help="Only claims this source makes.")
 @click.option(
     "--rank",
-    type=click.Choice(["normal", "preferred", "deprecated"]),
+    type=click.Choice(RANKS),
     help="Only claims of this rank.",
 )
 @output_options
@@ -702,7 +720,9 @@ def show(obj: Context, claim_id: str, as_json: bool) -> None:
         echo(f"  citation {c['id']}: {c['stance']}, confidence {c['confidence']}{speaker}")
         authors = ", ".join(c["source_authors"]) or "no author named"
         echo(
-            f"    source: {c['source_title']} [{c['source']}] — {authors}, {c['source_published'] or 'undated'}, {c['source_kind']}, reliability {c['source_reliability']}"
+            f"    source: {c['source_title']} [{c['source']}] — {authors},"
+            f" {c['source_published'] or 'undated'}, {c['source_kind']}, reliability"
+            f" {c['source_reliability']}"
         )
         if c["quote"] is not None:
             flag = "  (ORPHANED: no longer found at its place)" if c["orphaned"] else ""
@@ -834,7 +854,7 @@ def entity_group() -> None:
 @click.argument("name")
 @click.option(
     "--kind",
-    type=click.Choice(["person", "organisation", "place", "event", "alliance", "other"]),
+    type=click.Choice(ENTITY_KINDS),
     default="other",
     show_default=True,
     help="What the entity is.",
@@ -849,7 +869,8 @@ def entity_add(
 
     \b
     Example:
-        provenance entity add "Qais al-Khazali" --kind person --alias "Qayis Khazali" --alias "Qays al-Khazali"
+        provenance entity add "Qais al-Khazali" --kind person \\
+            --alias "Qayis Khazali" --alias "Qays al-Khazali"
     """
     with obj.transaction() as session:
         entity, added = entitiesmod.add_entity(
@@ -886,7 +907,8 @@ def entity_merge(obj: Context, keep: str, other: str) -> None:
     )
     for folded, survivor in report.claims_folded:
         say(
-            f"  claim {folded} repeated claim {survivor}: its citations moved there, claim {folded} deprecated"
+            f"  claim {folded} repeated claim {survivor}: its citations moved there, claim {folded}"
+            " deprecated"
         )
 
 
@@ -975,7 +997,7 @@ def property_group() -> None:
     "--type",
     "datatype",
     required=True,
-    type=click.Choice(["quantity", "date", "entity", "text", "boolean"]),
+    type=click.Choice(DATATYPES),
     help="The datatype of values.",
 )
 @click.option(
@@ -997,7 +1019,8 @@ def property_add(
 
     \b
     Example:
-        provenance property add seats_won --type quantity --unit seats --description "Seats won in an election"
+        provenance property add seats_won --type quantity --unit seats \\
+            --description "Seats won in an election"
         provenance property add leader --type entity --time-varying
     """
     with obj.transaction() as session:
@@ -1041,26 +1064,14 @@ def source_group() -> None:
 @click.option("--url", help="Where it can be found.")
 @click.option(
     "--kind",
-    type=click.Choice(
-        [
-            "article",
-            "report",
-            "interview",
-            "official-statement",
-            "comment",
-            "website",
-            "dataset",
-            "person",
-            "other",
-        ]
-    ),
+    type=click.Choice(SOURCE_KINDS),
     default="website",
     show_default=True,
     help="What the source is.",
 )
 @click.option(
     "--reliability",
-    type=click.Choice(list("ABCDEF")),
+    type=click.Choice(RELIABILITY_GRADES),
     default="F",
     show_default=True,
     help="Admiralty grade: A completely reliable … E unreliable, F cannot be judged.",
@@ -1072,7 +1083,8 @@ def source_add(obj: Context, slug, title, url, kind, reliability, confidential) 
 
     \b
     Example:
-        provenance source add iraq-ihec-2018 --title "Iraqi High Electoral Commission results" --kind dataset --reliability A
+        provenance source add iraq-ihec-2018 --kind dataset --reliability A \\
+            --title "Iraqi High Electoral Commission results"
     """
     fields = sources.source_fields(
         {
@@ -1108,9 +1120,8 @@ def _side_text(side: dict) -> str:
     for c in side["citations"]:
         where = c["source"] + (f" [{c['footnote']}]" if c["footnote"] else "")
         who = f" — {c['attributed_to']}" if c["attributed_to"] else ""
-        lines.append(
-            f"• {where}{who} ({c['reliability']}/{c['confidence']}{', denies' if c['stance'] == 'denies' else ''})"
-        )
+        denies = ", denies" if c["stance"] == "denies" else ""
+        lines.append(f"• {where}{who} ({c['reliability']}/{c['confidence']}{denies})")
         if c["quote"]:
             lines.append(f"  “{c['quote']}”")
     for piece in side.get("support_pieces", []):
@@ -1143,7 +1154,8 @@ def _print_conflicts(rows: list[dict]) -> None:
         return
     for row in rows:
         title = safe(
-            f"conflict {row['id']} · {row['status']} · {row['severity']} · {row['kind']} · {row['subject']} · {row['property']}"
+            f"conflict {row['id']} · {row['status']} · {row['severity']} · {row['kind']} ·"
+            f" {row['subject']} · {row['property']}"
         )
         table = Table(
             title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=True, show_lines=False
@@ -1170,7 +1182,7 @@ def _print_conflicts(rows: list[dict]) -> None:
 @cli.command("conflicts")
 @click.option(
     "--status",
-    type=click.Choice(["open", "confirmed", "dismissed", "resolved", "all"]),
+    type=click.Choice([*CONFLICT_STATUSES, "all"]),
     default="open",
     show_default=True,
     help="Which verdicts to list.",
@@ -1190,8 +1202,8 @@ def conflicts_command(
 
     Detection runs first (set-based, in the database); verdicts set with `resolve`
     are kept. Each conflict shows both values, every citation behind each, a
-    severity, and the leading value (see "Support and the leading value" in the
-    README).
+    severity, and the leading value (see "Which value leads" under "Conflicts" in
+    the README).
 
     \b
     Example:
@@ -1227,8 +1239,11 @@ def conflicts_command(
 @click.option(
     "--status",
     required=True,
-    type=click.Choice(["confirmed", "dismissed", "resolved", "open"]),
-    help="The verdict: confirmed (a real contradiction), dismissed (not one), resolved (settled), open (reopen).",
+    type=click.Choice(CONFLICT_STATUSES),
+    help=(
+        "The verdict: confirmed (a real contradiction), dismissed (not one), resolved (settled),"
+        " open (reopen)."
+    ),
 )
 @click.option("--note", required=True, help="What was checked and found.")
 @pass_context
@@ -1239,7 +1254,8 @@ def resolve_command(obj: Context, conflict_id: str, status: str, note: str) -> N
 
     \b
     Example:
-        provenance resolve 3 --status confirmed --note "CTC and LWJ disagree; CENTCOM release settles it"
+        provenance resolve 3 --status confirmed \\
+            --note "CTC and LWJ disagree; CENTCOM release settles it"
     """
     from . import conflicts as conflictsmod
 
@@ -1294,8 +1310,11 @@ def backup_command(obj: Context, out: Path) -> None:
     "--format",
     "fmt",
     required=True,
-    type=click.Choice(["csv", "jsonl", "yaml", "claimreview", "prov", "prov-n"]),
-    help="csv/jsonl/yaml: the import format; claimreview: schema.org JSON-LD of verdicts; prov/prov-n: W3C PROV-JSON/PROV-N.",
+    type=click.Choice(EXPORT_FORMATS),
+    help=(
+        "csv/jsonl/yaml: the import format; claimreview: schema.org JSON-LD of verdicts;"
+        " prov/prov-n: W3C PROV-JSON/PROV-N."
+    ),
 )
 @click.option("--subject", help="Only claims about this entity (any of its names).")
 @click.option("--source", help="Only the citations of this source (id, slug or file name).")
@@ -1310,7 +1329,10 @@ def backup_command(obj: Context, out: Path) -> None:
     "--header",
     "header_file",
     type=click.Path(path_type=Path),
-    help="csv/jsonl: also write the sources:, properties: and entities: sections to this YAML file, to import first.",
+    help=(
+        "csv/jsonl: also write the sources:, properties: and entities: sections to this YAML file,"
+        " to import first."
+    ),
 )
 @click.option(
     "--include-confidential",
@@ -1320,13 +1342,19 @@ def backup_command(obj: Context, out: Path) -> None:
 @click.option(
     "--organisation",
     envvar="PROVENANCE_ORGANISATION",
-    help="claimreview: the reviewing organisation, the reviews' author (default: $PROVENANCE_ORGANISATION).",
+    help=(
+        "claimreview: the reviewing organisation, the reviews' author (default:"
+        " $PROVENANCE_ORGANISATION)."
+    ),
 )
 @click.option(
     "--review-url",
     envvar="PROVENANCE_REVIEW_URL",
     metavar="TEMPLATE",
-    help="claimreview: the page of each fact check; {id} becomes the conflict id (default: $PROVENANCE_REVIEW_URL).",
+    help=(
+        "claimreview: the page of each fact check; {id} becomes the conflict id (default:"
+        " $PROVENANCE_REVIEW_URL)."
+    ),
 )
 @click.option(
     "--base-uri",
@@ -1368,11 +1396,13 @@ def export_command(
 
     if fmt == "claimreview" and not (organisation or "").strip():
         raise UserError(
-            "--format claimreview needs --organisation NAME (or PROVENANCE_ORGANISATION): the reviews' author"
+            "--format claimreview needs --organisation NAME (or PROVENANCE_ORGANISATION): the"
+            " reviews' author"
         )
     if header_file is not None and fmt not in ("csv", "jsonl"):
         raise UserError(
-            f"--header is for --format csv or jsonl: {fmt} {'carries the sections itself' if fmt == 'yaml' else 'has no import sections'}"
+            f"--header is for --format csv or jsonl: {fmt}"
+            f" {'carries the sections itself' if fmt == 'yaml' else 'has no import sections'}"
         )
     for path, option in ((output, "-o"), (header_file, "--header")):
         if path is not None:
@@ -1430,7 +1460,10 @@ def export_command(
                 else:
                     stream.write(document.get_provn())
                     stream.write("\n")
-                return f"{counts.claims} claim(s), {counts.citations} citation(s), {counts.sources} source(s), {counts.speakers + counts.editors} agent(s)"
+                return (
+                    f"{counts.claims} claim(s), {counts.citations} citation(s), {counts.sources}"
+                    f" source(s), {counts.speakers + counts.editors} agent(s)"
+                )
             finally:
                 bar.close()
 
@@ -1453,21 +1486,25 @@ def export_command(
     report(f"exported {summary}" + (f" to {output}" if output is not None else ""))
     if header_file is not None:
         report(
-            f"wrote {sections['sources']} source(s), {sections['properties']} propert(ies), {sections['entities']} entit(ies) to {header_file}"
+            f"wrote {sections['sources']} source(s), {sections['properties']} propert(ies),"
+            f" {sections['entities']} entit(ies) to {header_file}"
         )
     if scope.orphaned_skipped:
         click.echo(
-            f"warning: {scope.orphaned_skipped} orphaned citation(s) left out: their quote is no longer in the source text (see `provenance check`)",
+            f"warning: {scope.orphaned_skipped} orphaned citation(s) left out: their quote is no"
+            " longer in the source text (see `provenance check`)",
             err=True,
         )
     if scope.withheld_reviews:
         click.echo(
-            f"note: {scope.withheld_reviews} verdict(s) left out: a side rests on confidential sources only",
+            f"note: {scope.withheld_reviews} verdict(s) left out: a side rests on confidential"
+            " sources only",
             err=True,
         )
     if fmt == "claimreview" and not review_url:
         click.echo(
-            "warning: no --review-url: the reviews carry no url, which Google's fact-check markup requires",
+            "warning: no --review-url: the reviews carry no url, which Google's fact-check markup"
+            " requires",
             err=True,
         )
     if include_confidential:
@@ -1548,16 +1585,19 @@ def publish_command(obj: Context, out: Path) -> None:
     report = _run_publish(obj, out)
     rows = report.rows
     click.echo(
-        f"published {out}: {rows['claims']:,} claims, {rows['citations']:,} citations, {rows['sources']:,} sources, "
-        f"{rows['entities']:,} entities, {rows['conflicts']:,} conflicts"
+        f"published {out}: {rows['claims']:,} claims, {rows['citations']:,} citations,"
+        f" {rows['sources']:,} sources, {rows['entities']:,} entities, {rows['conflicts']:,}"
+        " conflicts"
     )
     click.echo(
-        f"withheld: {report.confidential_sources} confidential source(s), {report.withheld_citations:,} citation(s), "
-        f"{report.withheld_claims:,} claim(s), {report.withheld_conflicts:,} conflict(s)"
+        f"withheld: {report.confidential_sources} confidential source(s),"
+        f" {report.withheld_citations:,} citation(s), {report.withheld_claims:,} claim(s),"
+        f" {report.withheld_conflicts:,} conflict(s)"
     )
     if report.abandoned_removed:
         click.echo(
-            f"deleted {report.abandoned_removed} temporary file(s) left by an interrupted publish to {out}"
+            f"deleted {report.abandoned_removed} temporary file(s) left by an interrupted publish"
+            f" to {out}"
         )
 
 
@@ -1578,7 +1618,10 @@ def publish_command(obj: Context, out: Path) -> None:
 @click.option(
     "--public-db",
     type=click.Path(path_type=Path),
-    help="The public copy to serve (default: public.db beside the working SQLite file, else db/public.db).",
+    help=(
+        "The public copy to serve (default: public.db beside the working SQLite file, else"
+        " db/public.db)."
+    ),
 )
 @click.option(
     "--republish", is_flag=True, help="Publish a new copy even when the existing one is current."
@@ -1611,7 +1654,8 @@ def serve_command(
     else:
         report = _run_publish(obj, out)
         click.echo(
-            f"published {out}: {report.rows['claims']:,} claims, {report.rows['conflicts']:,} conflicts"
+            f"published {out}: {report.rows['claims']:,} claims, {report.rows['conflicts']:,}"
+            " conflicts"
         )
     import uvicorn
     from datasette.cli import run_sync
@@ -1632,7 +1676,10 @@ def serve_command(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
-    help="Write the candidates to this YAML file (complete or not at all) instead of standard output.",
+    help=(
+        "Write the candidates to this YAML file (complete or not at all) instead of standard"
+        " output."
+    ),
 )
 @click.option(
     "--kinds",

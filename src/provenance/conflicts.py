@@ -9,8 +9,9 @@ of claims conflicts when some pair of their evidence
 
 1. comes from different sources — a source is the pair (document, attributed_to);
 2. has overlapping scope: qualifier keys both claims carry are equal (values compared
-   by normalised spelling, and spellings that are aliases of one entity agree), validity intervals overlap, and a
-   time-varying claim with no as_of/validity is scoped to its source's publication date;
+   by normalised spelling, and spellings that are aliases of one entity agree), validity
+   intervals overlap, and a time-varying claim with no as_of/validity is scoped to its
+   source's publication date;
 3. is incompatible: both assert, and the values cannot both be true — quantity
    intervals that do not overlap after the property's tolerance, date intervals that do
    not overlap, different entities, different normalised texts, different booleans —
@@ -38,11 +39,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
+    Table,
     and_,
     case,
     exists,
@@ -325,7 +327,7 @@ def detect(session: Session, actor: str) -> DetectionResult:
         connection = session.connection()
         before = connection.execute(select(func.coalesce(func.max(Conflict.id), 0))).scalar_one()
         connection.execute(
-            insert(Conflict.__table__),
+            insert(cast(Table, Conflict.__table__)),
             [
                 {
                     "claim_a_id": a,
@@ -351,7 +353,7 @@ def detect(session: Session, actor: str) -> DetectionResult:
             if (r.claim_a_id, r.claim_b_id) in wanted
         }
         connection.execute(
-            insert(History.__table__),
+            insert(cast(Table, History.__table__)),
             [
                 {
                     "table_name": "conflicts",
@@ -419,7 +421,8 @@ def get_conflict(session: Session, ref: Any) -> Conflict:
     conflict = session.get(Conflict, parse_id(ref, "conflict", "provenance conflicts --status all"))
     if conflict is None:
         raise NotFound(
-            f"unknown conflict {ref!r}: no conflict has that id (see `provenance conflicts --status all`)"
+            f"unknown conflict {ref!r}: no conflict has that id (see `provenance conflicts --status"
+            " all`)"
         )
     return conflict
 
@@ -450,20 +453,20 @@ class Support:
     pieces: list[dict[str, Any]] = field(default_factory=list)
 
 
-def citation_weight(citation: Citation) -> float:
+def citation_weight(citation: CitationLike) -> float:
     return RELIABILITY.get(citation.source.reliability, RELIABILITY["F"]) * CONFIDENCE.get(
         citation.confidence, CONFIDENCE["medium"]
     )
 
 
-def _origins(citation: Citation) -> set[str]:
+def _origins(citation: CitationLike) -> set[str]:
     origins = {f"document:{citation.source_id}"}
     if citation.footnote is not None:
         origins |= {f"work:{fw.work_id}" for fw in citation.footnote.works}
     return origins
 
 
-def own_support(claim: Claim, stance: str = "asserts", *, pieces: bool = True) -> Support:
+def own_support(claim: ClaimLike, stance: str = "asserts", *, pieces: bool = True) -> Support:
     """Independent evidence for (or, with ``stance="denies"``, against) one claim.
 
     Citations sharing a cited work or a document count once, at the strongest's weight.
@@ -514,20 +517,25 @@ def own_support(claim: Claim, stance: str = "asserts", *, pieces: bool = True) -
                     if citation.attributed_to
                     else None,
                     "weight": round(weights[i], 3) if counted else 0.0,
-                    "why": "independent evidence"
-                    if counted
-                    else f"same work or document as citation {citations[strongest].id}: counted once",
+                    "why": (
+                        "independent evidence"
+                        if counted
+                        else (
+                            f"same work or document as citation {citations[strongest].id}: counted"
+                            " once"
+                        )
+                    ),
                 }
             )
     return support
 
 
-def _compatible(a: Claim, b: Claim, tolerance: float | None) -> bool:
+def _compatible(a: ClaimLike, b: ClaimLike, tolerance: float | None) -> bool:
     datatype = a.property.datatype
     if datatype == "quantity":
         tol = tolerance or 0.0
 
-        def bounds(c: Claim):
+        def bounds(c: ClaimLike):
             low = None if c.quantity_low is None else c.quantity_low - tol * abs(c.quantity_low)
             high = None if c.quantity_high is None else c.quantity_high + tol * abs(c.quantity_high)
             return low, high
@@ -535,15 +543,11 @@ def _compatible(a: Claim, b: Claim, tolerance: float | None) -> bool:
         (al, ah), (bl, bh) = bounds(a), bounds(b)
         if ah is not None and bl is not None and ah < bl:
             return False
-        if bh is not None and al is not None and bh < al:
-            return False
-        return True
+        return not (bh is not None and al is not None and bh < al)
     if datatype == "date":
         if a.date_latest and b.date_earliest and a.date_latest < b.date_earliest:
             return False
-        if b.date_latest and a.date_earliest and b.date_latest < a.date_earliest:
-            return False
-        return True
+        return not (b.date_latest and a.date_earliest and b.date_latest < a.date_earliest)
     return a.value_key == b.value_key
 
 
@@ -693,6 +697,11 @@ class _ClaimView:
     citations: list[_CitationView] = field(default_factory=list)
 
 
+# what comparing and listing read of a claim: the ORM object, or the plain view listing loads
+ClaimLike = Claim | _ClaimView
+CitationLike = Citation | _CitationView
+
+
 IN_CHUNK = 5000  # ids per IN list: well under SQLite's limit on bound variables
 
 
@@ -700,6 +709,11 @@ def _rows_in(connection, query, column, ids: Iterable[int]):
     ids = sorted(set(ids))
     for chunk in _chunks(ids, IN_CHUNK):
         yield from connection.execute(query.where(column.in_(chunk))).all()
+
+
+def _ids_in(ids: list[int]) -> Callable[[Any], Any]:
+    """A narrowing of ``_claim_views`` to the claims with these ids."""
+    return lambda query: query.where(Claim.id.in_(ids))
 
 
 def _claim_views(session: Session, narrowings: Iterable[Callable[[Any], Any]]) -> list[_ClaimView]:
@@ -808,7 +822,8 @@ def _claim_views(session: Session, narrowings: Iterable[Callable[[Any], Any]]) -
 def _group_members(
     session: Session, claim_ids: Iterable[int]
 ) -> dict[tuple[int, int], list[_ClaimView]]:
-    """The live (not deprecated) claims of the (subject, property) groups of ``claim_ids``, by id."""
+    """The live (not deprecated) claims of the (subject, property) groups of
+    ``claim_ids``, by id."""
     members: dict[tuple[int, int], list[_ClaimView]] = defaultdict(list)
 
     def queries():
@@ -846,7 +861,7 @@ def severity(weaker_side: float) -> str:
 # ---------------------------------------------------------------- listing
 
 
-def _side(claim: Claim, support: Support) -> dict[str, Any]:
+def _side(claim: ClaimLike, support: Support) -> dict[str, Any]:
     return {
         "claim": claim.id,
         "value": claim.value,
@@ -874,7 +889,7 @@ def _side(claim: Claim, support: Support) -> dict[str, Any]:
     }
 
 
-def _leading(a: Claim, b: Claim, sa: Support, sb: Support) -> tuple[int | None, str]:
+def _leading(a: ClaimLike, b: ClaimLike, sa: Support, sb: Support) -> tuple[int | None, str]:
     preferred = [c for c in (a, b) if c.rank == "preferred"]
     if len(preferred) == 1:
         return preferred[0].id, "preferred by the desk"
@@ -915,7 +930,7 @@ def conflict_rows(
         return _listed(session, ids, explain)
 
 
-def _listed(session: Session, ids: list[int], explain: bool) -> list[dict[str, Any]]:
+def _listed(session: Session, ids: Sequence[int], explain: bool) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     # a chunk at a time: each chunk's claims, citations and sources are read and
     # dropped once its rows are made, so memory does not grow with the conflicts
@@ -945,7 +960,7 @@ _CONFLICT_COLUMNS = (
 
 
 def _conflict_rows_of(
-    session: Session, conflicts: list[Any], explain: bool
+    session: Session, conflicts: Sequence[Any], explain: bool
 ) -> list[dict[str, Any]]:
     claim_ids = {c.claim_a_id for c in conflicts} | {c.claim_b_id for c in conflicts}
     # the conflicts' claims with the groups they belong to: loaded once, shared
@@ -956,10 +971,7 @@ def _conflict_rows_of(
         (c.id, c)
         for c in _claim_views(
             session,
-            (
-                (lambda query, chunk=chunk: query.where(Claim.id.in_(chunk)))
-                for chunk in _chunks(missing, IN_CHUNK)
-            ),
+            (_ids_in(chunk) for chunk in _chunks(missing, IN_CHUNK)),
         )
     )
     support = supports(session, [claims[i] for i in sorted(claims)], members, pieces=explain)
@@ -1004,29 +1016,27 @@ def _conflict_rows_of(
     return rows
 
 
-def _span(claim: Claim) -> float:
+def _span(claim: ClaimLike) -> float:
     """How much a value leaves open: the width of its quantity range or date interval."""
     if claim.property.datatype == "date":
-        low = (
+        start = (
             dt.datetime.fromisoformat(claim.date_earliest)
             if claim.date_earliest
             else dt.datetime.min
         )
-        high = (
-            dt.datetime.fromisoformat(claim.date_latest) if claim.date_latest else dt.datetime.max
-        )
-        return (high - low).total_seconds()
+        end = dt.datetime.fromisoformat(claim.date_latest) if claim.date_latest else dt.datetime.max
+        return (end - start).total_seconds()
     low = claim.quantity_low if claim.quantity_low is not None else float("-inf")
     high = claim.quantity_high if claim.quantity_high is not None else float("inf")
     return high - low
 
 
-def _wider(a: Claim, b: Claim) -> bool:
+def _wider(a: ClaimLike, b: ClaimLike) -> bool:
     return _span(a) >= _span(b)
 
 
 def _stance_row(
-    conflict: Conflict, denied: Claim, asserted: Claim, support: Support, explain: bool
+    conflict: Conflict, denied: ClaimLike, asserted: ClaimLike, support: Support, explain: bool
 ) -> dict[str, Any]:
     """One source denies what another asserts: side a the assertion, side b the denial.
 

@@ -40,7 +40,8 @@ BUSY_TIMEOUT_ENV = "PROVENANCE_BUSY_TIMEOUT"
 
 
 def busy_timeout_ms() -> int:
-    """The wait for the write lock, in milliseconds: PROVENANCE_BUSY_TIMEOUT seconds or the default."""
+    """The wait for the write lock, in milliseconds: PROVENANCE_BUSY_TIMEOUT seconds or
+    the default."""
     text = os.environ.get(BUSY_TIMEOUT_ENV, "").strip()
     if not text:
         return BUSY_TIMEOUT_MS
@@ -88,12 +89,14 @@ def _check_sqlite_path(path: Path, *, create: bool) -> None:
             head = f.read(16)
         if path.stat().st_size and head != b"SQLite format 3\x00":
             raise DatabaseError(
-                f"--db {str(path)!r} is not a SQLite database: expected a file made by `provenance init`"
+                f"--db {str(path)!r} is not a SQLite database: expected a file made by `provenance"
+                " init`"
             )
         return
     if not create:
         raise DatabaseError(
-            f"database {str(path)!r} does not exist: run `provenance init` or `provenance build` first"
+            f"database {str(path)!r} does not exist: run `provenance init` or `provenance build`"
+            " first"
         )
     if not path.parent.exists():
         raise DatabaseError(f"--db {str(path)!r}: folder {str(path.parent)!r} does not exist")
@@ -132,7 +135,8 @@ def make_engine(target: str | None = None, *, create: bool = False) -> Engine:
         url = make_url(to_url(target))
     except ArgumentError:
         raise DatabaseError(
-            f"--db {target!r} is not a path or database URL: expected e.g. db/provenance.db or postgresql+psycopg://user@host/name"
+            f"--db {target!r} is not a path or database URL: expected e.g. db/provenance.db or"
+            " postgresql+psycopg://user@host/name"
         ) from None
     if url.get_backend_name() == "sqlite":
         database = url.database or ""
@@ -175,7 +179,8 @@ def migrate(engine: Engine, revision: str = "head") -> None:
             command.upgrade(alembic_config(connection), revision)
     except (OperationalError, SADatabaseError, sqlite3.DatabaseError) as exc:
         raise DatabaseError(
-            f"cannot migrate {engine.url.render_as_string(hide_password=True)!r}: {_first_line(exc)}"
+            f"cannot migrate {engine.url.render_as_string(hide_password=True)!r}:"
+            f" {_first_line(exc)}"
         ) from None
 
 
@@ -190,16 +195,19 @@ def require_current(engine: Engine) -> None:
         current = current_revision(engine)
     except (OperationalError, SADatabaseError) as exc:
         raise DatabaseError(
-            f"cannot open database {engine.url.render_as_string(hide_password=True)!r}: {_first_line(exc)}"
+            f"cannot open database {engine.url.render_as_string(hide_password=True)!r}:"
+            f" {_first_line(exc)}"
         ) from None
     head = head_revision()
     if current is None:
         raise DatabaseError(
-            f"database {engine.url.render_as_string(hide_password=True)!r} is empty: run `provenance init` first"
+            f"database {engine.url.render_as_string(hide_password=True)!r} is empty: run"
+            " `provenance init` first"
         )
     if current != head:
         raise DatabaseError(
-            f"database is at migration {current}, this version needs {head}: run `provenance init` to upgrade"
+            f"database is at migration {current}, this version needs {head}: run `provenance init`"
+            " to upgrade"
         )
 
 
@@ -230,6 +238,8 @@ def backup(engine: Engine, out: Path, *, progress=None) -> int:
         raise DatabaseError(
             f"backup target {str(out)!r}: folder {str(out.parent)!r} does not exist"
         )
+    if not engine.url.database:
+        raise DatabaseError("backup copies SQLite files: this database is in memory")
     source_path = Path(engine.url.database)
     if source_path.resolve() == out.resolve():
         raise DatabaseError("backup target is the database itself: choose another file")

@@ -94,16 +94,6 @@ def create_entity(
     return entity
 
 
-def ensure_entity(
-    session: Session, name: str, actor: str, *, kind: str = "other"
-) -> tuple[Entity, bool]:
-    """The entity named ``name``, created when no entity has that name (returns created?)."""
-    entity = find_entity(session, check_name(name))
-    if entity is not None:
-        return entity, False
-    return create_entity(session, name, actor, kind=kind), True
-
-
 def add_entity(
     session: Session,
     name: str,
@@ -123,7 +113,7 @@ def add_entity(
     if isinstance(result, ProvenanceError):
         raise result
     entity_id, added = result
-    return session.get(Entity, entity_id), added
+    return session.get_one(Entity, entity_id), added
 
 
 # entries of an `entities:` section looked up and written together
@@ -143,7 +133,8 @@ class EntityEntry:
 
 
 class _EntityState:
-    """An entity as a batch sees it: read from the database, or new in the batch (``id`` None until written)."""
+    """An entity as a batch sees it: read from the database, or new in the batch (``id`` None until
+    written)."""
 
     __slots__ = ("description", "id", "kind", "name")
 
@@ -262,7 +253,15 @@ class _EntityBatch:
             except ProvenanceError as exc:
                 outcomes.append(exc)
         self._write()
-        return [o if isinstance(o, ProvenanceError) else (o[0].id, o[1]) for o in outcomes]
+        results: list[tuple[int, list[str]] | ProvenanceError] = []
+        for outcome in outcomes:
+            if isinstance(outcome, ProvenanceError):
+                results.append(outcome)
+                continue
+            state, added = outcome
+            assert state.id is not None, "every entity of the batch is written by _write"
+            results.append((state.id, added))
+        return results
 
     def _look_up(self, keys: set[str]) -> None:
         by_id: dict[int, _EntityState] = {}
@@ -290,8 +289,8 @@ class _EntityBatch:
         if len(owners) > 1:
             first, second = list(owners.values())[:2]
             raise InvalidValue(
-                f"names of {name!r} already belong to two entities, {first.name!r} and {second.name!r}: "
-                "merge them by hand or use different names"
+                f"names of {name!r} already belong to two entities, {first.name!r} and"
+                f" {second.name!r}: merge them by hand or use different names"
             )
         entity = next(iter(owners.values()), None)
         added: list[str] = []
@@ -327,12 +326,13 @@ class _EntityBatch:
                 )
         # every name of the entry: when the entry was found by one of its aliases, its
         # own name is new and becomes an alias too (never dropped)
-        for alias, key in zip(names, keys):
+        for alias, key in zip(names, keys, strict=True):
             existing = self.known.get(key)
             if existing is not None:
                 if existing is not entity:
                     raise InvalidValue(
-                        f"alias {alias!r} already names {existing.name!r}: expected a name not used by another entity"
+                        f"alias {alias!r} already names {existing.name!r}: expected a name not used"
+                        " by another entity"
                     )
                 continue
             row = [entity, alias, key, None]
@@ -359,14 +359,16 @@ class _EntityBatch:
                 {"name": e.name, "kind": e.kind, "description": e.description, "created_at": now}
                 for e in self.new_entities
             ]
-            for entity, entity_id in zip(self.new_entities, insert_ids(session, Entity, rows)):
+            for entity, entity_id in zip(
+                self.new_entities, insert_ids(session, Entity, rows), strict=True
+            ):
                 entity.id = entity_id
         if self.aliases:
             rows = [
                 {"entity_id": e.id, "name": name, "normalised": key, "created_at": now}
                 for e, name, key, _ in self.aliases
             ]
-            for row, alias_id in zip(self.aliases, insert_ids(session, Alias, rows)):
+            for row, alias_id in zip(self.aliases, insert_ids(session, Alias, rows), strict=True):
                 row[3] = alias_id
         if self.changed:
             session.execute(
@@ -400,7 +402,8 @@ def _attach_alias(session: Session, entity: Entity, alias: str, actor: str) -> b
     if existing is not None:
         if existing.entity_id != entity.id:
             raise InvalidValue(
-                f"alias {alias!r} already names {existing.entity.name!r}: expected a name not used by another entity"
+                f"alias {alias!r} already names {existing.entity.name!r}: expected a name not used"
+                " by another entity"
             )
         return False
     row = Alias(entity_id=entity.id, name=alias, normalised=key)
@@ -487,7 +490,7 @@ def suggest_aliases(
     entity_ids = np.array([r.entity_id for r in rows])
     i_idx, j_idx = np.nonzero(np.triu(scores, k=1))
     best: dict[tuple[int, int], AliasSuggestion] = {}
-    for i, j in zip(i_idx.tolist(), j_idx.tolist()):
+    for i, j in zip(i_idx.tolist(), j_idx.tolist(), strict=True):
         a, b = rows[i], rows[j]
         if entity_ids[i] == entity_ids[j]:
             continue
@@ -530,7 +533,8 @@ def check_property_fields(
             tol = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
         except ValueError:
             raise InvalidValue(
-                f"tolerance {tolerance!r}: expected a fraction such as 0.1 or a percentage such as 10%"
+                f"tolerance {tolerance!r}: expected a fraction such as 0.1 or a percentage such"
+                " as 10%"
             ) from None
         if not 0 <= tol < 1:
             raise InvalidValue(
@@ -538,7 +542,8 @@ def check_property_fields(
             )
         if dtype != "quantity":
             raise InvalidValue(
-                f"tolerance {tolerance!r} given for a {dtype} property: only quantities have a tolerance"
+                f"tolerance {tolerance!r} given for a {dtype} property: only quantities have a"
+                " tolerance"
             )
     unit_text = str(unit).strip() if unit not in (None, "") else None
     if unit_text and dtype != "quantity":
@@ -569,14 +574,14 @@ def add_property(
     name, datatype, unit, tolerance = check_property_fields(
         name, datatype, unit=unit, tolerance=tolerance
     )
-    fields = dict(
-        datatype=datatype,
-        multi=bool(multi),
-        time_varying=bool(time_varying),
-        unit=unit,
-        tolerance=tolerance,
-        description=description,
-    )
+    fields = {
+        "datatype": datatype,
+        "multi": bool(multi),
+        "time_varying": bool(time_varying),
+        "unit": unit,
+        "tolerance": tolerance,
+        "description": description,
+    }
     existing = session.scalar(select(Property).where(Property.name == name))
     if existing is None:
         prop = Property(name=name, **fields)
@@ -605,18 +610,19 @@ def add_property(
         )
         if used and "datatype" in changes:
             raise InvalidValue(
-                f"property {name!r} is a {existing.datatype} with {used} claim(s): its type cannot become {datatype!r}"
+                f"property {name!r} is a {existing.datatype} with {used} claim(s): its type cannot"
+                f" become {datatype!r}"
             )
         if used:
             key = frozen[0]
             old, new = changes[key]
             keep = f"--{key} {old}" if old is not None else f"no --{key}"
             raise InvalidValue(
-                f"{key} {new!r} for property {name!r}, which has {used} claim(s) with {key} {old!r}: "
-                f"expected {keep} (the {key} of a property in use cannot change)"
+                f"{key} {new!r} for property {name!r}, which has {used} claim(s) with {key}"
+                f" {old!r}: expected {keep} (the {key} of a property in use cannot change)"
             )
-    for key, value in fields.items():
-        setattr(existing, key, value)
+    for field, value in fields.items():
+        setattr(existing, field, value)
     record(
         session, "properties", existing.id, "update", actor, changes, f"property {name!r} updated"
     )

@@ -245,7 +245,9 @@ CONCEPTS: dict[str, Concept] = {
         ("count",),
         "quantity",
         "items",
-        description="A count not covered by a specific property; qualifier of says what is counted.",
+        description=(
+            "A count not covered by a specific property; qualifier of says what is counted."
+        ),
     ),
     "leader": Concept(
         ("leader", "led_by", "head"),
@@ -257,7 +259,9 @@ CONCEPTS: dict[str, Concept] = {
         ("statement", "stated", "said"),
         "text",
         multi=True,
-        description="What a speaker said about the subject, as quoted; the speaker is attributed_to.",
+        description=(
+            "What a speaker said about the subject, as quoted; the speaker is attributed_to."
+        ),
     ),
 }
 
@@ -596,7 +600,7 @@ _DETERMINERS = {
     "my",
     "your",
 }
-_DURATION_UNITS = {
+_DURATION_UNITS: dict[str, int | Decimal] = {
     "year": 1,
     "years": 1,
     "month": Decimal(1) / 12,
@@ -637,7 +641,11 @@ _PERIOD = re.compile(
 
 # ---------------------------------------------------------------- date rules
 
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|"
+    r"Dec\.?)"
+)
 _YEAR = r"(?:1[6-9]\d\d|20\d\d)"
 
 DAY_MONTH_YEAR = Rule(
@@ -682,7 +690,8 @@ DECADE = Rule(
 )
 YEAR = Rule(
     rf"\b(?P<year>{_YEAR})\b(?![,.]?\d)",
-    """A year after a preposition ("in 2003", "By 2014") or before an event ("the 2003 U.S.-led invasion").""",
+    """A year after a preposition ("in 2003", "By 2014") or before an event ("the 2003 U.S.-led
+    invasion").""",
 )
 CHRISTMAS = Rule(
     r"\b(?P<holiday>Christmas Day|New Year’s Day|New Year's Day)\b",
@@ -728,7 +737,13 @@ _DATE_TRIGGERS = (
 
 # ---------------------------------------------------------------- attribution rules
 
-_REPORTING = r"(?:said|says|told|tells|noted|notes|claimed|claims|admitted|admits|accused|accuses|denied|denies|declared|declares|proclaimed|insisted|insists|announced|stated|added|argued|warned|indicated|disclosed|reported|confirmed|alleged|explained|described|wrote|tweeted|emphasi[sz]ed|acknowledged|conceded|reads|laughed\s+and\s+said)(?!\s+by\b)"
+_REPORTING = (
+    r"(?:said|says|told|tells|noted|notes|claimed|claims|admitted|admits|accused|accuses|"
+    r"denied|denies|declared|declares|proclaimed|insisted|insists|announced|stated|added|"
+    r"argued|warned|indicated|disclosed|reported|confirmed|alleged|explained|described|"
+    r"wrote|tweeted|emphasi[sz]ed|acknowledged|conceded|reads|"
+    r"laughed\s+and\s+said)(?!\s+by\b)"
+)
 REPORTING_VERB = Rule(
     rf"\b(?P<verb>{_REPORTING})\b",
     """A speaker's verb: "Qayis said", "a political leader close to Iran told MEE",
@@ -748,11 +763,15 @@ _ARTICLE = re.compile(r"(?i)^(?:the|a|an)\s+")
 
 # ---------------------------------------------------------------- leadership rules
 
-_NAME = r"(?:(?:al|el|Abu|Abdul|bin|ibn)[-\s])?[A-Z][\w’'`ʿ.-]*(?:\s+(?:(?:al|el|bin|ibn|Ahl|of|the|Abu|Abdul|Sayyid)[-\s]+)*[A-Z][\w’'`ʿ-]*){0,4}"
+_NAME = (
+    r"(?:(?:al|el|Abu|Abdul|bin|ibn)[-\s])?[A-Z][\w’'`ʿ.-]*(?:\s+(?:(?:al|el|bin|ibn|Ahl|"
+    r"of|the|Abu|Abdul|Sayyid)[-\s]+)*[A-Z][\w’'`ʿ-]*){0,4}"
+)
 _ROLE = r"(?:leader|head|chief|commander|secretary\s+general|founder)"
 LEADER_APPOSITION = Rule(
     rf"(?P<leader>{_NAME}),\s+(?:[\w\s]{{0,30}}?\s)?(?:the\s+)?(?:de\s+facto\s+)?{_ROLE}\s+of\s+(?:the\s+)?(?P<org>{_NAME})",
-    """"Qais al-Khazali, leader of Asa'ib Ahl al-Haq", "Esmail Qaani, the head of the IRGC Quds".""",
+    """"Qais al-Khazali, leader of Asa'ib Ahl al-Haq", "Esmail Qaani, the head of the IRGC
+    Quds".""",
 )
 LEADER_TITLE = Rule(
     rf"(?P<org>{_NAME})(?:’s|'s)?\s+(?:{_ROLE})\s+(?P<leader>{_NAME})",
@@ -922,7 +941,8 @@ def parse_kinds(text: str | None) -> tuple[str, ...]:
             kind = "date"
         if kind not in KINDS:
             raise InvalidValue(
-                f"unknown kind {part.strip()!r} in --kinds: expected a comma-separated list of {', '.join(KINDS)}"
+                f"unknown kind {part.strip()!r} in --kinds: expected a comma-separated list of"
+                f" {', '.join(KINDS)}"
             )
         if kind not in kinds:
             kinds.append(kind)
@@ -1198,7 +1218,8 @@ class _Extractor:
         mentions: list[Mention],
         prefer: tuple[str, ...] = (),
     ) -> str:
-        """The entity named nearest the value (preferring kinds in ``prefer``), else a name in the sentence."""
+        """The entity named nearest the value (preferring kinds in ``prefer``), else a name in the
+        sentence."""
         outside = [
             m
             for m in mentions
@@ -1385,7 +1406,8 @@ class _Extractor:
     # ------------------------------------------------------------ dates
 
     def dates(self, sentence: Sentence) -> list[tuple[int, int, str, Day | None]]:
-        """(start, end, EDTF, the day it leaves as anchor) of each date in the sentence, in order."""
+        """(start, end, EDTF, the day it leaves as anchor) of each date in the sentence,
+        in order."""
         found: list[tuple[int, int, str, Day | None]] = []
         s, e = sentence.start, sentence.end
         scan = self.scan
@@ -1397,6 +1419,8 @@ class _Extractor:
             if free(a, b):
                 found.append((a, b, value, day))
 
+        day: Day | None  # each rule below reads a day, or a year, or neither
+        year: int | None
         # ranges first, so their ends are not read as two dates
         range_re = re.compile(
             rf"(?i)\b(?:from\s+|between\s+)?(?P<a>(?:{_MONTH}\s+)?{_YEAR})\s*(?:-|–|to|and)\s*(?:the\s+end\s+of\s+)?(?P<b>(?:{_MONTH}\s+)?{_YEAR})\b"
@@ -1473,10 +1497,11 @@ class _Extractor:
             year = int(m.group("year"))
             put(m.start(), m.end(), f"{year:04d}", Day(year))
         for m in RELATIVE.finditer(scan, s, e):
-            # "on Christmas Day, we struck back the next day": earlier dates of the sentence anchor it
-            for a, b, _, day in sorted(found, key=lambda x: x[0]):
-                if b <= m.start():
-                    self.timeline.note(day)
+            # "on Christmas Day, we struck back the next day": earlier dates of the sentence
+            # anchor it
+            for _start, end, _, anchor in sorted(found, key=lambda x: x[0]):
+                if end <= m.start():
+                    self.timeline.note(anchor)
             resolved = self._relative(m)
             if resolved is not None:
                 put(m.start(), m.end(), resolved[0], resolved[1])
@@ -1803,7 +1828,8 @@ class _Extractor:
             distance = abs(c.start() - m.start())
             if nearest is None or distance < nearest:
                 nearest, casualty = distance, ("killed" if c.group("kill") else "wounded")
-        # number words are figures only where they count something: "killing one", "five U.S. soldiers"
+        # number words are figures only where they count something: "killing one", "five U.S.
+        # soldiers"
         if in_words and not (m.group("plural") or fraction):
             if low_word in ("one", "a") and casualty is None and not m.group("high"):
                 return
@@ -1918,11 +1944,11 @@ class _Extractor:
             concept = "personnel"
             prefer = ("organisation", "other")
         else:
-            what = counted or self._counted_before(before)
-            if not what:
+            noun = counted or self._counted_before(before)
+            if not noun:
                 return
             concept = "count"
-            qualifiers["of"] = what
+            qualifiers["of"] = noun
         value = self._value(low, high, op, scale)
         if value is None:
             return
@@ -2128,7 +2154,7 @@ def extract(session: Session, source: Source, kinds: tuple[str, ...] = KINDS) ->
     recorded = [
         (c.quote_start, c.quote_end)
         for c in session.scalars(select(Citation).where(Citation.source_id == source.id))
-        if c.quote_start is not None and not c.orphaned
+        if c.quote_start is not None and c.quote_end is not None and not c.orphaned
     ]
     notes_by_id = {note.id: note.number for note in source.footnotes}
     kept: list[Candidate] = []
@@ -2174,10 +2200,14 @@ def write_yaml(extraction: Extraction, stream: TextIO) -> int:
     source = extraction.source
     candidates = extraction.candidates
     lines = [
-        f"# Candidate claims of {source.slug} ({' '.join(source.title.split())}), found by `provenance extract`",
+        (
+            f"# Candidate claims of {source.slug} ({' '.join(source.title.split())}), found by"
+            " `provenance extract`"
+        ),
         f"# (kinds: {', '.join(extraction.kinds)}). {len(candidates)} candidate(s)"
         + (
-            f"; {extraction.already_recorded} left out: a citation of this source already covers them."
+            f"; {extraction.already_recorded} left out: a citation of this source already covers"
+            " them."
             if extraction.already_recorded
             else "."
         ),
@@ -2190,7 +2220,10 @@ def write_yaml(extraction: Extraction, stream: TextIO) -> int:
     if extraction.new_properties:
         lines += [
             "#",
-            "# Properties under `properties:` are NEW: the vocabulary lacks them and importing this",
+            (
+                "# Properties under `properties:` are NEW: the vocabulary lacks them and importing"
+                " this"
+            ),
             "# file adds them. Rename a candidate's property to an existing one to avoid that.",
         ]
         lines.append("properties:")

@@ -68,7 +68,8 @@ _APOSTROPHES = re.compile(r"['’‘`ʿʾ´ʼ′]")
 
 
 def work_key(text: str) -> str:
-    """The normalised form of a name or title: how works are recognised across notes and documents."""
+    """The normalised form of a name or title: how works are recognised across notes and
+    documents."""
     text = _APOSTROPHES.sub("", text)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
@@ -505,7 +506,8 @@ def _is_name(text: str) -> bool:
 
 
 def _names(pieces: list[str]) -> list[str] | None:
-    """The author names in comma pieces ("A and B", "A, B, and C"), or None if they are not names."""
+    """The author names in comma pieces ("A and B", "A, B, and C"), or None if they are
+    not names."""
     names = []
     for piece in pieces:
         piece = re.sub(r"^and\s+", "", piece)
@@ -596,11 +598,12 @@ def _read_quoted(citation: str, written: str) -> _Segment | None:
     if close_at < 0:
         return None
     pre = citation[:open_at].strip().rstrip(",").strip()
-    names: list[str] | None = []
+    names: list[str] = []
     if pre:
-        names = _names(_top_level_pieces(pre))
-        if names is None:
+        found = _names(_top_level_pieces(pre))
+        if found is None:
             return None
+        names = found
     title = _clean_title(citation[open_at + 1 : close_at])
     if not title:
         return None
@@ -620,7 +623,8 @@ def _read_quoted(citation: str, written: str) -> _Segment | None:
 
 
 def _read_book(citation: str, written: str) -> _Segment | None:
-    """ "Author, Title (Place: Publisher, Year), pp. 1-2": the parenthesis with a year ends the title."""
+    """ "Author, Title (Place: Publisher, Year), pp. 1-2": the parenthesis with a year ends the
+    title."""
     depth = 0
     quotes = 0
     for i, ch in enumerate(citation):
@@ -802,7 +806,8 @@ def _unique(items: Iterable[T]) -> list[T]:
 
 
 def parse_footnotes(text: str) -> list[Note]:
-    """The numbered notes of ``text`` with their markers and works; [] when it has no notes section."""
+    """The numbered notes of ``text`` with their markers and works; [] when it has no
+    notes section."""
     spans = _note_spans(text)
     if not spans:
         return []

@@ -113,7 +113,8 @@ def detect_format(path: Path) -> str:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise InvalidValue(
-            f"cannot tell the format of {str(path)!r}: expected a file ending in .yaml, .yml, .jsonl, .ndjson or .csv"
+            f"cannot tell the format of {str(path)!r}: expected a file ending in .yaml, .yml,"
+            " .jsonl, .ndjson or .csv"
         )
     return fmt
 
@@ -171,22 +172,24 @@ def _iter_jsonl(handle) -> Iterator[tuple[int, dict[str, Any] | RecordProblem]]:
             yield (
                 number,
                 RecordProblem(
-                    f"broken JSON ({exc.msg} at column {exc.colno}): expected one JSON object per line"
+                    f"broken JSON ({exc.msg} at column {exc.colno}): expected one JSON object per"
+                    " line"
                 ),
             )
             continue
         # NUL and lone surrogates reach a value only through \\u escapes (JSON refuses raw
         # control characters), so only lines with an escape are looked at field by field
         if "\\u" in line and isinstance(value, dict):
-            problem = _field_problem(value)
-            if problem is not None:
-                yield number, problem
+            field_problem = _field_problem(value)
+            if field_problem is not None:
+                yield number, field_problem
                 continue
         if not isinstance(value, dict):
             yield (
                 number,
                 RecordProblem(
-                    f"{type(value).__name__} instead of an object: expected one JSON object per line"
+                    f"{type(value).__name__} instead of an object: expected one JSON object per"
+                    " line"
                 ),
             )
             continue
@@ -213,12 +216,14 @@ def _csv_header(reader, path: Path) -> list[str] | None:
     missing = [k for k in REQUIRED_KEYS if k not in header]
     if missing:
         raise InvalidValue(
-            f"{str(path)!r}: CSV header lacks column {missing[0]!r}: expected columns {', '.join(RECORD_KEYS)}"
+            f"{str(path)!r}: CSV header lacks column {missing[0]!r}: expected columns"
+            f" {', '.join(RECORD_KEYS)}"
         )
     unknown = [h for h in header if h not in RECORD_KEYS]
     if unknown:
         raise InvalidValue(
-            f"{str(path)!r}: unknown CSV column {unknown[0]!r}: expected columns {', '.join(RECORD_KEYS)}"
+            f"{str(path)!r}: unknown CSV column {unknown[0]!r}: expected columns"
+            f" {', '.join(RECORD_KEYS)}"
         )
     return header
 
@@ -282,7 +287,7 @@ def _csv_preparer(writer: ClaimWriter, header: list[str]) -> Callable[[list[str]
         return prepare_fields(
             claim_values(row),
             citation_values(row),
-            lambda: {k: v for k, v in zip(header, row) if v != ""},
+            lambda: {k: v for k, v in zip(header, row, strict=False) if v != ""},
         )
 
     return prepare
@@ -298,7 +303,8 @@ def _load_yaml(handle, path: Path) -> dict[str, Any]:
         data = yaml.load(text, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         raise InvalidValue(
-            f"{str(path)!r} is not valid YAML{yaml_problem(exc)}: expected a list of claims or a mapping of {', '.join(SECTIONS)}"
+            f"{str(path)!r} is not valid YAML{yaml_problem(exc)}: expected a list of claims or a"
+            f" mapping of {', '.join(SECTIONS)}"
         ) from None
     if data is None:
         raise empty_file(path, "yaml")
@@ -317,7 +323,8 @@ def _load_yaml(handle, path: Path) -> dict[str, Any]:
                 )
         return data
     raise InvalidValue(
-        f"{str(path)!r}: YAML holds {type(data).__name__}, not a list: expected a list of claims or a mapping of {', '.join(SECTIONS)}"
+        f"{str(path)!r}: YAML holds {type(data).__name__}, not a list: expected a list of claims or"
+        f" a mapping of {', '.join(SECTIONS)}"
     )
 
 
@@ -329,7 +336,8 @@ def import_file(
     progress: Callable[[int, float], None] | None = None,
     batch_size: int | None = None,
 ) -> ImportReport:
-    """Import every record of ``path`` in the caller's transaction; raise ImportErrors on any bad record.
+    """Import every record of ``path`` in the caller's transaction; raise ImportErrors on any bad
+    record.
 
     ``progress(records, fraction)`` is called every thousand records with the share of
     the file read so far.
@@ -380,7 +388,8 @@ def import_file(
         else:
             records = _iter_csv(handle, path)
             for _, header in records:  # the first item is the header
-                prepare = _csv_preparer(writer, header)
+                if isinstance(header, list):
+                    prepare = _csv_preparer(writer, header)
                 break
         add = writer.add
         for number, raw in records:
@@ -475,7 +484,8 @@ def _apply_sections(
             report.properties_added += int(status == "new")
         except ProvenanceError as exc:
             fail(
-                f"properties entry {number} ({entry.get('name') if isinstance(entry, dict) else entry!r}): {exc}"
+                f"properties entry {number}"
+                f" ({entry.get('name') if isinstance(entry, dict) else entry!r}): {exc}"
             )
     raw_entities = data.get("entities") or []
     entries: list[EntityEntry | ProvenanceError] = []
@@ -499,11 +509,12 @@ def _apply_sections(
             entries.append(exc)
     # looked up and written a batch at a time, in file order (see entities.add_entities)
     for number, (entry, result) in enumerate(
-        zip(raw_entities, add_entities(session, entries, actor)), 1
+        zip(raw_entities, add_entities(session, entries, actor), strict=True), 1
     ):
         if isinstance(result, ProvenanceError):
             fail(
-                f"entities entry {number} ({entry.get('name') if isinstance(entry, dict) else entry!r}): {result}"
+                f"entities entry {number}"
+                f" ({entry.get('name') if isinstance(entry, dict) else entry!r}): {result}"
             )
         else:
             report.entities_added += len(result[1])
@@ -550,7 +561,7 @@ def add_textless_source(
             source.id,
             "insert",
             actor,
-            {k: v for k, v in fields.items()},
+            dict(fields.items()),
             f"source {slug!r} added",
         )
         return source, True

@@ -181,7 +181,7 @@ def loads_json_object(line: str) -> Any:
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class StrictLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class StrictLoader(_BaseLoader):
     """PyYAML's safe loader (libyaml's when built with it), with no key given twice and
     no impossible date turned into a traceback."""
 

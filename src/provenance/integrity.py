@@ -46,19 +46,21 @@ def check(session: Session) -> CheckReport:
 
     citations = session.scalars(select(Citation).order_by(Citation.id)).all()
     for citation in citations:
-        source = by_id.get(citation.source_id)
-        if citation.quote is None or source is None:
+        cited = by_id.get(citation.source_id)
+        if citation.quote is None or cited is None:
             continue
         if citation.orphaned:
             report.problems.append(
-                f"citation {citation.id} (claim {citation.claim_id}): quote {_short(citation.quote)!r} is orphaned in {source.slug!r}"
+                f"citation {citation.id} (claim {citation.claim_id}): quote"
+                f" {_short(citation.quote)!r} is orphaned in {cited.slug!r}"
             )
         elif not quote_at(
-            source, citation.quote_start or 0, citation.quote_end or 0, citation.quote
+            cited, citation.quote_start or 0, citation.quote_end or 0, citation.quote
         ):
             report.problems.append(
-                f"citation {citation.id} (claim {citation.claim_id}): quote {_short(citation.quote)!r} is no longer at "
-                f"{citation.quote_start}-{citation.quote_end} of {source.slug!r}"
+                f"citation {citation.id} (claim {citation.claim_id}): quote"
+                f" {_short(citation.quote)!r} is no longer at"
+                f" {citation.quote_start}-{citation.quote_end} of {cited.slug!r}"
             )
     report.counts["citations"] = len(citations)
     _check_database(session, report)
@@ -90,14 +92,16 @@ def _check_source(source: Source, by_id: dict[int, Source], report: CheckReport)
             or parent.text[source.span_start : source.span_end] != source.text
         ):
             report.problems.append(
-                f"source {source.slug!r}: its text is no longer at {source.span_start}-{source.span_end} of its parent"
+                f"source {source.slug!r}: its text is no longer at"
+                f" {source.span_start}-{source.span_end} of its parent"
             )
     text = source.text or ""
     for note in source.footnotes:
         for marker in note.markers:
             if text[marker.start : marker.end] != str(note.number):
                 report.problems.append(
-                    f"source {source.slug!r}: marker of footnote {note.number} not at {marker.start}-{marker.end}"
+                    f"source {source.slug!r}: marker of footnote {note.number} not at"
+                    f" {marker.start}-{marker.end}"
                 )
 
 

@@ -43,6 +43,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import re
 import sys
 from collections import defaultdict
@@ -74,7 +75,6 @@ from .models import (
 from .sources import find_source
 
 FORMATS = ("csv", "jsonl", "yaml", "claimreview", "prov", "prov-n")
-RECORD_FORMATS = ("csv", "jsonl", "yaml")
 WINDOW = 1000
 DEFAULT_BASE_URI = "urn:provenance:"
 REVIEWED_STATUSES = ("confirmed", "resolved")
@@ -387,8 +387,8 @@ def check_csv_qualifiers(session: Session, scope: ExportScope) -> None:
     ).first()
     if bad is not None:
         raise InvalidValue(
-            f"claim {bad.claim_id}: qualifier {bad.key}={bad.value!r} holds ';' or '=', which the CSV "
-            "qualifiers column (k=v;k=v) cannot carry: expected --format jsonl or yaml"
+            f"claim {bad.claim_id}: qualifier {bad.key}={bad.value!r} holds ';' or '=', which the"
+            " CSV qualifiers column (k=v;k=v) cannot carry: expected --format jsonl or yaml"
         )
 
 
@@ -559,7 +559,9 @@ class ClaimReviewWriter:
 
     def _source(self, slug: str) -> Source:
         if slug not in self._sources:
-            self._sources[slug] = self.session.scalar(select(Source).where(Source.slug == slug))
+            self._sources[slug] = self.session.scalars(
+                select(Source).where(Source.slug == slug)
+            ).one()
         return self._sources[slug]
 
     def _public(self, citations: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -683,9 +685,9 @@ def iter_claim_reviews(
     from .conflicts import conflict_rows
 
     writer = ClaimReviewWriter(session, scope, organisation, review_url)
-    subject = session.get(Entity, scope.subject_id).name if scope.subject_id else None
-    prop = session.get(Property, scope.property_id).name if scope.property_id else None
-    slug = session.get(Source, scope.source_id).slug if scope.source_id is not None else None
+    subject = session.get_one(Entity, scope.subject_id).name if scope.subject_id else None
+    prop = session.get_one(Property, scope.property_id).name if scope.property_id else None
+    slug = session.get_one(Source, scope.source_id).slug if scope.source_id is not None else None
     rows = [
         row
         for status in REVIEWED_STATUSES
@@ -1034,7 +1036,7 @@ class AtomicOutput:
     where a good one stood.
     """
 
-    def __init__(self, path):
+    def __init__(self, path: str | os.PathLike[str]) -> None:
         from pathlib import Path
 
         self.path = Path(path)
@@ -1066,5 +1068,6 @@ def check_output_path(path, option: str) -> None:
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise InvalidValue(
-            f"{option} {str(path)!r}: folder {str(parent)!r} does not exist: expected a file in an existing folder"
+            f"{option} {str(path)!r}: folder {str(parent)!r} does not exist: expected a file in an"
+            " existing folder"
         )

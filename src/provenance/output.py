@@ -26,7 +26,8 @@ FORMATS = ("table", "json", "nl", "csv")
 
 
 def output_options(fn: Callable) -> Callable:
-    """Add --json / --nl / --csv to a listing command (as one ``fmt`` argument, "table" without them)."""
+    """Add --json / --nl / --csv to a listing command (as one ``fmt`` argument, "table" without
+    them)."""
     fn = click.option(
         "--csv", "fmt", flag_value="csv", help="Comma-separated values with a header row."
     )(fn)

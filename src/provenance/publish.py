@@ -482,13 +482,17 @@ class _Reader:
     def total(self, table: str) -> int:
         s = self.session
         if table == "sources":
-            return s.scalar(select(func.count()).select_from(Source)) - len(self.hidden)
+            return s.execute(select(func.count()).select_from(Source)).scalar_one() - len(
+                self.hidden
+            )
         if table in ("claims",):
-            return s.scalar(select(func.count()).select_from(self.counted))
+            return s.execute(select(func.count()).select_from(self.counted)).scalar_one()
         if table in ("citations", "claims_with_sources"):
-            return s.scalar(select(func.count()).select_from(Citation).where(self.public_citation))
+            return s.execute(
+                select(func.count()).select_from(Citation).where(self.public_citation)
+            ).scalar_one()
         if table == "claim_qualifiers":
-            return s.scalar(select(func.count()).select_from(ClaimQualifier))
+            return s.execute(select(func.count()).select_from(ClaimQualifier)).scalar_one()
         return 0
 
     # tables
@@ -868,12 +872,16 @@ def _public_conflicts(session: Session, hidden: set[int]) -> tuple[list[dict[str
                 )
             for chunk in _chunks(sorted(footnote_ids)):
                 work_ids: set[int] = set()
+
+                def collect(rows: list[dict[str, Any]], work_ids: set[int] = work_ids) -> None:
+                    work_ids.update(w["work_id"] for w in rows)
+
                 _copy_rows(
                     session,
                     scratch,
                     FootnoteWork,
                     select(FootnoteWork.__table__).where(FootnoteWork.footnote_id.in_(chunk)),
-                    collect=lambda rows: work_ids.update(w["work_id"] for w in rows),
+                    collect=collect,
                 )
                 _copy_rows(
                     session,
@@ -990,7 +998,8 @@ def _insert(
     rows: Iterable[dict[str, Any]],
     tick: Callable[[int], None],
 ) -> int:
-    """Insert rows holding exactly the allowlisted columns: anything else is an error, not a leak."""
+    """Insert rows holding exactly the allowlisted columns: anything else is an error,
+    not a leak."""
     allowed = list(PUBLIC_TABLES[name].columns)
     count = 0
 
@@ -1006,7 +1015,7 @@ def _insert(
                 tick(count)
             yield row
 
-    db[name].insert_all(checked(), batch_size=BATCH, column_order=allowed)
+    db.table(name).insert_all(checked(), batch_size=BATCH, column_order=allowed)
     tick(count)
     return count
 
@@ -1023,14 +1032,16 @@ def check_target(out: Path, working: str | None) -> None:
         working_path = Path(working)
         if working_path.exists() and out.exists() and out.resolve() == working_path.resolve():
             raise InvalidValue(
-                f"{str(out)!r} is the working database: publish writes a separate public copy, e.g. db/public.db"
+                f"{str(out)!r} is the working database: publish writes a separate public copy, e.g."
+                " db/public.db"
             )
     if out.exists() and out.stat().st_size:
         with open(out, "rb") as f:
             head = f.read(16)
         if head != b"SQLite format 3\x00":
             raise InvalidValue(
-                f"{str(out)!r} exists and is not a SQLite file: expected a new path or an earlier public copy"
+                f"{str(out)!r} exists and is not a SQLite file: expected a new path or an earlier"
+                " public copy"
             )
         connection = sqlite3.connect(f"file:{out}?mode=ro", uri=True)
         try:
@@ -1041,7 +1052,8 @@ def check_target(out: Path, working: str | None) -> None:
             connection.close()
         if "alembic_version" in names or "history" in names:
             raise InvalidValue(
-                f"{str(out)!r} is a working provenance database: publish writes a separate public copy, e.g. db/public.db"
+                f"{str(out)!r} is a working provenance database: publish writes a separate public"
+                " copy, e.g. db/public.db"
             )
 
 
@@ -1086,17 +1098,18 @@ def publish(
             ("claims_with_sources", reader.claims_with_sources),
         ]
         for name, rows in steps:
-            total = reader.total(name)
-            report.rows[name] = _insert(
-                db, name, rows(), lambda n, name=name, total=total: tick_to(name, n, total)
-            )
+
+            def tick(n: int, name: str = name, total: int = reader.total(name)) -> None:
+                tick_to(name, n, total)
+
+            report.rows[name] = _insert(db, name, rows(), tick)
         tick_to("conflicts", 0, 0)
         conflict_rows, report.withheld_conflicts = _public_conflicts(session, reader.hidden)
         report.rows["conflicts"] = _insert(
             db, "conflicts", conflict_rows, lambda n: tick_to("conflicts", n, len(conflict_rows))
         )
-        total_citations = session.scalar(select(func.count()).select_from(Citation))
-        total_claims = session.scalar(select(func.count()).select_from(Claim))
+        total_citations = session.execute(select(func.count()).select_from(Citation)).scalar_one()
+        total_claims = session.execute(select(func.count()).select_from(Claim)).scalar_one()
         report.withheld_citations = total_citations - report.rows["citations"]
         report.withheld_claims = total_claims - report.rows["claims"]
 
@@ -1106,12 +1119,14 @@ def publish(
             tick_to("indexes", 0, 0)
             for column in list(table.foreign_keys) + list(table.indexes):
                 if column != table.pk:
-                    db[name].create_index([column], if_not_exists=True)
+                    db.table(name).create_index([column], if_not_exists=True)
         for name, table in PUBLIC_TABLES.items():
             if table.search:
                 tick_to(f"search index of {name}", 0, 0)
-                db[name].enable_fts(list(table.search), tokenize="unicode61 remove_diacritics 2")
-                db[name].optimize()
+                db.table(name).enable_fts(
+                    list(table.search), tokenize="unicode61 remove_diacritics 2"
+                )
+                db.table(name).optimize()
         tick_to("compacting", 0, 0)
         db.analyze()
         db.vacuum()
@@ -1224,7 +1239,8 @@ SETTINGS = {
 
 
 def datasette(public: str | Path, **settings: Any):
-    """The Datasette instance ``serve`` runs: the public copy alone, immutable, with our metadata and plugin."""
+    """The Datasette instance ``serve`` runs: the public copy alone, immutable, with our metadata
+    and plugin."""
     from datasette.app import Datasette
 
     from . import datasette_plugin
@@ -1253,7 +1269,10 @@ def published_at(out: Path) -> str:
 
 # ---------------------------------------------------------------- docs
 
-DOCS_BEGIN = "<!-- published-tables:begin (generated from src/provenance/metadata.yaml: python -m provenance.publish docs/publishing.md) -->"
+DOCS_BEGIN = (
+    "<!-- published-tables:begin (generated from src/provenance/metadata.yaml: python -m"
+    " provenance.publish docs/publishing.md) -->"
+)
 DOCS_END = "<!-- published-tables:end -->"
 
 

@@ -14,6 +14,7 @@ commenter's words are only found in the comment's own source.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .models import Citation, Footnote, Source
@@ -48,7 +49,7 @@ class Anchor:
     suffix: str
 
 
-def _normalise(text: str, masked: list[tuple[int, int]] = ()) -> tuple[str, list[int]]:
+def _normalise(text: str, masked: Sequence[tuple[int, int]] = ()) -> tuple[str, list[int]]:
     """The searchable form of ``text`` and, for each of its characters, the offset it came from."""
     chars: list[str] = []
     origin: list[int] = []
@@ -131,8 +132,10 @@ def reanchor(source: Source, citation: Citation) -> bool:
     """
     if citation.quote is None:
         return True
-    if citation.quote_start is not None and quote_at(
-        source, citation.quote_start, citation.quote_end, citation.quote
+    if (
+        citation.quote_start is not None
+        and citation.quote_end is not None
+        and quote_at(source, citation.quote_start, citation.quote_end, citation.quote)
     ):
         citation.orphaned = False
         return True

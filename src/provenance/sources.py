@@ -137,7 +137,8 @@ def load_manifest(path: str | Path) -> list[SourceSpec]:
         ) from None
     except yaml.YAMLError as exc:
         raise InvalidValue(
-            f"manifest {str(path)!r} is not valid YAML{yaml_problem(exc)}: expected a mapping with a 'sources:' list"
+            f"manifest {str(path)!r} is not valid YAML{yaml_problem(exc)}: expected a mapping"
+            " with a 'sources:' list"
         ) from None
     entries = data.get("sources") if isinstance(data, dict) else data
     if isinstance(data, dict) and set(data) - {"sources"}:
@@ -154,7 +155,8 @@ def load_manifest(path: str | Path) -> list[SourceSpec]:
         slug = spec.fields["slug"]
         if slug in seen_slugs:
             raise InvalidValue(
-                f"manifest {str(path)!r}: entry {number}: slug {slug!r} is already used by entry {seen_slugs[slug]}"
+                f"manifest {str(path)!r}: entry {number}: slug {slug!r} is already used by entry"
+                f" {seen_slugs[slug]}"
             )
         seen_slugs[slug] = number
         specs.append(spec)
@@ -187,7 +189,8 @@ def _spec_from_entry(entry: Any, number: int, path: Path) -> SourceSpec:
         bad = [k for k in comments if k not in COMMENT_KEYS]
         if bad:
             raise InvalidValue(
-                f"{where}: unknown comments key {bad[0]!r}: expected one of {', '.join(COMMENT_KEYS)}"
+                f"{where}: unknown comments key {bad[0]!r}: expected one of"
+                f" {', '.join(COMMENT_KEYS)}"
             )
         grade = str(comments.get("reliability", "F"))
         if grade not in RELIABILITY_GRADES:
@@ -235,7 +238,8 @@ def source_fields(entry: dict[str, Any], *, where: str) -> dict[str, Any]:
             earliest, latest = date_bounds(published)
         except ProvenanceError:
             raise InvalidValue(
-                f"{where}: published {published!r} is not an EDTF date: expected e.g. 2018-11-30, 2021-03~, 2018-09-01/2018-09-10"
+                f"{where}: published {published!r} is not an EDTF date: expected e.g. 2018-11-30,"
+                " 2021-03~, 2018-09-01/2018-09-10"
             ) from None
         fields.update(published=published, published_earliest=earliest, published_latest=latest)
     if entry.get("kind") is not None:
@@ -333,7 +337,8 @@ def ingest_file(
         clash = session.scalar(select(Source).where(Source.slug == fields["slug"]))
         if clash is not None:
             raise InvalidValue(
-                f"slug {fields['slug']!r} is already used by source {clash.id} ({clash.file_name or 'no file'}): choose another slug"
+                f"slug {fields['slug']!r} is already used by source {clash.id}"
+                f" ({clash.file_name or 'no file'}): choose another slug"
             )
         source = Source(
             file_name=path.name, file_path=str(path.resolve()), text=text, sha256=digest, **fields
@@ -419,7 +424,8 @@ def comment_spans(text: str, comments: dict[str, Any]) -> list[tuple[str, int, i
     start = text.find(heading)
     if start < 0:
         raise InvalidValue(
-            f"comments heading {heading!r} does not occur in the text: expected the exact heading line"
+            f"comments heading {heading!r} does not occur in the text: expected the exact heading"
+            " line"
         )
     section_start = start + len(heading)
     ends_before = comments.get("ends_before")
@@ -472,23 +478,23 @@ def _sync_sections(session: Session, source: Source, spec: SourceSpec, actor: st
             or number in hidden
             or (section is not None and section.confidential)
         )
-        fields = dict(
-            title=f"Comment by {author} on “{source.title}”",
-            authors=[author],
-            publisher=source.publisher,
-            url=source.url,
-            published=source.published,
-            published_earliest=source.published_earliest,
-            published_latest=source.published_latest,
-            kind="comment",
-            reliability=str(spec.comments.get("reliability", "F")),
-            reliability_reason=spec.comments.get("reliability_reason") or "reader comment",
-            confidential=confidential,
-            span_start=start,
-            span_end=end,
-            text=text,
-            sha256=sha256_text(text),
-        )
+        fields = {
+            "title": f"Comment by {author} on “{source.title}”",
+            "authors": [author],
+            "publisher": source.publisher,
+            "url": source.url,
+            "published": source.published,
+            "published_earliest": source.published_earliest,
+            "published_latest": source.published_latest,
+            "kind": "comment",
+            "reliability": str(spec.comments.get("reliability", "F")),
+            "reliability_reason": spec.comments.get("reliability_reason") or "reader comment",
+            "confidential": confidential,
+            "span_start": start,
+            "span_end": end,
+            "text": text,
+            "sha256": sha256_text(text),
+        }
         if section is None:
             section = Source(slug=slug, parent=source, **fields)
             session.add(section)
@@ -532,7 +538,7 @@ def _footnotes_match(source: Source, notes: list[footnote_parser.Note]) -> bool:
     stored = source.footnotes
     if len(stored) != len(notes):
         return False
-    for row, note in zip(stored, notes):
+    for row, note in zip(stored, notes, strict=True):
         if (row.number, row.text, row.start, row.end, row.resolution) != (
             note.number,
             note.text,
@@ -595,8 +601,8 @@ def _store_footnotes(session: Session, source: Source, notes: list[footnote_pars
         )
         if cited:
             raise ProvenanceError(
-                f"footnote {number} of {source.slug!r} is gone from the new text but {cited} citation(s) rest on it: "
-                "re-attach or deprecate them first"
+                f"footnote {number} of {source.slug!r} is gone from the new text but {cited}"
+                " citation(s) rest on it: re-attach or deprecate them first"
             )
         session.delete(row)
     session.flush()

@@ -90,7 +90,8 @@ def render_cell(row, value, column, table, database, datasette):
         if not await _is_public_copy(datasette, database):
             return None
         if table == "claims" and column == "value":
-            claim_id = row["id"] if "id" in row.keys() else None
+            # a sqlite3.Row: `in` looks among its values, keys() holds the column names
+            claim_id = row["id"] if "id" in row.keys() else None  # noqa: SIM118
             if claim_id is None:
                 return None
             return Markup('<a href="{}">{}</a>').format(
@@ -148,9 +149,11 @@ async def _citations(db, where: str, params: Any) -> list[dict[str, Any]]:
     citations = await _rows(
         db,
         f"""
-        select ci.id, ci.claim_id, ci.quote, ci.quote_start, ci.quote_end, ci.orphaned, ci.stance, ci.confidence,
-               ci.source_id, ci.footnote_id, s.slug as source, s.title as source_title, s.authors, s.published, s.kind,
-               s.reliability, s.url, s.text, f.number as footnote, f.text as footnote_text, sp.name as attributed_to
+        select ci.id, ci.claim_id, ci.quote, ci.quote_start, ci.quote_end, ci.orphaned, ci.stance,
+               ci.confidence, ci.source_id, ci.footnote_id, s.slug as source,
+               s.title as source_title, s.authors, s.published, s.kind, s.reliability, s.url,
+               s.text,
+               f.number as footnote, f.text as footnote_text, sp.name as attributed_to
         from citations ci
         join sources s on s.id = ci.source_id
         left join footnotes f on f.id = ci.footnote_id
@@ -167,8 +170,10 @@ async def _citations(db, where: str, params: Any) -> list[dict[str, Any]]:
         for w in await _rows(
             db,
             f"""
-            select fw.footnote_id, w.id, w.title, w.citation, fw.locator, col.id as collection_id, col.title as collection
-            from footnote_works fw join works w on w.id = fw.work_id left join works col on col.id = w.collection_id
+            select fw.footnote_id, w.id, w.title, w.citation, fw.locator,
+                   col.id as collection_id, col.title as collection
+            from footnote_works fw join works w on w.id = fw.work_id
+            left join works col on col.id = w.collection_id
             where fw.footnote_id in ({marks}) order by fw.footnote_id, fw.position
             """,
             footnote_ids,
@@ -216,7 +221,8 @@ async def claim_page(datasette, request):
         db,
         """
         select c.*, e.name as subject, p.name as property, p.datatype, ev.name as entity_value
-        from claims c join entities e on e.id = c.subject_id join properties p on p.id = c.property_id
+        from claims c join entities e on e.id = c.subject_id
+        join properties p on p.id = c.property_id
         left join entities ev on ev.id = c.entity_value_id
         where c.id = ?
         """,
@@ -235,8 +241,8 @@ async def claim_page(datasette, request):
     conflicts = await _rows(
         db,
         """
-        select id, kind, status, severity, claim_a_id, claim_b_id, value_a, value_b, leading_claim_id, leading_value,
-               leading_reason, note
+        select id, kind, status, severity, claim_a_id, claim_b_id, value_a, value_b,
+               leading_claim_id, leading_value, leading_reason, note
         from conflicts where claim_a_id = ? or claim_b_id = ? order by id
         """,
         [claim_id, claim_id],
@@ -281,7 +287,8 @@ async def conflict_page(datasette, request):
         db,
         """
         select k.*, e.name as subject, p.name as property
-        from conflicts k join entities e on e.id = k.subject_id join properties p on p.id = k.property_id
+        from conflicts k join entities e on e.id = k.subject_id
+        join properties p on p.id = k.property_id
         where k.id = ?
         """,
         [conflict_id],
