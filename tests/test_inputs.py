@@ -617,3 +617,66 @@ def test_what_commands_say_and_their_errors_are_escaped(run, escapes_db, tmp_pat
     error = run("claims", "--subject", f"Nobody {ESCAPES}", code=2).output
     assert_escaped(error)
     assert VISIBLE in error
+
+
+# ---------------------------------------------------------------- lengths
+
+LONG = "x" * 600
+
+
+@pytest.mark.parametrize(
+    "case,make_args,named",
+    [
+        (
+            "a quote pasted into the subject column",
+            lambda t: ["import", write(t, "c.csv", csv_text({**GOOD, "subject": LONG}))],
+            "record 1, field 'subject': subject 'xxxx",
+        ),
+        (
+            "a long speaker",
+            lambda t: ["import", write(t, "c.jsonl", jsonl({**GOOD, "attributed_to": LONG}))],
+            "record 1, field 'attributed_to': attributed to 'xxxx",
+        ),
+        (
+            "a long qualifier key",
+            lambda t: ["import", write(t, "c.jsonl", jsonl({**GOOD, "qualifiers": {LONG: "1"}}))],
+            "record 1, field 'qualifiers': qualifier 'xxxx",
+        ),
+        (
+            "a long unit in a record",
+            lambda t: ["import", write(t, "c.jsonl", jsonl({**GOOD, "unit": "y" * 51}))],
+            "record 1, field 'unit': unit 'yyyy",
+        ),
+        (
+            "a long slug in the sources section",
+            lambda t: [
+                "import",
+                write(t, "c.yaml", yaml.safe_dump({"sources": [{"slug": "s" * 201}]})),
+            ],
+            "slug 'ssss",
+        ),
+        ("a long entity name", lambda t: ["entity", "add", LONG], "name 'xxxx"),
+        ("a long alias", lambda t: ["alias", "add", "Qais al-Khazali", LONG], "alias 'xxxx"),
+        (
+            "a long property unit",
+            lambda t: ["property", "add", "x", "--type", "quantity", "--unit", "u" * 51],
+            "unit 'uuuu",
+        ),
+        (
+            "a long property name",
+            lambda t: ["property", "add", "p" * 201, "--type", "text"],
+            "property name 'pppp",
+        ),
+    ],
+    ids=lambda v: v if isinstance(v, str) and " " in v else None,
+)
+def test_a_value_longer_than_its_column_is_named_on_every_back_end(
+    run, seeded_db, tmp_path, case, make_args, named
+):
+    before = file_bytes(seeded_db)
+    result = run(*make_args(tmp_path), code=2)
+    assert "Traceback" not in result.output and "database error" not in result.output
+    assert named in result.output and "characters long: expected at most" in result.output, (
+        result.output
+    )
+    assert file_bytes(seeded_db) == before

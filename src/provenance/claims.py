@@ -50,7 +50,7 @@ from . import quotes
 from .entities import _normalised_in, get_entity, get_property
 from .errors import InvalidValue, NotFound, ProvenanceError
 from .history import record
-from .inputs import as_id, parse_id
+from .inputs import as_id, parse_id, too_long
 from .models import (
     CONFIDENCES,
     RANKS,
@@ -509,6 +509,9 @@ class ClaimWriter:
         known = self._entities.get(key, _UNSEEN)
         if known is not _UNSEEN and (known is not None or not create):
             return known
+        problem = too_long(text, Alias.name, field_name.replace("_", " "))
+        if problem:
+            raise FieldError(field_name, problem)
         if not create:
             # a qualifier value: remember a miss too (None), so a value repeated through
             # the file is looked up once; a later record naming it as an entity replaces it
@@ -695,6 +698,9 @@ class ClaimWriter:
         subject_id = self._entity_id(raw["subject"], "subject")
 
         unit = _text_or_none(raw.get("unit"))
+        problem = too_long(unit, Claim.unit, "unit") if unit else None
+        if problem:
+            raise FieldError("unit", problem)
         if unit and prop.datatype != "quantity":
             # a unit on a date or a name is a mistake (a value in the wrong field, a
             # property mixed up), never something to keep silently and export back
@@ -834,6 +840,9 @@ class ClaimWriter:
                     "qualifiers",
                     f"qualifier {key_text!r}: give it as its own field, not as a qualifier",
                 )
+            problem = too_long(key_text, ClaimQualifier.key, "qualifier")
+            if problem:
+                raise FieldError("qualifiers", problem)
             if key_text in seen:
                 raise FieldError("qualifiers", f"qualifier {key_text!r} given twice")
             seen.add(key_text)

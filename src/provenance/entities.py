@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from .errors import InvalidValue, NotFound, ProvenanceError
 from .history import record
-from .inputs import as_id
+from .inputs import as_id, check_length
 from .models import DATATYPES, ENTITY_KINDS, Alias, Claim, Entity, History, Property, utcnow
 from .values import normalise_name
 
@@ -39,6 +39,7 @@ def check_name(name: Any, what: str = "name") -> str:
         raise InvalidValue(
             f"{what} {text!r} has no letters or digits: expected a name such as 'Qais al-Khazali'"
         )
+    check_length(text, Alias.name, what)
     return text
 
 
@@ -550,6 +551,9 @@ def check_property_fields(
         raise InvalidValue(
             f"unit {unit!r} given for a {dtype} property: only quantities have a unit"
         )
+    check_length(text, Property.name, "property name")
+    if unit_text:
+        check_length(unit_text, Property.unit, "unit")
     return text, dtype, unit_text, tol
 
 

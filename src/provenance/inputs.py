@@ -13,6 +13,10 @@ Decisions a fact-checking desk relies on:
 * **Text fields** may not hold NUL (PostgreSQL cannot store it, and SQLite tools cut the
   text at it) nor a lone UTF-16 surrogate (``"\\ud800"`` in JSON: not a character, it
   cannot be written as UTF-8). A byte that is not UTF-8 is reported with its record.
+* **Lengths**: a name, slug, unit or qualifier key longer than its column holds is an
+  error naming it, on SQLite as on PostgreSQL (SQLite would keep it, PostgreSQL refuse
+  it with a database error): a quote pasted into the subject column of a CSV is caught
+  as a bad field, and a file that imports on one back end imports on the other.
 * **Showing stored text**: a source, quote or name may carry terminal control sequences
   (``ESC [``, ``ESC ] 8 ;;`` hyperlinks, other C0/C1 controls, bidirectional overrides
   that reorder what is shown). Tables, ``show``, ``log``, ``footnotes``, ``conflicts``,
@@ -94,6 +98,24 @@ def text_problem(value: str) -> str | None:
             "expected text that UTF-8 can encode"
         )
     return None
+
+
+def too_long(text: str, column: Any, what: str) -> str | None:
+    """Why ``text`` does not fit ``column`` (an SQLAlchemy column of a bounded String), or None."""
+    limit = getattr(column.type, "length", None)
+    if limit is None or len(text) <= limit:
+        return None
+    start = text[:40] + ("…" if len(text) > 40 else "")
+    return (
+        f"{what} {terminal_safe(repr(start))} is {len(text)} characters long: "
+        f"expected at most {limit}"
+    )
+
+
+def check_length(text: str, column: Any, what: str) -> None:
+    problem = too_long(text, column, what)
+    if problem:
+        raise InvalidValue(problem)
 
 
 def undecodable_offset(text: str) -> int | None:

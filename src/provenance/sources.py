@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from . import footnotes as footnote_parser
 from .errors import InvalidValue, NotFound, ProvenanceError
 from .history import diff, record
-from .inputs import MAX_ID, StrictLoader, as_id, first_bad_field, yaml_problem
+from .inputs import MAX_ID, StrictLoader, as_id, check_length, first_bad_field, yaml_problem
 from .models import (
     RELIABILITY_GRADES,
     SOURCE_KINDS,
@@ -220,6 +220,7 @@ def source_fields(entry: dict[str, Any], *, where: str) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     if "slug" in entry and entry["slug"] is not None:
         fields["slug"] = str(entry["slug"])
+        check_length(fields["slug"], Source.slug, f"{where}: slug")
     if entry.get("title") is not None:
         fields["title"] = str(entry["title"])
     authors = entry.get("authors")
@@ -232,6 +233,8 @@ def source_fields(entry: dict[str, Any], *, where: str) -> dict[str, Any]:
     for key in ("publisher", "url", "note", "reliability_reason"):
         if entry.get(key) is not None:
             fields[key] = str(entry[key])
+    if "publisher" in fields:
+        check_length(fields["publisher"], Source.publisher, f"{where}: publisher")
     if entry.get("published") is not None:
         published = str(entry["published"])
         try:
