@@ -45,6 +45,7 @@ _TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\
 # in JSON text: what json.dumps(ensure_ascii=False) leaves raw (it escapes only C0)
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_NUL_PROBLEM = "it holds a NUL character (\\x00): expected text without NUL"
 # a byte that is not UTF-8, as the "surrogateescape" error handler decodes it
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 
@@ -81,23 +82,25 @@ def as_id(text: str) -> int | None:
 def text_problem(value: str) -> str | None:
     """What makes ``value`` unstorable as text, or None when it is fine."""
     if value.isascii():
-        return (
-            "it holds a NUL character (\\x00): expected text without NUL"
-            if "\x00" in value
-            else None
-        )
+        return _NUL_PROBLEM if "\x00" in value else None
     if "\x00" in value:
-        return "it holds a NUL character (\\x00): expected text without NUL"
+        return _NUL_PROBLEM
+    try:
+        # the fast test for the common case, a text that is fine (an import checks every
+        # record): only a surrogate stops UTF-8 encoding
+        value.encode("utf-8")
+        return None
+    except UnicodeEncodeError:
+        pass
     match = _UNDECODABLE.search(value)
     if match:
         return f"byte 0x{ord(match.group()) - 0xDC00:02x} is not UTF-8: expected UTF-8 text"
     match = _SURROGATE.search(value)
-    if match:
-        return (
-            f"it holds a lone surrogate (\\u{ord(match.group()):04x}), which is not a character: "
-            "expected text that UTF-8 can encode"
-        )
-    return None
+    assert match is not None
+    return (
+        f"it holds a lone surrogate (\\u{ord(match.group()):04x}), which is not a character: "
+        "expected text that UTF-8 can encode"
+    )
 
 
 def too_long(text: str, column: Any, what: str) -> str | None:
