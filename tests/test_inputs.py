@@ -74,6 +74,7 @@ def one_error_line(result) -> str:
 BAD_IDS = [
     ("2**63", str(2**63)),
     ("far beyond 2**63", "1" + "0" * 40),
+    ("more digits than int() reads", "9" * 5000),
     ("superscript two", "²"),
     ("Arabic-Indic twelve", "١٢"),
     ("fullwidth seven", "７"),
@@ -124,7 +125,7 @@ def _seats_flags() -> list[str]:
 def test_a_bad_id_is_one_line_exit_2_and_writes_nothing(run, seeded_db, make_args, value):
     before = file_bytes(seeded_db)
     line = one_error_line(run(*make_args(value), code=2))
-    assert repr(value) in line, line
+    assert repr(value)[:30] in line, line  # a long value is named by its start
     assert "expected" in line, line
     assert file_bytes(seeded_db) == before
 
@@ -145,7 +146,7 @@ def test_a_bad_id_in_an_import_record_names_its_record(run, seeded_db, tmp_path,
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert lines[0].startswith("Error: ") and "1 bad record(s); nothing imported" in lines[0]
     assert lines[1].startswith(f"  record 1, field {field!r}: "), lines[1]
-    assert repr(value) in lines[1] and "expected" in lines[1], lines[1]
+    assert repr(value)[:30] in lines[1] and "expected" in lines[1], lines[1]
     assert file_bytes(seeded_db) == before
 
 

@@ -61,8 +61,11 @@ def parse_id(ref: Any, what: str, listing: str) -> int:
         text = str(ref).strip()
     number = as_id(text)
     if number is None:
+        shown_ref = (
+            repr(ref) if len(text) <= 60 else repr(text[:40]) + f"… ({len(text)} characters)"
+        )
         raise InvalidValue(
-            f"{what} {ref!r}: expected a {what} id, a whole number from 1 to {MAX_ID} "
+            f"{what} {shown_ref}: expected a {what} id, a whole number from 1 to {MAX_ID} "
             f"in digits 0-9 (see `{listing}`)"
         )
     return number
@@ -71,6 +74,9 @@ def parse_id(ref: Any, what: str, listing: str) -> int:
 def as_id(text: str) -> int | None:
     """The id ``text`` spells in ASCII digits, within range; None if it spells none."""
     if not _ASCII_DIGITS.fullmatch(text):
+        return None
+    # more than 19 digits is beyond 2⁶³ (and int() refuses over 4,300 digits outright)
+    if len(text.lstrip("0")) > 19:
         return None
     number = int(text)
     return number if 1 <= number <= MAX_ID else None
