@@ -71,10 +71,10 @@ import synthetic  # noqa: E402
 
 from provenance import conflicts  # noqa: E402
 from provenance.db import (  # noqa: E402
-    READ_ONLY,
     head_revision,
     make_engine,
     migrate,
+    reading,
     session_scope,
 )
 from provenance.importer import import_file  # noqa: E402
@@ -425,7 +425,7 @@ def measure(path: Path, cli_max: int, rows: int) -> dict[str, Any]:
 
     engine = make_engine(str(path))
     try:
-        with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
+        with reading(engine.connect()) as connection:
             clock = Clock()
             found = connection.execute(conflicts.detection_query()).all()
             clock.stop(result, "query_alone")
@@ -448,7 +448,7 @@ def measure(path: Path, cli_max: int, rows: int) -> dict[str, Any]:
 
         if rows <= cli_max:
             with (
-                engine.connect().execution_options(**{READ_ONLY: True}) as connection,
+                reading(engine.connect()) as connection,
                 Session(bind=connection) as session,
             ):
                 clock = Clock()

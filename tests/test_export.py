@@ -50,6 +50,11 @@ def _make_empty(db, templates) -> None:
 def _make_desk(db, templates) -> None:
     """The interchange fixture imported, with a rank of each kind and two verdicts."""
     templates.clone("export empty", _make_empty, db)
+    _desk_claims(db)
+
+
+def _desk_claims(db) -> None:
+    """The fixture's claims on a database holding the seed documents, with ranks and verdicts."""
     invoke("import", FIXTURE, db=db)
     killed_5 = _claim_id(db, "killed", "5")
     invoke(
@@ -709,14 +714,30 @@ def test_prov_n(desk_db):
 ALL_FORMATS = ["csv", "jsonl", "yaml", "claimreview", "prov", "prov-n"]
 
 
-def _confidential_document(db: Path, tmp_path: Path) -> None:
-    """A confidential document with text, on top of the fixture's confidential text-less source."""
+# A confidential memo with a canary in every field: title, authors, publisher, url, text,
+# footnotes, quotes, notes, speakers, an entity and a property only it uses, a qualifier.
+# Its notes cite works the public CTC article cites: note 1 the report of CTC's note 12,
+# handed over by an informant and placed in the memo's own collection; note 3 both works
+# of CTC's note 1, which a public citation exported here rests on.
+MEMO_NOTES = [
+    "Tactical Interrogation Report 16, March 29, 2007, handed over by Abu CANARY-INFORMANT, "
+    "available via CANARY-HANDLER’s “The CANARY Private Papers” Collection.",
+    "CANARY-WORK Ledger 3, 2019.",
+    "“Karbala Attackers User U.S. Army-Styled Uniforms to Gain Access,” CANARY-INFORMANT’s "
+    "copy, January 26, 2007; Stanley A. McChrystal, My Share of the Task: A Memoir of "
+    "CANARY-TITLE (CANARY-PRESS, 2014), p. 12.",
+]
+MEMO_TEXT = (
+    "CANARY memo\n\nThe Karbala attackers numbered twelve, said CANARY-MEMO-SPEAKER.1 "
+    "CANARY-ENTITY-ONLY paid them.2 Their uniforms came from a depot.3\n\nNotes\n"
+    + "".join(f"[{number}] {note}\n" for number, note in enumerate(MEMO_NOTES, 1))
+)
+
+
+def _ingest_memo(db: Path, tmp_path: Path) -> None:
     folder = tmp_path / "secret"
-    folder.mkdir()
-    (folder / "canary-memo.txt").write_text(
-        "CANARY memo\n\nThe Karbala attackers numbered twelve, said CANARY-MEMO-SPEAKER.\n",
-        encoding="utf-8",
-    )
+    folder.mkdir(exist_ok=True)
+    (folder / "canary-memo.txt").write_text(MEMO_TEXT, encoding="utf-8")
     (folder / "sources.yaml").write_text(
         yaml.safe_dump(
             {
@@ -725,7 +746,11 @@ def _confidential_document(db: Path, tmp_path: Path) -> None:
                         "file": "canary-memo.txt",
                         "slug": "canary-memo",
                         "title": "CANARY memo",
+                        "authors": ["CANARY-AUTHOR-NAME"],
+                        "publisher": "CANARY-PUBLISHER",
+                        "url": "https://example.org/canary-memo",
                         "kind": "report",
+                        "reliability": "A",
                         "confidential": True,
                     }
                 ]
@@ -733,8 +758,20 @@ def _confidential_document(db: Path, tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    invoke("ingest", folder / "canary-memo.txt", db=db)
-    invoke("property", "add", "attackers", "--type", "quantity", db=db)
+    invoke("ingest", folder / "canary-memo.txt", "--manifest", folder / "sources.yaml", db=db)
+
+
+def _confidential_claims(db: Path) -> None:
+    invoke(
+        "property",
+        "add",
+        "canary_attackers",
+        "--type",
+        "quantity",
+        "--unit",
+        "canary-units",
+        db=db,
+    )
     invoke(
         "add",
         "--source",
@@ -742,15 +779,52 @@ def _confidential_document(db: Path, tmp_path: Path) -> None:
         "--subject",
         "Karbala PJCC attack",
         "--property",
-        "attackers",
+        "canary_attackers",
         "--value",
         "12",
         "--quote",
         "The Karbala attackers numbered twelve",
         "--attributed-to",
         "CANARY-MEMO-SPEAKER",
+        "--qualifier",
+        "cell=CANARY-QUALIFIER",
         "--note",
         "CANARY-ADD-NOTE",
+        db=db,
+    )
+    # a public claim a confidential citation (with its footnote) also supports
+    invoke(
+        "add",
+        "--source",
+        "canary-memo",
+        "--subject",
+        "Karbala PJCC attack",
+        "--property",
+        "killed",
+        "--value",
+        "5",
+        "--quote",
+        "said CANARY-MEMO-SPEAKER",
+        "--attributed-to",
+        "CANARY-MEMO-SPEAKER",
+        "--confidence",
+        "high",
+        "--note",
+        "CANARY-SECOND-NOTE",
+        db=db,
+    )
+    invoke(
+        "add",
+        "--source",
+        "canary-memo",
+        "--subject",
+        "CANARY-ENTITY-ONLY",
+        "--property",
+        "leader",
+        "--value",
+        "CANARY-VALUE-ENTITY",
+        "--quote",
+        "CANARY-ENTITY-ONLY paid them",
         db=db,
     )
     # a confidential speaker behind the claim a ClaimReview rates
@@ -768,25 +842,83 @@ def _confidential_document(db: Path, tmp_path: Path) -> None:
         "CANARY-AUTHOR-4",
         db=db,
     )
+    # strong confidential evidence on the side of a confirmed verdict that public evidence
+    # does not lead: counted, it would turn the review's rating around
+    invoke(
+        "add",
+        "--source",
+        "informant-canary",
+        "--subject",
+        "Jaysh al-Mahdi",
+        "--property",
+        "fought_in_lebanon",
+        "--value",
+        "true",
+        "--confidence",
+        "high",
+        db=db,
+    )
 
 
-@pytest.mark.parametrize("fmt", ALL_FORMATS)
-def test_confidential_canary_never_leaves_without_the_flag(fmt, desk_db, tmp_path):
-    _confidential_document(desk_db, tmp_path)
-    header = tmp_path / "header.yaml"
-    args = ["export", "--format", fmt]
+def _confidential_document(db: Path, tmp_path: Path) -> None:
+    """A confidential document with text, on top of the fixture's confidential text-less source."""
+    _ingest_memo(db, tmp_path)
+    _confidential_claims(db)
+
+
+@pytest.fixture
+def desk_db_memo_first(new_db, tmp_path):
+    """The desk's database, with the confidential memo ingested before the seed documents."""
+    db = new_db("memo-first")
+    invoke("init", db=db)
+    _ingest_memo(db, tmp_path)
+    invoke("build", "--seeds", _seeds_without_claims(tmp_path), db=db)
+    _desk_claims(db)
+    _confidential_claims(db)
+    return db
+
+
+def _export(db: Path, fmt: str, tmp_path: Path, *flags: str):
+    """(what the export wrote: stdout and any --header file, the CLI result)."""
+    header = tmp_path / f"header-{fmt}-{len(flags)}.yaml"
+    header.unlink(missing_ok=True)
+    args = ["export", "--format", fmt, *flags]
     if fmt == "claimreview":
         args += ["--organisation", ORGANISATION, "--review-url", REVIEW_URL]
     if fmt in ("csv", "jsonl"):
         args += ["--header", header]
-    result = invoke(*args, db=desk_db)
-    exported = result.stdout + (header.read_text(encoding="utf-8") if header.exists() else "")
+    result = invoke(*args, db=db)
+    return result.stdout + (header.read_text(encoding="utf-8") if header.exists() else ""), result
+
+
+@pytest.mark.parametrize("order", ["memo-last", "memo-first"])
+@pytest.mark.parametrize("fmt", ALL_FORMATS)
+def test_confidential_canary_never_leaves_without_the_flag(fmt, order, desk_db, tmp_path, request):
+    if order == "memo-first":
+        db = request.getfixturevalue("desk_db_memo_first")
+    else:
+        db = desk_db
+        _confidential_document(db, tmp_path)
+    exported, _result = _export(db, fmt, tmp_path)
     for canary in (*CANARIES, "canary-memo"):
         assert canary not in exported, f"{canary!r} leaked into --format {fmt}"
         assert canary.lower() not in exported.lower(), f"{canary!r} leaked into --format {fmt}"
-    flagged = invoke(*args, "--include-confidential", db=desk_db)
-    shown = flagged.stdout + (header.read_text(encoding="utf-8") if header.exists() else "")
+    shown, flagged = _export(db, fmt, tmp_path, "--include-confidential")
     assert "CANARY" in shown and "confidential" in flagged.stderr
+
+
+@pytest.mark.parametrize("fmt", ALL_FORMATS)
+def test_confidential_material_changes_nothing_in_an_export_without_the_flag(
+    fmt, desk_db, tmp_path
+):
+    """Not a name, not a figure: support, leading values and ratings rest on public evidence."""
+    before, _result = _export(desk_db, fmt, tmp_path)
+    _confidential_document(desk_db, tmp_path)
+    after, _result = _export(desk_db, fmt, tmp_path)
+    assert after == before
+    if fmt == "claimreview":
+        shown, _result = _export(desk_db, fmt, tmp_path, "--include-confidential")
+        assert shown != before, "the confidential evidence should change the verdicts it joins"
 
 
 def test_a_verdict_resting_on_confidential_sources_is_not_reviewed(desk_db):

@@ -158,3 +158,49 @@ def test_lookups_by_claim_use_the_unique_indexes_on_sqlite(seeded_db):
         "USING INDEX sqlite_autoindex_claim_qualifiers_1 (claim_id=?)"
         in plans["SELECT * FROM claim_qualifiers WHERE claim_id = ?"]
     ), plans
+
+
+def _readings(engine):
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        return connection.execute(
+            text(
+                "SELECT fw.id, fw.title, fw.citation, fw.collection FROM footnote_works fw"
+                " ORDER BY fw.id"
+            )
+        ).all()
+
+
+def _work_descriptions(engine):
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        return connection.execute(
+            text(
+                "SELECT fw.id, w.title, w.citation, c.title FROM footnote_works fw"
+                " JOIN works w ON w.id = fw.work_id LEFT JOIN works c ON c.id = w.collection_id"
+                " ORDER BY fw.id"
+            )
+        ).all()
+
+
+def test_0003_keeps_each_notes_reading_and_steps_down_with_every_row(seeded_db):
+    """Each cited work keeps its note's reading; down to 0002 and up again loses no row."""
+    engine = dbmod.make_engine(str(seeded_db))
+    readings = _readings(engine)
+    assert readings and all(r.citation for r in readings)
+    assert any(r.collection == "The Qays al-Khazali Papers" for r in readings)
+    counts = _row_counts(engine)
+    works = _work_descriptions(engine)
+
+    dbmod.downgrade(engine, "0002")
+    columns = {c["name"] for c in inspect(engine).get_columns("footnote_works")}
+    assert not {"title", "citation", "collection"} & columns
+    assert _row_counts(engine) == counts
+
+    dbmod.migrate(engine)
+    assert _row_counts(engine) == counts
+    # filled from the works the rows point to: the description they had before 0003
+    assert [tuple(r) for r in _readings(engine)] == [tuple(r) for r in works]
+    engine.dispose()

@@ -45,11 +45,15 @@ Notes
 SECRET_DOC = f"""{CANARY} memo
 
 The handler said the Sadiqun bloc won 15 seats, and that {CANARY} Person pays the fighters.1 \
-The Badr list won 20 seats.
+The Badr list won 20 seats.2
 
 Notes
 [1] {CANARY} Secret Source Report 5, 2019.
+[2] Tactical Interrogation Report 16, March 29, 2007, handed over by Abu {CANARY} Informant, \
+available via the {CANARY} Handler’s “The {CANARY_CORE} Private Papers” Collection.
 """
+# the public report's note [1] cites the same work as the memo's note [2]: one shared row
+SHARED_WORK_CITATION = "Tactical Interrogation Report 16, March 29, 2007"
 
 MANIFEST = {
     "sources": [
@@ -151,7 +155,8 @@ CONFIDENTIAL_CLAIMS = {
         {"name": f"{CANARY} Person", "kind": "person", "aliases": [f"Kanary {CANARY_CORE}"]}
     ],
     "claims": [
-        # a claim resting on the confidential source alone: subject, value, speaker, note
+        # a claim resting on the confidential source alone: subject, value, speaker, note,
+        # qualifier
         {
             "source": "informant-memo-7f3a9",
             "subject": f"{CANARY} Person",
@@ -160,6 +165,7 @@ CONFIDENTIAL_CLAIMS = {
             "quote": f"{CANARY} Person pays the fighters",
             "attributed_to": f"{CANARY} handler",
             "note": f"{CANARY} note",
+            "qualifiers": {"cell": f"{CANARY} cell"},
             "confidence": "high",
         },
         # a public claim that a confidential citation also supports
@@ -207,9 +213,14 @@ def _pair(rows, *values):
     return next(r for r in rows if {r["a"]["value"], r["b"]["value"]} == wanted)
 
 
-def build_site_data(folder: Path, db: Path | str | None = None) -> Path | str:
+def build_site_data(
+    folder: Path, db: Path | str | None = None, *, confidential_first: bool = False
+) -> Path | str:
     """A working database with public and confidential material: ``db`` (a SQLite path
-    or a database URL), by default ``working.db`` in ``folder``; returns it."""
+    or a database URL), by default ``working.db`` in ``folder``; returns it.
+
+    ``confidential_first`` ingests the confidential memo before the public report, so
+    the work both cite is first read from the memo's note."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "public-report.txt").write_text(PUBLIC_DOC, encoding="utf-8")
     (folder / "informant-memo.txt").write_text(SECRET_DOC, encoding="utf-8")
@@ -224,14 +235,9 @@ def build_site_data(folder: Path, db: Path | str | None = None) -> Path | str:
     )
     db = db or folder / "working.db"
     _invoke(db, "init")
-    _invoke(
-        db,
-        "ingest",
-        folder / "public-report.txt",
-        folder / "informant-memo.txt",
-        "--manifest",
-        folder / "sources.yaml",
-    )
+    documents = [folder / "public-report.txt", folder / "informant-memo.txt"]
+    for document in reversed(documents) if confidential_first else documents:
+        _invoke(db, "ingest", document, "--manifest", folder / "sources.yaml")
     _invoke(db, "import", folder / "public.yaml")
     _invoke(db, "import", folder / "confidential.yaml", actor=EDITOR)
     rows = _conflicts(db)
@@ -270,13 +276,25 @@ def build_site_data(folder: Path, db: Path | str | None = None) -> Path | str:
     return db
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("site")
-    db = build_site_data(folder)
+def _site(folder: Path, *, confidential_first: bool = False) -> dict[str, object]:
+    db = build_site_data(folder, confidential_first=confidential_first)
     out = folder / "public.db"
     result = _invoke(db, "publish", out)
     return {"db": db, "out": out, "folder": folder, "publish_output": result.output}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return _site(tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture(scope="module")
+def site_confidential_first(tmp_path_factory):
+    """The same data, with the confidential memo ingested before the public report."""
+    return _site(tmp_path_factory.mktemp("site-confidential-first"), confidential_first=True)
+
+
+BOTH_ORDERS = pytest.mark.parametrize("site_order", ["site", "site_confidential_first"])
 
 
 def fetch(out: Path, *paths: str):
@@ -598,7 +616,9 @@ def _all_site_paths(out: Path, working: Path) -> list[str]:
     return paths
 
 
-def test_nothing_confidential_is_in_the_file_or_on_the_site(site):
+@BOTH_ORDERS
+def test_nothing_confidential_is_in_the_file_or_on_the_site(site_order, request):
+    site = request.getfixturevalue(site_order)
     out, folder = site["out"], site["folder"]
     # the working database does hold every planted canary, so their absence below means something
     working = (
@@ -630,6 +650,33 @@ def test_nothing_confidential_is_in_the_file_or_on_the_site(site):
 
     download = fetch(out, "/public.db")[0]
     assert download.status_code == 200 and download.content == raw
+
+
+@BOTH_ORDERS
+def test_a_work_shared_with_a_confidential_note_is_published_as_public_notes_read_it(
+    site_order, request
+):
+    site = request.getfixturevalue(site_order)
+    out = site["out"]
+    works = fetch_one(out, "/public/works.json?_shape=array&_size=max").json()
+    assert [(w["title"], w["citation"], w["collection_id"]) for w in works] == [
+        ("Tactical Interrogation Report 16", SHARED_WORK_CITATION, None)
+    ]
+    html = fetch_one(out, f"/-/claim/{_claim_id(out, '15 seats')}").text
+    assert ">Tactical Interrogation Report 16</a>" in html
+    assert "Private Papers" not in html and "Informant" not in html
+    # the working database too: the public report's notes show what they say, and the
+    # shared row says what the public note says, whichever document came first
+    listed = json.loads(_invoke(site["db"], "footnotes", "public-report", "--json").output)
+    assert listed[0]["works"][0]["collection"] is None
+    working = sqlite3.connect(site["db"])
+    assert working.execute(
+        "select citation, collection_id from works where key = 'tactical interrogation report 16'"
+    ).fetchall() == [(SHARED_WORK_CITATION, None)]
+    working.close()
+    # the memo's own listing keeps its note's reading, for the desk
+    memo = json.loads(_invoke(site["db"], "footnotes", "informant-memo-7f3a9", "--json").output)
+    assert memo[1]["works"][0]["collection"] == f"The {CANARY_CORE} Private Papers"
 
 
 def test_withheld_claims_and_conflicts_are_not_reachable(site):

@@ -1656,11 +1656,12 @@ def provenance_chain(session: Session, claim: Claim) -> dict[str, Any]:
             note = citation.footnote
             out["footnote_text"] = note.text
             out["works"] = [
+                # as this note reads the work (other sources' notes may read it otherwise)
                 {
-                    "title": fw.work.title,
+                    "title": fw.title or fw.work.title,
                     "key": fw.work.key,
                     "locator": fw.locator,
-                    "collection": fw.work.collection.title if fw.work.collection else None,
+                    "collection": fw.collection,
                 }
                 for fw in note.works
             ]

@@ -1,13 +1,23 @@
 """The command line: parse, validate, open one transaction, call the library, print.
 
-Every command runs in one transaction: it completes or changes nothing. A user's
-mistake is one line on stderr and exit code 2; ``check`` and ``conflicts --fail``
-exit 1 when they find problems.
+Every command runs in one transaction: it completes or changes nothing. A command that
+only reads opens a reading transaction (``Context.reading``: no write lock, no writes);
+one that writes opens a writing transaction (``Context.writing``: the write lock taken
+up front). A user's mistake is one line on stderr and exit code 2; ``check`` and
+``conflicts --fail`` exit 1 when they find problems.
+
+On PostgreSQL, editors write side by side; a command that loses a race to another
+writer (both create the same new entity, source or conflict, and the other commits
+first) is rolled back and run again from the start, and then finds the other's rows
+(``ProvenanceCommand``). Commands therefore print what they did after their
+transaction, never during it, so a run that is repeated prints once.
 """
 
 from __future__ import annotations
 
+import random
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -63,7 +73,39 @@ class BusyError(UserError):
     exit_code = 75
 
 
+# How often a command that lost a race on PostgreSQL runs again before the error is shown.
+# Each run after a lost race finds the winner's rows; a handful of writers creating the
+# same things needs one or two more runs, so eight is far more than contention needs.
+RACE_ATTEMPTS = 8
+
+
+class ProvenanceCommand(click.Command):
+    """A command that runs again from the start when its transaction lost a race.
+
+    PostgreSQL lets writers run side by side at READ COMMITTED: two editors that both
+    look up a new entity, find none and create it cannot both commit it, and the second
+    gets a unique-key violation (or a deadlock, or a serialization failure). That is
+    not the user's error, and the whole command was one transaction that has now been
+    rolled back, so it is run again: this time the lookup finds the committed row and
+    nothing is created twice. SQLite writers queue on the write lock instead, and are
+    never retried (``db.lost_race``).
+    """
+
+    def invoke(self, ctx: click.Context):
+        for attempt in range(1, RACE_ATTEMPTS + 1):
+            try:
+                return super().invoke(ctx)
+            except sa_exc.DBAPIError as exc:
+                if attempt == RACE_ATTEMPTS or not dbmod.lost_race(exc):
+                    raise
+            # a short random pause, growing with each attempt, so racers spread out
+            time.sleep(random.uniform(0, 0.02 * 2**attempt))
+
+
 class ProvenanceGroup(click.Group):
+    command_class = ProvenanceCommand
+    group_class = type  # subgroups (`claim`, `entity`, …) make ProvenanceCommands too
+
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         """Like Click's, but a usage error is one line too (no usage block, no hint)."""
         if not standalone_mode:
@@ -96,10 +138,16 @@ class ProvenanceGroup(click.Group):
             raise UserError(str(exc)) from None
         except (sa_exc.OperationalError, sa_exc.DatabaseError) as exc:
             if dbmod.is_busy(exc):
+                waited = dbmod.busy_timeout_ms() / 1000
                 raise BusyError(
-                    "database is busy: another command held the write lock longer than"
-                    f" {dbmod.busy_timeout_ms() / 1000:g} s; nothing was written, run the command"
-                    f" again (or set {dbmod.BUSY_TIMEOUT_ENV} to wait longer)"
+                    "database is busy: another command held the write lock longer than "
+                    f"{waited:g} s; nothing was written, run the command again "
+                    f"(or set {dbmod.BUSY_TIMEOUT_ENV} to wait longer)"
+                ) from None
+            if dbmod.lost_race(exc):  # still losing after RACE_ATTEMPTS runs
+                raise BusyError(
+                    f"database is busy: other editors wrote the same rows first {RACE_ATTEMPTS} "
+                    "times over; nothing was written, run the command again"
                 ) from None
             raise UserError(f"database error: {dbmod._first_line(exc)}") from None
 
@@ -140,16 +188,29 @@ class Context:
         return engine
 
     @contextmanager
-    def transaction(self, *, migrate: bool = False, read_only: bool = False) -> Iterator[Session]:
-        """One connection, one transaction for the whole command (migration included).
+    def reading(self) -> Iterator[Session]:
+        """One reading transaction for the whole command: a consistent snapshot, no write lock.
 
-        ``read_only`` commands (listings) read a consistent snapshot without taking
-        SQLite's write lock.
+        It never waits for a writer (not even for a million-claim import), and it cannot
+        write: a write attempted in it is an error, not a wait for the lock.
+        """
+        engine = self.engine()
+        try:
+            with dbmod.reading_session(engine) as session:
+                yield session
+        finally:
+            engine.dispose()
+
+    @contextmanager
+    def writing(self, *, migrate: bool = False) -> Iterator[Session]:
+        """One writing transaction for the whole command (migration included).
+
+        The write lock is taken when it begins (SQLite's BEGIN IMMEDIATE), so the
+        command waits for another writer up front rather than failing half-way.
         """
         engine = self.engine(create=migrate, current=not migrate)
-        options = {dbmod.READ_ONLY: True} if read_only else {}
         try:
-            with engine.connect().execution_options(**options) as connection, connection.begin():
+            with dbmod.writing(engine.connect()) as connection, connection.begin():
                 if migrate:
                     from alembic import command
 
@@ -202,7 +263,8 @@ def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
     \b
     Exit codes: 0 done; 1 a check found problems; 2 bad input (nothing
     written); 75 the database stayed busy past $PROVENANCE_BUSY_TIMEOUT
-    seconds (default 300) of waiting for another writer (nothing written).
+    seconds (default 300) of waiting for another writer, or on PostgreSQL
+    other editors wrote the same new rows first 8 times (nothing written).
     """
     ctx.obj = Context(db, actor)
 
@@ -293,9 +355,13 @@ def ingest(obj: Context, files: tuple[Path, ...], manifest: Path | None) -> None
     for path in files:
         # every file is checked before anything is written
         sources.check_document(path, specs.get(path.name))
-    with obj.transaction(read_only=True) as session:
-        for path in progress(list(files), "Ingesting"):
-            _report_ingest(sources.ingest_file(session, path, specs.get(path.name), obj.actor))
+    with obj.writing() as session:
+        results = [
+            sources.ingest_file(session, path, specs.get(path.name), obj.actor)
+            for path in progress(list(files), "Ingesting")
+        ]
+    for result in results:
+        _report_ingest(result)
 
 
 @cli.command()
@@ -330,12 +396,19 @@ def build(obj: Context, seeds_dir: Path) -> None:
         if spec.file:
             sources.check_document(seeds_dir / spec.file, spec)
     claims_file = seeds_dir / "claims.yaml"
-    with obj.transaction(migrate=True) as session:
-        for spec in progress(specs, "Ingesting"):
-            if spec.file:
-                _report_ingest(sources.ingest_file(session, seeds_dir / spec.file, spec, obj.actor))
-        if claims_file.is_file():
-            _report_import(importer.import_file(session, claims_file, obj.actor), claims_file)
+    with obj.writing(migrate=True) as session:
+        ingested = [
+            sources.ingest_file(session, seeds_dir / spec.file, spec, obj.actor)
+            for spec in progress(specs, "Ingesting")
+            if spec.file
+        ]
+        imported = (
+            importer.import_file(session, claims_file, obj.actor) if claims_file.is_file() else None
+        )
+    for result in ingested:
+        _report_ingest(result)
+    if imported is not None:
+        _report_import(imported, claims_file)
 
 
 @cli.command("sources")
@@ -349,7 +422,7 @@ def sources_list(obj: Context, fmt: str) -> None:
         provenance sources
         provenance sources --json
     """
-    with obj.transaction(read_only=True) as session:
+    with obj.reading() as session:
         rows = sources.list_sources(session)
     emit(
         rows,
@@ -389,7 +462,7 @@ def footnotes(obj: Context, source: str, unresolved: bool, fmt: str) -> None:
         provenance footnotes ctc-khazali-interrogations-2018
         provenance footnotes 000_f54a66cae721dd6b.txt --json
     """
-    with obj.transaction(read_only=True) as session:
+    with obj.reading() as session:
         rows = sources.list_footnotes(
             session, sources.find_source(session, source), unresolved_only=unresolved
         )
@@ -418,13 +491,15 @@ def check(obj: Context) -> None:
 
     Checks that each source file is unchanged since it was ingested, stored texts
     match their SHA-256, footnote markers and quotes are at their offsets (orphans
-    listed), foreign keys hold, and the database file is sound.
+    listed), foreign keys hold, the database file is sound, and no public row rests
+    on confidential evidence (a work public notes cite, described by what no public
+    note says).
 
     \b
     Example:
         provenance check
     """
-    with obj.transaction(read_only=True) as session:
+    with obj.reading() as session:
         report = integrity.check(session)
     for notice in report.notices:
         say(f"note: {notice}", err=True)
@@ -560,12 +635,10 @@ def add_command(obj: Context, **options) -> None:
         "qualifiers": qualifiers,
         "note": options["note"],
     }
-    with obj.transaction() as session:
+    with obj.writing() as session:
         claim, citation, result = claimsmod.add_claim(session, record, obj.actor)
-        for name in result.entities_created:
-            say(f"created entity {name!r}")
-        for warning in result.deprecated_warnings:
-            say(f"warning: {warning}")
+        lines = [f"created entity {name!r}" for name in result.entities_created]
+        lines += [f"warning: {warning}" for warning in result.deprecated_warnings]
         state = "new claim" if result.claims_new else "existing claim"
         cite = (
             "citation added"
@@ -573,10 +646,12 @@ def add_command(obj: Context, **options) -> None:
             else ("citation updated" if result.citations_updated else "citation already recorded")
         )
         footnote = f", footnote {citation.footnote.number}" if citation.footnote else ""
-        say(
-            f"{state} {claim.id}: {claim.subject.name} · {claim.property.name} = {claim.value};"
-            f" {cite} {citation.id}{footnote}"
+        lines.append(
+            f"{state} {claim.id}: {claim.subject.name} · {claim.property.name} = {claim.value}; "
+            f"{cite} {citation.id}{footnote}"
         )
+    for line in lines:  # after the commit: a run repeated after a lost race prints once
+        say(line)
 
 
 @cli.command("import")
@@ -616,7 +691,7 @@ def import_command(obj: Context, file: Path, dry_run: bool) -> None:
 
     engine = obj.engine()
     try:
-        with engine.connect() as connection:
+        with dbmod.writing(engine.connect()) as connection:
             transaction = connection.begin()
             with Session(bind=connection, expire_on_commit=False) as session:
                 try:
@@ -658,7 +733,7 @@ def claims_list(obj: Context, subject, property_name, source, rank, fmt: str) ->
         provenance claims --subject Qayis --property seats_won
         provenance claims --source ctc-khazali-interrogations-2018 --json
     """
-    with obj.transaction(read_only=True) as session:
+    with obj.reading() as session:
         rows = claimsmod.iter_claim_rows(
             session, subject=subject, property_name=property_name, source=source, rank=rank
         )
@@ -700,7 +775,7 @@ def show(obj: Context, claim_id: str, as_json: bool) -> None:
     Example:
         provenance show 12
     """
-    with obj.transaction() as session:
+    with obj.reading() as session:
         chain = claimsmod.provenance_chain(session, claimsmod.get_claim(session, claim_id))
     if as_json:
         click.echo(dumps(chain, indent=2))
@@ -770,7 +845,7 @@ def claim_prefer(obj: Context, claim_id: str, note: str | None) -> None:
     Example:
         provenance claim prefer 12 --note "confirmed with the election commission"
     """
-    with obj.transaction() as session:
+    with obj.writing() as session:
         claim = claimsmod.get_claim(session, claim_id)
         demoted = claimsmod.set_rank(session, claim, "preferred", obj.actor, reason=note)
     click.echo(
@@ -797,7 +872,7 @@ def claim_deprecate(obj: Context, claim_id: str, reason: str) -> None:
     Example:
         provenance claim deprecate 7 --reason "misread: the report says 2009, not 2007"
     """
-    with obj.transaction() as session:
+    with obj.writing() as session:
         claim = claimsmod.get_claim(session, claim_id)
         claimsmod.set_rank(session, claim, "deprecated", obj.actor, reason=reason)
     say(f"claim {claim.id} deprecated: {reason}")
@@ -835,7 +910,7 @@ def log(obj: Context, table_name, row_id, actor_name, limit, fmt: str) -> None:
     Example:
         provenance log --table claims --limit 20
     """
-    with obj.transaction(read_only=True) as session:
+    with obj.reading() as session:
         rows = claimsmod.history_rows(
             session, table=table_name, row_id=row_id, actor=actor_name, limit=limit
         )
@@ -872,7 +947,7 @@ def entity_add(
         provenance entity add "Qais al-Khazali" --kind person \\
             --alias "Qayis Khazali" --alias "Qays al-Khazali"
     """
-    with obj.transaction() as session:
+    with obj.writing() as session:
         entity, added = entitiesmod.add_entity(
             session, name, obj.actor, kind=kind, aliases=list(aliases), description=description
         )
@@ -898,7 +973,7 @@ def entity_merge(obj: Context, keep: str, other: str) -> None:
     Example:
         provenance entity merge "Abu Mahdi al-Muhandis" "Abu Mahdi al-Muhannis"
     """
-    with obj.transaction() as session:
+    with obj.writing() as session:
         report = claimsmod.merge_entities(session, keep, other, obj.actor)
         keep_name = report.keep.name
     say(
@@ -922,7 +997,7 @@ def entities_list(obj: Context, fmt: str) -> None:
     Example:
         provenance entities --json
     """
-    with obj.transaction(read_only=True) as session:
+    with obj.reading() as session:
         rows = entitiesmod.list_entities(session)
     emit(rows, fmt, columns=["id", "name", "kind", "aliases", "claims"])
 
@@ -946,7 +1021,7 @@ def alias_add(obj: Context, entity: str, alias: str) -> None:
     Example:
         provenance alias add "Qassem Soleimani" "Qassem Suleimani"
     """
-    with obj.transaction() as session:
+    with obj.writing() as session:
         found, added = entitiesmod.add_alias(session, entity, alias, obj.actor)
     say(f"{alias!r} {'added to' if added else 'already names'} {found.name!r}")
 
@@ -978,7 +1053,7 @@ def alias_suggest(obj: Context, min_score: float, limit: int, fmt: str) -> None:
     Example:
         provenance alias suggest --min-score 80
     """
-    with obj.transaction(read_only=True) as session:
+    with obj.reading() as session:
         rows = [
             s.as_row()
             for s in entitiesmod.suggest_aliases(session, min_score=min_score, limit=limit)
@@ -1023,7 +1098,7 @@ def property_add(
             --description "Seats won in an election"
         provenance property add leader --type entity --time-varying
     """
-    with obj.transaction() as session:
+    with obj.writing() as session:
         prop, status = entitiesmod.add_property(
             session,
             name,
@@ -1048,7 +1123,7 @@ def properties_list(obj: Context, fmt: str) -> None:
     Example:
         provenance properties
     """
-    with obj.transaction(read_only=True) as session:
+    with obj.reading() as session:
         rows = entitiesmod.list_properties(session)
     emit(rows, fmt)
 
@@ -1097,7 +1172,7 @@ def source_add(obj: Context, slug, title, url, kind, reliability, confidential) 
         },
         where=f"source {slug!r}",
     )
-    with obj.transaction() as session:
+    with obj.writing() as session:
         source, created = importer.add_textless_source(session, fields, obj.actor)
     say(f"source {source.id} {source.slug!r}: {'added' if created else 'updated'}")
 
@@ -1214,7 +1289,7 @@ def conflicts_command(
     """
     from . import conflicts as conflictsmod
 
-    with obj.transaction() as session:
+    with obj.writing() as session:
         detection = conflictsmod.detect(session, obj.actor)
         rows = conflictsmod.conflict_rows(
             session, status=status, subject=subject, property_name=property_name, explain=explain
@@ -1259,7 +1334,7 @@ def resolve_command(obj: Context, conflict_id: str, status: str, note: str) -> N
     """
     from . import conflicts as conflictsmod
 
-    with obj.transaction() as session:
+    with obj.writing() as session:
         conflict = conflictsmod.get_conflict(session, conflict_id)
         conflictsmod.resolve(session, conflict, status, note, obj.actor)
     click.echo(f"conflict {conflict.id}: {status}")
@@ -1383,7 +1458,8 @@ def export_command(
     yaml (or csv/jsonl with --header) also carries text-less sources, properties,
     entities and aliases. claimreview writes one schema.org ClaimReview per conflict
     confirmed or resolved with `resolve`; prov and prov-n write the provenance
-    graph. Confidential material is left out unless --include-confidential is given.
+    graph. Confidential material is left out unless --include-confidential is given,
+    and does not weigh in: ClaimReview ratings rest on public evidence alone.
 
     \b
     Example:
@@ -1412,7 +1488,7 @@ def export_command(
             f"--header {str(header_file)!r} is the -o file: expected two different files"
         )
 
-    with obj.transaction(read_only=True) as session:
+    with obj.reading() as session:
         scope = interchange.resolve_scope(
             session,
             subject=subject,
@@ -1542,23 +1618,16 @@ def _run_publish(obj: Context, out: Path):
 
     publishmod.check_target(out, obj.db or dbmod.default_db())
     # conflicts first, as `provenance conflicts` does: a short write transaction of its own
-    with obj.transaction() as session:
+    with obj.writing() as session:
         conflictsmod.detect(session, obj.actor)
     show = _publish_progress()
-    engine = obj.engine()
     try:
-        with engine.connect() as connection:
-            # one snapshot for the whole copy, without holding the write lock
-            if connection.dialect.name == "postgresql":
-                connection.execution_options(isolation_level="REPEATABLE READ")
-            else:
-                connection.execution_options(**{dbmod.READ_ONLY: True})
-            with connection.begin(), Session(bind=connection, expire_on_commit=False) as session:
-                report = publishmod.publish(
-                    session, out, database=_working_identity(obj), progress=show
-                )
+        # one snapshot for the whole copy, without holding the write lock
+        with obj.reading() as session:
+            report = publishmod.publish(
+                session, out, database=_working_identity(obj), progress=show
+            )
     finally:
-        engine.dispose()
         if show is not None:
             click.echo("\r".ljust(73) + "\r", err=True, nl=False)
     return report
@@ -1647,7 +1716,7 @@ def serve_command(
     working = obj.db or dbmod.default_db()
     out = public_db or publishmod.default_public_path(working)
     publishmod.check_target(out, working)
-    with obj.transaction(read_only=True) as session:
+    with obj.reading() as session:
         state = publishmod.working_state(session)
     if not republish and publishmod.is_current(out, _working_identity(obj), state):
         click.echo(f"{out} is current (published {publishmod.published_at(out)})")
@@ -1708,7 +1777,7 @@ def extract_command(obj: Context, source: str, output: Path | None, kinds: str) 
     chosen = extractmod.parse_kinds(kinds)
     if output is not None:
         interchange.check_output_path(output, "-o")
-    with obj.transaction(read_only=True) as session:
+    with obj.reading() as session:
         found = extractmod.extract(session, sources.find_source(session, source), chosen)
         if output is None:
             count = extractmod.write_yaml(found, sys.stdout)

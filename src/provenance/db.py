@@ -1,11 +1,24 @@
-"""Engines, connection settings and migrations.
+"""Engines, connection settings, the two kinds of transaction, and migrations.
 
 SQLite is the embedded default. Every SQLite connection gets foreign keys, WAL, a busy
 timeout and ``synchronous=FULL``; Python's legacy transaction handling is switched off
-and every transaction starts with ``BEGIN IMMEDIATE``, so two editors writing at once
-queue on the write lock instead of failing with "database is locked" when a deferred
-read transaction tries to upgrade (see the "Transactions" notes of SQLAlchemy's SQLite
-dialect). Any other SQLAlchemy URL (``postgresql+psycopg://…``) is used as given.
+so that SQLAlchemy's "begin" event issues BEGIN itself (see the "Transactions" notes of
+SQLAlchemy's SQLite dialect). Any other SQLAlchemy URL (``postgresql+psycopg://…``) is
+used as given.
+
+A transaction is one of two kinds, named for what it locks:
+
+- a **reading** transaction (``reading(connection)``) takes no write lock and cannot
+  write: on SQLite a deferred ``BEGIN`` with ``PRAGMA query_only`` on, so it reads one
+  WAL snapshot while another command writes, and a write attempted in it fails at once
+  instead of waiting for the lock; on PostgreSQL a ``READ ONLY`` transaction at
+  ``REPEATABLE READ``, one snapshot for the whole command.
+- a **writing** transaction (the default, ``writing(connection)``) takes the write lock
+  up front: on SQLite ``BEGIN IMMEDIATE``, so two editors writing at once queue on the
+  lock (for up to the busy timeout) instead of failing when a deferred transaction
+  that has read tries to upgrade; on PostgreSQL ``READ COMMITTED``, where writers run
+  side by side and one that loses a race for a new row (a unique key another writer
+  has just committed, a deadlock) is run again from the start: see ``lost_race``.
 """
 
 from __future__ import annotations
@@ -22,7 +35,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session
@@ -30,7 +43,13 @@ from sqlalchemy.orm import Session
 from .errors import DatabaseError
 
 DEFAULT_DB = Path("db") / "provenance.db"
-READ_ONLY = "provenance_read_only"
+# The execution option that makes a connection's transactions reading ones on SQLite.
+READING = "provenance_reading"
+# PostgreSQL's codes for losing a race to another writer: a unique key it has just
+# committed (two editors creating one new entity, source or conflict), a serialization
+# failure, a deadlock. Nothing was wrong with the input; the whole transaction can run
+# again and will then find the other writer's rows.
+RACE_SQLSTATES = frozenset({"23505", "40001", "40P01"})
 # How long a command waits for another's write lock before giving up. Writes queue
 # (BEGIN IMMEDIATE), so this bounds the wait behind the longest write: an import of a
 # million claims holds the lock for a minute or two, and an editor's `add` should wait
@@ -62,6 +81,35 @@ def is_busy(exc: BaseException) -> bool:
     return isinstance(orig, sqlite3.OperationalError) and str(orig).startswith(
         ("database is locked", "database is busy")
     )
+
+
+def lost_race(exc: BaseException) -> bool:
+    """PostgreSQL rolled the transaction back because another writer got there first.
+
+    On SQLite writers queue on the write lock, so a unique key violated there is not a
+    race but a real error, and is never retried.
+    """
+    orig = getattr(exc, "orig", None) or exc
+    return getattr(orig, "sqlstate", None) in RACE_SQLSTATES
+
+
+def reading(connection: Connection) -> Connection:
+    """``connection`` with its transactions made reading ones: no write lock, no writes."""
+    if connection.dialect.name == "postgresql":
+        return connection.execution_options(
+            isolation_level="REPEATABLE READ", postgresql_readonly=True
+        )
+    return connection.execution_options(**{READING: True})
+
+
+def writing(connection: Connection) -> Connection:
+    """``connection`` with its transactions made writing ones (the default): the write lock
+    is taken up front."""
+    if connection.dialect.name == "postgresql":
+        return connection.execution_options(
+            isolation_level="READ COMMITTED", postgresql_readonly=False
+        )
+    return connection.execution_options(**{READING: False})
 
 
 def default_db() -> str:
@@ -121,11 +169,15 @@ def _sqlite_connect_settings(dbapi_connection, connection_record) -> None:
 
 
 def _sqlite_begin(conn) -> None:
-    # Listings read in a deferred transaction so they never wait for the write lock;
-    # everything else takes the write lock up front (see the module docstring).
-    conn.exec_driver_sql(
-        "BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE"
-    )
+    # A reading transaction reads a snapshot without waiting for the write lock and
+    # refuses to write; every other one takes the write lock up front (module docstring).
+    # query_only belongs to the connection, so each transaction sets it for itself.
+    if conn.get_execution_options().get(READING):
+        conn.exec_driver_sql("PRAGMA query_only = ON")
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("PRAGMA query_only = OFF")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(target: str | None = None, *, create: bool = False) -> Engine:
@@ -168,14 +220,14 @@ def head_revision() -> str | None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
+    with reading(engine.connect()) as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Upgrade the database to ``revision`` (default: the latest migration)."""
     try:
-        with engine.begin() as connection:
+        with writing(engine.connect()) as connection, connection.begin():
             command.upgrade(alembic_config(connection), revision)
     except (OperationalError, SADatabaseError, sqlite3.DatabaseError) as exc:
         raise DatabaseError(
@@ -185,7 +237,7 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
-    with engine.begin() as connection:
+    with writing(engine.connect()) as connection, connection.begin():
         command.downgrade(alembic_config(connection), revision)
 
 
@@ -213,8 +265,24 @@ def require_current(engine: Engine) -> None:
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """One session, one transaction: committed when the block ends, rolled back on error."""
-    with Session(engine, expire_on_commit=False) as session, session.begin():
+    """One session, one writing transaction: committed when the block ends, rolled back on error."""
+    with (
+        writing(engine.connect()) as connection,
+        connection.begin(),
+        Session(bind=connection, expire_on_commit=False) as session,
+    ):
+        yield session
+        session.flush()
+
+
+@contextmanager
+def reading_session(engine: Engine) -> Iterator[Session]:
+    """One session in one reading transaction: a snapshot, no write lock, no writes."""
+    with (
+        reading(engine.connect()) as connection,
+        connection.begin(),
+        Session(bind=connection, expire_on_commit=False) as session,
+    ):
         yield session
 
 

@@ -5,6 +5,14 @@ were ingested from (still the same bytes?), each stored text against its SHA-256
 comment section against its span of the article, every footnote marker at its offsets,
 every quote at its offsets (orphaned quotes are listed), foreign keys and, on SQLite,
 the file's own integrity.
+
+**Public rows resting on confidential evidence.** A cited work is one row shared by
+every note that cites it, public or confidential. A work that a public note cites is
+published, so its title, citation and collection must each be found in a public note
+citing it (compared as work keys: case, accents, punctuation and spacing aside);
+otherwise it is described by confidential notes only — as a database written before
+migration 0003 may be — and ``check`` names it. Re-ingesting the public document
+re-reads its notes and describes the work from them.
 """
 
 from __future__ import annotations
@@ -15,9 +23,10 @@ from pathlib import Path
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload
 
-from .models import Citation, Footnote, Source
+from .footnotes import work_key
+from .models import Citation, Footnote, FootnoteWork, Source, Work
 from .quotes import quote_at
-from .sources import sha256_bytes, sha256_text
+from .sources import confidential_source_ids, sha256_bytes, sha256_text
 
 
 @dataclass
@@ -63,8 +72,50 @@ def check(session: Session) -> CheckReport:
                 f" {citation.quote_start}-{citation.quote_end} of {cited.slug!r}"
             )
     report.counts["citations"] = len(citations)
+    report.counts["works"] = _check_public_works(session, report)
     _check_database(session, report)
     return report
+
+
+def _check_public_works(session: Session, report: CheckReport) -> int:
+    """Name each work public notes cite that no public note describes; return how many."""
+    hidden = confidential_source_ids(session)
+    public_notes: dict[int, list[tuple[str, int, str]]] = {}
+    for work_id, source_id, slug, number, note_text in session.execute(
+        select(
+            FootnoteWork.work_id, Footnote.source_id, Source.slug, Footnote.number, Footnote.text
+        )
+        .join(Footnote, Footnote.id == FootnoteWork.footnote_id)
+        .join(Source, Source.id == Footnote.source_id)
+        .order_by(FootnoteWork.id)
+    ):
+        if source_id not in hidden:
+            public_notes.setdefault(work_id, []).append((slug, number, work_key(note_text)))
+    ids = sorted(public_notes)
+    for start in range(0, len(ids), 900):
+        works = session.scalars(
+            select(Work)
+            .options(selectinload(Work.collection))
+            .where(Work.id.in_(ids[start : start + 900]))
+            .order_by(Work.id)
+        )
+        for work in works:
+            notes = public_notes[work.id]
+            described = [
+                ("title", work.title),
+                ("citation", work.citation),
+                ("collection", work.collection.title if work.collection else None),
+            ]
+            for what, value in described:
+                if value and not any(work_key(value) in note for _slug, _n, note in notes):
+                    slug, number, _note = notes[0]
+                    report.problems.append(
+                        f"work {work.id} ({_short(work.title)!r}), cited by public footnote "
+                        f"{number} of {slug!r}: its {what} {_short(value)!r} is in no public "
+                        "note, so it rests on confidential evidence "
+                        f"(re-ingest {slug!r} to describe it from its notes)"
+                    )
+    return len(ids)
 
 
 def _check_source(source: Source, by_id: dict[int, Source], report: CheckReport) -> None:

@@ -20,9 +20,14 @@ Decisions a desk relies on:
 
 * **Confidential material never leaves without ``--include-confidential``**: citations
   of a confidential source, claims left with no other citation, text-less confidential
-  sources, and entities that only such material names (a speaker quoted only by a
-  confidential source) are left out of every format. A verdict whose reviewed or
-  leading side rests on confidential sources only is not reviewed in ``claimreview``.
+  sources, and entities and properties that only such material names (a speaker quoted
+  only by a confidential source, a property only its claims use) are left out of every
+  format. Nor does it weigh in: ``claimreview`` rates the conflicts as they stand on the
+  public evidence alone (``publish.conflicts_on_public_evidence``), so the reviewed
+  claim, its rating and its support owe nothing to a confidential source, and a verdict
+  with a side left without public evidence is not reviewed. A cited work in ``prov`` is
+  the shared row, which public notes describe (``sources.describe_works``). An export
+  without the flag is the same before and after confidential material is added.
 * Editors' notes on citations travel in the import formats (they are the desk's own
   interchange) but not in ``claimreview`` or ``prov``, which are written to be
   published.
@@ -449,8 +454,25 @@ def iter_textless_sources(session: Session, scope: ExportScope) -> Iterator[dict
         yield entry
 
 
-def iter_properties(session: Session) -> Iterator[dict[str, Any]]:
+def withheld_property_ids(session: Session, include_confidential: bool) -> set[int]:
+    """Properties only claims with no public citation use: left out of the properties section.
+
+    A property no claim uses yet is vocabulary, and is listed."""
+    if include_confidential:
+        return set()
+    public_claims = select(Citation.claim_id).where(Citation.source_id.in_(_public_sources()))
+    used = set(session.scalars(select(Claim.property_id).distinct()))
+    used_in_public = set(
+        session.scalars(select(Claim.property_id).where(Claim.id.in_(public_claims)).distinct())
+    )
+    return used - used_in_public
+
+
+def iter_properties(session: Session, scope: ExportScope) -> Iterator[dict[str, Any]]:
+    withheld = withheld_property_ids(session, scope.include_confidential)
     for prop in session.scalars(select(Property).order_by(Property.id)):
+        if prop.id in withheld:
+            continue
         yield {
             "name": prop.name,
             "type": prop.datatype,
@@ -496,7 +518,7 @@ def write_sections(session: Session, scope: ExportScope, out: TextIO) -> dict[st
     """The sources:, properties: and entities: sections of the YAML import format."""
     return {
         "sources": _write_section(out, "sources", iter_textless_sources(session, scope)),
-        "properties": _write_section(out, "properties", iter_properties(session)),
+        "properties": _write_section(out, "properties", iter_properties(session, scope)),
         "entities": _write_section(out, "entities", iter_entities(session, scope)),
     }
 
@@ -688,13 +710,16 @@ def iter_claim_reviews(
     subject = session.get_one(Entity, scope.subject_id).name if scope.subject_id else None
     prop = session.get_one(Property, scope.property_id).name if scope.property_id else None
     slug = session.get_one(Source, scope.source_id).slug if scope.source_id is not None else None
-    rows = [
-        row
-        for status in REVIEWED_STATUSES
-        for row in conflict_rows(
-            session, status=status, subject=subject, property_name=prop, include_inactive=True
-        )
-    ]
+    if scope.include_confidential:
+        rows = [
+            row
+            for status in REVIEWED_STATUSES
+            for row in conflict_rows(
+                session, status=status, subject=subject, property_name=prop, include_inactive=True
+            )
+        ]
+    else:
+        rows = _public_reviewed_rows(session, scope)
     for row in sorted(rows, key=lambda r: r["id"]):
         if tick:
             tick(1)
@@ -710,6 +735,44 @@ def iter_claim_reviews(
         review = writer.review(row, claim_row(get_claim(session, reviewed_id)))
         if review is not None:
             yield review
+
+
+def _public_reviewed_rows(session: Session, scope: ExportScope) -> list[dict[str, Any]]:
+    """The reviewed conflicts as they stand on public evidence alone (as ``publish`` shows
+    them): which claim is reviewed, its support and its rating owe nothing to a
+    confidential source. A verdict with a side left without public evidence is counted
+    in ``scope.withheld_reviews``."""
+    from .publish import conflicts_on_public_evidence
+    from .sources import confidential_source_ids
+
+    public, subject_of, _looked_at = conflicts_on_public_evidence(
+        session,
+        confidential_source_ids(session),
+        include_inactive=True,
+        statuses=REVIEWED_STATUSES,
+    )
+
+    def wanted(subject_id: int, property_id: int) -> bool:
+        return (scope.subject_id is None or subject_id == scope.subject_id) and (
+            scope.property_id is None or property_id == scope.property_id
+        )
+
+    rows = [
+        row
+        for row in public
+        if row["status"] in REVIEWED_STATUSES and wanted(*subject_of[row["a"]["claim"]])
+    ]
+    claim_a = aliased(Claim)
+    reviewed = session.execute(
+        select(Conflict.id, claim_a.subject_id, claim_a.property_id)
+        .join(claim_a, claim_a.id == Conflict.claim_a_id)
+        .where(Conflict.status.in_(REVIEWED_STATUSES))
+    ).all()
+    shown = {row["id"] for row in rows}
+    scope.withheld_reviews += sum(
+        1 for r in reviewed if wanted(r.subject_id, r.property_id) and r.id not in shown
+    )
+    return rows
 
 
 def count_reviews(session: Session) -> int:

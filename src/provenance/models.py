@@ -203,6 +203,11 @@ class FootnoteWork(Base):
     work_id: Mapped[int] = mapped_column(ForeignKey("works.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     locator: Mapped[str | None] = mapped_column(String(200))
+    # how this note reads the work: the shared ``works`` row is described from these,
+    # public notes first, so a confidential note never rewrites what public ones say
+    title: Mapped[str | None] = mapped_column(Text)
+    citation: Mapped[str | None] = mapped_column(Text)
+    collection: Mapped[str | None] = mapped_column(Text)
 
     footnote: Mapped[Footnote] = relationship(back_populates="works")
     work: Mapped[Work] = relationship()

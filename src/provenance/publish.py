@@ -21,7 +21,10 @@ What is withheld, and why:
 
 * **Confidential sources** (``sources.confidential``), and every source inside one
   (the reader comments of a confidential article): their title, URL, text, footnotes
-  and the works only they cite. A public article whose comment section was marked
+  and the works only they cite. A work a public note also cites is one row shared with
+  the confidential notes; it is published as the published notes read it (their title,
+  citation and collection, ``_Reader.works_rows``), and a collection only confidential
+  notes name is not published. A public article whose comment section was marked
   confidential is published with that span of its text blanked out (spaces, so every
   offset still holds).
 * **Citations resting on a confidential source**, and **claims left with no public
@@ -44,7 +47,9 @@ What is published although an editor wrote it: a conflict's **verdict note**
 (``provenance resolve --note``) and a claim's **rank reason** (``claim deprecate
 --reason``, ``claim prefer --note``) — they are the desk's public verdict and
 correction notice, the reason a fact-checking site exists — and the descriptions of
-published entities and properties. Write them for readers.
+published entities and properties. Write them for readers. Entity names, aliases and
+descriptions are the desk's vocabulary, not any source's evidence: a published entity
+is published with all of them.
 
 Before the copy is read, ``detect`` brings the working database's conflicts up to date
 (as ``provenance conflicts`` does); everything after that is read in one snapshot
@@ -78,7 +83,7 @@ from typing import Any
 
 import sqlite_utils
 import yaml
-from sqlalchemy import create_engine, distinct, func, insert, select, true
+from sqlalchemy import and_, create_engine, distinct, func, insert, select, true
 from sqlalchemy.orm import Session, aliased
 
 from .claims import scope_text
@@ -98,6 +103,7 @@ from .models import (
     Source,
     Work,
 )
+from .sources import confidential_source_ids
 
 # Bump when what the copy holds changes, so `serve` rebuilds copies made by older code.
 FORMAT = 1
@@ -420,19 +426,7 @@ def _display_value(value: str, unit: str | None) -> str:
 
 def _confidential_sources(session: Session) -> set[int]:
     """Confidential sources and every source inside one (a comment of a confidential article)."""
-    rows = session.execute(select(Source.id, Source.parent_id, Source.confidential)).all()
-    parent = {r.id: r.parent_id for r in rows}
-    marked = {r.id for r in rows if r.confidential}
-    hidden = set()
-    for source_id in parent:
-        seen, node = set(), source_id
-        while node is not None and node not in seen:
-            if node in marked:
-                hidden.add(source_id)
-                break
-            seen.add(node)
-            node = parent.get(node)
-    return hidden
+    return confidential_source_ids(session)
 
 
 def _public_citation(hidden: set[int]):
@@ -546,36 +540,71 @@ class _Reader:
             yield dict(row._mapping)
 
     def footnote_works(self) -> Iterator[dict[str, Any]]:
-        self.works: set[int] = set()
+        # work id → how the published notes read it, in the order the notes were stored
+        self.readings: dict[int, list[Any]] = defaultdict(list)
         query = select(
             FootnoteWork.id,
             FootnoteWork.footnote_id,
             FootnoteWork.work_id,
             FootnoteWork.position,
             FootnoteWork.locator,
+            FootnoteWork.title,
+            FootnoteWork.citation,
+            FootnoteWork.collection,
         ).order_by(FootnoteWork.id)
         for row in _stream(self.session, query):
             if row.footnote_id in self.footnotes:
-                self.works.add(row.work_id)
-                yield dict(row._mapping)
+                self.readings[row.work_id].append(row)
+                yield {
+                    "id": row.id,
+                    "footnote_id": row.footnote_id,
+                    "work_id": row.work_id,
+                    "position": row.position,
+                    "locator": row.locator,
+                }
 
     def works_rows(self) -> Iterator[dict[str, Any]]:
-        rows = {
-            r.id: r
-            for r in self.session.execute(
-                select(Work.id, Work.title, Work.citation, Work.collection_id)
+        """The works published notes cite, and their collections, as those notes read them.
+
+        A work row is shared with confidential notes, which may have created it or named
+        another collection for it: its title, citation and collection here come from the
+        published notes alone (the first to cite it; the first collection one names),
+        never from the working row, and a collection only confidential notes name is
+        not published.
+        """
+        from .footnotes import work_key
+
+        keys = {r.key: r.id for r in self.session.execute(select(Work.id, Work.key)) if r.key}
+        rows: dict[int, dict[str, Any]] = {}
+        collections: dict[int, str] = {}
+        for work_id, readings in self.readings.items():
+            first = readings[0]
+            named: str | None = next((r.collection for r in readings if r.collection), None)
+            collection_id = keys.get(work_key(named)) if named else None
+            if collection_id == work_id:
+                collection_id = None
+            if collection_id is not None and named:
+                collections.setdefault(collection_id, named)
+            rows[work_id] = {
+                "id": work_id,
+                "title": first.title,
+                "citation": first.citation,
+                "collection_id": collection_id,
+            }
+        missing = [i for i, row in rows.items() if not row["title"]]
+        for start in range(0, len(missing), 900):
+            # readings stored before notes kept their own: the work's key-bearing title
+            for work_id, title in self.session.execute(
+                select(Work.id, Work.title).where(Work.id.in_(missing[start : start + 900]))
+            ):
+                rows[work_id]["title"] = title
+        for collection_id, name in collections.items():
+            rows.setdefault(
+                collection_id,
+                {"id": collection_id, "title": name, "citation": None, "collection_id": None},
             )
-        }
-        wanted, todo = set(), list(self.works)
-        while todo:  # a cited work brings its collection, and that collection its own
-            work_id = todo.pop()
-            if work_id in wanted or work_id not in rows:
-                continue
-            wanted.add(work_id)
-            if rows[work_id].collection_id is not None:
-                todo.append(rows[work_id].collection_id)
-        for work_id in sorted(wanted):
-            yield dict(rows[work_id]._mapping)
+        for work_id in sorted(rows):
+            yield rows[work_id]
 
     def claim_qualifiers(self) -> Iterator[dict[str, Any]]:
         query = (
@@ -777,30 +806,50 @@ def _copy_rows(
 
 
 def _public_conflicts(session: Session, hidden: set[int]) -> tuple[list[dict[str, Any]], int]:
-    """Conflicts as they stand on the public evidence alone: (rows, how many were withheld).
+    """Conflicts as they stand on the public evidence alone: (rows, how many were withheld)."""
+    rows, subject_of, stored = conflicts_on_public_evidence(session, hidden)
+    public = [_conflict_row(row, *subject_of[row["a"]["claim"]]) for row in rows]
+    return public, stored - len(public)
 
-    The claims of every subject and property that has a conflict are copied, with their
-    public citations only, into a scratch in-memory database of the same schema, and
-    the library's own detection and support run there. Removing evidence can only
-    remove conflicts, never add one, so every conflict found there is one the desk has
-    already recorded, with its id and verdict.
+
+def conflicts_on_public_evidence(
+    session: Session,
+    hidden: set[int],
+    *,
+    include_inactive: bool = False,
+    statuses: Iterable[str] | None = None,
+) -> tuple[list[dict[str, Any]], dict[int, tuple[int, int]], int]:
+    """``conflicts.conflict_rows`` as they stand on the public evidence alone.
+
+    Returns (rows, claim id → (subject id, property id) of every claim in them, how
+    many stored conflicts were looked at). ``hidden`` are the confidential sources
+    (``sources.confidential_source_ids``). The claims of every subject and property
+    that has a conflict are copied, with their public citations only, into a scratch
+    database of the same schema, and the library's own detection and support run
+    there. Removing evidence can only remove conflicts, never add one, so every
+    conflict found there is one the desk has already recorded, with its id and
+    verdict; a conflict with a side left without public citations is not returned.
+    ``include_inactive`` also looks at conflicts re-detection no longer finds (as
+    ``conflict_rows`` does), for verdicts that outlive them; ``statuses`` looks only at
+    conflicts with one of these statuses (and copies only their subjects' claims).
     """
     from . import conflicts as conflictsmod
 
+    looked_at = true() if include_inactive else Conflict.active == true()
+    if statuses is not None:
+        looked_at = and_(looked_at, Conflict.status.in_(list(statuses)))
     stored = {
         r.id: (r.claim_a_id, r.claim_b_id)
         for r in session.execute(
-            select(Conflict.id, Conflict.claim_a_id, Conflict.claim_b_id).where(
-                Conflict.active == true()
-            )
+            select(Conflict.id, Conflict.claim_a_id, Conflict.claim_b_id).where(looked_at)
         )
     }
     if not stored:
-        return [], 0
+        return [], {}, 0
     groups = (
         select(Claim.subject_id, Claim.property_id)
         .join(Conflict, Conflict.claim_a_id == Claim.id)
-        .where(Conflict.active == true())
+        .where(looked_at)
         .distinct()
         .subquery("groups")
     )
@@ -918,18 +967,20 @@ def _public_conflicts(session: Session, hidden: set[int]) -> tuple[list[dict[str
             with Session(bind=scratch) as scratch_session:
                 conflictsmod.detect(scratch_session, "publish")
                 scratch_session.flush()
-                rows = conflictsmod.conflict_rows(scratch_session, status="all")
+                rows = conflictsmod.conflict_rows(
+                    scratch_session, status="all", include_inactive=include_inactive
+                )
     finally:
         scratch_engine.dispose()
         scratch_dir.cleanup()
-    public = []
-    for row in rows:
-        pair = (row["a"]["claim"], row["b"]["claim"])
-        if stored.get(row["id"]) != pair or not row["a"]["citations"] or not row["b"]["citations"]:
-            continue
-        subject_id, property_id = subject_of[pair[0]]
-        public.append(_conflict_row(row, subject_id, property_id))
-    return public, len(stored) - len(public)
+    public = [
+        row
+        for row in rows
+        if stored.get(row["id"]) == (row["a"]["claim"], row["b"]["claim"])
+        and row["a"]["citations"]
+        and row["b"]["citations"]
+    ]
+    return public, subject_of, len(stored)
 
 
 def _chunks(items: list[int], size: int = 900) -> Iterator[list[int]]:

@@ -23,6 +23,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -392,6 +394,10 @@ def ingest_file(
         record(session, "sources", source.id, "update", actor, changes, "metadata updated")
         result.status = "updated"
     _derive(session, source, spec, actor, result, only_if_changed=True)
+    if "confidential" in changes:
+        # the works its notes cite may now be described by other notes, or by its own
+        session.flush()
+        describe_works(session, source_work_ids(session, source))
     return result
 
 
@@ -416,6 +422,9 @@ def _derive(
     notes = footnote_parser.parse_footnotes(source.text or "")
     if only_if_changed and _footnotes_match(source, notes):
         result.footnotes = len(notes)
+        # the notes are as stored; the works they cite are described again all the same,
+        # so re-ingesting repairs a shared work that confidential notes once described
+        describe_works(session, source_work_ids(session, source))
         return
     _store_footnotes(session, source, notes)
     result.footnotes = len(notes)
@@ -552,21 +561,86 @@ def _footnotes_match(source: Source, notes: list[footnote_parser.Note]) -> bool:
             return False
         if [(m.start, m.end) for m in row.markers] != [(m.start, m.end) for m in note.markers]:
             return False
-        if [(w.work.key, w.locator) for w in row.works] != [(w.key, w.locator) for w in note.works]:
+        if [(w.work.key, w.locator, w.title, w.citation, w.collection) for w in row.works] != [
+            (w.key, w.locator, w.title, w.citation, w.collection) for w in note.works
+        ]:
             return False
     return True
+
+
+def confidential_source_ids(session: Session) -> set[int]:
+    """Confidential sources and every source inside one (a comment of a confidential article)."""
+    rows = session.execute(select(Source.id, Source.parent_id, Source.confidential)).all()
+    parent = {r.id: r.parent_id for r in rows}
+    marked = {r.id for r in rows if r.confidential}
+    hidden = set()
+    for source_id in parent:
+        seen, node = set(), source_id
+        while node is not None and node not in seen:
+            if node in marked:
+                hidden.add(source_id)
+                break
+            seen.add(node)
+            node = parent.get(node)
+    return hidden
+
+
+def describe_works(session: Session, work_ids: Iterable[int]) -> None:
+    """Describe each shared work row from the notes that cite it, public notes first.
+
+    A work is one row for every note, in every source, that cites it. Its title and
+    citation are the first public note's reading (by when the note was stored), its
+    collection the first collection a public note names for it; only a work that no
+    public note cites is described by confidential notes. So a confidential note never
+    rewrites what public articles show of a work they cite, in whatever order the
+    documents were ingested, and a work stops showing a confidential reading as soon as
+    a public note cites it. A work no note cites any more keeps its last description.
+    """
+    ids = sorted(set(work_ids))
+    if not ids:
+        return
+    hidden = confidential_source_ids(session)
+    readings: dict[int, list[Any]] = defaultdict(list)
+    for start in range(0, len(ids), 900):
+        for row in session.execute(
+            select(
+                FootnoteWork.work_id,
+                FootnoteWork.title,
+                FootnoteWork.citation,
+                FootnoteWork.collection,
+                Footnote.source_id,
+            )
+            .join(Footnote, Footnote.id == FootnoteWork.footnote_id)
+            .where(FootnoteWork.work_id.in_(ids[start : start + 900]))
+            .order_by(FootnoteWork.id)
+        ):
+            readings[row.work_id].append(row)
+    for work_id in ids:
+        rows = readings.get(work_id)
+        work = session.get(Work, work_id)
+        if not rows or work is None:
+            continue
+        public = [r for r in rows if r.source_id not in hidden]
+        pool = public or rows
+        first = pool[0]
+        if first.title:
+            work.title = first.title
+        work.citation = first.citation
+        named: str | None = next((r.collection for r in pool if r.collection), None)
+        collection = _collection(session, named) if named else None
+        if collection is not None and named and public and collection.title != named:
+            collection.title = named
+        work.collection = collection if collection is not work else None
+    session.flush()
 
 
 def _work(session: Session, ref: footnote_parser.WorkRef) -> Work:
     work = session.scalar(select(Work).where(Work.key == ref.key))
     if work is None:
+        # described for now by this note; describe_works settles it once the note is stored
         work = Work(key=ref.key, title=ref.title, citation=ref.citation)
         session.add(work)
-    if ref.collection:
-        collection = _collection(session, ref.collection)
-        if collection is not work:
-            work.collection = collection
-    session.flush()
+        session.flush()
     return work
 
 
@@ -582,6 +656,7 @@ def _collection(session: Session, name: str) -> Work:
 
 def _store_footnotes(session: Session, source: Source, notes: list[footnote_parser.Note]) -> None:
     # Notes are kept by number so that citations pointing at them stay attached.
+    touched = {fw.work_id for row in source.footnotes for fw in row.works}
     by_number = {f.number: f for f in source.footnotes}
     for note in notes:
         row = by_number.pop(note.number, None)
@@ -594,10 +669,18 @@ def _store_footnotes(session: Session, source: Source, notes: list[footnote_pars
         row.resolves_to = list(note.resolves_to)
         row.unresolved_parts = list(note.unresolved_parts)
         row.markers = [FootnoteMarker(start=m.start, end=m.end) for m in note.markers]
-        row.works = [
-            FootnoteWork(work=_work(session, ref), position=i, locator=ref.locator)
-            for i, ref in enumerate(note.works)
-        ]
+        # rows are updated in place by position: a new row beside the old one at the same
+        # position would break the unique (footnote_id, position) before the old is deleted
+        kept = {fw.position: fw for fw in row.works}
+        links = []
+        for i, ref in enumerate(note.works):
+            link = kept.pop(i, None) or FootnoteWork(position=i)
+            link.work = _work(session, ref)
+            link.locator = ref.locator
+            link.title, link.citation, link.collection = ref.title, ref.citation, ref.collection
+            links.append(link)
+        row.works = links
+        touched.update(fw.work.id for fw in row.works)
     for number, row in by_number.items():
         cited = session.scalar(
             select(func.count()).select_from(Citation).where(Citation.footnote_id == row.id)
@@ -609,6 +692,19 @@ def _store_footnotes(session: Session, source: Source, notes: list[footnote_pars
             )
         session.delete(row)
     session.flush()
+    describe_works(session, touched)
+
+
+def source_work_ids(session: Session, source: Source) -> set[int]:
+    """The works cited by the notes of ``source`` and of the sections inside it."""
+    ids = {source.id, *(s.id for s in source.sections)}
+    return set(
+        session.scalars(
+            select(FootnoteWork.work_id)
+            .join(Footnote, Footnote.id == FootnoteWork.footnote_id)
+            .where(Footnote.source_id.in_(ids))
+        )
+    )
 
 
 def _reanchor_all(session: Session, source: Source, old_text: str, result: IngestResult) -> None:
@@ -672,11 +768,12 @@ def list_footnotes(
                 "resolution": note.resolution,
                 "resolves_to": list(note.resolves_to or []),
                 "markers": [{"start": m.start, "end": m.end} for m in note.markers],
+                # as this note reads the work, not as other sources' notes describe it
                 "works": [
                     {
                         "key": fw.work.key,
-                        "title": fw.work.title,
-                        "collection": fw.work.collection.title if fw.work.collection else None,
+                        "title": fw.title or fw.work.title,
+                        "collection": fw.collection,
                         "locator": fw.locator,
                     }
                     for fw in note.works
