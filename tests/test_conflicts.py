@@ -116,14 +116,14 @@ CASES = [
         {("quantity", "750..1000", "2000..3000")},
     ),
     (
-        "within the property's tolerance is not a conflict",
-        [claim("s1", "AAH", "fighters", "1000"), claim("s2", "AAH", "fighters", "1080")],
+        "an approximate figure within the property's tolerance is not a conflict",
+        [claim("s1", "AAH", "fighters", "1000"), claim("s2", "AAH", "fighters", "about 1080")],
         set(),
     ),
     (
         "beyond the property's tolerance is a conflict",
-        [claim("s1", "AAH", "fighters", "1000"), claim("s2", "AAH", "fighters", "1500")],
-        {("quantity", "1000", "1500")},
+        [claim("s1", "AAH", "fighters", "1000"), claim("s2", "AAH", "fighters", "~1500")],
+        {("quantity", "1000", "~1500")},
     ),
     (
         "2007 vs March 2007: one refines the other",
@@ -373,6 +373,36 @@ CASES = [
         ],
         set(),
     ),
+    (
+        "exact is exact: two exact figures conflict whatever the tolerance",
+        [claim("s1", "AAH", "fighters", "1000"), claim("s2", "AAH", "fighters", "1080")],
+        {("quantity", "1000", "1080")},
+    ),
+    (
+        "exact is exact: 5 killed and 6 killed conflict",
+        [
+            claim("s1", "Karbala attack", "killed", "5"),
+            claim("s2", "Karbala attack", "killed", "6"),
+        ],
+        {("quantity", "5", "6")},
+    ),
+    (
+        "nearly 6 is approximate: widened by the default tolerance it holds 5.5",
+        [
+            claim("s1", "Karbala attack", "killed", "5.5"),
+            claim("s2", "Karbala attack", "killed", "nearly 6"),
+        ],
+        set(),
+    ),
+    (
+        "counts in words: dozens and hundreds overlap, thousands is beyond both",
+        [
+            claim("s1", "AAH", "fighters", "hundreds"),
+            claim("s2", "AAH", "fighters", "dozens"),
+            claim("s3", "AAH", "fighters", "thousands"),
+        ],
+        {("quantity", "dozens", "thousands"), ("quantity", "hundreds", "thousands")},
+    ),
 ]
 
 
@@ -434,7 +464,14 @@ def test_a_deprecated_claim_stops_a_conflict(run, tmp_path):
     run("claim", "deprecate", rows[0]["b"]["claim"], "--reason", "misread the figure")
     assert json.loads(run("conflicts", "--json").output) == []
     # the conflict is kept, inactive, with its status, and comes back if the claim is restored
-    run("claim", "prefer", rows[0]["b"]["claim"])
+    run(
+        "claim",
+        "prefer",
+        rows[0]["b"]["claim"],
+        "--undeprecate",
+        "--reason",
+        "the figure was right",
+    )
     again = json.loads(run("conflicts", "--json").output)
     assert [r["id"] for r in again] == [rows[0]["id"]]
 
@@ -480,7 +517,7 @@ def test_evidence_from_the_same_document_counts_once(run, tmp_path):
 def test_close_values_lend_each_other_support(run, tmp_path):
     claims = [
         claim("s1", "AAH", "fighters", "1000", confidence="high"),
-        claim("s2", "AAH", "fighters", "1050", confidence="high"),
+        claim("s2", "AAH", "fighters", "about 1050", confidence="high"),
         claim("s3", "AAH", "fighters", "3000", confidence="medium"),
     ]
     run("init")
@@ -488,7 +525,7 @@ def test_close_values_lend_each_other_support(run, tmp_path):
     rows = json.loads(run("conflicts", "--json", "--explain").output)
     assert len(rows) == 2
     for row in rows:
-        assert row["leading_value"] in ("1000", "1050"), row
+        assert row["leading_value"] in ("1000", "about 1050"), row
         close = row["a"] if row["a"]["value"] != "3000" else row["b"]
         assert any("lends half" in p["why"] for p in close["support_pieces"])
 

@@ -75,9 +75,13 @@ MANIFEST = {
             "title": f"{CANARY} memo from the handler",
             "authors": [f"{CANARY} Handler"],
             "url": f"https://example.org/{CANARY}",
+            "publisher": f"{CANARY} Office",
             "published": "2018-09",
+            "published_reason": f"{CANARY} date reason",
             "kind": "report",
             "reliability": "A",
+            "reliability_reason": f"{CANARY} grade reason",
+            "note": f"{CANARY} source note",
             "confidential": True,
         },
     ]
@@ -577,27 +581,56 @@ def test_rank_reasons_are_published_citation_notes_are_not(site):
 # ---------------------------------------------------------------- confidentiality
 
 
+SITE_PAGES = [
+    "/",
+    "/public",
+    "/public.json",
+    "/-/metadata.json",
+    "/-/databases.json",
+    "/-/plugins.json",
+    "/-/versions.json",
+    "/-/settings.json",
+    "/-/threads.json",
+    "/-/actor.json",
+]
+# words of the public material, so that searches return rows to look through
+PUBLIC_WORDS = ("Qayis", "seats", "Tactical", "Badr", "Militia")
+
+
 def _all_site_paths(out: Path, working: Path) -> list[str]:
-    paths = [
-        "/",
-        "/public",
-        "/-/metadata.json",
-        "/-/databases.json",
-        "/-/plugins.json",
-        "/public.json",
-    ]
+    """Every page of the site: each table and view as HTML, JSON and CSV, faceted by each
+    of its columns and searched, SQL over every table (FTS index tables included), the
+    canned queries, the plugin's pages and every row's page."""
+    paths = list(SITE_PAGES)
     tables = public_tables(out)
-    for name in tables:
+    searchable = {n for n, t in publish.PUBLIC_TABLES.items() if t.search}
+    for name, columns in tables.items():
         for fmt in ("", ".json", ".csv"):
             paths.append(f"/public/{name}{fmt}?_labels=on&_size=max")
         paths.append(f"/public/{name}.csv?_labels=on&_stream=on")
         paths.append(f"/public.json?sql=select+*+from+[{name}]&_shape=array")
         paths.append(f"/public/{name}.json?_search={CANARY}&_shape=array")
         paths.append(f"/public/{name}.json?_search={CANARY_CORE}&_shape=array")
+        for column in columns:
+            paths.append(f"/public/{name}.json?_facet={column}&_size=0")
+            paths.append(f"/public/{name}?_facet={column}")
+        if name == "sources":
+            paths.append("/public/sources.json?_facet_array=authors&_size=0")
+        if name in searchable:
+            for word in PUBLIC_WORDS:
+                paths.append(f"/public/{name}.json?_search={word}&_shape=array&_size=max")
+                paths.append(f"/public/{name}?_search={word}")
     fts = sqlite3.connect(out)
-    for (name,) in fts.execute("select name from sqlite_master where name like '%_fts'"):
-        paths.append(f"/public.json?sql=select+*+from+[{name}]&_shape=array")
+    shadow = [
+        name
+        for (name,) in fts.execute("select name from sqlite_master where instr(name, '_fts') > 0")
+    ]
     fts.close()
+    # the FTS tables and every shadow table behind them: data, idx, docsize, config
+    assert {n.rsplit("_", 1)[1] for n in shadow} >= {"fts", "data", "idx", "docsize", "config"}
+    for name in shadow:
+        paths.append(f"/public.json?sql=select+*+from+[{name}]&_shape=array")
+        paths.append(f"/public/{name}.json?_shape=array&_size=max")
     for query in publish.metadata()["databases"]["public"]["queries"]:
         paths.append(f"/public/{query}.json?_shape=array&source=informant&name=Person&work=Report")
     working_db = sqlite3.connect(working)
@@ -627,6 +660,8 @@ def test_nothing_confidential_is_in_the_file_or_on_the_site(site_order, request)
         else site["db"].read_bytes()
     )
     assert working.count(CANARY.encode()) >= 8
+    for planted in ("Office", "grade reason", "source note", "cell", "Informant", "handler"):
+        assert f"{CANARY} {planted}".encode() in working, planted
 
     raw = out.read_bytes()
     assert CANARY_CORE.encode() not in raw

@@ -315,6 +315,17 @@ def _report_ingest(result: sources.IngestResult) -> None:
             "          kept confidential: the manifest says confidential: false, "
             "but ingest never makes a confidential source public"
         )
+    if result.copy is not None:
+        match = result.copy
+        how = (
+            "identical text"
+            if match.identical
+            else f"near-identical text, similarity {match.similarity:.2f}"
+        )
+        say(
+            f"          copy of {match.original.slug} (source {match.original.id}): {how}; "
+            f"counted as one document with it (undo: provenance source not-copy {source.slug})"
+        )
     if result.status == "changed":
         click.echo(
             "          text changed since the last ingest; new sha256"
@@ -834,22 +845,47 @@ def claim_group() -> None:
 @claim_group.command("prefer")
 @click.argument("claim_id")
 @click.option("--note", help="Why the desk accepts this value.")
+@click.option(
+    "--undeprecate",
+    is_flag=True,
+    help="Prefer a deprecated claim: it is right after all (needs --reason).",
+)
+@click.option("--reason", help="With --undeprecate: why the deprecated claim is right after all.")
 @pass_context
-def claim_prefer(obj: Context, claim_id: str, note: str | None) -> None:
+def claim_prefer(
+    obj: Context, claim_id: str, note: str | None, undeprecate: bool, reason: str | None
+) -> None:
     """Mark a claim as the desk's accepted value.
 
     Another preferred claim of the same subject, property and scope returns to
-    normal rank.
+    normal rank. A deprecated claim is known wrong, so preferring it is an error
+    unless --undeprecate --reason says why it is right after all (history keeps
+    both reasons).
 
     \b
     Example:
         provenance claim prefer 12 --note "confirmed with the election commission"
+        provenance claim prefer 7 --undeprecate --reason "the ministry corrected its figure"
     """
+    if reason is not None and not undeprecate:
+        raise UserError(
+            f"--reason {reason!r} goes with --undeprecate; "
+            "say why the desk prefers a claim with --note"
+        )
     with obj.writing() as session:
         claim = claimsmod.get_claim(session, claim_id)
-        demoted = claimsmod.set_rank(session, claim, "preferred", obj.actor, reason=note)
+        was = claim.rank
+        demoted = claimsmod.set_rank(
+            session,
+            claim,
+            "preferred",
+            obj.actor,
+            reason=note,
+            undeprecate=(reason if reason is not None else "") if undeprecate else None,
+        )
     click.echo(
         f"claim {claim.id} preferred"
+        + (" (no longer deprecated)" if was == "deprecated" else "")
         + (f"; claim(s) {', '.join(map(str, demoted))} back to normal" if demoted else "")
     )
 
@@ -1130,7 +1166,7 @@ def properties_list(obj: Context, fmt: str) -> None:
 
 @cli.group("source")
 def source_group() -> None:
-    """Sources with no text of ours (a website, a dataset, a person)."""
+    """Sources with no text of ours, and copies of one document."""
 
 
 @source_group.command("add")
@@ -1175,6 +1211,56 @@ def source_add(obj: Context, slug, title, url, kind, reliability, confidential) 
     with obj.writing() as session:
         source, created = importer.add_textless_source(session, fields, obj.actor)
     say(f"source {source.id} {source.slug!r}: {'added' if created else 'updated'}")
+
+
+@source_group.command("copy-of")
+@click.argument("source_ref", metavar="SOURCE")
+@click.argument("original_ref", metavar="ORIGINAL")
+@pass_context
+def source_copy_of(obj: Context, source_ref: str, original_ref: str) -> None:
+    """Confirm that SOURCE is a copy of ORIGINAL (the same story: one document).
+
+    A copy and its original count once for a value's support and are not
+    "different sources" for a conflict. Ingest records identical and
+    near-identical texts as copies by itself; this confirms one, or names one the
+    measure missed. ORIGINAL must not be a copy itself, nor SOURCE have copies.
+
+    \b
+    Example:
+        provenance source copy-of ap-erbil-rocket-yahoo ap-erbil-rocket-2021
+    """
+    from . import copies
+
+    with obj.writing() as session:
+        source = sources.find_source(session, source_ref)
+        original = sources.find_source(session, original_ref)
+        outcome = copies.confirm_copy(session, source, original, obj.actor)
+    click.echo(
+        f"source {source.slug} is a copy of {original.slug}: {outcome}; they count as one document"
+    )
+
+
+@source_group.command("not-copy")
+@click.argument("source_ref", metavar="SOURCE")
+@pass_context
+def source_not_copy(obj: Context, source_ref: str) -> None:
+    """Undo that SOURCE is a copy: it is a document of its own again.
+
+    The undoing is kept, so ingesting SOURCE again does not record it as a copy
+    again; `source copy-of` can still confirm it later.
+
+    \b
+    Example:
+        provenance source not-copy ap-erbil-rocket-yahoo
+    """
+    from . import copies
+
+    with obj.writing() as session:
+        source = sources.find_source(session, source_ref)
+        original = copies.undo_copy(session, source, obj.actor)
+    click.echo(
+        f"source {source.slug} is not a copy of {original.slug}: a document of its own again"
+    )
 
 
 # ---------------------------------------------------------------- conflicts
@@ -1701,10 +1787,12 @@ def serve_command(
 ) -> None:
     """Serve the public copy with Datasette, read-only.
 
-    Publishes first unless the public copy is current (the working database has not
-    changed since it was published), then runs Datasette on the public copy alone —
-    never the working database — immutable, with a 1 s SQL time limit, the project's
-    metadata and its plugin (a page per claim and per conflict).
+    Checks that the port is free, publishes unless the public copy is current (the
+    working database has not changed since it was published), then runs Datasette on
+    the public copy alone — never the working database — immutable, with a 1 s SQL time
+    limit, the project's metadata and its plugin (a page per claim and per conflict).
+    A copy published over it later (`provenance publish`) is served from the next
+    request on: that is the take-down path.
 
     \b
     Example:
@@ -1716,24 +1804,36 @@ def serve_command(
     working = obj.db or dbmod.default_db()
     out = public_db or publishmod.default_public_path(working)
     publishmod.check_target(out, working)
-    with obj.reading() as session:
-        state = publishmod.working_state(session)
-    if not republish and publishmod.is_current(out, _working_identity(obj), state):
-        click.echo(f"{out} is current (published {publishmod.published_at(out)})")
-    else:
-        report = _run_publish(obj, out)
-        click.echo(
-            f"published {out}: {report.rows['claims']:,} claims, {report.rows['conflicts']:,}"
-            " conflicts"
-        )
-    import uvicorn
-    from datasette.cli import run_sync
+    # the port first: a busy port is an error before anything is published
+    sock = publishmod.bind_port(host, port)
+    try:
+        with obj.reading() as session:
+            state = publishmod.working_state(session)
+        if not republish and publishmod.is_current(out, _working_identity(obj), state):
+            click.echo(f"{out} is current (published {publishmod.published_at(out)})")
+        else:
+            report = _run_publish(obj, out)
+            click.echo(
+                f"published {out}: {report.rows['claims']:,} claims, {report.rows['conflicts']:,}"
+                " conflicts"
+            )
+        import uvicorn
+        from datasette.cli import run_sync
 
-    ds = publishmod.datasette(out)
-    run_sync(ds.invoke_startup)
-    click.echo(f"serving http://{host}:{port}/ (read-only; Ctrl-C stops)")
-    sys.stdout.flush()  # a log file shows the address before the server's own lines
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on", workers=1)
+        from . import datasette_plugin
+
+        ds = publishmod.datasette(out)
+        run_sync(ds.invoke_startup)
+        # after publishing, which may need more: SQLite's allocations while serving
+        datasette_plugin.limit_sqlite_heap()
+        click.echo(f"serving http://{host}:{port}/ (read-only; Ctrl-C stops)")
+        sys.stdout.flush()  # a log file shows the address before the server's own lines
+        config = uvicorn.Config(
+            ds.app(), host=host, port=port, log_level="warning", lifespan="on", workers=1
+        )
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
 
 
 # ---------------------------------------------------------------- extracting candidate claims

@@ -7,14 +7,16 @@ and property (the index ``ix_claims_subject_property`` makes that a grouping, so
 cost grows with the size of each group, not with the square of all claims), and a pair
 of claims conflicts when some pair of their evidence
 
-1. comes from different sources — a source is the pair (document, attributed_to);
+1. comes from different sources — a source is the pair (document, attributed_to), and a
+   copy and its original are one document (``Source.document_id``);
 2. has overlapping scope: qualifier keys both claims carry are equal (values compared
    by normalised spelling, and spellings that are aliases of one entity agree), validity
    intervals overlap, and a time-varying claim with no as_of/validity is scoped to its
    source's publication date;
 3. is incompatible: both assert, and the values cannot both be true — quantity
-   intervals that do not overlap after the property's tolerance, date intervals that do
-   not overlap, different entities, different normalised texts, different booleans —
+   intervals that do not overlap (only approximate input carries the tolerance), date
+   intervals that do not overlap, different entities, different normalised texts,
+   different booleans —
    or, for one claim, one source asserts it and another denies it (kind ``stance``).
 
 A conflict is identified by its two claims, so a fact-checker's verdict survives
@@ -27,7 +29,7 @@ and ``CONFIDENCE``). Citations that trace back to the same cited work (through t
 footnotes) or come from the same document are one piece of evidence and count once, at
 the weight of the strongest. A claim's support is the sum of its independent evidence,
 plus half the support of every other claim on the same subject and property whose value
-is compatible with it (a value within tolerance, a date that refines it). A
+is compatible with it (an overlapping interval, a date that refines it). A
 ``preferred`` claim leads whatever its support; otherwise the value with more support
 leads, and equal support leads nowhere (a tie is reported as such).
 
@@ -90,11 +92,9 @@ SEVERITY_MEDIUM = 0.3
 
 
 def _widened(claim, tolerance):
-    """A quantity's bounds widened by the property's tolerance (none: exact)."""
-    tol = func.coalesce(tolerance, 0.0)
-    low = claim.quantity_low - tol * func.abs(claim.quantity_low)
-    high = claim.quantity_high + tol * func.abs(claim.quantity_high)
-    return low, high
+    """A quantity's bounds as stored: approximate input (``~2000``) was widened by the
+    property's tolerance when it was parsed, and an exact figure is exact (values.py)."""
+    return claim.quantity_low, claim.quantity_high
 
 
 def _quantity_disjoint(a, b, tolerance):
@@ -274,9 +274,10 @@ def detection_query(subject_id: int | None = None, property_id: int | None = Non
         .join(sb, sb.id == eb.source_id)
         .where(
             stance_ok,
-            # a source is the pair (document, speaker)
+            # a source is the pair (document, speaker); a copy and its original are one
+            # document (Source.document_id)
             or_(
-                ea.source_id != eb.source_id,
+                sa.document_id != sb.document_id,
                 func.coalesce(ea.attributed_to_id, 0) != func.coalesce(eb.attributed_to_id, 0),
             ),
             or_(a_latest.is_(None), b_earliest.is_(None), a_latest >= b_earliest),
@@ -460,7 +461,8 @@ def citation_weight(citation: CitationLike) -> float:
 
 
 def _origins(citation: CitationLike) -> set[str]:
-    origins = {f"document:{citation.source_id}"}
+    # a copy and its original are one document (Source.document_id)
+    origins = {f"document:{citation.source.document_id}"}
     if citation.footnote is not None:
         origins |= {f"work:{fw.work_id}" for fw in citation.footnote.works}
     return origins
@@ -533,14 +535,8 @@ def own_support(claim: ClaimLike, stance: str = "asserts", *, pieces: bool = Tru
 def _compatible(a: ClaimLike, b: ClaimLike, tolerance: float | None) -> bool:
     datatype = a.property.datatype
     if datatype == "quantity":
-        tol = tolerance or 0.0
-
-        def bounds(c: ClaimLike):
-            low = None if c.quantity_low is None else c.quantity_low - tol * abs(c.quantity_low)
-            high = None if c.quantity_high is None else c.quantity_high + tol * abs(c.quantity_high)
-            return low, high
-
-        (al, ah), (bl, bh) = bounds(a), bounds(b)
+        # stored bounds: only approximate input carries the tolerance (see _widened)
+        (al, ah), (bl, bh) = (a.quantity_low, a.quantity_high), (b.quantity_low, b.quantity_high)
         if ah is not None and bl is not None and ah < bl:
             return False
         return not (bh is not None and al is not None and bh < al)
@@ -624,6 +620,7 @@ class _SourceView:
     slug: str
     title: str
     reliability: str
+    document_id: int
 
 
 @dataclass(slots=True)
@@ -767,10 +764,16 @@ def _claim_views(session: Session, narrowings: Iterable[Callable[[Any], Any]]) -
         )
     }
     sources = {
-        r.id: _SourceView(r.id, r.slug, r.title, r.reliability)
+        r.id: _SourceView(r.id, r.slug, r.title, r.reliability, r.document_id)
         for r in _rows_in(
             connection,
-            select(Source.id, Source.slug, Source.title, Source.reliability),
+            select(
+                Source.id,
+                Source.slug,
+                Source.title,
+                Source.reliability,
+                Source.document_id.label("document_id"),
+            ),
             Source.id,
             (r.source_id for r in citation_rows),
         )

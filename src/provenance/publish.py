@@ -68,6 +68,7 @@ withheld rows are not for readers.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import re
@@ -1269,13 +1270,30 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def metadata(database_name: str = DATABASE_NAME) -> dict[str, Any]:
-    """The committed metadata (``metadata.yaml``), for a public copy served as ``database_name``."""
+    """The committed metadata (``metadata.yaml``), for a public copy served as ``database_name``.
+
+    "{database}" in a text stands for the database's address, tilde-encoded as Datasette
+    encodes it in its own links (every character but letters, digits, ``_`` and ``-``),
+    so a file's name can neither break the YAML nor reach a page as markup.
+    """
+    from datasette.utils import tilde_encode
+
     text = (resources.files("provenance") / "metadata.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text.replace("{database}", database_name))
+    data = _fill(yaml.safe_load(text), tilde_encode(database_name))
     databases = data.get("databases", {})
     if DATABASE_NAME in databases and database_name != DATABASE_NAME:
         databases[database_name] = databases.pop(DATABASE_NAME)
     return data
+
+
+def _fill(value: Any, route: str) -> Any:
+    if isinstance(value, str):
+        return value.replace("{database}", route)
+    if isinstance(value, dict):
+        return {key: _fill(item, route) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_fill(item, route) for item in value]
+    return value
 
 
 SETTINGS = {
@@ -1286,25 +1304,62 @@ SETTINGS = {
     "facet_time_limit_ms": 500,
     "max_returned_rows": 1000,
     "allow_download": True,
+    # a take-down (a new copy published) must not linger in a browser's or proxy's cache
+    "default_cache_ttl": 0,
 }
 
 
 def datasette(public: str | Path, **settings: Any):
-    """The Datasette instance ``serve`` runs: the public copy alone, immutable, with our metadata
-    and plugin."""
+    """The Datasette instance ``serve`` runs: the public copy alone, immutable and reopened
+    when a new copy is published over it (``datasette_plugin.PublicCopy``), with our
+    metadata and plugin."""
     from datasette.app import Datasette
 
     from . import datasette_plugin
 
     datasette_plugin.register()
     public = Path(public)
-    return Datasette(
+    ds = Datasette(
         [],
-        immutables=[str(public)],
         metadata=metadata(public.stem),
         settings={**SETTINGS, **settings},
         cache_headers=True,
     )
+    # with no file given Datasette adds an in-memory database anyone could query
+    if "_memory" in ds.databases:
+        ds.remove_database("_memory")
+    datasette_plugin.serve_copy(ds, public, public.stem)
+    return ds
+
+
+def bind_port(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host``:``port`` for the site, before anything is published.
+
+    Bound, not yet listening: nobody connects until the server starts, and nobody else
+    can take the port meanwhile. A busy port or an unknown host is an ``InvalidValue``.
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as exc:
+        raise InvalidValue(
+            f"--host {host!r}: not an address of this machine ({exc.strerror}): "
+            "expected e.g. 127.0.0.1 or 0.0.0.0"
+        ) from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        # as uvicorn does: a port left in TIME_WAIT by a stopped server can be reused at once
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            message = f"--port {port}: already in use on {host}: choose a free port"
+        else:
+            message = f"--host {host!r} --port {port}: cannot listen there ({exc.strerror})"
+        raise InvalidValue(message) from None
+    return sock
 
 
 def default_public_path(working: str | None) -> Path:

@@ -34,6 +34,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import footnotes as footnote_parser
+from .copies import CopyMatch, detect_copy
 from .errors import InvalidValue, NotFound, ProvenanceError
 from .history import diff, record
 from .inputs import MAX_ID, StrictLoader, as_id, check_length, first_bad_field, yaml_problem
@@ -45,6 +46,7 @@ from .models import (
     FootnoteMarker,
     FootnoteWork,
     Source,
+    SourceCopy,
     Work,
     utcnow,
 )
@@ -105,6 +107,8 @@ class IngestResult:
     reanchored: list[int] = field(default_factory=list)
     # the manifest called a confidential source public: it stays confidential
     kept_confidential: bool = False
+    # the earlier document this one was found to copy (copies.py), if any
+    copy: CopyMatch | None = None
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -361,6 +365,7 @@ def ingest_file(
         )
         result = IngestResult(source, "new")
         _derive(session, source, spec, actor, result)
+        result.copy = detect_copy(session, source, actor)
         return result
 
     result = IngestResult(source, "unchanged")
@@ -386,6 +391,7 @@ def ingest_file(
         )
         _derive(session, source, spec, actor, result)
         _reanchor_all(session, source, old_text, result)
+        result.copy = detect_copy(session, source, actor)
         return result
     if changes:
         for key, value in fields.items():
@@ -728,8 +734,14 @@ def list_sources(session: Session) -> list[dict[str, Any]]:
     citation_counts = dict(
         session.execute(select(Citation.source_id, func.count()).group_by(Citation.source_id)).all()
     )
+    copies = {
+        c.source_id: c
+        for c in session.scalars(select(SourceCopy).where(SourceCopy.status != "rejected"))
+    }
+    slugs = dict(session.execute(select(Source.id, Source.slug)).all()) if copies else {}
     rows = []
     for source in session.scalars(select(Source).order_by(Source.id)):
+        copy = copies.get(source.id)
         rows.append(
             {
                 "id": source.id,
@@ -749,6 +761,10 @@ def list_sources(session: Session) -> list[dict[str, Any]]:
                 "characters": len(source.text) if source.text is not None else None,
                 "footnotes": footnote_counts.get(source.id, 0),
                 "citations": citation_counts.get(source.id, 0),
+                # a copy of another document (copies.py): its original, how alike, who said so
+                "copy_of": slugs[copy.original_id] if copy else None,
+                "copy_similarity": copy.similarity if copy else None,
+                "copy_status": copy.status if copy else None,
             }
         )
     return rows
