@@ -50,6 +50,7 @@ from . import quotes
 from .entities import _normalised_in, get_entity, get_property, speaker_in_document
 from .errors import InvalidValue, NotFound, ProvenanceError
 from .history import record
+from .inputs import as_id, parse_id, too_long
 from .models import (
     CONFIDENCES,
     RANKS,
@@ -512,6 +513,9 @@ class ClaimWriter:
         known = self._entities.get(key, _UNSEEN)
         if known is not _UNSEEN and (known is not None or not create):
             return known
+        problem = too_long(text, Alias.name, field_name.replace("_", " "))
+        if problem:
+            raise FieldError(field_name, problem)
         if not create:
             # a qualifier value: remember a miss too (None), so a value repeated through
             # the file is looked up once; a later record naming it as an entity replaces it
@@ -587,12 +591,10 @@ class ClaimWriter:
             self.result.entities_created.extend(p.name for p in new[:room])
 
     def _footnote_id(self, source: _SourceRef, number: Any) -> int:
-        try:
-            n = int(str(number).strip().lstrip("[").rstrip("]"))
-        except ValueError:
-            raise FieldError(
-                "footnote", f"footnote {number!r}: expected a note number such as 12"
-            ) from None
+        # digits 0-9 only: int() reads "١٢" as 12, a note nobody typed
+        n = as_id(str(number).strip().lstrip("[").rstrip("]"))
+        if n is None:
+            raise FieldError("footnote", f"footnote {number!r}: expected a note number such as 12")
         if source.id not in self._footnote_counts:
             rows = self.session.execute(
                 select(Footnote.number, Footnote.id).where(Footnote.source_id == source.id)
@@ -701,6 +703,17 @@ class ClaimWriter:
 
         # % and percent are one unit (canonical_unit): compared and stored as %
         unit = canonical_unit(_text_or_none(raw.get("unit")))
+        problem = too_long(unit, Claim.unit, "unit") if unit else None
+        if problem:
+            raise FieldError("unit", problem)
+        if unit and prop.datatype != "quantity":
+            # a unit on a date or a name is a mistake (a value in the wrong field, a
+            # property mixed up), never something to keep silently and export back
+            raise FieldError(
+                "unit",
+                f"unit {unit!r} is for quantities: property {prop.name!r} is a {prop.datatype}; "
+                "expected no unit",
+            )
         if unit and prop.unit and unit != canonical_unit(prop.unit):
             raise FieldError(
                 "unit",
@@ -833,6 +846,9 @@ class ClaimWriter:
                     "qualifiers",
                     f"qualifier {key_text!r}: give it as its own field, not as a qualifier",
                 )
+            problem = too_long(key_text, ClaimQualifier.key, "qualifier")
+            if problem:
+                raise FieldError("qualifiers", problem)
             if key_text in seen:
                 raise FieldError("qualifiers", f"qualifier {key_text!r} given twice")
             seen.add(key_text)
@@ -1459,12 +1475,7 @@ def add_claim(
 
 
 def get_claim(session: Session, ref: Any) -> Claim:
-    text = str(ref).strip()
-    if not text.isdigit():
-        raise InvalidValue(
-            f"claim {ref!r}: expected a claim id (a number, see `provenance claims`)"
-        )
-    claim = session.get(Claim, int(text))
+    claim = session.get(Claim, parse_id(ref, "claim", "provenance claims"))
     if claim is None:
         raise NotFound(f"unknown claim {ref!r}: no claim has that id (see `provenance claims`)")
     return claim

@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from sqlalchemy import exc as sa_exc
@@ -34,6 +34,7 @@ from . import entities as entitiesmod
 from . import importer, integrity, sources
 from .errors import ImportErrors, ProvenanceError
 from .history import current_actor
+from .inputs import parse_id, shown, terminal_safe, text_problem
 from .interchange import FORMATS as EXPORT_FORMATS
 from .models import (
     CONFIDENCES,
@@ -44,10 +45,15 @@ from .models import (
     RELIABILITY_GRADES,
     SOURCE_KINDS,
 )
-from .output import emit, output_options
+from .output import dumps, emit, output_options
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
+
+
+def say(message: str = "", **options: Any) -> None:
+    """``click.echo`` for lines that carry stored or given text: control characters escaped."""
+    click.echo(terminal_safe(message), **options)
 
 
 class UserError(click.ClickException):
@@ -56,7 +62,8 @@ class UserError(click.ClickException):
     exit_code = 2
 
     def show(self, file=None) -> None:
-        click.echo(f"Error: {self.format_message()}", err=True)
+        # messages quote what the user gave and what the database holds: shown escaped
+        click.echo(f"Error: {terminal_safe(self.format_message())}", err=True)
 
 
 class BusyError(UserError):
@@ -104,9 +111,10 @@ class ProvenanceGroup(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
+            _check_arguments(sys.argv[1:] if args is None else args)
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.UsageError as exc:
-            click.echo(f"Error: {exc.format_message()}", err=True)
+            click.echo(f"Error: {terminal_safe(exc.format_message())}", err=True)
             sys.exit(2)
         except click.ClickException as exc:
             exc.show()
@@ -122,9 +130,9 @@ class ProvenanceGroup(click.Group):
         except ImportErrors as exc:
             # the one-line summary comes first, so a script reading one line gets it;
             # every bad record follows on its own indented line
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {terminal_safe(str(exc))}", err=True)
             for line in exc.errors:
-                click.echo(f"  {line}", err=True)
+                click.echo(f"  {terminal_safe(line)}", err=True)
             raise click.exceptions.Exit(UserError.exit_code) from None
         except ProvenanceError as exc:
             raise UserError(str(exc)) from None
@@ -142,6 +150,30 @@ class ProvenanceGroup(click.Group):
                     "times over; nothing was written, run the command again"
                 ) from None
             raise UserError(f"database error: {dbmod._first_line(exc)}") from None
+
+
+def _check_arguments(args) -> None:
+    """Every argument is text the database can store: the shell hands over bytes that are
+    not UTF-8 as lone surrogates, which no database column takes."""
+    for arg in args:
+        problem = text_problem(arg) if isinstance(arg, str) else None
+        if problem:
+            raise click.UsageError(f"argument {shown(arg)}: {problem}")
+
+
+class RowId(click.ParamType):
+    """A row id: ASCII digits, 1 to 2⁶³−1 (see inputs.parse_id)."""
+
+    name = "id"
+
+    def __init__(self, what: str, listing: str):
+        self.what, self.listing = what, listing
+
+    def convert(self, value, param, ctx) -> int:
+        try:
+            return parse_id(value, self.what, self.listing)
+        except ProvenanceError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 class Context:
@@ -277,7 +309,12 @@ def _report_ingest(result: sources.IngestResult) -> None:
         extras.append(f"{result.footnotes} footnotes")
     if extras:
         line += ": " + ", ".join(extras)
-    click.echo(line)
+    say(line)
+    if result.kept_confidential:
+        say(
+            "          kept confidential: the manifest says confidential: false, "
+            "but ingest never makes a confidential source public"
+        )
     if result.copy is not None:
         match = result.copy
         how = (
@@ -285,7 +322,7 @@ def _report_ingest(result: sources.IngestResult) -> None:
             if match.identical
             else f"near-identical text, similarity {match.similarity:.2f}"
         )
-        click.echo(
+        say(
             f"          copy of {match.original.slug} (source {match.original.id}): {how}; "
             f"counted as one document with it (undo: provenance source not-copy {source.slug})"
         )
@@ -327,7 +364,8 @@ def ingest(obj: Context, files: tuple[Path, ...], manifest: Path | None) -> None
         manifest = beside if beside.is_file() else None
     specs = _manifest_specs(manifest)
     for path in files:
-        sources.read_document(path)  # every file is checked before anything is written
+        # every file is checked before anything is written
+        sources.check_document(path, specs.get(path.name))
     with obj.writing() as session:
         results = [
             sources.ingest_file(session, path, specs.get(path.name), obj.actor)
@@ -367,7 +405,7 @@ def build(obj: Context, seeds_dir: Path) -> None:
     specs = sources.load_manifest(manifest)
     for spec in specs:
         if spec.file:
-            sources.read_document(seeds_dir / spec.file)
+            sources.check_document(seeds_dir / spec.file, spec)
     claims_file = seeds_dir / "claims.yaml"
     with obj.writing(migrate=True) as session:
         ingested = [
@@ -475,9 +513,9 @@ def check(obj: Context) -> None:
     with obj.reading() as session:
         report = integrity.check(session)
     for notice in report.notices:
-        click.echo(f"note: {notice}", err=True)
+        say(f"note: {notice}", err=True)
     for problem in report.problems:
-        click.echo(f"PROBLEM: {problem}")
+        say(f"PROBLEM: {problem}")
     counts = ", ".join(f"{n} {what}" for what, n in report.counts.items())
     if report.ok:
         click.echo(f"ok: {counts} checked")
@@ -509,13 +547,13 @@ def _report_import(report: importer.ImportReport, path: Path, *, dry_run: bool =
     ):
         if count:
             parts.append(f"{count} new {label}(s)")
-    click.echo(f"{verb} {path.name}: " + ", ".join(parts))
+    say(f"{verb} {path.name}: " + ", ".join(parts))
     if r.entities_created_count:
         count = r.entities_created_count
         shown = ", ".join(r.entities_created[:10]) + (" …" if count > 10 else "")
-        click.echo(f"  created {count} entit{'y' if count == 1 else 'ies'}: {shown}")
+        say(f"  created {count} entit{'y' if count == 1 else 'ies'}: {shown}")
     for warning in r.deprecated_warnings[:10]:
-        click.echo(f"  warning: {warning}")
+        say(f"  warning: {warning}")
 
 
 @cli.command("add")
@@ -624,7 +662,7 @@ def add_command(obj: Context, **options) -> None:
             f"{cite} {citation.id}{footnote}"
         )
     for line in lines:  # after the commit: a run repeated after a lost race prints once
-        click.echo(line)
+        say(line)
 
 
 @cli.command("import")
@@ -638,6 +676,8 @@ def import_command(obj: Context, file: Path, dry_run: bool) -> None:
     stance, confidence, as_of, valid_from, valid_to, qualifiers, note. A YAML file
     may carry sources:, properties: and entities: sections, applied first. One bad
     record rejects the file with every error listed; re-importing adds nothing twice.
+    A key given twice, a NUL character, a byte that is not UTF-8 or an empty file is
+    an error, never kept silently.
 
     \b
     Example:
@@ -746,14 +786,12 @@ def show(obj: Context, claim_id: str, as_json: bool) -> None:
     Example:
         provenance show 12
     """
-    import json as jsonlib
-
     with obj.reading() as session:
         chain = claimsmod.provenance_chain(session, claimsmod.get_claim(session, claim_id))
     if as_json:
-        click.echo(jsonlib.dumps(chain, ensure_ascii=False, indent=2, default=str))
+        click.echo(dumps(chain, indent=2))
         return
-    echo = click.echo
+    echo = say
     unit = f" {chain['unit']}" if chain["unit"] and chain["unit"] not in chain["value"] else ""
     echo(f"claim {chain['id']}: {chain['subject']} · {chain['property']} = {chain['value']}{unit}")
     scope = claimsmod.scope_text(chain)
@@ -873,7 +911,7 @@ def claim_deprecate(obj: Context, claim_id: str, reason: str) -> None:
     with obj.writing() as session:
         claim = claimsmod.get_claim(session, claim_id)
         claimsmod.set_rank(session, claim, "deprecated", obj.actor, reason=reason)
-    click.echo(f"claim {claim.id} deprecated: {reason}")
+    say(f"claim {claim.id} deprecated: {reason}")
 
 
 @cli.command("log")
@@ -885,7 +923,12 @@ def claim_deprecate(obj: Context, claim_id: str, reason: str) -> None:
     ),
     help="Only changes to this table.",
 )
-@click.option("--row", "row_id", type=int, help="Only changes to the row with this id.")
+@click.option(
+    "--row",
+    "row_id",
+    type=RowId("row", "provenance log"),
+    help="Only changes to the row with this id.",
+)
 @click.option("--actor", "actor_name", help="Only changes by this person.")
 @click.option(
     "--limit",
@@ -944,7 +987,7 @@ def entity_add(
         entity, added = entitiesmod.add_entity(
             session, name, obj.actor, kind=kind, aliases=list(aliases), description=description
         )
-    click.echo(
+    say(
         f"entity {entity.id} {entity.name!r}: "
         + (f"added {', '.join(repr(a) for a in added)}" if added else "nothing new")
     )
@@ -969,12 +1012,12 @@ def entity_merge(obj: Context, keep: str, other: str) -> None:
     with obj.writing() as session:
         report = claimsmod.merge_entities(session, keep, other, obj.actor)
         keep_name = report.keep.name
-    click.echo(
+    say(
         f"merged {report.other_name!r} into {keep_name!r}: {report.aliases_moved} name(s), "
         f"{report.claims_repointed} claim(s), {report.citations_repointed} quoted speaker(s)"
     )
     for folded, survivor in report.claims_folded:
-        click.echo(
+        say(
             f"  claim {folded} repeated claim {survivor}: its citations moved there, claim {folded}"
             " deprecated"
         )
@@ -1016,7 +1059,7 @@ def alias_add(obj: Context, entity: str, alias: str) -> None:
     """
     with obj.writing() as session:
         found, added = entitiesmod.add_alias(session, entity, alias, obj.actor)
-    click.echo(f"{alias!r} {'added to' if added else 'already names'} {found.name!r}")
+    say(f"{alias!r} {'added to' if added else 'already names'} {found.name!r}")
 
 
 @alias_group.command("suggest")
@@ -1106,7 +1149,7 @@ def property_add(
             tolerance=tolerance,
             description=description,
         )
-    click.echo(f"property {prop.name!r}: {status}")
+    say(f"property {prop.name!r}: {status}")
 
 
 @cli.command("properties")
@@ -1170,7 +1213,7 @@ def source_add(obj: Context, slug, title, url, kind, reliability, confidential) 
     )
     with obj.writing() as session:
         source, created = importer.add_textless_source(session, fields, obj.actor)
-    click.echo(f"source {source.id} {source.slug!r}: {'added' if created else 'updated'}")
+    say(f"source {source.id} {source.slug!r}: {'added' if created else 'updated'}")
 
 
 @source_group.command("copy-of")
@@ -1301,7 +1344,7 @@ def _print_conflicts(rows: list[dict]) -> None:
                 continue
             click.echo(
                 textwrap.fill(
-                    text,
+                    terminal_safe(text),
                     width=width,
                     initial_indent=indent,
                     subsequent_indent=indent + "  ",
@@ -1883,6 +1926,6 @@ def extract_command(obj: Context, source: str, output: Path | None, kinds: str) 
     if found.new_properties:
         summary += f"; new properties: {', '.join(p.name for p in found.new_properties)}"
     if output is not None:
-        click.echo(f"wrote {summary} to {output}")
+        say(f"wrote {summary} to {output}")
     else:
-        click.echo(summary, err=True)
+        say(summary, err=True)

@@ -82,6 +82,7 @@ from .entities import get_entity, get_property
 from .errors import DatabaseError, InvalidValue, NotFound
 from .gc_pause import few_collections
 from .history import record
+from .inputs import parse_id
 from .models import (
     CONFLICT_STATUSES,
     Alias,
@@ -646,12 +647,7 @@ def _chunks(items: list, size: int):
 
 
 def get_conflict(session: Session, ref: Any) -> Conflict:
-    text = str(ref).strip()
-    if not text.isdigit():
-        raise InvalidValue(
-            f"conflict {ref!r}: expected a conflict id (a number, see `provenance conflicts`)"
-        )
-    conflict = session.get(Conflict, int(text))
+    conflict = session.get(Conflict, parse_id(ref, "conflict", "provenance conflicts --status all"))
     if conflict is None:
         raise NotFound(
             f"unknown conflict {ref!r}: no conflict has that id"

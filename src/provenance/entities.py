@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from .errors import InvalidValue, NotFound, ProvenanceError
 from .history import record
+from .inputs import as_id, check_length
 from .models import DATATYPES, ENTITY_KINDS, Alias, Claim, Entity, History, Property, utcnow
 from .values import canonical_unit, normalise_name, parse_quantity
 
@@ -165,6 +166,7 @@ def check_name(name: Any, what: str = "name") -> str:
         raise InvalidValue(
             f"{what} {text!r} has no letters or digits: expected a name such as 'Qais al-Khazali'"
         )
+    check_length(text, Alias.name, what)
     return text
 
 
@@ -189,8 +191,9 @@ def get_entity(session: Session, ref: str) -> Entity:
     """An entity by id or by any of its names."""
     text = str(ref).strip()
     entity = find_entity(session, text)
-    if entity is None and text.isdigit():
-        entity = session.get(Entity, int(text))
+    number = as_id(text) if entity is None else None
+    if number is not None:
+        entity = session.get(Entity, number)
     if entity is None:
         raise NotFound(
             f"unknown entity {text!r}: expected a name or alias (see `provenance entities`)"
@@ -676,6 +679,9 @@ def check_property_fields(
         raise InvalidValue(
             f"unit {unit!r} given for a {dtype} property: only quantities have a unit"
         )
+    check_length(text, Property.name, "property name")
+    if unit_text:
+        check_length(unit_text, Property.unit, "unit")
     return text, dtype, unit_text, tol
 
 
