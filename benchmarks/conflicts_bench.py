@@ -543,9 +543,8 @@ def compare(
         for subject, prop, kind in connection.execute(
             """
             SELECT e.name, p.name, k.kind FROM conflicts AS k
-            JOIN claims AS c ON c.id = k.claim_a_id
-            JOIN entities AS e ON e.id = c.subject_id
-            JOIN properties AS p ON p.id = c.property_id
+            JOIN entities AS e ON e.id = k.subject_id
+            JOIN properties AS p ON p.id = k.property_id
             WHERE k.active
             """
         ):

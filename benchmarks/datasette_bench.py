@@ -48,8 +48,8 @@ WARM_UP = 3
 PAGES = [
     (
         "conflicts view",
-        "/public/conflicts_with_sides",
-        "select * from conflicts_with_sides order by subject limit 101",
+        "/public/conflicts_with_answers",
+        "select * from conflicts_with_answers order by subject limit 101",
     ),
     (
         "claims table (claims_with_sources)",
@@ -132,7 +132,7 @@ def measure(public: Path, requests: int) -> list[dict[str, Any]]:
     from provenance import publish
 
     connection = sqlite3.connect(f"file:{public}?mode=ro&immutable=1", uri=True)
-    claim = connection.execute("select claim_a_id from conflicts order by id limit 1").fetchone()
+    claim = connection.execute("select claim_id from answers order by id limit 1").fetchone()
     conflict = connection.execute("select id from conflicts order by id limit 1").fetchone()
     alias = connection.execute(
         "select a.name from aliases a join entities e on e.id = a.entity_id where a.name != e.name"

@@ -17,6 +17,7 @@ import time
 import urllib.request
 
 import pytest
+from click.testing import CliRunner
 from test_publish import build_site_data
 
 # the served copy is a SQLite file whatever the working database: one run is enough
@@ -60,6 +61,16 @@ def server(tmp_path_factory):
     _require_browser()
     folder = tmp_path_factory.mktemp("served")
     db = build_site_data(folder)
+    # a third public answer to the seats question: the conflict page shows all of them
+    third = folder / "third.yaml"
+    third.write_text(
+        "claims:\n- {source: s1, subject: Qais al-Khazali, property: seats_won, value: '16'}\n",
+        encoding="utf-8",
+    )
+    from provenance.cli import cli as provenance_cli
+
+    result = CliRunner().invoke(provenance_cli, ["--db", str(db), "import", str(third)])
+    assert result.exit_code == 0, result.output
     port = _free_port()
     # open for the server's whole life, closed when the fixture tears down
     log = open(folder / "serve.log", "w+", encoding="utf-8")  # noqa: SIM115
@@ -149,6 +160,11 @@ def _no_alert(driver) -> bool:
     return False
 
 
+def _claim_of(base: str, value: str) -> int:
+    rows = json.loads(_get(base + "/public/answers.json?_shape=array"))
+    return next(r["claim_id"] for r in rows if r["value"] == value)
+
+
 def test_search_by_alias_then_claim_and_conflict_pages(server, browser, tmp_path):
     from selenium.webdriver.common.by import By
 
@@ -160,6 +176,10 @@ def test_search_by_alias_then_claim_and_conflict_pages(server, browser, tmp_path
     box = browser.find_element(By.ID, "provenance-search")
     box.send_keys("Qayis")
     box.submit()
+    # the results page replaces the home page: wait for it rather than racing it
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 10).until(lambda driver: "_search=Qayis" in driver.current_url)
     assert "_search=Qayis" in browser.current_url
     table = browser.find_element(By.CSS_SELECTOR, "table.rows-and-columns").text
     assert "Qais al-Khazali" in table and "15 seats" in table and "14 seats" in table
@@ -180,9 +200,24 @@ def test_search_by_alias_then_claim_and_conflict_pages(server, browser, tmp_path
     browser.save_screenshot(str(tmp_path / "claim.png"))
 
     browser.find_element(By.CSS_SELECTOR, "a[href^='/-/conflict/']").click()
-    sides = browser.find_elements(By.CSS_SELECTOR, "section.provenance-side")
-    assert [s.find_element(By.TAG_NAME, "h2").text for s in sides] == ["A: 15 seats", "B: 14 seats"]
-    assert "Leading value: 15 (more support)" in browser.find_element(By.TAG_NAME, "body").text
+    answers = browser.find_elements(By.CSS_SELECTOR, "section.provenance-answer")
+    assert [a.find_element(By.TAG_NAME, "h2").text for a in answers] == [
+        "1. 15 seats",
+        "2. 16 seats",
+        "3. 14 seats",
+    ]
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "Leading answer: 15 (more support)" in body and "3 competing answers" in body
+    # each answer names those it contradicts (every other one here), the leader is marked
+    ids = {v: _claim_of(base, f"{v} seats") for v in ("14", "15", "16")}
+    contradicts = [
+        a.find_element(By.XPATH, ".//p[starts-with(., 'Contradicts:')]").text for a in answers
+    ]
+    assert contradicts == [
+        "Contradicts: " + ", ".join(str(i) for i in sorted(ids[v] for v in others))
+        for others in (("14", "16"), ("14", "15"), ("15", "16"))
+    ], contradicts
+    assert "provenance-leading" in answers[0].get_attribute("class")
     browser.save_screenshot(str(tmp_path / "conflict.png"))
     for name in ("home", "search", "claim", "conflict"):
         assert (tmp_path / f"{name}.png").stat().st_size > 5_000, name

@@ -944,6 +944,88 @@ def test_preferring_another_claim_of_the_same_scope_returns_the_first_to_normal(
     assert ranks == {year: "normal", month: "preferred"}
 
 
+def test_preferring_a_deprecated_claim_needs_undeprecate_with_a_reason(run, scenario, db_path):
+    """A known-wrong value never silently becomes the desk's accepted one."""
+    iraqi = scenario["no casualties, attributed to the Iraqi military"]
+    run("claim", "deprecate", iraqi, "--reason", "the Pentagon reported a death")
+    before = file_bytes(db_path)
+    for args, named in [
+        ((), "--undeprecate --reason"),
+        (("--undeprecate",), "--undeprecate needs --reason"),
+        (("--undeprecate", "--reason", "  "), "--undeprecate needs --reason"),
+        (("--reason", "the ministry corrected itself"), "'the ministry corrected itself'"),
+    ]:
+        result = run("claim", "prefer", iraqi, *args, code=2)
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error: ") and named in lines[0], (
+            args,
+            result.output,
+        )
+        assert "Traceback" not in result.output
+        assert file_bytes(db_path) == before, args
+    assert str(iraqi) in run("claim", "prefer", iraqi, code=2).output
+    row = next(r for r in claims_json(run) if r["id"] == iraqi)
+    assert (row["rank"], row["rank_reason"]) == ("deprecated", "the Pentagon reported a death")
+
+    output = run(
+        "claim",
+        "prefer",
+        iraqi,
+        "--undeprecate",
+        "--reason",
+        "the death was later denied by the DoD",
+        "--note",
+        "Iraqi military figure stands",
+    ).output
+    assert output.strip() == f"claim {iraqi} preferred (no longer deprecated)"
+    row = next(r for r in claims_json(run) if r["id"] == iraqi)
+    assert (row["rank"], row["rank_reason"]) == ("preferred", "Iraqi military figure stands")
+    entry = json.loads(run("log", "--json", "--table", "claims", "--limit", "1").output)[0]
+    assert entry["row_id"] == iraqi
+    assert entry["changes"] == {
+        "rank": ["deprecated", "preferred"],
+        "rank_reason": ["the Pentagon reported a death", "Iraqi military figure stands"],
+        "undeprecated": "the death was later denied by the DoD",
+    }
+    assert "undeprecated: the death was later denied by the DoD" in entry["summary"]
+
+
+def test_undeprecate_on_a_claim_that_is_not_deprecated_is_refused(run, scenario, db_path):
+    pentagon = scenario["a death attributed to the Pentagon"]
+    before = file_bytes(db_path)
+    result = run("claim", "prefer", pentagon, "--undeprecate", "--reason", "sure", code=2)
+    assert result.output.strip() == (
+        f"Error: claim {pentagon} is normal, not deprecated: "
+        "--undeprecate only brings back a deprecated claim"
+    )
+    assert file_bytes(db_path) == before
+
+
+def test_an_import_that_prefers_a_deprecated_claim_is_refused(run, tmp_path, db_path):
+    """An import sets ranks as `claim prefer` does: it never revives a deprecated claim."""
+    record = {"source": "wire-a", "subject": "Karbala attack", "property": "killed", "value": "5"}
+    header = {
+        "sources": [{"slug": "wire-a", "title": "Wire A", "kind": "website"}],
+        "properties": [{"name": "killed", "type": "quantity"}],
+    }
+    first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
+    first.write_text(yaml.safe_dump({**header, "claims": [record]}), encoding="utf-8")
+    second.write_text(
+        yaml.safe_dump({**header, "claims": [{**record, "rank": "preferred"}]}), encoding="utf-8"
+    )
+    run("init")
+    run("import", first)
+    (claim,) = claims_json(run)
+    run("claim", "deprecate", claim["id"], "--reason", "misread")
+    before = file_bytes(db_path)
+    result = run("import", second, code=2)
+    assert result.output.strip() == (
+        f"Error: claim {claim['id']} is deprecated (misread): "
+        "to prefer it anyway give --undeprecate --reason WHY"
+    )
+    assert file_bytes(db_path) == before
+
+
 def test_a_citation_added_to_a_deprecated_claim_warns_once(run, scenario):
     first = scenario["seat count with an election qualifier"]
     run("claim", "deprecate", first, "--reason", "seats of the Sadiqun bloc, not of AAH")
@@ -1907,7 +1989,7 @@ def test_entity_merge_folds_two_spellings_into_one_entity(run, tmp_path):
     assert leader["value"] in ("Abu Mahdi al-Muhannis", "Abu Mahdi al-Muhandis")
     # now one subject: 5 against 7 is a conflict
     (conflict,) = json.loads(run("conflicts", "--json").output)
-    assert {conflict["a"]["value"], conflict["b"]["value"]} == {"5", "7"}
+    assert {a["value"] for a in conflict["answers"]} == {"5", "7"}
     log = json.loads(run("log", "--json", "--limit", "200").output)
     assert any("merged into" in (h["summary"] or "") for h in log if h["table"] == "entities")
     run("check")

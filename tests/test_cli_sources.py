@@ -315,3 +315,104 @@ def test_init_twice_says_nothing_to_do(run, db_path):
 def test_a_database_url_of_an_unknown_kind_is_a_clear_error(run):
     result = run("--db", "nosuchdb://x/y", "init", code=2)
     assert "nosuchdb://x/y" in result.output and len(result.output.strip().splitlines()) == 1
+
+
+# ---------------------------------------------------------------- confidential comments
+
+LWJ = "lwj-khazali-warned-iran-2018"
+LWJ_FILE = "001_5751a991e2ca6a64.txt"
+
+
+def _manifest_with(seeds, **comments) -> None:
+    """seeds/sources.yaml with ``comments`` keys added to the article that has comments."""
+    import yaml
+
+    path = seeds / "sources.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    (entry,) = [e for e in data["sources"] if e["slug"] == LWJ]
+    entry["comments"].update(comments)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _confidential_slugs(run) -> set[str]:
+    return {r["slug"] for r in json.loads(run("sources", "--json").output) if r["confidential"]}
+
+
+def _set_confidential(db_path, slug: str) -> None:
+    """What `source edit SLUG --confidential` (or a desk's SQL) does: the flag on one source."""
+    from sqlalchemy import create_engine, update
+
+    from provenance.db import to_url
+    from provenance.models import Source
+
+    engine = create_engine(to_url(str(db_path)))
+    with engine.begin() as connection:
+        connection.execute(update(Source).where(Source.slug == slug).values(confidential=True))
+    engine.dispose()
+
+
+def test_a_comment_the_manifest_marks_confidential_stays_so_on_reingest(run, seeds_copy):
+    _manifest_with(seeds_copy, confidential=[11])
+    run("build", "--seeds", seeds_copy)
+    assert _confidential_slugs(run) == {f"{LWJ}-comment-11"}
+    # unchanged, through build and through ingest
+    run("build", "--seeds", seeds_copy)
+    run("ingest", seeds_copy / LWJ_FILE, "--manifest", seeds_copy / "sources.yaml")
+    assert _confidential_slugs(run) == {f"{LWJ}-comment-11"}
+    # changed text: the comments are re-cut, the flag stays
+    path = seeds_copy / LWJ_FILE
+    path.write_text(path.read_text(encoding="utf-8").replace("Khazali", "Khazaali", 1), "utf-8")
+    assert run("ingest", path).output.startswith("changed")
+    assert _confidential_slugs(run) == {f"{LWJ}-comment-11"}
+    published = run("publish", seeds_copy / "public.db").output
+    assert "withheld: 1 confidential source(s)" in published, published
+
+
+def test_confidential_true_marks_every_comment(run, seeds_copy):
+    _manifest_with(seeds_copy, confidential=True)
+    run("build", "--seeds", seeds_copy)
+    assert _confidential_slugs(run) == {f"{LWJ}-comment-{n:02d}" for n in range(1, 13)}
+
+
+def test_a_comment_made_confidential_outside_the_manifest_keeps_its_flag(run, seeds_copy, db_path):
+    run("build", "--seeds", seeds_copy)
+    _set_confidential(db_path, f"{LWJ}-comment-03")
+    run("build", "--seeds", seeds_copy)
+    run("ingest", seeds_copy / LWJ_FILE)
+    assert _confidential_slugs(run) == {f"{LWJ}-comment-03"}
+    history = json.loads(run("log", "--table", "sources", "--json", "--limit", "500").output)
+    assert not any("confidential" in str(h["summary"]) and "false" in str(h) for h in history)
+
+
+def test_the_manifest_never_makes_a_confidential_article_public(run, seeds_copy, db_path):
+    run("build", "--seeds", seeds_copy)
+    _set_confidential(db_path, LWJ)
+    # the seeds' manifest says `confidential: false` for every document
+    result = run("build", "--seeds", seeds_copy)
+    assert "kept confidential" in result.output, result.output
+    # the article's comments follow it
+    assert _confidential_slugs(run) == {LWJ} | {f"{LWJ}-comment-{n:02d}" for n in range(1, 13)}
+    again = run("ingest", seeds_copy / LWJ_FILE, "--manifest", seeds_copy / "sources.yaml")
+    assert LWJ in _confidential_slugs(run) and "kept confidential" in again.output
+
+
+@pytest.mark.parametrize(
+    "value,named",
+    [
+        ([13], "comment 13"),
+        ("yes", "'yes'"),
+        ([0], "[0]"),
+        ([True], "[True]"),
+    ],
+)
+def test_a_bad_comments_confidential_key_is_one_line_and_writes_nothing(
+    run, seeds_copy, db_path, value, named
+):
+    run("build", "--seeds", seeds_copy)
+    before = file_bytes(db_path)
+    _manifest_with(seeds_copy, confidential=value)
+    result = run("build", "--seeds", seeds_copy, code=2)
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    assert named in lines[0] and "expected" in lines[0], lines[0]
+    assert file_bytes(db_path) == before

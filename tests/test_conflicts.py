@@ -116,14 +116,14 @@ CASES = [
         {("quantity", "750..1000", "2000..3000")},
     ),
     (
-        "within the property's tolerance is not a conflict",
-        [claim("s1", "AAH", "fighters", "1000"), claim("s2", "AAH", "fighters", "1080")],
+        "an approximate figure within the property's tolerance is not a conflict",
+        [claim("s1", "AAH", "fighters", "1000"), claim("s2", "AAH", "fighters", "about 1080")],
         set(),
     ),
     (
         "beyond the property's tolerance is a conflict",
-        [claim("s1", "AAH", "fighters", "1000"), claim("s2", "AAH", "fighters", "1500")],
-        {("quantity", "1000", "1500")},
+        [claim("s1", "AAH", "fighters", "1000"), claim("s2", "AAH", "fighters", "~1500")],
+        {("quantity", "1000", "~1500")},
     ),
     (
         "2007 vs March 2007: one refines the other",
@@ -373,6 +373,59 @@ CASES = [
         ],
         set(),
     ),
+    (
+        "a denial on a multi-valued property contradicts the same value asserted",
+        [
+            claim("s1", "Release of Khazali", "member_of", "Peter Moore", attributed_to="LWJ"),
+            claim(
+                "s2",
+                "Release of Khazali",
+                "member_of",
+                "Peter Moore",
+                stance="denies",
+                attributed_to="Pentagon",
+            ),
+        ],
+        {("stance", "Peter Moore", "Peter Moore")},
+    ),
+    (
+        "a denial on a multi-valued property leaves other values alone",
+        [
+            claim("s1", "Release of Khazali", "member_of", "Badr Organization"),
+            claim("s2", "Release of Khazali", "member_of", "Peter Moore", stance="denies"),
+        ],
+        set(),
+    ),
+    (
+        "exact is exact: two exact figures conflict whatever the tolerance",
+        [claim("s1", "AAH", "fighters", "1000"), claim("s2", "AAH", "fighters", "1080")],
+        {("quantity", "1000", "1080")},
+    ),
+    (
+        "exact is exact: 5 killed and 6 killed conflict",
+        [
+            claim("s1", "Karbala attack", "killed", "5"),
+            claim("s2", "Karbala attack", "killed", "6"),
+        ],
+        {("quantity", "5", "6")},
+    ),
+    (
+        "nearly 6 is approximate: widened by the default tolerance it holds 5.5",
+        [
+            claim("s1", "Karbala attack", "killed", "5.5"),
+            claim("s2", "Karbala attack", "killed", "nearly 6"),
+        ],
+        set(),
+    ),
+    (
+        "counts in words: dozens and hundreds overlap, thousands is beyond both",
+        [
+            claim("s1", "AAH", "fighters", "hundreds"),
+            claim("s2", "AAH", "fighters", "dozens"),
+            claim("s3", "AAH", "fighters", "thousands"),
+        ],
+        {("quantity", "dozens", "thousands"), ("quantity", "hundreds", "thousands")},
+    ),
 ]
 
 
@@ -389,14 +442,23 @@ def _write(tmp_path, claims):
 
 
 def _pairs(rows):
-    return {
-        (
-            r["kind"],
-            r["a"]["value"].removeprefix("asserts: "),
-            r["b"]["value"].removeprefix("denies: "),
-        )
-        for r in rows
-    }
+    """The contradicting pairs of answers of every question: (kind, asserted, other)."""
+    found = set()
+    for r in rows:
+        by_key = {(a["claim"], a["stance"]): a for a in r["answers"]}
+        for a in r["answers"]:
+            if a["stance"] == "denies":
+                continue  # read from the asserting side
+            for c in a["contradicts"]:
+                b = by_key[(c["claim"], c["stance"])]
+                kind = "stance" if b["stance"] == "denies" else r["kind"]
+                found.add((kind, a["value"], b["value"].removeprefix("denies: ")))
+    return found
+
+
+def _answer(row, value):
+    (answer,) = [a for a in row["answers"] if a["value"] == value]
+    return answer
 
 
 def _same(found, expected):
@@ -423,20 +485,30 @@ def test_qualifier_spellings_agree_once_an_alias_links_them(run, tmp_path):
     run("alias", "add", "2018 Iraqi parliamentary election", "Iraqi election of 2018")
     run("alias", "add", "2018 Iraqi parliamentary election", "the 2018 vote")
     (row,) = json.loads(run("conflicts", "--json").output)
-    assert {row["a"]["value"], row["b"]["value"]} == {"15", "14"}
+    assert {a["value"] for a in row["answers"]} == {"15", "14"}
 
 
-def test_a_deprecated_claim_stops_a_conflict(run, tmp_path):
+def test_a_question_settled_by_ranks_shows_as_settled_with_why(run, tmp_path):
     run("init")
     run("import", _write(tmp_path, CASES[0][1]))
-    rows = json.loads(run("conflicts", "--json").output)
-    assert len(rows) == 1
-    run("claim", "deprecate", rows[0]["b"]["claim"], "--reason", "misread the figure")
+    (row,) = json.loads(run("conflicts", "--json").output)
+    wrong, right = row["answers"][1]["claim"], row["answers"][0]["claim"]
+    value = row["answers"][1]["value"]
+    run("claim", "deprecate", wrong, "--reason", "misread the figure")
+    # no longer open, but never gone: --status all shows it, settled, and why
     assert json.loads(run("conflicts", "--json").output) == []
-    # the conflict is kept, inactive, with its status, and comes back if the claim is restored
-    run("claim", "prefer", rows[0]["b"]["claim"])
-    again = json.loads(run("conflicts", "--json").output)
-    assert [r["id"] for r in again] == [rows[0]["id"]]
+    (settled,) = json.loads(run("conflicts", "--status", "all", "--json").output)
+    assert settled["id"] == row["id"] and not settled["active"]
+    assert settled["settled"] == f"claim {wrong} ({value}) deprecated: misread the figure", settled
+    assert "settled: claim" in run("conflicts", "--status", "all").output
+    # restored and preferred: detected again, same question, settled by the preference
+    run("claim", "prefer", wrong, "--undeprecate", "--reason", "the figure was right")
+    assert json.loads(run("conflicts", "--json").output) == []
+    run("conflicts", "--fail")  # a settled question is not an open one
+    (again,) = json.loads(run("conflicts", "--status", "all", "--json").output)
+    assert again["id"] == row["id"] and again["active"]
+    assert again["settled"] == f"claim {wrong} ({value}) preferred by the desk"
+    assert again["leading_claim"] == wrong and right in [a["claim"] for a in again["answers"]]
 
 
 def test_a_preferred_claim_leads_whatever_its_support(run, tmp_path):
@@ -449,9 +521,9 @@ def test_a_preferred_claim_leads_whatever_its_support(run, tmp_path):
     run("import", _write(tmp_path, claims))
     (row,) = json.loads(run("conflicts", "--json").output)
     assert row["leading_value"] == "5" and row["leading_reason"] == "more support"
-    weak = row["a"] if row["a"]["value"] == "1" else row["b"]
+    weak = _answer(row, "1")
     run("claim", "prefer", weak["claim"])
-    (row,) = json.loads(run("conflicts", "--json").output)
+    (row,) = json.loads(run("conflicts", "--status", "all", "--json").output)
     assert row["leading_value"] == "1" and row["leading_reason"] == "preferred by the desk"
 
 
@@ -465,10 +537,9 @@ def test_evidence_from_the_same_document_counts_once(run, tmp_path):
     run("init")
     run("import", _write(tmp_path, claims))
     (row,) = json.loads(run("conflicts", "--json", "--explain").output)
-    five = row["a"] if row["a"]["value"] == "5" else row["b"]
-    one = row["b"] if five is row["a"] else row["a"]
-    # three speakers in one B-graded document weigh one B-graded citation (0.8), less than one A
-    # (1.0)
+    five, one = _answer(row, "5"), _answer(row, "1")
+    # three speakers in one B-graded document weigh one B-graded citation (0.8),
+    # less than one A (1.0)
     assert five["support"] == pytest.approx(0.8)
     assert one["support"] == pytest.approx(1.0)
     assert row["leading_value"] == "1"
@@ -480,17 +551,19 @@ def test_evidence_from_the_same_document_counts_once(run, tmp_path):
 def test_close_values_lend_each_other_support(run, tmp_path):
     claims = [
         claim("s1", "AAH", "fighters", "1000", confidence="high"),
-        claim("s2", "AAH", "fighters", "1050", confidence="high"),
+        claim("s2", "AAH", "fighters", "about 1050", confidence="high"),
         claim("s3", "AAH", "fighters", "3000", confidence="medium"),
     ]
     run("init")
     run("import", _write(tmp_path, claims))
-    rows = json.loads(run("conflicts", "--json", "--explain").output)
-    assert len(rows) == 2
-    for row in rows:
-        assert row["leading_value"] in ("1000", "1050"), row
-        close = row["a"] if row["a"]["value"] != "3000" else row["b"]
+    # one question, three answers: 1000 and 1050 each contradict 3000, not each other
+    (row,) = json.loads(run("conflicts", "--json", "--explain").output)
+    assert row["leading_value"] in ("1000", "about 1050"), row
+    for value in ("1000", "about 1050"):
+        close = _answer(row, value)
+        assert [c["claim"] for c in close["contradicts"]] == [_answer(row, "3000")["claim"]]
         assert any("lends half" in p["why"] for p in close["support_pieces"])
+    assert len(_answer(row, "3000")["contradicts"]) == 2
 
 
 def test_a_verdict_survives_1000_unrelated_claims(run, tmp_path):
@@ -530,7 +603,9 @@ def test_filters_formats_and_fail(run, tmp_path):
     lines = run("conflicts", "--nl").output.strip().splitlines()
     assert len(lines) == 2 and all(json.loads(line)["status"] == "open" for line in lines)
     csv_text = run("conflicts", "--csv").output
-    assert csv_text.splitlines()[0].startswith("id,kind,status,severity,subject,property,value_a")
+    header, *lines = csv_text.splitlines()
+    assert header.startswith("id,kind,status,settled,severity,subject,property,answers,answer,")
+    assert len(lines) == 4  # one line per answer
     table = run("conflicts", "--fail", code=1).output
     assert "Basra" in table and "Baghdad" in table and "leading:" in table
     for row in json.loads(run("conflicts", "--json").output):
@@ -593,8 +668,8 @@ def test_detection_searches_each_group_by_index_not_by_scanning(seeded_db):
     plan = [row[-1] for row in connection.execute("EXPLAIN QUERY PLAN " + sql)]
     connection.close()
     assert (
-        "SEARCH cb USING INDEX ix_claims_subject_property (subject_id=? AND property_id=? AND"
-        " rowid>?)" in plan
+        "SEARCH cb USING INDEX ix_claims_subject_property"
+        " (subject_id=? AND property_id=? AND rowid>?)" in plan
     ), plan
     searches = [
         step for step in plan if step.startswith(("SEARCH ea", "SEARCH eb", "SEARCH citations"))
@@ -603,3 +678,139 @@ def test_detection_searches_each_group_by_index_not_by_scanning(seeded_db):
     assert not [
         step for step in plan if step.startswith("SCAN") and step not in ("SCAN ca", "SCAN pairs")
     ], plan
+
+
+def test_a_question_holds_all_its_answers(run, tmp_path):
+    """Four sources, four dates: one question with four answers, each naming the answers
+    it contradicts, not six pairwise conflicts."""
+    claims = [
+        claim("s1", "AAH", "capture_date", "2007-03"),
+        claim("s2", "AAH", "capture_date", "2007-05"),
+        claim("s3", "AAH", "capture_date", "2008"),
+        claim("s3", "AAH", "capture_date", "2007", attributed_to="Pentagon"),
+    ]
+    run("init")
+    run("import", _write(tmp_path, claims))
+    (row,) = json.loads(run("conflicts", "--json").output)
+    assert row["kind"] == "date" and len(row["answers"]) == 4
+    values = {a["claim"]: a["value"] for a in row["answers"]}
+    contradicts = {
+        a["value"]: sorted(values[c["claim"]] for c in a["contradicts"]) for a in row["answers"]
+    }
+    assert contradicts == {
+        "2007-03": ["2007-05", "2008"],
+        "2007-05": ["2007-03", "2008"],
+        "2008": ["2007", "2007-03", "2007-05"],
+        "2007": ["2008"],
+    }
+    for field in ("id", "status", "subject", "property", "kind", "answers", "leading_claim"):
+        assert field in row
+    for field in ("claim", "value", "support", "citations", "contradicts"):
+        assert all(field in a for a in row["answers"])
+    table = run("conflicts").output
+    assert "conflict 1 · open" in table and "4 answers" in table
+    assert max(len(line) for line in table.splitlines()) <= 100, table
+
+
+def test_40_answers_cost_one_conflict_row_not_780(run, tmp_path, db_path):
+    sources = [
+        {"slug": f"w{i}", "title": f"Wire {i}", "kind": "website", "reliability": "C"}
+        for i in range(40)
+    ]
+    claims = [claim(f"w{i}", "Karbala attack", "killed", str(i + 1)) for i in range(40)]
+    path = tmp_path / "forty.yaml"
+    path.write_text(yaml.safe_dump({"sources": sources, "claims": claims}), encoding="utf-8")
+    run("init")
+    run("import", _write(tmp_path, []))
+    run("import", path)
+    (row,) = json.loads(run("conflicts", "--json").output)
+    assert len(row["answers"]) == 40
+    assert all(len(a["contradicts"]) == 39 for a in row["answers"])
+    from provenance import db as dbmod
+
+    engine = dbmod.make_engine(str(db_path))
+    with engine.connect() as connection:
+        from sqlalchemy import text
+
+        conflicts = connection.execute(text("SELECT count(*) FROM conflicts")).scalar()
+        answers = connection.execute(text("SELECT count(*) FROM conflict_answers")).scalar()
+    engine.dispose()
+    assert (conflicts, answers) == (1, 40)
+    # a second run finds the same question and writes nothing new
+    run("conflicts")
+    assert [r["id"] for r in json.loads(run("conflicts", "--json").output)] == [row["id"]]
+
+
+def test_resolve_names_the_accepted_answer_which_then_leads(run, tmp_path):
+    claims = [
+        claim("s3", "AAH", "capture_date", "2007-03", confidence="high"),
+        claim("s1", "AAH", "capture_date", "2007-05", confidence="low"),
+        claim("s2", "AAH", "capture_date", "2008", confidence="low"),
+    ]
+    run("init")
+    run("import", _write(tmp_path, claims))
+    (row,) = json.loads(run("conflicts", "--json").output)
+    assert row["leading_value"] == "2007-03"
+    weak = _answer(row, "2008")["claim"]
+    out = run(
+        "resolve", row["id"], "--status", "resolved", "--answer", weak, "--note", "court record"
+    ).output
+    assert f"answer {weak}" in out
+    # one status for the whole question; the accepted answer leads and is listed first
+    (done,) = json.loads(run("conflicts", "--status", "resolved", "--json").output)
+    assert done["leading_claim"] == weak and done["leading_reason"] == "accepted by the desk"
+    assert done["answers"][0]["claim"] == weak
+    assert done["answer"] == {"claim": weak, "stance": "asserts"}
+    assert json.loads(run("conflicts", "--json").output) == []
+    # survives re-detection after new claims join the question
+    more = tmp_path / "more.yaml"
+    more.write_text(
+        yaml.safe_dump({"claims": [claim("s2", "AAH", "capture_date", "2009")]}), encoding="utf-8"
+    )
+    run("import", more)
+    (again,) = json.loads(run("conflicts", "--status", "all", "--json").output)
+    assert again["id"] == row["id"] and again["status"] == "resolved"
+    assert len(again["answers"]) == 4 and again["leading_claim"] == weak
+    history = run("log", "--json").output
+    assert "answers changed" in history
+
+
+@pytest.mark.parametrize(
+    "args,named",
+    [
+        (["--status", "confirmed", "--answer", "1"], "--status resolved"),
+        (["--status", "resolved", "--answer", "999"], "'999'"),
+        (["--status", "resolved", "--answer", "first"], "'first'"),
+    ],
+)
+def test_a_bad_answer_is_one_line_exit_2_nothing_written(run, tmp_path, db_path, args, named):
+    from conftest import file_bytes
+
+    run("init")
+    run("import", _write(tmp_path, CASES[0][1]))
+    (row,) = json.loads(run("conflicts", "--json").output)
+    before = file_bytes(db_path)
+    result = run("resolve", row["id"], *args, "--note", "x", code=2)
+    assert len(result.output.strip().splitlines()) == 1 and named in result.output, result.output
+    assert "expected" in result.output
+    assert file_bytes(db_path) == before
+
+
+def test_explain_speaks_the_desks_words(run, tmp_path):
+    claims = [
+        claim("s1", "Karbala attack", "killed", "5", attributed_to="US Army", confidence="high"),
+        claim("s1", "Karbala attack", "killed", "5", attributed_to="CENTCOM", confidence="low"),
+        claim("s3", "Karbala attack", "killed", "1", confidence="medium"),
+    ]
+    run("init")
+    run("import", _write(tmp_path, claims))
+    (row,) = json.loads(run("conflicts", "--json", "--explain").output)
+    texts = [p["text"] for p in _answer(row, "5")["support_pieces"]]
+    assert "s1 (US Army), grade B × high = 0.8" in texts, texts
+    assert any(t.startswith("s1 (CENTCOM), grade B × low = 0.24: counted once") for t in texts)
+    assert [p["text"] for p in _answer(row, "1")["support_pieces"]] == [
+        "s3, grade A × medium = 0.6"
+    ]
+    table = run("conflicts", "--explain").output
+    assert "+ 0.8: s1 (US Army), grade B × high = 0.8" in table
+    assert "citation " not in table

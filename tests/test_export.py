@@ -73,14 +73,17 @@ def _desk_claims(db) -> None:
         "misread: the entry gives 1974",
         db=db,
     )
-    rows = json.loads(invoke("conflicts", "--json", db=db).stdout)
-    by_kind = {r["kind"]: r["id"] for r in rows}
+    # the quantity question is settled by the preference: listed under --status all
+    rows = json.loads(invoke("conflicts", "--status", "all", "--json", db=db).stdout)
+    by_kind = {r["kind"]: r["id"] for r in rows if r["active"]}
     assert set(by_kind) == {"quantity", "stance"}, rows
     invoke(
         "resolve",
         by_kind["quantity"],
         "--status",
         "resolved",
+        "--answer",
+        killed_5,
         "--note",
         "five killed, per the DoD briefing",
         db=db,
@@ -603,6 +606,27 @@ def test_claimreview_ratings_follow_the_verdicts(desk_db):
     assert reviews["Karbala PJCC attack — killed: 4 people"]["ratingValue"] == 1
     # confirmed, the denial leads on support only: mostly false
     assert reviews["Jaysh al-Mahdi — fought in lebanon: true"]["alternateName"] == "Mostly false"
+
+
+def test_claimreview_rating_follows_the_desks_answer(desk_db):
+    rows = json.loads(invoke("conflicts", "--status", "all", "--json", db=desk_db).stdout)
+    (question,) = [r for r in rows if r["kind"] == "quantity" and r["active"]]
+    four = next(a["claim"] for a in question["answers"] if a["value"] == "4")
+    invoke(
+        "resolve",
+        question["id"],
+        "--status",
+        "resolved",
+        "--answer",
+        four,
+        "--note",
+        "the casualty register says four",
+        db=desk_db,
+    )
+    reviews = {r["claimReviewed"]: r["reviewRating"] for r in _reviews(desk_db)}
+    # the accepted answer leads over the preferred one: five is now the false claim
+    assert reviews["Karbala PJCC attack — killed: 5 people"]["alternateName"] == "False"
+    assert "Karbala PJCC attack — killed: 4 people" not in reviews
 
 
 def test_claimreview_names_the_claims_author_and_appearance(desk_db):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -24,6 +26,7 @@ TABLES = {
     "claim_qualifiers",
     "citations",
     "conflicts",
+    "conflict_answers",
     "history",
 }
 
@@ -103,13 +106,18 @@ def _index_names(engine, table):
     return {index["name"] for index in inspect(engine).get_indexes(table)}
 
 
+# 0005 turns conflicts into questions and back (tested on its own below): a round trip
+# through it keeps every verdict but not the row counts of these
+QUESTION_TABLES = {"conflicts", "conflict_answers", "history"}
+
+
 def _row_counts(engine):
     from sqlalchemy import text
 
     with engine.connect() as connection:
         return {
             table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
-            for table in sorted(TABLES)
+            for table in sorted(TABLES - QUESTION_TABLES)
         }
 
 
@@ -158,6 +166,95 @@ def test_lookups_by_claim_use_the_unique_indexes_on_sqlite(seeded_db):
         "USING INDEX sqlite_autoindex_claim_qualifiers_1 (claim_id=?)"
         in plans["SELECT * FROM claim_qualifiers WHERE claim_id = ?"]
     ), plans
+
+
+def _execute(engine, sql, **params):
+    from sqlalchemy import text
+
+    with engine.begin() as connection:
+        return (
+            connection.execute(text(sql), params).all()
+            if sql.lstrip().startswith("SELECT")
+            else connection.execute(text(sql), params)
+        )
+
+
+def test_0005_turns_pairwise_conflicts_into_questions_and_back(seeded_db, run):
+    """The release date of the seeds was two pairwise conflicts (2010-01 against
+    2009-10/2009-12 and against 2009-12) with different verdicts: up, it is one question
+    with the furthest verdict, the other kept in history; down, the pairs again."""
+    engine = dbmod.make_engine(str(seeded_db))
+    claims = json.loads(run("claims", "--json", "--subject", "Release of Qais al-Khazali").output)
+    by_value = {c["value"]: c["id"] for c in claims if c["property"] == "date"}
+    jan, end_2009, dec = by_value["2010-01"], by_value["2009-10/2009-12"], by_value["2009-12"]
+    dbmod.downgrade(engine, "0004")
+    _execute(engine, "DELETE FROM conflicts")
+    now = "2026-12-01 10:00:00"
+    for pair_id, (a, b, status, note) in enumerate(
+        [
+            (jan, end_2009, "confirmed", "the two dates disagree"),
+            (jan, dec, "resolved", "CENTCOM: released January 2010"),
+        ],
+        start=1,
+    ):
+        _execute(
+            engine,
+            "INSERT INTO conflicts (id, claim_a_id, claim_b_id, kind, status, note, status_by,"
+            " status_at, active, first_detected_at, last_detected_at)"
+            " VALUES (:id, :a, :b, 'date', :status, :note, 'editor', :at, :active, :at, :at)",
+            id=pair_id,
+            a=min(a, b),
+            b=max(a, b),
+            status=status,
+            note=note,
+            at=now,
+            active=True,
+        )
+        _execute(
+            engine,
+            "INSERT INTO history (table_name, row_id, action, actor, at, summary)"
+            " VALUES ('conflicts', :id, 'update', 'editor', :at, :summary)",
+            id=pair_id,
+            at=now,
+            summary=f"verdict: {status}",
+        )
+    if engine.dialect.name == "postgresql":  # rows written with their ids: move the sequence on
+        _execute(engine, "SELECT setval(pg_get_serial_sequence('conflicts', 'id'), 2)")
+    history_before = _execute(engine, "SELECT count(*) FROM history")[0][0]
+
+    dbmod.migrate(engine)
+    (question,) = _execute(engine, "SELECT id, status, note, status_by, kind FROM conflicts")
+    assert tuple(question) == (1, "resolved", "CENTCOM: released January 2010", "editor", "date")
+    answers = _execute(engine, "SELECT claim_id, stance FROM conflict_answers ORDER BY claim_id")
+    assert sorted(map(tuple, answers)) == sorted(
+        [(jan, "asserts"), (end_2009, "asserts"), (dec, "asserts")]
+    )
+    history = _execute(
+        engine,
+        "SELECT row_id, summary, changes FROM history WHERE table_name = 'conflicts' ORDER BY id",
+    )
+    assert len(_execute(engine, "SELECT id FROM history")) > history_before
+    assert all(row_id == 1 for row_id, _, _ in history), history  # re-pointed to the question
+    summaries = [summary for _, summary, _ in history]
+    assert "verdict: confirmed" in summaries and "verdict: resolved" in summaries
+    assert "merged pairwise conflict 2 (resolved) into question 1" in summaries, summaries
+    kept = [c for _, s, c in history if (s or "").startswith("question takes the furthest")]
+    assert len(kept) == 1 and "the two dates disagree" in str(kept[0]), history
+    listed = json.loads(run("conflicts", "--status", "all", "--json").output)
+    (row,) = [r for r in listed if r["property"] == "date"]
+    assert row["id"] == 1 and row["status"] == "resolved" and len(row["answers"]) == 3
+
+    dbmod.downgrade(engine, "0004")
+    pairs = _execute(engine, "SELECT claim_a_id, claim_b_id, status, note FROM conflicts")
+    date_pairs = {(a, b) for a, b, status, note in pairs if {a, b} <= {jan, end_2009, dec}}
+    assert date_pairs == {(min(jan, end_2009), max(jan, end_2009)), (min(jan, dec), max(jan, dec))}
+    assert all(
+        (status, note) == ("resolved", "CENTCOM: released January 2010")
+        for a, b, status, note in pairs
+        if (a, b) in date_pairs
+    )
+    dbmod.migrate(engine)
+    assert dbmod.current_revision(engine) == dbmod.head_revision()
 
 
 def _readings(engine):

@@ -75,9 +75,13 @@ MANIFEST = {
             "title": f"{CANARY} memo from the handler",
             "authors": [f"{CANARY} Handler"],
             "url": f"https://example.org/{CANARY}",
+            "publisher": f"{CANARY} Office",
             "published": "2018-09",
+            "published_reason": f"{CANARY} date reason",
             "kind": "report",
             "reliability": "A",
+            "reliability_reason": f"{CANARY} grade reason",
+            "note": f"{CANARY} source note",
             "confidential": True,
         },
     ]
@@ -208,9 +212,10 @@ def _conflicts(db: Path) -> list[dict]:
     return json.loads(_invoke(db, "conflicts", "--status", "all", "--json").output)
 
 
-def _pair(rows, *values):
+def _question(rows, *values):
+    """The question whose answers include ``values``."""
     wanted = set(values)
-    return next(r for r in rows if {r["a"]["value"], r["b"]["value"]} == wanted)
+    return next(r for r in rows if wanted <= {a["value"] for a in r["answers"]})
 
 
 def build_site_data(
@@ -241,37 +246,29 @@ def build_site_data(
     _invoke(db, "import", folder / "public.yaml")
     _invoke(db, "import", folder / "confidential.yaml", actor=EDITOR)
     rows = _conflicts(db)
+    # 15, 14 and 99 seats are one question; 99 rests on the confidential memo alone
     _invoke(
         db,
         "resolve",
-        _pair(rows, "15", "14")["id"],
+        _question(rows, "15", "14", "99")["id"],
         "--status",
         "confirmed",
         "--note",
-        "The election commission's tables say 15.",
-    )
-    _invoke(
-        db,
-        "resolve",
-        _pair(rows, "15", "99")["id"],
-        "--status",
-        "dismissed",
-        "--note",
-        f"{CANARY} verdict",
+        f"The election commission's tables say 15; the {CANARY} memo's 99 is wrong.",
         actor=EDITOR,
     )
     _invoke(
         db,
         "resolve",
-        _pair(rows, "22", "20")["id"],
+        _question(rows, "22", "20")["id"],
         "--status",
         "confirmed",
         "--note",
         f"{CANARY} badr verdict",
         actor=EDITOR,
     )
-    badr_20 = _pair(rows, "22", "20")
-    deprecated = badr_20["a"]["claim"] if badr_20["a"]["value"] == "22" else badr_20["b"]["claim"]
+    badr = _question(rows, "22", "20")
+    deprecated = next(a["claim"] for a in badr["answers"] if a["value"] == "22")
     _invoke(db, "claim", "deprecate", deprecated, "--reason", "The party corrected its website.")
     return db
 
@@ -340,7 +337,8 @@ def public_tables(out: Path) -> dict[str, list[str]]:
 def test_publish_reports_what_it_withheld(site):
     out = site["publish_output"]
     assert "1 confidential source(s)" in out, out
-    assert re.search(r"withheld: .* 4 citation\(s\), 2 claim\(s\), 2 conflict\(s\)", out), out
+    # the 15/14/99 seats question is published with its public answers; none is withheld whole
+    assert re.search(r"withheld: .* 4 citation\(s\), 2 claim\(s\), 0 conflict\(s\)", out), out
 
 
 def test_the_copy_holds_exactly_the_allowlist(site):
@@ -450,7 +448,7 @@ def test_default_facets(site):
     properties = {f["value"]: f["count"] for f in data["facet_results"]["property"]["results"]}
     # 15 (the public report; the memo's citation is withheld), 14, 22 and 20
     assert properties["seats_won"] == 4
-    conflicts = fetch_one(site["out"], "/public/conflicts_with_sides.json").json()
+    conflicts = fetch_one(site["out"], "/public/conflicts_with_answers.json").json()
     statuses = {f["value"] for f in conflicts["facet_results"]["status"]["results"]}
     assert statuses == {"confirmed", "open"}
 
@@ -495,7 +493,7 @@ def test_canned_queries(site):
 def test_claim_and_conflict_ids_link_to_their_pages(site):
     page = fetch_one(site["out"], "/public/claims_with_sources").text
     assert re.search(r'<a href="/-/claim/\d+">claim \d+', page)
-    conflicts = fetch_one(site["out"], "/public/conflicts_with_sides").text
+    conflicts = fetch_one(site["out"], "/public/conflicts_with_answers").text
     assert re.search(r'<a href="/-/conflict/\d+">conflict \d+</a>', conflicts)
     canned = fetch_one(site["out"], "/public/open_conflicts").text
     assert re.search(r'<a href="/-/conflict/\d+">conflict \d+</a>', canned)
@@ -517,7 +515,9 @@ def test_the_claim_page_shows_the_provenance_chain(site):
     assert ">Tactical Interrogation Report 16</a>" in html
     # the sources disagreeing: the published conflict, with its verdict
     assert re.search(r'<a href="/-/conflict/\d+">conflict \d+</a> \(quantity, confirmed', html)
-    assert "The election commission&#39;s tables say 15." in html
+    assert "2 answers; it contradicts" in html
+    # the verdict note spoke of an answer resting on the confidential memo: withheld
+    assert "election commission" not in html
     # one public citation: the confidential one is not counted either
     assert "Stated by 1 public source in 1 citation." in html
 
@@ -537,19 +537,21 @@ def test_a_script_in_a_quote_is_shown_as_text(site):
     assert "<mark>&lt;script&gt;alert(&#34;xss&#34;)&lt;/script&gt;</mark>" in html
 
 
-def test_the_conflict_page_shows_both_sides(site):
+def test_the_conflict_page_shows_every_answer(site):
     out = site["out"]
-    conflicts = fetch_one(out, "/public/conflicts_with_sides.json?_shape=array").json()
-    quantity = next(c for c in conflicts if c["kind"] == "quantity")
+    answers = fetch_one(out, "/public/conflicts_with_answers.json?_shape=array").json()
+    quantity = next(a for a in answers if a["kind"] == "quantity")
     html = fetch_one(out, f"/-/conflict/{quantity['conflict_id']}").text
+    # 99 seats rests on the confidential memo alone: two public answers of three
     assert html.count('<section class="provenance-side') == 2
-    assert "<h2>A: 15 seats</h2>" in html and "<h2>B: 14 seats</h2>" in html
-    assert "Leading value: <strong>15</strong> (more support)" in html
+    assert "<h2>1. 15 seats</h2>" in html and "<h2>2. 14 seats</h2>" in html
+    assert "Leading answer: <strong>15</strong> (more support)" in html
     assert "<mark>won 15 seats in parliament</mark>" in html
-    assert "confirmed" in html and "The election commission&#39;s tables say 15." in html
-    stance = next(c for c in conflicts if c["kind"] == "stance")
+    assert "confirmed" in html and "election commission" not in html
+    stance = next(a for a in answers if a["kind"] == "stance")
     html = fetch_one(out, f"/-/conflict/{stance['conflict_id']}").text
-    assert "asserts: true" in html and "denies: true" in html
+    assert "<h2>1. denies: true</h2>" in html or "<h2>2. denies: true</h2>" in html
+    assert ". true</h2>" in html
 
 
 def test_unknown_pages_are_not_found(site):
@@ -560,10 +562,17 @@ def test_unknown_pages_are_not_found(site):
 def test_support_and_leading_value_rest_on_public_evidence(site):
     rows = fetch_one(site["out"], "/public/conflicts.json?_shape=array").json()
     quantity = next(r for r in rows if r["kind"] == "quantity")
+    assert quantity["answers"] == 2 and quantity["leading_value"] == "15"
+    assert quantity["note"] is None  # written about the whole question, 99 included
+    answers = fetch_one(
+        site["out"], f"/public/answers.json?_shape=array&conflict_id={quantity['id']}"
+    ).json()
+    fifteen = next(a for a in answers if a["value"] == "15 seats")
     # B × high for the public report alone; the confidential A-graded memo adds nothing
-    assert quantity["support_a"] == pytest.approx(0.8)
-    assert quantity["sources_a"] == "public-report [1]"
-    assert quantity["note"] == "The election commission's tables say 15."
+    assert fifteen["support"] == pytest.approx(0.8)
+    assert fifteen["sources"] == "public-report [1]" and fifteen["leading"] == 1
+    fourteen = next(a for a in answers if a["value"] == "14 seats")
+    assert fourteen["contradicts"] == str(fifteen["claim_id"])
 
 
 def test_rank_reasons_are_published_citation_notes_are_not(site):
@@ -577,27 +586,56 @@ def test_rank_reasons_are_published_citation_notes_are_not(site):
 # ---------------------------------------------------------------- confidentiality
 
 
+SITE_PAGES = [
+    "/",
+    "/public",
+    "/public.json",
+    "/-/metadata.json",
+    "/-/databases.json",
+    "/-/plugins.json",
+    "/-/versions.json",
+    "/-/settings.json",
+    "/-/threads.json",
+    "/-/actor.json",
+]
+# words of the public material, so that searches return rows to look through
+PUBLIC_WORDS = ("Qayis", "seats", "Tactical", "Badr", "Militia")
+
+
 def _all_site_paths(out: Path, working: Path) -> list[str]:
-    paths = [
-        "/",
-        "/public",
-        "/-/metadata.json",
-        "/-/databases.json",
-        "/-/plugins.json",
-        "/public.json",
-    ]
+    """Every page of the site: each table and view as HTML, JSON and CSV, faceted by each
+    of its columns and searched, SQL over every table (FTS index tables included), the
+    canned queries, the plugin's pages and every row's page."""
+    paths = list(SITE_PAGES)
     tables = public_tables(out)
-    for name in tables:
+    searchable = {n for n, t in publish.PUBLIC_TABLES.items() if t.search}
+    for name, columns in tables.items():
         for fmt in ("", ".json", ".csv"):
             paths.append(f"/public/{name}{fmt}?_labels=on&_size=max")
         paths.append(f"/public/{name}.csv?_labels=on&_stream=on")
         paths.append(f"/public.json?sql=select+*+from+[{name}]&_shape=array")
         paths.append(f"/public/{name}.json?_search={CANARY}&_shape=array")
         paths.append(f"/public/{name}.json?_search={CANARY_CORE}&_shape=array")
+        for column in columns:
+            paths.append(f"/public/{name}.json?_facet={column}&_size=0")
+            paths.append(f"/public/{name}?_facet={column}")
+        if name == "sources":
+            paths.append("/public/sources.json?_facet_array=authors&_size=0")
+        if name in searchable:
+            for word in PUBLIC_WORDS:
+                paths.append(f"/public/{name}.json?_search={word}&_shape=array&_size=max")
+                paths.append(f"/public/{name}?_search={word}")
     fts = sqlite3.connect(out)
-    for (name,) in fts.execute("select name from sqlite_master where name like '%_fts'"):
-        paths.append(f"/public.json?sql=select+*+from+[{name}]&_shape=array")
+    shadow = [
+        name
+        for (name,) in fts.execute("select name from sqlite_master where instr(name, '_fts') > 0")
+    ]
     fts.close()
+    # the FTS tables and every shadow table behind them: data, idx, docsize, config
+    assert {n.rsplit("_", 1)[1] for n in shadow} >= {"fts", "data", "idx", "docsize", "config"}
+    for name in shadow:
+        paths.append(f"/public.json?sql=select+*+from+[{name}]&_shape=array")
+        paths.append(f"/public/{name}.json?_shape=array&_size=max")
     for query in publish.metadata()["databases"]["public"]["queries"]:
         paths.append(f"/public/{query}.json?_shape=array&source=informant&name=Person&work=Report")
     working_db = sqlite3.connect(working)
@@ -627,6 +665,8 @@ def test_nothing_confidential_is_in_the_file_or_on_the_site(site_order, request)
         else site["db"].read_bytes()
     )
     assert working.count(CANARY.encode()) >= 8
+    for planted in ("Office", "grade reason", "source note", "cell", "Informant", "handler"):
+        assert f"{CANARY} {planted}".encode() in working, planted
 
     raw = out.read_bytes()
     assert CANARY_CORE.encode() not in raw
@@ -694,15 +734,12 @@ def test_withheld_claims_and_conflicts_are_not_reachable(site):
     for claim_id in secret_claims:
         assert fetch(out, f"/-/claim/{claim_id}")[0].status_code == 404
     conflicts = fetch_one(out, "/public/conflicts.json?_shape=array").json()
-    # 15 vs 99 (99 is confidential) and 22 vs 20 (a conflict only through the confidential memo) are
-    # withheld
+    # 99 (confidential) is not an answer; 22 vs 20 (deprecated, and a conflict only
+    # through the confidential memo) is not published
     assert sorted(c["kind"] for c in conflicts) == ["quantity", "stance"]
-    assert {c["value_a"] for c in conflicts} | {c["value_b"] for c in conflicts} == {
-        "15 seats",
-        "14 seats",
-        "asserts: true",
-        "denies: true",
-    }
+    answers = fetch_one(out, "/public/answers.json?_shape=array").json()
+    assert {a["value"] for a in answers} == {"15 seats", "14 seats", "true", "denies: true"}
+    assert not {a["claim_id"] for a in answers} & set(secret_claims)
 
 
 # ---------------------------------------------------------------- seeds and other back ends
@@ -713,7 +750,7 @@ def test_the_seeds_build_publishes_and_everything_is_described(built_db, run, tm
     run("publish", out)
     described = publish.metadata()["databases"]["public"]["tables"]
     tables = public_tables(out)
-    assert {"claims_with_sources", "conflicts_with_sides", "sources"} <= set(tables)
+    assert {"claims_with_sources", "conflicts_with_answers", "answers", "sources"} <= set(tables)
     for name, columns in tables.items():
         assert described.get(name, {}).get("description"), (
             f"table or view {name} has no description"

@@ -251,3 +251,23 @@ def test_parallel_ingests_of_one_document_all_succeed_and_store_it_once(
     run("--db", second_db, "ingest", SEEDS / CTC, *manifest)
     _all_succeeded(_at_once(pg_url, tmp_path, [["ingest", str(SEEDS / CTC), *manifest]] * 4))
     assert _counts(pg_url) == _counts(second_db)
+
+
+def test_a_reading_transaction_on_postgresql_cannot_write(run, pg_url, tmp_path):
+    from sqlalchemy.exc import InternalError
+
+    from provenance import db as dbmod
+
+    _prepare(run, tmp_path)
+    engine = dbmod.make_engine(pg_url)
+    try:
+        with (
+            pytest.raises(InternalError, match="read-only transaction"),
+            dbmod.reading_session(engine) as session,
+        ):
+            session.execute(text("UPDATE sources SET title = 'Changed' WHERE slug = 'wire-a'"))
+        with dbmod.session_scope(engine) as session:
+            session.execute(text("UPDATE sources SET title = 'Wire A.' WHERE slug = 'wire-a'"))
+    finally:
+        engine.dispose()
+    assert "Wire A." in run("sources").output

@@ -356,3 +356,13 @@ def test_the_published_trust_table_rests_on_public_evidence_only(small, run, tmp
         get("/public.json?sql=select+*+from+trust+where+source+like+'%25secret%25'")
     )
     assert search.status_code == 200 and search.json()["rows"] == []
+
+
+def test_a_question_resolved_with_an_answer_is_known_truth(small, run, session):
+    conflicts = json.loads(run("conflicts", "--status", "all", "--json").output)
+    battle = next(c for c in conflicts if c["subject"] == "Battle of X")
+    claims = json.loads(run("claims", "--subject", "Battle of X", "--json").output)
+    forty = next(c["id"] for c in claims if c["value"] == "40")
+    run("resolve", battle["id"], "--status", "resolved", "--answer", forty, "--note", "checked")
+    value, answer = _leaders(session)["Battle of X"]
+    assert value == "40" and answer.known and answer.probability == 1.0

@@ -260,12 +260,19 @@ def product_answers(session, clock: Clock) -> ProductRun:
     false_conflicts = 0
     for row in rows:
         item = (row["subject"], row["property"])
-        for side in (row["a"], row["b"]):
-            support[item][side["value"]] = max(
-                support[item].get(side["value"], 0.0), side["support"]
+        for answer in row["answers"]:
+            support[item][answer["value"]] = max(
+                support[item].get(answer["value"], 0.0), answer["support"]
             )
         # values were normalised before import: equal text would mean one value split in two
-        false_conflicts += row["a"]["value"].casefold() == row["b"]["value"].casefold()
+        # (counted per pair of answers that contradict, as conflicts were counted before)
+        by_claim = {a["claim"]: a["value"].casefold() for a in row["answers"]}
+        false_conflicts += sum(
+            by_claim[a["claim"]] == by_claim[c["claim"]]
+            for a in row["answers"]
+            for c in a["contradicts"]
+            if a["claim"] < c["claim"]
+        )
         if row["leading_value"] is not None:
             led[item][row["leading_value"]] += 1
     answers: dict[Item, str] = {}

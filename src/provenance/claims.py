@@ -47,9 +47,10 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, selectinload
 
 from . import quotes
-from .entities import _normalised_in, get_entity, get_property
+from .entities import _normalised_in, get_entity, get_property, speaker_in_document
 from .errors import InvalidValue, NotFound, ProvenanceError
 from .history import record
+from .inputs import as_id, parse_id, too_long
 from .models import (
     CONFIDENCES,
     RANKS,
@@ -65,7 +66,7 @@ from .models import (
     utcnow,
 )
 from .sources import find_source
-from .values import date_bounds, normalise_name, normalise_text, parse_value
+from .values import canonical_unit, date_bounds, normalise_name, normalise_text, parse_value
 
 RECORD_KEYS = (
     "source",
@@ -140,6 +141,7 @@ class _SourceRef:
     slug: str
     text: str | None
     orm: Source
+    document_id: int  # the original's id for a copy (Source.document_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +205,7 @@ CLAIM_PART_COLUMNS = (
     "quantity_high",
     "quantity_low_exclusive",
     "quantity_high_exclusive",
+    "quantity_approximate",
     "unit",
     "date_earliest",
     "date_latest",
@@ -463,7 +466,9 @@ class ClaimWriter:
                 source = find_source(self.session, key)
             except NotFound as exc:
                 raise FieldError("source", str(exc)) from None
-            self._sources[key] = _SourceRef(source.id, source.slug, source.text, source)
+            self._sources[key] = _SourceRef(
+                source.id, source.slug, source.text, source, source.document_id
+            )
         if isinstance(ref, str):
             self._sources[ref] = self._sources[key]
         return self._sources[key]
@@ -508,6 +513,9 @@ class ClaimWriter:
         known = self._entities.get(key, _UNSEEN)
         if known is not _UNSEEN and (known is not None or not create):
             return known
+        problem = too_long(text, Alias.name, field_name.replace("_", " "))
+        if problem:
+            raise FieldError(field_name, problem)
         if not create:
             # a qualifier value: remember a miss too (None), so a value repeated through
             # the file is looked up once; a later record naming it as an entity replaces it
@@ -583,12 +591,10 @@ class ClaimWriter:
             self.result.entities_created.extend(p.name for p in new[:room])
 
     def _footnote_id(self, source: _SourceRef, number: Any) -> int:
-        try:
-            n = int(str(number).strip().lstrip("[").rstrip("]"))
-        except ValueError:
-            raise FieldError(
-                "footnote", f"footnote {number!r}: expected a note number such as 12"
-            ) from None
+        # digits 0-9 only: int() reads "١٢" as 12, a note nobody typed
+        n = as_id(str(number).strip().lstrip("[").rstrip("]"))
+        if n is None:
+            raise FieldError("footnote", f"footnote {number!r}: expected a note number such as 12")
         if source.id not in self._footnote_counts:
             rows = self.session.execute(
                 select(Footnote.number, Footnote.id).where(Footnote.source_id == source.id)
@@ -695,8 +701,20 @@ class ClaimWriter:
         prop = self._property(raw["property"])
         subject_id = self._entity_id(raw["subject"], "subject")
 
-        unit = _text_or_none(raw.get("unit"))
-        if unit and prop.unit and unit != prop.unit:
+        # % and percent are one unit (canonical_unit): compared and stored as %
+        unit = canonical_unit(_text_or_none(raw.get("unit")))
+        problem = too_long(unit, Claim.unit, "unit") if unit else None
+        if problem:
+            raise FieldError("unit", problem)
+        if unit and prop.datatype != "quantity":
+            # a unit on a date or a name is a mistake (a value in the wrong field, a
+            # property mixed up), never something to keep silently and export back
+            raise FieldError(
+                "unit",
+                f"unit {unit!r} is for quantities: property {prop.name!r} is a {prop.datatype}; "
+                "expected no unit",
+            )
+        if unit and prop.unit and unit != canonical_unit(prop.unit):
             raise FieldError(
                 "unit",
                 f"unit {unit!r} differs from the unit of {prop.name!r}: expected {prop.unit!r} or"
@@ -710,7 +728,7 @@ class ClaimWriter:
             raise FieldError(
                 "value", f"{exc} (property {prop.name!r} is a {prop.datatype})"
             ) from None
-        if prop.unit and value.unit and value.unit != prop.unit:
+        if prop.unit and value.unit and value.unit != canonical_unit(prop.unit):
             raise FieldError(
                 "value",
                 f"value {raw['value']!r} is in {value.unit}, property {prop.name!r} in {prop.unit}",
@@ -725,7 +743,8 @@ class ClaimWriter:
             "quantity_high": value.quantity_high,
             "quantity_low_exclusive": value.quantity_low_exclusive,
             "quantity_high_exclusive": value.quantity_high_exclusive,
-            "unit": value.unit or prop.unit,
+            "quantity_approximate": value.quantity_approximate,
+            "unit": value.unit or canonical_unit(prop.unit),
             "date_earliest": value.date_earliest,
             "date_latest": value.date_latest,
             "entity_value_id": None,
@@ -827,6 +846,9 @@ class ClaimWriter:
                     "qualifiers",
                     f"qualifier {key_text!r}: give it as its own field, not as a qualifier",
                 )
+            problem = too_long(key_text, ClaimQualifier.key, "qualifier")
+            if problem:
+                raise FieldError("qualifiers", problem)
             if key_text in seen:
                 raise FieldError("qualifiers", f"qualifier {key_text!r} given twice")
             seen.add(key_text)
@@ -889,7 +911,13 @@ class ClaimWriter:
             row["footnote_id"] = note.id if note is not None else None
         attributed = raw.get("attributed_to")
         row["attributed_to_id"] = (
-            None if _blank(attributed) else self._entity_id(attributed, "attributed_to")
+            None
+            if _blank(attributed)
+            else self._entity_id(
+                # an anonymous or generic speaker is scoped to the citing document
+                speaker_in_document(str(attributed), source.document_id),
+                "attributed_to",
+            )
         )
         stance = str(raw.get("stance") or "asserts").strip().lower()
         if stance in ("deny", "denied"):
@@ -1447,25 +1475,49 @@ def add_claim(
 
 
 def get_claim(session: Session, ref: Any) -> Claim:
-    text = str(ref).strip()
-    if not text.isdigit():
-        raise InvalidValue(
-            f"claim {ref!r}: expected a claim id (a number, see `provenance claims`)"
-        )
-    claim = session.get(Claim, int(text))
+    claim = session.get(Claim, parse_id(ref, "claim", "provenance claims"))
     if claim is None:
         raise NotFound(f"unknown claim {ref!r}: no claim has that id (see `provenance claims`)")
     return claim
 
 
 def set_rank(
-    session: Session, claim: Claim, rank: str, actor: str, *, reason: str | None = None
+    session: Session,
+    claim: Claim,
+    rank: str,
+    actor: str,
+    *,
+    reason: str | None = None,
+    undeprecate: str | None = None,
 ) -> list[int]:
-    """Prefer or deprecate a claim; returns ids of claims whose preference was withdrawn."""
+    """Prefer or deprecate a claim; returns ids of claims whose preference was withdrawn.
+
+    A deprecated claim is known wrong: preferring it is an error unless ``undeprecate``
+    says why it is right after all (``claim prefer --undeprecate --reason``). That
+    reason goes to history with the change, beside the reason it was deprecated for.
+    """
     if rank == "deprecated" and _blank(reason):
         raise InvalidValue(
             "deprecating needs --reason: say why the claim is wrong or superseded, so nobody"
             " re-adds it"
+        )
+    undeprecated = False
+    if undeprecate is not None:
+        if _blank(undeprecate):
+            raise InvalidValue(
+                "--undeprecate needs --reason: "
+                f"say why deprecated claim {claim.id} is right after all"
+            )
+        if rank != "preferred" or claim.rank != "deprecated":
+            raise InvalidValue(
+                f"claim {claim.id} is {claim.rank}, not deprecated: "
+                "--undeprecate only brings back a deprecated claim"
+            )
+        undeprecated = True
+    elif rank == "preferred" and claim.rank == "deprecated":
+        raise InvalidValue(
+            f"claim {claim.id} is deprecated ({claim.rank_reason or 'no reason given'}): "
+            "to prefer it anyway give --undeprecate --reason WHY"
         )
     demoted: list[int] = []
     if rank == "preferred":
@@ -1491,21 +1543,18 @@ def set_rank(
             )
             demoted.append(other.id)
     new_reason = _text_or_none(reason)
-    changes: dict[str, list[str | None]] = {"rank": [claim.rank, rank]}
+    changes: dict[str, Any] = {"rank": [claim.rank, rank]}
     if new_reason != claim.rank_reason:
         changes["rank_reason"] = [claim.rank_reason, new_reason]
+    summary = rank + (f": {new_reason}" if new_reason else "")
+    if undeprecated:
+        why = str(undeprecate).strip()
+        changes["undeprecated"] = why
+        summary += f" (undeprecated: {why}; it was deprecated: {claim.rank_reason})"
     claim.rank = rank
     claim.rank_reason = new_reason
     # the summary says what was done, so `log` reads without opening the changes
-    record(
-        session,
-        "claims",
-        claim.id,
-        "update",
-        actor,
-        changes,
-        rank + (f": {new_reason}" if new_reason else ""),
-    )
+    record(session, "claims", claim.id, "update", actor, changes, summary)
     session.flush()
     return demoted
 

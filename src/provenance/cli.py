@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from sqlalchemy import exc as sa_exc
@@ -34,6 +34,7 @@ from . import entities as entitiesmod
 from . import importer, integrity, sources
 from .errors import ImportErrors, ProvenanceError
 from .history import current_actor
+from .inputs import parse_id, shown, terminal_safe, text_problem
 from .interchange import FORMATS as EXPORT_FORMATS
 from .models import (
     CONFIDENCES,
@@ -44,10 +45,15 @@ from .models import (
     RELIABILITY_GRADES,
     SOURCE_KINDS,
 )
-from .output import emit, output_options
+from .output import dumps, emit, output_options
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
+
+
+def say(message: str = "", **options: Any) -> None:
+    """``click.echo`` for lines that carry stored or given text: control characters escaped."""
+    click.echo(terminal_safe(message), **options)
 
 
 class UserError(click.ClickException):
@@ -56,7 +62,8 @@ class UserError(click.ClickException):
     exit_code = 2
 
     def show(self, file=None) -> None:
-        click.echo(f"Error: {self.format_message()}", err=True)
+        # messages quote what the user gave and what the database holds: shown escaped
+        click.echo(f"Error: {terminal_safe(self.format_message())}", err=True)
 
 
 class BusyError(UserError):
@@ -104,9 +111,10 @@ class ProvenanceGroup(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
+            _check_arguments(sys.argv[1:] if args is None else args)
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.UsageError as exc:
-            click.echo(f"Error: {exc.format_message()}", err=True)
+            click.echo(f"Error: {terminal_safe(exc.format_message())}", err=True)
             sys.exit(2)
         except click.ClickException as exc:
             exc.show()
@@ -122,9 +130,9 @@ class ProvenanceGroup(click.Group):
         except ImportErrors as exc:
             # the one-line summary comes first, so a script reading one line gets it;
             # every bad record follows on its own indented line
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {terminal_safe(str(exc))}", err=True)
             for line in exc.errors:
-                click.echo(f"  {line}", err=True)
+                click.echo(f"  {terminal_safe(line)}", err=True)
             raise click.exceptions.Exit(UserError.exit_code) from None
         except ProvenanceError as exc:
             raise UserError(str(exc)) from None
@@ -142,6 +150,30 @@ class ProvenanceGroup(click.Group):
                     "times over; nothing was written, run the command again"
                 ) from None
             raise UserError(f"database error: {dbmod._first_line(exc)}") from None
+
+
+def _check_arguments(args) -> None:
+    """Every argument is text the database can store: the shell hands over bytes that are
+    not UTF-8 as lone surrogates, which no database column takes."""
+    for arg in args:
+        problem = text_problem(arg) if isinstance(arg, str) else None
+        if problem:
+            raise click.UsageError(f"argument {shown(arg)}: {problem}")
+
+
+class RowId(click.ParamType):
+    """A row id: ASCII digits, 1 to 2⁶³−1 (see inputs.parse_id)."""
+
+    name = "id"
+
+    def __init__(self, what: str, listing: str):
+        self.what, self.listing = what, listing
+
+    def convert(self, value, param, ctx) -> int:
+        try:
+            return parse_id(value, self.what, self.listing)
+        except ProvenanceError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 class Context:
@@ -277,7 +309,23 @@ def _report_ingest(result: sources.IngestResult) -> None:
         extras.append(f"{result.footnotes} footnotes")
     if extras:
         line += ": " + ", ".join(extras)
-    click.echo(line)
+    say(line)
+    if result.kept_confidential:
+        say(
+            "          kept confidential: the manifest says confidential: false, "
+            "but ingest never makes a confidential source public"
+        )
+    if result.copy is not None:
+        match = result.copy
+        how = (
+            "identical text"
+            if match.identical
+            else f"near-identical text, similarity {match.similarity:.2f}"
+        )
+        say(
+            f"          copy of {match.original.slug} (source {match.original.id}): {how}; "
+            f"counted as one document with it (undo: provenance source not-copy {source.slug})"
+        )
     if result.status == "changed":
         click.echo(
             "          text changed since the last ingest; new sha256"
@@ -316,7 +364,8 @@ def ingest(obj: Context, files: tuple[Path, ...], manifest: Path | None) -> None
         manifest = beside if beside.is_file() else None
     specs = _manifest_specs(manifest)
     for path in files:
-        sources.read_document(path)  # every file is checked before anything is written
+        # every file is checked before anything is written
+        sources.check_document(path, specs.get(path.name))
     with obj.writing() as session:
         results = [
             sources.ingest_file(session, path, specs.get(path.name), obj.actor)
@@ -356,7 +405,7 @@ def build(obj: Context, seeds_dir: Path) -> None:
     specs = sources.load_manifest(manifest)
     for spec in specs:
         if spec.file:
-            sources.read_document(seeds_dir / spec.file)
+            sources.check_document(seeds_dir / spec.file, spec)
     claims_file = seeds_dir / "claims.yaml"
     with obj.writing(migrate=True) as session:
         ingested = [
@@ -464,9 +513,9 @@ def check(obj: Context) -> None:
     with obj.reading() as session:
         report = integrity.check(session)
     for notice in report.notices:
-        click.echo(f"note: {notice}", err=True)
+        say(f"note: {notice}", err=True)
     for problem in report.problems:
-        click.echo(f"PROBLEM: {problem}")
+        say(f"PROBLEM: {problem}")
     counts = ", ".join(f"{n} {what}" for what, n in report.counts.items())
     if report.ok:
         click.echo(f"ok: {counts} checked")
@@ -498,13 +547,13 @@ def _report_import(report: importer.ImportReport, path: Path, *, dry_run: bool =
     ):
         if count:
             parts.append(f"{count} new {label}(s)")
-    click.echo(f"{verb} {path.name}: " + ", ".join(parts))
+    say(f"{verb} {path.name}: " + ", ".join(parts))
     if r.entities_created_count:
         count = r.entities_created_count
         shown = ", ".join(r.entities_created[:10]) + (" …" if count > 10 else "")
-        click.echo(f"  created {count} entit{'y' if count == 1 else 'ies'}: {shown}")
+        say(f"  created {count} entit{'y' if count == 1 else 'ies'}: {shown}")
     for warning in r.deprecated_warnings[:10]:
-        click.echo(f"  warning: {warning}")
+        say(f"  warning: {warning}")
 
 
 @cli.command("add")
@@ -613,7 +662,7 @@ def add_command(obj: Context, **options) -> None:
             f"{cite} {citation.id}{footnote}"
         )
     for line in lines:  # after the commit: a run repeated after a lost race prints once
-        click.echo(line)
+        say(line)
 
 
 @cli.command("import")
@@ -627,6 +676,8 @@ def import_command(obj: Context, file: Path, dry_run: bool) -> None:
     stance, confidence, as_of, valid_from, valid_to, qualifiers, note. A YAML file
     may carry sources:, properties: and entities: sections, applied first. One bad
     record rejects the file with every error listed; re-importing adds nothing twice.
+    A key given twice, a NUL character, a byte that is not UTF-8 or an empty file is
+    an error, never kept silently.
 
     \b
     Example:
@@ -735,14 +786,12 @@ def show(obj: Context, claim_id: str, as_json: bool) -> None:
     Example:
         provenance show 12
     """
-    import json as jsonlib
-
     with obj.reading() as session:
         chain = claimsmod.provenance_chain(session, claimsmod.get_claim(session, claim_id))
     if as_json:
-        click.echo(jsonlib.dumps(chain, ensure_ascii=False, indent=2, default=str))
+        click.echo(dumps(chain, indent=2))
         return
-    echo = click.echo
+    echo = say
     unit = f" {chain['unit']}" if chain["unit"] and chain["unit"] not in chain["value"] else ""
     echo(f"claim {chain['id']}: {chain['subject']} · {chain['property']} = {chain['value']}{unit}")
     scope = claimsmod.scope_text(chain)
@@ -796,22 +845,47 @@ def claim_group() -> None:
 @claim_group.command("prefer")
 @click.argument("claim_id")
 @click.option("--note", help="Why the desk accepts this value.")
+@click.option(
+    "--undeprecate",
+    is_flag=True,
+    help="Prefer a deprecated claim: it is right after all (needs --reason).",
+)
+@click.option("--reason", help="With --undeprecate: why the deprecated claim is right after all.")
 @pass_context
-def claim_prefer(obj: Context, claim_id: str, note: str | None) -> None:
+def claim_prefer(
+    obj: Context, claim_id: str, note: str | None, undeprecate: bool, reason: str | None
+) -> None:
     """Mark a claim as the desk's accepted value.
 
     Another preferred claim of the same subject, property and scope returns to
-    normal rank.
+    normal rank. A deprecated claim is known wrong, so preferring it is an error
+    unless --undeprecate --reason says why it is right after all (history keeps
+    both reasons).
 
     \b
     Example:
         provenance claim prefer 12 --note "confirmed with the election commission"
+        provenance claim prefer 7 --undeprecate --reason "the ministry corrected its figure"
     """
+    if reason is not None and not undeprecate:
+        raise UserError(
+            f"--reason {reason!r} goes with --undeprecate; "
+            "say why the desk prefers a claim with --note"
+        )
     with obj.writing() as session:
         claim = claimsmod.get_claim(session, claim_id)
-        demoted = claimsmod.set_rank(session, claim, "preferred", obj.actor, reason=note)
+        was = claim.rank
+        demoted = claimsmod.set_rank(
+            session,
+            claim,
+            "preferred",
+            obj.actor,
+            reason=note,
+            undeprecate=(reason if reason is not None else "") if undeprecate else None,
+        )
     click.echo(
         f"claim {claim.id} preferred"
+        + (" (no longer deprecated)" if was == "deprecated" else "")
         + (f"; claim(s) {', '.join(map(str, demoted))} back to normal" if demoted else "")
     )
 
@@ -837,7 +911,7 @@ def claim_deprecate(obj: Context, claim_id: str, reason: str) -> None:
     with obj.writing() as session:
         claim = claimsmod.get_claim(session, claim_id)
         claimsmod.set_rank(session, claim, "deprecated", obj.actor, reason=reason)
-    click.echo(f"claim {claim.id} deprecated: {reason}")
+    say(f"claim {claim.id} deprecated: {reason}")
 
 
 @cli.command("log")
@@ -849,7 +923,12 @@ def claim_deprecate(obj: Context, claim_id: str, reason: str) -> None:
     ),
     help="Only changes to this table.",
 )
-@click.option("--row", "row_id", type=int, help="Only changes to the row with this id.")
+@click.option(
+    "--row",
+    "row_id",
+    type=RowId("row", "provenance log"),
+    help="Only changes to the row with this id.",
+)
 @click.option("--actor", "actor_name", help="Only changes by this person.")
 @click.option(
     "--limit",
@@ -908,7 +987,7 @@ def entity_add(
         entity, added = entitiesmod.add_entity(
             session, name, obj.actor, kind=kind, aliases=list(aliases), description=description
         )
-    click.echo(
+    say(
         f"entity {entity.id} {entity.name!r}: "
         + (f"added {', '.join(repr(a) for a in added)}" if added else "nothing new")
     )
@@ -933,12 +1012,12 @@ def entity_merge(obj: Context, keep: str, other: str) -> None:
     with obj.writing() as session:
         report = claimsmod.merge_entities(session, keep, other, obj.actor)
         keep_name = report.keep.name
-    click.echo(
+    say(
         f"merged {report.other_name!r} into {keep_name!r}: {report.aliases_moved} name(s), "
         f"{report.claims_repointed} claim(s), {report.citations_repointed} quoted speaker(s)"
     )
     for folded, survivor in report.claims_folded:
-        click.echo(
+        say(
             f"  claim {folded} repeated claim {survivor}: its citations moved there, claim {folded}"
             " deprecated"
         )
@@ -980,7 +1059,7 @@ def alias_add(obj: Context, entity: str, alias: str) -> None:
     """
     with obj.writing() as session:
         found, added = entitiesmod.add_alias(session, entity, alias, obj.actor)
-    click.echo(f"{alias!r} {'added to' if added else 'already names'} {found.name!r}")
+    say(f"{alias!r} {'added to' if added else 'already names'} {found.name!r}")
 
 
 @alias_group.command("suggest")
@@ -1033,7 +1112,10 @@ def property_group() -> None:
     help="The datatype of values.",
 )
 @click.option(
-    "--multi", is_flag=True, help="Several values can be true at once (no conflicts between them)."
+    "--multi",
+    is_flag=True,
+    help="Several values can be true at once: different values never conflict (a denial "
+    "of a value another source asserts still does).",
 )
 @click.option(
     "--time-varying", is_flag=True, help="True at a time, not forever (a leader, a headcount)."
@@ -1067,7 +1149,7 @@ def property_add(
             tolerance=tolerance,
             description=description,
         )
-    click.echo(f"property {prop.name!r}: {status}")
+    say(f"property {prop.name!r}: {status}")
 
 
 @cli.command("properties")
@@ -1087,7 +1169,7 @@ def properties_list(obj: Context, fmt: str) -> None:
 
 @cli.group("source")
 def source_group() -> None:
-    """Sources with no text of ours (a website, a dataset, a person)."""
+    """Sources with no text of ours, and copies of one document."""
 
 
 @source_group.command("add")
@@ -1131,78 +1213,147 @@ def source_add(obj: Context, slug, title, url, kind, reliability, confidential) 
     )
     with obj.writing() as session:
         source, created = importer.add_textless_source(session, fields, obj.actor)
-    click.echo(f"source {source.id} {source.slug!r}: {'added' if created else 'updated'}")
+    say(f"source {source.id} {source.slug!r}: {'added' if created else 'updated'}")
+
+
+@source_group.command("copy-of")
+@click.argument("source_ref", metavar="SOURCE")
+@click.argument("original_ref", metavar="ORIGINAL")
+@pass_context
+def source_copy_of(obj: Context, source_ref: str, original_ref: str) -> None:
+    """Confirm that SOURCE is a copy of ORIGINAL (the same story: one document).
+
+    A copy and its original count once for a value's support and are not
+    "different sources" for a conflict. Ingest records identical and
+    near-identical texts as copies by itself; this confirms one, or names one the
+    measure missed. ORIGINAL must not be a copy itself, nor SOURCE have copies.
+
+    \b
+    Example:
+        provenance source copy-of ap-erbil-rocket-yahoo ap-erbil-rocket-2021
+    """
+    from . import copies
+
+    with obj.writing() as session:
+        source = sources.find_source(session, source_ref)
+        original = sources.find_source(session, original_ref)
+        outcome = copies.confirm_copy(session, source, original, obj.actor)
+    click.echo(
+        f"source {source.slug} is a copy of {original.slug}: {outcome}; they count as one document"
+    )
+
+
+@source_group.command("not-copy")
+@click.argument("source_ref", metavar="SOURCE")
+@pass_context
+def source_not_copy(obj: Context, source_ref: str) -> None:
+    """Undo that SOURCE is a copy: it is a document of its own again.
+
+    The undoing is kept, so ingesting SOURCE again does not record it as a copy
+    again; `source copy-of` can still confirm it later.
+
+    \b
+    Example:
+        provenance source not-copy ap-erbil-rocket-yahoo
+    """
+    from . import copies
+
+    with obj.writing() as session:
+        source = sources.find_source(session, source_ref)
+        original = copies.undo_copy(session, source, obj.actor)
+    click.echo(
+        f"source {source.slug} is not a copy of {original.slug}: a document of its own again"
+    )
 
 
 # ---------------------------------------------------------------- conflicts
 
+LISTING_WIDTH = 100  # a conflict listing reads at 100 columns when not on a terminal
 
-def _side_text(side: dict) -> str:
+
+def _conflict_lines(row: dict) -> list[tuple[str, str]]:
+    """A question as (indent, text) lines: its header, leading answer and every answer."""
+    from .conflicts import answer_label
+
+    n = len(row["answers"])
     lines = [
-        f"{side['value']}"
-        + (f" {side['unit']}" if side.get("unit") and side["unit"] not in side["value"] else "")
-    ]
-    scope = claimsmod.scope_text(side)
-    if scope:
-        lines.append(f"({scope})")
-    lines.append(
-        f"claim {side['claim']}, support {side['support']}"
-        + (", PREFERRED" if side["rank"] == "preferred" else "")
-    )
-    for c in side["citations"]:
-        where = c["source"] + (f" [{c['footnote']}]" if c["footnote"] else "")
-        who = f" — {c['attributed_to']}" if c["attributed_to"] else ""
-        denies = ", denies" if c["stance"] == "denies" else ""
-        lines.append(f"• {where}{who} ({c['reliability']}/{c['confidence']}{denies})")
-        if c["quote"]:
-            lines.append(f"  “{c['quote']}”")
-    for piece in side.get("support_pieces", []):
-        lines.append(
-            f"  + {piece['weight']}: {piece['why']}"
-            + (f" (citation {piece['citation']})" if "citation" in piece else "")
+        (
+            "",
+            f"conflict {row['id']} · {row['status']} · {row['severity']} · {row['kind']}"
+            f" · {row['subject']} · {row['property']} · {n} answers",
         )
-    return "\n".join(lines)
+    ]
+    if row["settled"]:
+        lines.append(("  ", f"settled: {row['settled']}"))
+    elif not row["active"]:
+        lines.append(("  ", "no longer detected"))
+    leading = (
+        f"leading: {row['leading_value']} ({row['leading_reason']})"
+        if row["leading_claim"]
+        else f"leading: none ({row['leading_reason']})"
+    )
+    lines.append(("  ", leading))
+    if row["note"]:
+        lines.append(
+            ("  ", f"verdict note ({row['status_by']}, {row['status_at']}): {row['note']}")
+        )
+    for number, answer in enumerate(row["answers"], 1):
+        unit = answer.get("unit")
+        value = answer["value"] + (f" {unit}" if unit and unit not in answer["value"] else "")
+        scope = claimsmod.scope_text(answer)
+        marks = [f"claim {answer['claim']}", f"support {answer['support']}"]
+        if answer["rank"] != "normal":
+            marks.append(answer["rank"].upper())
+        contradicts = ", ".join(
+            answer_label(c["claim"], c["stance"]) for c in answer["contradicts"]
+        )
+        lines.append(("", ""))
+        lines.append(
+            (
+                "  ",
+                f"{number}. {value}" + (f" ({scope})" if scope else "") + f" — {', '.join(marks)}",
+            )
+        )
+        lines.append(("     ", f"contradicts: {contradicts}"))
+        for c in answer["citations"]:
+            where = c["source"] + (f" [{c['footnote']}]" if c["footnote"] else "")
+            who = f" — {c['attributed_to']}" if c["attributed_to"] else ""
+            denies = ", denies" if c["stance"] == "denies" else ""
+            lines.append(
+                ("     ", f"• {where}{who} ({c['reliability']}/{c['confidence']}{denies})")
+            )
+            if c["quote"]:
+                lines.append(("       ", f"“{c['quote']}”"))
+        for piece in answer.get("support_pieces", []):
+            lines.append(("     ", f"+ {piece['weight']}: {piece['text']}"))
+    return lines
 
 
 def _print_conflicts(rows: list[dict]) -> None:
-    from rich import box
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
+    import shutil
+    import textwrap
 
-    console = Console(
-        width=None if sys.stdout.isatty() else 160,
-        no_color=not sys.stdout.isatty(),
-        highlight=False,
-    )
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else LISTING_WIDTH
     if not rows:
-        console.print("no conflicts")
+        click.echo("no conflicts")
         return
     for row in rows:
-        title = escape(
-            f"conflict {row['id']} · {row['status']} · {row['severity']} · {row['kind']} ·"
-            f" {row['subject']} · {row['property']}"
-        )
-        table = Table(
-            title=title, title_justify="left", box=box.SIMPLE_HEAD, expand=True, show_lines=False
-        )
-        table.add_column("A", ratio=1, overflow="fold")
-        table.add_column("B", ratio=1, overflow="fold")
-        # escaped: sources use square brackets ("[issued]"), which rich would read as markup
-        table.add_row(escape(_side_text(row["a"])), escape(_side_text(row["b"])))
-        console.print(table)
-        leading = (
-            f"leading: {row['leading_value']} ({row['leading_reason']})"
-            if row["leading_claim"]
-            else f"leading: none ({row['leading_reason']})"
-        )
-        console.print(escape(f"  {leading}"))
-        if row["note"]:
-            console.print(
-                escape(f"  verdict note ({row['status_by']}, {row['status_at']}): {row['note']}")
+        for indent, text in _conflict_lines(row):
+            if not text:
+                click.echo("")
+                continue
+            click.echo(
+                textwrap.fill(
+                    terminal_safe(text),
+                    width=width,
+                    initial_indent=indent,
+                    subsequent_indent=indent + "  ",
+                    break_long_words=True,
+                    break_on_hyphens=False,
+                )
             )
-        console.print("")
-    console.print(f"{len(rows)} conflict(s)")
+        click.echo("")
+    click.echo(f"{len(rows)} conflict(s)")
 
 
 @cli.command("conflicts")
@@ -1211,12 +1362,16 @@ def _print_conflicts(rows: list[dict]) -> None:
     type=click.Choice([*CONFLICT_STATUSES, "all"]),
     default="open",
     show_default=True,
-    help="Which verdicts to list.",
+    help="Which verdicts to list; open leaves out questions settled by ranks, all lists "
+    "every question, also settled and no longer detected ones.",
 )
 @click.option("--subject", help="Only conflicts about this entity (any of its names).")
 @click.option("--property", "property_name", help="Only conflicts of this property.")
 @click.option(
-    "--explain", is_flag=True, help="Show every piece of support behind each side and its weight."
+    "--explain",
+    is_flag=True,
+    help="Show every piece of support behind each answer: source [footnote], grade × "
+    "confidence = weight.",
 )
 @click.option("--fail", is_flag=True, help="Exit 1 when an open conflict is listed (for scripts).")
 @output_options
@@ -1224,12 +1379,13 @@ def _print_conflicts(rows: list[dict]) -> None:
 def conflicts_command(
     obj: Context, status, subject, property_name, explain, fail, fmt: str
 ) -> None:
-    """Detect and list conflicts: where sources contradict each other.
+    """Detect and list conflicts: the questions on which sources contradict each other.
 
     Detection runs first (set-based, in the database); verdicts set with `resolve`
-    are kept. Each conflict shows both values, every citation behind each, a
-    severity, and the leading value (see "Which value leads" under "Conflicts" in
-    the README).
+    are kept. A conflict is one question (a subject and property in overlapping
+    scope) with all its competing answers: each answer's value, every citation
+    behind it, its support and which answers it contradicts, a severity, and the
+    leading answer (see "Conflicts" in the README). CSV has one line per answer.
 
     \b
     Example:
@@ -1253,10 +1409,10 @@ def conflicts_command(
                 err=True,
             )
     elif fmt == "csv":
-        emit([conflictsmod.flat_row(r) for r in rows], fmt)
+        emit([line for r in rows for line in conflictsmod.flat_rows(r)], fmt)
     else:
         emit(rows, fmt)
-    if fail and any(r["status"] == "open" for r in rows):
+    if fail and any(r["status"] == "open" and r["settled"] is None for r in rows):
         sys.exit(1)
 
 
@@ -1271,24 +1427,38 @@ def conflicts_command(
         " open (reopen)."
     ),
 )
+@click.option(
+    "--answer",
+    help="With --status resolved: the accepted answer, a claim id of the conflict "
+    "(or 'not ID' for its denial). It then leads.",
+)
 @click.option("--note", required=True, help="What was checked and found.")
 @pass_context
-def resolve_command(obj: Context, conflict_id: str, status: str, note: str) -> None:
-    """Record a fact-checker's verdict on a conflict.
+def resolve_command(
+    obj: Context, conflict_id: str, status: str, answer: str | None, note: str
+) -> None:
+    """Record a fact-checker's verdict on a conflict (a question).
 
-    The verdict, note, who and when are kept, and survive re-detection.
+    The verdict, note, accepted answer, who and when are kept, and survive
+    re-detection. `--answer` names the claim the desk accepts; it must be one of
+    the conflict's answers, and only with `--status resolved`.
 
     \b
     Example:
-        provenance resolve 3 --status confirmed \\
-            --note "CTC and LWJ disagree; CENTCOM release settles it"
+        provenance resolve 3 --status resolved --answer 20 --note "CENTCOM release: January 2010"
+        provenance resolve 5 --status confirmed --note "CTC and LWJ disagree"
     """
     from . import conflicts as conflictsmod
 
     with obj.writing() as session:
         conflict = conflictsmod.get_conflict(session, conflict_id)
-        conflictsmod.resolve(session, conflict, status, note, obj.actor)
-    click.echo(f"conflict {conflict.id}: {status}")
+        conflictsmod.resolve(session, conflict, status, note, obj.actor, answer=answer)
+    accepted = (
+        conflictsmod.answer_label(conflict.answer_claim_id, conflict.answer_stance or "asserts")
+        if conflict.answer_claim_id is not None
+        else None
+    )
+    click.echo(f"conflict {conflict.id}: {status}" + (f", answer {accepted}" if accepted else ""))
 
 
 # ---------------------------------------------------------------- backup
@@ -1652,10 +1822,12 @@ def serve_command(
 ) -> None:
     """Serve the public copy with Datasette, read-only.
 
-    Publishes first unless the public copy is current (the working database has not
-    changed since it was published), then runs Datasette on the public copy alone —
-    never the working database — immutable, with a 1 s SQL time limit, the project's
-    metadata and its plugin (a page per claim and per conflict).
+    Checks that the port is free, publishes unless the public copy is current (the
+    working database has not changed since it was published), then runs Datasette on
+    the public copy alone — never the working database — immutable, with a 1 s SQL time
+    limit, the project's metadata and its plugin (a page per claim and per conflict).
+    A copy published over it later (`provenance publish`) is served from the next
+    request on: that is the take-down path.
 
     \b
     Example:
@@ -1667,24 +1839,36 @@ def serve_command(
     working = obj.db or dbmod.default_db()
     out = public_db or publishmod.default_public_path(working)
     publishmod.check_target(out, working)
-    with obj.reading() as session:
-        state = publishmod.working_state(session)
-    if not republish and publishmod.is_current(out, _working_identity(obj), state):
-        click.echo(f"{out} is current (published {publishmod.published_at(out)})")
-    else:
-        report = _run_publish(obj, out)
-        click.echo(
-            f"published {out}: {report.rows['claims']:,} claims, {report.rows['conflicts']:,}"
-            " conflicts"
-        )
-    import uvicorn
-    from datasette.cli import run_sync
+    # the port first: a busy port is an error before anything is published
+    sock = publishmod.bind_port(host, port)
+    try:
+        with obj.reading() as session:
+            state = publishmod.working_state(session)
+        if not republish and publishmod.is_current(out, _working_identity(obj), state):
+            click.echo(f"{out} is current (published {publishmod.published_at(out)})")
+        else:
+            report = _run_publish(obj, out)
+            click.echo(
+                f"published {out}: {report.rows['claims']:,} claims, {report.rows['conflicts']:,}"
+                " conflicts"
+            )
+        import uvicorn
+        from datasette.cli import run_sync
 
-    ds = publishmod.datasette(out)
-    run_sync(ds.invoke_startup)
-    click.echo(f"serving http://{host}:{port}/ (read-only; Ctrl-C stops)")
-    sys.stdout.flush()  # a log file shows the address before the server's own lines
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on", workers=1)
+        from . import datasette_plugin
+
+        ds = publishmod.datasette(out)
+        run_sync(ds.invoke_startup)
+        # after publishing, which may need more: SQLite's allocations while serving
+        datasette_plugin.limit_sqlite_heap()
+        click.echo(f"serving http://{host}:{port}/ (read-only; Ctrl-C stops)")
+        sys.stdout.flush()  # a log file shows the address before the server's own lines
+        config = uvicorn.Config(
+            ds.app(), host=host, port=port, log_level="warning", lifespan="on", workers=1
+        )
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
 
 
 # ---------------------------------------------------------------- extracting candidate claims
@@ -1742,8 +1926,9 @@ def extract_command(obj: Context, source: str, output: Path | None, kinds: str) 
     if found.new_properties:
         summary += f"; new properties: {', '.join(p.name for p in found.new_properties)}"
     if output is not None:
-        click.echo(f"wrote {summary} to {output}")
+        say(f"wrote {summary} to {output}")
     else:
+        say(summary, err=True)
         click.echo(summary, err=True)
 
 

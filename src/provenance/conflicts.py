@@ -1,43 +1,57 @@
-"""Conflicts: where sources contradict each other, and which value leads.
+"""Conflicts: the questions on which sources contradict each other, and which answer leads.
 
-**Detection** (SPEC §3) is one SQL query. Each citation of a non-deprecated claim of a
-single-valued property is a piece of *evidence*: (claim, subject, property, source,
-speaker, stance, effective scope). Evidence is joined with evidence of the same subject
-and property (the index ``ix_claims_subject_property`` makes that a grouping, so the
-cost grows with the size of each group, not with the square of all claims), and a pair
-of claims conflicts when some pair of their evidence
+**Detection** (SPEC §3) is one SQL query. Each citation of a non-deprecated claim is a
+piece of *evidence*: (claim, subject, property, document, speaker, stance, effective
+scope). Evidence is joined with evidence of the same subject and property (the index
+``ix_claims_subject_property`` makes that a grouping, so the cost grows with the size
+of each group, not with the square of all claims), and two answers contradict when some
+pair of their evidence
 
-1. comes from different sources — a source is the pair (document, attributed_to);
+1. comes from different sources — a source is the pair (document, attributed_to), the
+   document as ``document_of`` computes it: a copy and its original are one document
+   (``Source.document_id``);
 2. has overlapping scope: qualifier keys both claims carry are equal (values compared
    by normalised spelling, and spellings that are aliases of one entity agree), validity
    intervals overlap, and a time-varying claim with no as_of/validity is scoped to its
    source's publication date;
-3. is incompatible: both assert, and the values cannot both be true — quantity
-   intervals that do not overlap after the property's tolerance, date intervals that do
-   not overlap, different entities, different normalised texts, different booleans —
-   or, for one claim, one source asserts it and another denies it (kind ``stance``).
+3. is incompatible: on a single-valued property both assert, and the values cannot both
+   be true — quantity intervals that do not overlap (only approximate input carries the
+   tolerance), date intervals that do not overlap, different entities, different
+   normalised texts, different booleans — or, on any property, one source denies a value
+   another asserts (kind ``stance``; on a single-valued property also a value within the
+   denied one: asserting "24 September 2003" asserts "2003"; on a multi-valued one only
+   the same value).
 
-A conflict is identified by its two claims, so a fact-checker's verdict survives
-re-detection; a conflict no longer detected (a claim deprecated, a value corrected) is
-kept, marked inactive, and listed again if it comes back.
+**Questions.** A fact-checker works on questions, not pairs: the contradicting pairs are
+grouped (a union-find over the pairs the SQL returned, linear in them) into questions —
+answers linked by contradictions on one subject and property — and a question is one
+``conflicts`` row, its answers ``conflict_answers`` rows (an answer is a claim as
+asserted, or as denied), each with the answers it contradicts. A question with 40
+answers is one conflict and 40 answers, not 780 pairs. A question found again keeps its
+id, status and note (it is the stored question sharing most claims with it); a question
+no longer found (a side deprecated, a citation retracted) is kept, inactive, and listed
+under ``--status all`` with why it is settled, and again as found if it comes back.
 
-**Support and the leading value.** Each citation weighs
+**Support and the leading answer.** Each citation weighs
 ``reliability × confidence`` of its source and citation (weights in ``RELIABILITY``
 and ``CONFIDENCE``). Citations that trace back to the same cited work (through their
 footnotes) or come from the same document are one piece of evidence and count once, at
-the weight of the strongest. A claim's support is the sum of its independent evidence,
-plus half the support of every other claim on the same subject and property whose value
-is compatible with it (a value within tolerance, a date that refines it). A
-``preferred`` claim leads whatever its support; otherwise the value with more support
-leads, and equal support leads nowhere (a tie is reported as such).
+the weight of the strongest. An answer's support is the sum of its independent evidence
+(for a denial: of the denying citations), plus, for an assertion, half the support of
+every other claim on the same subject and property whose value is compatible with it (a
+an overlapping interval, a date that refines it). The answer the desk accepted
+(``resolve --answer``) leads; else a ``preferred`` claim leads whatever its support;
+otherwise the answer with most support leads, and equal support at the top leads
+nowhere (a tie is reported as such).
 
-**Severity** is the support of the weaker side: a conflict between two well-supported
-values is ``high``, one side weak ``medium``, both weak ``low``.
+**Severity** is the support of the second-best supported answer — how strong the best
+challenge is: ``high`` when two answers are well supported, ``medium``, ``low``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -47,22 +61,28 @@ from sqlalchemy import (
     Table,
     and_,
     case,
+    delete,
     exists,
     false,
     func,
+    insert,
     literal,
     null,
     or_,
     select,
+    text,
     true,
+    type_coerce,
     update,
 )
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.types import Text
 
 from .entities import get_entity, get_property
-from .errors import InvalidValue, NotFound
+from .errors import DatabaseError, InvalidValue, NotFound
 from .gc_pause import few_collections
 from .history import record
+from .inputs import parse_id
 from .models import (
     CONFLICT_STATUSES,
     Alias,
@@ -70,9 +90,11 @@ from .models import (
     Claim,
     ClaimQualifier,
     Conflict,
+    ConflictAnswer,
     Entity,
     Footnote,
     FootnoteWork,
+    History,
     Property,
     Source,
     utcnow,
@@ -89,11 +111,9 @@ SEVERITY_MEDIUM = 0.3
 
 
 def _widened(claim, tolerance):
-    """A quantity's bounds widened by the property's tolerance (none: exact)."""
-    tol = func.coalesce(tolerance, 0.0)
-    low = claim.quantity_low - tol * func.abs(claim.quantity_low)
-    high = claim.quantity_high + tol * func.abs(claim.quantity_high)
-    return low, high
+    """A quantity's bounds as stored: approximate input (``~2000``) was widened by the
+    property's tolerance when it was parsed, and an exact figure is exact (values.py)."""
+    return claim.quantity_low, claim.quantity_high
 
 
 def _quantity_disjoint(a, b, tolerance):
@@ -182,7 +202,7 @@ def _candidate_pairs(subject_id: int | None, property_id: int | None):
     ca, cb = aliased(Claim, name="ca"), aliased(Claim, name="cb")
     prop = aliased(Property, name="p")
     same_group = and_(cb.subject_id == ca.subject_id, cb.property_id == ca.property_id)
-    live = and_(prop.multi == false(), ca.rank != "deprecated", cb.rank != "deprecated")
+    live = and_(ca.rank != "deprecated", cb.rank != "deprecated")
     incompatible = case(
         (prop.datatype == "quantity", _quantity_disjoint(ca, cb, prop.tolerance)),
         (prop.datatype == "date", _date_disjoint(ca, cb)),
@@ -196,17 +216,22 @@ def _candidate_pairs(subject_id: int | None, property_id: int | None):
         .select_from(ca)
         .join(cb, and_(same_group, cb.id > ca.id))
         .join(prop, prop.id == ca.property_id)
-        .where(live, incompatible, ~_qualifiers_differ(ca, cb))
+        .where(live, prop.multi == false(), incompatible, ~_qualifiers_differ(ca, cb))
     )
     # stance: ``a`` is denied by some source and ``b`` (the same claim, or one whose value
     # lies within a's: "2003-09-24" within "2003") is asserted by another
+    # (on a multi-valued property only the same value: "exchanged for Moore" denied
+    # contradicts "exchanged for Moore" asserted, not "exchanged for someone else")
     quantity_in, date_in = _contains(ca, cb, prop.tolerance)
     within = or_(
         cb.id == ca.id,
-        case(
-            (prop.datatype == "quantity", quantity_in),
-            (prop.datatype == "date", date_in),
-            else_=false(),
+        and_(
+            prop.multi == false(),
+            case(
+                (prop.datatype == "quantity", quantity_in),
+                (prop.datatype == "date", date_in),
+                else_=false(),
+            ),
         ),
     )
     denied = exists(
@@ -245,8 +270,19 @@ def _effective_scope(claim, prop, source):
     return earliest, latest
 
 
+def document_of(source):
+    """The document of a citation, from its source (a SQL expression): the one place rule
+    4 of SPEC §3 asks "is this the same document?" — a copy and its original are one."""
+    return source.document_id
+
+
 def detection_query(subject_id: int | None = None, property_id: int | None = None):
-    """The SQL that finds every (claim_a, claim_b, kind) in conflict, a <= b."""
+    """The SQL that finds every contradicting pair of answers: (claim_a, claim_b, kind,
+    subject, property).
+
+    For a value kind both claims are asserted and a < b; for ``stance`` claim_a is
+    denied by one source and claim_b (the same claim, or one whose value lies within
+    it) asserted by another."""
     values, stances = _candidate_pairs(subject_id, property_id)
     pairs = values.union_all(stances).cte("pairs")
     ca, cb = aliased(Claim, name="pa"), aliased(Claim, name="pb")
@@ -259,10 +295,17 @@ def detection_query(subject_id: int | None = None, property_id: int | None = Non
         (pairs.c.kind == "stance", and_(ea.stance == "denies", eb.stance == "asserts")),
         else_=and_(ea.stance == "asserts", eb.stance == "asserts"),
     )
-    low = case((pairs.c.a < pairs.c.b, pairs.c.a), else_=pairs.c.b)
-    high = case((pairs.c.a < pairs.c.b, pairs.c.b), else_=pairs.c.a)
+    ordered = pairs.c.kind != "stance"
+    low = case((and_(ordered, pairs.c.b < pairs.c.a), pairs.c.b), else_=pairs.c.a)
+    high = case((and_(ordered, pairs.c.b < pairs.c.a), pairs.c.a), else_=pairs.c.b)
     return (
-        select(low.label("claim_a_id"), high.label("claim_b_id"), pairs.c.kind.label("kind"))
+        select(
+            low.label("claim_a_id"),
+            high.label("claim_b_id"),
+            pairs.c.kind.label("kind"),
+            ca.subject_id.label("subject_id"),
+            ca.property_id.label("property_id"),
+        )
         .select_from(pairs)
         .join(ca, ca.id == pairs.c.a)
         .join(cb, cb.id == pairs.c.b)
@@ -273,15 +316,16 @@ def detection_query(subject_id: int | None = None, property_id: int | None = Non
         .join(sb, sb.id == eb.source_id)
         .where(
             stance_ok,
-            # a source is the pair (document, speaker)
+            # a source is the pair (document, speaker); a copy and its original are one
+            # document (Source.document_id)
             or_(
-                ea.source_id != eb.source_id,
+                document_of(sa) != document_of(sb),
                 func.coalesce(ea.attributed_to_id, 0) != func.coalesce(eb.attributed_to_id, 0),
             ),
             or_(a_latest.is_(None), b_earliest.is_(None), a_latest >= b_earliest),
             or_(b_latest.is_(None), a_earliest.is_(None), b_latest >= a_earliest),
         )
-        .group_by(low, high, pairs.c.kind)
+        .group_by(low, high, pairs.c.kind, ca.subject_id, ca.property_id)
     )
 
 
@@ -293,87 +337,143 @@ class DetectionResult:
     gone: int = 0
 
 
+# an answer of a question: (claim id, stance) — the claim as asserted, or as denied
+AnswerKey = tuple[int, str]
+
+
+@dataclass
+class _Question:
+    """One group of contradicting answers found by a detection run."""
+
+    subject_id: int
+    property_id: int
+    kind: str = "stance"
+    contradicts: dict[AnswerKey, set[AnswerKey]] = field(default_factory=dict)
+
+    @property
+    def claims(self) -> set[int]:
+        return {claim for claim, _ in self.contradicts}
+
+
+def _questions(pairs: Iterable[Any]) -> list[_Question]:
+    """Contradicting pairs of answers grouped into questions: answers linked by a
+    contradiction, or that are one claim asserted and denied, are one question.
+
+    Linear in the pairs the SQL found (a union-find over their claims), not a loop over
+    all pairs of claims; a subject and property group never spans two questions unless
+    its contradictions fall apart into separate scopes (seats in 2018 and in 2021).
+    """
+    parent: dict[int, int] = {}
+
+    def root(i: int) -> int:
+        parent.setdefault(i, i)
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    edges: list[tuple[AnswerKey, AnswerKey, str, int, int]] = []
+    for row in pairs:
+        stance_a = "denies" if row.kind == "stance" else "asserts"
+        a, b = (row.claim_a_id, stance_a), (row.claim_b_id, "asserts")
+        edges.append((a, b, row.kind, row.subject_id, row.property_id))
+        ra, rb = root(row.claim_a_id), root(row.claim_b_id)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    questions: dict[int, _Question] = {}
+    for a, b, kind, subject_id, property_id in edges:
+        question = questions.setdefault(root(a[0]), _Question(subject_id, property_id))
+        if kind != "stance":
+            question.kind = kind
+        question.contradicts.setdefault(a, set()).add(b)
+        question.contradicts.setdefault(b, set()).add(a)
+    return [questions[r] for r in sorted(questions)]
+
+
+def _stored_answers(session: Session) -> dict[int, dict[AnswerKey, str]]:
+    """Every stored answer with its ``contradicts`` as the JSON text stored: compared as
+    text with what was found (decoding thousands of small documents cost more than the
+    detection query)."""
+    stored: dict[int, dict[AnswerKey, str]] = defaultdict(dict)
+    for r in session.connection().execute(
+        select(
+            ConflictAnswer.conflict_id,
+            ConflictAnswer.claim_id,
+            ConflictAnswer.stance,
+            type_coerce(ConflictAnswer.contradicts, Text).label("contradicts"),
+        )
+    ):
+        stored[r.conflict_id][(r.claim_id, r.stance)] = r.contradicts
+    return stored
+
+
+def _contradicts_json(keys: Iterable[AnswerKey]) -> list[list[Any]]:
+    return [[claim, stance] for claim, stance in sorted(keys)]
+
+
+# the PostgreSQL advisory lock conflict detection runs under ("prov" in ASCII)
+DETECTION_LOCK = 0x70726F76
+
+
 def detect(session: Session, actor: str) -> DetectionResult:
-    """Find every conflict and bring the conflicts table up to date (statuses are kept)."""
-    from sqlalchemy import insert
+    """Find every question and bring the conflicts table up to date (statuses are kept).
 
-    from .models import History
+    The garbage collector runs rarely meanwhile: the rows read and written are many
+    small objects that live for this call only.
+    """
+    with few_collections():
+        return _detect(session, actor)
 
+
+def _detect(session: Session, actor: str) -> DetectionResult:
+    """Find every question and bring the conflicts table up to date (statuses are kept).
+
+    A question found again keeps its id, status and note: it is the stored question
+    that shares the most claims with it (the lowest id on a tie). Its answers are
+    brought up to date (history says which came and went); a stored question no
+    longer found is kept, inactive, with its answers as they were, so that
+    ``--status all`` still shows it and why it was settled.
+    """
     now = utcnow()
-    found: dict[tuple[int, int], str] = {}
-    for row in session.execute(detection_query()):
-        key = (row.claim_a_id, row.claim_b_id)
-        # a pair both contradicting in value and asserted-vs-denied is listed once, by value
-        if key not in found or found[key] == "stance":
-            found[key] = row.kind
+    # plain rows from the connection: the ORM's result machinery costs more than the query
+    session.flush()
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # Questions have no natural unique key to make two simultaneous runs collide on,
+        # so runs take turns: the lock is held until this transaction ends, and the run
+        # that waited then reads what the first one committed (READ COMMITTED reads anew
+        # at each statement). SQLite's write lock already does this.
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DETECTION_LOCK})
+    found = _questions(connection.execute(detection_query()))
     stored = {
-        (r.claim_a_id, r.claim_b_id): r
-        for r in session.execute(
-            select(
-                Conflict.id,
-                Conflict.claim_a_id,
-                Conflict.claim_b_id,
-                Conflict.kind,
-                Conflict.active,
-            )
-        )
+        r.id: r for r in connection.execute(select(Conflict.id, Conflict.kind, Conflict.active))
     }
+    stored_answers = _stored_answers(session)
+    question_of_claim: dict[int, set[int]] = defaultdict(set)
+    for conflict_id, answers in stored_answers.items():
+        for claim_id, _stance in answers:
+            question_of_claim[claim_id].add(conflict_id)
+
     result = DetectionResult(detected=len(found))
-    new_pairs = [(a, b, kind) for (a, b), kind in found.items() if (a, b) not in stored]
-    if new_pairs:
-        # Core inserts on the connection: the ORM's bulk path costs a few times the
-        # insert itself for the tens of thousands of rows a first detection writes
-        connection = session.connection()
-        before = connection.execute(select(func.coalesce(func.max(Conflict.id), 0))).scalar_one()
-        connection.execute(
-            insert(cast(Table, Conflict.__table__)),
-            [
-                {
-                    "claim_a_id": a,
-                    "claim_b_id": b,
-                    "kind": kind,
-                    "status": "open",
-                    "active": True,
-                    "first_detected_at": now,
-                    "last_detected_at": now,
-                }
-                for a, b, kind in new_pairs
-            ],
-        )
-        # the new rows' ids: one range read (a list of pairs is a scan per chunk on SQLite)
-        wanted = {(a, b) for a, b, _ in new_pairs}
-        ids = {
-            (r.claim_a_id, r.claim_b_id): r.id
-            for r in connection.execute(
-                select(Conflict.id, Conflict.claim_a_id, Conflict.claim_b_id).where(
-                    Conflict.id > before
-                )
-            )
-            if (r.claim_a_id, r.claim_b_id) in wanted
-        }
-        connection.execute(
-            insert(cast(Table, History.__table__)),
-            [
-                {
-                    "table_name": "conflicts",
-                    "row_id": ids[(a, b)],
-                    "action": "insert",
-                    "actor": actor,
-                    "at": now,
-                    "changes": {"claims": [a, b], "kind": kind},
-                    "summary": "detected",
-                }
-                for a, b, kind in new_pairs
-            ],
-        )
-        result.new = len(new_pairs)
-    back = [row.id for key, row in stored.items() if key in found and not row.active]
-    gone = [row.id for key, row in stored.items() if key not in found and row.active]
-    changed_kind = [
-        (row.id, found[key])
-        for key, row in stored.items()
-        if key in found and row.kind != found[key]
-    ]
+    matched: dict[int, _Question] = {}
+    new: list[_Question] = []
+    for question in found:
+        shared: dict[int, int] = defaultdict(int)
+        for claim_id in question.claims:
+            for conflict_id in question_of_claim.get(claim_id, ()):
+                if conflict_id not in matched:
+                    shared[conflict_id] += 1
+        if shared:
+            best = min(shared, key=lambda cid: (-shared[cid], not stored[cid].active, cid))
+            matched[best] = question
+        else:
+            new.append(question)
+    if new:
+        result.new = len(new)
+        _insert_new_conflicts(session, new, actor, now)
+
+    back = [cid for cid in matched if not stored[cid].active]
+    gone = [cid for cid, row in stored.items() if row.active and cid not in matched]
     if back:
         session.execute(update(Conflict).where(Conflict.id.in_(back)).values(active=True))
         for cid in back:
@@ -398,14 +498,144 @@ def detect(session: Session, actor: str) -> DetectionResult:
                 {"active": [True, False]},
                 "no longer detected",
             )
-    for cid, kind in changed_kind:
-        session.execute(update(Conflict).where(Conflict.id == cid).values(kind=kind))
-    if stored and found:
+    for cid, question in matched.items():
+        if stored[cid].kind != question.kind:
+            session.execute(update(Conflict).where(Conflict.id == cid).values(kind=question.kind))
+        _update_answers(session, cid, stored_answers.get(cid, {}), question, actor)
+    if matched:
         session.execute(
-            update(Conflict).where(Conflict.active == true()).values(last_detected_at=now)
+            update(Conflict).where(Conflict.id.in_(list(matched))).values(last_detected_at=now)
         )
     result.returned, result.gone = len(back), len(gone)
     return result
+
+
+def _update_answers(
+    session: Session,
+    conflict_id: int,
+    before: dict[AnswerKey, str],
+    question: _Question,
+    actor: str,
+) -> None:
+    """A found-again question's answers as found now; history names those that came and went."""
+    added = [key for key in question.contradicts if key not in before]
+    removed = [key for key in before if key not in question.contradicts]
+    if removed:
+        for claim_id, stance in removed:
+            session.execute(
+                delete(ConflictAnswer).where(
+                    ConflictAnswer.conflict_id == conflict_id,
+                    ConflictAnswer.claim_id == claim_id,
+                    ConflictAnswer.stance == stance,
+                )
+            )
+    for key, contradicts in question.contradicts.items():
+        wanted = _contradicts_json(contradicts)
+        # as the JSON type writes it (json.dumps), so an unchanged answer is not rewritten
+        if key in before and before[key] != json.dumps(wanted):
+            session.execute(
+                update(ConflictAnswer)
+                .where(
+                    ConflictAnswer.conflict_id == conflict_id,
+                    ConflictAnswer.claim_id == key[0],
+                    ConflictAnswer.stance == key[1],
+                )
+                .values(contradicts=wanted)
+            )
+    if added:
+        session.execute(
+            insert(cast(Table, ConflictAnswer.__table__)),
+            [
+                {
+                    "conflict_id": conflict_id,
+                    "claim_id": claim_id,
+                    "stance": stance,
+                    "contradicts": _contradicts_json(question.contradicts[(claim_id, stance)]),
+                }
+                for claim_id, stance in added
+            ],
+        )
+    if added or removed:
+        record(
+            session,
+            "conflicts",
+            conflict_id,
+            "update",
+            actor,
+            {
+                "answers_added": _contradicts_json(added),
+                "answers_removed": _contradicts_json(removed),
+            },
+            "answers changed",
+        )
+
+
+def _insert_new_conflicts(
+    session: Session, questions: list[_Question], actor: str, now: dt.datetime
+) -> None:
+    """Write newly found questions, their answers and their history rows.
+
+    Core inserts on the connection: the ORM's bulk path costs a few times the insert
+    itself for the tens of thousands of rows a first detection writes.
+    """
+    connection = session.connection()
+    before = connection.execute(select(func.coalesce(func.max(Conflict.id), 0))).scalar_one()
+    connection.execute(
+        insert(cast(Table, Conflict.__table__)),
+        [
+            {
+                "subject_id": q.subject_id,
+                "property_id": q.property_id,
+                "kind": q.kind,
+                "status": "open",
+                "active": True,
+                "first_detected_at": now,
+                "last_detected_at": now,
+            }
+            for q in questions
+        ],
+    )
+    # the new rows' ids, in insertion order: one range read. (RETURNING in parameter
+    # order runs one INSERT per row on SQLite: 1,300 statements at 100,000 claims.)
+    # On SQLite the write lock keeps other runs out; a concurrent PostgreSQL run that
+    # committed questions in between is refused rather than mixed up with these.
+    ids = (
+        connection.execute(select(Conflict.id).where(Conflict.id > before).order_by(Conflict.id))
+        .scalars()
+        .all()
+    )
+    if len(ids) != len(questions):
+        raise DatabaseError(
+            "conflicts were being detected by another run at the same time: run it again"
+        )
+    connection.execute(
+        insert(cast(Table, ConflictAnswer.__table__)),
+        [
+            {
+                "conflict_id": cid,
+                "claim_id": claim_id,
+                "stance": stance,
+                "contradicts": _contradicts_json(contradicts),
+            }
+            for cid, q in zip(ids, questions, strict=True)
+            for (claim_id, stance), contradicts in sorted(q.contradicts.items())
+        ],
+    )
+    connection.execute(
+        insert(cast(Table, History.__table__)),
+        [
+            {
+                "table_name": "conflicts",
+                "row_id": cid,
+                "action": "insert",
+                "actor": actor,
+                "at": now,
+                "changes": {"answers": _contradicts_json(q.contradicts), "kind": q.kind},
+                "summary": "detected",
+            }
+            for cid, q in zip(ids, questions, strict=True)
+        ],
+    )
 
 
 def _chunks(items: list, size: int):
@@ -417,31 +647,83 @@ def _chunks(items: list, size: int):
 
 
 def get_conflict(session: Session, ref: Any) -> Conflict:
-    text = str(ref).strip()
-    if not text.isdigit():
-        raise InvalidValue(
-            f"conflict {ref!r}: expected a conflict id (a number, see `provenance conflicts`)"
-        )
-    conflict = session.get(Conflict, int(text))
+    conflict = session.get(Conflict, parse_id(ref, "conflict", "provenance conflicts --status all"))
     if conflict is None:
         raise NotFound(
-            f"unknown conflict {ref!r}: no conflict has that id (see `provenance conflicts --status"
-            " all`)"
+            f"unknown conflict {ref!r}: no conflict has that id"
+            " (see `provenance conflicts --status all`)"
         )
     return conflict
 
 
-def resolve(session: Session, conflict: Conflict, status: str, note: str, actor: str) -> None:
-    """Record a fact-checker's verdict on a conflict."""
+def answer_label(claim_id: int, stance: str) -> str:
+    """How an answer is named on the command line: ``12``, or ``not 12`` for its denial."""
+    return str(claim_id) if stance == "asserts" else f"not {claim_id}"
+
+
+def _parse_answer(conflict: Conflict, text: str) -> AnswerKey:
+    answers = sorted((a.claim_id, a.stance) for a in conflict.answers)
+    accepted = ", ".join(answer_label(*a) for a in answers)
+    words = text.strip().split()
+    denial = len(words) == 2 and words[0].lower() == "not"
+    number = words[-1] if words and len(words) <= 2 else ""
+    if not number.isdigit() or (len(words) == 2 and not denial):
+        raise InvalidValue(
+            f"answer {text!r}: expected a claim id of conflict {conflict.id} "
+            f"(or 'not ID' for its denial): one of {accepted}"
+        )
+    claim_id = int(number)
+    stances = [s for c, s in answers if c == claim_id]
+    if denial:
+        wanted = "denies"
+    elif "asserts" in stances:
+        wanted = "asserts"
+    else:
+        wanted = "denies"  # the claim is in the question only as denied
+    if (claim_id, wanted) not in answers:
+        raise InvalidValue(
+            f"answer {text!r} is not an answer of conflict {conflict.id}:"
+            f" expected one of {accepted}"
+        )
+    return claim_id, wanted
+
+
+STATUS_ORDER = ("open", "confirmed", "dismissed", "resolved")
+
+
+def resolve(
+    session: Session,
+    conflict: Conflict,
+    status: str,
+    note: str,
+    actor: str,
+    answer: str | None = None,
+) -> None:
+    """Record a fact-checker's verdict on a question; ``answer`` (with ``resolved``) names
+    the accepted answer: a claim id, or ``not ID`` for the denial of a claim."""
     if status not in CONFLICT_STATUSES:
         raise InvalidValue(f"status {status!r}: expected one of {', '.join(CONFLICT_STATUSES)}")
     if not note or not note.strip():
         raise InvalidValue("a verdict needs --note: say what was checked")
-    changes = {"status": [conflict.status, status], "note": [conflict.note, note]}
+    if answer is not None and status != "resolved":
+        raise InvalidValue(
+            f"--answer {answer!r} with status {status!r}:"
+            " expected --status resolved (an answer is named only when resolving)"
+        )
+    accepted = _parse_answer(conflict, answer) if answer is not None else (None, None)
+    changes: dict[str, Any] = {"status": [conflict.status, status], "note": [conflict.note, note]}
+    before = (conflict.answer_claim_id, conflict.answer_stance)
+
+    def label(key: tuple[int | None, str | None]) -> str | None:
+        return None if key[0] is None else answer_label(key[0], key[1] or "asserts")
+
+    if before != accepted:
+        changes["answer"] = [label(before), label(accepted)]
     conflict.status = status
     conflict.note = note
     conflict.status_by = actor
     conflict.status_at = utcnow()
+    conflict.answer_claim_id, conflict.answer_stance = accepted
     record(session, "conflicts", conflict.id, "update", actor, changes, f"verdict: {status}")
 
 
@@ -463,11 +745,28 @@ def citation_weight(citation: CitationLike) -> float:
     )
 
 
+def citation_document(citation: Any) -> int:
+    """The document of a loaded citation, the Python side of ``document_of``: a copy and
+    its original are one document (``Source.document_id``)."""
+    return citation.source.document_id
+
+
 def _origins(citation: CitationLike) -> set[str]:
-    origins = {f"document:{citation.source_id}"}
+    origins = {f"document:{citation_document(citation)}"}
     if citation.footnote is not None:
         origins |= {f"work:{fw.work_id}" for fw in citation.footnote.works}
     return origins
+
+
+def evidence_text(citation: Any, weight: float) -> str:
+    """A piece of support in the desk's words: ``ctc-khazali-interrogations-2018 [6],
+    grade B × high = 0.8`` (source, footnote, grade × confidence = weight)."""
+    where = citation.source.slug + (f" [{citation.footnote.number}]" if citation.footnote else "")
+    who = f" ({citation.attributed_to.name})" if citation.attributed_to else ""
+    return (
+        f"{where}{who}, grade {citation.source.reliability} × {citation.confidence}"
+        f" = {round(weight, 3):g}"
+    )
 
 
 def own_support(claim: ClaimLike, stance: str = "asserts", *, pieces: bool = True) -> Support:
@@ -510,8 +809,14 @@ def own_support(claim: ClaimLike, stance: str = "asserts", *, pieces: bool = Tru
             continue
         for i in members:
             citation, counted = citations[i], i == strongest
+            said = evidence_text(citation, weights[i])
             support.pieces.append(
                 {
+                    "text": said
+                    if counted
+                    else f"{said}: counted once, with "
+                    f"{evidence_text(citations[strongest], weights[strongest])}"
+                    " (same work or document)",
                     "citation": citation.id,
                     "source": citation.source.slug,
                     "reliability": citation.source.reliability,
@@ -521,14 +826,10 @@ def own_support(claim: ClaimLike, stance: str = "asserts", *, pieces: bool = Tru
                     if citation.attributed_to
                     else None,
                     "weight": round(weights[i], 3) if counted else 0.0,
-                    "why": (
-                        "independent evidence"
-                        if counted
-                        else (
-                            f"same work or document as citation {citations[strongest].id}: counted"
-                            " once"
-                        )
-                    ),
+                    "why": "independent evidence"
+                    if counted
+                    else f"same work or document as citation {citations[strongest].id}:"
+                    " counted once",
                 }
             )
     return support
@@ -537,14 +838,8 @@ def own_support(claim: ClaimLike, stance: str = "asserts", *, pieces: bool = Tru
 def _compatible(a: ClaimLike, b: ClaimLike, tolerance: float | None) -> bool:
     datatype = a.property.datatype
     if datatype == "quantity":
-        tol = tolerance or 0.0
-
-        def bounds(c: ClaimLike):
-            low = None if c.quantity_low is None else c.quantity_low - tol * abs(c.quantity_low)
-            high = None if c.quantity_high is None else c.quantity_high + tol * abs(c.quantity_high)
-            return low, high
-
-        (al, ah), (bl, bh) = bounds(a), bounds(b)
+        # stored bounds: only approximate input carries the tolerance (see _widened)
+        (al, ah), (bl, bh) = (a.quantity_low, a.quantity_high), (b.quantity_low, b.quantity_high)
         if ah is not None and bl is not None and ah < bl:
             return False
         return not (bh is not None and al is not None and bh < al)
@@ -591,6 +886,8 @@ def supports(
             if pieces:
                 support.pieces.append(
                     {
+                        "text": f"compatible value {other.value} (claim {other.id}):"
+                        f" half its support = {round(lent, 3):g}",
                         "claim": other.id,
                         "value": other.value,
                         "weight": round(lent, 3),
@@ -628,6 +925,7 @@ class _SourceView:
     slug: str
     title: str
     reliability: str
+    document_id: int
 
 
 @dataclass(slots=True)
@@ -675,6 +973,7 @@ _CLAIM_VIEW_COLUMNS = (
     "quantity_high",
     "date_earliest",
     "date_latest",
+    "rank_reason",
 )
 
 
@@ -695,6 +994,7 @@ class _ClaimView:
     quantity_high: float | None
     date_earliest: str | None
     date_latest: str | None
+    rank_reason: str | None
     subject: _Named = None  # type: ignore[assignment]
     property: _PropertyView = None  # type: ignore[assignment]
     qualifiers: list[_QualifierView] = field(default_factory=list)
@@ -771,10 +1071,16 @@ def _claim_views(session: Session, narrowings: Iterable[Callable[[Any], Any]]) -
         )
     }
     sources = {
-        r.id: _SourceView(r.id, r.slug, r.title, r.reliability)
+        r.id: _SourceView(r.id, r.slug, r.title, r.reliability, r.document_id)
         for r in _rows_in(
             connection,
-            select(Source.id, Source.slug, Source.title, Source.reliability),
+            select(
+                Source.id,
+                Source.slug,
+                Source.title,
+                Source.reliability,
+                Source.document_id.label("document_id"),
+            ),
             Source.id,
             (r.source_id for r in citation_rows),
         )
@@ -865,10 +1171,12 @@ def severity(weaker_side: float) -> str:
 # ---------------------------------------------------------------- listing
 
 
-def _side(claim: ClaimLike, support: Support) -> dict[str, Any]:
+def _answer(claim: Any, stance: str, support: Support, contradicts: list[list[Any]]) -> dict:
+    value = claim.value if stance == "asserts" else f"denies: {claim.value}"
     return {
         "claim": claim.id,
-        "value": claim.value,
+        "stance": stance,
+        "value": value,
         "unit": claim.unit,
         "rank": claim.rank,
         "as_of": claim.as_of,
@@ -889,18 +1197,53 @@ def _side(claim: ClaimLike, support: Support) -> dict[str, Any]:
                 "confidence": c.confidence,
             }
             for c in claim.citations
+            if c.stance == stance
         ],
+        "contradicts": [{"claim": c, "stance": s} for c, s in contradicts],
     }
 
 
-def _leading(a: ClaimLike, b: ClaimLike, sa: Support, sb: Support) -> tuple[int | None, str]:
-    preferred = [c for c in (a, b) if c.rank == "preferred"]
+def _leading(
+    conflict: Any, answers: list[dict[str, Any]], totals: dict[AnswerKey, float]
+) -> tuple[AnswerKey | None, str]:
+    """The answer most likely true: the desk's accepted answer, else a preferred claim's
+    assertion, else the one with most support (none on a tie at the top)."""
+    if conflict.status == "resolved" and conflict.answer_claim_id is not None:
+        key = (conflict.answer_claim_id, conflict.answer_stance)
+        if key in totals:
+            return key, "accepted by the desk"
+    preferred = [
+        (a["claim"], a["stance"])
+        for a in answers
+        if a["rank"] == "preferred" and a["stance"] == "asserts"
+    ]
     if len(preferred) == 1:
-        return preferred[0].id, "preferred by the desk"
-    if round(sa.total, 6) == round(sb.total, 6):
+        return preferred[0], "preferred by the desk"
+    ranked = sorted(totals.items(), key=lambda kv: -kv[1])
+    if len(ranked) > 1 and round(ranked[0][1], 6) == round(ranked[1][1], 6):
         return None, "tie: equal support"
-    leader = a if sa.total > sb.total else b
-    return leader.id, "more support"
+    key = ranked[0][0]
+    if any(stance == "denies" for _, stance in totals):
+        return key, "more support for the denial" if key[1] == "denies" else (
+            "more support for the assertion"
+        )
+    return key, "more support"
+
+
+def _settled(conflict: Any, answers: list[dict[str, Any]], claims: dict[int, Any]) -> str | None:
+    """Why a question is settled by ranks, if it is: an answer's claim preferred, or
+    (once it is no longer detected) a side deprecated."""
+    deprecated = [a for a in answers if a["rank"] == "deprecated"]
+    if deprecated and not conflict.active:
+        return "; ".join(
+            f"claim {a['claim']} ({a['value']}) deprecated"
+            + (f": {claims[a['claim']].rank_reason}" if claims[a["claim"]].rank_reason else "")
+            for a in deprecated
+        )
+    preferred = [a for a in answers if a["rank"] == "preferred" and a["stance"] == "asserts"]
+    if len(preferred) == 1:
+        return f"claim {preferred[0]['claim']} ({preferred[0]['value']}) preferred by the desk"
+    return None
 
 
 def conflict_rows(
@@ -910,28 +1253,36 @@ def conflict_rows(
     subject: str | None = None,
     property_name: str | None = None,
     explain: bool = False,
-    include_inactive: bool = False,
+    include_inactive: bool | None = None,
 ) -> list[dict[str, Any]]:
-    """Conflicts with both sides, every citation, severity and the leading value."""
+    """Questions with every answer, its citations and support, which answers contradict
+    which, severity and the leading answer.
+
+    ``status`` ``open`` leaves out questions settled by ranks (see ``settled``); ``all``
+    lists every question, also those no longer detected (inactive), so none silently
+    disappears. ``include_inactive`` overrides that choice of inactive ones.
+    """
     if status != "all" and status not in CONFLICT_STATUSES:
         raise InvalidValue(
             f"status {status!r}: expected one of {', '.join(CONFLICT_STATUSES)} or all"
         )
-    query = select(Conflict).order_by(Conflict.id)
+    if include_inactive is None:
+        include_inactive = status == "all"
+    query = select(Conflict.id).order_by(Conflict.id)
     if not include_inactive:
         query = query.where(Conflict.active == true())
     if status != "all":
         query = query.where(Conflict.status == status)
-    ca = aliased(Claim)
-    if subject or property_name:
-        query = query.join(ca, ca.id == Conflict.claim_a_id)
-        if subject:
-            query = query.where(ca.subject_id == get_entity(session, subject).id)
-        if property_name:
-            query = query.where(ca.property_id == get_property(session, property_name).id)
-    ids = session.scalars(query.with_only_columns(Conflict.id)).all()
+    if subject:
+        query = query.where(Conflict.subject_id == get_entity(session, subject).id)
+    if property_name:
+        query = query.where(Conflict.property_id == get_property(session, property_name).id)
+    ids = list(session.scalars(query).all())
     with few_collections():
-        return _listed(session, ids, explain)
+        rows = _listed(session, ids, explain)
+    if status == "open":
+        rows = [r for r in rows if r["settled"] is None]
+    return rows
 
 
 def _listed(session: Session, ids: Sequence[int], explain: bool) -> list[dict[str, Any]]:
@@ -952,21 +1303,37 @@ ROWS_CHUNK = 2000
 # what a listed conflict shows of itself, read as plain rows (the attributes of a Conflict)
 _CONFLICT_COLUMNS = (
     Conflict.id,
-    Conflict.claim_a_id,
-    Conflict.claim_b_id,
+    Conflict.subject_id,
+    Conflict.property_id,
     Conflict.kind,
     Conflict.status,
     Conflict.active,
     Conflict.note,
     Conflict.status_by,
     Conflict.status_at,
+    Conflict.answer_claim_id,
+    Conflict.answer_stance,
 )
 
 
 def _conflict_rows_of(
     session: Session, conflicts: Sequence[Any], explain: bool
 ) -> list[dict[str, Any]]:
-    claim_ids = {c.claim_a_id for c in conflicts} | {c.claim_b_id for c in conflicts}
+    answers_of: dict[int, list[tuple[int, str, list[list[Any]]]]] = defaultdict(list)
+    connection = session.connection()
+    for r in _rows_in(
+        connection,
+        select(
+            ConflictAnswer.conflict_id,
+            ConflictAnswer.claim_id,
+            ConflictAnswer.stance,
+            ConflictAnswer.contradicts,
+        ).order_by(ConflictAnswer.id),
+        ConflictAnswer.conflict_id,
+        (c.id for c in conflicts),
+    ):
+        answers_of[r.conflict_id].append((r.claim_id, r.stance, r.contradicts or []))
+    claim_ids = {claim for answers in answers_of.values() for claim, _, _ in answers}
     # the conflicts' claims with the groups they belong to: loaded once, shared
     members = _group_members(session, claim_ids)
     claims = {c.id: c for group in members.values() for c in group if c.id in claim_ids}
@@ -978,148 +1345,111 @@ def _conflict_rows_of(
             (_ids_in(chunk) for chunk in _chunks(missing, IN_CHUNK)),
         )
     )
-    support = supports(session, [claims[i] for i in sorted(claims)], members, pieces=explain)
+    asserted = supports(session, [claims[i] for i in sorted(claims)], members, pieces=explain)
+    names = {c.subject_id: c.subject.name for c in claims.values()}
+    properties = {c.property_id: c.property.name for c in claims.values()}
     rows = []
     for conflict in conflicts:
-        a, b = claims[conflict.claim_a_id], claims[conflict.claim_b_id]
-        if conflict.kind == "stance":
-            # the denied claim is the one with denying citations; when both have some,
-            # the one whose value contains the other's (the wider statement)
-            denied, asserted = (a, b) if any(c.stance == "denies" for c in a.citations) else (b, a)
-            if a.id != b.id and all(any(c.stance == "denies" for c in x.citations) for x in (a, b)):
-                denied, asserted = (
-                    (a, b) if _compatible(a, b, a.property.tolerance) and _wider(a, b) else (b, a)
-                )
-            rows.append(_stance_row(conflict, denied, asserted, support[asserted.id], explain))
+        answers: list[dict[str, Any]] = []
+        totals: dict[AnswerKey, float] = {}
+        for claim_id, stance, contradicts in answers_of[conflict.id]:
+            claim = claims[claim_id]
+            support = (
+                asserted[claim_id]
+                if stance == "asserts"
+                else own_support(claim, "denies", pieces=explain)
+            )
+            answer = _answer(claim, stance, support, contradicts)
+            if explain:
+                answer["support_pieces"] = support.pieces
+            answers.append(answer)
+            totals[(claim_id, stance)] = support.total
+        if not answers:
             continue
-        sa, sb = support[a.id], support[b.id]
-        leader, why = _leading(a, b, sa, sb)
-        row = {
-            "id": conflict.id,
-            "kind": conflict.kind,
-            "status": conflict.status,
-            "active": conflict.active,
-            "subject": a.subject.name,
-            "property": a.property.name,
-            "severity": severity(min(sa.total, sb.total)),
-            "leading_claim": leader,
-            "leading_value": claims[leader].value if leader else None,
-            "leading_reason": why,
-            "a": _side(a, sa),
-            "b": _side(b, sb),
-            "note": conflict.note,
-            "status_by": conflict.status_by,
-            "status_at": conflict.status_at.isoformat(timespec="seconds")
-            if conflict.status_at
-            else None,
-        }
-        if explain:
-            row["a"]["support_pieces"] = sa.pieces
-            row["b"]["support_pieces"] = sb.pieces
-        rows.append(row)
+        leader, why = _leading(conflict, answers, totals)
+        # leading answer first, then by support
+        answers.sort(
+            key=lambda a: (
+                (a["claim"], a["stance"]) != leader,
+                -totals[(a["claim"], a["stance"])],
+                a["claim"],
+                a["stance"],
+            )
+        )
+        leading = next((a for a in answers if (a["claim"], a["stance"]) == leader), None)
+        ranked = sorted(totals.values(), reverse=True)
+        rows.append(
+            {
+                "id": conflict.id,
+                "kind": conflict.kind,
+                "status": conflict.status,
+                "active": conflict.active,
+                "settled": _settled(conflict, answers, claims),
+                "subject": names.get(conflict.subject_id),
+                "property": properties.get(conflict.property_id),
+                # the strength of the best challenge: the second-best supported answer
+                "severity": severity(ranked[1] if len(ranked) > 1 else ranked[0]),
+                "answer": (
+                    {"claim": conflict.answer_claim_id, "stance": conflict.answer_stance}
+                    if conflict.answer_claim_id is not None
+                    else None
+                ),
+                "leading_claim": leader[0] if leader else None,
+                "leading_value": leading["value"] if leading else None,
+                "leading_reason": why,
+                "answers": answers,
+                "note": conflict.note,
+                "status_by": conflict.status_by,
+                "status_at": conflict.status_at.isoformat(timespec="seconds")
+                if conflict.status_at
+                else None,
+            }
+        )
     return rows
 
 
-def _span(claim: ClaimLike) -> float:
-    """How much a value leaves open: the width of its quantity range or date interval."""
-    if claim.property.datatype == "date":
-        start = (
-            dt.datetime.fromisoformat(claim.date_earliest)
-            if claim.date_earliest
-            else dt.datetime.min
+def _sources_text(answer: dict[str, Any]) -> str:
+    return "; ".join(
+        sorted(
+            {
+                c["source"] + (f" [{c['footnote']}]" if c["footnote"] else "")
+                for c in answer["citations"]
+            }
         )
-        end = dt.datetime.fromisoformat(claim.date_latest) if claim.date_latest else dt.datetime.max
-        return (end - start).total_seconds()
-    low = claim.quantity_low if claim.quantity_low is not None else float("-inf")
-    high = claim.quantity_high if claim.quantity_high is not None else float("inf")
-    return high - low
+    )
 
 
-def _wider(a: ClaimLike, b: ClaimLike) -> bool:
-    return _span(a) >= _span(b)
+def answer_ref(answer: dict[str, Any]) -> str:
+    return answer_label(answer["claim"], answer["stance"])
 
 
-def _stance_row(
-    conflict: Conflict, denied: ClaimLike, asserted: ClaimLike, support: Support, explain: bool
-) -> dict[str, Any]:
-    """One source denies what another asserts: side a the assertion, side b the denial.
-
-    The asserted claim is the denied one, or one whose value lies within it (asserting
-    "24 September 2003" asserts "2003").
-    """
-    side_a = _side(asserted, support)
-    denial = own_support(denied, "denies", pieces=explain)
-    side_b = _side(denied, denial)
-    side_a["citations"] = [c for c in side_a["citations"] if c["stance"] == "asserts"]
-    side_b["citations"] = [c for c in side_b["citations"] if c["stance"] == "denies"]
-    side_a["value"] = f"asserts: {asserted.value}"
-    side_b["value"] = f"denies: {denied.value}"
-    side_a["support"], side_b["support"] = round(support.total, 3), round(denial.total, 3)
-    if asserted.rank == "preferred":
-        leader, value, why = asserted.id, side_a["value"], "preferred by the desk"
-    elif round(support.total, 6) == round(denial.total, 6):
-        leader, value, why = None, None, "tie: equal support"
-    elif support.total > denial.total:
-        leader, value, why = asserted.id, side_a["value"], "more support for the assertion"
-    else:
-        leader, value, why = denied.id, side_b["value"], "more support for the denial"
-    row = {
-        "id": conflict.id,
-        "kind": "stance",
-        "status": conflict.status,
-        "active": conflict.active,
-        "subject": denied.subject.name,
-        "property": denied.property.name,
-        "severity": severity(min(support.total, denial.total)),
-        "leading_claim": leader,
-        "leading_value": value,
-        "leading_reason": why,
-        "a": side_a,
-        "b": side_b,
-        "note": conflict.note,
-        "status_by": conflict.status_by,
-        "status_at": conflict.status_at.isoformat(timespec="seconds")
-        if conflict.status_at
-        else None,
-    }
-    if explain:
-        row["a"]["support_pieces"] = support.pieces
-        row["b"]["support_pieces"] = denial.pieces
-    return row
-
-
-def flat_row(row: dict[str, Any]) -> dict[str, Any]:
-    """One line per conflict for CSV: the two sides' values, sources and quotes."""
-
-    def sources(side):
-        return "; ".join(
-            sorted(
-                {
-                    c["source"] + (f" [{c['footnote']}]" if c["footnote"] else "")
-                    for c in side["citations"]
-                }
-            )
-        )
-
-    def quotes(side):
-        return " | ".join(c["quote"] or "" for c in side["citations"])
-
-    return {
-        "id": row["id"],
-        "kind": row["kind"],
-        "status": row["status"],
-        "severity": row["severity"],
-        "subject": row["subject"],
-        "property": row["property"],
-        "value_a": row["a"]["value"],
-        "sources_a": sources(row["a"]),
-        "quotes_a": quotes(row["a"]),
-        "support_a": row["a"]["support"],
-        "value_b": row["b"]["value"],
-        "sources_b": sources(row["b"]),
-        "quotes_b": quotes(row["b"]),
-        "support_b": row["b"]["support"],
-        "leading_value": row["leading_value"],
-        "leading_reason": row["leading_reason"],
-        "note": row["note"],
-    }
+def flat_rows(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """CSV: one line per answer of a question, the question's fields repeated."""
+    return [
+        {
+            "id": row["id"],
+            "kind": row["kind"],
+            "status": row["status"],
+            "settled": row["settled"],
+            "severity": row["severity"],
+            "subject": row["subject"],
+            "property": row["property"],
+            "answers": len(row["answers"]),
+            "answer": answer_ref(answer),
+            "claim": answer["claim"],
+            "stance": answer["stance"],
+            "value": answer["value"],
+            "support": answer["support"],
+            "sources": _sources_text(answer),
+            "quotes": " | ".join(c["quote"] or "" for c in answer["citations"]),
+            "contradicts": " ".join(
+                answer_label(c["claim"], c["stance"]) for c in answer["contradicts"]
+            ),
+            "leading": answer["claim"] == row["leading_claim"]
+            and answer["value"] == row["leading_value"],
+            "leading_value": row["leading_value"],
+            "leading_reason": row["leading_reason"],
+            "note": row["note"],
+        }
+        for answer in row["answers"]
+    ]

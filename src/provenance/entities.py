@@ -13,14 +13,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Text, any_, bindparam, cast, func, select, update
+from sqlalchemy import Text, any_, bindparam, cast, func, select, true, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from .errors import InvalidValue, NotFound, ProvenanceError
 from .history import record
+from .inputs import as_id, check_length
 from .models import DATATYPES, ENTITY_KINDS, Alias, Claim, Entity, History, Property, utcnow
-from .values import normalise_name
+from .values import canonical_unit, normalise_name, parse_quantity
 
 ENTITY_KIND_ALIASES = {
     "organization": "organisation",
@@ -28,6 +29,133 @@ ENTITY_KIND_ALIASES = {
     "group": "organisation",
     "location": "place",
 }
+
+
+# ---------------------------------------------------------------- speakers
+
+# A speaker (``attributed_to``) that names no one in particular — "Iraqi officials",
+# "a source close to Araji", "sources" — is scoped to the document that quotes it: the
+# same words in another document are another speaker, never the same entity (SPEC §1).
+#
+# Rule (generic_speaker): after any trailing parenthesis, a speaker is generic when
+#   1. it starts with an indefinite or unspecific determiner (a, an, one, some, several,
+#      many, few, two … ten, unnamed, anonymous, unidentified, other): "a specialist in
+#      Iranian affairs", "two security officials"; or
+#   2. its head — the words before its first preposition, relative word, participle
+#      (-ed, -ing) or adjective of proximity (close, familiar, aware …) — ends in a
+#      plural common noun: an all-lowercase word ending in s (not -ss, -us, -is), or
+#      people, police, personnel, staff, men, women: "Iraqi officials", "U.S. officials",
+#      "security sources", "commanders familiar with the talks", "residents".
+# A capitalised last word of the head is a name ("the Iraqi Security Forces", "the
+# Pentagon"); a singular institution is a definite speaker ("the Iraqi military"). The
+# rule looks at the shape of the words only, not at a list of one article's speakers.
+# A generic speaker becomes the entity "WORDS (source N)", N the citing document's id
+# (the original's, for a copy): created on first use, found again by the same words in
+# the same document, and only there.
+_DETERMINERS = frozenset(
+    [
+        "a",
+        "an",
+        "one",
+        "some",
+        "several",
+        "many",
+        "few",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "unnamed",
+        "anonymous",
+        "unidentified",
+        "other",
+    ]
+)
+_HEAD_ENDS = frozenset(
+    [
+        "with",
+        "in",
+        "at",
+        "from",
+        "of",
+        "on",
+        "for",
+        "to",
+        "inside",
+        "within",
+        "near",
+        "under",
+        "by",
+        "about",
+        "who",
+        "that",
+        "which",
+        "close",
+        "familiar",
+        "knowledgeable",
+        "aware",
+        "loyal",
+        "allied",
+        "opposed",
+        "according",
+    ]
+)
+_IRREGULAR_PLURALS = frozenset(["people", "police", "personnel", "staff", "men", "women"])
+_TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]*\)\s*$")
+_SCOPED = re.compile(r"^(?P<words>.*?\S)\s*\(source \d+\)$")
+
+
+def _plural_common_noun(word: str) -> bool:
+    if word in _IRREGULAR_PLURALS:
+        return True
+    return (
+        word.isalpha()
+        and word.islower()
+        and word.endswith("s")
+        and not word.endswith(("ss", "us", "is"))
+    )
+
+
+def generic_speaker(name: str) -> bool:
+    """Whether a speaker names no one in particular (the rule above)."""
+    text = _TRAILING_PARENTHESIS.sub("", name).strip()
+    words = [w.strip(",;:.\"'“”‘’") for w in text.split()]
+    words = [w for w in words if w]
+    if not words:
+        return False
+    first = words[0].lower()
+    if first in _DETERMINERS:
+        return True
+    if first == "the":
+        words = words[1:]
+    head: list[str] = []
+    for word in words:
+        lowered = word.lower()
+        if head and (
+            lowered in _HEAD_ENDS
+            or (word.islower() and word.isalpha() and lowered.endswith(("ed", "ing")))
+        ):
+            break
+        head.append(word)
+    return bool(head) and _plural_common_noun(head[-1])
+
+
+def speaker_in_document(name: str, document_id: int) -> str:
+    """The entity name a speaker resolves to in a document: a generic speaker scoped to
+    it ("Iraqi officials (source 7)"), any other as written. A generic speaker written
+    with another document's scope is scoped to this one: it is never that speaker."""
+    text = " ".join(str(name).split())
+    scoped = _SCOPED.match(text)
+    if scoped is not None:
+        text = scoped.group("words")
+    if generic_speaker(text):
+        return f"{text} (source {document_id})"
+    return text
 
 
 def check_name(name: Any, what: str = "name") -> str:
@@ -38,6 +166,7 @@ def check_name(name: Any, what: str = "name") -> str:
         raise InvalidValue(
             f"{what} {text!r} has no letters or digits: expected a name such as 'Qais al-Khazali'"
         )
+    check_length(text, Alias.name, what)
     return text
 
 
@@ -62,8 +191,9 @@ def get_entity(session: Session, ref: str) -> Entity:
     """An entity by id or by any of its names."""
     text = str(ref).strip()
     entity = find_entity(session, text)
-    if entity is None and text.isdigit():
-        entity = session.get(Entity, int(text))
+    number = as_id(text) if entity is None else None
+    if number is not None:
+        entity = session.get(Entity, number)
     if entity is None:
         raise NotFound(
             f"unknown entity {text!r}: expected a name or alias (see `provenance entities`)"
@@ -543,11 +673,15 @@ def check_property_fields(
                 f"tolerance {tolerance!r} given for a {dtype} property: only quantities have a"
                 " tolerance"
             )
-    unit_text = str(unit).strip() if unit not in (None, "") else None
+    # % and percent are one unit, stored as %
+    unit_text = canonical_unit(str(unit)) if unit not in (None, "") else None
     if unit_text and dtype != "quantity":
         raise InvalidValue(
             f"unit {unit!r} given for a {dtype} property: only quantities have a unit"
         )
+    check_length(text, Property.name, "property name")
+    if unit_text:
+        check_length(unit_text, Property.unit, "unit")
     return text, dtype, unit_text, tol
 
 
@@ -624,7 +758,57 @@ def add_property(
     record(
         session, "properties", existing.id, "update", actor, changes, f"property {name!r} updated"
     )
+    if "tolerance" in changes:
+        _rewiden_approximate_claims(session, existing, actor)
     return existing, "updated"
+
+
+def _rewiden_approximate_claims(session: Session, prop: Property, actor: str) -> None:
+    """Give the property's approximate claims (``~2000``, ``hundreds``) the interval of
+    its new tolerance; exact ones never depend on it. Each change is in history."""
+    session.flush()
+    claims = session.scalars(
+        select(Claim)
+        .where(Claim.property_id == prop.id, Claim.quantity_approximate == true())
+        .order_by(Claim.id)
+    ).all()
+    for claim in claims:
+        value = parse_quantity(claim.value, unit=claim.unit, tolerance=prop.tolerance)
+        new = {
+            "quantity_low": value.quantity_low,
+            "quantity_high": value.quantity_high,
+            "value_key": value.key,
+        }
+        changes = {k: [getattr(claim, k), v] for k, v in new.items() if getattr(claim, k) != v}
+        if not changes:
+            continue
+        clash = session.scalar(
+            select(Claim.id).where(
+                Claim.subject_id == claim.subject_id,
+                Claim.property_id == claim.property_id,
+                Claim.value_key == value.key,
+                Claim.scope_key == claim.scope_key,
+                Claim.id != claim.id,
+            )
+        )
+        if clash is not None:
+            raise InvalidValue(
+                f"tolerance {prop.tolerance!r} for property {prop.name!r} would make claim "
+                f"{claim.id} ({claim.value!r}) the same value as claim {clash}: "
+                "expected a tolerance that keeps them apart"
+            )
+        for key, value_of in new.items():
+            setattr(claim, key, value_of)
+        session.flush()
+        record(
+            session,
+            "claims",
+            claim.id,
+            "update",
+            actor,
+            changes,
+            f"interval of {claim.value!r} at the tolerance of {prop.name!r}",
+        )
 
 
 def get_property(session: Session, name: str) -> Property:

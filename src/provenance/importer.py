@@ -42,6 +42,15 @@ from .entities import EntityEntry, add_entities, add_property
 from .errors import ImportErrors, InvalidValue, NotFound, ProvenanceError
 from .gc_pause import few_collections
 from .history import record
+from .inputs import (
+    DuplicateKey,
+    StrictLoader,
+    first_bad_field,
+    loads_json_object,
+    text_problem,
+    undecodable_offset,
+    yaml_problem,
+)
 from .models import Source
 from .sources import source_fields
 
@@ -65,8 +74,16 @@ SOURCE_SECTION_KEYS = (
 )
 MAX_ERRORS_SHOWN = 200
 # libyaml's parser when PyYAML was built with it (several times faster on a large file),
-# with the same safe constructors, so the same values and the same error marks
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# with the same safe constructors, so the same values and the same error marks; a key
+# given twice is an error, an impossible date stays text (see inputs.py)
+YAML_LOADER = StrictLoader
+# what a file of each format holds, for the message about an empty one
+EXPECTED = {
+    "yaml": "a list of claims or a mapping of sources, properties, entities, claims",
+    "jsonl": "one JSON object per line, one claim each",
+    "csv": "a header row naming the columns (source, subject, property, value …), "
+    "then a row per claim",
+}
 
 
 @dataclass
@@ -79,7 +96,17 @@ class ImportReport:
 
 
 class RecordProblem(Exception):
-    """A record that cannot even be read (broken JSON line, short CSV row)."""
+    """A record that cannot even be read (broken JSON line, short CSV row), or a field of
+    it that cannot be stored as text (``field`` then names it)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        self.field = field
+        super().__init__(message)
+
+
+def _field_problem(record: dict[str, Any]) -> RecordProblem | None:
+    bad = first_bad_field(record)
+    return None if bad is None else RecordProblem(bad[1], field=bad[0])
 
 
 def detect_format(path: Path) -> str:
@@ -114,7 +141,16 @@ def open_text(path: Path) -> io.TextIOWrapper:
             raise InvalidValue(
                 f"file {str(path)!r} is not UTF-8 text: expected a UTF-8 claims file"
             ) from None
-    return open(path, encoding="utf-8-sig", newline="")
+    # a byte that is not UTF-8 further on is read as a lone surrogate and reported with
+    # its record (see inputs.text_problem), rather than stopping the read with a traceback
+    return open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
+
+
+def empty_file(path: Path, fmt: str) -> InvalidValue:
+    """An empty file is a mistake in every format (a truncated download, a clobbered
+    file), never an import of nothing: a file that means "no claims" says so (``[]``,
+    a CSV header)."""
+    return InvalidValue(f"{str(path)!r} is empty: expected {EXPECTED[fmt]}")
 
 
 def _iter_jsonl(handle) -> Iterator[tuple[int, dict[str, Any] | RecordProblem]]:
@@ -123,8 +159,15 @@ def _iter_jsonl(handle) -> Iterator[tuple[int, dict[str, Any] | RecordProblem]]:
         if not line.strip():
             continue
         number += 1
+        problem = text_problem(line) if not line.isascii() else None
+        if problem and problem.startswith("byte "):
+            yield number, RecordProblem(problem)
+            continue
         try:
-            value = json.loads(line)
+            value = loads_json_object(line)
+        except DuplicateKey as exc:
+            yield number, RecordProblem(f"{exc}: expected each field once")
+            continue
         except json.JSONDecodeError as exc:
             yield (
                 number,
@@ -134,6 +177,13 @@ def _iter_jsonl(handle) -> Iterator[tuple[int, dict[str, Any] | RecordProblem]]:
                 ),
             )
             continue
+        # NUL and lone surrogates reach a value only through \\u escapes (JSON refuses raw
+        # control characters), so only lines with an escape are looked at field by field
+        if "\\u" in line and isinstance(value, dict):
+            field_problem = _field_problem(value)
+            if field_problem is not None:
+                yield number, field_problem
+                continue
         if not isinstance(value, dict):
             yield (
                 number,
@@ -154,6 +204,15 @@ def _csv_header(reader, path: Path) -> list[str] | None:
     except csv.Error as exc:
         raise InvalidValue(f"{str(path)!r}: unreadable CSV header ({exc})") from None
     header = [h.strip() for h in header]
+    for name in header:
+        problem = text_problem(name)
+        if problem:
+            raise InvalidValue(f"{str(path)!r}: CSV header {name!r}: {problem}")
+    twice = [h for i, h in enumerate(header) if h in header[:i]]
+    if twice:
+        raise InvalidValue(
+            f"{str(path)!r}: CSV column {twice[0]!r} given twice: expected each column once"
+        )
     missing = [k for k in REQUIRED_KEYS if k not in header]
     if missing:
         raise InvalidValue(
@@ -174,7 +233,7 @@ def _iter_csv(handle, path: Path) -> Iterator[tuple[int, list[str] | RecordProbl
     reader = csv.reader(handle)
     header = _csv_header(reader, path)
     if header is None:
-        return
+        raise empty_file(path, "csv")
     yield 0, header
     width = len(header)
     number = 0
@@ -187,9 +246,16 @@ def _iter_csv(handle, path: Path) -> Iterator[tuple[int, list[str] | RecordProbl
             number += 1
             yield number, RecordProblem(f"unreadable CSV row ({exc})")
             continue
-        if not "".join(row).strip():
+        joined = "".join(row)
+        if not joined.strip():
             continue
         number += 1
+        problem = text_problem(joined)
+        if problem:
+            # a row of the wrong width is named by its first bad cell all the same
+            cells = dict(zip(header, row, strict=False))
+            yield number, _field_problem(cells) or RecordProblem(problem)
+            continue
         if len(row) != width:
             yield (
                 number,
@@ -228,15 +294,20 @@ def _csv_preparer(writer: ClaimWriter, header: list[str]) -> Callable[[list[str]
 
 
 def _load_yaml(handle, path: Path) -> dict[str, Any]:
+    text = handle.read()
+    offset = None if text.isascii() else undecodable_offset(text)
+    if offset is not None:
+        line = text.count("\n", 0, offset) + 1
+        raise InvalidValue(f"{str(path)!r} at line {line}: {text_problem(text[offset])}")
     try:
-        data = yaml.load(handle, Loader=YAML_LOADER)
+        data = yaml.load(text, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
         raise InvalidValue(
-            f"{str(path)!r} is not valid YAML{where}: expected a list of claims or a mapping of"
-            f" {', '.join(SECTIONS)}"
+            f"{str(path)!r} is not valid YAML{yaml_problem(exc)}: expected a list of claims or a"
+            f" mapping of {', '.join(SECTIONS)}"
         ) from None
+    if data is None:
+        raise empty_file(path, "yaml")
     if isinstance(data, list):
         return {"claims": data}
     if isinstance(data, dict):
@@ -306,7 +377,7 @@ def import_file(
             records: Iterator = (
                 (
                     n,
-                    _yaml_plain(r)
+                    (_field_problem(r) or _yaml_plain(r))
                     if isinstance(r, dict)
                     else RecordProblem(f"{type(r).__name__} instead of a mapping of fields"),
                 )
@@ -326,7 +397,10 @@ def import_file(
             if progress and number % 1000 == 0:
                 progress(number, fraction(handle))
             if raw.__class__ is RecordProblem:
-                fail(f"record {number}: {raw}")
+                if raw.field is None:
+                    fail(f"record {number}: {raw}")
+                else:
+                    fail(_problem_line(number, raw.field, str(raw)))
                 continue
             try:
                 prepared = prepare(raw)
@@ -342,6 +416,8 @@ def import_file(
                 add(prepared, number)
             except RecordErrors as exc:
                 fail_records(exc)
+        if fmt == "jsonl" and not report.records:
+            raise empty_file(path, "jsonl")
         if not error_count:
             try:
                 writer.flush()
@@ -445,12 +521,15 @@ def _apply_sections(
 
 
 def _check_entry(entry: Any, keys: tuple[str, ...]) -> None:
-    """A section entry is a mapping of known keys."""
+    """A section entry is a mapping of known keys, each holding storable text."""
     if not isinstance(entry, dict):
         raise InvalidValue(f"expected a mapping of {', '.join(keys)}")
     unknown = [k for k in entry if k not in keys]
     if unknown:
         raise InvalidValue(f"unknown key {unknown[0]!r}: expected {', '.join(keys)}")
+    bad = first_bad_field(entry)
+    if bad is not None:
+        raise InvalidValue(bad[1])
 
 
 def _flag(value: Any, name: str) -> bool:

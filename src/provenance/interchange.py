@@ -567,7 +567,7 @@ def rating(reviewed_leads: bool | None, settled: bool) -> tuple[int, str]:
 
 
 class ClaimReviewWriter:
-    """Builds one ClaimReview per reviewed conflict from ``conflicts.conflict_rows``."""
+    """Builds the ClaimReviews of reviewed questions from ``conflicts.conflict_rows``."""
 
     def __init__(
         self, session: Session, scope: ExportScope, organisation: str, review_url: str | None
@@ -634,25 +634,34 @@ class ClaimReviewWriter:
             work["datePublished"] = published
         return work
 
-    def review(self, row: dict[str, Any], claim: dict[str, Any]) -> dict[str, Any] | None:
-        """The ClaimReview of one conflict row, or None when it rests on confidential sources."""
-        if row["kind"] == "stance":
-            reviewed_side, other_side = row["a"], row["b"]
-            leading = row["leading_value"]
-            reviewed_leads = None if leading is None else leading.startswith("asserts:")
-        else:
-            leader = row["leading_claim"]
-            if leader == row["a"]["claim"]:
-                reviewed_side, other_side = row["b"], row["a"]
-            else:
-                reviewed_side, other_side = row["a"], row["b"]
-            reviewed_leads = None if leader is None else False
-        reviewed = self._public(reviewed_side["citations"])
-        other = self._public(other_side["citations"])
+    def review(
+        self, row: dict[str, Any], answer: dict[str, Any], claim: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """The ClaimReview of one asserted answer of a question, or None when it (or
+        every other answer) rests on confidential sources."""
+        key = (answer["claim"], answer["stance"])
+        leader = (
+            None
+            if row["leading_claim"] is None
+            else next(
+                (a["claim"], a["stance"])
+                for a in row["answers"]
+                if a["claim"] == row["leading_claim"] and a["value"] == row["leading_value"]
+            )
+        )
+        reviewed_leads = None if leader is None else leader == key
+        reviewed = self._public(answer["citations"])
+        other = self._public(
+            [c for a in row["answers"] if (a["claim"], a["stance"]) != key for c in a["citations"]]
+        )
         if not reviewed or not other:
             self.scope.withheld_reviews += 1
             return None
-        settled = row["leading_reason"] == "preferred by the desk" or row["status"] == "resolved"
+        reviewed_side = answer
+        settled = row["status"] == "resolved" or row["leading_reason"] in (
+            "preferred by the desk",
+            "accepted by the desk",
+        )
         value, name = rating(reviewed_leads, settled)
         sources = []
         for citation in reviewed:
@@ -724,17 +733,28 @@ def iter_claim_reviews(
         if tick:
             tick(1)
         if slug is not None and not any(
-            c["source"] == slug for side in (row["a"], row["b"]) for c in side["citations"]
+            c["source"] == slug for answer in row["answers"] for c in answer["citations"]
         ):
             continue
-        reviewed_id = (
-            row["a"]["claim"]
-            if row["kind"] == "stance" or row["leading_claim"] != row["a"]["claim"]
-            else row["b"]["claim"]
-        )
-        review = writer.review(row, claim_row(get_claim(session, reviewed_id)))
-        if review is not None:
-            yield review
+        for answer in reviewed_answers(row):
+            review = writer.review(row, answer, claim_row(get_claim(session, answer["claim"])))
+            if review is not None:
+                yield review
+
+
+def reviewed_answers(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The answers of a question that get a ClaimReview: every asserted answer that does
+    not lead (on a tie, every one) — and, where the only challenge is a denial (a stance
+    question), the asserted claim whatever leads, as the claim under review."""
+    asserted = [a for a in row["answers"] if a["stance"] == "asserts"]
+    if len(asserted) == 1:
+        return asserted
+    return [
+        a
+        for a in asserted
+        if row["leading_claim"] is None
+        or not (a["claim"] == row["leading_claim"] and a["value"] == row["leading_value"])
+    ]
 
 
 def _public_reviewed_rows(session: Session, scope: ExportScope) -> list[dict[str, Any]]:
@@ -760,13 +780,12 @@ def _public_reviewed_rows(session: Session, scope: ExportScope) -> list[dict[str
     rows = [
         row
         for row in public
-        if row["status"] in REVIEWED_STATUSES and wanted(*subject_of[row["a"]["claim"]])
+        if row["status"] in REVIEWED_STATUSES and wanted(*subject_of[row["answers"][0]["claim"]])
     ]
-    claim_a = aliased(Claim)
     reviewed = session.execute(
-        select(Conflict.id, claim_a.subject_id, claim_a.property_id)
-        .join(claim_a, claim_a.id == Conflict.claim_a_id)
-        .where(Conflict.status.in_(REVIEWED_STATUSES))
+        select(Conflict.id, Conflict.subject_id, Conflict.property_id).where(
+            Conflict.status.in_(REVIEWED_STATUSES)
+        )
     ).all()
     shown = {row["id"] for row in rows}
     scope.withheld_reviews += sum(

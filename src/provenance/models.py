@@ -19,6 +19,12 @@ Design notes a maintainer needs:
 * Date bounds are ISO-8601 UTC strings (``2007-03-01T00:00:00``): they sort and compare
   as text on every back end.
 * **history** rows are written by the library for every insert, update and rank change.
+* A **copy** (``source_copies``) records that a document is the same story as an earlier
+  one — identical text, or a syndicated story under another headline or footer — with
+  the similarity that found it and whether the desk confirmed or undid it. A copy and
+  its original are one document: ``Source.document_id`` is the one expression for
+  "the document of a source" (the original's id for a copy), in Python and in SQL.
+  A copy's original is never a copy itself, so one step always reaches the document.
 """
 
 from __future__ import annotations
@@ -39,8 +45,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    select,
 )
+from sqlalchemy import false as sql_false
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -70,6 +81,9 @@ CONFIDENCES = ("high", "medium", "low")
 CONFLICT_STATUSES = ("open", "confirmed", "dismissed", "resolved")
 CONFLICT_KINDS = ("quantity", "date", "entity", "text", "boolean", "stance")
 FOOTNOTE_RESOLUTIONS = ("full", "ibid", "short", "mixed", "unresolved")
+# detected on ingest; confirmed by the desk (`source copy-of`); rejected by the desk
+# (`source not-copy`: kept, so ingesting again does not find it again)
+COPY_STATUSES = ("detected", "confirmed", "rejected")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -133,6 +147,51 @@ class Source(Base):
     footnotes: Mapped[list[Footnote]] = relationship(
         back_populates="source", order_by="Footnote.number", cascade="all, delete-orphan"
     )
+    copy: Mapped[SourceCopy | None] = relationship(
+        foreign_keys="SourceCopy.source_id", back_populates="source", viewonly=True
+    )
+
+    @hybrid_property
+    def document_id(self) -> int:
+        """The document this source is: its original's id when it is a copy, else its own."""
+        copy = self.copy
+        if copy is not None and copy.status != "rejected":
+            return copy.original_id
+        return self.id
+
+    @document_id.inplace.expression
+    @classmethod
+    def _document_id_expression(cls) -> ColumnElement[int]:
+        original = (
+            select(SourceCopy.original_id)
+            .where(SourceCopy.source_id == cls.id, SourceCopy.status != "rejected")
+            .scalar_subquery()
+        )
+        return func.coalesce(original, cls.id)
+
+
+class SourceCopy(Base):
+    """That a document is a copy of an earlier one, with the similarity that found it."""
+
+    __tablename__ = "source_copies"
+    __table_args__ = (
+        CheckConstraint(_in("status", COPY_STATUSES), name="status"),
+        CheckConstraint("source_id <> original_id", name="not_itself"),
+    )
+
+    id: Mapped[intpk]
+    # one row per copy: confirming or undoing updates it, and history keeps the rest
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), unique=True)
+    original_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    # 1.0 for identical text (same SHA-256); else the estimated Jaccard similarity of
+    # the two texts' word shingles; None when the desk named the copy without a measure
+    similarity: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[created_at]
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    source: Mapped[Source] = relationship(foreign_keys=[source_id], back_populates="copy")
+    original: Mapped[Source] = relationship(foreign_keys=[original_id])
 
 
 class Work(Base):
@@ -280,6 +339,11 @@ class Claim(Base):
     quantity_high: Mapped[float | None] = mapped_column(Float)
     quantity_low_exclusive: Mapped[bool] = mapped_column(Boolean, default=False)
     quantity_high_exclusive: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the value was written as approximate (~2000, about, hundreds): its interval is
+    # widened by the property's tolerance, and computed again when that changes
+    quantity_approximate: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=sql_false()
+    )
     unit: Mapped[str | None] = mapped_column(String(50))
     date_earliest: Mapped[str | None] = mapped_column(String(19))
     date_latest: Mapped[str | None] = mapped_column(String(19))
@@ -362,35 +426,65 @@ class Citation(Base):
 
 
 class Conflict(Base):
-    """Two claims that cannot both be true. Identified by its claims, so verdicts survive.
+    """One question: a subject and property, in overlapping scope, on which backed claims
+    cannot all be true. Its competing answers are rows of ``conflict_answers``; a question
+    with 40 answers is one row here, not one per pair of them.
 
-    A stance conflict (one source asserts what another denies) is about one claim:
-    its ``claim_a_id`` and ``claim_b_id`` are the same.
+    A question is identified across re-detection by its answers: the next detection gives
+    a group of contradicting answers the id of the stored question that shares claims with
+    it, so a verdict survives. ``answer_claim_id``/``answer_stance`` name the answer the
+    desk accepted (``resolve --answer``); it leads.
     """
 
     __tablename__ = "conflicts"
     __table_args__ = (
-        UniqueConstraint("claim_a_id", "claim_b_id"),
-        CheckConstraint("claim_a_id <= claim_b_id", name="ordered_pair"),
+        Index("ix_conflicts_subject_property", "subject_id", "property_id"),
         CheckConstraint(_in("status", CONFLICT_STATUSES), name="status"),
         CheckConstraint(_in("kind", CONFLICT_KINDS), name="kind"),
+        CheckConstraint(
+            "answer_stance IS NULL OR " + _in("answer_stance", STANCES), name="answer_stance"
+        ),
     )
 
     id: Mapped[intpk]
-    claim_a_id: Mapped[int] = mapped_column(ForeignKey("claims.id"))
-    claim_b_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("entities.id"))
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"))
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default="open")
     note: Mapped[str | None] = mapped_column(Text)
     status_by: Mapped[str | None] = mapped_column(String(200))
     status_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # the answer the desk accepted: a claim, asserted (or, for a denial, denied)
+    answer_claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"))
+    answer_stance: Mapped[str | None] = mapped_column(String(10))
     # false once re-detection no longer finds it (a claim deprecated or corrected)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     first_detected_at: Mapped[created_at]
     last_detected_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
-    claim_a: Mapped[Claim] = relationship(foreign_keys=[claim_a_id])
-    claim_b: Mapped[Claim] = relationship(foreign_keys=[claim_b_id])
+    answers: Mapped[list[ConflictAnswer]] = relationship(
+        back_populates="conflict", order_by="ConflictAnswer.id"
+    )
+
+
+class ConflictAnswer(Base):
+    """One competing answer of a question: a claim as some sources assert it, or as some
+    deny it (``stance``). Which answers contradict which is worked out when listed."""
+
+    __tablename__ = "conflict_answers"
+    __table_args__ = (
+        UniqueConstraint("conflict_id", "claim_id", "stance"),
+        CheckConstraint(_in("stance", STANCES), name="stance"),
+    )
+
+    id: Mapped[intpk]
+    conflict_id: Mapped[int] = mapped_column(ForeignKey("conflicts.id"))
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    stance: Mapped[str] = mapped_column(String(10), default="asserts")
+    # the answers of the same question this one contradicts: [[claim id, stance], …]
+    contradicts: Mapped[list[Any] | None] = mapped_column(JSON)
+
+    conflict: Mapped[Conflict] = relationship(back_populates="answers")
 
 
 class History(Base):

@@ -3,6 +3,11 @@
 Listing commands take ``--json``, ``--nl`` (newline-delimited JSON) and ``--csv``; with
 none of them they print a table. Field names of the machine formats are the keys of the
 row dictionaries the library returns, and are documented in the README.
+
+Stored text may hold terminal control characters (see inputs.py). A table and ``--csv``
+show each as a visible escape (``\\x1b``): a CSV listing is read in a terminal or a
+spreadsheet, and the exact text is in ``--json`` and ``--nl``, whose encoding escapes
+them (``\\u001b``; C1 and bidirectional controls too).
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import click
+
+from .inputs import json_safe, terminal_safe
 
 FORMATS = ("table", "json", "nl", "csv")
 
@@ -38,10 +45,21 @@ def _cell(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "; ".join(_cell(v) for v in value)
     if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
+        return json_safe(json.dumps(value, ensure_ascii=False))
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(value)
+    return terminal_safe(str(value))
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, (list, dict, bool)):
+        return _cell(value)
+    return terminal_safe(value) if isinstance(value, str) else value
+
+
+def dumps(value: Any, **options: Any) -> str:
+    """JSON text of ``value``, non-ASCII as itself, controls escaped (see inputs.json_safe)."""
+    return json_safe(json.dumps(value, ensure_ascii=False, default=str, **options))
 
 
 def emit(
@@ -53,11 +71,11 @@ def emit(
 ) -> None:
     """Print rows in ``fmt``. ``columns`` picks and orders the table's columns only."""
     if fmt == "json":
-        click.echo(json.dumps(list(rows), ensure_ascii=False, indent=2, default=str))
+        click.echo(dumps(list(rows), indent=2))
         return
     if fmt == "nl":
         for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False, default=str))
+            click.echo(dumps(row))
         return
     rows = list(rows)
     if fmt == "csv":
@@ -67,9 +85,7 @@ def emit(
         )
         writer.writeheader()
         for row in rows:
-            writer.writerow(
-                {k: _cell(v) if isinstance(v, (list, dict, bool)) else v for k, v in row.items()}
-            )
+            writer.writerow({k: _csv_cell(v) for k, v in row.items()})
         return
     _table(rows, columns, title)
 

@@ -68,6 +68,7 @@ withheld rows are not for readers.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import re
@@ -95,6 +96,7 @@ from .models import (
     Claim,
     ClaimQualifier,
     Conflict,
+    ConflictAnswer,
     Entity,
     Footnote,
     FootnoteWork,
@@ -286,19 +288,11 @@ PUBLIC_TABLES: dict[str, PublicTable] = {
             "id": INTEGER,
             "kind": TEXT,
             "status": TEXT,
+            "settled": TEXT,
             "severity": TEXT,
             "subject_id": INTEGER,
             "property_id": INTEGER,
-            "claim_a_id": INTEGER,
-            "value_a": TEXT,
-            "sources_a": TEXT,
-            "quotes_a": TEXT,
-            "support_a": REAL,
-            "claim_b_id": INTEGER,
-            "value_b": TEXT,
-            "sources_b": TEXT,
-            "quotes_b": TEXT,
-            "support_b": REAL,
+            "answers": INTEGER,
             "leading_claim_id": INTEGER,
             "leading_value": TEXT,
             "leading_reason": TEXT,
@@ -308,11 +302,26 @@ PUBLIC_TABLES: dict[str, PublicTable] = {
         {
             "subject_id": "entities",
             "property_id": "properties",
-            "claim_a_id": "claims",
-            "claim_b_id": "claims",
             "leading_claim_id": "claims",
         },
         indexes=("status", "kind", "severity"),
+    ),
+    "answers": PublicTable(
+        {
+            "id": INTEGER,
+            "conflict_id": INTEGER,
+            "position": INTEGER,
+            "claim_id": INTEGER,
+            "stance": TEXT,
+            "value": TEXT,
+            "sources": TEXT,
+            "quotes": TEXT,
+            "support": REAL,
+            "contradicts": TEXT,
+            "leading": INTEGER,
+        },
+        {"conflict_id": "conflicts", "claim_id": "claims"},
+        indexes=("stance", "leading"),
     ),
     # learned on public evidence only (provenance.trust with public_only)
     "trust": PublicTable(
@@ -337,28 +346,29 @@ PUBLIC_TABLES: dict[str, PublicTable] = {
 }
 
 PUBLIC_VIEWS: dict[str, str] = {
-    "conflicts_with_sides": """
+    "conflicts_with_answers": """
 select
-  c.id as conflict_id,
+  a.conflict_id,
   e.name as subject,
   p.name as property,
   c.kind,
   c.status,
+  c.settled,
   c.severity,
-  c.value_a,
-  c.quotes_a,
-  c.sources_a,
-  c.support_a,
-  c.value_b,
-  c.quotes_b,
-  c.sources_b,
-  c.support_b,
+  a.position,
+  a.value,
+  a.stance,
+  a.sources,
+  a.quotes,
+  a.support,
+  a.contradicts,
+  a.leading,
   c.leading_value,
   c.leading_reason,
   c.note,
-  c.claim_a_id,
-  c.claim_b_id
-from conflicts c
+  a.claim_id
+from answers a
+join conflicts c on c.id = a.conflict_id
 join entities e on e.id = c.subject_id
 join properties p on p.id = c.property_id
 """,
@@ -383,6 +393,7 @@ def working_state(session: Session) -> dict[str, Any]:
         ClaimQualifier,
         Citation,
         Conflict,
+        ConflictAnswer,
         History,
     ):
         count, top = session.execute(
@@ -825,11 +836,19 @@ def _copy_rows(
         scratch.execute(insert(model.__table__), rows)
 
 
-def _public_conflicts(session: Session, hidden: set[int]) -> tuple[list[dict[str, Any]], int]:
-    """Conflicts as they stand on the public evidence alone: (rows, how many were withheld)."""
+def _public_conflicts(
+    session: Session, hidden: set[int]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
+    """Conflicts as they stand on the public evidence alone: (conflict rows, answer rows,
+    how many conflicts were withheld)."""
     rows, subject_of, stored = conflicts_on_public_evidence(session, hidden)
-    public = [_conflict_row(row, *subject_of[row["a"]["claim"]]) for row in rows]
-    return public, stored - len(public)
+    public, answers = [], []
+    for row in rows:
+        public.append(_conflict_row(row, *subject_of[row["answers"][0]["claim"]]))
+        answers += _answer_rows(row)
+    for number, answer in enumerate(answers, 1):
+        answer["id"] = number
+    return public, answers, stored - len(public)
 
 
 def conflicts_on_public_evidence(
@@ -845,30 +864,29 @@ def conflicts_on_public_evidence(
     many stored conflicts were looked at). ``hidden`` are the confidential sources
     (``sources.confidential_source_ids``). The claims of every subject and property
     that has a conflict are copied, with their public citations only, into a scratch
-    database of the same schema, and the library's own detection and support run
-    there. Removing evidence can only remove conflicts, never add one, so every
-    conflict found there is one the desk has already recorded, with its id and
-    verdict; a conflict with a side left without public citations is not returned.
-    ``include_inactive`` also looks at conflicts re-detection no longer finds (as
+    database of the same schema, with the desk's questions and their answers, and the
+    library's own detection and support run there. Removing evidence can only remove
+    answers and conflicts, never add one, so every question found there is one the desk
+    has already recorded, with its id and verdict; an answer resting only on
+    confidential evidence is not among its answers, and a question left with fewer than
+    two is not returned. (Should a question fall apart into two once a bridging answer
+    is withheld, the part that is not the desk's question is not returned either,
+    rather than shown under a new id.) The desk's verdict note is kept only when none
+    of the question's answers was withheld: it was written on the whole question.
+    ``include_inactive`` also looks at questions re-detection no longer finds (as
     ``conflict_rows`` does), for verdicts that outlive them; ``statuses`` looks only at
-    conflicts with one of these statuses (and copies only their subjects' claims).
+    questions with one of these statuses (and copies only their subjects' claims).
     """
     from . import conflicts as conflictsmod
 
     looked_at = true() if include_inactive else Conflict.active == true()
     if statuses is not None:
         looked_at = and_(looked_at, Conflict.status.in_(list(statuses)))
-    stored = {
-        r.id: (r.claim_a_id, r.claim_b_id)
-        for r in session.execute(
-            select(Conflict.id, Conflict.claim_a_id, Conflict.claim_b_id).where(looked_at)
-        )
-    }
+    stored = set(session.scalars(select(Conflict.id).where(looked_at)))
     if not stored:
         return [], {}, 0
     groups = (
-        select(Claim.subject_id, Claim.property_id)
-        .join(Conflict, Conflict.claim_a_id == Claim.id)
+        select(Conflict.subject_id, Conflict.property_id)
         .where(looked_at)
         .distinct()
         .subquery("groups")
@@ -976,13 +994,24 @@ def conflicts_on_public_evidence(
                 Property,
                 select(Property.__table__).where(Property.id.in_(select(groups.c.property_id))),
             )
+            in_conflict_groups = (Conflict.subject_id == groups.c.subject_id) & (
+                Conflict.property_id == groups.c.property_id
+            )
             _copy_rows(
                 session,
                 scratch,
                 Conflict,
-                select(Conflict.__table__)
-                .join(Claim, Claim.id == Conflict.claim_a_id)
-                .join(groups, in_groups),
+                select(Conflict.__table__).join(groups, in_conflict_groups),
+            )
+            _copy_rows(
+                session,
+                scratch,
+                ConflictAnswer,
+                select(ConflictAnswer.__table__).where(
+                    ConflictAnswer.conflict_id.in_(
+                        select(Conflict.id).join(groups, in_conflict_groups)
+                    )
+                ),
             )
             with Session(bind=scratch) as scratch_session:
                 conflictsmod.detect(scratch_session, "publish")
@@ -993,13 +1022,40 @@ def conflicts_on_public_evidence(
     finally:
         scratch_engine.dispose()
         scratch_dir.cleanup()
-    public = [
-        row
-        for row in rows
-        if stored.get(row["id"]) == (row["a"]["claim"], row["b"]["claim"])
-        and row["a"]["citations"]
-        and row["b"]["citations"]
-    ]
+    answer_counts = dict(
+        session.execute(
+            select(ConflictAnswer.conflict_id, func.count())
+            .where(ConflictAnswer.conflict_id.in_(select(Conflict.id).where(looked_at)))
+            .group_by(ConflictAnswer.conflict_id)
+        ).all()
+    )
+    # a question the desk's evidence still finds but the public evidence does not (it
+    # rests on a confidential source) is not returned, also when inactive ones are asked
+    found_by_the_desk = set(
+        session.scalars(select(Conflict.id).where(looked_at, Conflict.active == true()))
+    )
+    public = []
+    for row in rows:
+        if row["id"] not in stored:
+            continue
+        if not row["active"] and (not include_inactive or row["id"] in found_by_the_desk):
+            continue
+        # an inactive question keeps its answers as they were: one resting only on
+        # confidential evidence has no public citation here, and is not an answer
+        kept = [a for a in row["answers"] if a["citations"]]
+        if len(kept) < 2:
+            continue
+        keys = {(a["claim"], a["stance"]) for a in kept}
+        for answer in kept:
+            answer["contradicts"] = [
+                c for c in answer["contradicts"] if (c["claim"], c["stance"]) in keys
+            ]
+        if len(kept) < len(row["answers"]) or len(kept) < answer_counts.get(row["id"], 0):
+            # the desk wrote its note on the whole question, answers resting only on
+            # confidential evidence included: it may speak of them
+            row["note"] = None
+        row["answers"] = kept
+        public.append(row)
     return public, subject_of, len(stored)
 
 
@@ -1020,43 +1076,57 @@ def _chunks(items: list[int], size: int = 900) -> Iterator[list[int]]:
 
 
 def _conflict_row(row: dict[str, Any], subject_id: int, property_id: int) -> dict[str, Any]:
-    def sources(side):
-        return "; ".join(
-            sorted(
-                {
-                    c["source"] + (f" [{c['footnote']}]" if c["footnote"] else "")
-                    for c in side["citations"]
-                }
-            )
-        )
-
-    def quotes(side):
-        return " | ".join(c["quote"] for c in side["citations"] if c["quote"]) or None
-
-    a, b = row["a"], row["b"]
     return {
         "id": row["id"],
         "kind": row["kind"],
         "status": row["status"],
+        "settled": row["settled"],
         "severity": row["severity"],
         "subject_id": subject_id,
         "property_id": property_id,
-        "claim_a_id": a["claim"],
-        "value_a": _display_value(a["value"], a.get("unit")),
-        "sources_a": sources(a),
-        "quotes_a": quotes(a),
-        "support_a": a["support"],
-        "claim_b_id": b["claim"],
-        "value_b": _display_value(b["value"], b.get("unit")),
-        "sources_b": sources(b),
-        "quotes_b": quotes(b),
-        "support_b": b["support"],
+        "answers": len(row["answers"]),
         "leading_claim_id": row["leading_claim"],
         "leading_value": row["leading_value"],
         "leading_reason": row["leading_reason"],
         "note": row["note"],
         "status_at": row["status_at"],
     }
+
+
+def _answer_rows(row: dict[str, Any]) -> list[dict[str, Any]]:
+    from .conflicts import answer_label
+
+    rows = []
+    for position, answer in enumerate(row["answers"], 1):
+        sources = "; ".join(
+            sorted(
+                {
+                    c["source"] + (f" [{c['footnote']}]" if c["footnote"] else "")
+                    for c in answer["citations"]
+                }
+            )
+        )
+        rows.append(
+            {
+                "id": 0,  # numbered once every question's answers are in
+                "conflict_id": row["id"],
+                "position": position,
+                "claim_id": answer["claim"],
+                "stance": answer["stance"],
+                "value": _display_value(answer["value"], answer.get("unit")),
+                "sources": sources,
+                "quotes": " | ".join(c["quote"] for c in answer["citations"] if c["quote"]) or None,
+                "support": answer["support"],
+                "contradicts": ", ".join(
+                    answer_label(c["claim"], c["stance"]) for c in answer["contradicts"]
+                ),
+                "leading": int(
+                    answer["claim"] == row["leading_claim"]
+                    and answer["value"] == row["leading_value"]
+                ),
+            }
+        )
+    return rows
 
 
 # ---------------------------------------------------------------- writing
@@ -1186,9 +1256,14 @@ def publish(
 
             report.rows[name] = _insert(db, name, rows(), tick)
         tick_to("conflicts", 0, 0)
-        conflict_rows, report.withheld_conflicts = _public_conflicts(session, reader.hidden)
+        conflict_rows, answer_rows, report.withheld_conflicts = _public_conflicts(
+            session, reader.hidden
+        )
         report.rows["conflicts"] = _insert(
             db, "conflicts", conflict_rows, lambda n: tick_to("conflicts", n, len(conflict_rows))
+        )
+        report.rows["answers"] = _insert(
+            db, "answers", answer_rows, lambda n: tick_to("answers", n, len(answer_rows))
         )
         tick_to("trust", 0, 0)
         report.rows["trust"] = _insert(db, "trust", _public_trust(session), lambda n: None)
@@ -1302,13 +1377,30 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def metadata(database_name: str = DATABASE_NAME) -> dict[str, Any]:
-    """The committed metadata (``metadata.yaml``), for a public copy served as ``database_name``."""
+    """The committed metadata (``metadata.yaml``), for a public copy served as ``database_name``.
+
+    "{database}" in a text stands for the database's address, tilde-encoded as Datasette
+    encodes it in its own links (every character but letters, digits, ``_`` and ``-``),
+    so a file's name can neither break the YAML nor reach a page as markup.
+    """
+    from datasette.utils import tilde_encode
+
     text = (resources.files("provenance") / "metadata.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text.replace("{database}", database_name))
+    data = _fill(yaml.safe_load(text), tilde_encode(database_name))
     databases = data.get("databases", {})
     if DATABASE_NAME in databases and database_name != DATABASE_NAME:
         databases[database_name] = databases.pop(DATABASE_NAME)
     return data
+
+
+def _fill(value: Any, route: str) -> Any:
+    if isinstance(value, str):
+        return value.replace("{database}", route)
+    if isinstance(value, dict):
+        return {key: _fill(item, route) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_fill(item, route) for item in value]
+    return value
 
 
 SETTINGS = {
@@ -1319,25 +1411,62 @@ SETTINGS = {
     "facet_time_limit_ms": 500,
     "max_returned_rows": 1000,
     "allow_download": True,
+    # a take-down (a new copy published) must not linger in a browser's or proxy's cache
+    "default_cache_ttl": 0,
 }
 
 
 def datasette(public: str | Path, **settings: Any):
-    """The Datasette instance ``serve`` runs: the public copy alone, immutable, with our metadata
-    and plugin."""
+    """The Datasette instance ``serve`` runs: the public copy alone, immutable and reopened
+    when a new copy is published over it (``datasette_plugin.PublicCopy``), with our
+    metadata and plugin."""
     from datasette.app import Datasette
 
     from . import datasette_plugin
 
     datasette_plugin.register()
     public = Path(public)
-    return Datasette(
+    ds = Datasette(
         [],
-        immutables=[str(public)],
         metadata=metadata(public.stem),
         settings={**SETTINGS, **settings},
         cache_headers=True,
     )
+    # with no file given Datasette adds an in-memory database anyone could query
+    if "_memory" in ds.databases:
+        ds.remove_database("_memory")
+    datasette_plugin.serve_copy(ds, public, public.stem)
+    return ds
+
+
+def bind_port(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host``:``port`` for the site, before anything is published.
+
+    Bound, not yet listening: nobody connects until the server starts, and nobody else
+    can take the port meanwhile. A busy port or an unknown host is an ``InvalidValue``.
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as exc:
+        raise InvalidValue(
+            f"--host {host!r}: not an address of this machine ({exc.strerror}): "
+            "expected e.g. 127.0.0.1 or 0.0.0.0"
+        ) from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        # as uvicorn does: a port left in TIME_WAIT by a stopped server can be reused at once
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            message = f"--port {port}: already in use on {host}: choose a free port"
+        else:
+            message = f"--host {host!r} --port {port}: cannot listen there ({exc.strerror})"
+        raise InvalidValue(message) from None
+    return sock
 
 
 def default_public_path(working: str | None) -> Path:

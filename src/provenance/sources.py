@@ -10,6 +10,12 @@ Decisions a fact-checking desk relies on:
 * Reader comments under an article (the manifest's ``comments:`` key) become sources of
   their own, kind ``comment``, the commenter as author, so a commenter's words are
   never cited as the article's.
+* Confidential is kept: a comment is confidential when its article is, when the
+  manifest's ``comments: confidential:`` says so (``true`` for every comment, or a list
+  of comment numbers, the ``NN`` of ``SLUG-comment-NN``), or when it already was. No
+  ingest makes a confidential source public, whatever the manifest says (``confidential:
+  false`` then keeps it confidential and ``ingest`` says so): making a source public is
+  a deliberate act of its own, never a side effect of refreshing a file.
 """
 
 from __future__ import annotations
@@ -28,8 +34,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import footnotes as footnote_parser
+from .copies import CopyMatch, detect_copy
 from .errors import InvalidValue, NotFound, ProvenanceError
 from .history import diff, record
+from .inputs import MAX_ID, StrictLoader, as_id, check_length, first_bad_field, yaml_problem
 from .models import (
     RELIABILITY_GRADES,
     SOURCE_KINDS,
@@ -38,6 +46,7 @@ from .models import (
     FootnoteMarker,
     FootnoteWork,
     Source,
+    SourceCopy,
     Work,
     utcnow,
 )
@@ -59,7 +68,7 @@ MANIFEST_KEYS = {
     "note": "a remark",
     "comments": "how to split reader comments into their own sources",
 }
-COMMENT_KEYS = ("heading", "ends_before", "reliability", "reliability_reason")
+COMMENT_KEYS = ("heading", "ends_before", "reliability", "reliability_reason", "confidential")
 # metadata a manifest entry can set on a source row
 SOURCE_FIELDS = (
     "slug",
@@ -96,6 +105,10 @@ class IngestResult:
     footnotes: int = 0
     orphaned: list[int] = field(default_factory=list)
     reanchored: list[int] = field(default_factory=list)
+    # the manifest called a confidential source public: it stays confidential
+    kept_confidential: bool = False
+    # the earlier document this one was found to copy (copies.py), if any
+    copy: CopyMatch | None = None
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -123,17 +136,15 @@ def load_manifest(path: str | Path) -> list[SourceSpec]:
             f"manifest {str(path)!r} not found: expected a YAML file such as seeds/sources.yaml"
         )
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=StrictLoader)
     except UnicodeDecodeError:
         raise InvalidValue(
             f"manifest {str(path)!r} is not UTF-8 text: expected a YAML file"
         ) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
         raise InvalidValue(
-            f"manifest {str(path)!r} is not valid YAML{where}: expected a mapping with a 'sources:'"
-            " list"
+            f"manifest {str(path)!r} is not valid YAML{yaml_problem(exc)}: expected a mapping"
+            " with a 'sources:' list"
         ) from None
     entries = data.get("sources") if isinstance(data, dict) else data
     if isinstance(data, dict) and set(data) - {"sources"}:
@@ -192,14 +203,30 @@ def _spec_from_entry(entry: Any, number: int, path: Path) -> SourceSpec:
             raise InvalidValue(
                 f"{where}: comments reliability {grade!r}: expected one of A, B, C, D, E, F"
             )
+        hidden = comments.get("confidential", False)
+        if not (
+            isinstance(hidden, bool)
+            or (
+                isinstance(hidden, list)
+                and all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in hidden)
+            )
+        ):
+            raise InvalidValue(
+                f"{where}: comments confidential {hidden!r}: expected true, false "
+                "or a list of comment numbers such as [3, 11]"
+            )
     return SourceSpec(file=file, fields=fields, comments=comments)
 
 
 def source_fields(entry: dict[str, Any], *, where: str) -> dict[str, Any]:
     """Validate the metadata of a source (manifest entry, ``source add``, import section)."""
+    bad = first_bad_field(entry)
+    if bad is not None:
+        raise InvalidValue(f"{where}: {bad[1]}")
     fields: dict[str, Any] = {}
     if "slug" in entry and entry["slug"] is not None:
         fields["slug"] = str(entry["slug"])
+        check_length(fields["slug"], Source.slug, f"{where}: slug")
     if entry.get("title") is not None:
         fields["title"] = str(entry["title"])
     authors = entry.get("authors")
@@ -212,6 +239,8 @@ def source_fields(entry: dict[str, Any], *, where: str) -> dict[str, Any]:
     for key in ("publisher", "url", "note", "reliability_reason"):
         if entry.get(key) is not None:
             fields[key] = str(entry[key])
+    if "publisher" in fields:
+        check_length(fields["publisher"], Source.publisher, f"{where}: publisher")
     if entry.get("published") is not None:
         published = str(entry["published"])
         try:
@@ -249,15 +278,17 @@ def find_source(session: Session, ref: str | int) -> Source:
     """A source by id, slug, or the file name (or path) it was ingested from."""
     text = str(ref).strip()
     source = None
-    if text.isdigit():
-        source = session.get(Source, int(text))
+    number = as_id(text)
+    if number is not None:
+        source = session.get(Source, number)
     if source is None:
         source = session.scalar(select(Source).where(Source.slug == text))
     if source is None:
         source = session.scalar(select(Source).where(Source.file_name == Path(text).name))
     if source is None:
         raise NotFound(
-            f"unknown source {text!r}: expected an id, slug or file name (see `provenance sources`)"
+            f"unknown source {text!r}: expected an id (1 to {MAX_ID}), slug or file name "
+            "(see `provenance sources`)"
         )
     return source
 
@@ -282,6 +313,14 @@ def read_document(path: str | Path) -> tuple[str, str]:
     if "\x00" in text:
         raise InvalidValue(f"file {str(path)!r} is binary: expected a UTF-8 text document")
     return text, sha256_bytes(data)
+
+
+def check_document(path: str | Path, spec: SourceSpec | None) -> None:
+    """What ``ingest_file`` would refuse in the file and its manifest entry, found before
+    anything is written: an unreadable file, a comment section that is not there."""
+    text, _ = read_document(path)
+    if spec is not None and spec.comments:
+        _confidential_comments(spec.comments, len(comment_spans(text, spec.comments)))
 
 
 def ingest_file(
@@ -326,9 +365,13 @@ def ingest_file(
         )
         result = IngestResult(source, "new")
         _derive(session, source, spec, actor, result)
+        result.copy = detect_copy(session, source, actor)
         return result
 
     result = IngestResult(source, "unchanged")
+    if source.confidential and fields.get("confidential") is False:
+        fields["confidential"] = True
+        result.kept_confidential = True
     before = {k: getattr(source, k) for k in SOURCE_FIELDS}
     after = {**before, **fields}
     changes = diff(before, after)
@@ -348,6 +391,7 @@ def ingest_file(
         )
         _derive(session, source, spec, actor, result)
         _reanchor_all(session, source, old_text, result)
+        result.copy = detect_copy(session, source, actor)
         return result
     if changes:
         for key, value in fields.items():
@@ -420,14 +464,38 @@ def comment_spans(text: str, comments: dict[str, Any]) -> list[tuple[str, int, i
     return spans
 
 
+def _confidential_comments(comments: dict[str, Any], count: int) -> set[int]:
+    """The numbers of the comments the manifest makes confidential (1 to ``count``)."""
+    hidden = comments.get("confidential", False)
+    if hidden is True:
+        return set(range(1, count + 1))
+    if not hidden:
+        return set()
+    beyond = sorted(n for n in hidden if n > count)
+    if beyond:
+        # a typo here would leave the comment meant to be hidden public
+        raise InvalidValue(
+            f"comments confidential lists comment {beyond[0]}, but the section has {count} "
+            f"comment(s): expected numbers from 1 to {count}"
+        )
+    return set(hidden)
+
+
 def _sync_sections(session: Session, source: Source, spec: SourceSpec, actor: str) -> int:
     if not spec.comments or source.text is None:
         return 0
     spans = comment_spans(source.text, spec.comments)
+    hidden = _confidential_comments(spec.comments, len(spans))
     existing = {s.slug: s for s in source.sections}
     for number, (author, start, end) in enumerate(spans, 1):
         slug = f"{source.slug}-comment-{number:02d}"
         text = source.text[start:end]
+        section = existing.get(slug)
+        confidential = bool(
+            source.confidential
+            or number in hidden
+            or (section is not None and section.confidential)
+        )
         fields = {
             "title": f"Comment by {author} on “{source.title}”",
             "authors": [author],
@@ -439,13 +507,12 @@ def _sync_sections(session: Session, source: Source, spec: SourceSpec, actor: st
             "kind": "comment",
             "reliability": str(spec.comments.get("reliability", "F")),
             "reliability_reason": spec.comments.get("reliability_reason") or "reader comment",
-            "confidential": source.confidential,
+            "confidential": confidential,
             "span_start": start,
             "span_end": end,
             "text": text,
             "sha256": sha256_text(text),
         }
-        section = existing.get(slug)
         if section is None:
             section = Source(slug=slug, parent=source, **fields)
             session.add(section)
@@ -456,7 +523,7 @@ def _sync_sections(session: Session, source: Source, spec: SourceSpec, actor: st
                 section.id,
                 "insert",
                 actor,
-                {"slug": slug, "authors": [author]},
+                {"slug": slug, "authors": [author], "confidential": confidential},
                 f"comment section of {source.slug}",
             )
             continue
@@ -667,8 +734,14 @@ def list_sources(session: Session) -> list[dict[str, Any]]:
     citation_counts = dict(
         session.execute(select(Citation.source_id, func.count()).group_by(Citation.source_id)).all()
     )
+    copies = {
+        c.source_id: c
+        for c in session.scalars(select(SourceCopy).where(SourceCopy.status != "rejected"))
+    }
+    slugs = dict(session.execute(select(Source.id, Source.slug)).all()) if copies else {}
     rows = []
     for source in session.scalars(select(Source).order_by(Source.id)):
+        copy = copies.get(source.id)
         rows.append(
             {
                 "id": source.id,
@@ -688,6 +761,10 @@ def list_sources(session: Session) -> list[dict[str, Any]]:
                 "characters": len(source.text) if source.text is not None else None,
                 "footnotes": footnote_counts.get(source.id, 0),
                 "citations": citation_counts.get(source.id, 0),
+                # a copy of another document (copies.py): its original, how alike, who said so
+                "copy_of": slugs[copy.original_id] if copy else None,
+                "copy_similarity": copy.similarity if copy else None,
+                "copy_status": copy.status if copy else None,
             }
         )
     return rows

@@ -139,19 +139,17 @@ def _live_citation(citation: str = "ci") -> str:
 def desk_answers() -> str:
     """SQL selecting ``claim_id`` of every answer the desk accepted: known truth.
 
-    A ``preferred`` claim, and the surviving side of a resolved conflict whose other side
-    the desk deprecated. The item of an accepted claim is the claim's own (subject,
-    property, scope key), so this is the set of (item, accepted claim) pairs.
+    A ``preferred`` claim, and the answer a resolved question accepts
+    (``resolve --answer``: ``conflicts.answer_claim_id``, asserted). The item of an
+    accepted claim is the claim's own (subject, property, scope key), so this is the set
+    of (item, accepted claim) pairs.
     """
     return """
         SELECT id AS claim_id FROM claims WHERE rank = 'preferred'
         UNION
-        SELECT CASE WHEN a.rank = 'deprecated' THEN f.claim_b_id ELSE f.claim_a_id END
-        FROM conflicts f
-        JOIN claims a ON a.id = f.claim_a_id
-        JOIN claims b ON b.id = f.claim_b_id
-        WHERE f.status = 'resolved' AND f.claim_a_id <> f.claim_b_id
-          AND (a.rank = 'deprecated') <> (b.rank = 'deprecated')
+        SELECT f.answer_claim_id FROM conflicts f
+        WHERE f.status = 'resolved' AND f.answer_claim_id IS NOT NULL
+          AND COALESCE(f.answer_stance, 'asserts') = 'asserts'
     """
 
 

@@ -12,21 +12,36 @@ Quantities
     ``<=5`` / ``at most 5`` are half-open with an inclusive bound; ``>100`` /
     ``more than 100`` and ``<5`` / ``fewer than 5`` have an *exclusive* bound, kept
     in ``quantity_low_exclusive`` / ``quantity_high_exclusive`` rather than nudged by
-    an epsilon, so ``>100`` and ``>=100`` stay different values. ``~2000`` /
-    ``about 2000`` becomes the closed interval ``2000 ± tolerance × |2000|`` (default
-    tolerance 0.1), so it is the same value as the range it stands for. Scale words
+    an epsilon, so ``>100`` and ``>=100`` stay different values.
+
+    Exact is exact: ``5`` is [5, 5], whatever the property's tolerance, so 5 killed
+    and 6 killed conflict. Only *approximate* input is widened by the tolerance (the
+    property's, default 0.1): ``~2000`` / ``about``, ``around``, ``roughly``,
+    ``approximately``, ``nearly``, ``almost``, ``some``, ``circa``, ``an estimated``
+    ``2000`` and ``2000 or so`` become ``2000 ± tolerance × |2000|``, the same value as
+    the range it stands for; ``quantity_approximate`` records that the input was
+    approximate, so the interval can be computed again when the tolerance changes.
+    Counts in words are approximate ranges, widened the same way: ``dozens`` 24..199,
+    ``hundreds`` 200..999, ``thousands`` 2000..9999, ``tens of thousands``
+    20000..99999, ``hundreds of thousands`` 200000..999999, ``millions``
+    2000000..9999999 (the lower end is two of the unit, the upper end just below the
+    next named magnitude); ``several``/``a few``/``many`` before them, and the singular
+    after ``several``/``a few`` (``several hundred``), mean the same. Scale words
     (``thousand``, ``million``, ``billion``, ``trillion``) multiply; in a range, a
     scale word written only on the upper end also applies to a lower end below 1000
     (``$2-$3 million`` is 2 to 3 million, ``900,000-1.2 million`` is 0.9 to 1.2
     million). A reversed range is an error. A currency sign ($ € £) or ``%`` sets the
     unit (USD, EUR, GBP, %) when none is given and must agree with a unit that is
-    given; otherwise the unit is the one given. Units are never converted.
+    given; otherwise the unit is the one given. ``%``, ``percent``, ``per cent`` and
+    ``pct`` are one unit, stored as ``%`` (``canonical_unit``), written after a number
+    or given as the unit; percentage points are another unit. Units are never converted.
 
     Keys: ``q:`` then ``N`` for a single number, ``LOW..HIGH`` for a closed range,
     ``>=N``, ``>N``, ``<=N`` or ``<N`` for a half-open one, then `` UNIT`` if any.
     Numbers are written exactly (decimal arithmetic, no exponent, no trailing zeros),
     so ``1,650,000`` and ``1.65 million`` share ``q:1650000``, and ``~2000`` at
-    tolerance 0.1 shares ``q:1800..2200`` with ``1800..2200``.
+    tolerance 0.1 shares ``q:1800..2200`` with ``1800..2200`` (the interval is what
+    the source committed to, however it was written).
 
 Dates
     Dates are EDTF level 0 and 1, parsed by the ``edtf`` library, and stored as the
@@ -90,7 +105,9 @@ from provenance.errors import InvalidValue
 __all__ = [
     "DATATYPES",
     "KEY_MAX_LENGTH",
+    "PERCENT_UNITS",
     "ParsedValue",
+    "canonical_unit",
     "date_bounds",
     "normalise_name",
     "normalise_text",
@@ -129,6 +146,7 @@ class ParsedValue:
     quantity_high: float | None = None
     quantity_low_exclusive: bool = False
     quantity_high_exclusive: bool = False
+    quantity_approximate: bool = False
     unit: str | None = None
     date_earliest: str | None = None
     date_latest: str | None = None
@@ -299,6 +317,8 @@ _PHRASE_OPERATORS = sorted(
         "below": "<",
         "about": "~",
         "around": "~",
+        "nearly": "~",
+        "almost": "~",
         "roughly": "~",
         "approximately": "~",
         "approx.": "~",
@@ -311,7 +331,43 @@ _PHRASE_OPERATORS = sorted(
     }.items(),
     key=lambda item: -len(item[0]),
 )
-_SUFFIX_OPERATORS = (("or more", ">="), ("or over", ">="), ("or fewer", "<="), ("or less", "<="))
+_SUFFIX_OPERATORS = (
+    ("or more", ">="),
+    ("or over", ">="),
+    ("or fewer", "<="),
+    ("or less", "<="),
+    ("or so", "~"),
+)
+
+# Spellings of one unit: the percent sign and its words (percentage points are another unit).
+PERCENT_UNITS = frozenset({"%", "percent", "per cent", "pct", "pct."})
+
+
+def canonical_unit(unit: str | None) -> str | None:
+    """The stored form of a unit: stripped, ``%`` for every spelling of percent, None if blank."""
+    if unit is None:
+        return None
+    text = " ".join(unit.split())
+    if not text:
+        return None
+    return "%" if text.casefold() in PERCENT_UNITS else text
+
+
+# Counts in words: (low, high) of the plural magnitude, see the module doc.
+_COUNT_WORDS = {
+    "dozens": (Decimal(24), Decimal(199)),
+    "hundreds": (Decimal(200), Decimal(999)),
+    "thousands": (Decimal(2000), Decimal(9999)),
+    "tens of thousands": (Decimal(20000), Decimal(99999)),
+    "hundreds of thousands": (Decimal(200000), Decimal(999999)),
+    "millions": (Decimal(2000000), Decimal(9999999)),
+}
+_COUNT_SINGULAR = {"dozen": "dozens", "hundred": "hundreds", "thousand": "thousands"}
+_COUNT_RE = re.compile(
+    r"(?:(?P<few>several|a few|many)\s+)?"
+    r"(?P<words>(?:tens|hundreds) of thousands|dozens|hundreds|thousands|millions"
+    r"|dozen|hundred|thousand)(?:\s+of)?"
+)
 
 
 def _amount(p: str) -> str:
@@ -321,7 +377,7 @@ def _amount(p: str) -> str:
         rf"(?P<{p}num>(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?|\.\d+)"
         rf"(?:e(?P<{p}exp>[-+]?\d{{1,3}}))?"
         rf"(?:\s*(?P<{p}scale>{'|'.join(_SCALES)}))?"
-        rf"(?:\s*(?P<{p}pct>%))?"
+        rf"(?:\s*(?P<{p}pct>%|percent\b|per cent\b|pct\b\.?))?"
     )
 
 
@@ -394,9 +450,30 @@ def _split_operator(text: str) -> tuple[str | None, str]:
 _Interval = tuple[Decimal | None, Decimal | None, bool, bool, str | None]
 
 
-def _quantity_interval(text: str, tolerance: Decimal) -> _Interval:
-    """(low, high, low_exclusive, high_exclusive, unit from a sign) for prepared text."""
+def _quantity_interval(text: str, tolerance: Decimal) -> tuple[_Interval, bool]:
+    """The interval of prepared text, and whether the text was approximate (and so
+    widened by ``tolerance``)."""
+    count = _COUNT_RE.fullmatch(text)
+    if count is not None:
+        words = count.group("words")
+        if words in _COUNT_SINGULAR:
+            if count.group("few") not in ("several", "a few"):
+                raise _QuantityProblem(f"'{words}' alone is not a number")
+            words = _COUNT_SINGULAR[words]
+        low, high = _COUNT_WORDS[words]
+        return (low - low * tolerance, high + high * tolerance, False, False, None), True
     op, rest = _split_operator(text)
+    interval = _exact_interval(op, rest, text)
+    if op != "~":
+        return interval, False
+    value, _, _, _, symbol_unit = interval
+    assert value is not None  # "~" is always followed by one number
+    spread = abs(value) * tolerance
+    return (value - spread, value + spread, False, False, symbol_unit), True
+
+
+def _exact_interval(op: str | None, rest: str, text: str) -> _Interval:
+    """The interval of text as written, before any tolerance (``~N`` is [N, N] here)."""
     if op is not None:
         match = _SINGLE_RE.fullmatch(rest)
         if match is None:
@@ -413,8 +490,7 @@ def _quantity_interval(text: str, tolerance: Decimal) -> _Interval:
             return None, value, False, False, amount.symbol_unit
         if op == "<":
             return None, value, False, True, amount.symbol_unit
-        spread = abs(value) * tolerance
-        return value - spread, value + spread, False, False, amount.symbol_unit
+        return value, value, False, False, amount.symbol_unit
 
     match = _SINGLE_RE.fullmatch(text)
     if match:
@@ -508,12 +584,12 @@ def parse_quantity(
 ) -> ParsedValue:
     """Parse a number, range, bound or approximation into an interval; see the module doc."""
     display = raw.strip()
-    given_unit = unit.strip() if unit is not None and unit.strip() else None
+    given_unit = canonical_unit(unit)
     tol = _check_tolerance(tolerance, display)
     if not display:
         raise _bad_quantity(display, "a value is required")
     try:
-        low, high, low_ex, high_ex, sign_unit = _quantity_interval(
+        (low, high, low_ex, high_ex, sign_unit), approximate = _quantity_interval(
             _prepare_quantity_text(display), tol
         )
     except _QuantityProblem as problem:
@@ -537,6 +613,7 @@ def parse_quantity(
         quantity_high=_to_float(high, display),
         quantity_low_exclusive=low_ex,
         quantity_high_exclusive=high_ex,
+        quantity_approximate=approximate,
         unit=final_unit,
     )
 

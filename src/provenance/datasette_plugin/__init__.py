@@ -3,9 +3,10 @@
 ``/-/claim/<id>`` shows a claim's whole provenance chain — each citation's quote
 highlighted in its paragraph of the source text, the footnote and the works it cites
 (with their collection), the other sources that state the same claim, and the
-conflicts it takes part in. ``/-/conflict/<id>`` shows a conflict's two sides side by
-side. Both are plain HTML that needs no JavaScript, rendered through Datasette's
-templates, whose autoescaping is what keeps a quote such as ``<script>`` text.
+conflicts it takes part in. ``/-/conflict/<id>`` shows a conflict — one question —
+with all its answers, the leading one first, each with the answers it contradicts.
+Both are plain HTML that needs no JavaScript, rendered through Datasette's templates,
+whose autoescaping is what keeps a quote such as ``<script>`` text.
 
 Claim and conflict ids in table, view and query results link to these pages
 (``render_cell``), and the SQL function ``provenance_normalise(name)`` lets canned
@@ -14,19 +15,58 @@ queries match any spelling of a name the way the CLI does.
 The pages read the published copy only: the first attached database that holds the
 published tables. The plugin is installed through the ``datasette`` entry point and
 does nothing on a database that is not a public copy.
+
+**Serving a copy** (``serve_copy``, what ``provenance serve`` runs). The copy is a
+``PublicCopy``: an immutable database that
+
+* is **reopened when its file is replaced**. ``publish`` renames a new file over the
+  old one, and a connection keeps reading the inode it opened: Datasette 0.65 keeps one
+  connection per worker thread for the life of the process, so a withdrawn source stayed
+  on the site for as long as the server ran. Before every request the file is checked
+  (``os.stat``: device, inode, size, modification time); when it differs, a new
+  ``PublicCopy`` with connections of its own is swapped in, and the old one is retired:
+  its running queries are interrupted, a request or CSV stream still holding it gets an
+  error rather than a withdrawn row, and its connections are closed (so the old file's
+  space is freed). A deleted file takes the database off the site until a copy is
+  published again. So once ``publish`` returns, no request begun after it sees the old
+  copy.
+* **caps what one query can allocate**: no string or blob longer than ``value_limit``
+  (``SQLITE_LIMIT_LENGTH``: ``randomblob(400000000)`` is an error, not 400 MB; the limit
+  is twice the largest source text in the copy, at least ``VALUE_LIMIT_FLOOR``, so every
+  published value can be read), no more than ``COLUMN_LIMIT`` columns in a row, and no
+  result set larger than ``RESULT_BUDGET_BYTES`` held in Python (a thousand rows of
+  ``zeroblob`` stop there). ``serve`` also sets SQLite's process-wide
+  hard heap limit (``SQLITE_HEAP_LIMIT_BYTES``), so sorting and grouping in a recursive
+  query fail with "out of memory" instead of growing the process.
+* never shows the server's **file paths**: ``pragma_database_list`` reads an empty file
+  name, and ``/-/databases.json`` and ``/-/plugins.json`` leave out the paths Datasette
+  puts there.
+
+Errors Datasette expects (not found, forbidden, a bad request) are answered without the
+traceback-with-locals Datasette prints for every exception when ``rich`` is installed;
+an unexpected error is logged with its traceback, without locals, and its page says only
+"Internal error" (an exception's text can name a file).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import re
+import secrets
+import sqlite3
 import sys
+import threading
+import traceback
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
 from ..values import normalise_name
 
-CLAIM_COLUMNS = ("claim_id", "claim_a_id", "claim_b_id", "leading_claim_id")
+CLAIM_COLUMNS = ("claim_id", "leading_claim_id")
 CONFLICT_COLUMNS = ("conflict_id",)
 # how much of a long paragraph to show on either side of a quote
 CONTEXT_CHARS = 1200
@@ -40,6 +80,18 @@ def register() -> None:
     module = sys.modules[__name__]
     if not pm.is_registered(module):
         pm.register(module, name="provenance")
+    _quiet_default_errors()
+
+
+def _quiet_default_errors() -> None:
+    """Take out Datasette's own exception handler: every handler runs, and that one prints
+    each exception — a 404 too — with a traceback and its locals when ``rich`` is installed.
+    ``handle_exception`` below answers every error in its place."""
+    from datasette.plugins import pm
+
+    default = sys.modules.get("datasette.handle_exception")
+    if default is not None and pm.is_registered(default):
+        pm.unregister(default)
 
 
 try:
@@ -116,7 +168,51 @@ def register_routes(datasette):
     return [
         (r"^/-/claim/(?P<claim_id>\d+)$", claim_page),
         (r"^/-/conflict/(?P<conflict_id>\d+)$", conflict_page),
+        (r"^/-/databases(?P<format>\.json)?$", databases_page),
+        (r"^/-/threads(?P<format>\.json)?$", threads_page),
     ]
+
+
+@hookimpl
+def startup(datasette):
+    _quiet_default_errors()
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def reopening(scope, receive, send):
+            if scope.get("type") == "http":
+                await reopen_replaced_copies(datasette)
+            await app(scope, receive, send)
+
+        return reopening
+
+    return wrap
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    """Error pages without Datasette's traceback-with-locals in the log, nor file paths."""
+    from datasette.utils.asgi import Base400
+    from datasette.views.base import DatasetteError
+
+    if isinstance(exception, (Base400, DatasetteError)):
+        status = exception.status
+        if isinstance(exception, Base400):
+            message = exception.args[0] if exception.args else ""
+        else:
+            message = exception.message
+        if isinstance(exception, DatasetteError) and exception.message_is_html:
+            message = Markup(message)
+    else:
+        status, message = 500, "Internal error"
+        traceback.print_exception(exception, file=sys.stderr)
+
+    async def inner():
+        return await _error_response(datasette, request, status, message)
+
+    return inner
 
 
 # ---------------------------------------------------------------- pages
@@ -191,16 +287,56 @@ async def _citations(db, where: str, params: Any) -> list[dict[str, Any]]:
     return citations
 
 
-async def _not_found(datasette, request, what: str):
-    """A 404 page answered, not raised: Datasette prints every raised exception with its locals."""
+async def _error_response(datasette, request, status: int, message: Any):
     from datasette.utils.asgi import Response
 
-    html = await datasette.render_template(
-        ["404.html", "error.html"],
-        {"ok": False, "error": what, "status": 404, "title": None},
-        request=request,
-    )
-    return Response.html(html, status=404)
+    info = {"ok": False, "error": message, "status": status, "title": None}
+    if request.path.endswith(".json"):
+        return Response.json({**info, "error": str(message)}, status=status)
+    html = await datasette.render_template([f"{status}.html", "error.html"], info, request=request)
+    return Response.html(html, status=status)
+
+
+async def _not_found(datasette, request, what: str):
+    """A 404 page answered, not raised: nothing for ``handle_exception`` to log."""
+    return await _error_response(datasette, request, 404, what)
+
+
+async def databases_page(datasette, request):
+    """``/-/databases.json`` as Datasette shows it, without the server's file paths."""
+    from datasette.views.special import JsonDataView
+
+    def described() -> list[dict[str, Any]]:
+        return [
+            {
+                "name": db.name,
+                "route": db.route,
+                "size": db.size,
+                "is_mutable": db.is_mutable,
+                "is_memory": db.is_memory,
+                "hash": db.hash,
+            }
+            for name, db in datasette.databases.items()
+            if name != "_internal"
+        ]
+
+    return await JsonDataView(datasette, "databases.json", described).get(request)
+
+
+async def threads_page(datasette, request):
+    """``/-/threads.json`` without the file and line each task is running at."""
+    from datasette.views.special import JsonDataView
+
+    def described() -> dict[str, Any]:
+        found = datasette._threads()
+        found["tasks"] = [_LOCATION.sub("", task) for task in found.get("tasks", [])]
+        return found
+
+    return await JsonDataView(datasette, "threads.json", described).get(request)
+
+
+# "running at /usr/lib/python3.11/asyncio/tasks.py:42": where the code is, no one's business
+_LOCATION = re.compile(r" (?:running )?at [^>\]]*")
 
 
 def _page_context(datasette, db) -> dict[str, Any]:
@@ -241,24 +377,18 @@ async def claim_page(datasette, request):
     conflicts = await _rows(
         db,
         """
-        select id, kind, status, severity, claim_a_id, claim_b_id, value_a, value_b,
-               leading_claim_id, leading_value, leading_reason, note
-        from conflicts where claim_a_id = ? or claim_b_id = ? order by id
+        select k.id, k.kind, k.status, k.settled, k.severity, k.answers, k.leading_claim_id,
+               k.leading_value, k.leading_reason, k.note, a.value as own_value, a.stance,
+               a.contradicts
+        from answers a join conflicts k on k.id = a.conflict_id
+        where a.claim_id = ? order by k.id, a.position
         """,
-        [claim_id, claim_id],
+        [claim_id],
     )
     for conflict in conflicts:
-        if conflict["kind"] == "stance":
-            conflict["other_value"] = "asserted by some sources, denied by others"
-        else:
-            conflict["other_value"] = (
-                conflict["value_b"] if conflict["claim_a_id"] == claim_id else conflict["value_a"]
-            )
-            conflict["other_claim"] = (
-                conflict["claim_b_id"]
-                if conflict["claim_a_id"] == claim_id
-                else conflict["claim_a_id"]
-            )
+        conflict["other_value"] = f"{conflict['answers']} answers; it contradicts " + (
+            conflict["contradicts"] or "none"
+        )
     sources = sorted({c["source"] for c in citations})
     html = await datasette.render_template(
         "provenance_claim.html",
@@ -296,34 +426,255 @@ async def conflict_page(datasette, request):
     if not found:
         return await _not_found(datasette, request, f"Conflict {conflict_id} is not published.")
     conflict = found[0]
-    stance = conflict["kind"] == "stance"
-    sides = []
-    for letter, wanted in (("a", "asserts"), ("b", "denies")):
-        claim_id = conflict[f"claim_{letter}_id"]
-        where = "ci.claim_id = ?" + (" and ci.stance = ?" if stance else "")
-        params = [claim_id, wanted] if stance else [claim_id]
-        claim = (
-            await _rows(
-                db, "select id, rank, rank_reason, scope from claims where id = ?", [claim_id]
-            )
-            or [{}]
-        )[0]
-        sides.append(
-            {
-                "letter": letter.upper(),
-                "claim_id": claim_id,
-                "value": conflict[f"value_{letter}"],
-                "support": conflict[f"support_{letter}"],
-                "scope": claim.get("scope"),
-                "rank": claim.get("rank"),
-                "leading": conflict["leading_claim_id"] == claim_id
-                and (not stance or conflict["leading_value"] == conflict[f"value_{letter}"]),
-                "citations": await _citations(db, where, params),
-            }
+    answers = await _rows(
+        db,
+        """
+        select a.*, c.rank, c.rank_reason, c.scope
+        from answers a left join claims c on c.id = a.claim_id
+        where a.conflict_id = ? order by a.position
+        """,
+        [conflict_id],
+    )
+    for answer in answers:
+        answer["citations"] = await _citations(
+            db, "ci.claim_id = ? and ci.stance = ?", [answer["claim_id"], answer["stance"]]
         )
     html = await datasette.render_template(
         "provenance_conflict.html",
-        {"conflict": conflict, "sides": sides, **_page_context(datasette, db)},
+        {"conflict": conflict, "answers": answers, **_page_context(datasette, db)},
         request=request,
     )
     return Response.html(html)
+
+
+# ---------------------------------------------------------------- serving a copy
+
+# the least SQLITE_LIMIT_LENGTH of a served connection; raised to twice the copy's largest
+# source text, so every published value can be read
+VALUE_LIMIT_FLOOR = 256 * 1024
+# SQLITE_LIMIT_COLUMN: the widest published table has 21 columns; with the length limit it
+# bounds one row, which SQLite holds whole while Python copies it
+COLUMN_LIMIT = 64
+# what the rows of one query may hold in Python: a thousand 20 kB source texts are 20 MB
+RESULT_BUDGET_BYTES = 32 * 1024 * 1024
+# SQLite's own allocations in the whole `serve` process (every connection, every thread)
+SQLITE_HEAP_LIMIT_BYTES = 256 * 1024 * 1024
+
+_connections = threading.local()
+# sqlite3.SQLITE_LIMIT_LENGTH and SQLITE_LIMIT_COLUMN, named in Python 3.11 and later
+_SQLITE_LIMIT_LENGTH, _SQLITE_LIMIT_COLUMN = 0, 2
+
+
+class CopyReplaced(sqlite3.OperationalError):
+    """A query on a public copy whose file has since been replaced (or deleted)."""
+
+    def __init__(self) -> None:
+        super().__init__("the published copy was replaced while this page was loading: reload")
+
+
+class ResultTooLarge(sqlite3.OperationalError):
+    """A query whose rows would hold more than RESULT_BUDGET_BYTES."""
+
+    def __init__(self) -> None:
+        limit = RESULT_BUDGET_BYTES // (1024 * 1024)
+        super().__init__(f"query result over {limit} MB: select fewer rows or columns")
+
+
+class _BudgetCursor(sqlite3.Cursor):
+    """A cursor that stops fetching once its rows hold more than RESULT_BUDGET_BYTES."""
+
+    _held = 0
+
+    def execute(self, *args: Any, **kwargs: Any):
+        self._held = 0
+        return super().execute(*args, **kwargs)
+
+    def _count(self, rows: list[Any]) -> list[Any]:
+        for row in rows:
+            self._held += 16 * len(row) + sum(
+                len(value) for value in row if isinstance(value, (str, bytes))
+            )
+        if self._held > RESULT_BUDGET_BYTES:
+            raise ResultTooLarge()
+        return rows
+
+    def fetchone(self):
+        row = super().fetchone()
+        if row is not None:
+            self._count([row])
+        return row
+
+    def fetchmany(self, size: int | None = None):
+        rows: list[Any] = []
+        wanted = self.arraysize if size is None else size
+        while len(rows) < wanted:
+            row = self.fetchone()
+            if row is None:
+                break
+            rows.append(row)
+        return rows
+
+    def fetchall(self):
+        rows: list[Any] = []
+        while (row := self.fetchone()) is not None:
+            rows.append(row)
+        return rows
+
+    def __next__(self):
+        row = super().__next__()
+        self._count([row])
+        return row
+
+
+class _ServedConnection(sqlite3.Connection):
+    def cursor(self, factory=_BudgetCursor):
+        return super().cursor(factory)
+
+
+def _authorize(action: int, arg1: Any, arg2: Any, database: Any, trigger: Any) -> int:
+    # pragma_database_list is an allowed pragma function in Datasette, and names the file
+    if action == sqlite3.SQLITE_READ and arg1 == "pragma_database_list" and arg2 == "file":
+        return sqlite3.SQLITE_IGNORE
+    return sqlite3.SQLITE_OK
+
+
+def file_stamp(path: str | Path) -> tuple[int, int, int, int] | None:
+    """What tells one file at ``path`` from the next: device, inode, size, mtime; None: no file."""
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns)
+
+
+try:
+    from datasette.database import Database
+except ImportError:  # the library works without Datasette; only the site needs it
+    Database = object
+
+
+class PublicCopy(Database):
+    """The public copy as Datasette serves it: immutable, reopened when its file is replaced.
+
+    Datasette 0.65 keeps each worker thread's connection under the database's name, so
+    a new ``Database`` of the same name would reuse the old file's connections; this one
+    keeps them under a key of its own instead.
+    """
+
+    def __init__(self, ds: Any, path: str | Path) -> None:
+        super().__init__(ds, path=str(Path(path).resolve()), is_mutable=False)
+        self.stamp = file_stamp(self.path)
+        self.retired = False
+        self._key = f"provenance_{secrets.token_hex(8)}"
+        self._lock = threading.Lock()
+        self._active = 0
+        self.value_limit = VALUE_LIMIT_FLOOR
+        if self.stamp is not None:
+            probe = self._open()
+            try:
+                largest = probe.execute(
+                    "select max(length(cast(text as blob))) from sources"
+                ).fetchone()[0]
+            except sqlite3.DatabaseError:
+                largest = None
+            finally:
+                probe.close()
+            self.value_limit = max(VALUE_LIMIT_FLOOR, 2 * (largest or 0))
+
+    def _open(self) -> sqlite3.Connection:
+        uri = Path(self.path).as_uri() + "?immutable=1"
+        return sqlite3.connect(uri, uri=True, check_same_thread=False, factory=_ServedConnection)
+
+    def connect(self, write: bool = False) -> sqlite3.Connection:
+        assert not write, "a public copy is never written"
+        conn = self._open()
+        if file_stamp(self.path) != self.stamp:
+            # replaced between this copy's stamp and the open: perhaps the new file
+            conn.close()
+            raise CopyReplaced()
+        setlimit = getattr(conn, "setlimit", None)  # Python 3.11 and later
+        if setlimit is not None:
+            setlimit(_SQLITE_LIMIT_LENGTH, self.value_limit)
+            setlimit(_SQLITE_LIMIT_COLUMN, COLUMN_LIMIT)
+        conn.set_authorizer(_authorize)
+        self._all_file_connections.append(conn)
+        return conn
+
+    async def execute_fn(self, fn):
+        def in_thread():
+            with self._lock:
+                if self.retired:
+                    raise CopyReplaced()
+                self._active += 1
+            try:
+                conn = getattr(_connections, self._key, None)
+                if conn is None:
+                    conn = self.connect()
+                    self.ds._prepare_connection(conn, self.name)
+                    setattr(_connections, self._key, conn)
+                return fn(conn)
+            finally:
+                with self._lock:
+                    self._active -= 1
+                    close = self.retired and self._active == 0
+                if close:
+                    self.close()
+
+        if self.ds.executor is None:
+            return in_thread()
+        return await asyncio.get_running_loop().run_in_executor(self.ds.executor, in_thread)
+
+    def retire(self) -> None:
+        """Stop serving this copy: interrupt its queries, close its connections once idle."""
+        with self._lock:
+            self.retired = True
+            idle = self._active == 0
+        for conn in list(self._all_file_connections):
+            conn.interrupt()
+        if idle:
+            self.close()
+
+
+def serve_copy(datasette: Any, path: str | Path, name: str) -> None:
+    """Serve the public copy at ``path`` as database ``name``, reopened when the file changes."""
+    datasette.__dict__.setdefault("_provenance_copies", {})[name] = str(Path(path).resolve())
+    _swap(datasette, name, PublicCopy(datasette, path))
+
+
+def _swap(datasette: Any, name: str, copy: PublicCopy | None) -> PublicCopy | None:
+    databases = dict(datasette.databases)
+    old = databases.pop(name, None)
+    if copy is not None:
+        copy.name = copy.route = name
+        databases[name] = copy
+    datasette.databases = databases  # one assignment: a request sees the old set or the new
+    datasette.__dict__.get("_provenance_public", {}).pop(name, None)
+    return old
+
+
+async def reopen_replaced_copies(datasette: Any) -> None:
+    """Swap in a new ``PublicCopy`` for every served copy whose file changed since it was opened."""
+    for name, path in datasette.__dict__.get("_provenance_copies", {}).items():
+        current = datasette.databases.get(name)
+        stamp = file_stamp(path)
+        if isinstance(current, PublicCopy) and current.stamp == stamp:
+            continue
+        if current is None and stamp is None:
+            continue
+        old = _swap(datasette, name, PublicCopy(datasette, path) if stamp is not None else None)
+        if isinstance(old, PublicCopy):
+            old.retire()
+        if datasette.internal_db_created:
+            # Datasette re-reads the schema of a database whose schema version it has not seen
+            await datasette.databases["_internal"].execute_write(
+                "delete from databases where database_name = ?", [name]
+            )
+
+
+def limit_sqlite_heap(limit: int = SQLITE_HEAP_LIMIT_BYTES) -> None:
+    """Cap what SQLite allocates in this whole process (``PRAGMA hard_heap_limit``)."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.execute(f"PRAGMA hard_heap_limit = {int(limit)}")
+    finally:
+        conn.close()
