@@ -127,8 +127,13 @@ TEMP_TABLES = (
 
 
 def document_of(citation: str = "ci") -> str:
-    """SQL for the document a citation comes from (a copy and its original: one document)."""
-    return f"{citation}.source_id"
+    """SQL for the document a citation comes from: a copy and its original are one
+    document (``Source.document_id``; a copy the desk rejected is its own)."""
+    return (
+        "COALESCE((SELECT sc.original_id FROM source_copies sc"
+        f" WHERE sc.source_id = {citation}.source_id AND sc.status <> 'rejected'),"
+        f" {citation}.source_id)"
+    )
 
 
 def _live_citation(citation: str = "ci") -> str:
