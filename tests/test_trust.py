@@ -366,3 +366,16 @@ def test_a_question_resolved_with_an_answer_is_known_truth(small, run, session):
     run("resolve", battle["id"], "--status", "resolved", "--answer", forty, "--note", "checked")
     value, answer = _leaders(session)["Battle of X"]
     assert value == "40" and answer.known and answer.probability == 1.0
+
+
+def test_a_copy_and_its_original_are_one_source(small, run, tmp_path):
+    (tmp_path / "more.csv").write_text(
+        "source,subject,property,value\nblog-g,Battle of X,casualties,40\n", encoding="utf-8"
+    )
+    run("import", tmp_path / "more.csv")
+    before = {r["source"] for r in json.loads(run("trust", "--json").output)}
+    assert "blog-g" in before
+    run("source", "copy-of", "blog-g", "blog-f")
+    after = json.loads(run("trust", "--json").output)
+    blog_f = [r for r in after if r["source"] == "blog-f" and r["attributed_to"] is None]
+    assert len(blog_f) == 1 and "blog-g" not in {r["source"] for r in after}
