@@ -46,8 +46,9 @@ def _claims(run):
 
 
 def _pairs(run):
+    """Each question as the set of its answers' values."""
     return {
-        frozenset((row["a"]["value"], row["b"]["value"]))
+        frozenset(answer["value"] for answer in row["answers"])
         for row in json.loads(run("conflicts", "--json").output)
     }
 
