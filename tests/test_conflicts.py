@@ -522,9 +522,35 @@ def test_a_preferred_claim_leads_whatever_its_support(run, tmp_path):
     (row,) = json.loads(run("conflicts", "--json").output)
     assert row["leading_value"] == "5" and row["leading_reason"] == "more support"
     weak = _answer(row, "1")
+    # confirmed, with no answer named: the preference that follows leaves that verdict
+    run("resolve", row["id"], "--status", "confirmed", "--note", "both figures were reported")
     run("claim", "prefer", weak["claim"])
     (row,) = json.loads(run("conflicts", "--status", "all", "--json").output)
+    assert row["status"] == "confirmed"
     assert row["leading_value"] == "1" and row["leading_reason"] == "preferred by the desk"
+
+
+def test_preferring_an_answer_of_an_open_question_resolves_it_with_that_answer(run, tmp_path):
+    claims = [
+        claim("s1", "Karbala attack", "killed", "5", confidence="high"),
+        claim("s2", "Karbala attack", "killed", "1", confidence="low"),
+    ]
+    run("init")
+    run("import", _write(tmp_path, claims))
+    (row,) = json.loads(run("conflicts", "--json").output)
+    weak = _answer(row, "1")["claim"]
+    said = run("claim", "prefer", weak, "--note", "the coroner's list has one name").output
+    assert f"conflict(s) {row['id']} resolved with it" in said, said
+    (row,) = json.loads(run("conflicts", "--status", "all", "--json").output)
+    assert row["status"] == "resolved" and row["answer"] == {"claim": weak, "stance": "asserts"}
+    assert row["note"] == "the coroner's list has one name"
+    assert json.loads(run("conflicts", "--json").output) == []
+    # a verdict the desk gave already is not overwritten by a later preference
+    run("resolve", row["id"], "--status", "dismissed", "--note", "same count, two lists")
+    run("claim", "prefer", _answer(row, "5")["claim"])
+    (row,) = json.loads(run("conflicts", "--status", "all", "--json").output)
+    assert row["status"] == "dismissed" and row["note"] == "same count, two lists"
+    assert "verdict: resolved" in run("log").output
 
 
 def test_evidence_from_the_same_document_counts_once(run, tmp_path):

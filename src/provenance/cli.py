@@ -858,9 +858,10 @@ def claim_prefer(
     """Mark a claim as the desk's accepted value.
 
     Another preferred claim of the same subject, property and scope returns to
-    normal rank. A deprecated claim is known wrong, so preferring it is an error
-    unless --undeprecate --reason says why it is right after all (history keeps
-    both reasons).
+    normal rank, and every open conflict the claim answers is resolved with it (the
+    note becomes the verdict's note). A deprecated claim is known wrong, so
+    preferring it is an error unless --undeprecate --reason says why it is right
+    after all (history keeps both reasons).
 
     \b
     Example:
@@ -872,6 +873,8 @@ def claim_prefer(
             f"--reason {reason!r} goes with --undeprecate; "
             "say why the desk prefers a claim with --note"
         )
+    from . import conflicts as conflictsmod
+
     with obj.writing() as session:
         claim = claimsmod.get_claim(session, claim_id)
         was = claim.rank
@@ -883,10 +886,14 @@ def claim_prefer(
             reason=note,
             undeprecate=(reason if reason is not None else "") if undeprecate else None,
         )
+        resolved = conflictsmod.resolve_by_preference(
+            session, claim, obj.actor, note or f"claim {claim.id} preferred by the desk"
+        )
     click.echo(
         f"claim {claim.id} preferred"
         + (" (no longer deprecated)" if was == "deprecated" else "")
         + (f"; claim(s) {', '.join(map(str, demoted))} back to normal" if demoted else "")
+        + (f"; conflict(s) {', '.join(map(str, resolved))} resolved with it" if resolved else "")
     )
 
 

@@ -727,6 +727,29 @@ def resolve(
     record(session, "conflicts", conflict.id, "update", actor, changes, f"verdict: {status}")
 
 
+def resolve_by_preference(session: Session, claim: Claim, actor: str, note: str) -> list[int]:
+    """Ranks and verdicts agree: the open questions in which ``claim`` is an asserted
+    answer are resolved with it, with ``note`` (``claim prefer`` calls this). Returns the
+    ids of the questions resolved. Questions already confirmed, dismissed or resolved
+    keep the desk's verdict; a claim not yet in any question resolves nothing."""
+    questions = session.scalars(
+        select(Conflict)
+        .where(
+            Conflict.status == "open",
+            Conflict.active.is_(True),
+            exists().where(
+                ConflictAnswer.conflict_id == Conflict.id,
+                ConflictAnswer.claim_id == claim.id,
+                ConflictAnswer.stance == "asserts",
+            ),
+        )
+        .order_by(Conflict.id)
+    ).all()
+    for question in questions:
+        resolve(session, question, "resolved", note, actor, answer=str(claim.id))
+    return [q.id for q in questions]
+
+
 # ---------------------------------------------------------------- support
 
 
