@@ -301,3 +301,148 @@ def test_0003_keeps_each_notes_reading_and_steps_down_with_every_row(seeded_db):
     # filled from the works the rows point to: the description they had before 0003
     assert [tuple(r) for r in _readings(engine)] == [tuple(r) for r in works]
     engine.dispose()
+
+
+def _legacy_fingerprint(source_id, quote_start, quote_end, footnote_id, speaker, stance):
+    # a citation's identity within its claim, as the importer computes it (the SHA-1 of the
+    # JSON list of its identity fields); written out here so a changed formula shows
+    import hashlib
+
+    text = json.dumps([source_id, quote_start, quote_end, footnote_id, speaker, stance])
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+def _speakers(engine):
+    return {
+        cid: (name, fingerprint)
+        for cid, name, fingerprint in _execute(
+            engine,
+            "SELECT ci.id, e.name, ci.fingerprint FROM citations ci"
+            " JOIN entities e ON e.id = ci.attributed_to_id ORDER BY ci.id",
+        )
+    }
+
+
+def test_0010_scopes_each_citations_generic_speaker_to_its_source_and_back(seeded_db, run):
+    """Before the ingest rule, "Iraqi officials (anonymous, MEE)" was one entity that an
+    AP-like citation of another source could name too. Up, each citation gets the speaker
+    of its own document, created as ingest creates it, with history and a fingerprint that
+    a re-import matches; a named speaker is left alone. Down, all as it was."""
+    engine = dbmod.make_engine(str(seeded_db))
+    mee, ctc = (
+        _execute(engine, "SELECT id FROM sources WHERE slug = :slug", slug=slug)[0][0]
+        for slug in ("mee-iran-intelligence-rivalry-iraq-2021", "ctc-khazali-interrogations-2018")
+    )
+    listed = json.loads(run("conflicts", "--status", "all", "--json").output)
+    dbmod.downgrade(engine, "0005")
+    # the legacy shape: a global generic speaker, used in MEE and in CTC
+    _execute(
+        engine,
+        "INSERT INTO entities (name, kind, created_at)"
+        " VALUES ('Iraqi officials (anonymous, MEE)', 'other', '2026-11-21 10:00:00')",
+    )
+    (legacy,) = _execute(
+        engine, "SELECT id FROM entities WHERE name = 'Iraqi officials (anonymous, MEE)'"
+    )[0]
+    _execute(
+        engine,
+        "INSERT INTO aliases (entity_id, name, normalised, created_at) VALUES"
+        " (:id, 'Iraqi officials (anonymous, MEE)', 'iraqi officials (anonymous, mee)',"
+        " '2026-11-21 10:00:00')",
+        id=legacy,
+    )
+    scoped_mee = _execute(
+        engine,
+        "SELECT ci.id FROM citations ci JOIN entities e ON e.id = ci.attributed_to_id"
+        " WHERE e.name = :name",
+        name=f"Iraqi officials (source {mee})",
+    )
+    other = _execute(
+        engine,
+        "SELECT min(id) FROM citations WHERE source_id = :ctc AND attributed_to_id IS NULL",
+        ctc=ctc,
+    )
+    moved = sorted([r[0] for r in scoped_mee] + [other[0][0]])
+    assert len(moved) >= 2, moved
+    for cid in moved:
+        (row,) = _execute(
+            engine,
+            "SELECT source_id, quote_start, quote_end, footnote_id, stance FROM citations"
+            " WHERE id = :id",
+            id=cid,
+        )
+        s, qs, qe, fn, stance = row
+        _execute(
+            engine,
+            "UPDATE citations SET attributed_to_id = :e, fingerprint = :fp WHERE id = :id",
+            e=legacy,
+            fp=_legacy_fingerprint(s, qs, qe, fn, legacy, stance),
+            id=cid,
+        )
+    before = _speakers(engine)
+    named_before = {cid: v for cid, v in before.items() if cid not in moved}
+    entities_before = _execute(engine, "SELECT count(*) FROM entities")[0][0]
+    history_before = _execute(engine, "SELECT count(*) FROM history")[0][0]
+
+    dbmod.migrate(engine)
+    after = _speakers(engine)
+    assert {cid: after[cid] for cid in named_before} == named_before  # named speakers stay
+    for cid in moved:
+        (row,) = _execute(
+            engine,
+            "SELECT source_id, quote_start, quote_end, footnote_id, attributed_to_id, stance"
+            " FROM citations WHERE id = :id",
+            id=cid,
+        )
+        document = mee if row[0] == mee else ctc
+        assert after[cid][0] == f"Iraqi officials (anonymous, MEE) (source {document})"
+        assert after[cid][1] == _legacy_fingerprint(*row)
+    created = _execute(
+        engine,
+        "SELECT e.name, e.kind, a.normalised FROM entities e JOIN aliases a ON a.entity_id = e.id"
+        " WHERE e.name LIKE 'Iraqi officials (anonymous, MEE) (source %' ORDER BY e.id",
+    )
+    assert [tuple(r) for r in created] == [
+        (
+            f"Iraqi officials (anonymous, MEE) (source {n})",
+            "other",
+            f"iraqi officials (anonymous, mee) (source {n})",
+        )
+        for n in sorted({mee, ctc})
+    ], created
+    assert _execute(engine, "SELECT count(*) FROM entities WHERE id = :id", id=legacy)[0][0] == 1
+    history = _execute(
+        engine,
+        "SELECT table_name, row_id, action, summary FROM history WHERE actor = 'migration 0010'",
+    )
+    assert sorted(r[1] for r in history if r[0] == "citations") == moved
+    assert len([r for r in history if r[0] == "entities" and r[2] == "insert"]) == 2
+    assert any(
+        s == f"generic speaker 'Iraqi officials (anonymous, MEE)' scoped to source {ctc}:"
+        f" 'Iraqi officials (anonymous, MEE) (source {ctc})'"
+        for _, _, _, s in history
+    ), history
+    # re-detection finds the same questions
+    relisted = json.loads(run("conflicts", "--status", "all", "--json").output)
+    assert [
+        (r["id"], r["subject"], r["property"], [a["claim"] for a in r["answers"]]) for r in relisted
+    ] == [
+        (r["id"], r["subject"], r["property"], [a["claim"] for a in r["answers"]]) for r in listed
+    ]
+    # what the desk reads: the claims listing names each citation's own speaker
+    speakers = {
+        c["id"]: c["attributed_to"]
+        for claim in json.loads(run("claims", "--json").output)
+        for c in claim["citations"]
+    }
+    assert speakers[other[0][0]] == f"Iraqi officials (anonymous, MEE) (source {ctc})"
+
+    dbmod.downgrade(engine, "0005")
+    assert _speakers(engine) == before
+    assert _execute(engine, "SELECT count(*) FROM entities")[0][0] == entities_before
+    assert _execute(engine, "SELECT count(*) FROM history")[0][0] == history_before
+    dbmod.migrate(engine)  # up again: the same speakers (new ids on PostgreSQL)
+    assert {cid: name for cid, (name, _) in _speakers(engine).items()} == {
+        cid: name for cid, (name, _) in after.items()
+    }
+    engine.dispose()
