@@ -67,6 +67,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     null,
     or_,
     select,
@@ -234,15 +235,14 @@ def _candidate_pairs(subject_id: int | None, property_id: int | None):
             ),
         ),
     )
-    denied = exists(
-        select(literal(1)).where(Citation.claim_id == ca.id, Citation.stance == "denies")
-    )
+    denied = _denied_claims()
     stances = (
         select(ca.id.label("a"), cb.id.label("b"), literal("stance").label("kind"))
-        .select_from(ca)
+        .select_from(denied)
+        .join(ca, ca.id == denied.c.claim_id)
         .join(cb, same_group)
         .join(prop, prop.id == ca.property_id)
-        .where(live, denied, within, ~_qualifiers_differ(ca, cb))
+        .where(live, within, ~_qualifiers_differ(ca, cb))
     )
     for query in (values, stances):
         if subject_id is not None:
@@ -250,6 +250,19 @@ def _candidate_pairs(subject_id: int | None, property_id: int | None):
         if property_id is not None:
             query = query.where(ca.property_id == property_id)
         yield query
+
+
+def _denied_claims():
+    """The claims some citation denies, read from the partial index of denials
+    (``ix_citations_denied_claim``): a few thousand rows at a million claims, where asking
+    every claim whether a citation denies it cost half the detection query. The stance is
+    a literal, not a parameter, so that the planner can match the index's condition."""
+    return (
+        select(Citation.claim_id)
+        .where(Citation.stance == literal_column("'denies'"))
+        .distinct()
+        .subquery("denied")
+    )
 
 
 def _effective_scope(claim, prop, source):

@@ -47,6 +47,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
     select,
+    text,
 )
 from sqlalchemy import false as sql_false
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -397,6 +398,13 @@ class Citation(Base):
         UniqueConstraint("claim_id", "fingerprint"),
         CheckConstraint(_in("stance", STANCES), name="stance"),
         CheckConstraint(_in("confidence", CONFIDENCES), name="confidence"),
+        # the claims some citation denies, for conflict detection (migration 0011)
+        Index(
+            "ix_citations_denied_claim",
+            "claim_id",
+            sqlite_where=text("stance = 'denies'"),
+            postgresql_where=text("stance = 'denies'"),
+        ),
     )
 
     id: Mapped[intpk]
