@@ -18,7 +18,7 @@ from __future__ import annotations
 import random
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -1336,15 +1336,14 @@ def _conflict_lines(row: dict) -> list[tuple[str, str]]:
     return lines
 
 
-def _print_conflicts(rows: list[dict]) -> None:
+def _print_conflicts(rows: Iterable[dict]) -> None:
+    """Each question as it comes: a long listing prints progressively."""
     import shutil
     import textwrap
 
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else LISTING_WIDTH
-    if not rows:
-        click.echo("no conflicts")
-        return
-    for row in rows:
+    count = 0
+    for count, row in enumerate(rows, 1):  # noqa: B007 (printed after the loop)
         for indent, text in _conflict_lines(row):
             if not text:
                 click.echo("")
@@ -1360,7 +1359,7 @@ def _print_conflicts(rows: list[dict]) -> None:
                 )
             )
         click.echo("")
-    click.echo(f"{len(rows)} conflict(s)")
+    click.echo(f"{count} conflict(s)" if count else "no conflicts")
 
 
 @cli.command("conflicts")
@@ -1403,23 +1402,24 @@ def conflicts_command(
     """
     from . import conflicts as conflictsmod
 
-    with obj.writing() as session:
-        detection = conflictsmod.detect(session, obj.actor)
-        rows = conflictsmod.conflict_rows(
-            session, status=status, subject=subject, property_name=property_name, explain=explain
+    with obj.writing() as session:  # bad --subject or --property: nothing detected or written
+        scope = conflictsmod.listing_scope(
+            session, status=status, subject=subject, property_name=property_name
         )
-    if fmt == "table":
-        _print_conflicts(rows)
-        if detection.new or detection.gone:
-            click.echo(
-                f"({detection.new} new since the last run, {detection.gone} no longer detected)",
-                err=True,
-            )
-    elif fmt == "csv":
-        emit([line for r in rows for line in conflictsmod.flat_rows(r)], fmt)
-    else:
-        emit(rows, fmt)
-    if fail and any(r["status"] == "open" and r["settled"] is None for r in rows):
+        detection = conflictsmod.detect(session, obj.actor)
+    # then listed as made, from a snapshot of what detection committed
+    with obj.reading() as session:
+        rows = conflictsmod.Listing(session, scope, explain=explain)
+        if fmt == "table":
+            _print_conflicts(rows)
+        else:
+            emit(rows.csv() if fmt == "csv" else rows, fmt)
+    if fmt == "table" and (detection.new or detection.gone):
+        click.echo(
+            f"({detection.new} new since the last run, {detection.gone} no longer detected)",
+            err=True,
+        )
+    if fail and rows.open_seen:
         sys.exit(1)
 
 

@@ -53,7 +53,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -1298,41 +1298,101 @@ def conflict_rows(
     lists every question, also those no longer detected (inactive), so none silently
     disappears. ``include_inactive`` overrides that choice of inactive ones.
     """
+    scope = listing_scope(
+        session,
+        status=status,
+        subject=subject,
+        property_name=property_name,
+        include_inactive=include_inactive,
+    )
+    return list(iter_conflict_rows(session, scope, explain=explain))
+
+
+@dataclass(frozen=True)
+class ListingScope:
+    """Which questions a listing shows: checked names turned into ids (``listing_scope``)."""
+
+    status: str
+    include_inactive: bool
+    subject_id: int | None = None
+    property_id: int | None = None
+
+
+def listing_scope(
+    session: Session,
+    *,
+    status: str = "open",
+    subject: str | None = None,
+    property_name: str | None = None,
+    include_inactive: bool | None = None,
+) -> ListingScope:
+    """The questions ``conflict_rows`` would list, with bad input refused here, before
+    anything is read or written."""
     if status != "all" and status not in CONFLICT_STATUSES:
         raise InvalidValue(
             f"status {status!r}: expected one of {', '.join(CONFLICT_STATUSES)} or all"
         )
-    if include_inactive is None:
-        include_inactive = status == "all"
+    return ListingScope(
+        status=status,
+        include_inactive=status == "all" if include_inactive is None else include_inactive,
+        subject_id=get_entity(session, subject).id if subject else None,
+        property_id=get_property(session, property_name).id if property_name else None,
+    )
+
+
+def iter_conflict_rows(
+    session: Session, scope: ListingScope, *, explain: bool = False
+) -> Iterator[dict[str, Any]]:
+    """The rows of ``conflict_rows``, made and given a chunk of questions at a time.
+
+    Memory stays flat however many questions there are: each chunk's claims, citations
+    and sources are read, turned into rows and dropped. The first chunk is small, so
+    that a listing starts printing at once.
+    """
     query = select(Conflict.id).order_by(Conflict.id)
-    if not include_inactive:
+    if not scope.include_inactive:
         query = query.where(Conflict.active == true())
-    if status != "all":
-        query = query.where(Conflict.status == status)
-    if subject:
-        query = query.where(Conflict.subject_id == get_entity(session, subject).id)
-    if property_name:
-        query = query.where(Conflict.property_id == get_property(session, property_name).id)
+    if scope.status != "all":
+        query = query.where(Conflict.status == scope.status)
+    if scope.subject_id is not None:
+        query = query.where(Conflict.subject_id == scope.subject_id)
+    if scope.property_id is not None:
+        query = query.where(Conflict.property_id == scope.property_id)
     ids = list(session.scalars(query).all())
     with few_collections():
-        rows = _listed(session, ids, explain)
-    if status == "open":
-        rows = [r for r in rows if r["settled"] is None]
-    return rows
+        start, size = 0, FIRST_ROWS_CHUNK
+        while start < len(ids):
+            chunk = ids[start : start + size]
+            start, size = start + size, ROWS_CHUNK
+            listed = session.execute(
+                select(*_CONFLICT_COLUMNS).where(Conflict.id.in_(chunk)).order_by(Conflict.id)
+            ).all()
+            for row in _conflict_rows_of(session, listed, explain):
+                if scope.status != "open" or row["settled"] is None:
+                    yield row
 
 
-def _listed(session: Session, ids: Sequence[int], explain: bool) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    # a chunk at a time: each chunk's claims, citations and sources are read and
-    # dropped once its rows are made, so memory does not grow with the conflicts
-    # (at a million claims, all of them at once as ORM objects took some 300 MB)
-    for start in range(0, len(ids), ROWS_CHUNK):
-        chunk = ids[start : start + ROWS_CHUNK]
-        listed = session.execute(
-            select(*_CONFLICT_COLUMNS).where(Conflict.id.in_(chunk)).order_by(Conflict.id)
-        ).all()
-        rows.extend(_conflict_rows_of(session, listed, explain))
-    return rows
+FIRST_ROWS_CHUNK = 100
+
+
+class Listing:
+    """The rows of a listing (``iter_conflict_rows``) as they are made, noting whether an
+    open question (not settled by ranks) went by: ``conflicts --fail`` learns it without
+    holding the rows. ``csv()`` gives them as CSV lines (``flat_rows``)."""
+
+    def __init__(self, session: Session, scope: ListingScope, *, explain: bool = False) -> None:
+        self._rows = iter_conflict_rows(session, scope, explain=explain)
+        self.open_seen = False
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for row in self._rows:
+            if row["status"] == "open" and row["settled"] is None:
+                self.open_seen = True
+            yield row
+
+    def csv(self) -> Iterator[dict[str, Any]]:
+        for row in self:
+            yield from flat_rows(row)
 
 
 ROWS_CHUNK = 2000

@@ -13,6 +13,7 @@ them (``\\u001b``; C1 and bidirectional controls too).
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -69,25 +70,41 @@ def emit(
     columns: Sequence[str] | None = None,
     title: str | None = None,
 ) -> None:
-    """Print rows in ``fmt``. ``columns`` picks and orders the table's columns only."""
+    """Print rows in ``fmt``. ``columns`` picks and orders the table's columns only.
+
+    The machine formats stream: each row is written as it comes (``rows`` may be a
+    generator), so memory does not grow with the listing; the JSON array is written
+    element by element, the same bytes as the whole list dumped at once.
+    """
+    out = sys.stdout
     if fmt == "json":
-        click.echo(dumps(list(rows), indent=2))
+        opened = False
+        for row in rows:
+            # an element of a list dumped with indent=2 is the element dumped alone,
+            # indented one level (a newline inside a JSON string is always escaped)
+            out.write(
+                ("[\n  " if not opened else ",\n  ") + dumps(row, indent=2).replace("\n", "\n  ")
+            )
+            opened = True
+        out.write("\n]\n" if opened else "[]\n")
+        out.flush()
         return
     if fmt == "nl":
         for row in rows:
-            click.echo(dumps(row))
+            out.write(dumps(row) + "\n")
+        out.flush()
         return
-    rows = list(rows)
     if fmt == "csv":
-        fields = list(rows[0].keys()) if rows else list(columns or [])
-        writer = csv.DictWriter(
-            sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n"
-        )
+        iterator = iter(rows)
+        first = next(iterator, None)
+        fields = list(first.keys()) if first is not None else list(columns or [])
+        writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
-        for row in rows:
+        for row in itertools.chain([first] if first is not None else [], iterator):
             writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+        out.flush()
         return
-    _table(rows, columns, title)
+    _table(list(rows), columns, title)
 
 
 def _table(rows: list[dict[str, Any]], columns: Sequence[str] | None, title: str | None) -> None:
