@@ -470,13 +470,26 @@ def measure(path: Path, cli_max: int, rows: int) -> dict[str, Any]:
             "--json",
         ]
         result["cli_command"] = " ".join(command[1:]) + " > /dev/null"
-        result["cli_s"], result["cli_cpu_s"] = _child(command)
+        result["cli_s"], result["cli_cpu_s"], result["cli_rss_mb"] = _child(command)
+        # the terminal table, printed as it is made: when were the first 100 questions out?
+        table = command[:-1]
+        (
+            result["table_first_s"],
+            result["table_s"],
+            result["table_cpu_s"],
+            result["table_rss_mb"],
+        ) = _child_first(table, TABLE_FIRST)
         # what every command pays before it touches the database
-        result["cli_startup_s"], result["cli_startup_cpu_s"] = _child([command[0], "--version"])
+        result["cli_startup_s"], result["cli_startup_cpu_s"], _ = _child([command[0], "--version"])
     return result
 
 
-def _child(command: list[str]) -> tuple[float, float]:
+TABLE_FIRST = 100  # questions of the terminal table a reader sees first
+
+
+def _child(command: list[str]) -> tuple[float, float, float]:
+    """Wall and CPU seconds of a command, and its peak RSS in MB (of the largest child so
+    far: the children run in growing order of size)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     completed = subprocess.run(
@@ -489,7 +502,31 @@ def _child(command: list[str]) -> tuple[float, float]:
             f"{' '.join(command)} failed ({completed.returncode}): {completed.stderr.strip()}"
         )
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return round(wall, 3), round(cpu, 3)
+    return round(wall, 3), round(cpu, 3), round(after.ru_maxrss / 1024, 1)
+
+
+def _child_first(command: list[str], first: int) -> tuple[float | None, float, float, float]:
+    """A listing read through a pipe as it is printed: seconds until its ``first``-th
+    question began (a line ``conflict N · …``), then wall and CPU seconds and peak RSS
+    of the whole command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    seen, at = 0, None
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as child:
+        assert child.stdout is not None
+        for line in child.stdout:
+            if line.startswith("conflict "):
+                seen += 1
+                if seen == first:
+                    at = round(time.perf_counter() - start, 3)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if child.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({child.returncode})")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return at, round(wall, 3), round(cpu, 3), round(after.ru_maxrss / 1024, 1)
 
 
 # ---------------------------------------------------------------- ground truth
@@ -701,7 +738,14 @@ def report(
     if "cli_s" in m:
         print(
             f"    provenance conflicts --json       {_t(m, 'cli')}  (process start alone"
-            f" {_t(m, 'cli_startup')})"
+            f" {_t(m, 'cli_startup')}); peak RSS {m['cli_rss_mb']:.0f} MB; CPU"
+            f" {m['cli_cpu_s'] / m['baseline_groups_cpu_s']:.1f}× the raw groups query"
+        )
+        first = m["table_first_s"]
+        print(
+            f"    provenance conflicts (table)      {_t(m, 'table')}  first {TABLE_FIRST}"
+            f" questions out after {first if first is not None else '-'} s wall; peak RSS"
+            f" {m['table_rss_mb']:.0f} MB"
         )
     if rows == TARGET_ROWS:
         wall, cpu = m["detect_first_with_commit_s"], m["detect_first_with_commit_cpu_s"]
