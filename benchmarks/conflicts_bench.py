@@ -487,46 +487,68 @@ def measure(path: Path, cli_max: int, rows: int) -> dict[str, Any]:
 TABLE_FIRST = 100  # questions of the terminal table a reader sees first
 
 
-def _child(command: list[str]) -> tuple[float, float, float]:
-    """Wall and CPU seconds of a command, and its peak RSS in MB (of the largest child so
-    far: the children run in growing order of size)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    completed = subprocess.run(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+TIME = Path("/usr/bin/time")
+
+
+def _timed(command: list[str], rss: Path) -> list[str]:
+    """``command`` run by GNU time, which writes its peak RSS (KB) to ``rss``. The peak
+    RSS of a child as Python sees it (``RUSAGE_CHILDREN``) counts this process's own
+    pages from before the child's exec: a large benchmark process inflates it."""
+    return [str(TIME), "-f", "%M", "-o", str(rss), *command] if TIME.exists() else command
+
+
+def _peak_mb(rss: Path) -> float | None:
+    try:
+        return round(int(rss.read_text().split()[-1]) / 1024, 1)
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _child(command: list[str]) -> tuple[float, float, float | None]:
+    """Wall and CPU seconds of a command, and its peak RSS in MB."""
+    with tempfile.TemporaryDirectory() as scratch:
+        rss = Path(scratch) / "rss"
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        completed = subprocess.run(
+            _timed(command, rss), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak = _peak_mb(rss)
     if completed.returncode != 0:
         raise SystemExit(
             f"{' '.join(command)} failed ({completed.returncode}): {completed.stderr.strip()}"
         )
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return round(wall, 3), round(cpu, 3), round(after.ru_maxrss / 1024, 1)
+    return round(wall, 3), round(cpu, 3), peak
 
 
-def _child_first(command: list[str], first: int) -> tuple[float | None, float, float, float]:
+def _child_first(command: list[str], first: int) -> tuple[float | None, float, float, float | None]:
     """A listing read through a pipe as it is printed: seconds until its ``first``-th
     question began (a line ``conflict N · …``), then wall and CPU seconds and peak RSS
     of the whole command."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    seen, at = 0, None
-    with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-    ) as child:
-        assert child.stdout is not None
-        for line in child.stdout:
-            if line.startswith("conflict "):
-                seen += 1
-                if seen == first:
-                    at = round(time.perf_counter() - start, 3)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with tempfile.TemporaryDirectory() as scratch:
+        rss = Path(scratch) / "rss"
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        seen, at = 0, None
+        with subprocess.Popen(
+            _timed(command, rss), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        ) as child:
+            assert child.stdout is not None
+            for line in child.stdout:
+                if line.startswith("conflict "):
+                    seen += 1
+                    if seen == first:
+                        at = round(time.perf_counter() - start, 3)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak = _peak_mb(rss)
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({child.returncode})")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return at, round(wall, 3), round(cpu, 3), round(after.ru_maxrss / 1024, 1)
+    return at, round(wall, 3), round(cpu, 3), peak
 
 
 # ---------------------------------------------------------------- ground truth
@@ -738,14 +760,14 @@ def report(
     if "cli_s" in m:
         print(
             f"    provenance conflicts --json       {_t(m, 'cli')}  (process start alone"
-            f" {_t(m, 'cli_startup')}); peak RSS {m['cli_rss_mb']:.0f} MB; CPU"
+            f" {_t(m, 'cli_startup')}); peak RSS {m['cli_rss_mb']} MB; CPU"
             f" {m['cli_cpu_s'] / m['baseline_groups_cpu_s']:.1f}× the raw groups query"
         )
         first = m["table_first_s"]
         print(
             f"    provenance conflicts (table)      {_t(m, 'table')}  first {TABLE_FIRST}"
             f" questions out after {first if first is not None else '-'} s wall; peak RSS"
-            f" {m['table_rss_mb']:.0f} MB"
+            f" {m['table_rss_mb']} MB"
         )
     if rows == TARGET_ROWS:
         wall, cpu = m["detect_first_with_commit_s"], m["detect_first_with_commit_cpu_s"]
