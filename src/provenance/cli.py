@@ -1344,21 +1344,20 @@ def _print_conflicts(rows: Iterable[dict]) -> None:
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else LISTING_WIDTH
     count = 0
     for count, row in enumerate(rows, 1):  # noqa: B007 (printed after the loop)
-        for indent, text in _conflict_lines(row):
-            if not text:
-                click.echo("")
-                continue
-            click.echo(
-                textwrap.fill(
-                    terminal_safe(text),
-                    width=width,
-                    initial_indent=indent,
-                    subsequent_indent=indent + "  ",
-                    break_long_words=True,
-                    break_on_hyphens=False,
-                )
+        lines = [
+            textwrap.fill(
+                terminal_safe(text),
+                width=width,
+                initial_indent=indent,
+                subsequent_indent=indent + "  ",
+                break_long_words=True,
+                break_on_hyphens=False,
             )
-        click.echo("")
+            if text
+            else ""
+            for indent, text in _conflict_lines(row)
+        ]
+        click.echo("\n".join(lines) + "\n")  # one write per question, a blank line after it
     click.echo(f"{count} conflict(s)" if count else "no conflicts")
 
 
