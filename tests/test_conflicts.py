@@ -843,3 +843,56 @@ def test_explain_speaks_the_desks_words(run, tmp_path):
     table = run("conflicts", "--explain").output
     assert "+ 0.8: s1 (US Army), grade B × high = 0.8" in table
     assert "citation " not in table
+
+
+def _rerun_writes(url):
+    """The statements a second detection run sends that write answers."""
+    from sqlalchemy import event
+
+    from provenance import conflicts as conflictsmod
+    from provenance import db as dbmod
+
+    engine = dbmod.make_engine(url)
+    writes: list[str] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def watch(conn, cursor, statement, parameters, context, executemany):
+        if "conflict_answers" in statement and not statement.lstrip().startswith("SELECT"):
+            writes.append(statement)
+
+    try:
+        with dbmod.session_scope(engine) as session:
+            result = conflictsmod.detect(session, "editor")
+    finally:
+        engine.dispose()
+    return result, writes
+
+
+def _four_answers(run, tmp_path, db):
+    claims = [
+        claim("s1", "AAH", "capture_date", "2007-03"),
+        claim("s2", "AAH", "capture_date", "2007-05"),
+        claim("s3", "AAH", "capture_date", "2008"),
+        claim("s1", "Karbala attack", "killed", "5"),
+        claim("s2", "Karbala attack", "killed", "1"),
+    ]
+    run("--db", db, "init")
+    run("--db", db, "import", _write(tmp_path, claims))
+    run("--db", db, "conflicts")
+
+
+def test_a_rerun_finding_the_same_questions_rewrites_no_answer(run, tmp_path, db_path):
+    _four_answers(run, tmp_path, str(db_path))
+    result, writes = _rerun_writes(str(db_path))
+    assert (result.detected, result.new) == (2, 0)
+    assert writes == []
+
+
+@pytest.mark.postgres
+def test_a_rerun_finding_the_same_questions_rewrites_no_answer_on_postgresql(run, tmp_path, pg_url):
+    """The stored answers are compared as the JSON text stored: PostgreSQL's driver
+    decodes a json column itself unless the SQL casts it to text."""
+    _four_answers(run, tmp_path, pg_url)
+    result, writes = _rerun_writes(pg_url)
+    assert (result.detected, result.new) == (2, 0)
+    assert writes == []

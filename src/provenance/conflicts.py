@@ -74,9 +74,9 @@ from sqlalchemy import (
     select,
     text,
     true,
-    type_coerce,
     update,
 )
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.types import Text
 
@@ -414,7 +414,9 @@ def _stored_answers(session: Session) -> dict[int, dict[AnswerKey, str]]:
             ConflictAnswer.conflict_id,
             ConflictAnswer.claim_id,
             ConflictAnswer.stance,
-            type_coerce(ConflictAnswer.contradicts, Text).label("contradicts"),
+            # cast in SQL: PostgreSQL's driver decodes a json column itself otherwise, and
+            # every answer then looked changed and was rewritten on each run
+            sql_cast(ConflictAnswer.contradicts, Text).label("contradicts"),
         )
     ):
         stored[r.conflict_id][(r.claim_id, r.stance)] = r.contradicts
