@@ -36,7 +36,8 @@ Decisions:
   named; weekdays are the first such day after the last day the text named, within
   the publication window.
 * "hundreds" is read as ≥ 200, "dozens" ≥ 24, "roughly a dozen" ~12, "nearly N" as
-  [0.9 N, N]; the editor corrects what the context says otherwise.
+  ~N (the lexicon's reading, the same as ``add --value``); the editor corrects what the
+  context says otherwise.
 * Dates and numbers are read here rather than by ``dateparser`` or a number-words
   library: the forms needed are few and fixed, the precision written (day, month,
   season, year) must be kept exactly, and relative forms need the text's own
@@ -48,7 +49,8 @@ How it is built (one module per concept, read in this order):
 * ``pipeline``: ``extract`` and the one pass over the sentences that calls the others;
 * ``document``: the state of that pass (text, timeline, speakers, last subject, candidates);
 * ``sentences``: the source's own words cut into sentences, and a value's quote;
-* ``numbers``: number and calendar words;
+* ``provenance.lexicon`` (shared with ``values.py``): operators, scales, currencies, number
+  and calendar words;
 * ``dates``, ``quantities``, ``leadership``, ``attributions``: the recognisers, each a set of
   named ``Rule`` regexes and the functions that turn their matches into candidates;
 * ``subjects``: who or what a value is about; ``mentions``: where known entities are named;

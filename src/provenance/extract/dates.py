@@ -9,9 +9,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from ..lexicon import MONTHS, WEEKDAYS, word_value
 from .attributions import attribution_for
 from .mentions import Mention
-from .numbers import MONTHS, WEEKDAYS, word_value
 from .rules import Rule
 from .sentences import Sentence
 from .subjects import subject_of

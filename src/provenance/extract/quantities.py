@@ -6,11 +6,11 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from .. import lexicon
 from ..errors import InvalidValue
 from ..values import parse_value
 from .attributions import attribution_for
 from .mentions import Mention
-from .numbers import ORDINALS, SCALE_WORDS, WORD_NUMBER, digits_value, word_value
 from .rules import Rule
 from .sentences import Sentence
 from .subjects import subject_of
@@ -19,51 +19,22 @@ if TYPE_CHECKING:
     from .document import Document
 
 
-_OPERATORS = {
-    "more than": ">",
-    "over": ">",
-    "in excess of": ">",
-    "upwards of": ">",
-    "at least": ">=",
-    "no fewer than": ">=",
-    "no less than": ">=",
-    "up to": "<=",
-    "as many as": "<=",
-    "as much as": "<=",
-    "at most": "<=",
-    "no more than": "<=",
-    "a maximum period of": "<=",
-    "a maximum of": "<=",
-    "within a maximum period of": "<=",
-    "within": "<=",
-    "fewer than": "<",
-    "less than": "<",
-    "under": "<",
-    "roughly": "~",
-    "about": "~",
-    "around": "~",
-    "approximately": "~",
-    "some": "~",
-    "an estimated": "~",
-    "close to": "~",
-    "a reported": "",
-    "nearly": "nearly",
-    "almost": "nearly",
-}
-_OPERATOR = "|".join(re.escape(k) for k in sorted(_OPERATORS, key=len, reverse=True))
-_SCALE = r"(?:\s*(?:million|billion|trillion|thousand))"
-_AMOUNT = rf"(?:[$€£]\s?)?(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?){_SCALE}?"
+_SCALE = rf"(?:\s*(?:{lexicon.SCALE_PATTERN}))"
+_AMOUNT = (
+    rf"(?:{lexicon.CURRENCY_SIGN_PATTERN}\s?)?(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    rf"{_SCALE}?"
+)
 
 QUANTITY = Rule(
     rf"""(?ix)
-    (?:\b(?P<op>{_OPERATOR})\s+)?
+    (?:\b(?P<op>{lexicon.OPERATOR_PATTERN})\s+)?
     (?:
         (?P<plural>hundreds|thousands|millions|dozens|tens)\s+of(?:\s+(?P<plural2>millions|thousands|billions)\s+of)?
       | (?P<fraction>one[-\s]and[-\s]a[-\s]half|(?:one|a|two)[-\s](?:thirds?|quarters?))
-      | (?P<low>{_AMOUNT}|\b{WORD_NUMBER}\b)
-        (?:\s*(?:-|–|to|or)\s*(?P<high>{_AMOUNT}|\b{WORD_NUMBER}\b))?
+      | (?P<low>{_AMOUNT}|\b{lexicon.WORD_NUMBER}\b)
+        (?:\s*(?:-|–|to|or)\s*(?P<high>{_AMOUNT}|\b{lexicon.WORD_NUMBER}\b))?
     )
-    (?P<pct>\s*(?:%|per\s?cent\b))?
+    (?P<pct>\s*(?:{lexicon.PERCENT_PATTERN}))?
     """,
     """A figure with its bound or approximation.
 
@@ -257,7 +228,7 @@ def quantities(
             m.start(),
             m.end(),
             "election_rank",
-            str(ORDINALS[m.group("rank").lower()]),
+            str(lexicon.ORDINALS[m.group("rank").lower()]),
             subject=subject,
             why=f"quantity: {doc.words(m.start(), m.end())!r}",
             qualifiers=_election(doc, sentence, mentions),
@@ -293,20 +264,12 @@ def _reading(
 ) -> tuple[Decimal | None, Decimal | None, str, bool] | None:
     """(low, high, operator, is_words) of a QUANTITY match."""
     if m.group("plural"):
-        unit = {
-            "hundreds": 100,
-            "thousands": 1000,
-            "millions": 10**6,
-            "dozens": 12,
-            "tens": 10,
-        }[m.group("plural").lower()]
+        unit = lexicon.PLURAL_MAGNITUDES[m.group("plural").lower()]
         if m.group("plural2"):
-            unit *= {"millions": 10**6, "thousands": 1000, "billions": 10**9}[
-                m.group("plural2").lower()
-            ]
+            unit *= lexicon.PLURAL_MAGNITUDES[m.group("plural2").lower()]
         return Decimal(2 * unit), None, ">=", True
     if m.group("fraction"):
-        value = word_value(m.group("fraction"))
+        value = lexicon.word_value(m.group("fraction"))
         return (value, value, "", True) if value is not None else None
     low = _amount(m.group("low"))
     high = _amount(m.group("high")) if m.group("high") else None
@@ -314,13 +277,13 @@ def _reading(
         return None
     if high is not None:
         # "$2-$3 million": a bare low end counts in the high end's scale
-        scale = re.search(r"(?i)(million|billion|trillion|thousand)\s*$", m.group("high"))
+        scale = re.search(rf"(?i)({lexicon.SCALE_PATTERN})\s*$", m.group("high"))
         if (
             scale
-            and not re.search(r"(?i)(million|billion|trillion|thousand)", m.group("low"))
+            and not re.search(rf"(?i)({lexicon.SCALE_PATTERN})", m.group("low"))
             and low < 1000
         ):
-            low = low * SCALE_WORDS[scale.group(1).lower()]
+            low = low * lexicon.SCALES[scale.group(1).lower()]
         if low > high:
             return None
     words = not re.search(r"\d", m.group("low"))
@@ -332,16 +295,17 @@ def _amount(text: str | None) -> Decimal | None:
         return None
     text = text.strip()
     digits = re.match(
-        r"[$€£]?\s?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(million|billion|trillion|thousand)?$",
+        rf"{lexicon.CURRENCY_SIGN_PATTERN}?\s?(\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+        rf"\s*({lexicon.SCALE_PATTERN})?$",
         text,
         re.I,
     )
     if digits:
-        value = digits_value(digits.group(1))
+        value = lexicon.digits_value(digits.group(1))
         if digits.group(2):
-            value *= SCALE_WORDS[digits.group(2).lower()]
+            value *= lexicon.SCALE_WORDS[digits.group(2).lower()]
         return value
-    return word_value(text)
+    return lexicon.word_value(text)
 
 
 def quantity_candidate(
@@ -356,15 +320,15 @@ def quantity_candidate(
     after = scan[m.end() : e]
     before = scan[max(s, m.start() - 80) : m.start()]
     op_text = (m.group("op") or "").lower()
-    op = _OPERATORS.get(" ".join(op_text.split()), "") if op_text else operator
+    op = lexicon.OPERATORS.get(" ".join(op_text.split()), "") if op_text else operator
     if operator == ">=" and not op_text:
         op = ">="
     joined = re.match(r"^-(?P<unit>(?:year|month|week|day|decade)s?)\b", after)
     counted = joined.group("unit") if joined else _counted(after)
     head = counted.split()[-1].lower().strip("”“\"'") if counted else ""
-    currency = re.match(r"[$€£]", (m.group("low") or "").strip())
+    currency = re.match(lexicon.CURRENCY_SIGN_PATTERN, (m.group("low") or "").strip())
     currency_word = re.match(
-        r"(?i)^\s*(?:(?:U\.S\.|US|American)\s+)?(?:dollars|USD|euros|pounds)\b", after
+        rf"(?i)^\s*(?:(?:U\.S\.|US|American)\s+)?(?:{'|'.join(lexicon.CURRENCY_WORDS)})\b", after
     )
     percent = bool(m.group("pct"))
     fraction = bool(m.group("fraction"))
@@ -396,13 +360,9 @@ def quantity_candidate(
     prefer: tuple[str, ...] = ("event",)
     scale = Decimal(1)
     if currency or currency_word or (m.group("plural2") and re.match(r"(?i)^\s*dollars", after)):
-        unit = {"$": "USD", "€": "EUR", "£": "GBP"}.get(
-            currency.group() if currency else "$", "USD"
-        )
+        unit = lexicon.CURRENCY_SIGNS[currency.group() if currency else "$"]
         if currency_word and not currency:
-            unit = {"euros": "EUR", "pounds": "GBP"}.get(
-                currency_word.group().split()[-1].lower(), "USD"
-            )
+            unit = lexicon.CURRENCY_WORDS[currency_word.group().split()[-1].lower()]
         period = _PERIOD.search(scan, m.end(), e)
         if period:
             word = (
@@ -447,7 +407,8 @@ def quantity_candidate(
             concept = "share"
         if share_of:
             qualifiers["of"] = share_of.group("of")
-        scale = Decimal(100)
+        if not percent:
+            scale = Decimal(100)  # "one-third" is 33.3 per cent; "45%" is 45 already
     elif head in _DURATION_UNITS:
         concept = "duration"
         scale = Decimal(_DURATION_UNITS[head])
@@ -550,7 +511,9 @@ def _counted(after: str) -> str:
     skipping = True
     for word in words:
         low = word.lower().strip("’'")
-        if skipping and (low in _DETERMINERS or re.fullmatch(r"\d[\d,.]*|" + WORD_NUMBER, low)):
+        if skipping and (
+            low in _DETERMINERS or re.fullmatch(r"\d[\d,.]*|" + lexicon.WORD_NUMBER, low)
+        ):
             continue
         skipping = False
         if low in _COUNTED_STOP or low in _DETERMINERS:
@@ -587,8 +550,6 @@ def _value(low: Decimal | None, high: Decimal | None, op: str, scale: Decimal) -
         return None
     if high is not None and high != low:
         return f"{fmt(low)}..{fmt(high)}"
-    if op == "nearly":
-        return f"{fmt(low * Decimal('0.9'))}..{fmt(low)}"
     if op in (">", ">=", "<", "<=", "~"):
         return f"{op}{fmt(low)}"
     return fmt(low)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..lexicon import MONTHS, WEEKDAYS
 from .mentions import Mention
-from .numbers import MONTHS, WEEKDAYS
 from .sentences import Sentence
 
 if TYPE_CHECKING:
