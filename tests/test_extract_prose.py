@@ -98,3 +98,42 @@ def test_add_accepts_the_phrases_extract_reads(db_path, typed, key):
         "--value", typed,
     )  # fmt: skip
     assert parse_value("quantity", typed).key == key
+
+
+# ---------------------------------------------------------------- footnote markers
+
+
+@pytest.mark.parametrize(
+    "ending",
+    ["attack.6", "attack.”6", "attack6.", "attack.6,7"],
+)
+def test_a_number_glued_to_a_sentence_end_is_a_marker_not_a_figure(extract_text, ending):
+    claims = extract_text(
+        "Three civilians were killed when militants fired rockets at the base. The group "
+        f"later claimed the “carefully executed {ending} Officials gave no further detail.\n",
+        kinds="quantity",
+    )
+    assert "3" in _values(claims, "killed"), claims
+    found = [c["value"] for c in claims]
+    assert not {"6", "7", "6..7"} & set(found), claims
+
+
+def test_a_marker_is_not_a_figure_when_the_notes_section_exists(extract_text):
+    claims = extract_text(
+        "Two soldiers were wounded in the raid on the compound.4 The raid lasted an hour.\n"
+        "\n"
+        "Notes\n"
+        "\n"
+        "[4] Ministry of Defence statement, 3 March 2020.\n",
+        kinds="quantity",
+    )
+    assert "4" not in [c["value"] for c in claims], claims
+    assert "2" in _values(claims, "wounded"), claims
+
+
+def test_a_decimal_or_a_count_after_a_full_stop_stays_a_figure(extract_text):
+    claims = extract_text(
+        "The fund paid out 2.5 million dollars to the families of the victims last year.\n",
+        kinds="quantity",
+    )
+    assert "2500000" in [c["value"] for c in claims], claims

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from .. import quotes
 from ..footnotes import body_end
 from ..models import Source
+from .rules import Rule
 
 # a sentence longer than this is cut to the clause holding the value, so a quote stays readable
 LONG_SENTENCE = 300
@@ -23,6 +24,15 @@ class Sentence:
 _SENTENCE_BREAK = re.compile(r"[.?!][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 _ABBREVIATION = re.compile(
     r"(?:\b(?:[A-Z]\.){1,3}|\b(?:Mr|Mrs|Ms|Dr|Gen|Lt|Col|Sgt|St|No|Nos|pp|p|vs|etc|Jr|Sr|Brig|Maj|Capt|Adm|Gov|Sen|Rep|Prof|Inc|Ltd|Co|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)$"
+)
+
+
+MARKER_AT_SENTENCE_END = Rule(
+    r"(?:(?<=[A-Za-z%)\]][.?!])|(?<=[A-Za-z%][.?!,][”’\"'])|(?<=[a-z]{2}))"
+    r"(?P<marker>[1-9]\d{0,2}(?:[,–][1-9]\d{0,2})*)"
+    r"(?=[.?!][”’\"')\]]*(?:\s|$)|\s+[“\"‘(\[]?[A-Z]|\s*$)",
+    """A footnote marker glued to a sentence's end, notes section or not: "…executed
+attack.6 Officials", "said.”12", "the attack6.", "the raid.6,7".""",
 )
 
 
@@ -42,7 +52,13 @@ def scan_text(source: Source) -> tuple[str, int]:
         for marker in note.markers:
             for i in range(marker.start, min(marker.end, len(chars))):
                 chars[i] = " "
-    return "".join(chars), body_end(text)
+    limit = body_end(text)
+    # a web copy often has the markers and not the notes: digits glued to a sentence's end
+    # are a marker all the same, whatever the notes section says
+    for match in MARKER_AT_SENTENCE_END.finditer("".join(chars), 0, limit):
+        for i in range(match.start("marker"), match.end("marker")):
+            chars[i] = " "
+    return "".join(chars), limit
 
 
 def split_sentences(scan: str, limit: int) -> list[Sentence]:
