@@ -137,3 +137,47 @@ def test_a_decimal_or_a_count_after_a_full_stop_stays_a_figure(extract_text):
         kinds="quantity",
     )
     assert "2500000" in [c["value"] for c in claims], claims
+
+
+# ---------------------------------------------------------------- aliases: whole names, case
+
+
+def _named(claims, entity):
+    return [c for c in claims if entity in (c["subject"], c.get("attributed_to"))]
+
+
+def test_the_verb_is_is_not_the_alias_IS(extract_text):
+    claims = extract_text(
+        "Five soldiers were killed in the ambush, which is still under investigation, "
+        "officials said.\n"
+        "The death toll is expected to rise to 12 as rescuers search the rubble.\n",
+        ("Islamic State", "organisation", "IS", "ISIS"),
+    )
+    assert claims and not _named(claims, "Islamic State"), claims
+
+
+def test_the_alias_IS_in_capitals_is_the_group(extract_text):
+    claims = extract_text(
+        "IS fighters killed 14 villagers in the raid on Tuesday night.\n",
+        ("Islamic State", "organisation", "IS", "ISIS"),
+        kinds="quantity",
+    )
+    assert [c["subject"] for c in claims if c["value"] == "14"] == ["Islamic State"], claims
+
+
+def test_the_pronoun_us_is_not_the_alias_US(extract_text):
+    claims = extract_text(
+        "A local commander told us that 40 fighters had been wounded in the clashes.\n",
+        ("United States", "place", "US", "U.S."),
+        kinds="quantity",
+    )
+    assert claims and not _named(claims, "United States"), claims
+
+
+def test_an_alias_is_never_matched_inside_an_ordinary_word(extract_text):
+    claims = extract_text(
+        "Sadrist supporters said 300 protesters were injured near the ministry.\n",
+        ("Muqtada al-Sadr", "person", "Sadr"),
+        kinds="quantity",
+    )
+    assert claims and not _named(claims, "Muqtada al-Sadr"), claims
