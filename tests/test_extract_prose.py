@@ -181,3 +181,115 @@ def test_an_alias_is_never_matched_inside_an_ordinary_word(extract_text):
         kinds="quantity",
     )
     assert claims and not _named(claims, "Muqtada al-Sadr"), claims
+
+
+# ---------------------------------------------------------------- attributions and denials
+
+
+def _by(claims, value):
+    return [
+        (c.get("attributed_to"), c.get("stance", "asserts")) for c in claims if c["value"] == value
+    ]
+
+
+def test_a_speaker_named_after_the_verb_is_the_speaker(extract_text):
+    claims = extract_text(
+        "Thirty soldiers were treated for concussions after the strike, said military "
+        "spokesman Daniel Reyes on Friday.\n",
+        ("Daniel Reyes", "person"),
+        kinds="quantity",
+    )
+    assert _by(claims, "30") == [("Daniel Reyes", "asserts")], claims
+
+
+def test_he_said_is_the_person_named_in_an_earlier_sentence(extract_text):
+    claims = extract_text(
+        "Colonel Amira Haddad spoke to reporters at the base on Monday morning.\n"
+        "Twelve of the wounded had already returned to duty, she said.\n"
+        "“Four more are still in hospital in Germany,” she added.\n",
+        ("Amira Haddad", "person"),
+        kinds="quantity,attribution",
+    )
+    assert _by(claims, "12") == [("Amira Haddad", "asserts")], claims
+    assert ("Amira Haddad", "asserts") in _by(claims, "4"), claims
+
+
+def test_an_unknown_speaker_named_in_an_earlier_sentence_is_found_by_he(extract_text):
+    claims = extract_text(
+        "The governor, Karim Salman, visited the hospital on Sunday.\n"
+        "He said 25 people were wounded in the blast.\n",
+        kinds="quantity",
+    )
+    assert _by(claims, "25") == [("Karim Salman", "asserts")], claims
+
+
+def test_according_to_names_the_speaker(extract_text):
+    claims = extract_text(
+        "Nine fighters were killed in the clashes, according to the Ministry of Interior.\n",
+        kinds="quantity",
+    )
+    assert _by(claims, "9") == [("Ministry of Interior", "asserts")], claims
+
+
+@pytest.mark.parametrize("verb", ["denied", "rejected", "dismissed", "refuted"])
+def test_a_denial_is_a_candidate_with_stance_denies(extract_text, verb):
+    claims = extract_text(
+        f"The Badr Organization {verb} that its fighters took part in the attack on the embassy.\n",
+        ("Badr Organization", "organisation", "Badr"),
+        kinds="attribution",
+    )
+    denials = [c for c in claims if c.get("stance") == "denies"]
+    assert denials, claims
+    assert denials[0]["attributed_to"] == "Badr Organization", claims
+    assert "took part in the attack" in denials[0]["value"], claims
+    assert "took part in the attack" in denials[0]["quote"], claims
+
+
+def test_a_denial_of_a_figure_carries_the_stance(extract_text):
+    claims = extract_text(
+        "The ministry denied reports that 200 prisoners had escaped from the jail.\n",
+        kinds="quantity",
+    )
+    assert _by(claims, "200") == [("ministry", "denies")], claims
+
+
+def test_insisted_and_claimed_are_attributions(extract_text):
+    claims = extract_text(
+        "The militia insisted that 15 of its members were killed in the strike.\n"
+        "The militia claimed that it had shot down two drones over the city.\n",
+        kinds="quantity",
+    )
+    assert _by(claims, "15") == [("militia", "asserts")], claims
+    assert _by(claims, "2") == [("militia", "asserts")], claims
+
+
+def test_an_auxiliary_verb_is_never_a_speaker(extract_text):
+    claims = extract_text(
+        "The department said the group is well funded, and has claimed more than 6,000 "
+        "attacks since 2006.\n",
+        kinds="quantity",
+    )
+    assert _by(claims, ">6000") == [("department", "asserts")], claims
+
+
+def test_a_statement_without_quotation_marks_is_a_candidate(extract_text):
+    claims = extract_text(
+        "A spokesman for the coalition, Myles Caggins, said that the base had not been "
+        "damaged in the attack.\n",
+        ("Myles Caggins", "person"),
+        kinds="attribution",
+    )
+    statements = [c for c in claims if c["property"] == "statement"]
+    assert [c["attributed_to"] for c in statements] == ["Myles Caggins"], claims
+    assert statements[0]["value"] == "the base had not been damaged in the attack", claims
+
+
+def test_the_role_of_the_person_just_named_is_that_person(extract_text):
+    claims = extract_text(
+        "Qais al-Khazali ordered his fighters to be on high alert on Saturday.\n"
+        "“The price of the blood of our martyrs is the end of the foreign presence here,” "
+        "the militia leader said.\n",
+        ("Qais al-Khazali", "person", "Khazali"),
+        kinds="attribution",
+    )
+    assert [c["attributed_to"] for c in claims] == ["Qais al-Khazali"], claims

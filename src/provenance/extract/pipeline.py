@@ -16,6 +16,7 @@ from .document import Document
 from .leadership import leaders
 from .quantities import quantities
 from .sentences import split_sentences
+from .subjects import person_named
 
 _ENDS_SENTENCE = re.compile(r"[.?!][\"'”’)\]]*$")
 
@@ -44,10 +45,7 @@ def run(doc: Document) -> list[Candidate]:
             statements(doc, sentence, mentions, stretches)
         if mentions:
             doc.last_subject = mentions[0].name if doc.last_subject is None else doc.last_subject
-        people = [
-            m.name for m in mentions if m.kind == "person" and m.name not in doc.sentence_speakers
-        ]
-        doc.previous_person = people[-1] if people else doc.previous_person
+        doc.previous_person = person_named(doc, sentence, mentions) or doc.previous_person
         doc.previous_speaker = doc.speakers[-1] if doc.sentence_speakers else None
     return doc.candidates
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..lexicon import MONTHS, WEEKDAYS
 from .mentions import Mention
+from .rules import Rule
 from .sentences import Sentence
 
 if TYPE_CHECKING:
@@ -173,3 +174,30 @@ def guess_subject(doc: Document, sentence: Sentence, before: int) -> str | None:
         return None
     earlier = [n for n in names if n[0] < before]
     return (earlier[-1] if earlier else names[0])[1]
+
+
+NAMED_PERSON = Rule(
+    r"(?:,\s+|\b(?:spokes(?:man|woman|person)|minister|commander|governor|president|general|"
+    r"colonel|official|leader|chief|director|ambassador|secretary|senator|mayor|analyst|envoy|"
+    r"cleric|lawmaker|MP)\s+)"
+    r"(?P<name>[A-Z][a-z]+(?:\s+(?:al-|el-|bin\s+|ibn\s+|Abu\s+)?[A-Z][\w’'-]+){1,3})"
+    r"(?=\s*[,.;:]|\s+(?:said|told|says|added|who|visited|spoke)\b)",
+    """A person the database does not know, named with a role or between commas: "The
+governor, Karim Salman, visited", "military spokesman Daniel Reyes said".""",
+)
+
+
+def person_named(doc: Document, sentence: Sentence, mentions: list[Mention]) -> str | None:
+    """The last person the sentence names, known or not: whom a later "he said" means."""
+    people = [
+        m.name for m in mentions if m.kind == "person" and m.name not in doc.sentence_speakers
+    ]
+    if people:
+        return people[-1]
+    others = [(m.start, m.end) for m in mentions]
+    found = None
+    for match in NAMED_PERSON.finditer(doc.scan, sentence.start, sentence.end):
+        a, b = match.span("name")
+        if not any(x < b and a < y for x, y in others):
+            found = " ".join(match.group("name").split())
+    return found
