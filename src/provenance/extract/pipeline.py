@@ -16,7 +16,7 @@ from .document import Document
 from .leadership import leaders
 from .quantities import quantities
 from .sentences import split_sentences
-from .subjects import person_named
+from .subjects import event_named, person_named
 
 _ENDS_SENTENCE = re.compile(r"[.?!][\"'”’)\]]*$")
 
@@ -46,6 +46,9 @@ def run(doc: Document) -> list[Candidate]:
         if mentions:
             doc.last_subject = mentions[0].name if doc.last_subject is None else doc.last_subject
         doc.previous_person = person_named(doc, sentence, mentions) or doc.previous_person
+        event_named(
+            doc, sentence, last=True
+        )  # "a rocket attack on X" is what a later "the attack" is
         doc.previous_speaker = doc.speakers[-1] if doc.sentence_speakers else None
     return doc.candidates
 
