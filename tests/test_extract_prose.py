@@ -341,3 +341,16 @@ def test_a_number_word_opening_a_sentence_is_not_the_subject(extract_text):
         kinds="quantity",
     )
     assert claims and all(c["subject"] not in ("Twelve", "Sixteen") for c in claims), claims
+
+
+def test_a_speaker_followed_by_their_role_is_the_speaker(extract_text):
+    claims = extract_text(
+        "Nadia Karim, the spokeswoman of the provincial council, said that 40 families had "
+        "left the district.\n"
+        "The army used helicopters to reach all five villages.\n"
+        "“The roads will reopen next week once the bridges are repaired,” she added.\n",
+        kinds="quantity,attribution",
+    )
+    assert _by(claims, "40") == [("Nadia Karim", "asserts")], claims
+    quoted = [c for c in claims if c["value"].startswith("The roads will reopen")]
+    assert [c["attributed_to"] for c in quoted] == ["Nadia Karim"], claims

@@ -47,6 +47,12 @@ APPOSED_SPEAKER = Rule(
     """A speaker named between commas before the verb: "A spokesman for the coalition,
 Myles Caggins, said".""",
 )
+SPEAKER_THEN_ROLE = Rule(
+    r"^\s*(?P<speaker>[A-Z][\w.’'`-]*(?:\s+(?:[A-Z][\w.’'`-]*|al-[\w’'`-]+|bin|ibn)){1,4}),"
+    r"\s+(?:an?|the|his|her|its)\s+[^,;“”\"]{2,90},\s*$",
+    """A speaker named first and described after: "Jonathan Hoffman, the Assistant to the
+Secretary of Defense for Public Affairs, said".""",
+)
 # what may follow "X said" when the fact came before it: "…, she said on Friday."
 _TAIL = re.compile(
     r"(?i)^\s*(?:(?:on|in|at|late|early|last|this|during|to|told|in\s+a)\b[^,;:]{0,40}?)?\s*[.!?]?[”’\"')\]]*\s*$"
@@ -116,7 +122,7 @@ def attributions(doc: Document, sentence: Sentence, mentions: list[Mention]) -> 
                     out.append((s, verb_at, speaker, stance))
                     continue
             # "A spokesman for the coalition, Myles Caggins, said that …"
-            apposition = APPOSED_SPEAKER.search(left)
+            apposition = APPOSED_SPEAKER.search(left) or SPEAKER_THEN_ROLE.match(left)
             if apposition is None:
                 continue
             at = s + apposition.start("speaker")
@@ -189,6 +195,8 @@ def clean_speaker(
     if not phrase or len(phrase.split()) > 9 or phrase.lower() in _NOT_SPEAKERS:
         return None
     if phrase.lower() in PRONOUNS:
+        if phrase.lower() in ("he", "she", "i"):  # a person, never the last thing named
+            return doc.previous_speaker or doc.previous_person
         return doc.previous_speaker or doc.previous_person or doc.last_subject
     inside = [m for m in mentions if at <= m.start and m.end <= until]
     if inside and len(phrase.split()) <= len(inside[-1].name.split()) + 2:

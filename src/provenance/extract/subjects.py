@@ -188,7 +188,7 @@ def guess_subject(doc: Document, sentence: Sentence, before: int) -> str | None:
 
 
 NAMED_PERSON = Rule(
-    r"(?:,\s+|\b(?:spokes(?:man|woman|person)|minister|commander|governor|president|general|"
+    r"(?:^|,\s+|\b(?:spokes(?:man|woman|person)|minister|commander|governor|president|general|"
     r"colonel|official|leader|chief|director|ambassador|secretary|senator|mayor|analyst|envoy|"
     r"cleric|lawmaker|MP)\s+)"
     r"(?P<name>[A-Z][a-z]+(?:\s+(?:al-|el-|bin\s+|ibn\s+|Abu\s+)?[A-Z][\w’'-]+){1,3})"
@@ -207,8 +207,8 @@ def person_named(doc: Document, sentence: Sentence, mentions: list[Mention]) -> 
         return people[-1]
     others = [(m.start, m.end) for m in mentions]
     found = None
-    for match in NAMED_PERSON.finditer(doc.scan, sentence.start, sentence.end):
-        a, b = match.span("name")
+    for match in NAMED_PERSON.finditer(doc.scan[sentence.start : sentence.end]):
+        a, b = (sentence.start + at for at in match.span("name"))
         if not any(x < b and a < y for x, y in others):
             found = " ".join(match.group("name").split())
     return found
