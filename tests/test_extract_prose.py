@@ -354,3 +354,33 @@ def test_a_speaker_followed_by_their_role_is_the_speaker(extract_text):
     assert _by(claims, "40") == [("Nadia Karim", "asserts")], claims
     quoted = [c for c in claims if c["value"].startswith("The roads will reopen")]
     assert [c["attributed_to"] for c in quoted] == ["Nadia Karim"], claims
+
+
+def test_two_dozen_is_24_not_a_range(extract_text):
+    claims = extract_text(
+        "On Jan. 8, Iran fired around two-dozen missiles at the bases in Iraq.\n",
+        kinds="quantity",
+    )
+    assert "~24" in _values(claims), claims
+    assert parse_value("quantity", "two dozen").key == "q:24"
+
+
+def test_a_whole_sentence_before_a_quotation_and_he_said_is_attributed(extract_text):
+    claims = extract_text(
+        "Colonel Amira Haddad spoke to reporters at the base on Monday morning.\n"
+        "Sixteen soldiers remained at the base, and “have already returned to duty,” she said.\n",
+        ("Amira Haddad", "person"),
+        kinds="quantity",
+    )
+    assert _by(claims, "16") == [("Amira Haddad", "asserts")], claims
+
+
+def test_a_speaker_named_with_a_role_after_the_verb_is_the_name(extract_text):
+    claims = extract_text(
+        "Thirty-four service members suffered concussions in the strike, said Pentagon "
+        "spokesman Jonathan Hoffman on Friday.\n"
+        "“Eight of them were flown to Germany for treatment,” Hoffman said.\n",
+        kinds="quantity",
+    )
+    assert _by(claims, "34") == [("Jonathan Hoffman", "asserts")], claims
+    assert _by(claims, "8") == [("Jonathan Hoffman", "asserts")], claims

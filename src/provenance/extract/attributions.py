@@ -36,7 +36,7 @@ DENIAL_VERB = Rule(
 "refuted".""",
 )
 SPEAKER_AFTER_VERB = Rule(
-    r"^\s*(?P<speaker>(?:[a-z][\w.-]*\s+){0,4}?(?:[A-Z][\w.’'`-]*\s*){1,6})"
+    r"^\s*(?P<speaker>(?:[\w.’'`-]+\s+){0,4}?(?:[A-Z][\w.’'`-]*\s*){1,6})"
     r"(?=\s*(?:[,.;:]|$|\s(?:on|in|at|during|after|before|to|from|who|according|when|while)\b))",
     """A speaker named after the verb, after a comma or a quotation: "…, said Pentagon
 spokesman Jonathan Hoffman on Friday", "…,” said Air Force Lt. Col. Staci Coleman".""",
@@ -52,6 +52,12 @@ SPEAKER_THEN_ROLE = Rule(
     r"\s+(?:an?|the|his|her|its)\s+[^,;“”\"]{2,90},\s*$",
     """A speaker named first and described after: "Jonathan Hoffman, the Assistant to the
 Secretary of Defense for Public Affairs, said".""",
+)
+ROLE_BEFORE_NAME = Rule(
+    r"^.*?\b[a-z][\w-]*\s+(?P<name>(?:[A-Z][\w’'`-]*|al-[\w’'`-]+)(?:\s+(?:[A-Z][\w’'`-]*"
+    r"|al-[\w’'`-]+|bin|ibn)){1,3})\s*$",
+    """A name after its role: "Pentagon spokesman Jonathan Hoffman", "the group's leader Qais
+al-Khazali".""",
 )
 # what may follow "X said" when the fact came before it: "…, she said on Friday."
 _TAIL = re.compile(
@@ -115,9 +121,11 @@ def attributions(doc: Document, sentence: Sentence, mentions: list[Mention]) -> 
             named = SPEAKER_AFTER_VERB.match(right)
             if named:
                 at = verb_end + named.start("speaker")
-                speaker = clean_speaker(
-                    doc, named.group("speaker"), mentions, at, at + len(named.group("speaker"))
-                )
+                words = named.group("speaker")
+                role = ROLE_BEFORE_NAME.match(words)
+                if role:  # "Pentagon spokesman Jonathan Hoffman": the name is the speaker
+                    at, words = at + role.start("name"), role.group("name")
+                speaker = clean_speaker(doc, words, mentions, at, at + len(words))
                 if speaker is not None:
                     out.append((s, verb_at, speaker, stance))
                     continue
@@ -140,6 +148,9 @@ def attributions(doc: Document, sentence: Sentence, mentions: list[Mention]) -> 
         if quote_before >= 0 and verb_at - quote_before < 120:
             opening = doc.scan.rfind("“", s, quote_before)
             out.append((opening if opening >= 0 else s, quote_before + 1, speaker, stance))
+            if _TAIL.match(right) and opening > s:
+                # "Sixteen remained, and “have returned to duty,” he said.": all of it is his
+                out.append((s, verb_at, speaker, stance))
         elif _TAIL.match(right) and re.search(r",\s*\S+(?:\s+\S+){0,8}\s*$", left):
             # "Twelve had returned to duty, she said."
             out.append((s, verb_at, speaker, stance))
@@ -198,6 +209,10 @@ def clean_speaker(
         if phrase.lower() in ("he", "she", "i"):  # a person, never the last thing named
             return doc.previous_speaker or doc.previous_person
         return doc.previous_speaker or doc.previous_person or doc.last_subject
+    if re.fullmatch(r"[A-Z][\w’'`-]+", phrase):
+        fuller = [p for p in doc.speakers if len(p.split()) > 1 and p.split()[-1] == phrase]
+        if fuller:
+            phrase = fuller[-1]  # "Hoffman said": Jonathan Hoffman, named before
     inside = [m for m in mentions if at <= m.start and m.end <= until]
     if inside and len(phrase.split()) <= len(inside[-1].name.split()) + 2:
         speaker = inside[-1].name
@@ -341,6 +356,8 @@ def _statement(
         if start <= x.start < end and normalise_name(x.name) != normalise_name(speaker)
     ]
     subject = about[0].name if about else speaker
+    if re.match(r"(?i)(?:it|we|i|he|she)\b", words):
+        subject = speaker  # "Tehran said it fired the missiles": about the speaker
     doc.add(
         "attribution",
         sentence,
