@@ -384,3 +384,14 @@ def test_a_speaker_named_with_a_role_after_the_verb_is_the_name(extract_text):
     )
     assert _by(claims, "34") == [("Jonathan Hoffman", "asserts")], claims
     assert _by(claims, "8") == [("Jonathan Hoffman", "asserts")], claims
+
+
+def test_a_quotation_is_about_the_group_named_just_before_it(extract_text):
+    claims = extract_text(
+        'The secretary said the group Asaib Ahl al-Haq and its leaders "are violent '
+        'proxies of the Islamic Republic of Iran".\n',
+        ("Asaib Ahl al-Haq", "organisation", "AAH"),
+        ("Iran", "place", "Islamic Republic of Iran"),
+        kinds="attribution",
+    )
+    assert [c["subject"] for c in claims] == ["Asaib Ahl al-Haq"], claims

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from ..values import normalise_name
@@ -82,7 +83,7 @@ def _named(text: str, at: int, mentions: list[Mention]) -> str | None:
     words = text.split()
     while words and words[0].lower().strip("’'") in NOT_NAMES:
         words.pop(0)
-    name = " ".join(words).rstrip(".,’'")
+    name = re.sub(r"['’]s$", "", " ".join(words)).rstrip(".,’'")
     if len(name) < 3 or name.lower() in NOT_NAMES:
         return None
     return name
