@@ -395,3 +395,22 @@ def test_a_quotation_is_about_the_group_named_just_before_it(extract_text):
         kinds="attribution",
     )
     assert [c["subject"] for c in claims] == ["Asaib Ahl al-Haq"], claims
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The leader of the Hashd al-Shaabi, Abu Mahdi al-Muhandis, was also killed in the strike.",
+        "The strike hit the Hashd al-Shaabi, whose leader Abu Mahdi al-Muhandis was killed.",
+        "He added that Abu Mahdi al-Muhandis, the Hashd al-Shaabi's leader, was killed.",
+    ],
+)
+def test_leadership_worded_as_news_words_it(extract_text, sentence):
+    claims = extract_text(
+        sentence + "\n",
+        ("Popular Mobilization Forces", "organisation", "Hashd al-Shaabi"),
+        ("Abu Mahdi al-Muhandis", "person"),
+        kinds="leadership",
+    )
+    leaders = [(c["subject"], c["value"]) for c in claims if c["property"] == "leader"]
+    assert leaders == [("Popular Mobilization Forces", "Abu Mahdi al-Muhandis")], claims
