@@ -414,3 +414,15 @@ def test_leadership_worded_as_news_words_it(extract_text, sentence):
     )
     leaders = [(c["subject"], c["value"]) for c in claims if c["property"] == "leader"]
     assert leaders == [("Popular Mobilization Forces", "Abu Mahdi al-Muhandis")], claims
+
+
+def test_a_creation_date_is_when_the_group_was_founded(extract_text):
+    claims = extract_text(
+        "Kataib Hezbollah has claimed hundreds of attacks on coalition forces since its "
+        "creation in 2007.\n",
+        ("Kataib Hezbollah", "organisation"),
+        kinds="date",
+    )
+    assert [(c["subject"], c["property"], c["value"]) for c in claims] == [
+        ("Kataib Hezbollah", "founded", "2007")
+    ], claims
