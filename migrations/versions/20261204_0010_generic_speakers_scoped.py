@@ -17,8 +17,9 @@ re-scoped form is already a citation of the same claim is left as it is: the two
 become one without deleting one.
 
 Downgrade gives every citation this migration changed, and nobody changed since, its old
-speaker and fingerprint back, removes this migration's history rows, and removes the
-entities it created that nothing refers to any more.
+speaker and fingerprint back and removes the history row of that change; it removes the
+entities it created that nothing refers to any more, with their history rows. A citation
+changed since keeps its speaker and its history.
 
 Revision ID: 0010
 Revises: 0005
