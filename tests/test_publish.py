@@ -545,7 +545,7 @@ def test_the_conflict_page_shows_every_answer(site):
     # 99 seats rests on the confidential memo alone: two public answers of three
     assert html.count('<section class="provenance-side') == 2
     assert "<h2>1. 15 seats</h2>" in html and "<h2>2. 14 seats</h2>" in html
-    assert "Leading answer: <strong>15</strong> (more support)" in html
+    assert "Leading answer: <strong>15</strong> (most likely true)" in html
     assert "<mark>won 15 seats in parliament</mark>" in html
     assert "confirmed" in html and "election commission" not in html
     stance = next(a for a in answers if a["kind"] == "stance")
