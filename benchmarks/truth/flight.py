@@ -52,11 +52,36 @@ def score(answers: dict, gold: dict, items) -> float:
     return sum(answers.get(i) in gold[i] for i in items) / len(items)
 
 
+def set_constants(settings: list[str]) -> dict[str, object]:
+    """``NAME=VALUE`` pairs set on ``provenance.trust`` (a value of the constant's type)."""
+    from provenance import trust
+
+    changed: dict[str, object] = {}
+    for setting in settings:
+        name, _, value = setting.partition("=")
+        current = getattr(trust, name)
+        if isinstance(current, bool):
+            new: object = value.lower() in ("1", "true", "yes")
+        else:
+            new = type(current)(value)
+        setattr(trust, name, new)
+        changed[name] = new
+    return changed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", metavar="DIR", help="keep the import files and database in DIR")
     parser.add_argument("--seeds", type=int, default=3, help="draws of the 10 %% of verdicts")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="run with a constant of provenance.trust changed (e.g. PROPERTY_LEARNING=verdicts)",
+    )
     args = parser.parse_args(argv)
+    changed = set_constants(args.set)
     workdir = None if args.keep else tempfile.TemporaryDirectory(prefix="truth-flight-")
     out = Path(args.keep) if args.keep else Path(workdir.name)
     out.mkdir(parents=True, exist_ok=True)
@@ -74,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
 
     gold_items = sorted(gold)
     lines = ["## Learned trust on Flight (aa, ua, CO not imported; every site F)", ""]
+    if changed:
+        lines += ["constants: " + ", ".join(f"{k} = {v!r}" for k, v in changed.items()), ""]
     with session_scope(engine) as session:
         with clock.step("trust"):
             answers, result = generator.product_answers(session)

@@ -125,10 +125,12 @@ def quality(worlds: int) -> None:
 
 
 HARD = {"sources": 8, "copiers": 4, "accuracy_range": (0.2, 0.85), "subjects": 300}
+# sources whose accuracy differs much between properties (right on one, wrong on another)
+SPREAD = {"sources": 10, "copiers": 2, "property_spread": 0.35, "subjects": 300}
+KINDS = (("default", {}), ("hard", HARD), ("spread", SPREAD))
 GRID = {
-    "VERDICT_WEIGHT": (3.0, 10.0),
-    "PROPERTY_WEIGHT": (10.0, 30.0),
-    "N_FALSE": (3, 10),
+    "PROPERTY_LEARNING": ("verdicts", "agreement", "down"),
+    "COUNT_COPIES_ONCE": (False, True),
 }
 
 
@@ -139,7 +141,7 @@ def tune(worlds: int) -> None:
 
     built = []
     folders = []
-    for kind, extra in (("default", {}), ("hard", HARD)):
+    for kind, extra in KINDS:
         for seed in range(1, worlds + 1):
             folder = tempfile.TemporaryDirectory()
             folders.append(folder)
@@ -154,13 +156,14 @@ def tune(worlds: int) -> None:
     print(
         "| "
         + " | ".join(names)
-        + " | default: trust | with verdicts | hard: trust | with verdicts |"
+        + "".join(f" | {kind}: trust | with verdicts" for kind, _ in KINDS)
+        + " |"
     )
-    print("|" + "---:|" * (len(names) + 4))
+    print("|" + "---:|" * (len(names) + 2 * len(KINDS)))
     for values in itertools.product(*GRID.values()):
         for name, value in zip(names, values, strict=True):
             setattr(trust, name, value)
-        sums: dict[str, list[float]] = {"default": [0.0, 0.0], "hard": [0.0, 0.0]}
+        sums: dict[str, list[float]] = {kind: [0.0, 0.0] for kind, _ in KINDS}
         for kind, world, engine, drawn, rest in built:
             with session_scope(engine) as session:
                 answers, _ = generator.product_answers(session)
@@ -173,7 +176,7 @@ def tune(worlds: int) -> None:
             "| "
             + " | ".join(str(v) for v in values)
             + " | "
-            + " | ".join(f"{x:.4f}" for x in (*sums["default"], *sums["hard"]))
+            + " | ".join(f"{x:.4f}" for kind, _ in KINDS for x in sums[kind])
             + " |",
             flush=True,
         )
@@ -186,11 +189,11 @@ def tune(worlds: int) -> None:
             if k == kind
         )
         / worlds
-        for kind in ("default", "hard")
+        for kind, _ in KINDS
     }
     print(
-        f"\nmajority vote on the same 90 %: default {votes['default']:.4f}, "
-        f"hard {votes['hard']:.4f}"
+        "\nmajority vote on the same 90 %: "
+        + ", ".join(f"{kind} {share:.4f}" for kind, share in votes.items())
     )
     for _, _, engine, _, _ in built:
         engine.dispose()

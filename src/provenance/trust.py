@@ -93,6 +93,12 @@ from .entities import get_property
 PRIOR = {"A": 0.9, "B": 0.8, "C": 0.7, "D": 0.55, "E": 0.3, "F": 0.5}
 PRIOR_WEIGHT = {"A": 20.0, "B": 20.0, "C": 20.0, "D": 20.0, "E": 20.0, "F": 2.0}
 PROPERTY_WEIGHT = 30.0
+# what moves a source's accuracy on one property away from its overall one, for a source
+# with at least PROPERTY_MIN_ANSWERS disputed answers on it (below that, verdicts only):
+# "verdicts" (the desk's only), "agreement" (agreement on the property's disputed items
+# too), "down" (agreement may lower it, only verdicts raise it)
+PROPERTY_LEARNING = "agreement"
+PROPERTY_MIN_ANSWERS = 20
 CONFIDENCE = {"high": 1.0, "medium": 0.6, "low": 0.3}
 # false values an item could have: the "n" of ACCU
 N_FALSE = 10
@@ -654,27 +660,42 @@ def _update_accuracies(sql: _Sql) -> float:
               GROUP BY e.source_key) t
         WHERE t.source_key = trust_sources.source_key"""
     )
-    # per property, only the desk's verdicts move a source away from its overall accuracy:
-    # learnt from the consensus, a property where most feeds share one error would teach
-    # that the error is right (measured on the synthetic worlds: docs/benchmarks.md)
+    # per property: the overall accuracy, moved by the desk's verdicts on the property
+    # and (PROPERTY_LEARNING) by agreement on its disputed items where the source gave
+    # at least PROPERTY_MIN_ANSWERS of them, shrunk toward the overall accuracy by
+    # PROPERTY_WEIGHT pseudo-answers (measured on the synthetic worlds: docs/benchmarks.md)
     sql(
         """UPDATE trust_source_properties SET previous = accuracy,
             accuracy = (SELECT k.accuracy FROM trust_sources k
                         WHERE k.source_key = trust_source_properties.source_key)"""
     )
+    # the verdicts' estimate, and (PROPERTY_LEARNING) the one with agreement added
+    known = f"CASE WHEN i.known > 0 THEN {weight} ELSE 0.0 END"
     sql(
         f"""UPDATE trust_source_properties SET
-            accuracy = ({PROPERTY_WEIGHT} * t.overall + t.agreed) / ({PROPERTY_WEIGHT} + t.total)
-        FROM (SELECT e.source_key, e.property_id, MAX(k.accuracy) AS overall,
-                     SUM({weight} * a.credit) AS agreed, SUM({weight}) AS total
-              FROM trust_evidence e
-              JOIN trust_answers a ON a.claim_id = e.claim_id
-              JOIN trust_items i ON i.item = e.item
-              JOIN trust_sources k ON k.source_key = e.source_key
-              WHERE i.known > 0
-              GROUP BY e.source_key, e.property_id) t
+            accuracy = CASE
+                WHEN t.total < {PROPERTY_MIN_ANSWERS} OR :learning = 'verdicts' THEN t.by_verdicts
+                WHEN :learning = 'down' AND t.by_verdicts < t.by_agreement THEN t.by_verdicts
+                ELSE t.by_agreement END
+        FROM (SELECT u.source_key, u.property_id, u.answers AS total,
+                     ({PROPERTY_WEIGHT} * u.overall + u.agreed_known)
+                         / ({PROPERTY_WEIGHT} + u.total_known) AS by_verdicts,
+                     ({PROPERTY_WEIGHT} * u.overall + u.agreed)
+                         / ({PROPERTY_WEIGHT} + u.total) AS by_agreement
+              FROM (SELECT e.source_key, e.property_id, MAX(k.accuracy) AS overall,
+                           COUNT(*) AS answers,
+                           SUM({weight} * a.credit) AS agreed, SUM({weight}) AS total,
+                           SUM(({known}) * a.credit) AS agreed_known,
+                           SUM({known}) AS total_known
+                    FROM trust_evidence e
+                    JOIN trust_answers a ON a.claim_id = e.claim_id
+                    JOIN trust_items i ON i.item = e.item
+                    JOIN trust_sources k ON k.source_key = e.source_key
+                    WHERE i.known > 0 OR i.answers > 1
+                    GROUP BY e.source_key, e.property_id) u) t
         WHERE t.source_key = trust_source_properties.source_key
-          AND t.property_id = trust_source_properties.property_id"""
+          AND t.property_id = trust_source_properties.property_id""",
+        {"learning": PROPERTY_LEARNING},
     )
     sql(f"UPDATE trust_source_properties SET log_odds = {_log_odds('accuracy')}")
     change = sql(
