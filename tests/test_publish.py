@@ -573,6 +573,11 @@ def test_support_and_leading_value_rest_on_public_evidence(site):
     assert fifteen["sources"] == "public-report [1]" and fifteen["leading"] == 1
     fourteen = next(a for a in answers if a["value"] == "14 seats")
     assert fourteen["contradicts"] == str(fifteen["claim_id"])
+    # probabilities from trust learned on public evidence: the two public answers share it
+    assert fifteen["probability"] + fourteen["probability"] == pytest.approx(1.0, abs=0.002)
+    assert quantity["leading_margin"] == pytest.approx(
+        fifteen["probability"] - fourteen["probability"], abs=0.002
+    )
 
 
 def test_rank_reasons_are_published_citation_notes_are_not(site):

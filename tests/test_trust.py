@@ -438,6 +438,6 @@ def test_a_site_right_on_gates_and_wrong_on_departures_is_trusted_on_gates_only(
         s["source"]: s["trust"]
         for s in json.loads(run("trust", "--property", "departure", "--json").output)
     }
-    # shrunk toward its overall trust, yet far apart
-    assert on_gates["gatesite"] > on_departures["gatesite"] + 0.3, (on_gates, on_departures)
-    assert on_departures["late"] > on_gates["late"] + 0.3, (on_gates, on_departures)
+    # disagreement lowers a property's trust below the overall one (shrunk toward it)
+    assert on_gates["gatesite"] > on_departures["gatesite"] + 0.2, (on_gates, on_departures)
+    assert on_departures["late"] > on_gates["late"] + 0.2, (on_gates, on_departures)
