@@ -380,13 +380,16 @@ def remember(session: Session, rows: Sequence[dict[str, Any]], actor: str) -> in
         ):
             was_values[claim_id] = value
     by_id = {row["id"]: row for row in rows}
+    # one executemany, by primary key: the first run after an upgrade stores every leader
+    session.execute(
+        update(Conflict),
+        [
+            {"id": c["id"], "leading_claim_id": c["claim"], "leading_stance": c["stance"]}
+            for c in changed
+        ],
+    )
     for change in changed:
         old_claim, old_stance = change["old"]
-        session.execute(
-            update(Conflict)
-            .where(Conflict.id == change["id"])
-            .values(leading_claim_id=change["claim"], leading_stance=change["stance"])
-        )
         if old_stance is None:
             continue  # first recorded: nothing changed
         was = _described(old_claim, old_stance, was_values)
