@@ -13,6 +13,8 @@ PVLDB 6(2), 2013 (``benchmarks/flight/data/README.md``): 38 sites' times and gat
 2. A majority vote (``benchmarks/flight/methods.py``) is computed in the same run.
 3. ``provenance.trust.compute_trust`` learns trust; the answer of an item is its leading
    answer (a tie: the smaller claim id).
+   Pooled investment (``pooled.py``, Pasternack & Roth 2010) is scored beside it on the
+   same values, alone and with the suggested copy groups as one investor.
 4. Desk verdicts: for each seed, 10 % of the gold items are drawn and the claim carrying
    the gold value is made ``preferred`` (``claim prefer``); trust is learned again and
    every method is scored on the other 90 % only. The verdicts are rolled back after
@@ -37,6 +39,7 @@ sys.path.insert(0, str(HERE.parent / "flight"))
 
 import generator  # noqa: E402
 import methods  # noqa: E402
+import pooled  # noqa: E402
 import run as flight  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
@@ -122,6 +125,14 @@ def main(argv: list[str] | None = None) -> int:
     lines.append("|---|---:|")
     lines.append(f"| majority vote | {score(vote, gold, gold_items):.3f} |")
     lines.append(f"| learned trust | **{score(answers, gold, gold_items):.3f}** |")
+    # a published method beside it (pooled.py), on the same values, alone and with the
+    # copy groups the trust model suggested counted once
+    investment = pooled.pooled_investment(table)
+    investment_once = pooled.pooled_investment(table, result.copy_groups)
+    lines.append(f"| pooled investment | {score(investment, gold, gold_items):.3f} |")
+    lines.append(
+        f"| pooled investment, copy groups once | {score(investment_once, gold, gold_items):.3f} |"
+    )
     lines.append("")
     lines.append(
         f"- {len(gold_items)} gold items; trust: {result.rounds} rounds over "
