@@ -1,7 +1,7 @@
 """Learned trust on synthetic worlds: precision beside a vote, and the cost at scale.
 
     .venv/bin/python benchmarks/truth/synthetic_run.py quality [--worlds 5]
-    .venv/bin/python benchmarks/truth/synthetic_run.py tune [--worlds 3]
+    .venv/bin/python benchmarks/truth/synthetic_run.py tune [--worlds 3] [--grid learning|verdicts]
     .venv/bin/python benchmarks/truth/synthetic_run.py scale 10000 100000 [1000000]
 
 ``quality`` imports worlds of ``generator.py`` (each its own seed) through the product and
@@ -132,11 +132,17 @@ GRID = {
     "PROPERTY_LEARNING": ("verdicts", "agreement", "down"),
     "COUNT_COPIES_ONCE": (False, True),
 }
+# a second grid (--grid verdicts): how much a verdict weighs against agreement
+GRIDS = {
+    "learning": GRID,
+    "verdicts": {"PROPERTY_LEARNING": ("verdicts", "agreement"), "VERDICT_WEIGHT": (3.0, 20.0)},
+}
 
 
-def tune(worlds: int) -> None:
+def tune(worlds: int, grid: str = "learning") -> None:
     import itertools
 
+    GRID = GRIDS[grid]
     from provenance import trust
 
     built = []
@@ -258,13 +264,14 @@ def main() -> int:
     q.add_argument("--worlds", type=int, default=5)
     t = sub.add_parser("tune")
     t.add_argument("--worlds", type=int, default=3)
+    t.add_argument("--grid", choices=sorted(GRIDS), default="learning")
     s = sub.add_parser("scale")
     s.add_argument("sizes", type=int, nargs="+")
     args = parser.parse_args()
     if args.what == "quality":
         quality(args.worlds)
     elif args.what == "tune":
-        tune(args.worlds)
+        tune(args.worlds, args.grid)
     else:
         scale(args.sizes)
     return 0

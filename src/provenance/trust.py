@@ -20,12 +20,15 @@ detection simplified to a rule a desk can read. In its words:
   does not count. An answer's credit is the probability that the truth is compatible
   with it: its own probability plus that of the answers it is compatible with
   (overlapping quantity or date intervals: "2007" and "March 2007").
-* Per property, only the desk's verdicts move a source away from its overall accuracy
-  (shrunk toward it by ``PROPERTY_WEIGHT`` pseudo-answers). Learned per property from
-  the consensus, a property where most independent feeds share one error teaches that
-  the error is right: on Flight's actual departures (most feeds one minute late) the
-  first version of this model fell from the vote's .35 to .15. That decision was
-  taken after seeing Flight, and ``docs/benchmarks.md`` says so.
+* Per property, a source with at least ``PROPERTY_MIN_ANSWERS`` disputed answers on the
+  property has an accuracy of its own there, learned the same way from those answers
+  and shrunk toward its overall accuracy by ``PROPERTY_WEIGHT`` pseudo-answers (a flight
+  site right on gates and wrong on departures is trusted on gates); with fewer, only the
+  desk's verdicts move it (``PROPERTY_LEARNING``: the alternatives measured are in
+  ``docs/benchmarks.md``). Learned from the consensus, a property where most
+  independent feeds share one error teaches that the error is right — on Flight's actual
+  departures (most feeds one minute late) — and the desk's verdicts are what corrects
+  it: a verdict weighs ``VERDICT_WEIGHT`` agreements.
 * An answer's own score is the sum, over its sources, of ``confidence × ln(N_FALSE · A
   / (1 − A))`` (the vote count of ACCU, floored at 0: a source worse than chance is
   ignored, not read backwards); its score adds ``COMPATIBLE_SHARE`` of the own scores
@@ -52,9 +55,10 @@ detection simplified to a rule a desk can read. In its words:
   probability less that of the best answer it contradicts (a compatible one does not
   count), and a **tie** is a margin below ``TIE``: only where the evidence is equal.
 
-The constants (``VERDICT_WEIGHT``, ``PROPERTY_WEIGHT``, ``N_FALSE``) were chosen on the
-synthetic worlds of ``benchmarks/truth/`` (known truth, accuracies and planted copiers;
-``synthetic_run.py tune``), not on a public data set. ``COPY_SHARE`` is the rule the
+The constants (``VERDICT_WEIGHT``, ``PROPERTY_WEIGHT``, ``N_FALSE``, ``PROPERTY_LEARNING``,
+``COUNT_COPIES_ONCE``) were chosen on the synthetic worlds of ``benchmarks/truth/``
+(known truth, accuracies and planted copiers; ``synthetic_run.py tune``), not on a
+public data set. ``COPY_SHARE`` is the rule the
 brief asked to measure on Flight: its copies are identical on ≥ 99.1 % of the disputed
 items they share, its independent sites on ≤ 97.1 %, and 0.98 sits in that gap (the
 synthetic copiers copy 99 % of their values). The figures are in ``docs/benchmarks.md``.
@@ -102,7 +106,7 @@ PROPERTY_MIN_ANSWERS = 20
 CONFIDENCE = {"high": 1.0, "medium": 0.6, "low": 0.3}
 # false values an item could have: the "n" of ACCU
 N_FALSE = 10
-VERDICT_WEIGHT = 3.0
+VERDICT_WEIGHT = 20.0
 # the share of a compatible answer's support an answer gets (as conflicts.py counts it)
 COMPATIBLE_SHARE = 0.5
 COPY_SHARE = 0.98
