@@ -18,9 +18,10 @@ article's text), the works as public notes read them, the entities, aliases and
 properties published rows refer to, and the figures computed on public evidence alone
 (``publish.public_figures``: conflicts, support, leading values, trust). Then, in the
 copy itself and alike from both back ends: each claim's scope, each entity's other
-names, the ``claims_with_sources`` table, views, indexes, full-text search, ``ANALYZE``
-and ``VACUUM``. Measured in ``docs/benchmarks.md`` (Publish): at a million claims the
-rows take seconds; the figures on public evidence take most of the time.
+names, the ``conflicts_with_answers`` and ``claims_with_sources`` tables, indexes,
+full-text search, ``ANALYZE`` and an incremental vacuum. Measured in
+``docs/benchmarks.md`` (Publish): at a million claims the rows take seconds; the
+figures on public evidence take most of the time.
 
 **An interrupted publish.** A publish that is killed (or loses its machine) leaves
 ``out`` as it was — the previous copy, or no file — and the working database as it
@@ -66,6 +67,7 @@ from .models import (
 )
 from .publish import (
     BATCH,
+    CONFLICTS_WITH_ANSWERS,
     PUBLIC_TABLES,
     PUBLIC_VIEWS,
     Progress,
@@ -501,9 +503,10 @@ class _Filler:
 
 
 def _derive(connection: sqlite3.Connection, report: PublishReport, tick: Progress) -> None:
-    """The columns and table of the copy made from its own published rows (in one
+    """The columns and tables of the copy made from its own published rows (in one
     transaction on ``connection``, the copy): each claim's scope, each entity's other
-    names, and ``claims_with_sources``, one row per published citation."""
+    names, ``conflicts_with_answers`` (one row per answer) and ``claims_with_sources``
+    (one row per published citation)."""
     tick("scope", 0, 0)
     qualifiers: dict[int, dict[str, str]] = defaultdict(dict)
     for claim_id, key, value in connection.execute(
@@ -544,6 +547,11 @@ def _derive(connection: sqlite3.Connection, report: PublishReport, tick: Progres
         (("; ".join(others), entity_id) for entity_id, others in names.items()),
     )
     names.clear()
+    tick("conflicts_with_answers", 0, 0)
+    columns = list(PUBLIC_TABLES["conflicts_with_answers"].columns)
+    report.rows["conflicts_with_answers"] = connection.execute(
+        f"insert into conflicts_with_answers ({', '.join(columns)}) {CONFLICTS_WITH_ANSWERS}"
+    ).rowcount
     tick("claims_with_sources", 0, 0)
     columns = list(PUBLIC_TABLES["claims_with_sources"].columns)
     report.rows["claims_with_sources"] = connection.execute(
@@ -609,6 +617,10 @@ class PublicCopy:
         try:
             connection = sqlite3.connect(self.tmp)
             try:
+                # pages freed while the copy is built (the full-text index merging its
+                # segments) are given back at the end, without rewriting the whole file as
+                # VACUUM would: they hold only rows of the copy itself, never withheld ones
+                connection.execute("PRAGMA auto_vacuum = INCREMENTAL")
                 for name, table in PUBLIC_TABLES.items():
                     connection.execute(_table_sql(name, table))
                 connection.commit()
@@ -678,7 +690,7 @@ class PublicCopy:
                 db.table(name).optimize()
         tick("compacting", 0, 0)
         db.analyze()
-        db.vacuum()
+        db.conn.executescript("PRAGMA incremental_vacuum;")  # run to the end, as a script
         db.conn.close()
         # mkstemp makes the file private to its owner; a public copy is for any reader
         umask = os.umask(0)
