@@ -139,7 +139,6 @@ class _Filler:
         self.sqlite.execute(f"PRAGMA {self.schema}.journal_mode = OFF")
         if not self.attached:
             self.sqlite.execute("PRAGMA synchronous = OFF")
-        self.sqlite.execute(f"PRAGMA {self.schema}.cache_size = -{64 * 1024}")
         if not self.attached:
             self.sqlite.execute("BEGIN")
         # claim id → its public citation and source counts
