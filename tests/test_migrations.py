@@ -334,7 +334,7 @@ def test_0010_scopes_each_citations_generic_speaker_to_its_source_and_back(seede
         for slug in ("mee-iran-intelligence-rivalry-iraq-2021", "ctc-khazali-interrogations-2018")
     )
     listed = json.loads(run("conflicts", "--status", "all", "--json").output)
-    dbmod.downgrade(engine, "0005")
+    dbmod.downgrade(engine, "0009")
     # the legacy shape: a global generic speaker, used in MEE and in CTC
     _execute(
         engine,
@@ -437,7 +437,7 @@ def test_0010_scopes_each_citations_generic_speaker_to_its_source_and_back(seede
     }
     assert speakers[other[0][0]] == f"Iraqi officials (anonymous, MEE) (source {ctc})"
 
-    dbmod.downgrade(engine, "0005")
+    dbmod.downgrade(engine, "0009")
     assert _speakers(engine) == before
     assert _execute(engine, "SELECT count(*) FROM entities")[0][0] == entities_before
     assert _execute(engine, "SELECT count(*) FROM history")[0][0] == history_before

@@ -22,7 +22,7 @@ entities it created that nothing refers to any more, with their history rows. A 
 changed since keeps its speaker and its history.
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0009
 Create Date: 2026-12-04
 """
 
@@ -42,7 +42,7 @@ from provenance.entities import speaker_in_document
 from provenance.values import normalise_name
 
 revision: str = "0010"
-down_revision: str | None = "0005"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1281,6 +1281,7 @@ LISTING_WIDTH = 100  # a conflict listing reads at 100 columns when not on a ter
 def _conflict_lines(row: dict) -> list[tuple[str, str]]:
     """A question as (indent, text) lines: its header, leading answer and every answer."""
     from .conflicts import answer_label
+    from .leading import answer_marks, leading_lines
 
     n = len(row["answers"])
     lines = [
@@ -1294,12 +1295,7 @@ def _conflict_lines(row: dict) -> list[tuple[str, str]]:
         lines.append(("  ", f"settled: {row['settled']}"))
     elif not row["active"]:
         lines.append(("  ", "no longer detected"))
-    leading = (
-        f"leading: {row['leading_value']} ({row['leading_reason']})"
-        if row["leading_claim"]
-        else f"leading: none ({row['leading_reason']})"
-    )
-    lines.append(("  ", leading))
+    lines += [("  ", line) for line in leading_lines(row)]
     if row["note"]:
         lines.append(
             ("  ", f"verdict note ({row['status_by']}, {row['status_at']}): {row['note']}")
@@ -1309,8 +1305,7 @@ def _conflict_lines(row: dict) -> list[tuple[str, str]]:
         value = answer["value"] + (f" {unit}" if unit and unit not in answer["value"] else "")
         scope = claimsmod.scope_text(answer)
         marks = [f"claim {answer['claim']}", f"support {answer['support']}"]
-        if answer["rank"] != "normal":
-            marks.append(answer["rank"].upper())
+        marks += answer_marks(answer)
         contradicts = ", ".join(
             answer_label(c["claim"], c["stance"]) for c in answer["contradicts"]
         )
@@ -1331,8 +1326,8 @@ def _conflict_lines(row: dict) -> list[tuple[str, str]]:
             )
             if c["quote"]:
                 lines.append(("       ", f"“{c['quote']}”"))
-        for piece in answer.get("support_pieces", []):
-            lines.append(("     ", f"+ {piece['weight']}: {piece['text']}"))
+        for piece in answer.get("trust_pieces", answer.get("support_pieces", [])):
+            lines.append(("     ", f"+ {piece['text']}"))
     return lines
 
 
@@ -1375,8 +1370,8 @@ def _print_conflicts(rows: Iterable[dict]) -> None:
 @click.option(
     "--explain",
     is_flag=True,
-    help="Show every piece of support behind each answer: source [footnote], grade × "
-    "confidence = weight.",
+    help="Show each independent source behind each answer: source [footnote], grade, "
+    "learned trust with its track record × confidence = weight.",
 )
 @click.option("--fail", is_flag=True, help="Exit 1 when an open conflict is listed (for scripts).")
 @output_options
@@ -1389,8 +1384,9 @@ def conflicts_command(
     Detection runs first (set-based, in the database); verdicts set with `resolve`
     are kept. A conflict is one question (a subject and property in overlapping
     scope) with all its competing answers: each answer's value, every citation
-    behind it, its support and which answers it contradicts, a severity, and the
-    leading answer (see "Conflicts" in the README). CSV has one line per answer.
+    behind it, its support, its probability from the sources' learned trust and
+    which answers it contradicts, a severity, and the leading answer with its margin;
+    a changed leader is marked (see "Conflicts" in the README). CSV: a line per answer.
 
     \b
     Example:
@@ -1400,19 +1396,24 @@ def conflicts_command(
         provenance conflicts --fail   # exit 1 if anything is open
     """
     from . import conflicts as conflictsmod
+    from . import leading as leadingmod
 
     with obj.writing() as session:  # bad --subject or --property: nothing detected or written
         scope = conflictsmod.listing_scope(
             session, status=status, subject=subject, property_name=property_name
         )
         detection = conflictsmod.detect(session, obj.actor)
-    # then listed as made, from a snapshot of what detection committed
-    with obj.reading() as session:
+        # leading answers weigh all listed questions and are stored: rows held, printed after
         rows = conflictsmod.Listing(session, scope, explain=explain)
-        if fmt == "table":
-            _print_conflicts(rows)
-        else:
-            emit(rows.csv() if fmt == "csv" else rows, fmt)
+        listed = list(rows)
+        leadingmod.lead(session, listed, public_only=False, explain=explain)
+        leadingmod.remember(session, listed, obj.actor)
+    if fmt == "table":
+        _print_conflicts(listed)
+    else:
+        emit(
+            (x for r in listed for x in conflictsmod.flat_rows(r)) if fmt == "csv" else listed, fmt
+        )
     if fmt == "table" and (detection.new or detection.gone):
         click.echo(
             f"({detection.new} new since the last run, {detection.gone} no longer detected)",
@@ -1742,6 +1743,7 @@ def _working_identity(obj: Context) -> str:
 def _run_publish(obj: Context, out: Path):
     from . import conflicts as conflictsmod
     from . import publish as publishmod
+    from .public_copy import PublicCopy
 
     publishmod.check_target(out, obj.db or dbmod.default_db())
     # conflicts first, as `provenance conflicts` does: a short write transaction of its own
@@ -1749,11 +1751,10 @@ def _run_publish(obj: Context, out: Path):
         conflictsmod.detect(session, obj.actor)
     show = _publish_progress()
     try:
-        # one snapshot for the whole copy, without holding the write lock
-        with obj.reading() as session:
-            report = publishmod.publish(
-                session, out, database=_working_identity(obj), progress=show
-            )
+        with PublicCopy(out, progress=show) as copy:
+            with obj.reading() as session:  # one snapshot for the whole copy, no write lock
+                copy.fill(session)
+            report = copy.complete(_working_identity(obj))
     finally:
         if show is not None:
             click.echo("\r".ljust(73) + "\r", err=True, nl=False)
