@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from . import claims as claimsmod
 from . import db as dbmod
 from . import entities as entitiesmod
-from . import importer, integrity, sources
+from . import history, importer, integrity, sources
 from .errors import ImportErrors, ProvenanceError
 from .history import current_actor
 from .inputs import parse_id, shown, terminal_safe, text_problem
@@ -201,9 +201,17 @@ class Context:
         finally:
             engine.dispose()
 
+    def begin_change(self, session: Session, file: Path | None = None) -> None:
+        """The running command (its words after the program's name, and its parameters) is
+        the session's change in history."""
+        ctx = click.get_current_context()
+        command = " ".join(ctx.command_path.split()[1:]) or "provenance"
+        history.begin_change(session, self.actor, command, ctx.params, file)
+
     @contextmanager
     def writing(self, *, migrate: bool = False) -> Iterator[Session]:
-        """One writing transaction for the whole command (migration included).
+        """One writing transaction for the whole command (migration included), which is
+        one change in history.
 
         The write lock is taken when it begins (SQLite's BEGIN IMMEDIATE), so the
         command waits for another writer up front rather than failing half-way.
@@ -216,6 +224,7 @@ class Context:
 
                     command.upgrade(dbmod.alembic_config(connection), "head")
                 with Session(bind=connection, expire_on_commit=False, autoflush=True) as session:
+                    self.begin_change(session)
                     yield session
                     session.flush()
         finally:
@@ -705,6 +714,7 @@ def import_command(obj: Context, file: Path, dry_run: bool) -> None:
         with dbmod.writing(engine.connect()) as connection:
             transaction = connection.begin()
             with Session(bind=connection, expire_on_commit=False) as session:
+                obj.begin_change(session, file)
                 try:
                     report = importer.import_file(session, file, obj.actor, progress=tick)
                     session.flush()
@@ -833,7 +843,7 @@ def show(obj: Context, claim_id: str, as_json: bool) -> None:
     for h in chain["history"]:
         echo(
             f"    {h['at']}  {h['actor']}  {h['action']} {h['table']} {h['row_id']}"
-            + (f" — {h['summary']}" if h["summary"] else "")
+            + (f" — {h['summary']}" if h["summary"] else f" ({h['command']})")
         )
 
 
@@ -949,15 +959,17 @@ def claim_deprecate(obj: Context, claim_id: str, reason: str) -> None:
 def log(obj: Context, table_name, row_id, actor_name, limit, fmt: str) -> None:
     """The history: who changed what, when, newest first.
 
+    Each writing command is one change (its number, actor, time and command); a row
+    it added is an insert of that change, and what it did to a row that existed is
+    an update or delete with the fields' old and new values (--json).
+
     \b
     Example:
         provenance log --table claims --limit 20
     """
     with obj.reading() as session:
-        rows = claimsmod.history_rows(
-            session, table=table_name, row_id=row_id, actor=actor_name, limit=limit
-        )
-    emit(rows, fmt, columns=["id", "at", "actor", "action", "table", "row_id", "summary"])
+        rows = history.rows(session, table=table_name, row_id=row_id, actor=actor_name, limit=limit)
+    emit(rows, fmt, columns=["change", "at", "actor", "action", "table", "row_id", "summary"])
 
 
 # ---------------------------------------------------------------- vocabulary
