@@ -162,15 +162,26 @@ def test_record_keeps_earlier_callers_working(run, db_path):
                 {"unit": [None, "people"]},
                 "unit set",
             )
-            session.add(Entity(name="Basra", kind="place"))
+            basra = Entity(name="Basra", kind="place")
+            session.add(basra)
+            session.flush()
+            before = {"kind": basra.kind, "description": basra.description}
+            basra.description = "a city"
+            after = {"kind": basra.kind, "description": basra.description}
+            assert history.updated(session, "entities", basra.id, before, before, "no-op") == {}
+            history.updated(session, "entities", basra.id, before, after, "described")
     finally:
         engine.dispose()
     [(change, actor, command, _)] = _changes(db_path)
     assert (actor, command) == ("dora", None)
     assert _rows(db_path, "SELECT change_id FROM properties") == [(change,)]
     assert _rows(db_path, "SELECT change_id FROM entities") == [(change,)]
-    assert _rows(db_path, "SELECT change_id, table_name, action, summary FROM history") == [
-        (change, "properties", "update", "unit set")
+    rows = _rows(
+        db_path, "SELECT change_id, table_name, action, changes, summary FROM history ORDER BY id"
+    )
+    assert [(*r[:3], _arguments(r[3]), r[4]) for r in rows] == [
+        (change, "properties", "update", {"unit": [None, "people"]}, "unit set"),
+        (change, "entities", "update", {"description": [None, "a city"]}, "described"),
     ]
 
 

@@ -45,7 +45,7 @@ from .models import (
     RELIABILITY_GRADES,
     SOURCE_KINDS,
 )
-from .output import dumps, emit, output_options
+from .output import dumps, emit, output_options, progress
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -202,16 +202,14 @@ class Context:
             engine.dispose()
 
     def begin_change(self, session: Session, file: Path | None = None) -> None:
-        """The running command (its words after the program's name, and its parameters) is
-        the session's change in history."""
+        """The running command and its parameters are the session's change in history."""
         ctx = click.get_current_context()
-        command = " ".join(ctx.command_path.split()[1:]) or "provenance"
-        history.begin_change(session, self.actor, command, ctx.params, file)
+        path = " ".join(ctx.command_path.split()[1:])
+        history.begin_change(session, self.actor, path or "provenance", ctx.params, file)
 
     @contextmanager
     def writing(self, *, migrate: bool = False) -> Iterator[Session]:
-        """One writing transaction for the whole command (migration included), which is
-        one change in history.
+        """One writing transaction for the whole command (migration included): one change.
 
         The write lock is taken when it begins (SQLite's BEGIN IMMEDIATE), so the
         command waits for another writer up front rather than failing half-way.
@@ -232,15 +230,6 @@ class Context:
 
 
 pass_context = click.make_pass_decorator(Context)
-
-
-def progress(items: list, label: str) -> Iterator:
-    """A progress bar on a terminal, nothing in a pipe."""
-    if sys.stderr.isatty() and len(items) > 1:
-        with click.progressbar(items, label=label, file=sys.stderr) as bar:
-            yield from bar
-    else:
-        yield from items
 
 
 @click.group(cls=ProvenanceGroup)
@@ -843,7 +832,7 @@ def show(obj: Context, claim_id: str, as_json: bool) -> None:
     for h in chain["history"]:
         echo(
             f"    {h['at']}  {h['actor']}  {h['action']} {h['table']} {h['row_id']}"
-            + (f" — {h['summary']}" if h["summary"] else f" ({h['command']})")
+            + (f" — {h['summary']}" if h["summary"] else "")
         )
 
 
@@ -959,9 +948,8 @@ def claim_deprecate(obj: Context, claim_id: str, reason: str) -> None:
 def log(obj: Context, table_name, row_id, actor_name, limit, fmt: str) -> None:
     """The history: who changed what, when, newest first.
 
-    Each writing command is one change (its number, actor, time and command); a row
-    it added is an insert of that change, and what it did to a row that existed is
-    an update or delete with the fields' old and new values (--json).
+    Each writing command is one change: the rows it added, and what it did to rows
+    that existed (old and new values in --json).
 
     \b
     Example:

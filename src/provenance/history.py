@@ -64,6 +64,11 @@ TRACKED_TABLES = (
 )
 
 
+_MODELS: dict[str, Any] = {
+    mapper.class_.__tablename__: mapper.class_ for mapper in Base.registry.mappers
+}
+
+
 def current_actor(explicit: str | None = None) -> str:
     """``--actor``, else ``PROVENANCE_ACTOR``, else the operating-system user."""
     if explicit:
@@ -154,20 +159,12 @@ def inserted(session: Session, table: str, row_id: int, actor: str | None = None
     the ORM are stamped at flush; this names the actor for a library caller, and stamps
     a row written otherwise)."""
     change = change_id(session, actor)
-    session.flush()
-    model_table = Base.metadata.tables.get(table)
-    if model_table is not None and "change_id" in model_table.c:
-        session.execute(
-            update(model_table)
-            .where(model_table.c.id == row_id, model_table.c.change_id.is_(None))
-            .values(change_id=change)
-        )
-
-
-def written_change(session: Session) -> int | None:
-    """The session's change if it wrote anything, else None (nothing to report)."""
-    current = session.info.get(_CURRENT)
-    return None if current is None else int(current)
+    model = _MODELS.get(table)
+    if model is None or "change_id" not in model.__table__.c:
+        return
+    row = session.get(model, row_id)  # the session's own row, when it added it
+    if row is not None and row.change_id is None:
+        row.change_id = change
 
 
 def updated(
