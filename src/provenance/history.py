@@ -18,6 +18,8 @@ The small API, for library code that takes the session first and never commits:
   stale.
 * ``change_id(session, actor=None)`` the current change's id, written now if it was
   not yet (a library caller that declared none gets one for ``actor``).
+* ``inserted(session, table, row_id, actor)`` a row the command added by hand (the
+  ORM's and the bulk inserts' rows need nothing).
 * ``updated(session, table, row_id, before, after, reason)`` one row's fields as they
   were and are: a history row of the fields that differ (nothing when none does).
 * ``changed(session, table, row_id, action, changes, reason)`` a history row as given
