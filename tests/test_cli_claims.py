@@ -1528,10 +1528,10 @@ BAD_INPUT = [
             "--property",
             "seats_won",
             "--value",
-            "fifteen",
+            "fifteenish",
             *QUOTE,
         ),
-        "'fifteen'",
+        "'fifteenish'",
         [],
     ),
     (
