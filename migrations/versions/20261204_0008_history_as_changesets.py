@@ -25,7 +25,7 @@ inserts first, as the earlier release wrote them), and drops the columns and the
 ``changes`` table.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0009
 Create Date: 2026-12-04
 """
 
@@ -37,7 +37,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0005"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
