@@ -1523,10 +1523,10 @@ BAD_INPUT = [
             "--property",
             "seats_won",
             "--value",
-            "fifteen",
+            "fifteenish",
             *QUOTE,
         ),
-        "'fifteen'",
+        "'fifteenish'",
         [],
     ),
     (

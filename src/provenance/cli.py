@@ -1929,7 +1929,8 @@ def extract_command(
         provenance extract ctc-khazali-interrogations-2018 --interactive
     """
     from . import extract as extractmod
-    from . import extract_review, interchange
+    from . import interchange
+    from .extract import review as extract_review
 
     chosen = extractmod.parse_kinds(kinds)
     if interactive and output is not None:
@@ -1962,8 +1963,8 @@ def extract_command(
 
 
 def _review(obj: Context, found: Any, vocabulary: Any) -> None:
-    """extract --interactive: the terminal side of ``extract_review.review``."""
-    from . import extract_review
+    """extract --interactive: the terminal side of ``extract.review.review``."""
+    from .extract import review as extract_review
 
     def ask(prompt: str, default: str | None) -> str:
         if default:

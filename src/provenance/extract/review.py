@@ -3,7 +3,7 @@
 The editor is shown each candidate of ``extract`` and accepts it, edits it (subject,
 property, value, unit, speaker, stance, quote) or skips it; quitting ends the review.
 What was accepted is written at the end, all or nothing, through ``import``'s own path:
-the accepted candidates are written in the import format (``extract.write_yaml``, with the
+the accepted candidates are written in the import format (``output.write_yaml``, with the
 new properties they use) and imported in one transaction, so they are checked, anchored,
 resolved and recorded in the history exactly as a file the editor imported would be.
 
@@ -36,12 +36,13 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from . import db as dbmod
-from . import importer
-from .errors import InvalidValue, ProvenanceError
-from .extract import Candidate, Extraction, write_yaml
-from .models import STANCES, Property
-from .values import parse_value
+from .. import db as dbmod
+from .. import importer
+from ..errors import InvalidValue, ProvenanceError
+from ..models import STANCES, Property
+from ..values import parse_value
+from .candidates import Candidate, Extraction
+from .output import write_yaml
 
 __all__ = ["ACTIONS", "FIELDS", "Review", "Vocabulary", "describe", "review", "save"]
 

@@ -1,0 +1,80 @@
+"""Who leads an organisation: "X, the leader of Y", "Y head X", "Y, led by X"."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..values import normalise_name
+from .attributions import attribution_for
+from .mentions import Mention
+from .rules import Rule
+from .sentences import Sentence
+from .subjects import NAME, NOT_NAMES
+
+if TYPE_CHECKING:
+    from .document import Document
+
+
+_ROLE = r"(?:leader|head|chief|commander|secretary\s+general|founder)"
+LEADER_APPOSITION = Rule(
+    rf"(?P<leader>{NAME}),\s+(?:[\w\s]{{0,30}}?\s)?(?:the\s+)?(?:de\s+facto\s+)?{_ROLE}\s+of\s+(?:the\s+)?(?P<org>{NAME})",
+    """"Qais al-Khazali, leader of Asa'ib Ahl al-Haq", "Esmail Qaani, the head of the IRGC
+    Quds".""",
+)
+LEADER_TITLE = Rule(
+    rf"(?P<org>{NAME})(?:’s|'s)?\s+(?:{_ROLE})\s+(?P<leader>{NAME})",
+    """"Badr Organization head Hadi al Ameri", "Hezbollah leader Hassan Nasrallah".""",
+)
+LEADER_LED_BY = Rule(
+    rf"(?P<org>{NAME})\)?,?\s+(?:\w+\s+){{0,2}}?led\s+by\s+(?:an?\s+[\w\s-]{{0,40}}?\s+named\s+)?(?P<leader>{NAME})",
+    """"Asa`ib Ahl al-Haqq or AAH), led by a relatively young cleric named Qais al-Khazali".""",
+)
+LEADER_HEAD_OF = Rule(
+    rf"\b[Tt]he\s+{_ROLE}\s+of\s+(?P<org>{NAME}),\s+(?:an?\s+[\w\s-]{{0,40}}?\s+named\s+)?(?P<leader>{NAME})",
+    """"The head of AAH, a young cleric named Qais al-Khazali".""",
+)
+LEADER_LEADS = Rule(
+    rf"(?P<leader>{NAME})\s+(?:now\s+)?(?:leads|heads|led|headed)\s+(?:the\s+)?(?P<org>{NAME})",
+    """"Today, Muhandis leads the PMF".""",
+)
+_LEADER_RULES = (LEADER_HEAD_OF, LEADER_LED_BY, LEADER_APPOSITION, LEADER_TITLE, LEADER_LEADS)
+
+
+def leaders(doc: Document, sentence: Sentence, mentions: list[Mention], stretches) -> None:
+    seen = set()
+    for rule in _LEADER_RULES:
+        for m in rule.finditer(doc.scan, sentence.start, sentence.end):
+            leader = _named(m.group("leader"), m.start("leader"), mentions)
+            org = _named(m.group("org"), m.start("org"), mentions)
+            if (
+                not leader
+                or not org
+                or normalise_name(leader) == normalise_name(org)
+                or (leader, org) in seen
+            ):
+                continue
+            seen.add((leader, org))
+            doc.add(
+                "leadership",
+                sentence,
+                m.start(),
+                m.end(),
+                "leader",
+                leader,
+                subject=org,
+                why=f"leadership: {doc.words(m.start(), m.end())!r}",
+                attribution=attribution_for(stretches, m.start()),
+            )
+
+
+def _named(text: str, at: int, mentions: list[Mention]) -> str | None:
+    inside = [x for x in mentions if at <= x.start < at + len(text) + 1]
+    if inside:
+        return inside[0].name
+    words = text.split()
+    while words and words[0].lower().strip("’'") in NOT_NAMES:
+        words.pop(0)
+    name = " ".join(words).rstrip(".,’'")
+    if len(name) < 3 or name.lower() in NOT_NAMES:
+        return None
+    return name
