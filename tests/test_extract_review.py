@@ -132,3 +132,10 @@ def test_interactive_cannot_write_a_file(run, candidates, tmp_path):
         "Error: --interactive imports what is accepted: it cannot go with -o FILE"
     ]
     assert not (tmp_path / "x.yaml").exists()
+
+
+def test_input_ending_mid_review_writes_nothing(run, candidates):
+    # a script (or a closed terminal) that stops answering after accepting the first
+    result = run("extract", SLUG, "--interactive", input="a\n", code=1)
+    assert result.stderr.strip() == "Aborted!"
+    assert claims_of(run) == []
