@@ -152,7 +152,8 @@ MONTHS["sept"] = 9
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 
 WORD_NUMBER = (
-    r"(?:(?:" + "|".join(TENS) + r")(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|a|half\s+a)[-\s]dozen"
+    r"|(?:" + "|".join(TENS) + r")(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?"
     r"|"
     + "|".join(sorted(UNITS, key=len, reverse=True))
     + r"|a\s+dozen|dozen|a\s+hundred|a\s+thousand)"
@@ -167,6 +168,10 @@ def word_value(text: str) -> Decimal | None:
         return None
     if words in (["a", "dozen"], ["dozen"]):
         return Decimal(12)
+    if words == ["half", "a", "dozen"]:
+        return Decimal(6)
+    if len(words) == 2 and words[1] == "dozen" and words[0] in UNITS:
+        return Decimal(UNITS[words[0]] * 12)  # "two-dozen missiles"
     if words == ["one", "a", "half"] or words == ["one", "and", "a", "half"]:
         return Decimal("1.5")
     if len(words) == 2 and words[0] in ("one", "a") and words[1].rstrip("s") in FRACTIONS:

@@ -28,6 +28,8 @@ class Document:
             iso_date(source.published_earliest), iso_date(source.published_latest)
         )
         self.last_subject: str | None = None
+        self.last_event: str | None = None  # what "the attack" refers to
+        self.last_events: dict[str, str] = {}  # and "the blast", "the strike"
         self.speakers: list[str] = []
         self.sentence_speakers: set[str] = set()
         self.previous_speaker: str | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..values import normalise_name
-from .attributions import attribution_for
+from .attributions import Stretch, attribution_for
 from .mentions import Mention
 from .rules import Rule
 from .sentences import Sentence
@@ -37,13 +37,21 @@ LEADER_LEADS = Rule(
     rf"(?P<leader>{NAME})\s+(?:now\s+)?(?:leads|heads|led|headed)\s+(?:the\s+)?(?P<org>{NAME})",
     """"Today, Muhandis leads the PMF".""",
 )
+NOT_THE_LEADER = Rule(
+    r"(?i)\b(?:deputy|vice|assistant|adjutant|second[-\s]in[-\s]command)\b",
+    """A role under the leader's: "the deputy commander of", "vice president of".""",
+)
 _LEADER_RULES = (LEADER_HEAD_OF, LEADER_LED_BY, LEADER_APPOSITION, LEADER_TITLE, LEADER_LEADS)
 
 
-def leaders(doc: Document, sentence: Sentence, mentions: list[Mention], stretches) -> None:
+def leaders(
+    doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
+) -> None:
     seen = set()
     for rule in _LEADER_RULES:
         for m in rule.finditer(doc.scan, sentence.start, sentence.end):
+            if NOT_THE_LEADER.search(m.group()):
+                continue  # a deputy commander is not the commander
             leader = _named(m.group("leader"), m.start("leader"), mentions)
             org = _named(m.group("org"), m.start("org"), mentions)
             if (

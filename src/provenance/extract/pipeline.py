@@ -15,8 +15,14 @@ from .dates import date_candidate, find_dates
 from .document import Document
 from .leadership import leaders
 from .quantities import quantities
+from .rules import Rule
 from .sentences import split_sentences
+from .subjects import event_named, person_named
 
+BYLINE = Rule(
+    r"(?i)\b(?:updated|published|posted|last\s+modified)\s*:",
+    """A byline's dates, not a fact: "January 24, 2020 Updated: January 24, 2020".""",
+)
 _ENDS_SENTENCE = re.compile(r"[.?!][\"'”’)\]]*$")
 
 
@@ -26,6 +32,11 @@ def run(doc: Document) -> list[Candidate]:
     for sentence in sentences:
         if len(doc.scan[sentence.start : sentence.end].split()) < 4:
             continue  # headings, bylines and captions of a word or three
+        if BYLINE.search(doc.scan, sentence.start, sentence.end):
+            # "January 24, 2020 Updated: January 24, 2020": no fact, but it dates the text
+            for _start, _end, _value, day in find_dates(doc, sentence):
+                doc.timeline.note(day)
+            continue
         mentions = doc.entities.mentions(doc.scan, sentence.start, sentence.end)
         doc.sentence_speakers = set()
         stretches = attributions(doc, sentence, mentions)
@@ -44,10 +55,10 @@ def run(doc: Document) -> list[Candidate]:
             statements(doc, sentence, mentions, stretches)
         if mentions:
             doc.last_subject = mentions[0].name if doc.last_subject is None else doc.last_subject
-        people = [
-            m.name for m in mentions if m.kind == "person" and m.name not in doc.sentence_speakers
-        ]
-        doc.previous_person = people[-1] if people else doc.previous_person
+        doc.previous_person = person_named(doc, sentence, mentions) or doc.previous_person
+        event_named(
+            doc, sentence, last=True
+        )  # "a rocket attack on X" is what a later "the attack" is
         doc.previous_speaker = doc.speakers[-1] if doc.sentence_speakers else None
     return doc.candidates
 

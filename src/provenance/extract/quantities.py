@@ -160,6 +160,8 @@ _PEOPLE_GROUPS = {
     "inhabitants",
     "citizens",
 }
+# figures that are about an event (the attack), whoever else the sentence names
+_OF_EVENTS = {"killed", "wounded", "hostages", "kidnapped_and_killed", "attackers"}
 _ATTACKER_NOUNS = {"militants", "attackers", "gunmen", "assailants", "fighters"}
 _PERSONNEL_NOUNS = {"personnel", "troops", "staff", "members"}
 _CASUALTY_WORDS = re.compile(
@@ -188,7 +190,9 @@ def quantities(
 
     for m in NO_CASUALTIES.finditer(scan, s, e):
         local.append((m.start(), m.end()))
-        subject = subject_of(doc, sentence, m.start(), m.end(), mentions, ("event",))
+        subject = subject_of(
+            doc, sentence, m.start(), m.end(), mentions, ("event",), name_event=True
+        )
         for concept in ("killed", "wounded"):
             doc.add(
                 "quantity",
@@ -205,7 +209,9 @@ def quantities(
         if not free(m.start(), m.end()):
             continue
         local.append((m.start(), m.end()))
-        subject = subject_of(doc, sentence, m.start(), m.end(), mentions, ("event",))
+        subject = subject_of(
+            doc, sentence, m.start(), m.end(), mentions, ("event",), name_event=True
+        )
         doc.add(
             "quantity",
             sentence,
@@ -462,7 +468,9 @@ def quantity_candidate(
         parse_value("quantity", value, unit=choice.unit or unit)
     except InvalidValue:
         return
-    subject = subject_of(doc, sentence, m.start(), m.end(), mentions, prefer)
+    subject = subject_of(
+        doc, sentence, m.start(), m.end(), mentions, prefer, name_event=concept in _OF_EVENTS
+    )
     agent = (
         None
         if re.match(r"(?i)^\s*of\b", after)
