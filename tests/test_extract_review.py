@@ -139,3 +139,18 @@ def test_input_ending_mid_review_writes_nothing(run, candidates):
     result = run("extract", SLUG, "--interactive", input="a\n", code=1)
     assert result.stderr.strip() == "Aborted!"
     assert claims_of(run) == []
+
+
+def test_a_new_property_asks_for_a_value_of_its_datatype(run, candidates):
+    # a figure that is really a date: the property changes first, then the value it needs
+    number = next(i for i, c in enumerate(candidates) if c["datatype"] == "quantity")
+    script = (
+        "s\n" * number
+        + "e\nproperty\ndate\n2024-03-07\n\na\n"
+        + "s\n" * (len(candidates) - number - 1)
+    )
+    result = run("extract", SLUG, "--interactive", input=script)
+    assert "give the value as a date" in result.output
+    [written] = claims_of(run)
+    assert (written["property"], written["value"]) == ("date", "2024-03-07")
+    assert written["subject"] == candidates[number]["subject"]

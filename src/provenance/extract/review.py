@@ -15,7 +15,9 @@ Decisions:
 * An edit is checked when it is typed (a property the vocabulary and the candidates'
   new properties lack, a value that does not parse for the property, a stance other than
   asserts or denies is refused and asked again), so a long review is not lost to one typo
-  at the end. The import checks everything again.
+  at the end. The import checks everything again. A new property whose datatype the
+  value does not fit asks for the value at once (``count = 2009`` → ``date``), and a unit
+  the new property does not take is dropped, so no order of edits is a dead end.
 * The terminal is not this module's: ``review`` asks and shows through the two functions
   it is given, so the CLI owns prompting and escaping, and tests can script it.
 * The review runs outside any transaction (an editor may take an hour); the write is one
@@ -40,7 +42,7 @@ from .. import db as dbmod
 from .. import importer
 from ..errors import InvalidValue, ProvenanceError
 from ..models import STANCES, Property
-from ..values import parse_value
+from ..values import canonical_unit, parse_value
 from .candidates import Candidate, Extraction
 from .output import write_yaml
 
@@ -60,13 +62,22 @@ class Vocabulary:
     """Property name → datatype, for the database's properties and the candidates' new ones."""
 
     datatypes: dict[str, str]
+    units: dict[str, str | None]
 
     @classmethod
     def of(cls, session: Session, extraction: Extraction) -> Vocabulary:
-        datatypes = {p.name: p.datatype for p in session.scalars(select(Property))}
+        properties = list(session.scalars(select(Property)))
+        datatypes = {p.name: p.datatype for p in properties}
+        units = {p.name: canonical_unit(p.unit) for p in properties}
         for choice in extraction.new_properties:
             datatypes.setdefault(choice.name, choice.datatype)
-        return cls(datatypes)
+            units.setdefault(choice.name, canonical_unit(choice.unit))
+        return cls(datatypes, units)
+
+    def unit_differs(self, candidate: Candidate) -> bool:
+        """Whether the candidate's unit is not its property's (which the import refuses)."""
+        own = self.units.get(candidate.property)
+        return bool(candidate.unit and own and canonical_unit(candidate.unit) != own)
 
     def check(self, candidate: Candidate) -> None:
         """Raise InvalidValue naming what is wrong with an edited candidate."""
@@ -76,6 +87,11 @@ class Vocabulary:
             raise InvalidValue(
                 f"unknown property {candidate.property!r}: expected one of the vocabulary"
                 f" ({known}, … see `provenance properties`)"
+            )
+        if self.unit_differs(candidate):
+            raise InvalidValue(
+                f"unit {candidate.unit!r} differs from the unit of {candidate.property!r}:"
+                f" expected {self.units[candidate.property]!r} or nothing"
             )
         parse_value(datatype, candidate.value, unit=candidate.unit)
         if candidate.stance not in STANCES:
@@ -142,12 +158,30 @@ def _edit(candidate: Candidate, vocabulary: Vocabulary, ask: Ask, show: Show) ->
         optional = name in ("unit", "attributed_to")  # emptied, they are left out
         changes: dict[str, Any] = {name: (typed or None) if optional else typed}
         edited = replace(candidate, **changes)
+        if name == "property" and typed in vocabulary.datatypes:
+            edited = _follow_property(edited, vocabulary, ask, show)
         try:
             vocabulary.check(edited)
         except ProvenanceError as problem:
             show(f"not changed: {problem}")
             continue
         candidate = edited
+
+
+def _follow_property(
+    candidate: Candidate, vocabulary: Vocabulary, ask: Ask, show: Show
+) -> Candidate:
+    """A new property may need a new unit and value: a unit it does not take is dropped, and
+    a value that does not parse for its datatype is asked for (killed = 5 → date = 2009)."""
+    if vocabulary.unit_differs(candidate):
+        show(f"unit {candidate.unit!r} dropped: {candidate.property!r} counts in its own unit")
+        candidate = replace(candidate, unit=None)
+    try:
+        parse_value(vocabulary.datatypes[candidate.property], candidate.value, unit=candidate.unit)
+    except ProvenanceError as problem:
+        show(f"{problem}; give the value as a {vocabulary.datatypes[candidate.property]}")
+        candidate = replace(candidate, value=ask("value", "").strip())
+    return candidate
 
 
 def review(extraction: Extraction, vocabulary: Vocabulary, ask: Ask, show: Show) -> Review:
