@@ -384,3 +384,45 @@ def test_a_speaker_named_with_a_role_after_the_verb_is_the_name(extract_text):
     )
     assert _by(claims, "34") == [("Jonathan Hoffman", "asserts")], claims
     assert _by(claims, "8") == [("Jonathan Hoffman", "asserts")], claims
+
+
+def test_a_quotation_is_about_the_group_named_just_before_it(extract_text):
+    claims = extract_text(
+        'The secretary said the group Asaib Ahl al-Haq and its leaders "are violent '
+        'proxies of the Islamic Republic of Iran".\n',
+        ("Asaib Ahl al-Haq", "organisation", "AAH"),
+        ("Iran", "place", "Islamic Republic of Iran"),
+        kinds="attribution",
+    )
+    assert [c["subject"] for c in claims] == ["Asaib Ahl al-Haq"], claims
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The leader of the Hashd al-Shaabi, Abu Mahdi al-Muhandis, was also killed in the strike.",
+        "The strike hit the Hashd al-Shaabi, whose leader Abu Mahdi al-Muhandis was killed.",
+        "He added that Abu Mahdi al-Muhandis, the Hashd al-Shaabi's leader, was killed.",
+    ],
+)
+def test_leadership_worded_as_news_words_it(extract_text, sentence):
+    claims = extract_text(
+        sentence + "\n",
+        ("Popular Mobilization Forces", "organisation", "Hashd al-Shaabi"),
+        ("Abu Mahdi al-Muhandis", "person"),
+        kinds="leadership",
+    )
+    leaders = [(c["subject"], c["value"]) for c in claims if c["property"] == "leader"]
+    assert leaders == [("Popular Mobilization Forces", "Abu Mahdi al-Muhandis")], claims
+
+
+def test_a_creation_date_is_when_the_group_was_founded(extract_text):
+    claims = extract_text(
+        "Kataib Hezbollah has claimed hundreds of attacks on coalition forces since its "
+        "creation in 2007.\n",
+        ("Kataib Hezbollah", "organisation"),
+        kinds="date",
+    )
+    assert [(c["subject"], c["property"], c["value"]) for c in claims] == [
+        ("Kataib Hezbollah", "founded", "2007")
+    ], claims

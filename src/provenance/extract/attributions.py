@@ -205,6 +205,8 @@ def clean_speaker(
     )
     if not phrase or len(phrase.split()) > 9 or phrase.lower() in _NOT_SPEAKERS:
         return None
+    if phrase.split()[-1].lower() in PRONOUNS and len(phrase.split()) <= 3:
+        phrase = phrase.split()[-1]  # "while smiling he told": he
     if phrase.lower() in PRONOUNS:
         if phrase.lower() in ("he", "she", "i"):  # a person, never the last thing named
             return doc.previous_speaker or doc.previous_person
@@ -268,7 +270,26 @@ def statements(
         if attribution is None:
             continue
         quoted.append((m.start(), m.end()))
-        _statement(doc, sentence, m.start(), m.end(), words, mentions, attribution, "quoted")
+        # "said the group X and its leaders “are …”": the quotation is about X
+        lead_in = [
+            x
+            for x in mentions
+            if _reporting_before(doc, sentence.start, x.start)
+            and x.end <= m.start()
+            and m.start() - x.end < 60
+            and normalise_name(x.name) != normalise_name(attribution[0])
+        ]
+        _statement(
+            doc,
+            sentence,
+            m.start(),
+            m.end(),
+            words,
+            mentions,
+            attribution,
+            "quoted",
+            about=lead_in[0].name if lead_in else None,
+        )
     for start, end, speaker, stance in stretches:
         verb = REPORTING_VERB.match(doc.scan, start, end)
         if verb is None or end != sentence.end:
@@ -328,6 +349,11 @@ def _reported(after: str, verb: str, stance: str) -> tuple[int, int] | None:
     return offset + start, offset + end
 
 
+def _reporting_before(doc: Document, sentence_start: int, at: int) -> bool:
+    """Whether a reporting verb stands between the sentence's start and ``at``."""
+    return REPORTING_VERB.search(doc.scan, sentence_start, at) is not None
+
+
 _ADVERBIALS = re.compile(
     r"(?i)^\s*(?:(?:on|in|at|late|early|last|this|during)\s+(?:a\s+|an\s+|the\s+)?"
     r"[\w-]+(?:\s+(?:morning|evening|night|afternoon|statement|interview|conference))?,?\s*)+"
@@ -348,14 +374,16 @@ def _statement(
     mentions: list[Mention],
     attribution: tuple[str, str],
     how: str,
+    *,
+    about: str | None = None,
 ) -> None:
     speaker, stance = attribution
-    about = [
+    inside = [
         x
         for x in mentions
         if start <= x.start < end and normalise_name(x.name) != normalise_name(speaker)
     ]
-    subject = about[0].name if about else speaker
+    subject = about or (inside[0].name if inside else speaker)
     if re.match(r"(?i)(?:it|we|i|he|she)\b", words):
         subject = speaker  # "Tehran said it fired the missiles": about the speaker
     doc.add(

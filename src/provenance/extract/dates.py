@@ -109,7 +109,14 @@ _PARTS = {
 _DATE_TRIGGERS = (
     ("birth_date", re.compile(r"(?i)\b(?:born|birth)\b")),
     ("death_date", re.compile(r"(?i)\b(?:died|death|assassinat(?:ed|ion)|killed)\b")),
-    ("founded", re.compile(r"(?i)\b(?:formed|founded|established|set\s+up|created|form)\b")),
+    (
+        "founded",
+        re.compile(
+            # not "formation": "the government formation that will follow" founds nothing
+            r"(?i)\b(?:formed|founded|established|set\s+up|created|form|creation|founding|"
+            r"inception)\b"
+        ),
+    ),
     ("publication_date", re.compile(r"(?i)\b(?:published|publication|declassified)\b")),
 )
 

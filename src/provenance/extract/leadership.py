@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from ..values import normalise_name
@@ -30,8 +31,16 @@ LEADER_LED_BY = Rule(
     """"Asa`ib Ahl al-Haqq or AAH), led by a relatively young cleric named Qais al-Khazali".""",
 )
 LEADER_HEAD_OF = Rule(
-    rf"\b[Tt]he\s+{_ROLE}\s+of\s+(?P<org>{NAME}),\s+(?:an?\s+[\w\s-]{{0,40}}?\s+named\s+)?(?P<leader>{NAME})",
+    rf"\b[Tt]he\s+{_ROLE}\s+of\s+(?:the\s+)?(?P<org>{NAME}),\s+(?:an?\s+[\w\s-]{{0,40}}?\s+named\s+)?(?P<leader>{NAME})",
     """"The head of AAH, a young cleric named Qais al-Khazali".""",
+)
+LEADER_WHOSE = Rule(
+    rf"(?P<org>{NAME}),\s+whose\s+(?:{_ROLE})\s+(?P<leader>{NAME})",
+    """"the Quds Force, whose leader Qasem Soleimani was assassinated".""",
+)
+LEADER_POSSESSIVE = Rule(
+    rf"(?P<leader>{NAME}),\s+(?:the\s+)?(?P<org>{NAME})(?:’s|'s)\s+(?:{_ROLE})\b",
+    """"Qais al-Khazali, Asaib Ahl al-Haq's leader".""",
 )
 LEADER_LEADS = Rule(
     rf"(?P<leader>{NAME})\s+(?:now\s+)?(?:leads|heads|led|headed)\s+(?:the\s+)?(?P<org>{NAME})",
@@ -41,7 +50,15 @@ NOT_THE_LEADER = Rule(
     r"(?i)\b(?:deputy|vice|assistant|adjutant|second[-\s]in[-\s]command)\b",
     """A role under the leader's: "the deputy commander of", "vice president of".""",
 )
-_LEADER_RULES = (LEADER_HEAD_OF, LEADER_LED_BY, LEADER_APPOSITION, LEADER_TITLE, LEADER_LEADS)
+_LEADER_RULES = (
+    LEADER_HEAD_OF,
+    LEADER_LED_BY,
+    LEADER_APPOSITION,
+    LEADER_WHOSE,
+    LEADER_POSSESSIVE,
+    LEADER_TITLE,
+    LEADER_LEADS,
+)
 
 
 def leaders(
@@ -82,7 +99,7 @@ def _named(text: str, at: int, mentions: list[Mention]) -> str | None:
     words = text.split()
     while words and words[0].lower().strip("’'") in NOT_NAMES:
         words.pop(0)
-    name = " ".join(words).rstrip(".,’'")
+    name = re.sub(r"['’]s$", "", " ".join(words)).rstrip(".,’'")
     if len(name) < 3 or name.lower() in NOT_NAMES:
         return None
     return name
