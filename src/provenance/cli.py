@@ -1742,6 +1742,7 @@ def _working_identity(obj: Context) -> str:
 def _run_publish(obj: Context, out: Path):
     from . import conflicts as conflictsmod
     from . import publish as publishmod
+    from .public_copy import PublicCopy
 
     publishmod.check_target(out, obj.db or dbmod.default_db())
     # conflicts first, as `provenance conflicts` does: a short write transaction of its own
@@ -1749,11 +1750,10 @@ def _run_publish(obj: Context, out: Path):
         conflictsmod.detect(session, obj.actor)
     show = _publish_progress()
     try:
-        # one snapshot for the whole copy, without holding the write lock
-        with obj.reading() as session:
-            report = publishmod.publish(
-                session, out, database=_working_identity(obj), progress=show
-            )
+        with PublicCopy(out, progress=show) as copy:
+            with obj.reading() as session:  # one snapshot for the whole copy, no write lock
+                copy.fill(session)
+            report = copy.complete(_working_identity(obj))
     finally:
         if show is not None:
             click.echo("\r".ljust(73) + "\r", err=True, nl=False)
@@ -1897,35 +1897,58 @@ def serve_command(
     show_default=True,
     help="Comma-separated kinds of candidates: quantity, date, leadership, attribution.",
 )
+@click.option(
+    "-i",
+    "--interactive",
+    is_flag=True,
+    help=(
+        "Review each candidate on the terminal (accept, edit or skip it) and import what was"
+        " accepted at the end, all or nothing; quitting writes nothing."
+    ),
+)
 @pass_context
-def extract_command(obj: Context, source: str, output: Path | None, kinds: str) -> None:
+def extract_command(
+    obj: Context, source: str, output: Path | None, kinds: str, interactive: bool
+) -> None:
     """Write candidate claims found in a source's text, for an editor to accept.
 
     SOURCE is an id, a slug or the file name the source was ingested from. The
     output is the import format: edit it (delete, correct, set confidence), then
     `provenance import` it. Figures a citation of the source already covers are
-    left out; properties the vocabulary lacks are declared as new.
+    left out; properties the vocabulary lacks are declared as new. With
+    --interactive, each candidate is shown in turn instead: a accepts it, e edits a
+    field (subject, property, value, unit, attributed_to, stance, quote), s skips it,
+    q quits; what was accepted is imported when the last one is decided.
 
     \b
     Example:
         provenance extract ctc-khazali-interrogations-2018 -o ctc-candidates.yaml
         provenance extract 004_b040a4527846fc2c.txt --kinds quantity,date
         provenance import ctc-candidates.yaml
+        provenance extract ctc-khazali-interrogations-2018 --interactive
     """
     from . import extract as extractmod
     from . import interchange
+    from .extract import review as extract_review
 
     chosen = extractmod.parse_kinds(kinds)
+    if interactive and output is not None:
+        raise UserError("--interactive imports what is accepted: it cannot go with -o FILE")
     if output is not None:
         interchange.check_output_path(output, "-o")
     with obj.reading() as session:
         found = extractmod.extract(session, sources.find_source(session, source), chosen)
-        if output is None:
+        if interactive:
+            vocabulary = extract_review.Vocabulary.of(session, found)
+        elif output is None:
             count = extractmod.write_yaml(found, sys.stdout)
             sys.stdout.flush()
         else:
             with interchange.AtomicOutput(output) as stream:
                 count = extractmod.write_yaml(found, stream)
+    if interactive:
+        _review(obj, found, vocabulary)
+        return
     summary = f"{count} candidate(s) from {found.source.slug}"
     if found.already_recorded:
         summary += f"; {found.already_recorded} already recorded, left out"
@@ -1936,6 +1959,30 @@ def extract_command(obj: Context, source: str, output: Path | None, kinds: str) 
     else:
         say(summary, err=True)
         click.echo(summary, err=True)
+
+
+def _review(obj: Context, found: Any, vocabulary: Any) -> None:
+    """extract --interactive: the terminal side of ``extract.review.review``."""
+    from .extract import review as extract_review
+
+    def ask(prompt: str, default: str | None) -> str:
+        if default:
+            prompt = f"{prompt} [{terminal_safe(default)}]"
+        return str(click.prompt(prompt, default=default, show_default=False))
+
+    outcome = extract_review.review(found, vocabulary, ask, say)
+    slug = found.source.slug
+    if outcome.quit:
+        say(f"quit: nothing written ({len(outcome.accepted)} accepted candidate(s) dropped)")
+    elif not outcome.accepted:
+        say(f"no candidate of {slug} accepted: nothing written")
+    else:
+        engine = obj.engine()
+        try:
+            report = extract_review.save(engine, outcome, obj.actor)
+        finally:
+            engine.dispose()
+        _report_import(report, Path(f"{slug}.accepted.yaml"))
 
 
 # ---------------------------------------------------------------- learned source trust
