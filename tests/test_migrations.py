@@ -335,7 +335,7 @@ def test_0010_scopes_each_citations_generic_speaker_to_its_source_and_back(seede
         for slug in ("mee-iran-intelligence-rivalry-iraq-2021", "ctc-khazali-interrogations-2018")
     )
     listed = json.loads(run("conflicts", "--status", "all", "--json").output)
-    dbmod.downgrade(engine, "0009")
+    dbmod.downgrade(engine, "0008")
     # the legacy shape: a global generic speaker, used in MEE and in CTC
     _execute(
         engine,
@@ -414,10 +414,16 @@ def test_0010_scopes_each_citations_generic_speaker_to_its_source_and_back(seede
     assert _execute(engine, "SELECT count(*) FROM entities WHERE id = :id", id=legacy)[0][0] == 1
     history = _execute(
         engine,
-        "SELECT table_name, row_id, action, summary FROM history WHERE actor = 'migration 0010'",
+        "SELECT h.table_name, h.row_id, h.action, h.summary FROM history h"
+        " JOIN changes c ON c.id = h.change_id WHERE c.actor = 'migration 0010'",
     )
     assert sorted(r[1] for r in history if r[0] == "citations") == moved
-    assert len([r for r in history if r[0] == "entities" and r[2] == "insert"]) == 2
+    made = _execute(
+        engine,
+        "SELECT e.name FROM entities e JOIN changes c ON c.id = e.change_id"
+        " WHERE c.actor = 'migration 0010'",
+    )
+    assert len(made) == 2, made
     assert any(
         s == f"generic speaker 'Iraqi officials (anonymous, MEE)' scoped to source {ctc}:"
         f" 'Iraqi officials (anonymous, MEE) (source {ctc})'"
@@ -438,7 +444,7 @@ def test_0010_scopes_each_citations_generic_speaker_to_its_source_and_back(seede
     }
     assert speakers[other[0][0]] == f"Iraqi officials (anonymous, MEE) (source {ctc})"
 
-    dbmod.downgrade(engine, "0009")
+    dbmod.downgrade(engine, "0008")
     assert _speakers(engine) == before
     assert _execute(engine, "SELECT count(*) FROM entities")[0][0] == entities_before
     assert _execute(engine, "SELECT count(*) FROM history")[0][0] == history_before

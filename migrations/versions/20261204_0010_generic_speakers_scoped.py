@@ -9,7 +9,9 @@ shared across documents — "Iraqi officials (anonymous, MEE)" used by an AP cit
 Upgrade gives each such citation the speaker the ingest path gives it today
 (``speaker_in_document`` of the old speaker's name and the citation's document): the
 entity of that normalised name, created as ingest creates it when there is none (kind
-``other``, its name as its alias, an ``insert`` history row). The citation's
+``other``, its name as its alias). Everything it writes belongs to one ``changes`` row
+(actor and command ``migration 0010``): the entities and aliases it creates carry its
+``change_id``. The citation's
 fingerprint, which includes its speaker, is recomputed so that importing the same record
 again finds it; an ``update`` history row on the citation records the old and new speaker
 and fingerprint. The old entity is kept (nothing entered is deleted). A citation whose
@@ -18,11 +20,11 @@ become one without deleting one.
 
 Downgrade gives every citation this migration changed, and nobody changed since, its old
 speaker and fingerprint back and removes the history row of that change; it removes the
-entities it created that nothing refers to any more, with their history rows. A citation
-changed since keeps its speaker and its history.
+entities it created that nothing refers to any more, and its ``changes`` row once nothing
+points to it. A citation changed since keeps its speaker and its history.
 
 Revision ID: 0010
-Revises: 0009
+Revises: 0008
 Create Date: 2026-12-04
 """
 
@@ -42,7 +44,7 @@ from provenance.entities import speaker_in_document
 from provenance.values import normalise_name
 
 revision: str = "0010"
-down_revision: str | None = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -92,26 +94,25 @@ def _fingerprint(
 
 
 def _history(
-    bind: Any, table: str, row_id: int, action: str, changes: dict, summary: str, at: dt.datetime
+    bind: Any, change: int, table: str, row_id: int, action: str, changes: dict, summary: str
 ) -> None:
     bind.execute(
         sa.text(
-            "INSERT INTO history (table_name, row_id, action, actor, at, changes, summary) "
-            "VALUES (:table, :row_id, :action, :actor, :at, :changes, :summary)"
+            "INSERT INTO history (change_id, table_name, row_id, action, changes, summary) "
+            "VALUES (:change, :table, :row_id, :action, :changes, :summary)"
         ),
         {
+            "change": change,
             "table": table,
             "row_id": row_id,
             "action": action,
-            "actor": ACTOR,
-            "at": at,
             "changes": json.dumps(changes),
             "summary": summary,
         },
     )
 
 
-def _entity(bind: Any, name: str, created: dict[str, int], at: dt.datetime) -> int:
+def _entity(bind: Any, name: str, created: dict[str, int], at: dt.datetime, change: int) -> int:
     """The entity of a name: found by its normalised form, else created as ingest does."""
     key = normalise_name(name)
     if key in created:
@@ -124,26 +125,17 @@ def _entity(bind: Any, name: str, created: dict[str, int], at: dt.datetime) -> i
         return int(found)
     entity_id = bind.execute(
         sa.text(
-            "INSERT INTO entities (name, kind, created_at) VALUES (:name, 'other', :at)"
-            " RETURNING id"
+            "INSERT INTO entities (name, kind, created_at, change_id)"
+            " VALUES (:name, 'other', :at, :change) RETURNING id"
         ),
-        {"name": name, "at": at},
+        {"name": name, "at": at, "change": change},
     ).scalar_one()
     bind.execute(
         sa.text(
-            "INSERT INTO aliases (entity_id, name, normalised, created_at)"
-            " VALUES (:entity, :name, :key, :at)"
+            "INSERT INTO aliases (entity_id, name, normalised, created_at, change_id)"
+            " VALUES (:entity, :name, :key, :at, :change)"
         ),
-        {"entity": entity_id, "name": name, "key": key, "at": at},
-    )
-    _history(
-        bind,
-        "entities",
-        entity_id,
-        "insert",
-        {"name": name, "kind": "other"},
-        f"entity {name!r} created",
-        at,
+        {"entity": entity_id, "name": name, "key": key, "at": at, "change": change},
     )
     created[key] = entity_id
     return int(entity_id)
@@ -169,6 +161,12 @@ def upgrade() -> None:
             moves.append(row)
     if not moves:
         return
+    change = bind.execute(
+        sa.text(
+            "INSERT INTO changes (actor, at, command) VALUES (:actor, :at, :actor) RETURNING id"
+        ),
+        {"actor": ACTOR, "at": at},
+    ).scalar_one()
     entities: dict[str, int] = {}
     taken: dict[int, set[str]] = defaultdict(set)
     claim_ids = sorted({row[1] for row in moves})
@@ -187,7 +185,7 @@ def upgrade() -> None:
         )
         scoped = targets[(speaker, doc)]
         assert scoped is not None
-        new_speaker = _entity(bind, scoped, entities, at)
+        new_speaker = _entity(bind, scoped, entities, at, change)
         new_fp = _fingerprint(source_id, q_start, q_end, footnote_id, new_speaker, stance)
         if new_fp in taken[claim_id]:
             continue  # the same evidence is already recorded with the scoped speaker
@@ -200,67 +198,83 @@ def upgrade() -> None:
         )
         _history(
             bind,
+            change,
             "citations",
             cid,
             "update",
             {"attributed_to_id": [speaker, new_speaker], "fingerprint": [fp, new_fp]},
             f"generic speaker {name!r} scoped to source {doc}: {scoped!r}",
-            at,
         )
 
 
 def downgrade() -> None:
     bind = op.get_bind()
-    rows = bind.execute(
-        sa.text(
-            "SELECT id, table_name, row_id, changes FROM history"
-            " WHERE actor = :actor AND table_name IN ('citations', 'entities') ORDER BY id DESC"
-        ),
-        {"actor": ACTOR},
-    ).all()
-    created = []
-    for history_id, table, row_id, changes in rows:
-        if table == "entities":
-            created.append(row_id)
-            continue
-        change = changes if isinstance(changes, dict) else json.loads(changes)
-        old_speaker, new_speaker = change["attributed_to_id"]
-        old_fp, new_fp = change["fingerprint"]
-        current = bind.execute(
-            sa.text("SELECT claim_id, attributed_to_id, fingerprint FROM citations WHERE id = :id"),
-            {"id": row_id},
-        ).first()
-        if current is None or (current[1], current[2]) != (new_speaker, new_fp):
-            continue  # changed since: that change stands, and so does this history row
-        clash = bind.execute(
-            sa.text("SELECT id FROM citations WHERE claim_id = :claim AND fingerprint = :fp"),
-            {"claim": current[0], "fp": old_fp},
-        ).first()
-        if clash is not None:
-            continue
-        bind.execute(
-            sa.text(
-                "UPDATE citations SET attributed_to_id = :speaker, fingerprint = :fp WHERE id = :id"
-            ),
-            {"speaker": old_speaker, "fp": old_fp, "id": row_id},
+    changes = [
+        r[0]
+        for r in bind.execute(
+            sa.text("SELECT id FROM changes WHERE actor = :actor"), {"actor": ACTOR}
         )
-        bind.execute(sa.text("DELETE FROM history WHERE id = :id"), {"id": history_id})
-    for entity_id in created:
-        used = any(
-            bind.execute(
-                sa.text(f"SELECT 1 FROM {table} WHERE {column} = :id LIMIT 1"), {"id": entity_id}
+    ]
+    for change in changes:
+        rows = bind.execute(
+            sa.text(
+                "SELECT id, row_id, changes FROM history"
+                " WHERE change_id = :change AND table_name = 'citations' ORDER BY id DESC"
+            ),
+            {"change": change},
+        ).all()
+        for history_id, row_id, changed in rows:
+            change_of = changed if isinstance(changed, dict) else json.loads(changed)
+            old_speaker, new_speaker = change_of["attributed_to_id"]
+            old_fp, new_fp = change_of["fingerprint"]
+            current = bind.execute(
+                sa.text(
+                    "SELECT claim_id, attributed_to_id, fingerprint FROM citations WHERE id = :id"
+                ),
+                {"id": row_id},
             ).first()
-            for table, column in ENTITY_REFERENCES
-            if (table, column) != ("aliases", "entity_id")
-        )
-        if used:
-            continue
-        bind.execute(sa.text("DELETE FROM aliases WHERE entity_id = :id"), {"id": entity_id})
-        bind.execute(sa.text("DELETE FROM entities WHERE id = :id"), {"id": entity_id})
-        bind.execute(
+            if current is None or (current[1], current[2]) != (new_speaker, new_fp):
+                continue  # changed since: that change stands, and so does this history row
+            clash = bind.execute(
+                sa.text("SELECT id FROM citations WHERE claim_id = :claim AND fingerprint = :fp"),
+                {"claim": current[0], "fp": old_fp},
+            ).first()
+            if clash is not None:
+                continue
+            bind.execute(
+                sa.text(
+                    "UPDATE citations SET attributed_to_id = :speaker, fingerprint = :fp"
+                    " WHERE id = :id"
+                ),
+                {"speaker": old_speaker, "fp": old_fp, "id": row_id},
+            )
+            bind.execute(sa.text("DELETE FROM history WHERE id = :id"), {"id": history_id})
+        created = [
+            r[0]
+            for r in bind.execute(
+                sa.text("SELECT id FROM entities WHERE change_id = :change"), {"change": change}
+            )
+        ]
+        for entity_id in created:
+            used = any(
+                bind.execute(
+                    sa.text(f"SELECT 1 FROM {table} WHERE {column} = :id LIMIT 1"),
+                    {"id": entity_id},
+                ).first()
+                for table, column in ENTITY_REFERENCES
+                if (table, column) != ("aliases", "entity_id")
+            )
+            if used:
+                continue
+            bind.execute(sa.text("DELETE FROM aliases WHERE entity_id = :id"), {"id": entity_id})
+            bind.execute(sa.text("DELETE FROM entities WHERE id = :id"), {"id": entity_id})
+        left = bind.execute(
             sa.text(
-                "DELETE FROM history WHERE actor = :actor AND table_name = 'entities'"
-                " AND row_id = :id"
+                "SELECT (SELECT count(*) FROM history WHERE change_id = :c)"
+                " + (SELECT count(*) FROM entities WHERE change_id = :c)"
+                " + (SELECT count(*) FROM aliases WHERE change_id = :c)"
             ),
-            {"actor": ACTOR, "id": entity_id},
-        )
+            {"c": change},
+        ).scalar()
+        if not left:
+            bind.execute(sa.text("DELETE FROM changes WHERE id = :id"), {"id": change})
