@@ -41,7 +41,8 @@ from provenance.claims import RANK_KEYS, RECORD_KEYS
 from provenance.values import normalise_name
 
 # SPEC §4, in that order: the import format's keys without the optional rank keys
-CSV_COLUMNS = tuple(key for key in RECORD_KEYS if key not in RANK_KEYS)
+# text-less sources: no quote, so no occurrence either
+CSV_COLUMNS = tuple(key for key in RECORD_KEYS if key not in (*RANK_KEYS, "occurrence"))
 
 # Bumped whenever the same seed and size would give different files; kept in
 # manifest.json so that a cached data set from another version can be told apart.

@@ -436,6 +436,8 @@ def test_show_json_has_the_documented_keys(run, scenario):
         "confidence",
         "note",
         "created_by",
+        "quote_parts",
+        "retracted",
         "source_title",
         "source_kind",
         "source_reliability",
@@ -580,6 +582,8 @@ def test_claims_in_every_format(run, scenario):
         "confidence",
         "note",
         "created_by",
+        "quote_parts",
+        "retracted",
     }
     lines = run("claims", "--nl").output.splitlines()
     assert [json.loads(line) for line in lines] == rows
@@ -610,6 +614,9 @@ def test_quotes_ignore_whitespace_and_quote_marks(run, scenario):
         "2007-03/2010-01",
         "--quote",
         "al-Khazali's   interrogation reports\n from his time in custody",
+        # the words occur twice in the article: the first place is meant
+        "--occurrence",
+        "1",
     ).output
     row = next(r for r in claims_json(run) if r["id"] == claim_id(output))
     quotes = [c["quote"] for c in row["citations"]]
@@ -1148,6 +1155,8 @@ def test_import_yaml_with_sections(run, documents_db, tmp_path):
         "confidence": "medium",
         "note": None,
         "created_by": "tester",
+        "quote_parts": None,
+        "retracted": None,
     }
     sources = {s["slug"]: s for s in json.loads(run("sources", "--json").output)}
     assert (sources["iraq-ihec-2018"]["kind"], sources["iraq-ihec-2018"]["reliability"]) == (

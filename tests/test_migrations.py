@@ -301,3 +301,31 @@ def test_0003_keeps_each_notes_reading_and_steps_down_with_every_row(seeded_db):
     # filled from the works the rows point to: the description they had before 0003
     assert [tuple(r) for r in _readings(engine)] == [tuple(r) for r in works]
     engine.dispose()
+
+
+def test_0006_adds_retraction_and_quote_parts_and_steps_down_keeping_every_reason(seeded_db, run):
+    """Up, a citation can be retracted and hold quote parts; down, the columns go, each
+    retraction's reason is kept in history, and no row is lost; up again, all is live."""
+    engine = dbmod.make_engine(str(seeded_db))
+    run("citation", "retract", "173", "--reason", "misread the raid")
+    counts = _row_counts(engine)
+    columns = {c["name"] for c in inspect(engine).get_columns("citations")}
+    assert {"retracted_at", "retracted_by", "retraction_reason", "quote_parts"} <= columns
+
+    dbmod.downgrade(engine, "0005")
+    columns = {c["name"] for c in inspect(engine).get_columns("citations")}
+    assert not {"retracted_at", "retracted_by", "retraction_reason", "quote_parts"} & columns
+    assert _row_counts(engine) == counts
+    (kept,) = _execute(
+        engine,
+        "SELECT row_id, actor, summary FROM history WHERE summary LIKE 'retraction dropped%'",
+    )
+    assert tuple(kept) == (173, "migration 0006 downgrade", "retraction dropped by downgrade"
+                           " (it was: misread the raid)")  # fmt: skip
+
+    dbmod.migrate(engine)
+    assert _row_counts(engine) == counts
+    assert _execute(engine, "SELECT count(*) FROM citations WHERE retracted_at IS NOT NULL") == [
+        (0,)
+    ]
+    engine.dispose()

@@ -86,6 +86,7 @@ RECORD_KEYS = (
     "note",
     "rank",
     "rank_reason",
+    "occurrence",
 )
 # optional: a claim's rank travels with its records, so an export imports back whole;
 # blank leaves the rank as it is (never demotes a claim the desk has ranked)
@@ -189,7 +190,16 @@ CLAIM_FIELDS = (
     "rank",
     "rank_reason",
 )
-CITATION_FIELDS = ("source", "footnote", "quote", "attributed_to", "stance", "confidence", "note")
+CITATION_FIELDS = (
+    "source",
+    "footnote",
+    "quote",
+    "attributed_to",
+    "stance",
+    "confidence",
+    "note",
+    "occurrence",
+)
 assert sorted(CLAIM_FIELDS + CITATION_FIELDS) == sorted(RECORD_KEYS)
 # parts kept for records still to come: a file repeats a claim's words close together
 # (the records of one subject), so a small cache finds nearly every repeat, and memory
@@ -226,6 +236,7 @@ CITATION_PART_COLUMNS = (
     "quote",
     "quote_start",
     "quote_end",
+    "quote_parts",
     "prefix",
     "suffix",
     "orphaned",
@@ -875,6 +886,7 @@ class ClaimWriter:
             "quote": None,
             "quote_start": None,
             "quote_end": None,
+            "quote_parts": None,
             "prefix": None,
             "suffix": None,
             "orphaned": False,
@@ -886,23 +898,38 @@ class ClaimWriter:
                     f"missing quote: source {source.slug!r} has text, so every citation quotes it"
                     " exactly",
                 )
-            anchor = quotes.locate(source.orm, quote)
-            if anchor is None:
-                raise FieldError(
-                    "quote",
-                    f"quote {_short(quote)!r} is not in the text of {source.slug!r}: expected words"
-                    " copied from it",
-                )
+            occurrence = raw.get("occurrence")
+            if not _blank(occurrence):
+                occurrence = as_id(str(occurrence).strip())
+                if occurrence is None:
+                    raise FieldError(
+                        "occurrence",
+                        f"occurrence {raw.get('occurrence')!r}: expected a whole number, 1 for"
+                        " the first place the quote occurs",
+                    )
+            else:
+                occurrence = None
+            try:
+                anchor = quotes.anchor_quote(source.orm, quote, occurrence)
+            except InvalidValue as exc:
+                raise FieldError("quote", str(exc)) from None
             row.update(
-                quote=source.text[anchor.start : anchor.end],
+                quote=anchor.quote(source.text),
                 quote_start=anchor.start,
                 quote_end=anchor.end,
+                quote_parts=anchor.stored_parts(),
                 prefix=anchor.prefix,
                 suffix=anchor.suffix,
             )
         elif quote is not None:
             raise FieldError(
                 "quote", f"source {source.slug!r} has no text of ours: its citations carry no quote"
+            )
+        elif not _blank(raw.get("occurrence")):
+            raise FieldError(
+                "occurrence",
+                f"source {source.slug!r} has no text of ours: a citation of it has no quote to"
+                " place",
             )
         if not _blank(raw.get("footnote")):
             row["footnote_id"] = self._footnote_id(source, raw["footnote"])
@@ -932,6 +959,18 @@ class ClaimWriter:
                 "confidence", f"confidence {raw.get('confidence')!r}: expected high, medium or low"
             )
         row.update(stance=stance, confidence=confidence, note=_text_or_none(raw.get("note")))
+        return row
+
+    def citation_fields(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """The columns of a record's citation (``source``, ``footnote``, ``quote``,
+        ``attributed_to``, ``stance``, ``confidence``, ``note``), validated and resolved
+        exactly as ``add`` does (``citation edit`` re-validates through this)."""
+        try:
+            row = self._citation(raw, self._source(raw.get("source")))
+        except FieldError as exc:
+            raise InvalidValue(str(exc)) from None
+        self._resolve_entities()
+        row["attributed_to_id"] = _resolved(row["attributed_to_id"])
         return row
 
     # ------------------------------------------------------------ writing
@@ -1449,7 +1488,7 @@ def _json_scalar(value: Any) -> str:
     return json.dumps(value)
 
 
-def _citation_fingerprint(citation: Citation, **replace: Any) -> str:
+def citation_fingerprint(citation: Citation, **replace: Any) -> str:
     return _fingerprint(
         {**{field: getattr(citation, field) for field in FINGERPRINT_FIELDS}, **replace}
     )
@@ -1623,6 +1662,12 @@ def citation_row(citation: Citation) -> dict[str, Any]:
         "confidence": citation.confidence,
         "note": citation.note,
         "created_by": citation.created_by,
+        "quote_parts": citation.quote_parts,
+        # "by ACTOR on DATE: REASON" for a retracted citation, else None
+        "retracted": None
+        if citation.live
+        else f"by {citation.retracted_by} on {citation.retracted_at:%Y-%m-%d}:"
+        f" {citation.retraction_reason}",
     }
 
 
@@ -1782,7 +1827,7 @@ def merge_entities(session: Session, keep_ref: str, other_ref: str, actor: str) 
                 speaker = (
                     keep.id if citation.attributed_to_id == other.id else citation.attributed_to_id
                 )
-                fingerprint = _citation_fingerprint(citation, attributed_to_id=speaker)
+                fingerprint = citation_fingerprint(citation, attributed_to_id=speaker)
                 clash = session.scalar(
                     select(Citation.id).where(
                         Citation.claim_id == survivor.id, Citation.fingerprint == fingerprint
@@ -1834,7 +1879,7 @@ def merge_entities(session: Session, keep_ref: str, other_ref: str, actor: str) 
         select(Citation).where(Citation.attributed_to_id == other.id)
     ).all():
         citation.attributed_to_id = keep.id
-        new_fingerprint = _citation_fingerprint(citation)
+        new_fingerprint = citation_fingerprint(citation)
         if session.scalar(
             select(Citation.id).where(
                 Citation.claim_id == citation.claim_id,

@@ -310,6 +310,8 @@ def _report_ingest(result: sources.IngestResult) -> None:
     if extras:
         line += ": " + ", ".join(extras)
     say(line)
+    for proposed in sources.proposal_lines(result):
+        say(f"          {proposed}")
     if result.kept_confidential:
         say(
             "          kept confidential: the manifest says confidential: false, "
@@ -576,6 +578,7 @@ def _report_import(report: importer.ImportReport, path: Path, *, dry_run: bool =
 )
 @click.option("--unit", help="Unit of a quantity (USD, people …) when the property has none.")
 @click.option("--quote", help="The exact words of the source (required when the source has text).")
+@click.option("--occurrence", help="Which place of a quote that occurs more than once (1 = first).")
 @click.option(
     "--footnote", help="Footnote number (default: the marker ending the quote's sentence, if any)."
 )
@@ -607,7 +610,8 @@ def add_command(obj: Context, **options) -> None:
     """Add one claim with its citation.
 
     The quote is found in the source text (whitespace and quote marks do not
-    matter); when no --footnote is given and the quote's sentence ends in a
+    matter; "…" joins parts of one paragraph); a quote found more than once needs
+    --occurrence N. When no --footnote is given and the quote's sentence ends in a
     footnote marker, that footnote is attached. Two sources stating the same thing
     share one claim.
 
@@ -636,6 +640,7 @@ def add_command(obj: Context, **options) -> None:
         "value": options["value"],
         "unit": options["unit"],
         "quote": options["quote"],
+        "occurrence": options["occurrence"],
         "footnote": options["footnote"],
         "attributed_to": options["attributed_to"],
         "stance": "denies" if options["denies"] else "asserts",
@@ -803,7 +808,12 @@ def show(obj: Context, claim_id: str, as_json: bool) -> None:
     for c in chain["citations"]:
         echo("")
         speaker = f", attributed to {c['attributed_to']}" if c["attributed_to"] else ""
-        echo(f"  citation {c['id']}: {c['stance']}, confidence {c['confidence']}{speaker}")
+        head = f"citation {c['id']}: {c['stance']}, confidence {c['confidence']}{speaker}"
+        if c["retracted"]:  # struck on a terminal, and said in words everywhere
+            struck = click.style(terminal_safe(head), strikethrough=True)
+            click.echo(f"  {struck}  {terminal_safe('RETRACTED ' + c['retracted'])}")
+        else:
+            echo(f"  {head}")
         authors = ", ".join(c["source_authors"]) or "no author named"
         echo(
             f"    source: {c['source_title']} [{c['source']}] — {authors},"
@@ -1998,3 +2008,6 @@ def trust_command(
             "copy_group",
         ],
     )
+
+
+from . import cli_corrections  # noqa: E402,F401  (its commands join the groups above)

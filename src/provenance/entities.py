@@ -554,6 +554,66 @@ def add_alias(session: Session, entity_ref: str, alias: str, actor: str) -> tupl
     return entity, _attach_alias(session, entity, check_name(alias, "alias"), actor)
 
 
+def rename_entity(session: Session, entity_ref: str, name: str, actor: str, reason: str) -> str:
+    """Give an entity a new canonical name; the old name stays an alias, so every claim,
+    quote and import that used it still finds the entity. Returns the old name."""
+    entity = get_entity(session, check_name(entity_ref, "entity"))
+    new = check_name(name, "name")
+    if new == entity.name:
+        raise InvalidValue(f"entity {entity.name!r} is already called {new!r}: nothing to rename")
+    _attach_alias(session, entity, new, actor)
+    old = entity.name
+    entity.name = new
+    record(
+        session,
+        "entities",
+        entity.id,
+        "update",
+        actor,
+        {"name": [old, new], "reason": reason},
+        f"renamed {old!r} to {new!r} (the old name stays an alias): {reason}",
+    )
+    session.flush()
+    return old
+
+
+def remove_alias(
+    session: Session, entity_ref: str, alias: str, actor: str, reason: str
+) -> tuple[Entity, str]:
+    """Take a wrong name off an entity. The alias row goes (a name is a lookup key, and a
+    kept row would still match); history keeps the name, the entity, who and why, so the
+    removal can be read back and undone with ``alias add``. The canonical name cannot be
+    removed: rename the entity first. Returns the entity and the name as it was stored."""
+    entity = get_entity(session, check_name(entity_ref, "entity"))
+    key = normalise_name(check_name(alias, "alias"))
+    row = session.scalar(select(Alias).where(Alias.normalised == key))
+    if row is None or row.entity_id != entity.id:
+        names = ", ".join(repr(a.name) for a in entity.aliases if a.name != entity.name)
+        raise InvalidValue(
+            f"{alias!r} is not an alias of {entity.name!r}: expected one of its aliases"
+            + (f" ({names})" if names else " (it has none besides its name)")
+        )
+    if normalise_name(entity.name) == key:
+        raise InvalidValue(
+            f"{alias!r} is the name of entity {entity.id}: rename it first (`provenance entity"
+            " rename`), then remove the old name"
+        )
+    name = row.name
+    record(
+        session,
+        "aliases",
+        row.id,
+        "delete",
+        actor,
+        {"entity": entity.name, "entity_id": entity.id, "alias": name, "reason": reason},
+        f"{name!r} no longer names {entity.name!r}: {reason}",
+    )
+    session.delete(row)
+    session.flush()
+    session.expire(entity, ["aliases"])
+    return entity, name
+
+
 def list_entities(session: Session) -> list[dict[str, Any]]:
     counts = dict(
         session.execute(select(Claim.subject_id, func.count()).group_by(Claim.subject_id)).all()

@@ -418,11 +418,34 @@ class Citation(Base):
     fingerprint: Mapped[str] = mapped_column(String(200))
     created_by: Mapped[actor_str]
     created_at: Mapped[created_at]
+    # a quote typed with "…" between passages: each part's [start, end] in the text
+    quote_parts: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
+    # a retracted citation is kept, shown struck, and is no evidence anywhere (``live``)
+    retracted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    retracted_by: Mapped[str | None] = mapped_column(String(200))
+    retraction_reason: Mapped[str | None] = mapped_column(Text)
 
     claim: Mapped[Claim] = relationship(back_populates="citations")
     source: Mapped[Source] = relationship()
     footnote: Mapped[Footnote | None] = relationship()
     attributed_to: Mapped[Entity | None] = relationship()
+
+    @hybrid_property
+    def live(self) -> bool:
+        """Whether the citation is evidence: not retracted. The one test of "a live
+        citation", in Python and (as ``Citation.live``) in SQL; ``Citation.live_sql``
+        is the same test for hand-written SQL."""
+        return self.retracted_at is None
+
+    @live.inplace.expression
+    @classmethod
+    def _live_expression(cls) -> ColumnElement[bool]:
+        return cls.retracted_at.is_(None)
+
+    @staticmethod
+    def live_sql(alias: str) -> str:
+        """``Citation.live`` for hand-written SQL on the citations table as ``alias``."""
+        return f"{alias}.retracted_at IS NULL"
 
 
 class Conflict(Base):

@@ -461,7 +461,9 @@ def _confidential_sources(session: Session) -> set[int]:
 
 
 def _public_citation(hidden: set[int]):
-    return Citation.source_id.not_in(hidden) if hidden else true()
+    """A citation of the public copy: live (a retracted one is withdrawn evidence) and on a
+    public source."""
+    return and_(Citation.live, Citation.source_id.not_in(hidden) if hidden else true())
 
 
 def _stream(session: Session, query) -> Iterator[Any]:
