@@ -239,3 +239,23 @@ def test_making_a_source_confidential_withdraws_it_from_the_next_publish(run, de
         "wire-b",
     ]
     connection.close()
+
+
+def test_a_retracted_citation_leaves_its_claims_support(run, desk):
+    run("source", "add", "wire-c", "--reliability", "A", "--title", "Wire C")
+    run("add", "--source", "wire-c", "--subject", "Karbala raid", "--property", "killed",
+        "--value", "6", "--confidence", "high")  # fmt: skip
+    claim, _ = desk["6"]
+
+    def support():
+        (conflict,) = json.loads(run("conflicts", "--json").output)
+        (answer,) = [a for a in conflict["answers"] if a["claim"] == claim]
+        return answer["support"], [c["source"] for c in answer["citations"]]
+
+    total, cited = support()
+    assert sorted(cited) == ["wire-b", "wire-c"]
+    wire_c = json.loads(run("show", claim, "--json").output)["citations"][1]
+    assert wire_c["source"] == "wire-c"
+    run("citation", "retract", wire_c["id"], "--reason", "wire C copied wire B")
+    less, cited = support()
+    assert cited == ["wire-b"] and less < total

@@ -767,7 +767,9 @@ def claims_list(obj: Context, subject, property_name, source, rank, fmt: str) ->
                 "rank": r["rank"],
                 "sources": sorted(
                     {
-                        c["source"] + (f" [{c['footnote']}]" if c["footnote"] else "")
+                        c["source"]
+                        + (f" [{c['footnote']}]" if c["footnote"] else "")
+                        + (" (retracted)" if c["retracted"] else "")
                         for c in r["citations"]
                     }
                 ),
@@ -1008,36 +1010,6 @@ def entity_add(
         f"entity {entity.id} {entity.name!r}: "
         + (f"added {', '.join(repr(a) for a in added)}" if added else "nothing new")
     )
-
-
-@entity_group.command("merge")
-@click.argument("keep")
-@click.argument("other")
-@pass_context
-def entity_merge(obj: Context, keep: str, other: str) -> None:
-    """Merge OTHER into KEEP: two names found to be one person, group or place.
-
-    Every name of OTHER becomes an alias of KEEP, and its claims, values, quotes
-    and qualifiers point to KEEP. A claim that then repeats an existing claim has
-    its citations moved there and is deprecated with the reason (nothing is
-    deleted). Use `alias suggest` to find candidates; nothing is merged by itself.
-
-    \b
-    Example:
-        provenance entity merge "Abu Mahdi al-Muhandis" "Abu Mahdi al-Muhannis"
-    """
-    with obj.writing() as session:
-        report = claimsmod.merge_entities(session, keep, other, obj.actor)
-        keep_name = report.keep.name
-    say(
-        f"merged {report.other_name!r} into {keep_name!r}: {report.aliases_moved} name(s), "
-        f"{report.claims_repointed} claim(s), {report.citations_repointed} quoted speaker(s)"
-    )
-    for folded, survivor in report.claims_folded:
-        say(
-            f"  claim {folded} repeated claim {survivor}: its citations moved there, claim {folded}"
-            " deprecated"
-        )
 
 
 @cli.command("entities")

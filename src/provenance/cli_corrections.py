@@ -1,11 +1,11 @@
-"""Commands that correct what was entered, one row at a time, without losing anything:
-`citation retract`, `citation edit`, `entity rename`, `alias remove`, `source edit`.
+"""Commands that correct what was entered without losing anything: `citation retract`,
+`citation edit`, `entity rename`, `entity merge`, `alias remove`, `source edit`.
 
 They hang on the groups of ``cli.py`` (imported at its end). Each runs in one writing
-transaction, says why in history (``--reason`` is required: a correction nobody can
-explain later is a new mistake), and re-detects conflicts in the same transaction when
-the correction can change them, so `provenance conflicts` never shows a question that
-rests on withdrawn evidence.
+transaction. All but `entity merge` (which records what it moved) say why in history
+(``--reason`` is required: a correction nobody can explain later is a new mistake), and
+re-detect conflicts in the same transaction when the correction can change them, so
+`provenance conflicts` never shows a question that rests on withdrawn evidence.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import click
 from sqlalchemy.orm import Session
 
 from . import citations as citationsmod
+from . import claims as claimsmod
 from . import entities as entitiesmod
 from . import sources
 from .cli import (
@@ -137,6 +138,36 @@ def entity_rename(obj: Context, entity: str, name: str, reason: str) -> None:
     with obj.writing() as session:
         old = entitiesmod.rename_entity(session, entity, name, obj.actor, reason)
     say(f"entity {old!r} renamed {name!r}; {old!r} stays an alias")
+
+
+@entity_group.command("merge")
+@click.argument("keep")
+@click.argument("other")
+@pass_context
+def entity_merge(obj: Context, keep: str, other: str) -> None:
+    """Merge OTHER into KEEP: two names found to be one person, group or place.
+
+    Every name of OTHER becomes an alias of KEEP, and its claims, values, quotes
+    and qualifiers point to KEEP. A claim that then repeats an existing claim has
+    its citations moved there and is deprecated with the reason (nothing is
+    deleted). Use `alias suggest` to find candidates; nothing is merged by itself.
+
+    \b
+    Example:
+        provenance entity merge "Abu Mahdi al-Muhandis" "Abu Mahdi al-Muhannis"
+    """
+    with obj.writing() as session:
+        report = claimsmod.merge_entities(session, keep, other, obj.actor)
+        keep_name = report.keep.name
+    say(
+        f"merged {report.other_name!r} into {keep_name!r}: {report.aliases_moved} name(s), "
+        f"{report.claims_repointed} claim(s), {report.citations_repointed} quoted speaker(s)"
+    )
+    for folded, survivor in report.claims_folded:
+        say(
+            f"  claim {folded} repeated claim {survivor}: its citations moved there, claim {folded}"
+            " deprecated"
+        )
 
 
 @alias_group.command("remove")
