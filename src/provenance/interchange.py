@@ -34,6 +34,10 @@ Decisions a desk relies on:
 * A citation whose quote is orphaned (no longer found in its source's changed text) is
   left out with a warning: an import would reject it, and the desk should re-anchor it
   first (``provenance check`` lists them).
+* A retracted citation is withdrawn evidence (``Citation.live``) and no format carries
+  it; a claim left with no live citation is not exported.
+* A quote that occurs more than once in its source carries its ``occurrence`` (1 for
+  the first place), so it imports back to the same place; other records leave it empty.
 * Ingested documents (sources with text) are referred to by slug: the importing
   database must hold the same documents (``provenance build`` from the same seeds).
 * csv and jsonl are written record by record from windows of ``WINDOW`` claims, so

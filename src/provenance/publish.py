@@ -27,9 +27,10 @@ What is withheld, and why:
   notes name is not published. A public article whose comment section was marked
   confidential is published with that span of its text blanked out (spaces, so every
   offset still holds).
-* **Citations resting on a confidential source**, and **claims left with no public
-  citation**. A public claim keeps its public citations only; ``citation_count`` and
-  ``source_count`` count those.
+* **Citations resting on a confidential source**, **retracted citations** (withdrawn
+  evidence, ``Citation.live``), and **claims left with no public citation**. A public
+  claim keeps its public, live citations only; ``citation_count`` and ``source_count``
+  count those.
 * **Entities, aliases and properties** that no published row refers to: a speaker,
   subject or value known only from confidential material is not published, nor are
   its aliases.
