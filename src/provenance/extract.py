@@ -915,6 +915,8 @@ class Candidate:
     qualifiers: dict[str, str] = field(default_factory=dict)
     why: str = ""
     quote: str = ""
+    # which place of the source the quote is, when its words stand at more than one
+    occurrence: int | None = None
 
 
 @dataclass
@@ -2176,6 +2178,9 @@ def extract(session: Session, source: Source, kinds: tuple[str, ...] = KINDS) ->
         seen.add(identity)
         # cut from the source's own words outside its sections, so the importer's anchoring finds it
         candidate.quote = source.text[candidate.quote_start : candidate.quote_end]
+        places = [anchor.start for anchor in quotes.find_all(source, candidate.quote)]
+        if len(places) > 1 and candidate.quote_start in places:
+            candidate.occurrence = places.index(candidate.quote_start) + 1
         note = quotes.sentence_footnote(source, candidate.quote_start, candidate.quote_end)
         if note is not None and _ENDS_SENTENCE.search(candidate.quote):
             after = [mk.start for mk in note.markers if mk.start >= candidate.quote_end]
@@ -2253,6 +2258,8 @@ def write_yaml(extraction: Extraction, stream: TextIO) -> int:
         if candidate.unit:
             lines.append(f"    unit: {_yaml_string(candidate.unit)}")
         lines.append(f"    quote: {_yaml_string(candidate.quote)}")
+        if candidate.occurrence is not None:
+            lines.append(f"    occurrence: {candidate.occurrence}")
         if candidate.footnote is not None:
             lines.append(f"    footnote: {candidate.footnote}")
         if candidate.attributed_to:
