@@ -259,3 +259,26 @@ def test_a_retracted_citation_leaves_its_claims_support(run, desk):
     run("citation", "retract", wire_c["id"], "--reason", "wire C copied wire B")
     less, cited = support()
     assert cited == ["wire-b"] and less < total
+
+
+def test_a_retracted_citation_leaves_claimreview(run, desk):
+    assert _conflict_ids(run) == [1]
+    run("resolve", "1", "--status", "confirmed", "--note", "the wires disagree")
+
+    def reviews():
+        return json.loads(
+            run(
+                "export",
+                "--format",
+                "claimreview",
+                "--organisation",
+                "Desk",
+                "--review-url",
+                "https://desk.example/checks/{id}",
+            ).stdout
+        )
+
+    assert [r["claimReviewed"] for r in reviews()] == ["Karbala raid — killed: 5"]
+    run("citation", "retract", desk["6"][1], "--reason", "the wire withdrew its figure")
+    # one side left with no evidence: nothing to review
+    assert reviews() == []
