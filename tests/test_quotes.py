@@ -237,3 +237,22 @@ def test_ingest_proposes_the_comments_entry_and_check_lists_quotes_in_comments(
     assert "provenance citation edit 1 --source lwj-comment-11" in result.output
     run("citation", "edit", "1", "--source", "lwj-comment-11", "--reason", "the commenter said it")
     run("check")
+
+
+def test_check_tests_every_part_of_a_quote(run, desk):
+    typed = (
+        "Al-Khazali described accompanying a senior delegation … hosted by senior Iranian officials"
+    )
+    _add(run, typed)
+    run("check")
+    engine = dbmod.make_engine(str(desk))
+    with dbmod.session_scope(engine) as session:
+        from provenance.models import Citation
+
+        (citation,) = session.query(Citation).all()
+        (first, second) = citation.quote_parts
+        # the second part's offsets moved by one: the whole span still reads as before
+        citation.quote_parts = [first, [second[0] + 1, second[1] + 1]]
+    engine.dispose()
+    result = run("check", code=1)
+    assert f"is no longer at {first[0]}-{second[1]}" in result.output, result.output
