@@ -151,12 +151,12 @@ def test_the_first_sessions_mistakes_and_corrections_run_as_shown(run, db_path, 
     steps = _session_steps(_section(CLAIMS_DOC, "Mistakes at entry, corrections without loss"))
     assert len(steps) >= 10, steps
     for command, shown in steps:
-        result = invoke_any(run, shlex.split(command))
+        result = _invoke_any(shlex.split(command))
         printed = _WHEN.sub("…", result.output.strip())
         assert printed == _WHEN.sub("…", shown), f"$ provenance {command}\n{result.output}"
 
 
-def invoke_any(run, args: list[str]):
+def _invoke_any(args: list[str]):
     """The command's result whatever its exit code (a step may show an error)."""
     from click.testing import CliRunner
 
