@@ -1532,10 +1532,10 @@ BAD_INPUT = [
             "--property",
             "seats_won",
             "--value",
-            "fifteen",
+            "fifteenish",
             *QUOTE,
         ),
-        "'fifteen'",
+        "'fifteenish'",
         [],
     ),
     (

@@ -312,7 +312,7 @@ def test_0006_adds_retraction_and_quote_parts_and_steps_down_keeping_every_reaso
     columns = {c["name"] for c in inspect(engine).get_columns("citations")}
     assert {"retracted_at", "retracted_by", "retraction_reason", "quote_parts"} <= columns
 
-    dbmod.downgrade(engine, "0005")
+    dbmod.downgrade(engine, "0009")
     columns = {c["name"] for c in inspect(engine).get_columns("citations")}
     assert not {"retracted_at", "retracted_by", "retraction_reason", "quote_parts"} & columns
     assert _row_counts(engine) == counts

@@ -13,7 +13,7 @@ piece). Downgrade drops them after writing each retraction to history, so steppi
 loses no reason a desk gave; a retracted citation then counts again, as it did before.
 
 Revision ID: 0006
-Revises: 0005
+Revises: 0009
 Create Date: 2026-12-04
 """
 
@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | None = "0005"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

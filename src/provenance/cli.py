@@ -1263,6 +1263,7 @@ LISTING_WIDTH = 100  # a conflict listing reads at 100 columns when not on a ter
 def _conflict_lines(row: dict) -> list[tuple[str, str]]:
     """A question as (indent, text) lines: its header, leading answer and every answer."""
     from .conflicts import answer_label
+    from .leading import answer_marks, leading_lines
 
     n = len(row["answers"])
     lines = [
@@ -1276,12 +1277,7 @@ def _conflict_lines(row: dict) -> list[tuple[str, str]]:
         lines.append(("  ", f"settled: {row['settled']}"))
     elif not row["active"]:
         lines.append(("  ", "no longer detected"))
-    leading = (
-        f"leading: {row['leading_value']} ({row['leading_reason']})"
-        if row["leading_claim"]
-        else f"leading: none ({row['leading_reason']})"
-    )
-    lines.append(("  ", leading))
+    lines += [("  ", line) for line in leading_lines(row)]
     if row["note"]:
         lines.append(
             ("  ", f"verdict note ({row['status_by']}, {row['status_at']}): {row['note']}")
@@ -1291,8 +1287,7 @@ def _conflict_lines(row: dict) -> list[tuple[str, str]]:
         value = answer["value"] + (f" {unit}" if unit and unit not in answer["value"] else "")
         scope = claimsmod.scope_text(answer)
         marks = [f"claim {answer['claim']}", f"support {answer['support']}"]
-        if answer["rank"] != "normal":
-            marks.append(answer["rank"].upper())
+        marks += answer_marks(answer)
         contradicts = ", ".join(
             answer_label(c["claim"], c["stance"]) for c in answer["contradicts"]
         )
@@ -1313,8 +1308,8 @@ def _conflict_lines(row: dict) -> list[tuple[str, str]]:
             )
             if c["quote"]:
                 lines.append(("       ", f"“{c['quote']}”"))
-        for piece in answer.get("support_pieces", []):
-            lines.append(("     ", f"+ {piece['weight']}: {piece['text']}"))
+        for piece in answer.get("trust_pieces", answer.get("support_pieces", [])):
+            lines.append(("     ", f"+ {piece['text']}"))
     return lines
 
 
@@ -1359,8 +1354,8 @@ def _print_conflicts(rows: list[dict]) -> None:
 @click.option(
     "--explain",
     is_flag=True,
-    help="Show every piece of support behind each answer: source [footnote], grade × "
-    "confidence = weight.",
+    help="Show each independent source behind each answer: source [footnote], grade, "
+    "learned trust with its track record × confidence = weight.",
 )
 @click.option("--fail", is_flag=True, help="Exit 1 when an open conflict is listed (for scripts).")
 @output_options
@@ -1373,8 +1368,9 @@ def conflicts_command(
     Detection runs first (set-based, in the database); verdicts set with `resolve`
     are kept. A conflict is one question (a subject and property in overlapping
     scope) with all its competing answers: each answer's value, every citation
-    behind it, its support and which answers it contradicts, a severity, and the
-    leading answer (see "Conflicts" in the README). CSV has one line per answer.
+    behind it, its support, its probability from the sources' learned trust and
+    which answers it contradicts, a severity, and the leading answer with its margin;
+    a changed leader is marked (see "Conflicts" in the README). CSV: a line per answer.
 
     \b
     Example:
@@ -1384,12 +1380,15 @@ def conflicts_command(
         provenance conflicts --fail   # exit 1 if anything is open
     """
     from . import conflicts as conflictsmod
+    from . import leading as leadingmod
 
     with obj.writing() as session:
         detection = conflictsmod.detect(session, obj.actor)
         rows = conflictsmod.conflict_rows(
             session, status=status, subject=subject, property_name=property_name, explain=explain
         )
+        leadingmod.lead(session, rows, public_only=False, explain=explain)
+        leadingmod.remember(session, rows, obj.actor)
     if fmt == "table":
         _print_conflicts(rows)
         if detection.new or detection.gone:

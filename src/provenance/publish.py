@@ -90,6 +90,7 @@ from sqlalchemy.orm import Session, aliased
 
 from .claims import scope_text
 from .errors import InvalidValue
+from .leading import lead, trust_for
 from .models import (
     Alias,
     Base,
@@ -297,6 +298,7 @@ PUBLIC_TABLES: dict[str, PublicTable] = {
             "leading_claim_id": INTEGER,
             "leading_value": TEXT,
             "leading_reason": TEXT,
+            "leading_margin": REAL,
             "note": TEXT,
             "status_at": TEXT,
         },
@@ -318,6 +320,7 @@ PUBLIC_TABLES: dict[str, PublicTable] = {
             "sources": TEXT,
             "quotes": TEXT,
             "support": REAL,
+            "probability": REAL,
             "contradicts": TEXT,
             "leading": INTEGER,
         },
@@ -1059,14 +1062,14 @@ def conflicts_on_public_evidence(
             row["note"] = None
         row["answers"] = kept
         public.append(row)
+    # the leading answers, from trust learned on public evidence only
+    lead(session, public, public_only=True)
     return public, subject_of, len(stored)
 
 
 def _public_trust(session: Session) -> list[dict[str, Any]]:
     """Every public source's learned trust, from public evidence only (SPEC §6: influence)."""
-    from .trust import compute_trust
-
-    rows = compute_trust(session, public_only=True).rows()
+    rows = trust_for(session, public_only=True).rows()
     return [
         {**row, "id": n, "copy_group": "; ".join(row["copy_group"])}
         for n, row in enumerate(rows, start=1)
@@ -1091,6 +1094,7 @@ def _conflict_row(row: dict[str, Any], subject_id: int, property_id: int) -> dic
         "leading_claim_id": row["leading_claim"],
         "leading_value": row["leading_value"],
         "leading_reason": row["leading_reason"],
+        "leading_margin": row.get("leading_margin"),
         "note": row["note"],
         "status_at": row["status_at"],
     }
@@ -1120,6 +1124,7 @@ def _answer_rows(row: dict[str, Any]) -> list[dict[str, Any]]:
                 "sources": sources,
                 "quotes": " | ".join(c["quote"] for c in answer["citations"] if c["quote"]) or None,
                 "support": answer["support"],
+                "probability": answer.get("probability"),
                 "contradicts": ", ".join(
                     answer_label(c["claim"], c["stance"]) for c in answer["contradicts"]
                 ),
