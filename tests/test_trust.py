@@ -381,12 +381,17 @@ def test_a_copy_and_its_original_are_one_source(small, run, tmp_path):
     assert len(blog_f) == 1 and "blog-g" not in {r["source"] for r in after}
 
 
-def test_a_site_right_on_gates_and_wrong_on_departures_is_trusted_on_gates_only(run, tmp_path):
-    """Per-property trust learned from agreement, not only from verdicts: over 40 flights
+def test_a_site_right_on_gates_and_wrong_on_departures_is_trusted_on_gates_only(
+    run, tmp_path, monkeypatch
+):
+    """Per-property trust learned from agreement (``PROPERTY_LEARNING = "agreement"``, the
+    alternative to the default's verdicts only): over 40 flights
     ``gatesite`` gives the gates the other sites give and departures none of them gives;
     ``late`` the reverse. On a flight only the two of them report, each leads on the
     property it is right on, though overall they are equally good."""
     import yaml
+
+    monkeypatch.setattr(trust, "PROPERTY_LEARNING", "agreement")
 
     sources = [
         {"slug": s, "title": s, "kind": "website", "reliability": "C"}

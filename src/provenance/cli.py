@@ -1724,6 +1724,7 @@ def _working_identity(obj: Context) -> str:
 def _run_publish(obj: Context, out: Path):
     from . import conflicts as conflictsmod
     from . import publish as publishmod
+    from .public_copy import PublicCopy
 
     publishmod.check_target(out, obj.db or dbmod.default_db())
     # conflicts first, as `provenance conflicts` does: a short write transaction of its own
@@ -1731,11 +1732,10 @@ def _run_publish(obj: Context, out: Path):
         conflictsmod.detect(session, obj.actor)
     show = _publish_progress()
     try:
-        # one snapshot for the whole copy, without holding the write lock
-        with obj.reading() as session:
-            report = publishmod.publish(
-                session, out, database=_working_identity(obj), progress=show
-            )
+        with PublicCopy(out, progress=show) as copy:
+            with obj.reading() as session:  # one snapshot for the whole copy, no write lock
+                copy.fill(session)
+            report = copy.complete(_working_identity(obj))
     finally:
         if show is not None:
             click.echo("\r".ljust(73) + "\r", err=True, nl=False)
