@@ -222,7 +222,7 @@ def test_0005_turns_pairwise_conflicts_into_questions_and_back(seeded_db, run):
         _execute(engine, "SELECT setval(pg_get_serial_sequence('conflicts', 'id'), 2)")
     history_before = _execute(engine, "SELECT count(*) FROM history")[0][0]
 
-    dbmod.migrate(engine)
+    dbmod.migrate(engine, "0005")  # later, 0008 turns insert rows into changes
     (question,) = _execute(engine, "SELECT id, status, note, status_by, kind FROM conflicts")
     assert tuple(question) == (1, "resolved", "CENTCOM: released January 2010", "editor", "date")
     answers = _execute(engine, "SELECT claim_id, stance FROM conflict_answers ORDER BY claim_id")
@@ -240,6 +240,7 @@ def test_0005_turns_pairwise_conflicts_into_questions_and_back(seeded_db, run):
     assert "merged pairwise conflict 2 (resolved) into question 1" in summaries, summaries
     kept = [c for _, s, c in history if (s or "").startswith("question takes the furthest")]
     assert len(kept) == 1 and "the two dates disagree" in str(kept[0]), history
+    dbmod.migrate(engine)
     listed = json.loads(run("conflicts", "--status", "all", "--json").output)
     (row,) = [r for r in listed if r["property"] == "date"]
     assert row["id"] == 1 and row["status"] == "resolved" and len(row["answers"]) == 3
@@ -312,13 +313,14 @@ def test_0006_adds_retraction_and_quote_parts_and_steps_down_keeping_every_reaso
     columns = {c["name"] for c in inspect(engine).get_columns("citations")}
     assert {"retracted_at", "retracted_by", "retraction_reason", "quote_parts"} <= columns
 
-    dbmod.downgrade(engine, "0009")
+    dbmod.downgrade(engine, "0008")
     columns = {c["name"] for c in inspect(engine).get_columns("citations")}
     assert not {"retracted_at", "retracted_by", "retraction_reason", "quote_parts"} & columns
     assert _row_counts(engine) == counts
     (kept,) = _execute(
         engine,
-        "SELECT row_id, actor, summary FROM history WHERE summary LIKE 'retraction dropped%'",
+        "SELECT h.row_id, c.actor, h.summary FROM history h JOIN changes c ON c.id = h.change_id"
+        " WHERE h.summary LIKE 'retraction dropped%'",
     )
     assert tuple(kept) == (173, "migration 0006 downgrade", "retraction dropped by downgrade"
                            " (it was: misread the raid)")  # fmt: skip

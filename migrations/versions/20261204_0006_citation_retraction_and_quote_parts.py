@@ -13,7 +13,7 @@ piece). Downgrade drops them after writing each retraction to history, so steppi
 loses no reason a desk gave; a retracted citation then counts again, as it did before.
 
 Revision ID: 0006
-Revises: 0009
+Revises: 0008
 Create Date: 2026-12-04
 """
 
@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | None = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -48,16 +48,26 @@ def downgrade() -> None:
             " WHERE retracted_at IS NOT NULL ORDER BY id"
         )
     ).all()
+    if retracted:
+        # one change (history is kept as changesets since 0008) holding every reason
+        bind.execute(
+            sa.text("INSERT INTO changes (actor, at, command) VALUES (:actor, :at, :command)"),
+            {
+                "actor": "migration 0006 downgrade",
+                "at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+                "command": "downgrade 0006",
+            },
+        )
+        change = bind.execute(sa.text("SELECT max(id) FROM changes")).scalar()
     for row in retracted:
         bind.execute(
             sa.text(
-                "INSERT INTO history (table_name, row_id, action, actor, at, changes, summary)"
-                " VALUES ('citations', :row_id, 'update', :actor, :at, :changes, :summary)"
+                "INSERT INTO history (change_id, table_name, row_id, action, changes, summary)"
+                " VALUES (:change, 'citations', :row_id, 'update', :changes, :summary)"
             ),
             {
+                "change": change,
                 "row_id": row.id,
-                "actor": "migration 0006 downgrade",
-                "at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
                 "changes": json.dumps(
                     {"retracted": [True, None], "retracted_by": row.retracted_by}
                 ),

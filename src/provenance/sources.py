@@ -35,9 +35,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import footnotes as footnote_parser
+from . import history
 from .copies import CopyMatch, detect_copy
 from .errors import InvalidValue, NotFound, ProvenanceError
-from .history import diff, record
+from .history import diff
 from .inputs import MAX_ID, StrictLoader, as_id, check_length, first_bad_field, yaml_problem
 from .models import (
     RELIABILITY_GRADES,
@@ -365,15 +366,7 @@ def ingest_file(
         )
         session.add(source)
         session.flush()
-        record(
-            session,
-            "sources",
-            source.id,
-            "insert",
-            actor,
-            _public_fields(source),
-            f"ingested {path.name}",
-        )
+        history.inserted(session, "sources", source.id, actor)
         result = IngestResult(source, "new")
         _derive(session, source, spec, actor, result)
         _propose(result, spec, text)
@@ -398,8 +391,14 @@ def ingest_file(
         for key, value in fields.items():
             setattr(source, key, value)
         source.updated_at = utcnow()
-        record(
-            session, "sources", source.id, "update", actor, changes, f"text of {path.name} changed"
+        history.changed(
+            session,
+            "sources",
+            source.id,
+            "update",
+            changes,
+            f"text of {path.name} changed",
+            actor=actor,
         )
         _derive(session, source, spec, actor, result)
         _propose(result, spec, text)
@@ -410,7 +409,9 @@ def ingest_file(
         for key, value in fields.items():
             setattr(source, key, value)
         source.updated_at = utcnow()
-        record(session, "sources", source.id, "update", actor, changes, "metadata updated")
+        history.changed(
+            session, "sources", source.id, "update", changes, "metadata updated", actor=actor
+        )
         result.status = "updated"
     _derive(session, source, spec, actor, result, only_if_changed=True)
     _propose(result, spec, text)
@@ -426,13 +427,6 @@ def _propose(result: IngestResult, spec: SourceSpec, text: str) -> None:
         found = propose_comments(text)
         if found is not None:
             result.proposed_comments, result.proposed_count = found
-
-
-def _public_fields(source: Source) -> dict[str, Any]:
-    return {k: getattr(source, k) for k in SOURCE_FIELDS if getattr(source, k) is not None} | {
-        "file_name": source.file_name,
-        "sha256": source.sha256,
-    }
 
 
 def _derive(
@@ -589,15 +583,7 @@ def _sync_sections(session: Session, source: Source, spec: SourceSpec, actor: st
             section = Source(slug=slug, parent=source, **fields)
             session.add(section)
             session.flush()
-            record(
-                session,
-                "sources",
-                section.id,
-                "insert",
-                actor,
-                {"slug": slug, "authors": [author], "confidential": confidential},
-                f"comment section of {source.slug}",
-            )
+            history.inserted(session, "sources", section.id, actor)
             continue
         before = {k: getattr(section, k) for k in fields}
         changes = diff(before, fields)
@@ -605,14 +591,14 @@ def _sync_sections(session: Session, source: Source, spec: SourceSpec, actor: st
             old_text = section.text or ""
             for key, value in fields.items():
                 setattr(section, key, value)
-            record(
+            history.changed(
                 session,
                 "sources",
                 section.id,
                 "update",
-                actor,
                 _jsonable(changes),
                 f"comment section of {source.slug} refreshed",
+                actor=actor,
             )
             if "text" in changes:
                 _reanchor_all(session, section, old_text, IngestResult(section, "changed"))
@@ -805,7 +791,7 @@ def edit_source(
         setattr(source, key, fields[key])
     source.updated_at = utcnow()
     shown = {k: v for k, v in changes.items() if not k.startswith("published_")}
-    record(
+    history.record(
         session,
         "sources",
         source.id,
