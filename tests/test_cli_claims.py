@@ -1962,7 +1962,8 @@ def test_entity_merge_folds_two_spellings_into_one_entity(run, tmp_path):
     path = tmp_path / "merge.yaml"
     path.write_text(yaml.safe_dump(MERGE), encoding="utf-8")
     run("init")
-    run("import", path)
+    run("import", path, code=2)  # the second spelling is close to the first: refused
+    run("import", path, "--new-entities")  # as a desk that missed it would have it
     suggestions = json.loads(run("alias", "suggest", "--json").output)
     (suggestion,) = [
         s
@@ -2002,7 +2003,7 @@ def test_entity_merge_bad_input(run, tmp_path, db_path, keep, other, named):
     path = tmp_path / "merge.yaml"
     path.write_text(yaml.safe_dump(MERGE), encoding="utf-8")
     run("init")
-    run("import", path)
+    run("import", path, "--new-entities")
     before = file_bytes(db_path)
     result = run("entity", "merge", keep, other, code=2)
     assert named in result.output and len(result.output.strip().splitlines()) == 1

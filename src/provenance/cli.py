@@ -602,6 +602,11 @@ def _report_import(report: importer.ImportReport, path: Path, *, dry_run: bool =
     help="A scope such as election=2018 Iraqi parliamentary election (repeatable).",
 )
 @click.option("--note", help="An editor's note on the citation.")
+@click.option(
+    "--new-entity",
+    is_flag=True,
+    help="Create a subject, speaker or value that is close to an entity's name anyway.",
+)
 @pass_context
 def add_command(obj: Context, **options) -> None:
     """Add one claim with its citation.
@@ -609,7 +614,8 @@ def add_command(obj: Context, **options) -> None:
     The quote is found in the source text (whitespace and quote marks do not
     matter); when no --footnote is given and the quote's sentence ends in a
     footnote marker, that footnote is attached. Two sources stating the same thing
-    share one claim.
+    share one claim. A name that is no entity's creates one; a name close to an
+    entity's (a typo, a spelling variant) is refused naming it, unless --new-entity.
 
     \b
     Example:
@@ -617,6 +623,9 @@ def add_command(obj: Context, **options) -> None:
           --subject "Qais al-Khazali" --property seats_won --value 15 \\
           --qualifier "election=2018 Iraqi parliamentary election" \\
           --quote "garnered 15 of the 48 seats" --confidence high
+        provenance add --source ctc-khazali-interrogations-2018 \\
+          --subject "Laith al-Khazali" --property sibling --value "Qais al-Khazali" \\
+          --quote "his brother" --new-entity
     """
     qualifiers = {}
     for item in options.pop("qualifiers"):
@@ -647,7 +656,9 @@ def add_command(obj: Context, **options) -> None:
         "note": options["note"],
     }
     with obj.writing() as session:
-        claim, citation, result = claimsmod.add_claim(session, record, obj.actor)
+        claim, citation, result = claimsmod.add_claim(
+            session, record, obj.actor, new_entity=options["new_entity"]
+        )
         lines = [f"created entity {name!r}" for name in result.entities_created]
         lines += [f"warning: {warning}" for warning in result.deprecated_warnings]
         state = "new claim" if result.claims_new else "existing claim"
@@ -668,8 +679,13 @@ def add_command(obj: Context, **options) -> None:
 @cli.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check every record and report, then change nothing.")
+@click.option(
+    "--new-entities",
+    is_flag=True,
+    help="Create new names that are close to an entity's name anyway.",
+)
 @pass_context
-def import_command(obj: Context, file: Path, dry_run: bool) -> None:
+def import_command(obj: Context, file: Path, dry_run: bool, new_entities: bool) -> None:
     """Import claims from YAML, JSON Lines or CSV, all or nothing.
 
     Keys: source, footnote, subject, property, value, unit, quote, attributed_to,
@@ -677,7 +693,8 @@ def import_command(obj: Context, file: Path, dry_run: bool) -> None:
     may carry sources:, properties: and entities: sections, applied first. One bad
     record rejects the file with every error listed; re-importing adds nothing twice.
     A key given twice, a NUL character, a byte that is not UTF-8 or an empty file is
-    an error, never kept silently.
+    an error, never kept silently. A new name close to an entity's (a typo, a spelling
+    variant) is a bad record unless the entities: section declares it or --new-entities.
 
     \b
     Example:
@@ -706,7 +723,9 @@ def import_command(obj: Context, file: Path, dry_run: bool) -> None:
             transaction = connection.begin()
             with Session(bind=connection, expire_on_commit=False) as session:
                 try:
-                    report = importer.import_file(session, file, obj.actor, progress=tick)
+                    report = importer.import_file(
+                        session, file, obj.actor, progress=tick, new_entities=new_entities
+                    )
                     session.flush()
                 except BaseException:
                     if transaction.is_active:
@@ -926,7 +945,16 @@ def claim_deprecate(obj: Context, claim_id: str, reason: str) -> None:
     "--table",
     "table_name",
     type=click.Choice(
-        ["sources", "entities", "aliases", "properties", "claims", "citations", "conflicts"]
+        [
+            "sources",
+            "entities",
+            "aliases",
+            "distinct_names",
+            "properties",
+            "claims",
+            "citations",
+            "conflicts",
+        ]
     ),
     help="Only changes to this table.",
 )
@@ -1102,6 +1130,32 @@ def alias_suggest(obj: Context, min_score: float, limit: int, fmt: str) -> None:
             for s in entitiesmod.suggest_aliases(session, min_score=min_score, limit=limit)
         ]
     emit(rows, fmt, columns=["score", "entity", "name", "other_entity", "other_name"])
+
+
+@alias_group.command("distinct")
+@click.argument("name")
+@click.argument("other")
+@pass_context
+def alias_distinct(obj: Context, name: str, other: str) -> None:
+    """Record that NAME and OTHER are different entities, though their names are close.
+
+    `alias suggest` no longer proposes them as one, and a new name is no longer refused
+    as close to the other. One of them may be a name no entity has yet.
+
+    \b
+    Example:
+        provenance alias distinct Baghdadi Baghdad
+    """
+    from .names import record_distinct
+
+    with obj.writing() as session:
+        first, second, new = record_distinct(session, name, other, obj.actor)
+    state = "recorded" if new else "already recorded"
+    shown = [
+        f"{n!r}" + (f" ({e})" if e else " (no entity yet)")
+        for n, e in ((name, first), (other, second))
+    ]
+    say(f"{state}: {shown[0]} and {shown[1]} are different entities")
 
 
 @cli.group("property")

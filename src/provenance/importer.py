@@ -335,18 +335,28 @@ def import_file(
     *,
     progress: Callable[[int, float], None] | None = None,
     batch_size: int | None = None,
+    new_entities: bool = False,
 ) -> ImportReport:
     """Import every record of ``path`` in the caller's transaction; raise ImportErrors on any bad
     record.
 
     ``progress(records, fraction)`` is called every thousand records with the share of
-    the file read so far.
+    the file read so far. A new entity name close to an existing one (see names.py) is a
+    bad record unless the file's ``entities:`` section declares it or ``new_entities``.
     """
     path = Path(path)
     fmt = detect_format(path)
     errors: list[str] = []
     error_count = 0
-    writer = ClaimWriter(session, actor, **({"batch_size": batch_size} if batch_size else {}))
+    writer = ClaimWriter(
+        session,
+        actor,
+        **({"batch_size": batch_size} if batch_size else {}),
+        new_entities=new_entities,
+        new_entity_hint=(
+            "declare it in the file's entities: section, or import with --new-entities"
+        ),
+    )
     report = ImportReport(records=0, result=writer.result)
 
     def fail(message: str) -> None:

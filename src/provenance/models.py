@@ -301,6 +301,25 @@ class Alias(Base):
     entity: Mapped[Entity] = relationship(back_populates="aliases")
 
 
+class DistinctName(Base):
+    """Two names the desk has said are different entities (``alias distinct``), each by its
+    normalised form, the smaller one first: never suggested as aliases of one another, and
+    a new name is never refused as close to the other."""
+
+    __tablename__ = "distinct_names"
+    __table_args__ = (
+        UniqueConstraint("normalised", "other_normalised"),
+        CheckConstraint("normalised < other_normalised", name="ordered"),
+    )
+
+    id: Mapped[intpk]
+    name: Mapped[name_str]
+    normalised: Mapped[str] = mapped_column(String(500))
+    other_name: Mapped[name_str]
+    other_normalised: Mapped[str] = mapped_column(String(500), index=True)
+    created_at: Mapped[created_at]
+
+
 class Property(Base):
     """A named kind of fact: datatype, cardinality, unit, tolerance, time-varying."""
 

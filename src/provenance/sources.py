@@ -34,6 +34,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import footnotes as footnote_parser
+from . import suggest
 from .copies import CopyMatch, detect_copy
 from .errors import InvalidValue, NotFound, ProvenanceError
 from .history import diff, record
@@ -286,9 +287,15 @@ def find_source(session: Session, ref: str | int) -> Source:
     if source is None:
         source = session.scalar(select(Source).where(Source.file_name == Path(text).name))
     if source is None:
+        names = [
+            name
+            for row in session.execute(select(Source.slug, Source.file_name))
+            for name in row
+            if name
+        ]
         raise NotFound(
-            f"unknown source {text!r}: expected an id (1 to {MAX_ID}), slug or file name "
-            "(see `provenance sources`)"
+            f"unknown source {text!r}: expected an id (1 to {MAX_ID}), slug or file name; "
+            + suggest.hint(text, names, "provenance sources")
         )
     return source
 
