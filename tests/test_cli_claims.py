@@ -583,10 +583,13 @@ def test_claims_in_every_format(run, scenario):
     }
     lines = run("claims", "--nl").output.splitlines()
     assert [json.loads(line) for line in lines] == rows
+    # flat: one row per citation
     table = list(csv.DictReader(io.StringIO(run("claims", "--csv").output)))
-    assert [int(r["id"]) for r in table] == [r["id"] for r in rows]
-    assert table[0]["qualifiers"] == '{"election": "2018 Iraqi parliamentary election"}'
-    assert "garnered 15 of the 48 seats" in table[0]["citations"]
+    assert [(int(r["claim_id"]), int(r["citation_id"])) for r in table] == [
+        (r["id"], c["id"]) for r in rows for c in r["citations"]
+    ]
+    assert table[0]["qualifiers"] == "election=2018 Iraqi parliamentary election"
+    assert table[0]["quote"] == "garnered 15 of the 48 seats"
     text = run("claims").output
     assert (
         "15 seats" in text
@@ -1239,7 +1242,7 @@ def test_dry_run_checks_everything_and_writes_nothing(run, documents_db, tmp_pat
     )
     before = file_bytes(documents_db)
     output = run("import", path, "--dry-run").output
-    assert output.startswith("would import desk.yaml: 3 record(s), 2 new claim(s)"), output
+    assert output.startswith("would import desk.yaml: 3 record(s), would create 2 claim(s)"), output
     assert output.rstrip().endswith("dry run: nothing was written")
     assert file_bytes(documents_db) == before
 

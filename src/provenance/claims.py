@@ -94,6 +94,7 @@ RANK_KEYS = ("rank", "rank_reason")
 REQUIRED_KEYS = ("source", "subject", "property", "value")
 _RECORD_KEY_SET = frozenset(RECORD_KEYS)
 BATCH_SIZE = 2000
+LISTING_CHUNK = 1000
 ENTITY_CACHE_SIZE = 200_000
 # EDTF parsing costs tens of milliseconds a date and an import repeats the same few
 # values and dates: each is parsed once (results are immutable; errors are not cached)
@@ -557,7 +558,7 @@ class ClaimWriter:
     ) -> None:
         """RecordErrors for the new names close to an entity's (or to an earlier new one)."""
         if self._name_index is None:
-            self._name_index = NameIndex(self.session)
+            self._name_index = NameIndex.of_database(self.session)
         index = self._name_index
         refused: dict[str, str] = {}
         for p in new:
@@ -1637,6 +1638,7 @@ def _filtered_claims(
     property_name: str | None,
     source: str | None,
     rank: str | None,
+    limit: int | None = None,
 ):
     query = select(Claim).options(
         selectinload(Claim.subject),
@@ -1657,7 +1659,9 @@ def _filtered_claims(
         )
     if rank:
         query = query.where(Claim.rank == rank)
-    return session.scalars(query.order_by(Claim.id))
+    query = query.order_by(Claim.id).limit(limit)
+    # read LISTING_CHUNK claims at a time (their citations with them): memory stays flat
+    return session.scalars(query.execution_options(yield_per=LISTING_CHUNK))
 
 
 def claim_row(claim: Claim) -> dict[str, Any]:
@@ -1695,8 +1699,61 @@ def citation_row(citation: Citation) -> dict[str, Any]:
 
 
 def iter_claim_rows(session: Session, **filters: Any) -> Iterable[dict[str, Any]]:
+    """``claim_row`` of every claim the filters keep (``limit``: at most that many), by id,
+    read a chunk at a time."""
     for claim in _filtered_claims(session, **filters):
         yield claim_row(claim)
+
+
+# `claims --csv`: one row per citation, the claim's columns repeated (docs/claims.md)
+FLAT_CLAIM_COLUMNS = (
+    "claim_id",
+    "subject",
+    "property",
+    "value",
+    "unit",
+    "as_of",
+    "valid_from",
+    "valid_to",
+    "qualifiers",
+    "rank",
+    "rank_reason",
+)
+FLAT_CITATION_COLUMNS = (
+    "citation_id",
+    "source",
+    "footnote",
+    "quote",
+    "quote_start",
+    "quote_end",
+    "orphaned",
+    "attributed_to",
+    "stance",
+    "confidence",
+    "note",
+    "created_by",
+)
+
+
+def flat_claim_rows(rows: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+    """Claim rows (``claim_row``) as one flat row per citation, for a spreadsheet.
+
+    Qualifiers are ``key=value`` pairs joined by ``;`` as in the import format's CSV; a
+    claim without citations gives one row with the citation's columns empty.
+    """
+    for row in rows:
+        claim = {
+            "claim_id": row["id"],
+            **{k: row[k] for k in FLAT_CLAIM_COLUMNS[1:] if k != "qualifiers"},
+            "qualifiers": ";".join(f"{k}={v}" for k, v in row["qualifiers"].items()),
+        }
+        claim = {k: claim[k] for k in FLAT_CLAIM_COLUMNS}
+        for citation in row["citations"] or [dict.fromkeys(("id", *FLAT_CITATION_COLUMNS[1:]))]:
+            yield {
+                **claim,
+                "citation_id": citation["id"],
+                **{k: citation[k] for k in FLAT_CITATION_COLUMNS[1:]},
+            }
 
 
 def scope_text(row: dict[str, Any]) -> str:

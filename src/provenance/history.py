@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import getpass
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
-
-from .models import History, utcnow
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def current_actor(explicit: str | None = None) -> str:
@@ -33,6 +32,8 @@ def record(
     changes: dict[str, Any] | None = None,
     summary: str | None = None,
 ) -> None:
+    from .models import History, utcnow  # here: the CLI reads current_actor without SQLAlchemy
+
     session.add(
         History(
             table_name=table,

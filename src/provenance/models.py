@@ -53,6 +53,21 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
+# the fixed values of columns live in choices.py, which the CLI reads without SQLAlchemy
+from .choices import (
+    CONFIDENCES,
+    CONFLICT_KINDS,
+    CONFLICT_STATUSES,
+    COPY_STATUSES,
+    DATATYPES,
+    ENTITY_KINDS,
+    FOOTNOTE_RESOLUTIONS,
+    RANKS,
+    RELIABILITY_GRADES,
+    SOURCE_KINDS,
+    STANCES,
+)
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -60,30 +75,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-RELIABILITY_GRADES = ("A", "B", "C", "D", "E", "F")
-SOURCE_KINDS = (
-    "article",
-    "report",
-    "interview",
-    "official-statement",
-    "comment",
-    "website",
-    "dataset",
-    "person",
-    "other",
-)
-ENTITY_KINDS = ("person", "organisation", "place", "event", "alliance", "other")
-DATATYPES = ("quantity", "date", "entity", "text", "boolean")
-RANKS = ("normal", "preferred", "deprecated")
-STANCES = ("asserts", "denies")
-CONFIDENCES = ("high", "medium", "low")
-CONFLICT_STATUSES = ("open", "confirmed", "dismissed", "resolved")
-CONFLICT_KINDS = ("quantity", "date", "entity", "text", "boolean", "stance")
-FOOTNOTE_RESOLUTIONS = ("full", "ibid", "short", "mixed", "unresolved")
-# detected on ingest; confirmed by the desk (`source copy-of`); rejected by the desk
-# (`source not-copy`: kept, so ingesting again does not find it again)
-COPY_STATUSES = ("detected", "confirmed", "rejected")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

@@ -113,17 +113,23 @@ class CloseName:
 class NameIndex:
     """Every entity name, grouped by signature, for finding the names close to a new one."""
 
-    def __init__(self, session: Session):
+    def __init__(self) -> None:
         self._groups_by_key: dict[tuple[str, ...], list[tuple[str, CloseName]]] = {}
+        self._distinct: dict[str, set[str]] = {}
+
+    @classmethod
+    def of_database(cls, session: Session) -> NameIndex:
+        """Every name of every entity, and the pairs recorded distinct (``alias distinct``)."""
+        index = cls()
         rows = session.execute(
             select(Alias.entity_id, Entity.name, Alias.name, Alias.normalised).join(Entity)
         )
         for entity_id, entity, name, normalised in rows:
-            self.add(normalised, CloseName(entity_id, entity, name))
-        self._distinct: dict[str, set[str]] = {}
+            index.add(normalised, CloseName(entity_id, entity, name))
         for a, b in session.execute(select(DistinctName.normalised, DistinctName.other_normalised)):
-            self._distinct.setdefault(a, set()).add(b)
-            self._distinct.setdefault(b, set()).add(a)
+            index._distinct.setdefault(a, set()).add(b)
+            index._distinct.setdefault(b, set()).add(a)
+        return index
 
     def add(self, normalised: str, name: CloseName) -> None:
         signature = _signature(comparison_words(normalised))
