@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Text, any_, bindparam, cast, func, select, true, update
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from . import suggest
@@ -330,6 +329,8 @@ def _normalised_in(session: Session, keys: list[str]) -> Iterator[Any]:
     if not keys:
         return
     if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
         yield Alias.normalised == any_(
             cast(bindparam("keys", keys, type_=postgresql.ARRAY(Text)), postgresql.ARRAY(Text))
         )
