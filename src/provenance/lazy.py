@@ -2,28 +2,34 @@
 
 SQLAlchemy, Alembic, the ``edtf`` parser and the library's own modules took some 0.7 s
 of CPU to import, which every command paid before doing anything (``--help``
-included). ``lazy_module`` gives a module object at once and runs the module at its
-first attribute access (importlib's ``LazyLoader``). Measured in
-``benchmarks/startup_bench.py``; figures in docs/benchmarks.md.
+included). ``lazy_module`` gives a stand-in at once that imports the module at the
+first attribute read. Measured in ``benchmarks/startup_bench.py``; figures in
+docs/benchmarks.md.
+
+The stand-in is not put in ``sys.modules`` (importlib's ``LazyLoader`` does that, and
+its module is not safe to touch from two threads at once: `serve` answers requests on
+several, and a module first used by two requests at the same moment failed one of
+them). Every other ``import`` gets the real module, and the import itself runs under
+Python's import lock.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
+import importlib
 from types import ModuleType
+from typing import Any
+
+
+class LazyModule(ModuleType):
+    """A module imported at its first attribute read; then its names are the stand-in's."""
+
+    def __getattr__(self, attr: str) -> Any:
+        module = importlib.import_module(self.__name__)
+        # later reads find the names here and no longer pass through __getattr__
+        self.__dict__.update(module.__dict__)
+        return getattr(module, attr)
 
 
 def lazy_module(name: str) -> ModuleType:
-    """Module ``name`` (absolute), run at its first attribute access."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.loader is None:
-        raise ModuleNotFoundError(name)
-    loader = importlib.util.LazyLoader(spec.loader)
-    spec.loader = loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    loader.exec_module(module)
-    return module
+    """Module ``name`` (absolute), imported at its first attribute read."""
+    return LazyModule(name)
