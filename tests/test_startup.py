@@ -52,3 +52,19 @@ def test_a_listing_loads_neither_alembic_nor_datasette(seeded_db):
 
 def test_the_head_read_from_the_files_is_alembics():
     assert dbmod.head_revision_fast() == dbmod.head_revision()
+
+
+def test_a_module_loaded_on_first_use_is_safe_from_many_threads(tmp_path, monkeypatch):
+    """`serve` answers requests on several threads: the first use may come from many."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from provenance.lazy import lazy_module
+
+    (tmp_path / "slow_to_import.py").write_text(
+        "import time\ntime.sleep(0.2)\nANSWER = 42\n", encoding="utf-8"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = lazy_module("slow_to_import")
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: module.ANSWER, range(8)))
+    assert answers == [42] * 8
