@@ -21,12 +21,16 @@ from typing import Any
 
 
 class LazyModule(ModuleType):
-    """A module imported at its first attribute read; then its names are the stand-in's."""
+    """A module imported at its first attribute read; every read is the real module's.
+
+    Names are read from the real module each time, never copied: what is set on it
+    later (a test's stand-in for a function, say) is what the stand-in gives too.
+    """
 
     def __getattr__(self, attr: str) -> Any:
-        module = importlib.import_module(self.__name__)
-        # later reads find the names here and no longer pass through __getattr__
-        self.__dict__.update(module.__dict__)
+        module = self.__dict__.get("_module")
+        if module is None:
+            module = self.__dict__["_module"] = importlib.import_module(self.__name__)
         return getattr(module, attr)
 
 
