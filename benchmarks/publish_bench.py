@@ -12,9 +12,9 @@ worker process per size measures, on that file:
    of the working database, with its indexes, into a fresh file: the cheapest whole
    copy SQLite can make, with no allowlist, no recomputation and no search index;
 2. ``provenance publish OUT.db`` run in the same process through the CLI's own entry
-   point: conflicts brought up to date, the allowlisted rows copied, leading values
-   recomputed on public evidence, full-text search, views, indexes, ``ANALYZE``,
-   ``VACUUM``, fsync and rename;
+   point: conflicts brought up to date, the allowlisted rows copied, conflicts and
+   learned trust recomputed on public evidence, full-text search, derived tables,
+   indexes, ``ANALYZE``, incremental vacuum, fsync and rename;
 3. wall and CPU time of both, the worker's peak RSS (``ru_maxrss``; the baseline
    runs inside SQLite and adds little) and the sizes of the files.
 
@@ -144,8 +144,9 @@ def render(runs: list[dict[str, Any]], command: str, info: dict[str, Any], seed:
             f"Data: `benchmarks/synthetic.py`, seed {seed}, imported through the product, conflicts"
             " detected. *Publish* is `provenance publish OUT.db` through the CLI's entry point in"
             " a fresh worker process (conflicts brought up to date, the allowlisted rows copied,"
-            " leading values recomputed on public evidence, full-text search, views, indexes,"
-            " `ANALYZE`, `VACUUM`, fsync and rename). *Baseline* is `VACUUM INTO` of the working"
+            " conflicts and learned trust recomputed on public evidence, full-text search, derived"
+            " tables, indexes, `ANALYZE`, incremental vacuum, fsync and rename). *Baseline* is"
+            " `VACUUM INTO` of the working"
             " database in the same worker: SQLite copying every row with its indexes into a new"
             " file. *Peak RSS* is the worker's `ru_maxrss`."
         ),

@@ -207,7 +207,7 @@ def test_search_by_alias_then_claim_and_conflict_pages(server, browser, tmp_path
         "3. 14 seats",
     ]
     body = browser.find_element(By.TAG_NAME, "body").text
-    assert "Leading answer: 15 (more support)" in body and "3 competing answers" in body
+    assert "Leading answer: 15 (most likely true)" in body and "3 competing answers" in body
     # each answer names those it contradicts (every other one here), the leader is marked
     ids = {v: _claim_of(base, f"{v} seats") for v in ("14", "15", "16")}
     contradicts = [

@@ -1526,10 +1526,10 @@ BAD_INPUT = [
             "--property",
             "seats_won",
             "--value",
-            "fifteen",
+            "fifteenish",
             *QUOTE,
         ),
-        "'fifteen'",
+        "'fifteenish'",
         [],
     ),
     (

@@ -520,7 +520,7 @@ def test_a_preferred_claim_leads_whatever_its_support(run, tmp_path):
     run("init")
     run("import", _write(tmp_path, claims))
     (row,) = json.loads(run("conflicts", "--json").output)
-    assert row["leading_value"] == "5" and row["leading_reason"] == "more support"
+    assert row["leading_value"] == "5" and row["leading_reason"] == "most likely true"
     weak = _answer(row, "1")
     # confirmed, with no answer named: the preference that follows leaves that verdict
     run("resolve", row["id"], "--status", "confirmed", "--note", "both figures were reported")
@@ -837,6 +837,19 @@ def test_explain_speaks_the_desks_words(run, tmp_path):
     assert [p["text"] for p in _answer(row, "1")["support_pieces"]] == [
         "s3, grade A × medium = 0.6"
     ]
+    # the leading answer weighs each independent source at its learned trust
+    pieces = _answer(row, "5")["trust_pieces"]
+    army, centcom = (p for p in pieces if p["source"] == "s1")
+    assert army["grade"] == "B" and army["confidence"] == "high"
+    assert army["agreements"] == 1 and army["disagreements"] == 0 and army["verdicts"] == 0
+    trust = f"{army['trust']:.2f}".removeprefix("0")
+    assert army["text"] == (
+        f"s1 (US Army), grade B, trust {trust} (1 agree, 0 disagree, 0 verdicts) × high"
+        f" = {army['weight']:.2f}"
+    ), army
+    assert centcom["weight"] == 0 and centcom["text"].endswith(
+        ": counted once, with s1 (US Army) (same document)"
+    ), centcom
     table = run("conflicts", "--explain").output
-    assert "+ 0.8: s1 (US Army), grade B × high = 0.8" in table
+    assert f"+ {army['text']}" in table, table
     assert "citation " not in table

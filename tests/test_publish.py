@@ -545,7 +545,7 @@ def test_the_conflict_page_shows_every_answer(site):
     # 99 seats rests on the confidential memo alone: two public answers of three
     assert html.count('<section class="provenance-side') == 2
     assert "<h2>1. 15 seats</h2>" in html and "<h2>2. 14 seats</h2>" in html
-    assert "Leading answer: <strong>15</strong> (more support)" in html
+    assert "Leading answer: <strong>15</strong> (most likely true)" in html
     assert "<mark>won 15 seats in parliament</mark>" in html
     assert "confirmed" in html and "election commission" not in html
     stance = next(a for a in answers if a["kind"] == "stance")
@@ -573,6 +573,11 @@ def test_support_and_leading_value_rest_on_public_evidence(site):
     assert fifteen["sources"] == "public-report [1]" and fifteen["leading"] == 1
     fourteen = next(a for a in answers if a["value"] == "14 seats")
     assert fourteen["contradicts"] == str(fifteen["claim_id"])
+    # probabilities from trust learned on public evidence: the two public answers share it
+    assert fifteen["probability"] + fourteen["probability"] == pytest.approx(1.0, abs=0.002)
+    assert quantity["leading_margin"] == pytest.approx(
+        fifteen["probability"] - fourteen["probability"], abs=0.002
+    )
 
 
 def test_rank_reasons_are_published_citation_notes_are_not(site):

@@ -18,7 +18,7 @@ import pytest
 import yaml
 from conftest import file_bytes, invoke
 
-from provenance import publish
+from provenance import public_copy
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -367,7 +367,8 @@ def test_killing_a_publish_leaves_the_previous_copy_and_the_next_publish_cleans_
     assert {p.name: p.read_bytes() for p in folder.iterdir() if p.name in before} == before
     assert not out.exists() or previous
     assert all(
-        name.startswith(f".public.db.{publish._host_tag()}-{process.pid}.") for name in leftovers
+        name.startswith(f".public.db.{public_copy._host_tag()}-{process.pid}.")
+        for name in leftovers
     ), leftovers
     if point != "detecting":
         # the temporary copy is left behind: nothing runs on SIGKILL
@@ -393,7 +394,7 @@ def test_publish_deletes_only_the_temporary_files_of_publishes_that_are_not_runn
     folder = tmp_path / "public"
     folder.mkdir()
     out = folder / "public.db"
-    host = publish._host_tag()
+    host = public_copy._host_tag()
     ended = subprocess.run(
         [PYTHON, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
     )

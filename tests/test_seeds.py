@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+import pytest
+
 ARTICLE = "lwj-khazali-warned-iran-2018"
 
 # (subject, property, kind, the answers): one question each, with all its answers
@@ -102,3 +104,25 @@ def test_no_claim_of_the_comments_is_the_articles(run, seeded_db):
 def test_square_brackets_of_a_quote_are_shown_as_written(run, seeded_db):
     output = run("conflicts").output
     assert "directive [issued] by the Iraqi government" in " ".join(output.split())
+
+
+# the leading answer of each question on the seeds, from learned trust: with a few
+# claims per source, trust stays near the grades and the leaders are the grades' choice
+LEADING = {
+    "Karbala PJCC attack": ("4", "most likely true"),
+    "Capture of Qais al-Khazali": ("British commandos", "most likely true"),
+    "Release of Qais al-Khazali": ("2010-01", "most likely true"),
+    "Iraq War": (None, "tie: equal evidence"),
+    "3 March 2021 Ain al-Assad missile attack": (None, "tie: equal evidence"),
+    "Government of Iraq": ("denies: true", "the denial is more likely true"),
+}
+
+
+def test_the_leading_values_of_the_seed_corpus(run, seeded_db):
+    rows = json.loads(run("conflicts", "--json").output)
+    assert {r["subject"]: (r["leading_value"], r["leading_reason"]) for r in rows} == LEADING
+    for row in rows:
+        assert sum(a["probability"] for a in row["answers"]) == pytest.approx(1.0, abs=0.002)
+    learned = json.loads(run("trust", "--json").output)
+    for source in learned:
+        assert abs(source["trust"] - source["prior"]) <= 0.1, source

@@ -379,3 +379,70 @@ def test_a_copy_and_its_original_are_one_source(small, run, tmp_path):
     after = json.loads(run("trust", "--json").output)
     blog_f = [r for r in after if r["source"] == "blog-f" and r["attributed_to"] is None]
     assert len(blog_f) == 1 and "blog-g" not in {r["source"] for r in after}
+
+
+def test_a_site_right_on_gates_and_wrong_on_departures_is_trusted_on_gates_only(
+    run, tmp_path, monkeypatch
+):
+    """Per-property trust learned from agreement (``PROPERTY_LEARNING = "agreement"``, the
+    alternative to the default's verdicts only): over 40 flights
+    ``gatesite`` gives the gates the other sites give and departures none of them gives;
+    ``late`` the reverse. On a flight only the two of them report, each leads on the
+    property it is right on, though overall they are equally good."""
+    import yaml
+
+    monkeypatch.setattr(trust, "PROPERTY_LEARNING", "agreement")
+
+    sources = [
+        {"slug": s, "title": s, "kind": "website", "reliability": "C"}
+        for s in ("gatesite", "late", "a", "b")
+    ]
+    properties = [{"name": "gate", "type": "text"}, {"name": "departure", "type": "text"}]
+
+    def said(source, flight, prop, value):
+        return {"source": source, "subject": flight, "property": prop, "value": value}
+
+    claims = []
+    for n in range(40):
+        flight = f"flight {n}"
+        for source in ("a", "b"):
+            claims += [
+                said(source, flight, "gate", f"G{n}"),
+                said(source, flight, "departure", f"{n}:00"),
+            ]
+        claims += [said("gatesite", flight, "gate", f"G{n}")]
+        claims += [said("gatesite", flight, "departure", f"{n}:05")]
+        claims += [
+            said("late", flight, "gate", f"H{n}"),
+            said("late", flight, "departure", f"{n}:00"),
+        ]
+    claims += [
+        said("gatesite", "flight X", "gate", "G1"),
+        said("late", "flight X", "gate", "H1"),
+        said("gatesite", "flight X", "departure", "10:05"),
+        said("late", "flight X", "departure", "10:00"),
+    ]
+    path = tmp_path / "flights.yaml"
+    path.write_text(
+        yaml.safe_dump({"sources": sources, "properties": properties, "claims": claims}),
+        encoding="utf-8",
+    )
+    run("init")
+    run("import", path)
+    rows = {
+        r["property"]: r
+        for r in json.loads(run("conflicts", "--json", "--subject", "flight X").output)
+    }
+    assert rows["gate"]["leading_value"] == "G1", rows["gate"]
+    assert rows["departure"]["leading_value"] == "10:00", rows["departure"]
+    on_gates = {
+        s["source"]: s["trust"]
+        for s in json.loads(run("trust", "--property", "gate", "--json").output)
+    }
+    on_departures = {
+        s["source"]: s["trust"]
+        for s in json.loads(run("trust", "--property", "departure", "--json").output)
+    }
+    # disagreement lowers a property's trust below the overall one (shrunk toward it)
+    assert on_gates["gatesite"] > on_departures["gatesite"] + 0.2, (on_gates, on_departures)
+    assert on_departures["late"] > on_gates["late"] + 0.2, (on_gates, on_departures)

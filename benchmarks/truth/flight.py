@@ -13,6 +13,8 @@ PVLDB 6(2), 2013 (``benchmarks/flight/data/README.md``): 38 sites' times and gat
 2. A majority vote (``benchmarks/flight/methods.py``) is computed in the same run.
 3. ``provenance.trust.compute_trust`` learns trust; the answer of an item is its leading
    answer (a tie: the smaller claim id).
+   Pooled investment (``pooled.py``, Pasternack & Roth 2010) is scored beside it on the
+   same values, alone and with the suggested copy groups as one investor.
 4. Desk verdicts: for each seed, 10 % of the gold items are drawn and the claim carrying
    the gold value is made ``preferred`` (``claim prefer``); trust is learned again and
    every method is scored on the other 90 % only. The verdicts are rolled back after
@@ -37,6 +39,7 @@ sys.path.insert(0, str(HERE.parent / "flight"))
 
 import generator  # noqa: E402
 import methods  # noqa: E402
+import pooled  # noqa: E402
 import run as flight  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
@@ -52,11 +55,36 @@ def score(answers: dict, gold: dict, items) -> float:
     return sum(answers.get(i) in gold[i] for i in items) / len(items)
 
 
+def set_constants(settings: list[str]) -> dict[str, object]:
+    """``NAME=VALUE`` pairs set on ``provenance.trust`` (a value of the constant's type)."""
+    from provenance import trust
+
+    changed: dict[str, object] = {}
+    for setting in settings:
+        name, _, value = setting.partition("=")
+        current = getattr(trust, name)
+        if isinstance(current, bool):
+            new: object = value.lower() in ("1", "true", "yes")
+        else:
+            new = type(current)(value)
+        setattr(trust, name, new)
+        changed[name] = new
+    return changed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", metavar="DIR", help="keep the import files and database in DIR")
     parser.add_argument("--seeds", type=int, default=3, help="draws of the 10 %% of verdicts")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="run with a constant of provenance.trust changed (e.g. PROPERTY_LEARNING=verdicts)",
+    )
     args = parser.parse_args(argv)
+    changed = set_constants(args.set)
     workdir = None if args.keep else tempfile.TemporaryDirectory(prefix="truth-flight-")
     out = Path(args.keep) if args.keep else Path(workdir.name)
     out.mkdir(parents=True, exist_ok=True)
@@ -74,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
 
     gold_items = sorted(gold)
     lines = ["## Learned trust on Flight (aa, ua, CO not imported; every site F)", ""]
+    if changed:
+        lines += ["constants: " + ", ".join(f"{k} = {v!r}" for k, v in changed.items()), ""]
     with session_scope(engine) as session:
         with clock.step("trust"):
             answers, result = generator.product_answers(session)
@@ -95,6 +125,14 @@ def main(argv: list[str] | None = None) -> int:
     lines.append("|---|---:|")
     lines.append(f"| majority vote | {score(vote, gold, gold_items):.3f} |")
     lines.append(f"| learned trust | **{score(answers, gold, gold_items):.3f}** |")
+    # a published method beside it (pooled.py), on the same values, alone and with the
+    # copy groups the trust model suggested counted once
+    investment = pooled.pooled_investment(table)
+    investment_once = pooled.pooled_investment(table, result.copy_groups)
+    lines.append(f"| pooled investment | {score(investment, gold, gold_items):.3f} |")
+    lines.append(
+        f"| pooled investment, copy groups once | {score(investment_once, gold, gold_items):.3f} |"
+    )
     lines.append("")
     lines.append(
         f"- {len(gold_items)} gold items; trust: {result.rounds} rounds over "

@@ -1,7 +1,7 @@
 """Learned trust on synthetic worlds: precision beside a vote, and the cost at scale.
 
     .venv/bin/python benchmarks/truth/synthetic_run.py quality [--worlds 5]
-    .venv/bin/python benchmarks/truth/synthetic_run.py tune [--worlds 3]
+    .venv/bin/python benchmarks/truth/synthetic_run.py tune [--worlds 3] [--grid learning|verdicts]
     .venv/bin/python benchmarks/truth/synthetic_run.py scale 10000 100000 [1000000]
 
 ``quality`` imports worlds of ``generator.py`` (each its own seed) through the product and
@@ -125,21 +125,29 @@ def quality(worlds: int) -> None:
 
 
 HARD = {"sources": 8, "copiers": 4, "accuracy_range": (0.2, 0.85), "subjects": 300}
+# sources whose accuracy differs much between properties (right on one, wrong on another)
+SPREAD = {"sources": 10, "copiers": 2, "property_spread": 0.35, "subjects": 300}
+KINDS = (("default", {}), ("hard", HARD), ("spread", SPREAD))
 GRID = {
-    "VERDICT_WEIGHT": (3.0, 10.0),
-    "PROPERTY_WEIGHT": (10.0, 30.0),
-    "N_FALSE": (3, 10),
+    "PROPERTY_LEARNING": ("verdicts", "agreement", "down"),
+    "COUNT_COPIES_ONCE": (False, True),
+}
+# a second grid (--grid verdicts): how much a verdict weighs against agreement
+GRIDS = {
+    "learning": GRID,
+    "verdicts": {"PROPERTY_LEARNING": ("verdicts", "agreement"), "VERDICT_WEIGHT": (3.0, 20.0)},
 }
 
 
-def tune(worlds: int) -> None:
+def tune(worlds: int, grid: str = "learning") -> None:
     import itertools
 
+    GRID = GRIDS[grid]
     from provenance import trust
 
     built = []
     folders = []
-    for kind, extra in (("default", {}), ("hard", HARD)):
+    for kind, extra in KINDS:
         for seed in range(1, worlds + 1):
             folder = tempfile.TemporaryDirectory()
             folders.append(folder)
@@ -154,13 +162,14 @@ def tune(worlds: int) -> None:
     print(
         "| "
         + " | ".join(names)
-        + " | default: trust | with verdicts | hard: trust | with verdicts |"
+        + "".join(f" | {kind}: trust | with verdicts" for kind, _ in KINDS)
+        + " |"
     )
-    print("|" + "---:|" * (len(names) + 4))
+    print("|" + "---:|" * (len(names) + 2 * len(KINDS)))
     for values in itertools.product(*GRID.values()):
         for name, value in zip(names, values, strict=True):
             setattr(trust, name, value)
-        sums: dict[str, list[float]] = {"default": [0.0, 0.0], "hard": [0.0, 0.0]}
+        sums: dict[str, list[float]] = {kind: [0.0, 0.0] for kind, _ in KINDS}
         for kind, world, engine, drawn, rest in built:
             with session_scope(engine) as session:
                 answers, _ = generator.product_answers(session)
@@ -173,7 +182,7 @@ def tune(worlds: int) -> None:
             "| "
             + " | ".join(str(v) for v in values)
             + " | "
-            + " | ".join(f"{x:.4f}" for x in (*sums["default"], *sums["hard"]))
+            + " | ".join(f"{x:.4f}" for kind, _ in KINDS for x in sums[kind])
             + " |",
             flush=True,
         )
@@ -186,11 +195,11 @@ def tune(worlds: int) -> None:
             if k == kind
         )
         / worlds
-        for kind in ("default", "hard")
+        for kind, _ in KINDS
     }
     print(
-        f"\nmajority vote on the same 90 %: default {votes['default']:.4f}, "
-        f"hard {votes['hard']:.4f}"
+        "\nmajority vote on the same 90 %: "
+        + ", ".join(f"{kind} {share:.4f}" for kind, share in votes.items())
     )
     for _, _, engine, _, _ in built:
         engine.dispose()
@@ -255,13 +264,14 @@ def main() -> int:
     q.add_argument("--worlds", type=int, default=5)
     t = sub.add_parser("tune")
     t.add_argument("--worlds", type=int, default=3)
+    t.add_argument("--grid", choices=sorted(GRIDS), default="learning")
     s = sub.add_parser("scale")
     s.add_argument("sizes", type=int, nargs="+")
     args = parser.parse_args()
     if args.what == "quality":
         quality(args.worlds)
     elif args.what == "tune":
-        tune(args.worlds)
+        tune(args.worlds, args.grid)
     else:
         scale(args.sizes)
     return 0

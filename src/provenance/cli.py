@@ -1393,6 +1393,7 @@ LISTING_WIDTH = 100  # a conflict listing reads at 100 columns when not on a ter
 def _conflict_lines(row: dict) -> list[tuple[str, str]]:
     """A question as (indent, text) lines: its header, leading answer and every answer."""
     from .conflicts import answer_label
+    from .leading import answer_marks, leading_lines
 
     n = len(row["answers"])
     lines = [
@@ -1406,12 +1407,7 @@ def _conflict_lines(row: dict) -> list[tuple[str, str]]:
         lines.append(("  ", f"settled: {row['settled']}"))
     elif not row["active"]:
         lines.append(("  ", "no longer detected"))
-    leading = (
-        f"leading: {row['leading_value']} ({row['leading_reason']})"
-        if row["leading_claim"]
-        else f"leading: none ({row['leading_reason']})"
-    )
-    lines.append(("  ", leading))
+    lines += [("  ", line) for line in leading_lines(row)]
     if row["note"]:
         lines.append(
             ("  ", f"verdict note ({row['status_by']}, {row['status_at']}): {row['note']}")
@@ -1421,8 +1417,7 @@ def _conflict_lines(row: dict) -> list[tuple[str, str]]:
         value = answer["value"] + (f" {unit}" if unit and unit not in answer["value"] else "")
         scope = claimsmod.scope_text(answer)
         marks = [f"claim {answer['claim']}", f"support {answer['support']}"]
-        if answer["rank"] != "normal":
-            marks.append(answer["rank"].upper())
+        marks += answer_marks(answer)
         contradicts = ", ".join(
             answer_label(c["claim"], c["stance"]) for c in answer["contradicts"]
         )
@@ -1443,8 +1438,8 @@ def _conflict_lines(row: dict) -> list[tuple[str, str]]:
             )
             if c["quote"]:
                 lines.append(("       ", f"“{c['quote']}”"))
-        for piece in answer.get("support_pieces", []):
-            lines.append(("     ", f"+ {piece['weight']}: {piece['text']}"))
+        for piece in answer.get("trust_pieces", answer.get("support_pieces", [])):
+            lines.append(("     ", f"+ {piece['text']}"))
     return lines
 
 
@@ -1489,8 +1484,8 @@ def _print_conflicts(rows: list[dict]) -> None:
 @click.option(
     "--explain",
     is_flag=True,
-    help="Show every piece of support behind each answer: source [footnote], grade × "
-    "confidence = weight.",
+    help="Show each independent source behind each answer: source [footnote], grade, "
+    "learned trust with its track record × confidence = weight.",
 )
 @click.option("--fail", is_flag=True, help="Exit 1 when an open conflict is listed (for scripts).")
 @limit_option
@@ -1504,8 +1499,9 @@ def conflicts_command(
     Detection runs first (set-based, in the database); verdicts set with `resolve`
     are kept. A conflict is one question (a subject and property in overlapping
     scope) with all its competing answers: each answer's value, every citation
-    behind it, its support and which answers it contradicts, a severity, and the
-    leading answer (see "Conflicts" in the README). CSV has one line per answer.
+    behind it, its support, its probability from the sources' learned trust and
+    which answers it contradicts, a severity, and the leading answer with its margin;
+    a changed leader is marked (see "Conflicts" in the README). CSV: a line per answer.
 
     \b
     Example:
@@ -1515,12 +1511,16 @@ def conflicts_command(
         provenance conflicts --fail   # exit 1 if anything is open
     """
     from . import conflicts as conflictsmod
+    from . import leading as leadingmod
 
     with obj.writing() as session:
         detection = conflictsmod.detect(session, obj.actor)
         rows = conflictsmod.conflict_rows(
             session, status=status, subject=subject, property_name=property_name, explain=explain
-        )[:limit]
+        )
+        leadingmod.lead(session, rows, public_only=False, explain=explain)
+        leadingmod.remember(session, rows, obj.actor)
+    rows = rows[:limit]
     if fmt == "table":
         _print_conflicts(rows)
         if detection.new or detection.gone:
@@ -1856,6 +1856,7 @@ def _working_identity(obj: Context) -> str:
 def _run_publish(obj: Context, out: Path):
     from . import conflicts as conflictsmod
     from . import publish as publishmod
+    from .public_copy import PublicCopy
 
     publishmod.check_target(out, obj.db or dbmod.default_db())
     # conflicts first, as `provenance conflicts` does: a short write transaction of its own
@@ -1863,11 +1864,10 @@ def _run_publish(obj: Context, out: Path):
         conflictsmod.detect(session, obj.actor)
     show = _publish_progress()
     try:
-        # one snapshot for the whole copy, without holding the write lock
-        with obj.reading() as session:
-            report = publishmod.publish(
-                session, out, database=_working_identity(obj), progress=show
-            )
+        with PublicCopy(out, progress=show) as copy:
+            with obj.reading() as session:  # one snapshot for the whole copy, no write lock
+                copy.fill(session)
+            report = copy.complete(_working_identity(obj))
     finally:
         if show is not None:
             click.echo("\r".ljust(73) + "\r", err=True, nl=False)

@@ -42,7 +42,10 @@ every other claim on the same subject and property whose value is compatible wit
 an overlapping interval, a date that refines it). The answer the desk accepted
 (``resolve --answer``) leads; else a ``preferred`` claim leads whatever its support;
 otherwise the answer with most support leads, and equal support at the top leads
-nowhere (a tie is reported as such).
+nowhere (a tie is reported as such). That is the listing's order before the trust
+model weighs it: every caller that shows a leading answer passes the rows through
+``leading.lead``, which gives each answer its probability from learned source trust
+and decides the leader by it (the desk's answer and a preferred claim still lead).
 
 **Severity** is the support of the second-best supported answer — how strong the best
 challenge is: ``high`` when two answers are well supported, ``medium``, ``low``.
@@ -1463,6 +1466,8 @@ def flat_rows(row: dict[str, Any]) -> list[dict[str, Any]]:
             "stance": answer["stance"],
             "value": answer["value"],
             "support": answer["support"],
+            "probability": answer.get("probability"),
+            "margin": answer.get("margin"),
             "sources": _sources_text(answer),
             "quotes": " | ".join(c["quote"] or "" for c in answer["citations"]),
             "contradicts": " ".join(

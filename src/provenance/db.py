@@ -173,11 +173,16 @@ def _sqlite_begin(conn) -> None:
     # A reading transaction reads a snapshot without waiting for the write lock and
     # refuses to write; every other one takes the write lock up front (module docstring).
     # query_only belongs to the connection, so each transaction sets it for itself.
+    # So do foreign keys: a reading transaction writes nothing of the working database for
+    # them to guard, and `publish` writes a public copy attached to it that is built table
+    # by table (a table written before the table it refers to).
     if conn.get_execution_options().get(READING):
         conn.exec_driver_sql("PRAGMA query_only = ON")
+        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
         conn.exec_driver_sql("BEGIN")
     else:
         conn.exec_driver_sql("PRAGMA query_only = OFF")
+        conn.exec_driver_sql("PRAGMA foreign_keys = ON")
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 

@@ -715,6 +715,7 @@ def iter_claim_reviews(
 ) -> Iterator[dict[str, Any]]:
     from .claims import claim_row, get_claim
     from .conflicts import conflict_rows
+    from .leading import lead
 
     writer = ClaimReviewWriter(session, scope, organisation, review_url)
     subject = session.get_one(Entity, scope.subject_id).name if scope.subject_id else None
@@ -728,6 +729,7 @@ def iter_claim_reviews(
                 session, status=status, subject=subject, property_name=prop, include_inactive=True
             )
         ]
+        lead(session, rows, public_only=False)
     else:
         rows = _public_reviewed_rows(session, scope)
     for row in sorted(rows, key=lambda r: r["id"]):

@@ -467,6 +467,11 @@ class Conflict(Base):
     # the answer the desk accepted: a claim, asserted (or, for a denial, denied)
     answer_claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id"))
     answer_stance: Mapped[str | None] = mapped_column(String(10))
+    # the leading answer the last listing found (stance "none" on a tie): a run that
+    # finds another one says so (leading.remember); a memory of a computed value, so
+    # no foreign key (migration 0009)
+    leading_claim_id: Mapped[int | None] = mapped_column(Integer)
+    leading_stance: Mapped[str | None] = mapped_column(String(10))
     # false once re-detection no longer finds it (a claim deprecated or corrected)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     first_detected_at: Mapped[created_at]

@@ -1,21 +1,9 @@
-"""The public copy for Datasette (SPEC §6): what is published, and how.
+"""The public copy for Datasette (SPEC §6): what is published, and why.
 
-``publish(session, out)`` reads the working database through SQLAlchemy (SQLite or
-PostgreSQL alike) and writes a **new** SQLite file with sqlite-utils, from the
-allowlist ``PUBLIC_TABLES``: a table or column that is not listed there is never
-written. The file is built under a temporary name in the folder of ``out`` and renamed
-over it when complete, so a reader never sees half a copy and nothing that was
-withheld can survive in free pages (a copy with rows deleted would keep their bytes).
-
-**An interrupted publish.** A publish that is killed (or loses its machine) leaves
-``out`` as it was — the previous copy, or no file — and the working database as it
-was, except that the conflicts brought up to date first may stay committed. It also
-leaves its temporary file behind, ``.OUT.HOST-PID.XXXXXXXX.tmp`` (perhaps with a
-``-journal``): as large as a copy, and holding what was public when it was begun,
-which may since have been made confidential. The next publish to the same ``out``
-deletes every such file whose process, named in it, is no longer running on this
-host; the file of a publish still running, or of another host sharing the folder, is
-left alone (and on a platform where this cannot be told, every one is).
+``PUBLIC_TABLES`` is the allowlist: a table or column that is not listed there is
+never written. ``public_copy`` builds the copy from it (from SQLite or PostgreSQL
+alike); this module holds what the copy may contain, the figures it computes on
+public evidence, whether a copy is current, and how Datasette serves it.
 
 What is withheld, and why:
 
@@ -23,7 +11,7 @@ What is withheld, and why:
   (the reader comments of a confidential article): their title, URL, text, footnotes
   and the works only they cite. A work a public note also cites is one row shared with
   the confidential notes; it is published as the published notes read it (their title,
-  citation and collection, ``_Reader.works_rows``), and a collection only confidential
+  citation and collection), and a collection only confidential
   notes name is not published. A public article whose comment section was marked
   confidential is published with that span of its text blanked out (spaces, so every
   offset still holds).
@@ -71,24 +59,28 @@ import datetime as dt
 import errno
 import json
 import os
-import re
 import socket
 import sqlite3
 import tempfile
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
 import yaml
-from sqlalchemy import and_, create_engine, distinct, func, insert, select, true
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import (
+    and_,
+    create_engine,
+    func,
+    insert,
+    select,
+    true,
+)
+from sqlalchemy.orm import Session
 
-from .claims import scope_text
 from .errors import InvalidValue
+from .leading import lead, trust_for
 from .models import (
     Alias,
     Base,
@@ -105,7 +97,6 @@ from .models import (
     Source,
     Work,
 )
-from .sources import confidential_source_ids
 
 # Bump when what the copy holds changes, so `serve` rebuilds copies made by older code.
 FORMAT = 1
@@ -296,6 +287,7 @@ PUBLIC_TABLES: dict[str, PublicTable] = {
             "leading_claim_id": INTEGER,
             "leading_value": TEXT,
             "leading_reason": TEXT,
+            "leading_margin": REAL,
             "note": TEXT,
             "status_at": TEXT,
         },
@@ -317,11 +309,40 @@ PUBLIC_TABLES: dict[str, PublicTable] = {
             "sources": TEXT,
             "quotes": TEXT,
             "support": REAL,
+            "probability": REAL,
             "contradicts": TEXT,
             "leading": INTEGER,
         },
         {"conflict_id": "conflicts", "claim_id": "claims"},
         indexes=("stance", "leading"),
+    ),
+    # Every answer of every question on its own row, with the question: made in the copy
+    # from answers, conflicts, entities and properties (CONFLICTS_WITH_ANSWERS), in the
+    # order of its default sort, with an index on the sort and on each default facet
+    "conflicts_with_answers": PublicTable(
+        {
+            "conflict_id": INTEGER,
+            "subject": TEXT,
+            "property": TEXT,
+            "kind": TEXT,
+            "status": TEXT,
+            "settled": TEXT,
+            "severity": TEXT,
+            "position": INTEGER,
+            "value": TEXT,
+            "stance": TEXT,
+            "sources": TEXT,
+            "quotes": TEXT,
+            "support": REAL,
+            "contradicts": TEXT,
+            "leading": INTEGER,
+            "leading_value": TEXT,
+            "leading_reason": TEXT,
+            "note": TEXT,
+            "claim_id": INTEGER,
+        },
+        pk="rowid",
+        indexes=("subject", "status", "property", "severity"),
     ),
     # learned on public evidence only (provenance.trust with public_only)
     "trust": PublicTable(
@@ -345,8 +366,13 @@ PUBLIC_TABLES: dict[str, PublicTable] = {
     ),
 }
 
-PUBLIC_VIEWS: dict[str, str] = {
-    "conflicts_with_answers": """
+# Views of the copy. Every answer with its question was one (answers ⋈ conflicts ⋈
+# entities ⋈ properties): at a million claims its page with the default facets took
+# Datasette 0.7–1 s, each facet and the sort joining four tables; it is now the table
+# conflicts_with_answers, filled in the copy from those tables by CONFLICTS_WITH_ANSWERS.
+PUBLIC_VIEWS: dict[str, str] = {}
+
+CONFLICTS_WITH_ANSWERS = """
 select
   a.conflict_id,
   e.name as subject,
@@ -371,8 +397,8 @@ from answers a
 join conflicts c on c.id = a.conflict_id
 join entities e on e.id = c.subject_id
 join properties p on p.id = c.property_id
-""",
-}
+order by e.name, a.conflict_id, a.position
+"""
 
 
 # ---------------------------------------------------------------- state
@@ -423,7 +449,7 @@ def is_current(out: Path, database: str, state: dict[str, Any]) -> bool:
     return recorded == {"database": database, "state": state, "file": _file_stamp(out)}
 
 
-def _write_state(out: Path, database: str, state: dict[str, Any]) -> None:
+def write_state(out: Path, database: str, state: dict[str, Any]) -> None:
     target = state_path(out)
     tmp = target.with_name(f".{target.name}.tmp")
     tmp.write_text(
@@ -455,361 +481,10 @@ def _display_value(value: str, unit: str | None) -> str:
     return value + (f" {unit}" if unit and unit not in value else "")
 
 
-def _confidential_sources(session: Session) -> set[int]:
-    """Confidential sources and every source inside one (a comment of a confidential article)."""
-    return confidential_source_ids(session)
-
-
-def _public_citation(hidden: set[int]):
+# ``_display_value`` in SQL, for claims_with_sources: built in the copy (SQLite) alike from
+# both back ends, so both write the same bytes
+def public_citation(hidden: set[int]):
     return Citation.source_id.not_in(hidden) if hidden else true()
-
-
-def _stream(session: Session, query) -> Iterator[Any]:
-    yield from session.execute(query.execution_options(yield_per=BATCH))
-
-
-def _redact_sections(text: str, spans: list[tuple[int, int]]) -> str:
-    chars = list(text)
-    for start, end in spans:
-        for i in range(max(start, 0), min(end, len(chars))):
-            if chars[i] != "\n":
-                chars[i] = " "
-    return "".join(chars)
-
-
-class _Reader:
-    """Rows of the public copy, table by table, from one snapshot of the working database."""
-
-    def __init__(self, session: Session, report: PublishReport):
-        self.session = session
-        self.report = report
-        self.hidden = _confidential_sources(session)
-        report.confidential_sources = len(self.hidden)
-        self.public_citation = _public_citation(self.hidden)
-        self.entities: set[int] = set()
-        self.properties: set[int] = set()
-        self.footnotes: set[int] = set()
-        self.qualifiers: dict[int, dict[str, str]] = defaultdict(dict)
-        # claim id → its public citation and source counts
-        self.counted = (
-            select(
-                Citation.claim_id.label("claim_id"),
-                func.count().label("citations"),
-                func.count(distinct(Citation.source_id)).label("sources"),
-            )
-            .where(self.public_citation)
-            .group_by(Citation.claim_id)
-            .subquery("counted")
-        )
-
-    # counts, for progress
-
-    def total(self, table: str) -> int:
-        s = self.session
-        if table == "sources":
-            return s.execute(select(func.count()).select_from(Source)).scalar_one() - len(
-                self.hidden
-            )
-        if table in ("claims",):
-            return s.execute(select(func.count()).select_from(self.counted)).scalar_one()
-        if table in ("citations", "claims_with_sources"):
-            return s.execute(
-                select(func.count()).select_from(Citation).where(self.public_citation)
-            ).scalar_one()
-        if table == "claim_qualifiers":
-            return s.execute(select(func.count()).select_from(ClaimQualifier)).scalar_one()
-        return 0
-
-    # tables
-
-    def sources(self) -> Iterator[dict[str, Any]]:
-        sections: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for row in self.session.execute(
-            select(Source.id, Source.parent_id, Source.span_start, Source.span_end)
-        ):
-            if (
-                row.id in self.hidden
-                and row.parent_id is not None
-                and row.parent_id not in self.hidden
-                and row.span_start is not None
-            ):
-                sections[row.parent_id].append((row.span_start, row.span_end))
-        query = select(Source).order_by(Source.id)
-        if self.hidden:
-            query = query.where(Source.id.not_in(self.hidden))
-        for (source,) in _stream(self.session, query):
-            text = source.text
-            if text is not None and source.id in sections:
-                text = _redact_sections(text, sections[source.id])
-            yield {
-                "id": source.id,
-                "slug": source.slug,
-                "title": source.title,
-                "authors": json.dumps(source.authors or [], ensure_ascii=False),
-                "publisher": source.publisher,
-                "url": source.url,
-                "published": source.published,
-                "kind": source.kind,
-                "reliability": source.reliability,
-                "reliability_reason": source.reliability_reason,
-                "parent_id": source.parent_id,
-                "span_start": source.span_start,
-                "span_end": source.span_end,
-                "text": text,
-                "sha256": source.sha256 if text == source.text else None,
-            }
-            self.session.expunge(source)
-
-    def footnotes_rows(self) -> Iterator[dict[str, Any]]:
-        query = select(
-            Footnote.id, Footnote.source_id, Footnote.number, Footnote.text, Footnote.resolution
-        ).order_by(Footnote.id)
-        if self.hidden:
-            query = query.where(Footnote.source_id.not_in(self.hidden))
-        for row in _stream(self.session, query):
-            self.footnotes.add(row.id)
-            yield dict(row._mapping)
-
-    def footnote_works(self) -> Iterator[dict[str, Any]]:
-        # work id → how the published notes read it, in the order the notes were stored
-        self.readings: dict[int, list[Any]] = defaultdict(list)
-        query = select(
-            FootnoteWork.id,
-            FootnoteWork.footnote_id,
-            FootnoteWork.work_id,
-            FootnoteWork.position,
-            FootnoteWork.locator,
-            FootnoteWork.title,
-            FootnoteWork.citation,
-            FootnoteWork.collection,
-        ).order_by(FootnoteWork.id)
-        for row in _stream(self.session, query):
-            if row.footnote_id in self.footnotes:
-                self.readings[row.work_id].append(row)
-                yield {
-                    "id": row.id,
-                    "footnote_id": row.footnote_id,
-                    "work_id": row.work_id,
-                    "position": row.position,
-                    "locator": row.locator,
-                }
-
-    def works_rows(self) -> Iterator[dict[str, Any]]:
-        """The works published notes cite, and their collections, as those notes read them.
-
-        A work row is shared with confidential notes, which may have created it or named
-        another collection for it: its title, citation and collection here come from the
-        published notes alone (the first to cite it; the first collection one names),
-        never from the working row, and a collection only confidential notes name is
-        not published.
-        """
-        from .footnotes import work_key
-
-        keys = {r.key: r.id for r in self.session.execute(select(Work.id, Work.key)) if r.key}
-        rows: dict[int, dict[str, Any]] = {}
-        collections: dict[int, str] = {}
-        for work_id, readings in self.readings.items():
-            first = readings[0]
-            named: str | None = next((r.collection for r in readings if r.collection), None)
-            collection_id = keys.get(work_key(named)) if named else None
-            if collection_id == work_id:
-                collection_id = None
-            if collection_id is not None and named:
-                collections.setdefault(collection_id, named)
-            rows[work_id] = {
-                "id": work_id,
-                "title": first.title,
-                "citation": first.citation,
-                "collection_id": collection_id,
-            }
-        missing = [i for i, row in rows.items() if not row["title"]]
-        for start in range(0, len(missing), 900):
-            # readings stored before notes kept their own: the work's key-bearing title
-            for work_id, title in self.session.execute(
-                select(Work.id, Work.title).where(Work.id.in_(missing[start : start + 900]))
-            ):
-                rows[work_id]["title"] = title
-        for collection_id, name in collections.items():
-            rows.setdefault(
-                collection_id,
-                {"id": collection_id, "title": name, "citation": None, "collection_id": None},
-            )
-        for work_id in sorted(rows):
-            yield rows[work_id]
-
-    def claim_qualifiers(self) -> Iterator[dict[str, Any]]:
-        query = (
-            select(
-                ClaimQualifier.id,
-                ClaimQualifier.claim_id,
-                ClaimQualifier.key,
-                ClaimQualifier.value,
-                ClaimQualifier.entity_id,
-            )
-            .join(self.counted, self.counted.c.claim_id == ClaimQualifier.claim_id)
-            .order_by(ClaimQualifier.id)
-        )
-        for row in _stream(self.session, query):
-            self.qualifiers[row.claim_id][row.key] = row.value
-            if row.entity_id is not None:
-                self.entities.add(row.entity_id)
-            yield dict(row._mapping)
-
-    def claims(self) -> Iterator[dict[str, Any]]:
-        c = Claim
-        query = (
-            select(
-                c.id,
-                c.subject_id,
-                c.property_id,
-                c.value,
-                c.unit,
-                c.quantity_low,
-                c.quantity_high,
-                c.date_earliest,
-                c.date_latest,
-                c.entity_value_id,
-                c.as_of,
-                c.valid_from,
-                c.valid_to,
-                c.rank,
-                c.rank_reason,
-                self.counted.c.citations,
-                self.counted.c.sources,
-            )
-            .join(self.counted, self.counted.c.claim_id == c.id)
-            .order_by(c.id)
-        )
-        for row in _stream(self.session, query):
-            self.entities.add(row.subject_id)
-            if row.entity_value_id is not None:
-                self.entities.add(row.entity_value_id)
-            self.properties.add(row.property_id)
-            out = dict(row._mapping)
-            out["scope"] = self._scope(out)
-            out["citation_count"] = out.pop("citations")
-            out["source_count"] = out.pop("sources")
-            yield out
-
-    def _scope(self, claim: dict[str, Any]) -> str | None:
-        return scope_text({**claim, "qualifiers": self.qualifiers.get(claim["id"], {})}) or None
-
-    def citations(self) -> Iterator[dict[str, Any]]:
-        query = (
-            select(
-                Citation.id,
-                Citation.claim_id,
-                Citation.source_id,
-                Citation.footnote_id,
-                Citation.quote,
-                Citation.quote_start,
-                Citation.quote_end,
-                Citation.orphaned,
-                Citation.attributed_to_id,
-                Citation.stance,
-                Citation.confidence,
-            )
-            .where(self.public_citation)
-            .order_by(Citation.id)
-        )
-        for row in _stream(self.session, query):
-            if row.attributed_to_id is not None:
-                self.entities.add(row.attributed_to_id)
-            yield dict(row._mapping)
-
-    def entity_rows(self) -> Iterator[dict[str, Any]]:
-        self.alias_names: dict[int, list[str]] = defaultdict(list)
-        self.alias_rows: list[dict[str, Any]] = []
-        for row in _stream(
-            self.session,
-            select(Alias.id, Alias.entity_id, Alias.name, Alias.normalised).order_by(Alias.id),
-        ):
-            if row.entity_id in self.entities:
-                self.alias_rows.append(dict(row._mapping))
-                self.alias_names[row.entity_id].append(row.name)
-        for row in _stream(
-            self.session,
-            select(Entity.id, Entity.name, Entity.kind, Entity.description).order_by(Entity.id),
-        ):
-            if row.id in self.entities:
-                others = [n for n in self.alias_names.get(row.id, []) if n != row.name]
-                yield {**row._mapping, "aliases": "; ".join(others) or None}
-
-    def aliases(self) -> Iterator[dict[str, Any]]:
-        yield from self.alias_rows
-
-    def property_rows(self) -> Iterator[dict[str, Any]]:
-        p = Property
-        query = select(
-            p.id, p.name, p.datatype, p.multi, p.time_varying, p.unit, p.tolerance, p.description
-        ).order_by(p.id)
-        for row in self.session.execute(query):
-            if row.id in self.properties:
-                yield dict(row._mapping)
-
-    def claims_with_sources(self) -> Iterator[dict[str, Any]]:
-        subject, speaker = aliased(Entity), aliased(Entity)
-        query = (
-            select(
-                Citation.id.label("citation_id"),
-                Citation.claim_id,
-                Claim.subject_id,
-                subject.name.label("subject"),
-                Property.name.label("property"),
-                Claim.value,
-                Claim.unit,
-                Claim.as_of,
-                Claim.valid_from,
-                Claim.valid_to,
-                Claim.rank,
-                Source.slug.label("source"),
-                Source.title.label("source_title"),
-                Source.reliability,
-                Footnote.number.label("footnote"),
-                Citation.quote,
-                speaker.name.label("attributed_to"),
-                Citation.stance,
-                Citation.confidence,
-            )
-            .join(Claim, Claim.id == Citation.claim_id)
-            .join(subject, subject.id == Claim.subject_id)
-            .join(Property, Property.id == Claim.property_id)
-            .join(Source, Source.id == Citation.source_id)
-            .outerjoin(Footnote, Footnote.id == Citation.footnote_id)
-            .outerjoin(speaker, speaker.id == Citation.attributed_to_id)
-            .where(self.public_citation)
-            .order_by(Citation.id)
-        )
-        for row in _stream(self.session, query):
-            r = row._mapping
-            yield {
-                "citation_id": r["citation_id"],
-                "claim_id": r["claim_id"],
-                "subject": r["subject"],
-                "subject_aliases": "; ".join(
-                    n for n in self.alias_names.get(r["subject_id"], []) if n != r["subject"]
-                )
-                or None,
-                "property": r["property"],
-                "value": _display_value(r["value"], r["unit"]),
-                "scope": self._scope(
-                    {
-                        "id": r["claim_id"],
-                        "as_of": r["as_of"],
-                        "valid_from": r["valid_from"],
-                        "valid_to": r["valid_to"],
-                    }
-                ),
-                "rank": r["rank"],
-                "source": r["source"],
-                "source_title": r["source_title"],
-                "reliability": r["reliability"],
-                "footnote": r["footnote"],
-                "quote": r["quote"],
-                "attributed_to": r["attributed_to"],
-                "stance": r["stance"],
-                "confidence": r["confidence"],
-            }
 
 
 # ---------------------------------------------------------------- conflicts on public evidence
@@ -943,7 +618,7 @@ def conflicts_on_public_evidence(
                 scratch,
                 Citation,
                 select(Citation.__table__).where(
-                    Citation.claim_id.in_(claim_ids), _public_citation(hidden)
+                    Citation.claim_id.in_(claim_ids), public_citation(hidden)
                 ),
                 collect=citations_seen,
             )
@@ -1056,14 +731,23 @@ def conflicts_on_public_evidence(
             row["note"] = None
         row["answers"] = kept
         public.append(row)
+    # the leading answers, from trust learned on public evidence only
+    lead(session, public, public_only=True)
     return public, subject_of, len(stored)
+
+
+def public_figures(
+    session: Session, hidden: set[int]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int, list[dict[str, Any]]]:
+    """The figures a reader sees computed on public evidence alone (SPEC §6): (conflict
+    rows, answer rows, how many conflicts were withheld, trust rows)."""
+    conflict_rows, answer_rows, withheld = _public_conflicts(session, hidden)
+    return conflict_rows, answer_rows, withheld, _public_trust(session)
 
 
 def _public_trust(session: Session) -> list[dict[str, Any]]:
     """Every public source's learned trust, from public evidence only (SPEC §6: influence)."""
-    from .trust import compute_trust
-
-    rows = compute_trust(session, public_only=True).rows()
+    rows = trust_for(session, public_only=True).rows()
     return [
         {**row, "id": n, "copy_group": "; ".join(row["copy_group"])}
         for n, row in enumerate(rows, start=1)
@@ -1088,6 +772,7 @@ def _conflict_row(row: dict[str, Any], subject_id: int, property_id: int) -> dic
         "leading_claim_id": row["leading_claim"],
         "leading_value": row["leading_value"],
         "leading_reason": row["leading_reason"],
+        "leading_margin": row.get("leading_margin"),
         "note": row["note"],
         "status_at": row["status_at"],
     }
@@ -1117,6 +802,7 @@ def _answer_rows(row: dict[str, Any]) -> list[dict[str, Any]]:
                 "sources": sources,
                 "quotes": " | ".join(c["quote"] for c in answer["citations"] if c["quote"]) or None,
                 "support": answer["support"],
+                "probability": answer.get("probability"),
                 "contradicts": ", ".join(
                     answer_label(c["claim"], c["stance"]) for c in answer["contradicts"]
                 ),
@@ -1130,46 +816,6 @@ def _answer_rows(row: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------- writing
-
-
-def _create_table(db: sqlite_utils.Database, name: str, table: PublicTable) -> None:
-    columns = [
-        f"[{col}] {kind}" + (" PRIMARY KEY" if col == table.pk else "")
-        for col, kind in table.columns.items()
-    ]
-    columns += [
-        f"FOREIGN KEY([{col}]) REFERENCES [{other}]([{PUBLIC_TABLES[other].pk}])"
-        for col, other in table.foreign_keys.items()
-    ]
-    db.execute(f"CREATE TABLE [{name}] (\n   " + ",\n   ".join(columns) + "\n)")
-
-
-def _insert(
-    db: sqlite_utils.Database,
-    name: str,
-    rows: Iterable[dict[str, Any]],
-    tick: Callable[[int], None],
-) -> int:
-    """Insert rows holding exactly the allowlisted columns: anything else is an error,
-    not a leak."""
-    allowed = list(PUBLIC_TABLES[name].columns)
-    count = 0
-
-    def checked() -> Iterator[dict[str, Any]]:
-        nonlocal count
-        for row in rows:
-            if set(row) != set(allowed):
-                raise AssertionError(
-                    f"{name}: row columns {sorted(row)} are not the allowlist {sorted(allowed)}"
-                )
-            count += 1
-            if count % BATCH == 0:
-                tick(count)
-            yield row
-
-    db.table(name).insert_all(checked(), batch_size=BATCH, column_order=allowed)
-    tick(count)
-    return count
 
 
 def check_target(out: Path, working: str | None) -> None:
@@ -1207,170 +853,6 @@ def check_target(out: Path, working: str | None) -> None:
                 f"{str(out)!r} is a working provenance database: publish writes a separate public"
                 " copy, e.g. db/public.db"
             )
-
-
-def publish(
-    session: Session,
-    out: str | Path,
-    *,
-    database: str = "",
-    progress: Progress | None = None,
-) -> PublishReport:
-    """Build the public copy of the database ``session`` reads, at ``out`` (replaced atomically).
-
-    ``database`` names the working database in the state file ``serve`` reads.
-    """
-    out = Path(out)
-    tick_to = progress or (lambda step, done, total: None)
-    report = PublishReport(out)
-    state = working_state(session)
-    reader = _Reader(session, report)
-    report.abandoned_removed = remove_abandoned_copies(out)
-    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=_temp_prefix(out), suffix=".tmp")
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        db = sqlite_utils.Database(tmp)
-        db.execute("PRAGMA journal_mode = DELETE")
-        # durability comes from the fsync before the rename, not from every batch
-        db.execute("PRAGMA synchronous = OFF")
-        for name, table in PUBLIC_TABLES.items():
-            _create_table(db, name, table)
-        steps: list[tuple[str, Callable[[], Iterable[dict[str, Any]]]]] = [
-            ("sources", reader.sources),
-            ("footnotes", reader.footnotes_rows),
-            ("footnote_works", reader.footnote_works),
-            ("works", reader.works_rows),
-            ("claim_qualifiers", reader.claim_qualifiers),
-            ("claims", reader.claims),
-            ("citations", reader.citations),
-            ("properties", reader.property_rows),
-            ("entities", reader.entity_rows),
-            ("aliases", reader.aliases),
-            ("claims_with_sources", reader.claims_with_sources),
-        ]
-        for name, rows in steps:
-
-            def tick(n: int, name: str = name, total: int = reader.total(name)) -> None:
-                tick_to(name, n, total)
-
-            report.rows[name] = _insert(db, name, rows(), tick)
-        tick_to("conflicts", 0, 0)
-        conflict_rows, answer_rows, report.withheld_conflicts = _public_conflicts(
-            session, reader.hidden
-        )
-        report.rows["conflicts"] = _insert(
-            db, "conflicts", conflict_rows, lambda n: tick_to("conflicts", n, len(conflict_rows))
-        )
-        report.rows["answers"] = _insert(
-            db, "answers", answer_rows, lambda n: tick_to("answers", n, len(answer_rows))
-        )
-        tick_to("trust", 0, 0)
-        report.rows["trust"] = _insert(db, "trust", _public_trust(session), lambda n: None)
-        total_citations = session.execute(select(func.count()).select_from(Citation)).scalar_one()
-        total_claims = session.execute(select(func.count()).select_from(Claim)).scalar_one()
-        report.withheld_citations = total_citations - report.rows["citations"]
-        report.withheld_claims = total_claims - report.rows["claims"]
-
-        for name, view_sql in PUBLIC_VIEWS.items():
-            db.create_view(name, view_sql.strip())
-        for name, table in PUBLIC_TABLES.items():
-            tick_to("indexes", 0, 0)
-            for column in list(table.foreign_keys) + list(table.indexes):
-                if column != table.pk:
-                    db.table(name).create_index([column], if_not_exists=True)
-        for name, table in PUBLIC_TABLES.items():
-            if table.search:
-                tick_to(f"search index of {name}", 0, 0)
-                db.table(name).enable_fts(
-                    list(table.search), tokenize="unicode61 remove_diacritics 2"
-                )
-                db.table(name).optimize()
-        tick_to("compacting", 0, 0)
-        db.analyze()
-        db.vacuum()
-        db.conn.close()
-        # mkstemp makes the file private to its owner; a public copy is for any reader
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, out)
-        _fsync_dir(out.parent)
-    except BaseException:
-        for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-            leftover.unlink(missing_ok=True)
-        raise
-    _write_state(out, database, state)
-    return report
-
-
-# ---------------------------------------------------------------- temporary files
-
-
-def _host_tag() -> str:
-    return re.sub(r"[^A-Za-z0-9-]", "_", socket.gethostname()) or "host"
-
-
-def _temp_prefix(out: Path) -> str:
-    """How this process names its temporary copies of ``out``: ``.OUT.HOST-PID.``."""
-    return f".{out.name}.{_host_tag()}-{os.getpid()}."
-
-
-def _running(pid: int) -> bool | None:
-    """Whether process ``pid`` of this host is running; None where that cannot be told."""
-    if os.name != "posix":
-        return None  # os.kill(pid, 0) would end the process on Windows
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # e.g. another user's process
-        return True
-    return True
-
-
-def remove_abandoned_copies(out: Path) -> int:
-    """Delete the temporary files that interrupted publishes to ``out`` left behind;
-    returns how many were deleted.
-
-    Only files named by ``_temp_prefix`` for this host are considered, and only those
-    whose process is no longer running: a publish to ``out`` running at the same time
-    keeps its file.
-    """
-    pattern = re.compile(
-        re.escape(f".{out.name}.{_host_tag()}-")
-        + r"(?P<pid>\d+)\.[A-Za-z0-9_]+\.tmp(?:-journal|-wal|-shm)?"
-    )
-    removed = 0
-    try:
-        names = sorted(p.name for p in out.parent.iterdir())
-    except OSError:
-        return 0
-    for name in names:
-        match = pattern.fullmatch(name)
-        if match is None or _running(int(match["pid"])) is not False:
-            continue
-        try:
-            (out.parent / name).unlink()
-        except OSError:  # deleted by another publish first, or not ours to delete: left as it is
-            continue
-        removed += 1
-    return removed
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # not every platform opens folders
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # ---------------------------------------------------------------- Datasette

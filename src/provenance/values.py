@@ -14,6 +14,10 @@ Quantities
     in ``quantity_low_exclusive`` / ``quantity_high_exclusive`` rather than nudged by
     an epsilon, so ``>100`` and ``>=100`` stay different values.
 
+    The words (operators, scales, currencies, percent, counts, numbers in words such as
+    ``five`` or ``a dozen``) are those of ``lexicon.py``, which ``extract`` reads prose
+    with, so what one reads the other accepts.
+
     Exact is exact: ``5`` is [5, 5], whatever the property's tolerance, so 5 killed
     and 6 killed conflict. Only *approximate* input is widened by the tolerance (the
     property's, default 0.1): ``~2000`` / ``about``, ``around``, ``roughly``,
@@ -87,6 +91,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, NoReturn
 
+from provenance import lexicon
 from provenance.errors import InvalidValue
 from provenance.lazy import lazy_module
 
@@ -276,62 +281,13 @@ def parse_boolean(raw: str) -> ParsedValue:
 
 # --------------------------------------------------------------------------- quantities
 
-_CURRENCY_UNITS = {"$": "USD", "€": "EUR", "£": "GBP"}
-_SCALES = {
-    "thousand": Decimal(10) ** 3,
-    "million": Decimal(10) ** 6,
-    "billion": Decimal(10) ** 9,
-    "trillion": Decimal(10) ** 12,
-}
-
-# Longest phrases first, so "no more than" is not read as "more than".
-_PHRASE_OPERATORS = sorted(
-    {
-        "at least": ">=",
-        "no less than": ">=",
-        "not less than": ">=",
-        "no fewer than": ">=",
-        "not fewer than": ">=",
-        "a minimum of": ">=",
-        "more than": ">",
-        "greater than": ">",
-        "over": ">",
-        "above": ">",
-        "at most": "<=",
-        "no more than": "<=",
-        "not more than": "<=",
-        "up to": "<=",
-        "a maximum of": "<=",
-        "less than": "<",
-        "fewer than": "<",
-        "under": "<",
-        "below": "<",
-        "about": "~",
-        "around": "~",
-        "nearly": "~",
-        "almost": "~",
-        "roughly": "~",
-        "approximately": "~",
-        "approx.": "~",
-        "approx": "~",
-        "circa": "~",
-        "ca.": "~",
-        "some": "~",
-        "an estimated": "~",
-        "estimated": "~",
-    }.items(),
-    key=lambda item: -len(item[0]),
-)
-_SUFFIX_OPERATORS = (
-    ("or more", ">="),
-    ("or over", ">="),
-    ("or fewer", "<="),
-    ("or less", "<="),
-    ("or so", "~"),
-)
-
-# Spellings of one unit: the percent sign and its words (percentage points are another unit).
-PERCENT_UNITS = frozenset({"%", "percent", "per cent", "pct", "pct."})
+# The words of quantities (operators, scales, currencies, percent, counts) are the lexicon's,
+# shared with ``extract`` so what one reads the other accepts.
+_CURRENCY_UNITS = lexicon.CURRENCY_SIGNS
+_SCALES = lexicon.SCALES
+_PHRASE_OPERATORS = [(phrase, lexicon.OPERATORS[phrase]) for phrase in lexicon.OPERATOR_PHRASES]
+_SUFFIX_OPERATORS = tuple(lexicon.SUFFIX_OPERATORS.items())
+PERCENT_UNITS = lexicon.PERCENT_UNITS
 
 
 def canonical_unit(unit: str | None) -> str | None:
@@ -344,16 +300,8 @@ def canonical_unit(unit: str | None) -> str | None:
     return "%" if text.casefold() in PERCENT_UNITS else text
 
 
-# Counts in words: (low, high) of the plural magnitude, see the module doc.
-_COUNT_WORDS = {
-    "dozens": (Decimal(24), Decimal(199)),
-    "hundreds": (Decimal(200), Decimal(999)),
-    "thousands": (Decimal(2000), Decimal(9999)),
-    "tens of thousands": (Decimal(20000), Decimal(99999)),
-    "hundreds of thousands": (Decimal(200000), Decimal(999999)),
-    "millions": (Decimal(2000000), Decimal(9999999)),
-}
-_COUNT_SINGULAR = {"dozen": "dozens", "hundred": "hundreds", "thousand": "thousands"}
+_COUNT_WORDS = lexicon.COUNT_WORDS
+_COUNT_SINGULAR = lexicon.COUNT_SINGULAR
 _COUNT_RE = re.compile(
     r"(?:(?P<few>several|a few|many)\s+)?"
     r"(?P<words>(?:tens|hundreds) of thousands|dozens|hundreds|thousands|millions"
@@ -364,11 +312,11 @@ _COUNT_RE = re.compile(
 def _amount(p: str) -> str:
     """A number with optional sign, currency sign, scale word and percent sign."""
     return (
-        rf"(?P<{p}sign>[-+])?\s*(?P<{p}cur>[$€£])?\s*"
+        rf"(?P<{p}sign>[-+])?\s*(?P<{p}cur>{lexicon.CURRENCY_SIGN_PATTERN})?\s*"
         rf"(?P<{p}num>(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?|\.\d+)"
         rf"(?:e(?P<{p}exp>[-+]?\d{{1,3}}))?"
         rf"(?:\s*(?P<{p}scale>{'|'.join(_SCALES)}))?"
-        rf"(?:\s*(?P<{p}pct>%|percent\b|per cent\b|pct\b\.?))?"
+        rf"(?:\s*(?P<{p}pct>{lexicon.PERCENT_PATTERN}))?"
     )
 
 
@@ -414,6 +362,15 @@ def _read_amount(match: re.Match[str], p: str) -> _Amount:
             raise _QuantityProblem("it mixes a currency and a percentage")
         symbol_unit = "%"
     return _Amount(value, _SCALES[scale_word] if scale_word else None, symbol_unit)
+
+
+def _word_amount(text: str) -> _Amount | None:
+    """A number in words ("five", "twenty-four", "a dozen", "one-third"), as extract reads it."""
+    words = text.replace("-", " ").split()
+    if not words or words in (["a"], ["an"]) or words[0] in lexicon.SCALE_WORDS:
+        return None
+    value = lexicon.word_value(text)
+    return _Amount(value, None, None) if value is not None else None
 
 
 def _prepare_quantity_text(text: str) -> str:
@@ -463,30 +420,40 @@ def _quantity_interval(text: str, tolerance: Decimal) -> tuple[_Interval, bool]:
     return (value - spread, value + spread, False, False, symbol_unit), True
 
 
+def _bounded(op: str, amount: _Amount) -> _Interval:
+    """The interval of one amount after an operator (``~N`` is [N, N] here)."""
+    value = amount.scaled()
+    if op == ">=":
+        return value, None, False, False, amount.symbol_unit
+    if op == ">":
+        return value, None, True, False, amount.symbol_unit
+    if op == "<=":
+        return None, value, False, False, amount.symbol_unit
+    if op == "<":
+        return None, value, False, True, amount.symbol_unit
+    return value, value, False, False, amount.symbol_unit
+
+
 def _exact_interval(op: str | None, rest: str, text: str) -> _Interval:
     """The interval of text as written, before any tolerance (``~N`` is [N, N] here)."""
     if op is not None:
         match = _SINGLE_RE.fullmatch(rest)
+        in_words = _word_amount(rest) if match is None else None
+        if in_words is not None:
+            return _bounded(op, in_words)
         if match is None:
             if not rest:
                 raise _QuantityProblem(f"'{op}' needs a number after it")
             raise _QuantityProblem(f"'{op}' must be followed by a single number")
-        amount = _read_amount(match, "a")
-        value = amount.scaled()
-        if op == ">=":
-            return value, None, False, False, amount.symbol_unit
-        if op == ">":
-            return value, None, True, False, amount.symbol_unit
-        if op == "<=":
-            return None, value, False, False, amount.symbol_unit
-        if op == "<":
-            return None, value, False, True, amount.symbol_unit
-        return value, value, False, False, amount.symbol_unit
+        return _bounded(op, _read_amount(match, "a"))
 
     match = _SINGLE_RE.fullmatch(text)
     if match:
         amount = _read_amount(match, "a")
         return amount.scaled(), amount.scaled(), False, False, amount.symbol_unit
+    in_words = _word_amount(text)
+    if in_words is not None:
+        return in_words.value, in_words.value, False, False, None
     match = _OPEN_HIGH_RE.fullmatch(text)
     if match:
         amount = _read_amount(match, "a")

@@ -1,0 +1,69 @@
+"""What extraction produces: candidates, the extraction of one source, and the kinds asked for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import InvalidValue
+from ..models import Source
+from .vocabulary import PropertyChoice
+
+KINDS = ("quantity", "date", "leadership", "attribution")
+
+
+@dataclass
+class Candidate:
+    """One suggested claim, with where its quote and its figure stand in the text."""
+
+    kind: str
+    subject: str
+    property: str
+    value: str
+    quote_start: int
+    quote_end: int
+    value_start: int
+    value_end: int
+    found: str
+    unit: str | None = None
+    footnote: int | None = None
+    attributed_to: str | None = None
+    stance: str = "asserts"
+    qualifiers: dict[str, str] = field(default_factory=dict)
+    why: str = ""
+    quote: str = ""
+
+
+@dataclass
+class Extraction:
+    source: Source
+    candidates: list[Candidate]
+    new_properties: list[PropertyChoice]
+    already_recorded: int
+    kinds: tuple[str, ...]
+
+
+def parse_kinds(text: str | None) -> tuple[str, ...]:
+    """``quantity,date`` → ('quantity', 'date'); an unknown kind is an error naming it."""
+    if text is None or not text.strip():
+        return KINDS
+    kinds = []
+    for part in text.split(","):
+        kind = part.strip().lower()
+        if not kind:
+            continue
+        if kind in ("quantities", "number", "numbers", "money"):
+            kind = "quantity"
+        if kind == "dates":
+            kind = "date"
+        if kind not in KINDS:
+            raise InvalidValue(
+                f"unknown kind {part.strip()!r} in --kinds: expected a comma-separated list of"
+                f" {', '.join(KINDS)}"
+            )
+        if kind not in kinds:
+            kinds.append(kind)
+    if not kinds:
+        raise InvalidValue(
+            f"--kinds {text!r} names no kind: expected a comma-separated list of {', '.join(KINDS)}"
+        )
+    return tuple(kinds)

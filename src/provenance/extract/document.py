@@ -1,0 +1,80 @@
+"""The state of one pass over a source: its text, what was said about time, who spoke, the
+last subject, and the candidates found so far."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from ..models import Source
+from .candidates import Candidate
+from .dates import Timeline, iso_date
+from .mentions import EntityIndex
+from .sentences import Sentence, clause, scan_text
+from .vocabulary import PropertyChoice, Vocabulary
+
+
+class Document:
+    """One source being read: what every recogniser shares during the pass."""
+
+    def __init__(self, session: Session, source: Source, kinds: tuple[str, ...]):
+        self.session = session
+        self.source = source
+        self.kinds = kinds
+        self.vocabulary = Vocabulary(session)
+        self.entities = EntityIndex(session)
+        self.text = source.text or ""
+        self.scan, self.limit = scan_text(source)
+        self.timeline = Timeline(
+            iso_date(source.published_earliest), iso_date(source.published_latest)
+        )
+        self.last_subject: str | None = None
+        self.last_event: str | None = None  # what "the attack" refers to
+        self.last_events: dict[str, str] = {}  # and "the blast", "the strike"
+        self.speakers: list[str] = []
+        self.sentence_speakers: set[str] = set()
+        self.previous_speaker: str | None = None
+        self.previous_person: str | None = None
+        self.candidates: list[Candidate] = []
+
+    def words(self, start: int, end: int) -> str:
+        return " ".join(self.text[start:end].split())
+
+    def property_for(self, concept: str) -> PropertyChoice:
+        return self.vocabulary.choose(concept)
+
+    def add(
+        self,
+        kind: str,
+        sentence: Sentence,
+        start: int,
+        end: int,
+        concept: str,
+        value: str,
+        *,
+        subject: str,
+        why: str,
+        unit: str | None = None,
+        qualifiers: dict[str, str] | None = None,
+        attribution: tuple[str, str] | None = None,
+    ) -> None:
+        choice = self.property_for(concept)
+        quote_start, quote_end = clause(self.scan, sentence, start, end)
+        speaker, stance = attribution if attribution else (None, "asserts")
+        self.candidates.append(
+            Candidate(
+                kind=kind,
+                subject=subject,
+                property=choice.name,
+                value=value,
+                quote_start=quote_start,
+                quote_end=quote_end,
+                value_start=start,
+                value_end=end,
+                found=self.words(start, end),
+                unit=None if choice.unit else unit,
+                attributed_to=speaker,
+                stance=stance,
+                qualifiers=qualifiers or {},
+                why=why,
+            )
+        )

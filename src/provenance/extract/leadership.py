@@ -1,0 +1,105 @@
+"""Who leads an organisation: "X, the leader of Y", "Y head X", "Y, led by X"."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..values import normalise_name
+from .attributions import Stretch, attribution_for
+from .mentions import Mention
+from .rules import Rule
+from .sentences import Sentence
+from .subjects import NAME, NOT_NAMES
+
+if TYPE_CHECKING:
+    from .document import Document
+
+
+_ROLE = r"(?:leader|head|chief|commander|secretary\s+general|founder)"
+LEADER_APPOSITION = Rule(
+    rf"(?P<leader>{NAME}),\s+(?:[\w\s]{{0,30}}?\s)?(?:the\s+)?(?:de\s+facto\s+)?{_ROLE}\s+of\s+(?:the\s+)?(?P<org>{NAME})",
+    """"Qais al-Khazali, leader of Asa'ib Ahl al-Haq", "Esmail Qaani, the head of the IRGC
+    Quds".""",
+)
+LEADER_TITLE = Rule(
+    rf"(?P<org>{NAME})(?:’s|'s)?\s+(?:{_ROLE})\s+(?P<leader>{NAME})",
+    """"Badr Organization head Hadi al Ameri", "Hezbollah leader Hassan Nasrallah".""",
+)
+LEADER_LED_BY = Rule(
+    rf"(?P<org>{NAME})\)?,?\s+(?:\w+\s+){{0,2}}?led\s+by\s+(?:an?\s+[\w\s-]{{0,40}}?\s+named\s+)?(?P<leader>{NAME})",
+    """"Asa`ib Ahl al-Haqq or AAH), led by a relatively young cleric named Qais al-Khazali".""",
+)
+LEADER_HEAD_OF = Rule(
+    rf"\b[Tt]he\s+{_ROLE}\s+of\s+(?:the\s+)?(?P<org>{NAME}),\s+(?:an?\s+[\w\s-]{{0,40}}?\s+named\s+)?(?P<leader>{NAME})",
+    """"The head of AAH, a young cleric named Qais al-Khazali".""",
+)
+LEADER_WHOSE = Rule(
+    rf"(?P<org>{NAME}),\s+whose\s+(?:{_ROLE})\s+(?P<leader>{NAME})",
+    """"the Quds Force, whose leader Qasem Soleimani was assassinated".""",
+)
+LEADER_POSSESSIVE = Rule(
+    rf"(?P<leader>{NAME}),\s+(?:the\s+)?(?P<org>{NAME})(?:’s|'s)\s+(?:{_ROLE})\b",
+    """"Qais al-Khazali, Asaib Ahl al-Haq's leader".""",
+)
+LEADER_LEADS = Rule(
+    rf"(?P<leader>{NAME})\s+(?:now\s+)?(?:leads|heads|led|headed)\s+(?:the\s+)?(?P<org>{NAME})",
+    """"Today, Muhandis leads the PMF".""",
+)
+NOT_THE_LEADER = Rule(
+    r"(?i)\b(?:deputy|vice|assistant|adjutant|second[-\s]in[-\s]command)\b",
+    """A role under the leader's: "the deputy commander of", "vice president of".""",
+)
+_LEADER_RULES = (
+    LEADER_HEAD_OF,
+    LEADER_LED_BY,
+    LEADER_APPOSITION,
+    LEADER_WHOSE,
+    LEADER_POSSESSIVE,
+    LEADER_TITLE,
+    LEADER_LEADS,
+)
+
+
+def leaders(
+    doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
+) -> None:
+    seen = set()
+    for rule in _LEADER_RULES:
+        for m in rule.finditer(doc.scan, sentence.start, sentence.end):
+            if NOT_THE_LEADER.search(m.group()):
+                continue  # a deputy commander is not the commander
+            leader = _named(m.group("leader"), m.start("leader"), mentions)
+            org = _named(m.group("org"), m.start("org"), mentions)
+            if (
+                not leader
+                or not org
+                or normalise_name(leader) == normalise_name(org)
+                or (leader, org) in seen
+            ):
+                continue
+            seen.add((leader, org))
+            doc.add(
+                "leadership",
+                sentence,
+                m.start(),
+                m.end(),
+                "leader",
+                leader,
+                subject=org,
+                why=f"leadership: {doc.words(m.start(), m.end())!r}",
+                attribution=attribution_for(stretches, m.start()),
+            )
+
+
+def _named(text: str, at: int, mentions: list[Mention]) -> str | None:
+    inside = [x for x in mentions if at <= x.start < at + len(text) + 1]
+    if inside:
+        return inside[0].name
+    words = text.split()
+    while words and words[0].lower().strip("’'") in NOT_NAMES:
+        words.pop(0)
+    name = re.sub(r"['’]s$", "", " ".join(words)).rstrip(".,’'")
+    if len(name) < 3 or name.lower() in NOT_NAMES:
+        return None
+    return name

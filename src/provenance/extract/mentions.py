@@ -1,0 +1,105 @@
+"""Where the database's entities (by name or alias) are named in a sentence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Alias, Entity
+from ..values import normalise_name
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    name: str  # the entity's canonical name
+    kind: str
+
+
+_TOKEN = re.compile(r"[^\s\-\u2010-\u2015_/,.;:!?()\[\]\"“”«»]+")
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+def _case_rule(word: str) -> str:
+    """How a word of an alias must be written in the text to be that alias.
+
+    ``upper``: an acronym (``IS``, ``US``, ``AAH``) only in capitals, so the verb "is" and
+    the pronoun "us" are not the Islamic State and the United States; ``title``: a word
+    written with a capital (``Badr``) only with a capital; ``any``: a word the alias writes
+    in lower case (``the``, ``war in Iraq``).
+    """
+    letters = [c for c in word if c.isalpha()]
+    if len(letters) >= 2 and all(c.isupper() for c in letters):
+        return "upper"
+    if letters and letters[0].isupper():
+        return "title"
+    return "any"
+
+
+def _written_as(word: str, rule: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    if rule == "upper":
+        return bool(letters) and all(c.isupper() for c in letters)
+    if rule == "title":
+        return bool(letters) and letters[0].isupper()
+    return True
+
+
+class EntityIndex:
+    """Entity names and aliases of the database, found in sentences as whole words.
+
+    An alias is matched token by token (never inside a longer word), case-insensitively
+    except for the case rules of ``_case_rule``.
+    """
+
+    def __init__(self, session: Session):
+        self.by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], str, str]]] = {}
+        rows = session.execute(
+            select(Alias.name, Alias.normalised, Entity.name, Entity.kind).join(
+                Entity, Alias.entity_id == Entity.id
+            )
+        ).all()
+        for written, normalised, name, kind in rows:
+            tokens = tuple(normalised.split())
+            if not tokens:
+                continue
+            words = [_POSSESSIVE.sub("", w) for w in _TOKEN.findall(written)]
+            words = [w for w in words if normalise_name(w)]
+            if len(words) == len(tokens):
+                rules = tuple(_case_rule(w) for w in words)
+            else:  # the alias splits otherwise than the text: its first word decides
+                rules = (_case_rule(written.split()[0]),) + ("any",) * (len(tokens) - 1)
+            self.by_first.setdefault(tokens[0], []).append((tokens, rules, name, kind))
+        for entries in self.by_first.values():
+            entries.sort(key=lambda e: -len(e[0]))
+
+    def mentions(self, text: str, start: int, end: int) -> list[Mention]:
+        tokens = []
+        for m in _TOKEN.finditer(text, start, end):
+            word = _POSSESSIVE.sub("", m.group())
+            key = normalise_name(word)
+            if key:
+                tokens.append((key, m.start(), m.end(), word))
+        found: list[Mention] = []
+        i = 0
+        while i < len(tokens):
+            best = None
+            for names, rules, name, kind in self.by_first.get(tokens[i][0], ()):
+                n = len(names)
+                stretch = tokens[i : i + n]
+                if tuple(t[0] for t in stretch) == names and all(
+                    _written_as(t[3], rule) for t, rule in zip(stretch, rules, strict=False)
+                ):
+                    best = (n, name, kind)
+                    break
+            if best is None:
+                i += 1
+                continue
+            n, name, kind = best
+            found.append(Mention(tokens[i][1], tokens[i + n - 1][2], name, kind))
+            i += n
+        return found

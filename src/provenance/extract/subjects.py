@@ -1,0 +1,279 @@
+"""Who or what a value is about: the entity named nearest it, else a capitalised name."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..lexicon import MONTHS, WEEKDAYS, word_value
+from .mentions import Mention
+from .rules import Rule
+from .sentences import Sentence
+
+if TYPE_CHECKING:
+    from .document import Document
+
+
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "him", "her", "them"}
+NAME = (
+    r"(?:(?:al|el|Abu|Abdul|bin|ibn)[-\s])?[A-Z][\w’'`ʿ.-]*(?:\s+(?:(?:al|el|bin|ibn|Ahl|"
+    r"of|the|Abu|Abdul|Sayyid)[-\s]+)*[A-Z][\w’'`ʿ-]*){0,4}"
+)
+NOT_NAMES = (
+    {
+        "the",
+        "a",
+        "an",
+        "in",
+        "on",
+        "at",
+        "and",
+        "but",
+        "however",
+        "when",
+        "while",
+        "after",
+        "before",
+        "during",
+        "since",
+        "despite",
+        "although",
+        "yet",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+        "its",
+        "his",
+        "her",
+        "their",
+        "our",
+        "today",
+        "born",
+        "even",
+        "instead",
+        "such",
+        "as",
+        "if",
+        "or",
+        "then",
+        "thus",
+        "so",
+        "over",
+        "under",
+        "each",
+        "many",
+        "some",
+        "most",
+        "all",
+        "both",
+        "other",
+        "another",
+        "according",
+        "by",
+        "for",
+        "from",
+        "with",
+        "what",
+        "who",
+        "why",
+        "how",
+        "there",
+        "here",
+        "critically",
+        "interestingly",
+        "beyond",
+        "throughout",
+        "taking",
+        "chiding",
+        "analysis",
+        "understanding",
+        "subsequent",
+        "iran",
+        "iraq",
+        "iranian",
+        "iraqi",
+        "u.s",
+        "us",
+        "american",
+        "americans",
+        "shia",
+        "shi`a",
+        "sunni",
+        "historically",
+        "going",
+        "initial",
+        "ironically",
+        "privately",
+        "obviously",
+        "basically",
+        "premier",
+    }
+    | set(MONTHS)
+    | set(WEEKDAYS)
+)
+_CAPITALISED = re.compile(NAME)
+
+
+def subject_of(
+    doc: Document,
+    sentence: Sentence,
+    start: int,
+    end: int,
+    mentions: list[Mention],
+    prefer: tuple[str, ...] = (),
+    *,
+    name_event: bool = False,
+) -> str:
+    """The entity named nearest the value (preferring kinds in ``prefer``), else a name in the
+    sentence."""
+    outside = [
+        m
+        for m in mentions
+        if (m.end <= start or m.start >= end) and m.name not in doc.sentence_speakers
+    ]
+    if name_event and not any(m.kind == "event" for m in outside):
+        event = event_named(doc, sentence)
+        if event is not None:
+            doc.last_subject = event
+            return event
+    if outside:
+
+        def distance(m: Mention) -> tuple[int, int]:
+            gap = (
+                start - m.end if m.end <= start else (m.start - end) * 2
+            )  # names before a value are its subject more often
+            # a place is rarely what a figure is about: the event or the group is
+            rank = 0 if m.kind in prefer else 2 if m.kind == "place" else 1
+            return (rank, gap)
+
+        best = min(outside, key=distance)
+        doc.last_subject = best.name
+        return best.name
+    name = guess_subject(doc, sentence, start)
+    if name:
+        doc.last_subject = name
+        return name
+    return (
+        doc.last_subject
+        or doc.words(sentence.start, min(sentence.end, sentence.start + 40)).split(",")[0]
+    )
+
+
+def guess_subject(doc: Document, sentence: Sentence, before: int) -> str | None:
+    """The capitalised name nearest before ``before`` in the sentence, as a best guess."""
+    names = []
+    for match in _CAPITALISED.finditer(doc.scan, sentence.start, sentence.end):
+        words = match.group().split()
+        while words and (
+            words[0].lower().strip("’'.") in NOT_NAMES or word_value(words[0]) is not None
+        ):
+            words.pop(0)
+        if not words:
+            continue
+        names.append((match.start(), " ".join(words).rstrip(".,’'")))
+    if not names:
+        first = doc.scan[sentence.start : sentence.end].split()
+        if first and first[0].lower() in PRONOUNS | {"his", "its", "their", "her"}:
+            return doc.last_subject
+        return None
+    earlier = [n for n in names if n[0] < before]
+    return (earlier[-1] if earlier else names[0])[1]
+
+
+NAMED_PERSON = Rule(
+    r"(?:^|,\s+|\b(?:spokes(?:man|woman|person)|minister|commander|governor|president|general|"
+    r"colonel|official|leader|chief|director|ambassador|secretary|senator|mayor|analyst|envoy|"
+    r"cleric|lawmaker|MP)\s+)"
+    r"(?P<name>[A-Z][a-z]+(?:\s+(?:al-|el-|bin\s+|ibn\s+|Abu\s+)?[A-Z][\w’'-]+){1,3})"
+    r"(?=\s*[,.;:]|\s+(?:said|told|says|added|who|visited|spoke)\b)",
+    """A person the database does not know, named with a role or between commas: "The
+governor, Karim Salman, visited", "military spokesman Daniel Reyes said".""",
+)
+
+
+def person_named(doc: Document, sentence: Sentence, mentions: list[Mention]) -> str | None:
+    """The last person the sentence names, known or not: whom a later "he said" means."""
+    people = [
+        m.name for m in mentions if m.kind == "person" and m.name not in doc.sentence_speakers
+    ]
+    if people:
+        return people[-1]
+    others = [(m.start, m.end) for m in mentions]
+    found = None
+    for match in NAMED_PERSON.finditer(doc.scan[sentence.start : sentence.end]):
+        a, b = (sentence.start + at for at in match.span("name"))
+        if not any(x < b and a < y for x, y in others):
+            found = " ".join(match.group("name").split())
+    return found
+
+
+_TARGET_NOUNS = (
+    r"forces|troops|base|bases|embassy|airport|convoy|positions|headquarters|camp|compound|"
+    r"village|city|town|checkpoint|office|offices"
+)
+_EVENT_MODIFIERS = (
+    r"rocket|missile|drone|suicide|car|truck|bomb|mortar|air|grenade|terror|terrorist|"
+    r"militia|militant|deadly|twin|coordinated|retaliatory|ballistic|artillery|chemical|"
+    r"cross-border|roadside|IED"
+)
+EVENT_PHRASE = Rule(
+    r"(?i)\b(?P<det>an?|the|this|that)?\s*"
+    rf"(?P<phrase>(?:(?:{_EVENT_MODIFIERS}|(?-i:[A-Z][a-z]+|US|U\.S\.))\s+){{0,3}}"
+    r"(?P<noun>attack|strike|airstrike|air\s+strike|bombing|blast|explosion|raid|ambush|"
+    r"assault|shelling|massacre)s?\b"
+    r"(?P<target>\s+(?:on|against|in|at|near)\s+(?:the\s+)?"
+    r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
+    r"April|May|June|July|August|September|October|November|December)\b)"
+    r"(?:(?-i:[A-Z][\w’'.-]*)\s*){1,4}"
+    rf"(?:(?:{_TARGET_NOUNS})\b)?)?)",
+    """An event a figure is about, when the database has no name for it: "a rocket attack on
+Erbil", "the attack" (the one named last), "the Iranian missile attack on American forces".""",
+)
+
+
+_KINDS_OF_EVENT = {
+    "blast": "blast",
+    "explosion": "blast",
+    "bombing": "blast",
+    "strike": "strike",
+    "airstrike": "strike",
+    "air strike": "strike",
+}
+
+
+def _kind_of_event(noun: str) -> str:
+    return _KINDS_OF_EVENT.get(" ".join(noun.lower().split()), "attack")
+
+
+def event_named(doc: Document, sentence: Sentence, *, last: bool = False) -> str | None:
+    """The event the sentence tells of: a name made from its words ("Rocket attack on
+    Erbil"), or the one "the attack" refers back to (the last named of that kind; any kind
+    for "the attack"); None when the words are too few to name it. ``last``: the last one
+    the sentence names, else the first."""
+    found = None
+    for match in EVENT_PHRASE.finditer(doc.scan, sentence.start, sentence.end):
+        det = (match.group("det") or "").lower()
+        kind = _kind_of_event(match.group("noun"))
+        phrase = " ".join(match.group("phrase").split()).rstrip(" .")
+        if det in ("the", "this", "that") and not match.group("target"):
+            earlier = doc.last_events.get(kind) if kind != "attack" else doc.last_event
+            if earlier:
+                found = earlier
+                if not last:
+                    return found
+            continue
+        if len(phrase.split()) < 2 or not (match.group("target") or det in ("a", "an")):
+            continue
+        found = phrase[0].upper() + phrase[1:]
+        doc.last_event = found
+        doc.last_events[kind] = found
+        if not last:
+            return found
+    return found

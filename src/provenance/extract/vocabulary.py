@@ -1,0 +1,226 @@
+"""The kinds of fact extraction can suggest (concepts), and the properties they map onto.
+
+A concept names the properties that mean it; the database's vocabulary decides which
+one a candidate uses, and a missing one is proposed as a new property."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Property
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A kind of fact a rule can suggest, and the property names that mean it.
+
+    The first of ``names`` that the database's vocabulary holds with the same datatype
+    is used; when none is there, ``names[0]`` is suggested as a new property.
+    """
+
+    names: tuple[str, ...]
+    datatype: str
+    unit: str | None = None
+    multi: bool = False
+    time_varying: bool = False
+    description: str = ""
+
+
+CONCEPTS: dict[str, Concept] = {
+    "date": Concept(
+        ("date", "occurred_on", "happened_on"), "date", description="When an event happened."
+    ),
+    "birth_date": Concept(
+        ("birth_date", "born", "date_of_birth"), "date", description="When a person was born."
+    ),
+    "death_date": Concept(
+        ("death_date", "died", "date_of_death"), "date", description="When a person died."
+    ),
+    "founded": Concept(
+        ("founded", "founded_on", "formed"), "date", description="When an organisation was formed."
+    ),
+    "publication_date": Concept(
+        ("publication_date", "published_on"), "date", description="When a document was made public."
+    ),
+    "seats": Concept(
+        ("seats", "seats_won"),
+        "quantity",
+        "seats",
+        description="Parliamentary seats won or held; qualifier election.",
+    ),
+    "killed": Concept(
+        ("killed", "deaths", "dead", "fatalities"),
+        "quantity",
+        "people",
+        description="People killed in an event.",
+    ),
+    "wounded": Concept(
+        ("wounded", "injured"), "quantity", "people", description="People wounded in an event."
+    ),
+    "kidnapped_and_killed": Concept(
+        ("kidnapped_and_killed",),
+        "quantity",
+        "people",
+        description="People abducted in an event and later killed.",
+    ),
+    "hostages": Concept(
+        ("hostages", "kidnapped"),
+        "quantity",
+        "people",
+        description="People taken hostage in an event.",
+    ),
+    "attackers": Concept(
+        ("attackers",),
+        "quantity",
+        "people",
+        description="Number of attackers who took part in an attack.",
+    ),
+    "people_released": Concept(
+        ("people_released", "released_count"),
+        "quantity",
+        "people",
+        description="Number of detainees released in an event.",
+    ),
+    "bodies_returned": Concept(
+        ("bodies_returned",), "quantity", "people", description="Bodies returned."
+    ),
+    "times_interrogated": Concept(
+        ("times_interrogated", "interrogated_times", "interrogations"),
+        "quantity",
+        "interrogations",
+        description="How many times a detainee was interrogated.",
+    ),
+    "population": Concept(
+        ("population",),
+        "quantity",
+        "people",
+        time_varying=True,
+        description="Number of people; qualifier group says who is counted.",
+    ),
+    "personnel": Concept(
+        ("personnel", "headcount", "strength"),
+        "quantity",
+        "people",
+        time_varying=True,
+        description="Number of personnel of a mission or unit at a time.",
+    ),
+    "page_count": Concept(
+        ("page_count", "pages"), "quantity", "pages", description="Number of pages of a document."
+    ),
+    "attack_rate": Concept(
+        ("attack_rate",),
+        "quantity",
+        "attacks per day",
+        time_varying=True,
+        description="Attacks a group launches per day.",
+    ),
+    "territory_share": Concept(
+        ("territory_share",),
+        "quantity",
+        "percent",
+        time_varying=True,
+        description="Share of a country's territory held, in per cent; qualifier of.",
+    ),
+    "share": Concept(
+        ("share", "percentage"),
+        "quantity",
+        "percent",
+        description="A share, in per cent; qualifier of says of what.",
+    ),
+    "funding_received": Concept(
+        ("funding_received", "funding"),
+        "quantity",
+        "USD",
+        description="Money the subject received; qualifiers from and period.",
+    ),
+    "cost": Concept(
+        ("cost",),
+        "quantity",
+        "USD",
+        description="A financial cost to the subject; qualifier period.",
+    ),
+    "monetary_value": Concept(
+        ("monetary_value", "amount", "value_usd"),
+        "quantity",
+        "USD",
+        description="The stated value of a deal, in U.S. dollars.",
+    ),
+    "duration": Concept(
+        ("duration",),
+        "quantity",
+        "years",
+        description="How long something lasted, in years; qualifier of says what.",
+    ),
+    "election_rank": Concept(
+        ("election_rank",),
+        "quantity",
+        "rank",
+        description="Place in an election (1 = most votes); qualifier election.",
+    ),
+    "count": Concept(
+        ("count",),
+        "quantity",
+        "items",
+        description=(
+            "A count not covered by a specific property; qualifier of says what is counted."
+        ),
+    ),
+    "leader": Concept(
+        ("leader", "led_by", "head"),
+        "entity",
+        time_varying=True,
+        description="The person heading an organisation at a time.",
+    ),
+    "statement": Concept(
+        ("statement", "stated", "said"),
+        "text",
+        multi=True,
+        description=(
+            "What a speaker said about the subject, as quoted; the speaker is attributed_to."
+        ),
+    ),
+}
+
+
+@dataclass
+class PropertyChoice:
+    name: str
+    datatype: str
+    unit: str | None
+    new: bool
+    concept: Concept
+
+
+class Vocabulary:
+    """The database's properties, and the concepts mapped onto them."""
+
+    def __init__(self, session: Session):
+        self.properties = {p.name: p for p in session.scalars(select(Property))}
+        self.chosen: dict[str, PropertyChoice] = {}
+
+    def choose(self, concept_key: str) -> PropertyChoice:
+        if concept_key in self.chosen:
+            return self.chosen[concept_key]
+        concept = CONCEPTS[concept_key]
+        choice = None
+        for name in concept.names:
+            prop = self.properties.get(name)
+            if prop is not None and prop.datatype == concept.datatype:
+                choice = PropertyChoice(name, prop.datatype, prop.unit, False, concept)
+                break
+        if choice is None:
+            name = concept.names[0]
+            taken = self.properties.get(name)
+            if taken is not None:  # the name is used with another datatype
+                name = f"{name}_{concept.datatype}"
+            choice = PropertyChoice(name, concept.datatype, concept.unit, True, concept)
+        self.chosen[concept_key] = choice
+        return choice
+
+    def new_properties(self, used: Iterable[str]) -> list[PropertyChoice]:
+        names = set(used)
+        return [c for c in self.chosen.values() if c.new and c.name in names]

@@ -1,0 +1,432 @@
+"""The leading answer of each question, from learned source trust (SPEC §3).
+
+``conflicts.conflict_rows`` lists questions with their answers and support; :func:`lead`
+then weighs them with the trust model (``trust.py``), once per run for every question
+listed:
+
+* **Probability.** One :func:`trust.compute_trust` per run, then
+  :func:`trust.answer_probabilities` for all the questions listed at once (set-based,
+  one temporary table). An asserted answer's score is the model's; an answer the model
+  does not hold (a denial, a value of a multi-valued property, a claim deprecated since
+  the question was found) scores the sum of its independent sources' votes at their
+  learned trust on the property (:func:`trust.vote`; a copy group votes once). The
+  probability of each answer is its ``exp(score)`` normalised over the question's
+  answers; an answer the desk accepted, or a claim it preferred, has probability 1.
+* **The leader.** The answer the desk accepted (``resolve --answer``) leads; else a
+  ``preferred`` claim's assertion, whatever its probability; else the most probable
+  answer. Its **margin** is its probability less that of the most probable answer it
+  contradicts; a margin below :data:`trust.TIE` is a tie, and nothing leads: only where
+  the evidence is really equal.
+* **Explain.** Each answer's ``trust_pieces``: one per independent source (a document
+  with the speaker it quotes; a copy and its original are one), in the desk's words:
+  ``ctc [6], grade B, trust .83 (12 agree, 1 disagree, 1 verdict) × high = 1.9``.
+* **Leading changes.** :func:`remember` stores each listed question's leading answer
+  (``conflicts.leading_claim_id``/``leading_stance``); when a run finds another one
+  (a desk verdict elsewhere taught the model, new evidence came in) the row says what
+  led before (``leading_was``) and history records the change.
+
+JSON field names: each answer's ``probability``, the leading answer's ``margin`` (None
+on the others), the question's ``leading_margin`` and ``leading_was``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from . import trust as trustmod
+from .history import record
+from .models import Claim, Conflict
+
+AnswerKey = tuple[int, str]
+
+ACCEPTED = "accepted by the desk"
+PREFERRED = "preferred by the desk"
+MOST_LIKELY = "most likely true"
+TIE = "tie: equal evidence"
+# a stance question (an assertion against its denial) says which side leads
+DENIAL_LEADS = "the denial is more likely true"
+ASSERTION_LEADS = "the assertion is more likely true"
+
+_CACHE = "provenance.leading.trust"
+
+
+def trust_for(session: Session, *, public_only: bool) -> trustmod.TrustResult:
+    """The trust model of this transaction: computed once, shared by every caller in it
+    (``publish`` reads it for its conflicts and for its ``trust`` table)."""
+    cached = session.info.get(_CACHE)
+    if cached is not None and cached[0] == public_only:
+        return cached[1]
+    result = trustmod.compute_trust(session, public_only=public_only)
+    session.info[_CACHE] = (public_only, result)
+    if not event.contains(session, "after_transaction_end", _forget):
+        event.listen(session, "after_transaction_end", _forget)
+    return result
+
+
+def _forget(session: Session, transaction: Any) -> None:
+    # the model's temporary tables belong to the transaction's connection
+    if transaction.parent is None:
+        session.info.pop(_CACHE, None)
+
+
+def lead(
+    session: Session, rows: Sequence[dict[str, Any]], *, public_only: bool, explain: bool = False
+) -> None:
+    """Give every listed question its leading answer, probabilities and margin from the
+    trust model (see the module's docstring). Changes ``rows`` in place; writes nothing."""
+    if not rows:
+        return
+    result = trust_for(session, public_only=public_only)
+    questions = {
+        row["id"]: [a["claim"] for a in row["answers"] if a["stance"] == "asserts"] for row in rows
+    }
+    modelled: dict[int, dict[int, trustmod.Answer]] = defaultdict(dict)
+    for answer in trustmod.answer_probabilities(session, questions):
+        modelled[answer.item][answer.claim_id] = answer
+    # the citations of answers the model does not hold (all of them, for --explain)
+    wanted = {
+        a["claim"]
+        for row in rows
+        for a in row["answers"]
+        if explain or a["stance"] != "asserts" or a["claim"] not in modelled[row["id"]]
+    }
+    cited: dict[AnswerKey, list[trustmod.WeighedCitation]] = defaultdict(list)
+    for c in trustmod.weighed_citations(session, wanted, public_only=public_only):
+        cited[(c.claim_id, c.stance)].append(c)
+    for row in rows:
+        _lead_question(row, modelled[row["id"]], cited, result, explain)
+
+
+def _lead_question(
+    row: dict[str, Any],
+    modelled: dict[int, trustmod.Answer],
+    cited: dict[AnswerKey, list[trustmod.WeighedCitation]],
+    result: trustmod.TrustResult,
+    explain: bool,
+) -> None:
+    answers = row["answers"]
+    keys: list[AnswerKey] = [(a["claim"], a["stance"]) for a in answers]
+    scores: dict[AnswerKey, float] = {}
+    known: set[AnswerKey] = set()
+    for key in keys:
+        held = modelled.get(key[0]) if key[1] == "asserts" else None
+        if held is not None:
+            scores[key] = held.score
+            if held.known:
+                known.add(key)
+        else:
+            scores[key] = sum(p["weight"] for p in _pieces(cited.get(key, []), result))
+    probability = _normalised(scores, known)
+    leader, reason = _leader(row, keys, probability)
+    margins: dict[AnswerKey, float] = {}
+    if leader is not None:
+        margins[leader] = _margin(leader, answers, probability)
+    else:
+        top = max(keys, key=lambda k: probability[k])
+        if _margin(top, answers, probability) >= trustmod.TIE:
+            leader, reason = top, _reason(top, keys)
+            margins[leader] = _margin(leader, answers, probability)
+    for answer, key in zip(answers, keys, strict=True):
+        answer["probability"] = round(probability[key], 3)
+        answer["margin"] = round(margins[key], 3) if key in margins else None
+        if explain:
+            answer["trust_pieces"] = _explained(key, cited.get(key, []), result, scores, known)
+    answers.sort(
+        key=lambda a: (
+            (a["claim"], a["stance"]) != leader,
+            -probability[(a["claim"], a["stance"])],
+            -a["support"],
+            a["claim"],
+            a["stance"],
+        )
+    )
+    leading = next((a for a in answers if (a["claim"], a["stance"]) == leader), None)
+    row["leading_claim"] = leader[0] if leader else None
+    row["leading_value"] = leading["value"] if leading else None
+    row["leading_reason"] = reason
+    row["leading_margin"] = leading["margin"] if leading else None
+
+
+def _normalised(scores: dict[AnswerKey, float], known: set[AnswerKey]) -> dict[AnswerKey, float]:
+    if known:
+        return {k: (1.0 / len(known) if k in known else 0.0) for k in scores}
+    top = max(scores.values())
+    exp = {k: math.exp(max(s - top, trustmod.EXP_FLOOR)) for k, s in scores.items()}
+    total = sum(exp.values())
+    return {k: e / total for k, e in exp.items()}
+
+
+def _leader(
+    row: dict[str, Any], keys: list[AnswerKey], probability: dict[AnswerKey, float]
+) -> tuple[AnswerKey | None, str]:
+    """The desk's answer or preferred claim, if there is one; else (None, "tie") for now."""
+    if row["status"] == "resolved" and row.get("answer"):
+        key = (row["answer"]["claim"], row["answer"]["stance"])
+        if key in probability:
+            return key, ACCEPTED
+    preferred = [
+        (a["claim"], a["stance"])
+        for a in row["answers"]
+        if a["rank"] == "preferred" and a["stance"] == "asserts"
+    ]
+    if len(preferred) == 1:
+        return preferred[0], PREFERRED
+    return None, TIE
+
+
+def _reason(key: AnswerKey, keys: list[AnswerKey]) -> str:
+    if any(stance == "denies" for _, stance in keys):
+        return DENIAL_LEADS if key[1] == "denies" else ASSERTION_LEADS
+    return MOST_LIKELY
+
+
+def _margin(
+    leader: AnswerKey, answers: list[dict[str, Any]], probability: dict[AnswerKey, float]
+) -> float:
+    """The leader's probability less that of the most probable answer it contradicts."""
+    own = next(a for a in answers if (a["claim"], a["stance"]) == leader)
+    rivals = {(c["claim"], c["stance"]) for c in own["contradicts"]} & probability.keys()
+    if not rivals:
+        rivals = probability.keys() - {leader}
+    return probability[leader] - max((probability[k] for k in rivals), default=0.0)
+
+
+# ---------------------------------------------------------------- as listed
+
+
+def leading_lines(row: dict[str, Any]) -> list[str]:
+    """The listing's lines on the leader: ``leading: 4 (most likely true; margin 0.52)``,
+    and ``leading answer changed: was 5 (claim 168)`` when this run changed it."""
+    margin = row.get("leading_margin")
+    odds = f"; margin {margin:g}" if margin is not None else ""
+    lines = [f"leading: {row['leading_value'] or 'none'} ({row['leading_reason']}{odds})"]
+    if row.get("leading_was"):
+        lines.append(f"leading answer changed: was {row['leading_was']['value']}")
+    return lines
+
+
+def answer_marks(answer: dict[str, Any]) -> list[str]:
+    """What an answer's line says beside its claim and support: probability, rank."""
+    marks = [f"probability {answer['probability']:g}"] if "probability" in answer else []
+    return marks + ([answer["rank"].upper()] if answer["rank"] != "normal" else [])
+
+
+# ---------------------------------------------------------------- the pieces of evidence
+
+
+def _record(
+    citation: trustmod.WeighedCitation, result: trustmod.TrustResult
+) -> trustmod.TrackRecord:
+    found = result.records.get((citation.document_id, citation.speaker_id, citation.property_id))
+    if found is not None:
+        return found
+    # a source the model does not hold on this property: its grade's prior, no record
+    return trustmod.TrackRecord(trustmod.prior_of(citation.grade), 0, 0, 0, 0, 0)
+
+
+def _pieces(
+    citations: list[trustmod.WeighedCitation], result: trustmod.TrustResult
+) -> list[dict[str, Any]]:
+    """One piece per independent source of an answer: its strongest citation, at the
+    source's learned trust; the sources of one copy group share one vote."""
+    by_source: dict[tuple[int, int], list[trustmod.WeighedCitation]] = defaultdict(list)
+    for c in citations:
+        by_source[(c.document_id, c.speaker_id)].append(c)
+    rank = {"high": 3, "medium": 2, "low": 1}
+    pieces: list[dict[str, Any]] = []
+    for group in by_source.values():
+        best = max(group, key=lambda c: rank.get(c.confidence, 2))
+        track = _record(best, result)
+        pieces.append(
+            {
+                "citation": best,
+                "footnotes": sorted({c.footnote for c in group if c.footnote is not None}),
+                "record": track,
+                "weight": trustmod.vote(track.trust, best.confidence),
+            }
+        )
+    # speakers of one document: the document counts once, at its strongest speaker's vote
+    documents: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for piece in pieces:
+        documents[piece["citation"].document_id].append(piece)
+    counted: list[dict[str, Any]] = []
+    for members in documents.values():
+        strongest = max(members, key=lambda p: p["weight"])
+        counted.append(strongest)
+        for piece in members:
+            if piece is not strongest:
+                piece["weight"] = 0.0
+                piece["same_document"] = strongest["citation"]
+    # a copy group votes once: the mean of its members' votes
+    units: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for piece in counted:
+        if piece["citation"].vote_unit is not None:
+            units[piece["citation"].vote_unit].append(piece)
+    for members in units.values():
+        if len(members) > 1:
+            for piece in members:
+                piece["weight"] /= len(members)
+                piece["copies"] = [m["citation"].slug for m in members if m is not piece]
+    return pieces
+
+
+def _trust_text(value: float) -> str:
+    return f"{value:.2f}".removeprefix("0")
+
+
+def piece_text(piece: dict[str, Any]) -> str:
+    """``ctc [6] (Khazali), grade B, trust .83 (12 agree, 1 disagree, 1 verdict) × high``."""
+    c: trustmod.WeighedCitation = piece["citation"]
+    track: trustmod.TrackRecord = piece["record"]
+    notes = "".join(f" [{n}]" for n in piece["footnotes"])
+    who = f" ({c.speaker})" if c.speaker else ""
+    verdicts = f"{track.verdicts} verdict" + ("" if track.verdicts == 1 else "s")
+    text = (
+        f"{c.slug}{notes}{who}, grade {c.grade}, trust {_trust_text(track.trust)}"
+        f" ({track.agreements} agree, {track.disagreements} disagree, {verdicts})"
+        f" × {c.confidence} = {piece['weight']:.2f}"
+    )
+    if piece.get("same_document"):
+        strongest = piece["same_document"]
+        who = f" ({strongest.speaker})" if strongest.speaker else ""
+        text += f": counted once, with {strongest.slug}{who} (same document)"
+    if piece.get("copies"):
+        text += f", one vote shared with its copies {', '.join(piece['copies'])}"
+    return text
+
+
+def _explained(
+    key: AnswerKey,
+    citations: list[trustmod.WeighedCitation],
+    result: trustmod.TrustResult,
+    scores: dict[AnswerKey, float],
+    known: set[AnswerKey],
+) -> list[dict[str, Any]]:
+    explained = []
+    pieces = _pieces(citations, result)
+    for piece in pieces:
+        c, track = piece["citation"], piece["record"]
+        explained.append(
+            {
+                "text": piece_text(piece),
+                "source": c.slug,
+                "footnotes": piece["footnotes"],
+                "attributed_to": c.speaker,
+                "grade": c.grade,
+                "trust": round(track.trust, 3),
+                "agreements": track.agreements,
+                "disagreements": track.disagreements,
+                "verdicts": track.verdicts,
+                "confidence": c.confidence,
+                "weight": round(piece["weight"], 3),
+            }
+        )
+    lent = scores[key] - sum(p["weight"] for p in pieces)
+    if lent > 0.0005:
+        explained.append(
+            {
+                "text": f"compatible values on the same question lend part of their weight"
+                f" = {lent:.2f}",
+                "weight": round(lent, 3),
+            }
+        )
+    if key in known:
+        explained.append({"text": "the desk's verdict: known to be true", "weight": None})
+    return explained
+
+
+# ---------------------------------------------------------------- remembering the leader
+
+
+def remember(session: Session, rows: Sequence[dict[str, Any]], actor: str) -> int:
+    """Store each listed question's leading answer; where it changed since the last run,
+    set the row's ``leading_was`` (the answer that led before) and record the change in
+    history. The first leader a question gets is stored without a history row: nothing
+    changed. Returns how many changed."""
+    if not rows:
+        return 0
+    stored: dict[int, tuple[int | None, str | None]] = {}
+    ids = [row["id"] for row in rows]
+    for start in range(0, len(ids), trustmod.WEIGHED_CHUNK):
+        chunk = ids[start : start + trustmod.WEIGHED_CHUNK]
+        for r in session.execute(
+            select(Conflict.id, Conflict.leading_claim_id, Conflict.leading_stance).where(
+                Conflict.id.in_(chunk)
+            )
+        ):
+            stored[r.id] = (r.leading_claim_id, r.leading_stance)
+    changed: list[dict[str, Any]] = []
+    was_values: dict[int, str] = {}
+    for row in rows:
+        row["leading_was"] = None
+        new = _stored_form(row)
+        old = stored.get(row["id"])
+        if old is None or old == new:
+            continue
+        changed.append({"id": row["id"], "claim": new[0], "stance": new[1], "old": old})
+    if not changed:
+        return 0
+    needed = [c["old"][0] for c in changed if c["old"][0] is not None]
+    for start in range(0, len(needed), trustmod.WEIGHED_CHUNK):
+        chunk = needed[start : start + trustmod.WEIGHED_CHUNK]
+        for claim_id, value in session.execute(
+            select(Claim.id, Claim.value).where(Claim.id.in_(chunk))
+        ):
+            was_values[claim_id] = value
+    by_id = {row["id"]: row for row in rows}
+    # one executemany, by primary key: the first run after an upgrade stores every leader
+    session.execute(
+        update(Conflict),
+        [
+            {"id": c["id"], "leading_claim_id": c["claim"], "leading_stance": c["stance"]}
+            for c in changed
+        ],
+    )
+    for change in changed:
+        old_claim, old_stance = change["old"]
+        if old_stance is None:
+            continue  # first recorded: nothing changed
+        was = _described(old_claim, old_stance, was_values)
+        now = _described(change["claim"], change["stance"], {})
+        row = by_id[change["id"]]
+        if change["claim"] is not None:
+            now = f"{row['leading_value']} (claim {change['claim']})"
+        row["leading_was"] = {"claim": old_claim, "stance": old_stance, "value": was}
+        record(
+            session,
+            "conflicts",
+            change["id"],
+            "update",
+            actor,
+            changes={
+                "leading_claim_id": [old_claim, change["claim"]],
+                "leading_stance": [old_stance, change["stance"]],
+            },
+            summary=f"leading answer changed: was {was}, now {now}",
+        )
+    return sum(1 for c in changed if c["old"][1] is not None)
+
+
+def _stored_form(row: dict[str, Any]) -> tuple[int | None, str]:
+    """(claim, stance) of the leader, or (None, "none") on a tie."""
+    if row["leading_claim"] is None:
+        return None, "none"
+    leading = next(
+        a
+        for a in row["answers"]
+        if a["claim"] == row["leading_claim"] and a["value"] == row["leading_value"]
+    )
+    return leading["claim"], leading["stance"]
+
+
+def _described(claim: int | None, stance: str, values: dict[int, str]) -> str:
+    if claim is None:
+        return "none (a tie)"
+    value = values.get(claim, "?")
+    return f"{'denies: ' if stance == 'denies' else ''}{value} (claim {claim})"
