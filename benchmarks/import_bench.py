@@ -176,14 +176,23 @@ def _counts(db_path: Path) -> dict[str, int]:
     try:
         return {
             t: connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in ("claims", "citations", "entities", "aliases", "claim_qualifiers", "history")
+            for t in (
+                "claims",
+                "citations",
+                "entities",
+                "aliases",
+                "claim_qualifiers",
+                "history",
+                "changes",
+            )
         }
     finally:
         connection.close()
 
 
 # written by the import: copied in the floor's timed part (sources, properties and
-# footnotes come from header.yaml and are copied beforehand)
+# footnotes come from header.yaml and are copied beforehand, with the changes rows the
+# history rows point to: one per command)
 FLOOR_TABLES = ("entities", "aliases", "claims", "claim_qualifiers", "citations", "history")
 
 
@@ -206,7 +215,7 @@ def _floor_target(imported: Path, target: Path) -> sqlite3.Connection:
         connection.execute(f"PRAGMA {pragma}")
     connection.execute("ATTACH DATABASE ? AS imported", (str(imported),))
     connection.execute("BEGIN IMMEDIATE")
-    for table_name in ("sources", "properties", "footnotes"):
+    for table_name in ("changes", "sources", "properties", "footnotes"):
         connection.execute(f"INSERT INTO main.{table_name} SELECT * FROM imported.{table_name}")
     return connection
 

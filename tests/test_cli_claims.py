@@ -457,17 +457,20 @@ def test_show_json_has_the_documented_keys(run, scenario):
     assert [h["table"] for h in chain["history"]] == ["claims", "citations"]
     assert set(chain["history"][0]) == {
         "id",
+        "change",
         "at",
         "actor",
+        "command",
         "table",
         "row_id",
         "action",
         "summary",
         "changes",
     }
-    assert chain["history"][0]["changes"]["qualifiers"] == {
-        "election": "2018 Iraqi parliamentary election"
-    }
+    # the claim and its citation were added by one command: one change, who and when
+    added = chain["history"]
+    assert added[0]["change"] == added[1]["change"] and added[0]["command"] == "add", added
+    assert [h["action"] for h in added] == ["insert", "insert"]
 
 
 def test_show_of_a_citation_without_a_quote(run, scenario):
@@ -926,11 +929,13 @@ def test_log_says_what_each_change_was(run, scenario):
     run("entity", "add", "Hadi al-Amiri", "--kind", "person")
     run("property", "add", "seats_won", "--type", "quantity", "--unit", "seats", "--multi")
     rows = json.loads(run("log", "--json", "--limit", "3").output)
-    assert [(h["table"], h["action"], h["summary"]) for h in rows] == [
-        ("properties", "update", "property 'seats_won' updated"),
-        ("entities", "insert", "entity 'Hadi al-Amiri' added"),
-        ("aliases", "insert", "'Qayis' names 'Qais al-Khazali'"),
+    assert [(h["command"], h["table"], h["action"], h["summary"]) for h in rows] == [
+        ("property add", "properties", "update", "property 'seats_won' updated"),
+        # the entity and its name as an alias, inserted by one change
+        ("entity add", "aliases", "insert", "added by `entity add`"),
+        ("entity add", "entities", "insert", "added by `entity add`"),
     ]
+    assert rows[0]["change"] > rows[1]["change"] == rows[2]["change"]
     assert rows[0]["changes"] == {
         "multi": [False, True],
         "description": ["Seats won in an election", None],

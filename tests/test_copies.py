@@ -285,7 +285,10 @@ def test_migration_0004_keeps_every_source_and_citation_down_and_up(run, docs, t
             assert connection.execute(text("SELECT count(*) FROM source_copies")).scalar() == 1
         dbmod.downgrade(engine, _BEFORE_0004)
         assert "source_copies" not in inspect(engine).get_table_names()
-        assert counts() == before
+        down = counts()
+        # below 0008 every insert is a history row again
+        assert down.pop("history") > before["history"]
+        assert down == {t: n for t, n in before.items() if t != "history"}
         dbmod.migrate(engine)
         assert counts() == before
         assert "source_copies" in inspect(engine).get_table_names()

@@ -4,6 +4,7 @@ repeat must be judged, stored and reported exactly as if it came alone."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import sqlite3
 from pathlib import Path
@@ -90,28 +91,27 @@ def test_a_repeated_claim_is_one_claim_whatever_evidence_and_batch(run, db_path,
     )
     assert citations == 21
     assert _rows(db_path, "select count(*) from claims")[0][0] == 5001
-    # every citation and claim has its own history row, naming the claim in its words
-    assert (
-        _rows(
-            db_path,
-            "select count(*) from history where table_name = 'citations' and action = 'insert'",
-        )[0][0]
-        == 5021
+    # every citation and claim carries the import's change: who, when, which file
+    [(change, command, file_name, sha256)] = _rows(
+        db_path,
+        "select id, command, file_name, file_sha256 from changes where id ="
+        f" (select change_id from claims where id = {claim_id})",
     )
-    summaries = {
-        s
-        for (s,) in _rows(
-            db_path,
-            "select summary from history where table_name = 'citations' and row_id in (select id"
-            f" from citations where claim_id = {claim_id})",
-        )
-    }
-    assert summaries == {"Karbala attack · killed = 5"}
-    # importing it again adds nothing
-    before = _rows(db_path, "select count(*) from history")[0][0]
+    assert (command, file_name) == ("import", "claims.csv")
+    assert sha256 == hashlib.sha256((tmp_path / "claims.csv").read_bytes()).hexdigest()
+    assert _rows(db_path, f"select count(*) from citations where change_id = {change}") == [(5021,)]
+    assert _rows(db_path, "select count(*) from citations where change_id is null") == [(0,)]
+    # importing it again adds nothing, not even a change
+    before = (
+        _rows(db_path, "select count(*) from history"),
+        _rows(db_path, "select count(*) from changes"),
+    )
     result = run("import", tmp_path / "claims.csv")
     assert "0 new claim(s)" in result.output
-    assert _rows(db_path, "select count(*) from history")[0][0] == before
+    assert (
+        _rows(db_path, "select count(*) from history"),
+        _rows(db_path, "select count(*) from changes"),
+    ) == before
 
 
 def test_a_later_confidence_of_a_repeated_citation_updates_it(run, db_path, tmp_path):

@@ -67,7 +67,8 @@ ENTITIES = [
 ]
 
 # what the import adds: entities (id, name, kind, description), aliases (id, entity_id,
-# name, normalised) and history (table, row_id, action, actor, changes, summary)
+# name, normalised), history of the entities that existed (table, row_id, action, actor,
+# changes, summary), and who added the new rows by which command (the change they carry)
 ADDED = {
     "entities": [
         (5, "Asa'ib Ahl al-Haq", "organisation", None),
@@ -94,40 +95,7 @@ ADDED = {
         (17, 8, "Qasem Soleimani", "qasem soleimani"),
         (18, 8, "Suleimani", "suleimani"),
     ],
-    # a new entity's own name has no history row of its own: the entity's row says it
     "history": [
-        (
-            "entities",
-            5,
-            "insert",
-            "tester",
-            {"name": "Asa'ib Ahl al-Haq", "kind": "organisation"},
-            'entity "Asa\'ib Ahl al-Haq" added',
-        ),
-        (
-            "aliases",
-            7,
-            "insert",
-            "tester",
-            {"entity": "Asa'ib Ahl al-Haq", "alias": "AAH"},
-            "'AAH' names \"Asa'ib Ahl al-Haq\"",
-        ),
-        (
-            "aliases",
-            8,
-            "insert",
-            "tester",
-            {"entity": "Asa'ib Ahl al-Haq", "alias": "League of the Righteous"},
-            "'League of the Righteous' names \"Asa'ib Ahl al-Haq\"",
-        ),
-        (
-            "aliases",
-            9,
-            "insert",
-            "tester",
-            {"entity": "Qais al-Khazali", "alias": "Qays al-Khazali"},
-            "'Qays al-Khazali' names 'Qais al-Khazali'",
-        ),
         (
             "entities",
             4,
@@ -135,22 +103,6 @@ ADDED = {
             "tester",
             {"kind": ["other", "organisation"], "description": [None, "Iraqi militia"]},
             'entity "Kata\'ib Hezbollah" updated',
-        ),
-        (
-            "aliases",
-            10,
-            "insert",
-            "tester",
-            {"entity": "Kata'ib Hezbollah", "alias": "KH"},
-            "'KH' names \"Kata'ib Hezbollah\"",
-        ),
-        (
-            "aliases",
-            11,
-            "insert",
-            "tester",
-            {"entity": "Badr Organisation", "alias": "Badr Corps"},
-            "'Badr Corps' names 'Badr Organisation'",
         ),
         (
             "entities",
@@ -162,70 +114,15 @@ ADDED = {
         ),
         (
             "entities",
-            6,
-            "insert",
-            "tester",
-            {"name": "Popular Mobilization Forces", "kind": "organisation"},
-            "entity 'Popular Mobilization Forces' added",
-        ),
-        (
-            "aliases",
-            13,
-            "insert",
-            "tester",
-            {"entity": "Popular Mobilization Forces", "alias": "PMF"},
-            "'PMF' names 'Popular Mobilization Forces'",
-        ),
-        (
-            "aliases",
-            14,
-            "insert",
-            "tester",
-            {"entity": "Popular Mobilization Forces", "alias": "Hashd al-Shaabi"},
-            "'Hashd al-Shaabi' names 'Popular Mobilization Forces'",
-        ),
-        (
-            "aliases",
-            15,
-            "insert",
-            "tester",
-            {"entity": "Popular Mobilization Forces", "alias": "al-Hashd al-Shaabi"},
-            "'al-Hashd al-Shaabi' names 'Popular Mobilization Forces'",
-        ),
-        (
-            "entities",
-            7,
-            "insert",
-            "tester",
-            {"name": "Ain al-Assad", "kind": "place"},
-            "entity 'Ain al-Assad' added",
-        ),
-        (
-            "entities",
-            8,
-            "insert",
-            "tester",
-            {"name": "Qasem Soleimani", "kind": "person"},
-            "entity 'Qasem Soleimani' added",
-        ),
-        (
-            "entities",
             8,
             "update",
             "tester",
             {"description": [None, "Quds Force commander"]},
             "entity 'Qasem Soleimani' updated",
         ),
-        (
-            "aliases",
-            18,
-            "insert",
-            "tester",
-            {"entity": "Qasem Soleimani", "alias": "Suleimani"},
-            "'Suleimani' names 'Qasem Soleimani'",
-        ),
     ],
 }
+ADDED["inserted_by"] = [("tester", "import")]
 # the names new to the database: entities' own names and aliases
 NEW_NAMES = 13
 
@@ -253,8 +150,20 @@ def dump(db) -> dict[str, list[tuple]]:
                     tuple(r)
                     for r in connection.execute(
                         text(
-                            "SELECT id, table_name, row_id, action, actor, changes, summary FROM"
-                            " history ORDER BY id"
+                            "SELECT h.id, h.table_name, h.row_id, h.action, c.actor, h.changes,"
+                            " h.summary FROM history h JOIN changes c ON c.id = h.change_id"
+                            " ORDER BY h.id"
+                        )
+                    )
+                ],
+                # (table, id, actor, command) of every entity and alias by its change
+                "inserted_by": [
+                    tuple(r)
+                    for table in ("entities", "aliases")
+                    for r in connection.execute(
+                        text(
+                            f"SELECT '{table}', t.id, c.actor, c.command FROM {table} t"
+                            " LEFT JOIN changes c ON c.id = t.change_id ORDER BY t.id"
                         )
                     )
                 ],
@@ -275,6 +184,13 @@ def added(before: dict[str, list[tuple]], after: dict[str, list[tuple]]) -> dict
         ],
         "aliases": [r for r in after["aliases"] if r[0] not in old_alias_ids],
         "history": [_history(r) for r in after["history"] if r[0] not in old_history_ids],
+        "inserted_by": sorted(
+            {
+                (actor, command)
+                for table, row_id, actor, command in after["inserted_by"]
+                if row_id not in (old_entities if table == "entities" else old_alias_ids)
+            }
+        ),
     }
 
 
@@ -364,15 +280,8 @@ def test_entities_section_entries_apply_in_file_order(run, desk, tmp_path, batch
             (6, 5, "Fatah Alliance", "fatah alliance"),
             (7, 5, "Fatih Alliance", "fatih alliance"),
         ],
+        "inserted_by": [("tester", "import")],
         "history": [
-            (
-                "entities",
-                5,
-                "insert",
-                "tester",
-                {"name": "Fatah Alliance", "kind": "alliance"},
-                "entity 'Fatah Alliance' added",
-            ),
             (
                 "entities",
                 5,
@@ -380,15 +289,6 @@ def test_entities_section_entries_apply_in_file_order(run, desk, tmp_path, batch
                 "tester",
                 {"kind": ["alliance", "organisation"]},
                 "entity 'Fatah Alliance' updated",
-            ),
-            # entry 2 found the entity by its alias: its own name is added there
-            (
-                "aliases",
-                7,
-                "insert",
-                "tester",
-                {"entity": "Fatah Alliance", "alias": "Fatih Alliance"},
-                "'Fatih Alliance' names 'Fatah Alliance'",
             ),
             (
                 "entities",
@@ -538,47 +438,8 @@ def test_entity_add_writes_the_same_rows(run, db_path):
             (5, 4, "Kata'ib Hezbollah", "kataib hezbollah"),
             (6, 4, "KH", "kh"),
         ],
+        "inserted_by": [("tester", "entity add")],
         "history": [
-            (
-                "entities",
-                1,
-                "insert",
-                "tester",
-                {"name": "Qais al-Khazali", "kind": "person"},
-                "entity 'Qais al-Khazali' added",
-            ),
-            (
-                "aliases",
-                2,
-                "insert",
-                "tester",
-                {"entity": "Qais al-Khazali", "alias": "Qayis Khazali"},
-                "'Qayis Khazali' names 'Qais al-Khazali'",
-            ),
-            (
-                "entities",
-                2,
-                "insert",
-                "tester",
-                {"name": "Hadi al-Amiri", "kind": "person"},
-                "entity 'Hadi al-Amiri' added",
-            ),
-            (
-                "entities",
-                3,
-                "insert",
-                "tester",
-                {"name": "Badr Organisation", "kind": "organisation"},
-                "entity 'Badr Organisation' added",
-            ),
-            (
-                "entities",
-                4,
-                "insert",
-                "tester",
-                {"name": "Kata'ib Hezbollah", "kind": "other"},
-                'entity "Kata\'ib Hezbollah" added',
-            ),
             (
                 "entities",
                 4,
@@ -586,14 +447,6 @@ def test_entity_add_writes_the_same_rows(run, db_path):
                 "tester",
                 {"kind": ["other", "organisation"]},
                 'entity "Kata\'ib Hezbollah" updated',
-            ),
-            (
-                "aliases",
-                6,
-                "insert",
-                "tester",
-                {"entity": "Kata'ib Hezbollah", "alias": "KH"},
-                "'KH' names \"Kata'ib Hezbollah\"",
             ),
         ],
     }

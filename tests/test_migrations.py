@@ -222,7 +222,7 @@ def test_0005_turns_pairwise_conflicts_into_questions_and_back(seeded_db, run):
         _execute(engine, "SELECT setval(pg_get_serial_sequence('conflicts', 'id'), 2)")
     history_before = _execute(engine, "SELECT count(*) FROM history")[0][0]
 
-    dbmod.migrate(engine)
+    dbmod.migrate(engine, "0005")  # later, 0008 turns insert rows into changes
     (question,) = _execute(engine, "SELECT id, status, note, status_by, kind FROM conflicts")
     assert tuple(question) == (1, "resolved", "CENTCOM: released January 2010", "editor", "date")
     answers = _execute(engine, "SELECT claim_id, stance FROM conflict_answers ORDER BY claim_id")
@@ -240,6 +240,7 @@ def test_0005_turns_pairwise_conflicts_into_questions_and_back(seeded_db, run):
     assert "merged pairwise conflict 2 (resolved) into question 1" in summaries, summaries
     kept = [c for _, s, c in history if (s or "").startswith("question takes the furthest")]
     assert len(kept) == 1 and "the two dates disagree" in str(kept[0]), history
+    dbmod.migrate(engine)
     listed = json.loads(run("conflicts", "--status", "all", "--json").output)
     (row,) = [r for r in listed if r["property"] == "date"]
     assert row["id"] == 1 and row["status"] == "resolved" and len(row["answers"]) == 3

@@ -126,17 +126,22 @@ def test_eight_editors_and_an_import_at_once_lose_nothing(run, db_path, tmp_path
     after = _counts(db_path)
     assert after["claims"] - before["claims"] == 8 * 50 + 10_000
     assert after["citations"] - before["citations"] == 8 * 50 + 10_000
-    # every claim and every citation has its history row, with who added it
+    # every claim and every citation carries the change that added it, with who made it
     connection = sqlite3.connect(db_path)
-    actors = dict(
-        connection.execute(
-            "select actor, count(*) from history where table_name = 'claims' group by actor"
-        ).fetchall()
-    )
+    actors = {
+        table: dict(
+            connection.execute(
+                f"select c.actor, count(*) from {table} t join changes c on c.id = t.change_id"
+                " group by c.actor"
+            ).fetchall()
+        )
+        for table in ("claims", "citations")
+    }
     connection.close()
-    for n in range(8):
-        assert actors.get(f"editor-{n}") == 50
-    assert actors.get("tester") == 10_000
+    for table in ("claims", "citations"):
+        for n in range(8):
+            assert actors[table].get(f"editor-{n}") == 50, (table, actors[table])
+        assert actors[table].get("tester") == 10_000, (table, actors[table])
     _sound(db_path)
 
 

@@ -8,7 +8,7 @@
 Downgrade drops the table (the pairs are in history too).
 
 Revision ID: 0007
-Revises: 0009
+Revises: 0008
 Create Date: 2026-12-04
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

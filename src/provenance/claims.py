@@ -46,10 +46,9 @@ from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, selectinload
 
-from . import quotes
+from . import history, quotes
 from .entities import _normalised_in, get_entity, get_property, speaker_in_document
 from .errors import InvalidValue, NotFound, ProvenanceError
-from .history import record
 from .inputs import as_id, parse_id, too_long
 from .models import (
     CONFIDENCES,
@@ -61,7 +60,6 @@ from .models import (
     ClaimQualifier,
     Entity,
     Footnote,
-    History,
     Source,
     utcnow,
 )
@@ -221,7 +219,14 @@ CLAIM_PART_COLUMNS = (
     "scope_latest",
     "scope_key",
 )
-CLAIM_COLUMNS = (*CLAIM_PART_COLUMNS, "rank", "rank_reason", "created_by", "created_at")
+CLAIM_COLUMNS = (
+    *CLAIM_PART_COLUMNS,
+    "rank",
+    "rank_reason",
+    "created_by",
+    "created_at",
+    "change_id",
+)
 CITATION_PART_COLUMNS = (
     "source_id",
     "footnote_id",
@@ -237,8 +242,7 @@ CITATION_PART_COLUMNS = (
     "note",
     "fingerprint",
 )
-CITATION_COLUMNS = ("claim_id", *CITATION_PART_COLUMNS, "created_by", "created_at")
-HISTORY_COLUMNS = ("table_name", "row_id", "action", "actor", "at", "changes", "summary")
+CITATION_COLUMNS = ("claim_id", *CITATION_PART_COLUMNS, "created_by", "created_at", "change_id")
 
 
 class ClaimPart:
@@ -246,10 +250,11 @@ class ClaimPart:
 
     ``key`` identifies the claim while names may still be PendingEntity; once they are
     resolved (``finish``) ``final_key`` is the claim's identity in the database,
-    ``values`` its columns as the driver takes them and ``changes`` its history entry.
+    ``values`` its columns as the driver takes them; ``summary`` names it in the record's
+    words (the reason of a history row when its citation is updated).
     """
 
-    __slots__ = ("changes", "final_key", "key", "qualifiers", "rank", "row", "summary", "values")
+    __slots__ = ("final_key", "key", "qualifiers", "rank", "row", "summary", "values")
 
     def __init__(
         self, key: tuple, row: dict[str, Any], qualifiers: list[dict[str, Any]], summary: str
@@ -264,20 +269,18 @@ class ClaimPart:
         assert self.final_key is not None, "a claim part is finished before it is written"
         return self.final_key
         self.values: tuple = ()
-        self.changes: Any = None
 
 
 class CitationPart:
     """What a record gives as evidence (source, quote, footnote, speaker, stance,
     confidence, note)."""
 
-    __slots__ = ("changes", "fingerprint", "row", "values")
+    __slots__ = ("fingerprint", "row", "values")
 
     def __init__(self, row: dict[str, Any]):
         self.row = row
         self.fingerprint: str | None = None
         self.values: tuple = ()
-        self.changes: Any = None
 
     @property
     def identity(self) -> str:
@@ -462,10 +465,8 @@ class ClaimWriter:
         # CITATION_FIELDS (see prepare_fields)
         self._claim_parts: dict[tuple, ClaimPart] = {}
         self._citation_parts: dict[tuple, CitationPart] = {}
-        # history rows have long, distinct texts and few shared values: written as they are
         self._claims_format = _RowFormat(session, Claim, CLAIM_COLUMNS, inline=True)
         self._citations_format = _RowFormat(session, Citation, CITATION_COLUMNS, inline=True)
-        self._history_format = _RowFormat(session, History, HISTORY_COLUMNS)
 
     # ------------------------------------------------------------ resolving
 
@@ -612,6 +613,7 @@ class ClaimWriter:
             return
         if not self.new_entities and batch is not None and numbers is not None:
             self._refuse_close_names(new, batch, numbers)
+        history.change_id(self.session, self.actor)
         now = utcnow()
         ids = insert_ids(
             self.session,
@@ -626,22 +628,6 @@ class ClaimWriter:
             [
                 {"entity_id": p.id, "name": p.name, "normalised": p.key, "created_at": now}
                 for p in new
-            ],
-        )
-        bulk_insert(
-            self.session,
-            History,
-            [
-                _history(
-                    "entities",
-                    entity_id,
-                    "insert",
-                    self.actor,
-                    now,
-                    {"name": p.name, "kind": "other"},
-                    f"entity {p.name!r} created",
-                )
-                for p, entity_id in zip(new, ids, strict=True)
             ],
         )
         self.result.entities_created_count += len(new)
@@ -1022,8 +1008,7 @@ class ClaimWriter:
             self._entities.clear()  # memory stays flat however many names an import brings
         session = self.session
         actor = self.actor
-        now = utcnow()
-        at = self._history_format.ready(("at",), (now,))[0]
+        at = self._claims_format.ready(("created_at",), (utcnow(),))[0]
         keys = list(dict.fromkeys(claim.identity for claim, _ in batch))
         existing = {
             (r[1], r[2], r[3], r[4]): (r[0], r[5], r[6])
@@ -1053,24 +1038,20 @@ class ClaimWriter:
         deprecated = {
             claim_id: reason for claim_id, rank, reason in existing.values() if rank == "deprecated"
         }
-        history: list[tuple] = []
+        updates: list[tuple[str, int, str, dict[str, Any] | None, str | None]] = []
         if new_claims:
+            change = history.change_id(session, actor)
             inserted = self._claims_format.insert(
                 session,
-                [(*c.values, "normal", None, actor, at) for c in new_claims.values()],
+                [(*c.values, "normal", None, actor, at, change) for c in new_claims.values()],
                 ids=True,
             )
             qualifier_rows: list[dict[str, Any]] = []
             for (key, claim), claim_id in zip(new_claims.items(), inserted, strict=True):
                 claim_ids[key] = claim_id
                 qualifier_rows.extend({**q, "claim_id": claim_id} for q in claim.qualifiers)
-                history.append(
-                    ("claims", claim_id, "insert", actor, at, claim.changes, claim.summary)
-                )
             if qualifier_rows:
                 bulk_insert(session, ClaimQualifier, qualifier_rows)
-            self._history_format.insert(session, history)
-            history = []
             self.result.claims_new += len(new_claims)
 
         self._apply_ranks(batch, claim_ids, existing)
@@ -1112,29 +1093,21 @@ class ClaimWriter:
                     .where(Citation.id == current.id)
                     .values({k: v[1] for k, v in changes.items()})
                 )
-                history.append(
-                    self._history_format.ready(
-                        HISTORY_COLUMNS,
-                        ("citations", current.id, "update", actor, now, changes, claim.summary),
-                    )
-                )
+                updates.append(("citations", current.id, "update", changes, claim.summary))
                 self.result.citations_updated += 1
             else:
                 self.result.citations_unchanged += 1
             self.result.last_citation_id = current.id
         if new_citations:
+            change = history.change_id(session, actor)
             ids = self._citations_format.insert(
                 session,
                 [
-                    (claim_id, *citation.values, actor, at)
+                    (claim_id, *citation.values, actor, at, change)
                     for claim_id, _, citation in new_citations
                 ],
                 ids=True,
             )
-            for citation_id, (_, claim, citation) in zip(ids, new_citations, strict=True):
-                history.append(
-                    ("citations", citation_id, "insert", actor, at, citation.changes, claim.summary)
-                )
             self.result.citations_new += len(ids)
             self.result.last_citation_id = ids[-1]
             for claim_id in dict.fromkeys(claim_id for claim_id, _, _ in new_citations):
@@ -1143,10 +1116,10 @@ class ClaimWriter:
                         f"claim {claim_id} is deprecated ({deprecated[claim_id]}); citation added"
                         " to it anyway"
                     )
-        self._history_format.insert(session, history)
+        history.changed_many(session, updates, actor=actor)
 
     def _finish_claim(self, claim: ClaimPart) -> None:
-        """Put resolved entity ids in a claim part; its identity, columns and history entry."""
+        """Put resolved entity ids in a claim part; its identity and columns."""
         row = claim.row
         row["subject_id"] = _resolved(row["subject_id"])
         if row["entity_value_id"] is not None:
@@ -1163,9 +1136,6 @@ class ClaimWriter:
         claim.values = self._claims_format.ready(
             CLAIM_PART_COLUMNS, [row[c] for c in CLAIM_PART_COLUMNS]
         )
-        claim.changes = self._history_format.ready(
-            ("changes",), (_claim_changes(row, claim.qualifiers),)
-        )[0]
 
     def _finish_citation(self, citation: CitationPart) -> None:
         row = citation.row
@@ -1174,7 +1144,6 @@ class ClaimWriter:
         citation.values = self._citations_format.ready(
             CITATION_PART_COLUMNS, [row[c] for c in CITATION_PART_COLUMNS]
         )
-        citation.changes = self._history_format.ready(("changes",), (_citation_changes(row),))[0]
 
     def _check_resolved_ranks(self, batch: list[PreparedClaim], numbers: list[int | None]) -> None:
         """Ranked records of one claim under different spellings must agree, as records in the same
@@ -1243,20 +1212,31 @@ def bulk_insert(session: Session, model, rows: list[dict[str, Any]]) -> None:
     compiled statement) cost more than SQLite's own insert, and an import writes three
     rows or more per record. The values are still converted exactly as SQLAlchemy would
     (each column's bind processor, e.g. datetimes and JSON), and columns left out get
-    their Python-side defaults, computed once per call. Other back ends take the ORM path.
+    their Python-side defaults, computed once per call. Rows of a table that records the
+    change inserting them get the session's change (``history.change_id``) unless given
+    one. Other back ends take the ORM path.
     """
     if not rows:
         return
+    table = model.__table__
+    change = (
+        history.change_id(session)
+        if "change_id" in table.c and "change_id" not in rows[0]
+        else None
+    )
     session.flush()  # anything pending in the ORM goes first, as session.execute would do
     connection = session.connection()
     dialect = connection.dialect
     if dialect.name != "sqlite":
+        if change is not None:
+            rows = [{**row, "change_id": change} for row in rows]
         session.execute(_bulk(model), rows)
         return
-    table = model.__table__
     columns = list(rows[0])
     width = len(columns)
     constants: dict[str, Any] = {}
+    if change is not None:
+        constants["change_id"] = change
     for column in table.columns:
         if column.name in rows[0] or column.primary_key or column.default is None:
             continue
@@ -1339,6 +1319,9 @@ def insert_ids(session: Session, model, rows: list[dict[str, Any]]) -> Sequence[
     if not rows:
         return []
     if session.get_bind().dialect.name != "sqlite":
+        if "change_id" in model.__table__.c and "change_id" not in rows[0]:
+            change = history.change_id(session)
+            rows = [{**row, "change_id": change} for row in rows]
         return (
             session.execute(_bulk(model).returning(model.id, sort_by_parameter_order=True), rows)
             .scalars()
@@ -1366,45 +1349,6 @@ def _numbered(session: Session, model, count: int, write: Callable[[], Any]) -> 
             f"could not number {count} new {model.__tablename__} rows: run the import again"
         )
     return list(range(before + 1, after + 1))
-
-
-def _history(
-    table: str, row_id: int, action: str, actor: str, at, changes: dict, summary: str
-) -> dict[str, Any]:
-    return {
-        "table_name": table,
-        "row_id": row_id,
-        "action": action,
-        "actor": actor,
-        "at": at,
-        "changes": changes,
-        "summary": summary,
-    }
-
-
-def _claim_changes(row: dict[str, Any], qualifiers: list[dict[str, Any]]) -> dict[str, Any]:
-    changes = {
-        k: row[k]
-        for k in ("subject_id", "property_id", "value", "unit", "as_of", "valid_from", "valid_to")
-        if row.get(k) is not None
-    }
-    if qualifiers:
-        changes["qualifiers"] = {q["key"]: q["value"] for q in qualifiers}
-    return changes
-
-
-def _citation_changes(row: dict[str, Any]) -> dict[str, Any]:
-    keep = (
-        "source_id",
-        "footnote_id",
-        "quote_start",
-        "quote_end",
-        "attributed_to_id",
-        "stance",
-        "confidence",
-        "note",
-    )
-    return {k: row[k] for k in keep if row.get(k) is not None}
 
 
 @lru_cache(maxsize=4096)
@@ -1601,14 +1545,14 @@ def set_rank(
         ).all()
         for other in others:
             other.rank = "normal"
-            record(
+            history.changed(
                 session,
                 "claims",
                 other.id,
                 "update",
-                actor,
                 {"rank": ["preferred", "normal"]},
                 f"claim {claim.id} preferred instead",
+                actor=actor,
             )
             demoted.append(other.id)
     new_reason = _text_or_none(reason)
@@ -1623,7 +1567,7 @@ def set_rank(
     claim.rank = rank
     claim.rank_reason = new_reason
     # the summary says what was done, so `log` reads without opening the changes
-    record(session, "claims", claim.id, "update", actor, changes, summary)
+    history.changed(session, "claims", claim.id, "update", changes, summary, actor=actor)
     session.flush()
     return demoted
 
@@ -1766,39 +1710,6 @@ def scope_text(row: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def history_rows(
-    session: Session,
-    *,
-    table: str | None = None,
-    row_id: int | None = None,
-    actor: str | None = None,
-    limit: int | None = None,
-) -> list[dict[str, Any]]:
-    query = select(History)
-    if table:
-        query = query.where(History.table_name == table)
-    if row_id is not None:
-        query = query.where(History.row_id == row_id)
-    if actor:
-        query = query.where(History.actor == actor)
-    query = query.order_by(History.id.desc())
-    if limit:
-        query = query.limit(limit)
-    return [
-        {
-            "id": h.id,
-            "at": h.at.isoformat(timespec="seconds") if h.at else None,
-            "actor": h.actor,
-            "table": h.table_name,
-            "row_id": h.row_id,
-            "action": h.action,
-            "summary": h.summary,
-            "changes": h.changes,
-        }
-        for h in session.scalars(query)
-    ]
-
-
 def provenance_chain(session: Session, claim: Claim) -> dict[str, Any]:
     """The claim with everything behind it: citations, quotes in context, footnotes,
     works, history."""
@@ -1829,10 +1740,10 @@ def provenance_chain(session: Session, claim: Claim) -> dict[str, Any]:
                 for fw in note.works
             ]
     ids = [c.id for c in claim.citations]
-    history = history_rows(session, table="claims", row_id=claim.id)
+    events = history.rows(session, table="claims", row_id=claim.id)
     for citation_id in ids:
-        history += history_rows(session, table="citations", row_id=citation_id)
-    row["history"] = sorted(history, key=lambda h: h["id"])
+        events += history.rows(session, table="citations", row_id=citation_id)
+    row["history"] = history.chronological(events)
     return row
 
 
@@ -1864,18 +1775,15 @@ def merge_entities(session: Session, keep_ref: str, other_ref: str, actor: str) 
     if keep.id == other.id:
         raise InvalidValue(f"{keep_ref!r} and {other_ref!r} are already one entity ({keep.name!r})")
     report = MergeReport(keep=keep, other_name=other.name)
-    now = utcnow()
-    history: list[dict[str, Any]] = []
+    events: list[tuple[str, int, str, dict[str, Any] | None, str | None]] = []
 
     for alias in list(other.aliases):
         alias.entity_id = keep.id
-        history.append(
-            _history(
+        events.append(
+            (
                 "aliases",
                 alias.id,
                 "update",
-                actor,
-                now,
                 {"entity_id": [other.id, keep.id]},
                 f"alias {alias.name!r} moved to {keep.name!r}",
             )
@@ -1915,13 +1823,11 @@ def merge_entities(session: Session, keep_ref: str, other_ref: str, actor: str) 
                 )
                 if clash is None:
                     citation.claim_id = survivor.id
-                    history.append(
-                        _history(
+                    events.append(
+                        (
                             "citations",
                             citation.id,
                             "update",
-                            actor,
-                            now,
                             {"claim_id": [claim.id, survivor.id]},
                             reason,
                         )
@@ -1942,13 +1848,11 @@ def merge_entities(session: Session, keep_ref: str, other_ref: str, actor: str) 
             changes["value_key"] = [claim.value_key, value_key]
             claim.entity_value_id, claim.value_key = keep.id, value_key
         session.flush()
-        history.append(
-            _history(
+        events.append(
+            (
                 "claims",
                 claim.id,
                 "update",
-                actor,
-                now,
                 changes,
                 f"entity {other.name!r} merged into {keep.name!r}",
             )
@@ -1970,13 +1874,11 @@ def merge_entities(session: Session, keep_ref: str, other_ref: str, actor: str) 
             # the same evidence recorded under both names: it stays, spoken by KEEP, told apart
             new_fingerprint = f"{new_fingerprint}:{citation.id}"
         citation.fingerprint = new_fingerprint
-        history.append(
-            _history(
+        events.append(
+            (
                 "citations",
                 citation.id,
                 "update",
-                actor,
-                now,
                 {"attributed_to_id": [other.id, keep.id]},
                 f"speaker {other.name!r} merged into {keep.name!r}",
             )
@@ -1988,18 +1890,16 @@ def merge_entities(session: Session, keep_ref: str, other_ref: str, actor: str) 
         qualifier.entity_id = keep.id
 
     note = f"merged into {keep.name!r} (entity {keep.id})"
-    history.append(
-        _history(
+    events.append(
+        (
             "entities",
             other.id,
             "update",
-            actor,
-            now,
             {"merged_into": keep.id, "description": [other.description, note]},
             note,
         )
     )
     other.description = note
     session.flush()
-    session.execute(insert(History), history)
+    history.changed_many(session, events, actor=actor)
     return report

@@ -37,10 +37,9 @@ from .choices import (
     SOURCE_KINDS,
 )
 from .errors import ImportErrors, ProvenanceError
-from .history import current_actor
 from .inputs import parse_id, shown, terminal_safe, text_problem
 from .lazy import lazy_module
-from .output import dumps, emit, limit_option, output_options
+from .output import dumps, emit, limit_option, output_options, progress
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -50,11 +49,12 @@ if TYPE_CHECKING:
     from . import claims as claimsmod
     from . import db as dbmod
     from . import entities as entitiesmod
-    from . import importer, integrity, sources
+    from . import history, importer, integrity, sources
 else:  # SQLAlchemy and the library load when a command first uses them (see lazy.py)
     claimsmod = lazy_module("provenance.claims")
     dbmod = lazy_module("provenance.db")
     entitiesmod = lazy_module("provenance.entities")
+    history = lazy_module("provenance.history")
     importer = lazy_module("provenance.importer")
     integrity = lazy_module("provenance.integrity")
     sources = lazy_module("provenance.sources")
@@ -198,7 +198,12 @@ class RowId(click.ParamType):
 class Context:
     def __init__(self, db: str | None, actor: str | None):
         self.db = db
-        self.actor = current_actor(actor)
+        self._actor = actor
+
+    @property
+    def actor(self) -> str:
+        """``--actor``, else ``PROVENANCE_ACTOR``, else the operating-system user."""
+        return history.current_actor(self._actor)
 
     def engine(self, *, create: bool = False, current: bool = True) -> Engine:
         engine = dbmod.make_engine(self.db, create=create)
@@ -220,9 +225,15 @@ class Context:
         finally:
             engine.dispose()
 
+    def begin_change(self, session: Session, file: Path | None = None) -> None:
+        """The running command and its parameters are the session's change in history."""
+        ctx = click.get_current_context()
+        path = " ".join(ctx.command_path.split()[1:])
+        history.begin_change(session, self.actor, path or "provenance", ctx.params, file)
+
     @contextmanager
     def writing(self, *, migrate: bool = False) -> Iterator[Session]:
-        """One writing transaction for the whole command (migration included).
+        """One writing transaction for the whole command (migration included): one change.
 
         The write lock is taken when it begins (SQLite's BEGIN IMMEDIATE), so the
         command waits for another writer up front rather than failing half-way.
@@ -237,6 +248,7 @@ class Context:
 
                     command.upgrade(dbmod.alembic_config(connection), "head")
                 with Session(bind=connection, expire_on_commit=False, autoflush=True) as session:
+                    self.begin_change(session)
                     yield session
                     session.flush()
         finally:
@@ -244,15 +256,6 @@ class Context:
 
 
 pass_context = click.make_pass_decorator(Context)
-
-
-def progress(items: list, label: str) -> Iterator:
-    """A progress bar on a terminal, nothing in a pipe."""
-    if sys.stderr.isatty() and len(items) > 1:
-        with click.progressbar(items, label=label, file=sys.stderr) as bar:
-            yield from bar
-    else:
-        yield from items
 
 
 @click.group(cls=ProvenanceGroup)
@@ -766,6 +769,7 @@ def import_command(obj: Context, file: Path, dry_run: bool, new_entities: bool) 
         with dbmod.writing(engine.connect()) as connection:
             transaction = connection.begin()
             with Session(bind=connection, expire_on_commit=False) as session:
+                obj.begin_change(session, file)
                 try:
                     report = importer.import_file(
                         session,
@@ -1037,15 +1041,16 @@ def claim_deprecate(obj: Context, claim_id: str, reason: str) -> None:
 def log(obj: Context, table_name, row_id, actor_name, limit, fmt: str) -> None:
     """The history: who changed what, when, newest first.
 
+    Each writing command is one change: the rows it added, and what it did to rows
+    that existed (old and new values in --json).
+
     \b
     Example:
         provenance log --table claims --limit 20
     """
     with obj.reading() as session:
-        rows = claimsmod.history_rows(
-            session, table=table_name, row_id=row_id, actor=actor_name, limit=limit
-        )
-    emit(rows, fmt, columns=["id", "at", "actor", "action", "table", "row_id", "summary"])
+        rows = history.rows(session, table=table_name, row_id=row_id, actor=actor_name, limit=limit)
+    emit(rows, fmt, columns=["change", "at", "actor", "action", "table", "row_id", "summary"])
 
 
 # ---------------------------------------------------------------- vocabulary
@@ -2011,35 +2016,58 @@ def serve_command(
     show_default=True,
     help="Comma-separated kinds of candidates: quantity, date, leadership, attribution.",
 )
+@click.option(
+    "-i",
+    "--interactive",
+    is_flag=True,
+    help=(
+        "Review each candidate on the terminal (accept, edit or skip it) and import what was"
+        " accepted at the end, all or nothing; quitting writes nothing."
+    ),
+)
 @pass_context
-def extract_command(obj: Context, source: str, output: Path | None, kinds: str) -> None:
+def extract_command(
+    obj: Context, source: str, output: Path | None, kinds: str, interactive: bool
+) -> None:
     """Write candidate claims found in a source's text, for an editor to accept.
 
     SOURCE is an id, a slug or the file name the source was ingested from. The
     output is the import format: edit it (delete, correct, set confidence), then
     `provenance import` it. Figures a citation of the source already covers are
-    left out; properties the vocabulary lacks are declared as new.
+    left out; properties the vocabulary lacks are declared as new. With
+    --interactive, each candidate is shown in turn instead: a accepts it, e edits a
+    field (subject, property, value, unit, attributed_to, stance, quote), s skips it,
+    q quits; what was accepted is imported when the last one is decided.
 
     \b
     Example:
         provenance extract ctc-khazali-interrogations-2018 -o ctc-candidates.yaml
         provenance extract 004_b040a4527846fc2c.txt --kinds quantity,date
         provenance import ctc-candidates.yaml
+        provenance extract ctc-khazali-interrogations-2018 --interactive
     """
     from . import extract as extractmod
     from . import interchange
+    from .extract import review as extract_review
 
     chosen = extractmod.parse_kinds(kinds)
+    if interactive and output is not None:
+        raise UserError("--interactive imports what is accepted: it cannot go with -o FILE")
     if output is not None:
         interchange.check_output_path(output, "-o")
     with obj.reading() as session:
         found = extractmod.extract(session, sources.find_source(session, source), chosen)
-        if output is None:
+        if interactive:
+            vocabulary = extract_review.Vocabulary.of(session, found)
+        elif output is None:
             count = extractmod.write_yaml(found, sys.stdout)
             sys.stdout.flush()
         else:
             with interchange.AtomicOutput(output) as stream:
                 count = extractmod.write_yaml(found, stream)
+    if interactive:
+        _review(obj, found, vocabulary)
+        return
     summary = f"{count} candidate(s) from {found.source.slug}"
     if found.already_recorded:
         summary += f"; {found.already_recorded} already recorded, left out"
@@ -2050,6 +2078,30 @@ def extract_command(obj: Context, source: str, output: Path | None, kinds: str) 
     else:
         say(summary, err=True)
         click.echo(summary, err=True)
+
+
+def _review(obj: Context, found: Any, vocabulary: Any) -> None:
+    """extract --interactive: the terminal side of ``extract.review.review``."""
+    from .extract import review as extract_review
+
+    def ask(prompt: str, default: str | None) -> str:
+        if default:
+            prompt = f"{prompt} [{terminal_safe(default)}]"
+        return str(click.prompt(prompt, default=default, show_default=False))
+
+    outcome = extract_review.review(found, vocabulary, ask, say)
+    slug = found.source.slug
+    if outcome.quit:
+        say(f"quit: nothing written ({len(outcome.accepted)} accepted candidate(s) dropped)")
+    elif not outcome.accepted:
+        say(f"no candidate of {slug} accepted: nothing written")
+    else:
+        engine = obj.engine()
+        try:
+            report = extract_review.save(engine, outcome, obj.actor)
+        finally:
+            engine.dispose()
+        _report_import(report, f"{slug}.accepted.yaml")
 
 
 # ---------------------------------------------------------------- learned source trust

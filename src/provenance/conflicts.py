@@ -81,10 +81,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.types import Text
 
+from . import history
 from .entities import get_entity, get_property
 from .errors import DatabaseError, InvalidValue, NotFound
 from .gc_pause import few_collections
-from .history import record
 from .inputs import parse_id
 from .models import (
     CONFLICT_STATUSES,
@@ -97,7 +97,6 @@ from .models import (
     Entity,
     Footnote,
     FootnoteWork,
-    History,
     Property,
     Source,
     utcnow,
@@ -480,26 +479,26 @@ def _detect(session: Session, actor: str) -> DetectionResult:
     if back:
         session.execute(update(Conflict).where(Conflict.id.in_(back)).values(active=True))
         for cid in back:
-            record(
+            history.changed(
                 session,
                 "conflicts",
                 cid,
                 "update",
-                actor,
                 {"active": [False, True]},
                 "detected again",
+                actor=actor,
             )
     if gone:
         session.execute(update(Conflict).where(Conflict.id.in_(gone)).values(active=False))
         for cid in gone:
-            record(
+            history.changed(
                 session,
                 "conflicts",
                 cid,
                 "update",
-                actor,
                 {"active": [True, False]},
                 "no longer detected",
+                actor=actor,
             )
     for cid, question in matched.items():
         if stored[cid].kind != question.kind:
@@ -559,28 +558,29 @@ def _update_answers(
             ],
         )
     if added or removed:
-        record(
+        history.changed(
             session,
             "conflicts",
             conflict_id,
             "update",
-            actor,
             {
                 "answers_added": _contradicts_json(added),
                 "answers_removed": _contradicts_json(removed),
             },
             "answers changed",
+            actor=actor,
         )
 
 
 def _insert_new_conflicts(
     session: Session, questions: list[_Question], actor: str, now: dt.datetime
 ) -> None:
-    """Write newly found questions, their answers and their history rows.
+    """Write newly found questions and their answers, stamped with the current change.
 
     Core inserts on the connection: the ORM's bulk path costs a few times the insert
     itself for the tens of thousands of rows a first detection writes.
     """
+    change = history.change_id(session, actor)
     connection = session.connection()
     before = connection.execute(select(func.coalesce(func.max(Conflict.id), 0))).scalar_one()
     connection.execute(
@@ -594,6 +594,7 @@ def _insert_new_conflicts(
                 "active": True,
                 "first_detected_at": now,
                 "last_detected_at": now,
+                "change_id": change,
             }
             for q in questions
         ],
@@ -622,21 +623,6 @@ def _insert_new_conflicts(
             }
             for cid, q in zip(ids, questions, strict=True)
             for (claim_id, stance), contradicts in sorted(q.contradicts.items())
-        ],
-    )
-    connection.execute(
-        insert(cast(Table, History.__table__)),
-        [
-            {
-                "table_name": "conflicts",
-                "row_id": cid,
-                "action": "insert",
-                "actor": actor,
-                "at": now,
-                "changes": {"answers": _contradicts_json(q.contradicts), "kind": q.kind},
-                "summary": "detected",
-            }
-            for cid, q in zip(ids, questions, strict=True)
         ],
     )
 
@@ -727,7 +713,9 @@ def resolve(
     conflict.status_by = actor
     conflict.status_at = utcnow()
     conflict.answer_claim_id, conflict.answer_stance = accepted
-    record(session, "conflicts", conflict.id, "update", actor, changes, f"verdict: {status}")
+    history.changed(
+        session, "conflicts", conflict.id, "update", changes, f"verdict: {status}", actor=actor
+    )
 
 
 def resolve_by_preference(session: Session, claim: Claim, actor: str, note: str) -> list[int]:

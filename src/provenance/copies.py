@@ -40,8 +40,8 @@ from rapidfuzz.distance import Indel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from . import history
 from .errors import InvalidValue
-from .history import record
 from .models import Source, SourceCopy, utcnow
 
 COPY_THRESHOLD = 0.8
@@ -167,7 +167,7 @@ def _write(
     after = _changes(copy)
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if changes:
-        record(session, "sources", source.id, "update", actor, changes, summary)
+        history.changed(session, "sources", source.id, "update", changes, summary, actor=actor)
     session.expire(source, ["copy"])
     return copy
 

@@ -16,11 +16,10 @@ from typing import Any
 from sqlalchemy import Text, any_, bindparam, cast, func, select, true, update
 from sqlalchemy.orm import Session
 
-from . import suggest
+from . import history, suggest
 from .errors import InvalidValue, NotFound, ProvenanceError
-from .history import record
 from .inputs import as_id, check_length
-from .models import DATATYPES, ENTITY_KINDS, Alias, Claim, Entity, History, Property, utcnow
+from .models import DATATYPES, ENTITY_KINDS, Alias, Claim, Entity, Property, utcnow
 from .values import canonical_unit, normalise_name, parse_quantity
 
 ENTITY_KIND_ALIASES = {
@@ -212,15 +211,7 @@ def create_entity(
     session.flush()
     session.add(Alias(entity_id=entity.id, name=name, normalised=normalise_name(name)))
     session.flush()
-    record(
-        session,
-        "entities",
-        entity.id,
-        "insert",
-        actor,
-        {"name": name, "kind": entity.kind},
-        f"entity {name!r} added",
-    )
+    history.inserted(session, "entities", entity.id, actor)
     return entity
 
 
@@ -296,8 +287,9 @@ def add_entities(
 
     Entries are handled ``batch_size`` (default ``ENTITY_BATCH_SIZE``) at a time: one
     lookup of every name of the batch (see ``_normalised_in``), then one
-    insert each for the new entities, their aliases and the history rows, and one update
-    of the stored entities whose kind or description changed.
+    insert each for the new entities and their aliases (stamped with the current change),
+    and one update of the stored entities whose kind or description changed, with its
+    history rows.
     """
     batch_size = batch_size or ENTITY_BATCH_SIZE
     session.flush()  # rows the session holds go first: history stays in the order of events
@@ -352,8 +344,8 @@ class _EntityBatch:
         ] = {}  # stored entities whose kind or description changed
         # [entity, name, normalised, id once written]
         self.aliases: list[list[Any]] = []
-        # (table, entity state or alias row, action, changes, summary)
-        self.history: list[tuple[str, Any, str, dict[str, Any], str]] = []
+        # updates of stored entities: (entity state, changes, summary)
+        self.updates: list[tuple[Any, dict[str, Any], str]] = []
 
     def run(
         self, batch: list[EntityEntry | ProvenanceError]
@@ -430,17 +422,8 @@ class _EntityBatch:
             entity = _EntityState(None, name, kind, description)
             self.new_entities.append(entity)
             self.known[keys[0]] = entity
-            # the canonical name is an alias too; the entity's history row says it
+            # the canonical name is an alias too
             self.aliases.append([entity, name, keys[0], None])
-            self.history.append(
-                (
-                    "entities",
-                    entity,
-                    "insert",
-                    {"name": name, "kind": kind},
-                    f"entity {name!r} added",
-                )
-            )
             added.append(name)
         else:
             changes = {}
@@ -453,9 +436,7 @@ class _EntityBatch:
             if changes:
                 if entity.id is not None:
                     self.changed[entity.id] = entity
-                self.history.append(
-                    ("entities", entity, "update", changes, f"entity {entity.name!r} updated")
-                )
+                self.updates.append((entity, changes, f"entity {entity.name!r} updated"))
         # every name of the entry: when the entry was found by one of its aliases, its
         # own name is new and becomes an alias too (never dropped)
         for alias, key in zip(names, keys, strict=True):
@@ -470,22 +451,15 @@ class _EntityBatch:
             row = [entity, alias, key, None]
             self.known[key] = entity
             self.aliases.append(row)
-            self.history.append(
-                (
-                    "aliases",
-                    row,
-                    "insert",
-                    {"entity": entity.name, "alias": alias},
-                    f"{alias!r} names {entity.name!r}",
-                )
-            )
             added.append(alias)
         return entity, added
 
     def _write(self) -> None:
-        from .claims import _bulk, insert_ids  # claims imports this module
+        from .claims import insert_ids  # claims imports this module
 
         session, now = self.session, utcnow()
+        if self.new_entities or self.aliases or self.updates:
+            history.change_id(session, self.actor)
         if self.new_entities:
             rows = [
                 {"name": e.name, "kind": e.kind, "description": e.description, "created_at": now}
@@ -510,22 +484,14 @@ class _EntityBatch:
                     for e in self.changed.values()
                 ],
             )
-        if self.history:
-            session.execute(
-                _bulk(History),
-                [
-                    {
-                        "table_name": table,
-                        "row_id": target.id if table == "entities" else target[3],
-                        "action": action,
-                        "actor": self.actor,
-                        "at": now,
-                        "changes": changes,
-                        "summary": summary,
-                    }
-                    for table, target, action, changes, summary in self.history
-                ],
-            )
+        history.changed_many(
+            session,
+            [
+                ("entities", entity.id, "update", changes, summary)
+                for entity, changes, summary in self.updates
+            ],
+            actor=self.actor,
+        )
 
 
 def _attach_alias(session: Session, entity: Entity, alias: str, actor: str) -> bool:
@@ -541,15 +507,7 @@ def _attach_alias(session: Session, entity: Entity, alias: str, actor: str) -> b
     row = Alias(entity_id=entity.id, name=alias, normalised=key)
     session.add(row)
     session.flush()
-    record(
-        session,
-        "aliases",
-        row.id,
-        "insert",
-        actor,
-        {"entity": entity.name, "alias": alias},
-        f"{alias!r} names {entity.name!r}",
-    )
+    history.inserted(session, "aliases", row.id, actor)
     return True
 
 
@@ -718,15 +676,7 @@ def add_property(
         prop = Property(name=name, **fields)
         session.add(prop)
         session.flush()
-        record(
-            session,
-            "properties",
-            prop.id,
-            "insert",
-            actor,
-            {"name": name, **fields},
-            f"property {name!r} added",
-        )
+        history.inserted(session, "properties", prop.id, actor)
         return prop, "new"
     changes = {k: [getattr(existing, k), v] for k, v in fields.items() if getattr(existing, k) != v}
     if not changes:
@@ -754,8 +704,14 @@ def add_property(
             )
     for field, value in fields.items():
         setattr(existing, field, value)
-    record(
-        session, "properties", existing.id, "update", actor, changes, f"property {name!r} updated"
+    history.changed(
+        session,
+        "properties",
+        existing.id,
+        "update",
+        changes,
+        f"property {name!r} updated",
+        actor=actor,
     )
     if "tolerance" in changes:
         _rewiden_approximate_claims(session, existing, actor)
@@ -799,14 +755,14 @@ def _rewiden_approximate_claims(session: Session, prop: Property, actor: str) ->
         for key, value_of in new.items():
             setattr(claim, key, value_of)
         session.flush()
-        record(
+        history.changed(
             session,
             "claims",
             claim.id,
             "update",
-            actor,
             changes,
             f"interval of {claim.value!r} at the tolerance of {prop.name!r}",
+            actor=actor,
         )
 
 

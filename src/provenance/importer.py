@@ -29,6 +29,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import history
 from .claims import (
     CITATION_FIELDS,
     CLAIM_FIELDS,
@@ -42,7 +43,6 @@ from .claims import (
 from .entities import EntityEntry, add_entities, add_property
 from .errors import ImportErrors, InvalidValue, NotFound, ProvenanceError
 from .gc_pause import few_collections
-from .history import record
 from .inputs import (
     DuplicateKey,
     StrictLoader,
@@ -633,15 +633,7 @@ def add_textless_source(
         source = Source(**{"title": slug, "kind": "website", **fields})
         session.add(source)
         session.flush()
-        record(
-            session,
-            "sources",
-            source.id,
-            "insert",
-            actor,
-            dict(fields.items()),
-            f"source {slug!r} added",
-        )
+        history.inserted(session, "sources", source.id, actor)
         return source, True
     if source.text is not None:
         raise InvalidValue(
@@ -651,5 +643,13 @@ def add_textless_source(
     if changes:
         for key, value in fields.items():
             setattr(source, key, value)
-        record(session, "sources", source.id, "update", actor, changes, f"source {slug!r} updated")
+        history.changed(
+            session,
+            "sources",
+            source.id,
+            "update",
+            changes,
+            f"source {slug!r} updated",
+            actor=actor,
+        )
     return source, False

@@ -18,7 +18,10 @@ Design notes a maintainer needs:
   claim (unique on subject, property, value_key, scope_key).
 * Date bounds are ISO-8601 UTC strings (``2007-03-01T00:00:00``): they sort and compare
   as text on every back end.
-* **history** rows are written by the library for every insert, update and rank change.
+* History is kept as **changesets**: every writing command is one ``changes`` row (who,
+  when, the command and its arguments, an imported file and its SHA-256); every row a
+  command inserts carries that change's id (``change_id``), and every update, rank or
+  status change and delete of a row is a ``history`` row (old → new) pointing to it.
 * A **copy** (``source_copies``) records that a document is the same story as an earlier
   one — identical text, or a syndicated story under another headline or footer — with
   the similarity that found it and whether the desk confirmed or undid it. A copy and
@@ -95,6 +98,11 @@ name_str = Annotated[str, mapped_column(String(500))]
 offset = Annotated[int, mapped_column(Integer)]
 created_at = Annotated[dt.datetime, mapped_column(DateTime, default=utcnow)]
 actor_str = Annotated[str, mapped_column(String(200))]
+# the change (command) that inserted the row (``changes.id``); empty for rows older than
+# changesets whose insert was never recorded. No foreign key: adding one to a table of a
+# million claims means copying the table on SQLite, which a migration's transaction
+# cannot do with foreign keys on; changes rows are never deleted, so it cannot dangle.
+change_ref = Annotated[int | None, mapped_column(Integer)]
 
 
 class Source(Base):
@@ -107,6 +115,7 @@ class Source(Base):
     )
 
     id: Mapped[intpk]
+    change_id: Mapped[change_ref]
     slug: Mapped[str] = mapped_column(String(200), unique=True)
     title: Mapped[str] = mapped_column(Text)
     authors: Mapped[list[Any]] = mapped_column(JSON, default=list)
@@ -191,6 +200,7 @@ class Work(Base):
     __tablename__ = "works"
 
     id: Mapped[intpk]
+    change_id: Mapped[change_ref]
     key: Mapped[str] = mapped_column(String(500), unique=True)
     title: Mapped[str] = mapped_column(Text)
     citation: Mapped[str | None] = mapped_column(Text)
@@ -210,6 +220,7 @@ class Footnote(Base):
     )
 
     id: Mapped[intpk]
+    change_id: Mapped[change_ref]
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
@@ -270,6 +281,7 @@ class Entity(Base):
     __table_args__ = (CheckConstraint(_in("kind", ENTITY_KINDS), name="kind"),)
 
     id: Mapped[intpk]
+    change_id: Mapped[change_ref]
     name: Mapped[name_str]
     kind: Mapped[str] = mapped_column(String(40), default="other")
     description: Mapped[str | None] = mapped_column(Text)
@@ -284,6 +296,7 @@ class Alias(Base):
     __tablename__ = "aliases"
 
     id: Mapped[intpk]
+    change_id: Mapped[change_ref]
     entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id"), index=True)
     name: Mapped[name_str]
     normalised: Mapped[str] = mapped_column(String(500), unique=True)
@@ -318,6 +331,7 @@ class Property(Base):
     __table_args__ = (CheckConstraint(_in("datatype", DATATYPES), name="datatype"),)
 
     id: Mapped[intpk]
+    change_id: Mapped[change_ref]
     name: Mapped[str] = mapped_column(String(200), unique=True)
     datatype: Mapped[str] = mapped_column(String(20))
     multi: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -341,6 +355,7 @@ class Claim(Base):
     )
 
     id: Mapped[intpk]
+    change_id: Mapped[change_ref]
     subject_id: Mapped[int] = mapped_column(ForeignKey("entities.id"))
     property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"), index=True)
     value: Mapped[str] = mapped_column(Text)
@@ -410,6 +425,7 @@ class Citation(Base):
     )
 
     id: Mapped[intpk]
+    change_id: Mapped[change_ref]
     # the unique index on (claim_id, fingerprint) serves lookups by claim
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"))
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
@@ -457,6 +473,7 @@ class Conflict(Base):
     )
 
     id: Mapped[intpk]
+    change_id: Mapped[change_ref]
     subject_id: Mapped[int] = mapped_column(ForeignKey("entities.id"))
     property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"))
     kind: Mapped[str] = mapped_column(String(20))
@@ -502,8 +519,25 @@ class ConflictAnswer(Base):
     conflict: Mapped[Conflict] = relationship(back_populates="answers")
 
 
+class Change(Base):
+    """One command that wrote: who ran it, when, with which arguments (and file)."""
+
+    __tablename__ = "changes"
+
+    id: Mapped[intpk]
+    actor: Mapped[actor_str]
+    at: Mapped[created_at]
+    # the command as typed after the program name (`import`, `claim prefer`); empty for
+    # changes converted from the history kept before changesets
+    command: Mapped[str | None] = mapped_column(String(100))
+    arguments: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    file_name: Mapped[str | None] = mapped_column(Text)
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+
+
 class History(Base):
-    """Who changed what, when: one row per insert, update or delete."""
+    """What a change did to one row that already existed: an update (old → new), a rank or
+    status change, a delete. Inserts are not here: the row's ``change_id`` says them."""
 
     __tablename__ = "history"
     __table_args__ = (
@@ -512,10 +546,9 @@ class History(Base):
     )
 
     id: Mapped[intpk]
+    change_id: Mapped[int] = mapped_column(ForeignKey("changes.id"), index=True)
     table_name: Mapped[str] = mapped_column(String(50))
     row_id: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(10))
-    actor: Mapped[actor_str]
-    at: Mapped[created_at]
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     summary: Mapped[str | None] = mapped_column(Text)

@@ -47,8 +47,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import history
 from .errors import InvalidValue
-from .history import record
 from .models import Alias, DistinctName, Entity
 from .values import normalise_name
 
@@ -194,14 +194,15 @@ def record_distinct(
     row = DistinctName(name=name_a, normalised=na, other_name=name_b, other_normalised=nb)
     session.add(row)
     session.flush()
-    record(
+    # the table carries no change_id: the insert is a history row of the change itself
+    history.changed(
         session,
         "distinct_names",
         row.id,
         "insert",
-        actor,
         {"name": name_a, "other_name": name_b},
         f"{name_a!r} and {name_b!r} are different entities",
+        actor=actor,
     )
     return *names, True
 

@@ -16,7 +16,7 @@ import csv
 import itertools
 import json
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import click
@@ -148,3 +148,12 @@ def _table(rows: list[dict[str, Any]], columns: Sequence[str] | None, title: str
     console.print(table)
     if not rows:
         console.print("(none)")
+
+
+def progress(items: list, label: str) -> Iterator:
+    """A progress bar on a terminal, nothing in a pipe."""
+    if sys.stderr.isatty() and len(items) > 1:
+        with click.progressbar(items, label=label, file=sys.stderr) as bar:
+            yield from bar
+    else:
+        yield from items

@@ -28,8 +28,9 @@ What is withheld, and why:
   ``provenance show ID`` and ``provenance resolve ID`` work from what the site shows.
 * **Internal fields**: citation notes and source notes (an editor's working notes),
   every ``created_by``/``status_by`` (who did what stays inside the desk), file names
-  and paths, fingerprints, the history table as a whole (its actors, and summaries
-  that quote confidential claims).
+  and paths, fingerprints, every row's ``change_id``, and the ``changes`` and
+  ``history`` tables as a whole (their actors, commands and arguments, imported files,
+  and summaries that quote confidential claims).
 
 What is published although an editor wrote it: a conflict's **verdict note**
 (``provenance resolve --note``) and a claim's **rank reason** (``claim deprecate
@@ -47,7 +48,8 @@ writing while a large copy is built.
 **Current copies.** ``serve`` reuses a public copy when it is current: the file is
 unchanged since it was written (size and modification time) and the working
 database's state — for each table read, its row count and highest id, which move with
-every insert, and the highest history id, which moves with every update — and this
+every insert, and the highest changes and history ids, which move with every
+writing command and every update — and this
 module's ``FORMAT`` are those recorded at publish time. They are kept in a small JSON
 file beside the copy (``public.db.state.json``), never in the copy itself: counts of
 withheld rows are not for readers.
@@ -84,6 +86,7 @@ from .leading import lead, trust_for
 from .models import (
     Alias,
     Base,
+    Change,
     Citation,
     Claim,
     ClaimQualifier,
@@ -420,6 +423,7 @@ def working_state(session: Session) -> dict[str, Any]:
         Citation,
         Conflict,
         ConflictAnswer,
+        Change,
         History,
     ):
         count, top = session.execute(

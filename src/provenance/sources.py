@@ -33,9 +33,9 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import suggest
+from . import history, suggest
 from .errors import InvalidValue, NotFound, ProvenanceError
-from .history import diff, record
+from .history import diff
 from .inputs import MAX_ID, StrictLoader, as_id, check_length, first_bad_field, yaml_problem
 from .lazy import lazy_module
 from .models import (
@@ -368,15 +368,7 @@ def ingest_file(
         )
         session.add(source)
         session.flush()
-        record(
-            session,
-            "sources",
-            source.id,
-            "insert",
-            actor,
-            _public_fields(source),
-            f"ingested {path.name}",
-        )
+        history.inserted(session, "sources", source.id, actor)
         result = IngestResult(source, "new")
         _derive(session, source, spec, actor, result)
         result.copy = copies.detect_copy(session, source, actor)
@@ -400,8 +392,14 @@ def ingest_file(
         for key, value in fields.items():
             setattr(source, key, value)
         source.updated_at = utcnow()
-        record(
-            session, "sources", source.id, "update", actor, changes, f"text of {path.name} changed"
+        history.changed(
+            session,
+            "sources",
+            source.id,
+            "update",
+            changes,
+            f"text of {path.name} changed",
+            actor=actor,
         )
         _derive(session, source, spec, actor, result)
         _reanchor_all(session, source, old_text, result)
@@ -411,7 +409,9 @@ def ingest_file(
         for key, value in fields.items():
             setattr(source, key, value)
         source.updated_at = utcnow()
-        record(session, "sources", source.id, "update", actor, changes, "metadata updated")
+        history.changed(
+            session, "sources", source.id, "update", changes, "metadata updated", actor=actor
+        )
         result.status = "updated"
     _derive(session, source, spec, actor, result, only_if_changed=True)
     if "confidential" in changes:
@@ -419,13 +419,6 @@ def ingest_file(
         session.flush()
         describe_works(session, source_work_ids(session, source))
     return result
-
-
-def _public_fields(source: Source) -> dict[str, Any]:
-    return {k: getattr(source, k) for k in SOURCE_FIELDS if getattr(source, k) is not None} | {
-        "file_name": source.file_name,
-        "sha256": source.sha256,
-    }
 
 
 def _derive(
@@ -531,15 +524,7 @@ def _sync_sections(session: Session, source: Source, spec: SourceSpec, actor: st
             section = Source(slug=slug, parent=source, **fields)
             session.add(section)
             session.flush()
-            record(
-                session,
-                "sources",
-                section.id,
-                "insert",
-                actor,
-                {"slug": slug, "authors": [author], "confidential": confidential},
-                f"comment section of {source.slug}",
-            )
+            history.inserted(session, "sources", section.id, actor)
             continue
         before = {k: getattr(section, k) for k in fields}
         changes = diff(before, fields)
@@ -547,14 +532,14 @@ def _sync_sections(session: Session, source: Source, spec: SourceSpec, actor: st
             old_text = section.text or ""
             for key, value in fields.items():
                 setattr(section, key, value)
-            record(
+            history.changed(
                 session,
                 "sources",
                 section.id,
                 "update",
-                actor,
                 _jsonable(changes),
                 f"comment section of {source.slug} refreshed",
+                actor=actor,
             )
             if "text" in changes:
                 _reanchor_all(session, section, old_text, IngestResult(section, "changed"))
