@@ -590,10 +590,13 @@ def test_claims_in_every_format(run, scenario):
     }
     lines = run("claims", "--nl").output.splitlines()
     assert [json.loads(line) for line in lines] == rows
+    # flat: one row per citation
     table = list(csv.DictReader(io.StringIO(run("claims", "--csv").output)))
-    assert [int(r["id"]) for r in table] == [r["id"] for r in rows]
-    assert table[0]["qualifiers"] == '{"election": "2018 Iraqi parliamentary election"}'
-    assert "garnered 15 of the 48 seats" in table[0]["citations"]
+    assert [(int(r["claim_id"]), int(r["citation_id"])) for r in table] == [
+        (r["id"], c["id"]) for r in rows for c in r["citations"]
+    ]
+    assert table[0]["qualifiers"] == "election=2018 Iraqi parliamentary election"
+    assert table[0]["quote"] == "garnered 15 of the 48 seats"
     text = run("claims").output
     assert (
         "15 seats" in text
@@ -1253,7 +1256,7 @@ def test_dry_run_checks_everything_and_writes_nothing(run, documents_db, tmp_pat
     )
     before = file_bytes(documents_db)
     output = run("import", path, "--dry-run").output
-    assert output.startswith("would import desk.yaml: 3 record(s), 2 new claim(s)"), output
+    assert output.startswith("would import desk.yaml: 3 record(s), would create 2 claim(s)"), output
     assert output.rstrip().endswith("dry run: nothing was written")
     assert file_bytes(documents_db) == before
 
@@ -1976,7 +1979,8 @@ def test_entity_merge_folds_two_spellings_into_one_entity(run, tmp_path):
     path = tmp_path / "merge.yaml"
     path.write_text(yaml.safe_dump(MERGE), encoding="utf-8")
     run("init")
-    run("import", path)
+    run("import", path, code=2)  # the second spelling is close to the first: refused
+    run("import", path, "--new-entities")  # as a desk that missed it would have it
     suggestions = json.loads(run("alias", "suggest", "--json").output)
     (suggestion,) = [
         s
@@ -2016,7 +2020,7 @@ def test_entity_merge_bad_input(run, tmp_path, db_path, keep, other, named):
     path = tmp_path / "merge.yaml"
     path.write_text(yaml.safe_dump(MERGE), encoding="utf-8")
     run("init")
-    run("import", path)
+    run("import", path, "--new-entities")
     before = file_bytes(db_path)
     result = run("entity", "merge", keep, other, code=2)
     assert named in result.output and len(result.output.strip().splitlines()) == 1

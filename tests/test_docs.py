@@ -14,7 +14,7 @@ from provenance.cli import cli
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 CLI_REFERENCE = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
 # the shared listing options, described once at the head of the README's command list
-OUTPUT_OPTIONS = {"--json", "--nl", "--csv"}
+OUTPUT_OPTIONS = {"--json", "--nl", "--csv", "--limit"}
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()):

@@ -277,7 +277,9 @@ def test_round_trip_with_no_vocabulary_declares_new_properties(run, tmp_path):
         assert text.count("# new property") == len(data["properties"])
         assert "left blank it is recorded as medium" in text
         assert all(c["confidence"] is None for c in data["claims"])
-        result = run("import", out)
+        # names the extractor read in several spellings ("Hadi al Ameri", "Hadi al-Amiri")
+        # are close to each other: the editor would merge them; here they are kept as read
+        result = run("import", out, "--new-entities")
         assert "new claim(s)" in result.output
         total += len(data["claims"])
     assert total > 100

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Text, any_, bindparam, cast, func, select, true, update
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from . import history
+from . import history, suggest
 from .errors import InvalidValue, NotFound, ProvenanceError
 from .inputs import as_id, check_length
 from .models import DATATYPES, ENTITY_KINDS, Alias, Claim, Entity, Property, utcnow
@@ -195,8 +194,10 @@ def get_entity(session: Session, ref: str) -> Entity:
     if number is not None:
         entity = session.get(Entity, number)
     if entity is None:
+        names = session.scalars(select(Alias.name)).all()
         raise NotFound(
-            f"unknown entity {text!r}: expected a name or alias (see `provenance entities`)"
+            f"unknown entity {text!r}: expected a name or alias; "
+            + suggest.hint(text, names, "provenance entities")
         )
     return entity
 
@@ -320,6 +321,8 @@ def _normalised_in(session: Session, keys: list[str]) -> Iterator[Any]:
     if not keys:
         return
     if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
         yield Alias.normalised == any_(
             cast(bindparam("keys", keys, type_=postgresql.ARRAY(Text)), postgresql.ARRAY(Text))
         )
@@ -620,17 +623,21 @@ def suggest_aliases(
     ignoring articles that transliterations add or drop (al-, el-, ad-), and keeps the
     best-scoring pair of names for each pair of entities. Names whose numbers differ are
     never suggested: "2018 Iraqi parliamentary election" and "2021 Iraqi parliamentary
-    election" differ by one character but are two events.
+    election" differ by one character but are two events. Nor are two entities the desk
+    has said are different (``alias distinct``, names.record_distinct).
     """
     import numpy as np
     from rapidfuzz import fuzz, process
+
+    from .names import comparison_key, distinct_entity_pairs, numbers
 
     rows = session.execute(
         select(Alias.entity_id, Alias.name, Alias.normalised, Entity.name).join(Entity)
     ).all()
     if len(rows) < 2:
         return []
-    keys = [_comparison_key(r.normalised) for r in rows]
+    keys = [comparison_key(r.normalised) for r in rows]
+    apart = distinct_entity_pairs(session)
     scores = process.cdist(
         keys, keys, scorer=fuzz.ratio, score_cutoff=min_score, dtype=np.uint8, workers=-1
     )
@@ -641,24 +648,15 @@ def suggest_aliases(
         a, b = rows[i], rows[j]
         if entity_ids[i] == entity_ids[j]:
             continue
-        if _numbers(a.normalised) != _numbers(b.normalised):
+        if numbers(a.normalised) != numbers(b.normalised):
             continue
-        pair = tuple(sorted((a.entity_id, b.entity_id)))
+        pair = (min(a.entity_id, b.entity_id), max(a.entity_id, b.entity_id))
+        if pair in apart:
+            continue
         score = float(scores[i, j])
         if pair not in best or best[pair].score < score:
             best[pair] = AliasSuggestion(score, a[3], a.name, b[3], b.name)
     return sorted(best.values(), key=lambda s: (-s.score, s.entity, s.other_entity))[:limit]
-
-
-def _numbers(normalised: str) -> list[str]:
-    return re.findall(r"\d+", normalised)
-
-
-def _comparison_key(normalised: str) -> str:
-    words = [
-        w for w in normalised.split() if w not in {"al", "el", "ad", "an", "as", "ash", "at", "the"}
-    ]
-    return " ".join(words) or normalised
 
 
 # ---------------------------------------------------------------- properties
@@ -831,11 +829,13 @@ def _rewiden_approximate_claims(session: Session, prop: Property, actor: str) ->
 def get_property(session: Session, name: str) -> Property:
     prop = session.scalar(select(Property).where(Property.name == str(name).strip()))
     if prop is None:
-        known = session.scalars(select(Property.name).order_by(Property.name).limit(12)).all()
+        known = session.scalars(select(Property.name)).all()
         hint = (
-            f" such as {', '.join(known)}" if known else "; add one with `provenance property add`"
+            suggest.hint(str(name).strip(), known, "provenance properties")
+            if known
+            else "add one with `provenance property add`"
         )
-        raise NotFound(f"unknown property {name!r}: expected a property of the vocabulary{hint}")
+        raise NotFound(f"unknown property {name!r}: expected a property of the vocabulary; {hint}")
     return prop
 
 

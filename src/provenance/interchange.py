@@ -66,6 +66,7 @@ from sqlalchemy import and_, exists, false, func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from . import quotes
+from .choices import EXPORT_FORMATS
 from .claims import RECORD_KEYS, scope_text
 from .entities import get_entity, get_property
 from .errors import InvalidValue
@@ -84,7 +85,7 @@ from .models import (
 )
 from .sources import find_source
 
-FORMATS = ("csv", "jsonl", "yaml", "claimreview", "prov", "prov-n")
+FORMATS = EXPORT_FORMATS
 WINDOW = 1000
 DEFAULT_BASE_URI = "urn:provenance:"
 REVIEWED_STATUSES = ("confirmed", "resolved")

@@ -13,6 +13,7 @@ them (``\\u001b``; C1 and bidirectional controls too).
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -37,6 +38,21 @@ def output_options(fn: Callable) -> Callable:
     fn = click.option("--json", "fmt", flag_value="json", help="A JSON array of objects.")(fn)
     # without a flag: a table for people (``fmt`` is then "table")
     return click.option("--table-view", "fmt", flag_value="table", default=True, hidden=True)(fn)
+
+
+def limit_option(fn: Callable | None = None, *, default: int | None = None) -> Callable:
+    """Add ``--limit N`` to a listing command: at most N rows (all of them by default)."""
+
+    def decorate(command: Callable) -> Callable:
+        return click.option(
+            "--limit",
+            type=click.IntRange(min=1),
+            default=default,
+            show_default=default is not None,
+            help="At most N rows" + ("." if default is not None else " (default: all)."),
+        )(command)
+
+    return decorate(fn) if fn is not None else decorate
 
 
 def _cell(value: Any) -> str:
@@ -68,26 +84,46 @@ def emit(
     *,
     columns: Sequence[str] | None = None,
     title: str | None = None,
+    limit: int | None = None,
 ) -> None:
-    """Print rows in ``fmt``. ``columns`` picks and orders the table's columns only."""
+    """Print rows in ``fmt``: at most ``limit`` of them. ``columns`` picks and orders the
+    table's columns only (and names a CSV's columns when there are no rows).
+
+    JSON, newline-delimited JSON and CSV are written row by row as ``rows`` yields them,
+    so a listing of a million claims never holds them all; a table needs them all to
+    size its columns.
+    """
+    if limit is not None:
+        rows = itertools.islice(rows, limit)
     if fmt == "json":
-        click.echo(dumps(list(rows), indent=2))
+        _json_array(rows)
         return
     if fmt == "nl":
         for row in rows:
             click.echo(dumps(row))
         return
-    rows = list(rows)
     if fmt == "csv":
-        fields = list(rows[0].keys()) if rows else list(columns or [])
+        iterator = iter(rows)
+        first = next(iterator, None)
+        fields = list(first.keys()) if first is not None else list(columns or [])
         writer = csv.DictWriter(
             sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n"
         )
         writer.writeheader()
-        for row in rows:
+        for row in itertools.chain([first] if first is not None else [], iterator):
             writer.writerow({k: _csv_cell(v) for k, v in row.items()})
         return
-    _table(rows, columns, title)
+    _table(list(rows), columns, title)
+
+
+def _json_array(rows: Iterable[dict[str, Any]]) -> None:
+    """``dumps(list(rows), indent=2)``, written one row at a time."""
+    first = True
+    for row in rows:
+        text = dumps(row, indent=2).replace("\n", "\n  ")
+        click.echo(("[\n  " if first else ",\n  ") + text, nl=False)
+        first = False
+    click.echo("[]" if first else "\n]")
 
 
 def _table(rows: list[dict[str, Any]], columns: Sequence[str] | None, title: str | None) -> None:

@@ -28,18 +28,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import footnotes as footnote_parser
-from . import history
-from .copies import CopyMatch, detect_copy
+from . import history, suggest
 from .errors import InvalidValue, NotFound, ProvenanceError
 from .history import diff
 from .inputs import MAX_ID, StrictLoader, as_id, check_length, first_bad_field, yaml_problem
+from .lazy import lazy_module
 from .models import (
     RELIABILITY_GRADES,
     SOURCE_KINDS,
@@ -53,6 +52,14 @@ from .models import (
     utcnow,
 )
 from .values import date_bounds
+
+if TYPE_CHECKING:
+    from . import copies
+    from . import footnotes as footnote_parser
+    from .copies import CopyMatch
+else:  # ingest's own: a lookup of a source (every claims listing) does without them
+    copies = lazy_module("provenance.copies")
+    footnote_parser = lazy_module("provenance.footnotes")
 
 MANIFEST_KEYS = {
     "file": "the document's file name",
@@ -298,9 +305,15 @@ def find_source(session: Session, ref: str | int) -> Source:
     if source is None:
         source = session.scalar(select(Source).where(Source.file_name == Path(text).name))
     if source is None:
+        names = [
+            name
+            for row in session.execute(select(Source.slug, Source.file_name))
+            for name in row
+            if name
+        ]
         raise NotFound(
-            f"unknown source {text!r}: expected an id (1 to {MAX_ID}), slug or file name "
-            "(see `provenance sources`)"
+            f"unknown source {text!r}: expected an id (1 to {MAX_ID}), slug or file name; "
+            + suggest.hint(text, names, "provenance sources")
         )
     return source
 
@@ -370,7 +383,7 @@ def ingest_file(
         result = IngestResult(source, "new")
         _derive(session, source, spec, actor, result)
         _propose(result, spec, text)
-        result.copy = detect_copy(session, source, actor)
+        result.copy = copies.detect_copy(session, source, actor)
         return result
 
     result = IngestResult(source, "unchanged")
@@ -403,7 +416,7 @@ def ingest_file(
         _derive(session, source, spec, actor, result)
         _propose(result, spec, text)
         _reanchor_all(session, source, old_text, result)
-        result.copy = detect_copy(session, source, actor)
+        result.copy = copies.detect_copy(session, source, actor)
         return result
     if changes:
         for key, value in fields.items():
