@@ -10,15 +10,11 @@ re-detect conflicts in the same transaction when the correction can change them,
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy.orm import Session
 
-from . import citations as citationsmod
-from . import claims as claimsmod
-from . import entities as entitiesmod
-from . import sources
+from .choices import CONFIDENCES, RELIABILITY_GRADES, SOURCE_KINDS, STANCES
 from .cli import (
     Context,
     RowId,
@@ -29,7 +25,20 @@ from .cli import (
     say,
     source_group,
 )
-from .models import CONFIDENCES, RELIABILITY_GRADES, SOURCE_KINDS, STANCES
+from .lazy import lazy_module
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from . import citations as citationsmod
+    from . import claims as claimsmod
+    from . import entities as entitiesmod
+    from . import sources
+else:  # loaded when a command first uses them: `provenance --help` stays light
+    citationsmod = lazy_module("provenance.citations")
+    claimsmod = lazy_module("provenance.claims")
+    entitiesmod = lazy_module("provenance.entities")
+    sources = lazy_module("provenance.sources")
 
 reason_option = click.option(
     "--reason", required=True, help="Why the correction is made (kept in history)."
