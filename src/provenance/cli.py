@@ -2059,7 +2059,6 @@ def extract_command(
         say(f"wrote {summary} to {output}")
     else:
         say(summary, err=True)
-        click.echo(summary, err=True)
 
 
 def _review(obj: Context, found: Any, vocabulary: Any) -> None:
