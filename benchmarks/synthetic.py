@@ -38,14 +38,16 @@ from typing import Any
 import yaml
 
 from provenance.claims import RANK_KEYS, RECORD_KEYS
+from provenance.names import CloseName, NameIndex
 from provenance.values import normalise_name
 
 # SPEC §4, in that order: the import format's keys without the optional rank keys
-CSV_COLUMNS = tuple(key for key in RECORD_KEYS if key not in RANK_KEYS)
+# text-less sources: no quote, so no occurrence either
+CSV_COLUMNS = tuple(key for key in RECORD_KEYS if key not in (*RANK_KEYS, "occurrence"))
 
 # Bumped whenever the same seed and size would give different files; kept in
 # manifest.json so that a cached data set from another version can be told apart.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 CONTRADICTION_SHARE = 0.05
 # A share of entities is curated: declared in header.yaml with their aliases, and named
 # in claims by any spelling. The rest first appear in the claims file under one
@@ -526,15 +528,19 @@ class SynthEntity:
 
 
 class NameBook:
-    """Unique entity names: no name of one entity normalises like a name of another."""
+    """Unique entity names: no name of one entity normalises like, or is close to (see
+    provenance.names), a name of another, as `import` would refuse a new name close to an
+    existing one (version 3; version 2 made a few such pairs, "Ras al-Marsa" and "Ras
+    al-Marwa")."""
 
     def __init__(self, rng: random.Random):
         self.rng = rng
         self.used: set[str] = set()
         self.by_kind: dict[str, list[SynthEntity]] = {"person": [], "organisation": [], "place": []}
         self.speakers = [SynthEntity(s[0], "organisation", list(s[1:]), True) for s in SPEAKERS]
+        self.index = NameIndex()
         for speaker in self.speakers:
-            self.used.update(normalise_name(n) for n in [speaker.name, *speaker.aliases])
+            self._use(speaker.name, [speaker.name, *speaker.aliases])
         self._org_core_forms = [
             (c, f) for c in range(len(ORG_CORES)) for f in range(len(ORG_FORMS))
         ]
@@ -542,15 +548,21 @@ class NameBook:
         self._brigade_number = 0
         self.declared = 0
 
+    def _use(self, entity: str, names: list[str]) -> None:
+        for name in names:
+            key = normalise_name(name)
+            self.used.add(key)
+            self.index.add(key, CloseName(0, entity, name))
+
     def _claim_names(self, names: list[str]) -> list[str] | None:
-        """The names (deduplicated after normalisation) if the first is free; taken aliases are
-        dropped."""
+        """The names (deduplicated after normalisation) if the first is free and not close to
+        another entity's; taken aliases are dropped."""
         keys = [normalise_name(n) for n in names]
-        if keys[0] in self.used:
+        if keys[0] in self.used or self.index.close_to(keys[0]):
             return None
         kept, seen = [], set()
         for name, key in zip(names, keys, strict=True):
-            if key in self.used or key in seen:
+            if key in self.used or key in seen or self.index.close_to(key):
                 continue
             seen.add(key)
             kept.append(name)
@@ -565,7 +577,7 @@ class NameBook:
                 continue
             if not declared:
                 kept = kept[:1]  # only its canonical spelling ever appears
-            self.used.update(normalise_name(n) for n in kept)
+            self._use(kept[0], kept)
             entity = SynthEntity(kept[0], kind, kept[1:], declared)
             self.by_kind[kind].append(entity)
             self.declared += declared

@@ -436,6 +436,8 @@ def test_show_json_has_the_documented_keys(run, scenario):
         "confidence",
         "note",
         "created_by",
+        "quote_parts",
+        "retracted",
         "source_title",
         "source_kind",
         "source_reliability",
@@ -583,13 +585,18 @@ def test_claims_in_every_format(run, scenario):
         "confidence",
         "note",
         "created_by",
+        "quote_parts",
+        "retracted",
     }
     lines = run("claims", "--nl").output.splitlines()
     assert [json.loads(line) for line in lines] == rows
+    # flat: one row per citation
     table = list(csv.DictReader(io.StringIO(run("claims", "--csv").output)))
-    assert [int(r["id"]) for r in table] == [r["id"] for r in rows]
-    assert table[0]["qualifiers"] == '{"election": "2018 Iraqi parliamentary election"}'
-    assert "garnered 15 of the 48 seats" in table[0]["citations"]
+    assert [(int(r["claim_id"]), int(r["citation_id"])) for r in table] == [
+        (r["id"], c["id"]) for r in rows for c in r["citations"]
+    ]
+    assert table[0]["qualifiers"] == "election=2018 Iraqi parliamentary election"
+    assert table[0]["quote"] == "garnered 15 of the 48 seats"
     text = run("claims").output
     assert (
         "15 seats" in text
@@ -613,6 +620,9 @@ def test_quotes_ignore_whitespace_and_quote_marks(run, scenario):
         "2007-03/2010-01",
         "--quote",
         "al-Khazali's   interrogation reports\n from his time in custody",
+        # the words occur twice in the article: the first place is meant
+        "--occurrence",
+        "1",
     ).output
     row = next(r for r in claims_json(run) if r["id"] == claim_id(output))
     quotes = [c["quote"] for c in row["citations"]]
@@ -1153,6 +1163,8 @@ def test_import_yaml_with_sections(run, documents_db, tmp_path):
         "confidence": "medium",
         "note": None,
         "created_by": "tester",
+        "quote_parts": None,
+        "retracted": None,
     }
     sources = {s["slug"]: s for s in json.loads(run("sources", "--json").output)}
     assert (sources["iraq-ihec-2018"]["kind"], sources["iraq-ihec-2018"]["reliability"]) == (
@@ -1244,7 +1256,7 @@ def test_dry_run_checks_everything_and_writes_nothing(run, documents_db, tmp_pat
     )
     before = file_bytes(documents_db)
     output = run("import", path, "--dry-run").output
-    assert output.startswith("would import desk.yaml: 3 record(s), 2 new claim(s)"), output
+    assert output.startswith("would import desk.yaml: 3 record(s), would create 2 claim(s)"), output
     assert output.rstrip().endswith("dry run: nothing was written")
     assert file_bytes(documents_db) == before
 
@@ -1967,7 +1979,8 @@ def test_entity_merge_folds_two_spellings_into_one_entity(run, tmp_path):
     path = tmp_path / "merge.yaml"
     path.write_text(yaml.safe_dump(MERGE), encoding="utf-8")
     run("init")
-    run("import", path)
+    run("import", path, code=2)  # the second spelling is close to the first: refused
+    run("import", path, "--new-entities")  # as a desk that missed it would have it
     suggestions = json.loads(run("alias", "suggest", "--json").output)
     (suggestion,) = [
         s
@@ -2007,7 +2020,7 @@ def test_entity_merge_bad_input(run, tmp_path, db_path, keep, other, named):
     path = tmp_path / "merge.yaml"
     path.write_text(yaml.safe_dump(MERGE), encoding="utf-8")
     run("init")
-    run("import", path)
+    run("import", path, "--new-entities")
     before = file_bytes(db_path)
     result = run("entity", "merge", keep, other, code=2)
     assert named in result.output and len(result.output.strip().splitlines()) == 1

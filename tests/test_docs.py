@@ -14,7 +14,7 @@ from provenance.cli import cli
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 CLI_REFERENCE = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
 # the shared listing options, described once at the head of the README's command list
-OUTPUT_OPTIONS = {"--json", "--nl", "--csv"}
+OUTPUT_OPTIONS = {"--json", "--nl", "--csv", "--limit"}
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
@@ -122,3 +122,42 @@ def test_ci_makes_the_checks_before_the_readme_test_command():
     assert command and command.group() in ci, "the README's test command is not in .ci/run"
     for check in ("ruff format --check", "ruff check", "mypy src", "cog --check docs/cli.md"):
         assert check in ci and ci.index(check) < ci.index(command.group()), check
+
+
+CLAIMS_DOC = (ROOT / "docs" / "claims.md").read_text(encoding="utf-8")
+# what differs from run to run: the time of a history row, the day of a retraction
+_WHEN = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d|(?<=RETRACTED by maria on )\d{4}-\d\d-\d\d")
+
+
+def _session_steps(text: str) -> list[tuple[str, str]]:
+    """(command, output) of every `$ provenance …` line of the code blocks of ``text``."""
+    steps: list[tuple[str, list[str]]] = []
+    for block in re.findall(r"^```\n(.*?)^```$", text, re.M | re.S):
+        for line in block.splitlines():
+            if line.startswith("$ provenance "):
+                steps.append((line[len("$ provenance ") :], []))
+            elif steps:
+                steps[-1][1].append(line)
+    return [(command, "\n".join(lines).strip()) for command, lines in steps]
+
+
+def test_the_first_sessions_mistakes_and_corrections_run_as_shown(run, db_path, monkeypatch):
+    import shlex
+
+    from conftest import SEEDS
+
+    monkeypatch.setenv("PROVENANCE_ACTOR", "maria")
+    run("build", "--seeds", SEEDS)
+    steps = _session_steps(_section(CLAIMS_DOC, "Mistakes at entry, corrections without loss"))
+    assert len(steps) >= 10, steps
+    for command, shown in steps:
+        result = _invoke_any(shlex.split(command))
+        printed = _WHEN.sub("…", result.output.strip())
+        assert printed == _WHEN.sub("…", shown), f"$ provenance {command}\n{result.output}"
+
+
+def _invoke_any(args: list[str]):
+    """The command's result whatever its exit code (a step may show an error)."""
+    from click.testing import CliRunner
+
+    return CliRunner().invoke(cli, args, catch_exceptions=False)

@@ -362,7 +362,7 @@ BAD_ENTITIES_ERRORS = [
     ),
     (
         "record 2, field 'property': unknown property 'wounded': expected a property of the"
-        " vocabulary such as killed"
+        " vocabulary; see `provenance properties`"
     ),
 ]
 

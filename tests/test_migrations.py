@@ -335,7 +335,7 @@ def test_0010_scopes_each_citations_generic_speaker_to_its_source_and_back(seede
         for slug in ("mee-iran-intelligence-rivalry-iraq-2021", "ctc-khazali-interrogations-2018")
     )
     listed = json.loads(run("conflicts", "--status", "all", "--json").output)
-    dbmod.downgrade(engine, "0008")
+    dbmod.downgrade(engine, "0007")
     # the legacy shape: a global generic speaker, used in MEE and in CTC
     _execute(
         engine,
@@ -444,7 +444,7 @@ def test_0010_scopes_each_citations_generic_speaker_to_its_source_and_back(seede
     }
     assert speakers[other[0][0]] == f"Iraqi officials (anonymous, MEE) (source {ctc})"
 
-    dbmod.downgrade(engine, "0008")
+    dbmod.downgrade(engine, "0007")
     assert _speakers(engine) == before
     assert _execute(engine, "SELECT count(*) FROM entities")[0][0] == entities_before
     assert _execute(engine, "SELECT count(*) FROM history")[0][0] == history_before
@@ -452,4 +452,32 @@ def test_0010_scopes_each_citations_generic_speaker_to_its_source_and_back(seede
     assert {cid: name for cid, (name, _) in _speakers(engine).items()} == {
         cid: name for cid, (name, _) in after.items()
     }
+
+
+def test_0006_adds_retraction_and_quote_parts_and_steps_down_keeping_every_reason(seeded_db, run):
+    """Up, a citation can be retracted and hold quote parts; down, the columns go, each
+    retraction's reason is kept in history, and no row is lost; up again, all is live."""
+    engine = dbmod.make_engine(str(seeded_db))
+    run("citation", "retract", "173", "--reason", "misread the raid")
+    counts = _row_counts(engine)
+    columns = {c["name"] for c in inspect(engine).get_columns("citations")}
+    assert {"retracted_at", "retracted_by", "retraction_reason", "quote_parts"} <= columns
+
+    dbmod.downgrade(engine, "0008")
+    columns = {c["name"] for c in inspect(engine).get_columns("citations")}
+    assert not {"retracted_at", "retracted_by", "retraction_reason", "quote_parts"} & columns
+    assert _row_counts(engine) == counts
+    (kept,) = _execute(
+        engine,
+        "SELECT h.row_id, c.actor, h.summary FROM history h JOIN changes c ON c.id = h.change_id"
+        " WHERE h.summary LIKE 'retraction dropped%'",
+    )
+    assert tuple(kept) == (173, "migration 0006 downgrade", "retraction dropped by downgrade"
+                           " (it was: misread the raid)")  # fmt: skip
+
+    dbmod.migrate(engine)
+    assert _row_counts(engine) == counts
+    assert _execute(engine, "SELECT count(*) FROM citations WHERE retracted_at IS NOT NULL") == [
+        (0,)
+    ]
     engine.dispose()

@@ -249,7 +249,7 @@ def _losing(monkeypatch, sqlstate_error):
 
     runs = []
 
-    def add_claim(session, record, actor):
+    def add_claim(session, record, actor, **options):
         runs.append(actor)
         raise IntegrityError("INSERT INTO aliases …", {}, sqlstate_error)
 

@@ -24,7 +24,7 @@ entities it created that nothing refers to any more, and its ``changes`` row onc
 points to it. A citation changed since keeps its speaker and its history.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0007
 Create Date: 2026-12-04
 """
 
@@ -44,7 +44,7 @@ from provenance.entities import speaker_in_document
 from provenance.values import normalise_name
 
 revision: str = "0010"
-down_revision: str | None = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -63,6 +63,7 @@ from .models import (
     Source,
     utcnow,
 )
+from .names import CloseName, NameIndex, describe
 from .sources import find_source
 from .values import canonical_unit, date_bounds, normalise_name, normalise_text, parse_value
 
@@ -84,6 +85,7 @@ RECORD_KEYS = (
     "note",
     "rank",
     "rank_reason",
+    "occurrence",
 )
 # optional: a claim's rank travels with its records, so an export imports back whole;
 # blank leaves the rank as it is (never demotes a claim the desk has ranked)
@@ -91,6 +93,7 @@ RANK_KEYS = ("rank", "rank_reason")
 REQUIRED_KEYS = ("source", "subject", "property", "value")
 _RECORD_KEY_SET = frozenset(RECORD_KEYS)
 BATCH_SIZE = 2000
+LISTING_CHUNK = 1000
 ENTITY_CACHE_SIZE = 200_000
 # EDTF parsing costs tens of milliseconds a date and an import repeats the same few
 # values and dates: each is parsed once (results are immutable; errors are not cached)
@@ -119,10 +122,10 @@ class PendingEntity:
     than one query per record, which is what makes a large import fast.
     """
 
-    __slots__ = ("id", "key", "name")
+    __slots__ = ("field", "id", "key", "name")
 
-    def __init__(self, name: str, key: str):
-        self.name, self.key = name, key
+    def __init__(self, name: str, key: str, field_name: str = "subject"):
+        self.name, self.key, self.field = name, key, field_name
         self.id: int | None = None
 
     def __repr__(self) -> str:
@@ -187,7 +190,16 @@ CLAIM_FIELDS = (
     "rank",
     "rank_reason",
 )
-CITATION_FIELDS = ("source", "footnote", "quote", "attributed_to", "stance", "confidence", "note")
+CITATION_FIELDS = (
+    "source",
+    "footnote",
+    "quote",
+    "attributed_to",
+    "stance",
+    "confidence",
+    "note",
+    "occurrence",
+)
 assert sorted(CLAIM_FIELDS + CITATION_FIELDS) == sorted(RECORD_KEYS)
 # parts kept for records still to come: a file repeats a claim's words close together
 # (the records of one subject), so a small cache finds nearly every repeat, and memory
@@ -231,6 +243,7 @@ CITATION_PART_COLUMNS = (
     "quote",
     "quote_start",
     "quote_end",
+    "quote_parts",
     "prefix",
     "suffix",
     "orphaned",
@@ -423,16 +436,31 @@ class WriteResult:
 class ClaimWriter:
     """Validates records and writes them in batches within the caller's transaction."""
 
-    def __init__(self, session: Session, actor: str, *, batch_size: int = BATCH_SIZE):
+    def __init__(
+        self,
+        session: Session,
+        actor: str,
+        *,
+        batch_size: int = BATCH_SIZE,
+        new_entities: bool = False,
+        new_entity_hint: str = "",
+    ):
         self.session = session
         self.actor = actor
         self.batch_size = batch_size
+        # a new name close to an entity's is refused (see names.py) unless ``new_entities``;
+        # ``new_entity_hint`` ends the message: how to create it on purpose
+        self.new_entities = new_entities
+        self.new_entity_hint = new_entity_hint
+        self._name_index: NameIndex | None = None
         self.result = WriteResult()
         self._pending: list[PreparedClaim] = []
         # what a record needs of its source and property, read once (plain attributes:
         # the ORM's instrumented ones cost a call per access, a dozen per record)
         self._sources: dict[str, _SourceRef] = {}
         self._properties: dict[str, _PropertyRef] = {}
+        # sources and properties not found, with the error (its suggestions cost a search)
+        self._missing: dict[tuple[str, str], str] = {}
         self._entities: dict[str, int | PendingEntity | None] = {}
         self._unresolved: list[PendingEntity] = []
         self._footnotes: dict[tuple[int, int], int] = {}
@@ -463,9 +491,13 @@ class ClaimWriter:
                 "source", f"empty source {ref!r}: expected a source id, slug or file name"
             )
         if key not in self._sources:
+            if ("source", key) in self._missing:
+                raise FieldError("source", self._missing["source", key])
             try:
                 source = find_source(self.session, key)
             except NotFound as exc:
+                # a file may name one missing source a million times: looked up once
+                self._missing["source", key] = str(exc)
                 raise FieldError("source", str(exc)) from None
             self._sources[key] = _SourceRef(
                 source.id, source.slug, source.text, source, source.document_id
@@ -485,9 +517,12 @@ class ClaimWriter:
                 f"empty property {name!r}: expected a property name (see `provenance properties`)",
             )
         if key not in self._properties:
+            if ("property", key) in self._missing:
+                raise FieldError("property", self._missing["property", key])
             try:
                 prop = get_property(self.session, key)
             except NotFound as exc:
+                self._missing["property", key] = str(exc)
                 raise FieldError("property", str(exc)) from None
             self._properties[key] = _PropertyRef(
                 prop.id, prop.name, prop.datatype, prop.unit, prop.tolerance
@@ -525,12 +560,45 @@ class ClaimWriter:
                 self.session.connection().execute(_ALIAS_LOOKUP, {"key": key}).scalar()
             )
             return self._entities[key]
-        pending = PendingEntity(text, key)
+        pending = PendingEntity(text, key, field_name)
         self._entities[key] = pending
         self._unresolved.append(pending)
         return pending
 
-    def _resolve_entities(self) -> None:
+    def _refuse_close_names(
+        self, new: list[PendingEntity], batch: list[PreparedClaim], numbers: list[int | None]
+    ) -> None:
+        """RecordErrors for the new names close to an entity's (or to an earlier new one)."""
+        if self._name_index is None:
+            self._name_index = NameIndex.of_database(self.session)
+        index = self._name_index
+        refused: dict[str, str] = {}
+        for p in new:
+            near = index.close_to(p.key)
+            if near:
+                what = p.field.replace("_", " ")
+                refused[p.key] = (
+                    f"{what} {p.name!r} is not an entity but is close to {describe(near)}:"
+                    f" write that name, or {self.new_entity_hint or 'create it on purpose'}"
+                )
+            else:
+                index.add(p.key, CloseName(0, p.name, p.name))
+        if not refused:
+            return
+        problems: list[tuple[int | None, str, str]] = []
+        for (claim, citation), number in zip(batch, numbers, strict=True):
+            for ref in (
+                claim.row["subject_id"],
+                claim.row.get("entity_value_id"),
+                citation.row.get("attributed_to_id"),
+            ):
+                if isinstance(ref, PendingEntity) and ref.key in refused:
+                    problems.append((number, ref.field, refused.pop(ref.key)))
+        raise RecordErrors(problems)
+
+    def _resolve_entities(
+        self, batch: list[PreparedClaim] | None = None, numbers: list[int | None] | None = None
+    ) -> None:
         """Give every pending name its entity: an existing one, else a new one (in bulk)."""
         pending = [p for p in self._unresolved if p.id is None]
         self._unresolved = []
@@ -554,6 +622,8 @@ class ClaimWriter:
                 new.append(p)
         if not new:
             return
+        if not self.new_entities and batch is not None and numbers is not None:
+            self._refuse_close_names(new, batch, numbers)
         history.change_id(self.session, self.actor)
         now = utcnow()
         ids = insert_ids(
@@ -861,6 +931,7 @@ class ClaimWriter:
             "quote": None,
             "quote_start": None,
             "quote_end": None,
+            "quote_parts": None,
             "prefix": None,
             "suffix": None,
             "orphaned": False,
@@ -872,23 +943,38 @@ class ClaimWriter:
                     f"missing quote: source {source.slug!r} has text, so every citation quotes it"
                     " exactly",
                 )
-            anchor = quotes.locate(source.orm, quote)
-            if anchor is None:
-                raise FieldError(
-                    "quote",
-                    f"quote {_short(quote)!r} is not in the text of {source.slug!r}: expected words"
-                    " copied from it",
-                )
+            occurrence = raw.get("occurrence")
+            if not _blank(occurrence):
+                occurrence = as_id(str(occurrence).strip())
+                if occurrence is None:
+                    raise FieldError(
+                        "occurrence",
+                        f"occurrence {raw.get('occurrence')!r}: expected a whole number, 1 for"
+                        " the first place the quote occurs",
+                    )
+            else:
+                occurrence = None
+            try:
+                anchor = quotes.anchor_quote(source.orm, quote, occurrence)
+            except InvalidValue as exc:
+                raise FieldError("quote", str(exc)) from None
             row.update(
-                quote=source.text[anchor.start : anchor.end],
+                quote=anchor.quote(source.text),
                 quote_start=anchor.start,
                 quote_end=anchor.end,
+                quote_parts=anchor.stored_parts(),
                 prefix=anchor.prefix,
                 suffix=anchor.suffix,
             )
         elif quote is not None:
             raise FieldError(
                 "quote", f"source {source.slug!r} has no text of ours: its citations carry no quote"
+            )
+        elif not _blank(raw.get("occurrence")):
+            raise FieldError(
+                "occurrence",
+                f"source {source.slug!r} has no text of ours: a citation of it has no quote to"
+                " place",
             )
         if not _blank(raw.get("footnote")):
             row["footnote_id"] = self._footnote_id(source, raw["footnote"])
@@ -920,6 +1006,18 @@ class ClaimWriter:
         row.update(stance=stance, confidence=confidence, note=_text_or_none(raw.get("note")))
         return row
 
+    def citation_fields(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """The columns of a record's citation (``source``, ``footnote``, ``quote``,
+        ``attributed_to``, ``stance``, ``confidence``, ``note``), validated and resolved
+        exactly as ``add`` does (``citation edit`` re-validates through this)."""
+        try:
+            row = self._citation(raw, self._source(raw.get("source")))
+        except FieldError as exc:
+            raise InvalidValue(str(exc)) from None
+        self._resolve_entities()
+        row["attributed_to_id"] = _resolved(row["attributed_to_id"])
+        return row
+
     # ------------------------------------------------------------ writing
 
     def add(self, prepared: PreparedClaim, number: int | None = None) -> None:
@@ -938,7 +1036,7 @@ class ClaimWriter:
             return
         batch, self._pending = self._pending, []
         numbers, self._pending_numbers = self._pending_numbers, []
-        self._resolve_entities()
+        self._resolve_entities(batch, numbers)
         for claim, citation in batch:
             if claim.final_key is None:
                 self._finish_claim(claim)
@@ -1393,7 +1491,7 @@ def _json_scalar(value: Any) -> str:
     return json.dumps(value)
 
 
-def _citation_fingerprint(citation: Citation, **replace: Any) -> str:
+def citation_fingerprint(citation: Citation, **replace: Any) -> str:
     return _fingerprint(
         {**{field: getattr(citation, field) for field in FINGERPRINT_FIELDS}, **replace}
     )
@@ -1403,10 +1501,20 @@ def _citation_fingerprint(citation: Citation, **replace: Any) -> str:
 
 
 def add_claim(
-    session: Session, record_: dict[str, Any], actor: str
+    session: Session, record_: dict[str, Any], actor: str, *, new_entity: bool = False
 ) -> tuple[Claim, Citation, WriteResult]:
-    """Add one claim with its citation (the ``add`` command)."""
-    writer = ClaimWriter(session, actor, batch_size=1)
+    """Add one claim with its citation (the ``add`` command).
+
+    A subject, speaker or entity value that names no entity but is close to one is
+    refused (see names.py) unless ``new_entity``.
+    """
+    writer = ClaimWriter(
+        session,
+        actor,
+        batch_size=1,
+        new_entities=new_entity,
+        new_entity_hint="give --new-entity to create it",
+    )
     try:
         prepared = writer.prepare(record_)
     except FieldError as exc:
@@ -1513,6 +1621,7 @@ def _filtered_claims(
     property_name: str | None,
     source: str | None,
     rank: str | None,
+    limit: int | None = None,
 ):
     query = select(Claim).options(
         selectinload(Claim.subject),
@@ -1533,7 +1642,9 @@ def _filtered_claims(
         )
     if rank:
         query = query.where(Claim.rank == rank)
-    return session.scalars(query.order_by(Claim.id))
+    query = query.order_by(Claim.id).limit(limit)
+    # read LISTING_CHUNK claims at a time (their citations with them): memory stays flat
+    return session.scalars(query.execution_options(yield_per=LISTING_CHUNK))
 
 
 def claim_row(claim: Claim) -> dict[str, Any]:
@@ -1567,12 +1678,71 @@ def citation_row(citation: Citation) -> dict[str, Any]:
         "confidence": citation.confidence,
         "note": citation.note,
         "created_by": citation.created_by,
+        "quote_parts": citation.quote_parts,
+        # "by ACTOR on DATE: REASON" for a retracted citation, else None
+        "retracted": None
+        if citation.live
+        else f"by {citation.retracted_by} on {citation.retracted_at:%Y-%m-%d}:"
+        f" {citation.retraction_reason}",
     }
 
 
 def iter_claim_rows(session: Session, **filters: Any) -> Iterable[dict[str, Any]]:
+    """``claim_row`` of every claim the filters keep (``limit``: at most that many), by id,
+    read a chunk at a time."""
     for claim in _filtered_claims(session, **filters):
         yield claim_row(claim)
+
+
+# `claims --csv`: one row per citation, the claim's columns repeated (docs/claims.md)
+FLAT_CLAIM_COLUMNS = (
+    "claim_id",
+    "subject",
+    "property",
+    "value",
+    "unit",
+    "as_of",
+    "valid_from",
+    "valid_to",
+    "qualifiers",
+    "rank",
+    "rank_reason",
+)
+FLAT_CITATION_COLUMNS = (
+    "citation_id",
+    "source",
+    "footnote",
+    "quote",
+    "quote_start",
+    "quote_end",
+    "orphaned",
+    "attributed_to",
+    "stance",
+    "confidence",
+    "note",
+    "created_by",
+)
+
+
+def flat_claim_rows(rows: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+    """Claim rows (``claim_row``) as one flat row per citation, for a spreadsheet.
+
+    Qualifiers are ``key=value`` pairs joined by ``;`` as in the import format's CSV; a
+    claim without citations gives one row with the citation's columns empty.
+    """
+    for row in rows:
+        claim = {
+            "claim_id": row["id"],
+            **{k: row[k] for k in FLAT_CLAIM_COLUMNS[1:] if k != "qualifiers"},
+            "qualifiers": ";".join(f"{k}={v}" for k, v in row["qualifiers"].items()),
+        }
+        claim = {k: claim[k] for k in FLAT_CLAIM_COLUMNS}
+        for citation in row["citations"] or [dict.fromkeys(("id", *FLAT_CITATION_COLUMNS[1:]))]:
+            yield {
+                **claim,
+                "citation_id": citation["id"],
+                **{k: citation[k] for k in FLAT_CITATION_COLUMNS[1:]},
+            }
 
 
 def scope_text(row: dict[str, Any]) -> str:
@@ -1690,7 +1860,7 @@ def merge_entities(session: Session, keep_ref: str, other_ref: str, actor: str) 
                 speaker = (
                     keep.id if citation.attributed_to_id == other.id else citation.attributed_to_id
                 )
-                fingerprint = _citation_fingerprint(citation, attributed_to_id=speaker)
+                fingerprint = citation_fingerprint(citation, attributed_to_id=speaker)
                 clash = session.scalar(
                     select(Citation.id).where(
                         Citation.claim_id == survivor.id, Citation.fingerprint == fingerprint
@@ -1738,7 +1908,7 @@ def merge_entities(session: Session, keep_ref: str, other_ref: str, actor: str) 
         select(Citation).where(Citation.attributed_to_id == other.id)
     ).all():
         citation.attributed_to_id = keep.id
-        new_fingerprint = _citation_fingerprint(citation)
+        new_fingerprint = citation_fingerprint(citation)
         if session.scalar(
             select(Citation.id).where(
                 Citation.claim_id == citation.claim_id,

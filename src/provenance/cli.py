@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -24,31 +25,45 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
 
-from . import claims as claimsmod
-from . import db as dbmod
-from . import entities as entitiesmod
-from . import history, importer, integrity, sources
-from .errors import ImportErrors, ProvenanceError
-from .history import current_actor
-from .inputs import parse_id, shown, terminal_safe, text_problem
-from .interchange import FORMATS as EXPORT_FORMATS
-from .models import (
+from .choices import (
     CONFIDENCES,
     CONFLICT_STATUSES,
     DATATYPES,
     ENTITY_KINDS,
+    EXPORT_FORMATS,
     RANKS,
     RELIABILITY_GRADES,
     SOURCE_KINDS,
 )
-from .output import dumps, emit, output_options, progress
+from .errors import ImportErrors, ProvenanceError
+from .inputs import parse_id, shown, terminal_safe, text_problem
+from .lazy import lazy_module
+from .output import dumps, emit, limit_option, output_options, progress
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import Session
+
+    from . import claims as claimsmod
+    from . import db as dbmod
+    from . import entities as entitiesmod
+    from . import history, importer, integrity, sources
+else:  # SQLAlchemy and the library load when a command first uses them (see lazy.py)
+    claimsmod = lazy_module("provenance.claims")
+    dbmod = lazy_module("provenance.db")
+    entitiesmod = lazy_module("provenance.entities")
+    history = lazy_module("provenance.history")
+    importer = lazy_module("provenance.importer")
+    integrity = lazy_module("provenance.integrity")
+    sources = lazy_module("provenance.sources")
+
+
+def _sqlalchemy_error(exc: BaseException, *names: str) -> bool:
+    """Whether ``exc`` is one of SQLAlchemy's errors ``names`` (never, if it is not loaded)."""
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    return sa_exc is not None and isinstance(exc, tuple(getattr(sa_exc, n) for n in names))
 
 
 def say(message: str = "", **options: Any) -> None:
@@ -95,7 +110,9 @@ class ProvenanceCommand(click.Command):
         for attempt in range(1, RACE_ATTEMPTS + 1):
             try:
                 return super().invoke(ctx)
-            except sa_exc.DBAPIError as exc:
+            except Exception as exc:
+                if not _sqlalchemy_error(exc, "DBAPIError"):
+                    raise
                 if attempt == RACE_ATTEMPTS or not dbmod.lost_race(exc):
                     raise
             # a short random pause, growing with each attempt, so racers spread out
@@ -136,7 +153,9 @@ class ProvenanceGroup(click.Group):
             raise click.exceptions.Exit(UserError.exit_code) from None
         except ProvenanceError as exc:
             raise UserError(str(exc)) from None
-        except (sa_exc.OperationalError, sa_exc.DatabaseError) as exc:
+        except Exception as exc:
+            if not _sqlalchemy_error(exc, "OperationalError", "DatabaseError"):
+                raise
             if dbmod.is_busy(exc):
                 waited = dbmod.busy_timeout_ms() / 1000
                 raise BusyError(
@@ -179,7 +198,12 @@ class RowId(click.ParamType):
 class Context:
     def __init__(self, db: str | None, actor: str | None):
         self.db = db
-        self.actor = current_actor(actor)
+        self._actor = actor
+
+    @property
+    def actor(self) -> str:
+        """``--actor``, else ``PROVENANCE_ACTOR``, else the operating-system user."""
+        return history.current_actor(self._actor)
 
     def engine(self, *, create: bool = False, current: bool = True) -> Engine:
         engine = dbmod.make_engine(self.db, create=create)
@@ -214,6 +238,8 @@ class Context:
         The write lock is taken when it begins (SQLite's BEGIN IMMEDIATE), so the
         command waits for another writer up front rather than failing half-way.
         """
+        from sqlalchemy.orm import Session
+
         engine = self.engine(create=migrate, current=not migrate)
         try:
             with dbmod.writing(engine.connect()) as connection, connection.begin():
@@ -308,6 +334,8 @@ def _report_ingest(result: sources.IngestResult) -> None:
     if extras:
         line += ": " + ", ".join(extras)
     say(line)
+    for proposed in sources.proposal_lines(result):
+        say(f"          {proposed}")
     if result.kept_confidential:
         say(
             "          kept confidential: the manifest says confidential: false, "
@@ -417,25 +445,27 @@ def build(obj: Context, seeds_dir: Path) -> None:
     for result in ingested:
         _report_ingest(result)
     if imported is not None:
-        _report_import(imported, claims_file)
+        _report_import(imported, claims_file.name)
 
 
 @cli.command("sources")
+@limit_option
 @output_options
 @pass_context
-def sources_list(obj: Context, fmt: str) -> None:
+def sources_list(obj: Context, limit: int | None, fmt: str) -> None:
     """List the sources with their metadata.
 
     \b
     Example:
         provenance sources
-        provenance sources --json
+        provenance sources --json --limit 3
     """
     with obj.reading() as session:
         rows = sources.list_sources(session)
     emit(
         rows,
         fmt,
+        limit=limit,
         columns=[
             "id",
             "slug",
@@ -457,9 +487,10 @@ def sources_list(obj: Context, fmt: str) -> None:
     is_flag=True,
     help="Only notes (or parts of notes) that could not be resolved to a work.",
 )
+@limit_option
 @output_options
 @pass_context
-def footnotes(obj: Context, source: str, unresolved: bool, fmt: str) -> None:
+def footnotes(obj: Context, source: str, unresolved: bool, limit: int | None, fmt: str) -> None:
     """List a source's footnotes, their markers and the works they cite.
 
     SOURCE is an id, a slug or the file name the source was ingested from.
@@ -469,7 +500,7 @@ def footnotes(obj: Context, source: str, unresolved: bool, fmt: str) -> None:
     \b
     Example:
         provenance footnotes ctc-khazali-interrogations-2018
-        provenance footnotes 000_f54a66cae721dd6b.txt --json
+        provenance footnotes 000_f54a66cae721dd6b.txt --json --limit 5
     """
     with obj.reading() as session:
         rows = sources.list_footnotes(
@@ -490,7 +521,7 @@ def footnotes(obj: Context, source: str, unresolved: bool, fmt: str) -> None:
             }
             for r in rows
         ]
-    emit(rows, fmt)
+    emit(rows, fmt, limit=limit)
 
 
 @cli.command()
@@ -525,31 +556,38 @@ def check(obj: Context) -> None:
 # ---------------------------------------------------------------- claims
 
 
-def _report_import(report: importer.ImportReport, path: Path, *, dry_run: bool = False) -> None:
+def _report_import(report: importer.ImportReport, name: str, *, dry_run: bool = False) -> None:
+    """What an import did; for a dry run, what it would create (and that nothing changed)."""
     r = report.result
-    verb = "would import" if dry_run else "imported"
-    parts = [
-        f"{report.records} record(s)",
-        f"{r.claims_new} new claim(s)",
-        f"{r.claims_existing} already known",
-        f"{r.citations_new} new citation(s)",
+    counts = [
+        (r.claims_new, "claim"),
+        (r.citations_new, "citation"),
+        (report.sources_added, "source"),
+        (report.properties_added, "property"),
+        (report.entities_added, "entity name"),
     ]
+    if dry_run:
+        created = [f"{n} {label}(s)" for n, label in counts if n or label in ("claim", "citation")]
+        parts = [f"{report.records} record(s)", "would create " + ", ".join(created)]
+        parts.append(f"{r.claims_existing} claim(s) already known")
+    else:
+        parts = [
+            f"{report.records} record(s)",
+            f"{r.claims_new} new claim(s)",
+            f"{r.claims_existing} already known",
+            f"{r.citations_new} new citation(s)",
+        ]
+        parts += [f"{n} new {label}(s)" for n, label in counts[2:] if n]
     if r.citations_updated:
-        parts.append(f"{r.citations_updated} citation(s) updated")
+        parts.append(f"{r.citations_updated} citation(s) {'would be ' if dry_run else ''}updated")
     if r.citations_unchanged:
         parts.append(f"{r.citations_unchanged} unchanged")
-    for label, count in (
-        ("source", report.sources_added),
-        ("property", report.properties_added),
-        ("entity name", report.entities_added),
-    ):
-        if count:
-            parts.append(f"{count} new {label}(s)")
-    say(f"{verb} {path.name}: " + ", ".join(parts))
+    say(f"{'would import' if dry_run else 'imported'} {name}: " + ", ".join(parts))
     if r.entities_created_count:
         count = r.entities_created_count
         shown = ", ".join(r.entities_created[:10]) + (" …" if count > 10 else "")
-        say(f"  created {count} entit{'y' if count == 1 else 'ies'}: {shown}")
+        verb = "would create" if dry_run else "created"
+        say(f"  {verb} {count} entit{'y' if count == 1 else 'ies'}: {shown}")
     for warning in r.deprecated_warnings[:10]:
         say(f"  warning: {warning}")
 
@@ -574,6 +612,7 @@ def _report_import(report: importer.ImportReport, path: Path, *, dry_run: bool =
 )
 @click.option("--unit", help="Unit of a quantity (USD, people …) when the property has none.")
 @click.option("--quote", help="The exact words of the source (required when the source has text).")
+@click.option("--occurrence", help="Which place of a quote that occurs more than once (1 = first).")
 @click.option(
     "--footnote", help="Footnote number (default: the marker ending the quote's sentence, if any)."
 )
@@ -600,14 +639,21 @@ def _report_import(report: importer.ImportReport, path: Path, *, dry_run: bool =
     help="A scope such as election=2018 Iraqi parliamentary election (repeatable).",
 )
 @click.option("--note", help="An editor's note on the citation.")
+@click.option(
+    "--new-entity",
+    is_flag=True,
+    help="Create a subject, speaker or value that is close to an entity's name anyway.",
+)
 @pass_context
 def add_command(obj: Context, **options) -> None:
     """Add one claim with its citation.
 
     The quote is found in the source text (whitespace and quote marks do not
-    matter); when no --footnote is given and the quote's sentence ends in a
+    matter; "…" joins parts of one paragraph); a quote found more than once needs
+    --occurrence N. When no --footnote is given and the quote's sentence ends in a
     footnote marker, that footnote is attached. Two sources stating the same thing
-    share one claim.
+    share one claim. A name that is no entity's creates one; a name close to an
+    entity's (a typo, a spelling variant) is refused naming it, unless --new-entity.
 
     \b
     Example:
@@ -615,6 +661,9 @@ def add_command(obj: Context, **options) -> None:
           --subject "Qais al-Khazali" --property seats_won --value 15 \\
           --qualifier "election=2018 Iraqi parliamentary election" \\
           --quote "garnered 15 of the 48 seats" --confidence high
+        provenance add --source ctc-khazali-interrogations-2018 \\
+          --subject "Laith al-Khazali" --property sibling --value "Qais al-Khazali" \\
+          --quote "his brother" --new-entity
     """
     qualifiers = {}
     for item in options.pop("qualifiers"):
@@ -634,6 +683,7 @@ def add_command(obj: Context, **options) -> None:
         "value": options["value"],
         "unit": options["unit"],
         "quote": options["quote"],
+        "occurrence": options["occurrence"],
         "footnote": options["footnote"],
         "attributed_to": options["attributed_to"],
         "stance": "denies" if options["denies"] else "asserts",
@@ -645,7 +695,9 @@ def add_command(obj: Context, **options) -> None:
         "note": options["note"],
     }
     with obj.writing() as session:
-        claim, citation, result = claimsmod.add_claim(session, record, obj.actor)
+        claim, citation, result = claimsmod.add_claim(
+            session, record, obj.actor, new_entity=options["new_entity"]
+        )
         lines = [f"created entity {name!r}" for name in result.entities_created]
         lines += [f"warning: {warning}" for warning in result.deprecated_warnings]
         state = "new claim" if result.claims_new else "existing claim"
@@ -666,8 +718,13 @@ def add_command(obj: Context, **options) -> None:
 @cli.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check every record and report, then change nothing.")
+@click.option(
+    "--new-entities",
+    is_flag=True,
+    help="Create new names that are close to an entity's name anyway.",
+)
 @pass_context
-def import_command(obj: Context, file: Path, dry_run: bool) -> None:
+def import_command(obj: Context, file: Path, dry_run: bool, new_entities: bool) -> None:
     """Import claims from YAML, JSON Lines or CSV, all or nothing.
 
     Keys: source, footnote, subject, property, value, unit, quote, attributed_to,
@@ -675,13 +732,25 @@ def import_command(obj: Context, file: Path, dry_run: bool) -> None:
     may carry sources:, properties: and entities: sections, applied first. One bad
     record rejects the file with every error listed; re-importing adds nothing twice.
     A key given twice, a NUL character, a byte that is not UTF-8 or an empty file is
-    an error, never kept silently.
+    an error, never kept silently. A new name close to an entity's (a typo, a spelling
+    variant) is a bad record unless the entities: section declares it or --new-entities.
+    FILE - reads standard input. A CSV file may be separated by commas, semicolons (as
+    spreadsheets write where the comma is the decimal mark) or tabs; it must be UTF-8.
 
     \b
     Example:
         provenance import seeds/claims.yaml --dry-run
         provenance import claims.csv
+        provenance export --format jsonl --subject Khazali | provenance --db copy.db import -
     """
+    name = file.name
+    shown_as = None
+    if str(file) == "-":
+        ctx = click.get_current_context()
+        if "stdin_copy" not in ctx.meta:  # a command run again after a lost race reads it once
+            folder = ctx.with_resource(tempfile.TemporaryDirectory(prefix="provenance-"))
+            ctx.meta["stdin_copy"] = importer.copy_stream(sys.stdin.buffer, folder)
+        file, name, shown_as = ctx.meta["stdin_copy"], "standard input", "<stdin>"
     importer.detect_format(file)
     bar: ProgressBar[int] | None = None
     if sys.stderr.isatty():
@@ -698,6 +767,8 @@ def import_command(obj: Context, file: Path, dry_run: bool) -> None:
             bar.current_item = count
             bar.update(int(fraction * 1000) - bar.pos)
 
+    from sqlalchemy.orm import Session
+
     engine = obj.engine()
     try:
         with dbmod.writing(engine.connect()) as connection:
@@ -705,7 +776,14 @@ def import_command(obj: Context, file: Path, dry_run: bool) -> None:
             with Session(bind=connection, expire_on_commit=False) as session:
                 obj.begin_change(session, file)
                 try:
-                    report = importer.import_file(session, file, obj.actor, progress=tick)
+                    report = importer.import_file(
+                        session,
+                        file,
+                        obj.actor,
+                        progress=tick,
+                        new_entities=new_entities,
+                        shown_as=shown_as,
+                    )
                     session.flush()
                 except BaseException:
                     if transaction.is_active:
@@ -719,7 +797,7 @@ def import_command(obj: Context, file: Path, dry_run: bool) -> None:
         if bar is not None:
             click.echo("", err=True)
         engine.dispose()
-    _report_import(report, file, dry_run=dry_run)
+    _report_import(report, name, dry_run=dry_run)
     if dry_run:
         click.echo("dry run: nothing was written")
 
@@ -733,20 +811,37 @@ def import_command(obj: Context, file: Path, dry_run: bool) -> None:
     type=click.Choice(RANKS),
     help="Only claims of this rank.",
 )
+@limit_option
 @output_options
 @pass_context
-def claims_list(obj: Context, subject, property_name, source, rank, fmt: str) -> None:
+def claims_list(
+    obj: Context, subject, property_name, source, rank, limit: int | None, fmt: str
+) -> None:
     """List claims with their sources.
+
+    --csv gives one row per citation (the claim's columns repeated; see docs/claims.md);
+    --json and --nl give each claim with a list of its citations. Claims are read and
+    written a chunk at a time, however many there are.
 
     \b
     Example:
         provenance claims --subject Qayis --property seats_won
         provenance claims --source ctc-khazali-interrogations-2018 --json
+        provenance claims --csv --limit 10 > claims.csv
     """
     with obj.reading() as session:
         rows = claimsmod.iter_claim_rows(
-            session, subject=subject, property_name=property_name, source=source, rank=rank
+            session,
+            subject=subject,
+            property_name=property_name,
+            source=source,
+            rank=rank,
+            limit=limit,
         )
+        if fmt == "csv":
+            columns = claimsmod.FLAT_CLAIM_COLUMNS + claimsmod.FLAT_CITATION_COLUMNS
+            emit(claimsmod.flat_claim_rows(rows), fmt, columns=columns)
+            return
         if fmt != "table":
             emit(rows, fmt)
             return
@@ -761,7 +856,9 @@ def claims_list(obj: Context, subject, property_name, source, rank, fmt: str) ->
                 "rank": r["rank"],
                 "sources": sorted(
                     {
-                        c["source"] + (f" [{c['footnote']}]" if c["footnote"] else "")
+                        c["source"]
+                        + (f" [{c['footnote']}]" if c["footnote"] else "")
+                        + (" (retracted)" if c["retracted"] else "")
                         for c in r["citations"]
                     }
                 ),
@@ -802,7 +899,12 @@ def show(obj: Context, claim_id: str, as_json: bool) -> None:
     for c in chain["citations"]:
         echo("")
         speaker = f", attributed to {c['attributed_to']}" if c["attributed_to"] else ""
-        echo(f"  citation {c['id']}: {c['stance']}, confidence {c['confidence']}{speaker}")
+        head = f"citation {c['id']}: {c['stance']}, confidence {c['confidence']}{speaker}"
+        if c["retracted"]:  # struck on a terminal, and said in words everywhere
+            struck = click.style(terminal_safe(head), strikethrough=True)
+            click.echo(f"  {struck}  {terminal_safe('RETRACTED ' + c['retracted'])}")
+        else:
+            echo(f"  {head}")
         authors = ", ".join(c["source_authors"]) or "no author named"
         echo(
             f"    source: {c['source_title']} [{c['source']}] — {authors},"
@@ -925,7 +1027,16 @@ def claim_deprecate(obj: Context, claim_id: str, reason: str) -> None:
     "--table",
     "table_name",
     type=click.Choice(
-        ["sources", "entities", "aliases", "properties", "claims", "citations", "conflicts"]
+        [
+            "sources",
+            "entities",
+            "aliases",
+            "distinct_names",
+            "properties",
+            "claims",
+            "citations",
+            "conflicts",
+        ]
     ),
     help="Only changes to this table.",
 )
@@ -936,13 +1047,7 @@ def claim_deprecate(obj: Context, claim_id: str, reason: str) -> None:
     help="Only changes to the row with this id.",
 )
 @click.option("--actor", "actor_name", help="Only changes by this person.")
-@click.option(
-    "--limit",
-    type=click.IntRange(min=1),
-    default=50,
-    show_default=True,
-    help="How many changes, newest first.",
-)
+@limit_option(default=50)
 @output_options
 @pass_context
 def log(obj: Context, table_name, row_id, actor_name, limit, fmt: str) -> None:
@@ -1000,49 +1105,21 @@ def entity_add(
     )
 
 
-@entity_group.command("merge")
-@click.argument("keep")
-@click.argument("other")
-@pass_context
-def entity_merge(obj: Context, keep: str, other: str) -> None:
-    """Merge OTHER into KEEP: two names found to be one person, group or place.
-
-    Every name of OTHER becomes an alias of KEEP, and its claims, values, quotes
-    and qualifiers point to KEEP. A claim that then repeats an existing claim has
-    its citations moved there and is deprecated with the reason (nothing is
-    deleted). Use `alias suggest` to find candidates; nothing is merged by itself.
-
-    \b
-    Example:
-        provenance entity merge "Abu Mahdi al-Muhandis" "Abu Mahdi al-Muhannis"
-    """
-    with obj.writing() as session:
-        report = claimsmod.merge_entities(session, keep, other, obj.actor)
-        keep_name = report.keep.name
-    say(
-        f"merged {report.other_name!r} into {keep_name!r}: {report.aliases_moved} name(s), "
-        f"{report.claims_repointed} claim(s), {report.citations_repointed} quoted speaker(s)"
-    )
-    for folded, survivor in report.claims_folded:
-        say(
-            f"  claim {folded} repeated claim {survivor}: its citations moved there, claim {folded}"
-            " deprecated"
-        )
-
-
 @cli.command("entities")
+@limit_option
 @output_options
 @pass_context
-def entities_list(obj: Context, fmt: str) -> None:
+def entities_list(obj: Context, limit: int | None, fmt: str) -> None:
     """List entities with their aliases.
 
     \b
     Example:
         provenance entities --json
+        provenance entities --limit 20
     """
     with obj.reading() as session:
         rows = entitiesmod.list_entities(session)
-    emit(rows, fmt, columns=["id", "name", "kind", "aliases", "claims"])
+    emit(rows, fmt, columns=["id", "name", "kind", "aliases", "claims"], limit=limit)
 
 
 @cli.group("alias")
@@ -1077,13 +1154,7 @@ def alias_add(obj: Context, entity: str, alias: str) -> None:
     show_default=True,
     help="Lowest similarity (0-100) to list.",
 )
-@click.option(
-    "--limit",
-    type=click.IntRange(min=1),
-    default=50,
-    show_default=True,
-    help="How many suggestions.",
-)
+@limit_option(default=50)
 @output_options
 @pass_context
 def alias_suggest(obj: Context, min_score: float, limit: int, fmt: str) -> None:
@@ -1102,6 +1173,32 @@ def alias_suggest(obj: Context, min_score: float, limit: int, fmt: str) -> None:
             for s in entitiesmod.suggest_aliases(session, min_score=min_score, limit=limit)
         ]
     emit(rows, fmt, columns=["score", "entity", "name", "other_entity", "other_name"])
+
+
+@alias_group.command("distinct")
+@click.argument("name")
+@click.argument("other")
+@pass_context
+def alias_distinct(obj: Context, name: str, other: str) -> None:
+    """Record that NAME and OTHER are different entities, though their names are close.
+
+    `alias suggest` no longer proposes them as one, and a new name is no longer refused
+    as close to the other. One of them may be a name no entity has yet.
+
+    \b
+    Example:
+        provenance alias distinct Baghdadi Baghdad
+    """
+    from .names import record_distinct
+
+    with obj.writing() as session:
+        first, second, new = record_distinct(session, name, other, obj.actor)
+    state = "recorded" if new else "already recorded"
+    shown = [
+        f"{n!r}" + (f" ({e})" if e else " (no entity yet)")
+        for n, e in ((name, first), (other, second))
+    ]
+    say(f"{state}: {shown[0]} and {shown[1]} are different entities")
 
 
 @cli.group("property")
@@ -1160,18 +1257,20 @@ def property_add(
 
 
 @cli.command("properties")
+@limit_option
 @output_options
 @pass_context
-def properties_list(obj: Context, fmt: str) -> None:
+def properties_list(obj: Context, limit: int | None, fmt: str) -> None:
     """List the property vocabulary.
 
     \b
     Example:
         provenance properties
+        provenance properties --csv --limit 10
     """
     with obj.reading() as session:
         rows = entitiesmod.list_properties(session)
-    emit(rows, fmt)
+    emit(rows, fmt, limit=limit)
 
 
 @cli.group("source")
@@ -1374,10 +1473,11 @@ def _print_conflicts(rows: Iterable[dict]) -> None:
     "learned trust with its track record × confidence = weight.",
 )
 @click.option("--fail", is_flag=True, help="Exit 1 when an open conflict is listed (for scripts).")
+@limit_option
 @output_options
 @pass_context
 def conflicts_command(
-    obj: Context, status, subject, property_name, explain, fail, fmt: str
+    obj: Context, status, subject, property_name, explain, fail, limit: int | None, fmt: str
 ) -> None:
     """Detect and list conflicts: the questions on which sources contradict each other.
 
@@ -1392,7 +1492,7 @@ def conflicts_command(
     Example:
         provenance conflicts
         provenance conflicts --subject Khazali --explain
-        provenance conflicts --status all --json
+        provenance conflicts --status all --json --limit 10
         provenance conflicts --fail   # exit 1 if anything is open
     """
     from . import conflicts as conflictsmod
@@ -1408,6 +1508,7 @@ def conflicts_command(
         listed = list(rows)
         leadingmod.lead(session, listed, public_only=False, explain=explain)
         leadingmod.remember(session, listed, obj.actor)
+    listed = listed[:limit]
     if fmt == "table":
         _print_conflicts(listed)
     else:
@@ -1419,7 +1520,7 @@ def conflicts_command(
             f"({detection.new} new since the last run, {detection.gone} no longer detected)",
             err=True,
         )
-    if fail and rows.open_seen:
+    if fail and any(r["status"] == "open" and r["settled"] is None for r in listed):
         sys.exit(1)
 
 
@@ -1959,7 +2060,6 @@ def extract_command(
         say(f"wrote {summary} to {output}")
     else:
         say(summary, err=True)
-        click.echo(summary, err=True)
 
 
 def _review(obj: Context, found: Any, vocabulary: Any) -> None:
@@ -1983,7 +2083,7 @@ def _review(obj: Context, found: Any, vocabulary: Any) -> None:
             report = extract_review.save(engine, outcome, obj.actor)
         finally:
             engine.dispose()
-        _report_import(report, Path(f"{slug}.accepted.yaml"))
+        _report_import(report, f"{slug}.accepted.yaml")
 
 
 # ---------------------------------------------------------------- learned source trust
@@ -2001,9 +2101,7 @@ def _review(obj: Context, found: Any, vocabulary: Any) -> None:
     is_flag=True,
     help="Learn from public evidence only, as the published copy does.",
 )
-@click.option(
-    "--limit", type=click.IntRange(min=1), help="Show at most N sources, most trusted first."
-)
+@limit_option
 @output_options
 @pass_context
 def trust_command(
@@ -2027,10 +2125,10 @@ def trust_command(
 
     with obj.reading() as session:
         result = trustmod.compute_trust(session, public_only=public_only, property=property_name)
-    rows = result.rows()[:limit] if limit else result.rows()
     emit(
-        rows,
+        result.rows(),
         fmt,
+        limit=limit,
         columns=[
             "source",
             "attributed_to",
@@ -2045,3 +2143,6 @@ def trust_command(
             "copy_group",
         ],
     )
+
+
+from . import cli_corrections  # noqa: E402,F401  (its commands join the groups above)

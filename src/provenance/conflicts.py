@@ -262,7 +262,7 @@ def _denied_claims():
     a literal, not a parameter, so that the planner can match the index's condition."""
     return (
         select(Citation.claim_id)
-        .where(Citation.stance == literal_column("'denies'"))
+        .where(Citation.stance == literal_column("'denies'"), Citation.live)
         .distinct()
         .subquery("denied")
     )
@@ -332,6 +332,9 @@ def detection_query(subject_id: int | None = None, property_id: int | None = Non
         .join(sb, sb.id == eb.source_id)
         .where(
             stance_ok,
+            # a retracted citation is no evidence (Citation.live)
+            ea.live,
+            eb.live,
             # a source is the pair (document, speaker); a copy and its original are one
             # document (Source.document_id)
             or_(
@@ -807,7 +810,8 @@ def own_support(claim: ClaimLike, stance: str = "asserts", *, pieces: bool = Tru
     the same.
     """
     support = Support(claim.id)
-    citations = [c for c in claim.citations if c.stance == stance]
+    # a listed claim's citations are live already; a model's may include retracted ones
+    citations = [c for c in claim.citations if c.stance == stance and getattr(c, "live", True)]
     weights = [citation_weight(c) for c in citations]
     if len(citations) == 1:
         groups: Iterable[list[int]] = ([0],)
@@ -1095,7 +1099,7 @@ def _claim_views(session: Session, narrowings: Iterable[Callable[[Any], Any]]) -
                 Citation.quote,
                 Citation.stance,
                 Citation.confidence,
-            ),
+            ).where(Citation.live),
             Citation.claim_id,
             claims,
         )
@@ -1193,7 +1197,11 @@ def _group_members(
                     groups.c.subject_id == Claim.subject_id,
                     groups.c.property_id == Claim.property_id,
                 ),
-            ).where(Claim.rank != "deprecated")
+            ).where(
+                Claim.rank != "deprecated",
+                # a claim whose every citation is retracted is no answer
+                exists(select(literal(1)).where(Citation.claim_id == Claim.id, Citation.live)),
+            )
 
     for claim in _claim_views(session, queries()):
         members[(claim.subject_id, claim.property_id)].append(claim)

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Text, any_, bindparam, cast, func, select, true, update
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from . import history
+from . import history, suggest
 from .errors import InvalidValue, NotFound, ProvenanceError
 from .inputs import as_id, check_length
 from .models import DATATYPES, ENTITY_KINDS, Alias, Claim, Entity, Property, utcnow
@@ -195,8 +194,10 @@ def get_entity(session: Session, ref: str) -> Entity:
     if number is not None:
         entity = session.get(Entity, number)
     if entity is None:
+        names = session.scalars(select(Alias.name)).all()
         raise NotFound(
-            f"unknown entity {text!r}: expected a name or alias (see `provenance entities`)"
+            f"unknown entity {text!r}: expected a name or alias; "
+            + suggest.hint(text, names, "provenance entities")
         )
     return entity
 
@@ -320,6 +321,8 @@ def _normalised_in(session: Session, keys: list[str]) -> Iterator[Any]:
     if not keys:
         return
     if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
         yield Alias.normalised == any_(
             cast(bindparam("keys", keys, type_=postgresql.ARRAY(Text)), postgresql.ARRAY(Text))
         )
@@ -513,6 +516,66 @@ def add_alias(session: Session, entity_ref: str, alias: str, actor: str) -> tupl
     return entity, _attach_alias(session, entity, check_name(alias, "alias"), actor)
 
 
+def rename_entity(session: Session, entity_ref: str, name: str, actor: str, reason: str) -> str:
+    """Give an entity a new canonical name; the old name stays an alias, so every claim,
+    quote and import that used it still finds the entity. Returns the old name."""
+    entity = get_entity(session, check_name(entity_ref, "entity"))
+    new = check_name(name, "name")
+    if new == entity.name:
+        raise InvalidValue(f"entity {entity.name!r} is already called {new!r}: nothing to rename")
+    _attach_alias(session, entity, new, actor)
+    old = entity.name
+    entity.name = new
+    history.record(
+        session,
+        "entities",
+        entity.id,
+        "update",
+        actor,
+        {"name": [old, new], "reason": reason},
+        f"renamed {old!r} to {new!r} (the old name stays an alias): {reason}",
+    )
+    session.flush()
+    return old
+
+
+def remove_alias(
+    session: Session, entity_ref: str, alias: str, actor: str, reason: str
+) -> tuple[Entity, str]:
+    """Take a wrong name off an entity. The alias row goes (a name is a lookup key, and a
+    kept row would still match); history keeps the name, the entity, who and why, so the
+    removal can be read back and undone with ``alias add``. The canonical name cannot be
+    removed: rename the entity first. Returns the entity and the name as it was stored."""
+    entity = get_entity(session, check_name(entity_ref, "entity"))
+    key = normalise_name(check_name(alias, "alias"))
+    row = session.scalar(select(Alias).where(Alias.normalised == key))
+    if row is None or row.entity_id != entity.id:
+        names = ", ".join(repr(a.name) for a in entity.aliases if a.name != entity.name)
+        raise InvalidValue(
+            f"{alias!r} is not an alias of {entity.name!r}: expected one of its aliases"
+            + (f" ({names})" if names else " (it has none besides its name)")
+        )
+    if normalise_name(entity.name) == key:
+        raise InvalidValue(
+            f"{alias!r} is the name of entity {entity.id}: rename it first (`provenance entity"
+            " rename`), then remove the old name"
+        )
+    name = row.name
+    history.record(
+        session,
+        "aliases",
+        row.id,
+        "delete",
+        actor,
+        {"entity": entity.name, "entity_id": entity.id, "alias": name, "reason": reason},
+        f"{name!r} no longer names {entity.name!r}: {reason}",
+    )
+    session.delete(row)
+    session.flush()
+    session.expire(entity, ["aliases"])
+    return entity, name
+
+
 def list_entities(session: Session) -> list[dict[str, Any]]:
     counts = dict(
         session.execute(select(Claim.subject_id, func.count()).group_by(Claim.subject_id)).all()
@@ -560,17 +623,21 @@ def suggest_aliases(
     ignoring articles that transliterations add or drop (al-, el-, ad-), and keeps the
     best-scoring pair of names for each pair of entities. Names whose numbers differ are
     never suggested: "2018 Iraqi parliamentary election" and "2021 Iraqi parliamentary
-    election" differ by one character but are two events.
+    election" differ by one character but are two events. Nor are two entities the desk
+    has said are different (``alias distinct``, names.record_distinct).
     """
     import numpy as np
     from rapidfuzz import fuzz, process
+
+    from .names import comparison_key, distinct_entity_pairs, numbers
 
     rows = session.execute(
         select(Alias.entity_id, Alias.name, Alias.normalised, Entity.name).join(Entity)
     ).all()
     if len(rows) < 2:
         return []
-    keys = [_comparison_key(r.normalised) for r in rows]
+    keys = [comparison_key(r.normalised) for r in rows]
+    apart = distinct_entity_pairs(session)
     scores = process.cdist(
         keys, keys, scorer=fuzz.ratio, score_cutoff=min_score, dtype=np.uint8, workers=-1
     )
@@ -581,24 +648,15 @@ def suggest_aliases(
         a, b = rows[i], rows[j]
         if entity_ids[i] == entity_ids[j]:
             continue
-        if _numbers(a.normalised) != _numbers(b.normalised):
+        if numbers(a.normalised) != numbers(b.normalised):
             continue
-        pair = tuple(sorted((a.entity_id, b.entity_id)))
+        pair = (min(a.entity_id, b.entity_id), max(a.entity_id, b.entity_id))
+        if pair in apart:
+            continue
         score = float(scores[i, j])
         if pair not in best or best[pair].score < score:
             best[pair] = AliasSuggestion(score, a[3], a.name, b[3], b.name)
     return sorted(best.values(), key=lambda s: (-s.score, s.entity, s.other_entity))[:limit]
-
-
-def _numbers(normalised: str) -> list[str]:
-    return re.findall(r"\d+", normalised)
-
-
-def _comparison_key(normalised: str) -> str:
-    words = [
-        w for w in normalised.split() if w not in {"al", "el", "ad", "an", "as", "ash", "at", "the"}
-    ]
-    return " ".join(words) or normalised
 
 
 # ---------------------------------------------------------------- properties
@@ -771,11 +829,13 @@ def _rewiden_approximate_claims(session: Session, prop: Property, actor: str) ->
 def get_property(session: Session, name: str) -> Property:
     prop = session.scalar(select(Property).where(Property.name == str(name).strip()))
     if prop is None:
-        known = session.scalars(select(Property.name).order_by(Property.name).limit(12)).all()
+        known = session.scalars(select(Property.name)).all()
         hint = (
-            f" such as {', '.join(known)}" if known else "; add one with `provenance property add`"
+            suggest.hint(str(name).strip(), known, "provenance properties")
+            if known
+            else "add one with `provenance property add`"
         )
-        raise NotFound(f"unknown property {name!r}: expected a property of the vocabulary{hint}")
+        raise NotFound(f"unknown property {name!r}: expected a property of the vocabulary; {hint}")
     return prop
 
 

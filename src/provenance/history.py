@@ -307,7 +307,8 @@ def rows(
                 "changes": h.changes,
             }
         )
-    for name in [table] if table else list(TRACKED_TABLES):
+    # a table whose rows carry no change_id (distinct_names) has its inserts as history rows
+    for name in ([table] if table in TRACKED_TABLES else []) if table else list(TRACKED_TABLES):
         events += _inserts(session, name, row_id=row_id, actor=actor, limit=limit)
     events = chronological(events)[::-1]
     return events[:limit] if limit else events

@@ -17,12 +17,13 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import itertools
 import json
 import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 from sqlalchemy import select
@@ -54,6 +55,7 @@ from .inputs import (
 from .models import Source
 from .sources import source_fields
 
+CSV_DELIMITERS = (",", ";", "\t")
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 SECTIONS = ("sources", "properties", "entities", "claims")
 PROPERTY_KEYS = ("name", "type", "multi", "time_varying", "unit", "tolerance", "description")
@@ -109,6 +111,39 @@ def _field_problem(record: dict[str, Any]) -> RecordProblem | None:
     return None if bad is None else RecordProblem(bad[1], field=bad[0])
 
 
+STDIN_CHUNK = 1 << 20
+
+
+def copy_stream(stream: BinaryIO, folder: str | Path) -> Path:
+    """A claims file read from ``stream`` (standard input), copied into ``folder``.
+
+    An import reads its file twice (its size for progress, the records) and may run again
+    after a lost race on PostgreSQL, so a stream is copied to a file first, named for
+    its format as read from its start: a JSON object is JSON Lines, a first line with a
+    ``key:`` is YAML, anything else CSV.
+    """
+    head = stream.read(STDIN_CHUNK)
+    text = head[:4096].decode("utf-8", "replace").lstrip("\ufeff")
+    lines = [
+        line
+        for line in text.splitlines()
+        if line.strip() and not line.startswith(("#", "---", "%"))
+    ]
+    first = lines[0].strip() if lines else ""
+    if first.startswith("{"):
+        suffix = ".jsonl"
+    elif ":" in first or first.startswith("- "):
+        suffix = ".yaml"
+    else:
+        suffix = ".csv"
+    path = Path(folder) / f"stdin{suffix}"
+    with open(path, "wb") as out:
+        while head:
+            out.write(head)
+            head = stream.read(STDIN_CHUNK)
+    return path
+
+
 def detect_format(path: Path) -> str:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -119,7 +154,16 @@ def detect_format(path: Path) -> str:
     return fmt
 
 
-def open_text(path: Path) -> io.TextIOWrapper:
+# what a spreadsheet user should do with a file that is not UTF-8
+SAVE_AS_UTF8 = (
+    'save it as "CSV UTF-8 (Comma delimited)" (Excel: File › Save As; LibreOffice: Save As'
+    " CSV, character set UTF-8) and import that"
+)
+
+
+def open_text(path: Path, shown: Path | None = None) -> io.TextIOWrapper:
+    """``path`` opened as UTF-8 text (``shown`` names it in messages, if not its own name)."""
+    name = str(shown or path)
     if not path.exists():
         raise NotFound(
             f"file {str(path)!r} not found: expected a claims file (.yaml, .jsonl or .csv)"
@@ -130,16 +174,21 @@ def open_text(path: Path) -> io.TextIOWrapper:
         )
     with open(path, "rb") as f:
         head = f.read(8192)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InvalidValue(f"file {name!r} is UTF-16 text (Excel's Unicode Text): {SAVE_AS_UTF8}")
     if b"\x00" in head:
         raise InvalidValue(
-            f"file {str(path)!r} is binary: expected a UTF-8 claims file (.yaml, .jsonl or .csv)"
+            f"file {name!r} is binary: expected a UTF-8 claims file (.yaml, .jsonl or .csv)"
         )
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
         if exc.start < len(head) - 4:  # not just a character cut at the block's end
+            byte = head[exc.start]
             raise InvalidValue(
-                f"file {str(path)!r} is not UTF-8 text: expected a UTF-8 claims file"
+                f"file {name!r} is not UTF-8 text (byte 0x{byte:02x} at offset {exc.start},"
+                f" as Windows-1252 {bytes([byte]).decode('cp1252', 'replace')!r}; Excel's plain"
+                f' "CSV" writes Windows-1252): {SAVE_AS_UTF8}'
             ) from None
     # a byte that is not UTF-8 further on is read as a lone surrogate and reported with
     # its record (see inputs.text_problem), rather than stopping the read with a traceback
@@ -228,9 +277,24 @@ def _csv_header(reader, path: Path) -> list[str] | None:
     return header
 
 
+def sniff_delimiter(header_line: str) -> str:
+    """The delimiter of a CSV file, from its header line: the one of ``,``, ``;`` (what
+    spreadsheets write where the comma is the decimal mark) and tab that splits the
+    header into the most column names of the import format; a comma on a tie."""
+
+    def known(delimiter: str) -> int:
+        cells = next(csv.reader([header_line], delimiter=delimiter), [])
+        return sum(cell.strip() in RECORD_KEYS for cell in cells)
+
+    return max(CSV_DELIMITERS, key=known)  # max keeps the first of equals: the comma
+
+
 def _iter_csv(handle, path: Path) -> Iterator[tuple[int, list[str] | RecordProblem]]:
     """The header, then each data row as its list of cells (blank rows skipped)."""
-    reader = csv.reader(handle)
+    first = handle.readline()
+    if not first:
+        raise empty_file(path, "csv")
+    reader = csv.reader(itertools.chain([first], handle), delimiter=sniff_delimiter(first))
     header = _csv_header(reader, path)
     if header is None:
         raise empty_file(path, "csv")
@@ -335,18 +399,32 @@ def import_file(
     *,
     progress: Callable[[int, float], None] | None = None,
     batch_size: int | None = None,
+    new_entities: bool = False,
+    shown_as: str | None = None,
 ) -> ImportReport:
     """Import every record of ``path`` in the caller's transaction; raise ImportErrors on any bad
     record.
 
     ``progress(records, fraction)`` is called every thousand records with the share of
-    the file read so far.
+    the file read so far. A new entity name close to an existing one (see names.py) is a
+    bad record unless the file's ``entities:`` section declares it or ``new_entities``.
+    ``shown_as`` names the file in messages when its path would not mean anything to
+    the user (standard input, copied to a temporary file).
     """
     path = Path(path)
     fmt = detect_format(path)
+    shown = Path(shown_as) if shown_as else path
     errors: list[str] = []
     error_count = 0
-    writer = ClaimWriter(session, actor, **({"batch_size": batch_size} if batch_size else {}))
+    writer = ClaimWriter(
+        session,
+        actor,
+        **({"batch_size": batch_size} if batch_size else {}),
+        new_entities=new_entities,
+        new_entity_hint=(
+            "declare it in the file's entities: section, or import with --new-entities"
+        ),
+    )
     report = ImportReport(records=0, result=writer.result)
 
     def fail(message: str) -> None:
@@ -366,12 +444,12 @@ def import_file(
             return min(report.records / total_records, 1.0)
         return min(handle.buffer.tell() / size, 1.0)
 
-    with open_text(path) as handle, few_collections():
+    with open_text(path, shown) as handle, few_collections():
         # after open_text, which turns a missing file into a one-line error
         size = max(path.stat().st_size, 1)
         prepare: Callable[[Any], Any] = writer.prepare_record
         if fmt == "yaml":
-            data = _load_yaml(handle, path)
+            data = _load_yaml(handle, shown)
             _apply_sections(session, data, actor, report, fail)
             total_records = len(data.get("claims") or []) or 1
             records: Iterator = (
@@ -386,7 +464,7 @@ def import_file(
         elif fmt == "jsonl":
             records = _iter_jsonl(handle)
         else:
-            records = _iter_csv(handle, path)
+            records = _iter_csv(handle, shown)
             for _, header in records:  # the first item is the header
                 if isinstance(header, list):
                     prepare = _csv_preparer(writer, header)
@@ -417,7 +495,7 @@ def import_file(
             except RecordErrors as exc:
                 fail_records(exc)
         if fmt == "jsonl" and not report.records:
-            raise empty_file(path, "jsonl")
+            raise empty_file(shown, "jsonl")
         if not error_count:
             try:
                 writer.flush()
@@ -428,7 +506,7 @@ def import_file(
     if error_count:
         if error_count > len(errors):
             errors.append(f"… and {error_count - len(errors)} more bad record(s)")
-        raise ImportErrors(str(path), errors, error_count)
+        raise ImportErrors(str(shown), errors, error_count)
     return report
 
 

@@ -3,8 +3,9 @@
 Each problem is one line naming what is wrong and where. Checked: the files sources
 were ingested from (still the same bytes?), each stored text against its SHA-256, each
 comment section against its span of the article, every footnote marker at its offsets,
-every quote at its offsets (orphaned quotes are listed), foreign keys and, on SQLite,
-the file's own integrity.
+every quote at its offsets (orphaned quotes are listed, and quotes of an article that
+lie in one of its reader comments, which happens when a `comments:` entry is added to
+the manifest after the citation), foreign keys and, on SQLite, the file's own integrity.
 
 **Public rows resting on confidential evidence.** A cited work is one row shared by
 every note that cites it, public or confidential. A work that a public note cites is
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from .footnotes import work_key
 from .models import Citation, Footnote, FootnoteWork, Source, Work
-from .quotes import quote_at
+from .quotes import citation_in_place, comment_of_span
 from .sources import confidential_source_ids, sha256_bytes, sha256_text
 
 
@@ -63,9 +64,16 @@ def check(session: Session) -> CheckReport:
                 f"citation {citation.id} (claim {citation.claim_id}): quote"
                 f" {_short(citation.quote)!r} is orphaned in {cited.slug!r}"
             )
-        elif not quote_at(
-            cited, citation.quote_start or 0, citation.quote_end or 0, citation.quote
-        ):
+        elif (comment := comment_of_span(cited, citation)) is not None:
+            by = f" by {', '.join(comment.authors)}" if comment.authors else ""
+            report.problems.append(
+                f"citation {citation.id} (claim {citation.claim_id}): quote"
+                f" {_short(citation.quote)!r} of {cited.slug!r} lies in reader comment"
+                f" {comment.slug!r}{by}, not the article's own words: cite the comment"
+                f" (`provenance citation edit {citation.id} --source {comment.slug}"
+                " --reason ...`)"
+            )
+        elif not citation_in_place(cited, citation):
             report.problems.append(
                 f"citation {citation.id} (claim {citation.claim_id}): quote"
                 f" {_short(citation.quote)!r} is no longer at"

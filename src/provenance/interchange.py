@@ -34,6 +34,10 @@ Decisions a desk relies on:
 * A citation whose quote is orphaned (no longer found in its source's changed text) is
   left out with a warning: an import would reject it, and the desk should re-anchor it
   first (``provenance check`` lists them).
+* A retracted citation is withdrawn evidence (``Citation.live``) and no format carries
+  it; a claim left with no live citation is not exported.
+* A quote that occurs more than once in its source carries its ``occurrence`` (1 for
+  the first place), so it imports back to the same place; other records leave it empty.
 * Ingested documents (sources with text) are referred to by slug: the importing
   database must hold the same documents (``provenance build`` from the same seeds).
 * csv and jsonl are written record by record from windows of ``WINDOW`` claims, so
@@ -61,6 +65,8 @@ import yaml
 from sqlalchemy import and_, exists, false, func, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from . import quotes
+from .choices import EXPORT_FORMATS
 from .claims import RECORD_KEYS, scope_text
 from .entities import get_entity, get_property
 from .errors import InvalidValue
@@ -79,7 +85,7 @@ from .models import (
 )
 from .sources import find_source
 
-FORMATS = ("csv", "jsonl", "yaml", "claimreview", "prov", "prov-n")
+FORMATS = EXPORT_FORMATS
 WINDOW = 1000
 DEFAULT_BASE_URI = "urn:provenance:"
 REVIEWED_STATUSES = ("confirmed", "resolved")
@@ -154,7 +160,8 @@ def _public_sources():
 
 
 def _citation_conditions(scope: ExportScope, *, orphans: bool = False) -> list:
-    conditions = []
+    # a retracted citation is withdrawn evidence: no export carries it
+    conditions: list[Any] = [Citation.live]
     if not orphans:
         conditions.append(Citation.orphaned == false())
     if scope.source_id is not None:
@@ -342,6 +349,8 @@ def iter_records(
                 Citation.stance,
                 Citation.confidence,
                 Citation.note,
+                Citation.source_id,
+                Citation.quote_start,
             )
             .join(Source, Source.id == Citation.source_id)
             .outerjoin(Footnote, Footnote.id == Citation.footnote_id)
@@ -349,6 +358,7 @@ def iter_records(
             .where(Citation.claim_id.in_(ids), *_citation_conditions(scope))
             .order_by(Citation.claim_id, Citation.id)
         )
+        occurrence = _Occurrences(session)
         count = 0
         for citation in citations:
             claim = claims[citation.claim_id]
@@ -372,9 +382,28 @@ def iter_records(
                 "note": citation.note,
                 "rank": claim.rank if ranked else None,
                 "rank_reason": claim.rank_reason if ranked else None,
+                # a quote found more than once imports back only with its place
+                "occurrence": occurrence(citation.source_id, citation.quote, citation.quote_start),
             }
         if tick:
             tick(count)
+
+
+class _Occurrences:
+    """Which place of its source a quote stands at, when it stands at more than one."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.sources: dict[int, Source] = {}
+
+    def __call__(self, source_id: int, quote: str | None, start: int | None) -> int | None:
+        if quote is None or start is None:
+            return None
+        source = self.sources.get(source_id)
+        if source is None:
+            source = self.sources[source_id] = self.session.get_one(Source, source_id)
+        places = [a.start for a in quotes.find_all(source, quote)]
+        return places.index(start) + 1 if len(places) > 1 and start in places else None
 
 
 def check_csv_qualifiers(session: Session, scope: ExportScope) -> None:

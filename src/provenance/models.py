@@ -57,6 +57,21 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
+# the fixed values of columns live in choices.py, which the CLI reads without SQLAlchemy
+from .choices import (
+    CONFIDENCES,
+    CONFLICT_KINDS,
+    CONFLICT_STATUSES,
+    COPY_STATUSES,
+    DATATYPES,
+    ENTITY_KINDS,
+    FOOTNOTE_RESOLUTIONS,
+    RANKS,
+    RELIABILITY_GRADES,
+    SOURCE_KINDS,
+    STANCES,
+)
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -64,30 +79,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-RELIABILITY_GRADES = ("A", "B", "C", "D", "E", "F")
-SOURCE_KINDS = (
-    "article",
-    "report",
-    "interview",
-    "official-statement",
-    "comment",
-    "website",
-    "dataset",
-    "person",
-    "other",
-)
-ENTITY_KINDS = ("person", "organisation", "place", "event", "alliance", "other")
-DATATYPES = ("quantity", "date", "entity", "text", "boolean")
-RANKS = ("normal", "preferred", "deprecated")
-STANCES = ("asserts", "denies")
-CONFIDENCES = ("high", "medium", "low")
-CONFLICT_STATUSES = ("open", "confirmed", "dismissed", "resolved")
-CONFLICT_KINDS = ("quantity", "date", "entity", "text", "boolean", "stance")
-FOOTNOTE_RESOLUTIONS = ("full", "ibid", "short", "mixed", "unresolved")
-# detected on ingest; confirmed by the desk (`source copy-of`); rejected by the desk
-# (`source not-copy`: kept, so ingesting again does not find it again)
-COPY_STATUSES = ("detected", "confirmed", "rejected")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -315,6 +306,25 @@ class Alias(Base):
     entity: Mapped[Entity] = relationship(back_populates="aliases")
 
 
+class DistinctName(Base):
+    """Two names the desk has said are different entities (``alias distinct``), each by its
+    normalised form, the smaller one first: never suggested as aliases of one another, and
+    a new name is never refused as close to the other."""
+
+    __tablename__ = "distinct_names"
+    __table_args__ = (
+        UniqueConstraint("normalised", "other_normalised"),
+        CheckConstraint("normalised < other_normalised", name="ordered"),
+    )
+
+    id: Mapped[intpk]
+    name: Mapped[name_str]
+    normalised: Mapped[str] = mapped_column(String(500))
+    other_name: Mapped[name_str]
+    other_normalised: Mapped[str] = mapped_column(String(500), index=True)
+    created_at: Mapped[created_at]
+
+
 class Property(Base):
     """A named kind of fact: datatype, cardinality, unit, tolerance, time-varying."""
 
@@ -442,11 +452,34 @@ class Citation(Base):
     fingerprint: Mapped[str] = mapped_column(String(200))
     created_by: Mapped[actor_str]
     created_at: Mapped[created_at]
+    # a quote typed with "…" between passages: each part's [start, end] in the text
+    quote_parts: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
+    # a retracted citation is kept, shown struck, and is no evidence anywhere (``live``)
+    retracted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    retracted_by: Mapped[str | None] = mapped_column(String(200))
+    retraction_reason: Mapped[str | None] = mapped_column(Text)
 
     claim: Mapped[Claim] = relationship(back_populates="citations")
     source: Mapped[Source] = relationship()
     footnote: Mapped[Footnote | None] = relationship()
     attributed_to: Mapped[Entity | None] = relationship()
+
+    @hybrid_property
+    def live(self) -> bool:
+        """Whether the citation is evidence: not retracted. The one test of "a live
+        citation", in Python and (as ``Citation.live``) in SQL; ``Citation.live_sql``
+        is the same test for hand-written SQL."""
+        return self.retracted_at is None
+
+    @live.inplace.expression
+    @classmethod
+    def _live_expression(cls) -> ColumnElement[bool]:
+        return cls.retracted_at.is_(None)
+
+    @staticmethod
+    def live_sql(alias: str) -> str:
+        """``Citation.live`` for hand-written SQL on the citations table as ``alias``."""
+        return f"{alias}.retracted_at IS NULL"
 
 
 class Conflict(Base):

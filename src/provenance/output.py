@@ -42,6 +42,21 @@ def output_options(fn: Callable) -> Callable:
     return click.option("--table-view", "fmt", flag_value="table", default=True, hidden=True)(fn)
 
 
+def limit_option(fn: Callable | None = None, *, default: int | None = None) -> Callable:
+    """Add ``--limit N`` to a listing command: at most N rows (all of them by default)."""
+
+    def decorate(command: Callable) -> Callable:
+        return click.option(
+            "--limit",
+            type=click.IntRange(min=1),
+            default=default,
+            show_default=default is not None,
+            help="At most N rows" + ("." if default is not None else " (default: all)."),
+        )(command)
+
+    return decorate(fn) if fn is not None else decorate
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -98,13 +113,18 @@ def emit(
     *,
     columns: Sequence[str] | None = None,
     title: str | None = None,
+    limit: int | None = None,
 ) -> None:
-    """Print rows in ``fmt``. ``columns`` picks and orders the table's columns only.
+    """Print rows in ``fmt``: at most ``limit`` of them. ``columns`` picks and orders the
+    table's columns only (and names a CSV's columns when there are no rows).
 
-    The machine formats stream: each row is written as it comes (``rows`` may be a
-    generator), so memory does not grow with the listing; the JSON array is written
-    element by element, the same bytes as the whole list dumped at once.
+    JSON, newline-delimited JSON and CSV are written row by row as ``rows`` yields them
+    (``rows`` may be a generator), so a listing of a million claims never holds them all;
+    the JSON array is written element by element, the same bytes as the whole list dumped
+    at once. A table needs them all to size its columns.
     """
+    if limit is not None:
+        rows = itertools.islice(rows, limit)
     out = sys.stdout
     if fmt == "json":
         opened = False

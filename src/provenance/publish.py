@@ -15,9 +15,10 @@ What is withheld, and why:
   notes name is not published. A public article whose comment section was marked
   confidential is published with that span of its text blanked out (spaces, so every
   offset still holds).
-* **Citations resting on a confidential source**, and **claims left with no public
-  citation**. A public claim keeps its public citations only; ``citation_count`` and
-  ``source_count`` count those.
+* **Citations resting on a confidential source**, **retracted citations** (withdrawn
+  evidence, ``Citation.live``), and **claims left with no public citation**. A public
+  claim keeps its public, live citations only; ``citation_count`` and ``source_count``
+  count those.
 * **Entities, aliases and properties** that no published row refers to: a speaker,
   subject or value known only from confidential material is not published, nor are
   its aliases.
@@ -488,7 +489,9 @@ def _display_value(value: str, unit: str | None) -> str:
 # ``_display_value`` in SQL, for claims_with_sources: built in the copy (SQLite) alike from
 # both back ends, so both write the same bytes
 def public_citation(hidden: set[int]):
-    return Citation.source_id.not_in(hidden) if hidden else true()
+    """A citation of the public copy: live (a retracted one is withdrawn evidence) and on a
+    public source."""
+    return and_(Citation.live, Citation.source_id.not_in(hidden) if hidden else true())
 
 
 # ---------------------------------------------------------------- conflicts on public evidence

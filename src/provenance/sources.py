@@ -21,24 +21,24 @@ Decisions a fact-checking desk relies on:
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import footnotes as footnote_parser
-from . import history
-from .copies import CopyMatch, detect_copy
+from . import history, suggest
 from .errors import InvalidValue, NotFound, ProvenanceError
 from .history import diff
 from .inputs import MAX_ID, StrictLoader, as_id, check_length, first_bad_field, yaml_problem
+from .lazy import lazy_module
 from .models import (
     RELIABILITY_GRADES,
     SOURCE_KINDS,
@@ -52,6 +52,14 @@ from .models import (
     utcnow,
 )
 from .values import date_bounds
+
+if TYPE_CHECKING:
+    from . import copies
+    from . import footnotes as footnote_parser
+    from .copies import CopyMatch
+else:  # ingest's own: a lookup of a source (every claims listing) does without them
+    copies = lazy_module("provenance.copies")
+    footnote_parser = lazy_module("provenance.footnotes")
 
 MANIFEST_KEYS = {
     "file": "the document's file name",
@@ -86,7 +94,13 @@ SOURCE_FIELDS = (
     "confidential",
     "note",
 )
-_COMMENT_START = re.compile(r"^[ \t]*[•*\-][ \t]*(?P<author>[^\n]+?) says:[ \t]*$", re.MULTILINE)
+# "• NAME says:" and its kin (a bullet, a name, says/said/wrote/writes/commented) opens a comment
+_COMMENT_START = re.compile(
+    r"^[ \t]*[•*\-][ \t]*(?P<author>[^\n]+?) (?:says|said|wrote|writes|commented):[ \t]*$",
+    re.MULTILINE,
+)
+# the most lines of a proposed ``ends_before`` (taken until it occurs once after the heading)
+ENDS_BEFORE_LINES = 6
 
 
 @dataclass
@@ -110,6 +124,10 @@ class IngestResult:
     kept_confidential: bool = False
     # the earlier document this one was found to copy (copies.py), if any
     copy: CopyMatch | None = None
+    # comment blocks found in a document whose manifest entry has no ``comments:``: the
+    # entry to add (``propose_comments``), with how many comments it splits off
+    proposed_comments: dict[str, Any] | None = None
+    proposed_count: int = 0
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -287,9 +305,15 @@ def find_source(session: Session, ref: str | int) -> Source:
     if source is None:
         source = session.scalar(select(Source).where(Source.file_name == Path(text).name))
     if source is None:
+        names = [
+            name
+            for row in session.execute(select(Source.slug, Source.file_name))
+            for name in row
+            if name
+        ]
         raise NotFound(
-            f"unknown source {text!r}: expected an id (1 to {MAX_ID}), slug or file name "
-            "(see `provenance sources`)"
+            f"unknown source {text!r}: expected an id (1 to {MAX_ID}), slug or file name; "
+            + suggest.hint(text, names, "provenance sources")
         )
     return source
 
@@ -358,7 +382,8 @@ def ingest_file(
         history.inserted(session, "sources", source.id, actor)
         result = IngestResult(source, "new")
         _derive(session, source, spec, actor, result)
-        result.copy = detect_copy(session, source, actor)
+        _propose(result, spec, text)
+        result.copy = copies.detect_copy(session, source, actor)
         return result
 
     result = IngestResult(source, "unchanged")
@@ -389,8 +414,9 @@ def ingest_file(
             actor=actor,
         )
         _derive(session, source, spec, actor, result)
+        _propose(result, spec, text)
         _reanchor_all(session, source, old_text, result)
-        result.copy = detect_copy(session, source, actor)
+        result.copy = copies.detect_copy(session, source, actor)
         return result
     if changes:
         for key, value in fields.items():
@@ -401,11 +427,19 @@ def ingest_file(
         )
         result.status = "updated"
     _derive(session, source, spec, actor, result, only_if_changed=True)
+    _propose(result, spec, text)
     if "confidential" in changes:
         # the works its notes cite may now be described by other notes, or by its own
         session.flush()
         describe_works(session, source_work_ids(session, source))
     return result
+
+
+def _propose(result: IngestResult, spec: SourceSpec, text: str) -> None:
+    if not spec.comments:
+        found = propose_comments(text)
+        if found is not None:
+            result.proposed_comments, result.proposed_count = found
 
 
 def _derive(
@@ -456,6 +490,57 @@ def comment_spans(text: str, comments: dict[str, Any]) -> list[tuple[str, int, i
             end -= 1
         spans.append((match.group("author").strip(), match.start(), end))
     return spans
+
+
+def propose_comments(text: str) -> tuple[dict[str, Any], int] | None:
+    """The ``comments:`` manifest entry that splits the reader comments found in ``text``
+    ("• NAME says:" blocks) into sources of their own, and how many there are; None when
+    there are none or no entry would split them as found.
+
+    ``heading`` is the last line before the first comment; ``ends_before`` the first line
+    after the last comment that starts at the margin (comments are indented under their
+    bullets), lengthened line by line until it occurs once after the heading.
+    """
+    starts = list(_COMMENT_START.finditer(text))
+    if not starts:
+        return None
+    before = [line.strip() for line in text[: starts[0].start()].splitlines() if line.strip()]
+    if not before:
+        return None
+    proposal: dict[str, Any] = {"heading": before[-1]}
+    heading_end = text.find(before[-1]) + len(before[-1])
+    margin = re.compile(r"^\S[^\n]*$", re.MULTILINE).search(text, starts[-1].end())
+    if margin is not None:
+        lines = text[margin.start() :].split("\n")
+        for count in range(1, min(ENDS_BEFORE_LINES, len(lines)) + 1):
+            ends_before = "\n".join(lines[:count])
+            if text.count(ends_before, heading_end) == 1:
+                proposal["ends_before"] = ends_before
+                break
+        else:
+            return None
+    proposal.update(reliability="F", reliability_reason="reader comment: unverified")
+    try:
+        found = comment_spans(text, proposal)
+    except ProvenanceError:
+        return None
+    return (proposal, len(found)) if len(found) == len(starts) else None
+
+
+def proposal_lines(result: IngestResult) -> list[str]:
+    """The proposed ``comments:`` entry of an ingest, as lines to print (YAML)."""
+    if result.proposed_comments is None:
+        return []
+    # JSON strings are YAML's double-quoted scalars: a line break stays one visible "\\n"
+    entry = [f"  {key}: {json.dumps(value, ensure_ascii=False)}" for key, value in
+             result.proposed_comments.items()]  # fmt: skip
+    return [
+        f"{result.proposed_count} reader comment(s) found in the text, cited as the article's"
+        f" own words until split off; add to the manifest entry of {result.source.file_name}"
+        " and ingest again:",
+        "comments:",
+        *entry,
+    ]
 
 
 def _confidential_comments(comments: dict[str, Any], count: int) -> set[int]:
@@ -685,6 +770,53 @@ def _store_footnotes(session: Session, source: Source, notes: list[footnote_pars
         session.delete(row)
     session.flush()
     describe_works(session, touched)
+
+
+# what `source edit` can change
+EDITABLE_FIELDS = (
+    "title",
+    "authors",
+    "publisher",
+    "url",
+    "published",
+    "kind",
+    "reliability",
+    "confidential",
+)
+
+
+def edit_source(
+    session: Session, source: Source, edits: dict[str, Any], actor: str, reason: str
+) -> dict[str, list[Any]]:
+    """Change a source's metadata, validated as the manifest's; history keeps the old
+    values, the actor and the reason. Making a source confidential or public describes the
+    works its notes cite again (``describe_works``), as ingesting does. Returns the changes."""
+    unknown = sorted(set(edits) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise InvalidValue(
+            f"cannot edit {unknown[0]!r}: expected one of {', '.join(EDITABLE_FIELDS)}"
+        )
+    fields = source_fields(edits, where=f"source {source.slug!r}")
+    changes = {k: [getattr(source, k), v] for k, v in fields.items() if getattr(source, k) != v}
+    if not changes:
+        raise InvalidValue(f"source {source.slug!r} already reads so: nothing to change")
+    for key in changes:
+        setattr(source, key, fields[key])
+    source.updated_at = utcnow()
+    shown = {k: v for k, v in changes.items() if not k.startswith("published_")}
+    history.record(
+        session,
+        "sources",
+        source.id,
+        "update",
+        actor,
+        {**shown, "reason": reason},
+        f"source {source.slug!r} edited ({', '.join(shown)}): {reason}",
+    )
+    session.flush()
+    if "confidential" in changes:
+        describe_works(session, source_work_ids(session, source))
+    return shown
 
 
 def source_work_ids(session: Session, source: Source) -> set[int]:

@@ -78,8 +78,8 @@ for the questions the caller names. Nothing is written to the database's own tab
 entirely: their citations neither vote nor teach, so the trust and leading values of
 the public copy rest on public evidence only.
 
-Retracted citations take no part: :func:`_live_citation` is the one predicate to extend
-when citations carry a retraction.
+Retracted citations take no part: :func:`_live_citation` asks ``Citation.live_sql``, the
+one test of a live citation that conflicts, publishing and exports use too.
 """
 
 from __future__ import annotations
@@ -96,6 +96,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from .entities import get_property
+from .models import Citation
 
 # A grade's prior accuracy, and how many answers' worth of evidence the prior is.
 PRIOR = {"A": 0.9, "B": 0.8, "C": 0.7, "D": 0.55, "E": 0.3, "F": 0.5}
@@ -154,8 +155,8 @@ def document_of(citation: str = "ci") -> str:
 
 
 def _live_citation(citation: str = "ci") -> str:
-    """SQL true for a citation that is evidence: it asserts (retraction is not yet recorded)."""
-    return f"{citation}.stance = 'asserts'"
+    """SQL true for a citation that is evidence here: live (not retracted) and asserting."""
+    return f"{citation}.stance = 'asserts' AND {Citation.live_sql(citation)}"
 
 
 def desk_answers() -> str:
@@ -1039,7 +1040,7 @@ def weighed_citations(
     (None for a source the model does not hold: one that only denies)."""
     sql = _Sql(_working_connection(session))
     ids = sorted(set(claim_ids))
-    where = "ci.stance IN ('asserts', 'denies')"
+    where = f"ci.stance IN ('asserts', 'denies') AND {Citation.live_sql('ci')}"
     if public_only:
         where += " AND s.confidential = :false AND (p.id IS NULL OR p.confidential = :false)"
     found: list[WeighedCitation] = []

@@ -91,21 +91,12 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, NoReturn
 
-from edtf import (
-    Date,
-    DateAndTime,
-    Interval,
-    Level1Interval,
-    LongYear,
-    Season,
-    UncertainOrApproximate,
-    Unspecified,
-    UnspecifiedIntervalSection,
-    parse_edtf,
-)
-
 from provenance import lexicon
 from provenance.errors import InvalidValue
+from provenance.lazy import lazy_module
+
+# the parser takes a tenth of a second to import: loaded by the first date parsed
+edtf = lazy_module("edtf")
 
 __all__ = [
     "DATATYPES",
@@ -654,7 +645,7 @@ def _calendar_span(node: Any) -> _Span:
         raise _DateProblem("significant digits are EDTF level 2, which is not supported")
     year_text = str(node.year)
     low_year, high_year = _year_number(year_text, False), _year_number(year_text, True)
-    if type(node) is Season:
+    if type(node) is edtf.Season:
         first, last = _SEASON_MONTHS[str(node.season)]
         return _Span(_month_start(low_year, first), _month_end(low_year, last), "month", 3)
     month, day = node.month, node.day
@@ -694,7 +685,7 @@ def _widen(span: _Span) -> _Span:
 
 def _time_span(node: Any, minute_precision: bool) -> _Span:
     date_node = node.date
-    if type(date_node) is not Date or date_node.day is None:
+    if type(date_node) is not edtf.Date or date_node.day is None:
         raise _DateProblem("a time needs a full date before it")
     day = _calendar_span(date_node).earliest
     match = _TIME_RE.fullmatch(str(node.time))
@@ -718,16 +709,16 @@ def _time_span(node: Any, minute_precision: bool) -> _Span:
 
 def _interval_end(node: Any) -> _Span | None:
     """One end of an interval: None when open or unknown, else its (widened) span."""
-    if isinstance(node, UnspecifiedIntervalSection):
+    if isinstance(node, edtf.UnspecifiedIntervalSection):
         return None
-    if type(node) is UncertainOrApproximate:
+    if type(node) is edtf.UncertainOrApproximate:
         span = _calendar_span(_checked_calendar_node(node.date))
         return _widen(span) if node.ua else span
     return _calendar_span(_checked_calendar_node(node))
 
 
 def _checked_calendar_node(node: Any) -> Any:
-    if type(node) not in (Date, Season, Unspecified):
+    if type(node) not in (edtf.Date, edtf.Season, edtf.Unspecified):
         raise _DateProblem("it uses EDTF level 2, which is not supported")
     return node
 
@@ -775,11 +766,11 @@ def _date_interval(text: str) -> tuple[str, datetime | None, datetime | None]:
         return normalised, plain[0], plain[1]
     library_text, minutes = _MINUTE_TIME_RE.subn(r"\1:00", normalised)
     try:
-        node = parse_edtf(library_text)
+        node = edtf.parse_edtf(library_text)
     except Exception:  # the library raises more than its own exception on odd input
         raise _DateProblem("") from None
     node_type = type(node)
-    if node_type in (Interval, Level1Interval):
+    if node_type in (edtf.Interval, edtf.Level1Interval):
         start, end = _interval_end(node.lower), _interval_end(node.upper)
         strict_start = _interval_strict(node.lower)
         strict_end = _interval_strict(node.upper)
@@ -790,16 +781,16 @@ def _date_interval(text: str) -> tuple[str, datetime | None, datetime | None]:
             start.earliest if start else None,
             end.latest if end else None,
         )
-    if node_type is DateAndTime:
+    if node_type is edtf.DateAndTime:
         span = _time_span(node, minute_precision=bool(minutes))
-    elif node_type is UncertainOrApproximate:
+    elif node_type is edtf.UncertainOrApproximate:
         span = _widen(_calendar_span(_checked_calendar_node(node.date)))
-    elif node_type is Unspecified:
+    elif node_type is edtf.Unspecified:
         span = _calendar_span(node)
         span = _widen(span) if node.ua else span
-    elif node_type in (Date, Season):
+    elif node_type in (edtf.Date, edtf.Season):
         span = _calendar_span(node)
-    elif isinstance(node, LongYear):
+    elif isinstance(node, edtf.LongYear):
         raise _DateProblem("years after 9999 are not supported")
     else:
         raise _DateProblem("it uses EDTF level 2, which is not supported")
@@ -807,9 +798,9 @@ def _date_interval(text: str) -> tuple[str, datetime | None, datetime | None]:
 
 
 def _interval_strict(node: Any) -> _Span | None:
-    if isinstance(node, UnspecifiedIntervalSection):
+    if isinstance(node, edtf.UnspecifiedIntervalSection):
         return None
-    inner = node.date if type(node) is UncertainOrApproximate else node
+    inner = node.date if type(node) is edtf.UncertainOrApproximate else node
     return _calendar_span(_checked_calendar_node(inner))
 
 

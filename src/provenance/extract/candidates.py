@@ -31,6 +31,8 @@ class Candidate:
     qualifiers: dict[str, str] = field(default_factory=dict)
     why: str = ""
     quote: str = ""
+    # which place of the source the quote is, when its words stand at more than one
+    occurrence: int | None = None
 
 
 @dataclass

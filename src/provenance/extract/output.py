@@ -71,6 +71,8 @@ def write_yaml(extraction: Extraction, stream: TextIO) -> int:
         if candidate.unit:
             lines.append(f"    unit: {_yaml_string(candidate.unit)}")
         lines.append(f"    quote: {_yaml_string(candidate.quote)}")
+        if candidate.occurrence is not None:
+            lines.append(f"    occurrence: {candidate.occurrence}")
         if candidate.footnote is not None:
             lines.append(f"    footnote: {candidate.footnote}")
         if candidate.attributed_to:

@@ -94,6 +94,9 @@ def extract(session: Session, source: Source, kinds: tuple[str, ...] = KINDS) ->
         seen.add(identity)
         # cut from the source's own words outside its sections, so the importer's anchoring finds it
         candidate.quote = source.text[candidate.quote_start : candidate.quote_end]
+        places = [anchor.start for anchor in quotes.find_all(source, candidate.quote)]
+        if len(places) > 1 and candidate.quote_start in places:
+            candidate.occurrence = places.index(candidate.quote_start) + 1
         note = quotes.sentence_footnote(source, candidate.quote_start, candidate.quote_end)
         if note is not None and _ENDS_SENTENCE.search(candidate.quote):
             after = [mk.start for mk in note.markers if mk.start >= candidate.quote_end]
