@@ -149,7 +149,7 @@ def test_the_first_sessions_mistakes_and_corrections_run_as_shown(run, db_path, 
     monkeypatch.setenv("PROVENANCE_ACTOR", "maria")
     run("build", "--seeds", SEEDS)
     steps = _session_steps(_section(CLAIMS_DOC, "Mistakes at entry, corrections without loss"))
-    assert len(steps) >= 10, steps
+    assert len(steps) >= 13, steps
     for command, shown in steps:
         result = _invoke_any(shlex.split(command))
         printed = _WHEN.sub("…", result.output.strip())
