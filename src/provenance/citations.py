@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .claims import ClaimWriter, citation_fingerprint
+from .claims import CITATION_PART_COLUMNS, ClaimWriter, citation_fingerprint
 from .errors import InvalidValue, NotFound
 from .history import record
 from .inputs import parse_id
@@ -47,21 +47,7 @@ EDITABLE = (
     "note",
 )
 # the columns a record's citation fields become
-_COLUMNS = (
-    "source_id",
-    "footnote_id",
-    "quote",
-    "quote_start",
-    "quote_end",
-    "quote_parts",
-    "prefix",
-    "suffix",
-    "orphaned",
-    "attributed_to_id",
-    "stance",
-    "confidence",
-    "note",
-)
+_COLUMNS = tuple(c for c in CITATION_PART_COLUMNS if c != "fingerprint")
 
 
 _SHOWN = {"source_id": "source", "footnote_id": "footnote", "attributed_to_id": "attributed_to"}

@@ -1695,19 +1695,7 @@ def iter_claim_rows(session: Session, **filters: Any) -> Iterable[dict[str, Any]
 
 
 # `claims --csv`: one row per citation, the claim's columns repeated (docs/claims.md)
-FLAT_CLAIM_COLUMNS = (
-    "claim_id",
-    "subject",
-    "property",
-    "value",
-    "unit",
-    "as_of",
-    "valid_from",
-    "valid_to",
-    "qualifiers",
-    "rank",
-    "rank_reason",
-)
+FLAT_CLAIM_COLUMNS = ("claim_id", *CLAIM_FIELDS)
 FLAT_CITATION_COLUMNS = (
     "citation_id",
     "source",
