@@ -134,6 +134,24 @@ def test_import_refuses_close_new_names_by_record(run, seeded_db, tmp_path, dry_
     assert file_bytes(seeded_db) == before
 
 
+def test_import_reports_close_names_after_another_bad_record_too(run, seeded_db, tmp_path):
+    """Once a file is rejected nothing more is written, but every record is still checked:
+    a close new name after the first bad record is reported as well."""
+    path = _claims_file(tmp_path, "Relase of Qais al-Khazali")
+    content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    content["claims"][0]["property"] = "dat"
+    path.write_text(yaml.safe_dump(content, sort_keys=False), encoding="utf-8")
+    before = file_bytes(seeded_db)
+    lines = run("import", path, code=2).output.splitlines()
+    assert lines[0] == f"Error: {path}: 2 bad record(s); nothing imported", lines
+    assert lines[1].startswith("  record 1, field 'property': unknown property 'dat'"), lines
+    assert lines[2].startswith(
+        "  record 2, field 'subject': subject 'Relase of Qais al-Khazali' is not an entity but"
+        " is close to `Release of Qais al-Khazali`"
+    ), lines
+    assert file_bytes(seeded_db) == before
+
+
 def test_import_takes_close_names_the_file_declares(run, seeded_db, tmp_path):
     path = _claims_file(
         tmp_path, "Relase of Qais al-Khazali", [{"name": "Relase of Qais al-Khazali"}]

@@ -472,6 +472,9 @@ class ClaimWriter:
         self._ranks: dict[tuple[int, int, str, str], tuple[str, str | None]] = {}
         self._resolved_ranks: dict[tuple, tuple[tuple[str, str | None], int | None]] = {}
         self._pending_numbers: list[int | None] = []
+        # records of a file already rejected, queued for the close-name check alone
+        self._checking: list[PreparedClaim] = []
+        self._checking_numbers: list[int | None] = []
         # parts already prepared, by the record's fields in the order of CLAIM_FIELDS and
         # CITATION_FIELDS (see prepare_fields)
         self._claim_parts: dict[tuple, ClaimPart] = {}
@@ -596,15 +599,8 @@ class ClaimWriter:
                     problems.append((number, ref.field, refused.pop(ref.key)))
         raise RecordErrors(problems)
 
-    def _resolve_entities(
-        self, batch: list[PreparedClaim] | None = None, numbers: list[int | None] | None = None
-    ) -> None:
-        """Give every pending name its entity: an existing one, else a new one (in bulk)."""
-        pending = [p for p in self._unresolved if p.id is None]
-        self._unresolved = []
-        if not pending:
-            return
-        keys = list({p.key for p in pending})
+    def _known_names(self, keys: list[str]) -> dict[str, int]:
+        """The entity of each normalised name that is already an alias."""
         found: dict[str, int] = {}
         for condition in _normalised_in(
             self.session, keys
@@ -614,6 +610,45 @@ class ClaimWriter:
                     select(Alias.normalised, Alias.entity_id).where(condition)
                 ).all()
             )
+        return found
+
+    def check_names(self, prepared: PreparedClaim, number: int | None = None) -> None:
+        """Queue a record that will not be written, its file being rejected already, for
+        the close-name check alone: an import then reports every new name close to an
+        entity's, not only those of the records before the first error.
+
+        Raises RecordErrors (every batch_size records, or at ``finish_checks``).
+        """
+        self._checking.append(prepared)
+        self._checking_numbers.append(number)
+        if len(self._checking) >= self.batch_size:
+            self.finish_checks()
+
+    def finish_checks(self) -> None:
+        """The close-name check of the queued records and of any left unwritten; writes
+        nothing (the names stay unresolved: the file is rejected)."""
+        batch = self._pending + self._checking
+        numbers = self._pending_numbers + self._checking_numbers
+        self._pending, self._pending_numbers = [], []
+        self._checking, self._checking_numbers = [], []
+        pending = [p for p in self._unresolved if p.id is None]
+        self._unresolved = []
+        if self.new_entities or not pending or not batch:
+            return
+        found = self._known_names(list({p.key for p in pending}))
+        new = [p for p in pending if p.key not in found]
+        if new:
+            self._refuse_close_names(new, batch, numbers)
+
+    def _resolve_entities(
+        self, batch: list[PreparedClaim] | None = None, numbers: list[int | None] | None = None
+    ) -> None:
+        """Give every pending name its entity: an existing one, else a new one (in bulk)."""
+        pending = [p for p in self._unresolved if p.id is None]
+        self._unresolved = []
+        if not pending:
+            return
+        found = self._known_names(list({p.key for p in pending}))
         new = []
         for p in pending:
             if p.key in found:

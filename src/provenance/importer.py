@@ -488,19 +488,22 @@ def import_file(
             except ProvenanceError as exc:
                 fail(f"record {number}: {exc}")
                 continue
-            if error_count:
-                continue  # the file will be rejected: stop writing, keep checking
             try:
-                add(prepared, number)
+                if error_count:  # the file will be rejected: stop writing, keep checking
+                    writer.check_names(prepared, number)
+                else:
+                    add(prepared, number)
             except RecordErrors as exc:
                 fail_records(exc)
         if fmt == "jsonl" and not report.records:
             raise empty_file(shown, "jsonl")
-        if not error_count:
-            try:
+        try:
+            if error_count:
+                writer.finish_checks()
+            else:
                 writer.flush()
-            except RecordErrors as exc:
-                fail_records(exc)
+        except RecordErrors as exc:
+            fail_records(exc)
     if progress:
         progress(report.records, 1.0)
     if error_count:
