@@ -282,3 +282,23 @@ def test_a_retracted_citation_leaves_claimreview(run, desk):
     run("citation", "retract", desk["6"][1], "--reason", "the wire withdrew its figure")
     # one side left with no evidence: nothing to review
     assert reviews() == []
+
+
+def test_re_importing_a_retracted_citations_file_does_not_revive_it(run, desk, tmp_path):
+    """The retraction stands: the file's record is the same citation, already recorded
+    (and retracted), so nothing is added and the conflict stays gone."""
+    _, citation = desk["6"]
+    path = tmp_path / "wire-b.yaml"
+    path.write_text(
+        "claims:\n- {source: wire-b, subject: Karbala raid, property: killed, value: 6,"
+        " confidence: high}\n",
+        encoding="utf-8",
+    )
+    assert "0 new claim(s)" in run("import", path).output
+    run("citation", "retract", citation, "--reason", "the wire corrected its figure")
+    run("import", path)
+    claims = json.loads(run("claims", "--json").output)
+    cited = [c for claim in claims if claim["value"] == "6" for c in claim["citations"]]
+    assert [c["id"] for c in cited] == [citation], cited
+    assert cited[0]["retracted"].endswith(": the wire corrected its figure")
+    assert _conflict_ids(run) == []
