@@ -37,6 +37,7 @@ from .choices import (
     SOURCE_KINDS,
 )
 from .errors import ImportErrors, ProvenanceError
+from .files import AtomicOutput
 from .inputs import parse_id, shown, terminal_safe, text_problem
 from .lazy import lazy_module
 from .output import dumps, emit, limit_option, output_options, progress
@@ -1778,12 +1779,10 @@ def export_command(
         with ExitStack() as files:
             if header_file is not None:
                 sections = interchange.write_sections(
-                    session, scope, files.enter_context(interchange.AtomicOutput(header_file))
+                    session, scope, files.enter_context(AtomicOutput(header_file))
                 )
             summary = write(
-                sys.stdout
-                if output is None
-                else files.enter_context(interchange.AtomicOutput(output))
+                sys.stdout if output is None else files.enter_context(AtomicOutput(output))
             )
             sys.stdout.flush()
 
@@ -2046,7 +2045,7 @@ def extract_command(
             count = extractmod.write_yaml(found, sys.stdout)
             sys.stdout.flush()
         else:
-            with interchange.AtomicOutput(output) as stream:
+            with AtomicOutput(output) as stream:
                 count = extractmod.write_yaml(found, stream)
     if interactive:
         _review(obj, found, vocabulary)

@@ -38,6 +38,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session
 
+from . import files
 from .errors import DatabaseError
 
 if TYPE_CHECKING:
@@ -359,7 +360,7 @@ def backup(engine: Engine, out: Path, *, progress=None) -> int:
     source_path = Path(engine.url.database)
     if source_path.resolve() == out.resolve():
         raise DatabaseError("backup target is the database itself: choose another file")
-    tmp = out.with_name(f".{out.name}.partial")
+    tmp = files.partial_path(out)
     tmp.unlink(missing_ok=True)
     source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
     target = sqlite3.connect(tmp)
@@ -376,5 +377,5 @@ def backup(engine: Engine, out: Path, *, progress=None) -> int:
     finally:
         target.close()
         source.close()
-    os.replace(tmp, out)
+    files.replace(tmp, out)
     return pages

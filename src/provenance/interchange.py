@@ -52,7 +52,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
 import re
 import sys
 from collections import defaultdict
@@ -1140,35 +1139,6 @@ class Progress:
 
 
 # ---------------------------------------------------------------- output files
-
-
-class AtomicOutput:
-    """A file written under a temporary name and renamed when complete.
-
-    An export that fails half-way leaves nothing behind, and never a truncated file
-    where a good one stood.
-    """
-
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        from pathlib import Path
-
-        self.path = Path(path)
-        self.temporary = self.path.with_name(f".{self.path.name}.partial")
-        self.stream: TextIO | None = None
-
-    def __enter__(self) -> TextIO:
-        self.stream = open(self.temporary, "w", encoding="utf-8", newline="")
-        return self.stream
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        import os
-
-        assert self.stream is not None
-        self.stream.close()
-        if exc_type is None:
-            os.replace(self.temporary, self.path)
-        else:
-            self.temporary.unlink(missing_ok=True)
 
 
 def check_output_path(path, option: str) -> None:

@@ -52,6 +52,7 @@ import sqlite_utils
 from sqlalchemy import Column, MetaData, Select, Table, distinct, func, insert, null, select, true
 from sqlalchemy.orm import Session
 
+from . import files
 from .claims import scope_text
 from .models import (
     Alias,
@@ -695,10 +696,7 @@ class PublicCopy:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(self.tmp, 0o666 & ~umask)
-        with open(self.tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(self.tmp, self.out)
-        _fsync_dir(self.out.parent)
+        files.replace(self.tmp, self.out)
         write_state(self.out, database, self.state)
         return report
 
@@ -757,14 +755,3 @@ def remove_abandoned_copies(out: Path) -> int:
             continue
         removed += 1
     return removed
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # not every platform opens folders
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -61,7 +61,6 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import json
-import os
 import socket
 import sqlite3
 import tempfile
@@ -82,6 +81,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from . import files
 from .errors import InvalidValue
 from .leading import lead, trust_for
 from .models import (
@@ -455,13 +455,10 @@ def is_current(out: Path, database: str, state: dict[str, Any]) -> bool:
 
 
 def write_state(out: Path, database: str, state: dict[str, Any]) -> None:
-    target = state_path(out)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(
+    files.write_text(
+        state_path(out),
         json.dumps({"database": database, "state": state, "file": _file_stamp(out)}, indent=1),
-        encoding="utf-8",
     )
-    os.replace(tmp, target)
 
 
 # ---------------------------------------------------------------- reading
