@@ -40,7 +40,7 @@ from .errors import ImportErrors, ProvenanceError
 from .files import AtomicOutput
 from .inputs import parse_id, shown, terminal_safe, text_problem
 from .lazy import lazy_module
-from .output import dumps, emit, limit_option, output_options, progress
+from .output import dumps, emit, limit_option, output_options, progress, value_text
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -851,8 +851,7 @@ def claims_list(
                 "id": r["id"],
                 "subject": r["subject"],
                 "property": r["property"],
-                "value": r["value"]
-                + (f" {r['unit']}" if r["unit"] and r["unit"] not in r["value"] else ""),
+                "value": value_text(r["value"], r["unit"]),
                 "scope": claimsmod.scope_text(r),
                 "rank": r["rank"],
                 "sources": sorted(
@@ -889,8 +888,8 @@ def show(obj: Context, claim_id: str, as_json: bool) -> None:
         click.echo(dumps(chain, indent=2))
         return
     echo = say
-    unit = f" {chain['unit']}" if chain["unit"] and chain["unit"] not in chain["value"] else ""
-    echo(f"claim {chain['id']}: {chain['subject']} · {chain['property']} = {chain['value']}{unit}")
+    value = value_text(chain["value"], chain["unit"])
+    echo(f"claim {chain['id']}: {chain['subject']} · {chain['property']} = {value}")
     scope = claimsmod.scope_text(chain)
     if scope:
         echo(f"  scope: {scope}")
@@ -1401,8 +1400,7 @@ def _conflict_lines(row: dict) -> list[tuple[str, str]]:
             ("  ", f"verdict note ({row['status_by']}, {row['status_at']}): {row['note']}")
         )
     for number, answer in enumerate(row["answers"], 1):
-        unit = answer.get("unit")
-        value = answer["value"] + (f" {unit}" if unit and unit not in answer["value"] else "")
+        value = value_text(answer["value"], answer.get("unit"))
         scope = claimsmod.scope_text(answer)
         marks = [f"claim {answer['claim']}", f"support {answer['support']}"]
         marks += answer_marks(answer)

@@ -82,6 +82,7 @@ from .models import (
     Source,
     Work,
 )
+from .output import value_text
 from .sources import find_source
 
 FORMATS = EXPORT_FORMATS
@@ -564,8 +565,8 @@ def write_yaml(
 
 def claim_sentence(row: dict[str, Any]) -> str:
     """A claim as a reader-facing sentence: subject, property, value, scope."""
-    unit = f" {row['unit']}" if row.get("unit") and row["unit"] not in row["value"] else ""
-    sentence = f"{row['subject']} — {row['property'].replace('_', ' ')}: {row['value']}{unit}"
+    value = value_text(row["value"], row.get("unit"))
+    sentence = f"{row['subject']} — {row['property'].replace('_', ' ')}: {value}"
     scope = scope_text(row)
     return f"{sentence} ({scope})" if scope else sentence
 

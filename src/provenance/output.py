@@ -25,6 +25,15 @@ import orjson
 
 from .inputs import json_safe, terminal_safe
 
+
+def value_text(value: str, unit: str | None) -> str:
+    """A value as the desk reads it: with its unit, unless the value already says it
+    ("15 seats", but "50%" stays "50%"). The one value display of the terminal, the
+    published copy, its pages and the exports (SQL twin: ``publish`` builds the same
+    text in the copy for ``claims_with_sources``)."""
+    return value + (f" {unit}" if unit and unit not in value else "")
+
+
 FORMATS = ("table", "json", "nl", "csv")
 
 

@@ -101,6 +101,7 @@ from .models import (
     Source,
     Work,
 )
+from .output import value_text
 
 # Bump when what the copy holds changes, so `serve` rebuilds copies made by older code.
 FORMAT = 1
@@ -479,11 +480,7 @@ class PublishReport:
     abandoned_removed: int = 0
 
 
-def _display_value(value: str, unit: str | None) -> str:
-    return value + (f" {unit}" if unit and unit not in value else "")
-
-
-# ``_display_value`` in SQL, for claims_with_sources: built in the copy (SQLite) alike from
+# ``output.value_text`` in SQL, for claims_with_sources: built in the copy (SQLite) alike from
 # both back ends, so both write the same bytes
 def public_citation(hidden: set[int]):
     """A citation of the public copy: live (a retracted one is withdrawn evidence) and on a
@@ -802,7 +799,7 @@ def _answer_rows(row: dict[str, Any]) -> list[dict[str, Any]]:
                 "position": position,
                 "claim_id": answer["claim"],
                 "stance": answer["stance"],
-                "value": _display_value(answer["value"], answer.get("unit")),
+                "value": value_text(answer["value"], answer.get("unit")),
                 "sources": sources,
                 "quotes": " | ".join(c["quote"] for c in answer["citations"] if c["quote"]) or None,
                 "support": answer["support"],

@@ -64,6 +64,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..output import value_text
 from ..values import normalise_name
 
 CLAIM_COLUMNS = ("claim_id", "leading_claim_id")
@@ -367,9 +368,7 @@ async def claim_page(datasette, request):
     if not found:
         return await _not_found(datasette, request, f"Claim {claim_id} is not published.")
     claim = found[0]
-    claim["display_value"] = claim["value"] + (
-        f" {claim['unit']}" if claim["unit"] and claim["unit"] not in claim["value"] else ""
-    )
+    claim["display_value"] = value_text(claim["value"], claim["unit"])
     qualifiers = await _rows(
         db, "select key, value from claim_qualifiers where claim_id = ? order by key", [claim_id]
     )

@@ -42,6 +42,7 @@ from .. import db as dbmod
 from .. import importer
 from ..errors import InvalidValue, ProvenanceError
 from ..models import STANCES, Property
+from ..output import value_text
 from ..values import canonical_unit, parse_value
 from .candidates import Candidate, Extraction
 from .output import write_yaml
@@ -122,7 +123,7 @@ class Review:
 
 def describe(candidate: Candidate, number: int, total: int) -> str:
     """The candidate as the editor sees it: what would be recorded, and from which words."""
-    value = candidate.value + (f" {candidate.unit}" if candidate.unit else "")
+    value = value_text(candidate.value, candidate.unit)
     lines = [
         f"candidate {number} of {total}: {candidate.subject} · {candidate.property} = {value}",
         f"  quote: “{candidate.quote}”",
