@@ -1318,7 +1318,7 @@ def source_add(obj: Context, slug, title, url, kind, reliability, confidential) 
         where=f"source {slug!r}",
     )
     with obj.writing() as session:
-        source, created = importer.add_textless_source(session, fields, obj.actor)
+        source, created = sources.add_textless_source(session, fields, obj.actor)
     say(f"source {source.id} {source.slug!r}: {'added' if created else 'updated'}")
 
 

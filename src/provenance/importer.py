@@ -26,10 +26,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import yaml
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import history
 from .claims import (
     CITATION_FIELDS,
     CLAIM_FIELDS,
@@ -52,8 +50,7 @@ from .inputs import (
     undecodable_offset,
     yaml_problem,
 )
-from .models import Source
-from .sources import source_fields
+from .sources import add_textless_source, source_fields
 
 CSV_DELIMITERS = (",", ";", "\t")
 FORMATS = {".yaml": "yaml", ".yml": "yaml", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
@@ -624,35 +621,3 @@ def _flag(value: Any, name: str) -> bool:
     if text in ("false", "no", "0", ""):
         return False
     raise InvalidValue(f"{name} {value!r}: expected true or false")
-
-
-def add_textless_source(
-    session: Session, fields: dict[str, Any], actor: str
-) -> tuple[Source, bool]:
-    """A source with no text of ours (a website, a dataset, a person); refreshed if it exists."""
-    slug = fields["slug"]
-    source = session.scalar(select(Source).where(Source.slug == slug))
-    if source is None:
-        source = Source(**{"title": slug, "kind": "website", **fields})
-        session.add(source)
-        session.flush()
-        history.inserted(session, "sources", source.id, actor)
-        return source, True
-    if source.text is not None:
-        raise InvalidValue(
-            f"slug {slug!r} is an ingested document: expected a new slug for a source with no text"
-        )
-    changes = {k: [getattr(source, k), v] for k, v in fields.items() if getattr(source, k) != v}
-    if changes:
-        for key, value in fields.items():
-            setattr(source, key, value)
-        history.changed(
-            session,
-            "sources",
-            source.id,
-            "update",
-            changes,
-            f"source {slug!r} updated",
-            actor=actor,
-        )
-    return source, False

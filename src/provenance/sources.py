@@ -785,6 +785,43 @@ EDITABLE_FIELDS = (
 )
 
 
+def _field_changes(source: Source, fields: dict[str, Any]) -> dict[str, list[Any]]:
+    """The fields that would change, as {field: [old, new]}."""
+    return {k: [getattr(source, k), v] for k, v in fields.items() if getattr(source, k) != v}
+
+
+def add_textless_source(
+    session: Session, fields: dict[str, Any], actor: str
+) -> tuple[Source, bool]:
+    """A source with no text of ours (a website, a dataset, a person); refreshed if it exists."""
+    slug = fields["slug"]
+    source = session.scalar(select(Source).where(Source.slug == slug))
+    if source is None:
+        source = Source(**{"title": slug, "kind": "website", **fields})
+        session.add(source)
+        session.flush()
+        history.inserted(session, "sources", source.id, actor)
+        return source, True
+    if source.text is not None:
+        raise InvalidValue(
+            f"slug {slug!r} is an ingested document: expected a new slug for a source with no text"
+        )
+    changes = _field_changes(source, fields)
+    if changes:
+        for key, value in fields.items():
+            setattr(source, key, value)
+        history.changed(
+            session,
+            "sources",
+            source.id,
+            "update",
+            changes,
+            f"source {slug!r} updated",
+            actor=actor,
+        )
+    return source, False
+
+
 def edit_source(
     session: Session, source: Source, edits: dict[str, Any], actor: str, reason: str
 ) -> dict[str, list[Any]]:
@@ -797,7 +834,7 @@ def edit_source(
             f"cannot edit {unknown[0]!r}: expected one of {', '.join(EDITABLE_FIELDS)}"
         )
     fields = source_fields(edits, where=f"source {source.slug!r}")
-    changes = {k: [getattr(source, k), v] for k, v in fields.items() if getattr(source, k) != v}
+    changes = _field_changes(source, fields)
     if not changes:
         raise InvalidValue(f"source {source.slug!r} already reads so: nothing to change")
     for key in changes:
