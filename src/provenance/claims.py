@@ -47,7 +47,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, selectinload
 
 from . import history, quotes
-from .entities import _normalised_in, get_entity, get_property, speaker_in_document
+from .entities import _normalised_in, get_entity, get_property
 from .errors import InvalidValue, NotFound, ProvenanceError
 from .inputs import as_id, parse_id, too_long
 from .models import (
@@ -65,6 +65,7 @@ from .models import (
 )
 from .names import CloseName, NameIndex, describe
 from .sources import find_source
+from .speakers import speaker_in_document
 from .values import canonical_unit, date_bounds, normalise_name, normalise_text, parse_value
 
 RECORD_KEYS = (
