@@ -1,4 +1,4 @@
-"""Claims and citations: add, import, ranks, listings and the provenance chain.
+"""Claims and citations: add, import and ranks.
 
 One writer serves both ``add`` (a batch of one) and ``import`` (batches of
 ``BATCH_SIZE``): each record is validated and resolved (source, property, subject,
@@ -29,6 +29,9 @@ Decisions a desk relies on:
   actually added: re-importing one already recorded says nothing).
 * ``claim prefer`` makes a claim the desk's accepted value and returns any other
   preferred claim of the same subject, property and scope to normal rank.
+
+Reading claims back as rows (``claims``, ``show``, exports) is listings.py; ``entity
+merge`` is merge.py.
 """
 
 from __future__ import annotations
@@ -44,10 +47,10 @@ from typing import Any
 
 from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy import text as sql_text
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from . import history, quotes
-from .entities import _normalised_in, get_entity, get_property
+from .entities import _normalised_in, get_property
 from .errors import InvalidValue, NotFound, ProvenanceError
 from .inputs import as_id, parse_id, too_long
 from .models import (
@@ -94,7 +97,6 @@ RANK_KEYS = ("rank", "rank_reason")
 REQUIRED_KEYS = ("source", "subject", "property", "value")
 _RECORD_KEY_SET = frozenset(RECORD_KEYS)
 BATCH_SIZE = 2000
-LISTING_CHUNK = 1000
 ENTITY_CACHE_SIZE = 200_000
 # EDTF parsing costs tens of milliseconds a date and an import repeats the same few
 # values and dates: each is parsed once (results are immutable; errors are not cached)
@@ -1645,330 +1647,3 @@ def set_rank(
     history.changed(session, "claims", claim.id, "update", changes, summary, actor=actor)
     session.flush()
     return demoted
-
-
-# ---------------------------------------------------------------- listings
-
-
-def _filtered_claims(
-    session: Session,
-    *,
-    subject: str | None,
-    property_name: str | None,
-    source: str | None,
-    rank: str | None,
-    limit: int | None = None,
-):
-    query = select(Claim).options(
-        selectinload(Claim.subject),
-        selectinload(Claim.property),
-        selectinload(Claim.qualifiers),
-        selectinload(Claim.citations).selectinload(Citation.source),
-        selectinload(Claim.citations).selectinload(Citation.footnote),
-        selectinload(Claim.citations).selectinload(Citation.attributed_to),
-    )
-    if subject:
-        query = query.where(Claim.subject_id == get_entity(session, subject).id)
-    if property_name:
-        query = query.where(Claim.property_id == get_property(session, property_name).id)
-    if source:
-        src = find_source(session, source)
-        query = query.where(
-            Claim.id.in_(select(Citation.claim_id).where(Citation.source_id == src.id))
-        )
-    if rank:
-        query = query.where(Claim.rank == rank)
-    query = query.order_by(Claim.id).limit(limit)
-    # read LISTING_CHUNK claims at a time (their citations with them): memory stays flat
-    return session.scalars(query.execution_options(yield_per=LISTING_CHUNK))
-
-
-def claim_row(claim: Claim) -> dict[str, Any]:
-    return {
-        "id": claim.id,
-        "subject": claim.subject.name,
-        "property": claim.property.name,
-        "value": claim.value,
-        "unit": claim.unit,
-        "as_of": claim.as_of,
-        "valid_from": claim.valid_from,
-        "valid_to": claim.valid_to,
-        "qualifiers": {q.key: q.value for q in claim.qualifiers},
-        "rank": claim.rank,
-        "rank_reason": claim.rank_reason,
-        "citations": [citation_row(c) for c in claim.citations],
-    }
-
-
-def citation_row(citation: Citation) -> dict[str, Any]:
-    return {
-        "id": citation.id,
-        "source": citation.source.slug,
-        "footnote": citation.footnote.number if citation.footnote else None,
-        "quote": citation.quote,
-        "quote_start": citation.quote_start,
-        "quote_end": citation.quote_end,
-        "orphaned": citation.orphaned,
-        "attributed_to": citation.attributed_to.name if citation.attributed_to else None,
-        "stance": citation.stance,
-        "confidence": citation.confidence,
-        "note": citation.note,
-        "created_by": citation.created_by,
-        "quote_parts": citation.quote_parts,
-        # "by ACTOR on DATE: REASON" for a retracted citation, else None
-        "retracted": None
-        if citation.live
-        else f"by {citation.retracted_by} on {citation.retracted_at:%Y-%m-%d}:"
-        f" {citation.retraction_reason}",
-    }
-
-
-def iter_claim_rows(session: Session, **filters: Any) -> Iterable[dict[str, Any]]:
-    """``claim_row`` of every claim the filters keep (``limit``: at most that many), by id,
-    read a chunk at a time."""
-    for claim in _filtered_claims(session, **filters):
-        yield claim_row(claim)
-
-
-# `claims --csv`: one row per citation, the claim's columns repeated (docs/claims.md)
-FLAT_CLAIM_COLUMNS = ("claim_id", *CLAIM_FIELDS)
-FLAT_CITATION_COLUMNS = (
-    "citation_id",
-    "source",
-    "footnote",
-    "quote",
-    "quote_start",
-    "quote_end",
-    "orphaned",
-    "attributed_to",
-    "stance",
-    "confidence",
-    "note",
-    "created_by",
-)
-
-
-def flat_claim_rows(rows: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
-    """Claim rows (``claim_row``) as one flat row per citation, for a spreadsheet.
-
-    Qualifiers are ``key=value`` pairs joined by ``;`` as in the import format's CSV; a
-    claim without citations gives one row with the citation's columns empty.
-    """
-    for row in rows:
-        claim = {
-            "claim_id": row["id"],
-            **{k: row[k] for k in FLAT_CLAIM_COLUMNS[1:] if k != "qualifiers"},
-            "qualifiers": ";".join(f"{k}={v}" for k, v in row["qualifiers"].items()),
-        }
-        claim = {k: claim[k] for k in FLAT_CLAIM_COLUMNS}
-        for citation in row["citations"] or [dict.fromkeys(("id", *FLAT_CITATION_COLUMNS[1:]))]:
-            yield {
-                **claim,
-                "citation_id": citation["id"],
-                **{k: citation[k] for k in FLAT_CITATION_COLUMNS[1:]},
-            }
-
-
-def scope_text(row: dict[str, Any]) -> str:
-    parts = []
-    if row.get("as_of"):
-        parts.append(f"as of {row['as_of']}")
-    if row.get("valid_from") or row.get("valid_to"):
-        parts.append(f"{row.get('valid_from') or '…'} to {row.get('valid_to') or '…'}")
-    parts += [f"{k}={v}" for k, v in (row.get("qualifiers") or {}).items()]
-    return "; ".join(parts)
-
-
-def provenance_chain(session: Session, claim: Claim) -> dict[str, Any]:
-    """The claim with everything behind it: citations, quotes in context, footnotes,
-    works, history."""
-    row = claim_row(claim)
-    for citation, out in zip(claim.citations, row["citations"], strict=True):
-        source = citation.source
-        out["source_title"] = source.title
-        out["source_kind"] = source.kind
-        out["source_reliability"] = source.reliability
-        out["source_published"] = source.published
-        out["source_authors"] = source.authors or []
-        if citation.quote_start is not None and citation.quote_end is not None:
-            before, _quote, after = quotes.context(
-                source, citation.quote_start, citation.quote_end, width=160
-            )
-            out["context_before"], out["context_after"] = before, after
-        if citation.footnote is not None:
-            note = citation.footnote
-            out["footnote_text"] = note.text
-            out["works"] = [
-                # as this note reads the work (other sources' notes may read it otherwise)
-                {
-                    "title": fw.title or fw.work.title,
-                    "key": fw.work.key,
-                    "locator": fw.locator,
-                    "collection": fw.collection,
-                }
-                for fw in note.works
-            ]
-    ids = [c.id for c in claim.citations]
-    events = history.rows(session, table="claims", row_id=claim.id)
-    for citation_id in ids:
-        events += history.rows(session, table="citations", row_id=citation_id)
-    row["history"] = history.chronological(events)
-    return row
-
-
-# ---------------------------------------------------------------- merging entities
-
-
-@dataclass
-class MergeReport:
-    keep: Entity
-    other_name: str
-    aliases_moved: int = 0
-    claims_repointed: int = 0
-    claims_folded: list[tuple[int, int]] = field(default_factory=list)  # (deprecated, survivor)
-    citations_repointed: int = 0
-
-
-def merge_entities(session: Session, keep_ref: str, other_ref: str, actor: str) -> MergeReport:
-    """Make OTHER one entity with KEEP: an editor's decision, never taken automatically.
-
-    Every name of OTHER becomes an alias of KEEP; claims about OTHER, claims whose value
-    is OTHER, citations quoting OTHER as the speaker and qualifiers naming it point to
-    KEEP instead. A claim that thereby states what an existing claim states is folded
-    into it: its citations move to the surviving claim and it is deprecated with the
-    reason, not deleted. OTHER's row is kept, described as merged. Every change is in
-    the history.
-    """
-    keep = get_entity(session, keep_ref)
-    other = get_entity(session, other_ref)
-    if keep.id == other.id:
-        raise InvalidValue(f"{keep_ref!r} and {other_ref!r} are already one entity ({keep.name!r})")
-    report = MergeReport(keep=keep, other_name=other.name)
-    events: list[tuple[str, int, str, dict[str, Any] | None, str | None]] = []
-
-    for alias in list(other.aliases):
-        alias.entity_id = keep.id
-        events.append(
-            (
-                "aliases",
-                alias.id,
-                "update",
-                {"entity_id": [other.id, keep.id]},
-                f"alias {alias.name!r} moved to {keep.name!r}",
-            )
-        )
-        report.aliases_moved += 1
-    session.flush()
-
-    claims = session.scalars(
-        select(Claim)
-        .where((Claim.subject_id == other.id) | (Claim.entity_value_id == other.id))
-        .order_by(Claim.id)
-    ).all()
-    for claim in claims:
-        changes: dict[str, Any] = {}
-        subject_id = keep.id if claim.subject_id == other.id else claim.subject_id
-        value_key = f"e:{keep.id}" if claim.entity_value_id == other.id else claim.value_key
-        survivor = session.scalar(
-            select(Claim).where(
-                Claim.subject_id == subject_id,
-                Claim.property_id == claim.property_id,
-                Claim.value_key == value_key,
-                Claim.scope_key == claim.scope_key,
-                Claim.id != claim.id,
-            )
-        )
-        if survivor is not None:
-            reason = f"merged into claim {survivor.id}: {other.name!r} is {keep.name!r}"
-            for citation in list(claim.citations):
-                speaker = (
-                    keep.id if citation.attributed_to_id == other.id else citation.attributed_to_id
-                )
-                fingerprint = citation_fingerprint(citation, attributed_to_id=speaker)
-                clash = session.scalar(
-                    select(Citation.id).where(
-                        Citation.claim_id == survivor.id, Citation.fingerprint == fingerprint
-                    )
-                )
-                if clash is None:
-                    citation.claim_id = survivor.id
-                    events.append(
-                        (
-                            "citations",
-                            citation.id,
-                            "update",
-                            {"claim_id": [claim.id, survivor.id]},
-                            reason,
-                        )
-                    )
-            # a distinct identity for the folded claim, which stays on record
-            changes.update(
-                rank=[claim.rank, "deprecated"],
-                scope_key=[claim.scope_key, f"{claim.scope_key};merged-into={survivor.id}"],
-            )
-            claim.rank, claim.rank_reason = "deprecated", reason
-            claim.scope_key = f"{claim.scope_key};merged-into={survivor.id}"
-            report.claims_folded.append((claim.id, survivor.id))
-        if claim.subject_id != subject_id:
-            changes["subject_id"] = [claim.subject_id, subject_id]
-            claim.subject_id = subject_id
-        if claim.entity_value_id == other.id:
-            changes["entity_value_id"] = [other.id, keep.id]
-            changes["value_key"] = [claim.value_key, value_key]
-            claim.entity_value_id, claim.value_key = keep.id, value_key
-        session.flush()
-        events.append(
-            (
-                "claims",
-                claim.id,
-                "update",
-                changes,
-                f"entity {other.name!r} merged into {keep.name!r}",
-            )
-        )
-        report.claims_repointed += 1
-
-    for citation in session.scalars(
-        select(Citation).where(Citation.attributed_to_id == other.id)
-    ).all():
-        citation.attributed_to_id = keep.id
-        new_fingerprint = citation_fingerprint(citation)
-        if session.scalar(
-            select(Citation.id).where(
-                Citation.claim_id == citation.claim_id,
-                Citation.fingerprint == new_fingerprint,
-                Citation.id != citation.id,
-            )
-        ):
-            # the same evidence recorded under both names: it stays, spoken by KEEP, told apart
-            new_fingerprint = f"{new_fingerprint}:{citation.id}"
-        citation.fingerprint = new_fingerprint
-        events.append(
-            (
-                "citations",
-                citation.id,
-                "update",
-                {"attributed_to_id": [other.id, keep.id]},
-                f"speaker {other.name!r} merged into {keep.name!r}",
-            )
-        )
-        report.citations_repointed += 1
-    for qualifier in session.scalars(
-        select(ClaimQualifier).where(ClaimQualifier.entity_id == other.id)
-    ).all():
-        qualifier.entity_id = keep.id
-
-    note = f"merged into {keep.name!r} (entity {keep.id})"
-    events.append(
-        (
-            "entities",
-            other.id,
-            "update",
-            {"merged_into": keep.id, "description": [other.description, note]},
-            note,
-        )
-    )
-    other.description = note
-    session.flush()
-    history.changed_many(session, events, actor=actor)
-    return report

@@ -66,9 +66,10 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from . import quotes
 from .choices import EXPORT_FORMATS
-from .claims import RECORD_KEYS, scope_text
+from .claims import RECORD_KEYS
 from .entities import get_entity, get_property
 from .errors import InvalidValue
+from .listings import scope_text
 from .models import (
     Alias,
     Citation,
@@ -741,9 +742,10 @@ def iter_claim_reviews(
     *,
     tick: Callable[[int], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    from .claims import claim_row, get_claim
+    from .claims import get_claim
     from .conflicts import conflict_rows
     from .leading import lead
+    from .listings import claim_row
 
     writer = ClaimReviewWriter(session, scope, organisation, review_url)
     subject = session.get_one(Entity, scope.subject_id).name if scope.subject_id else None

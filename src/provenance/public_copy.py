@@ -53,7 +53,7 @@ from sqlalchemy import Column, MetaData, Select, Table, distinct, func, insert, 
 from sqlalchemy.orm import Session
 
 from . import files
-from .claims import scope_text
+from .listings import scope_text
 from .models import (
     Alias,
     Citation,
