@@ -18,6 +18,7 @@ from sqlalchemy import Text, any_, bindparam, cast, func, select, true, update
 from sqlalchemy.orm import Session
 
 from . import history, suggest
+from .bulk import insert_ids
 from .errors import InvalidValue, NotFound, ProvenanceError
 from .inputs import as_id, check_length
 from .models import DATATYPES, ENTITY_KINDS, Alias, Claim, Entity, Property, utcnow
@@ -329,8 +330,6 @@ class _EntityBatch:
         return entity, added
 
     def _write(self) -> None:
-        from .claims import insert_ids  # claims imports this module
-
         session, now = self.session, utcnow()
         if self.new_entities or self.aliases or self.updates:
             history.change_id(session, self.actor)
