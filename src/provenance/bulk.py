@@ -15,9 +15,9 @@ ends take the ORM's bulk insert. Rows of a table that records the change inserti
 * ``rows_with_keys(session, model, columns, key_columns, keys)`` the rows whose unique
   key is one of ``keys``: how a batch finds what is already stored.
 
-This module knows tables, not claims: what a record becomes is decided by the claim
-writer (claims.py), which writes it through these functions, as the entity batches
-(entities.py) do.
+This module knows tables, not claims: what a record becomes is decided in records.py and
+preparer.py, and written by the claim writer (claims.py) and the entity batches
+(entities.py) through these functions.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Names match after normalisation (case, diacritics, the apostrophe family, hyphens and
 spacing: ``values.normalise_name``). Transliteration variants (Qais / Qayis / Qays) are
 explicit aliases: ``alias suggest`` proposes likely ones with a score, and never
-merges anything by itself.
+merges anything by itself (``entity merge`` is an editor's decision: merge.py).
 
 Speakers that name no one in particular are scoped to their document in speakers.py.
 """
@@ -161,7 +161,7 @@ def add_entities(
     when any entry was bad).
 
     Entries are handled ``batch_size`` (default ``ENTITY_BATCH_SIZE``) at a time: one
-    lookup of every name of the batch (see ``_normalised_in``), then one
+    lookup of every name of the batch (see ``normalised_in``), then one
     insert each for the new entities and their aliases (stamped with the current change),
     and one update of the stored entities whose kind or description changed, with its
     history rows.
@@ -184,7 +184,7 @@ def add_entities(
     return results
 
 
-def _normalised_in(session: Session, keys: list[str]) -> Iterator[Any]:
+def normalised_in(session: Session, keys: list[str]) -> Iterator[Any]:
     """Conditions ``aliases.normalised`` in ``keys``, as few queries as the database takes well.
 
     PostgreSQL gets one array parameter (``= ANY(:keys)``): an ``IN`` list of bound
@@ -267,7 +267,7 @@ class _EntityBatch:
         query = select(
             Alias.normalised, Entity.id, Entity.name, Entity.kind, Entity.description
         ).join(Entity, Alias.entity_id == Entity.id)
-        for condition in _normalised_in(self.session, sorted(keys)):
+        for condition in normalised_in(self.session, sorted(keys)):
             for key, entity_id, name, kind, description in self.session.execute(
                 query.where(condition)
             ):

@@ -5,7 +5,7 @@ Formats:
 * ``csv``, ``jsonl`` — the claims import format (SPEC §4), one record per citation, so
   that ``import`` of the file into another database holding the same documents gives
   back the same claims and citations. Claims that are ``preferred`` or ``deprecated``
-  carry the optional ``rank`` and ``rank_reason`` keys (``claims.RANK_KEYS``); a normal
+  carry the optional ``rank`` and ``rank_reason`` keys (``records.RANK_KEYS``); a normal
   claim leaves them blank, and a blank rank changes nothing on import.
 * ``yaml`` — the same records under ``claims:``, after the ``sources:`` (text-less
   sources), ``properties:`` and ``entities:`` (with aliases) sections: one file that
@@ -66,7 +66,6 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from . import quotes
 from .choices import EXPORT_FORMATS
-from .claims import RECORD_KEYS
 from .entities import get_entity, get_property
 from .errors import InvalidValue
 from .listings import scope_text
@@ -84,6 +83,7 @@ from .models import (
     Work,
 )
 from .output import value_text
+from .records import RECORD_KEYS
 from .sources import find_source
 
 FORMATS = EXPORT_FORMATS

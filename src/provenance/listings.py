@@ -7,7 +7,7 @@ one row per citation for ``claims --csv``; ``provenance_chain`` is ``show``'s cl
 everything behind it (quotes in context, footnotes, works, history).
 
 Only reading is here: writing claims is claims.py (the writer, prefer and deprecate),
-the import format's fields are claims.py too, and the published copy selects its own rows
+the import format's fields are records.py, and the published copy selects its own rows
 (publish.py).
 """
 
@@ -20,9 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from . import history, quotes
-from .claims import CLAIM_FIELDS
 from .entities import get_entity, get_property
 from .models import Citation, Claim
+from .records import CLAIM_FIELDS
 from .sources import find_source
 
 LISTING_CHUNK = 1000

@@ -4,7 +4,7 @@ Every name, claim, citation and qualifier of the entity merged away moves to the
 kept; a claim that thereby repeats an existing claim is folded into it (deprecated, never
 deleted), and every change is in the history. Nothing here merges by itself: ``alias
 suggest`` (entities.py) only proposes. Entities, their aliases and lookup are
-entities.py; the identities a merge recomputes are claims.py's.
+entities.py; the identities a merge recomputes are identity.py.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import history
-from .claims import citation_fingerprint
 from .entities import get_entity
 from .errors import InvalidValue
+from .identity import citation_fingerprint
 from .models import Citation, Claim, ClaimQualifier, Entity
 
 
