@@ -1,4 +1,4 @@
-"""Building the public copy (SPEC §6): what ``publish.PUBLIC_TABLES`` allows, written
+"""Building the public copy (SPEC §6): what ``public_tables.PUBLIC_TABLES`` allows, written
 into a new SQLite file, mostly by SQLite itself.
 
 The file is built under a temporary name in the folder of ``out`` and renamed over it
@@ -16,7 +16,7 @@ stays flat. The rest is small or needs Python, and is written from rows checked 
 the allowlist one by one: sources (a confidential comment section blanked out of its
 article's text), the works as public notes read them, the entities, aliases and
 properties published rows refer to, and the figures computed on public evidence alone
-(``publish.public_figures``: conflicts, support, leading values, trust). Then, in the
+(``public_evidence.public_figures``: conflicts, support, leading values, trust). Then, in the
 copy itself and alike from both back ends: each claim's scope, each entity's other
 names, the ``conflicts_with_answers`` and ``claims_with_sources`` tables, indexes,
 full-text search, ``ANALYZE`` and an incremental vacuum. Measured in
@@ -66,19 +66,15 @@ from .models import (
     Source,
     Work,
 )
-from .publish import (
-    BATCH,
+from .public_evidence import public_figures
+from .public_tables import (
     CONFLICTS_WITH_ANSWERS,
     PUBLIC_TABLES,
     PUBLIC_VIEWS,
-    Progress,
     PublicTable,
-    PublishReport,
     public_citation,
-    public_figures,
-    working_state,
-    write_state,
 )
+from .publish import BATCH, Progress, PublishReport, working_state, write_state
 from .sources import confidential_source_ids
 
 # the name of the copy attached to the working SQLite database's connection while it is filled
