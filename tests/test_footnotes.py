@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from provenance.footnotes import Note, body_end, parse_footnotes, work_key
+from provenance.footnotes import Note, body_end, parse_footnotes
+from provenance.note_citations import work_key
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 CTC_PATH = SEEDS / "000_f54a66cae721dd6b.txt"

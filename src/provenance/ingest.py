@@ -52,6 +52,7 @@ from .models import (
     Work,
     utcnow,
 )
+from .note_citations import WorkRef
 from .quotes import reanchor
 from .sources import describe_works, source_work_ids
 
@@ -414,7 +415,7 @@ def _footnotes_match(source: Source, notes: list[footnote_parser.Note]) -> bool:
     return True
 
 
-def _work(session: Session, ref: footnote_parser.WorkRef) -> Work:
+def _work(session: Session, ref: WorkRef) -> Work:
     work = session.scalar(select(Work).where(Work.key == ref.key))
     if work is None:
         # described for now by this note; describe_works settles it once the note is stored

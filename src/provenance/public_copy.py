@@ -386,7 +386,7 @@ class _Filler:
         never from the working row, and a collection only confidential notes name is
         not published.
         """
-        from .footnotes import work_key
+        from .note_citations import work_key
 
         # work id → how the published notes read it, in the order the notes were stored
         readings: dict[int, list[Any]] = defaultdict(list)

@@ -37,9 +37,9 @@ from .models import (
 from .values import date_bounds
 
 if TYPE_CHECKING:
-    from . import footnotes as footnote_parser
+    from . import note_citations
 else:  # ingest's own: a lookup of a source (every claims listing) does without it
-    footnote_parser = lazy_module("provenance.footnotes")
+    note_citations = lazy_module("provenance.note_citations")
 
 
 def source_fields(entry: dict[str, Any], *, where: str) -> dict[str, Any]:
@@ -193,7 +193,7 @@ def describe_works(session: Session, work_ids: Iterable[int]) -> None:
 
 
 def _collection(session: Session, name: str) -> Work:
-    key = footnote_parser.work_key(name)
+    key = note_citations.work_key(name)
     collection = session.scalar(select(Work).where(Work.key == key))
     if collection is None:
         collection = Work(key=key, title=name, citation=None)
