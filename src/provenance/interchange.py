@@ -23,7 +23,7 @@ Decisions a desk relies on:
   sources, and entities and properties that only such material names (a speaker quoted
   only by a confidential source, a property only its claims use) are left out of every
   format. Nor does it weigh in: ``claimreview`` rates the conflicts as they stand on the
-  public evidence alone (``publish.conflicts_on_public_evidence``), so the reviewed
+  public evidence alone (``public_evidence.conflicts_on_public_evidence``), so the reviewed
   claim, its rating and its support owe nothing to a confidential source, and a verdict
   with a side left without public evidence is not reviewed. A cited work in ``prov`` is
   the shared row, which public notes describe (``sources.describe_works``). An export
@@ -795,7 +795,7 @@ def _public_reviewed_rows(session: Session, scope: ExportScope) -> list[dict[str
     them): which claim is reviewed, its support and its rating owe nothing to a
     confidential source. A verdict with a side left without public evidence is counted
     in ``scope.withheld_reviews``."""
-    from .publish import conflicts_on_public_evidence
+    from .public_evidence import conflicts_on_public_evidence
     from .sources import confidential_source_ids
 
     public, subject_of, _looked_at = conflicts_on_public_evidence(
