@@ -26,12 +26,13 @@ if TYPE_CHECKING:
 
     from . import claims as claimsmod
     from . import db as dbmod
-    from . import history, importer
+    from . import history, importer, listings
 else:  # loaded when a command first uses them: `provenance --help` stays light
     claimsmod = lazy_module("provenance.claims")
     dbmod = lazy_module("provenance.db")
     history = lazy_module("provenance.history")
     importer = lazy_module("provenance.importer")
+    listings = lazy_module("provenance.listings")
 
 
 def report_import(report: importer.ImportReport, name: str, *, dry_run: bool = False) -> None:
@@ -308,7 +309,7 @@ def claims_list(
         provenance claims --csv --limit 10 > claims.csv
     """
     with obj.reading() as session:
-        rows = claimsmod.iter_claim_rows(
+        rows = listings.iter_claim_rows(
             session,
             subject=subject,
             property_name=property_name,
@@ -317,8 +318,8 @@ def claims_list(
             limit=limit,
         )
         if fmt == "csv":
-            columns = claimsmod.FLAT_CLAIM_COLUMNS + claimsmod.FLAT_CITATION_COLUMNS
-            emit(claimsmod.flat_claim_rows(rows), fmt, columns=columns)
+            columns = listings.FLAT_CLAIM_COLUMNS + listings.FLAT_CITATION_COLUMNS
+            emit(listings.flat_claim_rows(rows), fmt, columns=columns)
             return
         if fmt != "table":
             emit(rows, fmt)
@@ -329,7 +330,7 @@ def claims_list(
                 "subject": r["subject"],
                 "property": r["property"],
                 "value": value_text(r["value"], r["unit"]),
-                "scope": claimsmod.scope_text(r),
+                "scope": listings.scope_text(r),
                 "rank": r["rank"],
                 "sources": sorted(
                     {
@@ -360,14 +361,14 @@ def show(obj: Context, claim_id: str, as_json: bool) -> None:
         provenance show 12
     """
     with obj.reading() as session:
-        chain = claimsmod.provenance_chain(session, claimsmod.get_claim(session, claim_id))
+        chain = listings.provenance_chain(session, claimsmod.get_claim(session, claim_id))
     if as_json:
         click.echo(dumps(chain, indent=2))
         return
     echo = say
     value = value_text(chain["value"], chain["unit"])
     echo(f"claim {chain['id']}: {chain['subject']} · {chain['property']} = {value}")
-    scope = claimsmod.scope_text(chain)
+    scope = listings.scope_text(chain)
     if scope:
         echo(f"  scope: {scope}")
     echo(

@@ -17,9 +17,9 @@ from .lazy import lazy_module
 from .output import emit, limit_option, output_options, value_text
 
 if TYPE_CHECKING:
-    from . import claims as claimsmod
+    from . import listings
 else:  # loaded when a command first uses it: `provenance --help` stays light
-    claimsmod = lazy_module("provenance.claims")
+    listings = lazy_module("provenance.listings")
 
 
 LISTING_WIDTH = 100  # a conflict listing reads at 100 columns when not on a terminal
@@ -49,7 +49,7 @@ def _conflict_lines(row: dict) -> list[tuple[str, str]]:
         )
     for number, answer in enumerate(row["answers"], 1):
         value = value_text(answer["value"], answer.get("unit"))
-        scope = claimsmod.scope_text(answer)
+        scope = listings.scope_text(answer)
         marks = [f"claim {answer['claim']}", f"support {answer['support']}"]
         marks += answer_marks(answer)
         contradicts = ", ".join(

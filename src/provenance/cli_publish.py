@@ -389,18 +389,19 @@ def serve_command(
         provenance serve
         provenance serve --port 8080 --host 0.0.0.0
     """
+    from . import public_site
     from . import publish as publishmod
 
     working = obj.db or dbmod.default_db()
-    out = public_db or publishmod.default_public_path(working)
+    out = public_db or public_site.default_public_path(working)
     publishmod.check_target(out, working)
     # the port first: a busy port is an error before anything is published
-    sock = publishmod.bind_port(host, port)
+    sock = public_site.bind_port(host, port)
     try:
         with obj.reading() as session:
             state = publishmod.working_state(session)
         if not republish and publishmod.is_current(out, _working_identity(obj), state):
-            click.echo(f"{out} is current (published {publishmod.published_at(out)})")
+            click.echo(f"{out} is current (published {public_site.published_at(out)})")
         else:
             report = _run_publish(obj, out)
             click.echo(
@@ -412,7 +413,7 @@ def serve_command(
 
         from . import datasette_plugin
 
-        ds = publishmod.datasette(out)
+        ds = public_site.datasette(out)
         run_sync(ds.invoke_startup)
         # after publishing, which may need more: SQLite's allocations while serving
         datasette_plugin.limit_sqlite_heap()

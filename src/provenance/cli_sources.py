@@ -21,10 +21,14 @@ from .output import emit, limit_option, output_options, progress
 if TYPE_CHECKING:
     from . import db as dbmod
     from . import importer, integrity, sources
+    from . import ingest as ingestmod
+    from . import manifest as manifestmod
 else:  # loaded when a command first uses them: `provenance --help` stays light
     dbmod = lazy_module("provenance.db")
     importer = lazy_module("provenance.importer")
+    ingestmod = lazy_module("provenance.ingest")
     integrity = lazy_module("provenance.integrity")
+    manifestmod = lazy_module("provenance.manifest")
     sources = lazy_module("provenance.sources")
 
 
@@ -52,13 +56,13 @@ def init(obj: Context) -> None:
         click.echo(f"{where}: upgraded from {before or 'empty'} to {after}")
 
 
-def _manifest_specs(manifest: Path | None) -> dict[str, sources.SourceSpec]:
+def _manifest_specs(manifest: Path | None) -> dict[str, manifestmod.SourceSpec]:
     if manifest is None:
         return {}
-    return {spec.file: spec for spec in sources.load_manifest(manifest) if spec.file}
+    return {spec.file: spec for spec in manifestmod.load_manifest(manifest) if spec.file}
 
 
-def _report_ingest(result: sources.IngestResult) -> None:
+def _report_ingest(result: ingestmod.IngestResult) -> None:
     source = result.source
     line = f"{result.status:9} {source.slug} ({source.file_name})"
     extras = []
@@ -69,7 +73,7 @@ def _report_ingest(result: sources.IngestResult) -> None:
     if extras:
         line += ": " + ", ".join(extras)
     say(line)
-    for proposed in sources.proposal_lines(result):
+    for proposed in ingestmod.proposal_lines(result):
         say(f"          {proposed}")
     if result.kept_confidential:
         say(
@@ -126,10 +130,10 @@ def ingest(obj: Context, files: tuple[Path, ...], manifest: Path | None) -> None
     specs = _manifest_specs(manifest)
     for path in files:
         # every file is checked before anything is written
-        sources.check_document(path, specs.get(path.name))
+        ingestmod.check_document(path, specs.get(path.name))
     with obj.writing() as session:
         results = [
-            sources.ingest_file(session, path, specs.get(path.name), obj.actor)
+            ingestmod.ingest_file(session, path, specs.get(path.name), obj.actor)
             for path in progress(list(files), "Ingesting")
         ]
     for result in results:
@@ -165,14 +169,14 @@ def build(obj: Context, seeds_dir: Path) -> None:
         raise UserError(
             f"--seeds {str(seeds_dir)!r} is not a folder: expected a folder with sources.yaml"
         )
-    specs = sources.load_manifest(manifest)
+    specs = manifestmod.load_manifest(manifest)
     for spec in specs:
         if spec.file:
-            sources.check_document(seeds_dir / spec.file, spec)
+            ingestmod.check_document(seeds_dir / spec.file, spec)
     claims_file = seeds_dir / "claims.yaml"
     with obj.writing(migrate=True) as session:
         ingested = [
-            sources.ingest_file(session, seeds_dir / spec.file, spec, obj.actor)
+            ingestmod.ingest_file(session, seeds_dir / spec.file, spec, obj.actor)
             for spec in progress(specs, "Ingesting")
             if spec.file
         ]
