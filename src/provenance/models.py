@@ -50,11 +50,12 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
     select,
-    text,
 )
 from sqlalchemy import false as sql_false
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.schema import CreateIndex
 from sqlalchemy.sql.elements import ColumnElement
 
 # the fixed values of columns live in choices.py, which the CLI reads without SQLAlchemy
@@ -87,6 +88,19 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+@compiles(CreateIndex)
+def _partial_index(create: CreateIndex, compiler: Any, **kw: Any) -> str:
+    """A partial index (``info={"where": SQL}``) on every back end alike.
+
+    SQLAlchemy checks a back end's own argument (``postgresql_where=``) by importing that
+    back end's dialect when the model is defined: 0.05 s of CPU at the start of every
+    command on SQLite. The migrations still use those arguments; they run rarely.
+    """
+    sql = compiler.visit_create_index(create, **kw)
+    where = create.element.info.get("where")
+    return sql if where is None else f"{sql} WHERE {where}"
 
 
 class Base(DeclarativeBase):
@@ -424,12 +438,7 @@ class Citation(Base):
         CheckConstraint(_in("stance", STANCES), name="stance"),
         CheckConstraint(_in("confidence", CONFIDENCES), name="confidence"),
         # the claims some citation denies, for conflict detection (migration 0011)
-        Index(
-            "ix_citations_denied_claim",
-            "claim_id",
-            sqlite_where=text("stance = 'denies'"),
-            postgresql_where=text("stance = 'denies'"),
-        ),
+        Index("ix_citations_denied_claim", "claim_id", info={"where": "stance = 'denies'"}),
     )
 
     id: Mapped[intpk]
