@@ -147,6 +147,31 @@ def test_the_partial_index_of_the_models_is_the_migrated_one(seeded_db):
     assert " ".join(migrated.split()) == expected
 
 
+def test_a_command_runs_the_garbage_collector_rarely(run, seeded_db):
+    """Collections among the objects a command keeps to its end free next to nothing and
+    cost CPU (docs/benchmarks.md, "Start-up"): a listing needs at most a few."""
+    import gc
+
+    gc.collect()
+    before = gc.get_stats()[0]["collections"]
+    run("claims", "--limit", "10")
+    run("show", "1")
+    assert gc.get_stats()[0]["collections"] - before <= 5
+
+
+def test_a_command_leaves_the_garbage_collector_as_it_found_it(run):
+    """Commands run with fewer collections (gc_pause); a process that runs several, as the
+    tests and `serve` do, gets Python's own pace back after each, also after an error."""
+    import gc
+
+    thresholds = gc.get_threshold()
+    run("init")
+    run("sources", "--limit", "1")
+    run("claims", "--rank", "nonsense", code=2)
+    assert gc.get_threshold() == thresholds
+    assert gc.get_freeze_count() == 0
+
+
 def test_the_head_read_from_the_files_is_alembics():
     assert dbmod.head_revision_fast() == dbmod.head_revision()
 
