@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from . import claims as claimsmod
     from . import db as dbmod
     from . import entities as entitiesmod
-    from . import history, importer, integrity, sources
+    from . import history, importer, integrity, listings, sources
     from . import ingest as ingestmod
     from . import manifest as manifestmod
 else:  # SQLAlchemy and the library load when a command first uses them (see lazy.py)
@@ -62,6 +62,7 @@ else:  # SQLAlchemy and the library load when a command first uses them (see laz
     ingestmod = lazy_module("provenance.ingest")
     manifestmod = lazy_module("provenance.manifest")
     integrity = lazy_module("provenance.integrity")
+    listings = lazy_module("provenance.listings")
     sources = lazy_module("provenance.sources")
 
 
@@ -835,7 +836,7 @@ def claims_list(
         provenance claims --csv --limit 10 > claims.csv
     """
     with obj.reading() as session:
-        rows = claimsmod.iter_claim_rows(
+        rows = listings.iter_claim_rows(
             session,
             subject=subject,
             property_name=property_name,
@@ -844,8 +845,8 @@ def claims_list(
             limit=limit,
         )
         if fmt == "csv":
-            columns = claimsmod.FLAT_CLAIM_COLUMNS + claimsmod.FLAT_CITATION_COLUMNS
-            emit(claimsmod.flat_claim_rows(rows), fmt, columns=columns)
+            columns = listings.FLAT_CLAIM_COLUMNS + listings.FLAT_CITATION_COLUMNS
+            emit(listings.flat_claim_rows(rows), fmt, columns=columns)
             return
         if fmt != "table":
             emit(rows, fmt)
@@ -856,7 +857,7 @@ def claims_list(
                 "subject": r["subject"],
                 "property": r["property"],
                 "value": value_text(r["value"], r["unit"]),
-                "scope": claimsmod.scope_text(r),
+                "scope": listings.scope_text(r),
                 "rank": r["rank"],
                 "sources": sorted(
                     {
@@ -887,14 +888,14 @@ def show(obj: Context, claim_id: str, as_json: bool) -> None:
         provenance show 12
     """
     with obj.reading() as session:
-        chain = claimsmod.provenance_chain(session, claimsmod.get_claim(session, claim_id))
+        chain = listings.provenance_chain(session, claimsmod.get_claim(session, claim_id))
     if as_json:
         click.echo(dumps(chain, indent=2))
         return
     echo = say
     value = value_text(chain["value"], chain["unit"])
     echo(f"claim {chain['id']}: {chain['subject']} · {chain['property']} = {value}")
-    scope = claimsmod.scope_text(chain)
+    scope = listings.scope_text(chain)
     if scope:
         echo(f"  scope: {scope}")
     echo(
@@ -1405,7 +1406,7 @@ def _conflict_lines(row: dict) -> list[tuple[str, str]]:
         )
     for number, answer in enumerate(row["answers"], 1):
         value = value_text(answer["value"], answer.get("unit"))
-        scope = claimsmod.scope_text(answer)
+        scope = listings.scope_text(answer)
         marks = [f"claim {answer['claim']}", f"support {answer['support']}"]
         marks += answer_marks(answer)
         contradicts = ", ".join(

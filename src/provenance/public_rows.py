@@ -34,7 +34,7 @@ from typing import Any
 from sqlalchemy import Column, MetaData, Select, Table, distinct, func, insert, null, select, true
 from sqlalchemy.orm import Session
 
-from .claims import scope_text
+from .listings import scope_text
 from .models import (
     Alias,
     Citation,
