@@ -45,22 +45,13 @@ MAX_LINES = 800
 # under the limit (or gone), so the list only shrinks; it is printed as a warning on
 # every run. Do not add to it: split the module.
 OVERSIZE = {
-    "claims.py": "claim writer, bulk inserts, listings, entity merge, log's query",
     "cli.py": "the shell and every command: the commands go to cli_*.py",
-    "conflicts.py": "detection, the listing, verdicts, explanations",
-    "entities.py": "entity rows and their names and aliases",
-    "footnotes.py": "parsing notes, resolving markers and short forms",
-    "interchange.py": "reading import files, validating records, export writers",
-    "publish.py": "the allowlist, views, metadata, serving",
-    "sources.py": "ingest of documents, and the source rows",
-    "trust.py": "the model's rounds, copy detection, the result tables, the listing",
     "values.py": "quantities, dates, names and text",
 }
 
 # Private names read across modules today, each to be promoted or moved by the module's
 # owner; the test fails once one is gone, so this list too only shrinks.
 PRIVATE_BEING_FIXED = {
-    "claims.py imports _normalised_in from entities",
     "cli.py reads db._first_line",
 }
 
@@ -68,20 +59,38 @@ PRIVATE_BEING_FIXED = {
 # that exercise it. A module with a tests/test_<module>.py or test_<module>_*.py needs no
 # line here. Keep it honest: tests/test_layout.py fails on a file that does not exist.
 TESTS_OF = {
+    "bulk": ["test_cli_claims.py", "test_import_sections.py"],
+    "claimreview": ["test_export.py"],
     "claims": ["test_cli_claims.py", "test_listings.py", "test_import_repeats.py"],
     "cli_corrections": ["test_citations.py"],
     "datasette_plugin": ["test_publish.py", "test_serve.py", "test_browser.py"],
     "db": ["test_migrations.py", "test_write_lock.py", "test_backends.py", "test_races.py"],
-    "entities": ["test_cli_claims.py", "test_names.py", "test_speakers.py"],
+    "detection": ["test_conflicts.py", "test_seeds.py"],
+    "entities": ["test_cli_claims.py", "test_names.py"],
     "errors": ["test_inputs.py"],
+    "export_records": ["test_export.py"],
+    "export_scope": ["test_export.py"],
+    "identity": ["test_import_identity.py"],
     "importer": ["test_import_sections.py", "test_import_repeats.py", "test_import_identity.py"],
     "integrity": ["test_cli_sources.py"],
     "interchange": ["test_export.py"],
     "lazy": ["test_startup.py"],
     "lexicon": ["test_values.py", "test_extract_prose.py"],
+    "listed_claims": ["test_conflicts.py", "test_streaming.py"],
+    "listing": ["test_conflicts.py", "test_streaming.py"],
+    "merge": ["test_cli_claims.py", "test_inputs.py"],
     "models": ["test_migrations.py"],
     "output": ["test_listings.py", "test_streaming.py"],
+    "preparer": ["test_import_sections.py", "test_import_repeats.py", "test_inputs.py"],
+    "prov_export": ["test_export.py"],
+    "public_evidence": ["test_publish.py", "test_trust.py"],
+    "public_rows": ["test_public_copy.py", "test_publish.py", "test_shared_rows.py"],
+    "public_site": ["test_serve.py", "test_browser.py"],
+    "public_tables": ["test_publish.py"],
+    "records": ["test_import_sections.py", "test_inputs.py"],
     "sources": ["test_cli_sources.py", "test_copies.py"],
+    "support": ["test_conflicts.py", "test_leading.py"],
+    "verdicts": ["test_conflicts.py", "test_leading.py"],
 }
 
 
