@@ -176,7 +176,7 @@ def test_no_import_cycle():
     )
 
 
-def test_the_shell_registers_only_its_command_modules_and_last():
+def test_the_shell_registers_only_its_command_modules():
     registered = MODULES["cli"].targets(architecture.REGISTERS)
     assert registered, "cli.py registers no command module"
     assert all(name.startswith("cli_") for name in registered), registered
