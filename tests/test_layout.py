@@ -45,7 +45,6 @@ MAX_LINES = 800
 # under the limit (or gone), so the list only shrinks; it is printed as a warning on
 # every run. Do not add to it: split the module.
 OVERSIZE = {
-    "cli.py": "the shell and every command: the commands go to cli_*.py",
     "values.py": "quantities, dates, names and text",
 }
 
@@ -62,7 +61,11 @@ TESTS_OF = {
     "bulk": ["test_cli_claims.py", "test_import_sections.py"],
     "claimreview": ["test_export.py"],
     "claims": ["test_cli_claims.py", "test_listings.py", "test_import_repeats.py"],
+    "cli_conflicts": ["test_conflicts.py", "test_trust.py"],
     "cli_corrections": ["test_citations.py"],
+    "cli_extract": ["test_extract.py", "test_extract_review.py"],
+    "cli_names": ["test_names.py", "test_suggest.py"],
+    "cli_publish": ["test_publish.py", "test_serve.py", "test_export.py"],
     "datasette_plugin": ["test_publish.py", "test_serve.py", "test_browser.py"],
     "db": ["test_migrations.py", "test_write_lock.py", "test_backends.py", "test_races.py"],
     "detection": ["test_conflicts.py", "test_seeds.py"],
