@@ -58,7 +58,6 @@ PRIVATE_BEING_FIXED = {
 # that exercise it. A module with a tests/test_<module>.py or test_<module>_*.py needs no
 # line here. Keep it honest: tests/test_layout.py fails on a file that does not exist.
 TESTS_OF = {
-    "bulk": ["test_cli_claims.py", "test_import_sections.py"],
     "claimreview": ["test_export.py"],
     "claims": ["test_cli_claims.py", "test_listings.py", "test_import_repeats.py"],
     "cli_conflicts": ["test_conflicts.py", "test_trust.py"],
