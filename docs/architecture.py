@@ -51,6 +51,7 @@ SHELL = "cli"
 # imports only other helpers.
 HELPERS = (
     "choices",
+    "edtf_dates",
     "errors",
     "files",
     "gc_pause",
