@@ -177,7 +177,7 @@ class ProvenanceGroup(click.Group):
                     f"database is busy: other editors wrote the same rows first {RACE_ATTEMPTS} "
                     "times over; nothing was written, run the command again"
                 ) from None
-            raise UserError(f"database error: {dbmod._first_line(exc)}") from None
+            raise UserError(f"database error: {dbmod.first_line(exc)}") from None
 
 
 def _check_arguments(args) -> None:

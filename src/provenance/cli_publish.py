@@ -411,12 +411,12 @@ def serve_command(
         import uvicorn
         from datasette.cli import run_sync
 
-        from . import datasette_plugin
+        from .datasette_plugin import served_copy
 
         ds = public_site.datasette(out)
         run_sync(ds.invoke_startup)
         # after publishing, which may need more: SQLite's allocations while serving
-        datasette_plugin.limit_sqlite_heap()
+        served_copy.limit_sqlite_heap()
         click.echo(f"serving http://{host}:{port}/ (read-only; Ctrl-C stops)")
         sys.stdout.flush()  # a log file shows the address before the server's own lines
         config = uvicorn.Config(
