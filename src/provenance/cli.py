@@ -1992,9 +1992,9 @@ def serve_command(
 )
 @click.option(
     "--kinds",
-    default="quantity,date,leadership,attribution",
+    default="quantity,date,leadership,relation",
     show_default=True,
-    help="Comma-separated kinds of candidates: quantity, date, leadership, attribution.",
+    help="Comma-separated kinds: quantity, date, leadership, relation, statement (quoted words).",
 )
 @click.option(
     "-i",

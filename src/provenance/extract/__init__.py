@@ -60,12 +60,13 @@ How it is built (one module per concept, read in this order):
 
 from __future__ import annotations
 
-from .candidates import KINDS, Candidate, Extraction, parse_kinds
+from .candidates import DEFAULT_KINDS, KINDS, Candidate, Extraction, parse_kinds
 from .output import candidate_rows, write_yaml
 from .pipeline import extract
 from .rules import Rule
 
 __all__ = [
+    "DEFAULT_KINDS",
     "KINDS",
     "Candidate",
     "Extraction",

@@ -387,7 +387,7 @@ def _statement(
     if re.match(r"(?i)(?:it|we|i|he|she)\b", words):
         subject = speaker  # "Tehran said it fired the missiles": about the speaker
     doc.add(
-        "attribution",
+        "statement",
         sentence,
         start,
         end,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..lexicon import MONTHS, WEEKDAYS, word_value
 from .attributions import attribution_for
+from .events import EVENT_KEY, date_event
 from .mentions import Mention
 from .rules import Rule
 from .sentences import Sentence
@@ -443,12 +444,16 @@ def date_candidate(
             break
     if concept in ("birth_date", "death_date") and not any(m.kind == "person" for m in mentions):
         concept = "date"  # "an attack that nearly killed people on Christmas Day" dates the attack
+    if concept == "death_date" and doc.sentence_events:
+        concept = "date"  # "X was assassinated by a US airstrike on Friday" dates the airstrike
     prefer = {
         "birth_date": ("person",),
         "death_date": ("person",),
         "founded": ("organisation", "alliance"),
     }.get(concept, ("event",))
     subject = subject_of(doc, sentence, near[0], near[1], mentions, prefer)
+    if subject.startswith(EVENT_KEY) and concept == "date":
+        date_event(doc, sentence, subject, value)
     written = doc.words(start, end)
     why = f"date: {written!r}" + ("" if written == value else f" read as {value}")
     doc.add(

@@ -1,0 +1,127 @@
+"""`extract` puts the figures and dates of an event on the event, named the way the seeds
+name events, and leaves out what a desk would not record (headlines, captions, the day a
+statement was made, bare quotations).
+
+Each test is a small worked sentence run through the real CLI (ingest, extract to a file)
+against a fresh database; the candidates are read back from the YAML an editor would edit.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from conftest import invoke
+
+
+@pytest.fixture
+def extract_text(db_path, tmp_path):
+    """The candidates of a text as a source, with entities (name, kind, aliases) known."""
+    invoke("init")
+
+    def run(text, *entities, kinds=None, published=None):
+        for entity_name, kind, *aliases in entities:
+            invoke("entity", "add", entity_name, "--kind", kind, *[f"--alias={a}" for a in aliases])
+        path = tmp_path / "article.txt"
+        path.write_text(text, encoding="utf-8")
+        invoke("ingest", path)
+        if published:
+            invoke("source", "edit", "article", "--published", published, "--reason", "dated")
+        out = tmp_path / "article.yaml"
+        invoke("extract", "article", "-o", out, *(["--kinds", kinds] if kinds else []))
+        return yaml.safe_load(out.read_text(encoding="utf-8"))["claims"] or []
+
+    return run
+
+
+def _rows(claims, prop=None, value=None):
+    return [
+        c
+        for c in claims
+        if (prop is None or c["property"] == prop) and (value is None or str(c["value"]) == value)
+    ]
+
+
+def test_figures_of_an_attack_are_about_the_attack_named_with_its_day(extract_text):
+    claims = extract_text(
+        "Thirty-four service members were wounded in the Iranian missile attack on American "
+        "forces at two bases, officials said.\n"
+        "On Jan. 8, Iran fired around two-dozen missiles at the bases in Iraq.\n",
+        ("Iran", "place"),
+        published="2020-01-24",
+    )
+    wounded = _rows(claims, "wounded", "34")
+    assert [c["subject"] for c in wounded] == ["Iranian missile attack of 8 January 2020"], claims
+    dated = _rows(claims, "date", "2020-01-08")
+    assert [c["subject"] for c in dated] == ["Iranian missile attack of 8 January 2020"], claims
+
+
+def test_the_attack_refers_to_the_attack_named_before(extract_text):
+    claims = extract_text(
+        "The militia hit a base outside Kirkuk with a rocket attack on Friday.\n"
+        "The attack killed one contractor and wounded four soldiers.\n",
+        published="2019-12-29",
+    )
+    subjects = {c["subject"] for c in _rows(claims, "killed") + _rows(claims, "wounded")}
+    assert subjects == {"Kirkuk rocket attack of 27 December 2019"}, claims
+
+
+def test_the_agent_of_a_verb_names_the_event_and_a_later_mention_is_the_same(extract_text):
+    claims = extract_text(
+        "On Sunday, the United States hit back with airstrikes at Kata'ib Hezbollah in Iraq.\n"
+        "The U.S. airstrikes hit five locations in Iraq.\n"
+        "At least 18 militant fighters were killed.\n",
+        ("United States", "place", "U.S."),
+        ("Kata'ib Hezbollah", "organisation"),
+        published="2019-12-30",
+    )
+    name = "U.S. airstrikes on Kata'ib Hezbollah of 29 December 2019"
+    assert [c["subject"] for c in _rows(claims, "killed", ">=18")] == [name], claims
+    assert [c["subject"] for c in _rows(claims, "date", "2019-12-29")] == [name], claims
+
+
+def test_an_event_the_database_knows_is_reused_through_its_victim(extract_text):
+    claims = extract_text(
+        "Qassem Soleimani was assassinated by a US airstrike in Iraq on Friday.\n",
+        ("Qassem Soleimani", "person", "Soleimani"),
+        ("Killing of Qassem Soleimani", "event"),
+        published="2020-01-04",
+    )
+    dated = _rows(claims, "date", "2020-01-03")
+    assert [c["subject"] for c in dated] == ["Killing of Qassem Soleimani"], claims
+
+
+def test_many_events_and_a_verb_are_not_one_event(extract_text):
+    claims = extract_text(
+        "The group has claimed more than 6,000 attacks against coalition forces.\n"
+        "Officials accused them of killing anti-government protesters in 2019.\n",
+        ("The group", "organisation"),
+    )
+    assert claims and all("attack" not in c["subject"].lower() for c in claims), claims
+    assert all("killing" not in c["subject"].lower() for c in claims), claims
+
+
+def test_the_day_a_statement_was_made_is_not_a_candidate(extract_text):
+    claims = extract_text(
+        "A day later, President Donald Trump said the strike had killed 12 fighters.\n"
+        "Twelve fighters were killed, said Pentagon spokesman Jonathan Hoffman on Friday.\n",
+        published="2020-01-24",
+        kinds="date",
+    )
+    assert claims == [], claims
+
+
+def test_headline_and_photo_caption_are_page_furniture(extract_text):
+    claims = extract_text(
+        "34 US Troops Suffered Injuries in Missile Strike\n\n"
+        "Debris is seen at the site where a missile hit the base on Jan. 13, 2020. "
+        "(John Davison/Reuters)\n\n"
+        "Eight soldiers were wounded in the attack, the ministry said.\n",
+    )
+    assert [c["value"] for c in claims] == ["8"], claims
+
+
+def test_a_bare_quotation_is_offered_only_when_statements_are_asked_for(extract_text):
+    text = "“We will not be deterred by threats,” the spokesman said on Monday.\n"
+    assert extract_text(text) == []
+    asked = extract_text(text, kinds="statement")
+    assert [c["property"] for c in asked] == ["statement"], asked
