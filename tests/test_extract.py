@@ -286,11 +286,14 @@ def test_round_trip_with_no_vocabulary_declares_new_properties(run, tmp_path):
     seeds = _seeds_without_claims(tmp_path / "seeds")
     run("build", "--seeds", seeds)
     total = 0
-    for seed in SEED_FILES:
+    for number, seed in enumerate(SEED_FILES):
         out, data, _ = _outputs(run, tmp_path, seed)
         text = out.read_text(encoding="utf-8")
-        assert data["properties"], "an empty vocabulary: every property is new"
-        assert text.count("# new property") == len(data["properties"])
+        declared = data.get("properties") or []
+        if number == 0:
+            assert declared, "an empty vocabulary: every property is new"
+        # a later seed may use only properties an earlier import added
+        assert text.count("# new property") == len(declared)
         assert "left blank it is recorded as medium" in text
         assert all(c["confidence"] is None for c in data["claims"])
         # names the extractor read in several spellings ("Hadi al Ameri", "Hadi al-Amiri")

@@ -125,3 +125,51 @@ def test_a_bare_quotation_is_offered_only_when_statements_are_asked_for(extract_
     assert extract_text(text) == []
     asked = extract_text(text, kinds="statement")
     assert [c["property"] for c in asked] == ["statement"], asked
+
+
+# ---------------------------------------------------------------- counted nouns → properties
+
+
+def test_no_deaths_or_injuries_is_none_killed_and_none_wounded_as_the_speaker_says(extract_text):
+    claims = extract_text(
+        "The Iranian missile attack hit two bases.\n"
+        "A day later, President Donald Trump said there were no deaths or injuries.\n",
+        ("Donald Trump", "person", "President Donald Trump"),
+    )
+    zero = [(c["property"], c.get("attributed_to")) for c in _rows(claims, value="0")]
+    assert sorted(zero) == [("killed", "Donald Trump"), ("wounded", "Donald Trump")], claims
+
+
+def test_part_of_a_toll_is_a_count_of_those_people(extract_text):
+    claims = extract_text(
+        "The U.S. airstrikes hit five locations. At least 18 militant fighters were killed, "
+        "including four local commanders, and 50 were wounded.\n",
+    )
+    assert _rows(claims, "killed", ">=18") and _rows(claims, "wounded", "50"), claims
+    four = _rows(claims, "count", "4")
+    assert [c["qualifiers"]["of"] for c in four] == ["local commanders killed"], claims
+
+
+def test_missiles_fired_people_hurt_and_one_person_are_their_own_properties(extract_text):
+    claims = extract_text(
+        "Thirty-four service members suffered concussions in the Iranian missile attack.\n"
+        "Meanwhile, one service member was taken to Kuwait for treatment.\n"
+        "On Jan. 8, Iran fired around two-dozen missiles at two bases in Iraq.\n",
+        published="2020-01-24",
+    )
+    assert [c["property"] for c in _rows(claims, value="34")] == ["wounded"], claims
+    assert [c["property"] for c in _rows(claims, value="~24")] == ["missiles_fired"], claims
+    one = _rows(claims, value="1")
+    assert [(c["property"], c["qualifiers"]["of"]) for c in one] == [("count", "service member")]
+    subjects = {c["subject"] for c in claims}
+    assert subjects == {"Iranian missile attack of 8 January 2020"}, claims
+
+
+def test_a_day_naming_an_event_dates_nothing_new(extract_text):
+    claims = extract_text(
+        "A US airstrike hit the convoy in Baghdad on Friday.\n"
+        "Following Friday's strike, the militia leader ordered his fighters to be on alert.\n",
+        published="2020-01-04",
+        kinds="date",
+    )
+    assert [c["quote"][:18] for c in claims] == ["A US airstrike hit"], claims

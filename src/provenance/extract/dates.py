@@ -432,6 +432,8 @@ def date_candidate(
     stretches,
 ) -> None:
     # values are built from checked parts (``_valid``), so EDTF's slow parser is not run here
+    if re.match(r"[’']s\b", doc.scan[end : end + 3]):
+        return  # "Following Friday's strike": names the strike by its day, dates nothing new
     window = doc.scan[max(sentence.start, start - 60) : min(sentence.end, end + 60)]
     concept = "date"
     near = (start, end)
@@ -444,7 +446,7 @@ def date_candidate(
             break
     if concept in ("birth_date", "death_date") and not any(m.kind == "person" for m in mentions):
         concept = "date"  # "an attack that nearly killed people on Christmas Day" dates the attack
-    if concept == "death_date" and doc.sentence_events:
+    if concept == "death_date" and any(0 <= start - at < 80 for at, _ in doc.sentence_events):
         concept = "date"  # "X was assassinated by a US airstrike on Friday" dates the airstrike
     prefer = {
         "birth_date": ("person",),

@@ -10,6 +10,7 @@ from .. import lexicon
 from ..errors import InvalidValue
 from ..values import parse_value
 from .attributions import attribution_for
+from .events import EVENT_KEY
 from .mentions import Mention
 from .rules import Rule
 from .sentences import Sentence
@@ -45,8 +46,11 @@ one-third", "hundreds of millions of dollars", "one or two attacks a day".
 )
 
 NO_CASUALTIES = Rule(
-    r"(?i)\b(?:did\s+not|didn[’']t|no|without)\s+(?:cause\s+)?(?:any\s+)?casualties\b",
-    """No one killed or wounded: "the attack did not cause any casualties".""",
+    r"(?i)\b(?:did\s+not|didn[’']t|no|without)\s+(?:cause\s+)?(?:any\s+)?"
+    r"(?P<what>casualties|(?P<deaths>deaths|fatalities)|(?P<injuries>injuries))"
+    r"(?:\s+(?:or|and)\s+(?:(?P<deaths2>deaths|fatalities)|(?P<injuries2>injuries)))?\b",
+    """No one killed or wounded: "the attack did not cause any casualties", "there were no
+deaths or injuries" (both), "no injuries" (wounded only), "no fatalities" (killed only).""",
 )
 
 ONE_DEATH = Rule(
@@ -164,9 +168,32 @@ _PEOPLE_GROUPS = {
 _OF_EVENTS = {"killed", "wounded", "hostages", "kidnapped_and_killed", "attackers"}
 _ATTACKER_NOUNS = {"militants", "attackers", "gunmen", "assailants", "fighters"}
 _PERSONNEL_NOUNS = {"personnel", "troops", "staff", "members"}
+# people a figure of one counts ("one service member was taken to Kuwait")
+_PEOPLE_NOUNS = {
+    "member", "members", "soldier", "soldiers", "contractor", "contractors", "civilian",
+    "civilians", "fighter", "fighters", "commander", "commanders", "officer", "officers",
+    "person", "people", "protester", "protesters", "child", "children", "woman", "women",
+    "man", "men", "worker", "workers", "guard", "guards", "policeman", "policemen",
+    "troops", "personnel",
+}  # fmt: skip
+# what is fired in an attack: "around two-dozen missiles", "six rockets"
+_FIRED = {
+    "missile": "missiles_fired",
+    "missiles": "missiles_fired",
+    "rocket": "rockets_fired",
+    "rockets": "rockets_fired",
+    "drone": "drones_launched",
+    "drones": "drones_launched",
+    "mortar": "shells_fired",
+    "mortars": "shells_fired",
+    "shells": "shells_fired",
+}
+_FIRING = re.compile(
+    r"(?i)\b(?:fired|fire|launched|launch|lobbed|landed|hit|struck|rained|shot|intercepted)\b"
+)
 _CASUALTY_WORDS = re.compile(
     r"(?i)\b(?P<kill>kill(?:ed|ing|s)?|murder(?:ed|ing)?|execut(?:ed|ing)|dead|died|deaths?|fatalities)\b"
-    r"|\b(?P<wound>wound(?:ed|ing|s)?|injur(?:ed|ing|ies|y))\b"
+    r"|\b(?P<wound>wound(?:ed|ing|s)?|injur(?:ed|ing|ies|y)|concussions?)\b"
 )
 _HOSTAGE_WORDS = re.compile(r"(?i)\b(?:hostages?|kidnap(?:ped|ping|s)?|abduct(?:ed|ing|ion)?)\b")
 _PERIOD = re.compile(
@@ -193,7 +220,10 @@ def quantities(
         subject = subject_of(
             doc, sentence, m.start(), m.end(), mentions, ("event",), name_event=True
         )
-        for concept in ("killed", "wounded"):
+        deaths = m.group("deaths") or m.group("deaths2")
+        injuries = m.group("injuries") or m.group("injuries2")
+        told = (["killed"] if deaths else []) + (["wounded"] if injuries else [])
+        for concept in told or ["killed", "wounded"]:
             doc.add(
                 "quantity",
                 sentence,
@@ -349,7 +379,12 @@ def quantity_candidate(
     # number words are figures only where they count something: "killing one", "five U.S.
     # soldiers"
     if in_words and not (m.group("plural") or fraction):
-        if low_word in ("one", "a") and casualty is None and not m.group("high"):
+        if (
+            low_word in ("one", "a")
+            and casualty is None
+            and not m.group("high")
+            and head not in _PEOPLE_NOUNS
+        ):
             return
         if not counted and casualty is None and not op_text:
             return
@@ -430,7 +465,11 @@ def quantity_candidate(
         counted and head in _PEOPLE_GROUPS and low is not None and low >= 10000
     ):
         concept = "killed" if casualty == "killed" else "wounded"
-        if re.search(r"(?i)\bdeaths?\s+of\s*$", before) or (
+        if re.search(r"(?i)\bincluding\s*$", before):
+            # "18 fighters were killed, including four local commanders": a part of the toll
+            concept = "count"
+            qualifiers["of"] = f"{counted} {concept_word(casualty)}" if counted else casualty
+        elif re.search(r"(?i)\bdeaths?\s+of\s*$", before) or (
             head and re.search(r"(?i)\bhundreds|dozens", m.group())
         ):
             concept = "count"
@@ -443,6 +482,8 @@ def quantity_candidate(
         concept = "population"
         qualifiers["group"] = counted.split()[-1]
         prefer = ("place",)
+    elif head in _FIRED and _FIRING.search(clause):
+        concept = _FIRED[head]
     elif head in _ATTACKER_NOUNS and re.search(
         r"(?i)\b(?:infiltrat|attack|storm|raid|stormed)", clause
     ):
@@ -451,7 +492,7 @@ def quantity_candidate(
         r"(?i)\bnumber\s+of\s+[\w\s]{0,40}?personnel\s+is\s*$", before
     ):
         concept = "personnel"
-        prefer = ("organisation", "other")
+        prefer = ("organisation", "other", "event")
     else:
         noun = counted or _counted_before(before)
         if not noun:
@@ -471,6 +512,11 @@ def quantity_candidate(
     subject = subject_of(
         doc, sentence, m.start(), m.end(), mentions, prefer, name_event=concept in _OF_EVENTS
     )
+    if concept == "personnel" and counted and subject.startswith(EVENT_KEY):
+        # "Eight service members were transported to Germany" in an attack's story: a count
+        # of those it touched, not the strength of a unit
+        concept = "count"
+        qualifiers["of"] = counted
     agent = (
         None
         if re.match(r"(?i)^\s*of\b", after)
@@ -574,3 +620,7 @@ def _election(doc: Document, sentence: Sentence, mentions: list[Mention]) -> dic
     if m:
         return {"election": " ".join(m.group().split())}
     return {}
+
+
+def concept_word(casualty: str) -> str:
+    return "killed" if casualty == "killed" else "wounded"

@@ -79,6 +79,30 @@ CONCEPTS: dict[str, Concept] = {
         "people",
         description="Number of attackers who took part in an attack.",
     ),
+    "missiles_fired": Concept(
+        ("missiles_fired", "projectiles_fired"),
+        "quantity",
+        "missiles",
+        description="Missiles fired in an attack.",
+    ),
+    "rockets_fired": Concept(
+        ("rockets_fired", "projectiles_fired"),
+        "quantity",
+        "rockets",
+        description="Rockets fired in an attack.",
+    ),
+    "drones_launched": Concept(
+        ("drones_launched",),
+        "quantity",
+        "drones",
+        description="Drones launched in an attack.",
+    ),
+    "shells_fired": Concept(
+        ("shells_fired", "projectiles_fired"),
+        "quantity",
+        "shells",
+        description="Mortar or artillery shells fired in an attack.",
+    ),
     "people_released": Concept(
         ("people_released", "released_count"),
         "quantity",
