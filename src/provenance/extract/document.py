@@ -41,6 +41,7 @@ class Document:
         self.current_event: Event | None = None  # the event the text tells of at this point
         self.sentence_events: list[tuple[int, Event]] = []  # those the sentence names, where
         self.sentences_since_event = 0
+        self.last_group: str | None = None  # what "It receives support from Iran" is about
         self.known_events = list(session.scalars(select(Entity.name).where(Entity.kind == "event")))
 
     def new_event(

@@ -70,7 +70,7 @@ def leaders(
             if NOT_THE_LEADER.search(m.group()):
                 continue  # a deputy commander is not the commander
             leader = _named(m.group("leader"), m.start("leader"), mentions)
-            org = _named(m.group("org"), m.start("org"), mentions)
+            org = _named(m.group("org"), m.start("org"), mentions, last=True)
             if (
                 not leader
                 or not org
@@ -92,10 +92,12 @@ def leaders(
             )
 
 
-def _named(text: str, at: int, mentions: list[Mention]) -> str | None:
+def _named(text: str, at: int, mentions: list[Mention], *, last: bool = False) -> str | None:
+    """The entity named in ``text``; with ``last``, the last one ("Iran's IRGC Quds Force" is
+    the Quds Force), else the first."""
     inside = [x for x in mentions if at <= x.start < at + len(text) + 1]
     if inside:
-        return inside[0].name
+        return inside[-1 if last else 0].name
     words = text.split()
     while words and words[0].lower().strip("’'") in NOT_NAMES:
         words.pop(0)

@@ -16,6 +16,7 @@ from .document import Document
 from .events import events_in
 from .leadership import leaders
 from .quantities import quantities
+from .relations import relations
 from .rules import Rule
 from .sentences import Sentence, split_sentences
 from .subjects import person_named
@@ -75,6 +76,10 @@ def run(doc: Document) -> list[Candidate]:
             quantities(doc, sentence, mentions, stretches, taken)
         if "leadership" in doc.kinds:
             leaders(doc, sentence, mentions, stretches)
+        if "relation" in doc.kinds:
+            relations(doc, sentence, mentions, stretches)
+        groups = [m.name for m in mentions if m.kind in ("organisation", "alliance", "other")]
+        doc.last_group = groups[0] if groups else doc.last_group
         if "statement" in doc.kinds:
             statements(doc, sentence, mentions, stretches)
         if mentions:

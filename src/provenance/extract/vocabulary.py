@@ -199,6 +199,42 @@ CONCEPTS: dict[str, Concept] = {
         time_varying=True,
         description="The person heading an organisation at a time.",
     ),
+    "carried_out_by": Concept(
+        ("carried_out_by",), "entity", description="Who carried out an event (an attack)."
+    ),
+    "target": Concept(
+        ("target",), "entity", multi=True, description="Who or what an attack targeted."
+    ),
+    "victims": Concept(
+        ("victims",), "entity", multi=True, description="A person killed in an event."
+    ),
+    "position": Concept(
+        ("position", "role"),
+        "text",
+        multi=True,
+        time_varying=True,
+        description="A post a person holds, in the text's words.",
+    ),
+    "backed_by": Concept(
+        ("backed_by", "supported_by"),
+        "entity",
+        multi=True,
+        description="Who backs (funds, arms, supports) a group.",
+    ),
+    "trained_by": Concept(
+        ("trained_by",), "entity", multi=True, description="Who trains a group's fighters."
+    ),
+    "designated_by": Concept(
+        ("designated_by",),
+        "entity",
+        multi=True,
+        description="Who designated a group a terrorist organisation.",
+    ),
+    "sanctioned_by_us": Concept(
+        ("sanctioned_by_us",),
+        "boolean",
+        description="Whether the United States has sanctioned the subject.",
+    ),
     "statement": Concept(
         ("statement", "stated", "said"),
         "text",

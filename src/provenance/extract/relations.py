@@ -1,0 +1,369 @@
+"""Who did what to whom: an event's agent, target and victims, who backs, trains, designates
+or sanctions a group, and the posts people hold.
+
+Each rule is a wording a desk would recognise; each candidate names entities the database
+knows (its value is an entity, or the words of a post), so a figure of speech with no known
+name behind it is left alone.
+
+Decisions:
+
+* An event's agent (``carried_out_by``) is the nationality written before its noun or the
+  entity whose verb introduces it ("the United States hit back with airstrikes"), as read
+  by ``events``; its ``target`` is a known entity after "on", "against" or "at".
+* ``victims``: a known person "killed" or "assassinated" in a sentence that tells of the
+  event, or whom the event "killed".
+* ``position``: a post written before a name with what qualifies it ("Pentagon spokesman
+  Jonathan Hoffman", "Secretary of State Mike Pompeo"), or between commas after it
+  ("Jonathan Hoffman, the Assistant to the Secretary of Defense for Public Affairs,").
+  A bare title ("President Donald Trump") says whose president only by context: left out.
+  "the" before a post is dropped (a title), "a" kept (a description: "a senior figure in
+  the group"). Leaders are ``leadership``'s.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..values import normalise_name
+from .attributions import Stretch, attribution_for
+from .events import EVENT_KEY, Event
+from .mentions import Mention
+from .rules import Rule
+from .sentences import Sentence
+
+if TYPE_CHECKING:
+    from .document import Document
+
+
+_POST_NOUNS = (
+    r"spokes(?:man|woman|person)|minister|secretary|ambassador|envoy|adviser|advisor|"
+    r"director|governor|general|official|officer|commander|chairman|president|senator|"
+    r"lawmaker|representative|assistant|figure|member|deputy|analyst|chief\s+of\s+staff"
+)
+POST_BEFORE_NAME = Rule(
+    r"(?P<post>(?:[A-Z][\w.’'-]*\s+){1,3}(?i:spokes(?:man|woman|person)|minister|envoy|"
+    r"ambassador|adviser|official|commander)|(?:Deputy\s+|Assistant\s+)?Secretary\s+of\s+"
+    r"(?:State|Defense|Defence|the\s+Treasury|Treasury|Homeland\s+Security)|"
+    r"(?:Foreign|Defence|Defense|Interior|Finance|Prime)\s+Minister)"
+    r"\s+(?P<name>[A-Z][\w’'-]+(?:\s+(?:al-|el-|bin\s+|ibn\s+|Abu\s+)?[A-Z][\w’'-]+){1,3})",
+    """A post written before its holder's name, with what qualifies it: "Pentagon spokesman
+Jonathan Hoffman", "Secretary of State Mike Pompeo", "Foreign Minister Fuad Hussein".""",
+)
+POST_AFTER_NAME = Rule(
+    r"(?P<name>[A-Z][\w’'-]+(?:\s+(?:al-|el-|bin\s+|ibn\s+|Abu\s+)?[A-Z][\w’'-]+){1,3}),\s+"
+    r"(?P<post>(?P<article>the|an?)\s+[^,;:“”\"()]{0,60}?\b(?i:" + _POST_NOUNS + r")\b"
+    r"[^,;:“”\"()]{0,60}?),",
+    """A post between commas after its holder's name: "Jonathan Hoffman, the Assistant to the
+Secretary of Defense for Public Affairs, said", "Laith al-Khazali, a senior figure in the
+group,".""",
+)
+_LEADER_WORDS = re.compile(r"(?i)\b(?:leader|head|chief|founder|deputy|vice)\b|['’]s\b")
+
+BACKED = Rule(
+    r"(?i)\b(?:backed|funded|financed|supported|armed|sponsored)(?:\s+and\s+(?P<trained>trained)"
+    r"(?-i:\W{0,2}))?\s+by\s+(?:the\s+)?",
+    """Support named after "by": "is backed by Iran's … Quds Force", "is "extensively funded
+and trained" by the Quds Force" (backed and trained).""",
+)
+TRAINED = Rule(
+    r"(?i)\btrained\s+by\s+(?:the\s+)?",
+    """Training named after "by": "fighters trained by Hezbollah".""",
+)
+SUPPORT_FROM = Rule(
+    r"(?i)\b(?:support|aid|funding|weapons|arms|backing|money|financing)\s+(?:\w+\s+){0,2}?"
+    r"from\s+(?:the\s+)?",
+    """Support said to come from someone: "receives the vast majority of its support from
+Iran", "received lethal aid and other support from Iran".""",
+)
+PROXY = Rule(
+    r"(?i)\b(?:an?|the)\s+(?P<who>[A-Z][\w’'-]*)\s+proxy\b",
+    """A group called someone's proxy: "Kata'ib Hezbollah — an Iranian proxy militia".""",
+)
+DESIGNATED = Rule(
+    r"(?i)\b(?:labell?ed|designated|listed|blacklisted)\s+(?:as\s+)?(?:an?\s+)?"
+    r"(?:foreign\s+|global\s+|specially\s+designated\s+)*terrorist\s+(?:organi[sz]ation|group|"
+    r"entity)\s+by\s+(?:the\s+)?",
+    """A terrorist designation and who made it: "was labeled a foreign terrorist organization
+by the U.S. in 2009".""",
+)
+SANCTIONED = Rule(
+    r"(?i)\b(?:been|was|were|is|are)\s+(?:\w+\s+){0,2}?sanctioned\s+by\s+(?:the\s+)?"
+    r"(?P<who>U\.S\.|US|United\s+States|Washington|America)\b",
+    """Sanctions of the United States: "has also been sanctioned by the United States", "had
+already been sanctioned by the US last month".""",
+)
+_NATIONALITY_ENTITY = {
+    "iranian": "Iran",
+    "iran’s": "Iran",
+    "iran's": "Iran",
+    "american": "United States",
+    "us": "United States",
+    "u.s.": "United States",
+    "syrian": "Syria",
+    "israeli": "Israel",
+    "turkish": "Turkey",
+    "russian": "Russia",
+    "saudi": "Saudi Arabia",
+}
+_KILLED_NAME = re.compile(
+    r"(?i)\b(?:killed|assassinated|murdered)\s+(?:(?:its|his|their|the)\s+[\w\s-]{0,30}?,\s+)?$"
+)
+_GROUPS = ("organisation", "alliance", "other")
+GROUP_PRONOUN = Rule(
+    r"(?i)(?:it|the\s+(?:group|militia|organi[sz]ation|movement|faction))\b",
+    """A sentence about the group named before: "It receives the vast majority of its support
+from Iran", "The group, which is a founding militia of …, is backed by".""",
+)
+
+
+def relations(
+    doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
+) -> None:
+    """The relation candidates of one sentence (see the module's docstring)."""
+    _event_arguments(doc, sentence, mentions, stretches)
+    _posts(doc, sentence, mentions, stretches)
+    _support(doc, sentence, mentions, stretches)
+
+
+def _add(
+    doc: Document,
+    sentence: Sentence,
+    at: tuple[int, int],
+    concept: str,
+    value: str,
+    subject: str,
+    stretches: list[Stretch],
+    why: str,
+) -> None:
+    if normalise_name(value) == normalise_name(subject):
+        return
+    doc.add(
+        "relation",
+        sentence,
+        at[0],
+        at[1],
+        concept,
+        value,
+        subject=subject,
+        why=f"relation: {why}",
+        attribution=attribution_for(stretches, at[0]),
+    )
+
+
+def _event_arguments(
+    doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
+) -> None:
+    told: set[tuple[str, str, str]] = set()
+    for at, event in doc.sentence_events:
+        span = (at, min(sentence.end, at + 40))
+        fresh = event.mentions == 1 and event.known is None
+        if event.agent and fresh and doc.entities.knows(event.agent):
+            told.add((event.key, "carried_out_by", event.agent))
+            _add(
+                doc,
+                sentence,
+                span,
+                "carried_out_by",
+                event.agent,
+                event.key,
+                stretches,
+                f"the agent of {event.words!r}",
+            )
+        target = event.target_entity
+        if target and event.mentions == 1 and (event.key, "target", target) not in told:
+            told.add((event.key, "target", target))
+            _add(
+                doc,
+                sentence,
+                span,
+                "target",
+                target,
+                event.key,
+                stretches,
+                f"the target of {event.words!r}",
+            )
+        _victims(doc, sentence, mentions, stretches, event, at)
+        _agent_of_known(doc, sentence, mentions, stretches, event, at)
+
+
+def _victims(
+    doc: Document,
+    sentence: Sentence,
+    mentions: list[Mention],
+    stretches: list[Stretch],
+    event: Event,
+    at: int,
+) -> None:
+    """Known people the sentence says were killed in the event it tells of."""
+    for person in (m for m in mentions if m.kind == "person"):
+        after = doc.scan[person.end : min(sentence.end, person.end + 40)]
+        before = doc.scan[max(sentence.start, person.start - 60) : person.start]
+        passive = re.match(
+            r"(?i)^,?\s*(?:[^,]{0,40},\s*)?(?:was|were|had\s+been|has\s+been)\s+(?:also\s+)?"
+            r"(?:killed|assassinated|murdered|slain)\b",
+            after,
+        )
+        if passive or _KILLED_NAME.search(before):
+            if person.name in doc.sentence_speakers:
+                continue
+            _add(
+                doc,
+                sentence,
+                (person.start, person.end),
+                "victims",
+                person.name,
+                event.key,
+                stretches,
+                f"{person.name} killed in {event.words!r}",
+            )
+
+
+def _agent_of_known(
+    doc: Document,
+    sentence: Sentence,
+    mentions: list[Mention],
+    stretches: list[Stretch],
+    event: Event,
+    at: int,
+) -> None:
+    """ "assassinated by a US airstrike": the nationality of the weapon is the agent."""
+    match = re.search(
+        r"(?i)\bby\s+an?\s+(?P<who>US|U\.S\.|American|Iranian|Israeli|Turkish|Russian)\s+"
+        r"(?:drone\s+|air\s*)?strike",
+        doc.scan[sentence.start : sentence.end],
+    )
+    if match is None or event.known is None:
+        return
+    who = _NATIONALITY_ENTITY.get(match.group("who").lower())
+    if who and doc.entities.knows(who):
+        start = sentence.start + match.start()
+        _add(
+            doc,
+            sentence,
+            (start, start + len(match.group())),
+            "carried_out_by",
+            who,
+            event.key,
+            stretches,
+            f"{match.group()!r}",
+        )
+
+
+def _posts(
+    doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
+) -> None:
+    people = {(m.start, m.end): m for m in mentions if m.kind == "person"}
+    for rule in (POST_BEFORE_NAME, POST_AFTER_NAME):
+        for match in rule.finditer(doc.scan, sentence.start, sentence.end):
+            post = " ".join(match.group("post").split())
+            if rule is POST_AFTER_NAME:
+                if _LEADER_WORDS.search(post):
+                    continue  # "the head of the IRGC Quds", "AAH's leader": leadership's
+                if match.group("article").lower() == "the":
+                    post = post[4:]
+            a, b = match.span("name")
+            holder = next((m for (x, y), m in people.items() if x < b and a < y), None)
+            if holder is None:
+                continue
+            _add(
+                doc,
+                sentence,
+                (a, b),
+                "position",
+                post,
+                holder.name,
+                [],
+                f"{post!r} before or beside {holder.name}",
+            )
+
+
+def _support(
+    doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
+) -> None:
+    text = doc.scan
+
+    def named_after(end: int) -> Mention | None:
+        after = [m for m in mentions if m.start >= end and m.start - end <= 30]
+        if not after:
+            return None
+        # "Iran's Islamic Revolutionary Guard Corps Quds Force": the last name of the phrase
+        best = after[0]
+        for m in after[1:]:
+            gap = text[best.end : m.start]
+            if re.fullmatch(r"\s*", gap) or re.fullmatch(r"[’']s\s+", gap) or gap == " ":
+                best = m
+            else:
+                break
+        return best
+
+    def group_before(start: int) -> str | None:
+        if GROUP_PRONOUN.match(text, sentence.start) and doc.last_group:
+            # "The group, which is a founding militia of …, is backed by": the group before
+            return doc.last_group
+        before = [m for m in mentions if m.end <= start and m.kind in _GROUPS]
+        return before[-1].name if before else None
+
+    by_rule = (
+        (BACKED, ("backed_by",)),
+        (TRAINED, ("trained_by",)),
+        (SUPPORT_FROM, ("backed_by",)),
+        (DESIGNATED, ("designated_by",)),
+    )
+    for rule, concepts in by_rule:
+        for match in rule.finditer(text, sentence.start, sentence.end):
+            if rule is TRAINED and re.search(
+                r"(?i)and\s+$", text[match.start() - 5 : match.start()]
+            ):
+                continue
+            backer = named_after(match.end())
+            subject = group_before(match.start())
+            if backer is None or subject is None:
+                continue
+            wanted = concepts + (("trained_by",) if match.groupdict().get("trained") else ())
+            for concept in wanted:
+                _add(
+                    doc,
+                    sentence,
+                    (match.start(), backer.end),
+                    concept,
+                    backer.name,
+                    subject,
+                    stretches,
+                    f"{doc.words(match.start(), backer.end)!r}",
+                )
+    for match in PROXY.finditer(text, sentence.start, sentence.end):
+        country = _NATIONALITY_ENTITY.get(match.group("who").lower())
+        subject = group_before(match.start())
+        if country and subject and doc.entities.knows(country):
+            _add(
+                doc,
+                sentence,
+                match.span(),
+                "backed_by",
+                country,
+                subject,
+                stretches,
+                f"{match.group()!r}",
+            )
+    for match in SANCTIONED.finditer(text, sentence.start, sentence.end):
+        before = [m for m in mentions if m.end <= match.start()]
+        subjects = [m for m in before if m.kind in (*_GROUPS, "person")]
+        if not subjects:
+            continue
+        # "Qais and Laith al-Khazali had been sanctioned": every one named before the verb
+        for who in dict.fromkeys(m.name for m in subjects[-2:]):
+            _add(
+                doc,
+                sentence,
+                match.span(),
+                "sanctioned_by_us",
+                "true",
+                who,
+                stretches,
+                f"{match.group()!r}",
+            )
+
+
+def is_event(subject: str) -> bool:
+    return subject.startswith(EVENT_KEY)
