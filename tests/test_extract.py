@@ -111,7 +111,6 @@ QUANTITIES = [
     (LWJ, "Lebanon’s 1.65 million Shia", "population", "1650000"),
     (LWJ, "more than 24 million Shia", "population", ">24000000"),
     (LWJ, "seized nearly one-third of Iraq", "territory_share", "~33.3"),
-    (LWJ, "The hundreds of pages of files", "page_count", ">=200"),
     (LWJ, "holds 15 seats in the Iraqi parliament", "seats", "15"),
     (LWJ, "they finished second behind", "election_rank", "2"),
     (LWJ, "for over three decades", "duration", ">30"),

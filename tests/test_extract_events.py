@@ -173,3 +173,28 @@ def test_a_day_naming_an_event_dates_nothing_new(extract_text):
         kinds="date",
     )
     assert [c["quote"][:18] for c in claims] == ["A US airstrike hit"], claims
+
+
+def test_budgets_votes_and_turnout_take_their_own_properties(extract_text):
+    claims = extract_text(
+        "The cabinet raised the PMF budget to 3.5 trillion Iraqi dinars for this year.\n"
+        "The Sadrist movement won 73 seats and more than 650,000 votes in the 2021 election.\n"
+        "Turnout was 41 percent in the 2021 election, the commission said.\n",
+        ("Popular Mobilization Forces", "organisation", "PMF"),
+        ("Sadrist movement", "organisation"),
+    )
+    by_value = {str(c["value"]): c for c in claims}
+    budget = by_value["3500000000000"]
+    assert (budget["property"], budget["unit"]) == ("budget", "IQD"), claims
+    assert budget["subject"] == "Popular Mobilization Forces", claims
+    assert by_value[">650000"]["property"] == "votes", claims
+    assert by_value["73"]["property"] == "seats", claims
+    assert by_value["41"]["property"] == "turnout", claims
+
+
+def test_ages_and_page_counts_are_not_candidates(extract_text):
+    claims = extract_text(
+        "The 45-year-old commander, who is 45 years old, wrote a 300-page report on the war.\n",
+        kinds="quantity",
+    )
+    assert claims == [], claims

@@ -122,3 +122,21 @@ def test_backing_training_designation_and_sanctions(relations_of):
         (kh, "designated_by", "United States", None),
         ("Quds Force", "sanctioned_by_us", "true", None),
     }, found
+
+
+def test_a_group_claiming_the_attack_is_its_agent(relations_of):
+    found = relations_of(
+        "Rockets hit the airport in Erbil on Monday in a rocket attack on the coalition base.\n"
+        "Saraya Awliya al-Dam claimed responsibility for the attack.\n",
+        ("Saraya Awliya al-Dam", "organisation"),
+        ("Erbil", "place"),
+    )
+    assert {(p, v) for _, p, v, _ in found} >= {("carried_out_by", "Saraya Awliya al-Dam")}
+    assert {s for s, p, _, _ in found if p == "carried_out_by"} == {"Erbil rocket attack"}, found
+
+
+def test_a_post_before_a_person_the_database_lacks_with_a_rank(relations_of):
+    found = relations_of(
+        "Three rockets landed, coalition spokesman Col. Wayne Marotto said on Twitter.\n"
+    )
+    assert found == {("Wayne Marotto", "position", "coalition spokesman", None)}, found

@@ -149,6 +149,7 @@ _DURATION_UNITS: dict[str, int | Decimal] = {
     "decade": 10,
     "decades": 10,
 }
+_AGE = re.compile(r"(?i)^(?:-|\s)years?(?:-|\s)old\b")
 _RELATIVE_AFTER = re.compile(r"(?i)^\s*(?:later|ago|earlier|after|before|since|afterwards)\b")
 _RELATIVE_BEFORE = re.compile(r"(?i)\b(?:past|last|next|previous|coming|following|first|few)\s*$")
 _PEOPLE_GROUPS = {
@@ -364,7 +365,9 @@ def quantity_candidate(
     head = counted.split()[-1].lower().strip("”“\"'") if counted else ""
     currency = re.match(lexicon.CURRENCY_SIGN_PATTERN, (m.group("low") or "").strip())
     currency_word = re.match(
-        rf"(?i)^\s*(?:(?:U\.S\.|US|American)\s+)?(?:{'|'.join(lexicon.CURRENCY_WORDS)})\b", after
+        rf"(?i)^\s*(?:(?:U\.S\.|US|American|Iraqi|Iranian|Saudi)\s+)?"
+        rf"(?:{'|'.join(lexicon.CURRENCY_WORDS)})\b",
+        after,
     )
     percent = bool(m.group("pct"))
     fraction = bool(m.group("fraction"))
@@ -417,7 +420,10 @@ def quantity_candidate(
                 }[period.group("adverb").lower()]
             )
             qualifiers["period"] = f"per {word}"
-        if re.search(r"(?i)\bcost", clause):
+        if re.search(r"(?i)\bbudget", clause):
+            concept = "budget"
+            prefer = ("organisation", "alliance", "place")
+        elif re.search(r"(?i)\bcost", clause):
             concept = "cost"
         elif re.search(r"(?i)\b(?:worth|valued|deal|value)\b", clause):
             concept = "monetary_value"
@@ -431,13 +437,24 @@ def quantity_candidate(
     elif head in ("times",) and re.search(r"(?i)interrog|interview", scan[s:e]):
         concept = "times_interrogated"
         prefer = ("person",)
-    elif head in ("pages", "page"):
-        concept = "page_count"
+    elif head in ("votes", "vote", "ballots") and not percent:
+        concept = "votes"
+        prefer = ("organisation", "alliance", "person")
+        qualifiers.update(_election(doc, sentence, mentions))
+    elif head in ("pages", "page") or _AGE.match(after):
+        return  # "a 300-page report", "the 45-year-old": not what a desk checks
     elif head in ("bodies",):
         concept = "bodies_returned"
     elif re.match(r"(?i)^\s*attacks?\s+(?:a|per)\s+day", after):
         concept = "attack_rate"
         prefer = ("organisation", "other")
+    elif percent and (
+        re.search(r"(?i)\bturnout\s+(?:\w+\s+){0,3}$", before)
+        or re.match(r"(?i)^\s*(?:voter\s+)?turnout\b", after)
+    ):
+        concept = "turnout"
+        prefer = ("event",)
+        qualifiers.update(_election(doc, sentence, mentions))
     elif percent or (fraction and head not in _DURATION_UNITS):
         share_of = re.match(
             r"(?i)^\s*(?:of\s+)?(?P<of>(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)", after

@@ -41,12 +41,19 @@ _POST_NOUNS = (
     r"director|governor|general|official|officer|commander|chairman|president|senator|"
     r"lawmaker|representative|assistant|figure|member|deputy|analyst|chief\s+of\s+staff"
 )
+_HONORIFIC = (
+    r"(?:(?:Col|Gen|Lt|Maj|Brig|Capt|Adm|Sgt|Dr|Mr|Mrs|Ms|Gov|Sen|Rep)\.\s+|"
+    r"(?:Colonel|General|Major|Brigadier|Captain|Admiral|Sheikh|Sayyid)\s+)*"
+)
 POST_BEFORE_NAME = Rule(
-    r"(?P<post>(?:[A-Z][\w.’'-]*\s+){1,3}(?i:spokes(?:man|woman|person)|minister|envoy|"
+    r"\b(?P<post>(?:[A-Z][\w.’'-]*\s+|(?:military|coalition|army|police|government|security|"
+    r"defen[cs]e|foreign|interior|senior|deputy|ministry|party|militia|group)\s+)"
+    r"(?:[A-Z][\w.’'-]*\s+){0,2}(?i:spokes(?:man|woman|person)|minister|envoy|"
     r"ambassador|adviser|official|commander)|(?:Deputy\s+|Assistant\s+)?Secretary\s+of\s+"
     r"(?:State|Defense|Defence|the\s+Treasury|Treasury|Homeland\s+Security)|"
     r"(?:Foreign|Defence|Defense|Interior|Finance|Prime)\s+Minister)"
-    r"\s+(?P<name>[A-Z][\w’'-]+(?:\s+(?:al-|el-|bin\s+|ibn\s+|Abu\s+)?[A-Z][\w’'-]+){1,3})",
+    rf"\s+{_HONORIFIC}"
+    r"(?P<name>[A-Z][\w’'-]+(?:\s+(?:al-|el-|bin\s+|ibn\s+|Abu\s+)?[A-Z][\w’'-]+){1,3})",
     """A post written before its holder's name, with what qualifies it: "Pentagon spokesman
 Jonathan Hoffman", "Secretary of State Mike Pompeo", "Foreign Minister Fuad Hussein".""",
 )
@@ -86,6 +93,13 @@ DESIGNATED = Rule(
     r"entity)\s+by\s+(?:the\s+)?",
     """A terrorist designation and who made it: "was labeled a foreign terrorist organization
 by the U.S. in 2009".""",
+)
+CLAIMED = Rule(
+    r"(?i)\b(?:claimed|claims|claiming|took|takes|has\s+taken)\s+(?:the\s+)?responsibility\s+"
+    r"for\s+(?:the|this|that|yesterday[’']s|today[’']s|\w+day[’']s)\b",
+    """A group claiming one event: "Saraya Awliya al-Dam claimed responsibility for the
+attack". Many attacks claimed ("for more than 6,000 attacks") are the group's record, not
+one event's agent.""",
 )
 SANCTIONED = Rule(
     r"(?i)\b(?:been|was|were|is|are)\s+(?:\w+\s+){0,2}?sanctioned\s+by\s+(?:the\s+)?"
@@ -264,18 +278,14 @@ def _posts(
                     post = post[4:]
             a, b = match.span("name")
             holder = next((m for (x, y), m in people.items() if x < b and a < y), None)
-            if holder is None:
-                continue
-            _add(
-                doc,
-                sentence,
-                (a, b),
-                "position",
-                post,
-                holder.name,
-                [],
-                f"{post!r} before or beside {holder.name}",
-            )
+            if holder is not None:
+                name = holder.name
+            elif any(m.start < b and a < m.end for m in mentions):
+                continue  # a group or a place, not a person holding a post
+            else:
+                name = " ".join(match.group("name").split())  # a person the database lacks
+            why = f"{post!r} before or beside {name}"
+            _add(doc, sentence, (a, b), "position", post, name, [], why)
 
 
 def _support(
@@ -346,6 +356,14 @@ def _support(
                 stretches,
                 f"{match.group()!r}",
             )
+    for match in CLAIMED.finditer(text, sentence.start, sentence.end):
+        claimant = group_before(match.start())
+        events = [e for at, e in doc.sentence_events if at >= match.start()]
+        event = events[0] if events else doc.current_event
+        if claimant is None or event is None:
+            continue
+        why = f"{claimant} {match.group()!r}"
+        _add(doc, sentence, match.span(), "carried_out_by", claimant, event.key, stretches, why)
     for match in SANCTIONED.finditer(text, sentence.start, sentence.end):
         before = [m for m in mentions if m.end <= match.start()]
         subjects = [m for m in before if m.kind in (*_GROUPS, "person")]

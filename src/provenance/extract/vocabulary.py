@@ -161,6 +161,25 @@ CONCEPTS: dict[str, Concept] = {
         "USD",
         description="Money the subject received; qualifiers from and period.",
     ),
+    "budget": Concept(
+        ("budget",),
+        "quantity",
+        None,
+        time_varying=True,
+        description="The budget allocated to the subject, in its currency; qualifier period.",
+    ),
+    "votes": Concept(
+        ("votes", "votes_won"),
+        "quantity",
+        "votes",
+        description="Votes won in an election; qualifier election.",
+    ),
+    "turnout": Concept(
+        ("turnout",),
+        "quantity",
+        "percent",
+        description="Share of voters who voted in an election, in per cent.",
+    ),
     "cost": Concept(
         ("cost",),
         "quantity",
