@@ -198,3 +198,17 @@ def test_ages_and_page_counts_are_not_candidates(extract_text):
         kinds="quantity",
     )
     assert claims == [], claims
+
+
+def test_an_event_counted_in_its_series(extract_text):
+    claims = extract_text(
+        "A rocket attack hit the K1 base near Kirkuk on Friday.\n"
+        "The attack was the 11th rocket attack on U.S. forces in Iraq in the past two months.\n",
+        published="2019-12-29",
+        kinds="quantity",
+    )
+    eleven = _rows(claims, "count", "11")
+    assert [c["qualifiers"]["of"] for c in eleven] == [
+        "rocket attack on U.S. forces in Iraq in the past two months, this one included"
+    ], claims
+    assert eleven[0]["subject"] == "Kirkuk rocket attack of 27 December 2019", claims

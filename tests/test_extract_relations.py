@@ -29,7 +29,7 @@ def relations_of(db_path, tmp_path):
         if published:
             invoke("source", "edit", "article", "--published", published, "--reason", "dated")
         out = tmp_path / "article.yaml"
-        invoke("extract", "article", "-o", out, "--kinds", "relation")
+        invoke("extract", "article", "-o", out, "--kinds", "relation,leadership")
         document = yaml.safe_load(out.read_text(encoding="utf-8"))
         # the file imports as written: every relation names what the vocabulary can hold
         invoke("import", out, "--dry-run", "--new-entities")
@@ -140,3 +140,45 @@ def test_a_post_before_a_person_the_database_lacks_with_a_rank(relations_of):
         "Three rockets landed, coalition spokesman Col. Wayne Marotto said on Twitter.\n"
     )
     assert found == {("Wayne Marotto", "position", "coalition spokesman", None)}, found
+
+
+def test_who_fired_where_it_happened_and_the_articles_own_words_in_a_report(relations_of):
+    found = relations_of(
+        "The Iranian missile attack hit two bases.\n"
+        "On Jan. 8, Iran fired around two-dozen missiles at two bases in Iraq.\n"
+        "Tehran said it fired the missiles in retaliation to an American airstrike that killed "
+        "its commander, Qassem Soleimani, who headed the Quds Force.\n",
+        ("Qassem Soleimani", "person", "Soleimani"),
+        ("Quds Force", "organisation"),
+        ("Killing of Qassem Soleimani", "event"),
+        ("Tehran", "place"),
+        published="2020-01-24",
+    )
+    attack = "Iranian missile attack of 8 January 2020"
+    killing = "Killing of Qassem Soleimani"
+    assert {
+        (attack, "carried_out_by", "Iran", None),
+        (killing, "carried_out_by", "United States", None),  # a relative clause: not Tehran's
+        (killing, "victims", "Qassem Soleimani", None),
+        ("Quds Force", "leader", "Qassem Soleimani", None),
+    } <= found, found
+
+
+def test_the_place_right_after_the_event_and_a_sibling(relations_of):
+    found = relations_of(
+        "Qassem Soleimani was assassinated by a US airstrike in Iraq on Friday.\n"
+        "Pompeo said Qais al-Khazali, the group's leader, and his brother Laith al-Khazali, "
+        "a senior figure in the group, use violence.\n",
+        ("Qassem Soleimani", "person"),
+        ("Killing of Qassem Soleimani", "event"),
+        ("Iraq", "place"),
+        ("Qais al-Khazali", "person"),
+        ("Laith al-Khazali", "person"),
+        ("Mike Pompeo", "person", "Pompeo"),
+        published="2020-01-04",
+    )
+    assert {
+        ("Killing of Qassem Soleimani", "location", "Iraq", None),
+        ("Qais al-Khazali", "sibling", "Laith al-Khazali", None),  # the article's apposition
+        ("Laith al-Khazali", "position", "a senior figure in the group", None),
+    } <= found, found

@@ -456,6 +456,8 @@ def date_candidate(
     subject = subject_of(doc, sentence, near[0], near[1], mentions, prefer)
     if subject.startswith(EVENT_KEY) and concept == "date":
         date_event(doc, sentence, subject, value)
+    if "date" not in doc.kinds:
+        return
     written = doc.words(start, end)
     why = f"date: {written!r}" + ("" if written == value else f" read as {value}")
     doc.add(

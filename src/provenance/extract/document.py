@@ -114,9 +114,10 @@ class Document:
         unit: str | None = None,
         qualifiers: dict[str, str] | None = None,
         attribution: tuple[str, str] | None = None,
+        quote: tuple[int, int] | None = None,
     ) -> None:
         choice = self.property_for(concept)
-        quote_start, quote_end = clause(self.scan, sentence, start, end)
+        quote_start, quote_end = quote or clause(self.scan, sentence, start, end)
         speaker, stance = attribution if attribution else (None, "asserts")
         self.candidates.append(
             Candidate(

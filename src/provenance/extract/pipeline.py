@@ -69,8 +69,8 @@ def run(doc: Document) -> list[Candidate]:
                 # "A day later, Trump said …", "…, said Hoffman on Friday": when it was said
                 doc.timeline.note(day)
                 continue
-            if "date" in doc.kinds:
-                date_candidate(doc, sentence, start, end, value, mentions, stretches)
+            # run without the date kind too: a date still names the event it is the day of
+            date_candidate(doc, sentence, start, end, value, mentions, stretches)
             doc.timeline.note(day)
         if "quantity" in doc.kinds:
             quantities(doc, sentence, mentions, stretches, taken)

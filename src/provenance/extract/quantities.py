@@ -58,6 +58,14 @@ ONE_DEATH = Rule(
     """One death told with an article: "a US contractor had died during the raid".""",
 )
 
+NTH_EVENT = Rule(
+    r"\b(?:the|its|their)\s+(?P<n>\d{1,4})(?:st|nd|rd|th)\s+"
+    r"(?P<what>(?:[\w-]+\s+){0,2}(?:attack|strike|airstrike|bombing|raid|protest|election|"
+    r"session|meeting|visit)s?\b(?:[^,.;:]|\.(?=\S)|(?<=[A-Z])\.){0,70}?)"
+    r"(?=[,;:]|(?<![A-Z])\.(?:\s|$)|$)",
+    """An event counted in its series: "was the 11th rocket attack on the U.S. forces in Iraq
+in the past two months" (11 such attacks, this one included).""",
+)
 FINISHED_RANK = Rule(
     r"(?i)\bfinished\s+(?P<rank>first|second|third|fourth|fifth|sixth)\b",
     """A place in an election: "they finished second behind … Saairun Coalition".""",
@@ -66,6 +74,7 @@ FINISHED_RANK = Rule(
 # what a number must not be: a footnote-like series number, a time of day, a unit name
 _NOT_A_FIGURE_BEFORE = re.compile(
     r"(?i)(?:report|no\.|nos\.|rct-|shahed|p\.|pp\.|page|chapter|article|resolution|\d:|[a-z]-)\s*$"
+    r"|[A-Za-z]$"  # a name with a number in it: "the K1 base", "the T90 tank"
 )
 _NOT_A_FIGURE_AFTER = re.compile(
     r"^(?::\d|[a-zA-Z]|-(?!(?:year|month|week|day|decade)s?\b)[a-zA-Z]|\s*(?:am|pm|a\.m\.|p\.m\.)\b)"
@@ -252,6 +261,22 @@ def quantities(
             "1",
             subject=subject,
             why=f"quantity: {doc.words(m.start(), m.end())!r} read as 1 killed",
+            attribution=attribution_for(stretches, m.start()),
+        )
+    for m in NTH_EVENT.finditer(scan, s, e):
+        local.append((m.start(), m.end()))
+        subject = subject_of(doc, sentence, m.start(), m.end(), mentions, ("event",))
+        what = " ".join(m.group("what").split())
+        doc.add(
+            "quantity",
+            sentence,
+            m.start("n"),
+            m.end("n"),
+            "count",
+            m.group("n"),
+            subject=subject,
+            why=f"quantity: {doc.words(m.start(), m.end())!r}: the {m.group('n')}th of a series",
+            qualifiers={"of": f"{what}, this one included"},
             attribution=attribution_for(stretches, m.start()),
         )
     for m in FINISHED_RANK.finditer(scan, s, e):

@@ -26,8 +26,8 @@ import re
 from typing import TYPE_CHECKING
 
 from ..values import normalise_name
-from .attributions import Stretch, attribution_for
-from .events import EVENT_KEY, Event
+from .attributions import RELATIVE_CLAUSE, Stretch, attribution_for
+from .events import EVENT_KEY, EVENT_PHRASE, Event
 from .mentions import Mention
 from .rules import Rule
 from .sentences import Sentence
@@ -149,9 +149,14 @@ def _add(
     subject: str,
     stretches: list[Stretch],
     why: str,
+    *,
+    quote: tuple[int, int] | None = None,
 ) -> None:
     if normalise_name(value) == normalise_name(subject):
         return
+    told = attribution_for(stretches, at[0])
+    if told and RELATIVE_CLAUSE.search(doc.scan, sentence.start, min(sentence.end, at[1] + 12)):
+        told = None  # "Tehran said … an American airstrike that killed its commander": ours
     doc.add(
         "relation",
         sentence,
@@ -161,7 +166,8 @@ def _add(
         value,
         subject=subject,
         why=f"relation: {why}",
-        attribution=attribution_for(stretches, at[0]),
+        attribution=told,
+        quote=quote,
     )
 
 
@@ -199,6 +205,50 @@ def _event_arguments(
             )
         _victims(doc, sentence, mentions, stretches, event, at)
         _agent_of_known(doc, sentence, mentions, stretches, event, at)
+    _fired(doc, sentence, mentions, stretches)
+    _location(doc, sentence, mentions, stretches)
+
+
+def _fired(
+    doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
+) -> None:
+    """ "Iran fired around two-dozen missiles at two bases": the agent of the event told of."""
+    event = doc.sentence_events[0][1] if doc.sentence_events else doc.current_event
+    if event is None:
+        return
+    for m in mentions:
+        if m.kind not in ("place", "organisation", "alliance", "other"):
+            continue
+        if FIRED_BY.match(doc.scan, m.end, sentence.end) is None:
+            continue
+        if event.agent not in (None, m.name) or m.name in doc.sentence_speakers:
+            return
+        why = f"{m.name} {doc.words(m.end, min(sentence.end, m.end + 20))!r}"
+        _add(doc, sentence, (m.start, m.end), "carried_out_by", m.name, event.key, stretches, why)
+        return
+
+
+LOCATED = Rule(
+    r"\s+in\s+(?:the\s+)?",
+    """Where an event happened, right after it: "assassinated by a US airstrike in Iraq on
+Friday". Two places ("in Iraq and Syria") are the event's reach, not its place: left out.""",
+)
+
+
+def _location(
+    doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
+) -> None:
+    for at, event in doc.sentence_events:
+        phrase = EVENT_PHRASE.match(doc.scan, at, sentence.end)
+        end = phrase.end() if phrase else at
+        where = LOCATED.match(doc.scan, end, sentence.end)
+        if where is None:
+            continue
+        place = next((m for m in mentions if m.start == where.end() and m.kind == "place"), None)
+        if place is None or re.match(r"\s+and\b", doc.scan[place.end : place.end + 5]):
+            continue
+        why = f"{doc.words(at, place.end)!r}"
+        _add(doc, sentence, (at, place.end), "location", place.name, event.key, stretches, why)
 
 
 def _victims(
@@ -241,9 +291,10 @@ def _agent_of_known(
     event: Event,
     at: int,
 ) -> None:
-    """ "assassinated by a US airstrike": the nationality of the weapon is the agent."""
+    """ "assassinated by a US airstrike", "an American airstrike that killed its commander":
+    the nationality of the strike that killed a known event's victim is its agent."""
     match = re.search(
-        r"(?i)\bby\s+an?\s+(?P<who>US|U\.S\.|American|Iranian|Israeli|Turkish|Russian)\s+"
+        r"(?i)\b(?:by\s+)?an?\s+(?P<who>US|U\.S\.|American|Iranian|Israeli|Turkish|Russian)\s+"
         r"(?:drone\s+|air\s*)?strike",
         doc.scan[sentence.start : sentence.end],
     )
@@ -261,13 +312,34 @@ def _agent_of_known(
             event.key,
             stretches,
             f"{match.group()!r}",
+            quote=(start, start + len(match.group())),  # the words that name the agent
         )
+
+
+SIBLING = Rule(
+    r"\b(?:his|her)\s+(?:elder\s+|younger\s+|older\s+)?(?:brother|sister)\s+"
+    r"(?P<name>[A-Z][\w’'-]+(?:\s+(?:al-|el-|bin\s+|ibn\s+|Abu\s+)?[A-Z][\w’'-]+){0,3})",
+    """A sibling named after the person before: "Qais al-Khazali … and his brother Laith
+al-Khazali".""",
+)
+FIRED_BY = Rule(
+    r"(?i)\s*(?:fired|launched|lobbed)\s+(?:[\w-]+\s+){0,3}?(?:missiles?|rockets?|drones?|"
+    r"shells|mortars?)\b",
+    """Who fired at the event's target: "On Jan. 8, Iran fired around two-dozen missiles".""",
+)
 
 
 def _posts(
     doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
 ) -> None:
     people = {(m.start, m.end): m for m in mentions if m.kind == "person"}
+    for match in SIBLING.finditer(doc.scan, sentence.start, sentence.end):
+        a, b = match.span("name")
+        before = [m for m in people.values() if m.end <= match.start()]
+        named = [m for m in people.values() if a <= m.start < b]
+        if before and named:
+            why = f"{doc.words(match.start(), b)!r}"
+            _add(doc, sentence, (a, b), "sibling", named[0].name, before[-1].name, stretches, why)
     for rule in (POST_BEFORE_NAME, POST_AFTER_NAME):
         for match in rule.finditer(doc.scan, sentence.start, sentence.end):
             post = " ".join(match.group("post").split())

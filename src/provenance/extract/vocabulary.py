@@ -227,6 +227,8 @@ CONCEPTS: dict[str, Concept] = {
     "victims": Concept(
         ("victims",), "entity", multi=True, description="A person killed in an event."
     ),
+    "location": Concept(("location",), "entity", description="Where an event happened."),
+    "sibling": Concept(("sibling",), "entity", multi=True, description="A brother or sister."),
     "position": Concept(
         ("position", "role"),
         "text",
