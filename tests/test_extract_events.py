@@ -212,3 +212,22 @@ def test_an_event_counted_in_its_series(extract_text):
         "rocket attack on U.S. forces in Iraq in the past two months, this one included"
     ], claims
     assert eleven[0]["subject"] == "Kirkuk rocket attack of 27 December 2019", claims
+
+
+def test_a_year_that_is_part_of_a_name_dates_nothing(extract_text):
+    claims = extract_text(
+        "Tensions rose over a return to the 2015 nuclear deal, the Institute's 2020 study "
+        "said.\n"
+        "The militias lost the 2021 elections badly.\n",
+        kinds="date",
+    )
+    assert [c["value"] for c in claims] == ["2021"], claims  # an election is an event
+
+
+def test_a_caption_naming_who_stands_where_is_page_furniture(extract_text):
+    claims = extract_text(
+        "Badr head Hadi al Ameri, right, and Qayis Khazali, left, in March 13, 2017.\n"
+        "The militia was formed in March 2014 by the cleric.\n",
+        kinds="date",
+    )
+    assert [c["value"] for c in claims] == ["2014-03"], claims

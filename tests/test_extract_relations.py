@@ -182,3 +182,13 @@ def test_the_place_right_after_the_event_and_a_sibling(relations_of):
         ("Qais al-Khazali", "sibling", "Laith al-Khazali", None),  # the article's apposition
         ("Laith al-Khazali", "position", "a senior figure in the group", None),
     } <= found, found
+
+
+def test_a_negated_relation_is_false_or_left_out(relations_of):
+    found = relations_of(
+        "What matters is that Mohammed al-Sudani is not sanctioned by the US.\n"
+        "The militias, not receiving sufficient support from Iran, launched drones.\n",
+        ("Mohammed al-Sudani", "person"),
+        ("Iraqi militias", "organisation", "militias"),
+    )
+    assert found == {("Mohammed al-Sudani", "sanctioned_by_us", "false", None)}, found

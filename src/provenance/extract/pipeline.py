@@ -27,9 +27,11 @@ BYLINE = Rule(
 )
 _ENDS_SENTENCE = re.compile(r"[.?!][\"'”’)\]]*$")
 CAPTION = Rule(
-    r"\((?:[A-Z][\w.’' -]*/)?[A-Z][\w.’' -]*\)\s*$|\[(?:Getty|AFP|Reuters|AP)[^\]]*\]",
+    r"\((?:[A-Z][\w.’' -]*/)?[A-Z][\w.’' -]*\)\s*$|\[(?:Getty|AFP|Reuters|AP)[^\]]*\]"
+    r"|,\s+(?:left|right|center|centre)(?:,|\s+and\b)",
     """A photo caption ends in its credit: "… on Jan. 13, 2020. (John Davison/Reuters)",
-"Asaib al-Haq's leader Qais al-Khazali [Getty] |". Page furniture, not a fact of the text.""",
+"Asaib al-Haq's leader Qais al-Khazali [Getty] |", "Hadi al Ameri, right, and Qayis
+Khazali, left, in March 13, 2017". Page furniture, not a fact of the text.""",
 )
 
 

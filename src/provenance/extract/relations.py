@@ -51,7 +51,7 @@ POST_BEFORE_NAME = Rule(
     r"(?:[A-Z][\w.’'-]*\s+){0,2}(?i:spokes(?:man|woman|person)|minister|envoy|"
     r"ambassador|adviser|official|commander)|(?:Deputy\s+|Assistant\s+)?Secretary\s+of\s+"
     r"(?:State|Defense|Defence|the\s+Treasury|Treasury|Homeland\s+Security)|"
-    r"(?:Foreign|Defence|Defense|Interior|Finance|Prime)\s+Minister)"
+    r"(?:Foreign|Defence|Defense|Interior|Finance|Oil|Health)\s+Minister)"
     rf"\s+{_HONORIFIC}"
     r"(?P<name>[A-Z][\w’'-]+(?:\s+(?:al-|el-|bin\s+|ibn\s+|Abu\s+)?[A-Z][\w’'-]+){1,3})",
     """A post written before its holder's name, with what qualifies it: "Pentagon spokesman
@@ -124,6 +124,11 @@ _KILLED_NAME = re.compile(
     r"(?i)\b(?:killed|assassinated|murdered)\s+(?:(?:its|his|their|the)\s+[\w\s-]{0,30}?,\s+)?$"
 )
 _GROUPS = ("organisation", "alliance", "other")
+NEGATED = Rule(
+    r"(?i)\b(?:not|never|no|without|nor)\b",
+    """A relation said not to hold: "he is not sanctioned by the US" (false), "not receiving
+sufficient support from Iran" (no candidate).""",
+)
 GROUP_PRONOUN = Rule(
     r"(?i)(?:it|the\s+(?:group|militia|organi[sz]ation|movement|faction))\b",
     """A sentence about the group named before: "It receives the vast majority of its support
@@ -402,6 +407,8 @@ def _support(
             subject = group_before(match.start())
             if backer is None or subject is None:
                 continue
+            if NEGATED.search(text, max(sentence.start, match.start() - 30), match.start()):
+                continue  # "not receiving sufficient support from Iran"
             wanted = concepts + (("trained_by",) if match.groupdict().get("trained") else ())
             for concept in wanted:
                 _add(
@@ -442,13 +449,14 @@ def _support(
         if not subjects:
             continue
         # "Qais and Laith al-Khazali had been sanctioned": every one named before the verb
+        negated = NEGATED.search(text, max(sentence.start, match.start() - 12), match.end())
         for who in dict.fromkeys(m.name for m in subjects[-2:]):
             _add(
                 doc,
                 sentence,
                 match.span(),
                 "sanctioned_by_us",
-                "true",
+                "false" if negated else "true",
                 who,
                 stretches,
                 f"{match.group()!r}",
