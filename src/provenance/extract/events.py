@@ -32,7 +32,7 @@ Decisions:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..lexicon import MONTHS, WEEKDAYS
@@ -112,12 +112,6 @@ AGENT_BEFORE = Rule(
     """The verb that makes the entity before it an event's agent: "the United States hit back
 with airstrikes", "Iran launched a missile attack", "protesters staged a demonstration".""",
 )
-BY_AGENT = Rule(
-    r"^\s*(?:\w+\s+){0,3}?by\s+(?:the\s+)?$",
-    """An agent after "by" ("was assassinated by a US airstrike" is not this: the event is
-the agent there); "an attack carried out by".""",
-)
-
 # nationality words an event's agent is written with, as the seeds name the country
 _NATIONALITY = {
     "us": "U.S.",
@@ -171,7 +165,6 @@ class Event:
     day: str | None = None  # "8 January 2020", once the text dates it
     known: str | None = None  # an entity of the database this event is
     mentions: int = 0
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from ..values import normalise_name
 from .attributions import RELATIVE_CLAUSE, Stretch, attribution_for
-from .events import EVENT_KEY, EVENT_PHRASE, Event
+from .events import EVENT_PHRASE, Event
 from .mentions import Mention
 from .rules import Rule
 from .sentences import Sentence
@@ -461,7 +461,3 @@ def _support(
                 stretches,
                 f"{match.group()!r}",
             )
-
-
-def is_event(subject: str) -> bool:
-    return subject.startswith(EVENT_KEY)
