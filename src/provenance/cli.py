@@ -15,6 +15,7 @@ transaction, never during it, so a run that is repeated prints once.
 
 from __future__ import annotations
 
+import itertools
 import random
 import sys
 import tempfile
@@ -1502,24 +1503,25 @@ def conflicts_command(
             session, status=status, subject=subject, property_name=property_name
         )
         detection = conflictsmod.detect(session, obj.actor)
-        # leading answers weigh all listed questions and are stored: rows held, printed after
-        rows = conflictsmod.Listing(session, scope, explain=explain)
-        listed = list(rows)
-        leadingmod.lead(session, listed, public_only=False, explain=explain)
-        leadingmod.remember(session, listed, obj.actor)
-    listed = listed[:limit]
-    if fmt == "table":
-        _print_conflicts(listed)
-    else:
-        emit(
-            (x for r in listed for x in conflictsmod.flat_rows(r)) if fmt == "csv" else listed, fmt
-        )
+        # the stored trust result, recomputed only if its evidence changed (then leaders too)
+        changed = leadingmod.refresh_leaders(session, obj.actor)
+    with obj.reading() as session:  # after the write: streamed, a chunk of questions at a time
+        weigh = leadingmod.weigher(session, public_only=False, explain=explain, changed=changed)
+        rows = conflictsmod.Listing(session, scope, explain=explain, weigh=weigh)
+        listed = itertools.islice(rows, limit)
+        if fmt == "table":
+            _print_conflicts(listed)
+        else:
+            emit(
+                (x for r in listed for x in conflictsmod.flat_rows(r)) if fmt == "csv" else listed,
+                fmt,
+            )
     if fmt == "table" and (detection.new or detection.gone):
         click.echo(
             f"({detection.new} new since the last run, {detection.gone} no longer detected)",
             err=True,
         )
-    if fail and any(r["status"] == "open" and r["settled"] is None for r in listed):
+    if fail and rows.open_seen:
         sys.exit(1)
 
 
@@ -1840,6 +1842,7 @@ def _working_identity(obj: Context) -> str:
 
 def _run_publish(obj: Context, out: Path):
     from . import conflicts as conflictsmod
+    from . import leading as leadingmod
     from . import publish as publishmod
     from .public_copy import PublicCopy
 
@@ -1847,6 +1850,8 @@ def _run_publish(obj: Context, out: Path):
     # conflicts first, as `provenance conflicts` does: a short write transaction of its own
     with obj.writing() as session:
         conflictsmod.detect(session, obj.actor)
+        # trust on public evidence: stored, recomputed only when that evidence changed
+        leadingmod.refresh(session, public_only=True)
     show = _publish_progress()
     try:
         with PublicCopy(out, progress=show) as copy:

@@ -33,12 +33,14 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
+from . import listing, stored_trust
 from . import trust as trustmod
 from .history import record
 from .models import Claim, Conflict
@@ -56,23 +58,89 @@ ASSERTION_LEADS = "the assertion is more likely true"
 _CACHE = "provenance.leading.trust"
 
 
+@dataclass
+class _Trust:
+    """The trust result a transaction weighs with: the stored one, or (stale, in a
+    reading transaction) one computed into temporary tables."""
+
+    public_only: bool
+    result: trustmod.TrustResult
+    stored: bool
+
+
 def trust_for(session: Session, *, public_only: bool) -> trustmod.TrustResult:
-    """The trust model of this transaction: computed once, shared by every caller in it
-    (``publish`` reads it for its conflicts and for its ``trust`` table)."""
+    """The trust model of this transaction, shared by every caller in it (``publish``
+    reads it for its conflicts and for its ``trust`` table): the stored result when it
+    is fresh (``stored_trust``), else computed now and kept for the transaction."""
+    return _trust(session, public_only).result
+
+
+def _trust(session: Session, public_only: bool) -> _Trust:
     cached = session.info.get(_CACHE)
-    if cached is not None and cached[0] == public_only:
-        return cached[1]
-    result = trustmod.compute_trust(session, public_only=public_only)
-    session.info[_CACHE] = (public_only, result)
+    if cached is not None and cached.public_only == public_only:
+        return cached
+    if stored_trust.freshness(session, public_only=public_only).fresh:
+        found = _Trust(public_only, stored_trust.load(session, public_only=public_only), True)
+    else:
+        found = _Trust(public_only, trustmod.compute_trust(session, public_only=public_only), False)
+    return _keep(session, found)
+
+
+def _keep(session: Session, found: _Trust) -> _Trust:
+    session.info[_CACHE] = found
     if not event.contains(session, "after_transaction_end", _forget):
         event.listen(session, "after_transaction_end", _forget)
-    return result
+    return found
 
 
 def _forget(session: Session, transaction: Any) -> None:
     # the model's temporary tables belong to the transaction's connection
     if transaction.parent is None:
         session.info.pop(_CACHE, None)
+
+
+def refresh(session: Session, *, public_only: bool) -> bool:
+    """Bring the stored result on this evidence up to date (a writing transaction), and
+    weigh with it for the rest of the transaction. True when it was computed now."""
+    result, computed = stored_trust.refresh(session, public_only=public_only)
+    _keep(session, _Trust(public_only, result, True))
+    return computed
+
+
+def refresh_leaders(session: Session, actor: str) -> dict[int, dict[str, Any]]:
+    """``conflicts``' writing step after detection: the stored result on all evidence up
+    to date, and when it was computed now (its evidence changed: a verdict, a grade, new
+    claims), every active question's leader weighed and remembered, a chunk at a time.
+    Returns ``leading_was`` of the questions whose leader changed, by id, for the
+    listing that follows. Nothing changed: nothing read but the key."""
+    if not refresh(session, public_only=False):
+        return {}
+    changed: dict[int, dict[str, Any]] = {}
+    everything = listing.ListingScope(status="all", include_inactive=False)
+    for rows in listing.iter_conflict_chunks(session, everything):
+        lead(session, rows, public_only=False)
+        remember(session, rows, actor)
+        changed.update((row["id"], row["leading_was"]) for row in rows if row["leading_was"])
+    return changed
+
+
+def weigher(
+    session: Session,
+    *,
+    public_only: bool,
+    explain: bool = False,
+    changed: dict[int, dict[str, Any]] | None = None,
+) -> Callable[[list[dict[str, Any]]], None]:
+    """What a listing applies to each chunk of rows (``listing.Listing(weigh=...)``): their
+    leading answers, and ``leading_was`` where this run's ``refresh_leaders`` changed it."""
+    was = changed or {}
+
+    def weigh(rows: list[dict[str, Any]]) -> None:
+        lead(session, rows, public_only=public_only, explain=explain)
+        for row in rows:
+            row["leading_was"] = was.get(row["id"])
+
+    return weigh
 
 
 def lead(
@@ -82,12 +150,18 @@ def lead(
     trust model (see the module's docstring). Changes ``rows`` in place; writes nothing."""
     if not rows:
         return
-    result = trust_for(session, public_only=public_only)
+    trust = _trust(session, public_only)
+    result = trust.result
     questions = {
         row["id"]: [a["claim"] for a in row["answers"] if a["stance"] == "asserts"] for row in rows
     }
     modelled: dict[int, dict[int, trustmod.Answer]] = defaultdict(dict)
-    for answer in trustmod.answer_probabilities(session, questions):
+    answers = (
+        stored_trust.question_probabilities(session, questions, public_only=public_only)
+        if trust.stored
+        else trustmod.answer_probabilities(session, questions)
+    )
+    for answer in answers:
         modelled[answer.item][answer.claim_id] = answer
     # the citations of answers the model does not hold (all of them, for --explain)
     wanted = {
@@ -97,7 +171,8 @@ def lead(
         if explain or a["stance"] != "asserts" or a["claim"] not in modelled[row["id"]]
     }
     cited: dict[AnswerKey, list[trustmod.WeighedCitation]] = defaultdict(list)
-    for c in trustmod.weighed_citations(session, wanted, public_only=public_only):
+    units = stored_trust.vote_units(public_only) if trust.stored else "trust_sources"
+    for c in trustmod.weighed_citations(session, wanted, public_only=public_only, vote_units=units):
         cited[(c.claim_id, c.stance)].append(c)
     for row in rows:
         _lead_question(row, modelled[row["id"]], cited, result, explain)
