@@ -1504,9 +1504,11 @@ def conflicts_command(
         )
         detection = conflictsmod.detect(session, obj.actor)
         # the stored trust result, recomputed only if its evidence changed (then leaders too)
-        changed = leadingmod.refresh_leaders(session, obj.actor)
+        leaders = leadingmod.refresh_leaders(session, obj.actor)
     with obj.reading() as session:  # after the write: streamed, a chunk of questions at a time
-        weigh = leadingmod.weigher(session, public_only=False, explain=explain, changed=changed)
+        weigh = leadingmod.weigher(
+            session, public_only=False, explain=explain, changed=leaders.changed
+        )
         rows = conflictsmod.Listing(session, scope, explain=explain, weigh=weigh)
         listed = itertools.islice(rows, limit)
         if fmt == "table":
@@ -1521,6 +1523,8 @@ def conflicts_command(
             f"({detection.new} new since the last run, {detection.gone} no longer detected)",
             err=True,
         )
+    if explain and fmt == "table":  # whether trust was learned now or reused
+        click.echo(leaders.line(), err=True)
     if fail and rows.open_seen:
         sys.exit(1)
 

@@ -107,21 +107,45 @@ def refresh(session: Session, *, public_only: bool) -> bool:
     return computed
 
 
-def refresh_leaders(session: Session, actor: str) -> dict[int, dict[str, Any]]:
+@dataclass
+class Refreshed:
+    """What ``refresh_leaders`` did: whether trust was computed now, on the evidence up
+    to which change, and the questions whose leader changed (``leading_was`` by id)."""
+
+    computed: bool
+    state: stored_trust.Freshness
+    changed: dict[int, dict[str, Any]]
+
+    def line(self) -> str:
+        """``conflicts --explain`` says whether trust was learned now or reused."""
+        state = self.state
+        if self.computed:
+            return (
+                f"trust: learned now from the evidence up to change {state.key}"
+                f" ({state.cpu_seconds:.1f} s CPU); {len(self.changed)} leading answer(s) changed"
+            )
+        at = f"{state.computed_at:%Y-%m-%d %H:%M:%S}" if state.computed_at else "?"
+        return (
+            f"trust: reused, learned {at} UTC from the evidence up to change {state.key}"
+            " (nothing it rests on has changed since)"
+        )
+
+
+def refresh_leaders(session: Session, actor: str) -> Refreshed:
     """``conflicts``' writing step after detection: the stored result on all evidence up
     to date, and when it was computed now (its evidence changed: a verdict, a grade, new
     claims), every active question's leader weighed and remembered, a chunk at a time.
-    Returns ``leading_was`` of the questions whose leader changed, by id, for the
-    listing that follows. Nothing changed: nothing read but the key."""
-    if not refresh(session, public_only=False):
-        return {}
+    The ``changed`` questions' ``leading_was`` is for the listing that follows. Nothing
+    changed: nothing read but the key."""
+    computed = refresh(session, public_only=False)
     changed: dict[int, dict[str, Any]] = {}
-    everything = listing.ListingScope(status="all", include_inactive=False)
-    for rows in listing.iter_conflict_chunks(session, everything):
-        lead(session, rows, public_only=False)
-        remember(session, rows, actor)
-        changed.update((row["id"], row["leading_was"]) for row in rows if row["leading_was"])
-    return changed
+    if computed:
+        everything = listing.ListingScope(status="all", include_inactive=False)
+        for rows in listing.iter_conflict_chunks(session, everything):
+            lead(session, rows, public_only=False)
+            remember(session, rows, actor)
+            changed.update((row["id"], row["leading_was"]) for row in rows if row["leading_was"])
+    return Refreshed(computed, stored_trust.freshness(session, public_only=False), changed)
 
 
 def weigher(
