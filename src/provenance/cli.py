@@ -1487,6 +1487,8 @@ def conflicts_command(
     behind it, its support, its probability from the sources' learned trust and
     which answers it contradicts, a severity, and the leading answer with its margin;
     a changed leader is marked (see "Conflicts" in the README). CSV: a line per answer.
+    Trust is learned once and stored; it is learned anew only when the evidence it
+    rests on changed (docs/trust.md). The listing is printed as it is made.
 
     \b
     Example:
@@ -2127,10 +2129,16 @@ def trust_command(
         provenance trust --property killed --limit 10
         provenance trust --public --json
     """
+    from . import leading as leadingmod
     from . import trust as trustmod
 
     with obj.reading() as session:
-        result = trustmod.compute_trust(session, public_only=public_only, property=property_name)
+        if property_name is None:  # the stored result while it is fresh (stored_trust.py)
+            result = leadingmod.trust_for(session, public_only=public_only)
+        else:
+            result = trustmod.compute_trust(
+                session, public_only=public_only, property=property_name
+            )
     emit(
         result.rows(),
         fmt,

@@ -1,12 +1,15 @@
 """The leading answer of each question, from learned source trust (SPEC §3).
 
-``conflicts.conflict_rows`` lists questions with their answers and support; :func:`lead`
-then weighs them with the trust model (``trust.py``), once per run for every question
-listed:
+``listing`` lists questions with their answers and support, a chunk at a time; :func:`lead`
+weighs each chunk with the trust model (``trust.py``) as it goes (``weigher``):
 
-* **Probability.** One :func:`trust.compute_trust` per run, then
-  :func:`trust.answer_probabilities` for all the questions listed at once (set-based,
-  one temporary table). An asserted answer's score is the model's; an answer the model
+* **Which result.** The stored one (``stored_trust``) while it is fresh: each chunk's
+  answers' scores are read from ``learned_answers``, so the listing streams and its
+  memory stays flat. ``conflicts`` brings it up to date first (:func:`refresh_leaders`,
+  in its writing transaction, after detection); a reading command that finds it stale
+  learns trust into temporary tables for its transaction (:func:`trust_for`), and
+  stores nothing.
+* **Probability.** An asserted answer's score is the model's; an answer the model
   does not hold (a denial, a value of a multi-valued property, a claim deprecated since
   the question was found) scores the sum of its independent sources' votes at their
   learned trust on the property (:func:`trust.vote`; a copy group votes once). The
@@ -20,10 +23,12 @@ listed:
 * **Explain.** Each answer's ``trust_pieces``: one per independent source (a document
   with the speaker it quotes; a copy and its original are one), in the desk's words:
   ``ctc [6], grade B, trust .83 (12 agree, 1 disagree, 1 verdict) × high = 1.9``.
-* **Leading changes.** :func:`remember` stores each listed question's leading answer
-  (``conflicts.leading_claim_id``/``leading_stance``); when a run finds another one
-  (a desk verdict elsewhere taught the model, new evidence came in) the row says what
-  led before (``leading_was``) and history records the change.
+* **Leading changes.** Leaders change only when trust is learned anew (its evidence
+  changed: a verdict, a grade, new claims). Then :func:`refresh_leaders` weighs every
+  active question, a chunk at a time, and :func:`remember` stores each one's leading
+  answer (``conflicts.leading_claim_id``/``leading_stance``); where it differs from the
+  one stored (a desk verdict elsewhere taught the model) history records the change,
+  and the listing that follows says what led before (``leading_was``).
 
 JSON field names: each answer's ``probability``, the leading answer's ``margin`` (None
 on the others), the question's ``leading_margin`` and ``leading_was``.
