@@ -66,11 +66,19 @@ _CACHE = "provenance.leading.trust"
 @dataclass
 class _Trust:
     """The trust result a transaction weighs with: the stored one, or (stale, in a
-    reading transaction) one computed into temporary tables."""
+    reading transaction) one computed into temporary tables. A stored result is read
+    whole only when asked for (``result``): a listing reads a chunk's answers only."""
 
+    session: Session
     public_only: bool
-    result: trustmod.TrustResult
     stored: bool
+    computed: trustmod.TrustResult | None = None
+
+    @property
+    def result(self) -> trustmod.TrustResult:
+        if self.computed is None:
+            self.computed = stored_trust.load(self.session, public_only=self.public_only)
+        return self.computed
 
 
 def trust_for(session: Session, *, public_only: bool) -> trustmod.TrustResult:
@@ -85,9 +93,10 @@ def _trust(session: Session, public_only: bool) -> _Trust:
     if cached is not None and cached.public_only == public_only:
         return cached
     if stored_trust.freshness(session, public_only=public_only).fresh:
-        found = _Trust(public_only, stored_trust.load(session, public_only=public_only), True)
+        found = _Trust(session, public_only, True)
     else:
-        found = _Trust(public_only, trustmod.compute_trust(session, public_only=public_only), False)
+        computed = trustmod.compute_trust(session, public_only=public_only)
+        found = _Trust(session, public_only, False, computed)
     return _keep(session, found)
 
 
@@ -108,7 +117,7 @@ def refresh(session: Session, *, public_only: bool) -> bool:
     """Bring the stored result on this evidence up to date (a writing transaction), and
     weigh with it for the rest of the transaction. True when it was computed now."""
     result, computed = stored_trust.refresh(session, public_only=public_only)
-    _keep(session, _Trust(public_only, result, True))
+    _keep(session, _Trust(session, public_only, True, result))
     return computed
 
 
@@ -180,7 +189,6 @@ def lead(
     if not rows:
         return
     trust = _trust(session, public_only)
-    result = trust.result
     questions = {
         row["id"]: [a["claim"] for a in row["answers"] if a["stance"] == "asserts"] for row in rows
     }
@@ -203,6 +211,19 @@ def lead(
     units = stored_trust.vote_units(public_only) if trust.stored else "trust_sources"
     for c in trustmod.weighed_citations(session, wanted, public_only=public_only, vote_units=units):
         cited[(c.claim_id, c.stance)].append(c)
+    if trust.stored:  # the track records of this chunk's sources only
+        needed = {(c.document_id, c.speaker_id, c.property_id) for cs in cited.values() for c in cs}
+        result = trustmod.TrustResult(
+            sources=[],
+            by_property={},
+            copy_groups=[],
+            rounds=0,
+            items=0,
+            public_only=public_only,
+            records=stored_trust.records(session, needed, public_only=public_only),
+        )
+    else:
+        result = trust.result
     for row in rows:
         _lead_question(row, modelled[row["id"]], cited, result, explain)
 

@@ -146,16 +146,18 @@ def freshness(session: Session, *, public_only: bool) -> Freshness:
     return Freshness(evidence, key, row.evidence_change_id, fresh, row.computed_at, row.cpu_seconds)
 
 
-def refresh(session: Session, *, public_only: bool) -> tuple[trustmod.TrustResult, bool]:
-    """The result on this evidence, computed and stored if the stored one is stale; and
-    whether it was computed now. For a writing transaction; never commits."""
+def refresh(session: Session, *, public_only: bool) -> tuple[trustmod.TrustResult | None, bool]:
+    """The result on this evidence computed and stored if the stored one is stale: (the
+    result, True); (None, False) when the stored one is fresh (read it with :func:`load`
+    if needed: a listing reads only its answers). For a writing transaction; never
+    commits."""
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         # READ COMMITTED: after the wait, the statements below read what the other committed
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": TRUST_LOCK})
     state = freshness(session, public_only=public_only)
     if state.fresh:
-        return load(session, public_only=public_only), False
+        return None, False
     started = time.process_time()
     result = trustmod.compute_trust(session, public_only=public_only)
     _store(session, state, result, time.process_time() - started)
@@ -311,6 +313,29 @@ def load(session: Session, *, public_only: bool) -> trustmod.TrustResult:
         public_only=public_only,
         records=records,
     )
+
+
+def records(
+    session: Session, keys: set[tuple[int, int, int]], *, public_only: bool
+) -> dict[tuple[int, int, int], trustmod.TrackRecord]:
+    """The stored track records of these (document, speaker, property) sources: what a
+    chunk of a listing needs of them, not every source's."""
+    found: dict[tuple[int, int, int], trustmod.TrackRecord] = {}
+    documents = sorted({k[0] for k in keys})
+    connection = session.connection()
+    for chunk in chunks(documents, IN_CHUNK):
+        for r in connection.execute(
+            select(LearnedSourceProperty).where(
+                LearnedSourceProperty.evidence == evidence_name(public_only),
+                in_ids(LearnedSourceProperty.document_id, chunk),
+            )
+        ):
+            key = (r.document_id, r.attributed_to_id, r.property_id)
+            if key in keys:
+                found[key] = trustmod.TrackRecord(
+                    r.trust, r.answers, r.agreements, r.disagreements, r.verdicts, r.verdicts_upheld
+                )
+    return found
 
 
 def vote_units(public_only: bool) -> str:
