@@ -73,6 +73,15 @@ class _Trust:
     public_only: bool
     stored: bool
     computed: trustmod.TrustResult | None = None
+    track_records: dict[tuple[int, int, int], trustmod.TrackRecord] | None = None
+
+    def records(self) -> dict[tuple[int, int, int], trustmod.TrackRecord]:
+        """The sources' track records (of a stored result: read once, without the rest)."""
+        if self.computed is not None:
+            return self.computed.records
+        if self.track_records is None:
+            self.track_records = stored_trust.records(self.session, public_only=self.public_only)
+        return self.track_records
 
     @property
     def result(self) -> trustmod.TrustResult:
@@ -211,8 +220,7 @@ def lead(
     units = stored_trust.vote_units(public_only) if trust.stored else "trust_sources"
     for c in trustmod.weighed_citations(session, wanted, public_only=public_only, vote_units=units):
         cited[(c.claim_id, c.stance)].append(c)
-    if trust.stored:  # the track records of this chunk's sources only
-        needed = {(c.document_id, c.speaker_id, c.property_id) for cs in cited.values() for c in cs}
+    if trust.stored and trust.computed is None:  # its track records only
         result = trustmod.TrustResult(
             sources=[],
             by_property={},
@@ -220,7 +228,7 @@ def lead(
             rounds=0,
             items=0,
             public_only=public_only,
-            records=stored_trust.records(session, needed, public_only=public_only),
+            records=trust.records(),
         )
     else:
         result = trust.result

@@ -316,26 +316,27 @@ def load(session: Session, *, public_only: bool) -> trustmod.TrustResult:
 
 
 def records(
-    session: Session, keys: set[tuple[int, int, int]], *, public_only: bool
+    session: Session, *, public_only: bool
 ) -> dict[tuple[int, int, int], trustmod.TrackRecord]:
-    """The stored track records of these (document, speaker, property) sources: what a
-    chunk of a listing needs of them, not every source's."""
-    found: dict[tuple[int, int, int], trustmod.TrackRecord] = {}
-    documents = sorted({k[0] for k in keys})
-    connection = session.connection()
-    for chunk in chunks(documents, IN_CHUNK):
-        for r in connection.execute(
-            select(LearnedSourceProperty).where(
-                LearnedSourceProperty.evidence == evidence_name(public_only),
-                in_ids(LearnedSourceProperty.document_id, chunk),
-            )
-        ):
-            key = (r.document_id, r.attributed_to_id, r.property_id)
-            if key in keys:
-                found[key] = trustmod.TrackRecord(
-                    r.trust, r.answers, r.agreements, r.disagreements, r.verdicts, r.verdicts_upheld
-                )
-    return found
+    """Every stored track record, by (document, speaker, property): read once by a
+    listing (one row per source and property, some 20,000 at a million claims), not
+    once per chunk."""
+    table = LearnedSourceProperty.__table__
+    query = select(
+        table.c.document_id,
+        table.c.attributed_to_id,
+        table.c.property_id,
+        table.c.trust,
+        table.c.answers,
+        table.c.agreements,
+        table.c.disagreements,
+        table.c.verdicts,
+        table.c.verdicts_upheld,
+    ).where(table.c.evidence == evidence_name(public_only))
+    return {
+        (r[0], r[1], r[2]): trustmod.TrackRecord(*r[3:])
+        for r in session.connection().execute(query)
+    }
 
 
 def vote_units(public_only: bool) -> str:
