@@ -85,8 +85,9 @@ one test of a live citation that conflicts, publishing and exports use too.
 connection and portable SQL pieces), ``evidence`` (the temporary tables of sources,
 items and answers), ``copies`` (copy detection), ``rounds`` (the rounds and
 :func:`compute_trust`), ``result`` (:class:`TrustResult` and the track records),
-``answers`` (:func:`answer_probabilities`) and ``weighed`` (the citations behind an
-answer, for ``--explain``). ``provenance.trust`` re-exports their public names; setting
+``answers`` (:func:`answer_probabilities`), ``weighed`` (the citations behind an
+answer, for ``--explain``) and ``guard`` (learned trust checked against a vote on the
+desk's verdicts). ``provenance.trust`` re-exports their public names; setting
 one of the constants on it (``trust.N_FALSE = 5``, as the benchmarks do) sets it in
 ``settings``, where the model reads it.
 """
@@ -99,6 +100,7 @@ from typing import Any
 
 from . import settings
 from .answers import answer_probabilities, leading_answers
+from .guard import GuardCheck
 from .result import Answer, SourceTrust, TrackRecord, TrustResult
 from .rounds import compute_trust
 from .settings import (
@@ -109,7 +111,9 @@ from .settings import (
     COPY_MIN_SHARED,
     COPY_SHARE,
     COUNT_COPIES_ONCE,
+    CREDIT,
     EXP_FLOOR,
+    GUARD_MIN_ITEMS,
     MAX_ROUNDS,
     N_FALSE,
     PRIOR,
@@ -120,6 +124,7 @@ from .settings import (
     TEMP_TABLES,
     TIE,
     TOLERANCE,
+    UNGRADED_PRIOR,
     VERDICT_WEIGHT,
 )
 from .sql import desk_answers, document_of
@@ -133,7 +138,9 @@ __all__ = [
     "COPY_MIN_SHARED",
     "COPY_SHARE",
     "COUNT_COPIES_ONCE",
+    "CREDIT",
     "EXP_FLOOR",
+    "GUARD_MIN_ITEMS",
     "MAX_ROUNDS",
     "N_FALSE",
     "PRIOR",
@@ -144,9 +151,11 @@ __all__ = [
     "TEMP_TABLES",
     "TIE",
     "TOLERANCE",
+    "UNGRADED_PRIOR",
     "VERDICT_WEIGHT",
     "WEIGHED_CHUNK",
     "Answer",
+    "GuardCheck",
     "SourceTrust",
     "TrackRecord",
     "TrustResult",
