@@ -12,9 +12,8 @@ from conftest import invoke
 from sqlalchemy.orm import Session
 from test_publish import build_site_data, published_content
 
-from provenance import cli as climod
+from provenance import cli_publish, public_copy, public_rows
 from provenance import db as dbmod
-from provenance import public_copy
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -29,13 +28,13 @@ def working(tmp_path_factory) -> Path:
 
 def test_the_large_tables_are_copied_by_sqlite_not_through_python(working, tmp_path, monkeypatch):
     written: list[str] = []
-    write = public_copy._Filler.write
+    write = public_rows.Filler.write
 
     def recording(self, name, rows):
         written.append(name)
         return write(self, name, rows)
 
-    monkeypatch.setattr(public_copy._Filler, "write", recording)
+    monkeypatch.setattr(public_rows.Filler, "write", recording)
     out = tmp_path / "public.db"
     invoke("publish", out, db=working)
     assert written, "no table was written from Python at all"
@@ -71,7 +70,7 @@ def test_the_copy_is_read_from_one_snapshot_while_an_editor_writes(working, tmp_
 
         return show
 
-    monkeypatch.setattr(climod, "_publish_progress", progress)
+    monkeypatch.setattr(cli_publish, "_publish_progress", progress)
     during = tmp_path / "during.db"
     invoke("publish", during, db=db)
     expected, got = published_content(before), published_content(during)

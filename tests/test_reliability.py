@@ -251,7 +251,7 @@ def test_killing_an_import_leaves_the_database_as_it_was(run, db_path, tmp_path,
 PUBLISHER = textwrap.dedent(
     """
     import os, signal, sys
-    from provenance import cli as climod, conflicts
+    from provenance import cli as climod, cli_publish, conflicts
     out, point = sys.argv[1], sys.argv[2]
     detect = conflicts.detect
     def detecting(session, actor):
@@ -265,7 +265,7 @@ PUBLISHER = textwrap.dedent(
                 steps.append(step)
                 print(step, flush=True)
         return show
-    climod._publish_progress = progress
+    cli_publish._publish_progress = progress
     replace = os.replace
     def renaming(src, dst):
         if point == "renaming" and os.fspath(dst) == out:

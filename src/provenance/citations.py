@@ -1,5 +1,7 @@
-"""Correcting one citation: retract it, or edit its fields, without touching the claim's
-other citations (SPEC §1 "a citation is corrected or retracted on its own").
+"""Correcting one citation: retract it, or edit its fields, leaving the claim's others alone.
+
+SPEC §1: "a citation is corrected or retracted on its own". Adding citations is the claim
+writer's (claims.py); a citation's identity is identity.py.
 
 Decisions a desk relies on:
 
@@ -29,11 +31,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .claims import CITATION_PART_COLUMNS, ClaimWriter, citation_fingerprint
+from .claims import ClaimWriter
 from .errors import InvalidValue, NotFound
 from .history import record
+from .identity import citation_fingerprint
 from .inputs import parse_id
 from .models import Citation, Entity, Footnote, Source, utcnow
+from .records import CITATION_PART_COLUMNS
 
 # what `citation edit` can change, as the claim writer's record keys
 EDITABLE = (

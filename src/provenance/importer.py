@@ -28,16 +28,7 @@ from typing import Any, BinaryIO
 import yaml
 from sqlalchemy.orm import Session
 
-from .claims import (
-    CITATION_FIELDS,
-    CLAIM_FIELDS,
-    RECORD_KEYS,
-    REQUIRED_KEYS,
-    ClaimWriter,
-    FieldError,
-    RecordErrors,
-    WriteResult,
-)
+from .claims import ClaimWriter, WriteResult
 from .entities import EntityEntry, add_entities, add_property
 from .errors import ImportErrors, InvalidValue, NotFound, ProvenanceError
 from .gc_pause import few_collections
@@ -49,6 +40,14 @@ from .inputs import (
     text_problem,
     undecodable_offset,
     yaml_problem,
+)
+from .records import (
+    CITATION_FIELDS,
+    CLAIM_FIELDS,
+    RECORD_KEYS,
+    REQUIRED_KEYS,
+    FieldError,
+    RecordErrors,
 )
 from .sources import add_textless_source, source_fields
 
