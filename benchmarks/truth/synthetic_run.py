@@ -159,7 +159,10 @@ CONFIGS: dict[str, dict[str, object]] = {
     "F-population-weight-10": {"UNGRADED_PRIOR": "population", "PRIOR_WEIGHT": F_WEIGHT(10.0)},
     "F-weight-10": {"PRIOR_WEIGHT": F_WEIGHT(10.0)},
     "copy-share-0.95": {"COPY_SHARE": 0.95},
+    "verdict-weight-3": {"VERDICT_WEIGHT": 3.0},
+    "verdict-weight-3-no-guard": {"VERDICT_WEIGHT": 3.0, "GUARD_MIN_ITEMS": 0},
     "verdict-weight-10": {"VERDICT_WEIGHT": 10.0},
+    "verdict-weight-20": {"VERDICT_WEIGHT": 20.0},
     "credit-without-own-vote": {"CREDIT": "without-own-vote"},
     "no-guard": {"GUARD_MIN_ITEMS": 0},
 }

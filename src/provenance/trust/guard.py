@@ -2,14 +2,16 @@
 
 Learned trust can go wrong where the evidence fools it — a bad source copied loosely by
 many (too loosely for the copy rule) agrees with its copies and looks accurate. Where
-the desk has settled disputed items, the model can be checked: on each settled item
-with more than one answer, which answer would the model lead with from its sources'
-votes alone (the verdict left out of the score), and which would a vote (one per
-independent feed) lead with? If, on at least ``GUARD_MIN_ITEMS`` settled items where
-the two differ, the vote is right more often than the model, the model falls back to
-the grades: every source's trust is its grade's prior again (for ungraded sources, a
-vote), and the answers are scored from that. The check is lenient to the model (the
-verdicts also taught it), so it falls back only where it is clearly worse.
+the desk has settled disputed items, the model can be checked. It first learns with
+the verdicts held out (:func:`verdicts_held_out`: the settled items count as any
+disputed item); then, on each settled item with more than one answer where the model's
+leader (from its sources' votes) and a vote's (one vote per independent feed) differ,
+who is right? If, on at least ``GUARD_MIN_ITEMS`` such items, the vote is right more
+often than the model, learned trust is dropped: every source's trust is its grade's
+prior again (for ungraded sources, a vote), and it is learned again from the verdicts
+alone (overall and per property: agreement on other items teaches nothing), the
+verdicts known truth. Otherwise the rounds go on with the verdicts, from where they
+were. The cost: a few more rounds, only when the desk has settled enough items.
 """
 
 from __future__ import annotations

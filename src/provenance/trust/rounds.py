@@ -121,8 +121,13 @@ def probabilities(scores: str, group: str) -> str:
     """
 
 
-def update_accuracies(sql: Sql) -> float:
-    """Re-estimate every accuracy from the answers' probabilities; the largest change."""
+def update_accuracies(sql: Sql, *, only_verdicts: bool = False) -> float:
+    """Re-estimate every accuracy from the answers' probabilities; the largest change.
+
+    ``only_verdicts`` (after the guard dropped learned trust): from the desk's verdicts
+    alone, agreement on other disputed items teaching nothing.
+    """
+    teaching = "i.known > 0" if only_verdicts else "i.answers > 1 OR i.known > 0"
     weight = f"e.weight * (CASE WHEN i.known > 0 THEN {settings.VERDICT_WEIGHT} ELSE 1.0 END)"
     if settings.UNGRADED_PRIOR == "population":
         # an ungraded source (F) shrinks toward the accuracy of the answers of all sources
@@ -147,7 +152,7 @@ def update_accuracies(sql: Sql) -> float:
               JOIN trust_items i ON i.item = e.item
               JOIN trust_source_properties sp ON sp.source_key = e.source_key
                    AND sp.property_id = e.property_id
-              WHERE i.answers > 1 OR i.known > 0
+              WHERE {teaching}
               GROUP BY e.source_key) t
         WHERE t.source_key = trust_sources.source_key"""
     )
@@ -226,13 +231,13 @@ def mark_leaders(sql: Sql) -> None:
     sql(f"UPDATE trust_items SET tie = CASE WHEN margin < {settings.TIE} THEN 1 ELSE 0 END")
 
 
-def learn(sql: Sql, compatible: bool) -> int:
+def learn(sql: Sql, compatible: bool, *, only_verdicts: bool = False) -> int:
     """Rounds until no accuracy moves by more than ``TOLERANCE``; how many ran."""
     rounds = 0
     while True:
         rounds += 1
         score_and_normalise(sql, every_item=False, compatible=compatible)
-        change = update_accuracies(sql)
+        change = update_accuracies(sql, only_verdicts=only_verdicts)
         if change < settings.TOLERANCE or rounds >= settings.MAX_ROUNDS:
             return rounds
 
@@ -276,8 +281,10 @@ def compute_trust(
             rounds += learn(sql, compatible)
             check = check_against_vote(sql)
     if worse_than_vote(check):
+        # learned trust dropped: back to the grades, and only the verdicts teach
         fall_back_to_grades(sql)
         check.fell_back = True
+        rounds += learn(sql, compatible, only_verdicts=True)
     else:
         rounds += learn(sql, compatible)
     score_and_normalise(sql, every_item=True, compatible=compatible)

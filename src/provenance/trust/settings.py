@@ -27,7 +27,7 @@ PROPERTY_MIN_ANSWERS = 20
 CONFIDENCE = {"high": 1.0, "medium": 0.6, "low": 0.3}
 # false values an item could have: the "n" of ACCU
 N_FALSE = 10
-VERDICT_WEIGHT = 3.0
+VERDICT_WEIGHT = 10.0
 # the share of a compatible answer's support an answer gets (as conflicts.py counts it)
 COMPATIBLE_SHARE = 0.5
 COPY_SHARE = 0.98
