@@ -154,11 +154,15 @@ class _Reader:
             (n.lineno for n in body if isinstance(n, (ast.FunctionDef, ast.ClassDef))),
             default=0,
         )
-        for node in body:
+        for statement in body:
             kind = TOP
-            if self.module.name == SHELL and node.lineno > last_definition and _is_import(node):
+            if (
+                self.module.name == SHELL
+                and statement.lineno > last_definition
+                and _is_import(statement)
+            ):
                 kind = REGISTERS
-            self.visit(node, kind)
+            self.visit(statement, kind)
         for node in ast.walk(tree):
             if (
                 isinstance(node, ast.Attribute)
@@ -174,10 +178,10 @@ class _Reader:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             kind = DEFERRED if kind in (TOP, REGISTERS) else kind
         if isinstance(node, ast.If) and _is_type_checking(node.test):
-            for child in node.body:
-                self.visit(child, TYPING)
-            for child in node.orelse:
-                self.visit(child, kind)
+            for statement in node.body:
+                self.visit(statement, TYPING)
+            for statement in node.orelse:
+                self.visit(statement, kind)
             return
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -203,9 +207,9 @@ class _Reader:
             ):
                 target = self._absolute(first.value)
                 if target is not None:
-                    for name in node.targets:
-                        if isinstance(name, ast.Name):
-                            self.aliases[name.id] = target
+                    for assigned in node.targets:
+                        if isinstance(assigned, ast.Name):
+                            self.aliases[assigned.id] = target
         for child in ast.iter_child_nodes(node):
             self.visit(child, kind)
 

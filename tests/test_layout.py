@@ -11,6 +11,8 @@ imported), the same reading that writes the README's module list. These tests fa
 * a module over ``MAX_LINES`` lines, unless ``OVERSIZE`` names it;
 * a module without a docstring, or without tests: ``tests/test_<module>.py`` or
   ``tests/test_<module>_<aspect>.py``, else a line of ``TESTS_OF`` naming files that exist;
+* a test file named after no module and in neither ``TESTS_OF`` nor
+  ``WHOLE_PRODUCT_TESTS`` (tests mirror the modules);
 * a README whose module list is not what the code says;
 * a test that runs the CLI through a ``CliRunner`` of its own rather than conftest's
   ``invoke``/``run``.
@@ -54,7 +56,6 @@ PRIVATE_BEING_FIXED: set[str] = set()
 # that exercise it. A module with a tests/test_<module>.py or test_<module>_*.py needs no
 # line here. Keep it honest: tests/test_layout.py fails on a file that does not exist.
 TESTS_OF = {
-    "bulk": ["test_cli_claims.py", "test_import_sections.py"],
     "claimreview": ["test_export.py"],
     "claims": ["test_cli_claims.py", "test_listings.py", "test_import_repeats.py"],
     "cli_conflicts": ["test_conflicts.py", "test_trust.py"],
@@ -63,15 +64,20 @@ TESTS_OF = {
     "cli_names": ["test_names.py", "test_suggest.py"],
     "cli_publish": ["test_publish.py", "test_serve.py", "test_export.py"],
     "datasette_plugin": ["test_publish.py", "test_serve.py", "test_browser.py"],
-    "db": ["test_migrations.py", "test_write_lock.py", "test_backends.py", "test_races.py"],
+    "db": [
+        "test_migrations.py",
+        "test_write_lock.py",
+        "test_backends.py",
+        "test_races.py",
+        "test_reliability.py",
+    ],
     "detection": ["test_conflicts.py", "test_seeds.py"],
     "entities": ["test_cli_claims.py", "test_names.py"],
     "edtf_dates": ["test_values.py", "test_values_exact.py"],
     "errors": ["test_inputs.py"],
     "export_records": ["test_export.py"],
     "export_scope": ["test_export.py"],
-    "identity": ["test_import_identity.py"],
-    "importer": ["test_import_sections.py", "test_import_repeats.py", "test_import_identity.py"],
+    "importer": ["test_import_sections.py", "test_import_repeats.py", "test_listings.py"],
     "integrity": ["test_cli_sources.py"],
     "interchange": ["test_export.py"],
     "lazy": ["test_startup.py"],
@@ -91,6 +97,13 @@ TESTS_OF = {
     "sources": ["test_cli_sources.py", "test_copies.py"],
     "support": ["test_conflicts.py", "test_leading.py"],
     "verdicts": ["test_conflicts.py", "test_leading.py"],
+}
+
+# Test files about the product as a whole rather than one module. Every other test file
+# is named after a module (test_<module>.py, test_<module>_<aspect>.py) or is in TESTS_OF.
+WHOLE_PRODUCT_TESTS = {
+    "test_docs.py": "every command and option documented: --help, docs/cli.md, the README",
+    "test_layout.py": "the architecture: this file",
 }
 
 
@@ -154,6 +167,22 @@ def mapping_problems(modules: dict, tests: Path, mapping: dict[str, list[str]]) 
     return problems
 
 
+def unplaced_tests(
+    modules: dict, tests: Path, mapping: dict[str, list[str]], whole: dict[str, str]
+) -> list[str]:
+    """Test files named after no module, and in neither ``mapping`` nor ``whole``."""
+    units = units_needing_tests(modules)
+    mapped = {file for files in mapping.values() for file in files}
+    return [
+        f"{path.name}: named after no module: rename it after the module it tests, or add"
+        " it to TESTS_OF (tests/test_layout.py)"
+        for path in sorted(tests.glob("test_*.py"))
+        if path.name not in mapped
+        and path.name not in whole
+        and not any(path.stem == f"test_{u}" or path.stem.startswith(f"test_{u}_") for u in units)
+    ]
+
+
 def readme_block(text: str) -> str:
     """The generated part of the README's "How it is built"."""
     match = re.search(
@@ -176,7 +205,7 @@ def test_no_import_cycle():
     )
 
 
-def test_the_shell_registers_only_its_command_modules_and_last():
+def test_the_shell_registers_only_its_command_modules():
     registered = MODULES["cli"].targets(architecture.REGISTERS)
     assert registered, "cli.py registers no command module"
     assert all(name.startswith("cli_") for name in registered), registered
@@ -223,6 +252,11 @@ def test_every_module_has_a_docstring():
 
 def test_every_module_has_tests():
     assert not untested(MODULES, TESTS, TESTS_OF), "\n".join(untested(MODULES, TESTS, TESTS_OF))
+
+
+def test_every_test_file_is_named_after_a_module_or_mapped():
+    unplaced = unplaced_tests(MODULES, TESTS, TESTS_OF, WHOLE_PRODUCT_TESTS)
+    assert not unplaced, "\n".join(unplaced)
 
 
 def test_the_tests_mapping_names_modules_and_files_that_exist():
@@ -365,6 +399,16 @@ def test_each_check_finds_what_it_is_for(tmp_path):
     assert not any(m.startswith("copies:") for m in missing)
     assert any(m.startswith("entities: no tests/test_entities.py") for m in missing), missing
     assert any(m.startswith("extract: no tests/test_extract.py") for m in missing), missing
+    (tests / "test_editors_day.py").write_text("", encoding="utf-8")
+    (tests / "test_docs.py").write_text("", encoding="utf-8")
+    assert unplaced_tests(modules, tests, {}, {"test_docs.py": "the docs"}) == [
+        "test_editors_day.py: named after no module: rename it after the module it tests, or"
+        " add it to TESTS_OF (tests/test_layout.py)"
+    ]
+    assert unplaced_tests(modules, tests, {"claims": ["test_editors_day.py"]}, {}) == [
+        "test_docs.py: named after no module: rename it after the module it tests, or add it"
+        " to TESTS_OF (tests/test_layout.py)"
+    ]
     assert mapping_problems(modules, tests, {"copies": ["test_copies.py"], "gone": []}) == [
         "TESTS_OF names gone, which is no module",
         "TESTS_OF['copies'] names test_copies.py, which does not exist",
