@@ -84,7 +84,6 @@ TESTS_OF = {
     "lexicon": ["test_values.py", "test_extract_prose.py"],
     "listed_claims": ["test_conflicts.py", "test_streaming.py"],
     "listing": ["test_conflicts.py", "test_streaming.py"],
-    "merge": ["test_cli_claims.py", "test_inputs.py"],
     "models": ["test_migrations.py"],
     "output": ["test_listings.py", "test_streaming.py"],
     "preparer": ["test_import_sections.py", "test_import_repeats.py", "test_inputs.py"],
