@@ -244,6 +244,54 @@ def test_killing_an_import_leaves_the_database_as_it_was(run, db_path, tmp_path,
     run("check")
 
 
+def _children(pid: int) -> set[int]:
+    found = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        children = task / "children"
+        if children.exists():
+            found |= {int(p) for p in children.read_text().split()}
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+def test_killing_a_parallel_import_leaves_the_database_and_ends_its_workers(run, db_path, tmp_path):
+    _prepare(run, tmp_path)
+    run("import", _csv(tmp_path / "first.csv", 200, prefix="Kept"))
+    before = _table_digest(db_path)
+    big = _csv(tmp_path / "big.csv", 100_000)
+    process = subprocess.Popen(
+        [PYTHON, "-c", "from provenance.cli import cli; cli()", "import", "--workers", "2", big],
+        env=_env(db_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    # killed once its workers are preparing records (the writer is writing by then)
+    while len(workers) < 2 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.2)
+        workers = {p for p in _children(process.pid) if _alive(p)}
+    time.sleep(1.0)
+    assert process.poll() is None, "the import finished before it could be killed: make it larger"
+    assert len(workers) >= 2, "the import started no workers"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in workers), "a worker outlived the killed import"
+    _sound(db_path)
+    assert _table_digest(db_path) == before
+    run("check")
+
+
 # `provenance publish` in a child process that says on stdout when it reaches each step
 # ("detecting" the working database's conflicts, then each publish step), so the test
 # can kill it from outside in a known phase on a machine of any speed; at "renaming"
