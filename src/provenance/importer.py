@@ -332,20 +332,20 @@ def _iter_csv(handle, path: Path) -> Iterator[tuple[int, list[str] | RecordProbl
 def csv_preparer(writer: ClaimWriter, header: list[str]) -> Callable[[list[str]], Any]:
     """``writer.prepare`` for a CSV row: its cells picked into the writer's field order.
 
-    An empty cell is a field left out, as in the other formats.
+    An empty cell is a field left out, as in the other formats. A field the header does
+    not name is read from an empty cell put after the row's own, so every row's fields
+    are picked by one ``itemgetter`` (a file of five columns leaves out most of them).
     """
+    width = len(header)
     position = {name: index for index, name in enumerate(header)}
-
-    def picker(fields: tuple[str, ...]) -> Callable[[list[str]], tuple]:
-        indexes = [position.get(name) for name in fields]
-        if None not in indexes:
-            return operator.itemgetter(*indexes)
-        return lambda row: tuple(["" if i is None else row[i] for i in indexes])
-
-    claim_values, citation_values = picker(CLAIM_FIELDS), picker(CITATION_FIELDS)
+    claim_values = operator.itemgetter(*(position.get(name, width) for name in CLAIM_FIELDS))
+    citation_values = operator.itemgetter(*(position.get(name, width) for name in CITATION_FIELDS))
     prepare_fields = writer.prepare_fields
+    padded = len(position) < len(CLAIM_FIELDS) + len(CITATION_FIELDS)
 
     def prepare(row: list[str]):
+        if padded and len(row) == width:
+            row.append("")
         return prepare_fields(
             claim_values(row),
             citation_values(row),
