@@ -7,7 +7,7 @@ For each size, a seeded synthetic data set (``synthetic.py``) is imported into a
 working database with the real CLI (``init``, ``import header.yaml``, ``import
 claims.csv``), conflicts are detected, and ``provenance publish`` builds the public
 copy; each step is timed. Then, in this process, the site exactly as ``provenance
-serve`` runs it (``publish.datasette``: immutable, 1 s SQL limit, metadata with its
+serve`` runs it (``public_site.datasette``: immutable, 1 s SQL limit, metadata with its
 default facets, the plugin) answers ``--requests`` requests per page through
 Datasette's ASGI client, after three warm-up requests, and the median and 95th
 percentile are reported. The raw-SQLite baseline is the query behind each page's
@@ -175,7 +175,7 @@ async def _timed(ds: Any, path: str, requests: int) -> tuple[list[float], set[in
 def measure(public: Path, requests: int) -> list[dict[str, Any]]:
     from datasette.app import Datasette
 
-    from provenance import publish
+    from provenance import public_site
 
     connection = sqlite3.connect(f"file:{public}?mode=ro&immutable=1", uri=True)
     claim = connection.execute("select claim_id from answers order by id limit 1").fetchone()
@@ -189,7 +189,7 @@ def measure(public: Path, requests: int) -> list[dict[str, Any]]:
         "conflict": conflict[0] if conflict else 1,
         "alias": (alias[0] if alias else "a").split()[0],
     }
-    ds = publish.datasette(public)
+    ds = public_site.datasette(public)
     results = []
 
     async def run() -> None:

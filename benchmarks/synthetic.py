@@ -37,8 +37,8 @@ from typing import Any
 
 import yaml
 
-from provenance.claims import RANK_KEYS, RECORD_KEYS
 from provenance.names import CloseName, NameIndex
+from provenance.records import RANK_KEYS, RECORD_KEYS
 from provenance.values import normalise_name
 
 # SPEC §4, in that order: the import format's keys without the optional rank keys

@@ -25,8 +25,8 @@ from conftest import ROOT, SEEDS, invoke
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from provenance.claims import RECORD_KEYS
 from provenance.models import Alias, Citation, Claim, Conflict, Entity, History, Property, Source
+from provenance.records import RECORD_KEYS
 
 FIXTURE = ROOT / "tests" / "data" / "interchange_claims.yaml"
 CANARIES = ("CANARY", "informant-canary", "Canary Speaker Zeta")

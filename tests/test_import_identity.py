@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from provenance.claims import FINGERPRINT_FIELDS, _fingerprint
+from provenance.identity import FINGERPRINT_FIELDS, fingerprint
 
 
 @pytest.mark.parametrize(
@@ -20,10 +20,10 @@ from provenance.claims import FINGERPRINT_FIELDS, _fingerprint
 )
 def test_fingerprint_is_the_sha1_of_the_json_identity(identity):
     row = dict(zip(FINGERPRINT_FIELDS, identity, strict=True))
-    assert _fingerprint(row) == hashlib.sha1(json.dumps(identity).encode()).hexdigest()
+    assert fingerprint(row) == hashlib.sha1(json.dumps(identity).encode()).hexdigest()
 
 
 def test_fingerprint_of_a_known_citation_never_changes():
     # the digest stored for this identity by every earlier version
     row = dict(zip(FINGERPRINT_FIELDS, [1, 120, 187, 42, None, "asserts"], strict=True))
-    assert _fingerprint(row) == hashlib.sha1(b'[1, 120, 187, 42, null, "asserts"]').hexdigest()
+    assert fingerprint(row) == hashlib.sha1(b'[1, 120, 187, 42, null, "asserts"]').hexdigest()

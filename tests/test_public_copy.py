@@ -14,7 +14,7 @@ from test_publish import build_site_data, published_content
 
 from provenance import cli as climod
 from provenance import db as dbmod
-from provenance import public_copy
+from provenance import public_copy, public_rows
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -29,13 +29,13 @@ def working(tmp_path_factory) -> Path:
 
 def test_the_large_tables_are_copied_by_sqlite_not_through_python(working, tmp_path, monkeypatch):
     written: list[str] = []
-    write = public_copy._Filler.write
+    write = public_rows.Filler.write
 
     def recording(self, name, rows):
         written.append(name)
         return write(self, name, rows)
 
-    monkeypatch.setattr(public_copy._Filler, "write", recording)
+    monkeypatch.setattr(public_rows.Filler, "write", recording)
     out = tmp_path / "public.db"
     invoke("publish", out, db=working)
     assert written, "no table was written from Python at all"

@@ -18,7 +18,8 @@ import pytest
 import yaml
 from conftest import invoke, make_seeded
 
-from provenance import publish
+from provenance import public_site, publish
+from provenance.public_tables import PUBLIC_TABLES, PUBLIC_VIEWS
 
 # The site is built from SQLite working files (and the copy is always a SQLite file), so a
 # second run on PostgreSQL would repeat the same checks; reading a PostgreSQL working
@@ -296,7 +297,7 @@ BOTH_ORDERS = pytest.mark.parametrize("site_order", ["site", "site_confidential_
 
 def fetch(out: Path, *paths: str):
     """Responses of the site ``serve`` runs on ``out``, for each path."""
-    ds = publish.datasette(out)
+    ds = public_site.datasette(out)
 
     async def go():
         return [await ds.client.get(path) for path in paths]
@@ -343,8 +344,8 @@ def test_publish_reports_what_it_withheld(site):
 
 def test_the_copy_holds_exactly_the_allowlist(site):
     tables = public_tables(site["out"])
-    expected = {name: list(t.columns) for name, t in publish.PUBLIC_TABLES.items()}
-    views = set(publish.PUBLIC_VIEWS)
+    expected = {name: list(t.columns) for name, t in PUBLIC_TABLES.items()}
+    views = set(PUBLIC_VIEWS)
     assert set(tables) == set(expected) | views
     for name, columns in expected.items():
         assert tables[name] == columns, name
@@ -354,17 +355,17 @@ def test_every_foreign_key_and_facet_column_is_indexed(site):
     connection = sqlite3.connect(site["out"])
     indexed = {
         (table, row[2])
-        for table in publish.PUBLIC_TABLES
+        for table in PUBLIC_TABLES
         for index in connection.execute(f"pragma index_list([{table}])").fetchall()
         for row in connection.execute(f"pragma index_info([{index[1]}])").fetchall()
     }
-    for name, table in publish.PUBLIC_TABLES.items():
+    for name, table in PUBLIC_TABLES.items():
         for column in [*table.foreign_keys, *table.indexes]:
             if column != table.pk:
                 assert (name, column) in indexed, f"{name}.{column} has no index"
-    metadata = publish.metadata()["databases"]["public"]["tables"]
+    metadata = public_site.metadata()["databases"]["public"]["tables"]
     for name, described in metadata.items():
-        if name in publish.PUBLIC_TABLES:
+        if name in PUBLIC_TABLES:
             for facet in described.get("facets", []):
                 assert (name, facet) in indexed, f"facet {name}.{facet} has no index"
 
@@ -613,7 +614,7 @@ def _all_site_paths(out: Path, working: Path) -> list[str]:
     canned queries, the plugin's pages and every row's page."""
     paths = list(SITE_PAGES)
     tables = public_tables(out)
-    searchable = {n for n, t in publish.PUBLIC_TABLES.items() if t.search}
+    searchable = {n for n, t in PUBLIC_TABLES.items() if t.search}
     for name, columns in tables.items():
         for fmt in ("", ".json", ".csv"):
             paths.append(f"/public/{name}{fmt}?_labels=on&_size=max")
@@ -641,7 +642,7 @@ def _all_site_paths(out: Path, working: Path) -> list[str]:
     for name in shadow:
         paths.append(f"/public.json?sql=select+*+from+[{name}]&_shape=array")
         paths.append(f"/public/{name}.json?_shape=array&_size=max")
-    for query in publish.metadata()["databases"]["public"]["queries"]:
+    for query in public_site.metadata()["databases"]["public"]["queries"]:
         paths.append(f"/public/{query}.json?_shape=array&source=informant&name=Person&work=Report")
     working_db = sqlite3.connect(working)
     top_claim = working_db.execute("select max(id) from claims").fetchone()[0]
@@ -651,7 +652,7 @@ def _all_site_paths(out: Path, working: Path) -> list[str]:
     paths += [f"/-/conflict/{i}" for i in range(1, top_conflict + 1)]
     # per-row pages of every table
     connection = sqlite3.connect(out)
-    for name, table in publish.PUBLIC_TABLES.items():
+    for name, table in PUBLIC_TABLES.items():
         for (pk,) in connection.execute(f"select [{table.pk}] from [{name}]"):
             paths.append(f"/public/{name}/{pk}.json")
             paths.append(f"/public/{name}/{pk}")
@@ -753,7 +754,7 @@ def test_withheld_claims_and_conflicts_are_not_reachable(site):
 def test_the_seeds_build_publishes_and_everything_is_described(built_db, run, tmp_path):
     out = tmp_path / "public.db"
     run("publish", out)
-    described = publish.metadata()["databases"]["public"]["tables"]
+    described = public_site.metadata()["databases"]["public"]["tables"]
     tables = public_tables(out)
     assert {"claims_with_sources", "conflicts_with_answers", "answers", "sources"} <= set(tables)
     for name, columns in tables.items():
@@ -871,9 +872,9 @@ def test_the_published_tables_docs_match_the_metadata():
 
     text = (ROOT / "docs" / "publishing.md").read_text(encoding="utf-8")
     begin, end = (
-        text.index(publish.DOCS_BEGIN),
-        text.index(publish.DOCS_END) + len(publish.DOCS_END),
+        text.index(public_site.DOCS_BEGIN),
+        text.index(public_site.DOCS_END) + len(public_site.DOCS_END),
     )
-    assert text[begin:end] == publish.tables_markdown(), (
-        "run: python -m provenance.publish docs/publishing.md"
+    assert text[begin:end] == public_site.tables_markdown(), (
+        "run: python -m provenance.public_site docs/publishing.md"
     )

@@ -27,7 +27,7 @@ import pytest
 import yaml
 from test_publish import MANIFEST, _invoke, build_site_data, fetch, fetch_one
 
-from provenance import publish
+from provenance import public_site
 
 # the served copy is a SQLite file whatever the working database: one run is enough
 pytestmark = pytest.mark.sqlite_only
@@ -303,7 +303,7 @@ def test_no_page_shows_a_server_path(tmp_path):
     listed = fetch_one(out, "/-/databases.json").json()
     assert [d["name"] for d in listed] == ["public"] and "path" not in listed[0]
     # the copy gone from under the site: the download was a 500 page naming the file
-    ds = publish.datasette(out)
+    ds = public_site.datasette(out)
 
     async def without_the_file():
         assert (await ds.client.get("/public.json")).status_code == 200
@@ -351,7 +351,7 @@ def test_a_replaced_copy_is_retired_and_a_deleted_one_is_off_the_site(tmp_path):
     db = build_site_data(tmp_path / "desk")
     out = tmp_path / "desk" / "public.db"
     _invoke(db, "publish", out)
-    ds = publish.datasette(out)
+    ds = public_site.datasette(out)
 
     async def go():
         first = await ds.client.get("/public/sources.json?_shape=array")

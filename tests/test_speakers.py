@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from provenance.entities import generic_speaker
+from provenance.speakers import generic_speaker
 
 MEE = "mee-iran-intelligence-rivalry-iraq-2021"
 WIRE = """Rockets target US embassy in Baghdad

@@ -9,6 +9,7 @@ import json
 
 from provenance import conflicts
 from provenance import db as dbmod
+from provenance import listing as listingmod
 
 
 def _whole_array(rows: list) -> str:
@@ -42,8 +43,8 @@ def test_questions_are_made_a_chunk_at_a_time(seeded_db, run, monkeypatch):
     from sqlalchemy import event
 
     run("conflicts")  # detected and stored
-    monkeypatch.setattr(conflicts, "FIRST_ROWS_CHUNK", 1)
-    monkeypatch.setattr(conflicts, "ROWS_CHUNK", 2)
+    monkeypatch.setattr(listingmod, "FIRST_ROWS_CHUNK", 1)
+    monkeypatch.setattr(listingmod, "ROWS_CHUNK", 2)
     engine = dbmod.make_engine(str(seeded_db))
     reads: list[str] = []
 

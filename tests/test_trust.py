@@ -335,11 +335,11 @@ def test_trust_command_rejects_an_unknown_property(small, run, db_path):
 def test_the_published_trust_table_rests_on_public_evidence_only(small, run, tmp_path):
     import asyncio
 
-    from provenance import publish
+    from provenance import public_site
 
     out = tmp_path / "public.db"
     run("publish", out)
-    ds = publish.datasette(out)
+    ds = public_site.datasette(out)
 
     async def get(path):
         return await ds.client.get(path)

@@ -58,6 +58,7 @@ from methods import Item, Table  # noqa: E402
 from normalise import parse_gate, parse_time  # noqa: E402
 
 from provenance import conflicts as product_conflicts  # noqa: E402
+from provenance import support as product_support  # noqa: E402
 from provenance.db import make_engine, migrate, session_scope  # noqa: E402
 from provenance.importer import import_file  # noqa: E402
 from provenance.models import Citation, Claim, Conflict, Entity, Property, Source  # noqa: E402
@@ -334,18 +335,18 @@ def write_grades(
 def mirrors_counted_once(origin: dict[str, str]) -> Iterator[None]:
     """Experiment only: evidence from sites of one feed counts once, as citations of one cited work
     do."""
-    saved = product_conflicts._origins
+    saved = product_support.origins
 
     def origins(citation):
         found = saved(citation)
         slug = citation.source.slug
         return found | {f"feed:{origin[slug]}"} if slug in origin else found
 
-    product_conflicts._origins = origins
+    product_support.origins = origins
     try:
         yield
     finally:
-        product_conflicts._origins = saved
+        product_support.origins = saved
 
 
 # ------------------------------------------------------------------ scoring

@@ -1,7 +1,7 @@
 """Generic speakers of existing citations scoped to their document.
 
 A citation's anonymous or generic speaker ("Iraqi officials", "a source close to
-Araji") is, since the ingest rule of ``provenance.entities``, the entity "WORDS (source
+Araji") is, since the ingest rule of ``provenance.speakers``, the entity "WORDS (source
 N)" of the citing document (N the original's id for a copy): the same words in another
 document are another speaker. Citations written before that rule name a global entity
 shared across documents — "Iraqi officials (anonymous, MEE)" used by an AP citation.
@@ -40,7 +40,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from provenance.entities import speaker_in_document
+from provenance.speakers import speaker_in_document
 from provenance.values import normalise_name
 
 revision: str = "0010"

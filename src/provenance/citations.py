@@ -29,11 +29,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .claims import CITATION_PART_COLUMNS, ClaimWriter, citation_fingerprint
+from .claims import ClaimWriter
 from .errors import InvalidValue, NotFound
 from .history import record
+from .identity import citation_fingerprint
 from .inputs import parse_id
 from .models import Citation, Entity, Footnote, Source, utcnow
+from .records import CITATION_PART_COLUMNS
 
 # what `citation edit` can change, as the claim writer's record keys
 EDITABLE = (

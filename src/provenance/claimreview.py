@@ -2,7 +2,7 @@
 fact-checker has ``confirmed`` or ``resolved``; the rating scale is ``RATINGS``.
 
 Without ``--include-confidential`` the conflicts are rated as they stand on the public
-evidence alone (``publish.conflicts_on_public_evidence``), so the reviewed claim, its
+evidence alone (``public_evidence.conflicts_on_public_evidence``), so the reviewed claim, its
 rating and its support owe nothing to a confidential source, and a verdict with a side
 left without public evidence is not reviewed. Editors' notes are not carried: a
 ClaimReview is written to be published. Reviews are written one by one, from the
@@ -19,8 +19,8 @@ from typing import Any, TextIO
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .claims import scope_text
 from .export_scope import ExportScope
+from .listings import scope_text
 from .models import Alias, Conflict, Entity, Property, Source
 from .output import value_text
 
@@ -215,9 +215,10 @@ def iter_claim_reviews(
     *,
     tick: Callable[[int], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    from .claims import claim_row, get_claim
+    from .claims import get_claim
     from .conflicts import conflict_rows
     from .leading import lead
+    from .listings import claim_row
 
     writer = ClaimReviewWriter(session, scope, organisation, review_url)
     subject = session.get_one(Entity, scope.subject_id).name if scope.subject_id else None
@@ -267,7 +268,7 @@ def _public_reviewed_rows(session: Session, scope: ExportScope) -> list[dict[str
     them): which claim is reviewed, its support and its rating owe nothing to a
     confidential source. A verdict with a side left without public evidence is counted
     in ``scope.withheld_reviews``."""
-    from .publish import conflicts_on_public_evidence
+    from .public_evidence import conflicts_on_public_evidence
     from .sources import confidential_source_ids
 
     public, subject_of, _looked_at = conflicts_on_public_evidence(

@@ -1,420 +1,66 @@
-"""Claims and citations: add, import, ranks, listings and the provenance chain.
+"""The claim writer: add and import claims with their citations; prefer and deprecate.
 
 One writer serves both ``add`` (a batch of one) and ``import`` (batches of
 ``BATCH_SIZE``): each record is validated and resolved (source, property, subject,
-value, scope, quote, footnote, speaker), then written with set-based inserts, so a
-million-row import keeps a flat memory and every record obeys the same rules. A record
-is read as two parts, the claim it makes (``CLAIM_FIELDS``) and the evidence it gives
-(``CITATION_FIELDS``); an import reuses a part already validated for an earlier record
-in the same words, and writes each part's rows as prepared once (see
-``ClaimWriter.prepare_fields``).
+value, scope, quote, footnote, speaker; ``RecordPreparer``, preparer.py), then written
+with set-based inserts (bulk.py), so a million-row import keeps a flat memory and every
+record obeys the same rules. Names that are no entity yet are created, or found, for a
+whole batch at once here.
 
 Decisions a desk relies on:
 
-* Two sources stating the same thing share one claim: a claim is identified by subject,
-  property, value (``value_key``; entity values by entity, so spellings share a claim)
-  and scope (``scope_key``: as_of, validity and qualifiers).
-* A citation is identified within its claim by source, quote span, footnote, speaker
-  and stance; re-importing it adds nothing, and a changed confidence or note updates it
-  (recorded in history).
+* Two sources stating the same thing share one claim, and re-importing a citation adds
+  nothing (identity.py says what makes two records one claim or one citation); a
+  changed confidence or note updates the citation (recorded in history).
 * A name the database does not know, as subject, entity value or speaker, creates the
-  entity and the command says so. A qualifier value is stored by its normalised
-  spelling; conflict detection treats two spellings as one value when they name the
-  same entity at the time of detection (through its aliases). In the claim's identity
-  (``scope_key``), though, a qualifier value counts by its normalised spelling
-  (``normalise_name``): whether an entity of that name exists changes over time, and a
-  claim's identity must not, or re-importing a file would add its claims twice.
+  entity and the command says so; a new name close to an entity's is refused unless
+  the command is told to create it (names.py).
 * Adding a citation to a deprecated claim is allowed (new evidence is never refused),
   but the command warns and shows the deprecation reason (only when a citation is
   actually added: re-importing one already recorded says nothing).
 * ``claim prefer`` makes a claim the desk's accepted value and returns any other
-  preferred claim of the same subject, property and scope to normal rank.
+  preferred claim of the same subject, property and scope to normal rank; ``claim
+  deprecate`` keeps the reason, so nobody re-adds it.
+
+Elsewhere: the import format's fields, records.py; reading claims back as rows
+(``claims``, ``show``, exports), listings.py; ``entity merge``, merge.py; correcting
+one citation, citations.py; ``log``'s reading of history, history.py.
 """
 
 from __future__ import annotations
 
-import enum
-import hashlib
-import json
-import operator
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import insert, select, tuple_, update
-from sqlalchemy import text as sql_text
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
-from . import history, quotes
-from .entities import _normalised_in, get_entity, get_property, speaker_in_document
-from .errors import InvalidValue, NotFound, ProvenanceError
-from .inputs import as_id, parse_id, too_long
-from .models import (
-    CONFIDENCES,
-    RANKS,
-    STANCES,
-    Alias,
-    Citation,
-    Claim,
-    ClaimQualifier,
-    Entity,
-    Footnote,
-    Source,
-    utcnow,
-)
+from . import history, identity
+from .bulk import RowFormat, bulk_insert, insert_ids, rows_with_keys
+from .entities import normalised_in
+from .errors import InvalidValue, NotFound
+from .inputs import parse_id
+from .models import Alias, Citation, Claim, ClaimQualifier, Entity, utcnow
 from .names import CloseName, NameIndex, describe
-from .sources import find_source
-from .values import canonical_unit, date_bounds, normalise_name, normalise_text, parse_value
-
-RECORD_KEYS = (
-    "source",
-    "footnote",
-    "subject",
-    "property",
-    "value",
-    "unit",
-    "quote",
-    "attributed_to",
-    "stance",
-    "confidence",
-    "as_of",
-    "valid_from",
-    "valid_to",
-    "qualifiers",
-    "note",
-    "rank",
-    "rank_reason",
-    "occurrence",
+from .preparer import RecordPreparer
+from .records import (
+    CITATION_COLUMNS,
+    CITATION_PART_COLUMNS,
+    CLAIM_COLUMNS,
+    CLAIM_PART_COLUMNS,
+    CitationPart,
+    ClaimPart,
+    FieldError,
+    PendingEntity,
+    PreparedClaim,
+    RecordErrors,
+    blank,
+    resolved,
+    text_or_none,
 )
-# optional: a claim's rank travels with its records, so an export imports back whole;
-# blank leaves the rank as it is (never demotes a claim the desk has ranked)
-RANK_KEYS = ("rank", "rank_reason")
-REQUIRED_KEYS = ("source", "subject", "property", "value")
-_RECORD_KEY_SET = frozenset(RECORD_KEYS)
+
 BATCH_SIZE = 2000
-LISTING_CHUNK = 1000
 ENTITY_CACHE_SIZE = 200_000
-# EDTF parsing costs tens of milliseconds a date and an import repeats the same few
-# values and dates: each is parsed once (results are immutable; errors are not cached)
-_parse_value = lru_cache(maxsize=65536)(parse_value)
-_date_bounds = lru_cache(maxsize=65536)(date_bounds)
-# names repeat through a file (subjects, speakers, qualifier values)
-_normalise_name = lru_cache(maxsize=65536)(normalise_name)
-
-
-class _Unseen(enum.Enum):
-    """A key not looked up yet (None is a looked-up miss); an enum so type checkers narrow it."""
-
-    UNSEEN = enum.auto()
-
-
-_UNSEEN = _Unseen.UNSEEN
-# one statement, compiled once: an import looks up every distinct qualifier value
-_ALIAS_LOOKUP = sql_text("SELECT entity_id FROM aliases WHERE normalised = :key LIMIT 1")
-QUOTE_SHOWN = 60
-
-
-class PendingEntity:
-    """A name no entity had when its record was read: created, or found, at the next flush.
-
-    Entities are resolved a batch at a time (one lookup query, one bulk insert) rather
-    than one query per record, which is what makes a large import fast.
-    """
-
-    __slots__ = ("field", "id", "key", "name")
-
-    def __init__(self, name: str, key: str, field_name: str = "subject"):
-        self.name, self.key, self.field = name, key, field_name
-        self.id: int | None = None
-
-    def __repr__(self) -> str:
-        return f"PendingEntity({self.name!r}, id={self.id})"
-
-
-def _resolved(ref: Any) -> Any:
-    return ref.id if isinstance(ref, PendingEntity) else ref
-
-
-@dataclass(frozen=True, slots=True)
-class _SourceRef:
-    id: int
-    slug: str
-    text: str | None
-    orm: Source
-    document_id: int  # the original's id for a copy (Source.document_id)
-
-
-@dataclass(frozen=True, slots=True)
-class _PropertyRef:
-    id: int
-    name: str
-    datatype: str
-    unit: str | None
-    tolerance: float | None
-
-
-class FieldError(ProvenanceError):
-    """A bad value in one field of one record."""
-
-    def __init__(self, field_name: str, message: str):
-        self.field = field_name
-        super().__init__(message)
-
-
-class RecordErrors(ProvenanceError):
-    """Records found bad only when their batch was written: ``(record number, field, message)``
-    each."""
-
-    def __init__(self, problems: list[tuple[int | None, str, str]]):
-        self.problems = problems
-        super().__init__("; ".join(message for _, _, message in problems))
-
-
-def _short(text: str, width: int = QUOTE_SHOWN) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-# A record's fields in two parts, each validated and resolved once for all the records
-# that give it in the same words: what is claimed, and the evidence for it.
-CLAIM_FIELDS = (
-    "subject",
-    "property",
-    "value",
-    "unit",
-    "as_of",
-    "valid_from",
-    "valid_to",
-    "qualifiers",
-    "rank",
-    "rank_reason",
-)
-CITATION_FIELDS = (
-    "source",
-    "footnote",
-    "quote",
-    "attributed_to",
-    "stance",
-    "confidence",
-    "note",
-    "occurrence",
-)
-assert sorted(CLAIM_FIELDS + CITATION_FIELDS) == sorted(RECORD_KEYS)
-# parts kept for records still to come: a file repeats a claim's words close together
-# (the records of one subject), so a small cache finds nearly every repeat, and memory
-# stays flat however long the file
-PART_CACHE_SIZE = 5_000
-# the columns an import writes, in the order its INSERT statements give them
-CLAIM_PART_COLUMNS = (
-    "subject_id",
-    "property_id",
-    "value",
-    "value_key",
-    "quantity_low",
-    "quantity_high",
-    "quantity_low_exclusive",
-    "quantity_high_exclusive",
-    "quantity_approximate",
-    "unit",
-    "date_earliest",
-    "date_latest",
-    "entity_value_id",
-    "text_value",
-    "boolean_value",
-    "as_of",
-    "valid_from",
-    "valid_to",
-    "scope_earliest",
-    "scope_latest",
-    "scope_key",
-)
-CLAIM_COLUMNS = (
-    *CLAIM_PART_COLUMNS,
-    "rank",
-    "rank_reason",
-    "created_by",
-    "created_at",
-    "change_id",
-)
-CITATION_PART_COLUMNS = (
-    "source_id",
-    "footnote_id",
-    "quote",
-    "quote_start",
-    "quote_end",
-    "quote_parts",
-    "prefix",
-    "suffix",
-    "orphaned",
-    "attributed_to_id",
-    "stance",
-    "confidence",
-    "note",
-    "fingerprint",
-)
-CITATION_COLUMNS = ("claim_id", *CITATION_PART_COLUMNS, "created_by", "created_at", "change_id")
-
-
-class ClaimPart:
-    """What a record claims (subject, property, value, scope), validated and resolved.
-
-    ``key`` identifies the claim while names may still be PendingEntity; once they are
-    resolved (``finish``) ``final_key`` is the claim's identity in the database,
-    ``values`` its columns as the driver takes them; ``summary`` names it in the record's
-    words (the reason of a history row when its citation is updated).
-    """
-
-    __slots__ = ("final_key", "key", "qualifiers", "rank", "row", "summary", "values")
-
-    def __init__(
-        self, key: tuple, row: dict[str, Any], qualifiers: list[dict[str, Any]], summary: str
-    ):
-        self.key, self.row, self.qualifiers, self.summary = key, row, qualifiers, summary
-        self.rank: tuple[str, str | None] | None = None
-        self.final_key: tuple[int, int, str, str] | None = None
-
-    @property
-    def identity(self) -> tuple[int, int, str, str]:
-        """``final_key`` once ``finish`` has set it (every part of a batch being written)."""
-        assert self.final_key is not None, "a claim part is finished before it is written"
-        return self.final_key
-        self.values: tuple = ()
-
-
-class CitationPart:
-    """What a record gives as evidence (source, quote, footnote, speaker, stance,
-    confidence, note)."""
-
-    __slots__ = ("fingerprint", "row", "values")
-
-    def __init__(self, row: dict[str, Any]):
-        self.row = row
-        self.fingerprint: str | None = None
-        self.values: tuple = ()
-
-    @property
-    def identity(self) -> str:
-        """``fingerprint`` once ``finish`` has set it (every part of a batch being written)."""
-        assert self.fingerprint is not None, "a citation part is finished before it is written"
-        return self.fingerprint
-
-
-# a record validated and resolved, ready to be written
-PreparedClaim = tuple[ClaimPart, CitationPart]
-
-
-class _RowFormat:
-    """One table's INSERT of given columns, and its values as the driver takes them.
-
-    On SQLite the rows go straight to the driver's ``executemany``, each value converted
-    once by its column's bind processor (datetimes, JSON, booleans) exactly as
-    SQLAlchemy would: the ORM's per-row parameter work cost more than SQLite's insert,
-    and an import writes three rows or more per record. Other back ends take the ORM's
-    bulk insert with the Python values.
-    """
-
-    def __init__(self, session: Session, model, columns: tuple[str, ...], *, inline: bool = False):
-        """``inline``: write values shared by every row of a batch into the statement (see
-        _with_constants)."""
-        dialect = session.get_bind().dialect
-        self.model, self.columns, self.inline = model, columns, inline
-        self.sqlite = dialect.name == "sqlite"
-        table = model.__table__
-        self.processors: dict[str, Any] = {}
-        self._slots: dict[tuple[str, ...], list[tuple[int, Any]]] = {}
-        if self.sqlite:
-            for name in columns:
-                processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-                if processor is not None:
-                    self.processors[name] = processor
-        self.sql = (
-            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES"
-            f" ({', '.join('?' * len(columns))})"
-        )
-
-    def ready(self, columns: tuple[str, ...], values: Iterable[Any]) -> tuple:
-        """Values of ``columns`` (a part of this format's) in the driver's form."""
-        values = list(values)
-        slots = self._slots.get(columns)
-        if slots is None:
-            slots = self._slots[columns] = [
-                (i, self.processors[c]) for i, c in enumerate(columns) if c in self.processors
-            ]
-        for index, processor in slots:
-            values[index] = processor(values[index])
-        return tuple(values)
-
-    def _with_constants(self, rows: list[tuple]) -> tuple[str, list[tuple]]:
-        """The statement with the columns that are one value in every row written into it.
-
-        SQLite's driver binds every parameter of every row, and an import's batches
-        repeat many: the actor and the time, and the columns a citation of a source
-        with no text leaves empty. A NULL, integer or text value shared by all rows goes
-        into the statement as a literal (written out by ``_literal``) and out of the rows.
-        """
-        if not self.inline or len(rows) < 2:
-            return self.sql, rows
-        values = []
-        keep = []
-        for index in range(len(self.columns)):
-            distinct = set(map(operator.itemgetter(index), rows))
-            literal = _literal(next(iter(distinct))) if len(distinct) == 1 else None
-            if literal is None:
-                keep.append(index)
-                values.append("?")
-            else:
-                values.append(literal)
-        if len(keep) == len(self.columns):
-            return self.sql, rows
-        if len(keep) > 1:
-            rows = list(map(operator.itemgetter(*keep), rows))
-        elif keep:
-            rows = [(row[keep[0]],) for row in rows]
-        else:
-            rows = [()] * len(rows)
-        return (
-            (
-                f"INSERT INTO {self.model.__tablename__} ({', '.join(self.columns)}) VALUES"
-                f" ({', '.join(values)})"
-            ),
-            rows,
-        )
-
-    def insert(self, session: Session, rows: list[tuple], *, ids: bool = False) -> Sequence[int]:
-        """Insert ``rows`` (tuples of this format's columns, ready) in one statement; with ``ids``,
-        their ids in order."""
-        if not rows:
-            return []
-        if not self.sqlite:
-            dicts = [dict(zip(self.columns, row, strict=True)) for row in rows]
-            if ids:
-                return insert_ids(session, self.model, dicts)
-            bulk_insert(session, self.model, dicts)
-            return []
-        session.flush()  # anything pending in the ORM goes first, as session.execute would do
-        connection = session.connection()
-        sql, values = self._with_constants(rows)
-        if not ids:
-            connection.exec_driver_sql(sql, values)
-            return []
-        return _numbered(
-            session, self.model, len(rows), lambda: connection.exec_driver_sql(sql, values)
-        )
-
-
-def _literal(value: Any) -> str | None:
-    """``value`` as an SQLite literal of the same type, or None when it is not written so.
-
-    Only NULL, integers and text without NUL: a float's literal could round differently.
-    """
-    if value is None:
-        return "NULL"
-    if value.__class__ is int and -(2**63) <= value < 2**63:
-        return str(value)
-    if value.__class__ is str and "\x00" not in value:
-        return "'" + value.replace("'", "''") + "'"
-    return None
 
 
 @dataclass
@@ -433,8 +79,9 @@ class WriteResult:
     last_citation_id: int | None = None
 
 
-class ClaimWriter:
-    """Validates records and writes them in batches within the caller's transaction."""
+class ClaimWriter(RecordPreparer):
+    """Validates records (``prepare``, preparer.py) and writes them in batches within the
+    caller's transaction (``add``, ``flush``)."""
 
     def __init__(
         self,
@@ -445,7 +92,7 @@ class ClaimWriter:
         new_entities: bool = False,
         new_entity_hint: str = "",
     ):
-        self.session = session
+        super().__init__(session)
         self.actor = actor
         self.batch_size = batch_size
         # a new name close to an entity's is refused (see names.py) unless ``new_entities``;
@@ -455,118 +102,18 @@ class ClaimWriter:
         self._name_index: NameIndex | None = None
         self.result = WriteResult()
         self._pending: list[PreparedClaim] = []
-        # what a record needs of its source and property, read once (plain attributes:
-        # the ORM's instrumented ones cost a call per access, a dozen per record)
-        self._sources: dict[str, _SourceRef] = {}
-        self._properties: dict[str, _PropertyRef] = {}
-        # sources and properties not found, with the error (its suggestions cost a search)
-        self._missing: dict[tuple[str, str], str] = {}
-        self._entities: dict[str, int | PendingEntity | None] = {}
-        self._unresolved: list[PendingEntity] = []
-        self._footnotes: dict[tuple[int, int], int] = {}
-        self._footnote_counts: dict[int, int] = {}
-        # ranks given so far, by claim: only ranked records are kept, so memory stays flat.
-        # By the claim's words as read, checked as each record is prepared; and by the
-        # claim's entities once names are resolved, with the record that gave it (two
-        # spellings of one entity are one claim, and must agree too)
-        self._ranks: dict[tuple[int, int, str, str], tuple[str, str | None]] = {}
-        self._resolved_ranks: dict[tuple, tuple[tuple[str, str | None], int | None]] = {}
         self._pending_numbers: list[int | None] = []
+        # ranks given so far by the claim's entities once names are resolved, with the
+        # record that gave it: two spellings of one entity are one claim, and must agree
+        # as records in the same words do (checked as each is prepared)
+        self._resolved_ranks: dict[tuple, tuple[tuple[str, str | None], int | None]] = {}
         # records of a file already rejected, queued for the close-name check alone
         self._checking: list[PreparedClaim] = []
         self._checking_numbers: list[int | None] = []
-        # parts already prepared, by the record's fields in the order of CLAIM_FIELDS and
-        # CITATION_FIELDS (see prepare_fields)
-        self._claim_parts: dict[tuple, ClaimPart] = {}
-        self._citation_parts: dict[tuple, CitationPart] = {}
-        self._claims_format = _RowFormat(session, Claim, CLAIM_COLUMNS, inline=True)
-        self._citations_format = _RowFormat(session, Citation, CITATION_COLUMNS, inline=True)
+        self._claims_format = RowFormat(session, Claim, CLAIM_COLUMNS, inline=True)
+        self._citations_format = RowFormat(session, Citation, CITATION_COLUMNS, inline=True)
 
-    # ------------------------------------------------------------ resolving
-
-    def _source(self, ref: Any) -> _SourceRef:
-        found = self._sources.get(ref) if isinstance(ref, str) else None
-        if found is not None:
-            return found
-        key = str(ref).strip()
-        if not key:
-            raise FieldError(
-                "source", f"empty source {ref!r}: expected a source id, slug or file name"
-            )
-        if key not in self._sources:
-            if ("source", key) in self._missing:
-                raise FieldError("source", self._missing["source", key])
-            try:
-                source = find_source(self.session, key)
-            except NotFound as exc:
-                # a file may name one missing source a million times: looked up once
-                self._missing["source", key] = str(exc)
-                raise FieldError("source", str(exc)) from None
-            self._sources[key] = _SourceRef(
-                source.id, source.slug, source.text, source, source.document_id
-            )
-        if isinstance(ref, str):
-            self._sources[ref] = self._sources[key]
-        return self._sources[key]
-
-    def _property(self, name: Any) -> _PropertyRef:
-        found = self._properties.get(name) if isinstance(name, str) else None
-        if found is not None:
-            return found
-        key = str(name or "").strip()
-        if not key:
-            raise FieldError(
-                "property",
-                f"empty property {name!r}: expected a property name (see `provenance properties`)",
-            )
-        if key not in self._properties:
-            if ("property", key) in self._missing:
-                raise FieldError("property", self._missing["property", key])
-            try:
-                prop = get_property(self.session, key)
-            except NotFound as exc:
-                self._missing["property", key] = str(exc)
-                raise FieldError("property", str(exc)) from None
-            self._properties[key] = _PropertyRef(
-                prop.id, prop.name, prop.datatype, prop.unit, prop.tolerance
-            )
-        if isinstance(name, str):
-            self._properties[name] = self._properties[key]
-        return self._properties[key]
-
-    def _entity_id(
-        self, name: Any, field_name: str, *, create: bool = True
-    ) -> int | PendingEntity | None:
-        """The entity a name refers to: its id, or a PendingEntity resolved at the next flush.
-
-        With ``create`` false (qualifier values) a name that names no entity gives None.
-        """
-        text = "" if name is None else str(name).strip()
-        key = _normalise_name(text) if text else ""
-        if not key:
-            raise FieldError(
-                field_name,
-                f"empty {field_name.replace('_', ' ')} {name!r}: expected a name such as 'Qais"
-                " al-Khazali'",
-            )
-        known = self._entities.get(key, _UNSEEN)
-        if known is not _UNSEEN and (known is not None or not create):
-            return known
-        problem = too_long(text, Alias.name, field_name.replace("_", " "))
-        if problem:
-            raise FieldError(field_name, problem)
-        if not create:
-            # a qualifier value: remember a miss too (None), so a value repeated through
-            # the file is looked up once; a later record naming it as an entity replaces it
-            self.session.flush()  # as session.scalar would
-            self._entities[key] = (
-                self.session.connection().execute(_ALIAS_LOOKUP, {"key": key}).scalar()
-            )
-            return self._entities[key]
-        pending = PendingEntity(text, key, field_name)
-        self._entities[key] = pending
-        self._unresolved.append(pending)
-        return pending
+    # ------------------------------------------------------------ resolving names
 
     def _refuse_close_names(
         self, new: list[PendingEntity], batch: list[PreparedClaim], numbers: list[int | None]
@@ -602,7 +149,7 @@ class ClaimWriter:
     def _known_names(self, keys: list[str]) -> dict[str, int]:
         """The entity of each normalised name that is already an alias."""
         found: dict[str, int] = {}
-        for condition in _normalised_in(
+        for condition in normalised_in(
             self.session, keys
         ):  # one array on PostgreSQL, IN lists on SQLite
             found.update(
@@ -631,8 +178,8 @@ class ClaimWriter:
         numbers = self._pending_numbers + self._checking_numbers
         self._pending, self._pending_numbers = [], []
         self._checking, self._checking_numbers = [], []
-        pending = [p for p in self._unresolved if p.id is None]
-        self._unresolved = []
+        pending = [p for p in self.unresolved if p.id is None]
+        self.unresolved = []
         if self.new_entities or not pending or not batch:
             return
         found = self._known_names(list({p.key for p in pending}))
@@ -644,8 +191,8 @@ class ClaimWriter:
         self, batch: list[PreparedClaim] | None = None, numbers: list[int | None] | None = None
     ) -> None:
         """Give every pending name its entity: an existing one, else a new one (in bulk)."""
-        pending = [p for p in self._unresolved if p.id is None]
-        self._unresolved = []
+        pending = [p for p in self.unresolved if p.id is None]
+        self.unresolved = []
         if not pending:
             return
         found = self._known_names(list({p.key for p in pending}))
@@ -681,376 +228,16 @@ class ClaimWriter:
         if room > 0:
             self.result.entities_created.extend(p.name for p in new[:room])
 
-    def _footnote_id(self, source: _SourceRef, number: Any) -> int:
-        # digits 0-9 only: int() reads "١٢" as 12, a note nobody typed
-        n = as_id(str(number).strip().lstrip("[").rstrip("]"))
-        if n is None:
-            raise FieldError("footnote", f"footnote {number!r}: expected a note number such as 12")
-        if source.id not in self._footnote_counts:
-            rows = self.session.execute(
-                select(Footnote.number, Footnote.id).where(Footnote.source_id == source.id)
-            ).all()
-            for num, fid in rows:
-                self._footnotes[(source.id, num)] = fid
-            self._footnote_counts[source.id] = len(rows)
-        count = self._footnote_counts[source.id]
-        if not count:
-            raise FieldError(
-                "footnote",
-                f"footnote {number!r}: source {source.slug!r} has no footnotes; leave footnote"
-                " empty",
-            )
-        if (source.id, n) not in self._footnotes:
-            raise FieldError(
-                "footnote",
-                f"footnote {number!r} is not a note of {source.slug!r}: expected 1 to {count}",
-            )
-        return self._footnotes[(source.id, n)]
-
-    # ------------------------------------------------------------ preparing
-
-    def prepare(self, raw: dict[str, Any]) -> PreparedClaim:
-        """Validate and resolve one record; raises FieldError naming the field.
-
-        Fields are checked in a fixed order (unknown fields, required ones, source,
-        property, subject, unit, value, scope, qualifiers, the citation's fields, rank), so
-        a record with several bad fields is always reported by the same one.
-        """
-        unknown = [k for k in raw if k not in RECORD_KEYS]
-        if unknown:
-            raise FieldError(
-                unknown[0], f"unknown field {unknown[0]!r}: expected {', '.join(RECORD_KEYS)}"
-            )
-        for key in REQUIRED_KEYS:
-            if _blank(raw.get(key)):
-                raise FieldError(
-                    key, f"missing {key}: every claim needs {', '.join(REQUIRED_KEYS)}"
-                )
-        source = self._source(raw["source"])
-        claim = self._claim_part(raw)
-        citation = CitationPart(self._citation(raw, source))
-        claim.rank = self._rank(raw, claim.key)
-        return claim, citation
-
-    def prepare_record(self, raw: dict[str, Any]) -> PreparedClaim:
-        """``prepare`` for a record of a file, reusing the parts of earlier records."""
-        if _RECORD_KEY_SET.issuperset(raw):
-            claim_values = tuple([raw.get(k) for k in CLAIM_FIELDS])
-            citation_values = tuple([raw.get(k) for k in CITATION_FIELDS])
-            # only text: 1 == True == 1.0 as keys, though they are different values
-            if all(v is None or v.__class__ is str for v in claim_values + citation_values):
-                return self.prepare_fields(claim_values, citation_values, lambda: raw)
-        return self.prepare(raw)
-
-    def prepare_fields(
-        self, claim_values: tuple, citation_values: tuple, raw: Callable[[], dict[str, Any]]
-    ) -> PreparedClaim:
-        """``prepare`` for a record given as its fields in the order of CLAIM_FIELDS and
-        CITATION_FIELDS.
-
-        A record repeating the words of an earlier one (another source for the same
-        claim; the same source, speaker and confidence for another claim) reuses that
-        record's part: validation and resolution are deterministic in a record's words
-        within one writer, so the part is what ``prepare`` would make again. Any other
-        record goes through ``prepare`` (``raw()`` gives it as a mapping of fields), which
-        also reports a bad one exactly as it would alone.
-        """
-        claim = self._claim_parts.get(claim_values)
-        citation = self._citation_parts.get(citation_values)
-        if claim is not None and citation is not None:
-            return claim, citation
-        record = raw()
-        try:
-            # the missing part alone; the other one is known to be good
-            if claim is None:
-                fresh_claim = self._claim_part(record)
-                fresh_claim.rank = self._rank(record, fresh_claim.key)
-            if citation is None:
-                source = record.get("source")
-                if _blank(source):
-                    raise FieldError("source", "missing source")
-                fresh_citation = CitationPart(self._citation(record, self._source(source)))
-        except ProvenanceError:
-            # a bad record: reported as prepare reports it, by the first bad field
-            fresh_claim, fresh_citation = self.prepare(record)
-        if claim is None:
-            if len(self._claim_parts) >= PART_CACHE_SIZE:
-                self._claim_parts.clear()
-            claim = self._claim_parts[claim_values] = fresh_claim
-        if citation is None:
-            if len(self._citation_parts) >= PART_CACHE_SIZE:
-                self._citation_parts.clear()
-            citation = self._citation_parts[citation_values] = fresh_citation
-        return claim, citation
-
-    def _claim_part(self, raw: dict[str, Any]) -> ClaimPart:
-        for key in ("subject", "property", "value"):
-            if _blank(raw.get(key)):
-                raise FieldError(
-                    key, f"missing {key}: every claim needs {', '.join(REQUIRED_KEYS)}"
-                )
-        prop = self._property(raw["property"])
-        subject_id = self._entity_id(raw["subject"], "subject")
-
-        # % and percent are one unit (canonical_unit): compared and stored as %
-        unit = canonical_unit(_text_or_none(raw.get("unit")))
-        problem = too_long(unit, Claim.unit, "unit") if unit else None
-        if problem:
-            raise FieldError("unit", problem)
-        if unit and prop.datatype != "quantity":
-            # a unit on a date or a name is a mistake (a value in the wrong field, a
-            # property mixed up), never something to keep silently and export back
-            raise FieldError(
-                "unit",
-                f"unit {unit!r} is for quantities: property {prop.name!r} is a {prop.datatype}; "
-                "expected no unit",
-            )
-        if unit and prop.unit and unit != canonical_unit(prop.unit):
-            raise FieldError(
-                "unit",
-                f"unit {unit!r} differs from the unit of {prop.name!r}: expected {prop.unit!r} or"
-                " nothing",
-            )
-        try:
-            value = _parse_value(
-                prop.datatype, str(raw["value"]), unit=unit or prop.unit, tolerance=prop.tolerance
-            )
-        except ProvenanceError as exc:
-            raise FieldError(
-                "value", f"{exc} (property {prop.name!r} is a {prop.datatype})"
-            ) from None
-        if prop.unit and value.unit and value.unit != canonical_unit(prop.unit):
-            raise FieldError(
-                "value",
-                f"value {raw['value']!r} is in {value.unit}, property {prop.name!r} in {prop.unit}",
-            )
-
-        claim_row: dict[str, Any] = {
-            "subject_id": subject_id,
-            "property_id": prop.id,
-            "value": value.display,
-            "value_key": value.key,
-            "quantity_low": value.quantity_low,
-            "quantity_high": value.quantity_high,
-            "quantity_low_exclusive": value.quantity_low_exclusive,
-            "quantity_high_exclusive": value.quantity_high_exclusive,
-            "quantity_approximate": value.quantity_approximate,
-            "unit": value.unit or canonical_unit(prop.unit),
-            "date_earliest": value.date_earliest,
-            "date_latest": value.date_latest,
-            "entity_value_id": None,
-            "text_value": value.text_value,
-            "boolean_value": value.boolean_value,
-        }
-        if prop.datatype == "entity":
-            # the key is the entity's id, set when the batch is written (see _finish_claim)
-            claim_row["entity_value_id"] = self._entity_id(raw["value"], "value")
-            claim_row["value_key"] = None
-
-        scope = self._scope(raw)
-        qualifiers = self._qualifiers(raw.get("qualifiers"))
-        scope_key = _scope_key(scope, qualifiers)
-        claim_row.update(scope)
-        claim_row["scope_key"] = scope_key
-        summary = f"{raw['subject']} · {prop.name} = {value.display}"
-        # names not yet resolved stand in the key by their PendingEntity (one per name)
-        claim_key = (
-            subject_id,
-            prop.id,
-            claim_row["value_key"] or claim_row["entity_value_id"],
-            scope_key,
-        )
-        return ClaimPart(claim_key, claim_row, qualifiers, summary)
-
-    def _rank(
-        self, raw: dict[str, Any], claim_key: tuple[int, int, str, str]
-    ) -> tuple[str, str | None] | None:
-        rank = _text_or_none(raw.get("rank"))
-        reason = _text_or_none(raw.get("rank_reason"))
-        if rank is None:
-            if reason is not None:
-                raise FieldError(
-                    "rank_reason",
-                    "rank_reason given without a rank: expected rank preferred, deprecated or"
-                    " normal",
-                )
-            return None
-        rank = rank.lower()
-        if rank not in RANKS:
-            raise FieldError(
-                "rank", f"rank {raw.get('rank')!r}: expected {', '.join(RANKS)} or nothing"
-            )
-        if rank == "deprecated" and reason is None:
-            raise FieldError(
-                "rank_reason",
-                "missing rank_reason: a deprecated claim keeps the reason, so nobody re-adds it",
-            )
-        earlier = self._ranks.setdefault(claim_key, (rank, reason))
-        if earlier != (rank, reason):
-            raise FieldError(
-                "rank",
-                f"rank {rank!r} differs from the rank {earlier[0]!r} an earlier record gives the"
-                " same claim",
-            )
-        return rank, reason
-
-    def _scope(self, raw: dict[str, Any]) -> dict[str, Any]:
-        return _scope_of(
-            _text_or_none(raw.get("as_of")),
-            _text_or_none(raw.get("valid_from")),
-            _text_or_none(raw.get("valid_to")),
-        )
-
-    def _qualifiers(self, raw: Any) -> list[dict[str, Any]]:
-        if _blank(raw):
-            return []
-        pairs: list[tuple[str, Any]]
-        if isinstance(raw, dict):
-            pairs = list(raw.items())
-        elif isinstance(raw, str):
-            pairs = []
-            for part in raw.split(";"):
-                if not part.strip():
-                    continue
-                if "=" not in part:
-                    raise FieldError(
-                        "qualifiers",
-                        f"qualifier {part.strip()!r}: expected key=value, separated by ';'",
-                    )
-                key, _, value = part.partition("=")
-                pairs.append((key, value))
-        else:
-            raise FieldError(
-                "qualifiers", f"qualifiers {raw!r}: expected a mapping or key=value;key=value"
-            )
-        rows = []
-        seen = set()
-        for key, value in pairs:
-            key_text = str(key).strip().lower()
-            value_text = "" if value is None else str(value).strip()
-            if not key_text or not value_text:
-                raise FieldError(
-                    "qualifiers", f"qualifier {key!r}={value!r}: expected a key and a value"
-                )
-            if key_text in ("as_of", "valid_from", "valid_to"):
-                raise FieldError(
-                    "qualifiers",
-                    f"qualifier {key_text!r}: give it as its own field, not as a qualifier",
-                )
-            problem = too_long(key_text, ClaimQualifier.key, "qualifier")
-            if problem:
-                raise FieldError("qualifiers", problem)
-            if key_text in seen:
-                raise FieldError("qualifiers", f"qualifier {key_text!r} given twice")
-            seen.add(key_text)
-            entity_id = self._entity_id(value_text, "qualifiers", create=False)
-            rows.append(
-                {
-                    "key": key_text,
-                    "value": value_text,
-                    "entity_id": entity_id,
-                    # the spelling, as aliases are normalised: conflicts resolves it through
-                    # the aliases when they are compared, so an entity (or alias) added
-                    # later still makes two spellings one value
-                    "normalised": _normalise_name(value_text) or normalise_text(value_text),
-                }
-            )
-        return sorted(rows, key=lambda r: r["key"])
-
-    def _citation(self, raw: dict[str, Any], source: _SourceRef) -> dict[str, Any]:
-        quote = raw.get("quote")
-        quote = None if _blank(quote) else str(quote)
-        row: dict[str, Any] = {
-            "source_id": source.id,
-            "footnote_id": None,
-            "quote": None,
-            "quote_start": None,
-            "quote_end": None,
-            "quote_parts": None,
-            "prefix": None,
-            "suffix": None,
-            "orphaned": False,
-        }
-        if source.text is not None:
-            if quote is None:
-                raise FieldError(
-                    "quote",
-                    f"missing quote: source {source.slug!r} has text, so every citation quotes it"
-                    " exactly",
-                )
-            occurrence = raw.get("occurrence")
-            if not _blank(occurrence):
-                occurrence = as_id(str(occurrence).strip())
-                if occurrence is None:
-                    raise FieldError(
-                        "occurrence",
-                        f"occurrence {raw.get('occurrence')!r}: expected a whole number, 1 for"
-                        " the first place the quote occurs",
-                    )
-            else:
-                occurrence = None
-            try:
-                anchor = quotes.anchor_quote(source.orm, quote, occurrence)
-            except InvalidValue as exc:
-                raise FieldError("quote", str(exc)) from None
-            row.update(
-                quote=anchor.quote(source.text),
-                quote_start=anchor.start,
-                quote_end=anchor.end,
-                quote_parts=anchor.stored_parts(),
-                prefix=anchor.prefix,
-                suffix=anchor.suffix,
-            )
-        elif quote is not None:
-            raise FieldError(
-                "quote", f"source {source.slug!r} has no text of ours: its citations carry no quote"
-            )
-        elif not _blank(raw.get("occurrence")):
-            raise FieldError(
-                "occurrence",
-                f"source {source.slug!r} has no text of ours: a citation of it has no quote to"
-                " place",
-            )
-        if not _blank(raw.get("footnote")):
-            row["footnote_id"] = self._footnote_id(source, raw["footnote"])
-        elif row["quote_start"] is not None:
-            note = quotes.sentence_footnote(source.orm, row["quote_start"], row["quote_end"])
-            row["footnote_id"] = note.id if note is not None else None
-        attributed = raw.get("attributed_to")
-        row["attributed_to_id"] = (
-            None
-            if _blank(attributed)
-            else self._entity_id(
-                # an anonymous or generic speaker is scoped to the citing document
-                speaker_in_document(str(attributed), source.document_id),
-                "attributed_to",
-            )
-        )
-        stance = str(raw.get("stance") or "asserts").strip().lower()
-        if stance in ("deny", "denied"):
-            stance = "denies"
-        if stance in ("assert", "asserted"):
-            stance = "asserts"
-        if stance not in STANCES:
-            raise FieldError("stance", f"stance {raw.get('stance')!r}: expected asserts or denies")
-        confidence = str(raw.get("confidence") or "medium").strip().lower()
-        if confidence not in CONFIDENCES:
-            raise FieldError(
-                "confidence", f"confidence {raw.get('confidence')!r}: expected high, medium or low"
-            )
-        row.update(stance=stance, confidence=confidence, note=_text_or_none(raw.get("note")))
-        return row
-
     def citation_fields(self, raw: dict[str, Any]) -> dict[str, Any]:
         """The columns of a record's citation (``source``, ``footnote``, ``quote``,
         ``attributed_to``, ``stance``, ``confidence``, ``note``), validated and resolved
         exactly as ``add`` does (``citation edit`` re-validates through this)."""
         try:
-            row = self._citation(raw, self._source(raw.get("source")))
+            row = self.citation_columns(raw, self.source(raw.get("source")))
         except FieldError as exc:
             raise InvalidValue(str(exc)) from None
         self._resolve_entities()
-        row["attributed_to_id"] = _resolved(row["attributed_to_id"])
+        row["attributed_to_id"] = resolved(row["attributed_to_id"])
         return row
 
     # ------------------------------------------------------------ writing
@@ -1078,15 +265,15 @@ class ClaimWriter:
             if citation.fingerprint is None:
                 self._finish_citation(citation)
         self._check_resolved_ranks(batch, numbers)
-        if len(self._entities) > ENTITY_CACHE_SIZE:
-            self._entities.clear()  # memory stays flat however many names an import brings
+        if len(self.names) > ENTITY_CACHE_SIZE:
+            self.names.clear()  # memory stays flat however many names an import brings
         session = self.session
         actor = self.actor
         at = self._claims_format.ready(("created_at",), (utcnow(),))[0]
         keys = list(dict.fromkeys(claim.identity for claim, _ in batch))
         existing = {
             (r[1], r[2], r[3], r[4]): (r[0], r[5], r[6])
-            for r in _rows_with_keys(
+            for r in rows_with_keys(
                 session,
                 Claim,
                 (
@@ -1141,7 +328,7 @@ class ClaimWriter:
         lookup = [k for k in wanted if k[0] in existing_ids]
         stored = {
             (r.claim_id, r.fingerprint): r
-            for r in _rows_with_keys(
+            for r in rows_with_keys(
                 session,
                 Citation,
                 ("id", "claim_id", "fingerprint", "confidence", "note"),
@@ -1195,12 +382,12 @@ class ClaimWriter:
     def _finish_claim(self, claim: ClaimPart) -> None:
         """Put resolved entity ids in a claim part; its identity and columns."""
         row = claim.row
-        row["subject_id"] = _resolved(row["subject_id"])
+        row["subject_id"] = resolved(row["subject_id"])
         if row["entity_value_id"] is not None:
-            row["entity_value_id"] = _resolved(row["entity_value_id"])
+            row["entity_value_id"] = resolved(row["entity_value_id"])
             row["value_key"] = f"e:{row['entity_value_id']}"
         for qualifier in claim.qualifiers:
-            qualifier["entity_id"] = _resolved(qualifier["entity_id"])
+            qualifier["entity_id"] = resolved(qualifier["entity_id"])
         claim.final_key = (
             row["subject_id"],
             row["property_id"],
@@ -1213,8 +400,8 @@ class ClaimWriter:
 
     def _finish_citation(self, citation: CitationPart) -> None:
         row = citation.row
-        row["attributed_to_id"] = _resolved(row["attributed_to_id"])
-        citation.fingerprint = row["fingerprint"] = _fingerprint(row)
+        row["attributed_to_id"] = resolved(row["attributed_to_id"])
+        citation.fingerprint = row["fingerprint"] = identity.fingerprint(row)
         citation.values = self._citations_format.ready(
             CITATION_PART_COLUMNS, [row[c] for c in CITATION_PART_COLUMNS]
         )
@@ -1268,271 +455,7 @@ class ClaimWriter:
                 set_rank(self.session, row, claim.rank[0], self.actor, reason=claim.rank[1])
 
 
-def _bulk(model):
-    """An ORM INSERT for many rows in one statement (the path of back ends other than SQLite).
-
-    ``render_nulls``: without it the ORM leaves out columns whose value is None and
-    splits the rows into one statement per distinct set of columns (20,000 citations
-    became some 6,500 statements).
-    """
-    return insert(model).execution_options(render_nulls=True)
-
-
-def bulk_insert(session: Session, model, rows: list[dict[str, Any]]) -> None:
-    """Insert rows (dicts with the same keys) in the session's transaction, in one statement.
-
-    On SQLite the rows go straight to the driver's ``executemany``: the ORM's per-row
-    work (collecting parameters, running every column's bind processor through its
-    compiled statement) cost more than SQLite's own insert, and an import writes three
-    rows or more per record. The values are still converted exactly as SQLAlchemy would
-    (each column's bind processor, e.g. datetimes and JSON), and columns left out get
-    their Python-side defaults, computed once per call. Rows of a table that records the
-    change inserting them get the session's change (``history.change_id``) unless given
-    one. Other back ends take the ORM path.
-    """
-    if not rows:
-        return
-    table = model.__table__
-    change = (
-        history.change_id(session)
-        if "change_id" in table.c and "change_id" not in rows[0]
-        else None
-    )
-    session.flush()  # anything pending in the ORM goes first, as session.execute would do
-    connection = session.connection()
-    dialect = connection.dialect
-    if dialect.name != "sqlite":
-        if change is not None:
-            rows = [{**row, "change_id": change} for row in rows]
-        session.execute(_bulk(model), rows)
-        return
-    columns = list(rows[0])
-    width = len(columns)
-    constants: dict[str, Any] = {}
-    if change is not None:
-        constants["change_id"] = change
-    for column in table.columns:
-        if column.name in rows[0] or column.primary_key or column.default is None:
-            continue
-        default = column.default
-        constants[column.name] = default.arg(None) if default.is_callable else default.arg
-    processors = []
-    for index, name in enumerate(columns):
-        column_type = table.c[name].type
-        processor = column_type.dialect_impl(dialect).bind_processor(dialect)
-        if processor is not None:
-            # [column index, processor, last value in, its value out]
-            processors.append([index, processor, _UNSEEN, None])
-    constant_values = []
-    for name, value in constants.items():
-        processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        constant_values.append(processor(value) if processor else value)
-    extra = tuple(constant_values)
-    getter = operator.itemgetter(*columns)
-    params: list[tuple] = []
-    append = params.append
-    for row in rows:
-        if len(row) != width:
-            raise ValueError(
-                f"rows for {table.name} differ in their columns: {sorted(row)} against"
-                f" {sorted(columns)}"
-            )
-        values = getter(row)
-        if width == 1:
-            values = (values,)
-        if processors:
-            values = list(values)
-            for slot in processors:
-                value = values[slot[0]]
-                if value is not slot[2]:  # the same object as the row before (a batch's `now`)
-                    slot[2], slot[3] = value, slot[1](value)
-                values[slot[0]] = slot[3]
-            values = tuple(values)
-        append(values + extra if extra else values)
-    names = columns + list(constants)
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-    connection.exec_driver_sql(sql, params)
-
-
-def _rows_with_keys(
-    session: Session,
-    model,
-    columns: tuple[str, ...],
-    key_columns: tuple[str, ...],
-    keys: list[tuple],
-) -> Sequence[Any]:
-    """The rows of ``model`` whose ``key_columns`` equal one of ``keys``, by the unique index.
-
-    SQLite answers ``(a, b) IN (VALUES …)`` by scanning the whole index for every batch,
-    which made an import slow down as the table grew; there the keys go in as one JSON
-    array, joined row by row to the index. Other back ends take the row-value IN.
-    """
-    if not keys:
-        return []
-    if session.get_bind().dialect.name != "sqlite":
-        table = model.__table__
-        return session.execute(
-            select(*(table.c[c] for c in columns)).where(
-                tuple_(*(table.c[c] for c in key_columns)).in_(keys)
-            )
-        ).all()
-    table = model.__tablename__
-    joins = " AND ".join(
-        f"t.{c} = json_extract(k.value, '$[{i}]')" for i, c in enumerate(key_columns)
-    )
-    sql = (
-        f"SELECT {', '.join('t.' + c for c in columns)} FROM json_each(:keys) AS k JOIN {table} AS"
-        f" t ON {joins}"
-    )
-    return session.execute(sql_text(sql), {"keys": json.dumps(keys)}).all()
-
-
-def insert_ids(session: Session, model, rows: list[dict[str, Any]]) -> Sequence[int]:
-    """Insert rows in one statement and return their ids, in order (see ``_numbered``
-    for SQLite)."""
-    if not rows:
-        return []
-    if session.get_bind().dialect.name != "sqlite":
-        if "change_id" in model.__table__.c and "change_id" not in rows[0]:
-            change = history.change_id(session)
-            rows = [{**row, "change_id": change} for row in rows]
-        return (
-            session.execute(_bulk(model).returning(model.id, sort_by_parameter_order=True), rows)
-            .scalars()
-            .all()
-        )
-    session.flush()
-    return _numbered(session, model, len(rows), lambda: bulk_insert(session, model, rows))
-
-
-def _numbered(session: Session, model, count: int, write: Callable[[], Any]) -> list[int]:
-    """The ids of the ``count`` rows that ``write`` inserts into ``model``'s table without ids, in
-    order.
-
-    On SQLite the writer holds the write lock (BEGIN IMMEDIATE), and rows inserted
-    without an explicit id get consecutive rowids after the table's largest, so the ids
-    are computed rather than returned row by row (which SQLAlchemy would otherwise do to
-    keep them in order); the count is checked afterwards.
-    """
-    connection = session.connection()
-    before = connection.exec_driver_sql(f"SELECT max(id) FROM {model.__tablename__}").scalar() or 0
-    write()
-    after = connection.exec_driver_sql(f"SELECT max(id) FROM {model.__tablename__}").scalar() or 0
-    if after - before != count:  # pragma: no cover - would mean rowids were not consecutive
-        raise ProvenanceError(
-            f"could not number {count} new {model.__tablename__} rows: run the import again"
-        )
-    return list(range(before + 1, after + 1))
-
-
-@lru_cache(maxsize=4096)
-def _scope_of(
-    as_of_text: str | None, valid_from_text: str | None, valid_to_text: str | None
-) -> dict[str, Any]:
-    """A claim's scope columns from its as_of, valid_from and valid_to (shared: never change it)."""
-    bounds: dict[str, tuple[str | None, str | None, str | None]] = {}
-    for key, text in (
-        ("as_of", as_of_text),
-        ("valid_from", valid_from_text),
-        ("valid_to", valid_to_text),
-    ):
-        if text is None:
-            bounds[key] = (None, None, None)
-            continue
-        try:
-            earliest, latest = _date_bounds(text)
-        except ProvenanceError:
-            raise FieldError(
-                key,
-                f"{key} {text!r} is not an EDTF date: expected e.g. 2018, 2018-05, 2018-05-12,"
-                " 2009-10/2009-12",
-            ) from None
-        bounds[key] = (text, earliest, latest)
-    as_of, valid_from, valid_to = bounds["as_of"], bounds["valid_from"], bounds["valid_to"]
-    if valid_from[1] and valid_to[2] and valid_from[1] > valid_to[2]:
-        raise FieldError(
-            "valid_to", f"valid_to {valid_to[0]!r} is before valid_from {valid_from[0]!r}"
-        )
-    starts = [b for b in (as_of[1], valid_from[1]) if b]
-    ends = [b for b in (as_of[2], valid_to[2]) if b]
-    # as_of alone scopes to its own interval; validity opens or closes the ends it gives
-    scope_earliest = min(starts) if starts else None
-    scope_latest = max(ends) if ends else None
-    if valid_from[0] and not valid_to[0] and not as_of[0]:
-        scope_latest = None
-    if valid_to[0] and not valid_from[0] and not as_of[0]:
-        scope_earliest = None
-    return {
-        "as_of": as_of[0],
-        "valid_from": valid_from[0],
-        "valid_to": valid_to[0],
-        "scope_earliest": scope_earliest,
-        "scope_latest": scope_latest,
-    }
-
-
-def _blank(value: Any) -> bool:
-    if value.__class__ is str:
-        return not value.strip()
-    return (
-        value is None
-        or (isinstance(value, str) and not value.strip())
-        or (isinstance(value, (dict, list)) and not value)
-    )
-
-
-def _text_or_none(value: Any) -> str | None:
-    if value is None:
-        return None
-    if value.__class__ is str:
-        return value.strip() or None
-    return None if _blank(value) else str(value).strip()
-
-
-def _scope_key(scope: dict[str, Any], qualifiers: list[dict[str, Any]]) -> str:
-    parts = [f"{k}={scope[k]}" for k in ("as_of", "valid_from", "valid_to") if scope.get(k)]
-    # the normalised spelling, never q["entity_id"]: that is set once an entity of the
-    # name exists, which would give the same claim a second identity
-    parts += [f"{q['key']}=n:{q['normalised']}" for q in qualifiers]
-    return ";".join(parts)
-
-
-# what makes two citations of one claim the same evidence
-FINGERPRINT_FIELDS = (
-    "source_id",
-    "quote_start",
-    "quote_end",
-    "footnote_id",
-    "attributed_to_id",
-    "stance",
-)
-
-
-def _fingerprint(row: dict[str, Any]) -> str:
-    """The SHA-1 of the JSON list of the identity fields (``json.dumps`` of the list).
-
-    Ids and offsets are written directly, the same text ``json.dumps`` gives, since this
-    runs once per imported record; the digest is stored, so its input must never change.
-    """
-    text = ", ".join([_json_scalar(row[field]) for field in FINGERPRINT_FIELDS])
-    return hashlib.sha1(f"[{text}]".encode()).hexdigest()
-
-
-def _json_scalar(value: Any) -> str:
-    if value is None:
-        return "null"
-    if value.__class__ is int:
-        return str(value)
-    return json.dumps(value)
-
-
-def citation_fingerprint(citation: Citation, **replace: Any) -> str:
-    return _fingerprint(
-        {**{field: getattr(citation, field) for field in FINGERPRINT_FIELDS}, **replace}
-    )
-
-
-# ---------------------------------------------------------------- one claim
+# ---------------------------------------------------------------- one claim, its rank
 
 
 def add_claim(
@@ -1583,14 +506,14 @@ def set_rank(
     says why it is right after all (``claim prefer --undeprecate --reason``). That
     reason goes to history with the change, beside the reason it was deprecated for.
     """
-    if rank == "deprecated" and _blank(reason):
+    if rank == "deprecated" and blank(reason):
         raise InvalidValue(
             "deprecating needs --reason: say why the claim is wrong or superseded, so nobody"
             " re-adds it"
         )
     undeprecated = False
     if undeprecate is not None:
-        if _blank(undeprecate):
+        if blank(undeprecate):
             raise InvalidValue(
                 "--undeprecate needs --reason: "
                 f"say why deprecated claim {claim.id} is right after all"
@@ -1629,7 +552,7 @@ def set_rank(
                 actor=actor,
             )
             demoted.append(other.id)
-    new_reason = _text_or_none(reason)
+    new_reason = text_or_none(reason)
     changes: dict[str, Any] = {"rank": [claim.rank, rank]}
     if new_reason != claim.rank_reason:
         changes["rank_reason"] = [claim.rank_reason, new_reason]
@@ -1644,330 +567,3 @@ def set_rank(
     history.changed(session, "claims", claim.id, "update", changes, summary, actor=actor)
     session.flush()
     return demoted
-
-
-# ---------------------------------------------------------------- listings
-
-
-def _filtered_claims(
-    session: Session,
-    *,
-    subject: str | None,
-    property_name: str | None,
-    source: str | None,
-    rank: str | None,
-    limit: int | None = None,
-):
-    query = select(Claim).options(
-        selectinload(Claim.subject),
-        selectinload(Claim.property),
-        selectinload(Claim.qualifiers),
-        selectinload(Claim.citations).selectinload(Citation.source),
-        selectinload(Claim.citations).selectinload(Citation.footnote),
-        selectinload(Claim.citations).selectinload(Citation.attributed_to),
-    )
-    if subject:
-        query = query.where(Claim.subject_id == get_entity(session, subject).id)
-    if property_name:
-        query = query.where(Claim.property_id == get_property(session, property_name).id)
-    if source:
-        src = find_source(session, source)
-        query = query.where(
-            Claim.id.in_(select(Citation.claim_id).where(Citation.source_id == src.id))
-        )
-    if rank:
-        query = query.where(Claim.rank == rank)
-    query = query.order_by(Claim.id).limit(limit)
-    # read LISTING_CHUNK claims at a time (their citations with them): memory stays flat
-    return session.scalars(query.execution_options(yield_per=LISTING_CHUNK))
-
-
-def claim_row(claim: Claim) -> dict[str, Any]:
-    return {
-        "id": claim.id,
-        "subject": claim.subject.name,
-        "property": claim.property.name,
-        "value": claim.value,
-        "unit": claim.unit,
-        "as_of": claim.as_of,
-        "valid_from": claim.valid_from,
-        "valid_to": claim.valid_to,
-        "qualifiers": {q.key: q.value for q in claim.qualifiers},
-        "rank": claim.rank,
-        "rank_reason": claim.rank_reason,
-        "citations": [citation_row(c) for c in claim.citations],
-    }
-
-
-def citation_row(citation: Citation) -> dict[str, Any]:
-    return {
-        "id": citation.id,
-        "source": citation.source.slug,
-        "footnote": citation.footnote.number if citation.footnote else None,
-        "quote": citation.quote,
-        "quote_start": citation.quote_start,
-        "quote_end": citation.quote_end,
-        "orphaned": citation.orphaned,
-        "attributed_to": citation.attributed_to.name if citation.attributed_to else None,
-        "stance": citation.stance,
-        "confidence": citation.confidence,
-        "note": citation.note,
-        "created_by": citation.created_by,
-        "quote_parts": citation.quote_parts,
-        # "by ACTOR on DATE: REASON" for a retracted citation, else None
-        "retracted": None
-        if citation.live
-        else f"by {citation.retracted_by} on {citation.retracted_at:%Y-%m-%d}:"
-        f" {citation.retraction_reason}",
-    }
-
-
-def iter_claim_rows(session: Session, **filters: Any) -> Iterable[dict[str, Any]]:
-    """``claim_row`` of every claim the filters keep (``limit``: at most that many), by id,
-    read a chunk at a time."""
-    for claim in _filtered_claims(session, **filters):
-        yield claim_row(claim)
-
-
-# `claims --csv`: one row per citation, the claim's columns repeated (docs/claims.md)
-FLAT_CLAIM_COLUMNS = ("claim_id", *CLAIM_FIELDS)
-FLAT_CITATION_COLUMNS = (
-    "citation_id",
-    "source",
-    "footnote",
-    "quote",
-    "quote_start",
-    "quote_end",
-    "orphaned",
-    "attributed_to",
-    "stance",
-    "confidence",
-    "note",
-    "created_by",
-)
-
-
-def flat_claim_rows(rows: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
-    """Claim rows (``claim_row``) as one flat row per citation, for a spreadsheet.
-
-    Qualifiers are ``key=value`` pairs joined by ``;`` as in the import format's CSV; a
-    claim without citations gives one row with the citation's columns empty.
-    """
-    for row in rows:
-        claim = {
-            "claim_id": row["id"],
-            **{k: row[k] for k in FLAT_CLAIM_COLUMNS[1:] if k != "qualifiers"},
-            "qualifiers": ";".join(f"{k}={v}" for k, v in row["qualifiers"].items()),
-        }
-        claim = {k: claim[k] for k in FLAT_CLAIM_COLUMNS}
-        for citation in row["citations"] or [dict.fromkeys(("id", *FLAT_CITATION_COLUMNS[1:]))]:
-            yield {
-                **claim,
-                "citation_id": citation["id"],
-                **{k: citation[k] for k in FLAT_CITATION_COLUMNS[1:]},
-            }
-
-
-def scope_text(row: dict[str, Any]) -> str:
-    parts = []
-    if row.get("as_of"):
-        parts.append(f"as of {row['as_of']}")
-    if row.get("valid_from") or row.get("valid_to"):
-        parts.append(f"{row.get('valid_from') or '…'} to {row.get('valid_to') or '…'}")
-    parts += [f"{k}={v}" for k, v in (row.get("qualifiers") or {}).items()]
-    return "; ".join(parts)
-
-
-def provenance_chain(session: Session, claim: Claim) -> dict[str, Any]:
-    """The claim with everything behind it: citations, quotes in context, footnotes,
-    works, history."""
-    row = claim_row(claim)
-    for citation, out in zip(claim.citations, row["citations"], strict=True):
-        source = citation.source
-        out["source_title"] = source.title
-        out["source_kind"] = source.kind
-        out["source_reliability"] = source.reliability
-        out["source_published"] = source.published
-        out["source_authors"] = source.authors or []
-        if citation.quote_start is not None and citation.quote_end is not None:
-            before, _quote, after = quotes.context(
-                source, citation.quote_start, citation.quote_end, width=160
-            )
-            out["context_before"], out["context_after"] = before, after
-        if citation.footnote is not None:
-            note = citation.footnote
-            out["footnote_text"] = note.text
-            out["works"] = [
-                # as this note reads the work (other sources' notes may read it otherwise)
-                {
-                    "title": fw.title or fw.work.title,
-                    "key": fw.work.key,
-                    "locator": fw.locator,
-                    "collection": fw.collection,
-                }
-                for fw in note.works
-            ]
-    ids = [c.id for c in claim.citations]
-    events = history.rows(session, table="claims", row_id=claim.id)
-    for citation_id in ids:
-        events += history.rows(session, table="citations", row_id=citation_id)
-    row["history"] = history.chronological(events)
-    return row
-
-
-# ---------------------------------------------------------------- merging entities
-
-
-@dataclass
-class MergeReport:
-    keep: Entity
-    other_name: str
-    aliases_moved: int = 0
-    claims_repointed: int = 0
-    claims_folded: list[tuple[int, int]] = field(default_factory=list)  # (deprecated, survivor)
-    citations_repointed: int = 0
-
-
-def merge_entities(session: Session, keep_ref: str, other_ref: str, actor: str) -> MergeReport:
-    """Make OTHER one entity with KEEP: an editor's decision, never taken automatically.
-
-    Every name of OTHER becomes an alias of KEEP; claims about OTHER, claims whose value
-    is OTHER, citations quoting OTHER as the speaker and qualifiers naming it point to
-    KEEP instead. A claim that thereby states what an existing claim states is folded
-    into it: its citations move to the surviving claim and it is deprecated with the
-    reason, not deleted. OTHER's row is kept, described as merged. Every change is in
-    the history.
-    """
-    keep = get_entity(session, keep_ref)
-    other = get_entity(session, other_ref)
-    if keep.id == other.id:
-        raise InvalidValue(f"{keep_ref!r} and {other_ref!r} are already one entity ({keep.name!r})")
-    report = MergeReport(keep=keep, other_name=other.name)
-    events: list[tuple[str, int, str, dict[str, Any] | None, str | None]] = []
-
-    for alias in list(other.aliases):
-        alias.entity_id = keep.id
-        events.append(
-            (
-                "aliases",
-                alias.id,
-                "update",
-                {"entity_id": [other.id, keep.id]},
-                f"alias {alias.name!r} moved to {keep.name!r}",
-            )
-        )
-        report.aliases_moved += 1
-    session.flush()
-
-    claims = session.scalars(
-        select(Claim)
-        .where((Claim.subject_id == other.id) | (Claim.entity_value_id == other.id))
-        .order_by(Claim.id)
-    ).all()
-    for claim in claims:
-        changes: dict[str, Any] = {}
-        subject_id = keep.id if claim.subject_id == other.id else claim.subject_id
-        value_key = f"e:{keep.id}" if claim.entity_value_id == other.id else claim.value_key
-        survivor = session.scalar(
-            select(Claim).where(
-                Claim.subject_id == subject_id,
-                Claim.property_id == claim.property_id,
-                Claim.value_key == value_key,
-                Claim.scope_key == claim.scope_key,
-                Claim.id != claim.id,
-            )
-        )
-        if survivor is not None:
-            reason = f"merged into claim {survivor.id}: {other.name!r} is {keep.name!r}"
-            for citation in list(claim.citations):
-                speaker = (
-                    keep.id if citation.attributed_to_id == other.id else citation.attributed_to_id
-                )
-                fingerprint = citation_fingerprint(citation, attributed_to_id=speaker)
-                clash = session.scalar(
-                    select(Citation.id).where(
-                        Citation.claim_id == survivor.id, Citation.fingerprint == fingerprint
-                    )
-                )
-                if clash is None:
-                    citation.claim_id = survivor.id
-                    events.append(
-                        (
-                            "citations",
-                            citation.id,
-                            "update",
-                            {"claim_id": [claim.id, survivor.id]},
-                            reason,
-                        )
-                    )
-            # a distinct identity for the folded claim, which stays on record
-            changes.update(
-                rank=[claim.rank, "deprecated"],
-                scope_key=[claim.scope_key, f"{claim.scope_key};merged-into={survivor.id}"],
-            )
-            claim.rank, claim.rank_reason = "deprecated", reason
-            claim.scope_key = f"{claim.scope_key};merged-into={survivor.id}"
-            report.claims_folded.append((claim.id, survivor.id))
-        if claim.subject_id != subject_id:
-            changes["subject_id"] = [claim.subject_id, subject_id]
-            claim.subject_id = subject_id
-        if claim.entity_value_id == other.id:
-            changes["entity_value_id"] = [other.id, keep.id]
-            changes["value_key"] = [claim.value_key, value_key]
-            claim.entity_value_id, claim.value_key = keep.id, value_key
-        session.flush()
-        events.append(
-            (
-                "claims",
-                claim.id,
-                "update",
-                changes,
-                f"entity {other.name!r} merged into {keep.name!r}",
-            )
-        )
-        report.claims_repointed += 1
-
-    for citation in session.scalars(
-        select(Citation).where(Citation.attributed_to_id == other.id)
-    ).all():
-        citation.attributed_to_id = keep.id
-        new_fingerprint = citation_fingerprint(citation)
-        if session.scalar(
-            select(Citation.id).where(
-                Citation.claim_id == citation.claim_id,
-                Citation.fingerprint == new_fingerprint,
-                Citation.id != citation.id,
-            )
-        ):
-            # the same evidence recorded under both names: it stays, spoken by KEEP, told apart
-            new_fingerprint = f"{new_fingerprint}:{citation.id}"
-        citation.fingerprint = new_fingerprint
-        events.append(
-            (
-                "citations",
-                citation.id,
-                "update",
-                {"attributed_to_id": [other.id, keep.id]},
-                f"speaker {other.name!r} merged into {keep.name!r}",
-            )
-        )
-        report.citations_repointed += 1
-    for qualifier in session.scalars(
-        select(ClaimQualifier).where(ClaimQualifier.entity_id == other.id)
-    ).all():
-        qualifier.entity_id = keep.id
-
-    note = f"merged into {keep.name!r} (entity {keep.id})"
-    events.append(
-        (
-            "entities",
-            other.id,
-            "update",
-            {"merged_into": keep.id, "description": [other.description, note]},
-            note,
-        )
-    )
-    other.description = note
-    session.flush()
-    history.changed_many(session, events, actor=actor)
-    return report

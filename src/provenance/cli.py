@@ -50,14 +50,19 @@ if TYPE_CHECKING:
     from . import claims as claimsmod
     from . import db as dbmod
     from . import entities as entitiesmod
-    from . import history, importer, integrity, sources
+    from . import history, importer, integrity, listings, sources
+    from . import ingest as ingestmod
+    from . import manifest as manifestmod
 else:  # SQLAlchemy and the library load when a command first uses them (see lazy.py)
     claimsmod = lazy_module("provenance.claims")
     dbmod = lazy_module("provenance.db")
     entitiesmod = lazy_module("provenance.entities")
     history = lazy_module("provenance.history")
     importer = lazy_module("provenance.importer")
+    ingestmod = lazy_module("provenance.ingest")
+    manifestmod = lazy_module("provenance.manifest")
     integrity = lazy_module("provenance.integrity")
+    listings = lazy_module("provenance.listings")
     sources = lazy_module("provenance.sources")
 
 
@@ -318,13 +323,13 @@ def init(obj: Context) -> None:
         click.echo(f"{where}: upgraded from {before or 'empty'} to {after}")
 
 
-def _manifest_specs(manifest: Path | None) -> dict[str, sources.SourceSpec]:
+def _manifest_specs(manifest: Path | None) -> dict[str, manifestmod.SourceSpec]:
     if manifest is None:
         return {}
-    return {spec.file: spec for spec in sources.load_manifest(manifest) if spec.file}
+    return {spec.file: spec for spec in manifestmod.load_manifest(manifest) if spec.file}
 
 
-def _report_ingest(result: sources.IngestResult) -> None:
+def _report_ingest(result: ingestmod.IngestResult) -> None:
     source = result.source
     line = f"{result.status:9} {source.slug} ({source.file_name})"
     extras = []
@@ -335,7 +340,7 @@ def _report_ingest(result: sources.IngestResult) -> None:
     if extras:
         line += ": " + ", ".join(extras)
     say(line)
-    for proposed in sources.proposal_lines(result):
+    for proposed in ingestmod.proposal_lines(result):
         say(f"          {proposed}")
     if result.kept_confidential:
         say(
@@ -392,10 +397,10 @@ def ingest(obj: Context, files: tuple[Path, ...], manifest: Path | None) -> None
     specs = _manifest_specs(manifest)
     for path in files:
         # every file is checked before anything is written
-        sources.check_document(path, specs.get(path.name))
+        ingestmod.check_document(path, specs.get(path.name))
     with obj.writing() as session:
         results = [
-            sources.ingest_file(session, path, specs.get(path.name), obj.actor)
+            ingestmod.ingest_file(session, path, specs.get(path.name), obj.actor)
             for path in progress(list(files), "Ingesting")
         ]
     for result in results:
@@ -429,14 +434,14 @@ def build(obj: Context, seeds_dir: Path) -> None:
         raise UserError(
             f"--seeds {str(seeds_dir)!r} is not a folder: expected a folder with sources.yaml"
         )
-    specs = sources.load_manifest(manifest)
+    specs = manifestmod.load_manifest(manifest)
     for spec in specs:
         if spec.file:
-            sources.check_document(seeds_dir / spec.file, spec)
+            ingestmod.check_document(seeds_dir / spec.file, spec)
     claims_file = seeds_dir / "claims.yaml"
     with obj.writing(migrate=True) as session:
         ingested = [
-            sources.ingest_file(session, seeds_dir / spec.file, spec, obj.actor)
+            ingestmod.ingest_file(session, seeds_dir / spec.file, spec, obj.actor)
             for spec in progress(specs, "Ingesting")
             if spec.file
         ]
@@ -843,7 +848,7 @@ def claims_list(
         provenance claims --csv --limit 10 > claims.csv
     """
     with obj.reading() as session:
-        rows = claimsmod.iter_claim_rows(
+        rows = listings.iter_claim_rows(
             session,
             subject=subject,
             property_name=property_name,
@@ -852,8 +857,8 @@ def claims_list(
             limit=limit,
         )
         if fmt == "csv":
-            columns = claimsmod.FLAT_CLAIM_COLUMNS + claimsmod.FLAT_CITATION_COLUMNS
-            emit(claimsmod.flat_claim_rows(rows), fmt, columns=columns)
+            columns = listings.FLAT_CLAIM_COLUMNS + listings.FLAT_CITATION_COLUMNS
+            emit(listings.flat_claim_rows(rows), fmt, columns=columns)
             return
         if fmt != "table":
             emit(rows, fmt)
@@ -864,7 +869,7 @@ def claims_list(
                 "subject": r["subject"],
                 "property": r["property"],
                 "value": value_text(r["value"], r["unit"]),
-                "scope": claimsmod.scope_text(r),
+                "scope": listings.scope_text(r),
                 "rank": r["rank"],
                 "sources": sorted(
                     {
@@ -895,14 +900,14 @@ def show(obj: Context, claim_id: str, as_json: bool) -> None:
         provenance show 12
     """
     with obj.reading() as session:
-        chain = claimsmod.provenance_chain(session, claimsmod.get_claim(session, claim_id))
+        chain = listings.provenance_chain(session, claimsmod.get_claim(session, claim_id))
     if as_json:
         click.echo(dumps(chain, indent=2))
         return
     echo = say
     value = value_text(chain["value"], chain["unit"])
     echo(f"claim {chain['id']}: {chain['subject']} · {chain['property']} = {value}")
-    scope = claimsmod.scope_text(chain)
+    scope = listings.scope_text(chain)
     if scope:
         echo(f"  scope: {scope}")
     echo(
@@ -1413,7 +1418,7 @@ def _conflict_lines(row: dict) -> list[tuple[str, str]]:
         )
     for number, answer in enumerate(row["answers"], 1):
         value = value_text(answer["value"], answer.get("unit"))
-        scope = claimsmod.scope_text(answer)
+        scope = listings.scope_text(answer)
         marks = [f"claim {answer['claim']}", f"support {answer['support']}"]
         marks += answer_marks(answer)
         contradicts = ", ".join(
@@ -1951,18 +1956,19 @@ def serve_command(
         provenance serve
         provenance serve --port 8080 --host 0.0.0.0
     """
+    from . import public_site
     from . import publish as publishmod
 
     working = obj.db or dbmod.default_db()
-    out = public_db or publishmod.default_public_path(working)
+    out = public_db or public_site.default_public_path(working)
     publishmod.check_target(out, working)
     # the port first: a busy port is an error before anything is published
-    sock = publishmod.bind_port(host, port)
+    sock = public_site.bind_port(host, port)
     try:
         with obj.reading() as session:
             state = publishmod.working_state(session)
         if not republish and publishmod.is_current(out, _working_identity(obj), state):
-            click.echo(f"{out} is current (published {publishmod.published_at(out)})")
+            click.echo(f"{out} is current (published {public_site.published_at(out)})")
         else:
             report = _run_publish(obj, out)
             click.echo(
@@ -1974,7 +1980,7 @@ def serve_command(
 
         from . import datasette_plugin
 
-        ds = publishmod.datasette(out)
+        ds = public_site.datasette(out)
         run_sync(ds.invoke_startup)
         # after publishing, which may need more: SQLite's allocations while serving
         datasette_plugin.limit_sqlite_heap()

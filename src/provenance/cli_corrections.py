@@ -31,13 +31,13 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from . import citations as citationsmod
-    from . import claims as claimsmod
     from . import entities as entitiesmod
+    from . import merge as mergemod
     from . import sources
 else:  # loaded when a command first uses them: `provenance --help` stays light
     citationsmod = lazy_module("provenance.citations")
-    claimsmod = lazy_module("provenance.claims")
     entitiesmod = lazy_module("provenance.entities")
+    mergemod = lazy_module("provenance.merge")
     sources = lazy_module("provenance.sources")
 
 reason_option = click.option(
@@ -166,7 +166,7 @@ def entity_merge(obj: Context, keep: str, other: str) -> None:
         provenance entity merge "Abu Mahdi al-Muhandis" "Abu Mahdi al-Muhannis"
     """
     with obj.writing() as session:
-        report = claimsmod.merge_entities(session, keep, other, obj.actor)
+        report = mergemod.merge_entities(session, keep, other, obj.actor)
         keep_name = report.keep.name
     say(
         f"merged {report.other_name!r} into {keep_name!r}: {report.aliases_moved} name(s), "

@@ -4,7 +4,7 @@ One record per exported citation (SPEC §4), so that ``import`` of the file into
 database holding the same documents gives back the same claims and citations:
 
 * Claims that are ``preferred`` or ``deprecated`` carry the optional ``rank`` and
-  ``rank_reason`` keys (``claims.RANK_KEYS``); a normal claim leaves them blank, and a
+  ``rank_reason`` keys (``records.RANK_KEYS``); a normal claim leaves them blank, and a
   blank rank changes nothing on import.
 * ``yaml`` puts the records under ``claims:``, after the ``sources:`` (text-less
   sources), ``properties:`` and ``entities:`` (with aliases) sections: one file that
@@ -33,7 +33,6 @@ from sqlalchemy import false, select
 from sqlalchemy.orm import Session, aliased
 
 from . import quotes
-from .claims import RECORD_KEYS
 from .errors import InvalidValue
 from .export_scope import (
     WINDOW,
@@ -45,6 +44,7 @@ from .export_scope import (
     withheld_property_ids,
 )
 from .models import Alias, Citation, Claim, ClaimQualifier, Entity, Footnote, Property, Source
+from .records import RECORD_KEYS
 
 SOURCE_SECTION_FIELDS = (
     "slug",

@@ -2,9 +2,9 @@
 
 ``provenance import`` of a large CSV or JSON Lines file hands its records, a chunk of
 ``CHUNK_RECORDS`` at a time, to worker processes that validate and resolve them
-(``ClaimWriter.prepare_record``: the value, the scope, the qualifiers, the quote anchored
-in its source, the footnote, the speaker), while this process reads the file and writes
-the batches. What is moved and what stays, measured (docs/benchmarks.md):
+(``RecordPreparer``, preparer.py: the value, the scope, the qualifiers, the quote
+anchored in its source, the footnote, the speaker), while this process reads the file
+and writes the batches. What is moved and what stays, measured (docs/benchmarks.md):
 
 * Preparing a record is about half of an import's time and needs only what the database
   held when the import began: sources with their text, footnotes, properties and
@@ -47,8 +47,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from .claims import ENTITY_CACHE_SIZE, ClaimWriter, PendingEntity, PreparedClaim
+from .claims import ENTITY_CACHE_SIZE, ClaimWriter
 from .errors import InvalidValue, ProvenanceError
+from .preparer import RecordPreparer
+from .records import PendingEntity, PreparedClaim
 
 # files from this size use workers unless --workers says otherwise (about 40,000 records
 # of the five-column CSV; below it a worker's start-up costs more than it saves)
@@ -93,9 +95,6 @@ class WorkerSettings:
     """What a worker needs to prepare records as the writer would."""
 
     url: str
-    actor: str
-    new_entities: bool
-    new_entity_hint: str
     csv_header: list[str] | None  # None: records are mappings (JSON Lines)
 
 
@@ -143,11 +142,11 @@ class AdoptingWriter(ClaimWriter):
         made or found, else this one, to be resolved at the next flush."""
         if not isinstance(ref, PendingEntity):
             return ref
-        known = self._entities.get(ref.key)
+        known = self.names.get(ref.key)
         if known is not None:
             return known
-        self._entities[ref.key] = ref
-        self._unresolved.append(ref)
+        self.names[ref.key] = ref
+        self.unresolved.append(ref)
         return ref
 
 
@@ -214,16 +213,11 @@ def prepared_in_workers(
 # ---------------------------------------------------------------- in a worker
 
 
-class WorkerPreparer(ClaimWriter):
+class WorkerPreparer(RecordPreparer):
     """Prepares the records of chunks on a read-only snapshot; never writes."""
 
     def __init__(self, session: Session, settings: WorkerSettings):
-        super().__init__(
-            session,
-            settings.actor,
-            new_entities=settings.new_entities,
-            new_entity_hint=settings.new_entity_hint,
-        )
+        super().__init__(session)
         self.snapshot: Any = None
         self.prepare_one: Callable[[Any], PreparedClaim]
         if settings.csv_header is None:
@@ -253,9 +247,9 @@ class WorkerPreparer(ClaimWriter):
             seen.add(id(citation))
             out.append((prepared, claim_first, citation_first))
         # names are resolved by the writer: nothing to keep here
-        self._unresolved.clear()
-        if len(self._entities) > ENTITY_CACHE_SIZE:
-            self._entities.clear()
+        self.unresolved.clear()
+        if len(self.names) > ENTITY_CACHE_SIZE:
+            self.names.clear()
         return out
 
 

@@ -29,16 +29,7 @@ import yaml
 from sqlalchemy.orm import Session
 
 from . import import_workers
-from .claims import (
-    CITATION_FIELDS,
-    CLAIM_FIELDS,
-    RECORD_KEYS,
-    REQUIRED_KEYS,
-    ClaimWriter,
-    FieldError,
-    RecordErrors,
-    WriteResult,
-)
+from .claims import ClaimWriter, WriteResult
 from .entities import EntityEntry, add_entities, add_property
 from .errors import ImportErrors, InvalidValue, NotFound, ProvenanceError
 from .gc_pause import few_collections
@@ -50,6 +41,15 @@ from .inputs import (
     text_problem,
     undecodable_offset,
     yaml_problem,
+)
+from .preparer import RecordPreparer
+from .records import (
+    CITATION_FIELDS,
+    CLAIM_FIELDS,
+    RECORD_KEYS,
+    REQUIRED_KEYS,
+    FieldError,
+    RecordErrors,
 )
 from .sources import add_textless_source, source_fields
 
@@ -329,7 +329,7 @@ def _iter_csv(handle, path: Path) -> Iterator[tuple[int, list[str] | RecordProbl
         yield number, row
 
 
-def csv_preparer(writer: ClaimWriter, header: list[str]) -> Callable[[list[str]], Any]:
+def csv_preparer(writer: RecordPreparer, header: list[str]) -> Callable[[list[str]], Any]:
     """``writer.prepare`` for a CSV row: its cells picked into the writer's field order.
 
     An empty cell is a field left out, as in the other formats. A field the header does
@@ -482,9 +482,6 @@ def import_file(
                 lambda raw: raw.__class__ is not RecordProblem,
                 import_workers.WorkerSettings(
                     import_workers.database_url(session) or "",
-                    actor,
-                    new_entities,
-                    hint,
                     header if fmt == "csv" else None,
                 ),
                 workers,

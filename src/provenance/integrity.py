@@ -24,10 +24,11 @@ from pathlib import Path
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload
 
-from .footnotes import work_key
+from .ingest import sha256_bytes, sha256_text
 from .models import Citation, Footnote, FootnoteWork, Source, Work
+from .note_citations import work_key
 from .quotes import citation_in_place, comment_of_span
-from .sources import confidential_source_ids, sha256_bytes, sha256_text
+from .sources import confidential_source_ids
 
 
 @dataclass

@@ -1,0 +1,308 @@
+"""The bulk-insert engine: many rows of one table in one statement, in the caller's
+transaction.
+
+An import writes three rows or more per record, and the ORM's per-row work (collecting
+parameters, running each column's bind processor through its compiled statement) cost
+more than SQLite's own insert. On SQLite the rows here go straight to the driver's
+``executemany``, each value converted exactly as SQLAlchemy would convert it; other back
+ends take the ORM's bulk insert. Rows of a table that records the change inserting them
+(``change_id``) get the session's change (``history.change_id``).
+
+* ``bulk_insert(session, model, rows)`` rows given as dicts of the same keys;
+* ``insert_ids(session, model, rows)`` the same, returning the new ids in order;
+* ``RowFormat`` one table's INSERT of given columns, for a writer that prepares each
+  row's values once and writes them batch after batch (the claim writer, claims.py);
+* ``rows_with_keys(session, model, columns, key_columns, keys)`` the rows whose unique
+  key is one of ``keys``: how a batch finds what is already stored.
+
+This module knows tables, not claims: what a record becomes is decided in records.py and
+preparer.py, and written by the claim writer (claims.py) and the entity batches
+(entities.py) through these functions.
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import insert, select, tuple_
+from sqlalchemy import text as sql_text
+from sqlalchemy.orm import Session
+
+from . import history
+from .errors import ProvenanceError
+
+# the "last value converted" of a column before its first row (no value is this object)
+_NOT_YET = object()
+
+
+class RowFormat:
+    """One table's INSERT of given columns, and its values as the driver takes them.
+
+    On SQLite the rows go straight to the driver's ``executemany``, each value converted
+    once by its column's bind processor (datetimes, JSON, booleans) exactly as
+    SQLAlchemy would: the ORM's per-row parameter work cost more than SQLite's insert,
+    and an import writes three rows or more per record. Other back ends take the ORM's
+    bulk insert with the Python values.
+    """
+
+    def __init__(self, session: Session, model, columns: tuple[str, ...], *, inline: bool = False):
+        """``inline``: write values shared by every row of a batch into the statement (see
+        _with_constants)."""
+        dialect = session.get_bind().dialect
+        self.model, self.columns, self.inline = model, columns, inline
+        self.sqlite = dialect.name == "sqlite"
+        table = model.__table__
+        self.processors: dict[str, Any] = {}
+        self._slots: dict[tuple[str, ...], list[tuple[int, Any]]] = {}
+        if self.sqlite:
+            for name in columns:
+                processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+                if processor is not None:
+                    self.processors[name] = processor
+        self.sql = (
+            f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES"
+            f" ({', '.join('?' * len(columns))})"
+        )
+
+    def ready(self, columns: tuple[str, ...], values: Iterable[Any]) -> tuple:
+        """Values of ``columns`` (a part of this format's) in the driver's form."""
+        values = list(values)
+        slots = self._slots.get(columns)
+        if slots is None:
+            slots = self._slots[columns] = [
+                (i, self.processors[c]) for i, c in enumerate(columns) if c in self.processors
+            ]
+        for index, processor in slots:
+            values[index] = processor(values[index])
+        return tuple(values)
+
+    def _with_constants(self, rows: list[tuple]) -> tuple[str, list[tuple]]:
+        """The statement with the columns that are one value in every row written into it.
+
+        SQLite's driver binds every parameter of every row, and an import's batches
+        repeat many: the actor and the time, and the columns a citation of a source
+        with no text leaves empty. A NULL, integer or text value shared by all rows goes
+        into the statement as a literal (written out by ``_literal``) and out of the rows.
+        """
+        if not self.inline or len(rows) < 2:
+            return self.sql, rows
+        values = []
+        keep = []
+        for index in range(len(self.columns)):
+            distinct = set(map(operator.itemgetter(index), rows))
+            literal = _literal(next(iter(distinct))) if len(distinct) == 1 else None
+            if literal is None:
+                keep.append(index)
+                values.append("?")
+            else:
+                values.append(literal)
+        if len(keep) == len(self.columns):
+            return self.sql, rows
+        if len(keep) > 1:
+            rows = list(map(operator.itemgetter(*keep), rows))
+        elif keep:
+            rows = [(row[keep[0]],) for row in rows]
+        else:
+            rows = [()] * len(rows)
+        return (
+            (
+                f"INSERT INTO {self.model.__tablename__} ({', '.join(self.columns)}) VALUES"
+                f" ({', '.join(values)})"
+            ),
+            rows,
+        )
+
+    def insert(self, session: Session, rows: list[tuple], *, ids: bool = False) -> Sequence[int]:
+        """Insert ``rows`` (tuples of this format's columns, ready) in one statement; with ``ids``,
+        their ids in order."""
+        if not rows:
+            return []
+        if not self.sqlite:
+            dicts = [dict(zip(self.columns, row, strict=True)) for row in rows]
+            if ids:
+                return insert_ids(session, self.model, dicts)
+            bulk_insert(session, self.model, dicts)
+            return []
+        session.flush()  # anything pending in the ORM goes first, as session.execute would do
+        connection = session.connection()
+        sql, values = self._with_constants(rows)
+        if not ids:
+            connection.exec_driver_sql(sql, values)
+            return []
+        return _numbered(
+            session, self.model, len(rows), lambda: connection.exec_driver_sql(sql, values)
+        )
+
+
+def _literal(value: Any) -> str | None:
+    """``value`` as an SQLite literal of the same type, or None when it is not written so.
+
+    Only NULL, integers and text without NUL: a float's literal could round differently.
+    """
+    if value is None:
+        return "NULL"
+    if value.__class__ is int and -(2**63) <= value < 2**63:
+        return str(value)
+    if value.__class__ is str and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    return None
+
+
+def _bulk(model):
+    """An ORM INSERT for many rows in one statement (the path of back ends other than SQLite).
+
+    ``render_nulls``: without it the ORM leaves out columns whose value is None and
+    splits the rows into one statement per distinct set of columns (20,000 citations
+    became some 6,500 statements).
+    """
+    return insert(model).execution_options(render_nulls=True)
+
+
+def bulk_insert(session: Session, model, rows: list[dict[str, Any]]) -> None:
+    """Insert rows (dicts with the same keys) in the session's transaction, in one statement.
+
+    On SQLite the rows go straight to the driver's ``executemany``: the ORM's per-row
+    work (collecting parameters, running every column's bind processor through its
+    compiled statement) cost more than SQLite's own insert, and an import writes three
+    rows or more per record. The values are still converted exactly as SQLAlchemy would
+    (each column's bind processor, e.g. datetimes and JSON), and columns left out get
+    their Python-side defaults, computed once per call. Rows of a table that records the
+    change inserting them get the session's change (``history.change_id``) unless given
+    one. Other back ends take the ORM path.
+    """
+    if not rows:
+        return
+    table = model.__table__
+    change = (
+        history.change_id(session)
+        if "change_id" in table.c and "change_id" not in rows[0]
+        else None
+    )
+    session.flush()  # anything pending in the ORM goes first, as session.execute would do
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name != "sqlite":
+        if change is not None:
+            rows = [{**row, "change_id": change} for row in rows]
+        session.execute(_bulk(model), rows)
+        return
+    columns = list(rows[0])
+    width = len(columns)
+    constants: dict[str, Any] = {}
+    if change is not None:
+        constants["change_id"] = change
+    for column in table.columns:
+        if column.name in rows[0] or column.primary_key or column.default is None:
+            continue
+        default = column.default
+        constants[column.name] = default.arg(None) if default.is_callable else default.arg
+    processors = []
+    for index, name in enumerate(columns):
+        column_type = table.c[name].type
+        processor = column_type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            # [column index, processor, last value in, its value out]
+            processors.append([index, processor, _NOT_YET, None])
+    constant_values = []
+    for name, value in constants.items():
+        processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        constant_values.append(processor(value) if processor else value)
+    extra = tuple(constant_values)
+    getter = operator.itemgetter(*columns)
+    params: list[tuple] = []
+    append = params.append
+    for row in rows:
+        if len(row) != width:
+            raise ValueError(
+                f"rows for {table.name} differ in their columns: {sorted(row)} against"
+                f" {sorted(columns)}"
+            )
+        values = getter(row)
+        if width == 1:
+            values = (values,)
+        if processors:
+            values = list(values)
+            for slot in processors:
+                value = values[slot[0]]
+                if value is not slot[2]:  # the same object as the row before (a batch's `now`)
+                    slot[2], slot[3] = value, slot[1](value)
+                values[slot[0]] = slot[3]
+            values = tuple(values)
+        append(values + extra if extra else values)
+    names = columns + list(constants)
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+    connection.exec_driver_sql(sql, params)
+
+
+def rows_with_keys(
+    session: Session,
+    model,
+    columns: tuple[str, ...],
+    key_columns: tuple[str, ...],
+    keys: list[tuple],
+) -> Sequence[Any]:
+    """The rows of ``model`` whose ``key_columns`` equal one of ``keys``, by the unique index.
+
+    SQLite answers ``(a, b) IN (VALUES …)`` by scanning the whole index for every batch,
+    which made an import slow down as the table grew; there the keys go in as one JSON
+    array, joined row by row to the index. Other back ends take the row-value IN.
+    """
+    if not keys:
+        return []
+    if session.get_bind().dialect.name != "sqlite":
+        table = model.__table__
+        return session.execute(
+            select(*(table.c[c] for c in columns)).where(
+                tuple_(*(table.c[c] for c in key_columns)).in_(keys)
+            )
+        ).all()
+    table = model.__tablename__
+    joins = " AND ".join(
+        f"t.{c} = json_extract(k.value, '$[{i}]')" for i, c in enumerate(key_columns)
+    )
+    sql = (
+        f"SELECT {', '.join('t.' + c for c in columns)} FROM json_each(:keys) AS k JOIN {table} AS"
+        f" t ON {joins}"
+    )
+    return session.execute(sql_text(sql), {"keys": json.dumps(keys)}).all()
+
+
+def insert_ids(session: Session, model, rows: list[dict[str, Any]]) -> Sequence[int]:
+    """Insert rows in one statement and return their ids, in order (see ``_numbered``
+    for SQLite)."""
+    if not rows:
+        return []
+    if session.get_bind().dialect.name != "sqlite":
+        if "change_id" in model.__table__.c and "change_id" not in rows[0]:
+            change = history.change_id(session)
+            rows = [{**row, "change_id": change} for row in rows]
+        return (
+            session.execute(_bulk(model).returning(model.id, sort_by_parameter_order=True), rows)
+            .scalars()
+            .all()
+        )
+    session.flush()
+    return _numbered(session, model, len(rows), lambda: bulk_insert(session, model, rows))
+
+
+def _numbered(session: Session, model, count: int, write: Callable[[], Any]) -> list[int]:
+    """The ids of the ``count`` rows that ``write`` inserts into ``model``'s table without ids, in
+    order.
+
+    On SQLite the writer holds the write lock (BEGIN IMMEDIATE), and rows inserted
+    without an explicit id get consecutive rowids after the table's largest, so the ids
+    are computed rather than returned row by row (which SQLAlchemy would otherwise do to
+    keep them in order); the count is checked afterwards.
+    """
+    connection = session.connection()
+    before = connection.exec_driver_sql(f"SELECT max(id) FROM {model.__tablename__}").scalar() or 0
+    write()
+    after = connection.exec_driver_sql(f"SELECT max(id) FROM {model.__tablename__}").scalar() or 0
+    if after - before != count:  # pragma: no cover - would mean rowids were not consecutive
+        raise ProvenanceError(
+            f"could not number {count} new {model.__tablename__} rows: run the import again"
+        )
+    return list(range(before + 1, after + 1))

@@ -1,0 +1,222 @@
+"""The model's rounds: score the answers, normalise them per item, re-estimate accuracies.
+
+:func:`compute_trust` runs the whole computation (evidence, copies, rounds until
+stable, leaders); every round is a handful of set-based statements over the temporary
+tables, never a loop over claims in Python.
+"""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy.orm import Session
+
+from ..entities import get_property
+from . import settings
+from .copies import detect_copies
+from .evidence import build_evidence
+from .result import TrustResult, build_result
+from .sql import Sql, exp, log_odds, working_connection
+
+
+def score_and_normalise(sql: Sql, *, every_item: bool, compatible: bool) -> None:
+    """Each answer's score from its sources' votes, then its probability within its item.
+
+    Rounds score only the items that teach (``every_item`` false); the last pass all.
+    """
+    active = "" if every_item else "WHERE e.active = 1"
+    sql("DELETE FROM trust_scores")
+    sql(
+        f"""INSERT INTO trust_scores (item, claim_id, own)
+        SELECT v.item, v.claim_id, SUM(v.vote)
+        FROM (SELECT d.item, d.claim_id, AVG(d.vote) AS vote
+              FROM (SELECT e.item, e.claim_id, MIN(e.vote_unit) AS vote_unit,
+                           MAX(e.weight * sp.log_odds) AS vote
+                    FROM trust_evidence e
+                    JOIN trust_source_properties sp ON sp.source_key = e.source_key
+                         AND sp.property_id = e.property_id
+                    {active}
+                    GROUP BY e.item, e.claim_id, e.document_id) d
+              GROUP BY d.item, d.claim_id, d.vote_unit) v
+        GROUP BY v.item, v.claim_id"""
+    )
+    sql("UPDATE trust_scores SET score = own")
+    if compatible:
+        # a compatible answer ("2007" beside "March 2007") lends part of its support
+        sql(
+            f"""UPDATE trust_scores SET score = own + {settings.COMPATIBLE_SHARE} * (
+                SELECT SUM(o.own) FROM trust_compatible x
+                JOIN trust_scores o ON o.claim_id = x.other_id
+                WHERE x.claim_id = trust_scores.claim_id)
+            WHERE claim_id IN (SELECT claim_id FROM trust_compatible)"""
+        )
+    sql("DELETE FROM trust_answers")
+    sql(
+        f"""INSERT INTO trust_answers (item, claim_id, score, probability)
+        {probabilities("trust_scores", "item")}"""
+    )
+    sql("UPDATE trust_answers SET credit = probability")
+    if compatible:
+        sql(
+            """UPDATE trust_answers SET credit = credit + (
+                SELECT SUM(b.probability) FROM trust_compatible x
+                JOIN trust_answers b ON b.claim_id = x.other_id
+                WHERE x.claim_id = trust_answers.claim_id)
+            WHERE claim_id IN (SELECT claim_id FROM trust_compatible)"""
+        )
+
+
+def probabilities(scores: str, group: str) -> str:
+    """SELECT (group, claim_id, score, probability) from a table of scores, normalised per group.
+
+    A group holding known truth gives it probability 1 (shared when the desk accepted
+    more than one answer) and the others 0.
+    """
+    return f"""
+        SELECT w.grp, w.claim_id, w.score,
+            CASE WHEN w.known_in_group > 0 THEN w.is_known * 1.0 / w.known_in_group
+                 ELSE w.ex / SUM(w.ex) OVER (PARTITION BY w.grp)
+            END
+        FROM (SELECT t.grp, t.claim_id, t.score, t.is_known, t.top,
+                     SUM(t.is_known) OVER (PARTITION BY t.grp) AS known_in_group,
+                     {exp("t.score - t.top")} AS ex
+              FROM (SELECT g.{group} AS grp, g.claim_id, g.score,
+                           CASE WHEN k.claim_id IS NULL THEN 0 ELSE 1 END AS is_known,
+                           MAX(g.score) OVER (PARTITION BY g.{group}) AS top
+                    FROM {scores} g LEFT JOIN trust_known k ON k.claim_id = g.claim_id) t) w
+    """
+
+
+def update_accuracies(sql: Sql) -> float:
+    """Re-estimate every accuracy from the answers' probabilities; the largest change."""
+    weight = f"e.weight * (CASE WHEN i.known > 0 THEN {settings.VERDICT_WEIGHT} ELSE 1.0 END)"
+    sql(
+        f"""UPDATE trust_sources SET previous = accuracy,
+            accuracy = (prior_weight * prior + t.agreed) / (prior_weight + t.total)
+        FROM (SELECT e.source_key, SUM({weight} * a.credit) AS agreed,
+                     SUM({weight}) AS total
+              FROM trust_evidence e
+              JOIN trust_answers a ON a.claim_id = e.claim_id
+              JOIN trust_items i ON i.item = e.item
+              WHERE i.answers > 1 OR i.known > 0
+              GROUP BY e.source_key) t
+        WHERE t.source_key = trust_sources.source_key"""
+    )
+    # per property: the overall accuracy, moved by the desk's verdicts on the property
+    # and (PROPERTY_LEARNING) by agreement on its disputed items where the source gave
+    # at least PROPERTY_MIN_ANSWERS of them, shrunk toward the overall accuracy by
+    # PROPERTY_WEIGHT pseudo-answers (measured on the synthetic worlds: docs/benchmarks.md)
+    sql(
+        """UPDATE trust_source_properties SET previous = accuracy,
+            accuracy = (SELECT k.accuracy FROM trust_sources k
+                        WHERE k.source_key = trust_source_properties.source_key)"""
+    )
+    # the verdicts' estimate, and (PROPERTY_LEARNING) the one with agreement added
+    known = f"CASE WHEN i.known > 0 THEN {weight} ELSE 0.0 END"
+    sql(
+        f"""UPDATE trust_source_properties SET
+            accuracy = CASE
+                WHEN t.total < {settings.PROPERTY_MIN_ANSWERS} OR :learning = 'verdicts'
+                    THEN t.by_verdicts
+                WHEN :learning = 'down' AND t.by_verdicts < t.by_agreement THEN t.by_verdicts
+                ELSE t.by_agreement END
+        FROM (SELECT u.source_key, u.property_id, u.answers AS total,
+                     ({settings.PROPERTY_WEIGHT} * u.overall + u.agreed_known)
+                         / ({settings.PROPERTY_WEIGHT} + u.total_known) AS by_verdicts,
+                     ({settings.PROPERTY_WEIGHT} * u.overall + u.agreed)
+                         / ({settings.PROPERTY_WEIGHT} + u.total) AS by_agreement
+              FROM (SELECT e.source_key, e.property_id, MAX(k.accuracy) AS overall,
+                           COUNT(*) AS answers,
+                           SUM({weight} * a.credit) AS agreed, SUM({weight}) AS total,
+                           SUM(({known}) * a.credit) AS agreed_known,
+                           SUM({known}) AS total_known
+                    FROM trust_evidence e
+                    JOIN trust_answers a ON a.claim_id = e.claim_id
+                    JOIN trust_items i ON i.item = e.item
+                    JOIN trust_sources k ON k.source_key = e.source_key
+                    WHERE i.known > 0 OR i.answers > 1
+                    GROUP BY e.source_key, e.property_id) u) t
+        WHERE t.source_key = trust_source_properties.source_key
+          AND t.property_id = trust_source_properties.property_id""",
+        {"learning": settings.PROPERTY_LEARNING},
+    )
+    sql(f"UPDATE trust_source_properties SET log_odds = {log_odds('accuracy')}")
+    change = sql(
+        "SELECT MAX(CASE WHEN accuracy > previous THEN accuracy - previous"
+        " ELSE previous - accuracy END) FROM trust_source_properties"
+    ).scalar()
+    return float(change or 0.0)
+
+
+def mark_leaders(sql: Sql) -> None:
+    """The most probable answer of each item, and its margin over the best answer it contradicts.
+
+    An answer compatible with the leader ("2007" beside "March 2007") does not make a tie.
+    """
+    sql(
+        """UPDATE trust_items SET leader = r.claim_id
+        FROM (SELECT o.item, o.claim_id
+              FROM (SELECT item, claim_id,
+                           ROW_NUMBER() OVER (PARTITION BY item
+                                              ORDER BY probability DESC, claim_id) AS position
+                    FROM trust_answers) o
+              WHERE o.position = 1) r
+        WHERE r.item = trust_items.item"""
+    )
+    sql(
+        """UPDATE trust_items SET margin = (SELECT a.probability FROM trust_answers a
+                                          WHERE a.claim_id = trust_items.leader)
+            - COALESCE((SELECT MAX(a.probability) FROM trust_answers a
+                        WHERE a.item = trust_items.item AND a.claim_id <> trust_items.leader
+                          AND NOT EXISTS (SELECT 1 FROM trust_compatible x
+                                          WHERE x.claim_id = trust_items.leader
+                                            AND x.other_id = a.claim_id)), 0.0)"""
+    )
+    sql(f"UPDATE trust_items SET tie = CASE WHEN margin < {settings.TIE} THEN 1 ELSE 0 END")
+
+
+def compute_trust(
+    session: Session, *, public_only: bool, property: str | None = None
+) -> TrustResult:
+    """Learn every source's trust and every answer's probability (see the module's docstring).
+
+    ``property`` (a property's name) reports trust and track record on that property;
+    the model always learns from every item. Never commits; writes only temporary tables.
+    """
+    prop = get_property(session, property) if property is not None else None
+    sql = Sql(working_connection(session))
+    sql.math_functions()
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    sql.drop(*settings.TEMP_TABLES)
+    build_evidence(sql, public_only)
+    seconds["evidence"] = time.perf_counter() - started
+    groups = detect_copies(sql)
+    seconds["copies"] = time.perf_counter() - started - seconds["evidence"]
+    if settings.COUNT_COPIES_ONCE:
+        for group in groups:
+            sql(
+                "UPDATE trust_sources SET vote_unit = :unit WHERE source_key IN ("
+                + ", ".join(str(int(k)) for k in group)
+                + ")",
+                {"unit": group[0]},
+            )
+        sql(
+            """UPDATE trust_evidence SET vote_unit = (SELECT k.vote_unit FROM trust_sources k
+                   WHERE k.source_key = trust_evidence.source_key)"""
+        )
+    compatible = sql("SELECT COUNT(*) FROM trust_compatible").scalar() > 0
+    rounds = 0
+    while True:
+        rounds += 1
+        score_and_normalise(sql, every_item=False, compatible=compatible)
+        change = update_accuracies(sql)
+        if change < settings.TOLERANCE or rounds >= settings.MAX_ROUNDS:
+            break
+    score_and_normalise(sql, every_item=True, compatible=compatible)
+    mark_leaders(sql)
+    seconds["rounds"] = time.perf_counter() - started - seconds["evidence"] - seconds["copies"]
+    result = build_result(sql, groups, rounds, public_only, prop.id if prop else None, property)
+    seconds["result"] = time.perf_counter() - started - sum(seconds.values())
+    result.seconds = seconds
+    return result

@@ -1,0 +1,51 @@
+"""The model's constants: what each weighs, and the rules of copies and ties.
+
+Every other module of the package reads them as ``settings.NAME`` when it runs, so a
+benchmark (or a test) that sets ``provenance.trust.NAME`` changes the model: the package
+forwards such a setting here. Why each value is what it is: the package's docstring and
+``docs/benchmarks.md``.
+"""
+
+from __future__ import annotations
+
+# A grade's prior accuracy, and how many answers' worth of evidence the prior is.
+PRIOR = {"A": 0.9, "B": 0.8, "C": 0.7, "D": 0.55, "E": 0.3, "F": 0.5}
+PRIOR_WEIGHT = {"A": 20.0, "B": 20.0, "C": 20.0, "D": 20.0, "E": 20.0, "F": 2.0}
+PROPERTY_WEIGHT = 30.0
+# what moves a source's accuracy on one property away from its overall one, for a source
+# with at least PROPERTY_MIN_ANSWERS disputed answers on it (below that, verdicts only):
+# "verdicts" (the desk's only), "agreement" (agreement on the property's disputed items
+# too), "down" (agreement may lower it, only verdicts raise it)
+PROPERTY_LEARNING = "verdicts"
+PROPERTY_MIN_ANSWERS = 20
+CONFIDENCE = {"high": 1.0, "medium": 0.6, "low": 0.3}
+# false values an item could have: the "n" of ACCU
+N_FALSE = 10
+VERDICT_WEIGHT = 3.0
+# the share of a compatible answer's support an answer gets (as conflicts.py counts it)
+COMPATIBLE_SHARE = 0.5
+COPY_SHARE = 0.98
+COPY_MIN_SHARED = 50
+COUNT_COPIES_ONCE = True
+TOLERANCE = 1e-3
+MAX_ROUNDS = 30
+# accuracies are kept inside (0, 1) so every vote is finite
+ACCURACY_FLOOR, ACCURACY_CEILING = 0.01, 0.99
+# exp() of less than this is 0 (PostgreSQL raises on underflow rather than rounding)
+EXP_FLOOR = -600.0
+# two answers whose probabilities differ by less than this are a tie
+TIE = 1e-9
+
+TEMP_TABLES = (
+    "trust_sources",
+    "trust_source_properties",
+    "trust_items",
+    "trust_evidence",
+    "trust_known",
+    "trust_scores",
+    "trust_answers",
+    "trust_compatible",
+    "trust_given",
+    "trust_questions",
+    "trust_question_scores",
+)
