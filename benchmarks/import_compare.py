@@ -85,6 +85,18 @@ def _rss(pid: int) -> int:
         return 0
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu(pid: int) -> float:
+    """User + system seconds of one process so far (``/proc/PID/stat``)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
 def measure(command: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
     """Wall, process-tree CPU and peak RSS (tree and own) of one command."""
     started = time.perf_counter()
@@ -95,6 +107,8 @@ def measure(command: list[str], env: dict[str, str] | None = None) -> dict[str, 
         stderr=subprocess.PIPE,
     )
     peaks = {"tree": 0, "own": 0}
+    # the last CPU time seen of each process: the writer's own beside its workers'
+    cpu_seen: dict[int, float] = {}
     done = threading.Event()
 
     def sample() -> None:
@@ -103,6 +117,8 @@ def measure(command: list[str], env: dict[str, str] | None = None) -> dict[str, 
             sizes = [_rss(p) for p in pids]
             peaks["tree"] = max(peaks["tree"], sum(sizes))
             peaks["own"] = max(peaks["own"], sizes[0] if sizes else 0)
+            for pid in pids:
+                cpu_seen[pid] = max(cpu_seen.get(pid, 0.0), _cpu(pid))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -118,6 +134,9 @@ def measure(command: list[str], env: dict[str, str] | None = None) -> dict[str, 
     return {
         "wall_s": wall,
         "cpu_s": usage.ru_utime + usage.ru_stime,
+        # sampled: the last 50 ms of each process are missed
+        "cpu_own_s": cpu_seen.get(process.pid, 0.0),
+        "cpu_others_s": sum(v for k, v in cpu_seen.items() if k != process.pid),
         "peak_rss_tree_bytes": peaks["tree"],
         "peak_rss_own_bytes": peaks["own"],
         # wait4's ru_maxrss: the largest single process of the tree
@@ -182,9 +201,9 @@ def ratio(a: float, b: float) -> str:
 
 def table(entries: list[dict[str, Any]]) -> str:
     lines = [
-        "| data | rows | program | wall s | CPU s (tree) | peak RSS MB (tree / writer) |"
-        " CPU ÷ sqlite-utils | wall ÷ sqlite-utils | CPU ÷ floor |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| data | rows | program | wall s | CPU s (tree) | CPU s (writer / workers) |"
+        " peak RSS MB (tree / writer) | CPU ÷ sqlite-utils | wall ÷ sqlite-utils | CPU ÷ floor |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for e in entries:
         peer = e["sqlite_utils"]
@@ -194,13 +213,14 @@ def table(entries: list[dict[str, Any]]) -> str:
         for name, r in runs:
             lines.append(
                 f"| {e['shape']} | {e['rows']:,} | {name} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} |"
+                f" {r.get('cpu_own_s', 0):.1f} / {r.get('cpu_others_s', 0):.1f} |"
                 f" {r['peak_rss_tree_bytes'] / 2**20:.0f} / {r['peak_rss_own_bytes'] / 2**20:.0f} |"
                 f" {ratio(r['cpu_s'], peer['cpu_s'])} | {ratio(r['wall_s'], peer['wall_s'])} |"
                 f" {ratio(r['cpu_s'], floor['cpu_s'])} |"
             )
         lines.append(
             f"| {e['shape']} | {e['rows']:,} | `INSERT … SELECT` floor | {floor['wall_s']:.1f} |"
-            f" {floor['cpu_s']:.1f} | – | – | – | 1.00× |"
+            f" {floor['cpu_s']:.1f} | – | – | – | – | 1.00× |"
         )
     return "\n".join(lines)
 

@@ -48,8 +48,10 @@ COLUMNS = [
 
 @pytest.fixture(autouse=True)
 def small_chunks(monkeypatch):
-    """Chunks of a few records, so a file of hundreds crosses many of them."""
+    """Chunks of a few records, so a file of hundreds crosses many of them; and workers
+    for files of any size."""
     monkeypatch.setattr(import_workers, "CHUNK_RECORDS", 23)
+    monkeypatch.setattr(import_workers, "PARALLEL_MIN_BYTES", 0)
 
 
 def _url(target: Path | str) -> str:
@@ -251,20 +253,21 @@ def test_a_dry_run_in_workers_writes_nothing(run, db_path, tmp_path):
     assert file_bytes(db_path) == before
 
 
-def test_small_files_stay_serial_and_large_ones_use_workers(run, db_path, tmp_path, monkeypatch):
+def test_workers_are_asked_for_and_small_files_stay_serial(run, db_path, tmp_path, monkeypatch):
     from provenance.db import make_engine, reading_session
 
     run("init")
     small = _events(tmp_path / "small.csv", 50)
+    monkeypatch.setattr(import_workers, "PARALLEL_MIN_BYTES", small.stat().st_size + 1)
     engine = make_engine(str(db_path))
     try:
         with reading_session(engine) as session:
-            assert import_workers.workers_for(session, small, "csv", None) == 0
-            assert import_workers.workers_for(session, small, "csv", 3) == 3
-            assert import_workers.workers_for(session, small, "yaml", 3) == 0
+            assert import_workers.workers_for(session, small, "csv", 3) == 0
             monkeypatch.setattr(import_workers, "PARALLEL_MIN_BYTES", small.stat().st_size)
-            assert import_workers.workers_for(session, small, "csv", None) >= 1
+            assert import_workers.workers_for(session, small, "csv", 3) == 3
+            assert import_workers.workers_for(session, small, "jsonl", 1) == 1
             assert import_workers.workers_for(session, small, "csv", 0) == 0
+            assert import_workers.workers_for(session, small, "yaml", 3) == 0
     finally:
         engine.dispose()
     result = run("import", small, "--workers", "-1", code=2)

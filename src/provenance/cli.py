@@ -732,12 +732,14 @@ def add_command(obj: Context, **options) -> None:
 @click.option(
     "--workers",
     type=click.IntRange(min=0),
-    help="Processes that check records while the import writes (0: none). Default: one per"
-    " core but one, for a CSV or JSON Lines file of 4 MB or more.",
+    default=0,
+    show_default=True,
+    help="Processes that check records while the import writes, for a CSV or JSON Lines"
+    " file of 1 MB or more (worth it when records are costly to check: long quotes).",
 )
 @pass_context
 def import_command(
-    obj: Context, file: Path, dry_run: bool, new_entities: bool, workers: int | None
+    obj: Context, file: Path, dry_run: bool, new_entities: bool, workers: int
 ) -> None:
     """Import claims from YAML, JSON Lines or CSV, all or nothing.
 
@@ -750,7 +752,7 @@ def import_command(
     variant) is a bad record unless the entities: section declares it or --new-entities.
     FILE - reads standard input. A CSV file may be separated by commas, semicolons (as
     spreadsheets write where the comma is the decimal mark) or tabs; it must be UTF-8.
-    A large file is checked by worker processes while this one writes (--workers);
+    With --workers N a large file is checked by N processes while this one writes;
     the database ends the same as without them.
 
     \b

@@ -27,11 +27,16 @@ and writes the batches. What is moved and what stays, measured (docs/benchmarks.
 * A worker whose import process is gone (killed) stops within a second: it never
   writes, so the database is the import's transaction's to keep or lose.
 
-Small files stay serial: starting a worker costs about a second of CPU (a fresh
-interpreter that loads the library), so only files of ``PARALLEL_MIN_BYTES`` or more
-use workers when ``--workers`` is not given. YAML files are read whole and their
-sections are applied before their claims, which a worker's snapshot would not see:
-they are always imported serially, as is an in-memory SQLite database.
+Workers are asked for (``--workers N``); the default is none. Measured on the 2-core
+machine of docs/benchmarks.md, checking a record of the synthetic or five-column data
+costs about what handing it between processes costs (pickling, unpickling, adoption),
+so the writer saves nothing and the workers' time is added; records that are costly to
+check (long quotes anchored in long documents) are what workers are for. Small files
+stay serial whatever is asked: a file under ``PARALLEL_MIN_BYTES`` is imported in one
+process, as starting a worker costs about a second of CPU (a fresh interpreter that loads
+the library). YAML files are read whole and their sections are applied before their
+claims, which a worker's snapshot would not see: they are always imported serially, as
+is an in-memory SQLite database.
 """
 
 from __future__ import annotations
@@ -52,17 +57,11 @@ from .errors import InvalidValue, ProvenanceError
 from .preparer import RecordPreparer
 from .records import PendingEntity, PreparedClaim
 
-# files from this size use workers unless --workers says otherwise (about 40,000 records
-# of the five-column CSV; below it a worker's start-up costs more than it saves)
-PARALLEL_MIN_BYTES = 4 << 20
+# smaller files are imported in one process whatever --workers says (about 20,000
+# records of the five-column CSV; below it a worker's start-up costs more than it saves)
+PARALLEL_MIN_BYTES = 1 << 20
 CHUNK_RECORDS = 1000
 IN_FLIGHT_PER_WORKER = 2
-MAX_WORKERS = 4
-
-
-def default_workers() -> int:
-    """One worker per core beside the writer's, at least one, at most ``MAX_WORKERS``."""
-    return max(1, min(MAX_WORKERS, (os.cpu_count() or 1) - 1))
 
 
 def database_url(session: Session) -> str | None:
@@ -74,19 +73,18 @@ def database_url(session: Session) -> str | None:
     return url.render_as_string(hide_password=False)
 
 
-def workers_for(session: Session, path: Path, fmt: str, workers: int | None) -> int:
+def workers_for(session: Session, path: Path, fmt: str, workers: int) -> int:
     """How many worker processes the import of ``path`` uses; 0 for a serial import.
 
-    ``workers`` is the user's choice (0: serial); None chooses by the file's size.
+    ``workers`` is the user's choice (0: serial), kept for a CSV or JSON Lines file of
+    ``PARALLEL_MIN_BYTES`` or more.
     """
-    if workers is not None and workers < 0:
+    if workers < 0:
         raise InvalidValue(f"--workers {workers}: expected 0 (no workers) or more")
     if fmt == "yaml" or workers == 0 or database_url(session) is None:
         return 0
-    if workers is None:
-        if path.stat().st_size < PARALLEL_MIN_BYTES:
-            return 0
-        return default_workers()
+    if path.stat().st_size < PARALLEL_MIN_BYTES:
+        return 0
     return workers
 
 

@@ -399,7 +399,7 @@ def import_file(
     batch_size: int | None = None,
     new_entities: bool = False,
     shown_as: str | None = None,
-    workers: int | None = None,
+    workers: int = 0,
 ) -> ImportReport:
     """Import every record of ``path`` in the caller's transaction; raise ImportErrors on any bad
     record.
@@ -409,8 +409,9 @@ def import_file(
     bad record unless the file's ``entities:`` section declares it or ``new_entities``.
     ``shown_as`` names the file in messages when its path would not mean anything to
     the user (standard input, copied to a temporary file). ``workers``: how many worker
-    processes validate records while this one writes (0: none; None: chosen by the
-    file's size, see import_workers.py); the database ends the same either way.
+    processes validate records while this one writes (0: none; a small file is imported
+    serially whatever is asked, see import_workers.py); the database ends the same
+    either way.
     """
     path = Path(path)
     fmt = detect_format(path)
