@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +20,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from provenance import db as dbmod
 from provenance.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +29,15 @@ CTC = "000_f54a66cae721dd6b.txt"
 
 
 BACKEND = os.environ.get("PROVENANCE_TEST_BACKEND", "sqlite")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Note, before the test's fixtures are made, whether its databases must be PostgreSQL."""
+    _running["postgresql_only"] = must_be_postgresql(item.keywords)
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    _running["postgresql_only"] = False
 
 
 def pytest_collection_modifyitems(config, items):
@@ -47,16 +58,18 @@ def invoke(
     *args,
     db: Path | str | None = None,
     actor: str | None = None,
-    code: int = 0,
+    code: int | None = 0,
     input: str | None = None,
     env: dict[str, str] | None = None,
 ) -> Result:
     """Run the real CLI in this process and assert its exit code (the output in the message).
 
     ``db`` and ``actor`` become ``--db`` and ``--actor``; without them the test's own
-    database and actor apply (``PROVENANCE_DB``, ``PROVENANCE_ACTOR``). ``result.output``
+    database and actor apply (``PROVENANCE_DB``, ``PROVENANCE_ACTOR``). ``code=None``
+    accepts any exit code (a documented session whose steps show errors). ``result.output``
     is what a terminal shows, ``result.stdout`` and ``result.stderr`` each stream alone.
-    The one way tests run the CLI: the ``run`` fixture is this function.
+    The one way tests run the CLI in their own process: the ``run`` fixture is this
+    function, and tests/test_layout.py fails on a test that makes a ``CliRunner`` of its own.
     """
     full = [
         *(["--db", str(db)] if db is not None else []),
@@ -64,7 +77,9 @@ def invoke(
         *map(str, args),
     ]
     result = CliRunner().invoke(cli, full, input=input, env=env, catch_exceptions=False)
-    assert result.exit_code == code, f"exit {result.exit_code} for {full}:\n{result.output}"
+    assert code is None or result.exit_code == code, (
+        f"exit {result.exit_code} for {full}:\n{result.output}"
+    )
     return result
 
 
@@ -85,6 +100,68 @@ def run(db_path):
 def on_postgresql(request: pytest.FixtureRequest) -> bool:
     """Whether this test's databases are PostgreSQL databases rather than SQLite files."""
     return BACKEND == "postgresql" and "sqlite_only" not in request.keywords
+
+
+def must_be_postgresql(keywords) -> bool:
+    """Whether a test with these marks may open PostgreSQL databases only: in a run on
+    PostgreSQL, every test but those about SQLite files (``sqlite_only``) and those that
+    choose each back end themselves (``postgres``: they compare the two)."""
+    return BACKEND == "postgresql" and "sqlite_only" not in keywords and "postgres" not in keywords
+
+
+# A fixture that makes a SQLite file of its own (``tmp_path / "x.db"``) rather than
+# getting its database from the fixtures above would run on SQLite while the suite runs
+# on PostgreSQL, silently. So every engine the product or a test opens, through
+# ``provenance.db.make_engine`` (the one place engines are made), is checked: in a run on
+# PostgreSQL, a SQLite database opened by a test not marked ``sqlite_only`` or
+# ``postgres`` fails that test, naming the file. A published copy is SQLite by design
+# and may be read (it holds no Alembic version: it is no working database).
+_running = {"postgresql_only": False}
+_make_engine = dbmod.make_engine
+
+
+def _make_engine_on_the_suites_back_end(target: str | None = None, **options: Any):
+    database = str(target or dbmod.default_db())
+    if _running["postgresql_only"] and _opens_sqlite(database, options.get("create", False)):
+        pytest.fail(
+            f"this test opened the SQLite database {database} while the suite runs on"
+            " PostgreSQL: get the database from db_path, new_db or db_templates"
+            " (tests/conftest.py), or mark the test sqlite_only if it is about SQLite files",
+            pytrace=False,
+        )
+    return _make_engine(target, **options)
+
+
+def _opens_sqlite(target: str, create: bool) -> bool:
+    """Whether ``make_engine`` would open a SQLite working database, or make one.
+
+    A path it refuses (a folder, a file that is not a database, a missing one) opens
+    nothing; a published copy (SQLite by design, with no Alembic version) is not a
+    working database, and a test may read it."""
+    if dbmod.is_url(target):
+        if not target.startswith("sqlite"):
+            return False
+        target = make_url(target).database or ""
+    path = Path(target)
+    if not path.exists():
+        return create
+    if not path.is_file():
+        return False
+    with open(path, "rb") as file:
+        head = file.read(16)
+    if head == b"":
+        return create
+    if head != b"SQLite format 3\x00":
+        return False
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        query = "SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'"
+        return connection.execute(query).fetchone() is not None
+    finally:
+        connection.close()
+
+
+dbmod.make_engine = _make_engine_on_the_suites_back_end
 
 
 def _is_url(target: Path | str) -> bool:
@@ -166,6 +243,12 @@ class Templates:
                 path = self.folder / f"{name}.db"
                 self._made[key] = (path, make(path, self))
         return self._made[key]
+
+    def shared(self, name: str, make: Callable) -> Any:
+        """The value of a database prepared once a session on the suite's back end, for a
+        session-wide fixture that reads it (no test writes to it): ``make(target,
+        templates)``'s value."""
+        return self.template(name, make, postgresql=BACKEND == "postgresql")[1]
 
     def clone(self, name: str, make: Callable, target: Path | str) -> Any:
         postgresql = _is_url(target)

@@ -17,7 +17,7 @@ import time
 import urllib.request
 
 import pytest
-from click.testing import CliRunner
+from conftest import invoke
 from test_publish import build_site_data
 
 # the served copy is a SQLite file whatever the working database: one run is enough
@@ -67,10 +67,7 @@ def server(tmp_path_factory):
         "claims:\n- {source: s1, subject: Qais al-Khazali, property: seats_won, value: '16'}\n",
         encoding="utf-8",
     )
-    from provenance.cli import cli as provenance_cli
-
-    result = CliRunner().invoke(provenance_cli, ["--db", str(db), "import", str(third)])
-    assert result.exit_code == 0, result.output
+    invoke("import", third, db=db)
     port = _free_port()
     # open for the server's whole life, closed when the fixture tears down
     log = open(folder / "serve.log", "w+", encoding="utf-8")  # noqa: SIM115

@@ -40,12 +40,16 @@ def _seeds_without_claims(target):
 
 
 @pytest.fixture(scope="session")
-def candidates(tmp_path_factory):
+def candidates(db_templates):
     """Every seed source's candidates, by slug, from a database with the vocabulary and
-    no claims."""
-    work = tmp_path_factory.mktemp("extract")
+    no claims (made once, on the suite's back end)."""
+    return db_templates.shared("vocabulary", _candidates)
+
+
+def _candidates(database, templates):
+    work = templates.folder / "extract"
+    work.mkdir(exist_ok=True)
     seeds = _seeds_without_claims(work / "seeds")
-    database = work / "vocabulary.db"
     invoke("build", "--seeds", seeds, db=database)
     curated = yaml.safe_load((SEEDS / "claims.yaml").read_text(encoding="utf-8"))
     vocabulary = work / "vocabulary.yaml"

@@ -40,7 +40,12 @@ def _backends(request):
     return request.param
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", marks=pytest.mark.sqlite_only),
+        pytest.param("postgresql", marks=pytest.mark.postgres),
+    ]
+)
 def engine(request, tmp_path):
     if request.param == "sqlite":
         engine = dbmod.make_engine(str(tmp_path / "migrate.db"), create=True)
@@ -82,6 +87,7 @@ def test_every_revision_steps_down_and_up(engine):
     assert dbmod.current_revision(engine) == dbmod.head_revision()
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_connections_enforce_the_documented_settings(tmp_path):
     engine = dbmod.make_engine(str(tmp_path / "settings.db"), create=True)
     dbmod.migrate(engine)

@@ -12,9 +12,8 @@ from conftest import invoke
 from sqlalchemy.orm import Session
 from test_publish import build_site_data, published_content
 
-from provenance import cli as climod
+from provenance import cli_publish, public_copy, public_rows
 from provenance import db as dbmod
-from provenance import public_copy, public_rows
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -71,7 +70,7 @@ def test_the_copy_is_read_from_one_snapshot_while_an_editor_writes(working, tmp_
 
         return show
 
-    monkeypatch.setattr(climod, "_publish_progress", progress)
+    monkeypatch.setattr(cli_publish, "_publish_progress", progress)
     during = tmp_path / "during.db"
     invoke("publish", during, db=db)
     expected, got = published_content(before), published_content(during)

@@ -312,7 +312,7 @@ def test_killing_a_parallel_import_leaves_the_database_and_ends_its_workers(
 PUBLISHER = textwrap.dedent(
     """
     import os, signal, sys
-    from provenance import cli as climod, conflicts
+    from provenance import cli as climod, cli_publish, conflicts
     out, point = sys.argv[1], sys.argv[2]
     detect = conflicts.detect
     def detecting(session, actor):
@@ -326,7 +326,7 @@ PUBLISHER = textwrap.dedent(
                 steps.append(step)
                 print(step, flush=True)
         return show
-    climod._publish_progress = progress
+    cli_publish._publish_progress = progress
     replace = os.replace
     def renaming(src, dst):
         if point == "renaming" and os.fspath(dst) == out:

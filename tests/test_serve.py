@@ -328,7 +328,7 @@ def test_the_file_name_is_not_markup_on_the_home_page(tmp_path):
 
 
 def test_a_source_text_longer_than_the_length_floor_is_still_served(tmp_path):
-    from provenance.datasette_plugin import VALUE_LIMIT_FLOOR
+    from provenance.datasette_plugin.served_copy import VALUE_LIMIT_FLOOR
 
     db = tmp_path / "working.db"
     _invoke(db, "init")

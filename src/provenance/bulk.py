@@ -1,5 +1,4 @@
-"""The bulk-insert engine: many rows of one table in one statement, in the caller's
-transaction.
+"""The bulk-insert engine: many rows of one table in one statement, in the caller's transaction.
 
 An import writes three rows or more per record, and the ORM's per-row work (collecting
 parameters, running each column's bind processor through its compiled statement) cost

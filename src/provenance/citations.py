@@ -1,5 +1,7 @@
-"""Correcting one citation: retract it, or edit its fields, without touching the claim's
-other citations (SPEC §1 "a citation is corrected or retracted on its own").
+"""Correcting one citation: retract it, or edit its fields, leaving the claim's others alone.
+
+SPEC §1: "a citation is corrected or retracted on its own". Adding citations is the claim
+writer's (claims.py); a citation's identity is identity.py.
 
 Decisions a desk relies on:
 

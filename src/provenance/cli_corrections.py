@@ -1,11 +1,11 @@
 """Commands that correct what was entered without losing anything: `citation retract`,
 `citation edit`, `entity rename`, `entity merge`, `alias remove`, `source edit`.
 
-They hang on the groups of ``cli.py`` (imported at its end). Each runs in one writing
-transaction. All but `entity merge` (which records what it moved) say why in history
-(``--reason`` is required: a correction nobody can explain later is a new mistake), and
-re-detect conflicts in the same transaction when the correction can change them, so
-`provenance conflicts` never shows a question that rests on withdrawn evidence.
+They hang on the groups of ``cli.py`` (which imports this module at its end). Each runs
+in one writing transaction. All but `entity merge` (which records what it moved) say why
+in history (``--reason`` is required: a correction nobody can explain later is a new
+mistake), and re-detect conflicts in the same transaction when the correction can change
+them, so `provenance conflicts` never shows a question that rests on withdrawn evidence.
 """
 
 from __future__ import annotations

@@ -278,8 +278,7 @@ def migrate(engine: Engine, revision: str = "head") -> None:
             command.upgrade(alembic_config(connection), revision)
     except (OperationalError, SADatabaseError, sqlite3.DatabaseError) as exc:
         raise DatabaseError(
-            f"cannot migrate {engine.url.render_as_string(hide_password=True)!r}:"
-            f" {_first_line(exc)}"
+            f"cannot migrate {engine.url.render_as_string(hide_password=True)!r}: {first_line(exc)}"
         ) from None
 
 
@@ -297,7 +296,7 @@ def require_current(engine: Engine) -> None:
     except (OperationalError, SADatabaseError) as exc:
         raise DatabaseError(
             f"cannot open database {engine.url.render_as_string(hide_password=True)!r}:"
-            f" {_first_line(exc)}"
+            f" {first_line(exc)}"
         ) from None
     head = head_revision_fast()
     if current is None:
@@ -335,7 +334,8 @@ def reading_session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """The first line of a database error, as a one-line message can show it."""
     orig = getattr(exc, "orig", None) or exc
     return str(orig).strip().splitlines()[0] if str(orig).strip() else orig.__class__.__name__
 

@@ -17,7 +17,7 @@ and writes the batches. What is moved and what stays, measured (docs/benchmarks.
   workers met it; a qualifier value names an entity created earlier in the same file;
   records that give one claim different ranks are refused by the later one. So the
   database is the one the serial import makes, row for row and id for id, with the
-  same history (tests/test_import_parallel.py compares them).
+  same history (tests/test_import_workers.py compares them).
 * A record a worker finds bad is prepared again by the writer, in its place in the
   file, so the error is the serial import's own message, naming the record and field,
   and the file is rejected as a whole: nothing is committed until every record passed

@@ -1,4 +1,4 @@
-"""A claim as a row: the one selection behind ``claims``, ``show`` and the exports.
+"""A claim as a row: the selection behind ``claims``, ``show`` and the ClaimReview export.
 
 ``iter_claim_rows`` reads the claims the listing filters keep (subject, property,
 source, rank, limit), a chunk at a time with their citations, and gives each as
@@ -7,8 +7,9 @@ one row per citation for ``claims --csv``; ``provenance_chain`` is ``show``'s cl
 everything behind it (quotes in context, footnotes, works, history).
 
 Only reading is here: writing claims is claims.py (the writer, prefer and deprecate),
-the import format's fields are records.py, and the published copy selects its own rows
-(publish.py).
+the import format's fields are records.py. Readers that work set-based in SQL select
+their own rows: the import-format exports (export_records.py), the published copy
+(public_rows.py, public_evidence.py) and conflicts (listed_claims.py).
 """
 
 from __future__ import annotations

@@ -71,11 +71,12 @@ SETTINGS = {
 
 def datasette(public: str | Path, **settings: Any) -> Datasette:
     """The Datasette instance ``serve`` runs: the public copy alone, immutable and reopened
-    when a new copy is published over it (``datasette_plugin.PublicCopy``), with our
+    when a new copy is published over it (``datasette_plugin.served_copy``), with our
     metadata and plugin."""
     from datasette.app import Datasette
 
     from . import datasette_plugin
+    from .datasette_plugin import served_copy
 
     datasette_plugin.register()
     public = Path(public)
@@ -88,7 +89,7 @@ def datasette(public: str | Path, **settings: Any) -> Datasette:
     # with no file given Datasette adds an in-memory database anyone could query
     if "_memory" in ds.databases:
         ds.remove_database("_memory")
-    datasette_plugin.serve_copy(ds, public, public.stem)
+    served_copy.serve_copy(ds, public, public.stem)
     return ds
 
 

@@ -1,0 +1,272 @@
+"""Commands about conflicts: `conflicts` (detect and list), `resolve` (a verdict), and
+`trust` (each source's learned trust, which weighs the answers).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import click
+
+from .choices import CONFLICT_STATUSES
+from .cli import Context, cli, pass_context
+from .inputs import terminal_safe
+from .lazy import lazy_module
+from .output import emit, limit_option, output_options, value_text
+
+if TYPE_CHECKING:
+    from . import listings
+else:  # loaded when a command first uses it: `provenance --help` stays light
+    listings = lazy_module("provenance.listings")
+
+
+LISTING_WIDTH = 100  # a conflict listing reads at 100 columns when not on a terminal
+
+
+def _conflict_lines(row: dict) -> list[tuple[str, str]]:
+    """A question as (indent, text) lines: its header, leading answer and every answer."""
+    from .conflicts import answer_label
+    from .leading import answer_marks, leading_lines
+
+    n = len(row["answers"])
+    lines = [
+        (
+            "",
+            f"conflict {row['id']} · {row['status']} · {row['severity']} · {row['kind']}"
+            f" · {row['subject']} · {row['property']} · {n} answers",
+        )
+    ]
+    if row["settled"]:
+        lines.append(("  ", f"settled: {row['settled']}"))
+    elif not row["active"]:
+        lines.append(("  ", "no longer detected"))
+    lines += [("  ", line) for line in leading_lines(row)]
+    if row["note"]:
+        lines.append(
+            ("  ", f"verdict note ({row['status_by']}, {row['status_at']}): {row['note']}")
+        )
+    for number, answer in enumerate(row["answers"], 1):
+        value = value_text(answer["value"], answer.get("unit"))
+        scope = listings.scope_text(answer)
+        marks = [f"claim {answer['claim']}", f"support {answer['support']}"]
+        marks += answer_marks(answer)
+        contradicts = ", ".join(
+            answer_label(c["claim"], c["stance"]) for c in answer["contradicts"]
+        )
+        lines.append(("", ""))
+        lines.append(
+            (
+                "  ",
+                f"{number}. {value}" + (f" ({scope})" if scope else "") + f" — {', '.join(marks)}",
+            )
+        )
+        lines.append(("     ", f"contradicts: {contradicts}"))
+        for c in answer["citations"]:
+            where = c["source"] + (f" [{c['footnote']}]" if c["footnote"] else "")
+            who = f" — {c['attributed_to']}" if c["attributed_to"] else ""
+            denies = ", denies" if c["stance"] == "denies" else ""
+            lines.append(
+                ("     ", f"• {where}{who} ({c['reliability']}/{c['confidence']}{denies})")
+            )
+            if c["quote"]:
+                lines.append(("       ", f"“{c['quote']}”"))
+        for piece in answer.get("trust_pieces", answer.get("support_pieces", [])):
+            lines.append(("     ", f"+ {piece['text']}"))
+    return lines
+
+
+def _print_conflicts(rows: Iterable[dict]) -> None:
+    """Each question as it comes: a long listing prints progressively."""
+    import shutil
+    import textwrap
+
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else LISTING_WIDTH
+    count = 0
+    for count, row in enumerate(rows, 1):  # noqa: B007 (printed after the loop)
+        lines = [
+            textwrap.fill(
+                terminal_safe(text),
+                width=width,
+                initial_indent=indent,
+                subsequent_indent=indent + "  ",
+                break_long_words=True,
+                break_on_hyphens=False,
+            )
+            if text
+            else ""
+            for indent, text in _conflict_lines(row)
+        ]
+        click.echo("\n".join(lines) + "\n")  # one write per question, a blank line after it
+    click.echo(f"{count} conflict(s)" if count else "no conflicts")
+
+
+@cli.command("conflicts")
+@click.option(
+    "--status",
+    type=click.Choice([*CONFLICT_STATUSES, "all"]),
+    default="open",
+    show_default=True,
+    help="Which verdicts to list; open leaves out questions settled by ranks, all lists "
+    "every question, also settled and no longer detected ones.",
+)
+@click.option("--subject", help="Only conflicts about this entity (any of its names).")
+@click.option("--property", "property_name", help="Only conflicts of this property.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Show each independent source behind each answer: source [footnote], grade, "
+    "learned trust with its track record × confidence = weight.",
+)
+@click.option("--fail", is_flag=True, help="Exit 1 when an open conflict is listed (for scripts).")
+@limit_option
+@output_options
+@pass_context
+def conflicts_command(
+    obj: Context, status, subject, property_name, explain, fail, limit: int | None, fmt: str
+) -> None:
+    """Detect and list conflicts: the questions on which sources contradict each other.
+
+    Detection runs first (set-based, in the database); verdicts set with `resolve`
+    are kept. A conflict is one question (a subject and property in overlapping
+    scope) with all its competing answers: each answer's value, every citation
+    behind it, its support, its probability from the sources' learned trust and
+    which answers it contradicts, a severity, and the leading answer with its margin;
+    a changed leader is marked (see "Conflicts" in the README). CSV: a line per answer.
+
+    \b
+    Example:
+        provenance conflicts
+        provenance conflicts --subject Khazali --explain
+        provenance conflicts --status all --json --limit 10
+        provenance conflicts --fail   # exit 1 if anything is open
+    """
+    from . import conflicts as conflictsmod
+    from . import leading as leadingmod
+
+    with obj.writing() as session:  # bad --subject or --property: nothing detected or written
+        scope = conflictsmod.listing_scope(
+            session, status=status, subject=subject, property_name=property_name
+        )
+        detection = conflictsmod.detect(session, obj.actor)
+        # leading answers weigh all listed questions and are stored: rows held, printed after
+        rows = conflictsmod.Listing(session, scope, explain=explain)
+        listed = list(rows)
+        leadingmod.lead(session, listed, public_only=False, explain=explain)
+        leadingmod.remember(session, listed, obj.actor)
+    listed = listed[:limit]
+    if fmt == "table":
+        _print_conflicts(listed)
+    else:
+        emit(
+            (x for r in listed for x in conflictsmod.flat_rows(r)) if fmt == "csv" else listed, fmt
+        )
+    if fmt == "table" and (detection.new or detection.gone):
+        click.echo(
+            f"({detection.new} new since the last run, {detection.gone} no longer detected)",
+            err=True,
+        )
+    if fail and any(r["status"] == "open" and r["settled"] is None for r in listed):
+        sys.exit(1)
+
+
+@cli.command("resolve")
+@click.argument("conflict_id")
+@click.option(
+    "--status",
+    required=True,
+    type=click.Choice(CONFLICT_STATUSES),
+    help=(
+        "The verdict: confirmed (a real contradiction), dismissed (not one), resolved (settled),"
+        " open (reopen)."
+    ),
+)
+@click.option(
+    "--answer",
+    help="With --status resolved: the accepted answer, a claim id of the conflict "
+    "(or 'not ID' for its denial). It then leads.",
+)
+@click.option("--note", required=True, help="What was checked and found.")
+@pass_context
+def resolve_command(
+    obj: Context, conflict_id: str, status: str, answer: str | None, note: str
+) -> None:
+    """Record a fact-checker's verdict on a conflict (a question).
+
+    The verdict, note, accepted answer, who and when are kept, and survive
+    re-detection. `--answer` names the claim the desk accepts; it must be one of
+    the conflict's answers, and only with `--status resolved`.
+
+    \b
+    Example:
+        provenance resolve 3 --status resolved --answer 20 --note "CENTCOM release: January 2010"
+        provenance resolve 5 --status confirmed --note "CTC and LWJ disagree"
+    """
+    from . import conflicts as conflictsmod
+
+    with obj.writing() as session:
+        conflict = conflictsmod.get_conflict(session, conflict_id)
+        conflictsmod.resolve(session, conflict, status, note, obj.actor, answer=answer)
+    accepted = (
+        conflictsmod.answer_label(conflict.answer_claim_id, conflict.answer_stance or "asserts")
+        if conflict.answer_claim_id is not None
+        else None
+    )
+    click.echo(f"conflict {conflict.id}: {status}" + (f", answer {accepted}" if accepted else ""))
+
+
+@cli.command("trust")
+@click.option(
+    "--property",
+    "property_name",
+    help="Trust and track record on this property (the model still learns from all).",
+)
+@click.option(
+    "--public",
+    "public_only",
+    is_flag=True,
+    help="Learn from public evidence only, as the published copy does.",
+)
+@limit_option
+@output_options
+@pass_context
+def trust_command(
+    obj: Context, property_name: str | None, public_only: bool, limit: int | None, fmt: str
+) -> None:
+    """Each source's grade, learned trust, track record and suggested copy group.
+
+    A source is a document with the speaker it quotes. Trust starts from the A–F
+    grade and is learned from how often the source's claims agree with the most
+    likely answers, and above all from the desk's verdicts (preferred claims,
+    resolved conflicts). Agreements and disagreements count disputed items only;
+    sources that repeat one feed are suggested as a copy group and vote once.
+
+    \b
+    Example:
+        provenance trust
+        provenance trust --property killed --limit 10
+        provenance trust --public --json
+    """
+    from . import trust as trustmod
+
+    with obj.reading() as session:
+        result = trustmod.compute_trust(session, public_only=public_only, property=property_name)
+    emit(
+        result.rows(),
+        fmt,
+        limit=limit,
+        columns=[
+            "source",
+            "attributed_to",
+            "grade",
+            "prior",
+            "trust",
+            "answers",
+            "agreements",
+            "disagreements",
+            "verdicts",
+            "verdicts_upheld",
+            "copy_group",
+        ],
+    )
