@@ -167,12 +167,16 @@ def compare_one(shape: str, rows: int, out: Path, seed: int, workers: list[int])
     entry: dict[str, Any] = {"shape": shape, "rows": rows, "csv_bytes": claims.stat().st_size}
     say = lambda text: print(f"{shape} {rows:,}: {text}", file=sys.stderr, flush=True)  # noqa: E731
 
+    def keep() -> None:  # what is measured so far survives a run stopped half-way
+        (out / f"compare-{shape}-{rows}.json").write_text(json.dumps(entry, indent=1))
+
     say("sqlite-utils insert …")
     target = _fresh(work / "sqlite-utils.db")
     entry["sqlite_utils"] = measure(
         [str(BIN / "sqlite-utils"), "insert", str(target), "claims", str(claims), "--csv"]
     )
     _fresh(target)
+    keep()
     env = {"PROVENANCE_ACTOR": "benchmark"}
     entry["imports"] = {}
     imported = work / "provenance-0.db"
@@ -186,6 +190,7 @@ def compare_one(shape: str, rows: int, out: Path, seed: int, workers: list[int])
         entry["imports"][str(count)] = measure(
             _provenance(target, "import", str(claims), "--workers", str(count)), env
         )
+        keep()
         if count != 0:
             _fresh(target)
     say("INSERT … SELECT floor …")
