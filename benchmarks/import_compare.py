@@ -204,6 +204,12 @@ def ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}×" if b else "–"
 
 
+def _split(run: dict[str, Any]) -> str:
+    if "cpu_own_s" not in run:  # measured before the split was sampled
+        return "–"
+    return f"{run['cpu_own_s']:.1f} / {run['cpu_others_s']:.1f}"
+
+
 def table(entries: list[dict[str, Any]]) -> str:
     lines = [
         "| data | rows | program | wall s | CPU s (tree) | CPU s (writer / workers) |"
@@ -218,7 +224,7 @@ def table(entries: list[dict[str, Any]]) -> str:
         for name, r in runs:
             lines.append(
                 f"| {e['shape']} | {e['rows']:,} | {name} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} |"
-                f" {r.get('cpu_own_s', 0):.1f} / {r.get('cpu_others_s', 0):.1f} |"
+                f" {_split(r)} |"
                 f" {r['peak_rss_tree_bytes'] / 2**20:.0f} / {r['peak_rss_own_bytes'] / 2**20:.0f} |"
                 f" {ratio(r['cpu_s'], peer['cpu_s'])} | {ratio(r['wall_s'], peer['wall_s'])} |"
                 f" {ratio(r['cpu_s'], floor['cpu_s'])} |"
@@ -254,6 +260,15 @@ def write_docs(path: Path, entries: list[dict[str, Any]], info: dict[str, Any], 
     else:
         raise SystemExit(f"{path} lacks the marker {SECTION_BEGIN!r}: add it where the table goes")
     path.write_text(text, encoding="utf-8")
+
+
+def write_saved(paths: list[Path], docs: Path, command: str, info: dict[str, Any]) -> None:
+    """The docs table from saved results (``compare.json`` lists, ``compare-*.json``)."""
+    entries: list[dict[str, Any]] = []
+    for path in paths:
+        data = json.loads(path.read_text())
+        entries += data if isinstance(data, list) else [data]
+    write_docs(docs, entries, info, command)
 
 
 def compare(specs: list[str], out: Path, seed: int, workers: list[int], docs: Path | None) -> None:
