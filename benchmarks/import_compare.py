@@ -28,6 +28,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -100,11 +101,13 @@ def _cpu(pid: int) -> float:
 def measure(command: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
     """Wall, process-tree CPU and peak RSS (tree and own) of one command."""
     started = time.perf_counter()
+    # a file, not a pipe: a pipe nobody reads until the end stops a chatty command
+    errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed once read, below
     process = subprocess.Popen(
         command,
         env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=errors,
     )
     peaks = {"tree": 0, "own": 0}
     # the last CPU time seen of each process: the writer's own beside its workers'
@@ -128,7 +131,9 @@ def measure(command: list[str], env: dict[str, str] | None = None) -> dict[str, 
     done.set()
     sampler.join()
     process.returncode = os.waitstatus_to_exitcode(status)
-    stderr = process.stderr.read().decode() if process.stderr else ""
+    errors.seek(0)
+    stderr = errors.read().decode(errors="replace")[-4000:]
+    errors.close()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{stderr}")
     return {
