@@ -65,7 +65,9 @@ def _candidates(database, templates):
     try:
         with Session(engine) as session:
             return {
-                source.slug: extractmod.candidate_rows(extractmod.extract(session, source))
+                source.slug: extractmod.candidate_rows(
+                    extractmod.extract(session, source, extractmod.KINDS)
+                )
                 for source in session.scalars(select(Source).where(Source.text.is_not(None)))
             }
     finally:
@@ -113,7 +115,6 @@ QUANTITIES = [
     (LWJ, "Lebanon’s 1.65 million Shia", "population", "1650000"),
     (LWJ, "more than 24 million Shia", "population", ">24000000"),
     (LWJ, "seized nearly one-third of Iraq", "territory_share", "~33.3"),
-    (LWJ, "The hundreds of pages of files", "page_count", ">=200"),
     (LWJ, "holds 15 seats in the Iraqi parliament", "seats", "15"),
     (LWJ, "they finished second behind", "election_rank", "2"),
     (LWJ, "for over three decades", "duration", ">30"),
@@ -141,7 +142,6 @@ DATES = [
     (CTC, "after the 2003 U.S.-led invasion", "date", "2003"),
     (CTC, "In the summer of 2013, fighting", "date", "2013-22"),
     (CTC, "During his late 2007 interrogations", "date", "2007-09/2007-12"),
-    (CTC, "on May 7, 2018", "date", "2018-05-07"),
     (LWJ, "on August 30", "date", "2018-08-30"),
     (LWJ, "in U.S. custody from 2007 to the end of 2009", "date", "2007/2009-12"),
     (LWJ, "Qayis was released six months later", "date", "2009-12"),
@@ -154,7 +154,6 @@ DATES = [
     (LWJ, "By early 2014, Al Qaeda", "date", "2014-01/2014-04"),
     (MEI, "In his Nov. 19, 2020 interview", "date", "2020-11-19"),
     (MEI, "to travel to Iraq the next day", "date", "2020-12-21"),
-    (MEI, "In March, while smiling", "date", "2021-03"),
     (MEI, "speech on March 21", "date", "2021-03-21"),
     (MEI, "In January, the Quds Force", "founded", "2021-01"),
     (MEI, "threatened U.S. troops on April 2", "date", "2021-04-02"),
@@ -209,6 +208,13 @@ def test_a_sentence_ending_before_the_next_marker_takes_no_footnote(candidates):
     assert row["footnote"] is None
 
 
+def test_page_furniture_and_the_day_a_statement_was_made_are_not_candidates(candidates):
+    # a photo caption ends in its credit: "… on May 7, 2018. (AP/Hadi Mizban)"
+    assert not _find(candidates[CTC], "on May 7, 2018"), "a caption is page furniture"
+    # "In March, while smiling he told KH's al-Etijah TV that …": when he spoke, not a fact
+    assert not _find(candidates[MEI], "In March, while smiling", "date")
+
+
 def test_attribution_and_speakers(candidates):
     rows = candidates[MEE]
     none = _find(rows, "did not cause any casualties", "killed", "0")[0]
@@ -231,8 +237,9 @@ def test_attribution_and_speakers(candidates):
 
 def test_leadership(candidates):
     rows = candidates[LWJ]
-    badr = _find(rows, "Badr Organization head Hadi al Ameri", "leader")
-    assert {(r["subject"], r["value"]) for r in badr} >= {("Badr Organization", "Hadi al-Amiri")}
+    # "Badr Organization head Hadi al Ameri, right, and … Qayis Khazali, left, in March 13,
+    # 2017.": a photo caption, page furniture the body restates
+    assert not _find(rows, "Badr Organization head Hadi al Ameri", "leader")
     qaani = _find(candidates[MEE], "General Esmail Qaani, who succeeded Soleimani", "leader")[0]
     assert (qaani["subject"], qaani["value"]) == ("Quds Force", "Esmail Qaani")
 
@@ -283,11 +290,14 @@ def test_round_trip_with_no_vocabulary_declares_new_properties(run, tmp_path):
     seeds = _seeds_without_claims(tmp_path / "seeds")
     run("build", "--seeds", seeds)
     total = 0
-    for seed in SEED_FILES:
+    for number, seed in enumerate(SEED_FILES):
         out, data, _ = _outputs(run, tmp_path, seed)
         text = out.read_text(encoding="utf-8")
-        assert data["properties"], "an empty vocabulary: every property is new"
-        assert text.count("# new property") == len(data["properties"])
+        declared = data.get("properties") or []
+        if number == 0:
+            assert declared, "an empty vocabulary: every property is new"
+        # a later seed may use only properties an earlier import added
+        assert text.count("# new property") == len(declared)
         assert "left blank it is recorded as medium" in text
         assert all(c["confidence"] is None for c in data["claims"])
         # names the extractor read in several spellings ("Hadi al Ameri", "Hadi al-Amiri")
@@ -362,7 +372,9 @@ def test_bad_input_is_one_line_and_exit_2(run, built_db, tmp_path, monkeypatch, 
 
 
 def test_parse_kinds():
-    assert extractmod.parse_kinds(None) == extractmod.KINDS
+    assert extractmod.parse_kinds(None) == extractmod.DEFAULT_KINDS
+    assert "statement" not in extractmod.DEFAULT_KINDS  # quoted words are offered when asked
+    assert extractmod.parse_kinds("attribution") == ("statement",)  # its former name
     assert extractmod.parse_kinds("date, quantities") == ("date", "quantity")
     with pytest.raises(Exception, match="expected a comma-separated list"):
         extractmod.parse_kinds(",")

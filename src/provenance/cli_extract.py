@@ -36,9 +36,9 @@ else:  # loaded when a command first uses it: `provenance --help` stays light
 )
 @click.option(
     "--kinds",
-    default="quantity,date,leadership,attribution",
+    default="quantity,date,leadership,relation",
     show_default=True,
-    help="Comma-separated kinds of candidates: quantity, date, leadership, attribution.",
+    help="Comma-separated kinds: quantity, date, leadership, relation, statement (quoted words).",
 )
 @click.option(
     "-i",

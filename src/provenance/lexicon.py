@@ -76,7 +76,16 @@ SUFFIX_OPERATORS = {
 
 CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP"}
 CURRENCY_SIGN_PATTERN = "[" + "".join(CURRENCY_SIGNS) + "]"
-CURRENCY_WORDS = {"dollars": "USD", "usd": "USD", "euros": "EUR", "pounds": "GBP"}
+CURRENCY_WORDS = {
+    "dollars": "USD",
+    "usd": "USD",
+    "euros": "EUR",
+    "pounds": "GBP",
+    "dinars": "IQD",
+    "iqd": "IQD",
+    "rials": "IRR",
+    "riyals": "SAR",
+}
 
 # Spellings of one unit: the percent sign and its words (percentage points are another unit).
 PERCENT_UNITS = frozenset({"%", "percent", "per cent", "pct", "pct."})

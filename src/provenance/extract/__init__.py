@@ -21,10 +21,16 @@ What is recognised (each rule is a named regex below, with examples in its docst
   year``, ``six months later``, ``the next day``, ``within a year``) or the source's
   publication date (``last week``, ``on Tuesday``, ``26 February``, ``In March``);
 * leadership (``X, the leader of Y``; ``Y head X``; ``Y, led by … X``);
+* events: the attack, strike, protest, election, meeting, visit … a figure or a date is
+  about, with its agent and target, named the way the seeds name events ("U.S. airstrikes
+  on Kata'ib Hezbollah of 29 December 2019"), and what refers back to it ("the attack");
+* relations: an event's agent, target, victims and place; posts ("Pentagon spokesman
+  X"); backed, trained, designated and sanctioned by; siblings;
 * attributions: a quotation introduced by its speaker, "X said", "told MEE",
   "according to X", "claimed", "admitted", "accused", "denied" (stance ``denies``).
-  Every candidate in an attributed clause carries ``attributed_to``; with the kind
-  ``attribution``, each quotation also becomes a ``statement`` candidate.
+  Every candidate in an attributed clause carries ``attributed_to`` (not the article's own
+  appositions and relative clauses inside it); only with the kind ``statement`` (once
+  called ``attribution``) does a bare quotation become a ``statement`` candidate.
 
 Decisions:
 
@@ -51,8 +57,10 @@ How it is built (one module per concept, read in this order):
 * ``sentences``: the source's own words cut into sentences, and a value's quote;
 * ``provenance.lexicon`` (shared with ``values.py``): operators, scales, currencies, number
   and calendar words;
-* ``dates``, ``quantities``, ``leadership``, ``attributions``: the recognisers, each a set of
-  named ``Rule`` regexes and the functions that turn their matches into candidates;
+* ``dates``, ``quantities``, ``leadership``, ``relations``, ``attributions``: the
+  recognisers, each a set of named ``Rule`` regexes and the functions that turn their
+  matches into candidates;
+* ``events``: the events a text tells of, and their names;
 * ``subjects``: who or what a value is about; ``mentions``: where known entities are named;
 * ``vocabulary``: the concepts a rule suggests and the properties they map onto;
 * ``candidates``: the result types; ``output``: the import-format YAML.
@@ -60,12 +68,13 @@ How it is built (one module per concept, read in this order):
 
 from __future__ import annotations
 
-from .candidates import KINDS, Candidate, Extraction, parse_kinds
+from .candidates import DEFAULT_KINDS, KINDS, Candidate, Extraction, parse_kinds
 from .output import candidate_rows, write_yaml
 from .pipeline import extract
 from .rules import Rule
 
 __all__ = [
+    "DEFAULT_KINDS",
     "KINDS",
     "Candidate",
     "Extraction",

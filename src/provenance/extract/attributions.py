@@ -92,6 +92,15 @@ _ROLES = {
     "official", "cleric", "general", "governor", "secretary", "ambassador", "envoy", "chief",
 }  # fmt: skip
 
+RELATIVE_CLAUSE = Rule(
+    r",\s+(?:who|whose|which)\b|\b(?:airstrike|strike|attack|raid)\s+that\b|"
+    r"\b[A-Z][\w’'-]+,\s+(?:the\s+|an?\s+)?(?:[A-Z][\w’'-]+\s+){0,4}[\w’'-]+['’]s\s+"
+    r"(?:leader|head|chief)\b|\b(?:his|her)\s+(?:brother|sister)\b",
+    """Words of the article inside a reported sentence: a relative clause ("…, who headed the
+Quds Force", "an American airstrike that killed its commander") or an apposition ("Qais
+al-Khazali, Asaib Ahl al-Haq's leader, and his brother Laith"): not what the speaker said.""",
+)
+
 Stretch = tuple[int, int, str, str]  # (start, end, speaker, stance) of attributed text
 
 
@@ -387,7 +396,7 @@ def _statement(
     if re.match(r"(?i)(?:it|we|i|he|she)\b", words):
         subject = speaker  # "Tehran said it fired the missiles": about the speaker
     doc.add(
-        "attribution",
+        "statement",
         sentence,
         start,
         end,

@@ -8,7 +8,21 @@ from ..errors import InvalidValue
 from ..models import Source
 from .vocabulary import PropertyChoice
 
-KINDS = ("quantity", "date", "leadership", "attribution")
+KINDS = ("quantity", "date", "leadership", "relation", "statement")
+# what ``extract`` offers unless told otherwise: a bare ``statement`` (a speaker's words as
+# quoted, with no figure, date or relation a desk could check) is only offered when asked for
+DEFAULT_KINDS = ("quantity", "date", "leadership", "relation")
+_OTHER_NAMES = {
+    "quantities": "quantity",
+    "number": "quantity",
+    "numbers": "quantity",
+    "money": "quantity",
+    "dates": "date",
+    "relations": "relation",
+    "statements": "statement",
+    "attribution": "statement",  # the name of ``statement`` before relations were read
+    "attributions": "statement",
+}
 
 
 @dataclass
@@ -45,18 +59,18 @@ class Extraction:
 
 
 def parse_kinds(text: str | None) -> tuple[str, ...]:
-    """``quantity,date`` → ('quantity', 'date'); an unknown kind is an error naming it."""
+    """``quantity,date`` → ('quantity', 'date'); an unknown kind is an error naming it.
+
+    Nothing given means ``DEFAULT_KINDS``; ``attribution`` is the old name of ``statement``.
+    """
     if text is None or not text.strip():
-        return KINDS
+        return DEFAULT_KINDS
     kinds = []
     for part in text.split(","):
         kind = part.strip().lower()
         if not kind:
             continue
-        if kind in ("quantities", "number", "numbers", "money"):
-            kind = "quantity"
-        if kind == "dates":
-            kind = "date"
+        kind = _OTHER_NAMES.get(kind, kind)
         if kind not in KINDS:
             raise InvalidValue(
                 f"unknown kind {part.strip()!r} in --kinds: expected a comma-separated list of"

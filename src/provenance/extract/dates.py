@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..lexicon import MONTHS, WEEKDAYS, word_value
 from .attributions import attribution_for
+from .events import EVENT_KEY, date_event
 from .mentions import Mention
 from .rules import Rule
 from .sentences import Sentence
@@ -421,6 +422,23 @@ def _relative(doc: Document, m: re.Match[str]) -> tuple[str, Day | None] | None:
     return None
 
 
+ATTRIBUTIVE_YEAR = Rule(
+    r"(?i)\b(?:the|a|an|its|their|his|her)\s+$|[’']s\s+$",
+    """A year written as part of a name, not a date of the sentence's subject: "the 2015
+nuclear deal", "the Institute's 2020 study" (but "the 2019 protests", an event, is dated).""",
+)
+
+
+EVENT_AFTER_YEAR = Rule(
+    r"\s+(?:[\w.’'-]+\s+){0,2}?(?:attacks?|strikes?|airstrikes?|bombings?|protests?|"
+    r"elections?|votes?|referendum|meetings?|summit|visits?|invasion|war|uprisings?|"
+    r"revolution|coup|interviews?|interrogations?|killings?|assassination|offensive|"
+    r"campaign|withdrawal)\b",
+    """An event after an attributive year, which the year does date: "the 2003 U.S.-led
+invasion", "the 2019 protests", "the 2021 elections".""",
+)
+
+
 def date_candidate(
     doc: Document,
     sentence: Sentence,
@@ -431,6 +449,15 @@ def date_candidate(
     stretches,
 ) -> None:
     # values are built from checked parts (``_valid``), so EDTF's slow parser is not run here
+    if re.match(r"[’']s\b", doc.scan[end : end + 3]):
+        return  # "Following Friday's strike": names the strike by its day, dates nothing new
+    if (
+        re.fullmatch(r"\d{4}", doc.scan[start:end])
+        and ATTRIBUTIVE_YEAR.search(doc.scan, max(sentence.start, start - 12), start)
+        and re.match(r"\s+[\w-]", doc.scan[end : end + 3])
+        and not EVENT_AFTER_YEAR.match(doc.scan, end, sentence.end)
+    ):
+        return  # "the 2015 nuclear deal", "the Institute's 2020 study": part of a name
     window = doc.scan[max(sentence.start, start - 60) : min(sentence.end, end + 60)]
     concept = "date"
     near = (start, end)
@@ -443,12 +470,18 @@ def date_candidate(
             break
     if concept in ("birth_date", "death_date") and not any(m.kind == "person" for m in mentions):
         concept = "date"  # "an attack that nearly killed people on Christmas Day" dates the attack
+    if concept == "death_date" and any(0 <= start - at < 80 for at, _ in doc.sentence_events):
+        concept = "date"  # "X was assassinated by a US airstrike on Friday" dates the airstrike
     prefer = {
         "birth_date": ("person",),
         "death_date": ("person",),
         "founded": ("organisation", "alliance"),
     }.get(concept, ("event",))
     subject = subject_of(doc, sentence, near[0], near[1], mentions, prefer)
+    if subject.startswith(EVENT_KEY) and concept == "date":
+        date_event(doc, sentence, subject, value)
+    if "date" not in doc.kinds:
+        return
     written = doc.words(start, end)
     why = f"date: {written!r}" + ("" if written == value else f" read as {value}")
     doc.add(

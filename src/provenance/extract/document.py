@@ -3,11 +3,13 @@ last subject, and the candidates found so far."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Source
+from ..models import Entity, Source
 from .candidates import Candidate
 from .dates import Timeline, iso_date
+from .events import EVENT_KEY, Event
 from .mentions import EntityIndex
 from .sentences import Sentence, clause, scan_text
 from .vocabulary import PropertyChoice, Vocabulary
@@ -35,6 +37,62 @@ class Document:
         self.previous_speaker: str | None = None
         self.previous_person: str | None = None
         self.candidates: list[Candidate] = []
+        self.events: list[Event] = []
+        self.current_event: Event | None = None  # the event the text tells of at this point
+        self.sentence_events: list[tuple[int, Event]] = []  # those the sentence names, where
+        self.sentences_since_event = 0
+        self.last_group: str | None = None  # what "It receives support from Iran" is about
+        self.known_events = list(session.scalars(select(Entity.name).where(Entity.kind == "event")))
+
+    def new_event(
+        self,
+        family: str,
+        words: str,
+        agent: str | None,
+        target: str | None,
+        target_entity: str | None,
+    ) -> Event:
+        """A new event, or the one named before by the same words."""
+        for event in reversed(self.events):
+            if event.known is None and event.words.lower() == words.lower():
+                if target and not event.target:
+                    event.target = target
+                return event
+        event = Event(f"{EVENT_KEY}{len(self.events)}", family, words, agent, target)
+        event.target_entity = target_entity
+        self.events.append(event)
+        return event
+
+    def known_event(self, name: str) -> Event:
+        """The event standing for an entity of the database."""
+        for event in self.events:
+            if event.known == name:
+                return event
+        event = Event(f"{EVENT_KEY}{len(self.events)}", "known", name, known=name)
+        self.events.append(event)
+        return event
+
+    def last_event_of(self, family: str, agent: str | None = None) -> Event | None:
+        """What "the attack" (or "Friday's strike") refers to: the last such event named."""
+        families = (
+            (family,)
+            if family not in ("attack", "strike", "bombing")
+            else (
+                family,
+                "attack",
+                "strike",
+                "bombing",
+                "known",
+            )
+        )
+        for wanted in families:
+            for event in reversed(self.events):
+                if event.family == wanted and (agent is None or event.agent in (None, agent)):
+                    return event
+        return None
+
+    def event_names(self) -> dict[str, str]:
+        return {event.key: event.name for event in self.events}
 
     def words(self, start: int, end: int) -> str:
         return " ".join(self.text[start:end].split())
@@ -56,9 +114,10 @@ class Document:
         unit: str | None = None,
         qualifiers: dict[str, str] | None = None,
         attribution: tuple[str, str] | None = None,
+        quote: tuple[int, int] | None = None,
     ) -> None:
         choice = self.property_for(concept)
-        quote_start, quote_end = clause(self.scan, sentence, start, end)
+        quote_start, quote_end = quote or clause(self.scan, sentence, start, end)
         speaker, stance = attribution if attribution else (None, "asserts")
         self.candidates.append(
             Candidate(

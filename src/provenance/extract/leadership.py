@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..values import normalise_name
-from .attributions import Stretch, attribution_for
+from .attributions import RELATIVE_CLAUSE, Stretch, attribution_for
 from .mentions import Mention
 from .rules import Rule
 from .sentences import Sentence
@@ -43,8 +43,10 @@ LEADER_POSSESSIVE = Rule(
     """"Qais al-Khazali, Asaib Ahl al-Haq's leader".""",
 )
 LEADER_LEADS = Rule(
-    rf"(?P<leader>{NAME})\s+(?:now\s+)?(?:leads|heads|led|headed)\s+(?:the\s+)?(?P<org>{NAME})",
-    """"Today, Muhandis leads the PMF".""",
+    rf"(?P<leader>{NAME}),?\s+(?:who\s+)?(?:now\s+)?(?:leads|heads|led|headed)\s+"
+    rf"(?:the\s+)?(?:(?-i:[a-z]+)\s+)?(?P<org>{NAME})",
+    """"Today, Muhandis leads the PMF", "Qassem Soleimani, who headed the shadowy Quds
+    Force".""",
 )
 NOT_THE_LEADER = Rule(
     r"(?i)\b(?:deputy|vice|assistant|adjutant|second[-\s]in[-\s]command)\b",
@@ -70,7 +72,7 @@ def leaders(
             if NOT_THE_LEADER.search(m.group()):
                 continue  # a deputy commander is not the commander
             leader = _named(m.group("leader"), m.start("leader"), mentions)
-            org = _named(m.group("org"), m.start("org"), mentions)
+            org = _named(m.group("org"), m.start("org"), mentions, last=True)
             if (
                 not leader
                 or not org
@@ -79,6 +81,9 @@ def leaders(
             ):
                 continue
             seen.add((leader, org))
+            told = attribution_for(stretches, m.start())
+            if told and RELATIVE_CLAUSE.search(doc.scan, sentence.start, m.end()):
+                told = None  # "He added that X, AAH's leader, …": the article's apposition
             doc.add(
                 "leadership",
                 sentence,
@@ -88,14 +93,18 @@ def leaders(
                 leader,
                 subject=org,
                 why=f"leadership: {doc.words(m.start(), m.end())!r}",
-                attribution=attribution_for(stretches, m.start()),
+                attribution=told,
             )
 
 
-def _named(text: str, at: int, mentions: list[Mention]) -> str | None:
-    inside = [x for x in mentions if at <= x.start < at + len(text) + 1]
+def _named(text: str, at: int, mentions: list[Mention], *, last: bool = False) -> str | None:
+    """The entity named in ``text``; with ``last``, the last one ("Iran's IRGC Quds Force" is
+    the Quds Force), else the first."""
+    # a name the phrase starts inside ("Iran's Islamic Revolutionary Guard Corps Quds Force"
+    # read from "Revolutionary") is still the phrase's
+    inside = [x for x in mentions if x.start < at + len(text) + 1 and at < x.end]
     if inside:
-        return inside[0].name
+        return inside[-1 if last else 0].name
     words = text.split()
     while words and words[0].lower().strip("’'") in NOT_NAMES:
         words.pop(0)

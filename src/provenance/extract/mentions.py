@@ -20,7 +20,8 @@ class Mention:
     kind: str
 
 
-_TOKEN = re.compile(r"[^\s\-\u2010-\u2015_/,.;:!?()\[\]\"“”«»]+")
+# an acronym written with dots ("U.S.") is one word, as its alias is
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}(?![A-Za-z])|[^\s\-\u2010-\u2015_/,.;:!?()\[\]\"“”«»]+")
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
@@ -76,6 +77,11 @@ class EntityIndex:
             self.by_first.setdefault(tokens[0], []).append((tokens, rules, name, kind))
         for entries in self.by_first.values():
             entries.sort(key=lambda e: -len(e[0]))
+        self.names = {name for _, _, name, _ in rows}
+
+    def knows(self, name: str) -> bool:
+        """Whether ``name`` is the name of an entity of the database."""
+        return name in self.names
 
     def mentions(self, text: str, start: int, end: int) -> list[Mention]:
         tokens = []

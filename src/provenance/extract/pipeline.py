@@ -10,60 +10,88 @@ from sqlalchemy.orm import Session
 from .. import quotes
 from ..models import Citation, Source
 from .attributions import attributions, statements
-from .candidates import KINDS, Candidate, Extraction
+from .candidates import DEFAULT_KINDS, KINDS, Candidate, Extraction
 from .dates import date_candidate, find_dates
 from .document import Document
+from .events import events_in
 from .leadership import leaders
 from .quantities import quantities
+from .relations import relations
 from .rules import Rule
-from .sentences import split_sentences
-from .subjects import event_named, person_named
+from .sentences import Sentence, split_sentences
+from .subjects import person_named
 
 BYLINE = Rule(
     r"(?i)\b(?:updated|published|posted|last\s+modified)\s*:",
     """A byline's dates, not a fact: "January 24, 2020 Updated: January 24, 2020".""",
 )
 _ENDS_SENTENCE = re.compile(r"[.?!][\"'”’)\]]*$")
+CAPTION = Rule(
+    r"\((?:[A-Z][\w.’' -]*/)?[A-Z][\w.’' -]*\)\s*$|\[(?:Getty|AFP|Reuters|AP)[^\]]*\]"
+    r"|,\s+(?:left|right|center|centre)(?:,|\s+and\b)",
+    """A photo caption ends in its credit: "… on Jan. 13, 2020. (John Davison/Reuters)",
+"Asaib al-Haq's leader Qais al-Khazali [Getty] |", "Hadi al Ameri, right, and Qayis
+Khazali, left, in March 13, 2017". Page furniture, not a fact of the text.""",
+)
+
+
+def _furniture(doc: Document, sentence: Sentence, first: bool) -> bool:
+    """A headline (the text's first line, not ended like a sentence) or a photo caption."""
+    line_start = doc.scan.rfind("\n", 0, sentence.start) + 1
+    line_end = doc.scan.find("\n", sentence.end)
+    line = doc.scan[line_start : line_end if line_end >= 0 else len(doc.scan)].strip()
+    if first and line_start == sentence.start and not _ENDS_SENTENCE.search(line):
+        return True
+    return CAPTION.search(line) is not None
 
 
 def run(doc: Document) -> list[Candidate]:
     """Read every sentence once, in order, so relative dates and pronouns see what came before."""
     sentences = split_sentences(doc.scan, doc.limit)
-    for sentence in sentences:
+    for number, sentence in enumerate(sentences):
         if len(doc.scan[sentence.start : sentence.end].split()) < 4:
             continue  # headings, bylines and captions of a word or three
+        if _furniture(doc, sentence, number == 0):
+            continue
         if BYLINE.search(doc.scan, sentence.start, sentence.end):
             # "January 24, 2020 Updated: January 24, 2020": no fact, but it dates the text
             for _start, _end, _value, day in find_dates(doc, sentence):
                 doc.timeline.note(day)
             continue
         mentions = doc.entities.mentions(doc.scan, sentence.start, sentence.end)
+        doc.sentence_events = events_in(doc, sentence, mentions)
+        doc.sentences_since_event = 0 if doc.sentence_events else doc.sentences_since_event + 1
         doc.sentence_speakers = set()
         stretches = attributions(doc, sentence, mentions)
         taken: list[tuple[int, int]] = []
         dates = find_dates(doc, sentence)
         for start, end, value, day in dates:
             taken.append((start, end))
-            if "date" in doc.kinds:
-                date_candidate(doc, sentence, start, end, value, mentions, stretches)
+            if stretches and not any(a <= start < b for a, b, _, _ in stretches):
+                # "A day later, Trump said …", "…, said Hoffman on Friday": when it was said
+                doc.timeline.note(day)
+                continue
+            # run without the date kind too: a date still names the event it is the day of
+            date_candidate(doc, sentence, start, end, value, mentions, stretches)
             doc.timeline.note(day)
         if "quantity" in doc.kinds:
             quantities(doc, sentence, mentions, stretches, taken)
         if "leadership" in doc.kinds:
             leaders(doc, sentence, mentions, stretches)
-        if "attribution" in doc.kinds:
+        if "relation" in doc.kinds:
+            relations(doc, sentence, mentions, stretches)
+        groups = [m.name for m in mentions if m.kind in ("organisation", "alliance", "other")]
+        doc.last_group = groups[0] if groups else doc.last_group
+        if "statement" in doc.kinds:
             statements(doc, sentence, mentions, stretches)
         if mentions:
             doc.last_subject = mentions[0].name if doc.last_subject is None else doc.last_subject
         doc.previous_person = person_named(doc, sentence, mentions) or doc.previous_person
-        event_named(
-            doc, sentence, last=True
-        )  # "a rocket attack on X" is what a later "the attack" is
         doc.previous_speaker = doc.speakers[-1] if doc.sentence_speakers else None
     return doc.candidates
 
 
-def extract(session: Session, source: Source, kinds: tuple[str, ...] = KINDS) -> Extraction:
+def extract(session: Session, source: Source, kinds: tuple[str, ...] = DEFAULT_KINDS) -> Extraction:
     """Candidate claims of ``source``, leaving out what a citation of it already covers."""
     if not source.text:
         return Extraction(source, [], [], 0, kinds)
@@ -74,6 +102,11 @@ def extract(session: Session, source: Source, kinds: tuple[str, ...] = KINDS) ->
         for c in session.scalars(select(Citation).where(Citation.source_id == source.id))
         if c.quote_start is not None and c.quote_end is not None and not c.orphaned
     ]
+    names = doc.event_names()
+    for candidate in raw:  # an event's name is settled once the whole text is read
+        candidate.subject = names.get(candidate.subject, candidate.subject)
+        if candidate.value in names:
+            candidate.value = names[candidate.value]
     notes_by_id = {note.id: note.number for note in source.footnotes}
     kept: list[Candidate] = []
     seen = set()

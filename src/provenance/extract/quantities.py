@@ -10,6 +10,7 @@ from .. import lexicon
 from ..errors import InvalidValue
 from ..values import parse_value
 from .attributions import attribution_for
+from .events import EVENT_KEY
 from .mentions import Mention
 from .rules import Rule
 from .sentences import Sentence
@@ -45,8 +46,11 @@ one-third", "hundreds of millions of dollars", "one or two attacks a day".
 )
 
 NO_CASUALTIES = Rule(
-    r"(?i)\b(?:did\s+not|didn[’']t|no|without)\s+(?:cause\s+)?(?:any\s+)?casualties\b",
-    """No one killed or wounded: "the attack did not cause any casualties".""",
+    r"(?i)\b(?:did\s+not|didn[’']t|no|without)\s+(?:cause\s+)?(?:any\s+)?"
+    r"(?P<what>casualties|(?P<deaths>deaths|fatalities)|(?P<injuries>injuries))"
+    r"(?:\s+(?:or|and)\s+(?:(?P<deaths2>deaths|fatalities)|(?P<injuries2>injuries)))?\b",
+    """No one killed or wounded: "the attack did not cause any casualties", "there were no
+deaths or injuries" (both), "no injuries" (wounded only), "no fatalities" (killed only).""",
 )
 
 ONE_DEATH = Rule(
@@ -54,6 +58,14 @@ ONE_DEATH = Rule(
     """One death told with an article: "a US contractor had died during the raid".""",
 )
 
+NTH_EVENT = Rule(
+    r"\b(?:the|its|their)\s+(?P<n>\d{1,4})(?:st|nd|rd|th)\s+"
+    r"(?P<what>(?:[\w-]+\s+){0,2}(?:attack|strike|airstrike|bombing|raid|protest|election|"
+    r"session|meeting|visit)s?\b(?:[^,.;:]|\.(?=\S)|(?<=[A-Z])\.){0,70}?)"
+    r"(?=[,;:]|(?<![A-Z])\.(?:\s|$)|$)",
+    """An event counted in its series: "was the 11th rocket attack on the U.S. forces in Iraq
+in the past two months" (11 such attacks, this one included).""",
+)
 FINISHED_RANK = Rule(
     r"(?i)\bfinished\s+(?P<rank>first|second|third|fourth|fifth|sixth)\b",
     """A place in an election: "they finished second behind … Saairun Coalition".""",
@@ -62,6 +74,7 @@ FINISHED_RANK = Rule(
 # what a number must not be: a footnote-like series number, a time of day, a unit name
 _NOT_A_FIGURE_BEFORE = re.compile(
     r"(?i)(?:report|no\.|nos\.|rct-|shahed|p\.|pp\.|page|chapter|article|resolution|\d:|[a-z]-)\s*$"
+    r"|[A-Za-z]$"  # a name with a number in it: "the K1 base", "the T90 tank"
 )
 _NOT_A_FIGURE_AFTER = re.compile(
     r"^(?::\d|[a-zA-Z]|-(?!(?:year|month|week|day|decade)s?\b)[a-zA-Z]|\s*(?:am|pm|a\.m\.|p\.m\.)\b)"
@@ -145,6 +158,7 @@ _DURATION_UNITS: dict[str, int | Decimal] = {
     "decade": 10,
     "decades": 10,
 }
+_AGE = re.compile(r"(?i)^(?:-|\s)years?(?:-|\s)old\b")
 _RELATIVE_AFTER = re.compile(r"(?i)^\s*(?:later|ago|earlier|after|before|since|afterwards)\b")
 _RELATIVE_BEFORE = re.compile(r"(?i)\b(?:past|last|next|previous|coming|following|first|few)\s*$")
 _PEOPLE_GROUPS = {
@@ -164,9 +178,32 @@ _PEOPLE_GROUPS = {
 _OF_EVENTS = {"killed", "wounded", "hostages", "kidnapped_and_killed", "attackers"}
 _ATTACKER_NOUNS = {"militants", "attackers", "gunmen", "assailants", "fighters"}
 _PERSONNEL_NOUNS = {"personnel", "troops", "staff", "members"}
+# people a figure of one counts ("one service member was taken to Kuwait")
+_PEOPLE_NOUNS = {
+    "member", "members", "soldier", "soldiers", "contractor", "contractors", "civilian",
+    "civilians", "fighter", "fighters", "commander", "commanders", "officer", "officers",
+    "person", "people", "protester", "protesters", "child", "children", "woman", "women",
+    "man", "men", "worker", "workers", "guard", "guards", "policeman", "policemen",
+    "troops", "personnel",
+}  # fmt: skip
+# what is fired in an attack: "around two-dozen missiles", "six rockets"
+_FIRED = {
+    "missile": "missiles_fired",
+    "missiles": "missiles_fired",
+    "rocket": "rockets_fired",
+    "rockets": "rockets_fired",
+    "drone": "drones_launched",
+    "drones": "drones_launched",
+    "mortar": "shells_fired",
+    "mortars": "shells_fired",
+    "shells": "shells_fired",
+}
+_FIRING = re.compile(
+    r"(?i)\b(?:fired|fire|launched|launch|lobbed|landed|hit|struck|rained|shot|intercepted)\b"
+)
 _CASUALTY_WORDS = re.compile(
     r"(?i)\b(?P<kill>kill(?:ed|ing|s)?|murder(?:ed|ing)?|execut(?:ed|ing)|dead|died|deaths?|fatalities)\b"
-    r"|\b(?P<wound>wound(?:ed|ing|s)?|injur(?:ed|ing|ies|y))\b"
+    r"|\b(?P<wound>wound(?:ed|ing|s)?|injur(?:ed|ing|ies|y)|concussions?)\b"
 )
 _HOSTAGE_WORDS = re.compile(r"(?i)\b(?:hostages?|kidnap(?:ped|ping|s)?|abduct(?:ed|ing|ion)?)\b")
 _PERIOD = re.compile(
@@ -193,7 +230,10 @@ def quantities(
         subject = subject_of(
             doc, sentence, m.start(), m.end(), mentions, ("event",), name_event=True
         )
-        for concept in ("killed", "wounded"):
+        deaths = m.group("deaths") or m.group("deaths2")
+        injuries = m.group("injuries") or m.group("injuries2")
+        told = (["killed"] if deaths else []) + (["wounded"] if injuries else [])
+        for concept in told or ["killed", "wounded"]:
             doc.add(
                 "quantity",
                 sentence,
@@ -221,6 +261,22 @@ def quantities(
             "1",
             subject=subject,
             why=f"quantity: {doc.words(m.start(), m.end())!r} read as 1 killed",
+            attribution=attribution_for(stretches, m.start()),
+        )
+    for m in NTH_EVENT.finditer(scan, s, e):
+        local.append((m.start(), m.end()))
+        subject = subject_of(doc, sentence, m.start(), m.end(), mentions, ("event",))
+        what = " ".join(m.group("what").split())
+        doc.add(
+            "quantity",
+            sentence,
+            m.start("n"),
+            m.end("n"),
+            "count",
+            m.group("n"),
+            subject=subject,
+            why=f"quantity: {doc.words(m.start(), m.end())!r}: the {m.group('n')}th of a series",
+            qualifiers={"of": f"{what}, this one included"},
             attribution=attribution_for(stretches, m.start()),
         )
     for m in FINISHED_RANK.finditer(scan, s, e):
@@ -334,7 +390,9 @@ def quantity_candidate(
     head = counted.split()[-1].lower().strip("”“\"'") if counted else ""
     currency = re.match(lexicon.CURRENCY_SIGN_PATTERN, (m.group("low") or "").strip())
     currency_word = re.match(
-        rf"(?i)^\s*(?:(?:U\.S\.|US|American)\s+)?(?:{'|'.join(lexicon.CURRENCY_WORDS)})\b", after
+        rf"(?i)^\s*(?:(?:U\.S\.|US|American|Iraqi|Iranian|Saudi)\s+)?"
+        rf"(?:{'|'.join(lexicon.CURRENCY_WORDS)})\b",
+        after,
     )
     percent = bool(m.group("pct"))
     fraction = bool(m.group("fraction"))
@@ -349,7 +407,12 @@ def quantity_candidate(
     # number words are figures only where they count something: "killing one", "five U.S.
     # soldiers"
     if in_words and not (m.group("plural") or fraction):
-        if low_word in ("one", "a") and casualty is None and not m.group("high"):
+        if (
+            low_word in ("one", "a")
+            and casualty is None
+            and not m.group("high")
+            and head not in _PEOPLE_NOUNS
+        ):
             return
         if not counted and casualty is None and not op_text:
             return
@@ -382,7 +445,10 @@ def quantity_candidate(
                 }[period.group("adverb").lower()]
             )
             qualifiers["period"] = f"per {word}"
-        if re.search(r"(?i)\bcost", clause):
+        if re.search(r"(?i)\bbudget", clause):
+            concept = "budget"
+            prefer = ("organisation", "alliance", "place")
+        elif re.search(r"(?i)\bcost", clause):
             concept = "cost"
         elif re.search(r"(?i)\b(?:worth|valued|deal|value)\b", clause):
             concept = "monetary_value"
@@ -396,13 +462,24 @@ def quantity_candidate(
     elif head in ("times",) and re.search(r"(?i)interrog|interview", scan[s:e]):
         concept = "times_interrogated"
         prefer = ("person",)
-    elif head in ("pages", "page"):
-        concept = "page_count"
+    elif head in ("votes", "vote", "ballots") and not percent:
+        concept = "votes"
+        prefer = ("organisation", "alliance", "person")
+        qualifiers.update(_election(doc, sentence, mentions))
+    elif head in ("pages", "page") or _AGE.match(after):
+        return  # "a 300-page report", "the 45-year-old": not what a desk checks
     elif head in ("bodies",):
         concept = "bodies_returned"
     elif re.match(r"(?i)^\s*attacks?\s+(?:a|per)\s+day", after):
         concept = "attack_rate"
         prefer = ("organisation", "other")
+    elif percent and (
+        re.search(r"(?i)\bturnout\s+(?:\w+\s+){0,3}$", before)
+        or re.match(r"(?i)^\s*(?:voter\s+)?turnout\b", after)
+    ):
+        concept = "turnout"
+        prefer = ("event",)
+        qualifiers.update(_election(doc, sentence, mentions))
     elif percent or (fraction and head not in _DURATION_UNITS):
         share_of = re.match(
             r"(?i)^\s*(?:of\s+)?(?P<of>(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)", after
@@ -430,7 +507,11 @@ def quantity_candidate(
         counted and head in _PEOPLE_GROUPS and low is not None and low >= 10000
     ):
         concept = "killed" if casualty == "killed" else "wounded"
-        if re.search(r"(?i)\bdeaths?\s+of\s*$", before) or (
+        if re.search(r"(?i)\bincluding\s*$", before):
+            # "18 fighters were killed, including four local commanders": a part of the toll
+            concept = "count"
+            qualifiers["of"] = f"{counted} {concept_word(casualty)}" if counted else casualty
+        elif re.search(r"(?i)\bdeaths?\s+of\s*$", before) or (
             head and re.search(r"(?i)\bhundreds|dozens", m.group())
         ):
             concept = "count"
@@ -443,6 +524,8 @@ def quantity_candidate(
         concept = "population"
         qualifiers["group"] = counted.split()[-1]
         prefer = ("place",)
+    elif head in _FIRED and _FIRING.search(clause):
+        concept = _FIRED[head]
     elif head in _ATTACKER_NOUNS and re.search(
         r"(?i)\b(?:infiltrat|attack|storm|raid|stormed)", clause
     ):
@@ -451,7 +534,7 @@ def quantity_candidate(
         r"(?i)\bnumber\s+of\s+[\w\s]{0,40}?personnel\s+is\s*$", before
     ):
         concept = "personnel"
-        prefer = ("organisation", "other")
+        prefer = ("organisation", "other", "event")
     else:
         noun = counted or _counted_before(before)
         if not noun:
@@ -471,6 +554,11 @@ def quantity_candidate(
     subject = subject_of(
         doc, sentence, m.start(), m.end(), mentions, prefer, name_event=concept in _OF_EVENTS
     )
+    if concept == "personnel" and counted and subject.startswith(EVENT_KEY):
+        # "Eight service members were transported to Germany" in an attack's story: a count
+        # of those it touched, not the strength of a unit
+        concept = "count"
+        qualifiers["of"] = counted
     agent = (
         None
         if re.match(r"(?i)^\s*of\b", after)
@@ -574,3 +662,7 @@ def _election(doc: Document, sentence: Sentence, mentions: list[Mention]) -> dic
     if m:
         return {"election": " ".join(m.group().split())}
     return {}
+
+
+def concept_word(casualty: str) -> str:
+    return "killed" if casualty == "killed" else "wounded"

@@ -138,10 +138,9 @@ def subject_of(
         for m in mentions
         if (m.end <= start or m.start >= end) and m.name not in doc.sentence_speakers
     ]
-    if name_event and not any(m.kind == "event" for m in outside):
-        event = event_named(doc, sentence)
+    if name_event or "event" in prefer:
+        event = event_of(doc, start, outside, strong=name_event)
         if event is not None:
-            doc.last_subject = event
             return event
     if outside:
 
@@ -214,66 +213,20 @@ def person_named(doc: Document, sentence: Sentence, mentions: list[Mention]) -> 
     return found
 
 
-_TARGET_NOUNS = (
-    r"forces|troops|base|bases|embassy|airport|convoy|positions|headquarters|camp|compound|"
-    r"village|city|town|checkpoint|office|offices"
-)
-_EVENT_MODIFIERS = (
-    r"rocket|missile|drone|suicide|car|truck|bomb|mortar|air|grenade|terror|terrorist|"
-    r"militia|militant|deadly|twin|coordinated|retaliatory|ballistic|artillery|chemical|"
-    r"cross-border|roadside|IED"
-)
-EVENT_PHRASE = Rule(
-    r"(?i)\b(?P<det>an?|the|this|that)?\s*"
-    rf"(?P<phrase>(?:(?:{_EVENT_MODIFIERS}|(?-i:[A-Z][a-z]+|US|U\.S\.))\s+){{0,3}}"
-    r"(?P<noun>attack|strike|airstrike|air\s+strike|bombing|blast|explosion|raid|ambush|"
-    r"assault|shelling|massacre)s?\b"
-    r"(?P<target>\s+(?:on|against|in|at|near)\s+(?:the\s+)?"
-    r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
-    r"April|May|June|July|August|September|October|November|December)\b)"
-    r"(?:(?-i:[A-Z][\w’'.-]*)\s*){1,4}"
-    rf"(?:(?:{_TARGET_NOUNS})\b)?)?)",
-    """An event a figure is about, when the database has no name for it: "a rocket attack on
-Erbil", "the attack" (the one named last), "the Iranian missile attack on American forces".""",
-)
+def event_of(doc: Document, start: int, others: list[Mention], *, strong: bool) -> str | None:
+    """The event a figure or date at ``start`` is about, as its key: one the sentence names
+    (the nearest before the value, else the first), else, for a casualty figure (``strong``)
+    or where the sentence names no person or group, the event the text is telling of."""
+    if doc.sentence_events:
+        before = [e for at, e in doc.sentence_events if at <= start]
+        return (before[-1] if before else doc.sentence_events[0][1]).key
+    current = doc.current_event
+    if current is None or doc.sentences_since_event > EVENT_REACH:
+        return None
+    if strong or not any(m.kind in ("person", "organisation", "alliance") for m in others):
+        return current.key
+    return None
 
 
-_KINDS_OF_EVENT = {
-    "blast": "blast",
-    "explosion": "blast",
-    "bombing": "blast",
-    "strike": "strike",
-    "airstrike": "strike",
-    "air strike": "strike",
-}
-
-
-def _kind_of_event(noun: str) -> str:
-    return _KINDS_OF_EVENT.get(" ".join(noun.lower().split()), "attack")
-
-
-def event_named(doc: Document, sentence: Sentence, *, last: bool = False) -> str | None:
-    """The event the sentence tells of: a name made from its words ("Rocket attack on
-    Erbil"), or the one "the attack" refers back to (the last named of that kind; any kind
-    for "the attack"); None when the words are too few to name it. ``last``: the last one
-    the sentence names, else the first."""
-    found = None
-    for match in EVENT_PHRASE.finditer(doc.scan, sentence.start, sentence.end):
-        det = (match.group("det") or "").lower()
-        kind = _kind_of_event(match.group("noun"))
-        phrase = " ".join(match.group("phrase").split()).rstrip(" .")
-        if det in ("the", "this", "that") and not match.group("target"):
-            earlier = doc.last_events.get(kind) if kind != "attack" else doc.last_event
-            if earlier:
-                found = earlier
-                if not last:
-                    return found
-            continue
-        if len(phrase.split()) < 2 or not (match.group("target") or det in ("a", "an")):
-            continue
-        found = phrase[0].upper() + phrase[1:]
-        doc.last_event = found
-        doc.last_events[kind] = found
-        if not last:
-            return found
-    return found
+# how many sentences after its last mention a text may still be telling of an event
+EVENT_REACH = 6

@@ -79,6 +79,30 @@ CONCEPTS: dict[str, Concept] = {
         "people",
         description="Number of attackers who took part in an attack.",
     ),
+    "missiles_fired": Concept(
+        ("missiles_fired", "projectiles_fired"),
+        "quantity",
+        "missiles",
+        description="Missiles fired in an attack.",
+    ),
+    "rockets_fired": Concept(
+        ("rockets_fired", "projectiles_fired"),
+        "quantity",
+        "rockets",
+        description="Rockets fired in an attack.",
+    ),
+    "drones_launched": Concept(
+        ("drones_launched",),
+        "quantity",
+        "drones",
+        description="Drones launched in an attack.",
+    ),
+    "shells_fired": Concept(
+        ("shells_fired", "projectiles_fired"),
+        "quantity",
+        "shells",
+        description="Mortar or artillery shells fired in an attack.",
+    ),
     "people_released": Concept(
         ("people_released", "released_count"),
         "quantity",
@@ -137,6 +161,25 @@ CONCEPTS: dict[str, Concept] = {
         "USD",
         description="Money the subject received; qualifiers from and period.",
     ),
+    "budget": Concept(
+        ("budget",),
+        "quantity",
+        None,
+        time_varying=True,
+        description="The budget allocated to the subject, in its currency; qualifier period.",
+    ),
+    "votes": Concept(
+        ("votes", "votes_won"),
+        "quantity",
+        "votes",
+        description="Votes won in an election; qualifier election.",
+    ),
+    "turnout": Concept(
+        ("turnout",),
+        "quantity",
+        "percent",
+        description="Share of voters who voted in an election, in per cent.",
+    ),
     "cost": Concept(
         ("cost",),
         "quantity",
@@ -174,6 +217,44 @@ CONCEPTS: dict[str, Concept] = {
         "entity",
         time_varying=True,
         description="The person heading an organisation at a time.",
+    ),
+    "carried_out_by": Concept(
+        ("carried_out_by",), "entity", description="Who carried out an event (an attack)."
+    ),
+    "target": Concept(
+        ("target",), "entity", multi=True, description="Who or what an attack targeted."
+    ),
+    "victims": Concept(
+        ("victims",), "entity", multi=True, description="A person killed in an event."
+    ),
+    "location": Concept(("location",), "entity", description="Where an event happened."),
+    "sibling": Concept(("sibling",), "entity", multi=True, description="A brother or sister."),
+    "position": Concept(
+        ("position", "role"),
+        "text",
+        multi=True,
+        time_varying=True,
+        description="A post a person holds, in the text's words.",
+    ),
+    "backed_by": Concept(
+        ("backed_by", "supported_by"),
+        "entity",
+        multi=True,
+        description="Who backs (funds, arms, supports) a group.",
+    ),
+    "trained_by": Concept(
+        ("trained_by",), "entity", multi=True, description="Who trains a group's fighters."
+    ),
+    "designated_by": Concept(
+        ("designated_by",),
+        "entity",
+        multi=True,
+        description="Who designated a group a terrorist organisation.",
+    ),
+    "sanctioned_by_us": Concept(
+        ("sanctioned_by_us",),
+        "boolean",
+        description="Whether the United States has sanctioned the subject.",
     ),
     "statement": Concept(
         ("statement", "stated", "said"),

@@ -1,0 +1,463 @@
+"""Who did what to whom: an event's agent, target and victims, who backs, trains, designates
+or sanctions a group, and the posts people hold.
+
+Each rule is a wording a desk would recognise; each candidate names entities the database
+knows (its value is an entity, or the words of a post), so a figure of speech with no known
+name behind it is left alone.
+
+Decisions:
+
+* An event's agent (``carried_out_by``) is the nationality written before its noun or the
+  entity whose verb introduces it ("the United States hit back with airstrikes"), as read
+  by ``events``; its ``target`` is a known entity after "on", "against" or "at".
+* ``victims``: a known person "killed" or "assassinated" in a sentence that tells of the
+  event, or whom the event "killed".
+* ``position``: a post written before a name with what qualifies it ("Pentagon spokesman
+  Jonathan Hoffman", "Secretary of State Mike Pompeo"), or between commas after it
+  ("Jonathan Hoffman, the Assistant to the Secretary of Defense for Public Affairs,").
+  A bare title ("President Donald Trump") says whose president only by context: left out.
+  "the" before a post is dropped (a title), "a" kept (a description: "a senior figure in
+  the group"). Leaders are ``leadership``'s.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ..values import normalise_name
+from .attributions import RELATIVE_CLAUSE, Stretch, attribution_for
+from .events import EVENT_PHRASE, Event
+from .mentions import Mention
+from .rules import Rule
+from .sentences import Sentence
+
+if TYPE_CHECKING:
+    from .document import Document
+
+
+_POST_NOUNS = (
+    r"spokes(?:man|woman|person)|minister|secretary|ambassador|envoy|adviser|advisor|"
+    r"director|governor|general|official|officer|commander|chairman|president|senator|"
+    r"lawmaker|representative|assistant|figure|member|deputy|analyst|chief\s+of\s+staff"
+)
+_HONORIFIC = (
+    r"(?:(?:Col|Gen|Lt|Maj|Brig|Capt|Adm|Sgt|Dr|Mr|Mrs|Ms|Gov|Sen|Rep)\.\s+|"
+    r"(?:Colonel|General|Major|Brigadier|Captain|Admiral|Sheikh|Sayyid)\s+)*"
+)
+POST_BEFORE_NAME = Rule(
+    r"\b(?P<post>(?:[A-Z][\w.’'-]*\s+|(?:military|coalition|army|police|government|security|"
+    r"defen[cs]e|foreign|interior|senior|deputy|ministry|party|militia|group)\s+)"
+    r"(?:[A-Z][\w.’'-]*\s+){0,2}(?i:spokes(?:man|woman|person)|minister|envoy|"
+    r"ambassador|adviser|official|commander)|(?:Deputy\s+|Assistant\s+)?Secretary\s+of\s+"
+    r"(?:State|Defense|Defence|the\s+Treasury|Treasury|Homeland\s+Security)|"
+    r"(?:Foreign|Defence|Defense|Interior|Finance|Oil|Health)\s+Minister)"
+    rf"\s+{_HONORIFIC}"
+    r"(?P<name>[A-Z][\w’'-]+(?:\s+(?:al-|el-|bin\s+|ibn\s+|Abu\s+)?[A-Z][\w’'-]+){1,3})",
+    """A post written before its holder's name, with what qualifies it: "Pentagon spokesman
+Jonathan Hoffman", "Secretary of State Mike Pompeo", "Foreign Minister Fuad Hussein".""",
+)
+POST_AFTER_NAME = Rule(
+    r"(?P<name>[A-Z][\w’'-]+(?:\s+(?:al-|el-|bin\s+|ibn\s+|Abu\s+)?[A-Z][\w’'-]+){1,3}),\s+"
+    r"(?P<post>(?P<article>the|an?)\s+[^,;:“”\"()]{0,60}?\b(?i:" + _POST_NOUNS + r")\b"
+    r"[^,;:“”\"()]{0,60}?),",
+    """A post between commas after its holder's name: "Jonathan Hoffman, the Assistant to the
+Secretary of Defense for Public Affairs, said", "Laith al-Khazali, a senior figure in the
+group,".""",
+)
+_LEADER_WORDS = re.compile(r"(?i)\b(?:leader|head|chief|founder|deputy|vice)\b|['’]s\b")
+
+BACKED = Rule(
+    r"(?i)\b(?:backed|funded|financed|supported|armed|sponsored)(?:\s+and\s+(?P<trained>trained)"
+    r"(?-i:\W{0,2}))?\s+by\s+(?:the\s+)?",
+    """Support named after "by": "is backed by Iran's … Quds Force", "is "extensively funded
+and trained" by the Quds Force" (backed and trained).""",
+)
+TRAINED = Rule(
+    r"(?i)\btrained\s+by\s+(?:the\s+)?",
+    """Training named after "by": "fighters trained by Hezbollah".""",
+)
+SUPPORT_FROM = Rule(
+    r"(?i)\b(?:support|aid|funding|weapons|arms|backing|money|financing)\s+(?:\w+\s+){0,2}?"
+    r"from\s+(?:the\s+)?",
+    """Support said to come from someone: "receives the vast majority of its support from
+Iran", "received lethal aid and other support from Iran".""",
+)
+PROXY = Rule(
+    r"(?i)\b(?:an?|the)\s+(?P<who>[A-Z][\w’'-]*)\s+proxy\b",
+    """A group called someone's proxy: "Kata'ib Hezbollah — an Iranian proxy militia".""",
+)
+DESIGNATED = Rule(
+    r"(?i)\b(?:labell?ed|designated|listed|blacklisted)\s+(?:as\s+)?(?:an?\s+)?"
+    r"(?:foreign\s+|global\s+|specially\s+designated\s+)*terrorist\s+(?:organi[sz]ation|group|"
+    r"entity)\s+by\s+(?:the\s+)?",
+    """A terrorist designation and who made it: "was labeled a foreign terrorist organization
+by the U.S. in 2009".""",
+)
+CLAIMED = Rule(
+    r"(?i)\b(?:claimed|claims|claiming|took|takes|has\s+taken)\s+(?:the\s+)?responsibility\s+"
+    r"for\s+(?:the|this|that|yesterday[’']s|today[’']s|\w+day[’']s)\b",
+    """A group claiming one event: "Saraya Awliya al-Dam claimed responsibility for the
+attack". Many attacks claimed ("for more than 6,000 attacks") are the group's record, not
+one event's agent.""",
+)
+SANCTIONED = Rule(
+    r"(?i)\b(?:been|was|were|is|are)\s+(?:\w+\s+){0,2}?sanctioned\s+by\s+(?:the\s+)?"
+    r"(?P<who>U\.S\.|US|United\s+States|Washington|America)\b",
+    """Sanctions of the United States: "has also been sanctioned by the United States", "had
+already been sanctioned by the US last month".""",
+)
+_NATIONALITY_ENTITY = {
+    "iranian": "Iran",
+    "iran’s": "Iran",
+    "iran's": "Iran",
+    "american": "United States",
+    "us": "United States",
+    "u.s.": "United States",
+    "syrian": "Syria",
+    "israeli": "Israel",
+    "turkish": "Turkey",
+    "russian": "Russia",
+    "saudi": "Saudi Arabia",
+}
+_KILLED_NAME = re.compile(
+    r"(?i)\b(?:killed|assassinated|murdered)\s+(?:(?:its|his|their|the)\s+[\w\s-]{0,30}?,\s+)?$"
+)
+_GROUPS = ("organisation", "alliance", "other")
+NEGATED = Rule(
+    r"(?i)\b(?:not|never|no|without|nor)\b",
+    """A relation said not to hold: "he is not sanctioned by the US" (false), "not receiving
+sufficient support from Iran" (no candidate).""",
+)
+GROUP_PRONOUN = Rule(
+    r"(?i)(?:it|the\s+(?:group|militia|organi[sz]ation|movement|faction))\b",
+    """A sentence about the group named before: "It receives the vast majority of its support
+from Iran", "The group, which is a founding militia of …, is backed by".""",
+)
+
+
+def relations(
+    doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
+) -> None:
+    """The relation candidates of one sentence (see the module's docstring)."""
+    _event_arguments(doc, sentence, mentions, stretches)
+    _posts(doc, sentence, mentions, stretches)
+    _support(doc, sentence, mentions, stretches)
+
+
+def _add(
+    doc: Document,
+    sentence: Sentence,
+    at: tuple[int, int],
+    concept: str,
+    value: str,
+    subject: str,
+    stretches: list[Stretch],
+    why: str,
+    *,
+    quote: tuple[int, int] | None = None,
+) -> None:
+    if normalise_name(value) == normalise_name(subject):
+        return
+    told = attribution_for(stretches, at[0])
+    if told and RELATIVE_CLAUSE.search(doc.scan, sentence.start, min(sentence.end, at[1] + 12)):
+        told = None  # "Tehran said … an American airstrike that killed its commander": ours
+    doc.add(
+        "relation",
+        sentence,
+        at[0],
+        at[1],
+        concept,
+        value,
+        subject=subject,
+        why=f"relation: {why}",
+        attribution=told,
+        quote=quote,
+    )
+
+
+def _event_arguments(
+    doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
+) -> None:
+    told: set[tuple[str, str, str]] = set()
+    for at, event in doc.sentence_events:
+        span = (at, min(sentence.end, at + 40))
+        fresh = event.mentions == 1 and event.known is None
+        if event.agent and fresh and doc.entities.knows(event.agent):
+            told.add((event.key, "carried_out_by", event.agent))
+            _add(
+                doc,
+                sentence,
+                span,
+                "carried_out_by",
+                event.agent,
+                event.key,
+                stretches,
+                f"the agent of {event.words!r}",
+            )
+        target = event.target_entity
+        if target and event.mentions == 1 and (event.key, "target", target) not in told:
+            told.add((event.key, "target", target))
+            _add(
+                doc,
+                sentence,
+                span,
+                "target",
+                target,
+                event.key,
+                stretches,
+                f"the target of {event.words!r}",
+            )
+        _victims(doc, sentence, mentions, stretches, event, at)
+        _agent_of_known(doc, sentence, mentions, stretches, event, at)
+    _fired(doc, sentence, mentions, stretches)
+    _location(doc, sentence, mentions, stretches)
+
+
+def _fired(
+    doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
+) -> None:
+    """ "Iran fired around two-dozen missiles at two bases": the agent of the event told of."""
+    event = doc.sentence_events[0][1] if doc.sentence_events else doc.current_event
+    if event is None:
+        return
+    for m in mentions:
+        if m.kind not in ("place", "organisation", "alliance", "other"):
+            continue
+        if FIRED_BY.match(doc.scan, m.end, sentence.end) is None:
+            continue
+        if event.agent not in (None, m.name) or m.name in doc.sentence_speakers:
+            return
+        why = f"{m.name} {doc.words(m.end, min(sentence.end, m.end + 20))!r}"
+        _add(doc, sentence, (m.start, m.end), "carried_out_by", m.name, event.key, stretches, why)
+        return
+
+
+LOCATED = Rule(
+    r"\s+in\s+(?:the\s+)?",
+    """Where an event happened, right after it: "assassinated by a US airstrike in Iraq on
+Friday". Two places ("in Iraq and Syria") are the event's reach, not its place: left out.""",
+)
+
+
+def _location(
+    doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
+) -> None:
+    for at, event in doc.sentence_events:
+        phrase = EVENT_PHRASE.match(doc.scan, at, sentence.end)
+        end = phrase.end() if phrase else at
+        where = LOCATED.match(doc.scan, end, sentence.end)
+        if where is None:
+            continue
+        place = next((m for m in mentions if m.start == where.end() and m.kind == "place"), None)
+        if place is None or re.match(r"\s+and\b", doc.scan[place.end : place.end + 5]):
+            continue
+        why = f"{doc.words(at, place.end)!r}"
+        _add(doc, sentence, (at, place.end), "location", place.name, event.key, stretches, why)
+
+
+def _victims(
+    doc: Document,
+    sentence: Sentence,
+    mentions: list[Mention],
+    stretches: list[Stretch],
+    event: Event,
+    at: int,
+) -> None:
+    """Known people the sentence says were killed in the event it tells of."""
+    for person in (m for m in mentions if m.kind == "person"):
+        after = doc.scan[person.end : min(sentence.end, person.end + 40)]
+        before = doc.scan[max(sentence.start, person.start - 60) : person.start]
+        passive = re.match(
+            r"(?i)^,?\s*(?:[^,]{0,40},\s*)?(?:was|were|had\s+been|has\s+been)\s+(?:also\s+)?"
+            r"(?:killed|assassinated|murdered|slain)\b",
+            after,
+        )
+        if passive or _KILLED_NAME.search(before):
+            if person.name in doc.sentence_speakers:
+                continue
+            _add(
+                doc,
+                sentence,
+                (person.start, person.end),
+                "victims",
+                person.name,
+                event.key,
+                stretches,
+                f"{person.name} killed in {event.words!r}",
+            )
+
+
+def _agent_of_known(
+    doc: Document,
+    sentence: Sentence,
+    mentions: list[Mention],
+    stretches: list[Stretch],
+    event: Event,
+    at: int,
+) -> None:
+    """ "assassinated by a US airstrike", "an American airstrike that killed its commander":
+    the nationality of the strike that killed a known event's victim is its agent."""
+    match = re.search(
+        r"(?i)\b(?:by\s+)?an?\s+(?P<who>US|U\.S\.|American|Iranian|Israeli|Turkish|Russian)\s+"
+        r"(?:drone\s+|air\s*)?strike",
+        doc.scan[sentence.start : sentence.end],
+    )
+    if match is None or event.known is None:
+        return
+    who = _NATIONALITY_ENTITY.get(match.group("who").lower())
+    if who and doc.entities.knows(who):
+        start = sentence.start + match.start()
+        _add(
+            doc,
+            sentence,
+            (start, start + len(match.group())),
+            "carried_out_by",
+            who,
+            event.key,
+            stretches,
+            f"{match.group()!r}",
+            quote=(start, start + len(match.group())),  # the words that name the agent
+        )
+
+
+SIBLING = Rule(
+    r"\b(?:his|her)\s+(?:elder\s+|younger\s+|older\s+)?(?:brother|sister)\s+"
+    r"(?P<name>[A-Z][\w’'-]+(?:\s+(?:al-|el-|bin\s+|ibn\s+|Abu\s+)?[A-Z][\w’'-]+){0,3})",
+    """A sibling named after the person before: "Qais al-Khazali … and his brother Laith
+al-Khazali".""",
+)
+FIRED_BY = Rule(
+    r"(?i)\s*(?:fired|launched|lobbed)\s+(?:[\w-]+\s+){0,3}?(?:missiles?|rockets?|drones?|"
+    r"shells|mortars?)\b",
+    """Who fired at the event's target: "On Jan. 8, Iran fired around two-dozen missiles".""",
+)
+
+
+def _posts(
+    doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
+) -> None:
+    people = {(m.start, m.end): m for m in mentions if m.kind == "person"}
+    for match in SIBLING.finditer(doc.scan, sentence.start, sentence.end):
+        a, b = match.span("name")
+        before = [m for m in people.values() if m.end <= match.start()]
+        named = [m for m in people.values() if a <= m.start < b]
+        if before and named:
+            why = f"{doc.words(match.start(), b)!r}"
+            _add(doc, sentence, (a, b), "sibling", named[0].name, before[-1].name, stretches, why)
+    for rule in (POST_BEFORE_NAME, POST_AFTER_NAME):
+        for match in rule.finditer(doc.scan, sentence.start, sentence.end):
+            post = " ".join(match.group("post").split())
+            if rule is POST_AFTER_NAME:
+                if _LEADER_WORDS.search(post):
+                    continue  # "the head of the IRGC Quds", "AAH's leader": leadership's
+                if match.group("article").lower() == "the":
+                    post = post[4:]
+            a, b = match.span("name")
+            holder = next((m for (x, y), m in people.items() if x < b and a < y), None)
+            if holder is not None:
+                name = holder.name
+            elif any(m.start < b and a < m.end for m in mentions):
+                continue  # a group or a place, not a person holding a post
+            else:
+                name = " ".join(match.group("name").split())  # a person the database lacks
+            why = f"{post!r} before or beside {name}"
+            _add(doc, sentence, (a, b), "position", post, name, [], why)
+
+
+def _support(
+    doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
+) -> None:
+    text = doc.scan
+
+    def named_after(end: int) -> Mention | None:
+        after = [m for m in mentions if m.start >= end and m.start - end <= 30]
+        if not after:
+            return None
+        # "Iran's Islamic Revolutionary Guard Corps Quds Force": the last name of the phrase
+        best = after[0]
+        for m in after[1:]:
+            gap = text[best.end : m.start]
+            if re.fullmatch(r"\s*", gap) or re.fullmatch(r"[’']s\s+", gap) or gap == " ":
+                best = m
+            else:
+                break
+        return best
+
+    def group_before(start: int) -> str | None:
+        if GROUP_PRONOUN.match(text, sentence.start) and doc.last_group:
+            # "The group, which is a founding militia of …, is backed by": the group before
+            return doc.last_group
+        before = [m for m in mentions if m.end <= start and m.kind in _GROUPS]
+        return before[-1].name if before else None
+
+    by_rule = (
+        (BACKED, ("backed_by",)),
+        (TRAINED, ("trained_by",)),
+        (SUPPORT_FROM, ("backed_by",)),
+        (DESIGNATED, ("designated_by",)),
+    )
+    for rule, concepts in by_rule:
+        for match in rule.finditer(text, sentence.start, sentence.end):
+            if rule is TRAINED and re.search(
+                r"(?i)and\s+$", text[match.start() - 5 : match.start()]
+            ):
+                continue
+            backer = named_after(match.end())
+            subject = group_before(match.start())
+            if backer is None or subject is None:
+                continue
+            if NEGATED.search(text, max(sentence.start, match.start() - 30), match.start()):
+                continue  # "not receiving sufficient support from Iran"
+            wanted = concepts + (("trained_by",) if match.groupdict().get("trained") else ())
+            for concept in wanted:
+                _add(
+                    doc,
+                    sentence,
+                    (match.start(), backer.end),
+                    concept,
+                    backer.name,
+                    subject,
+                    stretches,
+                    f"{doc.words(match.start(), backer.end)!r}",
+                )
+    for match in PROXY.finditer(text, sentence.start, sentence.end):
+        country = _NATIONALITY_ENTITY.get(match.group("who").lower())
+        subject = group_before(match.start())
+        if country and subject and doc.entities.knows(country):
+            _add(
+                doc,
+                sentence,
+                match.span(),
+                "backed_by",
+                country,
+                subject,
+                stretches,
+                f"{match.group()!r}",
+            )
+    for match in CLAIMED.finditer(text, sentence.start, sentence.end):
+        claimant = group_before(match.start())
+        events = [e for at, e in doc.sentence_events if at >= match.start()]
+        event = events[0] if events else doc.current_event
+        if claimant is None or event is None:
+            continue
+        why = f"{claimant} {match.group()!r}"
+        _add(doc, sentence, match.span(), "carried_out_by", claimant, event.key, stretches, why)
+    for match in SANCTIONED.finditer(text, sentence.start, sentence.end):
+        before = [m for m in mentions if m.end <= match.start()]
+        subjects = [m for m in before if m.kind in (*_GROUPS, "person")]
+        if not subjects:
+            continue
+        # "Qais and Laith al-Khazali had been sanctioned": every one named before the verb
+        negated = NEGATED.search(text, max(sentence.start, match.start() - 12), match.end())
+        for who in dict.fromkeys(m.name for m in subjects[-2:]):
+            _add(
+                doc,
+                sentence,
+                match.span(),
+                "sanctioned_by_us",
+                "false" if negated else "true",
+                who,
+                stretches,
+                f"{match.group()!r}",
+            )
