@@ -913,6 +913,20 @@ def main() -> None:
         "--profile", type=int, metavar="N", help="profile one N-claim import with cProfile instead"
     )
     parser.add_argument("--top", type=int, default=30, help="functions shown by --profile")
+    parser.add_argument(
+        "--compare",
+        nargs="+",
+        metavar="SHAPE:ROWS",
+        help="whole processes instead (import_compare.py): provenance import serial and with"
+        " workers, sqlite-utils insert, the INSERT … SELECT floor; SHAPE five or synthetic",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="+",
+        default=[0, 1],
+        help="--workers values of the imports --compare runs (default 0 1)",
+    )
     # the worker's own arguments
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
@@ -927,6 +941,14 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     if args.profile:
         profile(args.profile, args.seed, args.out, args.top)
+        return
+    if args.compare:
+        import import_compare
+
+        workers = args.workers if 0 in args.workers else [0, *args.workers]
+        import_compare.compare(
+            args.compare, args.out, args.seed, workers, None if args.no_docs else args.docs
+        )
         return
 
     command = ".venv/bin/python benchmarks/import_bench.py " + " ".join(

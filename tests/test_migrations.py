@@ -487,3 +487,34 @@ def test_0006_adds_retraction_and_quote_parts_and_steps_down_keeping_every_reaso
         (0,)
     ]
     engine.dispose()
+
+
+def test_0015_stores_trust_and_steps_down_dropping_only_the_stored_result(seeded_db, run):
+    """Up, `conflicts` stores what trust learned; down to 0011, the learned tables and
+    their indexes go and every row a user entered stays; up again, the next run learns it
+    anew and lists the same leading answers."""
+    engine = dbmod.make_engine(str(seeded_db))
+    listed = json.loads(run("conflicts", "--json", "--status", "all").output)
+    counts = _row_counts(engine)
+    learned = _execute(engine, "SELECT evidence, COUNT(*) FROM learned_answers GROUP BY evidence")
+    assert learned and learned[0][0] == "all" and learned[0][1] > 0, learned
+    assert _execute(engine, "SELECT COUNT(*) FROM learned_sources")[0][0] > 0
+
+    dbmod.downgrade(engine, "0011")
+    tables = set(inspect(engine).get_table_names())
+    assert not {t for t in tables if t.startswith("learned")}, tables
+    indexes = {i["name"] for i in inspect(engine).get_indexes("claims")}
+    assert "ix_claims_change_id" not in indexes
+    assert _row_counts(engine) == counts
+
+    dbmod.migrate(engine)
+    assert _row_counts(engine) == counts
+    assert _execute(engine, "SELECT COUNT(*) FROM learned_trust")[0][0] == 0
+    again = json.loads(run("conflicts", "--json", "--status", "all").output)
+    assert [(r["id"], r["leading_value"]) for r in again] == [
+        (r["id"], r["leading_value"]) for r in listed
+    ]
+    assert _execute(engine, "SELECT evidence, COUNT(*) FROM learned_answers GROUP BY evidence") == (
+        learned
+    )
+    engine.dispose()

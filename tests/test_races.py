@@ -237,6 +237,24 @@ def test_parallel_conflicts_runs_all_succeed_and_record_each_conflict_once(
     alone = json.loads(run("--db", second_db, "conflicts", "--json").output)
     for result in results:
         assert len(json.loads(result.stdout)) == len(alone), result.stdout[-2000:]
+    # trust was learned and stored once: every run lists the same leading answers
+    leaders = [
+        [(r["id"], r["leading_value"], r["leading_margin"]) for r in json.loads(result.stdout)]
+        for result in results
+    ]
+    assert all(listed == leaders[0] for listed in leaders), leaders
+    assert [r["leading_value"] for r in alone] == [value for _, value, _ in leaders[0]]
+    learned = "SELECT evidence, COUNT(*) FROM learned_answers GROUP BY evidence"
+    assert _query(pg_url, learned) == _query(second_db, learned) != []
+
+
+def _query(url: str, sql: str) -> list[tuple]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return [tuple(r) for r in connection.execute(text(sql))]
+    finally:
+        engine.dispose()
 
 
 def test_parallel_imports_of_one_file_all_succeed_and_add_it_once(run, pg_url, second_db, tmp_path):

@@ -244,6 +244,67 @@ def test_killing_an_import_leaves_the_database_as_it_was(run, db_path, tmp_path,
     run("check")
 
 
+def _children(pid: int) -> set[int]:
+    found = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        children = task / "children"
+        if children.exists():
+            found |= {int(p) for p in children.read_text().split()}
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_killing_a_parallel_import_leaves_the_database_and_ends_its_workers(
+    request, db_path, tmp_path, backend
+):
+    target = request.getfixturevalue("pg_url") if backend == "postgresql" else db_path
+    header = tmp_path / "header.yaml"
+    header.write_text(yaml.safe_dump(HEADER), encoding="utf-8")
+    invoke("init", db=target)
+    invoke("import", header, db=target)
+    invoke("import", _csv(tmp_path / "first.csv", 200, prefix="Kept"), db=target)
+    before = file_bytes(target)
+    big = _csv(tmp_path / "big.csv", 100_000)
+    command = ["import", "--workers", "2", str(big)]
+    process = subprocess.Popen(
+        [PYTHON, "-c", "from provenance.cli import cli; cli()", "--db", str(target), *command],
+        env=_env(db_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    # killed once its workers are preparing records (the writer is writing by then)
+    while len(workers) < 2 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.2)
+        workers = {p for p in _children(process.pid) if _alive(p)}
+    time.sleep(1.0)
+    assert process.poll() is None, "the import finished before it could be killed: make it larger"
+    assert len(workers) >= 2, "the import started no workers"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in workers), "a worker outlived the killed import"
+    if backend == "sqlite":
+        _sound(db_path)
+    else:
+        time.sleep(1.0)  # the server ends the killed connection's transaction
+    assert file_bytes(target) == before
+    invoke("check", db=target)
+
+
 # `provenance publish` in a child process that says on stdout when it reaches each step
 # ("detecting" the working database's conflicts, then each publish step), so the test
 # can kill it from outside in a known phase on a machine of any speed; at "renaming"

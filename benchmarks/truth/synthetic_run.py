@@ -2,6 +2,8 @@
 
     .venv/bin/python benchmarks/truth/synthetic_run.py quality [--worlds 5]
     .venv/bin/python benchmarks/truth/synthetic_run.py tune [--worlds 3] [--grid learning|verdicts]
+    .venv/bin/python benchmarks/truth/synthetic_run.py compare [--worlds 2] [--kinds K,..]
+        [--configs C,..]
     .venv/bin/python benchmarks/truth/synthetic_run.py scale 10000 100000 [1000000]
 
 ``quality`` imports worlds of ``generator.py`` (each its own seed) through the product and
@@ -12,6 +14,10 @@ other 90 %). This is where the model's constants were chosen.
 ``tune`` builds the same worlds once (the default one and a hard one: few sources, weak
 ones copied) and scores a small grid of the model's constants on them: how the constants
 in ``provenance.trust`` were chosen.
+
+``compare`` scores named settings of the model (``CONFIGS``) side by side on the worlds
+of ``generator.WORLDS`` (shared error, long tail, numeric, copiers of a bad source …),
+beside a majority vote and pooled investment on the same values.
 
 ``scale`` imports one world of about N citations into SQLite and times
 ``compute_trust`` (wall and CPU seconds of this process, which runs SQLite) and the
@@ -124,9 +130,8 @@ def quality(worlds: int) -> None:
     print("| mean | | " + " | ".join(f"**{x / worlds:.3f}**" for x in sums) + " | | |")
 
 
-HARD = {"sources": 8, "copiers": 4, "accuracy_range": (0.2, 0.85), "subjects": 300}
-# sources whose accuracy differs much between properties (right on one, wrong on another)
-SPREAD = {"sources": 10, "copiers": 2, "property_spread": 0.35, "subjects": 300}
+HARD = generator.WORLDS["hard"]
+SPREAD = generator.WORLDS["spread"]
 KINDS = (("default", {}), ("hard", HARD), ("spread", SPREAD))
 GRID = {
     "PROPERTY_LEARNING": ("verdicts", "agreement", "down"),
@@ -137,6 +142,84 @@ GRIDS = {
     "learning": GRID,
     "verdicts": {"PROPERTY_LEARNING": ("verdicts", "agreement"), "VERDICT_WEIGHT": (3.0, 20.0)},
 }
+
+
+def F_WEIGHT(weight: float) -> dict[str, float]:
+    """The grades' prior weights with F's (ungraded) set to ``weight``."""
+    from provenance import trust
+
+    return {**trust.PRIOR_WEIGHT, "F": weight}
+
+
+# the settings ``compare`` scores side by side: name → constants of provenance.trust
+CONFIGS: dict[str, dict[str, object]] = {
+    "shipped": {},
+    "per-property-agreement": {"PROPERTY_LEARNING": "agreement"},
+    "F-population": {"UNGRADED_PRIOR": "population"},
+    "F-population-weight-10": {"UNGRADED_PRIOR": "population", "PRIOR_WEIGHT": F_WEIGHT(10.0)},
+    "F-weight-10": {"PRIOR_WEIGHT": F_WEIGHT(10.0)},
+    "copy-share-0.95": {"COPY_SHARE": 0.95},
+    "verdict-weight-3": {"VERDICT_WEIGHT": 3.0},
+    "verdict-weight-3-no-guard": {"VERDICT_WEIGHT": 3.0, "GUARD_MIN_ITEMS": 0},
+    "verdict-weight-10": {"VERDICT_WEIGHT": 10.0},
+    "verdict-weight-20": {"VERDICT_WEIGHT": 20.0},
+    "credit-without-own-vote": {"CREDIT": "without-own-vote"},
+    "no-guard": {"GUARD_MIN_ITEMS": 0},
+}
+
+
+def compare(kinds: list[str], worlds: int, configs: list[str]) -> None:
+    """Every named setting on the same worlds, beside a vote and pooled investment.
+
+    Precision on the 90 % of items without a verdict (and on all, without verdicts), means
+    over ``worlds`` seeds of each kind.
+    """
+    import pooled
+
+    from provenance import trust
+
+    saved = {name: getattr(trust, name) for c in configs for name in CONFIGS[c]}
+    rows: dict[tuple[str, str], list[float]] = {}
+    for kind in kinds:
+        for seed in range(1, worlds + 1):
+            with tempfile.TemporaryDirectory() as folder:
+                world, engine = build(
+                    Path(folder), generator.Spec(seed=seed, **generator.WORLDS[kind])
+                )
+                items = sorted(world.truth)
+                drawn = sorted(random.Random(seed).sample(items, len(items) // 10))
+                rest = [i for i in items if i not in set(drawn)]
+
+                def add(name: str, values: list[float], kind: str = kind) -> None:
+                    sums = rows.setdefault((kind, name), [0.0] * len(values))
+                    for n, v in enumerate(values):
+                        sums[n] += v / worlds
+
+                def right(answers: dict, items=None, world=world) -> float:
+                    return generator.precision(answers, world.truth, items, world.also_right)
+
+                vote = generator.majority_vote(world.table)
+                add("majority vote", [right(vote), right(vote, rest), float("nan")])
+                for name, method in pooled.METHODS.items():
+                    add(name, [right(method(world.table, ())), float("nan"), float("nan")])
+                for config in configs:
+                    for name, value in CONFIGS[config].items():
+                        setattr(trust, name, value)
+                    with session_scope(engine) as session:
+                        answers, _ = generator.product_answers(session)
+                        prefer_truth(session, world, drawn)
+                        taught, _ = generator.product_answers(session)
+                        session.rollback()
+                    for name, value in saved.items():
+                        setattr(trust, name, value)
+                    add(config, [right(answers), right(answers, rest), right(taught, rest)])
+                engine.dispose()
+            say(f"{kind} {seed} done")
+    print("| world | method | all items | 90 % | 90 %, verdicts on 10 % |")
+    print("|---|---|---:|---:|---:|")
+    for (kind, name), values in rows.items():
+        cells = " | ".join("" if v != v else f"{v:.3f}" for v in values)
+        print(f"| {kind} | {name} | {cells} |", flush=True)
 
 
 def tune(worlds: int, grid: str = "learning") -> None:
@@ -265,11 +348,17 @@ def main() -> int:
     t = sub.add_parser("tune")
     t.add_argument("--worlds", type=int, default=3)
     t.add_argument("--grid", choices=sorted(GRIDS), default="learning")
+    c = sub.add_parser("compare")
+    c.add_argument("--worlds", type=int, default=2)
+    c.add_argument("--kinds", default=",".join(generator.WORLDS))
+    c.add_argument("--configs", default=",".join(CONFIGS))
     s = sub.add_parser("scale")
     s.add_argument("sizes", type=int, nargs="+")
     args = parser.parse_args()
     if args.what == "quality":
         quality(args.worlds)
+    elif args.what == "compare":
+        compare(args.kinds.split(","), args.worlds, args.configs.split(","))
     elif args.what == "tune":
         tune(args.worlds, args.grid)
     else:

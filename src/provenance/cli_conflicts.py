@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -134,6 +135,8 @@ def conflicts_command(
     behind it, its support, its probability from the sources' learned trust and
     which answers it contradicts, a severity, and the leading answer with its margin;
     a changed leader is marked (see "Conflicts" in the README). CSV: a line per answer.
+    Trust is learned once and stored; it is learned anew only when the evidence it
+    rests on changed (docs/trust.md). The listing is printed as it is made.
 
     \b
     Example:
@@ -150,24 +153,29 @@ def conflicts_command(
             session, status=status, subject=subject, property_name=property_name
         )
         detection = conflictsmod.detect(session, obj.actor)
-        # leading answers weigh all listed questions and are stored: rows held, printed after
-        rows = conflictsmod.Listing(session, scope, explain=explain)
-        listed = list(rows)
-        leadingmod.lead(session, listed, public_only=False, explain=explain)
-        leadingmod.remember(session, listed, obj.actor)
-    listed = listed[:limit]
-    if fmt == "table":
-        _print_conflicts(listed)
-    else:
-        emit(
-            (x for r in listed for x in conflictsmod.flat_rows(r)) if fmt == "csv" else listed, fmt
+        # the stored trust result, recomputed only if its evidence changed (then leaders too)
+        leaders = leadingmod.refresh_leaders(session, obj.actor)
+    with obj.reading() as session:  # after the write: streamed, a chunk of questions at a time
+        weigh = leadingmod.weigher(
+            session, public_only=False, explain=explain, changed=leaders.changed
         )
+        rows = conflictsmod.Listing(session, scope, explain=explain, weigh=weigh)
+        listed = itertools.islice(rows, limit)
+        if fmt == "table":
+            _print_conflicts(listed)
+        else:
+            emit(
+                (x for r in listed for x in conflictsmod.flat_rows(r)) if fmt == "csv" else listed,
+                fmt,
+            )
     if fmt == "table" and (detection.new or detection.gone):
         click.echo(
             f"({detection.new} new since the last run, {detection.gone} no longer detected)",
             err=True,
         )
-    if fail and any(r["status"] == "open" and r["settled"] is None for r in listed):
+    if explain and fmt == "table":  # whether trust was learned now or reused
+        click.echo(leaders.line(), err=True)
+    if fail and rows.open_seen:
         sys.exit(1)
 
 
@@ -248,10 +256,16 @@ def trust_command(
         provenance trust --property killed --limit 10
         provenance trust --public --json
     """
+    from . import leading as leadingmod
     from . import trust as trustmod
 
     with obj.reading() as session:
-        result = trustmod.compute_trust(session, public_only=public_only, property=property_name)
+        if property_name is None:  # the stored result while it is fresh (stored_trust.py)
+            result = leadingmod.trust_for(session, public_only=public_only)
+        else:
+            result = trustmod.compute_trust(
+                session, public_only=public_only, property=property_name
+            )
     emit(
         result.rows(),
         fmt,

@@ -290,6 +290,7 @@ def _working_identity(obj: Context) -> str:
 
 def _run_publish(obj: Context, out: Path):
     from . import conflicts as conflictsmod
+    from . import leading as leadingmod
     from . import publish as publishmod
     from .public_copy import PublicCopy
 
@@ -297,6 +298,8 @@ def _run_publish(obj: Context, out: Path):
     # conflicts first, as `provenance conflicts` does: a short write transaction of its own
     with obj.writing() as session:
         conflictsmod.detect(session, obj.actor)
+        # trust on public evidence: stored, recomputed only when that evidence changed
+        leadingmod.refresh(session, public_only=True)
     show = _publish_progress()
     try:
         with PublicCopy(out, progress=show) as copy:

@@ -28,6 +28,7 @@ from typing import Any, BinaryIO
 import yaml
 from sqlalchemy.orm import Session
 
+from . import import_workers
 from .claims import ClaimWriter, WriteResult
 from .entities import EntityEntry, add_entities, add_property
 from .errors import ImportErrors, InvalidValue, NotFound, ProvenanceError
@@ -41,6 +42,7 @@ from .inputs import (
     undecodable_offset,
     yaml_problem,
 )
+from .preparer import RecordPreparer
 from .records import (
     CITATION_FIELDS,
     CLAIM_FIELDS,
@@ -327,23 +329,23 @@ def _iter_csv(handle, path: Path) -> Iterator[tuple[int, list[str] | RecordProbl
         yield number, row
 
 
-def _csv_preparer(writer: ClaimWriter, header: list[str]) -> Callable[[list[str]], Any]:
+def csv_preparer(writer: RecordPreparer, header: list[str]) -> Callable[[list[str]], Any]:
     """``writer.prepare`` for a CSV row: its cells picked into the writer's field order.
 
-    An empty cell is a field left out, as in the other formats.
+    An empty cell is a field left out, as in the other formats. A field the header does
+    not name is read from an empty cell put after the row's own, so every row's fields
+    are picked by one ``itemgetter`` (a file of five columns leaves out most of them).
     """
+    width = len(header)
     position = {name: index for index, name in enumerate(header)}
-
-    def picker(fields: tuple[str, ...]) -> Callable[[list[str]], tuple]:
-        indexes = [position.get(name) for name in fields]
-        if None not in indexes:
-            return operator.itemgetter(*indexes)
-        return lambda row: tuple(["" if i is None else row[i] for i in indexes])
-
-    claim_values, citation_values = picker(CLAIM_FIELDS), picker(CITATION_FIELDS)
+    claim_values = operator.itemgetter(*(position.get(name, width) for name in CLAIM_FIELDS))
+    citation_values = operator.itemgetter(*(position.get(name, width) for name in CITATION_FIELDS))
     prepare_fields = writer.prepare_fields
+    padded = len(position) < len(CLAIM_FIELDS) + len(CITATION_FIELDS)
 
     def prepare(row: list[str]):
+        if padded and len(row) == width:
+            row.append("")
         return prepare_fields(
             claim_values(row),
             citation_values(row),
@@ -397,6 +399,7 @@ def import_file(
     batch_size: int | None = None,
     new_entities: bool = False,
     shown_as: str | None = None,
+    workers: int = 0,
 ) -> ImportReport:
     """Import every record of ``path`` in the caller's transaction; raise ImportErrors on any bad
     record.
@@ -405,22 +408,27 @@ def import_file(
     the file read so far. A new entity name close to an existing one (see names.py) is a
     bad record unless the file's ``entities:`` section declares it or ``new_entities``.
     ``shown_as`` names the file in messages when its path would not mean anything to
-    the user (standard input, copied to a temporary file).
+    the user (standard input, copied to a temporary file). ``workers``: how many worker
+    processes validate records while this one writes (0: none; a small file is imported
+    serially whatever is asked, see import_workers.py); the database ends the same
+    either way.
     """
     path = Path(path)
     fmt = detect_format(path)
     shown = Path(shown_as) if shown_as else path
     errors: list[str] = []
     error_count = 0
-    writer = ClaimWriter(
+    hint = "declare it in the file's entities: section, or import with --new-entities"
+    if path.is_file():
+        workers = import_workers.workers_for(session, path, fmt, workers)
+    writer = (import_workers.AdoptingWriter if workers else ClaimWriter)(
         session,
         actor,
         **({"batch_size": batch_size} if batch_size else {}),
         new_entities=new_entities,
-        new_entity_hint=(
-            "declare it in the file's entities: section, or import with --new-entities"
-        ),
+        new_entity_hint=hint,
     )
+    adopting = writer if isinstance(writer, import_workers.AdoptingWriter) else None
     report = ImportReport(records=0, result=writer.result)
 
     def fail(message: str) -> None:
@@ -444,6 +452,7 @@ def import_file(
         # after open_text, which turns a missing file into a one-line error
         size = max(path.stat().st_size, 1)
         prepare: Callable[[Any], Any] = writer.prepare_record
+        header: list[str] | None = None
         if fmt == "yaml":
             data = _load_yaml(handle, shown)
             _apply_sections(session, data, actor, report, fail)
@@ -461,12 +470,26 @@ def import_file(
             records = _iter_jsonl(handle)
         else:
             records = _iter_csv(handle, shown)
-            for _, header in records:  # the first item is the header
-                if isinstance(header, list):
-                    prepare = _csv_preparer(writer, header)
+            for _, first in records:  # the first item is the header
+                if isinstance(first, list):
+                    header = first
+                    prepare = csv_preparer(writer, header)
                 break
         add = writer.add
-        for number, raw in records:
+        stream: Iterator[tuple[int, Any, Any]]
+        if adopting is not None and workers:
+            stream = import_workers.prepared_in_workers(
+                records,
+                lambda raw: raw.__class__ is not RecordProblem,
+                import_workers.WorkerSettings(
+                    import_workers.database_url(session) or "",
+                    header if fmt == "csv" else None,
+                ),
+                workers,
+            )
+        else:
+            stream = ((number, raw, None) for number, raw in records)
+        for number, raw, ready in stream:
             report.records = number
             if progress and number % 1000 == 0:
                 progress(number, fraction(handle))
@@ -477,7 +500,11 @@ def import_file(
                     fail(_problem_line(number, raw.field, str(raw)))
                 continue
             try:
-                prepared = prepare(raw)
+                if ready is None:
+                    prepared = prepare(raw)
+                else:
+                    prepared = ready[0]
+                    adopting.adopt(prepared, ready[1], ready[2])  # type: ignore[union-attr]
             except FieldError as exc:
                 fail(_problem_line(number, exc.field, str(exc)))
                 continue

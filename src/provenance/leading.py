@@ -1,12 +1,15 @@
 """The leading answer of each question, from learned source trust (SPEC §3).
 
-``conflicts.conflict_rows`` lists questions with their answers and support; :func:`lead`
-then weighs them with the trust model (``trust.py``), once per run for every question
-listed:
+``listing`` lists questions with their answers and support, a chunk at a time; :func:`lead`
+weighs each chunk with the trust model (``trust.py``) as it goes (``weigher``):
 
-* **Probability.** One :func:`trust.compute_trust` per run, then
-  :func:`trust.answer_probabilities` for all the questions listed at once (set-based,
-  one temporary table). An asserted answer's score is the model's; an answer the model
+* **Which result.** The stored one (``stored_trust``) while it is fresh: each chunk's
+  answers' scores are read from ``learned_answers``, so the listing streams and its
+  memory stays flat. ``conflicts`` brings it up to date first (:func:`refresh_leaders`,
+  in its writing transaction, after detection); a reading command that finds it stale
+  learns trust into temporary tables for its transaction (:func:`trust_for`), and
+  stores nothing.
+* **Probability.** An asserted answer's score is the model's; an answer the model
   does not hold (a denial, a value of a multi-valued property, a claim deprecated since
   the question was found) scores the sum of its independent sources' votes at their
   learned trust on the property (:func:`trust.vote`; a copy group votes once). The
@@ -20,10 +23,12 @@ listed:
 * **Explain.** Each answer's ``trust_pieces``: one per independent source (a document
   with the speaker it quotes; a copy and its original are one), in the desk's words:
   ``ctc [6], grade B, trust .83 (12 agree, 1 disagree, 1 verdict) × high = 1.9``.
-* **Leading changes.** :func:`remember` stores each listed question's leading answer
-  (``conflicts.leading_claim_id``/``leading_stance``); when a run finds another one
-  (a desk verdict elsewhere taught the model, new evidence came in) the row says what
-  led before (``leading_was``) and history records the change.
+* **Leading changes.** Leaders change only when trust is learned anew (its evidence
+  changed: a verdict, a grade, new claims). Then :func:`refresh_leaders` weighs every
+  active question, a chunk at a time, and :func:`remember` stores each one's leading
+  answer (``conflicts.leading_claim_id``/``leading_stance``); where it differs from the
+  one stored (a desk verdict elsewhere taught the model) history records the change,
+  and the listing that follows says what led before (``leading_was``).
 
 JSON field names: each answer's ``probability``, the leading answer's ``margin`` (None
 on the others), the question's ``leading_margin`` and ``leading_was``.
@@ -33,12 +38,14 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
+from . import listing, stored_trust
 from . import trust as trustmod
 from .history import record
 from .models import Claim, Conflict
@@ -56,23 +63,131 @@ ASSERTION_LEADS = "the assertion is more likely true"
 _CACHE = "provenance.leading.trust"
 
 
+@dataclass
+class _Trust:
+    """The trust result a transaction weighs with: the stored one, or (stale, in a
+    reading transaction) one computed into temporary tables. A stored result is read
+    whole only when asked for (``result``): a listing reads a chunk's answers only."""
+
+    session: Session
+    public_only: bool
+    stored: bool
+    computed: trustmod.TrustResult | None = None
+    track_records: dict[tuple[int, int, int], trustmod.TrackRecord] | None = None
+
+    def records(self) -> dict[tuple[int, int, int], trustmod.TrackRecord]:
+        """The sources' track records (of a stored result: read once, without the rest)."""
+        if self.computed is not None:
+            return self.computed.records
+        if self.track_records is None:
+            self.track_records = stored_trust.records(self.session, public_only=self.public_only)
+        return self.track_records
+
+    @property
+    def result(self) -> trustmod.TrustResult:
+        if self.computed is None:
+            self.computed = stored_trust.load(self.session, public_only=self.public_only)
+        return self.computed
+
+
 def trust_for(session: Session, *, public_only: bool) -> trustmod.TrustResult:
-    """The trust model of this transaction: computed once, shared by every caller in it
-    (``publish`` reads it for its conflicts and for its ``trust`` table)."""
+    """The trust model of this transaction, shared by every caller in it (``publish``
+    reads it for its conflicts and for its ``trust`` table): the stored result when it
+    is fresh (``stored_trust``), else computed now and kept for the transaction."""
+    return _trust(session, public_only).result
+
+
+def _trust(session: Session, public_only: bool) -> _Trust:
     cached = session.info.get(_CACHE)
-    if cached is not None and cached[0] == public_only:
-        return cached[1]
-    result = trustmod.compute_trust(session, public_only=public_only)
-    session.info[_CACHE] = (public_only, result)
+    if cached is not None and cached.public_only == public_only:
+        return cached
+    if stored_trust.freshness(session, public_only=public_only).fresh:
+        found = _Trust(session, public_only, True)
+    else:
+        computed = trustmod.compute_trust(session, public_only=public_only)
+        found = _Trust(session, public_only, False, computed)
+    return _keep(session, found)
+
+
+def _keep(session: Session, found: _Trust) -> _Trust:
+    session.info[_CACHE] = found
     if not event.contains(session, "after_transaction_end", _forget):
         event.listen(session, "after_transaction_end", _forget)
-    return result
+    return found
 
 
 def _forget(session: Session, transaction: Any) -> None:
     # the model's temporary tables belong to the transaction's connection
     if transaction.parent is None:
         session.info.pop(_CACHE, None)
+
+
+def refresh(session: Session, *, public_only: bool) -> bool:
+    """Bring the stored result on this evidence up to date (a writing transaction), and
+    weigh with it for the rest of the transaction. True when it was computed now."""
+    result, computed = stored_trust.refresh(session, public_only=public_only)
+    _keep(session, _Trust(session, public_only, True, result))
+    return computed
+
+
+@dataclass
+class Refreshed:
+    """What ``refresh_leaders`` did: whether trust was computed now, on the evidence up
+    to which change, and the questions whose leader changed (``leading_was`` by id)."""
+
+    computed: bool
+    state: stored_trust.Freshness
+    changed: dict[int, dict[str, Any]]
+
+    def line(self) -> str:
+        """``conflicts --explain`` says whether trust was learned now or reused."""
+        state = self.state
+        if self.computed:
+            return (
+                f"trust: learned now from the evidence up to change {state.key}"
+                f" ({state.cpu_seconds:.1f} s CPU); {len(self.changed)} leading answer(s) changed"
+            )
+        at = f"{state.computed_at:%Y-%m-%d %H:%M:%S}" if state.computed_at else "?"
+        return (
+            f"trust: reused, learned {at} UTC from the evidence up to change {state.key}"
+            " (nothing it rests on has changed since)"
+        )
+
+
+def refresh_leaders(session: Session, actor: str) -> Refreshed:
+    """``conflicts``' writing step after detection: the stored result on all evidence up
+    to date, and when it was computed now (its evidence changed: a verdict, a grade, new
+    claims), every active question's leader weighed and remembered, a chunk at a time.
+    The ``changed`` questions' ``leading_was`` is for the listing that follows. Nothing
+    changed: nothing read but the key."""
+    computed = refresh(session, public_only=False)
+    changed: dict[int, dict[str, Any]] = {}
+    if computed:
+        everything = listing.ListingScope(status="all", include_inactive=False)
+        for rows in listing.iter_conflict_chunks(session, everything):
+            lead(session, rows, public_only=False)
+            remember(session, rows, actor)
+            changed.update((row["id"], row["leading_was"]) for row in rows if row["leading_was"])
+    return Refreshed(computed, stored_trust.freshness(session, public_only=False), changed)
+
+
+def weigher(
+    session: Session,
+    *,
+    public_only: bool,
+    explain: bool = False,
+    changed: dict[int, dict[str, Any]] | None = None,
+) -> Callable[[list[dict[str, Any]]], None]:
+    """What a listing applies to each chunk of rows (``listing.Listing(weigh=...)``): their
+    leading answers, and ``leading_was`` where this run's ``refresh_leaders`` changed it."""
+    was = changed or {}
+
+    def weigh(rows: list[dict[str, Any]]) -> None:
+        lead(session, rows, public_only=public_only, explain=explain)
+        for row in rows:
+            row["leading_was"] = was.get(row["id"])
+
+    return weigh
 
 
 def lead(
@@ -82,12 +197,17 @@ def lead(
     trust model (see the module's docstring). Changes ``rows`` in place; writes nothing."""
     if not rows:
         return
-    result = trust_for(session, public_only=public_only)
+    trust = _trust(session, public_only)
     questions = {
         row["id"]: [a["claim"] for a in row["answers"] if a["stance"] == "asserts"] for row in rows
     }
     modelled: dict[int, dict[int, trustmod.Answer]] = defaultdict(dict)
-    for answer in trustmod.answer_probabilities(session, questions):
+    answers = (
+        stored_trust.question_probabilities(session, questions, public_only=public_only)
+        if trust.stored
+        else trustmod.answer_probabilities(session, questions)
+    )
+    for answer in answers:
         modelled[answer.item][answer.claim_id] = answer
     # the citations of answers the model does not hold (all of them, for --explain)
     wanted = {
@@ -97,8 +217,21 @@ def lead(
         if explain or a["stance"] != "asserts" or a["claim"] not in modelled[row["id"]]
     }
     cited: dict[AnswerKey, list[trustmod.WeighedCitation]] = defaultdict(list)
-    for c in trustmod.weighed_citations(session, wanted, public_only=public_only):
+    units = stored_trust.vote_units(public_only) if trust.stored else "trust_sources"
+    for c in trustmod.weighed_citations(session, wanted, public_only=public_only, vote_units=units):
         cited[(c.claim_id, c.stance)].append(c)
+    if trust.stored and trust.computed is None:  # its track records only
+        result = trustmod.TrustResult(
+            sources=[],
+            by_property={},
+            copy_groups=[],
+            rounds=0,
+            items=0,
+            public_only=public_only,
+            records=trust.records(),
+        )
+    else:
+        result = trust.result
     for row in rows:
         _lead_question(row, modelled[row["id"]], cited, result, explain)
 

@@ -16,7 +16,7 @@ challenge is: ``high`` when two answers are well supported, ``medium``, ``low``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -182,14 +182,31 @@ def listing_scope(
 
 
 def iter_conflict_rows(
-    session: Session, scope: ListingScope, *, explain: bool = False
+    session: Session,
+    scope: ListingScope,
+    *,
+    explain: bool = False,
+    weigh: Callable[[list[dict[str, Any]]], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The rows of ``conflict_rows``, made and given a chunk of questions at a time.
 
     Memory stays flat however many questions there are: each chunk's claims, citations
     and sources are read, turned into rows and dropped. The first chunk is small, so
-    that a listing starts printing at once.
+    that a listing starts printing at once. ``weigh`` (``leading.weigher``) gives each
+    chunk its leading answers before its rows are given.
     """
+    for rows in iter_conflict_chunks(session, scope, explain=explain):
+        if weigh is not None:
+            weigh(rows)
+        for row in rows:
+            if scope.status != "open" or row["settled"] is None:
+                yield row
+
+
+def iter_conflict_chunks(
+    session: Session, scope: ListingScope, *, explain: bool = False
+) -> Iterator[list[dict[str, Any]]]:
+    """The listed questions' rows a chunk at a time (settled ones included)."""
     query = select(Conflict.id).order_by(Conflict.id)
     if not scope.include_inactive:
         query = query.where(Conflict.active == true())
@@ -208,9 +225,7 @@ def iter_conflict_rows(
             listed = session.execute(
                 select(*_CONFLICT_COLUMNS).where(in_ids(Conflict.id, chunk)).order_by(Conflict.id)
             ).all()
-            for row in _conflict_rows_of(session, listed, explain):
-                if scope.status != "open" or row["settled"] is None:
-                    yield row
+            yield _conflict_rows_of(session, listed, explain)
 
 
 FIRST_ROWS_CHUNK = 100
@@ -221,8 +236,15 @@ class Listing:
     open question (not settled by ranks) went by: ``conflicts --fail`` learns it without
     holding the rows. ``csv()`` gives them as CSV lines (``flat_rows``)."""
 
-    def __init__(self, session: Session, scope: ListingScope, *, explain: bool = False) -> None:
-        self._rows = iter_conflict_rows(session, scope, explain=explain)
+    def __init__(
+        self,
+        session: Session,
+        scope: ListingScope,
+        *,
+        explain: bool = False,
+        weigh: Callable[[list[dict[str, Any]]], None] | None = None,
+    ) -> None:
+        self._rows = iter_conflict_rows(session, scope, explain=explain, weigh=weigh)
         self.open_seen = False
 
     def __iter__(self) -> Iterator[dict[str, Any]]:

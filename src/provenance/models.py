@@ -367,6 +367,8 @@ class Claim(Base):
         # not covered by the unique index for conflict detection: only this one lets
         # SQLite search a claim's group as (subject_id, property_id, id > ?)
         Index("ix_claims_subject_property", "subject_id", "property_id"),
+        # the newest change that inserted a claim, at once (stored_trust.evidence_key)
+        Index("ix_claims_change_id", "change_id"),
     )
 
     id: Mapped[intpk]
@@ -439,6 +441,7 @@ class Citation(Base):
         CheckConstraint(_in("confidence", CONFIDENCES), name="confidence"),
         # the claims some citation denies, for conflict detection (migration 0011)
         Index("ix_citations_denied_claim", "claim_id", info={"where": "stance = 'denies'"}),
+        Index("ix_citations_change_id", "change_id"),
     )
 
     id: Mapped[intpk]
@@ -592,3 +595,115 @@ class History(Base):
     action: Mapped[str] = mapped_column(String(10))
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     summary: Mapped[str | None] = mapped_column(Text)
+
+
+# ---------------------------------------------------------------- the stored trust result
+#
+# What the trust model learned (trust.compute_trust), kept until its evidence changes
+# (stored_trust.py, migration 0015): one result on all evidence (``evidence`` "all": the
+# desk's conflicts, trust and ClaimReview) and one on public evidence only ("public":
+# what `publish` shows). Derived rows, rewritten whole: no change_id, no history, no
+# foreign keys (a claim's rows go with the next computation, not with the claim).
+
+EVIDENCE_SCOPES = ("all", "public")
+evidence_str = Annotated[str, mapped_column(String(10))]
+
+
+class LearnedTrust(Base):
+    """Which evidence a stored result was computed from: the key of its freshness."""
+
+    __tablename__ = "learned_trust"
+    __table_args__ = (CheckConstraint(_in("evidence", EVIDENCE_SCOPES), name="evidence"),)
+
+    evidence: Mapped[str] = mapped_column(String(10), primary_key=True)
+    # the newest change that touched the model's evidence when it was computed
+    evidence_change_id: Mapped[int] = mapped_column(Integer)
+    # the model's settings (trust.py's constants) it was computed with
+    model: Mapped[str] = mapped_column(String(64))
+    computed_at: Mapped[created_at]
+    rounds: Mapped[int] = mapped_column(Integer)
+    items: Mapped[int] = mapped_column(Integer)
+    # CPU seconds the computation took (process time of the command that made it)
+    cpu_seconds: Mapped[float] = mapped_column(Float)
+
+
+class LearnedSource(Base):
+    """One source's learned trust and track record, over all properties."""
+
+    __tablename__ = "learned_sources"
+    __table_args__ = (
+        Index("ix_learned_sources_evidence", "evidence", "document_id", "attributed_to_id"),
+    )
+
+    id: Mapped[intpk]
+    evidence: Mapped[evidence_str]
+    position: Mapped[int] = mapped_column(Integer)
+    document_id: Mapped[int] = mapped_column(Integer)
+    # 0 for the document's own voice
+    attributed_to_id: Mapped[int] = mapped_column(Integer)
+    slug: Mapped[name_str]
+    attributed_to: Mapped[str | None] = mapped_column(String(500))
+    grade: Mapped[str] = mapped_column(String(1))
+    prior: Mapped[float] = mapped_column(Float)
+    trust: Mapped[float] = mapped_column(Float)
+    answers: Mapped[int] = mapped_column(Integer)
+    agreements: Mapped[int] = mapped_column(Integer)
+    disagreements: Mapped[int] = mapped_column(Integer)
+    verdicts: Mapped[int] = mapped_column(Integer)
+    verdicts_upheld: Mapped[int] = mapped_column(Integer)
+    # the copy group the source votes with (None: it votes alone), and its members' names
+    vote_unit: Mapped[int | None] = mapped_column(Integer)
+    copy_group: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class LearnedSourceProperty(Base):
+    """A source's learned trust and track record on one property."""
+
+    __tablename__ = "learned_source_properties"
+    __table_args__ = (
+        Index(
+            "ix_learned_source_properties_evidence",
+            "evidence",
+            "document_id",
+            "attributed_to_id",
+            "property_id",
+        ),
+    )
+
+    id: Mapped[intpk]
+    evidence: Mapped[evidence_str]
+    document_id: Mapped[int] = mapped_column(Integer)
+    attributed_to_id: Mapped[int] = mapped_column(Integer)
+    property_id: Mapped[int] = mapped_column(Integer)
+    trust: Mapped[float] = mapped_column(Float)
+    answers: Mapped[int] = mapped_column(Integer)
+    agreements: Mapped[int] = mapped_column(Integer)
+    disagreements: Mapped[int] = mapped_column(Integer)
+    verdicts: Mapped[int] = mapped_column(Integer)
+    verdicts_upheld: Mapped[int] = mapped_column(Integer)
+
+
+class LearnedAnswer(Base):
+    """An answer (an asserting claim) of an item of the model: score, probability within
+    its item, whether it leads the item and by what margin, whether the desk accepted it."""
+
+    __tablename__ = "learned_answers"
+
+    evidence: Mapped[str] = mapped_column(String(10), primary_key=True)
+    claim_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float)
+    probability: Mapped[float] = mapped_column(Float)
+    leads: Mapped[bool] = mapped_column(Boolean)
+    margin: Mapped[float | None] = mapped_column(Float)
+    known: Mapped[bool] = mapped_column(Boolean)
+
+
+class LearnedCompatible(Base):
+    """Two answers of one item that can both be true ("2007" and "March 2007")."""
+
+    __tablename__ = "learned_compatible"
+
+    evidence: Mapped[str] = mapped_column(String(10), primary_key=True)
+    claim_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    other_id: Mapped[int] = mapped_column(Integer, primary_key=True)

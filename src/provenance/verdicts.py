@@ -66,6 +66,9 @@ def _parse_answer(conflict: Conflict, text: str) -> AnswerKey:
     return claim_id, wanted
 
 
+# how a verdict's history row begins: a change of the trust model's evidence (stored_trust)
+VERDICT_SUMMARY = "verdict: "
+
 STATUS_ORDER = ("open", "confirmed", "dismissed", "resolved")
 
 
@@ -103,7 +106,7 @@ def resolve(
     conflict.status_at = utcnow()
     conflict.answer_claim_id, conflict.answer_stance = accepted
     history.changed(
-        session, "conflicts", conflict.id, "update", changes, f"verdict: {status}", actor=actor
+        session, "conflicts", conflict.id, "update", changes, VERDICT_SUMMARY + status, actor=actor
     )
 
 

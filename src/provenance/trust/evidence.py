@@ -28,7 +28,8 @@ def build_evidence(sql: Sql, public_only: bool) -> None:
     sql(
         f"""CREATE TEMPORARY TABLE trust_sources (
             source_key INTEGER PRIMARY KEY, document_id INTEGER, attributed_to_id INTEGER,
-            grade VARCHAR(1), prior {float_}, prior_weight {float_}, accuracy {float_},
+            grade VARCHAR(1), prior {float_}, prior_weight {float_}, base {float_},
+            accuracy {float_},
             previous {float_}, vote_unit INTEGER)"""
     )
     sql(
@@ -40,6 +41,7 @@ def build_evidence(sql: Sql, public_only: bool) -> None:
         """CREATE TEMPORARY TABLE trust_items (
             item INTEGER PRIMARY KEY, subject_id INTEGER, property_id INTEGER,
             scope_key VARCHAR(1000), answers INTEGER DEFAULT 0, known INTEGER DEFAULT 0,
+            held INTEGER DEFAULT 0,
             leader INTEGER, margin DOUBLE PRECISION, tie INTEGER DEFAULT 0)"""
     )
     sql(
@@ -55,7 +57,7 @@ def build_evidence(sql: Sql, public_only: bool) -> None:
     sql(
         f"""CREATE TEMPORARY TABLE trust_answers (
             item INTEGER, claim_id INTEGER PRIMARY KEY, score {float_}, probability {float_},
-            credit {float_})"""
+            credit {float_}, ex {float_}, z {float_})"""
     )
     sql("CREATE INDEX trust_answers_item ON trust_answers (item)")
     joins = f"""FROM claims c
@@ -79,7 +81,7 @@ def build_evidence(sql: Sql, public_only: bool) -> None:
             prior_weight = {case("grade", settings.PRIOR_WEIGHT, settings.PRIOR_WEIGHT["F"])},
             vote_unit = source_key"""
     )
-    sql("UPDATE trust_sources SET accuracy = prior, previous = prior")
+    sql("UPDATE trust_sources SET accuracy = prior, previous = prior, base = prior")
     sql(
         f"""INSERT INTO trust_items (item, subject_id, property_id, scope_key)
         SELECT ROW_NUMBER() OVER (ORDER BY d.subject_id, d.property_id, d.scope_key),

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from .guard import GuardCheck
 from .sql import Sql
 
 
@@ -64,6 +65,9 @@ class TrustResult:
     seconds: dict[str, float] = field(default_factory=dict)
     # (source id, attributed_to entity id or 0, property id) → its record on that property
     records: dict[tuple[int, int, int], TrackRecord] = field(default_factory=dict)
+    # the model against a vote on the desk's settled items (guard.py); fell_back: the
+    # learned trust was dropped for the grades
+    guard: GuardCheck | None = None
 
     def rows(self) -> list[dict[str, Any]]:
         return [s.row() for s in self.sources]

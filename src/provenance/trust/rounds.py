@@ -15,6 +15,14 @@ from ..entities import get_property
 from . import settings
 from .copies import detect_copies
 from .evidence import build_evidence
+from .guard import (
+    GuardCheck,
+    check_against_vote,
+    fall_back_to_grades,
+    settled_items,
+    verdicts_held_out,
+    worse_than_vote,
+)
 from .result import TrustResult, build_result
 from .sql import Sql, exp, log_odds, working_connection
 
@@ -64,6 +72,32 @@ def score_and_normalise(sql: Sql, *, every_item: bool, compatible: bool) -> None
                 WHERE x.claim_id = trust_answers.claim_id)
             WHERE claim_id IN (SELECT claim_id FROM trust_compatible)"""
         )
+    if settings.CREDIT == "without-own-vote":
+        # each answer's unnormalised probability (relative to its item's best) and their
+        # sum per item: what a source's credit without its own vote is computed from
+        top = "(SELECT MAX(b.score) FROM trust_answers b WHERE b.item = trust_answers.item)"
+        sql(f"UPDATE trust_answers SET ex = {exp(f'score - {top}')}")
+        sql(
+            """UPDATE trust_answers SET z = (SELECT SUM(b.ex) FROM trust_answers b
+                                             WHERE b.item = trust_answers.item)"""
+        )
+
+
+def credit() -> str:
+    """SQL: the credit a source's answer ``e`` (answer ``a``, item ``i``, the source's
+    accuracy on the property ``sp``) earns it.
+
+    ``"with-own-vote"`` (ACCU's): the probability that the truth is compatible with the
+    answer. ``"without-own-vote"``: the same probability with the source's own vote taken
+    out of the answer's score, so that a source is not trusted for agreeing with a leader
+    it made itself (a small source whose one answer decides a two-source item; copies that
+    the rule did not group). Known truth keeps its credit: the desk decided it.
+    """
+    if settings.CREDIT != "without-own-vote":
+        return "a.credit"
+    without = f"a.ex * {exp('-(e.weight * sp.log_odds)')}"
+    return f"""(CASE WHEN i.known > 0 OR a.z IS NULL THEN a.credit
+        ELSE (a.credit * a.z - a.ex + {without}) / NULLIF(a.z - a.ex + {without}, 0.0) END)"""
 
 
 def probabilities(scores: str, group: str) -> str:
@@ -87,18 +121,38 @@ def probabilities(scores: str, group: str) -> str:
     """
 
 
-def update_accuracies(sql: Sql) -> float:
-    """Re-estimate every accuracy from the answers' probabilities; the largest change."""
+def update_accuracies(sql: Sql, *, only_verdicts: bool = False) -> float:
+    """Re-estimate every accuracy from the answers' probabilities; the largest change.
+
+    ``only_verdicts`` (after the guard dropped learned trust): from the desk's verdicts
+    alone, agreement on other disputed items teaching nothing.
+    """
+    teaching = "i.known > 0" if only_verdicts else "i.answers > 1 OR i.known > 0"
     weight = f"e.weight * (CASE WHEN i.known > 0 THEN {settings.VERDICT_WEIGHT} ELSE 1.0 END)"
+    if settings.UNGRADED_PRIOR == "population":
+        # an ungraded source (F) shrinks toward the accuracy of the answers of all sources
+        # on disputed items, not toward a coin toss: one with a handful of answers is then
+        # taken for a typical source, neither a liar nor an oracle
+        sql(
+            f"""UPDATE trust_sources SET base = COALESCE(
+                (SELECT SUM({weight} * a.credit) / SUM({weight})
+                 FROM trust_evidence e
+                 JOIN trust_answers a ON a.claim_id = e.claim_id
+                 JOIN trust_items i ON i.item = e.item
+                 WHERE i.answers > 1 OR i.known > 0), prior)
+            WHERE grade = 'F'"""
+        )
     sql(
         f"""UPDATE trust_sources SET previous = accuracy,
-            accuracy = (prior_weight * prior + t.agreed) / (prior_weight + t.total)
-        FROM (SELECT e.source_key, SUM({weight} * a.credit) AS agreed,
+            accuracy = (prior_weight * base + t.agreed) / (prior_weight + t.total)
+        FROM (SELECT e.source_key, SUM({weight} * {credit()}) AS agreed,
                      SUM({weight}) AS total
               FROM trust_evidence e
               JOIN trust_answers a ON a.claim_id = e.claim_id
               JOIN trust_items i ON i.item = e.item
-              WHERE i.answers > 1 OR i.known > 0
+              JOIN trust_source_properties sp ON sp.source_key = e.source_key
+                   AND sp.property_id = e.property_id
+              WHERE {teaching}
               GROUP BY e.source_key) t
         WHERE t.source_key = trust_sources.source_key"""
     )
@@ -127,13 +181,15 @@ def update_accuracies(sql: Sql) -> float:
                          / ({settings.PROPERTY_WEIGHT} + u.total) AS by_agreement
               FROM (SELECT e.source_key, e.property_id, MAX(k.accuracy) AS overall,
                            COUNT(*) AS answers,
-                           SUM({weight} * a.credit) AS agreed, SUM({weight}) AS total,
+                           SUM({weight} * {credit()}) AS agreed, SUM({weight}) AS total,
                            SUM(({known}) * a.credit) AS agreed_known,
                            SUM({known}) AS total_known
                     FROM trust_evidence e
                     JOIN trust_answers a ON a.claim_id = e.claim_id
                     JOIN trust_items i ON i.item = e.item
                     JOIN trust_sources k ON k.source_key = e.source_key
+                    JOIN trust_source_properties sp ON sp.source_key = e.source_key
+                         AND sp.property_id = e.property_id
                     WHERE i.known > 0 OR i.answers > 1
                     GROUP BY e.source_key, e.property_id) u) t
         WHERE t.source_key = trust_source_properties.source_key
@@ -175,6 +231,17 @@ def mark_leaders(sql: Sql) -> None:
     sql(f"UPDATE trust_items SET tie = CASE WHEN margin < {settings.TIE} THEN 1 ELSE 0 END")
 
 
+def learn(sql: Sql, compatible: bool, *, only_verdicts: bool = False) -> int:
+    """Rounds until no accuracy moves by more than ``TOLERANCE``; how many ran."""
+    rounds = 0
+    while True:
+        rounds += 1
+        score_and_normalise(sql, every_item=False, compatible=compatible)
+        change = update_accuracies(sql, only_verdicts=only_verdicts)
+        if change < settings.TOLERANCE or rounds >= settings.MAX_ROUNDS:
+            return rounds
+
+
 def compute_trust(
     session: Session, *, public_only: bool, property: str | None = None
 ) -> TrustResult:
@@ -207,16 +274,24 @@ def compute_trust(
         )
     compatible = sql("SELECT COUNT(*) FROM trust_compatible").scalar() > 0
     rounds = 0
-    while True:
-        rounds += 1
-        score_and_normalise(sql, every_item=False, compatible=compatible)
-        change = update_accuracies(sql)
-        if change < settings.TOLERANCE or rounds >= settings.MAX_ROUNDS:
-            break
+    check = GuardCheck()
+    if settings.GUARD_MIN_ITEMS > 0 and settled_items(sql) >= settings.GUARD_MIN_ITEMS:
+        # learn without the verdicts first, and check that against a vote on them
+        with verdicts_held_out(sql):
+            rounds += learn(sql, compatible)
+            check = check_against_vote(sql)
+    if worse_than_vote(check):
+        # learned trust dropped: back to the grades, and only the verdicts teach
+        fall_back_to_grades(sql)
+        check.fell_back = True
+        rounds += learn(sql, compatible, only_verdicts=True)
+    else:
+        rounds += learn(sql, compatible)
     score_and_normalise(sql, every_item=True, compatible=compatible)
     mark_leaders(sql)
     seconds["rounds"] = time.perf_counter() - started - seconds["evidence"] - seconds["copies"]
     result = build_result(sql, groups, rounds, public_only, prop.id if prop else None, property)
     seconds["result"] = time.perf_counter() - started - sum(seconds.values())
     result.seconds = seconds
+    result.guard = check
     return result

@@ -12,6 +12,12 @@ from __future__ import annotations
 PRIOR = {"A": 0.9, "B": 0.8, "C": 0.7, "D": 0.55, "E": 0.3, "F": 0.5}
 PRIOR_WEIGHT = {"A": 20.0, "B": 20.0, "C": 20.0, "D": 20.0, "E": 20.0, "F": 2.0}
 PROPERTY_WEIGHT = 30.0
+# what an ungraded source (F) shrinks toward: "grade" (its prior, 0.5) or "population"
+# (the accuracy of all sources' answers on disputed items, learned each round)
+UNGRADED_PRIOR = "grade"
+# what a source's answer earns it: "with-own-vote" (ACCU's: the probability that the truth
+# is compatible with it) or "without-own-vote" (the same with the source's vote left out)
+CREDIT = "with-own-vote"
 # what moves a source's accuracy on one property away from its overall one, for a source
 # with at least PROPERTY_MIN_ANSWERS disputed answers on it (below that, verdicts only):
 # "verdicts" (the desk's only), "agreement" (agreement on the property's disputed items
@@ -21,12 +27,15 @@ PROPERTY_MIN_ANSWERS = 20
 CONFIDENCE = {"high": 1.0, "medium": 0.6, "low": 0.3}
 # false values an item could have: the "n" of ACCU
 N_FALSE = 10
-VERDICT_WEIGHT = 3.0
+VERDICT_WEIGHT = 10.0
 # the share of a compatible answer's support an answer gets (as conflicts.py counts it)
 COMPATIBLE_SHARE = 0.5
 COPY_SHARE = 0.98
 COPY_MIN_SHARED = 50
 COUNT_COPIES_ONCE = True
+# the guard (guard.py): settled items where the model and a vote differ before learned
+# trust that does worse than the vote on them is dropped (0: never)
+GUARD_MIN_ITEMS = 3
 TOLERANCE = 1e-3
 MAX_ROUNDS = 30
 # accuracies are kept inside (0, 1) so every vote is finite
@@ -42,6 +51,7 @@ TEMP_TABLES = (
     "trust_items",
     "trust_evidence",
     "trust_known",
+    "trust_known_held",
     "trust_scores",
     "trust_answers",
     "trust_compatible",

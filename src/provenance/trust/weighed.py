@@ -52,12 +52,17 @@ WEIGHED_CHUNK = 900
 
 
 def weighed_citations(
-    session: Session, claim_ids: Iterable[int], *, public_only: bool
+    session: Session,
+    claim_ids: Iterable[int],
+    *,
+    public_only: bool,
+    vote_units: str = "trust_sources",
 ) -> list[WeighedCitation]:
     """Every live citation (asserting or denying) of these claims, with its source as the
     model sees it, after :func:`compute_trust` on the same session: a few queries for
     all the claims, a chunk of ids at a time. ``vote_unit`` is the source's copy group
-    (None for a source the model does not hold: one that only denies)."""
+    (None for a source the model does not hold: one that only denies), read from
+    ``vote_units`` (document_id, attributed_to_id, vote_unit): a stored result's."""
     sql = Sql(working_connection(session))
     ids = sorted(set(claim_ids))
     where = f"ci.stance IN ('asserts', 'denies') AND {Citation.live_sql('ci')}"
@@ -77,7 +82,7 @@ def weighed_citations(
                 LEFT JOIN sources p ON p.id = s.parent_id
                 LEFT JOIN footnotes f ON f.id = ci.footnote_id
                 LEFT JOIN entities en ON en.id = ci.attributed_to_id
-                LEFT JOIN trust_sources k ON k.document_id = s.id
+                LEFT JOIN {vote_units} k ON k.document_id = s.id
                      AND k.attributed_to_id = COALESCE(ci.attributed_to_id, 0)
                 WHERE ci.claim_id IN ({chunk}) AND {where}
                 ORDER BY ci.claim_id, ci.stance, s.slug, f.number, ci.id""",

@@ -1,0 +1,426 @@
+"""The stored trust result: learned once, reused until its evidence changes.
+
+Learning trust (``trust.compute_trust``) reads every citation of the database: about a
+minute of CPU at a million citations. What it learned is kept in the ``learned_*``
+tables (migration 0015), and ``conflicts``, ``publish``, the desk's ClaimReview and
+``trust`` read it there for as long as it is **fresh**.
+
+**The key.** A result records the newest change (``changes.id``) that touched the
+model's evidence when it was computed (:func:`evidence_key`), and the model's settings
+(:func:`model_settings`). The evidence is what the model reads:
+
+* claims and their qualifiers (added, corrected, deprecated, preferred), citations (added,
+  corrected, retracted; their confidence and speaker), sources (added; grade,
+  confidentiality, a copy recorded, confirmed or rejected — `source edit` and the copy
+  commands write their history on ``sources``), properties (datatype, single or multi);
+* the desk's verdicts (``resolve``: a ``conflicts`` history row whose summary begins
+  ``verdict:``; a preferred claim's questions are resolved through it too).
+
+Rows inserted by a change carry its id (``change_id``: the newest is read from the
+indexes ``ix_claims_change_id``/``ix_citations_change_id`` at once); every later change
+to an existing row is a ``history`` row of that table. What ``conflicts`` writes itself
+— detection (new questions, answers, "no longer detected") and remembered leaders
+("leading answer changed") — is not evidence: a re-run with nothing new reuses the
+stored result. A result whose key is not the current one is **stale** and is not read.
+
+**Two results.** ``all`` (every citation: the desk's ``conflicts``, ``trust``, ClaimReview
+export) and ``public`` (public evidence only, confidential sources and their sections
+left out entirely: what ``publish`` shows). Each has its own key and rows; a command
+reads only the result of its evidence. The tables are not in the public copy's
+allowlist: neither result is readable from it. What it shows of trust is the ``trust``
+table ``publish`` writes from the ``public`` result, as before.
+
+**Who computes.** A writing command: ``conflicts`` refreshes ``all`` after detection,
+``publish`` refreshes ``public`` in its short writing transaction. A reading command
+(``export``, ``trust``) reads a fresh result, and computes a stale one in temporary
+tables without storing it (it cannot write). On PostgreSQL a refresh holds the
+advisory lock :data:`TRUST_LOCK`, so two runs at once compute it once: the second
+waits, then finds it fresh. Storing writes no ``changes`` row: a derived result, like
+the statistics of a query planner, is no change of the desk's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, or_, select, text
+from sqlalchemy.orm import Session
+
+from . import trust as trustmod
+from .listed_claims import IN_CHUNK, chunks, in_ids
+from .models import (
+    Citation,
+    Claim,
+    History,
+    LearnedAnswer,
+    LearnedCompatible,
+    LearnedSource,
+    LearnedSourceProperty,
+    LearnedTrust,
+    Property,
+    Source,
+    utcnow,
+)
+from .verdicts import VERDICT_SUMMARY
+
+# the PostgreSQL advisory lock a refresh runs under ("trus" in ASCII)
+TRUST_LOCK = 0x74727573
+
+# tables whose history rows are changes to the model's evidence
+EVIDENCE_HISTORY = ("claims", "claim_qualifiers", "citations", "sources", "properties")
+
+
+def evidence_name(public_only: bool) -> str:
+    return "public" if public_only else "all"
+
+
+def evidence_key(session: Session) -> int:
+    """The newest change that touched the trust model's evidence (0: none yet)."""
+    connection = session.connection()
+    newest = [
+        connection.execute(select(func.max(Claim.change_id))).scalar(),
+        connection.execute(select(func.max(Citation.change_id))).scalar(),
+        connection.execute(select(func.max(Source.change_id))).scalar(),
+        connection.execute(
+            select(func.max(History.change_id)).where(
+                or_(
+                    History.table_name.in_(EVIDENCE_HISTORY),
+                    and_(
+                        History.table_name == "conflicts",
+                        History.summary.like(VERDICT_SUMMARY + "%"),
+                    ),
+                )
+            )
+        ).scalar(),
+    ]
+    return max((int(n) for n in newest if n is not None), default=0)
+
+
+def model_settings() -> str:
+    """A fingerprint of the model's settings (``trust.py``'s constants): a result computed
+    with other settings is stale."""
+    settings = sorted(
+        (name, repr(value))
+        for name, value in vars(trustmod).items()
+        if name.isupper() and isinstance(value, (int, float, str, bool, dict, tuple))
+    )
+    return hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """Whether a stored result can be read, and what it was computed from."""
+
+    evidence: str
+    key: int
+    stored_key: int | None
+    fresh: bool
+    computed_at: Any = None
+    cpu_seconds: float | None = None
+
+
+def freshness(session: Session, *, public_only: bool) -> Freshness:
+    evidence = evidence_name(public_only)
+    key = evidence_key(session)
+    row = (
+        session.connection()
+        .execute(
+            select(
+                LearnedTrust.evidence_change_id,
+                LearnedTrust.model,
+                LearnedTrust.computed_at,
+                LearnedTrust.cpu_seconds,
+            ).where(LearnedTrust.evidence == evidence)
+        )
+        .first()
+    )
+    if row is None:
+        return Freshness(evidence, key, None, False)
+    fresh = row.evidence_change_id == key and row.model == model_settings()
+    return Freshness(evidence, key, row.evidence_change_id, fresh, row.computed_at, row.cpu_seconds)
+
+
+def refresh(session: Session, *, public_only: bool) -> tuple[trustmod.TrustResult | None, bool]:
+    """The result on this evidence computed and stored if the stored one is stale: (the
+    result, True); (None, False) when the stored one is fresh (read it with :func:`load`
+    if needed: a listing reads only its answers). For a writing transaction; never
+    commits."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # READ COMMITTED: after the wait, the statements below read what the other committed
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": TRUST_LOCK})
+    state = freshness(session, public_only=public_only)
+    if state.fresh:
+        return None, False
+    started = time.process_time()
+    result = trustmod.compute_trust(session, public_only=public_only)
+    _store(session, state, result, time.process_time() - started)
+    return result, True
+
+
+def _store(
+    session: Session, state: Freshness, result: trustmod.TrustResult, cpu_seconds: float
+) -> None:
+    connection = session.connection()
+    evidence = state.evidence
+    for table in (LearnedSource, LearnedSourceProperty, LearnedAnswer, LearnedCompatible):
+        connection.execute(delete(table).where(table.evidence == evidence))
+    connection.execute(delete(LearnedTrust).where(LearnedTrust.evidence == evidence))
+    # the model's own tables (temporary, on this connection) name each source's ids
+    ids = {
+        (r.document_id, r.speaker): (r.attributed_to_id, r.vote_unit)
+        for r in connection.execute(
+            text(
+                """SELECT k.document_id, k.attributed_to_id, k.vote_unit, en.name AS speaker
+                   FROM trust_sources k LEFT JOIN entities en ON en.id = k.attributed_to_id"""
+            )
+        )
+    }
+    sources = []
+    for position, s in enumerate(result.sources):
+        speaker_id, vote_unit = ids.get((s.source_id, s.attributed_to), (0, None))
+        sources.append(
+            {
+                "evidence": evidence,
+                "position": position,
+                "document_id": s.source_id,
+                "attributed_to_id": speaker_id,
+                "slug": s.slug,
+                "attributed_to": s.attributed_to,
+                "grade": s.grade,
+                "prior": s.prior,
+                "trust": s.trust,
+                "answers": s.answers,
+                "agreements": s.agreements,
+                "disagreements": s.disagreements,
+                "verdicts": s.verdicts,
+                "verdicts_upheld": s.verdicts_upheld,
+                "vote_unit": vote_unit,
+                "copy_group": s.copy_group,
+            }
+        )
+    if sources:
+        connection.execute(insert(LearnedSource), sources)
+    records = [
+        {
+            "evidence": evidence,
+            "document_id": document_id,
+            "attributed_to_id": speaker_id,
+            "property_id": property_id,
+            "trust": r.trust,
+            "answers": r.answers,
+            "agreements": r.agreements,
+            "disagreements": r.disagreements,
+            "verdicts": r.verdicts,
+            "verdicts_upheld": r.verdicts_upheld,
+        }
+        for (document_id, speaker_id, property_id), r in result.records.items()
+    ]
+    if records:
+        connection.execute(insert(LearnedSourceProperty), records)
+    # the answers, set-based: as many rows as the model has answers
+    connection.execute(
+        text(
+            """INSERT INTO learned_answers
+                   (evidence, claim_id, item, score, probability, leads, margin, known)
+               SELECT :evidence, a.claim_id, a.item, a.score, a.probability,
+                      CASE WHEN i.leader = a.claim_id AND i.tie = 0 THEN :true ELSE :false END,
+                      CASE WHEN i.leader = a.claim_id THEN i.margin END,
+                      CASE WHEN k.claim_id IS NULL THEN :false ELSE :true END
+               FROM trust_answers a JOIN trust_items i ON i.item = a.item
+               LEFT JOIN trust_known k ON k.claim_id = a.claim_id"""
+        ),
+        {"evidence": evidence, "true": True, "false": False},
+    )
+    connection.execute(
+        text(
+            """INSERT INTO learned_compatible (evidence, claim_id, other_id)
+               SELECT DISTINCT :evidence, claim_id, other_id FROM trust_compatible"""
+        ),
+        {"evidence": evidence},
+    )
+    connection.execute(
+        insert(LearnedTrust).values(
+            evidence=evidence,
+            evidence_change_id=state.key,
+            model=model_settings(),
+            computed_at=utcnow(),
+            rounds=result.rounds,
+            items=result.items,
+            cpu_seconds=round(cpu_seconds, 3),
+        )
+    )
+
+
+def load(session: Session, *, public_only: bool) -> trustmod.TrustResult:
+    """The stored result as ``compute_trust`` returns it (read whether fresh or not: the
+    caller asked :func:`freshness`)."""
+    connection = session.connection()
+    evidence = evidence_name(public_only)
+    run = connection.execute(
+        select(LearnedTrust.rounds, LearnedTrust.items).where(LearnedTrust.evidence == evidence)
+    ).one()
+    sources = [
+        trustmod.SourceTrust(
+            source_id=r.document_id,
+            slug=r.slug,
+            attributed_to=r.attributed_to,
+            grade=r.grade,
+            prior=r.prior,
+            trust=r.trust,
+            answers=r.answers,
+            agreements=r.agreements,
+            disagreements=r.disagreements,
+            verdicts=r.verdicts,
+            verdicts_upheld=r.verdicts_upheld,
+            copy_group=list(r.copy_group or []),
+        )
+        for r in connection.execute(
+            select(LearnedSource)
+            .where(LearnedSource.evidence == evidence)
+            .order_by(LearnedSource.position)
+        )
+    ]
+    names = dict(connection.execute(select(Property.id, Property.name)).all())
+    records: dict[tuple[int, int, int], trustmod.TrackRecord] = {}
+    by_property: dict[tuple[int, int, str], tuple[float, int]] = {}
+    for r in connection.execute(
+        select(LearnedSourceProperty).where(LearnedSourceProperty.evidence == evidence)
+    ):
+        records[(r.document_id, r.attributed_to_id, r.property_id)] = trustmod.TrackRecord(
+            r.trust, r.answers, r.agreements, r.disagreements, r.verdicts, r.verdicts_upheld
+        )
+        by_property[(r.document_id, r.attributed_to_id, names.get(r.property_id, "?"))] = (
+            r.trust,
+            r.answers,
+        )
+    groups: list[list[str]] = []
+    for s in sources:
+        if s.copy_group and s.copy_group not in groups:
+            groups.append(s.copy_group)
+    return trustmod.TrustResult(
+        sources=sources,
+        by_property=by_property,
+        copy_groups=groups,
+        rounds=run.rounds,
+        items=run.items,
+        public_only=public_only,
+        records=records,
+    )
+
+
+def records(
+    session: Session, *, public_only: bool
+) -> dict[tuple[int, int, int], trustmod.TrackRecord]:
+    """Every stored track record, by (document, speaker, property): read once by a
+    listing (one row per source and property, some 20,000 at a million claims), not
+    once per chunk."""
+    table = LearnedSourceProperty.__table__
+    query = select(
+        table.c.document_id,
+        table.c.attributed_to_id,
+        table.c.property_id,
+        table.c.trust,
+        table.c.answers,
+        table.c.agreements,
+        table.c.disagreements,
+        table.c.verdicts,
+        table.c.verdicts_upheld,
+    ).where(table.c.evidence == evidence_name(public_only))
+    return {
+        (r[0], r[1], r[2]): trustmod.TrackRecord(*r[3:])
+        for r in session.connection().execute(query)
+    }
+
+
+def vote_units(public_only: bool) -> str:
+    """The stored sources' copy groups, as ``trust.weighed_citations`` joins them."""
+    return (
+        "(SELECT document_id, attributed_to_id, vote_unit FROM learned_sources"
+        f" WHERE evidence = '{evidence_name(public_only)}')"
+    )
+
+
+def question_probabilities(
+    session: Session, questions: Mapping[Any, Sequence[int]], *, public_only: bool
+) -> list[trustmod.Answer]:
+    """``trust.answer_probabilities`` for the questions named, from the stored result:
+    each question's answers normalised among themselves (the desk's accepted answers
+    share probability 1), the leader, and its margin over the best answer it cannot
+    both be true with. A chunk of ids at a time; no temporary table."""
+    connection = session.connection()
+    evidence = evidence_name(public_only)
+    ids = sorted({int(c) for claims in questions.values() for c in claims})
+    scores: dict[int, tuple[float, bool]] = {}
+    compatible: set[tuple[int, int]] = set()
+    for chunk in chunks(ids, IN_CHUNK):
+        for r in connection.execute(
+            select(LearnedAnswer.claim_id, LearnedAnswer.score, LearnedAnswer.known).where(
+                LearnedAnswer.evidence == evidence, in_ids(LearnedAnswer.claim_id, chunk)
+            )
+        ):
+            scores[r.claim_id] = (float(r.score), bool(r.known))
+        compatible.update(
+            (r.claim_id, r.other_id)
+            for r in connection.execute(
+                select(LearnedCompatible.claim_id, LearnedCompatible.other_id).where(
+                    LearnedCompatible.evidence == evidence,
+                    in_ids(LearnedCompatible.claim_id, chunk),
+                )
+            )
+        )
+    answers: list[trustmod.Answer] = []
+    for key, claims in questions.items():
+        held = sorted({int(c) for c in claims} & scores.keys())
+        if not held:
+            continue
+        known = [c for c in held if scores[c][1]]
+        if known:
+            probability = {c: (1.0 / len(known) if scores[c][1] else 0.0) for c in held}
+        else:
+            top = max(scores[c][0] for c in held)
+            weights = {c: _exp(scores[c][0] - top) for c in held}
+            total = sum(weights.values())
+            probability = {c: w / total for c, w in weights.items()}
+        ranked = sorted(held, key=lambda c: (-probability[c], c))
+        leader = ranked[0]
+        second = max(
+            (probability[c] for c in ranked[1:] if (leader, c) not in compatible), default=0.0
+        )
+        margin = probability[leader] - second
+        tie = margin < trustmod.TIE
+        for position, claim_id in enumerate(ranked):
+            answers.append(
+                trustmod.Answer(
+                    item=key,
+                    claim_id=claim_id,
+                    probability=probability[claim_id],
+                    leading=position == 0 and not tie,
+                    margin=margin if position == 0 else 0.0,
+                    tie=tie and position == 0,
+                    known=scores[claim_id][1],
+                    score=scores[claim_id][0],
+                )
+            )
+    return answers
+
+
+def _exp(x: float) -> float:
+    # as the model's SQL: below the floor is 0 (PostgreSQL raises on underflow)
+    return 0.0 if x < trustmod.EXP_FLOOR else math.exp(x)
+
+
+def stored_rows(session: Session) -> dict[str, int]:
+    """How many rows each stored result holds, by evidence (for ``--explain`` and tests)."""
+    counts: dict[str, int] = defaultdict(int)
+    for evidence, n in session.connection().execute(
+        select(LearnedAnswer.evidence, func.count()).group_by(LearnedAnswer.evidence)
+    ):
+        counts[evidence] = int(n)
+    return dict(counts)

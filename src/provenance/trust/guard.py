@@ -1,0 +1,114 @@
+"""The guard: learned trust that does worse than a vote on the desk's verdicts is dropped.
+
+Learned trust can go wrong where the evidence fools it — a bad source copied loosely by
+many (too loosely for the copy rule) agrees with its copies and looks accurate. Where
+the desk has settled disputed items, the model can be checked. It first learns with
+the verdicts held out (:func:`verdicts_held_out`: the settled items count as any
+disputed item); then, on each settled item with more than one answer where the model's
+leader (from its sources' votes) and a vote's (one vote per independent feed) differ,
+who is right? If, on at least ``GUARD_MIN_ITEMS`` such items, the vote is right more
+often than the model, learned trust is dropped: every source's trust is its grade's
+prior again (for ungraded sources, a vote), and it is learned again from the verdicts
+alone (overall and per property: agreement on other items teaches nothing), the
+verdicts known truth. Otherwise the rounds go on with the verdicts, from where they
+were. The cost: a few more rounds, only when the desk has settled enough items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from . import settings
+from .sql import Sql, log_odds
+
+
+@dataclass
+class GuardCheck:
+    """The model against a vote on the settled items where they lead differently."""
+
+    items: int = 0
+    model_right: int = 0
+    vote_right: int = 0
+    fell_back: bool = False
+
+
+def check_against_vote(sql: Sql) -> GuardCheck:
+    """Count, on settled items where the model's and a vote's leaders differ, who is right."""
+    rows = sql(
+        """WITH settled AS (
+               SELECT item FROM trust_items WHERE held > 0 AND answers > 1),
+           units AS (
+               SELECT e.item, e.claim_id, COUNT(DISTINCT e.vote_unit) AS n
+               FROM trust_evidence e JOIN settled s ON s.item = e.item
+               GROUP BY e.item, e.claim_id),
+           vote_top AS (
+               SELECT item, MAX(n) AS n FROM units GROUP BY item),
+           model_top AS (
+               SELECT t.item, MAX(t.own) AS own FROM trust_scores t
+               JOIN settled s ON s.item = t.item GROUP BY t.item)
+           SELECT s.item,
+                  (SELECT COUNT(*) FROM units u JOIN vote_top v ON v.item = u.item
+                   WHERE u.item = s.item AND u.n = v.n) AS vote_leaders,
+                  (SELECT COUNT(*) FROM units u JOIN vote_top v ON v.item = u.item
+                   JOIN trust_known_held k ON k.claim_id = u.claim_id
+                   WHERE u.item = s.item AND u.n = v.n) AS vote_known,
+                  (SELECT COUNT(*) FROM trust_scores t JOIN model_top m ON m.item = t.item
+                   WHERE t.item = s.item AND t.own = m.own) AS model_leaders,
+                  (SELECT COUNT(*) FROM trust_scores t JOIN model_top m ON m.item = t.item
+                   JOIN trust_known_held k ON k.claim_id = t.claim_id
+                   WHERE t.item = s.item AND t.own = m.own) AS model_known
+           FROM settled s"""
+    ).all()
+    check = GuardCheck()
+    for _item, vote_leaders, vote_known, model_leaders, model_known in rows:
+        # a tie counts as right by the share of the tied answers that are right
+        vote = (vote_known or 0) / vote_leaders if vote_leaders else 0.0
+        model = (model_known or 0) / model_leaders if model_leaders else 0.0
+        if vote == model:
+            continue
+        check.items += 1
+        check.model_right += model > vote
+        check.vote_right += vote > model
+    return check
+
+
+def fall_back_to_grades(sql: Sql) -> None:
+    """Every source's trust (overall and per property) back to its grade's prior."""
+    sql("UPDATE trust_sources SET accuracy = prior, previous = prior")
+    sql(
+        """UPDATE trust_source_properties SET
+            accuracy = (SELECT k.prior FROM trust_sources k
+                        WHERE k.source_key = trust_source_properties.source_key)"""
+    )
+    sql(
+        f"UPDATE trust_source_properties SET previous = accuracy, log_odds = {log_odds('accuracy')}"
+    )
+
+
+def settled_items(sql: Sql) -> int:
+    """Items the desk settled that have more than one answer: what the check can use."""
+    return int(
+        sql("SELECT COUNT(*) FROM trust_items WHERE known > 0 AND answers > 1").scalar() or 0
+    )
+
+
+@contextmanager
+def verdicts_held_out(sql: Sql) -> Iterator[None]:
+    """The desk's verdicts set aside (``trust_known_held``, ``trust_items.held``) inside."""
+    sql("CREATE TEMPORARY TABLE trust_known_held (claim_id INTEGER PRIMARY KEY)")
+    sql("INSERT INTO trust_known_held (claim_id) SELECT claim_id FROM trust_known")
+    sql("DELETE FROM trust_known")
+    sql("UPDATE trust_items SET held = known, known = 0")
+    yield
+    sql("INSERT INTO trust_known (claim_id) SELECT claim_id FROM trust_known_held")
+    sql("UPDATE trust_items SET known = held, held = 0")
+
+
+def worse_than_vote(check: GuardCheck) -> bool:
+    return (
+        settings.GUARD_MIN_ITEMS > 0
+        and check.items >= settings.GUARD_MIN_ITEMS
+        and check.vote_right > check.model_right
+    )
