@@ -120,7 +120,7 @@ class AdoptingWriter(ClaimWriter):
             for qualifier in claim.qualifiers:
                 # the name of an entity created earlier in the file, which the worker's
                 # snapshot does not hold
-                qualifier["entity_id"] = self._entity_id(
+                qualifier["entity_id"] = self.entity_ref(
                     qualifier["value"], "qualifiers", create=False
                 )
             _, property_id, _, scope_key = claim.key
@@ -133,7 +133,7 @@ class AdoptingWriter(ClaimWriter):
         if citation_first and citation.row["attributed_to_id"] is not None:
             citation.row["attributed_to_id"] = self._adopt_name(citation.row["attributed_to_id"])
         if claim.rank is not None:
-            self._rank({"rank": claim.rank[0], "rank_reason": claim.rank[1]}, claim.key)
+            self.checked_rank({"rank": claim.rank[0], "rank_reason": claim.rank[1]}, claim.key)
 
     def _adopt_name(self, ref: Any) -> Any:
         """This writer's entity for a name a worker left pending: the one an earlier record
@@ -233,7 +233,7 @@ class WorkerPreparer(RecordPreparer):
                 out.append(None)
                 continue
             # a rank is checked against earlier records' by the writer, which sees them all
-            self._ranks.clear()
+            self.ranks_seen.clear()
             try:
                 prepared = self.prepare_one(raw)
             except ProvenanceError:

@@ -112,7 +112,7 @@ class RecordPreparer:
         # ranks given so far, by the claim's words as read, checked as each record is
         # prepared: only ranked records are kept, so memory stays flat (the writer checks
         # them again once names are resolved)
-        self._ranks: dict[tuple[int, int, str, str], tuple[str, str | None]] = {}
+        self.ranks_seen: dict[tuple[int, int, str, str], tuple[str, str | None]] = {}
         # parts already prepared, by the record's fields in the order of CLAIM_FIELDS and
         # CITATION_FIELDS (see prepare_fields)
         self._claim_parts: dict[tuple, ClaimPart] = {}
@@ -170,7 +170,7 @@ class RecordPreparer:
             self._properties[name] = self._properties[key]
         return self._properties[key]
 
-    def _entity_id(
+    def entity_ref(
         self, name: Any, field_name: str, *, create: bool = True
     ) -> int | PendingEntity | None:
         """The entity a name refers to: its id, or a PendingEntity resolved at the next flush.
@@ -252,7 +252,7 @@ class RecordPreparer:
         source = self.source(raw["source"])
         claim = self._claim_part(raw)
         citation = CitationPart(self.citation_columns(raw, source))
-        claim.rank = self._rank(raw, claim.key)
+        claim.rank = self.checked_rank(raw, claim.key)
         return claim, citation
 
     def prepare_record(self, raw: dict[str, Any]) -> PreparedClaim:
@@ -287,7 +287,7 @@ class RecordPreparer:
             # the missing part alone; the other one is known to be good
             if claim is None:
                 fresh_claim = self._claim_part(record)
-                fresh_claim.rank = self._rank(record, fresh_claim.key)
+                fresh_claim.rank = self.checked_rank(record, fresh_claim.key)
             if citation is None:
                 source = record.get("source")
                 if blank(source):
@@ -313,7 +313,7 @@ class RecordPreparer:
                     key, f"missing {key}: every claim needs {', '.join(REQUIRED_KEYS)}"
                 )
         prop = self._property(raw["property"])
-        subject_id = self._entity_id(raw["subject"], "subject")
+        subject_id = self.entity_ref(raw["subject"], "subject")
 
         # % and percent are one unit (canonical_unit): compared and stored as %
         unit = canonical_unit(text_or_none(raw.get("unit")))
@@ -367,7 +367,7 @@ class RecordPreparer:
         }
         if prop.datatype == "entity":
             # the key is the entity's id, set when the batch is written (see _finish_claim)
-            claim_row["entity_value_id"] = self._entity_id(raw["value"], "value")
+            claim_row["entity_value_id"] = self.entity_ref(raw["value"], "value")
             claim_row["value_key"] = None
 
         scope = self._scope(raw)
@@ -385,9 +385,11 @@ class RecordPreparer:
         )
         return ClaimPart(claim_key, claim_row, qualifiers, summary)
 
-    def _rank(
+    def checked_rank(
         self, raw: dict[str, Any], claim_key: tuple[int, int, str, str]
     ) -> tuple[str, str | None] | None:
+        """The record's rank and reason, checked against an earlier record's for the same
+        claim (``ranks_seen``); a parallel import's writer calls it in file order."""
         rank = text_or_none(raw.get("rank"))
         reason = text_or_none(raw.get("rank_reason"))
         if rank is None:
@@ -408,7 +410,7 @@ class RecordPreparer:
                 "rank_reason",
                 "missing rank_reason: a deprecated claim keeps the reason, so nobody re-adds it",
             )
-        earlier = self._ranks.setdefault(claim_key, (rank, reason))
+        earlier = self.ranks_seen.setdefault(claim_key, (rank, reason))
         if earlier != (rank, reason):
             raise FieldError(
                 "rank",
@@ -466,7 +468,7 @@ class RecordPreparer:
             if key_text in seen:
                 raise FieldError("qualifiers", f"qualifier {key_text!r} given twice")
             seen.add(key_text)
-            entity_id = self._entity_id(value_text, "qualifiers", create=False)
+            entity_id = self.entity_ref(value_text, "qualifiers", create=False)
             rows.append(
                 {
                     "key": key_text,
@@ -543,7 +545,7 @@ class RecordPreparer:
         row["attributed_to_id"] = (
             None
             if blank(attributed)
-            else self._entity_id(
+            else self.entity_ref(
                 # an anonymous or generic speaker is scoped to the citing document
                 speaker_in_document(str(attributed), source.document_id),
                 "attributed_to",
