@@ -47,7 +47,8 @@ def build_evidence(sql: Sql, public_only: bool) -> None:
     sql(
         f"""CREATE TEMPORARY TABLE trust_evidence (
             item INTEGER, claim_id INTEGER, source_key INTEGER, property_id INTEGER,
-            document_id INTEGER, weight {float_}, vote_unit INTEGER, active INTEGER DEFAULT 0)"""
+            document_id INTEGER, weight {float_}, vote_unit INTEGER, active INTEGER DEFAULT 0,
+            independence {float_} DEFAULT 1.0)"""
     )
     sql("CREATE TEMPORARY TABLE trust_known (claim_id INTEGER PRIMARY KEY)")
     sql(
@@ -109,6 +110,7 @@ def build_evidence(sql: Sql, public_only: bool) -> None:
     )
     sql("CREATE INDEX trust_evidence_item ON trust_evidence (item, source_key)")
     sql("CREATE INDEX trust_evidence_source ON trust_evidence (source_key, property_id)")
+    sql("CREATE INDEX trust_evidence_claim ON trust_evidence (claim_id, source_key)")
     # known truth: only answers that are themselves evidence here
     sql(
         f"""INSERT INTO trust_known (claim_id)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ..entities import get_property
 from . import settings
 from .copies import detect_copies
+from .dependence import weigh_dependence
 from .evidence import build_evidence
 from .guard import (
     GuardCheck,
@@ -39,7 +40,7 @@ def score_and_normalise(sql: Sql, *, every_item: bool, compatible: bool) -> None
         SELECT v.item, v.claim_id, SUM(v.vote)
         FROM (SELECT d.item, d.claim_id, AVG(d.vote) AS vote
               FROM (SELECT e.item, e.claim_id, MIN(e.vote_unit) AS vote_unit,
-                           MAX(e.weight * sp.log_odds) AS vote
+                           MAX(e.weight * e.independence * sp.log_odds) AS vote
                     FROM trust_evidence e
                     JOIN trust_source_properties sp ON sp.source_key = e.source_key
                          AND sp.property_id = e.property_id
@@ -295,6 +296,10 @@ def run_model(
         rounds += learn(sql, compatible, only_verdicts=True)
     else:
         rounds += learn(sql, compatible)
+        if settings.DEPENDENCE == "soft":
+            # what was learned says which agreements are on false values: copies
+            weigh_dependence(sql)
+            rounds += learn(sql, compatible)
     score_and_normalise(sql, every_item=True, compatible=compatible)
     mark_leaders(sql)
     seconds["rounds"] = time.perf_counter() - started - seconds["evidence"] - seconds["copies"]
