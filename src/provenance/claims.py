@@ -29,6 +29,7 @@ one citation, citations.py; ``log``'s reading of history, history.py.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +62,9 @@ from .records import (
 
 BATCH_SIZE = 2000
 ENTITY_CACHE_SIZE = 200_000
+READY_CACHE_SIZE = 20_000
+assert CLAIM_PART_COLUMNS[:2] == ("subject_id", "property_id")
+_AFTER_PROPERTY = operator.itemgetter(*CLAIM_PART_COLUMNS[2:])
 
 
 @dataclass
@@ -111,6 +115,9 @@ class ClaimWriter(RecordPreparer):
         self._checking: list[PreparedClaim] = []
         self._checking_numbers: list[int | None] = []
         self._claims_format = RowFormat(session, Claim, CLAIM_COLUMNS, inline=True)
+        # a claim's columns after its property in the driver's form, by their values
+        # (see _finish_claim)
+        self._ready_rest: dict[tuple, tuple] = {}
         self._citations_format = RowFormat(session, Citation, CITATION_COLUMNS, inline=True)
 
     # ------------------------------------------------------------ resolving names
@@ -394,9 +401,15 @@ class ClaimWriter(RecordPreparer):
             row["value_key"],
             row["scope_key"],
         )
-        claim.values = self._claims_format.ready(
-            CLAIM_PART_COLUMNS, [row[c] for c in CLAIM_PART_COLUMNS]
-        )
+        # the columns after subject and property are the value's and the scope's, which
+        # many claims share: put in the driver's form once for each distinct set
+        rest = _AFTER_PROPERTY(row)
+        ready = self._ready_rest.get(rest)
+        if ready is None:
+            if len(self._ready_rest) >= READY_CACHE_SIZE:
+                self._ready_rest.clear()
+            ready = self._ready_rest[rest] = self._claims_format.ready(CLAIM_PART_COLUMNS[2:], rest)
+        claim.values = (row["subject_id"], row["property_id"], *ready)
 
     def _finish_citation(self, citation: CitationPart) -> None:
         row = citation.row
