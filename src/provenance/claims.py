@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -277,7 +277,10 @@ class ClaimWriter(RecordPreparer):
         session = self.session
         actor = self.actor
         at = self._claims_format.ready(("created_at",), (utcnow(),))[0]
-        keys = list(dict.fromkeys(claim.identity for claim, _ in batch))
+        # every part of the batch is finished: its claim's identity and its citation's,
+        # read once (``identity`` is a property call, and this runs for every record)
+        identities = cast(list[tuple[tuple, str]], [(c.final_key, d.fingerprint) for c, d in batch])
+        keys = list(dict.fromkeys([key for key, _ in identities]))
         existing = {
             (r[1], r[2], r[3], r[4]): (r[0], r[5], r[6])
             for r in rows_with_keys(
@@ -297,8 +300,7 @@ class ClaimWriter(RecordPreparer):
             )
         }
         new_claims: dict[tuple, ClaimPart] = {}
-        for claim, _ in batch:
-            key = claim.identity
+        for (claim, _), (key, _) in zip(batch, identities, strict=True):
             if key not in existing and key not in new_claims:
                 new_claims[key] = claim
         claim_ids: dict[tuple, int] = {k: v[0] for k, v in existing.items()}
@@ -317,7 +319,8 @@ class ClaimWriter(RecordPreparer):
             qualifier_rows: list[dict[str, Any]] = []
             for (key, claim), claim_id in zip(new_claims.items(), inserted, strict=True):
                 claim_ids[key] = claim_id
-                qualifier_rows.extend({**q, "claim_id": claim_id} for q in claim.qualifiers)
+                if claim.qualifiers:
+                    qualifier_rows.extend({**q, "claim_id": claim_id} for q in claim.qualifiers)
             if qualifier_rows:
                 bulk_insert(session, ClaimQualifier, qualifier_rows)
             self.result.claims_new += len(new_claims)
@@ -327,8 +330,8 @@ class ClaimWriter(RecordPreparer):
         # citations: identified within their claim by fingerprint (a later record of the
         # same citation in the batch gives its confidence and note)
         wanted: dict[tuple[int, str], PreparedClaim] = {}
-        for prepared in batch:
-            wanted[(claim_ids[prepared[0].identity], prepared[1].identity)] = prepared
+        for prepared, (key, fingerprint) in zip(batch, identities, strict=True):
+            wanted[(claim_ids[key], fingerprint)] = prepared
         self.result.last_claim_id = claim_ids[batch[-1][0].identity]
         # only claims that existed before this batch can hold the citation already
         existing_ids = {v[0] for v in existing.values()}
@@ -389,7 +392,9 @@ class ClaimWriter(RecordPreparer):
     def _finish_claim(self, claim: ClaimPart) -> None:
         """Put resolved entity ids in a claim part; its identity and columns."""
         row = claim.row
-        row["subject_id"] = resolved(row["subject_id"])
+        subject = row["subject_id"]
+        if subject.__class__ is PendingEntity:
+            row["subject_id"] = subject.id
         if row["entity_value_id"] is not None:
             row["entity_value_id"] = resolved(row["entity_value_id"])
             row["value_key"] = f"e:{row['entity_value_id']}"

@@ -51,6 +51,17 @@ from .values import canonical_unit, date_bounds, normalise_name, normalise_text,
 _RECORD_KEY_SET = frozenset(RECORD_KEYS)
 _RANK_AT = CLAIM_FIELDS.index("rank")
 assert CLAIM_FIELDS[_RANK_AT + 1] == "rank_reason"
+# claim_part reads the fields before the rank by their place
+assert CLAIM_FIELDS[:_RANK_AT] == (
+    "subject",
+    "property",
+    "value",
+    "unit",
+    "as_of",
+    "valid_from",
+    "valid_to",
+    "qualifiers",
+)
 # EDTF parsing costs tens of milliseconds a date and an import repeats the same few
 # values and dates: each is parsed once (results are immutable; errors are not cached)
 _parse_value = lru_cache(maxsize=65536)(parse_value)
@@ -92,11 +103,11 @@ class _PropertyRef:
 # (the records of one subject), so a small cache finds nearly every repeat, and memory
 # stays flat however long the file
 PART_CACHE_SIZE = 5_000
-# what a property's value and unit give, and what dates give a scope, by their texts: a
-# file has far fewer distinct values than records (a quantity property a few hundred)
+# what a property's value, unit and dates give, by their texts: a file has far fewer
+# distinct values than records (a quantity property a few hundred)
 VALUE_CACHE_SIZE = 20_000
 # a name's longest spelling (Alias.name): read once, as the column's attribute costs a call
-_NAME_LIMIT: int | None = Alias.__table__.c.name.type.length
+_NAME_LIMIT: int | None = getattr(Alias.__table__.c.name.type, "length", None)
 
 
 class RecordPreparer:
@@ -125,10 +136,11 @@ class RecordPreparer:
         # CITATION_FIELDS (see prepare_fields)
         self._claim_parts: dict[tuple, ClaimPart] = {}
         self._citation_parts: dict[tuple, CitationPart] = {}
-        # a claim's value columns by (property id, value, unit) as given; its scope columns
-        # by (as_of, valid_from, valid_to) when it has no qualifiers (see claim_part)
+        # a claim's property and row (but its subject), by the fields after the subject
+        # as given (none of them qualifiers or an entity value);
+        # its value columns by (property id, value, unit) as given (see claim_part)
+        self._claim_columns: dict[tuple, tuple[_PropertyRef, dict[str, Any]]] = {}
         self._values: dict[tuple, tuple] = {}
-        self._plain_scope: dict[tuple, tuple] = {}
 
     # ------------------------------------------------------------ resolving
 
@@ -330,66 +342,73 @@ class RecordPreparer:
         """The claim part of a record given as its fields in the order of CLAIM_FIELDS.
 
         Fields are checked in ``prepare``'s order (subject, property and value present;
-        property, subject, unit, value, scope, qualifiers); what a property, a value and a
-        unit give is worked out once per import for each distinct text (``_value_columns``),
-        and a scope without qualifiers once per distinct dates (``_plain_scope``).
+        property, subject, unit, value, scope, qualifiers). What the fields after the
+        subject give is worked out once per import for each distinct text
+        (``_claim_columns``; a value of a property and unit, ``_values``): when they are
+        known good, only the subject is left to check.
         """
+        subject = fields[0]
+        try:
+            known = self._claim_columns.get(fields[1:8])
+        except TypeError:  # a mapping or list where text belongs: checked below
+            known = None
+        if known is None or not (subject.__class__ is str and subject.strip()):
+            return self._new_claim_part(fields)
+        prop, template = known
+        subject_id = self.entity_ref(subject, "subject")
+        row = template.copy()  # a fraction of building the row of 21 columns again
+        row["subject_id"] = subject_id
+        return ClaimPart(
+            (subject_id, prop.id, row["value_key"], row["scope_key"]),
+            row,
+            [],
+            f"{subject} · {prop.name} = {row['value']}",
+        )
+
+    def _new_claim_part(self, fields: tuple) -> ClaimPart:
         subject, prop_name, value_text, unit_text, as_of, valid_from, valid_to, qualifiers = fields[
             :8
         ]
         for key, given in (("subject", subject), ("property", prop_name), ("value", value_text)):
-            if not (given.__class__ is str and given.strip()) and blank(given):
+            if blank(given):
                 raise FieldError(
                     key, f"missing {key}: every claim needs {', '.join(REQUIRED_KEYS)}"
                 )
         prop = self._property(prop_name)
         subject_id = self.entity_ref(subject, "subject")
+        # only text as keys: 1 == True == 1.0, though they are different values
+        cacheable = all(v is None or v.__class__ is str for v in fields[1:8])
         value_key = (prop.id, value_text, unit_text)
-        try:
-            columns = self._values.get(value_key)
-        except TypeError:  # a mapping or list where text belongs: reported by the checks below
-            columns = value_key = None
+        columns = self._values.get(value_key) if cacheable else None
         if columns is None:
             columns = self._value_columns(prop, value_text, unit_text)
-            if value_key is not None:
+            if cacheable:
                 if len(self._values) >= VALUE_CACHE_SIZE:
                     self._values.clear()
                 self._values[value_key] = columns
-        display = columns[0]
         entity_value_id = None
         if prop.datatype == "entity":
             # the key is the entity's id, set when the batch is written (see _finish_claim)
             entity_value_id = self.entity_ref(value_text, "value")
-        if blank(qualifiers):
-            scope_columns = self._plain_scope.get((as_of, valid_from, valid_to))
-            if scope_columns is None:
-                scope = self._scope(as_of, valid_from, valid_to)
-                scope_columns = (*scope.values(), identity.scope_key(scope, []))
-                if len(self._plain_scope) >= VALUE_CACHE_SIZE:
-                    self._plain_scope.clear()
-                self._plain_scope[(as_of, valid_from, valid_to)] = scope_columns
-            qualifier_rows: list[dict[str, Any]] = []
-        else:
-            scope = self._scope(as_of, valid_from, valid_to)
-            qualifier_rows = self._qualifiers(qualifiers)
-            scope_columns = (*scope.values(), identity.scope_key(scope, qualifier_rows))
-        claim_row = dict(
-            zip(
-                CLAIM_PART_COLUMNS,
-                (
-                    subject_id,
-                    prop.id,
-                    *columns[:10],
-                    entity_value_id,
-                    *columns[10:],
-                    *scope_columns,
-                ),
-                strict=True,
-            )
+        scope = self._scope(as_of, valid_from, valid_to)
+        qualifier_rows = self._qualifiers(qualifiers)
+        after_property = (
+            *columns[:10],
+            entity_value_id,
+            *columns[10:],
+            *scope.values(),
+            identity.scope_key(scope, qualifier_rows),
         )
-        summary = f"{subject} · {prop.name} = {display}"
+        claim_row = dict(
+            zip(CLAIM_PART_COLUMNS, (subject_id, prop.id, *after_property), strict=True)
+        )
+        if cacheable and not qualifier_rows and entity_value_id is None:
+            if len(self._claim_columns) >= VALUE_CACHE_SIZE:
+                self._claim_columns.clear()
+            self._claim_columns[fields[1:8]] = (prop, {**claim_row, "subject_id": None})
+        summary = f"{subject} · {prop.name} = {columns[0]}"
         # names not yet resolved stand in the key by their PendingEntity (one per name)
-        claim_key = (subject_id, prop.id, columns[1] or entity_value_id, scope_columns[-1])
+        claim_key = (subject_id, prop.id, columns[1] or entity_value_id, after_property[-1])
         return ClaimPart(claim_key, claim_row, qualifier_rows, summary)
 
     def _value_columns(self, prop: _PropertyRef, value_text: Any, unit_text: Any) -> tuple:
