@@ -15,7 +15,9 @@ header's sources and properties imported beforehand, untimed). Measured per run:
 wall time; CPU time of the whole process tree (user + system of the process and every
 descendant it waited for, from ``wait4``: a worker's CPU counts); and peak RSS, sampled
 every 50 ms as the sum over the process and its descendants (``/proc``), beside the
-writing process's own peak. The floor is SQLite's own cost of the rows the serial
+writing process's own peak. With ``--repeat N`` the programs take turns N times and
+each figure is the run of median CPU time, so a change in the shared machine's load
+weighs on each alike. The floor is SQLite's own cost of the rows the serial
 import wrote (``import_bench.schema_floor``: ``INSERT … SELECT`` into a fresh database of
 the schema, one transaction, no Python per row), measured in this process.
 """
