@@ -115,6 +115,8 @@ class ClaimWriter(RecordPreparer):
         self._checking: list[PreparedClaim] = []
         self._checking_numbers: list[int | None] = []
         self._claims_format = RowFormat(session, Claim, CLAIM_COLUMNS, inline=True)
+        # the entities the batch being written created: no stored claim is about them
+        self.created_now: set[int] = set()
         # a claim's columns after its property in the driver's form, by their values
         # (see _finish_claim)
         self._ready_rest: dict[tuple, tuple] = {}
@@ -200,6 +202,7 @@ class ClaimWriter(RecordPreparer):
         """Give every pending name its entity: an existing one, else a new one (in bulk)."""
         pending = [p for p in self.unresolved if p.id is None]
         self.unresolved = []
+        self.created_now = set()
         if not pending:
             return
         found = self._known_names(list({p.key for p in pending}))
@@ -222,6 +225,7 @@ class ClaimWriter(RecordPreparer):
         )
         for p, entity_id in zip(new, ids, strict=True):
             p.id = entity_id
+        self.created_now = set(ids)
         bulk_insert(
             self.session,
             Alias,
@@ -280,7 +284,9 @@ class ClaimWriter(RecordPreparer):
         # every part of the batch is finished: its claim's identity and its citation's,
         # read once (``identity`` is a property call, and this runs for every record)
         identities = cast(list[tuple[tuple, str]], [(c.final_key, d.fingerprint) for c, d in batch])
-        keys = list(dict.fromkeys([key for key, _ in identities]))
+        created = self.created_now
+        # a claim whose subject the batch created cannot be stored yet: not looked up
+        keys = list(dict.fromkeys([key for key, _ in identities if key[0] not in created]))
         existing = {
             (r[1], r[2], r[3], r[4]): (r[0], r[5], r[6])
             for r in rows_with_keys(
