@@ -31,7 +31,21 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, MetaData, Select, Table, distinct, func, insert, null, select, true
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    Select,
+    Table,
+    column,
+    distinct,
+    func,
+    insert,
+    null,
+    select,
+    text,
+    true,
+)
 from sqlalchemy.orm import Session
 
 from .listings import scope_text
@@ -54,6 +68,13 @@ from .sources import confidential_source_ids
 
 # the name of the copy attached to the working SQLite database's connection while it is filled
 ATTACHED = "pub"
+
+# the entities the published rows refer to (``{t}`` names the copy's tables)
+USED_ENTITIES = (
+    "select subject_id from {t}claims union select entity_value_id from {t}claims"
+    " union select entity_id from {t}claim_qualifiers"
+    " union select attributed_to_id from {t}citations"
+)
 
 DISPLAY_VALUE_SQL = (
     "CASE WHEN c.unit IS NOT NULL AND c.unit != '' AND instr(c.value, c.unit) = 0"
@@ -445,14 +466,20 @@ class Filler:
     def entities_and_aliases(self) -> int:
         """Entities a published row refers to, and their aliases; ``entities.aliases``
         is written in the copy once the aliases are."""
-        used = self.published_ids(
-            "select subject_id from {t}claims union select entity_value_id from {t}claims"
-            " union select entity_id from {t}claim_qualifiers"
-            " union select attributed_to_id from {t}citations"
-        )
         entities = select(
             Entity.id, Entity.name, Entity.kind, Entity.description, null().label("aliases")
         ).order_by(Entity.id)
+        aliases = select(Alias.id, Alias.entity_id, Alias.name, Alias.normalised).order_by(Alias.id)
+        if self.attached:
+            # the published rows are in the attached copy: SQLite picks the entities
+            used_sql = text(USED_ENTITIES.format(t=f"{ATTACHED}.")).columns(column("id", Integer))
+            count = self.copy("entities", entities.where(Entity.id.in_(used_sql)))
+            published = text(f"select id from {ATTACHED}.entities").columns(column("id", Integer))
+            self.report.rows["aliases"] = self.copy(
+                "aliases", aliases.where(Alias.entity_id.in_(published))
+            )
+            return count
+        used = self.published_ids(USED_ENTITIES)
         count = self.write(
             "entities",
             (
@@ -461,7 +488,6 @@ class Filler:
                 if r.id in used
             ),
         )
-        aliases = select(Alias.id, Alias.entity_id, Alias.name, Alias.normalised).order_by(Alias.id)
         self.report.rows["aliases"] = self.write(
             "aliases",
             (
