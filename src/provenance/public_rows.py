@@ -174,8 +174,8 @@ class Filler:
             ("sources", self.sources),
             ("footnotes", lambda: self.copy("footnotes", self.footnotes_query())),
             ("footnote_works", self.footnote_works_and_works),
-            ("claim_qualifiers", lambda: self.copy("claim_qualifiers", self.qualifiers_query())),
             ("claims", lambda: self.copy("claims", self.claims_query())),
+            ("claim_qualifiers", lambda: self.copy("claim_qualifiers", self.qualifiers_query())),
             ("citations", lambda: self.copy("citations", self.citations_query())),
             ("properties", self.properties),
             ("entities", self.entities_and_aliases),
@@ -267,17 +267,19 @@ class Filler:
         return query
 
     def qualifiers_query(self) -> Select:
-        return (
-            select(
-                ClaimQualifier.id,
-                ClaimQualifier.claim_id,
-                ClaimQualifier.key,
-                ClaimQualifier.value,
-                ClaimQualifier.entity_id,
-            )
-            .join(self.counted, self.counted.c.claim_id == ClaimQualifier.claim_id)
-            .order_by(ClaimQualifier.id)
-        )
+        """The qualifiers of published claims (which are written first)."""
+        query = select(
+            ClaimQualifier.id,
+            ClaimQualifier.claim_id,
+            ClaimQualifier.key,
+            ClaimQualifier.value,
+            ClaimQualifier.entity_id,
+        ).order_by(ClaimQualifier.id)
+        if self.attached:
+            # the published claims are in the attached copy: not counted a second time
+            published = text(f"select id from {ATTACHED}.claims").columns(column("id", Integer))
+            return query.where(ClaimQualifier.claim_id.in_(published))
+        return query.join(self.counted, self.counted.c.claim_id == ClaimQualifier.claim_id)
 
     def claims_query(self) -> Select:
         c = Claim
