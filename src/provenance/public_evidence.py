@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Select, Table, and_, create_engine, func, insert, select, true
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import CreateTable
 
 from .leading import lead, trust_for
 from .models import (
@@ -189,7 +190,10 @@ def conflicts_on_public_evidence(
         with scratch_engine.connect() as scratch:
             scratch.exec_driver_sql("PRAGMA journal_mode = OFF")
             scratch.exec_driver_sql("PRAGMA synchronous = OFF")
-            Base.metadata.create_all(scratch)
+            # the tables first, their indexes once the rows are in (cheaper than keeping
+            # every index up to date row by row)
+            for table in Base.metadata.sorted_tables:
+                scratch.execute(CreateTable(table))
             _copy_rows(
                 session,
                 scratch,
@@ -279,6 +283,9 @@ def conflicts_on_public_evidence(
                     )
                 ),
             )
+            for table in Base.metadata.sorted_tables:
+                for index in table.indexes:
+                    index.create(scratch)
             with Session(bind=scratch) as scratch_session:
                 conflictsmod.detect(scratch_session, "publish")
                 scratch_session.flush()
