@@ -48,7 +48,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from .listings import scope_text
 from .models import (
     Alias,
     Citation,
@@ -74,6 +73,27 @@ USED_ENTITIES = (
     "select subject_id from {t}claims union select entity_value_id from {t}claims"
     " union select entity_id from {t}claim_qualifiers"
     " union select attributed_to_id from {t}citations"
+)
+
+# each claim's scope, as ``listings.scope_text`` writes it ("as of 2019; 2018 to …;
+# election=…", the qualifiers in the order they were stored), made by SQLite in the copy:
+# first each qualified claim's qualifiers on one line, then every scoped claim's text
+SCOPE_SQL = (
+    "create temp table qualified (claim_id integer primary key, text text)",
+    "insert into qualified select claim_id, group_concat(key || '=' || value, '; ')"
+    " from (select claim_id, key, value from claim_qualifiers order by claim_id, id)"
+    " group by claim_id",
+    """update claims set scope = nullif(substr(
+        case when as_of != '' then '; as of ' || as_of else '' end
+        || case when coalesce(valid_from, '') != '' or coalesce(valid_to, '') != ''
+            then '; ' || coalesce(nullif(valid_from, ''), '…') || ' to '
+                || coalesce(nullif(valid_to, ''), '…')
+            else '' end
+        || coalesce((select '; ' || text from qualified where claim_id = claims.id), ''),
+        3), '')
+    where as_of is not null or valid_from is not null or valid_to is not null
+        or id in (select claim_id from qualified)""",
+    "drop table qualified",
 )
 
 DISPLAY_VALUE_SQL = (
@@ -507,34 +527,8 @@ def derive(connection: sqlite3.Connection, report: PublishReport, tick: Progress
     names, ``conflicts_with_answers`` (one row per answer) and ``claims_with_sources``
     (one row per published citation)."""
     tick("scope", 0, 0)
-    qualifiers: dict[int, dict[str, str]] = defaultdict(dict)
-    for claim_id, key, value in connection.execute(
-        "select claim_id, key, value from claim_qualifiers order by id"
-    ):
-        qualifiers[claim_id][key] = value
-    scoped = connection.execute(
-        "select id, as_of, valid_from, valid_to from claims where as_of is not null"
-        " or valid_from is not null or valid_to is not null"
-        " or id in (select claim_id from claim_qualifiers)"
-    )
-    connection.executemany(
-        "update claims set scope = ? where id = ?",
-        (
-            (scope, row[0])
-            for row in scoped
-            if (
-                scope := scope_text(
-                    {
-                        "as_of": row[1],
-                        "valid_from": row[2],
-                        "valid_to": row[3],
-                        "qualifiers": qualifiers.get(row[0], {}),
-                    }
-                )
-            )
-        ),
-    )
-    qualifiers.clear()
+    for statement in SCOPE_SQL:
+        connection.execute(statement)
     names: dict[int, list[str]] = defaultdict(list)
     for entity_id, name in connection.execute(
         "select a.entity_id, a.name from aliases a join entities e on e.id = a.entity_id"
