@@ -39,6 +39,7 @@ class Document:
         self.candidates: list[Candidate] = []
         self.events: list[Event] = []
         self.current_event: Event | None = None  # the event the text tells of at this point
+        self.event_before: Event | None = None  # and before the sentence being read
         self.sentence_events: list[tuple[int, Event]] = []  # those the sentence names, where
         self.sentences_since_event = 0
         self.last_group: str | None = None  # what "It receives support from Iran" is about
