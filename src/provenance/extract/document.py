@@ -34,6 +34,7 @@ class Document:
         self.last_events: dict[str, str] = {}  # and "the blast", "the strike"
         self.speakers: list[str] = []
         self.sentence_speakers: set[str] = set()
+        self.sentence_listeners: set[str] = set()  # "told Reuters": neither speaker nor subject
         self.previous_speaker: str | None = None
         self.previous_person: str | None = None
         self.candidates: list[Candidate] = []

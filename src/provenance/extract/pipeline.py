@@ -64,6 +64,7 @@ def run(doc: Document) -> list[Candidate]:
         doc.sentence_events = events_in(doc, sentence, mentions)
         doc.sentences_since_event = 0 if doc.sentence_events else doc.sentences_since_event + 1
         doc.sentence_speakers = set()
+        doc.sentence_listeners = set()
         stretches = attributions(doc, sentence, mentions)
         taken: list[tuple[int, int]] = []
         dates = find_dates(doc, sentence)

@@ -136,7 +136,8 @@ def subject_of(
     outside = [
         m
         for m in mentions
-        if (m.end <= start or m.start >= end) and m.name not in doc.sentence_speakers
+        if (m.end <= start or m.start >= end)
+        and m.name not in doc.sentence_speakers | doc.sentence_listeners
     ]
     if name_event or "event" in prefer:
         event = event_of(doc, start, outside, strong=name_event)
@@ -156,7 +157,7 @@ def subject_of(
         doc.last_subject = best.name
         return best.name
     name = guess_subject(doc, sentence, start)
-    if name:
+    if name and name not in doc.sentence_listeners:
         doc.last_subject = name
         return name
     return (
