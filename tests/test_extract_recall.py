@@ -82,3 +82,26 @@ def test_whom_a_speaker_told_is_neither_speaker_nor_subject(candidates_of):
     assert len(wounded) == 1, rows
     assert wounded[0]["subject"] != "Reuters"
     assert wounded[0]["attributed_to"] not in (None, "Reuters"), wounded
+
+
+def test_the_agent_of_an_event_in_the_passive(candidates_of):
+    rows = candidates_of(
+        "Attack in Vela\n\n"
+        "A rocket attack hit a police station in Vela on Monday, killing three officers.\n"
+        "The attack was carried out by the Red Hand Brigade, the police said.\n"
+        "A drone strike hit the port of Vela on Tuesday.\n"
+        "Two guards were wounded by the Northern Front.\n"
+        "Police said the blast was not carried out by the Red Hand Brigade.\n",
+        ("Red Hand Brigade", "organisation"),
+        ("Northern Front", "organisation"),
+        ("Vela", "place"),
+    )
+    agents = [
+        (r["subject"], r["value"], r.get("attributed_to"))
+        for r in rows
+        if r["property"] == "carried_out_by"
+    ]
+    assert agents == [
+        ("Vela rocket attack of 6 May 2024", "Red Hand Brigade", "police"),
+        ("Vela drone strike of 7 May 2024", "Northern Front", None),
+    ], agents
