@@ -42,6 +42,10 @@ What is recognised (each rule is a named regex below, with examples in its docst
 
 Decisions:
 
+* A new event whose words all stand in the name of exactly one event of the database
+  ("the Karbala attack" and the known "Karbala PJCC attack") is that event, by its name;
+  a figure told in a clause's second predicate ("X is funded by Y, and has claimed 300
+  attacks") is about the clause's subject, not the name nearest the figure.
 * A candidate is left out when a citation of the source already covers its figure
   (its quote span overlaps the words of the value), so a sentence holding two facts
   still offers the one nobody recorded.

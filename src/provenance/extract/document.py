@@ -3,6 +3,8 @@ last subject, and the candidates found so far."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -94,7 +96,20 @@ class Document:
         return None
 
     def event_names(self) -> dict[str, str]:
-        return {event.key: event.name for event in self.events}
+        """The name of each event: a known event's, else the one built from its words."""
+        return {event.key: self.known_name(event) or event.name for event in self.events}
+
+    def known_name(self, event: Event) -> str | None:
+        """The one event of the database whose name holds every word this event is named by
+        ("Karbala attack" is the known "Karbala PJCC attack", "Iraq invasion" the known
+        "2003 invasion of Iraq"); none when no event, or more than one, does."""
+        if event.known:
+            return event.known
+        wanted = _words(event.words) | (_words(event.target) if event.target else set())
+        if len(wanted) < 2:
+            return None  # "the attack" alone names nothing in particular
+        found = [name for name in self.known_events if wanted <= _words(name)]
+        return found[0] if len(found) == 1 else None
 
     def words(self, start: int, end: int) -> str:
         return " ".join(self.text[start:end].split())
@@ -139,3 +154,16 @@ class Document:
                 why=why,
             )
         )
+
+
+_STOP_WORDS = {"the", "a", "an", "of", "on", "in", "at", "against", "and", "by", "to", "near"}
+
+
+def _words(name: str) -> set[str]:
+    """The words a name is made of, lower case, plurals as singulars, without small words."""
+    words = set()
+    for word in re.findall(r"[\w’'-]+", name.lower()):
+        if word in _STOP_WORDS:
+            continue
+        words.add(word[:-1] if len(word) > 3 and word.endswith("s") else word)
+    return words
