@@ -105,3 +105,18 @@ def test_the_agent_of_an_event_in_the_passive(candidates_of):
         ("Vela rocket attack of 6 May 2024", "Red Hand Brigade", "police"),
         ("Vela drone strike of 7 May 2024", "Northern Front", None),
     ], agents
+
+
+def test_a_death_toll_a_turnout_and_a_city_that_is_no_agent(candidates_of):
+    rows = candidates_of(
+        "Blast in Vela\n\n"
+        "The death toll from the Vela bombing rose to 15, the health ministry said.\n"
+        "In the provincial election, nearly 40 per cent of voters took part, officials said.\n",
+        ("Vela", "place"),
+    )
+    found = {(r["property"], str(r["value"])) for r in rows}
+    assert ("killed", "15") in found, rows
+    assert ("turnout", "~40") in found, rows
+    assert not [r for r in rows if r["property"] == "territory_share"], rows
+    # "the Vela bombing": the city is where it happened, not who carried it out
+    assert not [r for r in rows if r["property"] == "carried_out_by"], rows
