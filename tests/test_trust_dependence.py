@@ -88,3 +88,43 @@ def test_soft_copy_detection_finds_loose_copies_and_shares_their_vote(
     vote = generator.majority_vote(world.table)
     right = generator.precision(answers, world.truth, None, world.also_right)
     assert right >= generator.precision(vote, world.truth) + 0.05
+
+
+def test_leaving_dependents_out_of_the_credit_stops_loose_copies_vouching_for_each_other(
+    run, tmp_path, db_path, monkeypatch
+):
+    """The world built to break learned trust: a bad source copied loosely (90 %) by six.
+    By default the copies agree with each other and are trusted above the independent
+    sources; with ``LEAVE_OUT_SHARE`` a source earns credit only from the sources it does
+    not move with, and the copied cluster falls below them."""
+    spec = generator.Spec(seed=1, **{**generator.WORLDS["breaks-trust"], "subjects": 150})
+    world = generator.generate(tmp_path / "world", spec)
+    run("init")
+    run("import", tmp_path / "world" / "header.yaml")
+    run("import", tmp_path / "world" / "claims.csv")
+    cluster = {"site-000", *world.copies}
+    others = set(world.accuracy) - cluster
+    engine = make_engine(str(db_path))
+
+    def trusted() -> tuple[float, float, float]:
+        with reading_session(engine) as session:
+            answers, result = generator.product_answers(session)
+        learned = {s.slug: s.trust for s in result.sources}
+        return (
+            sum(learned[s] for s in cluster) / len(cluster),
+            sum(learned[s] for s in others) / len(others),
+            generator.precision(answers, world.truth),
+        )
+
+    cluster_before, others_before, right_before = trusted()
+    monkeypatch.setattr(trust, "LEAVE_OUT_SHARE", 0.7)
+    cluster_after, others_after, right_after = trusted()
+    engine.dispose()
+    vote = generator.precision(generator.majority_vote(world.table), world.truth)
+    assert cluster_before > others_before
+    assert cluster_after < others_after
+    assert right_after > right_before and right_after >= vote - 0.01, (
+        right_before,
+        right_after,
+        vote,
+    )

@@ -173,6 +173,10 @@ CONFIGS: dict[str, dict[str, object]] = {
     "soft-dependence-by-property": {"DEPENDENCE": "soft", "DEPENDENCE_BY_PROPERTY": True},
     "soft-dependence-n3": {"DEPENDENCE": "soft", "DEPENDENCE_N_FALSE": 3},
     "dependence-off": {"DEPENDENCE": "off"},
+    "leave-out-0.9": {"LEAVE_OUT_SHARE": 0.9},
+    "leave-out-0.8": {"LEAVE_OUT_SHARE": 0.8},
+    "leave-out-0.7": {"LEAVE_OUT_SHARE": 0.7},
+    "leave-out-0.95": {"LEAVE_OUT_SHARE": 0.95},
     "n-false-30": {"N_FALSE": 30},
     "n-false-100": {"N_FALSE": 100},
 }

@@ -18,6 +18,14 @@ A source's vote on an answer is then divided by ``1 + Σ P(copy)`` over the othe
 sources giving the same answer (sources of one copy group are already one vote): ``k``
 sources certainly copying one another share one vote, independent ones keep theirs.
 The sums run over the pairs (a handful per source), never over claims in Python.
+
+**Leaving dependents out** (``LEAVE_OUT_SHARE`` > 0), a rule read from what the
+sources say rather than from what the model learned: two sources (not one copy group)
+identical on at least that share of the ``COPY_MIN_SHARED`` or more disputed items they
+share are each other's dependents (:func:`find_dependents`), and a source with
+dependents earns, on each item, the probability of its answer computed without its own
+vote and theirs (:func:`leave_dependents_out`): sources moving together do not vouch
+for each other. Both are off by default; ``trust/__init__`` says why.
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ from __future__ import annotations
 import math
 
 from . import settings
-from .sql import Sql
+from .sql import Sql, exp
 
 
 def copy_probability(
@@ -64,6 +72,7 @@ def weigh_dependence(sql: Sql) -> int:
     """Set every answer's ``independence`` from the pairs' copy probabilities; how many
     pairs are more likely copies than not."""
     sql.drop("trust_dependence")
+    sql("CREATE INDEX IF NOT EXISTS trust_evidence_claim ON trust_evidence (claim_id, source_key)")
     sql(
         """CREATE TEMPORARY TABLE trust_dependence (
             source_key INTEGER, other_key INTEGER, copy DOUBLE PRECISION,
@@ -129,3 +138,71 @@ def weigh_dependence(sql: Sql) -> int:
         WHERE active = 1 AND source_key IN (SELECT source_key FROM trust_dependence)"""
     )
     return likely
+
+
+def find_dependents(sql: Sql) -> int:
+    """``trust_dependents``: pairs of sources (not one copy group) identical on at least
+    ``LEAVE_OUT_SHARE`` of the at least ``COPY_MIN_SHARED`` disputed items they share; how
+    many pairs. Counted from what the sources say, never from what the model learned."""
+    sql.drop("trust_dependents", "trust_left_out")
+    sql("CREATE TEMPORARY TABLE trust_dependents (source_key INTEGER, other_key INTEGER)")
+    sql(
+        """CREATE TEMPORARY TABLE trust_left_out (
+            source_key INTEGER, claim_id INTEGER, credit DOUBLE PRECISION,
+            PRIMARY KEY (source_key, claim_id))"""
+    )
+    if settings.LEAVE_OUT_SHARE <= 0:
+        return 0
+    sql(
+        """INSERT INTO trust_dependents (source_key, other_key)
+        SELECT a.source_key, b.source_key
+        FROM trust_given a JOIN trust_given b ON b.item = a.item AND b.source_key <> a.source_key
+        JOIN trust_sources ka ON ka.source_key = a.source_key
+        JOIN trust_sources kb ON kb.source_key = b.source_key
+        WHERE ka.vote_unit <> kb.vote_unit
+        GROUP BY a.source_key, b.source_key
+        HAVING COUNT(*) >= :min_shared
+           AND SUM(CASE WHEN a.lo = b.lo AND a.hi = b.hi AND a.n = b.n THEN 1 ELSE 0 END)
+               >= :share * COUNT(*)""",
+        {"min_shared": settings.COPY_MIN_SHARED, "share": settings.LEAVE_OUT_SHARE},
+    )
+    sql("CREATE INDEX trust_dependents_source ON trust_dependents (source_key)")
+    return int(sql("SELECT COUNT(*) FROM trust_dependents").scalar() or 0)
+
+
+def leave_dependents_out(sql: Sql) -> None:
+    """``trust_left_out``: for a source with dependents, the probability of each of its
+    answers with its dependents' votes taken out of its item: the credit it earns, so that
+    agreeing with the sources it moves with does not make it look accurate."""
+    sql("DELETE FROM trust_left_out")
+    sql(
+        f"""INSERT INTO trust_left_out (source_key, claim_id, credit)
+        WITH removed AS (
+            SELECT d.source_key, e.claim_id,
+                   SUM(e.weight * e.independence * sp.log_odds) AS vote
+            FROM (SELECT source_key, other_key FROM trust_dependents
+                  UNION SELECT source_key, source_key FROM trust_dependents) d
+            JOIN trust_evidence e ON e.source_key = d.other_key AND e.active = 1
+            JOIN trust_source_properties sp ON sp.source_key = e.source_key
+                 AND sp.property_id = e.property_id
+            GROUP BY d.source_key, e.claim_id),
+        mine AS (
+            SELECT DISTINCT e.source_key, e.item FROM trust_evidence e
+            WHERE e.active = 1 AND e.source_key IN (SELECT source_key FROM trust_dependents)),
+        adjusted AS (
+            SELECT m.source_key, t.item, t.claim_id, t.own - COALESCE(r.vote, 0.0) AS score
+            FROM mine m JOIN trust_scores t ON t.item = m.item
+            LEFT JOIN removed r ON r.source_key = m.source_key AND r.claim_id = t.claim_id),
+        tops AS (
+            SELECT source_key, item, MAX(score) AS top FROM adjusted
+            GROUP BY source_key, item),
+        weighed AS (
+            SELECT a.source_key, a.item, a.claim_id,
+                   {exp("a.score - o.top")} AS ex
+            FROM adjusted a JOIN tops o ON o.source_key = a.source_key AND o.item = a.item)
+        SELECT w.source_key, w.claim_id,
+               w.ex / (SELECT SUM(x.ex) FROM weighed x
+                       WHERE x.source_key = w.source_key AND x.item = w.item)
+        FROM weighed w
+        JOIN trust_evidence e ON e.source_key = w.source_key AND e.claim_id = w.claim_id"""
+    )

@@ -110,7 +110,6 @@ def build_evidence(sql: Sql, public_only: bool) -> None:
     )
     sql("CREATE INDEX trust_evidence_item ON trust_evidence (item, source_key)")
     sql("CREATE INDEX trust_evidence_source ON trust_evidence (source_key, property_id)")
-    sql("CREATE INDEX trust_evidence_claim ON trust_evidence (claim_id, source_key)")
     # known truth: only answers that are themselves evidence here
     sql(
         f"""INSERT INTO trust_known (claim_id)

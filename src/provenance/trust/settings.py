@@ -48,6 +48,11 @@ DEPENDENCE_PRIOR = 0.2
 DEPENDENCE_N_FALSE = 10
 # copy probabilities below this are taken as 0 (they would only cost time)
 DEPENDENCE_FLOOR = 0.01
+# a source's credit on an item leaves out its own vote and those of the sources identical
+# to it on at least this share of the disputed items they share (COPY_MIN_SHARED or more),
+# copy groups apart: agreeing with those it moves with does not teach it (0: never, the
+# default: it costs Flight and the other worlds more than it gains; docs/benchmarks.md)
+LEAVE_OUT_SHARE = 0.0
 # the guard (guard.py): settled items where the model and a vote differ before learned
 # trust that does worse than the vote on them is dropped (0: never)
 GUARD_MIN_ITEMS = 3
@@ -81,4 +86,6 @@ TEMP_TABLES = (
     "trust_questions",
     "trust_question_scores",
     "trust_dependence",
+    "trust_dependents",
+    "trust_left_out",
 )
