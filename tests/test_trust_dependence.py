@@ -14,6 +14,7 @@ import pytest
 from provenance import trust
 from provenance.db import make_engine, reading_session
 from provenance.trust.dependence import copy_probability
+from provenance.trust.sql import working_connection
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks" / "truth"))
@@ -62,7 +63,8 @@ def test_soft_copy_detection_finds_loose_copies_and_shares_their_vote(
     engine = make_engine(str(db_path))
     with reading_session(engine) as session:
         answers, result = generator.product_answers(session)
-        connection = session.connection()
+        # the model's temporary tables (on PostgreSQL, on the reading session's side connection)
+        connection = working_connection(session)
         pairs = {
             frozenset((a, b)): p
             for a, b, p in connection.exec_driver_sql(
