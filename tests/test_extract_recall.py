@@ -120,3 +120,15 @@ def test_a_death_toll_a_turnout_and_a_city_that_is_no_agent(candidates_of):
     assert not [r for r in rows if r["property"] == "territory_share"], rows
     # "the Vela bombing": the city is where it happened, not who carried it out
     assert not [r for r in rows if r["property"] == "carried_out_by"], rows
+
+
+def test_a_backer_written_as_an_adjective_before_the_group(candidates_of):
+    rows = candidates_of(
+        "Militias in Vela\n\n"
+        "Police blamed an Iranian-backed militia known as the Red Hand Brigade for the fire.\n"
+        "Iran-backed militias have grown stronger in the north since 2019, officials said.\n",
+        ("Red Hand Brigade", "organisation"),
+        ("Iran", "place", "Iranians"),
+    )
+    backed = [(r["subject"], r["value"]) for r in rows if r["property"] == "backed_by"]
+    assert backed == [("Red Hand Brigade", "Iran")], rows

@@ -89,6 +89,16 @@ PROXY = Rule(
     r"(?i)\b(?:an?|the)\s+(?P<who>[A-Z][\w’'-]*)\s+proxy\b",
     """A group called someone's proxy: "Kata'ib Hezbollah — an Iranian proxy militia".""",
 )
+BACKED_ADJECTIVE = Rule(
+    r"\b(?P<who>[A-Z][\w’'.]*?)-(?:backed|funded|sponsored|supported|armed)\b",
+    """A backer written as an adjective before the group: "the Iranian-backed “Special
+Groups”", "an Iran-backed militia known as the Red Hand Brigade" (the group must follow in
+the same noun phrase; "Iran-backed militias" with no name after is left alone).""",
+)
+# between "Iranian-backed" and the group it qualifies: a few words, "known as", "the"
+_SAME_PHRASE = re.compile(
+    r"[\s“\"]+(?:[\w`’'-]+\s+){0,5}?(?:(?:known\s+as|called)\s+)?(?:the\s+)?[“\"]?"
+)
 DESIGNATED = Rule(
     r"(?i)\b(?:labell?ed|designated|listed|blacklisted)\s+(?:as\s+)?(?:an?\s+)?"
     r"(?:foreign\s+|global\s+|specially\s+designated\s+)*terrorist\s+(?:organi[sz]ation|group|"
@@ -432,6 +442,26 @@ def _support(
                     stretches,
                     f"{doc.words(match.start(), backer.end)!r}",
                 )
+    for match in BACKED_ADJECTIVE.finditer(text, sentence.start, sentence.end):
+        word = match.group("who")
+        backer = _NATIONALITY_ENTITY.get(word.lower(), word)
+        after = [m for m in mentions if match.end() <= m.start <= match.end() + 80]
+        group = after[0] if after and after[0].kind in _GROUPS else None
+        if group is not None and not _SAME_PHRASE.fullmatch(text, match.end(), group.start):
+            group = None  # the name is not the one the adjective qualifies
+        if group is None or not doc.entities.knows(backer) or "backed" in group.name.lower():
+            continue  # "Iran-backed Iraqi militias": the name itself says it
+        why = f"{doc.words(match.start(), group.end)!r}"
+        _add(
+            doc,
+            sentence,
+            (match.start(), group.end),
+            "backed_by",
+            backer,
+            group.name,
+            stretches,
+            why,
+        )
     for match in PROXY.finditer(text, sentence.start, sentence.end):
         country = _NATIONALITY_ENTITY.get(match.group("who").lower())
         subject = group_before(match.start())
