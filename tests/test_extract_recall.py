@@ -132,3 +132,20 @@ def test_a_backer_written_as_an_adjective_before_the_group(candidates_of):
     )
     backed = [(r["subject"], r["value"]) for r in rows if r["property"] == "backed_by"]
     assert backed == [("Red Hand Brigade", "Iran")], rows
+
+
+def test_a_groups_attack_with_an_adjective_and_the_work_of(candidates_of):
+    rows = candidates_of(
+        "Raid in Vela\n\n"
+        "In May 2019, the Red Hand Brigade carried out a daring attack on a depot in Vela.\n"
+        "Police later found that a bombing in Corsa was the work of a militia known as the "
+        "Northern Front.\n",
+        ("Red Hand Brigade", "organisation"),
+        ("Northern Front", "organisation"),
+        ("Vela", "place"),
+        ("Corsa", "place"),
+    )
+    agents = {(r["subject"], r["value"]) for r in rows if r["property"] == "carried_out_by"}
+    # a group's attack keeps the place it is named by
+    assert ("Vela attack of May 2019", "Red Hand Brigade") in agents, rows
+    assert any(value == "Northern Front" and "Corsa" in subject for subject, value in agents), rows

@@ -115,12 +115,14 @@ one event's agent.""",
 )
 DONE_BY = Rule(
     r"(?i)\b(?:was|were|had\s+been|has\s+been|have\s+been|is|are)\s+(?:\w+\s+)?"
-    r"(?:carried\s+out|conducted|launched|staged|perpetrated|committed|executed|mounted|"
+    r"(?:(?:carried\s+out|conducted|launched|staged|perpetrated|committed|executed|mounted|"
     r"claimed|fired|planned|orchestrated|killed|wounded|injured|kidnapped|abducted|targeted)"
-    r"\s+by\s+(?:the\s+)?",
+    r"\s+by|the\s+work\s+of)\s+(?:(?:the|an?)\s+)?(?:[\w`’'-]+\s+){0,5}?"
+    r"(?:(?:known\s+as|called)\s+)?(?:the\s+)?",
     """An event's agent in the passive: "The attack was carried out by the Red Hand Brigade",
-"Three officers were killed by the Red Hand Brigade" (a group the database knows, right
-after "by", and an event the sentence or the text before it tells of).""",
+"Three officers were killed by the Red Hand Brigade", "the attack was the work of a
+militia known as the Red Hand Brigade" (a group the database knows, after "by" or "the work
+of", and an event the sentence or the text before it tells of).""",
 )
 SANCTIONED = Rule(
     r"(?i)\b(?:been|was|were|is|are)\s+(?:\w+\s+){0,2}?sanctioned\s+by\s+(?:the\s+)?"
@@ -485,7 +487,13 @@ def _support(
         why = f"{claimant} {match.group()!r}"
         _add(doc, sentence, match.span(), "carried_out_by", claimant, event.key, stretches, why)
     for match in DONE_BY.finditer(text, sentence.start, sentence.end):
-        agent = next((m for m in mentions if m.start == match.end()), None)
+        # the lazy words before the name: the first known name the phrase reaches
+        agent = next((m for m in mentions if m.start >= match.end()), None)
+        if agent is not None and not re.fullmatch(
+            r"(?:[\w`’'-]+\s+){0,5}?(?:(?:known\s+as|called)\s+)?(?:the\s+)?",
+            text[match.end() : agent.start],
+        ):
+            agent = None
         events = [e for at, e in doc.sentence_events if at < match.start()]
         event = events[-1] if events else doc.current_event
         if agent is None or agent.kind == "person" or event is None:
