@@ -149,3 +149,12 @@ def test_a_groups_attack_with_an_adjective_and_the_work_of(candidates_of):
     # a group's attack keeps the place it is named by
     assert ("Vela attack of May 2019", "Red Hand Brigade") in agents, rows
     assert any(value == "Northern Front" and "Corsa" in subject for subject, value in agents), rows
+
+
+def test_a_counted_noun_said_once_for_two_figures(candidates_of):
+    rows = candidates_of(
+        "Strikes\n\nOn Monday, Corsican jets hit four depots in Vela and two in the hills.\n",
+        ("Vela", "place"),
+    )
+    counts = sorted(str(r["value"]) for r in rows if r["property"] == "count")
+    assert counts == ["2", "4"], rows
