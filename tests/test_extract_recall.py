@@ -158,3 +158,14 @@ def test_a_counted_noun_said_once_for_two_figures(candidates_of):
     )
     counts = sorted(str(r["value"]) for r in rows if r["property"] == "count")
     assert counts == ["2", "4"], rows
+
+
+def test_two_people_sharing_a_surname(candidates_of):
+    rows = candidates_of(
+        "Sanctions\n\nAna and Mira Sand had been sanctioned by the US in March.\n",
+        ("Ana Sand", "person"),
+        ("Mira Sand", "person"),
+        ("United States", "place", "US"),
+    )
+    sanctioned = sorted(r["subject"] for r in rows if r["property"] == "sanctioned_by_us")
+    assert sanctioned == ["Ana Sand", "Mira Sand"], rows
