@@ -179,6 +179,11 @@ CONFIGS: dict[str, dict[str, object]] = {
     "leave-out-0.95": {"LEAVE_OUT_SHARE": 0.95},
     "n-false-30": {"N_FALSE": 30},
     "n-false-100": {"N_FALSE": 100},
+    "teach-independent": {"TEACH": "independent"},
+    "teach-cluster": {"TEACH": "cluster"},
+    "teach-cluster-F-weight-10": {"TEACH": "cluster", "PRIOR_WEIGHT": F_WEIGHT(10.0)},
+    "near-0.01": {"NEAR_SHARE": 0.01},
+    "near-0.05": {"NEAR_SHARE": 0.05},
 }
 
 

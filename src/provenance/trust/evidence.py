@@ -48,7 +48,7 @@ def build_evidence(sql: Sql, public_only: bool) -> None:
         f"""CREATE TEMPORARY TABLE trust_evidence (
             item INTEGER, claim_id INTEGER, source_key INTEGER, property_id INTEGER,
             document_id INTEGER, weight {float_}, vote_unit INTEGER, active INTEGER DEFAULT 0,
-            independence {float_} DEFAULT 1.0)"""
+            independence {float_} DEFAULT 1.0, teach {float_} DEFAULT 1.0)"""
     )
     sql("CREATE TEMPORARY TABLE trust_known (claim_id INTEGER PRIMARY KEY)")
     sql(
@@ -147,6 +147,18 @@ def overlap(a: str, b: str, low: str, high: str) -> str:
         AND ({b}.{low} IS NULL OR {a}.{high} IS NULL OR {b}.{low} <= {a}.{high}))"""
 
 
+def near(a: str, b: str) -> str:
+    """SQL (an ``OR`` clause, or nothing): two exact quantities within ``NEAR_SHARE``."""
+    if settings.NEAR_SHARE <= 0:
+        return ""
+    exact = "({0}.quantity_low IS NOT NULL AND {0}.quantity_low = {0}.quantity_high)"
+    x, y = f"ABS({a}.quantity_low)", f"ABS({b}.quantity_low)"
+    within = f"{float(settings.NEAR_SHARE)} * (CASE WHEN {x} > {y} THEN {x} ELSE {y} END)"
+    return f"""
+           OR ({exact.format(a)} AND {exact.format(b)}
+               AND ABS({a}.quantity_low - {b}.quantity_low) <= {within})"""
+
+
 def build_compatible(sql: Sql) -> None:
     """Answers of one item that can both be true: "2007" and "March 2007", "at least 70" and "97".
 
@@ -164,6 +176,29 @@ def build_compatible(sql: Sql) -> None:
         JOIN claims ca ON ca.id = a.claim_id
         JOIN claims cb ON cb.id = b.claim_id
         WHERE {overlap("ca", "cb", "quantity_low", "quantity_high")}
-           OR {overlap("ca", "cb", "date_earliest", "date_latest")}"""
+           OR {overlap("ca", "cb", "date_earliest", "date_latest")}{near("ca", "cb")}"""
     )
     sql("CREATE INDEX trust_compatible_claim ON trust_compatible (claim_id)")
+
+
+def weigh_teaching(sql: Sql) -> None:
+    """How much each answer teaches its source's accuracy (``TEACH``), once copies are known.
+
+    ``"answers"``: every answer 1. ``"independent"``: 0 on items that fewer than two
+    independent sources (vote units: a copy group is one) answer. ``"cluster"``: as
+    ``"independent"``, and 1 / the number of independent sources giving the answer
+    (the rounds teach items the desk settled in full whatever this says).
+    """
+    if settings.TEACH == "answers":
+        return
+    if settings.TEACH not in ("independent", "cluster"):
+        raise ValueError(f"TEACH {settings.TEACH!r}: one of answers, independent, cluster")
+    per_answer = "1.0 / g.units" if settings.TEACH == "cluster" else "1.0"
+    sql(
+        f"""UPDATE trust_evidence SET teach = CASE WHEN t.units < 2 THEN 0.0 ELSE {per_answer} END
+        FROM (SELECT item, COUNT(DISTINCT vote_unit) AS units FROM trust_evidence
+              GROUP BY item) t,
+             (SELECT claim_id, COUNT(DISTINCT vote_unit) AS units FROM trust_evidence
+              GROUP BY claim_id) g
+        WHERE t.item = trust_evidence.item AND g.claim_id = trust_evidence.claim_id"""
+    )

@@ -15,7 +15,7 @@ from ..entities import get_property
 from . import settings
 from .copies import detect_copies
 from .dependence import find_dependents, leave_dependents_out, weigh_dependence
-from .evidence import build_evidence
+from .evidence import build_evidence, weigh_teaching
 from .guard import (
     GuardCheck,
     check_against_vote,
@@ -141,7 +141,8 @@ def update_accuracies(sql: Sql, *, only_verdicts: bool = False) -> float:
     alone, agreement on other disputed items teaching nothing.
     """
     teaching = "i.known > 0" if only_verdicts else "i.answers > 1 OR i.known > 0"
-    weight = f"e.weight * (CASE WHEN i.known > 0 THEN {settings.VERDICT_WEIGHT} ELSE 1.0 END)"
+    # a verdict teaches in full, another answer as much as TEACH says (evidence.py)
+    weight = f"e.weight * (CASE WHEN i.known > 0 THEN {settings.VERDICT_WEIGHT} ELSE e.teach END)"
     if settings.UNGRADED_PRIOR == "population":
         # an ungraded source (F) shrinks toward the accuracy of the answers of all sources
         # on disputed items, not toward a coin toss: one with a handful of answers is then
@@ -298,6 +299,7 @@ def run_model(
                    WHERE k.source_key = trust_evidence.source_key)"""
         )
     find_dependents(sql)
+    weigh_teaching(sql)
     compatible = sql("SELECT COUNT(*) FROM trust_compatible").scalar() > 0
     rounds = 0
     check = GuardCheck()

@@ -28,8 +28,19 @@ CONFIDENCE = {"high": 1.0, "medium": 0.6, "low": 0.3}
 # false values an item could have: the "n" of ACCU
 N_FALSE = 10
 VERDICT_WEIGHT = 10.0
+# how much each answer on a disputed item teaches its source's accuracy (verdicts always
+# teach in full): "answers" (each answer once), "independent" (only items that at least
+# two independent sources answer teach: an answer a source gives alone, or beside its own
+# copies, says nothing of it), "cluster" (as "independent", each answer weighed by
+# 1 / the number of independent sources giving it, so agreeing with a crowd counts once
+# for the crowd); measured in docs/benchmarks.md, "Fifth pass"
+TEACH = "answers"
 # the share of a compatible answer's support an answer gets (as conflicts.py counts it)
 COMPATIBLE_SHARE = 0.5
+# two exact quantities within this share of the larger one ("12,301" and "12,300") are
+# compatible answers as overlapping intervals are (0: only when equal, the default;
+# measured on Population in docs/benchmarks.md, "Fifth pass")
+NEAR_SHARE = 0.0
 COPY_SHARE = 0.98
 COPY_MIN_SHARED = 50
 COUNT_COPIES_ONCE = True
