@@ -4,8 +4,10 @@
         [--seed N] [--work DIR]
 
 For each size a seeded synthetic data set (``synthetic.py``) is imported into a working
-database the way ``provenance import`` does it, and its conflicts are detected (kept in
-``--work`` and reused by later runs; ``--rebuild`` makes them anew). Then one fresh
+database the way ``provenance import`` does it, its conflicts are detected and its trust
+on public evidence is learned and stored, as a first publish does (kept in ``--work``
+and reused by later runs; ``--rebuild`` makes them anew): what is measured is
+publishing again with that stored result reused. Then one fresh
 worker process per size measures, on that file:
 
 1. the **raw-SQLite baseline**: ``VACUUM INTO`` a new file — SQLite copying every row
@@ -15,7 +17,9 @@ worker process per size measures, on that file:
    point: conflicts brought up to date, the allowlisted rows copied, conflicts and
    learned trust recomputed on public evidence, full-text search, derived tables,
    indexes, ``ANALYZE``, incremental vacuum, fsync and rename;
-3. wall and CPU time of both, the worker's peak RSS (``ru_maxrss``; the baseline
+3. each step of the publish as its progress names it (CPU and wall seconds, the
+   largest size's shown beside the baseline);
+4. wall and CPU time of both, the worker's peak RSS (``ru_maxrss``; the baseline
    runs inside SQLite and adds little) and the sizes of the files.
 
 The figures go to stdout, ``DIR/publish-results.json`` and the "Publish" section of
