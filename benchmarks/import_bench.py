@@ -927,6 +927,13 @@ def main() -> None:
         default=[0, 1],
         help="--workers values of the imports --compare runs (default 0 1)",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="--compare runs each program this many times, in turns, and keeps the run of"
+        " median CPU time (default 1)",
+    )
     # the worker's own arguments
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
@@ -947,7 +954,12 @@ def main() -> None:
 
         workers = args.workers if 0 in args.workers else [0, *args.workers]
         import_compare.compare(
-            args.compare, args.out, args.seed, workers, None if args.no_docs else args.docs
+            args.compare,
+            args.out,
+            args.seed,
+            workers,
+            None if args.no_docs else args.docs,
+            args.repeat,
         )
         return
 

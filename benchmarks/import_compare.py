@@ -15,7 +15,9 @@ header's sources and properties imported beforehand, untimed). Measured per run:
 wall time; CPU time of the whole process tree (user + system of the process and every
 descendant it waited for, from ``wait4``: a worker's CPU counts); and peak RSS, sampled
 every 50 ms as the sum over the process and its descendants (``/proc``), beside the
-writing process's own peak. The floor is SQLite's own cost of the rows the serial
+writing process's own peak. With ``--repeat N`` the programs take turns N times and
+each figure is the run of median CPU time, so a change in the shared machine's load
+weighs on each alike. The floor is SQLite's own cost of the rows the serial
 import wrote (``import_bench.schema_floor``: ``INSERT … SELECT`` into a fresh database of
 the schema, one transaction, no Python per row), measured in this process.
 """
@@ -159,7 +161,14 @@ def _provenance(db: Path, *args: str) -> list[str]:
     return [str(BIN / "provenance"), "--db", str(db), *args]
 
 
-def compare_one(shape: str, rows: int, out: Path, seed: int, workers: list[int]) -> dict[str, Any]:
+def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run of median CPU time (the lower middle one of an even count)."""
+    return sorted(runs, key=lambda r: r["cpu_s"])[(len(runs) - 1) // 2]
+
+
+def compare_one(
+    shape: str, rows: int, out: Path, seed: int, workers: list[int], repeat: int = 1
+) -> dict[str, Any]:
     import import_bench
     import synthetic
 
@@ -175,31 +184,44 @@ def compare_one(shape: str, rows: int, out: Path, seed: int, workers: list[int])
     def keep() -> None:  # what is measured so far survives a run stopped half-way
         (out / f"compare-{shape}-{rows}.json").write_text(json.dumps(entry, indent=1))
 
-    say("sqlite-utils insert …")
-    target = _fresh(work / "sqlite-utils.db")
-    entry["sqlite_utils"] = measure(
-        [str(BIN / "sqlite-utils"), "insert", str(target), "claims", str(claims), "--csv"]
-    )
-    _fresh(target)
-    keep()
     env = {"PROVENANCE_ACTOR": "benchmark"}
-    entry["imports"] = {}
+    peer_runs: list[dict[str, Any]] = []
+    import_runs: dict[str, list[dict[str, Any]]] = {str(count): [] for count in workers}
     imported = work / "provenance-0.db"
-    for count in workers:
-        target = _fresh(work / f"provenance-{count}.db")
-        subprocess.run(_provenance(target, "init"), check=True, capture_output=True, env=env)
-        subprocess.run(
-            _provenance(target, "import", str(header)), check=True, capture_output=True, env=env
+    # the programs take turns, ``repeat`` times, so a change in the machine's load
+    # weighs on each alike; each figure is the run of median CPU time
+    for turn in range(1, repeat + 1):
+        say(f"sqlite-utils insert … ({turn}/{repeat})")
+        target = _fresh(work / "sqlite-utils.db")
+        peer_runs.append(
+            measure(
+                [str(BIN / "sqlite-utils"), "insert", str(target), "claims", str(claims), "--csv"]
+            )
         )
-        say(f"provenance import --workers {count} …")
-        entry["imports"][str(count)] = measure(
-            _provenance(target, "import", str(claims), "--workers", str(count)), env
-        )
+        _fresh(target)
+        for count in workers:
+            target = _fresh(work / f"provenance-{count}.db")
+            subprocess.run(_provenance(target, "init"), check=True, capture_output=True, env=env)
+            subprocess.run(
+                _provenance(target, "import", str(header)),
+                check=True,
+                capture_output=True,
+                env=env,
+            )
+            say(f"provenance import --workers {count} … ({turn}/{repeat})")
+            import_runs[str(count)].append(
+                measure(_provenance(target, "import", str(claims), "--workers", str(count)), env)
+            )
+            if count != 0:
+                _fresh(target)
+        entry["sqlite_utils"] = median_run(peer_runs)
+        entry["imports"] = {k: median_run(v) for k, v in import_runs.items() if v}
+        entry["repeat"] = turn
         keep()
-        if count != 0:
-            _fresh(target)
     say("INSERT … SELECT floor …")
-    entry["floor"] = import_bench.schema_floor(imported, work / "floor.db")
+    entry["floor"] = median_run(
+        [import_bench.schema_floor(imported, work / "floor.db") for _ in range(repeat)]
+    )
     entry["counts"] = import_bench._counts(imported)
     _fresh(imported)
     return entry
@@ -276,7 +298,14 @@ def write_saved(paths: list[Path], docs: Path, command: str, info: dict[str, Any
     write_docs(docs, entries, info, command)
 
 
-def compare(specs: list[str], out: Path, seed: int, workers: list[int], docs: Path | None) -> None:
+def compare(
+    specs: list[str],
+    out: Path,
+    seed: int,
+    workers: list[int],
+    docs: Path | None,
+    repeat: int = 1,
+) -> None:
     entries = []
     info = {
         "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -290,7 +319,7 @@ def compare(specs: list[str], out: Path, seed: int, workers: list[int], docs: Pa
         shape, _, rows = spec.partition(":")
         if shape not in ("five", "synthetic") or not rows.isdigit():
             raise SystemExit(f"--compare {spec!r}: expected five:ROWS or synthetic:ROWS")
-        entries.append(compare_one(shape, int(rows), out, seed, workers))
+        entries.append(compare_one(shape, int(rows), out, seed, workers, repeat))
         (out / "compare.json").write_text(json.dumps(entries, indent=1))
     info["load_after"] = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(table(entries))

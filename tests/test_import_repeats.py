@@ -240,3 +240,59 @@ def test_a_name_seen_first_as_a_qualifier_then_as_a_subject(run, db_path, tmp_pa
         " q on q.claim_id = c.id order by c.id"
     )
     assert _rows(other, sql) == _rows(db_path, sql)
+
+
+VALUE_COLUMNS = (
+    "value, value_key, quantity_low, quantity_high, quantity_low_exclusive,"
+    " quantity_high_exclusive, quantity_approximate, unit, date_earliest, date_latest,"
+    " text_value, boolean_value, as_of, valid_from, valid_to, scope_earliest, scope_latest,"
+    " scope_key"
+)
+
+
+def test_claims_in_the_same_words_after_their_subject_store_what_one_alone_stores(
+    run, db_path, tmp_path
+):
+    """A value, unit and dates are checked once per import and reused for every record in
+    the same words: each claim must hold the columns that record would give alone."""
+    _setup(run, tmp_path)
+    values = ("5", "about 40", "10-12", "more than 3", "~2000")
+    dates = ("2020", "", "2021-03")
+    rows = [
+        {
+            "source": "wire-a",
+            "subject": f"Town {i}",
+            "property": "killed",
+            "value": values[i % 5],
+            "as_of": dates[i % 3],
+            "confidence": "low",
+        }
+        for i in range(4500)  # three batches
+    ]
+    # the first claim again, from another source, two batches later: one claim
+    rows.append({**rows[0], "source": "wire-b"})
+    run("import", _file(tmp_path / "claims.csv", rows))
+    # each distinct value and scope alone, in a database of its own
+    alone = tmp_path / "alone.db"
+    run("init", db=alone)
+    run("import", tmp_path / "header.yaml", db=alone)
+    single = [{**rows[i], "subject": f"Alone {i}"} for i in range(15)]
+    run("import", _file(tmp_path / "alone.csv", single), db=alone)
+    expected = {
+        (r[0], r[12] or ""): r
+        for r in _rows(alone, f"select {VALUE_COLUMNS} from claims")  # value as given, as_of
+    }
+    assert len(expected) == 15
+    stored = _rows(db_path, f"select {VALUE_COLUMNS} from claims")
+    assert len(stored) == 4500
+    for row in stored:
+        assert row == expected[(row[0], row[12] or "")]
+    [(citations,)] = _rows(
+        db_path,
+        "select count(*) from citations t join claims c on c.id = t.claim_id"
+        " join entities e on e.id = c.subject_id where e.name = 'Town 0'",
+    )
+    assert citations == 2
+    result = run("import", tmp_path / "claims.csv")
+    assert "0 new claim(s)" in result.output
+    assert _rows(db_path, "select count(*) from claims") == [(4500,)]

@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/truth/synthetic_run.py compare [--worlds 2] [--kinds K,..]
         [--configs C,..]
     .venv/bin/python benchmarks/truth/synthetic_run.py scale 10000 100000 [1000000]
+    .venv/bin/python benchmarks/truth/synthetic_run.py alone DB [--cache-kib K]
 
 ``quality`` imports worlds of ``generator.py`` (each its own seed) through the product and
 scores the leading answers against the known truth beside a majority vote, without and
@@ -21,7 +22,9 @@ beside a majority vote and pooled investment on the same values.
 
 ``scale`` imports one world of about N citations into SQLite and times
 ``compute_trust`` (wall and CPU seconds of this process, which runs SQLite) and the
-peak resident memory of the process before and after it.
+peak resident memory of the process before and after it; then again in a fresh process
+that only opens the database and computes trust (``alone``: what ``conflicts`` adds), so
+the generator's and the import's memory do not hide the model's.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from __future__ import annotations
 import argparse
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -312,9 +316,10 @@ def scale(sizes: list[int]) -> None:
 
     print(
         "| citations | items | sources | import | trust: wall | trust: CPU | rounds "
-        "| of which copy detection | peak RSS before → after |"
+        "| of which copy detection | peak RSS before → after "
+        "| alone: CPU, peak RSS before → after |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for size in sizes:
         # about 21.6 citations an item with these settings
         spec = generator.Spec(
@@ -331,13 +336,37 @@ def scale(sizes: list[int]) -> None:
                 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
                 session.rollback()
             engine.dispose()
+            after = peak_mb()
+            fresh = subprocess.run(
+                [sys.executable, __file__, "alone", str(Path(folder) / "world.db")],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
         print(
             f"| {world.citations:,} | {result.items:,} | {len(world.accuracy)} "
             f"| {imported:.0f} s | "
             f"{wall:.1f} s | {cpu:.1f} s | {result.rounds} | {result.seconds['copies']:.1f} s "
-            f"| {before:.0f} → {peak_mb():.0f} MB |",
+            f"| {before:.0f} → {after:.0f} MB | {fresh} |",
             flush=True,
         )
+
+
+def alone(db: str, cache_kib: int | None) -> None:
+    """Trust on ``db`` in this fresh process: its CPU seconds and peak RSS before → after."""
+    from provenance import trust
+
+    if cache_kib is not None:
+        trust.CACHE_KIB = cache_kib
+    engine = make_engine(db)
+    with session_scope(engine) as session:
+        session.connection()
+        before, cpu = peak_mb(), time.process_time()
+        trust.compute_trust(session, public_only=False)
+        cpu = time.process_time() - cpu
+        session.rollback()
+    engine.dispose()
+    print(f"{cpu:.1f} s, {before:.0f} → {peak_mb():.0f} MB")
 
 
 def main() -> int:
@@ -354,6 +383,9 @@ def main() -> int:
     c.add_argument("--configs", default=",".join(CONFIGS))
     s = sub.add_parser("scale")
     s.add_argument("sizes", type=int, nargs="+")
+    a = sub.add_parser("alone")
+    a.add_argument("db")
+    a.add_argument("--cache-kib", type=int, default=None)
     args = parser.parse_args()
     if args.what == "quality":
         quality(args.worlds)
@@ -361,6 +393,8 @@ def main() -> int:
         compare(args.kinds.split(","), args.worlds, args.configs.split(","))
     elif args.what == "tune":
         tune(args.worlds, args.grid)
+    elif args.what == "alone":
+        alone(args.db, args.cache_kib)
     else:
         scale(args.sizes)
     return 0

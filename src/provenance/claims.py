@@ -29,8 +29,9 @@ one citation, citations.py; ``log``'s reading of history, history.py.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -61,6 +62,9 @@ from .records import (
 
 BATCH_SIZE = 2000
 ENTITY_CACHE_SIZE = 200_000
+READY_CACHE_SIZE = 20_000
+assert CLAIM_PART_COLUMNS[:2] == ("subject_id", "property_id")
+_AFTER_PROPERTY = operator.itemgetter(*CLAIM_PART_COLUMNS[2:])
 
 
 @dataclass
@@ -111,6 +115,11 @@ class ClaimWriter(RecordPreparer):
         self._checking: list[PreparedClaim] = []
         self._checking_numbers: list[int | None] = []
         self._claims_format = RowFormat(session, Claim, CLAIM_COLUMNS, inline=True)
+        # the entities the batch being written created: no stored claim is about them
+        self.created_now: set[int] = set()
+        # a claim's columns after its property in the driver's form, by their values
+        # (see _finish_claim)
+        self._ready_rest: dict[tuple, tuple] = {}
         self._citations_format = RowFormat(session, Citation, CITATION_COLUMNS, inline=True)
 
     # ------------------------------------------------------------ resolving names
@@ -193,6 +202,7 @@ class ClaimWriter(RecordPreparer):
         """Give every pending name its entity: an existing one, else a new one (in bulk)."""
         pending = [p for p in self.unresolved if p.id is None]
         self.unresolved = []
+        self.created_now = set()
         if not pending:
             return
         found = self._known_names(list({p.key for p in pending}))
@@ -215,6 +225,7 @@ class ClaimWriter(RecordPreparer):
         )
         for p, entity_id in zip(new, ids, strict=True):
             p.id = entity_id
+        self.created_now = set(ids)
         bulk_insert(
             self.session,
             Alias,
@@ -270,7 +281,12 @@ class ClaimWriter(RecordPreparer):
         session = self.session
         actor = self.actor
         at = self._claims_format.ready(("created_at",), (utcnow(),))[0]
-        keys = list(dict.fromkeys(claim.identity for claim, _ in batch))
+        # every part of the batch is finished: its claim's identity and its citation's,
+        # read once (``identity`` is a property call, and this runs for every record)
+        identities = cast(list[tuple[tuple, str]], [(c.final_key, d.fingerprint) for c, d in batch])
+        created = self.created_now
+        # a claim whose subject the batch created cannot be stored yet: not looked up
+        keys = list(dict.fromkeys([key for key, _ in identities if key[0] not in created]))
         existing = {
             (r[1], r[2], r[3], r[4]): (r[0], r[5], r[6])
             for r in rows_with_keys(
@@ -290,8 +306,7 @@ class ClaimWriter(RecordPreparer):
             )
         }
         new_claims: dict[tuple, ClaimPart] = {}
-        for claim, _ in batch:
-            key = claim.identity
+        for (claim, _), (key, _) in zip(batch, identities, strict=True):
             if key not in existing and key not in new_claims:
                 new_claims[key] = claim
         claim_ids: dict[tuple, int] = {k: v[0] for k, v in existing.items()}
@@ -310,7 +325,8 @@ class ClaimWriter(RecordPreparer):
             qualifier_rows: list[dict[str, Any]] = []
             for (key, claim), claim_id in zip(new_claims.items(), inserted, strict=True):
                 claim_ids[key] = claim_id
-                qualifier_rows.extend({**q, "claim_id": claim_id} for q in claim.qualifiers)
+                if claim.qualifiers:
+                    qualifier_rows.extend({**q, "claim_id": claim_id} for q in claim.qualifiers)
             if qualifier_rows:
                 bulk_insert(session, ClaimQualifier, qualifier_rows)
             self.result.claims_new += len(new_claims)
@@ -320,8 +336,8 @@ class ClaimWriter(RecordPreparer):
         # citations: identified within their claim by fingerprint (a later record of the
         # same citation in the batch gives its confidence and note)
         wanted: dict[tuple[int, str], PreparedClaim] = {}
-        for prepared in batch:
-            wanted[(claim_ids[prepared[0].identity], prepared[1].identity)] = prepared
+        for prepared, (key, fingerprint) in zip(batch, identities, strict=True):
+            wanted[(claim_ids[key], fingerprint)] = prepared
         self.result.last_claim_id = claim_ids[batch[-1][0].identity]
         # only claims that existed before this batch can hold the citation already
         existing_ids = {v[0] for v in existing.values()}
@@ -382,7 +398,9 @@ class ClaimWriter(RecordPreparer):
     def _finish_claim(self, claim: ClaimPart) -> None:
         """Put resolved entity ids in a claim part; its identity and columns."""
         row = claim.row
-        row["subject_id"] = resolved(row["subject_id"])
+        subject = row["subject_id"]
+        if subject.__class__ is PendingEntity:
+            row["subject_id"] = subject.id
         if row["entity_value_id"] is not None:
             row["entity_value_id"] = resolved(row["entity_value_id"])
             row["value_key"] = f"e:{row['entity_value_id']}"
@@ -394,9 +412,15 @@ class ClaimWriter(RecordPreparer):
             row["value_key"],
             row["scope_key"],
         )
-        claim.values = self._claims_format.ready(
-            CLAIM_PART_COLUMNS, [row[c] for c in CLAIM_PART_COLUMNS]
-        )
+        # the columns after subject and property are the value's and the scope's, which
+        # many claims share: put in the driver's form once for each distinct set
+        rest = _AFTER_PROPERTY(row)
+        ready = self._ready_rest.get(rest)
+        if ready is None:
+            if len(self._ready_rest) >= READY_CACHE_SIZE:
+                self._ready_rest.clear()
+            ready = self._ready_rest[rest] = self._claims_format.ready(CLAIM_PART_COLUMNS[2:], rest)
+        claim.values = (row["subject_id"], row["property_id"], *ready)
 
     def _finish_citation(self, citation: CitationPart) -> None:
         row = citation.row

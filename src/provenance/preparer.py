@@ -33,6 +33,7 @@ from .models import CONFIDENCES, RANKS, STANCES, Alias, Claim, ClaimQualifier, F
 from .records import (
     CITATION_FIELDS,
     CLAIM_FIELDS,
+    CLAIM_PART_COLUMNS,
     RECORD_KEYS,
     REQUIRED_KEYS,
     CitationPart,
@@ -48,6 +49,19 @@ from .speakers import speaker_in_document
 from .values import canonical_unit, date_bounds, normalise_name, normalise_text, parse_value
 
 _RECORD_KEY_SET = frozenset(RECORD_KEYS)
+_RANK_AT = CLAIM_FIELDS.index("rank")
+assert CLAIM_FIELDS[_RANK_AT + 1] == "rank_reason"
+# claim_part reads the fields before the rank by their place
+assert CLAIM_FIELDS[:_RANK_AT] == (
+    "subject",
+    "property",
+    "value",
+    "unit",
+    "as_of",
+    "valid_from",
+    "valid_to",
+    "qualifiers",
+)
 # EDTF parsing costs tens of milliseconds a date and an import repeats the same few
 # values and dates: each is parsed once (results are immutable; errors are not cached)
 _parse_value = lru_cache(maxsize=65536)(parse_value)
@@ -89,6 +103,11 @@ class _PropertyRef:
 # (the records of one subject), so a small cache finds nearly every repeat, and memory
 # stays flat however long the file
 PART_CACHE_SIZE = 5_000
+# what a property's value, unit and dates give, by their texts: a file has far fewer
+# distinct values than records (a quantity property a few hundred)
+VALUE_CACHE_SIZE = 20_000
+# a name's longest spelling (Alias.name): read once, as the column's attribute costs a call
+_NAME_LIMIT: int | None = getattr(Alias.__table__.c.name.type, "length", None)
 
 
 class RecordPreparer:
@@ -117,6 +136,11 @@ class RecordPreparer:
         # CITATION_FIELDS (see prepare_fields)
         self._claim_parts: dict[tuple, ClaimPart] = {}
         self._citation_parts: dict[tuple, CitationPart] = {}
+        # a claim's property and row (but its subject), by the fields after the subject
+        # as given (none of them qualifiers or an entity value);
+        # its value columns by (property id, value, unit) as given (see claim_part)
+        self._claim_columns: dict[tuple, tuple[_PropertyRef, dict[str, Any]]] = {}
+        self._values: dict[tuple, tuple] = {}
 
     # ------------------------------------------------------------ resolving
 
@@ -188,9 +212,10 @@ class RecordPreparer:
         known = self.names.get(key, _UNSEEN)
         if known is not _UNSEEN and (known is not None or not create):
             return known
-        problem = too_long(text, Alias.name, field_name.replace("_", " "))
-        if problem:
-            raise FieldError(field_name, problem)
+        if _NAME_LIMIT is not None and len(text) > _NAME_LIMIT:
+            raise FieldError(
+                field_name, str(too_long(text, Alias.name, field_name.replace("_", " ")))
+            )
         if not create:
             # a qualifier value: remember a miss too (None), so a value repeated through
             # the file is looked up once; a later record naming it as an entity replaces it
@@ -282,20 +307,24 @@ class RecordPreparer:
         citation = self._citation_parts.get(citation_values)
         if claim is not None and citation is not None:
             return claim, citation
-        record = raw()
         try:
             # the missing part alone; the other one is known to be good
             if claim is None:
-                fresh_claim = self._claim_part(record)
-                fresh_claim.rank = self.checked_rank(record, fresh_claim.key)
+                fresh_claim = self.claim_part(claim_values)
+                rank, reason = claim_values[_RANK_AT], claim_values[_RANK_AT + 1]
+                if rank or reason:
+                    fresh_claim.rank = self.checked_rank(
+                        {"rank": rank, "rank_reason": reason}, fresh_claim.key
+                    )
             if citation is None:
+                record = raw()
                 source = record.get("source")
                 if blank(source):
                     raise FieldError("source", "missing source")
                 fresh_citation = CitationPart(self.citation_columns(record, self.source(source)))
         except ProvenanceError:
             # a bad record: reported as prepare reports it, by the first bad field
-            fresh_claim, fresh_citation = self.prepare(record)
+            fresh_claim, fresh_citation = self.prepare(raw())
         if claim is None:
             if len(self._claim_parts) >= PART_CACHE_SIZE:
                 self._claim_parts.clear()
@@ -307,16 +336,86 @@ class RecordPreparer:
         return claim, citation
 
     def _claim_part(self, raw: dict[str, Any]) -> ClaimPart:
-        for key in ("subject", "property", "value"):
-            if blank(raw.get(key)):
+        return self.claim_part(tuple([raw.get(k) for k in CLAIM_FIELDS]))
+
+    def claim_part(self, fields: tuple) -> ClaimPart:
+        """The claim part of a record given as its fields in the order of CLAIM_FIELDS.
+
+        Fields are checked in ``prepare``'s order (subject, property and value present;
+        property, subject, unit, value, scope, qualifiers). What the fields after the
+        subject give is worked out once per import for each distinct text
+        (``_claim_columns``; a value of a property and unit, ``_values``): when they are
+        known good, only the subject is left to check.
+        """
+        subject = fields[0]
+        try:
+            known = self._claim_columns.get(fields[1:8])
+        except TypeError:  # a mapping or list where text belongs: checked below
+            known = None
+        if known is None or not (subject.__class__ is str and subject.strip()):
+            return self._new_claim_part(fields)
+        prop, template = known
+        subject_id = self.entity_ref(subject, "subject")
+        row = template.copy()  # a fraction of building the row of 21 columns again
+        row["subject_id"] = subject_id
+        return ClaimPart(
+            (subject_id, prop.id, row["value_key"], row["scope_key"]),
+            row,
+            [],
+            f"{subject} · {prop.name} = {row['value']}",
+        )
+
+    def _new_claim_part(self, fields: tuple) -> ClaimPart:
+        subject, prop_name, value_text, unit_text, as_of, valid_from, valid_to, qualifiers = fields[
+            :8
+        ]
+        for key, given in (("subject", subject), ("property", prop_name), ("value", value_text)):
+            if blank(given):
                 raise FieldError(
                     key, f"missing {key}: every claim needs {', '.join(REQUIRED_KEYS)}"
                 )
-        prop = self._property(raw["property"])
-        subject_id = self.entity_ref(raw["subject"], "subject")
+        prop = self._property(prop_name)
+        subject_id = self.entity_ref(subject, "subject")
+        # only text as keys: 1 == True == 1.0, though they are different values
+        cacheable = all(v is None or v.__class__ is str for v in fields[1:8])
+        value_key = (prop.id, value_text, unit_text)
+        columns = self._values.get(value_key) if cacheable else None
+        if columns is None:
+            columns = self._value_columns(prop, value_text, unit_text)
+            if cacheable:
+                if len(self._values) >= VALUE_CACHE_SIZE:
+                    self._values.clear()
+                self._values[value_key] = columns
+        entity_value_id = None
+        if prop.datatype == "entity":
+            # the key is the entity's id, set when the batch is written (see _finish_claim)
+            entity_value_id = self.entity_ref(value_text, "value")
+        scope = self._scope(as_of, valid_from, valid_to)
+        qualifier_rows = self._qualifiers(qualifiers)
+        after_property = (
+            *columns[:10],
+            entity_value_id,
+            *columns[10:],
+            *scope.values(),
+            identity.scope_key(scope, qualifier_rows),
+        )
+        claim_row = dict(
+            zip(CLAIM_PART_COLUMNS, (subject_id, prop.id, *after_property), strict=True)
+        )
+        if cacheable and not qualifier_rows and entity_value_id is None:
+            if len(self._claim_columns) >= VALUE_CACHE_SIZE:
+                self._claim_columns.clear()
+            self._claim_columns[fields[1:8]] = (prop, {**claim_row, "subject_id": None})
+        summary = f"{subject} · {prop.name} = {columns[0]}"
+        # names not yet resolved stand in the key by their PendingEntity (one per name)
+        claim_key = (subject_id, prop.id, columns[1] or entity_value_id, after_property[-1])
+        return ClaimPart(claim_key, claim_row, qualifier_rows, summary)
 
+    def _value_columns(self, prop: _PropertyRef, value_text: Any, unit_text: Any) -> tuple:
+        """A claim's columns from ``value`` to ``boolean_value`` but ``entity_value_id``
+        (CLAIM_PART_COLUMNS), for a value and unit of a property; raises FieldError."""
         # % and percent are one unit (canonical_unit): compared and stored as %
-        unit = canonical_unit(text_or_none(raw.get("unit")))
+        unit = canonical_unit(text_or_none(unit_text))
         problem = too_long(unit, Claim.unit, "unit") if unit else None
         if problem:
             raise FieldError("unit", problem)
@@ -336,7 +435,7 @@ class RecordPreparer:
             )
         try:
             value = _parse_value(
-                prop.datatype, str(raw["value"]), unit=unit or prop.unit, tolerance=prop.tolerance
+                prop.datatype, str(value_text), unit=unit or prop.unit, tolerance=prop.tolerance
             )
         except ProvenanceError as exc:
             raise FieldError(
@@ -345,45 +444,22 @@ class RecordPreparer:
         if prop.unit and value.unit and value.unit != canonical_unit(prop.unit):
             raise FieldError(
                 "value",
-                f"value {raw['value']!r} is in {value.unit}, property {prop.name!r} in {prop.unit}",
+                f"value {value_text!r} is in {value.unit}, property {prop.name!r} in {prop.unit}",
             )
-
-        claim_row: dict[str, Any] = {
-            "subject_id": subject_id,
-            "property_id": prop.id,
-            "value": value.display,
-            "value_key": value.key,
-            "quantity_low": value.quantity_low,
-            "quantity_high": value.quantity_high,
-            "quantity_low_exclusive": value.quantity_low_exclusive,
-            "quantity_high_exclusive": value.quantity_high_exclusive,
-            "quantity_approximate": value.quantity_approximate,
-            "unit": value.unit or canonical_unit(prop.unit),
-            "date_earliest": value.date_earliest,
-            "date_latest": value.date_latest,
-            "entity_value_id": None,
-            "text_value": value.text_value,
-            "boolean_value": value.boolean_value,
-        }
-        if prop.datatype == "entity":
-            # the key is the entity's id, set when the batch is written (see _finish_claim)
-            claim_row["entity_value_id"] = self.entity_ref(raw["value"], "value")
-            claim_row["value_key"] = None
-
-        scope = self._scope(raw)
-        qualifiers = self._qualifiers(raw.get("qualifiers"))
-        scope_key = identity.scope_key(scope, qualifiers)
-        claim_row.update(scope)
-        claim_row["scope_key"] = scope_key
-        summary = f"{raw['subject']} · {prop.name} = {value.display}"
-        # names not yet resolved stand in the key by their PendingEntity (one per name)
-        claim_key = (
-            subject_id,
-            prop.id,
-            claim_row["value_key"] or claim_row["entity_value_id"],
-            scope_key,
+        return (
+            value.display,
+            None if prop.datatype == "entity" else value.key,
+            value.quantity_low,
+            value.quantity_high,
+            value.quantity_low_exclusive,
+            value.quantity_high_exclusive,
+            value.quantity_approximate,
+            value.unit or canonical_unit(prop.unit),
+            value.date_earliest,
+            value.date_latest,
+            value.text_value,
+            value.boolean_value,
         )
-        return ClaimPart(claim_key, claim_row, qualifiers, summary)
 
     def checked_rank(
         self, raw: dict[str, Any], claim_key: tuple[int, int, str, str]
@@ -419,12 +495,8 @@ class RecordPreparer:
             )
         return rank, reason
 
-    def _scope(self, raw: dict[str, Any]) -> dict[str, Any]:
-        return scope_of(
-            text_or_none(raw.get("as_of")),
-            text_or_none(raw.get("valid_from")),
-            text_or_none(raw.get("valid_to")),
-        )
+    def _scope(self, as_of: Any, valid_from: Any, valid_to: Any) -> dict[str, Any]:
+        return scope_of(text_or_none(as_of), text_or_none(valid_from), text_or_none(valid_to))
 
     def _qualifiers(self, raw: Any) -> list[dict[str, Any]]:
         if blank(raw):

@@ -322,7 +322,9 @@ def _agent(
         return _COUNTRY.get(nationality, nationality)
     for m in mentions:
         between = match.start("mods") <= m.start < match.start("noun")
-        if between and m.kind in ("organisation", "alliance", "place", "other"):
+        # "the Vela bombing": a city before the noun is where, not who; a country is who
+        place_agent = m.kind == "place" and m.name in _COUNTRY.values()
+        if between and (m.kind in ("organisation", "alliance", "other") or place_agent):
             return m.name
     before = doc.scan[sentence.start : match.start()]
     verb = AGENT_BEFORE.search(before)

@@ -202,8 +202,14 @@ _FIRING = re.compile(
     r"(?i)\b(?:fired|fire|launched|launch|lobbed|landed|hit|struck|rained|shot|intercepted)\b"
 )
 _CASUALTY_WORDS = re.compile(
-    r"(?i)\b(?P<kill>kill(?:ed|ing|s)?|murder(?:ed|ing)?|execut(?:ed|ing)|dead|died|deaths?|fatalities)\b"
+    r"(?i)\b(?P<kill>kill(?:ed|ing|s)?|murder(?:ed|ing)?|execut(?:ed|ing)|dead|died|deaths?|"
+    r"fatalities|(?:death\s+)?toll)\b"
     r"|\b(?P<wound>wound(?:ed|ing|s)?|injur(?:ed|ing|ies|y)|concussions?)\b"
+)
+# "40 per cent of voters took part": a turnout, not a share of anything held
+_VOTERS_TOOK_PART = re.compile(
+    r"(?i)^\s*of\s+(?:the\s+)?(?:eligible\s+|registered\s+)?(?:voters|electorate)\s+"
+    r"(?:\w+\s+)?(?:took\s+part|voted|turned\s+out|cast)"
 )
 _HOSTAGE_WORDS = re.compile(r"(?i)\b(?:hostages?|kidnap(?:ped|ping|s)?|abduct(?:ed|ing|ion)?)\b")
 _PERIOD = re.compile(
@@ -476,6 +482,7 @@ def quantity_candidate(
     elif percent and (
         re.search(r"(?i)\bturnout\s+(?:\w+\s+){0,3}$", before)
         or re.match(r"(?i)^\s*(?:voter\s+)?turnout\b", after)
+        or _VOTERS_TOOK_PART.match(after)
     ):
         concept = "turnout"
         prefer = ("event",)

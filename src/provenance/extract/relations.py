@@ -10,6 +10,8 @@ Decisions:
 * An event's agent (``carried_out_by``) is the nationality written before its noun or the
   entity whose verb introduces it ("the United States hit back with airstrikes"), as read
   by ``events``; its ``target`` is a known entity after "on", "against" or "at".
+* An agent named in the passive ("was carried out by", "were killed by" a known group) is
+  the agent of the event the sentence or the text before it tells of.
 * ``victims``: a known person "killed" or "assassinated" in a sentence that tells of the
   event, or whom the event "killed".
 * ``position``: a post written before a name with what qualifies it ("Pentagon spokesman
@@ -100,6 +102,15 @@ CLAIMED = Rule(
     """A group claiming one event: "Saraya Awliya al-Dam claimed responsibility for the
 attack". Many attacks claimed ("for more than 6,000 attacks") are the group's record, not
 one event's agent.""",
+)
+DONE_BY = Rule(
+    r"(?i)\b(?:was|were|had\s+been|has\s+been|have\s+been|is|are)\s+(?:\w+\s+)?"
+    r"(?:carried\s+out|conducted|launched|staged|perpetrated|committed|executed|mounted|"
+    r"claimed|fired|planned|orchestrated|killed|wounded|injured|kidnapped|abducted|targeted)"
+    r"\s+by\s+(?:the\s+)?",
+    """An event's agent in the passive: "The attack was carried out by the Red Hand Brigade",
+"Three officers were killed by the Red Hand Brigade" (a group the database knows, right
+after "by", and an event the sentence or the text before it tells of).""",
 )
 SANCTIONED = Rule(
     r"(?i)\b(?:been|was|were|is|are)\s+(?:\w+\s+){0,2}?sanctioned\s+by\s+(?:the\s+)?"
@@ -443,6 +454,18 @@ def _support(
             continue
         why = f"{claimant} {match.group()!r}"
         _add(doc, sentence, match.span(), "carried_out_by", claimant, event.key, stretches, why)
+    for match in DONE_BY.finditer(text, sentence.start, sentence.end):
+        agent = next((m for m in mentions if m.start == match.end()), None)
+        events = [e for at, e in doc.sentence_events if at < match.start()]
+        event = events[-1] if events else doc.current_event
+        if agent is None or agent.kind == "person" or event is None:
+            continue
+        if event.agent not in (None, agent.name) or agent.name in doc.sentence_speakers:
+            continue
+        if NEGATED.search(text, max(sentence.start, match.start() - 12), match.end()):
+            continue  # "was not carried out by": no agent
+        why = f"{doc.words(match.start(), agent.end)!r}"
+        _add(doc, sentence, match.span(), "carried_out_by", agent.name, event.key, stretches, why)
     for match in SANCTIONED.finditer(text, sentence.start, sentence.end):
         before = [m for m in mentions if m.end <= match.start()]
         subjects = [m for m in before if m.kind in (*_GROUPS, "person")]

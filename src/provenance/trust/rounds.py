@@ -24,7 +24,7 @@ from .guard import (
     worse_than_vote,
 )
 from .result import TrustResult, build_result
-from .sql import Sql, exp, log_odds, working_connection
+from .sql import Sql, bounded_cache, exp, log_odds, working_connection
 
 
 def score_and_normalise(sql: Sql, *, every_item: bool, compatible: bool) -> None:
@@ -253,6 +253,14 @@ def compute_trust(
     prop = get_property(session, property) if property is not None else None
     sql = Sql(working_connection(session))
     sql.math_functions()
+    with bounded_cache(sql):
+        return run_model(sql, public_only, prop.id if prop else None, property)
+
+
+def run_model(
+    sql: Sql, public_only: bool, property_id: int | None, property: str | None
+) -> TrustResult:
+    """Evidence, copies, the rounds (the guard's first) and the leaders, on ``sql``."""
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     sql.drop(*settings.TEMP_TABLES)
@@ -290,7 +298,7 @@ def compute_trust(
     score_and_normalise(sql, every_item=True, compatible=compatible)
     mark_leaders(sql)
     seconds["rounds"] = time.perf_counter() - started - seconds["evidence"] - seconds["copies"]
-    result = build_result(sql, groups, rounds, public_only, prop.id if prop else None, property)
+    result = build_result(sql, groups, rounds, public_only, property_id, property)
     seconds["result"] = time.perf_counter() - started - sum(seconds.values())
     result.seconds = seconds
     result.guard = check

@@ -45,6 +45,13 @@ EXP_FLOOR = -600.0
 # two answers whose probabilities differ by less than this are a tie
 TIE = 1e-9
 
+# SQLite: the page cache (KiB) of the connection, for its database and its temporary one,
+# while the model runs. A connection's cache also sizes SQLite's in-memory sorts, so the
+# product's 64 MB (db.CACHE_KIB, for imports) let trust's peak memory grow with the
+# data, by about 200 MB at 1M citations; with this it is flat (docs/benchmarks.md,
+# "Fourth pass"). 0: leave the connection's own.
+CACHE_KIB = 2048
+
 TEMP_TABLES = (
     "trust_sources",
     "trust_source_properties",
