@@ -14,8 +14,9 @@ worker process per size measures, on that file:
    of the working database, with its indexes, into a fresh file: the cheapest whole
    copy SQLite can make, with no allowlist, no recomputation and no search index;
 2. ``provenance publish OUT.db`` run in the same process through the CLI's own entry
-   point: conflicts brought up to date, the allowlisted rows copied, conflicts and
-   learned trust recomputed on public evidence, full-text search, derived tables,
+   point: conflicts brought up to date, the allowlisted rows copied, conflicts
+   recomputed on public evidence with its learned trust (stored, or learned anew when
+   that evidence changed), full-text search, derived tables,
    indexes, ``ANALYZE``, incremental vacuum, fsync and rename;
 3. each step of the publish as its progress names it (CPU and wall seconds, the
    largest size's shown beside the baseline);
@@ -173,7 +174,8 @@ def render(runs: list[dict[str, Any]], command: str, info: dict[str, Any], seed:
             f"Data: `benchmarks/synthetic.py`, seed {seed}, imported through the product, conflicts"
             " detected. *Publish* is `provenance publish OUT.db` through the CLI's entry point in"
             " a fresh worker process (conflicts brought up to date, the allowlisted rows copied,"
-            " conflicts and learned trust recomputed on public evidence, full-text search, derived"
+            " conflicts recomputed on public evidence with its learned trust, stored or learned"
+            " anew, full-text search, derived"
             " tables, indexes, `ANALYZE`, incremental vacuum, fsync and rename). *Baseline* is"
             " `VACUUM INTO` of the working"
             " database in the same worker: SQLite copying every row with its indexes into a new"
