@@ -120,3 +120,52 @@ def test_a_death_toll_a_turnout_and_a_city_that_is_no_agent(candidates_of):
     assert not [r for r in rows if r["property"] == "territory_share"], rows
     # "the Vela bombing": the city is where it happened, not who carried it out
     assert not [r for r in rows if r["property"] == "carried_out_by"], rows
+
+
+def test_a_backer_written_as_an_adjective_before_the_group(candidates_of):
+    rows = candidates_of(
+        "Militias in Vela\n\n"
+        "Police blamed an Iranian-backed militia known as the Red Hand Brigade for the fire.\n"
+        "Iran-backed militias have grown stronger in the north since 2019, officials said.\n",
+        ("Red Hand Brigade", "organisation"),
+        ("Iran", "place", "Iranians"),
+    )
+    backed = [(r["subject"], r["value"]) for r in rows if r["property"] == "backed_by"]
+    assert backed == [("Red Hand Brigade", "Iran")], rows
+
+
+def test_a_groups_attack_with_an_adjective_and_the_work_of(candidates_of):
+    rows = candidates_of(
+        "Raid in Vela\n\n"
+        "In May 2019, the Red Hand Brigade carried out a daring attack on a depot in Vela.\n"
+        "Police later found that a bombing in Corsa was the work of a militia known as the "
+        "Northern Front.\n",
+        ("Red Hand Brigade", "organisation"),
+        ("Northern Front", "organisation"),
+        ("Vela", "place"),
+        ("Corsa", "place"),
+    )
+    agents = {(r["subject"], r["value"]) for r in rows if r["property"] == "carried_out_by"}
+    # a group's attack keeps the place it is named by
+    assert ("Vela attack of May 2019", "Red Hand Brigade") in agents, rows
+    assert any(value == "Northern Front" and "Corsa" in subject for subject, value in agents), rows
+
+
+def test_a_counted_noun_said_once_for_two_figures(candidates_of):
+    rows = candidates_of(
+        "Strikes\n\nOn Monday, Corsican jets hit four depots in Vela and two in the hills.\n",
+        ("Vela", "place"),
+    )
+    counts = sorted(str(r["value"]) for r in rows if r["property"] == "count")
+    assert counts == ["2", "4"], rows
+
+
+def test_two_people_sharing_a_surname(candidates_of):
+    rows = candidates_of(
+        "Sanctions\n\nAna and Mira Sand had been sanctioned by the US in March.\n",
+        ("Ana Sand", "person"),
+        ("Mira Sand", "person"),
+        ("United States", "place", "US"),
+    )
+    sanctioned = sorted(r["subject"] for r in rows if r["property"] == "sanctioned_by_us")
+    assert sanctioned == ["Ana Sand", "Mira Sand"], rows

@@ -45,6 +45,12 @@ one-third", "hundreds of millions of dollars", "one or two attacks a day".
 """,
 )
 
+ELLIPSIS = Rule(
+    rf"(?i)\b(?:\d+|{lexicon.WORD_NUMBER})\s+(?P<noun>[a-z][\w-]*)\s+(?:in|at|on|from)\s+"
+    r"[^,;:.]{1,40}?\s+and\s+$",
+    """A counted noun said once for two figures: "hitting four positions in Vela and two in
+Corsa" (two positions).""",
+)
 NO_CASUALTIES = Rule(
     r"(?i)\b(?:did\s+not|didn[’']t|no|without)\s+(?:cause\s+)?(?:any\s+)?"
     r"(?P<what>casualties|(?P<deaths>deaths|fatalities)|(?P<injuries>injuries))"
@@ -393,6 +399,9 @@ def quantity_candidate(
         op = ">="
     joined = re.match(r"^-(?P<unit>(?:year|month|week|day|decade)s?)\b", after)
     counted = joined.group("unit") if joined else _counted(after)
+    if not counted and re.match(r"\s+(?:in|at|on|from)\b", after):
+        shared = ELLIPSIS.search(before)
+        counted = shared.group("noun") if shared else counted  # "three in Iraq and two in Syria"
     head = counted.split()[-1].lower().strip("”“\"'") if counted else ""
     currency = re.match(lexicon.CURRENCY_SIGN_PATTERN, (m.group("low") or "").strip())
     currency_word = re.match(
