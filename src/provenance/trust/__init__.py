@@ -36,6 +36,10 @@ detection simplified to a rule a desk can read. In its words:
   ignored, not read backwards); its score adds ``COMPATIBLE_SHARE`` of the own scores
   of the answers compatible with it (as ``conflicts`` counts support). The probability
   of each answer is ``exp(score)`` normalised over its item's answers.
+* **Near numbers** (``NEAR_SHARE``): two exact quantities of one item within 1 % of the
+  larger ("12,301" and "12,300") lend each other ``COMPATIBLE_SHARE`` of their support
+  and count as agreeing in their sources' credit, but they are different answers: each
+  still makes a margin or a tie against the other (SPEC: an exact number is exact).
 * **Known truth**: a ``preferred`` claim, and the accepted answer of a question the desk
   resolved (:func:`desk_answers`), have probability 1 and the other answers of their
   item 0; those items count ``VERDICT_WEIGHT`` times in every accuracy estimate. A desk
@@ -134,6 +138,22 @@ vote without verdicts). Measured beside the vote on the same worlds and Flight h
 
 Without verdicts, *breaks-trust* therefore stays below the vote (.562 against .587), and
 Flight half B at .891: the fourth pass found no general change that helps on average.
+
+**Fifth pass** (2026-12-05, ``docs/benchmarks.md``, "Fifth pass": what teaches, near
+numbers; the synthetic worlds, Flight half A and Population half A):
+
+* ``TEACH = "answers"``: an item with one answer never taught (since the first pass);
+  Population's bot earns its .881 from its 377 disputed city-years, not from the 25,000
+  it answers alone. Teaching only from items two independent sources answer
+  (``"independent"``) changed no figure anywhere. Weighing each answer by 1 / the
+  independent sources giving it (``"cluster"``, agreeing with a crowd counts once for
+  the crowd) gains a little (Population A .831 against .825, Flight A .887 against
+  .884, hard +.007) but costs breaks-trust .016 (.546, further below the vote's .587):
+  the independent sources giving the truth stand alone there, so their answers, the
+  model holds false, weigh most. Off.
+* ``NEAR_SHARE = 0.01``: Population A .844 against .825 (.823 against .816 with
+  verdicts), no change on any synthetic world nor Flight (no exact figures that near).
+  In the score only, not the credit: .831 and .809; at 5 %: .838.
 
 **Results** live in temporary tables of the session's connection until the next
 :func:`compute_trust` on it or the connection closes: ``trust_sources`` (one row per

@@ -147,18 +147,6 @@ def overlap(a: str, b: str, low: str, high: str) -> str:
         AND ({b}.{low} IS NULL OR {a}.{high} IS NULL OR {b}.{low} <= {a}.{high}))"""
 
 
-def near(a: str, b: str) -> str:
-    """SQL (an ``OR`` clause, or nothing): two exact quantities within ``NEAR_SHARE``."""
-    if settings.NEAR_SHARE <= 0:
-        return ""
-    exact = "({0}.quantity_low IS NOT NULL AND {0}.quantity_low = {0}.quantity_high)"
-    x, y = f"ABS({a}.quantity_low)", f"ABS({b}.quantity_low)"
-    within = f"{float(settings.NEAR_SHARE)} * (CASE WHEN {x} > {y} THEN {x} ELSE {y} END)"
-    return f"""
-           OR ({exact.format(a)} AND {exact.format(b)}
-               AND ABS({a}.quantity_low - {b}.quantity_low) <= {within})"""
-
-
 def build_compatible(sql: Sql) -> None:
     """Answers of one item that can both be true: "2007" and "March 2007", "at least 70" and "97".
 
@@ -176,9 +164,40 @@ def build_compatible(sql: Sql) -> None:
         JOIN claims ca ON ca.id = a.claim_id
         JOIN claims cb ON cb.id = b.claim_id
         WHERE {overlap("ca", "cb", "quantity_low", "quantity_high")}
-           OR {overlap("ca", "cb", "date_earliest", "date_latest")}{near("ca", "cb")}"""
+           OR {overlap("ca", "cb", "date_earliest", "date_latest")}"""
     )
     sql("CREATE INDEX trust_compatible_claim ON trust_compatible (claim_id)")
+    build_near(sql)
+
+
+def build_near(sql: Sql) -> None:
+    """Exact quantities of one item within ``NEAR_SHARE`` of the larger: "12,301" and "12,300".
+
+    They still contradict each other (SPEC: an exact number is exact), so they are not
+    compatible answers: a near answer lends part of its support to the score and counts
+    in its source's credit (``trust_near``; empty when ``NEAR_SHARE`` is 0), but it
+    still makes a margin or a tie against the leader.
+    """
+    sql("CREATE TEMPORARY TABLE trust_near (claim_id INTEGER, other_id INTEGER)")
+    if settings.NEAR_SHARE <= 0:
+        return
+    x, y = "ABS(ca.quantity_low)", "ABS(cb.quantity_low)"
+    within = f"{float(settings.NEAR_SHARE)} * (CASE WHEN {x} > {y} THEN {x} ELSE {y} END)"
+    sql(
+        f"""INSERT INTO trust_near (claim_id, other_id)
+        SELECT a.claim_id, b.claim_id
+        FROM (SELECT DISTINCT item, claim_id FROM trust_evidence) a
+        JOIN trust_items i ON i.item = a.item AND i.answers > 1
+        JOIN (SELECT DISTINCT item, claim_id FROM trust_evidence) b
+             ON b.item = a.item AND b.claim_id <> a.claim_id
+        JOIN claims ca ON ca.id = a.claim_id
+        JOIN claims cb ON cb.id = b.claim_id
+        WHERE ca.quantity_low IS NOT NULL AND ca.quantity_low = ca.quantity_high
+          AND cb.quantity_low IS NOT NULL AND cb.quantity_low = cb.quantity_high
+          AND ca.quantity_low <> cb.quantity_low
+          AND ABS(ca.quantity_low - cb.quantity_low) <= {within}"""
+    )
+    sql("CREATE INDEX trust_near_claim ON trust_near (claim_id)")
 
 
 def weigh_teaching(sql: Sql) -> None:

@@ -59,6 +59,15 @@ def score_and_normalise(sql: Sql, *, every_item: bool, compatible: bool) -> None
                 WHERE x.claim_id = trust_scores.claim_id)
             WHERE claim_id IN (SELECT claim_id FROM trust_compatible)"""
         )
+    if settings.NEAR_SHARE > 0:
+        # a near number ("12,301" beside "12,300") lends the same share, to the score only
+        sql(
+            f"""UPDATE trust_scores SET score = score + {settings.COMPATIBLE_SHARE} * (
+                SELECT SUM(o.own) FROM trust_near x
+                JOIN trust_scores o ON o.claim_id = x.other_id
+                WHERE x.claim_id = trust_scores.claim_id)
+            WHERE claim_id IN (SELECT claim_id FROM trust_near)"""
+        )
     sql("DELETE FROM trust_answers")
     sql(
         f"""INSERT INTO trust_answers (item, claim_id, score, probability)
@@ -72,6 +81,16 @@ def score_and_normalise(sql: Sql, *, every_item: bool, compatible: bool) -> None
                 JOIN trust_answers b ON b.claim_id = x.other_id
                 WHERE x.claim_id = trust_answers.claim_id)
             WHERE claim_id IN (SELECT claim_id FROM trust_compatible)"""
+        )
+    if settings.NEAR_SHARE > 0:
+        # a source giving "12,300" is not wrong where "12,301" is true (a figure off by a
+        # rounding teaches as a right one), though the two still make a margin
+        sql(
+            """UPDATE trust_answers SET credit = credit + (
+                SELECT SUM(b.probability) FROM trust_near x
+                JOIN trust_answers b ON b.claim_id = x.other_id
+                WHERE x.claim_id = trust_answers.claim_id)
+            WHERE claim_id IN (SELECT claim_id FROM trust_near)"""
         )
     if settings.CREDIT == "without-own-vote":
         # each answer's unnormalised probability (relative to its item's best) and their
