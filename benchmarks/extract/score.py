@@ -38,8 +38,9 @@ Two faults are counted on every candidate, and must be 0:
 
 * **footnote markers read as values**: a quantity candidate whose value is a whole number
   N, where the quote (or the 5 characters after it) holds N glued to the end of a word or
-  sentence (``attack.6``, ``Iraq”12``) and N is not written anywhere else in the quote
-  (neither standing alone nor as a number word);
+  sentence (``attack.6``, ``Iraq”12``) or standing in brackets (``others. [4]``, as
+  encyclopedia pages print markers; the 5 characters before the quote count too) and N is
+  not written anywhere else in the quote (neither standing alone nor as a number word);
 * **aliases matched inside ordinary words**: an entity named by the candidate (subject,
   entity value, speaker) none of whose names stands in the quote as a whole name (an
   all-capitals name of up to 4 letters only in capitals), while one of them does occur
@@ -288,6 +289,7 @@ def match(
 # ---------------------------------------------------------------- the two faults
 
 # a number glued to the end of a word or sentence: "attack.6", "Iraq”12", "forces12"
+_BRACKETED = re.compile(r"\[(\d{1,3})\]")
 _MARKER = re.compile(
     r"(?:(?<=[A-Za-z])|(?<=[A-Za-z)\]\"”’'][.,;:\"”’)\]]))"  # after a word, or its punctuation
     r"(\d{1,3})(?=[\s)\]]|$)"
@@ -326,8 +328,9 @@ def reads_marker(judge: Judge, text: str, candidate: Record) -> bool:
         return False
     number = str(int(key[0]))
     for start, end in candidate.spans:
-        stretch = text[start : min(len(text), end + 5)]
+        stretch = text[max(0, start - 5) : min(len(text), end + 5)]
         glued = [m for m in _MARKER.finditer(stretch) if m.group(1) == number]
+        glued += [m for m in _BRACKETED.finditer(stretch) if m.group(1) == number]
         if not glued:
             continue
         marker_spans = {m.span(1) for m in glued}

@@ -1,0 +1,73 @@
+"""`extract` on wordings of government statements, research reports and encyclopedia
+articles (DEV2's kind of text): bracketed footnote markers, days written without their year,
+events told by a verb, and the same words for two events on different days.
+
+Each test is a small worked sentence written for it, run through the real CLI (ingest,
+extract to a file) against a fresh database with the few entities it names.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from conftest import invoke
+
+
+@pytest.fixture
+def candidates_of(db_path, tmp_path):
+    """Every candidate of a text published on ``published``, with ``entities`` known."""
+    invoke("init")
+
+    def run(text, *entities, published="2024-05-08"):
+        for entity_name, kind, *aliases in entities:
+            invoke("entity", "add", entity_name, "--kind", kind, *[f"--alias={a}" for a in aliases])
+        path = tmp_path / "article.txt"
+        path.write_text(text, encoding="utf-8")
+        invoke("ingest", path)
+        invoke("source", "edit", "article", "--published", published, "--reason", "dated")
+        out = tmp_path / "article.yaml"
+        invoke("extract", "article", "-o", out)
+        document = yaml.safe_load(out.read_text(encoding="utf-8"))
+        invoke("import", out, "--dry-run", "--new-entities")
+        return document["claims"] or []
+
+    return run
+
+
+def _facts(rows):
+    return [(r["subject"], r["property"], str(r["value"])) for r in rows]
+
+
+def test_a_bracketed_footnote_marker_is_never_a_figure(candidates_of):
+    rows = candidates_of(
+        "Attack on Vela\n\n"
+        "On 3 March 2024, a drone struck a base near Vela. The explosion killed three soldiers "
+        "and injured 47 others. [4] Iran denied any involvement.[5] The army retaliated on "
+        "5 March. [6][7]\n",
+        ("Vela", "place"),
+        ("Iran", "place"),
+    )
+    values = [str(r["value"]) for r in rows]
+    assert "3" in values and "47" in values, _facts(rows)
+    assert not {"4", "5", "6", "7"} & set(values), _facts(rows)
+    for row in rows:
+        assert not row["quote"].startswith("["), row["quote"]
+
+
+def test_a_day_without_its_year_takes_the_year_of_the_text_around_it(candidates_of):
+    # an encyclopedia page is dated loosely (any day of a year or more): "2 February" is the
+    # one after the attack the text has just dated, "7 October" the one before it
+    rows = candidates_of(
+        "Attack on Vela\n\n"
+        "On 28 January 2024, a drone struck a base near Vela. The Red Hand Brigade began "
+        "retaliatory strikes on 2 February.\n\n"
+        "Between 7 October and 27 January 2024, rockets were fired at the base on 160 "
+        "occasions.\n",
+        ("Vela", "place"),
+        ("Red Hand Brigade", "organisation"),
+        published="2024-02-01/2025-12-31",
+    )
+    dates = {str(r["value"]) for r in rows if r["property"] == "date"}
+    assert "2024-02-02" in dates, _facts(rows)
+    assert not [d for d in dates if d.startswith("2025")], _facts(rows)
+    assert any(d.startswith("2023-10-07") for d in dates), _facts(rows)
