@@ -71,3 +71,16 @@ def test_a_day_without_its_year_takes_the_year_of_the_text_around_it(candidates_
     assert "2024-02-02" in dates, _facts(rows)
     assert not [d for d in dates if d.startswith("2025")], _facts(rows)
     assert any(d.startswith("2023-10-07") for d in dates), _facts(rows)
+
+
+def test_a_group_and_its_secretary_general(candidates_of):
+    rows = candidates_of(
+        "The ministry named the Red Hand Brigade (RHB) and its Secretary General Omar Tal "
+        "Basri as terrorists. The Blue Lions and its leader Sami Haddad denied it.\n",
+        ("Red Hand Brigade", "organisation", "RHB"),
+        ("Blue Lions", "organisation"),
+    )
+    facts = _facts(rows)
+    assert ("Red Hand Brigade", "leader", "Omar Tal Basri") in facts, facts
+    assert ("Omar Tal Basri", "position", "Secretary General") in facts, facts
+    assert ("Blue Lions", "leader", "Sami Haddad") in facts, facts
