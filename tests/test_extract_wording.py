@@ -84,3 +84,62 @@ def test_a_group_and_its_secretary_general(candidates_of):
     assert ("Red Hand Brigade", "leader", "Omar Tal Basri") in facts, facts
     assert ("Omar Tal Basri", "position", "Secretary General") in facts, facts
     assert ("Blue Lions", "leader", "Sami Haddad") in facts, facts
+
+
+def test_a_designation_told_in_the_active_voice(candidates_of):
+    # "the Department of State" is the database's "U.S. Department of State": a country
+    # before a department's name is often left out in the country's own statements
+    rows = candidates_of(
+        "Today, the Department of State is designating the Red Hand Brigade (RHB) and its "
+        "Secretary General Omar Tal Basri as Specially Designated Global Terrorists. The "
+        "Department of State designated the Blue Lions as a Foreign Terrorist Organization in "
+        "2019. Officials announced the designations of the Green Hand and the Night Riders as "
+        "terrorist organizations.\n",
+        ("U.S. Department of State", "organisation", "State Department"),
+        ("Red Hand Brigade", "organisation", "RHB"),
+        ("Blue Lions", "organisation"),
+        ("Green Hand", "organisation"),
+        ("Night Riders", "organisation"),
+    )
+    facts = _facts(rows)
+    assert ("Red Hand Brigade", "designated_by", "U.S. Department of State") in facts, facts
+    assert ("Omar Tal Basri", "designated_by", "U.S. Department of State") in facts, facts
+    assert ("Blue Lions", "designated_by", "U.S. Department of State") in facts, facts
+    # no designator named: nothing to say who designated them
+    assert not [f for f in facts if f[1] == "designated_by" and f[0] == "Green Hand"], facts
+
+
+def test_an_event_told_by_its_verb(candidates_of):
+    rows = candidates_of(
+        "Fighting in Vela\n\n"
+        "Gunmen from the Red Hand Brigade attacked a police station in Vela on 3 March 2024, "
+        "killing four officers.\n\n"
+        "U.S. forces struck five facilities of the Blue Lions in Syria on 9 March 2024.\n",
+        ("Red Hand Brigade", "organisation"),
+        ("Blue Lions", "organisation"),
+        ("United States", "place", "U.S."),
+        ("Vela", "place"),
+        ("Syria", "place"),
+    )
+    facts = _facts(rows)
+    by_value = {(p, v): s for s, p, v in facts}
+    attack = by_value.get(("killed", "4"))
+    assert attack and attack not in ("Vela", "Red Hand Brigade"), facts
+    assert (attack, "carried_out_by", "Red Hand Brigade") in facts, facts
+    assert (attack, "date", "2024-03-03") in facts, facts
+    strike = by_value.get(("count", "5"))
+    assert strike and strike not in ("United States", "Blue Lions", "Syria"), facts
+    assert strike != attack, facts
+    assert (strike, "carried_out_by", "United States") in facts, facts
+    assert (strike, "date", "2024-03-09") in facts, facts
+
+
+def test_a_place_before_the_verb_is_not_the_agent(candidates_of):
+    rows = candidates_of(
+        "Unclaimed airstrikes in Iraq targeted Iranian officials in 2019, and militants in Vela "
+        "attacked a checkpoint on 3 March 2024.\n",
+        ("Iraq", "place"),
+        ("Vela", "place"),
+    )
+    facts = _facts(rows)
+    assert not [f for f in facts if f[1] == "carried_out_by" and f[2] in ("Iraq", "Vela")], facts

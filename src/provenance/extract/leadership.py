@@ -120,6 +120,11 @@ def leaders(
             )
 
 
+def leader_named(match: re.Match[str], mentions: list[Mention]) -> str | None:
+    """The leader a leadership rule's match names (an entity, or a name the database lacks)."""
+    return _named(match.group("leader"), match.start("leader"), mentions)
+
+
 def _named(text: str, at: int, mentions: list[Mention], *, last: bool = False) -> str | None:
     """The entity named in ``text``; with ``last``, the last one ("Iran's IRGC Quds Force" is
     the Quds Force), else the first."""
