@@ -4,18 +4,23 @@
         [--seed N] [--work DIR]
 
 For each size a seeded synthetic data set (``synthetic.py``) is imported into a working
-database the way ``provenance import`` does it, and its conflicts are detected (kept in
-``--work`` and reused by later runs; ``--rebuild`` makes them anew). Then one fresh
+database the way ``provenance import`` does it, its conflicts are detected and its trust
+on public evidence is learned and stored, as a first publish does (kept in ``--work``
+and reused by later runs; ``--rebuild`` makes them anew): what is measured is
+publishing again with that stored result reused. Then one fresh
 worker process per size measures, on that file:
 
 1. the **raw-SQLite baseline**: ``VACUUM INTO`` a new file — SQLite copying every row
    of the working database, with its indexes, into a fresh file: the cheapest whole
    copy SQLite can make, with no allowlist, no recomputation and no search index;
 2. ``provenance publish OUT.db`` run in the same process through the CLI's own entry
-   point: conflicts brought up to date, the allowlisted rows copied, conflicts and
-   learned trust recomputed on public evidence, full-text search, derived tables,
+   point: conflicts brought up to date, the allowlisted rows copied, conflicts
+   recomputed on public evidence with its learned trust (stored, or learned anew when
+   that evidence changed), full-text search, derived tables,
    indexes, ``ANALYZE``, incremental vacuum, fsync and rename;
-3. wall and CPU time of both, the worker's peak RSS (``ru_maxrss``; the baseline
+3. each step of the publish as its progress names it (CPU and wall seconds, the
+   largest size's shown beside the baseline);
+4. wall and CPU time of both, the worker's peak RSS (``ru_maxrss``; the baseline
    runs inside SQLite and adds little) and the sizes of the files.
 
 The figures go to stdout, ``DIR/publish-results.json`` and the "Publish" section of
@@ -169,7 +174,8 @@ def render(runs: list[dict[str, Any]], command: str, info: dict[str, Any], seed:
             f"Data: `benchmarks/synthetic.py`, seed {seed}, imported through the product, conflicts"
             " detected. *Publish* is `provenance publish OUT.db` through the CLI's entry point in"
             " a fresh worker process (conflicts brought up to date, the allowlisted rows copied,"
-            " conflicts and learned trust recomputed on public evidence, full-text search, derived"
+            " conflicts recomputed on public evidence with its learned trust, stored or learned"
+            " anew, full-text search, derived"
             " tables, indexes, `ANALYZE`, incremental vacuum, fsync and rename). *Baseline* is"
             " `VACUUM INTO` of the working"
             " database in the same worker: SQLite copying every row with its indexes into a new"

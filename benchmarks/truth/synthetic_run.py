@@ -169,6 +169,16 @@ CONFIGS: dict[str, dict[str, object]] = {
     "verdict-weight-20": {"VERDICT_WEIGHT": 20.0},
     "credit-without-own-vote": {"CREDIT": "without-own-vote"},
     "no-guard": {"GUARD_MIN_ITEMS": 0},
+    "soft-dependence": {"DEPENDENCE": "soft"},
+    "soft-dependence-by-property": {"DEPENDENCE": "soft", "DEPENDENCE_BY_PROPERTY": True},
+    "soft-dependence-n3": {"DEPENDENCE": "soft", "DEPENDENCE_N_FALSE": 3},
+    "dependence-off": {"DEPENDENCE": "off"},
+    "leave-out-0.9": {"LEAVE_OUT_SHARE": 0.9},
+    "leave-out-0.8": {"LEAVE_OUT_SHARE": 0.8},
+    "leave-out-0.7": {"LEAVE_OUT_SHARE": 0.7},
+    "leave-out-0.95": {"LEAVE_OUT_SHARE": 0.95},
+    "n-false-30": {"N_FALSE": 30},
+    "n-false-100": {"N_FALSE": 100},
 }
 
 
@@ -352,6 +362,15 @@ def scale(sizes: list[int]) -> None:
         )
 
 
+def high_water_mb() -> float:
+    """This process's peak resident memory since it started its program (``VmHWM``: unlike
+    ``ru_maxrss``, not inherited from the process that started it)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return peak_mb()
+
+
 def alone(db: str, cache_kib: int | None) -> None:
     """Trust on ``db`` in this fresh process: its CPU seconds and peak RSS before → after."""
     from provenance import trust
@@ -361,12 +380,12 @@ def alone(db: str, cache_kib: int | None) -> None:
     engine = make_engine(db)
     with session_scope(engine) as session:
         session.connection()
-        before, cpu = peak_mb(), time.process_time()
+        before, cpu = high_water_mb(), time.process_time()
         trust.compute_trust(session, public_only=False)
         cpu = time.process_time() - cpu
         session.rollback()
     engine.dispose()
-    print(f"{cpu:.1f} s, {before:.0f} → {peak_mb():.0f} MB")
+    print(f"{cpu:.1f} s, {before:.0f} → {high_water_mb():.0f} MB")
 
 
 def main() -> int:

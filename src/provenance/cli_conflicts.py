@@ -130,8 +130,9 @@ def conflicts_command(
     """Detect and list conflicts: the questions on which sources contradict each other.
 
     Detection runs first (set-based, in the database) when the evidence changed
-    since the last run; verdicts set with `resolve` are kept. A conflict is one question (a subject and property in overlapping
-    scope) with all its competing answers: each answer's value, every citation
+    since the last run; verdicts set with `resolve` are kept. A conflict is one
+    question (a subject and property in overlapping scope) with all its competing
+    answers: each answer's value, every citation
     behind it, its support, its probability from the sources' learned trust and
     which answers it contradicts, a severity, and the leading answer with its margin;
     a changed leader is marked (see "Conflicts" in the README). CSV: a line per answer.

@@ -470,10 +470,12 @@ def _detect(session: Session, actor: str, reuse: bool = False) -> DetectionResul
     # read before the query: a change committed after it moves the key, and is detected
     # by the next run
     key = detection_key.evidence_key(session, rules_fingerprint(connection.dialect.name))
-    if reuse and detection_key.last_key(session) == key:
+    stored_key = detection_key.last_key(session)
+    if reuse and stored_key == key:
         return DetectionResult(reused=True)
     found = _questions(connection.execute(detection_query()))
-    detection_key.store(session, key)
+    if stored_key != key:  # a run on the same evidence (a publish, a correction) writes nothing
+        detection_key.store(session, key)
     stored = {
         r.id: r for r in connection.execute(select(Conflict.id, Conflict.kind, Conflict.active))
     }

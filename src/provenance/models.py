@@ -723,4 +723,5 @@ class LastDetection(Base):
     changes_seen: Mapped[int] = mapped_column(Integer)
     # the detection rules and schema revision it ran with
     rules: Mapped[str] = mapped_column(String(64))
+    # when a detection first ran on this key
     detected_at: Mapped[created_at]

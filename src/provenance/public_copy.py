@@ -41,9 +41,6 @@ from .public_rows import Filler, derive
 from .public_tables import PUBLIC_TABLES, PUBLIC_VIEWS, PublicTable
 from .publish import Progress, PublishReport, working_state, write_state
 
-# the page cache of the copy while its indexes are built, in KiB
-CACHE_KIB = 100_000
-
 
 def _table_sql(name: str, table: PublicTable) -> str:
     columns = [
@@ -166,8 +163,6 @@ def finish(connection: sqlite3.Connection, tick: Progress) -> None:
     into place only once complete and synced), then its free pages given back."""
     connection.execute("PRAGMA journal_mode = OFF")
     connection.execute("PRAGMA synchronous = OFF")
-    # the sorts that build indexes stay in memory rather than spilling to temporary files
-    connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     connection.execute("BEGIN")
     for name, view_sql in PUBLIC_VIEWS.items():
         connection.execute(f"CREATE VIEW [{name}] AS {view_sql.strip()}")
