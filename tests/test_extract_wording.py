@@ -143,3 +143,24 @@ def test_a_place_before_the_verb_is_not_the_agent(candidates_of):
     )
     facts = _facts(rows)
     assert not [f for f in facts if f[1] == "carried_out_by" and f[2] in ("Iraq", "Vela")], facts
+
+
+def test_an_event_dated_to_the_day_of_a_known_event_is_that_event(candidates_of):
+    rows = candidates_of(
+        "Attack on Vela\n\n"
+        "On 28 January 2024, a drone attack hit a base near Vela, killing three soldiers. On "
+        "2 February 2024, a drone attack hit a base near Vela, killing one soldier.\n",
+        ("28 January 2024 attack on U.S. troops in Jordan", "event"),
+        ("U.S. retaliatory strike of 2 February 2024", "event"),
+        ("Vela", "place"),
+    )
+    facts = _facts(rows)
+    assert ("28 January 2024 attack on U.S. troops in Jordan", "killed", "3") in facts, facts
+    # the same words on another day are another attack, and a strike of that day is not an
+    # attack of it
+    killed_one = [f for f in facts if f[1] == "killed" and f[2] == "1"]
+    assert killed_one and killed_one[0][0] not in (
+        "U.S. retaliatory strike of 2 February 2024",
+        "28 January 2024 attack on U.S. troops in Jordan",
+    ), facts
+    assert (killed_one[0][0], "date", "2024-02-02") in facts, facts

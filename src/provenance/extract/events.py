@@ -313,7 +313,25 @@ def _event_of(
             target_name = None
     noun_words = " ".join(match.group("noun").split()) + (match.group("plural") or "")
     words = " ".join([*words_kept, noun_words])
-    return doc.new_event(family, words, agent, target_name, target_entity)
+    return doc.new_event(
+        family, words, agent, target_name, target_entity, day=day_written(doc, sentence)
+    )
+
+
+_FULL_DAY = re.compile(
+    rf"\b(?:(?P<d1>[0-3]?\d)\s+(?P<m1>{_MONTH_NAMES})|(?P<m2>{_MONTH_NAMES})\s+(?P<d2>[0-3]?\d),?)"
+    r"\s+(?P<year>(?:1[6-9]|20)\d\d)\b"
+)
+
+
+def day_written(doc: Document, sentence: Sentence) -> str | None:
+    """The one day the sentence writes out in full ("28 January 2024", "February 2, 2024"),
+    as an event's name carries it; none when it writes none or several."""
+    days = {
+        f"{int(m.group('d1') or m.group('d2'))} {m.group('m1') or m.group('m2')} {m.group('year')}"
+        for m in _FULL_DAY.finditer(doc.scan, sentence.start, sentence.end)
+    }
+    return days.pop() if len(days) == 1 else None
 
 
 def _agent(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .events import COUNTRY, NATIONALITY, Event
+from .events import COUNTRY, NATIONALITY, Event, day_written
 from .mentions import Mention
 from .rules import Rule
 from .sentences import Sentence
@@ -79,7 +79,8 @@ def event_told_by_verb(
                 continue  # a group's event is named by where it happened, a town, not a country
             words = f"{places[0].name} {noun}"
         target_name = target.name if target is not None else None
-        event = doc.new_event(family, words, agent, target_name, target_name)
+        day = day_written(doc, sentence)
+        event = doc.new_event(family, words, agent, target_name, target_name, day=day)
         return match.start(), event
     return None
 
