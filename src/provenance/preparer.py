@@ -136,11 +136,12 @@ class RecordPreparer:
         # CITATION_FIELDS (see prepare_fields)
         self._claim_parts: dict[tuple, ClaimPart] = {}
         self._citation_parts: dict[tuple, CitationPart] = {}
-        # a claim's property and row (but its subject), by the fields after the subject
-        # as given (none of them qualifiers or an entity value);
-        # its value columns by (property id, value, unit) as given (see claim_part)
+        # a claim's property and row (but its subject and entity value), by the fields
+        # after the subject as given (no qualifiers among them); its value columns by
+        # (property id, value, unit) as given; its scope by its dates (see claim_part)
         self._claim_columns: dict[tuple, tuple[_PropertyRef, dict[str, Any]]] = {}
         self._values: dict[tuple, tuple] = {}
+        self._scopes: dict[tuple, dict[str, Any]] = {}
 
     # ------------------------------------------------------------ resolving
 
@@ -358,8 +359,11 @@ class RecordPreparer:
         subject_id = self.entity_ref(subject, "subject")
         row = template.copy()  # a fraction of building the row of 21 columns again
         row["subject_id"] = subject_id
+        value_key = row["value_key"]
+        if prop.datatype == "entity":  # known good, so the value names an entity
+            value_key = row["entity_value_id"] = self.entity_ref(fields[2], "value")
         return ClaimPart(
-            (subject_id, prop.id, row["value_key"], row["scope_key"]),
+            (subject_id, prop.id, value_key, row["scope_key"]),
             row,
             [],
             f"{subject} · {prop.name} = {row['value']}",
@@ -390,7 +394,14 @@ class RecordPreparer:
         if prop.datatype == "entity":
             # the key is the entity's id, set when the batch is written (see _finish_claim)
             entity_value_id = self.entity_ref(value_text, "value")
-        scope = self._scope(as_of, valid_from, valid_to)
+        dates = (as_of, valid_from, valid_to)
+        scope = self._scopes.get(dates) if cacheable else None
+        if scope is None:
+            scope = self._scope(as_of, valid_from, valid_to)
+            if cacheable:
+                if len(self._scopes) >= VALUE_CACHE_SIZE:
+                    self._scopes.clear()
+                self._scopes[dates] = scope
         qualifier_rows = self._qualifiers(qualifiers)
         after_property = (
             *columns[:10],
@@ -402,10 +413,13 @@ class RecordPreparer:
         claim_row = dict(
             zip(CLAIM_PART_COLUMNS, (subject_id, prop.id, *after_property), strict=True)
         )
-        if cacheable and not qualifier_rows and entity_value_id is None:
+        if cacheable and not qualifier_rows:
             if len(self._claim_columns) >= VALUE_CACHE_SIZE:
                 self._claim_columns.clear()
-            self._claim_columns[fields[1:8]] = (prop, {**claim_row, "subject_id": None})
+            self._claim_columns[fields[1:8]] = (
+                prop,
+                {**claim_row, "subject_id": None, "entity_value_id": None},
+            )
         summary = f"{subject} · {prop.name} = {columns[0]}"
         # names not yet resolved stand in the key by their PendingEntity (one per name)
         claim_key = (subject_id, prop.id, columns[1] or entity_value_id, after_property[-1])
