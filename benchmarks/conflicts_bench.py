@@ -16,9 +16,12 @@ For each size, in one process:
 2. Every measurement runs on a fresh copy of that database, with no conflict recorded:
    the raw-SQL baselines (Python's ``sqlite3`` on the same file); the detection query
    alone; ``conflicts.detect(session, actor)`` in one transaction (first run: every
-   conflict is new) and again (re-run: verdicts kept, nothing new); listing
+   conflict is new) and again (re-run: verdicts kept, nothing new), and as
+   ``conflicts`` runs it on an unchanged database (``reuse=True``: the key read,
+   nothing detected); listing
    (``conflict_rows``, which computes support per conflict); and up to ``--cli-max``
-   claims the whole ``provenance conflicts --json > /dev/null`` as a subprocess.
+   claims the whole ``provenance conflicts --json > /dev/null`` as a subprocess, and
+   the terminal table on a pseudo-terminal: when its first 100 questions were out.
 3. What was detected is compared with what the generator planted
    (``contradictions.csv``), group by group; planted stance contradictions that were
    not detected are sorted into those whose denied value covers an asserted one (a
@@ -446,6 +449,13 @@ def measure(path: Path, cli_max: int, rows: int) -> dict[str, Any]:
                 "gone": detected.gone,
             }
 
+        # what `conflicts` does on an unchanged database: reads the key, detects nothing
+        clock = Clock()
+        with session_scope(engine) as session:
+            reused = conflicts.detect(session, ACTOR, reuse=True)
+        clock.stop(result, "detect_reused")
+        assert reused.reused, "the evidence changed between two runs of the benchmark"
+
         if rows <= cli_max:
             with (
                 reading(engine.connect()) as connection,
@@ -476,7 +486,8 @@ def measure(path: Path, cli_max: int, rows: int) -> dict[str, Any]:
         result["trust_cpu_s"] = stored_trust_cpu(path)
         # re-run, nothing changed: the stored result is read, the listing streams
         result["cli_s"], result["cli_cpu_s"], result["cli_rss_mb"] = _child(command)
-        # the terminal table, printed as it is made: when were the first 100 questions out?
+        # the terminal table on a (pseudo-)terminal, printed as it is made: when were the
+        # first 100 questions out?
         table = command[:-1]
         (
             result["table_first_s"],
@@ -539,23 +550,43 @@ def _child(command: list[str]) -> tuple[float, float, float | None]:
 
 
 def _child_first(command: list[str], first: int) -> tuple[float | None, float, float, float | None]:
-    """A listing read through a pipe as it is printed: seconds until its ``first``-th
-    question began (a line ``conflict N · …``), then wall and CPU seconds and peak RSS
-    of the whole command."""
+    """A listing printed on a terminal (a pseudo-terminal 100 columns wide, so the command
+    lays out and flushes its table as it does for a reader): seconds until its
+    ``first``-th question began (a line ``conflict N · …``), then wall and CPU seconds
+    and peak RSS of the whole command."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
     with tempfile.TemporaryDirectory() as scratch:
         rss = Path(scratch) / "rss"
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
         start = time.perf_counter()
         seen, at = 0, None
-        with subprocess.Popen(
-            _timed(command, rss), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-        ) as child:
-            assert child.stdout is not None
-            for line in child.stdout:
-                if line.startswith("conflict "):
+        child = subprocess.Popen(
+            _timed(command, rss), stdout=slave, stderr=subprocess.DEVNULL, close_fds=True
+        )
+        os.close(slave)
+        pending = b""
+        while True:
+            try:
+                data = os.read(master, 1 << 16)
+            except OSError:  # the child closed the terminal: it has finished
+                break
+            if not data:
+                break
+            lines = (pending + data).split(b"\n")
+            pending = lines.pop()
+            for line in lines:
+                if line.startswith(b"conflict "):
                     seen += 1
                     if seen == first:
                         at = round(time.perf_counter() - start, 3)
+        os.close(master)
+        child.wait()
         wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         peak = _peak_mb(rss)
@@ -766,6 +797,10 @@ def report(
         f"    detect, re-run                    {_t(m, 'detect_rerun')}  with commit"
         f" {_t(m, 'detect_rerun_with_commit')}  {rerun['detected']:,} detected, {rerun['new']:,}"
         f" new, {rerun['gone']:,} gone"
+    )
+    print(
+        f"    detect, re-run, evidence unchanged{_t(m, 'detect_reused')}  (the key read,"
+        " nothing detected: what `conflicts` does)"
     )
     if "listing_s" in m:
         print(

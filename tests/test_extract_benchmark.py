@@ -205,3 +205,38 @@ def test_gold_whose_quote_is_not_in_the_text_is_refused(example, db_path):
     broken.write_text(yaml.safe_dump(gold), encoding="utf-8")
     with pytest.raises(SystemExit, match="killing three contractors"):
         score.check_gold(str(db_path), broken)
+
+
+def test_seed_documents_are_scored_against_the_curated_claims(
+    example, db_path, tmp_path, monkeypatch
+):
+    seeds = tmp_path / "curated"
+    seeds.mkdir()
+    curated = {"claims": GOLD["claims"] + [claim(EVENT, "count", "5", "")]}
+    (seeds / "claims.yaml").write_text(yaml.safe_dump(curated), encoding="utf-8")
+    monkeypatch.setattr(score, "SEEDS", seeds)
+    report = score.evaluate(str(db_path), [], example, tmp_path, seeds=True)
+    [seed] = report.seeds
+    # the curated claims with a quote are the gold; one without a quote cannot be placed
+    assert (seed.name, seed.gold) == (SLUG, 6)
+    assert set(report.totals) == {"seeds"}
+
+
+def test_reader_comments_are_left_out_of_the_seeds_unless_asked(
+    example, db_path, tmp_path, monkeypatch
+):
+    seeds = tmp_path / "curated"
+    seeds.mkdir()
+    (seeds / "claims.yaml").write_text(yaml.safe_dump({"claims": GOLD["claims"]}), encoding="utf-8")
+    monkeypatch.setattr(score, "SEEDS", seeds)
+    engine = make_engine(str(db_path))
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                Source.__table__.update().where(Source.slug == SLUG).values(kind="comment")
+            )
+    finally:
+        engine.dispose()
+    assert score.evaluate(str(db_path), [], example, tmp_path, seeds=True).seeds == []
+    report = score.evaluate(str(db_path), [], example, tmp_path, seeds=True, comments=True)
+    assert [s.name for s in report.seeds] == [SLUG]

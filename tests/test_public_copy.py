@@ -125,3 +125,45 @@ def test_foreign_keys_hold_in_a_writing_transaction_after_a_reading_one(working,
                 )
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("as_of", "valid_from", "valid_to", "qualifiers"),
+    [
+        (None, None, None, {}),
+        ("", "", "", {}),
+        ("2019", None, None, {}),
+        (None, "2018", None, {}),
+        (None, None, "2020-05", {}),
+        ("2019", "2018", "2020", {"election": "2018 Iraqi parliamentary election"}),
+        (None, "", "2020", {"b": "2", "a": "1; x=y"}),
+        (" 2019", ";2018", None, {"unit": "…"}),
+    ],
+)
+def test_the_scope_made_in_the_copy_reads_as_the_listings_write_it(
+    as_of, valid_from, valid_to, qualifiers
+):
+    from provenance.listings import scope_text
+    from provenance.public_tables import PUBLIC_TABLES
+
+    connection = sqlite3.connect(":memory:")
+    for name in ("claims", "claim_qualifiers"):
+        connection.execute(public_copy._table_sql(name, PUBLIC_TABLES[name]))
+    connection.execute(
+        "insert into claims (id, as_of, valid_from, valid_to) values (7, ?, ?, ?)",
+        (as_of, valid_from, valid_to),
+    )
+    connection.executemany(  # stored in this order: the scope keeps it
+        "insert into claim_qualifiers (id, claim_id, key, value) values (?, 7, ?, ?)",
+        [(10 - n, key, value) for n, (key, value) in enumerate(qualifiers.items())][::-1],
+    )
+    for statement in public_rows.SCOPE_SQL:
+        connection.execute(statement)
+    (scope,) = connection.execute("select scope from claims").fetchone()
+    stored = dict(
+        connection.execute("select key, value from claim_qualifiers order by id").fetchall()
+    )
+    expected = scope_text(
+        {"as_of": as_of, "valid_from": valid_from, "valid_to": valid_to, "qualifiers": stored}
+    )
+    assert scope == (expected or None)

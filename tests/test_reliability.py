@@ -315,9 +315,9 @@ PUBLISHER = textwrap.dedent(
     from provenance import cli as climod, cli_publish, conflicts
     out, point = sys.argv[1], sys.argv[2]
     detect = conflicts.detect
-    def detecting(session, actor):
+    def detecting(session, actor, **options):
         print("detecting", flush=True)
-        return detect(session, actor)
+        return detect(session, actor, **options)
     conflicts.detect = detecting
     def progress():
         steps = []

@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/truth/synthetic_run.py compare [--worlds 2] [--kinds K,..]
         [--configs C,..]
     .venv/bin/python benchmarks/truth/synthetic_run.py scale 10000 100000 [1000000]
+    .venv/bin/python benchmarks/truth/synthetic_run.py alone DB [--cache-kib K]
 
 ``quality`` imports worlds of ``generator.py`` (each its own seed) through the product and
 scores the leading answers against the known truth beside a majority vote, without and
@@ -21,7 +22,9 @@ beside a majority vote and pooled investment on the same values.
 
 ``scale`` imports one world of about N citations into SQLite and times
 ``compute_trust`` (wall and CPU seconds of this process, which runs SQLite) and the
-peak resident memory of the process before and after it.
+peak resident memory of the process before and after it; then again in a fresh process
+that only opens the database and computes trust (``alone``: what ``conflicts`` adds), so
+the generator's and the import's memory do not hide the model's.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from __future__ import annotations
 import argparse
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -165,6 +169,16 @@ CONFIGS: dict[str, dict[str, object]] = {
     "verdict-weight-20": {"VERDICT_WEIGHT": 20.0},
     "credit-without-own-vote": {"CREDIT": "without-own-vote"},
     "no-guard": {"GUARD_MIN_ITEMS": 0},
+    "soft-dependence": {"DEPENDENCE": "soft"},
+    "soft-dependence-by-property": {"DEPENDENCE": "soft", "DEPENDENCE_BY_PROPERTY": True},
+    "soft-dependence-n3": {"DEPENDENCE": "soft", "DEPENDENCE_N_FALSE": 3},
+    "dependence-off": {"DEPENDENCE": "off"},
+    "leave-out-0.9": {"LEAVE_OUT_SHARE": 0.9},
+    "leave-out-0.8": {"LEAVE_OUT_SHARE": 0.8},
+    "leave-out-0.7": {"LEAVE_OUT_SHARE": 0.7},
+    "leave-out-0.95": {"LEAVE_OUT_SHARE": 0.95},
+    "n-false-30": {"N_FALSE": 30},
+    "n-false-100": {"N_FALSE": 100},
 }
 
 
@@ -312,9 +326,10 @@ def scale(sizes: list[int]) -> None:
 
     print(
         "| citations | items | sources | import | trust: wall | trust: CPU | rounds "
-        "| of which copy detection | peak RSS before → after |"
+        "| of which copy detection | peak RSS before → after "
+        "| alone: CPU, peak RSS before → after |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for size in sizes:
         # about 21.6 citations an item with these settings
         spec = generator.Spec(
@@ -331,13 +346,46 @@ def scale(sizes: list[int]) -> None:
                 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
                 session.rollback()
             engine.dispose()
+            after = peak_mb()
+            fresh = subprocess.run(
+                [sys.executable, __file__, "alone", str(Path(folder) / "world.db")],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
         print(
             f"| {world.citations:,} | {result.items:,} | {len(world.accuracy)} "
             f"| {imported:.0f} s | "
             f"{wall:.1f} s | {cpu:.1f} s | {result.rounds} | {result.seconds['copies']:.1f} s "
-            f"| {before:.0f} → {peak_mb():.0f} MB |",
+            f"| {before:.0f} → {after:.0f} MB | {fresh} |",
             flush=True,
         )
+
+
+def high_water_mb() -> float:
+    """This process's peak resident memory since it started its program (``VmHWM``: unlike
+    ``ru_maxrss``, not inherited from the process that started it)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return peak_mb()
+
+
+def alone(db: str, cache_kib: int | None) -> None:
+    """Trust on ``db`` in this fresh process: its CPU seconds and peak RSS before → after."""
+    from provenance import trust
+
+    if cache_kib is not None:
+        trust.CACHE_KIB = cache_kib
+    engine = make_engine(db)
+    with session_scope(engine) as session:
+        session.connection()
+        before, cpu = high_water_mb(), time.process_time()
+        trust.compute_trust(session, public_only=False)
+        cpu = time.process_time() - cpu
+        session.rollback()
+    engine.dispose()
+    print(f"{cpu:.1f} s, {before:.0f} → {high_water_mb():.0f} MB")
 
 
 def main() -> int:
@@ -354,6 +402,9 @@ def main() -> int:
     c.add_argument("--configs", default=",".join(CONFIGS))
     s = sub.add_parser("scale")
     s.add_argument("sizes", type=int, nargs="+")
+    a = sub.add_parser("alone")
+    a.add_argument("db")
+    a.add_argument("--cache-kib", type=int, default=None)
     args = parser.parse_args()
     if args.what == "quality":
         quality(args.worlds)
@@ -361,6 +412,8 @@ def main() -> int:
         compare(args.kinds.split(","), args.worlds, args.configs.split(","))
     elif args.what == "tune":
         tune(args.worlds, args.grid)
+    elif args.what == "alone":
+        alone(args.db, args.cache_kib)
     else:
         scale(args.sizes)
     return 0

@@ -129,9 +129,10 @@ def conflicts_command(
 ) -> None:
     """Detect and list conflicts: the questions on which sources contradict each other.
 
-    Detection runs first (set-based, in the database); verdicts set with `resolve`
-    are kept. A conflict is one question (a subject and property in overlapping
-    scope) with all its competing answers: each answer's value, every citation
+    Detection runs first (set-based, in the database) when the evidence changed
+    since the last run; verdicts set with `resolve` are kept. A conflict is one
+    question (a subject and property in overlapping scope) with all its competing
+    answers: each answer's value, every citation
     behind it, its support, its probability from the sources' learned trust and
     which answers it contradicts, a severity, and the leading answer with its margin;
     a changed leader is marked (see "Conflicts" in the README). CSV: a line per answer.
@@ -152,7 +153,7 @@ def conflicts_command(
         scope = conflictsmod.listing_scope(
             session, status=status, subject=subject, property_name=property_name
         )
-        detection = conflictsmod.detect(session, obj.actor)
+        detection = conflictsmod.detect(session, obj.actor, reuse=True)
         # the stored trust result, recomputed only if its evidence changed (then leaders too)
         leaders = leadingmod.refresh_leaders(session, obj.actor)
     with obj.reading() as session:  # after the write: streamed, a chunk of questions at a time

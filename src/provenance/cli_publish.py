@@ -295,9 +295,10 @@ def _run_publish(obj: Context, out: Path):
     from .public_copy import PublicCopy
 
     publishmod.check_target(out, obj.db or dbmod.default_db())
-    # conflicts first, as `provenance conflicts` does: a short write transaction of its own
+    # conflicts first, as `provenance conflicts` does: a short write transaction of its own,
+    # which detects only when the evidence changed since the last detection
     with obj.writing() as session:
-        conflictsmod.detect(session, obj.actor)
+        conflictsmod.detect(session, obj.actor, reuse=True)
         # trust on public evidence: stored, recomputed only when that evidence changed
         leadingmod.refresh(session, public_only=True)
     show = _publish_progress()

@@ -31,11 +31,20 @@ answers is one conflict and 40 answers, not 780 pairs. A question found again ke
 id, status and note (it is the stored question sharing most claims with it); a question
 no longer found (a side deprecated, a citation retracted) is kept, inactive, and listed
 under ``--status all`` with why it is settled, and again as found if it comes back.
+
+**Only when the evidence changed.** Each run stores the key of the evidence it read
+(``detection_key``: the newest change to claims, citations, qualifiers, sources and
+copies, entities and aliases, properties, ranks and verdicts, with the rules it ran
+with). ``conflicts`` asks for a run only when the key moved (``detect(..., reuse=True)``):
+an unchanged database lists what it listed, without the query. Every other caller (a
+correction, ``publish`` on its scratch copy) detects unconditionally. A skipped run
+leaves ``last_detected_at`` at the time of the last run that read the evidence.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -64,7 +73,7 @@ from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.types import Text
 
-from . import history
+from . import detection_key, history
 from .errors import DatabaseError
 from .gc_pause import few_collections
 from .listed_claims import in_ids
@@ -321,6 +330,8 @@ class DetectionResult:
     new: int = 0
     returned: int = 0
     gone: int = 0
+    # the evidence was as the last run saw it: nothing was detected or written
+    reused: bool = False
 
 
 # an answer of a question: (claim id, stance) — the claim as asserted, or as denied
@@ -403,17 +414,41 @@ def _contradicts_json(keys: Iterable[AnswerKey]) -> list[list[Any]]:
 DETECTION_LOCK = 0x70726F76
 
 
-def detect(session: Session, actor: str) -> DetectionResult:
+# the grouping rules' version (``_questions``, ``_detect``): raise it when they change
+# in a way the query's text does not show, so that stored questions are found anew
+RULES_VERSION = 1
+
+
+def rules_fingerprint(dialect_name: str) -> str:
+    """The detection rules as this release runs them on this kind of database: the query
+    as compiled for it, and :data:`RULES_VERSION`."""
+    if dialect_name not in _FINGERPRINTS:
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        dialect = postgresql.dialect() if dialect_name == "postgresql" else sqlite.dialect()
+        compiled = str(detection_query().compile(dialect=dialect))
+        _FINGERPRINTS[dialect_name] = hashlib.sha256(
+            f"{RULES_VERSION}\n{compiled}".encode()
+        ).hexdigest()
+    return _FINGERPRINTS[dialect_name]
+
+
+_FINGERPRINTS: dict[str, str] = {}
+
+
+def detect(session: Session, actor: str, *, reuse: bool = False) -> DetectionResult:
     """Find every question and bring the conflicts table up to date (statuses are kept).
 
+    ``reuse``: when the evidence is as the last run saw it (``detection_key``), detect
+    nothing and return ``reused`` — the stored questions are what a run would find.
     The garbage collector runs rarely meanwhile: the rows read and written are many
     small objects that live for this call only.
     """
     with few_collections():
-        return _detect(session, actor)
+        return _detect(session, actor, reuse)
 
 
-def _detect(session: Session, actor: str) -> DetectionResult:
+def _detect(session: Session, actor: str, reuse: bool = False) -> DetectionResult:
     """Find every question and bring the conflicts table up to date (statuses are kept).
 
     A question found again keeps its id, status and note: it is the stored question
@@ -432,7 +467,15 @@ def _detect(session: Session, actor: str) -> DetectionResult:
         # that waited then reads what the first one committed (READ COMMITTED reads anew
         # at each statement). SQLite's write lock already does this.
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DETECTION_LOCK})
+    # read before the query: a change committed after it moves the key, and is detected
+    # by the next run
+    key = detection_key.evidence_key(session, rules_fingerprint(connection.dialect.name))
+    stored_key = detection_key.last_key(session)
+    if reuse and stored_key == key:
+        return DetectionResult(reused=True)
     found = _questions(connection.execute(detection_query()))
+    if stored_key != key:  # a run on the same evidence (a publish, a correction) writes nothing
+        detection_key.store(session, key)
     stored = {
         r.id: r for r in connection.execute(select(Conflict.id, Conflict.kind, Conflict.active))
     }

@@ -39,7 +39,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event, select, update
@@ -48,6 +48,7 @@ from sqlalchemy.orm import Session
 from . import listing, stored_trust
 from . import trust as trustmod
 from .history import record
+from .listed_claims import IN_CHUNK
 from .models import Claim, Conflict
 
 AnswerKey = tuple[int, str]
@@ -73,14 +74,25 @@ class _Trust:
     public_only: bool
     stored: bool
     computed: trustmod.TrustResult | None = None
-    track_records: dict[tuple[int, int, int], trustmod.TrackRecord] | None = None
+    track_records: dict[tuple[int, int, int], trustmod.TrackRecord] = field(default_factory=dict)
+    documents_read: set[int] = field(default_factory=set)
 
-    def records(self) -> dict[tuple[int, int, int], trustmod.TrackRecord]:
-        """The sources' track records (of a stored result: read once, without the rest)."""
+    def records(self, documents: set[int]) -> dict[tuple[int, int, int], trustmod.TrackRecord]:
+        """The sources' track records, those of ``documents`` at least (of a stored result:
+        each document's read once, when a chunk first cites it, without the rest — a
+        listing's first page reads a few hundred of some 120,000 at a million claims)."""
         if self.computed is not None:
             return self.computed.records
-        if self.track_records is None:
-            self.track_records = stored_trust.records(self.session, public_only=self.public_only)
+        wanted = sorted(documents - self.documents_read)
+        for start in range(0, len(wanted), IN_CHUNK):
+            self.track_records.update(
+                stored_trust.records(
+                    self.session,
+                    public_only=self.public_only,
+                    documents=wanted[start : start + IN_CHUNK],
+                )
+            )
+        self.documents_read.update(wanted)
         return self.track_records
 
     @property
@@ -228,7 +240,7 @@ def lead(
             rounds=0,
             items=0,
             public_only=public_only,
-            records=trust.records(),
+            records=trust.records({c.document_id for cs in cited.values() for c in cs}),
         )
     else:
         result = trust.result

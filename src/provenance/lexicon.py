@@ -160,12 +160,18 @@ MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if 
 MONTHS["sept"] = 9
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 
+_SIMPLE_NUMBER = (
+    r"(?:(?:" + "|".join(TENS) + r")(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"|" + "|".join(sorted(UNITS, key=len, reverse=True)) + r")"
+)
+_SCALED = r"(?:[-\s]+(?:hundred|thousand|million|billion)(?![-\s]+dozen\b))"
+# a number in words with its scales: "two thousand", "three hundred and fifty", "a hundred"
 WORD_NUMBER = (
     r"(?:(?:one|two|three|four|five|six|seven|eight|nine|ten|a|half\s+a)[-\s]dozen"
-    r"|(?:" + "|".join(TENS) + r")(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?"
-    r"|"
-    + "|".join(sorted(UNITS, key=len, reverse=True))
-    + r"|a\s+dozen|dozen|a\s+hundred|a\s+thousand)"
+    rf"|(?:{_SIMPLE_NUMBER}|a){_SCALED}(?:(?:[-\s]+and)?[-\s]+{_SIMPLE_NUMBER}"
+    rf"(?!{_SCALED}))?(?:{_SCALED}(?:(?:[-\s]+and)?[-\s]+{_SIMPLE_NUMBER}(?!{_SCALED}))?)*"
+    rf"|{_SIMPLE_NUMBER}"
+    r"|a\s+dozen|dozen)"
 )
 
 

@@ -10,8 +10,6 @@ from typing import Any
 
 from sqlalchemy import (
     and_,
-    exists,
-    literal,
     literal_column,
     select,
 )
@@ -298,12 +296,11 @@ def group_members(
                     groups.c.subject_id == Claim.subject_id,
                     groups.c.property_id == Claim.property_id,
                 ),
-            ).where(
-                Claim.rank != "deprecated",
-                # a claim whose every citation is retracted is no answer
-                exists(select(literal(1)).where(Citation.claim_id == Claim.id, Citation.live)),
-            )
+            ).where(Claim.rank != "deprecated")
 
     for claim in claim_views(session, queries()):
-        members[(claim.subject_id, claim.property_id)].append(claim)
+        # a claim whose every citation is retracted is no answer: its views hold live
+        # citations only (asking the database, an EXISTS per claim, cost a tenth of a listing)
+        if claim.citations:
+            members[(claim.subject_id, claim.property_id)].append(claim)
     return members

@@ -707,3 +707,21 @@ class LearnedCompatible(Base):
     evidence: Mapped[str] = mapped_column(String(10), primary_key=True)
     claim_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     other_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class LastDetection(Base):
+    """What the last conflict detection saw (detection_key.py, migration 0017): the key of
+    the evidence it read; ``conflicts`` detects again only when the key is no longer it.
+    One row, derived: no change_id, no history."""
+
+    __tablename__ = "last_detection"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # the newest change that touched the evidence detection reads, and how many changes
+    # up to it were committed (a change committed late under a lower id changes the count)
+    evidence_change_id: Mapped[int] = mapped_column(Integer)
+    changes_seen: Mapped[int] = mapped_column(Integer)
+    # the detection rules and schema revision it ran with
+    rules: Mapped[str] = mapped_column(String(64))
+    # when a detection first ran on this key
+    detected_at: Mapped[created_at]

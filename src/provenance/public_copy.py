@@ -34,7 +34,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
 from sqlalchemy.orm import Session
 
 from . import files
@@ -144,28 +143,11 @@ class PublicCopy:
             connection.execute("COMMIT")
         finally:
             connection.close()
-        db = sqlite_utils.Database(self.tmp)
-        db.execute("PRAGMA journal_mode = DELETE")
-        # durability comes from the fsync before the rename, not from every step
-        db.execute("PRAGMA synchronous = OFF")
-        for name, view_sql in PUBLIC_VIEWS.items():
-            db.create_view(name, view_sql.strip())
-        for name, table in PUBLIC_TABLES.items():
-            tick("indexes", 0, 0)
-            for column in list(table.foreign_keys) + list(table.indexes):
-                if column != table.pk:
-                    db.table(name).create_index([column], if_not_exists=True)
-        for name, table in PUBLIC_TABLES.items():
-            if table.search:
-                tick(f"search index of {name}", 0, 0)
-                db.table(name).enable_fts(
-                    list(table.search), tokenize="unicode61 remove_diacritics 2"
-                )
-                db.table(name).optimize()
-        tick("compacting", 0, 0)
-        db.analyze()
-        db.conn.executescript("PRAGMA incremental_vacuum;")  # run to the end, as a script
-        db.conn.close()
+        connection = sqlite3.connect(self.tmp, isolation_level=None)
+        try:
+            finish(connection, tick)
+        finally:
+            connection.close()
         # mkstemp makes the file private to its owner; a public copy is for any reader
         umask = os.umask(0)
         os.umask(umask)
@@ -173,6 +155,42 @@ class PublicCopy:
         files.replace(self.tmp, self.out)
         write_state(self.out, database, self.state)
         return report
+
+
+def finish(connection: sqlite3.Connection, tick: Progress) -> None:
+    """The views, indexes, full-text search and statistics of a copy whose rows are in,
+    in one transaction with neither a journal nor a sync (the file is new, and is renamed
+    into place only once complete and synced), then its free pages given back."""
+    connection.execute("PRAGMA journal_mode = OFF")
+    connection.execute("PRAGMA synchronous = OFF")
+    connection.execute("BEGIN")
+    for name, view_sql in PUBLIC_VIEWS.items():
+        connection.execute(f"CREATE VIEW [{name}] AS {view_sql.strip()}")
+    for name, table in PUBLIC_TABLES.items():
+        tick("indexes", 0, 0)
+        for column in dict.fromkeys([*table.foreign_keys, *table.indexes]):
+            if column != table.pk:
+                connection.execute(
+                    f'CREATE INDEX "idx_{name}_{column}"\n    ON "{name}" ("{column}")'
+                )
+    for name, table in PUBLIC_TABLES.items():
+        if table.search:
+            tick(f"search index of {name}", 0, 0)
+            fts = f"{name}_fts"
+            columns = ", ".join(f'"{c}"' for c in table.search)
+            # an external-content index, as sqlite-utils makes them (Datasette finds it by
+            # its ``content=``), filled from the table in one statement and merged
+            connection.execute(
+                f'CREATE VIRTUAL TABLE "{fts}" USING FTS5 (\n    {columns},\n'
+                f"    tokenize='unicode61 remove_diacritics 2',\n"
+                f'    content="{name}"\n)'
+            )
+            connection.execute(f"INSERT INTO [{fts}] ([{fts}]) VALUES ('rebuild')")
+            connection.execute(f"INSERT INTO [{fts}] ([{fts}]) VALUES ('optimize')")
+    tick("compacting", 0, 0)
+    connection.execute("ANALYZE")
+    connection.execute("COMMIT")
+    connection.executescript("PRAGMA incremental_vacuum;")  # run to the end, as a script
 
 
 # ---------------------------------------------------------------- temporary files

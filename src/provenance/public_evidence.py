@@ -9,13 +9,15 @@ computed only from what a reader can see: ``public_figures`` gives those rows to
 
 from __future__ import annotations
 
+import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, create_engine, func, insert, select, true
+from sqlalchemy import Select, Table, and_, create_engine, func, insert, select, true
 from sqlalchemy.orm import Session
+from sqlalchemy.schema import CreateTable
 
 from .leading import lead, trust_for
 from .models import (
@@ -46,16 +48,59 @@ def _copy_rows(
     collect: Callable[[list[dict[str, Any]]], None] | None = None,
     **overrides: Any,
 ) -> None:
-    """Copy the rows of ``query`` into the scratch database a batch at a time.
+    """Copy the rows of ``query`` (every column of ``model``'s table) into the scratch
+    database a batch at a time.
 
     Nothing is kept: ``collect`` sees each batch and keeps what it needs (ids), so
-    memory does not grow with the number of claims in conflicted groups.
+    memory does not grow with the number of claims in conflicted groups. From a SQLite
+    working database the rows go from one SQLite file to the other as SQLite stores
+    them, without SQLAlchemy's conversions either way.
     """
+    table = model.__table__
+    if session.get_bind().dialect.name == "sqlite":
+        _copy_raw(session, scratch, table, query, collect, overrides)
+        return
     for part in session.execute(query.execution_options(yield_per=BATCH)).partitions():
         rows = [{**r._mapping, **overrides} for r in part]
         if collect is not None:
             collect(rows)
-        scratch.execute(insert(model.__table__), rows)
+        scratch.execute(insert(table), rows)
+
+
+def _copy_raw(
+    session: Session,
+    scratch,
+    table: Table,
+    query: Select,
+    collect: Callable[[list[dict[str, Any]]], None] | None,
+    overrides: dict[str, Any],
+) -> None:
+    names = [c.name for c in table.columns]
+    if list(query.selected_columns.keys()) != names:
+        raise AssertionError(f"{table.name}: the scratch copy takes every column, in order")
+    compiled = query.compile(
+        dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
+    )
+    params = compiled.construct_params()
+    reader = session.connection().connection.driver_connection
+    writer = scratch.connection.driver_connection
+    assert isinstance(reader, sqlite3.Connection) and isinstance(writer, sqlite3.Connection)
+    cursor = reader.execute(str(compiled), [params[k] for k in compiled.positiontup or ()])
+    replaced = [(names.index(name), value) for name, value in overrides.items()]
+    sql = (
+        f"INSERT INTO [{table.name}] ({', '.join(f'[{n}]' for n in names)})"
+        f" VALUES ({', '.join('?' * len(names))})"
+    )
+    while part := cursor.fetchmany(BATCH):
+        if replaced:
+            rows = [list(row) for row in part]
+            for row in rows:
+                for index, value in replaced:
+                    row[index] = value
+            part = [tuple(row) for row in rows]
+        if collect is not None:
+            collect([dict(zip(names, row, strict=True)) for row in part])
+        writer.executemany(sql, part)
 
 
 def _public_conflicts(
@@ -145,7 +190,10 @@ def conflicts_on_public_evidence(
         with scratch_engine.connect() as scratch:
             scratch.exec_driver_sql("PRAGMA journal_mode = OFF")
             scratch.exec_driver_sql("PRAGMA synchronous = OFF")
-            Base.metadata.create_all(scratch)
+            # the tables first, their indexes once the rows are in (cheaper than keeping
+            # every index up to date row by row)
+            for table in Base.metadata.sorted_tables:
+                scratch.execute(CreateTable(table))
             _copy_rows(
                 session,
                 scratch,
@@ -235,6 +283,9 @@ def conflicts_on_public_evidence(
                     )
                 ),
             )
+            for table in Base.metadata.sorted_tables:
+                for index in table.indexes:
+                    index.create(scratch)
             with Session(bind=scratch) as scratch_session:
                 conflictsmod.detect(scratch_session, "publish")
                 scratch_session.flush()

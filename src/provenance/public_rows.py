@@ -4,21 +4,23 @@ snapshot of the working database and written into the copy's file, which
 
 **How the rows get there.** From a working SQLite database the temporary file is
 attached to the connection of the reading transaction (``ATTACH … AS pub``) and the
-large tables — claims, citations, qualifiers, footnotes — are copied with ``INSERT INTO
-pub.t … SELECT`` from the allowlisted columns: no row passes through Python, and every
-table is read from the transaction's one snapshot. From PostgreSQL the same SQLAlchemy
-Core queries are read a batch at a time and written with ``executemany``, so memory
-stays flat. The rest is small or needs Python, and is written from rows checked against
-the allowlist one by one: sources (a confidential comment section blanked out of its
-article's text), the works as public notes read them, the entities, aliases and
-properties published rows refer to, and the figures computed on public evidence alone
+large tables — claims, citations, qualifiers, footnotes, and the entities and aliases
+the published rows refer to (picked by SQLite from the rows already in the copy) — are
+copied with ``INSERT INTO pub.t … SELECT`` from the allowlisted columns: no row passes
+through Python, and every table is read from the transaction's one snapshot. From
+PostgreSQL the same SQLAlchemy Core queries are read a batch at a time and written with
+``executemany``, so memory stays flat. The rest is small or needs Python, and is
+written from rows checked against the allowlist one by one: sources (a confidential
+comment section blanked out of its article's text), the works as public notes read
+them, the properties published rows refer to, and the figures computed on public evidence alone
 (``public_evidence.public_figures``: conflicts, support, leading values, trust). Then
 ``derive``, in the copy itself and alike from both back ends: each claim's scope, each
 entity's other names, the ``conflicts_with_answers`` and ``claims_with_sources``
 tables (``public_copy`` then adds indexes, full-text search, ``ANALYZE`` and an
 incremental vacuum). Measured in
-``docs/benchmarks.md`` (Publish): at a million claims the rows take seconds; the
-figures on public evidence take most of the time.
+``docs/benchmarks.md`` (Publish): at a million claims the rows take about 2 s of CPU,
+the figures on public evidence about 6 s, and SQLite's indexes, full-text search and
+``ANALYZE`` of the copy about 10 s.
 """
 
 from __future__ import annotations
@@ -31,10 +33,23 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, MetaData, Select, Table, distinct, func, insert, null, select, true
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    Select,
+    Table,
+    column,
+    distinct,
+    func,
+    insert,
+    null,
+    select,
+    text,
+    true,
+)
 from sqlalchemy.orm import Session
 
-from .listings import scope_text
 from .models import (
     Alias,
     Citation,
@@ -54,6 +69,34 @@ from .sources import confidential_source_ids
 
 # the name of the copy attached to the working SQLite database's connection while it is filled
 ATTACHED = "pub"
+
+# the entities the published rows refer to (``{t}`` names the copy's tables)
+USED_ENTITIES = (
+    "select subject_id from {t}claims union select entity_value_id from {t}claims"
+    " union select entity_id from {t}claim_qualifiers"
+    " union select attributed_to_id from {t}citations"
+)
+
+# each claim's scope, as ``listings.scope_text`` writes it ("as of 2019; 2018 to …;
+# election=…", the qualifiers in the order they were stored), made by SQLite in the copy:
+# first each qualified claim's qualifiers on one line, then every scoped claim's text
+SCOPE_SQL = (
+    "create temp table qualified (claim_id integer primary key, text text)",
+    "insert into qualified select claim_id, group_concat(key || '=' || value, '; ')"
+    " from (select claim_id, key, value from claim_qualifiers order by claim_id, id)"
+    " group by claim_id",
+    """update claims set scope = nullif(substr(
+        case when as_of != '' then '; as of ' || as_of else '' end
+        || case when coalesce(valid_from, '') != '' or coalesce(valid_to, '') != ''
+            then '; ' || coalesce(nullif(valid_from, ''), '…') || ' to '
+                || coalesce(nullif(valid_to, ''), '…')
+            else '' end
+        || coalesce((select '; ' || text from qualified where claim_id = claims.id), ''),
+        3), '')
+    where as_of is not null or valid_from is not null or valid_to is not null
+        or id in (select claim_id from qualified)""",
+    "drop table qualified",
+)
 
 DISPLAY_VALUE_SQL = (
     "CASE WHEN c.unit IS NOT NULL AND c.unit != '' AND instr(c.value, c.unit) = 0"
@@ -153,8 +196,8 @@ class Filler:
             ("sources", self.sources),
             ("footnotes", lambda: self.copy("footnotes", self.footnotes_query())),
             ("footnote_works", self.footnote_works_and_works),
-            ("claim_qualifiers", lambda: self.copy("claim_qualifiers", self.qualifiers_query())),
             ("claims", lambda: self.copy("claims", self.claims_query())),
+            ("claim_qualifiers", lambda: self.copy("claim_qualifiers", self.qualifiers_query())),
             ("citations", lambda: self.copy("citations", self.citations_query())),
             ("properties", self.properties),
             ("entities", self.entities_and_aliases),
@@ -246,17 +289,19 @@ class Filler:
         return query
 
     def qualifiers_query(self) -> Select:
-        return (
-            select(
-                ClaimQualifier.id,
-                ClaimQualifier.claim_id,
-                ClaimQualifier.key,
-                ClaimQualifier.value,
-                ClaimQualifier.entity_id,
-            )
-            .join(self.counted, self.counted.c.claim_id == ClaimQualifier.claim_id)
-            .order_by(ClaimQualifier.id)
-        )
+        """The qualifiers of published claims (which are written first)."""
+        query = select(
+            ClaimQualifier.id,
+            ClaimQualifier.claim_id,
+            ClaimQualifier.key,
+            ClaimQualifier.value,
+            ClaimQualifier.entity_id,
+        ).order_by(ClaimQualifier.id)
+        if self.attached:
+            # the published claims are in the attached copy: not counted a second time
+            published = text(f"select id from {ATTACHED}.claims").columns(column("id", Integer))
+            return query.where(ClaimQualifier.claim_id.in_(published))
+        return query.join(self.counted, self.counted.c.claim_id == ClaimQualifier.claim_id)
 
     def claims_query(self) -> Select:
         c = Claim
@@ -445,14 +490,20 @@ class Filler:
     def entities_and_aliases(self) -> int:
         """Entities a published row refers to, and their aliases; ``entities.aliases``
         is written in the copy once the aliases are."""
-        used = self.published_ids(
-            "select subject_id from {t}claims union select entity_value_id from {t}claims"
-            " union select entity_id from {t}claim_qualifiers"
-            " union select attributed_to_id from {t}citations"
-        )
         entities = select(
             Entity.id, Entity.name, Entity.kind, Entity.description, null().label("aliases")
         ).order_by(Entity.id)
+        aliases = select(Alias.id, Alias.entity_id, Alias.name, Alias.normalised).order_by(Alias.id)
+        if self.attached:
+            # the published rows are in the attached copy: SQLite picks the entities
+            used_sql = text(USED_ENTITIES.format(t=f"{ATTACHED}.")).columns(column("id", Integer))
+            count = self.copy("entities", entities.where(Entity.id.in_(used_sql)))
+            published = text(f"select id from {ATTACHED}.entities").columns(column("id", Integer))
+            self.report.rows["aliases"] = self.copy(
+                "aliases", aliases.where(Alias.entity_id.in_(published))
+            )
+            return count
+        used = self.published_ids(USED_ENTITIES)
         count = self.write(
             "entities",
             (
@@ -461,7 +512,6 @@ class Filler:
                 if r.id in used
             ),
         )
-        aliases = select(Alias.id, Alias.entity_id, Alias.name, Alias.normalised).order_by(Alias.id)
         self.report.rows["aliases"] = self.write(
             "aliases",
             (
@@ -479,34 +529,8 @@ def derive(connection: sqlite3.Connection, report: PublishReport, tick: Progress
     names, ``conflicts_with_answers`` (one row per answer) and ``claims_with_sources``
     (one row per published citation)."""
     tick("scope", 0, 0)
-    qualifiers: dict[int, dict[str, str]] = defaultdict(dict)
-    for claim_id, key, value in connection.execute(
-        "select claim_id, key, value from claim_qualifiers order by id"
-    ):
-        qualifiers[claim_id][key] = value
-    scoped = connection.execute(
-        "select id, as_of, valid_from, valid_to from claims where as_of is not null"
-        " or valid_from is not null or valid_to is not null"
-        " or id in (select claim_id from claim_qualifiers)"
-    )
-    connection.executemany(
-        "update claims set scope = ? where id = ?",
-        (
-            (scope, row[0])
-            for row in scoped
-            if (
-                scope := scope_text(
-                    {
-                        "as_of": row[1],
-                        "valid_from": row[2],
-                        "valid_to": row[3],
-                        "qualifiers": qualifiers.get(row[0], {}),
-                    }
-                )
-            )
-        ),
-    )
-    qualifiers.clear()
+    for statement in SCOPE_SQL:
+        connection.execute(statement)
     names: dict[int, list[str]] = defaultdict(list)
     for entity_id, name in connection.execute(
         "select a.entity_id, a.name from aliases a join entities e on e.id = a.entity_id"

@@ -52,10 +52,11 @@ def citation_document(citation: Any) -> int:
     return citation.source.document_id
 
 
-def origins(citation: CitationLike) -> set[str]:
-    origins = {f"document:{citation_document(citation)}"}
+def origins(citation: CitationLike) -> set[tuple[str, int]]:
+    """Where a citation's evidence comes from: its document, and the works its footnote cites."""
+    origins = {("document", citation_document(citation))}
     if citation.footnote is not None:
-        origins |= {f"work:{fw.work_id}" for fw in citation.footnote.works}
+        origins.update(("work", fw.work_id) for fw in citation.footnote.works)
     return origins
 
 
@@ -93,7 +94,7 @@ def own_support(claim: ClaimLike, stance: str = "asserts", *, pieces: bool = Tru
                 i = parent[i]
             return i
 
-        first_with: dict[str, int] = {}
+        first_with: dict[tuple[str, int], int] = {}
         for i, citation in enumerate(citations):
             for origin in origins(citation):
                 if origin in first_with:

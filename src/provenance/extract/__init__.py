@@ -26,14 +26,26 @@ What is recognised (each rule is a named regex below, with examples in its docst
   on Kata'ib Hezbollah of 29 December 2019"), and what refers back to it ("the attack");
 * relations: an event's agent, target, victims and place; posts ("Pentagon spokesman
   X"); backed, trained, designated and sanctioned by; siblings;
+* what is said of someone in words: accused of ("accused X of …", "blamed X for …"),
+  demanded ("demanded …", "called for …"), described as ("described X as …", "called X a
+  “…”", a quoted "is “…”", "the pro-Western …"), a stated reason ("in retaliation for …"),
+  an activity ("has been responsible for …", "…, running …", "ordered his fighters to …")
+  and a mission ("its mandate is to …", "is in X at the invitation of … to …"), each
+  value the text's own words to the end of its clause;
 * attributions: a quotation introduced by its speaker, "X said", "told MEE",
-  "according to X", "claimed", "admitted", "accused", "denied" (stance ``denies``).
+  "according to X", "claimed", "admitted", "accused", "denied" (stance ``denies``); a
+  speaker written with a post ("Secretary of State Mike Pompeo") is the person, a capital
+  ("Tehran said") its country.
   Every candidate in an attributed clause carries ``attributed_to`` (not the article's own
   appositions and relative clauses inside it); only with the kind ``statement`` (once
   called ``attribution``) does a bare quotation become a ``statement`` candidate.
 
 Decisions:
 
+* A new event whose words all stand in the name of exactly one event of the database
+  ("the Karbala attack" and the known "Karbala PJCC attack") is that event, by its name;
+  a figure told in a clause's second predicate ("X is funded by Y, and has claimed 300
+  attacks") is about the clause's subject, not the name nearest the figure.
 * A candidate is left out when a citation of the source already covers its figure
   (its quote span overlaps the words of the value), so a sentence holding two facts
   still offers the one nobody recorded.
@@ -57,9 +69,9 @@ How it is built (one module per concept, read in this order):
 * ``sentences``: the source's own words cut into sentences, and a value's quote;
 * ``provenance.lexicon`` (shared with ``values.py``): operators, scales, currencies, number
   and calendar words;
-* ``dates``, ``quantities``, ``leadership``, ``relations``, ``attributions``: the
-  recognisers, each a set of named ``Rule`` regexes and the functions that turn their
-  matches into candidates;
+* ``dates``, ``quantities``, ``leadership``, ``relations``, ``characterisations``,
+  ``attributions``: the recognisers, each a set of named ``Rule`` regexes and the
+  functions that turn their matches into candidates;
 * ``events``: the events a text tells of, and their names;
 * ``subjects``: who or what a value is about; ``mentions``: where known entities are named;
 * ``vocabulary``: the concepts a rule suggests and the properties they map onto;

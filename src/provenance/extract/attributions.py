@@ -70,6 +70,38 @@ CONTENT = Rule(
     """What a speaker said or denied, without quotation marks: "said that the base had
 not been damaged", "denied reports that 200 prisoners had escaped".""",
 )
+# a capital named as a speaker is its country's government: "Tehran said", "Moscow denied"
+CAPITAL_CITIES = {
+    "Tehran": "Iran", "Washington": "United States", "Baghdad": "Iraq", "Damascus": "Syria",
+    "Moscow": "Russia", "Ankara": "Turkey", "Riyadh": "Saudi Arabia", "Beirut": "Lebanon",
+    "Beijing": "China", "London": "United Kingdom", "Paris": "France", "Berlin": "Germany",
+    "Cairo": "Egypt", "Amman": "Jordan", "Kabul": "Afghanistan", "Islamabad": "Pakistan",
+}  # fmt: skip
+TITLE_BEFORE_NAME = Rule(
+    r"(?:(?:the\s+)?(?:[A-Z][\w.’'-]*\s+){0,2}(?:Secretary|Minister|President|Spokes(?:man|woman)"
+    r"|Ambassador|Envoy|Governor|Director|Chairman|Commander|Adviser|Advisor)"
+    r"(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w’'-]+(?:\s+Affairs)?)?|(?:[A-Z][\w.’'-]*\s+){0,2}"
+    r"(?:spokes(?:man|woman|person)|minister|secretary|ambassador|envoy|official|commander))"
+    r"\s+(?P<name>[A-Z][\w’'-]+(?:\s+(?:al-|el-|bin\s+|ibn\s+|Abu\s+)?[A-Z][\w’'-]+){1,3})",
+    """A speaker written with a post before the name, which is the speaker: "Secretary of
+State Mike Pompeo said", "Foreign Minister Ana Ruiz told reporters", "Pentagon spokesman
+Jonathan Hoffman said".""",
+)
+ROLE_THEN_NAME = Rule(
+    r"(?:the\s+|an?\s+)?(?:[a-z][\w-]*\s+){1,3}(?<!\bof\s)(?<!\bfor\s)(?<!\bat\s)(?<!\bin\s)"
+    r"(?<!\bfrom\s)(?<!\bwith\s)(?<!\bto\s)(?<!\band\s)"
+    r"(?P<name>[A-Z][\w’'-]+(?:\s+(?:al-|el-|bin\s+|ibn\s+|Abu\s+)?[A-Z][\w’'-]+){1,3})",
+    """A speaker written with a role in common words before the name: "according to the
+researcher Ana Ruiz", "the militia leader Tomas Vell said" (not "the head of Red Hand
+Brigade", whose last words name a group).""",
+)
+LISTENER = Rule(
+    r"\s*(?:the\s+)?(?:(?:[A-Z][\w.’'&-]*)(?:\s+[A-Z][\w.’'&-]*){0,3}|reporters|journalists|"
+    r"(?:a|the)\s+(?:news\s+)?(?:agency|newspaper|channel|broadcaster|conference|briefing))"
+    r"(?=\s*(?:[.,;!?]|on\b|in\b|at\b|during\b|late\b|early\b|last\b|this\b|$))",
+    """Whom a speaker told, which is no subject of what was said: "…, a local official told
+Reuters.", "…, the minister told reporters on Sunday".""",
+)
 ACCORDING_TO = Rule(
     r"(?i)\baccording\s+to\s+(?P<speaker>[^,.;:”\"]{2,80}?)(?=[,.;:”\"]|$)",
     """A speaker named after the fact: "according to one interrogation summary".""",
@@ -152,6 +184,11 @@ def attributions(doc: Document, sentence: Sentence, mentions: list[Mention]) -> 
         speaker = speaker_before(doc, s, verb_at, mentions)
         if speaker is None:
             continue
+        listener = LISTENER.match(right) if verb.lower() in ("told", "tells") else None
+        if listener is not None:  # "…, a local official told Reuters.": Reuters only listened
+            a, b = verb_end + listener.start(), verb_end + listener.end()
+            doc.sentence_listeners.update(m.name for m in mentions if a <= m.start < b)
+            right = right[listener.end() :]
         # a quotation ending just before ", X said" is what X said
         quote_before = doc.scan.rfind("”", s, verb_at)
         if quote_before >= 0 and verb_at - quote_before < 120:
@@ -214,6 +251,12 @@ def clean_speaker(
     )
     if not phrase or len(phrase.split()) > 9 or phrase.lower() in _NOT_SPEAKERS:
         return None
+    country = CAPITAL_CITIES.get(phrase)
+    if country is not None and doc.entities.knows(country):
+        return country  # "Tehran said": the government, by its capital
+    titled = TITLE_BEFORE_NAME.fullmatch(phrase) or ROLE_THEN_NAME.fullmatch(phrase)
+    if titled is not None:
+        phrase = titled.group("name")  # "Secretary of State Mike Pompeo": the person
     if phrase.split()[-1].lower() in PRONOUNS and len(phrase.split()) <= 3:
         phrase = phrase.split()[-1]  # "while smiling he told": he
     if phrase.lower() in PRONOUNS:

@@ -3,6 +3,8 @@ last subject, and the candidates found so far."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -34,11 +36,13 @@ class Document:
         self.last_events: dict[str, str] = {}  # and "the blast", "the strike"
         self.speakers: list[str] = []
         self.sentence_speakers: set[str] = set()
+        self.sentence_listeners: set[str] = set()  # "told Reuters": neither speaker nor subject
         self.previous_speaker: str | None = None
         self.previous_person: str | None = None
         self.candidates: list[Candidate] = []
         self.events: list[Event] = []
         self.current_event: Event | None = None  # the event the text tells of at this point
+        self.event_before: Event | None = None  # and before the sentence being read
         self.sentence_events: list[tuple[int, Event]] = []  # those the sentence names, where
         self.sentences_since_event = 0
         self.last_group: str | None = None  # what "It receives support from Iran" is about
@@ -92,7 +96,20 @@ class Document:
         return None
 
     def event_names(self) -> dict[str, str]:
-        return {event.key: event.name for event in self.events}
+        """The name of each event: a known event's, else the one built from its words."""
+        return {event.key: self.known_name(event) or event.name for event in self.events}
+
+    def known_name(self, event: Event) -> str | None:
+        """The one event of the database whose name holds every word this event is named by
+        ("Karbala attack" is the known "Karbala PJCC attack", "Iraq invasion" the known
+        "2003 invasion of Iraq"); none when no event, or more than one, does."""
+        if event.known:
+            return event.known
+        wanted = _words(event.words) | (_words(event.target) if event.target else set())
+        if len(wanted) < 2:
+            return None  # "the attack" alone names nothing in particular
+        found = [name for name in self.known_events if wanted <= _words(name)]
+        return found[0] if len(found) == 1 else None
 
     def words(self, start: int, end: int) -> str:
         return " ".join(self.text[start:end].split())
@@ -137,3 +154,16 @@ class Document:
                 why=why,
             )
         )
+
+
+_STOP_WORDS = {"the", "a", "an", "of", "on", "in", "at", "against", "and", "by", "to", "near"}
+
+
+def _words(name: str) -> set[str]:
+    """The words a name is made of, lower case, plurals as singulars, without small words."""
+    words = set()
+    for word in re.findall(r"[\w’'-]+", name.lower()):
+        if word in _STOP_WORDS:
+            continue
+        words.add(word[:-1] if len(word) > 3 and word.endswith("s") else word)
+    return words

@@ -108,9 +108,11 @@ American forces", "airstrikes at Kata’ib Hezbollah", "Friday's strike", "the 2
 )
 AGENT_BEFORE = Rule(
     r"(?i)\b(?:hit\s+back\s+with|retaliated\s+with|responded\s+with|launched|carried\s+out|"
-    r"conducted|staged|mounted|fired|held|organi[sz]ed|made|paid)\s+(?:an?\s+|the\s+)?$",
+    r"conducted|staged|mounted|fired|held|organi[sz]ed|made|paid)\s+(?:an?\s+|the\s+)?"
+    r"(?:(?!of\b|in\b|on\b|at\b)[a-z][\w-]*\s+){0,2}$",
     """The verb that makes the entity before it an event's agent: "the United States hit back
-with airstrikes", "Iran launched a missile attack", "protesters staged a demonstration".""",
+with airstrikes", "Iran launched a missile attack", "protesters staged a demonstration",
+"the group carried out an audacious attack" (an adjective or two between).""",
 )
 # nationality words an event's agent is written with, as the seeds name the country
 _NATIONALITY = {
@@ -295,11 +297,14 @@ def _event_of(
         if not kept and not target_name:
             return None  # "the attack" with nothing named before: nothing to name it by
     words_kept = ([match.group("year").strip()] if match.group("year") else []) + kept
-    if not proper and not target_name and not agent:
+    # a group's attack is still named by where it happened ("Karbala attack"); a country's
+    # by its nationality ("Iranian missile attack")
+    if not proper and not target_name and (not agent or agent not in _COUNTRY.values()):
         place = _place_in(doc, sentence, mentions)
-        if place is None:
+        if place is None and not agent:
             return None
-        words_kept.insert(0, place)
+        if place is not None:
+            words_kept.insert(0, place)
     if nationality is None and agent and agent not in " ".join(words_kept):
         short = {v: k for k, v in _COUNTRY.items()}.get(agent)
         if short:
@@ -322,7 +327,9 @@ def _agent(
         return _COUNTRY.get(nationality, nationality)
     for m in mentions:
         between = match.start("mods") <= m.start < match.start("noun")
-        if between and m.kind in ("organisation", "alliance", "place", "other"):
+        # "the Vela bombing": a city before the noun is where, not who; a country is who
+        place_agent = m.kind == "place" and m.name in _COUNTRY.values()
+        if between and (m.kind in ("organisation", "alliance", "other") or place_agent):
             return m.name
     before = doc.scan[sentence.start : match.start()]
     verb = AGENT_BEFORE.search(before)

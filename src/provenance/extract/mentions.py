@@ -107,5 +107,24 @@ class EntityIndex:
                 continue
             n, name, kind = best
             found.append(Mention(tokens[i][1], tokens[i + n - 1][2], name, kind))
+            shared = self._shared_surname(text, tokens, i, n, kind)
+            if shared is not None:
+                found.insert(len(found) - 1, shared)
             i += n
         return found
+
+    def _shared_surname(
+        self, text: str, tokens: list[tuple[str, int, int, str]], i: int, n: int, kind: str
+    ) -> Mention | None:
+        """ "Qais and Laith al-Khazali": the first name before "and" with the surname of the
+        person named after it, when the database knows that person too."""
+        if kind != "person" or n < 2 or i < 2 or tokens[i - 1][0] != "and":
+            return None
+        first = tokens[i - 2]
+        if not first[3][:1].isupper() or text[first[2] : tokens[i - 1][1]].strip():
+            return None
+        wanted = (first[0], *(t[0] for t in tokens[i + 1 : i + n]))
+        for names, _rules, name, other_kind in self.by_first.get(first[0], ()):
+            if names == wanted and other_kind == "person":
+                return Mention(first[1], first[2], name, other_kind)
+        return None

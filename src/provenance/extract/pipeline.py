@@ -11,6 +11,7 @@ from .. import quotes
 from ..models import Citation, Source
 from .attributions import attributions, statements
 from .candidates import DEFAULT_KINDS, KINDS, Candidate, Extraction
+from .characterisations import characterisations
 from .dates import date_candidate, find_dates
 from .document import Document
 from .events import events_in
@@ -59,9 +60,11 @@ def run(doc: Document) -> list[Candidate]:
                 doc.timeline.note(day)
             continue
         mentions = doc.entities.mentions(doc.scan, sentence.start, sentence.end)
+        doc.event_before = doc.current_event
         doc.sentence_events = events_in(doc, sentence, mentions)
         doc.sentences_since_event = 0 if doc.sentence_events else doc.sentences_since_event + 1
         doc.sentence_speakers = set()
+        doc.sentence_listeners = set()
         stretches = attributions(doc, sentence, mentions)
         taken: list[tuple[int, int]] = []
         dates = find_dates(doc, sentence)
@@ -80,6 +83,7 @@ def run(doc: Document) -> list[Candidate]:
             leaders(doc, sentence, mentions, stretches)
         if "relation" in doc.kinds:
             relations(doc, sentence, mentions, stretches)
+            characterisations(doc, sentence, mentions, stretches)
         groups = [m.name for m in mentions if m.kind in ("organisation", "alliance", "other")]
         doc.last_group = groups[0] if groups else doc.last_group
         if "statement" in doc.kinds:

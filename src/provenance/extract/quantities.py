@@ -45,6 +45,12 @@ one-third", "hundreds of millions of dollars", "one or two attacks a day".
 """,
 )
 
+ELLIPSIS = Rule(
+    rf"(?i)\b(?:\d+|{lexicon.WORD_NUMBER})\s+(?P<noun>[a-z][\w-]*)\s+(?:in|at|on|from)\s+"
+    r"[^,;:.]{1,40}?\s+and\s+$",
+    """A counted noun said once for two figures: "hitting four positions in Vela and two in
+Corsa" (two positions).""",
+)
 NO_CASUALTIES = Rule(
     r"(?i)\b(?:did\s+not|didn[’']t|no|without)\s+(?:cause\s+)?(?:any\s+)?"
     r"(?P<what>casualties|(?P<deaths>deaths|fatalities)|(?P<injuries>injuries))"
@@ -202,8 +208,14 @@ _FIRING = re.compile(
     r"(?i)\b(?:fired|fire|launched|launch|lobbed|landed|hit|struck|rained|shot|intercepted)\b"
 )
 _CASUALTY_WORDS = re.compile(
-    r"(?i)\b(?P<kill>kill(?:ed|ing|s)?|murder(?:ed|ing)?|execut(?:ed|ing)|dead|died|deaths?|fatalities)\b"
+    r"(?i)\b(?P<kill>kill(?:ed|ing|s)?|murder(?:ed|ing)?|execut(?:ed|ing)|dead|died|deaths?|"
+    r"fatalities|(?:death\s+)?toll)\b"
     r"|\b(?P<wound>wound(?:ed|ing|s)?|injur(?:ed|ing|ies|y)|concussions?)\b"
+)
+# "40 per cent of voters took part": a turnout, not a share of anything held
+_VOTERS_TOOK_PART = re.compile(
+    r"(?i)^\s*of\s+(?:the\s+)?(?:eligible\s+|registered\s+)?(?:voters|electorate)\s+"
+    r"(?:\w+\s+)?(?:took\s+part|voted|turned\s+out|cast)"
 )
 _HOSTAGE_WORDS = re.compile(r"(?i)\b(?:hostages?|kidnap(?:ped|ping|s)?|abduct(?:ed|ing|ion)?)\b")
 _PERIOD = re.compile(
@@ -387,6 +399,9 @@ def quantity_candidate(
         op = ">="
     joined = re.match(r"^-(?P<unit>(?:year|month|week|day|decade)s?)\b", after)
     counted = joined.group("unit") if joined else _counted(after)
+    if not counted and re.match(r"\s+(?:in|at|on|from)\b", after):
+        shared = ELLIPSIS.search(before)
+        counted = shared.group("noun") if shared else counted  # "three in Iraq and two in Syria"
     head = counted.split()[-1].lower().strip("”“\"'") if counted else ""
     currency = re.match(lexicon.CURRENCY_SIGN_PATTERN, (m.group("low") or "").strip())
     currency_word = re.match(
@@ -476,6 +491,7 @@ def quantity_candidate(
     elif percent and (
         re.search(r"(?i)\bturnout\s+(?:\w+\s+){0,3}$", before)
         or re.match(r"(?i)^\s*(?:voter\s+)?turnout\b", after)
+        or _VOTERS_TOOK_PART.match(after)
     ):
         concept = "turnout"
         prefer = ("event",)

@@ -10,6 +10,8 @@ Decisions:
 * An event's agent (``carried_out_by``) is the nationality written before its noun or the
   entity whose verb introduces it ("the United States hit back with airstrikes"), as read
   by ``events``; its ``target`` is a known entity after "on", "against" or "at".
+* An agent named in the passive ("was carried out by", "were killed by" a known group) is
+  the agent of the event the sentence or the text before it tells of.
 * ``victims``: a known person "killed" or "assassinated" in a sentence that tells of the
   event, or whom the event "killed".
 * ``position``: a post written before a name with what qualifies it ("Pentagon spokesman
@@ -87,6 +89,16 @@ PROXY = Rule(
     r"(?i)\b(?:an?|the)\s+(?P<who>[A-Z][\w’'-]*)\s+proxy\b",
     """A group called someone's proxy: "Kata'ib Hezbollah — an Iranian proxy militia".""",
 )
+BACKED_ADJECTIVE = Rule(
+    r"\b(?P<who>[A-Z][\w’'.]*?)-(?:backed|funded|sponsored|supported|armed)\b",
+    """A backer written as an adjective before the group: "the Iranian-backed “Special
+Groups”", "an Iran-backed militia known as the Red Hand Brigade" (the group must follow in
+the same noun phrase; "Iran-backed militias" with no name after is left alone).""",
+)
+# between "Iranian-backed" and the group it qualifies: a few words, "known as", "the"
+_SAME_PHRASE = re.compile(
+    r"[\s“\"]+(?:[\w`’'-]+\s+){0,5}?(?:(?:known\s+as|called)\s+)?(?:the\s+)?[“\"]?"
+)
 DESIGNATED = Rule(
     r"(?i)\b(?:labell?ed|designated|listed|blacklisted)\s+(?:as\s+)?(?:an?\s+)?"
     r"(?:foreign\s+|global\s+|specially\s+designated\s+)*terrorist\s+(?:organi[sz]ation|group|"
@@ -100,6 +112,17 @@ CLAIMED = Rule(
     """A group claiming one event: "Saraya Awliya al-Dam claimed responsibility for the
 attack". Many attacks claimed ("for more than 6,000 attacks") are the group's record, not
 one event's agent.""",
+)
+DONE_BY = Rule(
+    r"(?i)\b(?:was|were|had\s+been|has\s+been|have\s+been|is|are)\s+(?:\w+\s+)?"
+    r"(?:(?:carried\s+out|conducted|launched|staged|perpetrated|committed|executed|mounted|"
+    r"claimed|fired|planned|orchestrated|killed|wounded|injured|kidnapped|abducted|targeted)"
+    r"\s+by|the\s+work\s+of)\s+(?:(?:the|an?)\s+)?(?:[\w`’'-]+\s+){0,5}?"
+    r"(?:(?:known\s+as|called)\s+)?(?:the\s+)?",
+    """An event's agent in the passive: "The attack was carried out by the Red Hand Brigade",
+"Three officers were killed by the Red Hand Brigade", "the attack was the work of a
+militia known as the Red Hand Brigade" (a group the database knows, after "by" or "the work
+of", and an event the sentence or the text before it tells of).""",
 )
 SANCTIONED = Rule(
     r"(?i)\b(?:been|was|were|is|are)\s+(?:\w+\s+){0,2}?sanctioned\s+by\s+(?:the\s+)?"
@@ -421,6 +444,26 @@ def _support(
                     stretches,
                     f"{doc.words(match.start(), backer.end)!r}",
                 )
+    for match in BACKED_ADJECTIVE.finditer(text, sentence.start, sentence.end):
+        word = match.group("who")
+        backer = _NATIONALITY_ENTITY.get(word.lower(), word)
+        after = [m for m in mentions if match.end() <= m.start <= match.end() + 80]
+        group = after[0] if after and after[0].kind in _GROUPS else None
+        if group is not None and not _SAME_PHRASE.fullmatch(text, match.end(), group.start):
+            group = None  # the name is not the one the adjective qualifies
+        if group is None or not doc.entities.knows(backer) or "backed" in group.name.lower():
+            continue  # "Iran-backed Iraqi militias": the name itself says it
+        why = f"{doc.words(match.start(), group.end)!r}"
+        _add(
+            doc,
+            sentence,
+            (match.start(), group.end),
+            "backed_by",
+            backer,
+            group.name,
+            stretches,
+            why,
+        )
     for match in PROXY.finditer(text, sentence.start, sentence.end):
         country = _NATIONALITY_ENTITY.get(match.group("who").lower())
         subject = group_before(match.start())
@@ -443,6 +486,24 @@ def _support(
             continue
         why = f"{claimant} {match.group()!r}"
         _add(doc, sentence, match.span(), "carried_out_by", claimant, event.key, stretches, why)
+    for match in DONE_BY.finditer(text, sentence.start, sentence.end):
+        # the lazy words before the name: the first known name the phrase reaches
+        agent = next((m for m in mentions if m.start >= match.end()), None)
+        if agent is not None and not re.fullmatch(
+            r"(?:[\w`’'-]+\s+){0,5}?(?:(?:known\s+as|called)\s+)?(?:the\s+)?",
+            text[match.end() : agent.start],
+        ):
+            agent = None
+        events = [e for at, e in doc.sentence_events if at < match.start()]
+        event = events[-1] if events else doc.current_event
+        if agent is None or agent.kind == "person" or event is None:
+            continue
+        if event.agent not in (None, agent.name) or agent.name in doc.sentence_speakers:
+            continue
+        if NEGATED.search(text, max(sentence.start, match.start() - 12), match.end()):
+            continue  # "was not carried out by": no agent
+        why = f"{doc.words(match.start(), agent.end)!r}"
+        _add(doc, sentence, match.span(), "carried_out_by", agent.name, event.key, stretches, why)
     for match in SANCTIONED.finditer(text, sentence.start, sentence.end):
         before = [m for m in mentions if m.end <= match.start()]
         subjects = [m for m in before if m.kind in (*_GROUPS, "person")]

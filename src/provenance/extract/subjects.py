@@ -136,7 +136,8 @@ def subject_of(
     outside = [
         m
         for m in mentions
-        if (m.end <= start or m.start >= end) and m.name not in doc.sentence_speakers
+        if (m.end <= start or m.start >= end)
+        and m.name not in doc.sentence_speakers | doc.sentence_listeners
     ]
     if name_event or "event" in prefer:
         event = event_of(doc, start, outside, strong=name_event)
@@ -153,16 +154,39 @@ def subject_of(
             return (rank, gap)
 
         best = min(outside, key=distance)
+        best = _coordinated_subject(doc, sentence, best, start, outside)
         doc.last_subject = best.name
         return best.name
     name = guess_subject(doc, sentence, start)
-    if name:
+    if name and name not in doc.sentence_listeners:
         doc.last_subject = name
         return name
     return (
         doc.last_subject
         or doc.words(sentence.start, min(sentence.end, sentence.start + 40)).split(",")[0]
     )
+
+
+COORDINATED = Rule(
+    r",?\s+and\s+(?:has|have|had|is|are|was|were|also|then|later|still)\b",
+    """A second predicate of the same subject: "Asaib Ahl al-Haq is funded by the Quds Force,
+and has claimed more than 6,000 attacks" (the attacks are the group's, not the Quds
+Force's).""",
+)
+
+
+def _coordinated_subject(
+    doc: Document, sentence: Sentence, best: Mention, start: int, outside: list[Mention]
+) -> Mention:
+    """The clause's subject instead of the name nearest the value, when a coordinated
+    predicate ("…, and has claimed …") stands between that name and the value."""
+    if best.end > start or not COORDINATED.search(doc.scan, best.end, start):
+        return best
+    head = doc.scan[sentence.start : best.start]
+    that = max(head.rfind(" that "), head.rfind(", "), -1)
+    clause_start = sentence.start + (that + 1 if that >= 0 else 0)
+    first = [m for m in outside if clause_start <= m.start < best.start and m.kind != "place"]
+    return first[0] if first else best
 
 
 def guess_subject(doc: Document, sentence: Sentence, before: int) -> str | None:

@@ -256,6 +256,35 @@ CONCEPTS: dict[str, Concept] = {
         "boolean",
         description="Whether the United States has sanctioned the subject.",
     ),
+    "accused_of": Concept(
+        ("accused_of", "accusation"),
+        "text",
+        multi=True,
+        description="What the subject is accused of; the accuser is attributed_to.",
+    ),
+    "demanded": Concept(
+        ("demanded", "demands"), "text", multi=True, description="What the subject demands."
+    ),
+    "described_as": Concept(
+        ("described_as", "called"),
+        "text",
+        multi=True,
+        description="How the subject is described or called; who says so is attributed_to.",
+    ),
+    "stated_reason": Concept(
+        ("stated_reason", "reason"),
+        "text",
+        description="Why an event happened, as the text or a speaker gives it.",
+    ),
+    "activity": Concept(
+        ("activity", "activities"),
+        "text",
+        multi=True,
+        description="What the subject does or has done, as its record.",
+    ),
+    "mission": Concept(
+        ("mission", "mandate"), "text", description="What a mission or force is there to do."
+    ),
     "statement": Concept(
         ("statement", "stated", "said"),
         "text",

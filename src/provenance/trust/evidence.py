@@ -47,7 +47,8 @@ def build_evidence(sql: Sql, public_only: bool) -> None:
     sql(
         f"""CREATE TEMPORARY TABLE trust_evidence (
             item INTEGER, claim_id INTEGER, source_key INTEGER, property_id INTEGER,
-            document_id INTEGER, weight {float_}, vote_unit INTEGER, active INTEGER DEFAULT 0)"""
+            document_id INTEGER, weight {float_}, vote_unit INTEGER, active INTEGER DEFAULT 0,
+            independence {float_} DEFAULT 1.0)"""
     )
     sql("CREATE TEMPORARY TABLE trust_known (claim_id INTEGER PRIMARY KEY)")
     sql(

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ..entities import get_property
 from . import settings
 from .copies import detect_copies
+from .dependence import find_dependents, leave_dependents_out, weigh_dependence
 from .evidence import build_evidence
 from .guard import (
     GuardCheck,
@@ -24,7 +25,7 @@ from .guard import (
     worse_than_vote,
 )
 from .result import TrustResult, build_result
-from .sql import Sql, exp, log_odds, working_connection
+from .sql import Sql, bounded_cache, exp, log_odds, working_connection
 
 
 def score_and_normalise(sql: Sql, *, every_item: bool, compatible: bool) -> None:
@@ -39,7 +40,7 @@ def score_and_normalise(sql: Sql, *, every_item: bool, compatible: bool) -> None
         SELECT v.item, v.claim_id, SUM(v.vote)
         FROM (SELECT d.item, d.claim_id, AVG(d.vote) AS vote
               FROM (SELECT e.item, e.claim_id, MIN(e.vote_unit) AS vote_unit,
-                           MAX(e.weight * sp.log_odds) AS vote
+                           MAX(e.weight * e.independence * sp.log_odds) AS vote
                     FROM trust_evidence e
                     JOIN trust_source_properties sp ON sp.source_key = e.source_key
                          AND sp.property_id = e.property_id
@@ -93,11 +94,23 @@ def credit() -> str:
     it made itself (a small source whose one answer decides a two-source item; copies that
     the rule did not group). Known truth keeps its credit: the desk decided it.
     """
+    if settings.LEAVE_OUT_SHARE > 0:
+        # its dependents' votes left out (dependence.py), where it has any
+        return "(CASE WHEN i.known > 0 OR lo.credit IS NULL THEN a.credit ELSE lo.credit END)"
     if settings.CREDIT != "without-own-vote":
         return "a.credit"
     without = f"a.ex * {exp('-(e.weight * sp.log_odds)')}"
     return f"""(CASE WHEN i.known > 0 OR a.z IS NULL THEN a.credit
         ELSE (a.credit * a.z - a.ex + {without}) / NULLIF(a.z - a.ex + {without}, 0.0) END)"""
+
+
+def left_out() -> str:
+    """SQL joining ``lo``, the credit with a source's dependents left out, where in use."""
+    if settings.LEAVE_OUT_SHARE <= 0:
+        return ""
+    return (
+        "LEFT JOIN trust_left_out lo ON lo.source_key = e.source_key AND lo.claim_id = e.claim_id"
+    )
 
 
 def probabilities(scores: str, group: str) -> str:
@@ -152,6 +165,7 @@ def update_accuracies(sql: Sql, *, only_verdicts: bool = False) -> float:
               JOIN trust_items i ON i.item = e.item
               JOIN trust_source_properties sp ON sp.source_key = e.source_key
                    AND sp.property_id = e.property_id
+              {left_out()}
               WHERE {teaching}
               GROUP BY e.source_key) t
         WHERE t.source_key = trust_sources.source_key"""
@@ -190,6 +204,7 @@ def update_accuracies(sql: Sql, *, only_verdicts: bool = False) -> float:
                     JOIN trust_sources k ON k.source_key = e.source_key
                     JOIN trust_source_properties sp ON sp.source_key = e.source_key
                          AND sp.property_id = e.property_id
+                    {left_out()}
                     WHERE i.known > 0 OR i.answers > 1
                     GROUP BY e.source_key, e.property_id) u) t
         WHERE t.source_key = trust_source_properties.source_key
@@ -237,6 +252,8 @@ def learn(sql: Sql, compatible: bool, *, only_verdicts: bool = False) -> int:
     while True:
         rounds += 1
         score_and_normalise(sql, every_item=False, compatible=compatible)
+        if settings.LEAVE_OUT_SHARE > 0:
+            leave_dependents_out(sql)
         change = update_accuracies(sql, only_verdicts=only_verdicts)
         if change < settings.TOLERANCE or rounds >= settings.MAX_ROUNDS:
             return rounds
@@ -253,6 +270,14 @@ def compute_trust(
     prop = get_property(session, property) if property is not None else None
     sql = Sql(working_connection(session))
     sql.math_functions()
+    with bounded_cache(sql):
+        return run_model(sql, public_only, prop.id if prop else None, property)
+
+
+def run_model(
+    sql: Sql, public_only: bool, property_id: int | None, property: str | None
+) -> TrustResult:
+    """Evidence, copies, the rounds (the guard's first) and the leaders, on ``sql``."""
     seconds: dict[str, float] = {}
     started = time.perf_counter()
     sql.drop(*settings.TEMP_TABLES)
@@ -272,6 +297,7 @@ def compute_trust(
             """UPDATE trust_evidence SET vote_unit = (SELECT k.vote_unit FROM trust_sources k
                    WHERE k.source_key = trust_evidence.source_key)"""
         )
+    find_dependents(sql)
     compatible = sql("SELECT COUNT(*) FROM trust_compatible").scalar() > 0
     rounds = 0
     check = GuardCheck()
@@ -287,10 +313,14 @@ def compute_trust(
         rounds += learn(sql, compatible, only_verdicts=True)
     else:
         rounds += learn(sql, compatible)
+        if settings.DEPENDENCE == "soft":
+            # what was learned says which agreements are on false values: copies
+            weigh_dependence(sql)
+            rounds += learn(sql, compatible)
     score_and_normalise(sql, every_item=True, compatible=compatible)
     mark_leaders(sql)
     seconds["rounds"] = time.perf_counter() - started - seconds["evidence"] - seconds["copies"]
-    result = build_result(sql, groups, rounds, public_only, prop.id if prop else None, property)
+    result = build_result(sql, groups, rounds, public_only, property_id, property)
     seconds["result"] = time.perf_counter() - started - sum(seconds.values())
     result.seconds = seconds
     result.guard = check

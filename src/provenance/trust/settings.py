@@ -33,6 +33,26 @@ COMPATIBLE_SHARE = 0.5
 COPY_SHARE = 0.98
 COPY_MIN_SHARED = 50
 COUNT_COPIES_ONCE = True
+# soft copy detection (dependence.py): "soft" (a source's vote on an answer is shared with
+# the sources giving it that it probably copies, after a first learning) or "off" (the
+# default: measured, it did not help on average and lost on two worlds; docs/benchmarks.md)
+DEPENDENCE = "off"
+# pairs sharing fewer disputed items are taken as independent
+DEPENDENCE_MIN_SHARED = 10
+# a pair's copy probability: over all its shared items at once (False, Dong et al.'s), or
+# the least of its probabilities on each property it shares enough disputed items on (True)
+DEPENDENCE_BY_PROPERTY = False
+# Dong et al.'s copy rate c, prior probability of copying, and false values n
+DEPENDENCE_COPY_RATE = 0.8
+DEPENDENCE_PRIOR = 0.2
+DEPENDENCE_N_FALSE = 10
+# copy probabilities below this are taken as 0 (they would only cost time)
+DEPENDENCE_FLOOR = 0.01
+# a source's credit on an item leaves out its own vote and those of the sources identical
+# to it on at least this share of the disputed items they share (COPY_MIN_SHARED or more),
+# copy groups apart: agreeing with those it moves with does not teach it (0: never, the
+# default: it costs Flight and the other worlds more than it gains; docs/benchmarks.md)
+LEAVE_OUT_SHARE = 0.0
 # the guard (guard.py): settled items where the model and a vote differ before learned
 # trust that does worse than the vote on them is dropped (0: never)
 GUARD_MIN_ITEMS = 3
@@ -44,6 +64,13 @@ ACCURACY_FLOOR, ACCURACY_CEILING = 0.01, 0.99
 EXP_FLOOR = -600.0
 # two answers whose probabilities differ by less than this are a tie
 TIE = 1e-9
+
+# SQLite: the page cache (KiB) of the connection, for its database and its temporary one,
+# while the model runs. A connection's cache also sizes SQLite's in-memory sorts, so the
+# product's 64 MB (db.CACHE_KIB, for imports) let trust's peak memory grow with the
+# data, by about 200 MB at 1M citations; with this it is flat (docs/benchmarks.md,
+# "Fourth pass"). 0: leave the connection's own.
+CACHE_KIB = 2048
 
 TEMP_TABLES = (
     "trust_sources",
@@ -58,4 +85,7 @@ TEMP_TABLES = (
     "trust_given",
     "trust_questions",
     "trust_question_scores",
+    "trust_dependence",
+    "trust_dependents",
+    "trust_left_out",
 )

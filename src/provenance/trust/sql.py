@@ -8,7 +8,8 @@ document of a citation, a live citation, the desk's answers, a clamped log-odds 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import event, text
@@ -112,6 +113,25 @@ class Sql:
             assert raw is not None
             raw.create_function("exp", 1, math.exp, deterministic=True)
             raw.create_function("ln", 1, math.log, deterministic=True)
+
+
+@contextmanager
+def bounded_cache(sql: Sql) -> Iterator[None]:
+    """SQLite's page cache held at ``CACHE_KIB`` for the database and the temporary one
+    inside, the connection's own sizes restored after: the model's memory does not grow
+    with the data (its work spills to temporary files)."""
+    if not sql.sqlite or settings.CACHE_KIB <= 0:
+        yield
+        return
+    run = sql.connection.exec_driver_sql
+    saved = {schema: run(f"PRAGMA {schema}.cache_size").scalar() for schema in ("main", "temp")}
+    for schema in saved:
+        run(f"PRAGMA {schema}.cache_size = -{int(settings.CACHE_KIB)}")
+    try:
+        yield
+    finally:
+        for schema, size in saved.items():
+            run(f"PRAGMA {schema}.cache_size = {size}")
 
 
 SIDE = "provenance.trust.connection"
