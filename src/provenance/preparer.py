@@ -7,7 +7,8 @@ source, the property, the footnote and the entities its names refer to, and pars
 value, the dates of its scope and its qualifiers, and anchors its quote (quotes.py). A
 name that is no entity yet becomes a ``PendingEntity``: the writer creates or finds it
 for the whole batch at once. An import reuses a part already prepared for an earlier
-record in the same words (``prepare_fields``).
+record in the same words (``prepare_fields``), and what the words after a subject give
+for a record that differs from an earlier one only in its subject (``claim_part``).
 
 Nothing here writes. The claim writer (claims.py) prepares through this class and
 writes the batches; what makes two records one claim or one citation is identity.py.
