@@ -123,6 +123,37 @@ def row(name: str, answers: dict, gold: dict, halves: list[list], bold: bool = F
     return f"| {name} | " + " | ".join(cells) + " |"
 
 
+def header(shown: list[str], halves: list[list], whole: str) -> str:
+    """The column heads of a score table: each half scored, with its number of items."""
+    return " | ".join(
+        f"{h} ({len(items)} items)" if h != "day" else f"{whole} ({len(items)} items)"
+        for h, items in zip(shown, halves, strict=True)
+    )
+
+
+def learned_answers(engine, clock):
+    """Trust learned on the whole database, in a transaction rolled back after: (item →
+    leading value, the TrustResult, (subject, property, value) → claim id for verdicts)."""
+    with session_scope(engine) as session:
+        with clock.step("trust"):
+            answers, result = generator.product_answers(session)
+        value_claims = {
+            (r.subject, r.property, r.value): r.id
+            for r in session.execute(
+                select(
+                    Claim.id,
+                    Entity.name.label("subject"),
+                    Property.name.label("property"),
+                    Claim.value,
+                )
+                .join(Entity, Entity.id == Claim.subject_id)
+                .join(Property, Property.id == Claim.property_id)
+            )
+        }
+        session.rollback()
+    return answers, result, value_claims
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", metavar="DIR", help="keep the import files and database in DIR")
@@ -162,30 +193,11 @@ def main(argv: list[str] | None = None) -> int:
 
     gold_items = sorted(gold)
     halves = [in_half(gold_items, h) for h in shown]
-    head = " | ".join(
-        f"{h} ({len(items)} items)" if h != "day" else f"whole day ({len(items)} items)"
-        for h, items in zip(shown, halves, strict=True)
-    )
+    head = header(shown, halves, "whole day")
     lines = ["## Learned trust on Flight (aa, ua, CO not imported; every site F)", ""]
     if changed:
         lines += ["constants: " + ", ".join(f"{k} = {v!r}" for k, v in changed.items()), ""]
-    with session_scope(engine) as session:
-        with clock.step("trust"):
-            answers, result = generator.product_answers(session)
-        value_claims = {
-            (r.subject, r.property, r.value): r.id
-            for r in session.execute(
-                select(
-                    Claim.id,
-                    Entity.name.label("subject"),
-                    Property.name.label("property"),
-                    Claim.value,
-                )
-                .join(Entity, Entity.id == Claim.subject_id)
-                .join(Property, Property.id == Claim.property_id)
-            )
-        }
-        session.rollback()
+    answers, result, value_claims = learned_answers(engine, clock)
     lines.append(f"| method | {head} |")
     lines.append("|---|" + "---:|" * len(halves))
     lines.append(row("majority vote", vote, gold, halves))

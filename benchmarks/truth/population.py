@@ -47,10 +47,8 @@ import generator  # noqa: E402
 import pooled  # noqa: E402
 import run as flight_run  # noqa: E402  (benchmarks/flight/run.py: import and clock)
 import yaml  # noqa: E402
-from sqlalchemy import select  # noqa: E402
 
-from provenance.db import make_engine, session_scope  # noqa: E402
-from provenance.models import Claim, Entity, Property  # noqa: E402
+from provenance.db import make_engine  # noqa: E402
 
 DATA = HERE / "population"
 CLAIMS = DATA / "population-claims.tsv.gz"
@@ -188,30 +186,11 @@ def main(argv: list[str] | None = None) -> int:
     gold_items = sorted(gold)
     halves = [truth_flight.in_half(gold_items, h) for h in shown]
     disputed = sum(len(table[i]) > 1 for i in gold_items)
-    head = " | ".join(
-        f"{h} ({len(items)} items)" if h != "day" else f"all ({len(items)} items)"
-        for h, items in zip(shown, halves, strict=True)
-    )
+    head = truth_flight.header(shown, halves, "all")
     lines = ["## Learned trust on Population (every contributor F)", ""]
     if changed:
         lines += ["constants: " + ", ".join(f"{k} = {v!r}" for k, v in changed.items()), ""]
-    with session_scope(engine) as session:
-        with clock.step("trust"):
-            answers, result = generator.product_answers(session)
-        value_claims = {
-            (r.subject, r.property, r.value): r.id
-            for r in session.execute(
-                select(
-                    Claim.id,
-                    Entity.name.label("subject"),
-                    Property.name.label("property"),
-                    Claim.value,
-                )
-                .join(Entity, Entity.id == Claim.subject_id)
-                .join(Property, Property.id == Claim.property_id)
-            )
-        }
-        session.rollback()
+    answers, result, value_claims = truth_flight.learned_answers(engine, clock)
     lines.append(f"| method | {head} |")
     lines.append("|---|" + "---:|" * len(halves))
     lines.append(truth_flight.row("majority vote", vote, gold, halves))
