@@ -271,7 +271,25 @@ def test_claims_in_the_same_words_after_their_subject_store_what_one_alone_store
     ]
     # the first claim again, from another source, two batches later: one claim
     rows.append({**rows[0], "source": "wire-b"})
-    run("import", _file(tmp_path / "claims.csv", rows))
+    # an entity value in the same words for many subjects, in both spellings of one name
+    leaders = [
+        {
+            "source": "wire-c",
+            "subject": f"Town {i}",
+            "property": "leader",
+            "value": ("Qais al-Khazali", "Qays al-Khazali", "Hadi al-Amiri")[i % 3],
+            "as_of": "2019",
+        }
+        for i in range(3000)
+    ]
+    run("import", _file(tmp_path / "claims.csv", rows + leaders))
+    [(qais,)] = _rows(db_path, "select id from entities where name = 'Qais al-Khazali'")
+    [(hadi,)] = _rows(db_path, "select id from entities where name = 'Hadi al-Amiri'")
+    assert _rows(
+        db_path,
+        "select entity_value_id, value_key, count(*) from claims where entity_value_id is not null"
+        " group by entity_value_id, value_key order by entity_value_id",
+    ) == sorted([(qais, f"e:{qais}", 2000), (hadi, f"e:{hadi}", 1000)])
     # each distinct value and scope alone, in a database of its own
     alone = tmp_path / "alone.db"
     run("init", db=alone)
@@ -283,16 +301,17 @@ def test_claims_in_the_same_words_after_their_subject_store_what_one_alone_store
         for r in _rows(alone, f"select {VALUE_COLUMNS} from claims")  # value as given, as_of
     }
     assert len(expected) == 15
-    stored = _rows(db_path, f"select {VALUE_COLUMNS} from claims")
+    stored = _rows(db_path, f"select {VALUE_COLUMNS} from claims where entity_value_id is null")
     assert len(stored) == 4500
     for row in stored:
         assert row == expected[(row[0], row[12] or "")]
     [(citations,)] = _rows(
         db_path,
         "select count(*) from citations t join claims c on c.id = t.claim_id"
-        " join entities e on e.id = c.subject_id where e.name = 'Town 0'",
+        " join entities e on e.id = c.subject_id"
+        " where e.name = 'Town 0' and c.entity_value_id is null",
     )
     assert citations == 2
     result = run("import", tmp_path / "claims.csv")
     assert "0 new claim(s)" in result.output
-    assert _rows(db_path, "select count(*) from claims") == [(4500,)]
+    assert _rows(db_path, "select count(*) from claims") == [(7500,)]

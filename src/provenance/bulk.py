@@ -90,9 +90,13 @@ class RowFormat:
             return self.sql, rows
         values = []
         keep = []
-        for index in range(len(self.columns)):
-            distinct = set(map(operator.itemgetter(index), rows))
-            literal = _literal(next(iter(distinct))) if len(distinct) == 1 else None
+        count = len(rows)
+        # the rows' columns side by side (one C-level pass); a column that ends on
+        # another value than it starts with is told at once
+        for index, column in enumerate(zip(*rows, strict=True)):
+            first = column[0]
+            same = column[-1] == first and column.count(first) == count
+            literal = _literal(first) if same else None
             if literal is None:
                 keep.append(index)
                 values.append("?")

@@ -62,7 +62,7 @@ from .records import (
 
 BATCH_SIZE = 2000
 ENTITY_CACHE_SIZE = 200_000
-READY_CACHE_SIZE = 20_000
+READY_CACHE_SIZE = 4_000
 assert CLAIM_PART_COLUMNS[:2] == ("subject_id", "property_id")
 _AFTER_PROPERTY = operator.itemgetter(*CLAIM_PART_COLUMNS[2:])
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from typing import Any
 
 from .models import Citation
@@ -57,7 +58,13 @@ def _json_scalar(value: Any) -> str:
         return "null"
     if value.__class__ is int:
         return str(value)
+    if value.__class__ is str:
+        return _json_text(value)
     return json.dumps(value)
+
+
+# a stance is one of two words: its JSON is made once
+_json_text = lru_cache(maxsize=256)(json.dumps)
 
 
 def citation_fingerprint(citation: Citation, **replace: Any) -> str:

@@ -7,7 +7,8 @@ source, the property, the footnote and the entities its names refer to, and pars
 value, the dates of its scope and its qualifiers, and anchors its quote (quotes.py). A
 name that is no entity yet becomes a ``PendingEntity``: the writer creates or finds it
 for the whole batch at once. An import reuses a part already prepared for an earlier
-record in the same words (``prepare_fields``).
+record in the same words (``prepare_fields``), and what the words after a subject give
+for a record that differs from an earlier one only in its subject (``claim_part``).
 
 Nothing here writes. The claim writer (claims.py) prepares through this class and
 writes the batches; what makes two records one claim or one citation is identity.py.
@@ -33,7 +34,6 @@ from .models import CONFIDENCES, RANKS, STANCES, Alias, Claim, ClaimQualifier, F
 from .records import (
     CITATION_FIELDS,
     CLAIM_FIELDS,
-    CLAIM_PART_COLUMNS,
     RECORD_KEYS,
     REQUIRED_KEYS,
     CitationPart,
@@ -105,7 +105,7 @@ class _PropertyRef:
 PART_CACHE_SIZE = 5_000
 # what a property's value, unit and dates give, by their texts: a file has far fewer
 # distinct values than records (a quantity property a few hundred)
-VALUE_CACHE_SIZE = 20_000
+VALUE_CACHE_SIZE = 4_000
 # a name's longest spelling (Alias.name): read once, as the column's attribute costs a call
 _NAME_LIMIT: int | None = getattr(Alias.__table__.c.name.type, "length", None)
 
@@ -136,11 +136,12 @@ class RecordPreparer:
         # CITATION_FIELDS (see prepare_fields)
         self._claim_parts: dict[tuple, ClaimPart] = {}
         self._citation_parts: dict[tuple, CitationPart] = {}
-        # a claim's property and row (but its subject), by the fields after the subject
-        # as given (none of them qualifiers or an entity value);
-        # its value columns by (property id, value, unit) as given (see claim_part)
+        # a claim's property and row (but its subject and entity value), by the fields
+        # after the subject as given (no qualifiers among them); its value columns by
+        # (property id, value, unit) as given; its scope by its dates (see claim_part)
         self._claim_columns: dict[tuple, tuple[_PropertyRef, dict[str, Any]]] = {}
-        self._values: dict[tuple, tuple] = {}
+        self._values: dict[tuple, dict[str, Any]] = {}
+        self._scopes: dict[tuple, dict[str, Any]] = {}
 
     # ------------------------------------------------------------ resolving
 
@@ -310,7 +311,7 @@ class RecordPreparer:
         try:
             # the missing part alone; the other one is known to be good
             if claim is None:
-                fresh_claim = self.claim_part(claim_values)
+                fresh_claim = self.claim_part(claim_values, text=True)
                 rank, reason = claim_values[_RANK_AT], claim_values[_RANK_AT + 1]
                 if rank or reason:
                     fresh_claim.rank = self.checked_rank(
@@ -338,34 +339,36 @@ class RecordPreparer:
     def _claim_part(self, raw: dict[str, Any]) -> ClaimPart:
         return self.claim_part(tuple([raw.get(k) for k in CLAIM_FIELDS]))
 
-    def claim_part(self, fields: tuple) -> ClaimPart:
+    def claim_part(self, fields: tuple, *, text: bool = False) -> ClaimPart:
         """The claim part of a record given as its fields in the order of CLAIM_FIELDS.
 
         Fields are checked in ``prepare``'s order (subject, property and value present;
         property, subject, unit, value, scope, qualifiers). What the fields after the
         subject give is worked out once per import for each distinct text
         (``_claim_columns``; a value of a property and unit, ``_values``): when they are
-        known good, only the subject is left to check.
+        known good, only the subject is left to check. ``text``: every field is text or None
+        (a record of a file, ``prepare_fields``), so the fields can be a cache's key (1 ==
+        True == 1.0 in Python, though they are different values).
         """
         subject = fields[0]
-        try:
-            known = self._claim_columns.get(fields[1:8])
-        except TypeError:  # a mapping or list where text belongs: checked below
-            known = None
+        known = self._claim_columns.get(fields[1:8]) if text else None
         if known is None or not (subject.__class__ is str and subject.strip()):
-            return self._new_claim_part(fields)
+            return self._new_claim_part(fields, text)
         prop, template = known
         subject_id = self.entity_ref(subject, "subject")
         row = template.copy()  # a fraction of building the row of 21 columns again
         row["subject_id"] = subject_id
+        value_key = row["value_key"]
+        if prop.datatype == "entity":  # known good, so the value names an entity
+            value_key = row["entity_value_id"] = self.entity_ref(fields[2], "value")
         return ClaimPart(
-            (subject_id, prop.id, row["value_key"], row["scope_key"]),
+            (subject_id, prop.id, value_key, row["scope_key"]),
             row,
             [],
             f"{subject} · {prop.name} = {row['value']}",
         )
 
-    def _new_claim_part(self, fields: tuple) -> ClaimPart:
+    def _new_claim_part(self, fields: tuple, cacheable: bool) -> ClaimPart:
         subject, prop_name, value_text, unit_text, as_of, valid_from, valid_to, qualifiers = fields[
             :8
         ]
@@ -376,8 +379,6 @@ class RecordPreparer:
                 )
         prop = self._property(prop_name)
         subject_id = self.entity_ref(subject, "subject")
-        # only text as keys: 1 == True == 1.0, though they are different values
-        cacheable = all(v is None or v.__class__ is str for v in fields[1:8])
         value_key = (prop.id, value_text, unit_text)
         columns = self._values.get(value_key) if cacheable else None
         if columns is None:
@@ -390,30 +391,43 @@ class RecordPreparer:
         if prop.datatype == "entity":
             # the key is the entity's id, set when the batch is written (see _finish_claim)
             entity_value_id = self.entity_ref(value_text, "value")
-        scope = self._scope(as_of, valid_from, valid_to)
+        dates = (as_of, valid_from, valid_to)
+        scope = self._scopes.get(dates) if cacheable else None
+        if scope is None:
+            scope = self._scope(as_of, valid_from, valid_to)
+            if cacheable:
+                if len(self._scopes) >= VALUE_CACHE_SIZE:
+                    self._scopes.clear()
+                self._scopes[dates] = scope
         qualifier_rows = self._qualifiers(qualifiers)
-        after_property = (
-            *columns[:10],
-            entity_value_id,
-            *columns[10:],
-            *scope.values(),
-            identity.scope_key(scope, qualifier_rows),
-        )
-        claim_row = dict(
-            zip(CLAIM_PART_COLUMNS, (subject_id, prop.id, *after_property), strict=True)
-        )
-        if cacheable and not qualifier_rows and entity_value_id is None:
+        claim_row = {
+            "subject_id": subject_id,
+            "property_id": prop.id,
+            **columns,
+            **scope,
+            "scope_key": identity.scope_key(scope, qualifier_rows),
+        }
+        if entity_value_id is not None:
+            claim_row["entity_value_id"] = entity_value_id
+        if cacheable and not qualifier_rows:
             if len(self._claim_columns) >= VALUE_CACHE_SIZE:
                 self._claim_columns.clear()
-            self._claim_columns[fields[1:8]] = (prop, {**claim_row, "subject_id": None})
-        summary = f"{subject} · {prop.name} = {columns[0]}"
+            # the row itself: what the writer changes in it (the subject and entity value,
+            # and an entity value's key) a copy gets anew (see claim_part, _finish_claim)
+            self._claim_columns[fields[1:8]] = (prop, claim_row)
+        summary = f"{subject} · {prop.name} = {columns['value']}"
         # names not yet resolved stand in the key by their PendingEntity (one per name)
-        claim_key = (subject_id, prop.id, columns[1] or entity_value_id, after_property[-1])
+        claim_key = (
+            subject_id,
+            prop.id,
+            columns["value_key"] or entity_value_id,
+            claim_row["scope_key"],
+        )
         return ClaimPart(claim_key, claim_row, qualifier_rows, summary)
 
-    def _value_columns(self, prop: _PropertyRef, value_text: Any, unit_text: Any) -> tuple:
-        """A claim's columns from ``value`` to ``boolean_value`` but ``entity_value_id``
-        (CLAIM_PART_COLUMNS), for a value and unit of a property; raises FieldError."""
+    def _value_columns(self, prop: _PropertyRef, value_text: Any, unit_text: Any) -> dict[str, Any]:
+        """A claim's columns from ``value`` to ``boolean_value`` (CLAIM_PART_COLUMNS; no
+        entity value), for a value and unit of a property; raises FieldError."""
         # % and percent are one unit (canonical_unit): compared and stored as %
         unit = canonical_unit(text_or_none(unit_text))
         problem = too_long(unit, Claim.unit, "unit") if unit else None
@@ -446,20 +460,21 @@ class RecordPreparer:
                 "value",
                 f"value {value_text!r} is in {value.unit}, property {prop.name!r} in {prop.unit}",
             )
-        return (
-            value.display,
-            None if prop.datatype == "entity" else value.key,
-            value.quantity_low,
-            value.quantity_high,
-            value.quantity_low_exclusive,
-            value.quantity_high_exclusive,
-            value.quantity_approximate,
-            value.unit or canonical_unit(prop.unit),
-            value.date_earliest,
-            value.date_latest,
-            value.text_value,
-            value.boolean_value,
-        )
+        return {
+            "value": value.display,
+            "value_key": None if prop.datatype == "entity" else value.key,
+            "quantity_low": value.quantity_low,
+            "quantity_high": value.quantity_high,
+            "quantity_low_exclusive": value.quantity_low_exclusive,
+            "quantity_high_exclusive": value.quantity_high_exclusive,
+            "quantity_approximate": value.quantity_approximate,
+            "unit": value.unit or canonical_unit(prop.unit),
+            "date_earliest": value.date_earliest,
+            "date_latest": value.date_latest,
+            "entity_value_id": None,
+            "text_value": value.text_value,
+            "boolean_value": value.boolean_value,
+        }
 
     def checked_rank(
         self, raw: dict[str, Any], claim_key: tuple[int, int, str, str]
