@@ -164,6 +164,10 @@ def iso_date(text: str | None) -> date | None:
         return None
 
 
+# a source dated more loosely than this reads a day without its year by the text around it
+LOOSE_PUBLICATION_DAYS = 62
+
+
 @dataclass
 class Timeline:
     """What the text has said about time so far, and when the source was published."""
@@ -187,7 +191,18 @@ class Timeline:
         return None
 
     def undated(self, month: int, day: int | None) -> Day | None:
-        """A month (or day) written without its year: the latest one on or before publication."""
+        """A month (or day) written without its year.
+
+        The latest one on or before publication, when the source is dated to within two
+        months (a news article: the text tells of the days before it). When its date is
+        loose (an encyclopedia page, a report of some year) and the text has dated something
+        to the day or month already, the one nearest that date (and not after publication):
+        "On 28 January 2024 … on 2 February" is 2024, and "7 October" before it 2023,
+        whichever day of 2024 or 2025 the page was written.
+        """
+        near = self._near_anchor(month, day)
+        if near is not None:
+            return near
         if self.published_latest is not None:
             year = self.published_latest.year
             candidate_day = day or 1
@@ -202,6 +217,37 @@ class Timeline:
             return Day(year, month, day)
         if self.anchor is not None:
             return Day(self.anchor.year, month, day)
+        return None
+
+    def _near_anchor(self, month: int, day: int | None) -> Day | None:
+        if self.anchor is None or self.anchor.month is None:
+            return None
+        if (
+            self.published_earliest is not None
+            and self.published_latest is not None
+            and (self.published_latest - self.published_earliest).days <= LOOSE_PUBLICATION_DAYS
+        ):
+            return None
+        anchor = _first_day(self.anchor)
+        if anchor is None:
+            return None
+        options = []
+        for year in (self.anchor.year - 1, self.anchor.year, self.anchor.year + 1):
+            moment = _first_day(Day(year, month, day))
+            if moment is None:
+                continue
+            if self.published_latest is not None and moment > self.published_latest:
+                continue
+            options.append((abs((moment - anchor).days), year))
+        if not options:
+            return None
+        return Day(min(options)[1], month, day)
+
+
+def _first_day(day: Day) -> date | None:
+    try:
+        return date(day.year, day.month or 1, day.day or 1)
+    except ValueError:
         return None
 
 

@@ -4,6 +4,7 @@ last subject, and the candidates found so far."""
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from ..models import Entity, Source
 from .candidates import Candidate
 from .dates import Timeline, iso_date
-from .events import EVENT_KEY, Event
+from .events import EVENT_KEY, FAMILIES, Event
 from .mentions import EntityIndex
 from .sentences import Sentence, clause, scan_text
 from .vocabulary import PropertyChoice, Vocabulary
@@ -55,10 +56,15 @@ class Document:
         agent: str | None,
         target: str | None,
         target_entity: str | None,
+        day: str | None = None,
     ) -> Event:
-        """A new event, or the one named before by the same words."""
+        """A new event, or the one named before by the same words, unless that one was dated
+        to another day than the sentence gives (``day``, "2 February 2024"): "a drone attack"
+        on 28 January and "a drone attack" on 2 February are two attacks."""
         for event in reversed(self.events):
             if event.known is None and event.words.lower() == words.lower():
+                if day is not None and event.day is not None and event.day != day:
+                    continue
                 if target and not event.target:
                     event.target = target
                 return event
@@ -109,7 +115,19 @@ class Document:
         if len(wanted) < 2:
             return None  # "the attack" alone names nothing in particular
         found = [name for name in self.known_events if wanted <= _words(name)]
-        return found[0] if len(found) == 1 else None
+        if len(found) == 1:
+            return found[0]
+        if event.day is None or not re.fullmatch(r"\d{1,2} \w+ \d{4}", event.day):
+            return None
+        # "a drone attack" on 28 January 2024 is the known "28 January 2024 attack on U.S.
+        # troops in Jordan": the one known event of that day whose noun is of its family
+        dated = [
+            name
+            for name in self.known_events
+            if re.search(rf"(?<!\d){re.escape(event.day)}(?!\d)", name)
+            and event.family in {FAMILIES.get(w) for w in _nouns(name)}
+        ]
+        return dated[0] if len(dated) == 1 else None
 
     def words(self, start: int, end: int) -> str:
         return " ".join(self.text[start:end].split())
@@ -157,6 +175,14 @@ class Document:
 
 
 _STOP_WORDS = {"the", "a", "an", "of", "on", "in", "at", "against", "and", "by", "to", "near"}
+
+
+def _nouns(name: str) -> set[str]:
+    """The words and two-word phrases of a name, lower case, plurals as singulars."""
+    words = [
+        w[:-1] if len(w) > 4 and w.endswith("s") else w for w in re.findall(r"[a-z]+", name.lower())
+    ]
+    return set(words) | {f"{a} {b}" for a, b in pairwise(words)}
 
 
 def _words(name: str) -> set[str]:

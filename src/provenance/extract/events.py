@@ -115,7 +115,7 @@ with airstrikes", "Iran launched a missile attack", "protesters staged a demonst
 "the group carried out an audacious attack" (an adjective or two between).""",
 )
 # nationality words an event's agent is written with, as the seeds name the country
-_NATIONALITY = {
+NATIONALITY = {
     "us": "U.S.",
     "u.s.": "U.S.",
     "american": "U.S.",
@@ -135,7 +135,7 @@ _NATIONALITY = {
     "saudi": "Saudi",
 }
 # the country entity each nationality names, when the database knows it by that name
-_COUNTRY = {
+COUNTRY = {
     "U.S.": "United States",
     "Iranian": "Iran",
     "Israeli": "Israel",
@@ -196,8 +196,8 @@ def _modifiers(
         low = word.group().lower()
         if low in _NOT_MODIFIERS:
             continue
-        if low in _NATIONALITY:
-            nationality = _NATIONALITY[low]
+        if low in NATIONALITY:
+            nationality = NATIONALITY[low]
             kept.append(nationality)
             proper = True
             continue
@@ -299,21 +299,39 @@ def _event_of(
     words_kept = ([match.group("year").strip()] if match.group("year") else []) + kept
     # a group's attack is still named by where it happened ("Karbala attack"); a country's
     # by its nationality ("Iranian missile attack")
-    if not proper and not target_name and (not agent or agent not in _COUNTRY.values()):
+    if not proper and not target_name and (not agent or agent not in COUNTRY.values()):
         place = _place_in(doc, sentence, mentions)
         if place is None and not agent:
             return None
         if place is not None:
             words_kept.insert(0, place)
     if nationality is None and agent and agent not in " ".join(words_kept):
-        short = {v: k for k, v in _COUNTRY.items()}.get(agent)
+        short = {v: k for k, v in COUNTRY.items()}.get(agent)
         if short:
             words_kept.insert(0, short)
         elif not target_name:
             target_name = None
     noun_words = " ".join(match.group("noun").split()) + (match.group("plural") or "")
     words = " ".join([*words_kept, noun_words])
-    return doc.new_event(family, words, agent, target_name, target_entity)
+    return doc.new_event(
+        family, words, agent, target_name, target_entity, day=day_written(doc, sentence)
+    )
+
+
+_FULL_DAY = re.compile(
+    rf"\b(?:(?P<d1>[0-3]?\d)\s+(?P<m1>{_MONTH_NAMES})|(?P<m2>{_MONTH_NAMES})\s+(?P<d2>[0-3]?\d),?)"
+    r"\s+(?P<year>(?:1[6-9]|20)\d\d)\b"
+)
+
+
+def day_written(doc: Document, sentence: Sentence) -> str | None:
+    """The one day the sentence writes out in full ("28 January 2024", "February 2, 2024"),
+    as an event's name carries it; none when it writes none or several."""
+    days = {
+        f"{int(m.group('d1') or m.group('d2'))} {m.group('m1') or m.group('m2')} {m.group('year')}"
+        for m in _FULL_DAY.finditer(doc.scan, sentence.start, sentence.end)
+    }
+    return days.pop() if len(days) == 1 else None
 
 
 def _agent(
@@ -324,11 +342,11 @@ def _agent(
     nationality: str | None,
 ) -> str | None:
     if nationality is not None:
-        return _COUNTRY.get(nationality, nationality)
+        return COUNTRY.get(nationality, nationality)
     for m in mentions:
         between = match.start("mods") <= m.start < match.start("noun")
         # "the Vela bombing": a city before the noun is where, not who; a country is who
-        place_agent = m.kind == "place" and m.name in _COUNTRY.values()
+        place_agent = m.kind == "place" and m.name in COUNTRY.values()
         if between and (m.kind in ("organisation", "alliance", "other") or place_agent):
             return m.name
     before = doc.scan[sentence.start : match.start()]

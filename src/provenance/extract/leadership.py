@@ -48,11 +48,21 @@ LEADER_LEADS = Rule(
     """"Today, Muhandis leads the PMF", "Qassem Soleimani, who headed the shadowy Quds
     Force".""",
 )
+LEADER_AND_ITS = Rule(
+    rf"(?P<org>{NAME})(?:\s*\([A-Z][\w-]*\))?,?\s+and\s+its\s+"
+    rf"(?P<role>(?i:{_ROLE})|Secretary-General)\s+(?P<leader>{NAME})",
+    """A group named with its leader, as designations name them: "Kata'ib Sayyid al-Shuhada
+    (KSS) and its Secretary General Hashim Finyan Rahim al-Saraji", "HAN and its leader
+    Akram al-Kabi".""",
+)
+# a post written as a title ("its Secretary General X"), the holder's position too
+_TITLED_ROLE = re.compile(r"^(?:Secretary[\s-]+General|Commander|Chief|Head|Leader|Founder)$")
 NOT_THE_LEADER = Rule(
     r"(?i)\b(?:deputy|vice|assistant|adjutant|second[-\s]in[-\s]command)\b",
     """A role under the leader's: "the deputy commander of", "vice president of".""",
 )
 _LEADER_RULES = (
+    LEADER_AND_ITS,
     LEADER_HEAD_OF,
     LEADER_LED_BY,
     LEADER_APPOSITION,
@@ -84,6 +94,19 @@ def leaders(
             told = attribution_for(stretches, m.start())
             if told and RELATIVE_CLAUSE.search(doc.scan, sentence.start, m.end()):
                 told = None  # "He added that X, AAH's leader, …": the article's apposition
+            if rule is LEADER_AND_ITS and _TITLED_ROLE.match(" ".join(m.group("role").split())):
+                doc.add(
+                    "leadership",
+                    sentence,
+                    m.start("role"),
+                    m.end(),
+                    "position",
+                    " ".join(m.group("role").split()),
+                    subject=leader,
+                    why=f"title before a leader's name: {doc.words(m.start('role'), m.end())!r}",
+                    attribution=told,
+                    quote=(m.start("role"), m.end()),
+                )
             doc.add(
                 "leadership",
                 sentence,
@@ -95,6 +118,11 @@ def leaders(
                 why=f"leadership: {doc.words(m.start(), m.end())!r}",
                 attribution=told,
             )
+
+
+def leader_named(match: re.Match[str], mentions: list[Mention]) -> str | None:
+    """The leader a leadership rule's match names (an entity, or a name the database lacks)."""
+    return _named(match.group("leader"), match.start("leader"), mentions)
 
 
 def _named(text: str, at: int, mentions: list[Mention], *, last: bool = False) -> str | None:

@@ -50,6 +50,10 @@ def _written_as(word: str, rule: str) -> bool:
     return True
 
 
+# a country written before an institution's name: "U.S. Department of State"
+_COUNTRY_PREFIX = re.compile(r"^(?:U\.S\.|US|U\.K\.|UK|Iraqi|Iranian)\s+(?=[A-Z])")
+
+
 class EntityIndex:
     """Entity names and aliases of the database, found in sentences as whole words.
 
@@ -64,6 +68,7 @@ class EntityIndex:
                 Entity, Alias.entity_id == Entity.id
             )
         ).all()
+        shortened: list[tuple[tuple[str, ...], tuple[str, ...], str, str]] = []
         for written, normalised, name, kind in rows:
             tokens = tuple(normalised.split())
             if not tokens:
@@ -75,6 +80,19 @@ class EntityIndex:
             else:  # the alias splits otherwise than the text: its first word decides
                 rules = (_case_rule(written.split()[0]),) + ("any",) * (len(tokens) - 1)
             self.by_first.setdefault(tokens[0], []).append((tokens, rules, name, kind))
+            country = _COUNTRY_PREFIX.match(written)
+            if country and len(tokens) >= 4:
+                # "U.S. Department of State" is "the Department of State" in the country's own
+                # statements: the rest of the name, of three words or more, names it too
+                rest = written[country.end() :]
+                rest_tokens = tuple(normalise_name(rest).split())
+                if len(rest_tokens) >= 3 and rest[0].isupper():
+                    rest_rules = (_case_rule(rest.split()[0]),) + ("any",) * (len(rest_tokens) - 1)
+                    shortened.append((rest_tokens, rest_rules, name, kind))
+        taken = {entry[0] for entries in self.by_first.values() for entry in entries}
+        for tokens, rules, name, kind in shortened:
+            if tokens not in taken:
+                self.by_first.setdefault(tokens[0], []).append((tokens, rules, name, kind))
         for entries in self.by_first.values():
             entries.sort(key=lambda e: -len(e[0]))
         self.names = {name for _, _, name, _ in rows}

@@ -13,6 +13,7 @@ from .attributions import attributions, statements
 from .candidates import DEFAULT_KINDS, KINDS, Candidate, Extraction
 from .characterisations import characterisations
 from .dates import date_candidate, find_dates
+from .designations import designations
 from .document import Document
 from .events import events_in
 from .leadership import leaders
@@ -21,6 +22,7 @@ from .relations import relations
 from .rules import Rule
 from .sentences import Sentence, split_sentences
 from .subjects import person_named
+from .verb_events import event_told_by_verb
 
 BYLINE = Rule(
     r"(?i)\b(?:updated|published|posted|last\s+modified)\s*:",
@@ -62,6 +64,12 @@ def run(doc: Document) -> list[Candidate]:
         mentions = doc.entities.mentions(doc.scan, sentence.start, sentence.end)
         doc.event_before = doc.current_event
         doc.sentence_events = events_in(doc, sentence, mentions)
+        if not doc.sentence_events:
+            told = event_told_by_verb(doc, sentence, mentions)
+            if told is not None:
+                told[1].mentions += 1
+                doc.current_event = told[1]
+                doc.sentence_events = [told]
         doc.sentences_since_event = 0 if doc.sentence_events else doc.sentences_since_event + 1
         doc.sentence_speakers = set()
         doc.sentence_listeners = set()
@@ -83,6 +91,7 @@ def run(doc: Document) -> list[Candidate]:
             leaders(doc, sentence, mentions, stretches)
         if "relation" in doc.kinds:
             relations(doc, sentence, mentions, stretches)
+            designations(doc, sentence, mentions, stretches)
             characterisations(doc, sentence, mentions, stretches)
         groups = [m.name for m in mentions if m.kind in ("organisation", "alliance", "other")]
         doc.last_group = groups[0] if groups else doc.last_group

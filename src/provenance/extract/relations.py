@@ -168,6 +168,22 @@ def relations(
     _support(doc, sentence, mentions, stretches)
 
 
+def add_relation(
+    doc: Document,
+    sentence: Sentence,
+    at: tuple[int, int],
+    concept: str,
+    value: str,
+    subject: str,
+    stretches: list[Stretch],
+    why: str,
+    *,
+    quote: tuple[int, int] | None = None,
+) -> None:
+    """A relation candidate: ``subject`` ``concept`` ``value``, its speaker from the stretches."""
+    _add(doc, sentence, at, concept, value, subject, stretches, why, quote=quote)
+
+
 def _add(
     doc: Document,
     sentence: Sentence,

@@ -36,6 +36,13 @@ attack.6 Officials", "said.”12", "the attack6.", "the raid.6,7".""",
 )
 
 
+BRACKETED_MARKER = Rule(
+    r"\[(?:\d{1,3}|[a-z]|(?:note|nb|n) ?\d{1,3}|citation needed|clarification needed)\]",
+    """A footnote marker in brackets, as encyclopedia pages print them: "injured 47 others. [4]",
+"involvement.[5]", "[9] [10]", "[note 2]", "[citation needed]".""",
+)
+
+
 def scan_text(source: Source) -> tuple[str, int]:
     """The source's own words with everything else blanked (same offsets), and where they end.
 
@@ -57,6 +64,9 @@ def scan_text(source: Source) -> tuple[str, int]:
     # are a marker all the same, whatever the notes section says
     for match in MARKER_AT_SENTENCE_END.finditer("".join(chars), 0, limit):
         for i in range(match.start("marker"), match.end("marker")):
+            chars[i] = " "
+    for match in BRACKETED_MARKER.finditer("".join(chars), 0, limit):
+        for i in range(match.start(), match.end()):
             chars[i] = " "
     return "".join(chars), limit
 
