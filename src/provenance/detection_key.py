@@ -33,11 +33,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from . import history
 from .db import head_revision_fast
-from .models import Alias, Change, Citation, Claim, History, LastDetection, Property, Source, utcnow
+from .models import Alias, Change, Citation, Claim, LastDetection, Property, Source, utcnow
 
 # tables whose inserted rows carry the change that inserted them, and detection reads
 EVIDENCE_ROWS = (Claim, Citation, Source, Alias, Property)
@@ -70,24 +71,10 @@ def evidence_key(session: Session, rules: str) -> EvidenceKey:
     fingerprint of the detection rules (``detection.rules_fingerprint``)."""
     from .verdicts import VERDICT_SUMMARY  # verdicts reads detection, which reads this
 
-    connection = session.connection()
-    newest = [
-        connection.execute(select(func.max(model.change_id))).scalar() for model in EVIDENCE_ROWS
-    ]
-    newest.append(
-        connection.execute(
-            select(func.max(History.change_id)).where(
-                or_(
-                    History.table_name.in_(EVIDENCE_HISTORY),
-                    and_(
-                        History.table_name == "conflicts",
-                        History.summary.like(VERDICT_SUMMARY + "%"),
-                    ),
-                )
-            )
-        ).scalar()
+    change_id = history.newest_change(
+        session, EVIDENCE_ROWS, EVIDENCE_HISTORY, {"conflicts": VERDICT_SUMMARY}
     )
-    change_id = max((int(n) for n in newest if n is not None), default=0)
+    connection = session.connection()
     seen = connection.execute(
         select(func.count()).select_from(Change).where(Change.id <= change_id)
     ).scalar_one()

@@ -38,11 +38,11 @@ from __future__ import annotations
 import getpass
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import and_, event, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from .models import Base, Change, History, utcnow
@@ -268,6 +268,37 @@ def _change_out(change: Any) -> dict[str, Any]:
         "actor": change.actor,
         "command": change.command,
     }
+
+
+def newest_change(
+    session: Session,
+    inserted_into: Sequence[Any],
+    history_of: Sequence[str],
+    history_summaries: Mapping[str, str] | None = None,
+) -> int:
+    """The newest change that touched some rows (0: none yet): the greatest ``change_id``
+    of the rows of the models ``inserted_into`` (a row carries the change that inserted
+    it), and of the history rows of the tables ``history_of`` — or of a table of
+    ``history_summaries`` whose summary begins with the given words (``resolve``'s
+    verdicts are ``conflicts`` history rows). What a stored result (trust, the last
+    detection) keys on to know whether its evidence changed."""
+    connection = session.connection()
+    newest = [connection.execute(select(func.max(m.change_id))).scalar() for m in inserted_into]
+    summaries = history_summaries or {}
+    newest.append(
+        connection.execute(
+            select(func.max(History.change_id)).where(
+                or_(
+                    History.table_name.in_(history_of),
+                    *(
+                        and_(History.table_name == table, History.summary.like(prefix + "%"))
+                        for table, prefix in summaries.items()
+                    ),
+                )
+            )
+        ).scalar()
+    )
+    return max((int(n) for n in newest if n is not None), default=0)
 
 
 def rows(

@@ -49,15 +49,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, text
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from . import history
 from . import trust as trustmod
 from .listed_claims import IN_CHUNK, chunks, in_ids
 from .models import (
     Citation,
     Claim,
-    History,
     LearnedAnswer,
     LearnedCompatible,
     LearnedSource,
@@ -82,24 +82,12 @@ def evidence_name(public_only: bool) -> str:
 
 def evidence_key(session: Session) -> int:
     """The newest change that touched the trust model's evidence (0: none yet)."""
-    connection = session.connection()
-    newest = [
-        connection.execute(select(func.max(Claim.change_id))).scalar(),
-        connection.execute(select(func.max(Citation.change_id))).scalar(),
-        connection.execute(select(func.max(Source.change_id))).scalar(),
-        connection.execute(
-            select(func.max(History.change_id)).where(
-                or_(
-                    History.table_name.in_(EVIDENCE_HISTORY),
-                    and_(
-                        History.table_name == "conflicts",
-                        History.summary.like(VERDICT_SUMMARY + "%"),
-                    ),
-                )
-            )
-        ).scalar(),
-    ]
-    return max((int(n) for n in newest if n is not None), default=0)
+    return history.newest_change(
+        session,
+        (Claim, Citation, Source),
+        EVIDENCE_HISTORY,
+        {"conflicts": VERDICT_SUMMARY},
+    )
 
 
 def model_settings() -> str:
