@@ -27,7 +27,11 @@ two books, 54 list a hundred or more.
    (its code is reused): scored on the other 90 %.
 
 **The value: an author list, normalised.** A list is one value, right only when it
-equals the gold list; partial credit for a list missing one author is not given.
+equals the gold list; partial credit for a list missing one author is not given. (The
+book loader of the ``truthdiscovery`` package, whose copy of the data this is, reads
+each name into first, middle and last names and scores a list by the parts it matches;
+here a store's list and the gold are compared as wholes, as the product compares two
+claims.)
 
 - An author is their family name: case, accents and punctuation folded
   (``O'Leary`` = ``oleary``, ``Monson-Haefel`` = ``monsonhaefel``), particles kept with
