@@ -184,6 +184,10 @@ CONFIGS: dict[str, dict[str, object]] = {
     "teach-cluster-F-weight-10": {"TEACH": "cluster", "PRIOR_WEIGHT": F_WEIGHT(10.0)},
     "near-0.01": {"NEAR_SHARE": 0.01},
     "near-0.05": {"NEAR_SHARE": 0.05},
+    "near-0.05-decay-0.01": {"NEAR_SHARE": 0.05, "NEAR_DECAY": 0.01},
+    "near-0.1-decay-0.02": {"NEAR_SHARE": 0.1, "NEAR_DECAY": 0.02},
+    "near-0.02-decay-0.01": {"NEAR_SHARE": 0.02, "NEAR_DECAY": 0.01},
+    "near-0.1-decay-0.01": {"NEAR_SHARE": 0.1, "NEAR_DECAY": 0.01},
 }
 
 

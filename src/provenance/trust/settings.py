@@ -42,6 +42,17 @@ COMPATIBLE_SHARE = 0.5
 # other, and counts in its source's credit (0: never; 0.01 gained on Population and
 # changed nothing elsewhere: docs/benchmarks.md, "Fifth pass")
 NEAR_SHARE = 0.01
+# how much a near number lends, by its distance d relative to the larger figure: 0 (the
+# default) lends in full at any d within NEAR_SHARE; above 0, exp(-d / NEAR_DECAY) (the
+# implication of TruthFinder, Yin et al. 2007, decaying with the distance: a figure 1 %
+# away lends more than one 4 % away; measured in docs/benchmarks.md, "Sixth pass")
+NEAR_DECAY = 0.0
+# two bounded dates of one item at the same precision whose starts are at most this many
+# of its units apart ("15:27" and "15:28", "2007" and "2008") are near in the same way, in
+# full (0: never; measured in docs/benchmarks.md, "Sixth pass")
+NEAR_DATE_STEPS = 0.0
+# whether a near date counts in its source's credit too, or lends to the score only
+NEAR_DATE_CREDIT = True
 COPY_SHARE = 0.98
 COPY_MIN_SHARED = 50
 COUNT_COPIES_ONCE = True
