@@ -78,7 +78,7 @@ def test_dates_one_minute_apart_support_each_other_only_when_asked(
     )
     exact = probabilities(db_path, monkeypatch, NEAR_DATE_STEPS=0.0)
     assert exact["2011-12-01T15:27"] == pytest.approx(exact["2011-12-01T15:00"])
-    near = probabilities(db_path, monkeypatch, NEAR_DATE_STEPS=1.0)
+    near = probabilities(db_path, monkeypatch, NEAR_DATE_STEPS=1.0, NEAR_DATE_CREDIT=True)
     # 15:27 and 15:28 are one minute (the unit of their precision) apart: near
     assert near["2011-12-01T15:27"] > near["2011-12-01T15:00"] + 0.1
     assert near["2011-12-01T15:28"] > near["2011-12-01T15:00"] + 0.1

@@ -220,7 +220,8 @@ def build_near_numbers(sql: Sql) -> None:
 def seconds(sql: Sql, moment: str) -> str:
     """SQL: a stored date bound (``YYYY-MM-DDTHH:MM:SS``, years 0001 … 9999) in seconds."""
     if sql.sqlite:
-        return f"(julianday({moment}) * 86400.0)"
+        # julianday is a fraction of days: rounded, so that a minute is 60 s exactly
+        return f"ROUND(julianday({moment}) * 86400.0)"
     return f"EXTRACT(EPOCH FROM CAST({moment} AS TIMESTAMP))"
 
 
@@ -256,7 +257,7 @@ def build_near_dates(sql: Sql) -> None:
           AND cb.date_earliest IS NOT NULL AND cb.date_latest IS NOT NULL
           AND (ca.date_latest < cb.date_earliest OR cb.date_latest < ca.date_earliest)
           AND {narrower} >= 0.9 * {wider}
-          AND {apart} <= {float(settings.NEAR_DATE_STEPS)} * {wider}"""
+          AND {apart} <= {float(settings.NEAR_DATE_STEPS)} * {wider} + 0.5"""
     )
 
 

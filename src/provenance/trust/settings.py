@@ -48,11 +48,14 @@ NEAR_SHARE = 0.01
 # away lends more than one 4 % away; measured in docs/benchmarks.md, "Sixth pass")
 NEAR_DECAY = 0.0
 # two bounded dates of one item at the same precision whose starts are at most this many
-# of its units apart ("15:27" and "15:28", "2007" and "2008") are near in the same way, in
-# full (0: never; measured in docs/benchmarks.md, "Sixth pass")
+# of its units apart ("15:27" and "15:28", "2007" and "2008") are near: each lends the other
+# COMPATIBLE_SHARE of its support in the score, though they still contradict each other
+# (0: never, the default: 1 gained .010 on Flight half A but lost .007 on half B, so it is
+# not a general gain; docs/benchmarks.md, "Sixth pass")
 NEAR_DATE_STEPS = 0.0
-# whether a near date counts in its source's credit too, or lends to the score only
-NEAR_DATE_CREDIT = True
+# whether a near date also counts in its source's credit (False: in the score only; in the
+# credit too, feeds one minute late were learned as right and Flight half A lost .014)
+NEAR_DATE_CREDIT = False
 COPY_SHARE = 0.98
 COPY_MIN_SHARED = 50
 COUNT_COPIES_ONCE = True
