@@ -207,15 +207,15 @@ def test_the_listing_weighs_a_chunk_at_a_time(world, run, monkeypatch):
     monkeypatch.setattr(listingmod, "FIRST_ROWS_CHUNK", 1)
     monkeypatch.setattr(listingmod, "ROWS_CHUNK", 1)
     weighed: list[int] = []
-    real = stored_trust.question_probabilities
+    real = stored_trust.answer_scores
 
-    def counting(session, questions, *, public_only):
-        weighed.append(len(questions))
-        return real(session, questions, public_only=public_only)
+    def counting(session, claim_ids, *, public_only):
+        weighed.append(len(set(claim_ids)))  # one question's asserted answers
+        return real(session, claim_ids, public_only=public_only)
 
-    monkeypatch.setattr(stored_trust, "question_probabilities", counting)
+    monkeypatch.setattr(stored_trust, "answer_scores", counting)
     rows = json.loads(run("conflicts", "--json").stdout)
-    assert len(rows) == 2 and weighed == [1, 1], weighed
+    assert len(rows) == 2 and len(weighed) == 2 and all(weighed), weighed
 
 
 def test_the_stored_answers_match_a_computation_made_now(world, run, db_path, monkeypatch):
