@@ -178,7 +178,7 @@ def refresh_leaders(session: Session, actor: str) -> Refreshed:
     changed: dict[int, dict[str, Any]] = {}
     if computed:
         everything = listing.ListingScope(status="all", include_inactive=False)
-        for rows in listing.iter_conflict_chunks(session, everything):
+        for rows in listing.iter_conflict_chunks(session, everything, weighed=True):
             lead(session, rows, public_only=False)
             remember(session, rows, actor)
             changed.update((row["id"], row["leading_was"]) for row in rows if row["leading_was"])

@@ -368,7 +368,7 @@ def answer_scores(
             select(LearnedAnswer.claim_id, LearnedAnswer.score, LearnedAnswer.known).where(
                 LearnedAnswer.evidence == evidence, in_ids(LearnedAnswer.claim_id, chunk)
             )
-        ):
+        ).all():
             scores[claim_id] = (float(score), bool(known))
     return scores
 
