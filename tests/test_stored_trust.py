@@ -13,7 +13,15 @@ from sqlalchemy import func, select
 from provenance import listing as listingmod
 from provenance import stored_trust
 from provenance.db import make_engine, session_scope
-from provenance.models import Change, LearnedAnswer, LearnedSource, LearnedTrust
+from provenance.models import (
+    Change,
+    Citation,
+    Claim,
+    LearnedAnswer,
+    LearnedSource,
+    LearnedTrust,
+    Source,
+)
 
 PROPERTIES = [{"name": "killed", "type": "quantity", "unit": "people"}]
 SOURCES = [
@@ -241,3 +249,44 @@ def test_the_stored_answers_match_a_computation_made_now(world, run, db_path, mo
         ]
 
     assert shape(fresh) == shape(stored_rows)
+
+
+def test_a_listing_reads_only_the_track_records_it_weighs_with(seeded_db, run, monkeypatch):
+    """Of the stored track records (one per source, speaker and property) a listing reads
+    those of the citations it weighs, not every property of every document they cite;
+    what it prints is what reading them all prints."""
+    run("conflicts")  # trust learned and stored
+    everything = run("conflicts", "--json", "--explain", "--status", "all").stdout
+    read: list[tuple[int, int, int]] = []
+    real = stored_trust.records
+
+    def counting(session, *, public_only, sources=None):
+        found = real(session, public_only=public_only, sources=sources)
+        read.extend(found)
+        return found
+
+    monkeypatch.setattr(stored_trust, "records", counting)
+    for args in ([], ["--explain", "--status", "all"]):
+        read.clear()
+        out = run("conflicts", "--json", *args).stdout
+        engine = make_engine(str(seeded_db))
+        try:
+            with session_scope(engine) as session:
+                listed = {a["claim"] for r in json.loads(out) for a in r["answers"]}
+                cited = set(
+                    session.execute(
+                        select(Source.document_id, Citation.attributed_to_id, Claim.property_id)
+                        .join(Citation, Citation.source_id == Source.id)
+                        .join(Claim, Claim.id == Citation.claim_id)
+                        .where(Claim.id.in_(listed))
+                    ).all()
+                )
+                stored = session.scalar(
+                    select(func.count()).select_from(stored_trust.LearnedSourceProperty)
+                )
+        finally:
+            engine.dispose()
+        cited = {(d, s or 0, p) for d, s, p in cited}
+        assert set(read) <= cited, set(read) - cited
+        assert len(read) == len(set(read)) < stored
+    assert read and out == everything
