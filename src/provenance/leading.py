@@ -284,10 +284,11 @@ def _lead_question(
     if leader is not None:
         margins[leader] = _margin(leader, answers, probability)
     else:
-        top = max(keys, key=lambda k: probability[k])
-        if _margin(top, answers, probability) >= trustmod.TIE:
+        top = max(keys, key=probability.__getitem__)
+        margin = _margin(top, answers, probability)
+        if margin >= trustmod.TIE:
             leader, reason = top, _reason(top, keys)
-            margins[leader] = _margin(leader, answers, probability)
+            margins[leader] = margin
     for answer, key in zip(answers, keys, strict=True):
         answer["probability"] = round(probability[key], 3)
         answer["margin"] = round(margins[key], 3) if key in margins else None
