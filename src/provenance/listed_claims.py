@@ -82,6 +82,7 @@ class _CitationView:
     source: _SourceView
     footnote: _FootnoteView | None
     attributed_to: _Named | None
+    live: bool = True  # a view holds live citations only (a model's may be retracted)
 
 
 _CLAIM_VIEW_COLUMNS = (

@@ -71,7 +71,7 @@ def _answer(claim: Any, stance: str, support: Support, contradicts: list[list[An
         "as_of": claim.as_of,
         "valid_from": claim.valid_from,
         "valid_to": claim.valid_to,
-        "qualifiers": {q.key: q.value for q in claim.qualifiers},
+        "qualifiers": {q.key: q.value for q in claim.qualifiers} if claim.qualifiers else {},
         "support": round(support.total, 3),
         "citations": [
             {
@@ -236,14 +236,17 @@ def iter_conflict_chunks(
         query = query.where(Conflict.subject_id == scope.subject_id)
     if scope.property_id is not None:
         query = query.where(Conflict.property_id == scope.property_id)
-    ids = list(session.scalars(query).all())
+    # plain rows from the connection: the ORM's result machinery is not needed here
+    session.flush()
+    connection = session.connection()
+    ids = [r[0] for r in connection.execute(query).all()]
     cache = ViewCache()  # sources, footnotes, properties and speakers: read once
     with few_collections():
         start, size = 0, FIRST_ROWS_CHUNK
         while start < len(ids):
             chunk = ids[start : start + size]
             start, size = start + size, ROWS_CHUNK
-            listed = session.execute(
+            listed = connection.execute(
                 select(*_CONFLICT_COLUMNS).where(in_ids(Conflict.id, chunk)).order_by(Conflict.id)
             ).all()
             yield _conflict_rows_of(session, listed, explain, cache, weighed)

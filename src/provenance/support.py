@@ -190,7 +190,7 @@ def supports(
     result = {}
     for claim in claims:
         base = own_of(claim)
-        support = Support(claim.id, base.total, list(base.pieces))
+        support = Support(claim.id, base.total, list(base.pieces) if pieces else [])
         for other in members.get((claim.subject_id, claim.property_id), ()):
             if other.id == claim.id or other.scope_key != claim.scope_key:
                 continue
