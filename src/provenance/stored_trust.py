@@ -328,20 +328,21 @@ def records(
     if sources is not None:
         if not sources:
             return {}
-        # the triples written into the SQL as a VALUES list (integers, checked), narrowed
-        # by document first so that both back ends search the index
+        # the triples written into the SQL as a VALUES list (integers, checked), as a
+        # subquery: both back ends then search the index for each triple
         wanted = ",".join(
             f"({operator.index(d)},{operator.index(s)},{operator.index(p)})" for d, s, p in sources
         )
         query = query.where(
-            in_ids(table.c.document_id, sorted({d for d, _, _ in sources})),
             tuple_(table.c.document_id, table.c.attributed_to_id, table.c.property_id).op("IN")(
-                literal_column(f"(VALUES {wanted})")
+                literal_column(
+                    f"(SELECT column1, column2, column3 FROM (VALUES {wanted}) AS wanted)"
+                )
             ),
         )
     return {
         (r[0], r[1], r[2]): trustmod.TrackRecord(*r[3:])
-        for r in session.connection().execute(query)
+        for r in session.connection().execute(query).all()
     }
 
 
