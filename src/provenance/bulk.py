@@ -120,9 +120,10 @@ def _parameter_limit(connection: Any) -> int:
     """The most parameters one statement may have on this SQLite connection."""
     driver = connection.connection.dbapi_connection
     getlimit = getattr(driver, "getlimit", None)  # Python 3.11 and later
-    if getlimit is None:
+    which = getattr(sqlite3, "SQLITE_LIMIT_VARIABLE_NUMBER", None)
+    if getlimit is None or which is None:
         return _DEFAULT_PARAMETER_LIMIT
-    return int(getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+    return int(getlimit(which))
 
 
 class RowFormat:
