@@ -110,10 +110,14 @@ def write_rows(
             statement(per_statement),
             [constants + tuple(flat[start : start + step]) for start in range(0, whole, step)],
         )
-    if whole < len(flat):
-        connection.exec_driver_sql(
-            statement((len(flat) - whole) // width), constants + tuple(flat[whole:])
-        )
+    # the rows left over go in statements of 2**k rows: a few texts, each compiled once
+    # per import, where one statement of the rest would be compiled anew for every batch
+    start, left = whole, (len(flat) - whole) // width
+    while left:
+        count = 1 << (left.bit_length() - 1)
+        end = start + count * width
+        connection.exec_driver_sql(statement(count), constants + tuple(flat[start:end]))
+        start, left = end, left - count
 
 
 def _parameter_limit(connection: Any) -> int:
@@ -187,7 +191,7 @@ class RowFormat:
                 (first is None or kind is str or kind is int)
                 and column[-1] == first
                 and column.count(first) == count
-                and (kind is not int or all(v.__class__ is int for v in column))
+                and (kind is not int or len(set(map(type, column))) == 1)
             )
             if same:
                 shared.append(first)
