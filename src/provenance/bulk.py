@@ -2,10 +2,10 @@
 
 An import writes three rows or more per record, and the ORM's per-row work (collecting
 parameters, running each column's bind processor through its compiled statement) cost
-more than SQLite's own insert. On SQLite the rows here go straight to the driver's
-``executemany``, each value converted exactly as SQLAlchemy would convert it; other back
-ends take the ORM's bulk insert. Rows of a table that records the change inserting them
-(``change_id``) get the session's change (``history.change_id``).
+more than SQLite's own insert. On SQLite the rows here go straight to the driver, many
+rows to a statement (``write_rows``), each value converted exactly as SQLAlchemy would
+convert it; other back ends take the ORM's bulk insert. Rows of a table that records the
+change inserting them (``change_id``) get the session's change (``history.change_id``).
 
 * ``bulk_insert(session, model, rows)`` rows given as dicts of the same keys;
 * ``insert_ids(session, model, rows)`` the same, returning the new ids in order;
@@ -133,7 +133,7 @@ def _parameter_limit(connection: Any) -> int:
 class RowFormat:
     """One table's INSERT of given columns, and its values as the driver takes them.
 
-    On SQLite the rows go straight to the driver's ``executemany``, each value converted
+    On SQLite the rows go straight to the driver (``write_rows``), each value converted
     once by its column's bind processor (datetimes, JSON, booleans) exactly as
     SQLAlchemy would: the ORM's per-row parameter work cost more than SQLite's insert,
     and an import writes three rows or more per record. Other back ends take the ORM's
@@ -247,7 +247,7 @@ def _bulk(model):
 def bulk_insert(session: Session, model, rows: list[dict[str, Any]]) -> None:
     """Insert rows (dicts with the same keys) in the session's transaction, in one statement.
 
-    On SQLite the rows go straight to the driver's ``executemany``: the ORM's per-row
+    On SQLite the rows go straight to the driver (``write_rows``): the ORM's per-row
     work (collecting parameters, running every column's bind processor through its
     compiled statement) cost more than SQLite's own insert, and an import writes three
     rows or more per record. The values are still converted exactly as SQLAlchemy would
