@@ -7,19 +7,20 @@ allowlist, ``public_evidence`` computes the conflicts and trust it publishes, an
 ``public_site`` describes the tables to Datasette (``metadata.yaml``) and writes their
 documentation.
 
-**Indexes.** Every index costs every publish (at a million claims each takes 0.1–0.75 s
-of SQLite sorting, all of them together about a quarter of a publish), so the copy has
-only those a page of the site runs through, as SQLite's planner picks them
+**Indexes.** Every index costs every publish (at a million claims each takes up to half
+a second of SQLite sorting, all of them together about a quarter of a publish), so the
+copy has only those a page of the site runs through, as SQLite's planner picks them
 (``EXPLAIN QUERY PLAN`` of every statement Datasette and the plugin run, checked by
 ``tests/test_public_copy_pages.py``): each foreign key (the plugin's claim and conflict
-pages look up citations, qualifiers and answers by claim and conflict; a row page counts
-the rows that link to it; a canned query joins through them), each default facet of
-``metadata.yaml`` and each default sort. Not indexed, as no page uses them:
+pages look up citations, qualifiers and answers by claim and conflict; a row page
+counts the rows that link to it; a canned query joins through them), each default facet
+of ``metadata.yaml`` and each default sort. Not indexed, as no page uses them:
 ``claims_with_sources.rank``, ``stance`` and ``reliability`` (not default facets, and
 a reader's filter on one of them still has ``subject``, ``property``, ``source`` or the
 search to narrow it), and ``aliases.normalised`` (the ``entity_claims`` query matches
-names with ``LIKE '% …'``, which no index can serve; at 1M claims it reads the 100,000
-or so aliases in milliseconds).
+names with ``LIKE '% …'``, which no index can serve; it reads the aliases, some 76,000
+at a million claims, either way). Those four took 1.0 s of CPU at a million claims
+(docs/benchmarks.md, "Publish").
 """
 
 from __future__ import annotations
