@@ -242,6 +242,7 @@ def test_reader_comments_are_left_out_of_the_seeds_unless_asked(
     assert [s.name for s in report.seeds] == [SLUG]
 
 
+@pytest.mark.sqlite_only  # the scorer builds its own SQLite database, as it does when run
 def test_heldout2_gold_imports_against_its_texts(tmp_path):
     # the gold is checked the way the scorer checks it before scoring: every quote is in
     # its text and every value parses; extract is not run on these texts here
