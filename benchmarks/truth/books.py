@@ -63,13 +63,10 @@ set's only without it).
 
 from __future__ import annotations
 
-import argparse
-import csv
 import gzip
 import html
 import re
 import sys
-import tempfile
 import time
 import unicodedata
 from collections import defaultdict
@@ -79,13 +76,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "flight"))
 
-import flight as truth_flight  # noqa: E402  (benchmarks/truth/flight.py)
-import generator  # noqa: E402
-import pooled  # noqa: E402
+import public_set  # noqa: E402  (what Population and Books share)
 import run as flight_run  # noqa: E402  (benchmarks/flight/run.py: import and clock)
-import yaml  # noqa: E402
-
-from provenance.db import make_engine  # noqa: E402
 
 DATA = HERE / "books"
 CLAIMS = DATA / "book-claims.tsv.gz"
@@ -269,55 +261,6 @@ def read_gold(path: Path = GOLD) -> dict[Item, set[str]]:
     return gold
 
 
-def write_import(out: Path, rows, names) -> tuple[Path, Path]:
-    """``header.yaml`` (sources, the property, the books) and ``claims.csv``."""
-    out.mkdir(parents=True, exist_ok=True)
-    header = {
-        "sources": [
-            {
-                "slug": slug,
-                "title": f"{names[slug]} (bookstore)",
-                "kind": "website",
-                "reliability": "F",
-                "note": "Book data set, Yin, Han and Yu, KDD 2007.",
-            }
-            for slug in sorted(names)
-        ],
-        "properties": [
-            {
-                "name": PROPERTY,
-                "type": "text",
-                "description": "The book's authors: family names in order, folded, by '; '.",
-            }
-        ],
-        "entities": [{"name": s, "kind": "other"} for s in sorted({r[1] for r in rows})],
-    }
-    header_path = out / "header.yaml"
-    header_path.write_text(yaml.safe_dump(header, sort_keys=False), encoding="utf-8")
-    claims_path = out / "claims.csv"
-    with open(claims_path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["source", "subject", "property", "value"])
-        for slug, subject, value in rows:
-            writer.writerow([slug, subject, PROPERTY, value])
-    return header_path, claims_path
-
-
-def build_or_reuse(out: Path, rows, names, clock):
-    """The data set imported into ``out/books.db``, or the one a previous run kept."""
-    db = out / "books.db"
-    if (out / "imported").exists() and db.exists():
-        flight_run.say(f"reusing {db}")
-        with clock.step("import"):
-            engine = make_engine(str(db))
-        return engine
-    header, claims = write_import(out / "import", rows, names)
-    flight_run.say("import …")
-    engine, _ = flight_run.build_database(db, header, claims, clock)
-    (out / "imported").write_text("the import finished\n", encoding="utf-8")
-    return engine
-
-
 def sliced(rows, names, gold, books: int):
     """The first ``books`` books by ISBN, gold books first: rows, the stores that list
     them, and their gold."""
@@ -333,85 +276,38 @@ def sliced(rows, names, gold, books: int):
     )
 
 
+BOOKS = public_set.DataSet(
+    name="Books",
+    property={
+        "name": PROPERTY,
+        "type": "text",
+        "description": "The book's authors: family names in order, folded, by '; '.",
+    },
+    source_kind="bookstore",
+    note="Book data set, Yin, Han and Yu, KDD 2007.",
+    entity_kind="other",
+    sources="stores",
+    subjects="books",
+    gold_items="books",
+    value="author list",
+)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--keep", metavar="DIR", help="keep the import files and database in DIR")
-    parser.add_argument("--seeds", type=int, default=3, help="draws of the 10 %% of verdicts")
-    parser.add_argument(
-        "--halves",
-        default="day,A,B",
-        help="the gold items scored: day (all), A, B, comma-separated (tune looking at A only)",
-    )
-    parser.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="run with a constant of provenance.trust changed",
-    )
+    parser = public_set.arguments(__doc__.splitlines()[0])
     parser.add_argument(
         "--books", type=int, metavar="N", help="a slice: the first N books, gold books first"
     )
     args = parser.parse_args(argv)
-    shown = [h.strip() for h in args.halves.split(",") if h.strip()]
-    if not shown or any(h not in ("day", *truth_flight.HALVES) for h in shown):
-        parser.error(f"--halves {args.halves!r}: a comma-separated list of day, A, B")
+    shown = public_set.halves_shown(parser, args.halves)
     if args.books is not None and args.books < 1:
         parser.error(f"--books {args.books}: a number of books, 1 or more")
-    changed = truth_flight.set_constants(args.set)
-    workdir = None if args.keep else tempfile.TemporaryDirectory(prefix="truth-books-")
-    out = Path(args.keep) if args.keep else Path(workdir.name)
-    out.mkdir(parents=True, exist_ok=True)
-
     rows, names = read_claims()
     gold = read_gold()
     if args.books is not None:
         rows, names, gold = sliced(rows, names, gold, args.books)
-    table: dict[Item, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for slug, subject, value in rows:
-        table[(subject, PROPERTY)][value].add(slug)
-    vote = generator.majority_vote(table)
-    clock = flight_run.Clock()
-    engine = build_or_reuse(out, rows, names, clock)
-
-    gold_items = sorted(gold)
-    halves = [truth_flight.in_half(gold_items, h) for h in shown]
-    disputed = sum(len(table[i]) > 1 for i in gold_items)
-    head = truth_flight.header(shown, halves, "all")
-    title = "## Learned trust on Books (every bookstore F)"
-    lines = [title + (f", a slice of {args.books} books" if args.books else ""), ""]
-    if changed:
-        lines += ["constants: " + ", ".join(f"{k} = {v!r}" for k, v in changed.items()), ""]
-    answers, result, value_claims = truth_flight.learned_answers(engine, clock)
-    lines.append(f"| method | {head} |")
-    lines.append("|---|" + "---:|" * len(halves))
-    lines.append(truth_flight.row("majority vote", vote, gold, halves))
-    lines.append(truth_flight.row("learned trust", answers, gold, halves, bold=True))
-    for name, method in pooled.METHODS.items():
-        lines.append(truth_flight.row(name, method(table, ()), gold, halves))
-    lines.append("")
-    lines.append(
-        f"- {len(gold_items)} gold books ({disputed} with more than one author list, "
-        f"{sum(next(iter(gold[i])) in table[i] for i in gold_items)} whose gold list some "
-        f"store gave); {len(rows):,} claims on {len(table):,} books by {len(names):,} stores"
-    )
-    lines.append(
-        f"- trust: {result.rounds} rounds over {result.items:,} items, "
-        f"{clock.show('trust')} (import {clock.show('import')})"
-    )
-    lines.append(
-        "- copy groups suggested: "
-        + ("; ".join("{" + ", ".join(g) + "}" for g in result.copy_groups) or "none")
-    )
-    lines.append("")
-    if args.seeds:
-        lines += truth_flight.verdict_runs(
-            args.seeds, engine, gold, gold_items, value_claims, vote, answers, shown, clock
-        )
-    print("\n".join(lines))
-    engine.dispose()
-    if workdir is not None:
-        workdir.cleanup()
+    tail = f", a slice of {args.books} books" if args.books else ""
+    public_set.report(BOOKS, args, shown, rows, names, gold, title_tail=tail)
     return 0
 
 
