@@ -147,6 +147,16 @@ def overlap(a: str, b: str, low: str, high: str) -> str:
         AND ({b}.{low} IS NULL OR {a}.{high} IS NULL OR {b}.{low} <= {a}.{high}))"""
 
 
+# Every ordered pair of two answers (a, b) of one item that has more than one, with their
+# claims as ``ca`` and ``cb``: what the compatible and near answers are chosen from.
+ANSWER_PAIRS = """FROM (SELECT DISTINCT item, claim_id FROM trust_evidence) a
+        JOIN trust_items i ON i.item = a.item AND i.answers > 1
+        JOIN (SELECT DISTINCT item, claim_id FROM trust_evidence) b
+             ON b.item = a.item AND b.claim_id <> a.claim_id
+        JOIN claims ca ON ca.id = a.claim_id
+        JOIN claims cb ON cb.id = b.claim_id"""
+
+
 def build_compatible(sql: Sql) -> None:
     """Answers of one item that can both be true: "2007" and "March 2007", "at least 70" and "97".
 
@@ -157,12 +167,7 @@ def build_compatible(sql: Sql) -> None:
     sql(
         f"""INSERT INTO trust_compatible (claim_id, other_id)
         SELECT a.claim_id, b.claim_id
-        FROM (SELECT DISTINCT item, claim_id FROM trust_evidence) a
-        JOIN trust_items i ON i.item = a.item AND i.answers > 1
-        JOIN (SELECT DISTINCT item, claim_id FROM trust_evidence) b
-             ON b.item = a.item AND b.claim_id <> a.claim_id
-        JOIN claims ca ON ca.id = a.claim_id
-        JOIN claims cb ON cb.id = b.claim_id
+        {ANSWER_PAIRS}
         WHERE {overlap("ca", "cb", "quantity_low", "quantity_high")}
            OR {overlap("ca", "cb", "date_earliest", "date_latest")}"""
     )
@@ -204,12 +209,7 @@ def build_near_numbers(sql: Sql) -> None:
     sql(
         f"""INSERT INTO trust_near (claim_id, other_id, similarity, in_credit)
         SELECT a.claim_id, b.claim_id, {similarity}, {similarity}
-        FROM (SELECT DISTINCT item, claim_id FROM trust_evidence) a
-        JOIN trust_items i ON i.item = a.item AND i.answers > 1
-        JOIN (SELECT DISTINCT item, claim_id FROM trust_evidence) b
-             ON b.item = a.item AND b.claim_id <> a.claim_id
-        JOIN claims ca ON ca.id = a.claim_id
-        JOIN claims cb ON cb.id = b.claim_id
+        {ANSWER_PAIRS}
         WHERE ca.quantity_low IS NOT NULL AND ca.quantity_low = ca.quantity_high
           AND cb.quantity_low IS NOT NULL AND cb.quantity_low = cb.quantity_high
           AND ca.quantity_low <> cb.quantity_low
@@ -247,12 +247,7 @@ def build_near_dates(sql: Sql) -> None:
     sql(
         f"""INSERT INTO trust_near (claim_id, other_id, similarity, in_credit)
         SELECT a.claim_id, b.claim_id, 1.0, {1.0 if settings.NEAR_DATE_CREDIT else 0.0}
-        FROM (SELECT DISTINCT item, claim_id FROM trust_evidence) a
-        JOIN trust_items i ON i.item = a.item AND i.answers > 1
-        JOIN (SELECT DISTINCT item, claim_id FROM trust_evidence) b
-             ON b.item = a.item AND b.claim_id <> a.claim_id
-        JOIN claims ca ON ca.id = a.claim_id
-        JOIN claims cb ON cb.id = b.claim_id
+        {ANSWER_PAIRS}
         WHERE ca.date_earliest IS NOT NULL AND ca.date_latest IS NOT NULL
           AND cb.date_earliest IS NOT NULL AND cb.date_latest IS NOT NULL
           AND (ca.date_latest < cb.date_earliest OR cb.date_latest < ca.date_earliest)
