@@ -76,6 +76,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "flight"))
 
+import flight as truth_flight  # noqa: E402  (benchmarks/truth/flight.py)
 import public_set  # noqa: E402  (what Population and Books share)
 import run as flight_run  # noqa: E402  (benchmarks/flight/run.py: import and clock)
 
@@ -294,12 +295,12 @@ BOOKS = public_set.DataSet(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = public_set.arguments(__doc__.splitlines()[0])
+    parser = truth_flight.arguments(__doc__.splitlines()[0])
     parser.add_argument(
         "--books", type=int, metavar="N", help="a slice: the first N books, gold books first"
     )
     args = parser.parse_args(argv)
-    shown = public_set.halves_shown(parser, args.halves)
+    shown = truth_flight.halves_shown(parser, args.halves)
     if args.books is not None and args.books < 1:
         parser.error(f"--books {args.books}: a number of books, 1 or more")
     rows, names = read_claims()

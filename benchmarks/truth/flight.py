@@ -154,14 +154,16 @@ def learned_answers(engine, clock):
     return answers, result, value_claims
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(description: str) -> argparse.ArgumentParser:
+    """The options of every truth data set's script: ``--keep``, ``--seeds``, ``--halves``,
+    ``--set``."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--keep", metavar="DIR", help="keep the import files and database in DIR")
     parser.add_argument("--seeds", type=int, default=3, help="draws of the 10 %% of verdicts")
     parser.add_argument(
         "--halves",
         default="day,A,B",
-        help="the gold items scored: day, A, B, comma-separated (tune looking at A only)",
+        help="the gold items scored: day (all), A, B, comma-separated (tune looking at A only)",
     )
     parser.add_argument(
         "--set",
@@ -170,13 +172,24 @@ def main(argv: list[str] | None = None) -> int:
         metavar="NAME=VALUE",
         help="run with a constant of provenance.trust changed (e.g. PROPERTY_LEARNING=verdicts)",
     )
+    return parser
+
+
+def halves_shown(parser: argparse.ArgumentParser, halves: str) -> list[str]:
+    """``--halves`` read, or a usage error naming what is accepted."""
+    shown = [h.strip() for h in halves.split(",") if h.strip()]
+    if not shown or any(h not in ("day", *HALVES) for h in shown):
+        parser.error(f"--halves {halves!r}: a comma-separated list of day, A, B")
+    return shown
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = arguments(__doc__.splitlines()[0])
     parser.add_argument(
         "--by-property", action="store_true", help="also score vote and trust per property"
     )
     args = parser.parse_args(argv)
-    shown = [h.strip() for h in args.halves.split(",") if h.strip()]
-    if not shown or any(h not in ("day", *HALVES) for h in shown):
-        parser.error(f"--halves {args.halves!r}: a comma-separated list of day, A, B")
+    shown = halves_shown(parser, args.halves)
     changed = set_constants(args.set)
     workdir = None if args.keep else tempfile.TemporaryDirectory(prefix="truth-flight-")
     out = Path(args.keep) if args.keep else Path(workdir.name)

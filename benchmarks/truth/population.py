@@ -38,6 +38,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "flight"))
 
+import flight as truth_flight  # noqa: E402  (benchmarks/truth/flight.py)
 import public_set  # noqa: E402  (what Population and Books share)
 import run as flight_run  # noqa: E402  (benchmarks/flight/run.py: import and clock)
 
@@ -109,9 +110,9 @@ POPULATION = public_set.DataSet(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = public_set.arguments(__doc__.splitlines()[0])
+    parser = truth_flight.arguments(__doc__.splitlines()[0])
     args = parser.parse_args(argv)
-    shown = public_set.halves_shown(parser, args.halves)
+    shown = truth_flight.halves_shown(parser, args.halves)
     rows, names = read_claims()
     public_set.report(POPULATION, args, shown, rows, names, read_gold())
     return 0

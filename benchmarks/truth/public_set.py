@@ -1,8 +1,8 @@
 """What the public truth data sets beside Flight share (``population.py``, ``books.py``):
 their (source, subject, value) rows written as an import and imported through the
-product (or the database a previous run kept), the options, and the report: majority
-vote, learned trust and pooled investment on the gold items, whole and by half, then
-desk verdicts on 10 % of them.
+product (or the database a previous run kept), and the report: majority vote, learned
+trust and pooled investment on the gold items, whole and by half, then desk verdicts on
+10 % of them. Their options are ``flight.py``'s (``flight.arguments``).
 
 Each data set says only what is its own: how its files read into rows and gold, what its
 sources, property and subjects are (:class:`DataSet`).
@@ -10,7 +10,6 @@ sources, property and subjects are (:class:`DataSet`).
 
 from __future__ import annotations
 
-import argparse
 import csv
 import sys
 import tempfile
@@ -94,34 +93,6 @@ def build_or_reuse(data: DataSet, out: Path, rows, names, clock):
     engine, _ = flight_run.build_database(db, header, claims, clock)
     (out / "imported").write_text("the import finished\n", encoding="utf-8")
     return engine
-
-
-def arguments(description: str) -> argparse.ArgumentParser:
-    """The options of every data set's script: ``--keep``, ``--seeds``, ``--halves``, ``--set``."""
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--keep", metavar="DIR", help="keep the import files and database in DIR")
-    parser.add_argument("--seeds", type=int, default=3, help="draws of the 10 %% of verdicts")
-    parser.add_argument(
-        "--halves",
-        default="day,A,B",
-        help="the gold items scored: day (all), A, B, comma-separated (tune looking at A only)",
-    )
-    parser.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="run with a constant of provenance.trust changed",
-    )
-    return parser
-
-
-def halves_shown(parser: argparse.ArgumentParser, halves: str) -> list[str]:
-    """``--halves`` read, or a usage error naming what is accepted."""
-    shown = [h.strip() for h in halves.split(",") if h.strip()]
-    if not shown or any(h not in ("day", *truth_flight.HALVES) for h in shown):
-        parser.error(f"--halves {halves!r}: a comma-separated list of day, A, B")
-    return shown
 
 
 def report(data: DataSet, args, shown, rows, names, gold, *, title_tail: str = "") -> None:
