@@ -12,7 +12,7 @@ from ..models import Citation, Source
 from .attributions import attributions, statements
 from .candidates import DEFAULT_KINDS, KINDS, Candidate, Extraction
 from .characterisations import characterisations
-from .dates import date_candidate, find_dates
+from .dates import bounds_a_period, date_candidate, find_dates
 from .designations import designations
 from .document import Document
 from .events import events_in
@@ -81,6 +81,9 @@ def run(doc: Document) -> list[Candidate]:
             if stretches and not any(a <= start < b for a, b, _, _ in stretches):
                 # "A day later, Trump said …", "…, said Hoffman on Friday": when it was said
                 doc.timeline.note(day)
+                continue
+            if bounds_a_period(doc, sentence, start, end):
+                doc.timeline.note(day)  # "since February 2024": no day of this clause's event
                 continue
             # run without the date kind too: a date still names the event it is the day of
             date_candidate(doc, sentence, start, end, value, mentions, stretches)

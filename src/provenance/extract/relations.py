@@ -90,15 +90,21 @@ PROXY = Rule(
     """A group called someone's proxy: "Kata'ib Hezbollah — an Iranian proxy militia".""",
 )
 BACKED_ADJECTIVE = Rule(
-    r"\b(?P<who>[A-Z][\w’'.]*?)-(?:backed|funded|sponsored|supported|armed)\b",
-    """A backer written as an adjective before the group: "the Iranian-backed “Special
-Groups”", "an Iran-backed militia known as the Red Hand Brigade" (the group must follow in
-the same noun phrase; "Iran-backed militias" with no name after is left alone).""",
+    r"\b(?P<who>[A-Z][\w’'.]*?)-(?P<how>backed|funded|sponsored|supported|armed|designated)\b",
+    """A backer (or a designating state) written as an adjective before the group: "the
+Iranian-backed “Special Groups”", "an Iran-backed militia known as the Red Hand Brigade", "the
+Iran-backed, U.S.-designated militia Red Hand Brigade" (the group must follow in the same noun
+phrase; "Iran-backed militias" with no name after is left alone), or in apposition after it:
+"the Blue Lions—an Iranian-backed Shia militia group".""",
 )
-# between "Iranian-backed" and the group it qualifies: a few words, "known as", "the"
+# between "Iranian-backed" and the group it qualifies: other such adjectives, a few words,
+# "known as", "the"
 _SAME_PHRASE = re.compile(
-    r"[\s“\"]+(?:[\w`’'-]+\s+){0,5}?(?:(?:known\s+as|called)\s+)?(?:the\s+)?[“\"]?"
+    r"(?:\s*,\s*[A-Z][\w’'.]*-[a-z]+)*"
+    r"[\s“\"]+(?:[\w`’'.-]+\s+){0,5}?(?:(?:known\s+as|called)\s+)?(?:the\s+)?[“\"]?"
 )
+# between a group and "an Iranian-backed …" in apposition after it
+_APPOSITION = re.compile(r"\)?\s*(?:,|—|–|--)\s*an?\s+")
 DESIGNATED = Rule(
     r"(?i)\b(?:labell?ed|designated|listed|blacklisted)\s+(?:as\s+)?(?:an?\s+)?"
     r"(?:foreign\s+|global\s+|specially\s+designated\s+)*terrorist\s+(?:organi[sz]ation|group|"
@@ -464,22 +470,29 @@ def _support(
         word = match.group("who")
         backer = _NATIONALITY_ENTITY.get(word.lower(), word)
         after = [m for m in mentions if match.end() <= m.start <= match.end() + 80]
+        while (
+            after and after[0].kind not in _GROUPS and "-" in text[after[0].end : after[0].end + 1]
+        ):
+            after.pop(0)  # "U.S." of "Iran-backed, U.S.-designated militia X" is no group
         group = after[0] if after and after[0].kind in _GROUPS else None
         if group is not None and not _SAME_PHRASE.fullmatch(text, match.end(), group.start):
             group = None  # the name is not the one the adjective qualifies
+        span = (match.start(), group.end) if group is not None else match.span()
+        if group is None:
+            before = [m for m in mentions if m.end <= match.start()]
+            # "the Blue Lions—an Iranian-backed Shia militia group"
+            if (
+                before
+                and before[-1].kind in _GROUPS
+                and _APPOSITION.fullmatch(text, before[-1].end, match.start())
+            ):
+                group = before[-1]
+                span = (group.start, match.end())
         if group is None or not doc.entities.knows(backer) or "backed" in group.name.lower():
             continue  # "Iran-backed Iraqi militias": the name itself says it
-        why = f"{doc.words(match.start(), group.end)!r}"
-        _add(
-            doc,
-            sentence,
-            (match.start(), group.end),
-            "backed_by",
-            backer,
-            group.name,
-            stretches,
-            why,
-        )
+        concept = "designated_by" if match.group("how") == "designated" else "backed_by"
+        why = f"{doc.words(*span)!r}"
+        _add(doc, sentence, span, concept, backer, group.name, stretches, why)
     for match in PROXY.finditer(text, sentence.start, sentence.end):
         country = _NATIONALITY_ENTITY.get(match.group("who").lower())
         subject = group_before(match.start())

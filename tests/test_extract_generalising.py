@@ -1,0 +1,105 @@
+"""`extract` on general sentence shapes of English news and official text: a date that only
+bounds a period ("since", "until", "by"), a period written "between … and …", adjectives
+that say who backs or designated a group, and an event that happened in two places.
+
+Each test is a small worked sentence written for it, run through the real CLI (ingest,
+extract to a file) against a fresh database with the few entities it names.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from conftest import invoke
+
+
+@pytest.fixture
+def candidates_of(db_path, tmp_path):
+    """Every candidate of a text published on ``published``, with ``entities`` known."""
+    invoke("init")
+
+    def run(text, *entities, published="2024-05-08"):
+        for entity_name, kind, *aliases in entities:
+            invoke("entity", "add", entity_name, "--kind", kind, *[f"--alias={a}" for a in aliases])
+        path = tmp_path / "article.txt"
+        path.write_text(text, encoding="utf-8")
+        invoke("ingest", path)
+        invoke("source", "edit", "article", "--published", published, "--reason", "dated")
+        out = tmp_path / "article.yaml"
+        invoke("extract", "article", "-o", out)
+        document = yaml.safe_load(out.read_text(encoding="utf-8"))
+        invoke("import", out, "--dry-run", "--new-entities")
+        return document["claims"] or []
+
+    return run
+
+
+def _facts(rows):
+    return [(r["subject"], r["property"], str(r["value"])) for r in rows]
+
+
+def _dates(rows):
+    return {str(r["value"]) for r in rows if r["property"] == "date"}
+
+
+def test_a_date_that_only_bounds_a_period_dates_no_event(candidates_of):
+    rows = candidates_of(
+        "Report on Vela\n\n"
+        "A rocket attack on 12 March 2024 was the first such attack on the base since "
+        "February 2023. The garrison had been quiet until October 2022, officials said. "
+        "By 2021, the Red Hand Brigade controlled most of the valley. Life there is much as "
+        "it was before 7 October.\n",
+        ("Vela", "place"),
+        ("Red Hand Brigade", "organisation"),
+    )
+    dates = _dates(rows)
+    assert "2024-03-12" in dates, _facts(rows)
+    assert not {"2023-02", "2022-10", "2021", "2023-10-07", "2024-10-07"} & dates, _facts(rows)
+
+
+def test_a_period_between_two_dates_is_one_interval(candidates_of):
+    rows = candidates_of(
+        "Report on Vela\n\n"
+        "Armed groups attacked the base at Vela more than 40 times between the March 2023 "
+        "start of the blockade and June 4, 2024. Between the 2 May riots in the capital and "
+        "9 September 2023, the army stayed in its barracks.\n",
+        ("Vela", "place"),
+        published="2024-06-20",
+    )
+    dates = _dates(rows)
+    assert "2023-03/2024-06-04" in dates, _facts(rows)
+    assert "2023-05-02/2023-09-09" in dates, _facts(rows)
+    assert not {"2023-03", "2024-06-04", "2023-05-02", "2023-09-09"} & dates, _facts(rows)
+
+
+def test_a_boundary_date_with_its_own_when_clause_is_that_events_day(candidates_of):
+    rows = candidates_of(
+        "Report on Vela\n\n"
+        "The valley was calm until 3 May 2022, when gunmen attacked the police station in "
+        "Vela. Nothing has moved since June 2022.\n",
+        ("Vela", "place"),
+    )
+    dates = _dates(rows)
+    assert "2022-05-03" in dates, _facts(rows)
+    assert "2022-06" not in dates, _facts(rows)
+
+
+def test_adjectives_before_a_group_say_who_backs_and_who_designated_it(candidates_of):
+    rows = candidates_of(
+        "Report on Vela\n\n"
+        "Rockets were fired by the Iran-backed, U.S.-designated militia Red Hand Brigade "
+        "(RHB) at the base in Vela. The attack was claimed by the Blue Lions—an "
+        "Iranian-backed Shia militia group. Iran-backed groups fired again on 3 March 2024.\n",
+        ("Vela", "place"),
+        ("Iran", "place"),
+        ("United States", "place", "U.S."),
+        ("Red Hand Brigade", "organisation", "RHB"),
+        ("Blue Lions", "organisation"),
+    )
+    facts = _facts(rows)
+    assert ("Red Hand Brigade", "backed_by", "Iran") in facts, facts
+    assert ("Red Hand Brigade", "designated_by", "United States") in facts, facts
+    assert ("Blue Lions", "backed_by", "Iran") in facts, facts
+    assert not [
+        f for f in facts if f[1] == "backed_by" and f[0] not in ("Red Hand Brigade", "Blue Lions")
+    ], facts
