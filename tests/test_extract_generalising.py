@@ -103,3 +103,17 @@ def test_adjectives_before_a_group_say_who_backs_and_who_designated_it(candidate
     assert not [
         f for f in facts if f[1] == "backed_by" and f[0] not in ("Red Hand Brigade", "Blue Lions")
     ], facts
+
+
+def test_an_abbreviation_the_text_defines_names_the_entity_after(candidates_of):
+    rows = candidates_of(
+        "Report on Vela\n\n"
+        "The ministry named the Red Hand Brigade (RHB) a terrorist group on 2 May 2024. "
+        "Founded in 2013, RHB and its leader Omar Tal Basri have attacked the police in Vela.\n",
+        ("Vela", "place"),
+        ("Red Hand Brigade", "organisation"),
+    )
+    facts = _facts(rows)
+    assert ("Red Hand Brigade", "leader", "Omar Tal Basri") in facts, facts
+    assert ("Red Hand Brigade", "founded", "2013") in facts, facts
+    assert not [f for f in facts if f[0] == "RHB" or f[2] == "RHB"], facts

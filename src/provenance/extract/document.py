@@ -29,6 +29,7 @@ class Document:
         self.entities = EntityIndex(session)
         self.text = source.text or ""
         self.scan, self.limit = scan_text(source)
+        self.entities.learn_abbreviations(self.scan)
         self.timeline = Timeline(
             iso_date(source.published_earliest), iso_date(source.published_latest)
         )
