@@ -117,3 +117,38 @@ def test_an_abbreviation_the_text_defines_names_the_entity_after(candidates_of):
     assert ("Red Hand Brigade", "leader", "Omar Tal Basri") in facts, facts
     assert ("Red Hand Brigade", "founded", "2013") in facts, facts
     assert not [f for f in facts if f[0] == "RHB" or f[2] == "RHB"], facts
+
+
+def test_the_answers_of_an_interview_are_the_interviewees_words(candidates_of):
+    rows = candidates_of(
+        "The militias of Vela\n\n"
+        "We have interviewed Lina Haddad, a researcher who has followed the valley for years.\n\n"
+        "What happened in the spring?\n\n"
+        "On 3 March 2024, the Red Hand Brigade attacked the police station in Vela. The attack "
+        "killed four officers.\n\n"
+        "And the government?\n\n"
+        "Governor Omar Said said the army had sent 300 soldiers to Vela.\n",
+        ("Vela", "place"),
+        ("Red Hand Brigade", "organisation"),
+        ("Lina Haddad", "person"),
+        ("Omar Said", "person"),
+    )
+    speakers = {(r["property"], str(r["value"])): r.get("attributed_to") for r in rows}
+    assert speakers.get(("killed", "4")) == "Lina Haddad", _facts(rows)
+    assert speakers.get(("date", "2024-03-03")) == "Lina Haddad", _facts(rows)
+    # the governor's own words are his, not the interviewee's
+    assert ("count", "300") in speakers, _facts(rows)
+    assert speakers[("count", "300")] == "Omar Said", rows
+
+
+def test_a_text_with_one_question_is_no_interview(candidates_of):
+    rows = candidates_of(
+        "The militias of Vela\n\n"
+        "We have talked to Lina Haddad about the valley. Who attacked the station?\n\n"
+        "On 3 March 2024, the Red Hand Brigade attacked the police station in Vela. The attack "
+        "killed four officers.\n",
+        ("Vela", "place"),
+        ("Red Hand Brigade", "organisation"),
+        ("Lina Haddad", "person"),
+    )
+    assert all(not r.get("attributed_to") for r in rows), rows

@@ -13,6 +13,7 @@ from ..models import Entity, Source
 from .candidates import Candidate
 from .dates import Timeline, iso_date
 from .events import EVENT_KEY, FAMILIES, Event
+from .interviews import read_interview
 from .mentions import EntityIndex
 from .sentences import Sentence, clause, scan_text
 from .vocabulary import PropertyChoice, Vocabulary
@@ -30,6 +31,7 @@ class Document:
         self.text = source.text or ""
         self.scan, self.limit = scan_text(source)
         self.entities.learn_abbreviations(self.scan)
+        self.interview = read_interview(self.scan, self.entities)
         self.timeline = Timeline(
             iso_date(source.published_earliest), iso_date(source.published_latest)
         )

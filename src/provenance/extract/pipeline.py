@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from .. import quotes
 from ..models import Citation, Source
-from .attributions import attributions, statements
+from .attributions import REPORTING_VERB, attributions, statements
 from .candidates import DEFAULT_KINDS, KINDS, Candidate, Extraction
 from .characterisations import characterisations
 from .dates import bounds_a_period, date_candidate, find_dates
@@ -74,6 +74,14 @@ def run(doc: Document) -> list[Candidate]:
         doc.sentence_speakers = set()
         doc.sentence_listeners = set()
         stretches = attributions(doc, sentence, mentions)
+        answering = doc.interview.speaker_at(sentence.start) if doc.interview else None
+        if (
+            answering is not None
+            and not stretches
+            and not REPORTING_VERB.search(doc.scan, sentence.start, sentence.end)
+        ):
+            # an interview's answer, unless it reports someone else's words, is the interviewee's
+            stretches = [(sentence.start, sentence.end, answering, "asserts")]
         taken: list[tuple[int, int]] = []
         dates = find_dates(doc, sentence)
         for start, end, value, day in dates:
