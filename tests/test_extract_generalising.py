@@ -152,3 +152,44 @@ def test_a_text_with_one_question_is_no_interview(candidates_of):
         ("Lina Haddad", "person"),
     )
     assert all(not r.get("attributed_to") for r in rows), rows
+
+
+def test_an_event_named_in_passing_is_the_known_event_its_words_and_year_fit(candidates_of):
+    rows = candidates_of(
+        "Report on Vela\n\n"
+        "The Red Hand Brigade was born during the 2011 Vela invasion, and it grew after the "
+        "U.N. withdrawal in 2015.\n",
+        ("Vela", "place"),
+        ("Red Hand Brigade", "organisation"),
+        ("2011 invasion of Vela", "event", "Northern invasion of Vela"),
+        ("Possible second invasion of Vela", "event"),
+        ("Withdrawal of the U.N. mission from Vela (2015)", "event", "UN withdrawal from Vela"),
+    )
+    facts = _facts(rows)
+    assert ("2011 invasion of Vela", "date", "2011") in facts, facts
+    assert ("Withdrawal of the U.N. mission from Vela (2015)", "date", "2015") in facts, facts
+
+
+def test_an_event_dated_by_a_season_keeps_its_name(candidates_of):
+    rows = candidates_of(
+        "Report on Vela\n\n"
+        "The collapse of the Vela garrison in the summer of 2014 left the valley open.\n",
+        ("Vela", "place"),
+    )
+    dates = _dates(rows)
+    assert dates == {"2014-22"}, _facts(rows)
+
+
+def test_a_known_event_is_found_through_its_aliases_and_its_year(candidates_of):
+    rows = candidates_of(
+        "Report on Vela\n\n"
+        "After the U.S. invasion, the Red Hand Brigade took the hills. The Vela invasion "
+        "began in 2003, and the brigade fought it from the start.\n",
+        ("Vela", "place"),
+        ("Red Hand Brigade", "organisation"),
+        ("2003 invasion of Vela", "event", "US invasion of Vela"),
+        ("Possible Turkish invasion of Vela", "event"),
+    )
+    facts = _facts(rows)
+    assert ("2003 invasion of Vela", "date", "2003") in facts, facts
+    assert not [f for f in facts if "invasion" in f[0] and f[0] != "2003 invasion of Vela"], facts
