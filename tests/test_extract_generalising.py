@@ -193,3 +193,30 @@ def test_a_known_event_is_found_through_its_aliases_and_its_year(candidates_of):
     facts = _facts(rows)
     assert ("2003 invasion of Vela", "date", "2003") in facts, facts
     assert not [f for f in facts if "invasion" in f[0] and f[0] != "2003 invasion of Vela"], facts
+
+
+def test_a_time_counted_back_from_now_is_no_figure(candidates_of):
+    rows = candidates_of(
+        "Report on Vela\n\n"
+        "The Red Hand Brigade is weaker than it was three months ago, when it had 300 "
+        "fighters. Two weeks later, it lost the hills.\n",
+        ("Vela", "place"),
+        ("Red Hand Brigade", "organisation"),
+    )
+    values = {str(r["value"]) for r in rows if r["property"] != "date"}
+    assert "300" in values, _facts(rows)
+    assert not {"3", "2"} & values, _facts(rows)
+
+
+def test_one_of_many_is_no_count(candidates_of):
+    rows = candidates_of(
+        "Report on Vela\n\n"
+        "The Red Hand Brigade is one of the members of the alliance, and it has 300 fighters. "
+        "One of the soldiers was killed in the attack on Vela on 3 March 2024.\n",
+        ("Vela", "place"),
+        ("Red Hand Brigade", "organisation"),
+    )
+    facts = [f for f in _facts(rows) if f[1] != "date"]
+    assert [f for f in facts if f[2] == "300"], facts
+    assert [f for f in facts if f[1] == "killed" and f[2] == "1"], facts
+    assert not [f for f in facts if f[1] != "killed" and f[2] == "1"], facts
