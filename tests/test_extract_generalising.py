@@ -220,3 +220,38 @@ def test_one_of_many_is_no_count(candidates_of):
     assert [f for f in facts if f[2] == "300"], facts
     assert [f for f in facts if f[1] == "killed" and f[2] == "1"], facts
     assert not [f for f in facts if f[1] != "killed" and f[2] == "1"], facts
+
+
+def test_a_member_and_the_whole_it_belongs_to(candidates_of):
+    rows = candidates_of(
+        "Report on Vela\n\n"
+        "Founded in 2013, the Red Hand Brigade attacked Vela, and the group is a leading member "
+        "of the Southern Front (SF). The Blue Lions, a founding member of the Southern Front, "
+        "denied it. The Green Hand is a member of the SF. Most militias are part of the "
+        "broader Iran-aligned Northern Axis, officials say.\n",
+        ("Vela", "place"),
+        ("Red Hand Brigade", "organisation"),
+        ("Blue Lions", "organisation"),
+        ("Green Hand", "organisation"),
+    )
+    facts = _facts(rows)
+    assert ("Red Hand Brigade", "member_of", "Southern Front") in facts, facts
+    assert ("Blue Lions", "member_of", "Southern Front") in facts, facts
+    assert ("Green Hand", "member_of", "Southern Front") in facts, facts
+    # "Most militias" names no one: no candidate for it
+    assert len([f for f in facts if f[1] == "member_of"]) == 3, facts
+
+
+def test_an_abbreviation_of_a_longer_name_is_not_the_place_it_ends_with(candidates_of):
+    rows = candidates_of(
+        "Report on Vela\n\n"
+        "The Red Hand Brigade is a member of the Islamic Front in Vela (IFV). The Blue Lions "
+        "is a member of the IFV too.\n",
+        ("Vela", "place"),
+        ("Red Hand Brigade", "organisation"),
+        ("Blue Lions", "organisation"),
+    )
+    facts = _facts(rows)
+    assert ("Red Hand Brigade", "member_of", "Islamic Front in Vela") in facts, facts
+    assert ("Blue Lions", "member_of", "Islamic Front in Vela") in facts, facts
+    assert not [f for f in facts if f[2] == "Vela"], facts

@@ -54,6 +54,11 @@ def _written_as(word: str, rule: str) -> bool:
 _COUNTRY_PREFIX = re.compile(r"^(?:U\.S\.|US|U\.K\.|UK|Iraqi|Iranian)\s+(?=[A-Z])")
 
 
+# a name a known one only ends: "Islamic Resistance in [Iraq]", "Northern [Vela]"
+LONGER_NAME_BEFORE = re.compile(
+    r"(?<![\w’'-])(?!(?:The|A|An|In|On|At|By|For|From|With|And|But|Of)\b)[A-Z][\w’'-]*\s+"
+    r"(?:(?:in|of|for|on|and|the|de|al)\s+)*$"
+)
 ABBREVIATION = re.compile(r"\s*\(\s*(?P<abbr>[A-Z][A-Za-z]*[A-Z][A-Za-z]*)\s*\)")
 
 
@@ -112,6 +117,8 @@ class EntityIndex:
             named = self.mentions(text, max(0, m.start() - 120), m.start())
             if not named or text[named[-1].end : m.start()].strip():
                 continue
+            if LONGER_NAME_BEFORE.search(text, max(0, named[-1].start - 40), named[-1].start):
+                continue  # "the Islamic Resistance in Iraq (IRI)": IRI is not Iraq
             entry = ((key,), ("upper",), named[-1].name, named[-1].kind)
             self.by_first.setdefault(key, []).append(entry)
             self.by_first[key].sort(key=lambda e: -len(e[0]))

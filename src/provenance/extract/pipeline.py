@@ -17,6 +17,7 @@ from .designations import designations
 from .document import Document
 from .events import events_in
 from .leadership import leaders
+from .membership import membership
 from .quantities import quantities
 from .relations import relations
 from .rules import Rule
@@ -103,6 +104,7 @@ def run(doc: Document) -> list[Candidate]:
         if "relation" in doc.kinds:
             relations(doc, sentence, mentions, stretches)
             designations(doc, sentence, mentions, stretches)
+            membership(doc, sentence, mentions, stretches)
             characterisations(doc, sentence, mentions, stretches)
         groups = [m.name for m in mentions if m.kind in ("organisation", "alliance", "other")]
         doc.last_group = groups[0] if groups else doc.last_group
