@@ -255,3 +255,25 @@ def test_an_abbreviation_of_a_longer_name_is_not_the_place_it_ends_with(candidat
     assert ("Red Hand Brigade", "member_of", "Islamic Front in Vela") in facts, facts
     assert ("Blue Lions", "member_of", "Islamic Front in Vela") in facts, facts
     assert not [f for f in facts if f[2] == "Vela"], facts
+
+
+def test_a_backer_as_the_subject_of_its_verb(candidates_of):
+    rows = candidates_of(
+        "Report on Vela\n\n"
+        "Iran supports the Blue Lions both militarily and logistically. Iran, through its "
+        "Revolutionary Guard, has supported the Red Hand Brigade, the Green Hand, and other "
+        "militias with training. Turkey has not funded the Blue Lions. Iran supported the "
+        "decision to attack Vela.\n",
+        ("Vela", "place"),
+        ("Iran", "place"),
+        ("Turkey", "place"),
+        ("Red Hand Brigade", "organisation"),
+        ("Blue Lions", "organisation"),
+        ("Green Hand", "organisation"),
+    )
+    backed = {(f[0], f[2]) for f in _facts(rows) if f[1] == "backed_by"}
+    assert backed == {
+        ("Blue Lions", "Iran"),
+        ("Red Hand Brigade", "Iran"),
+        ("Green Hand", "Iran"),
+    }, _facts(rows)

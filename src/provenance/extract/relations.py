@@ -410,6 +410,54 @@ def _posts(
             _add(doc, sentence, (a, b), "position", post, name, [], why)
 
 
+BACKS = Rule(
+    r"\b(?:(?:has|have|had)\s+)?(?:long\s+|openly\s+|reportedly\s+|also\s+)?"
+    r"(?:supports|supported|backs|backed|funds|funded|finances|financed|arms|armed|sponsors|"
+    r"sponsored)\s+(?!by\b)(?:the\s+)?",
+    """A backer as the subject of its verb, the groups it backs after it: "Iran supports the
+Blue Lions both militarily and logistically", "Iran has supported the Red Hand Brigade, the
+Blue Lions, and other militias with training", "Iran, through its Guard, has supported X".
+Groups only: "supported the decision" backs no one.""",
+)
+_LISTED = re.compile(r"\s*(?:,\s*(?:and\s+)?(?:the\s+)?|\s+and\s+(?:the\s+)?)")
+_BACKER_GAP = re.compile(r"\s*(?:(?:has|have|had|also|long|openly|reportedly)\s*)*")
+
+
+def _backs(
+    doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
+) -> None:
+    text = doc.scan
+    for match in BACKS.finditer(text, sentence.start, sentence.end):
+        before = [m for m in mentions if m.end <= match.start()]
+        backer = before[-1] if before else None
+        if backer is not None and not _BACKER_GAP.fullmatch(text, backer.end, match.start()):
+            # "Iran, through the Guard and its Quds Force, has supported": the clause's subject
+            first = next((m for m in before if m.start >= sentence.start), None)
+            opening = text[sentence.start : first.start] if first else "x"
+            parenthetical = text[backer.end : match.start()].rstrip().endswith(",")
+            backer = first if first and not opening.strip() and parenthetical else None
+        if backer is None or backer.kind not in ("place", *_GROUPS):
+            continue
+        if NEGATED.search(text, max(sentence.start, match.start() - 12), match.end()):
+            continue
+        backed: list[Mention] = []
+        at = match.end()
+        for m in (x for x in mentions if x.start >= match.end()):
+            if m.kind not in _GROUPS:
+                break
+            gap = text[at : m.start]
+            if not (gap.strip() == "" if not backed else _LISTED.fullmatch(gap)):
+                break
+            backed.append(m)
+            at = m.end
+        for group in backed:
+            why = f"{backer.name} {doc.words(match.start(), group.end)!r}"
+            _add(
+                doc, sentence, (match.start(), group.end), "backed_by", backer.name, group.name,
+                stretches, why,
+            )  # fmt: skip
+
+
 def _support(
     doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
 ) -> None:
@@ -493,6 +541,7 @@ def _support(
         concept = "designated_by" if match.group("how") == "designated" else "backed_by"
         why = f"{doc.words(*span)!r}"
         _add(doc, sentence, span, concept, backer, group.name, stretches, why)
+    _backs(doc, sentence, mentions, stretches)
     for match in PROXY.finditer(text, sentence.start, sentence.end):
         country = _NATIONALITY_ENTITY.get(match.group("who").lower())
         subject = group_before(match.start())
