@@ -277,3 +277,18 @@ def test_a_backer_as_the_subject_of_its_verb(candidates_of):
         ("Red Hand Brigade", "Iran"),
         ("Green Hand", "Iran"),
     }, _facts(rows)
+
+
+def test_a_designation_told_with_listed_or_without_as(candidates_of):
+    rows = candidates_of(
+        "Report on Vela\n\n"
+        "The Ministry of Interior listed Omar Tal Basri as a global terrorist in 2021. The "
+        "Ministry of Interior promptly designated the Blue Lions a terrorist organization.\n",
+        ("Vela", "place"),
+        ("Ministry of Interior", "organisation"),
+        ("Omar Tal Basri", "person"),
+        ("Blue Lions", "organisation"),
+    )
+    facts = _facts(rows)
+    assert ("Omar Tal Basri", "designated_by", "Ministry of Interior") in facts, facts
+    assert ("Blue Lions", "designated_by", "Ministry of Interior") in facts, facts
