@@ -292,3 +292,20 @@ def test_a_designation_told_with_listed_or_without_as(candidates_of):
     facts = _facts(rows)
     assert ("Omar Tal Basri", "designated_by", "Ministry of Interior") in facts, facts
     assert ("Blue Lions", "designated_by", "Ministry of Interior") in facts, facts
+
+
+def test_an_article_quoting_a_news_agency_is_no_interview(candidates_of):
+    rows = candidates_of(
+        "The militias of Vela\n\n"
+        "A police officer in Vela spoke to The Valley Times about the attack.\n\n"
+        "What happened?\n\n"
+        "On 3 March 2024, the Red Hand Brigade attacked the police station in Vela. The attack "
+        "killed four officers.\n\n"
+        "What comes next?\n\n"
+        "The army sent 300 soldiers to Vela.\n",
+        ("Vela", "place"),
+        ("Red Hand Brigade", "organisation"),
+        ("Valley Times", "organisation", "The Valley Times"),
+    )
+    assert rows, "the figures are still read"
+    assert all(not r.get("attributed_to") for r in rows), rows

@@ -43,7 +43,9 @@ def read_interview(text: str, entities: EntityIndex) -> Interview | None:
     if named is None:
         return None
     known = entities.mentions(text, named.start("name"), named.end("name"))
-    speaker = known[0].name if known and known[0].kind == "person" else named.group("name")
+    if (known and known[0].kind != "person") or named.group("name").split()[0] == "The":
+        return None  # "spoke to The Associated Press": a newspaper's source, not an interview
+    speaker = known[0].name if known else named.group("name")
     asked = set(questions)
     answers = tuple(span for i, span in enumerate(lines) if i > questions[0] and i not in asked)
     return Interview(speaker, answers)
