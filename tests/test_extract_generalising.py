@@ -309,3 +309,30 @@ def test_an_article_quoting_a_news_agency_is_no_interview(candidates_of):
     )
     assert rows, "the figures are still read"
     assert all(not r.get("attributed_to") for r in rows), rows
+
+
+def test_a_group_written_as_a_persons_is_led_by_that_person(candidates_of):
+    rows = candidates_of(
+        "Report on Vela\n\n"
+        "Omar Tal Basri’s Red Hand Brigade attacked Vela on 3 March 2024. Iran’s Blue Lions "
+        "denied it, and Omar Tal Basri's office said nothing.\n",
+        ("Vela", "place"),
+        ("Iran", "place"),
+        ("Omar Tal Basri", "person"),
+        ("Red Hand Brigade", "organisation"),
+        ("Blue Lions", "organisation"),
+    )
+    leaders = {(f[0], f[2]) for f in _facts(rows) if f[1] == "leader"}
+    assert leaders == {("Red Hand Brigade", "Omar Tal Basri")}, _facts(rows)
+
+
+def test_a_persons_group_named_again_is_offered_once(candidates_of):
+    rows = candidates_of(
+        "Report on Vela\n\n"
+        "Omar Tal Basri’s Red Hand Brigade attacked Vela on 3 March 2024. Two days later, "
+        "Omar Tal Basri’s Red Hand Brigade fired 40 rockets at the town.\n",
+        ("Vela", "place"),
+        ("Omar Tal Basri", "person"),
+        ("Red Hand Brigade", "organisation"),
+    )
+    assert len([f for f in _facts(rows) if f[1] == "leader"]) == 1, _facts(rows)

@@ -16,7 +16,7 @@ from .dates import bounds_a_period, date_candidate, find_dates
 from .designations import designations
 from .document import Document
 from .events import events_in
-from .leadership import leaders
+from .leadership import leaders, persons_groups
 from .membership import membership
 from .quantities import quantities
 from .relations import relations
@@ -101,6 +101,7 @@ def run(doc: Document) -> list[Candidate]:
             quantities(doc, sentence, mentions, stretches, taken)
         if "leadership" in doc.kinds:
             leaders(doc, sentence, mentions, stretches)
+            persons_groups(doc, sentence, mentions, stretches)
         if "relation" in doc.kinds:
             relations(doc, sentence, mentions, stretches)
             designations(doc, sentence, mentions, stretches)
