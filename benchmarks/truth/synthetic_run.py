@@ -184,6 +184,22 @@ CONFIGS: dict[str, dict[str, object]] = {
     "teach-cluster-F-weight-10": {"TEACH": "cluster", "PRIOR_WEIGHT": F_WEIGHT(10.0)},
     "near-0.01": {"NEAR_SHARE": 0.01},
     "near-0.05": {"NEAR_SHARE": 0.05},
+    "near-0.05-decay-0.01": {"NEAR_SHARE": 0.05, "NEAR_DECAY": 0.01},
+    "near-0.1-decay-0.02": {"NEAR_SHARE": 0.1, "NEAR_DECAY": 0.02},
+    "near-0.02-decay-0.01": {"NEAR_SHARE": 0.02, "NEAR_DECAY": 0.01},
+    "near-0.1-decay-0.01": {"NEAR_SHARE": 0.1, "NEAR_DECAY": 0.01},
+    "near-dates": {"NEAR_DATE_STEPS": 1.0},
+    "near-dates-score-only": {"NEAR_DATE_STEPS": 1.0, "NEAR_DATE_CREDIT": False},
+    "per-property-agreement-weight-100": {
+        "PROPERTY_LEARNING": "agreement",
+        "PROPERTY_WEIGHT": 100.0,
+    },
+    "per-property-agreement-weight-300": {
+        "PROPERTY_LEARNING": "agreement",
+        "PROPERTY_WEIGHT": 300.0,
+    },
+    "ceiling-0.9": {"ACCURACY_CEILING": 0.9},
+    "ceiling-0.95": {"ACCURACY_CEILING": 0.95},
 }
 
 

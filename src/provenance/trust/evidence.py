@@ -9,7 +9,7 @@ sources, the desk's verdicts) into ``trust_sources``, ``trust_items``,
 from __future__ import annotations
 
 from . import settings
-from .sql import Sql, case, desk_answers, document_of, live_citation, log_odds
+from .sql import Sql, case, desk_answers, document_of, exp, live_citation, log_odds
 
 
 def evidence_filter(public_only: bool) -> str:
@@ -178,14 +178,32 @@ def build_near(sql: Sql) -> None:
     in its source's credit (``trust_near``; empty when ``NEAR_SHARE`` is 0), but it
     still makes a margin or a tie against the leader.
     """
-    sql("CREATE TEMPORARY TABLE trust_near (claim_id INTEGER, other_id INTEGER)")
+    sql(
+        "CREATE TEMPORARY TABLE trust_near"
+        " (claim_id INTEGER, other_id INTEGER, similarity DOUBLE PRECISION,"
+        " in_credit DOUBLE PRECISION)"
+    )
+    build_near_numbers(sql)
+    build_near_dates(sql)
+    sql("CREATE INDEX trust_near_claim ON trust_near (claim_id)")
+
+
+def build_near_numbers(sql: Sql) -> None:
+    """Near exact quantities into ``trust_near``, with their similarity (``NEAR_DECAY``)."""
     if settings.NEAR_SHARE <= 0:
         return
     x, y = "ABS(ca.quantity_low)", "ABS(cb.quantity_low)"
-    within = f"{float(settings.NEAR_SHARE)} * (CASE WHEN {x} > {y} THEN {x} ELSE {y} END)"
+    larger = f"(CASE WHEN {x} > {y} THEN {x} ELSE {y} END)"
+    within = f"{float(settings.NEAR_SHARE)} * {larger}"
+    similarity = "1.0"
+    if settings.NEAR_DECAY > 0:
+        # the distance relative to the larger figure, in units of NEAR_DECAY (never 0 / 0:
+        # two different figures within a share of the larger are not both 0)
+        distance = f"ABS(ca.quantity_low - cb.quantity_low) / {larger}"
+        similarity = exp(f"-({distance}) / {float(settings.NEAR_DECAY)}")
     sql(
-        f"""INSERT INTO trust_near (claim_id, other_id)
-        SELECT a.claim_id, b.claim_id
+        f"""INSERT INTO trust_near (claim_id, other_id, similarity, in_credit)
+        SELECT a.claim_id, b.claim_id, {similarity}, {similarity}
         FROM (SELECT DISTINCT item, claim_id FROM trust_evidence) a
         JOIN trust_items i ON i.item = a.item AND i.answers > 1
         JOIN (SELECT DISTINCT item, claim_id FROM trust_evidence) b
@@ -197,7 +215,50 @@ def build_near(sql: Sql) -> None:
           AND ca.quantity_low <> cb.quantity_low
           AND ABS(ca.quantity_low - cb.quantity_low) <= {within}"""
     )
-    sql("CREATE INDEX trust_near_claim ON trust_near (claim_id)")
+
+
+def seconds(sql: Sql, moment: str) -> str:
+    """SQL: a stored date bound (``YYYY-MM-DDTHH:MM:SS``, years 0001 … 9999) in seconds."""
+    if sql.sqlite:
+        # julianday is a fraction of days: rounded, so that a minute is 60 s exactly
+        return f"ROUND(julianday({moment}) * 86400.0)"
+    return f"EXTRACT(EPOCH FROM CAST({moment} AS TIMESTAMP))"
+
+
+def build_near_dates(sql: Sql) -> None:
+    """Dates of one item at one precision at most ``NEAR_DATE_STEPS`` of its units apart.
+
+    "15:27" and "15:28" (minutes), "2007" and "2008" (years): neither contains the other,
+    so they contradict each other, but a source giving one is nearly right where the other
+    is true. Its unit is the width of its interval (a minute, a day, a year; a month 28 to
+    31 days, so widths within 10 % of each other are one precision); they go in
+    ``trust_near`` with similarity 1, as near numbers do.
+    """
+    if settings.NEAR_DATE_STEPS <= 0:
+        return
+    width = {
+        side: f"({seconds(sql, f'c{side}.date_latest')} - {seconds(sql, f'c{side}.date_earliest')}"
+        " + 1.0)"
+        for side in "ab"
+    }
+    wider = f"(CASE WHEN {width['a']} > {width['b']} THEN {width['a']} ELSE {width['b']} END)"
+    narrower = f"(CASE WHEN {width['a']} > {width['b']} THEN {width['b']} ELSE {width['a']} END)"
+    apart = f"ABS({seconds(sql, 'ca.date_earliest')} - {seconds(sql, 'cb.date_earliest')})"
+    sql(
+        f"""INSERT INTO trust_near (claim_id, other_id, similarity, in_credit)
+        SELECT a.claim_id, b.claim_id, 1.0, {1.0 if settings.NEAR_DATE_CREDIT else 0.0}
+        FROM (SELECT DISTINCT item, claim_id FROM trust_evidence) a
+        JOIN trust_items i ON i.item = a.item AND i.answers > 1
+        JOIN (SELECT DISTINCT item, claim_id FROM trust_evidence) b
+             ON b.item = a.item AND b.claim_id <> a.claim_id
+        JOIN claims ca ON ca.id = a.claim_id
+        JOIN claims cb ON cb.id = b.claim_id
+        WHERE ca.date_earliest IS NOT NULL AND ca.date_latest IS NOT NULL
+          AND cb.date_earliest IS NOT NULL AND cb.date_latest IS NOT NULL
+          AND (ca.date_latest < cb.date_earliest OR cb.date_latest < ca.date_earliest)
+          AND {narrower} >= 0.9 * {wider}
+          AND {apart} <= {float(settings.NEAR_DATE_STEPS)} * {wider} + 0.5"""
+    )
 
 
 def weigh_teaching(sql: Sql) -> None:

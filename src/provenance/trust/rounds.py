@@ -59,11 +59,11 @@ def score_and_normalise(sql: Sql, *, every_item: bool, compatible: bool) -> None
                 WHERE x.claim_id = trust_scores.claim_id)
             WHERE claim_id IN (SELECT claim_id FROM trust_compatible)"""
         )
-    if settings.NEAR_SHARE > 0:
+    if near_values():
         # a near number ("12,301" beside "12,300") lends the same share, to the score only
         sql(
             f"""UPDATE trust_scores SET score = score + {settings.COMPATIBLE_SHARE} * (
-                SELECT SUM(o.own) FROM trust_near x
+                SELECT SUM(x.similarity * o.own) FROM trust_near x
                 JOIN trust_scores o ON o.claim_id = x.other_id
                 WHERE x.claim_id = trust_scores.claim_id)
             WHERE claim_id IN (SELECT claim_id FROM trust_near)"""
@@ -82,12 +82,12 @@ def score_and_normalise(sql: Sql, *, every_item: bool, compatible: bool) -> None
                 WHERE x.claim_id = trust_answers.claim_id)
             WHERE claim_id IN (SELECT claim_id FROM trust_compatible)"""
         )
-    if settings.NEAR_SHARE > 0:
+    if near_values():
         # a source giving "12,300" is not wrong where "12,301" is true (a figure off by a
         # rounding teaches as a right one), though the two still make a margin
         sql(
             """UPDATE trust_answers SET credit = credit + (
-                SELECT SUM(b.probability) FROM trust_near x
+                SELECT SUM(x.in_credit * b.probability) FROM trust_near x
                 JOIN trust_answers b ON b.claim_id = x.other_id
                 WHERE x.claim_id = trust_answers.claim_id)
             WHERE claim_id IN (SELECT claim_id FROM trust_near)"""
@@ -101,6 +101,11 @@ def score_and_normalise(sql: Sql, *, every_item: bool, compatible: bool) -> None
             """UPDATE trust_answers SET z = (SELECT SUM(b.ex) FROM trust_answers b
                                              WHERE b.item = trust_answers.item)"""
         )
+
+
+def near_values() -> bool:
+    """Whether near numbers or near dates lend support (``trust_near`` may hold pairs)."""
+    return settings.NEAR_SHARE > 0 or settings.NEAR_DATE_STEPS > 0
 
 
 def credit() -> str:

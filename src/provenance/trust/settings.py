@@ -42,6 +42,20 @@ COMPATIBLE_SHARE = 0.5
 # other, and counts in its source's credit (0: never; 0.01 gained on Population and
 # changed nothing elsewhere: docs/benchmarks.md, "Fifth pass")
 NEAR_SHARE = 0.01
+# how much a near number lends, by its distance d relative to the larger figure: 0 (the
+# default) lends in full at any d within NEAR_SHARE; above 0, exp(-d / NEAR_DECAY) (the
+# implication of TruthFinder, Yin et al. 2007, decaying with the distance: a figure 1 %
+# away lends more than one 4 % away; measured in docs/benchmarks.md, "Sixth pass")
+NEAR_DECAY = 0.0
+# two bounded dates of one item at the same precision whose starts are at most this many
+# of its units apart ("15:27" and "15:28", "2007" and "2008") are near: each lends the other
+# COMPATIBLE_SHARE of its support in the score, though they still contradict each other
+# (0: never, the default: 1 gained .010 on Flight half A but lost .007 on half B, so it is
+# not a general gain; docs/benchmarks.md, "Sixth pass")
+NEAR_DATE_STEPS = 0.0
+# whether a near date also counts in its source's credit (False: in the score only; in the
+# credit too, feeds one minute late were learned as right and Flight half A lost .014)
+NEAR_DATE_CREDIT = False
 COPY_SHARE = 0.98
 COPY_MIN_SHARED = 50
 COUNT_COPIES_ONCE = True
