@@ -336,3 +336,17 @@ def test_a_persons_group_named_again_is_offered_once(candidates_of):
         ("Red Hand Brigade", "organisation"),
     )
     assert len([f for f in _facts(rows) if f[1] == "leader"]) == 1, _facts(rows)
+
+
+def test_where_an_event_told_by_its_verb_happened(candidates_of):
+    rows = candidates_of(
+        "Report on Vela\n\n"
+        "On 3 March 2024, the Red Hand Brigade attacked a police station in Vela. On 9 March "
+        "2024, the Blue Lions struck two depots in Vela and Dara.\n",
+        ("Vela", "place"),
+        ("Dara", "place"),
+        ("Red Hand Brigade", "organisation"),
+        ("Blue Lions", "organisation"),
+    )
+    located = [f for f in _facts(rows) if f[1] == "location"]
+    assert located == [("Vela attack of 3 March 2024", "location", "Vela")], _facts(rows)

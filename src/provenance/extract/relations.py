@@ -33,6 +33,7 @@ from .events import EVENT_PHRASE, Event
 from .mentions import Mention
 from .rules import Rule
 from .sentences import Sentence
+from .verb_events import EVENT_TOLD_BY_VERB
 
 if TYPE_CHECKING:
     from .document import Document
@@ -285,6 +286,13 @@ Friday". Two places ("in Iraq and Syria") are the event's reach, not its place: 
 )
 
 
+LOCATED_AFTER_OBJECT = Rule(
+    r"\w+\s+[^,.;:()“”\"]{0,60}?\s(?:in|inside|outside)\s+(?:the\s+)?",
+    """Where an event told by its verb happened, after the verb's object: "commandos raided a
+compound in Basra", "U.S. forces struck two depots outside Vela".""",
+)
+
+
 def _location(
     doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
 ) -> None:
@@ -292,6 +300,9 @@ def _location(
         phrase = EVENT_PHRASE.match(doc.scan, at, sentence.end)
         end = phrase.end() if phrase else at
         where = LOCATED.match(doc.scan, end, sentence.end)
+        if where is None and phrase is None and EVENT_TOLD_BY_VERB.match(doc.scan, at):
+            # "Gunmen raided a compound in Basra": where, after the verb's object
+            where = LOCATED_AFTER_OBJECT.match(doc.scan, at, sentence.end)
         if where is None:
             continue
         place = next((m for m in mentions if m.start == where.end() and m.kind == "place"), None)
