@@ -324,7 +324,8 @@ def compare(
     info["load_after"] = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(table(entries))
     if docs is not None:
-        write_docs(
-            docs, entries, info, "python benchmarks/import_bench.py --compare " + " ".join(specs)
-        )
+        command = (
+            "python benchmarks/import_bench.py --compare " + " ".join(specs)
+        ) + f" --workers {' '.join(str(count) for count in workers)} --repeat {repeat}"
+        write_docs(docs, entries, info, command)
         print(f"\nrecorded in {docs}")

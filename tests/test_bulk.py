@@ -9,6 +9,7 @@ None kept as NULL, text kept as text (never turned into SQL), datetimes as datet
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
 import pytest
 from sqlalchemy import select
@@ -128,3 +129,71 @@ def test_a_row_format_writes_values_shared_by_every_row_as_they_are(engine):
         *((name, "person", "NULL", NOW) for name in names),
         *((f"{name} II", "person", None, NOW) for name in names),
     ]
+
+
+def _statement_runs(session) -> list[str]:
+    """Every run of a statement on the session's SQLite connection from now on (a statement
+    run once per row counts once per row)."""
+    runs: list[str] = []
+    session.connection().connection.dbapi_connection.set_trace_callback(runs.append)
+    return runs
+
+
+@pytest.mark.sqlite_only
+def test_a_batch_goes_to_sqlite_many_rows_a_statement_with_its_ids_in_row_order(engine):
+    """An import hands SQLite its rows a few hundred to a statement, not one statement a row
+    (which cost as much as the insert itself), and still knows each new row's id."""
+    columns = ("name", "kind", "description", "created_at")
+    names = [f"Brigade {i}" for i in range(1234)]
+    with dbmod.session_scope(engine) as session:
+        history.begin_change(session, "desk", "import", {"file": "brigades.csv"})
+        row_format = RowFormat(session, Entity, columns, inline=True)
+        rows = [
+            row_format.ready(columns, (name, "organisation", f"note {i % 7}", NOW))
+            for i, name in enumerate(names)
+        ]
+        runs = _statement_runs(session)
+        ids = row_format.insert(session, rows, ids=True)
+        inserts = [sql for sql in runs if sql.startswith("INSERT")]
+        aliases = [
+            {"entity_id": i, "name": n, "normalised": n.lower()}
+            for i, n in zip(ids, names, strict=True)
+        ]
+        bulk_insert(session, Alias, aliases)
+        inserts_of_aliases = [sql for sql in runs if sql.startswith("INSERT INTO aliases")]
+        session.connection().connection.dbapi_connection.set_trace_callback(None)
+    # 500 + 500 rows, and the 234 left as 128 + 64 + 32 + 8 + 2 (texts compiled once)
+    assert len(inserts) == 7, len(inserts)
+    assert len(inserts_of_aliases) == 7, len(inserts_of_aliases)
+    stored = _entities(engine, ids)
+    assert [(row[0], row[1], row[2], row[3], row[4]) for row in stored] == [
+        (entity_id, name, "organisation", f"note {i % 7}", NOW)
+        for i, (entity_id, name) in enumerate(zip(ids, names, strict=True))
+    ]
+    with dbmod.reading_session(engine) as session:
+        got = session.execute(select(Alias.entity_id, Alias.name).order_by(Alias.id)).all()
+    assert [tuple(row) for row in got][-len(names) :] == list(zip(ids, names, strict=True))
+
+
+@pytest.mark.sqlite_only
+def test_a_batch_fits_the_connections_limit_on_parameters(engine):
+    """SQLite caps the parameters of one statement (999 before 3.32): a batch is cut into
+    statements under the cap, whatever it is."""
+    with dbmod.session_scope(engine) as session:
+        driver = session.connection().connection.dbapi_connection
+        if not hasattr(driver, "setlimit"):
+            pytest.skip("the driver cannot set SQLite's limits (Python 3.10)")
+        driver.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 90)
+        try:
+            ids = insert_ids(
+                session,
+                Entity,
+                [
+                    {"name": f"Unit {i}", "kind": "other", "description": str(i)}
+                    for i in range(1000)
+                ],
+            )
+        finally:
+            driver.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 32766)
+    stored = _entities(engine, ids)
+    assert [(row[1], row[3]) for row in stored] == [(f"Unit {i}", str(i)) for i in range(1000)]

@@ -909,3 +909,39 @@ def test_a_rerun_finding_the_same_questions_rewrites_no_answer_on_postgresql(run
     result, writes = _rerun_writes(pg_url)
     assert (result.detected, result.new) == (2, 0)
     assert writes == []
+
+
+@pytest.mark.parametrize(
+    "cited",
+    [
+        [],
+        [("A", "high", 1, ())],
+        [("A", "high", 1, ()), ("C", "low", 2, ()), ("B", "medium", 3, ())],  # independent
+        [("A", "high", 1, ()), ("C", "low", 1, ())],  # one document: counted once
+        [("B", "high", 1, (7,)), ("A", "low", 2, (7,)), ("D", "high", 3, ())],  # one work
+        [("E", "medium", 1, (8, 9)), ("F", "low", 2, ())],  # a work cited once
+    ],
+)
+def test_support_totals_are_the_same_with_or_without_the_pieces(cited):
+    """``--explain`` shows support piece by piece; the listing without it adds the
+    weights directly where every citation is independent. Both give the same total, to
+    the last bit, for independent citations and for those sharing a document or work."""
+    from types import SimpleNamespace as View
+
+    from provenance.support import own_support
+
+    citations = [
+        View(
+            id=i,
+            stance="asserts",
+            confidence=confidence,
+            source=View(slug=f"s{document}", reliability=grade, document_id=document),
+            footnote=View(number=i, works=[View(work_id=w) for w in works]) if works else None,
+            attributed_to=None,
+        )
+        for i, (grade, confidence, document, works) in enumerate(cited, 1)
+    ]
+    claim = View(id=1, citations=citations)
+    explained = own_support(claim, pieces=True)
+    assert own_support(claim, pieces=False).total == explained.total
+    assert len([p for p in explained.pieces if p["weight"]]) <= len(cited)

@@ -240,3 +240,42 @@ def test_reader_comments_are_left_out_of_the_seeds_unless_asked(
     assert score.evaluate(str(db_path), [], example, tmp_path, seeds=True).seeds == []
     report = score.evaluate(str(db_path), [], example, tmp_path, seeds=True, comments=True)
     assert [s.name for s in report.seeds] == [SLUG]
+
+
+@pytest.mark.sqlite_only  # the scorer builds its own SQLite database, as it does when run
+def test_heldout2_gold_imports_against_its_texts(tmp_path):
+    # the gold is checked the way the scorer checks it before scoring: every quote is in
+    # its text and every value parses; extract is not run on these texts here
+    manifest = yaml.safe_load(score.HELDOUT2_MANIFEST.read_text(encoding="utf-8"))
+    assert tuple(entry["slug"] for entry in manifest["sources"]) == score.HELD_OUT2
+    database = score.build(tmp_path, score.HELDOUT2_TEXTS, score.HELDOUT2_MANIFEST, more=())
+    for slug in score.HELD_OUT2:
+        path = score.GOLD / f"{slug}.yaml"
+        gold = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert gold["claims"], slug
+        assert {row["source"] for row in gold["claims"]} == {slug}
+        score.check_gold(database, path)
+
+
+def test_heldout2_is_selectable_and_not_part_of_all():
+    args = score.arguments().parse_args(["--split", "heldout2", "--no-seeds"])
+    assert score.selected(args.split) == score.HELD_OUT2
+    assert not set(score.selected(["all"])) & set(score.HELD_OUT2)
+    assert not set(score.selected(["dev", "dev2", "held-out"])) & set(score.HELD_OUT2)
+    assert score.SPLITS["heldout2"] == score.HELD_OUT2
+
+
+def test_details_and_json_of_heldout2_are_withheld():
+    measured = score.Score(score.HELD_OUT2[0], gold=2, candidates=1, found=1, kept=1)
+    measured.misses = ["killed = 3: a sentence of the text"]
+    measured.wrong = ["a wrong candidate"]
+    studied = score.Score(score.DEV[0], gold=1, candidates=1)
+    studied.misses = ["date = 2020-01-24: on Friday"]
+    report = score.Report([measured, studied], [], {}, 0.0)
+    shown = score.details(report)
+    assert "details withheld" in shown and "a sentence of the text" not in shown
+    assert "a wrong candidate" not in shown
+    assert "on Friday" in shown
+    figures = measured.figures(withheld=True)
+    assert "misses" not in figures and "wrong" not in figures
+    assert (figures["recall"], figures["precision"]) == (0.5, 1.0)

@@ -13,7 +13,15 @@ from sqlalchemy import func, select
 from provenance import listing as listingmod
 from provenance import stored_trust
 from provenance.db import make_engine, session_scope
-from provenance.models import Change, LearnedAnswer, LearnedSource, LearnedTrust
+from provenance.models import (
+    Change,
+    Citation,
+    Claim,
+    LearnedAnswer,
+    LearnedSource,
+    LearnedTrust,
+    Source,
+)
 
 PROPERTIES = [{"name": "killed", "type": "quantity", "unit": "people"}]
 SOURCES = [
@@ -207,15 +215,15 @@ def test_the_listing_weighs_a_chunk_at_a_time(world, run, monkeypatch):
     monkeypatch.setattr(listingmod, "FIRST_ROWS_CHUNK", 1)
     monkeypatch.setattr(listingmod, "ROWS_CHUNK", 1)
     weighed: list[int] = []
-    real = stored_trust.question_probabilities
+    real = stored_trust.answer_scores
 
-    def counting(session, questions, *, public_only):
-        weighed.append(len(questions))
-        return real(session, questions, public_only=public_only)
+    def counting(session, claim_ids, *, public_only):
+        weighed.append(len(set(claim_ids)))  # one question's asserted answers
+        return real(session, claim_ids, public_only=public_only)
 
-    monkeypatch.setattr(stored_trust, "question_probabilities", counting)
+    monkeypatch.setattr(stored_trust, "answer_scores", counting)
     rows = json.loads(run("conflicts", "--json").stdout)
-    assert len(rows) == 2 and weighed == [1, 1], weighed
+    assert len(rows) == 2 and len(weighed) == 2 and all(weighed), weighed
 
 
 def test_the_stored_answers_match_a_computation_made_now(world, run, db_path, monkeypatch):
@@ -241,3 +249,44 @@ def test_the_stored_answers_match_a_computation_made_now(world, run, db_path, mo
         ]
 
     assert shape(fresh) == shape(stored_rows)
+
+
+def test_a_listing_reads_only_the_track_records_it_weighs_with(seeded_db, run, monkeypatch):
+    """Of the stored track records (one per source, speaker and property) a listing reads
+    those of the citations it weighs, not every property of every document they cite;
+    what it prints is what reading them all prints."""
+    run("conflicts")  # trust learned and stored
+    everything = run("conflicts", "--json", "--explain", "--status", "all").stdout
+    read: list[tuple[int, int, int]] = []
+    real = stored_trust.records
+
+    def counting(session, *, public_only, sources=None):
+        found = real(session, public_only=public_only, sources=sources)
+        read.extend(found)
+        return found
+
+    monkeypatch.setattr(stored_trust, "records", counting)
+    for args in ([], ["--explain", "--status", "all"]):
+        read.clear()
+        out = run("conflicts", "--json", *args).stdout
+        engine = make_engine(str(seeded_db))
+        try:
+            with session_scope(engine) as session:
+                listed = {a["claim"] for r in json.loads(out) for a in r["answers"]}
+                cited = set(
+                    session.execute(
+                        select(Source.document_id, Citation.attributed_to_id, Claim.property_id)
+                        .join(Citation, Citation.source_id == Source.id)
+                        .join(Claim, Claim.id == Citation.claim_id)
+                        .where(Claim.id.in_(listed))
+                    ).all()
+                )
+                stored = session.scalar(
+                    select(func.count()).select_from(stored_trust.LearnedSourceProperty)
+                )
+        finally:
+            engine.dispose()
+        cited = {(d, s or 0, p) for d, s, p in cited}
+        assert set(read) <= cited, set(read) - cited
+        assert len(read) == len(set(read)) < stored
+    assert read and out == everything

@@ -80,3 +80,44 @@ def test_a_bad_subject_is_refused_before_detection_writes(run, seeded_db):
     result = run("conflicts", "--subject", "Nobody", code=2)
     assert "'Nobody'" in result.output and len(result.output.strip().splitlines()) == 1
     assert file_bytes(seeded_db) == before
+
+
+def test_sources_and_speakers_are_read_once_per_listing(seeded_db, run, monkeypatch):
+    """Chunks of questions share their sources and speakers: each is read for the first
+    chunk that cites it, not again for every chunk (a few hundred sources are cited by
+    every chunk at a million claims). The rows are those of a listing made whole."""
+    import re
+
+    from sqlalchemy import event
+
+    whole = json.loads(run("conflicts", "--json", "--status", "all").stdout)
+    monkeypatch.setattr(listingmod, "FIRST_ROWS_CHUNK", 1)
+    monkeypatch.setattr(listingmod, "ROWS_CHUNK", 1)
+    engine = dbmod.make_engine(str(seeded_db))
+    read: dict[str, list[int]] = {"sources": [], "properties": []}
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def note(conn, cursor, statement, parameters, context, executemany):
+        for table in read:
+            found = re.search(rf"FROM {table}\s+WHERE {table}\.id IN \(([\d,]*)\)", statement)
+            if found:
+                read[table] += [int(i) for i in found.group(1).split(",")]
+
+    try:
+        with dbmod.reading_session(engine) as session:
+            scope = conflicts.listing_scope(session, status="all")
+            rows = list(conflicts.Listing(session, scope))
+    finally:
+        engine.dispose()
+
+    def cited(listed: list) -> dict:
+        return {
+            (r["id"], a["claim"], a["stance"]): (r["subject"], r["property"], a["citations"])
+            for r in listed
+            for a in r["answers"]
+        }
+
+    assert len(rows) == len(whole) > 2
+    assert cited(rows) == cited(whole)
+    for table, ids in read.items():
+        assert ids and len(ids) == len(set(ids)), (table, ids)

@@ -75,24 +75,26 @@ class _Trust:
     stored: bool
     computed: trustmod.TrustResult | None = None
     track_records: dict[tuple[int, int, int], trustmod.TrackRecord] = field(default_factory=dict)
-    documents_read: set[int] = field(default_factory=set)
+    records_read: set[tuple[int, int, int]] = field(default_factory=set)
 
-    def records(self, documents: set[int]) -> dict[tuple[int, int, int], trustmod.TrackRecord]:
-        """The sources' track records, those of ``documents`` at least (of a stored result:
-        each document's read once, when a chunk first cites it, without the rest — a
-        listing's first page reads a few hundred of some 120,000 at a million claims)."""
+    def records(
+        self, sources: set[tuple[int, int, int]]
+    ) -> dict[tuple[int, int, int], trustmod.TrackRecord]:
+        """The track records of these (document, speaker, property) sources at least (of a
+        stored result: each read once, when a chunk first weighs a citation of it, without
+        the rest — at a million claims a listing needs a few thousand of some 120,000)."""
         if self.computed is not None:
             return self.computed.records
-        wanted = sorted(documents - self.documents_read)
+        wanted = sorted(sources - self.records_read)
         for start in range(0, len(wanted), IN_CHUNK):
             self.track_records.update(
                 stored_trust.records(
                     self.session,
                     public_only=self.public_only,
-                    documents=wanted[start : start + IN_CHUNK],
+                    sources=wanted[start : start + IN_CHUNK],
                 )
             )
-        self.documents_read.update(wanted)
+        self.records_read.update(wanted)
         return self.track_records
 
     @property
@@ -176,7 +178,7 @@ def refresh_leaders(session: Session, actor: str) -> Refreshed:
     changed: dict[int, dict[str, Any]] = {}
     if computed:
         everything = listing.ListingScope(status="all", include_inactive=False)
-        for rows in listing.iter_conflict_chunks(session, everything):
+        for rows in listing.iter_conflict_chunks(session, everything, weighed=True):
             lead(session, rows, public_only=False)
             remember(session, rows, actor)
             changed.update((row["id"], row["leading_was"]) for row in rows if row["leading_was"])
@@ -210,23 +212,30 @@ def lead(
     if not rows:
         return
     trust = _trust(session, public_only)
-    questions = {
-        row["id"]: [a["claim"] for a in row["answers"] if a["stance"] == "asserts"] for row in rows
-    }
-    modelled: dict[int, dict[int, trustmod.Answer]] = defaultdict(dict)
-    answers = (
-        stored_trust.question_probabilities(session, questions, public_only=public_only)
-        if trust.stored
-        else trustmod.answer_probabilities(session, questions)
-    )
-    for answer in answers:
-        modelled[answer.item][answer.claim_id] = answer
+    # each question's asserted answers the model holds: (score, known) by claim
+    modelled: dict[int, dict[int, tuple[float, bool]]]
+    if trust.stored:
+        # a claim's stored score is the same in every question that lists it: one read
+        scores = stored_trust.answer_scores(
+            session,
+            {a["claim"] for row in rows for a in row["answers"] if a["stance"] == "asserts"},
+            public_only=public_only,
+        )
+        modelled = {row["id"]: scores for row in rows}
+    else:
+        questions = {
+            row["id"]: [a["claim"] for a in row["answers"] if a["stance"] == "asserts"]
+            for row in rows
+        }
+        modelled = defaultdict(dict)
+        for answer in trustmod.answer_probabilities(session, questions):
+            modelled[answer.item][answer.claim_id] = (answer.score, answer.known)
     # the citations of answers the model does not hold (all of them, for --explain)
     wanted = {
         a["claim"]
         for row in rows
         for a in row["answers"]
-        if explain or a["stance"] != "asserts" or a["claim"] not in modelled[row["id"]]
+        if explain or a["stance"] != "asserts" or a["claim"] not in modelled.get(row["id"], ())
     }
     cited: dict[AnswerKey, list[trustmod.WeighedCitation]] = defaultdict(list)
     units = stored_trust.vote_units(public_only) if trust.stored else "trust_sources"
@@ -240,17 +249,19 @@ def lead(
             rounds=0,
             items=0,
             public_only=public_only,
-            records=trust.records({c.document_id for cs in cited.values() for c in cs}),
+            records=trust.records(
+                {(c.document_id, c.speaker_id, c.property_id) for cs in cited.values() for c in cs}
+            ),
         )
     else:
         result = trust.result
     for row in rows:
-        _lead_question(row, modelled[row["id"]], cited, result, explain)
+        _lead_question(row, modelled.get(row["id"], {}), cited, result, explain)
 
 
 def _lead_question(
     row: dict[str, Any],
-    modelled: dict[int, trustmod.Answer],
+    modelled: dict[int, tuple[float, bool]],
     cited: dict[AnswerKey, list[trustmod.WeighedCitation]],
     result: trustmod.TrustResult,
     explain: bool,
@@ -262,8 +273,8 @@ def _lead_question(
     for key in keys:
         held = modelled.get(key[0]) if key[1] == "asserts" else None
         if held is not None:
-            scores[key] = held.score
-            if held.known:
+            scores[key] = held[0]
+            if held[1]:
                 known.add(key)
         else:
             scores[key] = sum(p["weight"] for p in _pieces(cited.get(key, []), result))
@@ -273,10 +284,11 @@ def _lead_question(
     if leader is not None:
         margins[leader] = _margin(leader, answers, probability)
     else:
-        top = max(keys, key=lambda k: probability[k])
-        if _margin(top, answers, probability) >= trustmod.TIE:
+        top = max(keys, key=probability.__getitem__)
+        margin = _margin(top, answers, probability)
+        if margin >= trustmod.TIE:
             leader, reason = top, _reason(top, keys)
-            margins[leader] = _margin(leader, answers, probability)
+            margins[leader] = margin
     for answer, key in zip(answers, keys, strict=True):
         answer["probability"] = round(probability[key], 3)
         answer["margin"] = round(margins[key], 3) if key in margins else None

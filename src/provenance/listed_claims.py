@@ -82,6 +82,7 @@ class _CitationView:
     source: _SourceView
     footnote: _FootnoteView | None
     attributed_to: _Named | None
+    live: bool = True  # a view holds live citations only (a model's may be retracted)
 
 
 _CLAIM_VIEW_COLUMNS = (
@@ -147,9 +148,7 @@ def in_ids(column: Any, ids: Iterable[int]) -> Any:
     read from the database (checked); an IN list of bound parameters costs SQLAlchemy
     more per id than the query costs the database (a tenth of a listing at a million
     claims)."""
-    return column.op("IN")(
-        literal_column("(" + ",".join(str(operator.index(i)) for i in ids) + ")")
-    )
+    return column.op("IN")(literal_column("(" + ",".join(map(str, map(operator.index, ids))) + ")"))
 
 
 def rows_in(connection, query, column, ids: Iterable[int]):
@@ -163,12 +162,44 @@ def ids_in(ids: list[int]) -> Callable[[Any], Any]:
     return lambda query: query.where(in_ids(Claim.id, ids))
 
 
-def claim_views(session: Session, narrowings: Iterable[Callable[[Any], Any]]) -> list[_ClaimView]:
+@dataclass
+class ViewCache:
+    """What the views of one listing share across its chunks: properties, sources,
+    footnotes with their works, and speakers, each read once (a few hundred sources are
+    cited by every chunk at a million claims). For one reading transaction."""
+
+    properties: dict[int, _PropertyView] = field(default_factory=dict)
+    sources: dict[int, _SourceView] = field(default_factory=dict)
+    footnotes: dict[int, _FootnoteView] = field(default_factory=dict)
+    speakers: dict[int, _Named] = field(default_factory=dict)
+
+
+_CITATION_COLUMNS = (
+    Citation.id,
+    Citation.claim_id,
+    Citation.source_id,
+    Citation.footnote_id,
+    Citation.attributed_to_id,
+    Citation.quote,
+    Citation.stance,
+    Citation.confidence,
+)
+_by_id = operator.attrgetter("id")
+
+
+def claim_views(
+    session: Session,
+    narrowings: Iterable[Callable[[Any], Any]],
+    cache: ViewCache | None = None,
+) -> list[_ClaimView]:
     """The claims each narrowing (a function of a SELECT of claims) selects, with
-    everything listing shows of them, by id."""
-    # plain rows from the connection: the ORM's result machinery is not needed here
+    everything listing shows of them, by id. ``cache`` (one per listing) keeps the
+    properties, sources, footnotes and speakers read for the chunks that follow."""
+    # plain rows from the connection, read by position: the ORM's result machinery and
+    # names looked up per row are not needed here
     session.flush()
     connection = session.connection()
+    cache = ViewCache() if cache is None else cache
     columns = [getattr(Claim, name) for name in _CLAIM_VIEW_COLUMNS]
     claims: dict[int, _ClaimView] = {}
     for narrow in narrowings:
@@ -177,44 +208,47 @@ def claim_views(session: Session, narrowings: Iterable[Callable[[Any], Any]]) ->
                 claims[row[0]] = _ClaimView(*row)
     if not claims:
         return []
-    properties = {
-        r.id: _PropertyView(r.name, r.datatype, r.tolerance)
+    properties = cache.properties
+    properties.update(
+        (r[0], _PropertyView(r[1], r[2], r[3]))
         for r in rows_in(
             connection,
             select(Property.id, Property.name, Property.datatype, Property.tolerance),
             Property.id,
-            (c.property_id for c in claims.values()),
+            {c.property_id for c in claims.values()} - properties.keys(),
         )
-    }
+    )
+    # in the models' order: citations by id (each claim's lie in one IN list)
     citation_rows = list(
         rows_in(
             connection,
-            select(
-                Citation.id,
-                Citation.claim_id,
-                Citation.source_id,
-                Citation.footnote_id,
-                Citation.attributed_to_id,
-                Citation.quote,
-                Citation.stance,
-                Citation.confidence,
-            ).where(Citation.live),
+            select(*_CITATION_COLUMNS).where(Citation.live).order_by(Citation.id),
             Citation.claim_id,
             claims,
         )
     )
-    names = {
-        r.id: _Named(r.name)
+    speakers = cache.speakers
+    speakers.update(
+        (r[0], _Named(r[1]))
         for r in rows_in(
             connection,
             select(Entity.id, Entity.name),
             Entity.id,
-            [c.subject_id for c in claims.values()]
-            + [r.attributed_to_id for r in citation_rows if r.attributed_to_id is not None],
+            {r[4] for r in citation_rows if r[4] is not None} - speakers.keys(),
+        )
+    )
+    names = {
+        r[0]: _Named(r[1])
+        for r in rows_in(
+            connection,
+            select(Entity.id, Entity.name),
+            Entity.id,
+            {c.subject_id for c in claims.values()},
         )
     }
-    sources = {
-        r.id: _SourceView(r.id, r.slug, r.title, r.reliability, r.document_id)
+    sources = cache.sources
+    sources.update(
+        (r[0], _SourceView(*r))
         for r in rows_in(
             connection,
             select(
@@ -225,58 +259,74 @@ def claim_views(session: Session, narrowings: Iterable[Callable[[Any], Any]]) ->
                 Source.document_id.label("document_id"),
             ),
             Source.id,
-            (r.source_id for r in citation_rows),
+            {r[2] for r in citation_rows} - sources.keys(),
         )
-    }
-    footnote_ids = {r.footnote_id for r in citation_rows if r.footnote_id is not None}
-    footnotes = {
-        r.id: _FootnoteView(r.number, [])
+    )
+    footnotes = cache.footnotes
+    new_footnotes = {r[3] for r in citation_rows if r[3] is not None} - footnotes.keys()
+    if new_footnotes:
+        read = {
+            r[0]: _FootnoteView(r[1], [])
+            for r in rows_in(
+                connection, select(Footnote.id, Footnote.number), Footnote.id, new_footnotes
+            )
+        }
         for r in rows_in(
-            connection, select(Footnote.id, Footnote.number), Footnote.id, footnote_ids
-        )
-    }
-    for r in rows_in(
-        connection,
-        select(FootnoteWork.footnote_id, FootnoteWork.work_id).order_by(FootnoteWork.position),
-        FootnoteWork.footnote_id,
-        footnote_ids,
-    ):
-        footnotes[r.footnote_id].works.append(_WorkLink(r.work_id))
+            connection,
+            select(FootnoteWork.footnote_id, FootnoteWork.work_id).order_by(FootnoteWork.position),
+            FootnoteWork.footnote_id,
+            new_footnotes,
+        ):
+            read[r[0]].works.append(_WorkLink(r[1]))
+        footnotes.update(read)
     for claim in claims.values():
         claim.subject = names[claim.subject_id]
         claim.property = properties[claim.property_id]
-    # in the models' order: qualifiers by key, citations by id
-    for r in rows_in(
+    # in the models' order: qualifiers by key
+    qualified: set[int] = set()
+    for claim_id, key, value in rows_in(
         connection,
         select(ClaimQualifier.claim_id, ClaimQualifier.key, ClaimQualifier.value),
         ClaimQualifier.claim_id,
         claims,
     ):
-        claims[r.claim_id].qualifiers.append(_QualifierView(r.key, r.value))
-    for claim in claims.values():
-        claim.qualifiers.sort(key=lambda q: q.key)
-    citation_rows.sort(key=lambda r: r.id)
-    for r in citation_rows:
-        claims[r.claim_id].citations.append(
+        claims[claim_id].qualifiers.append(_QualifierView(key, value))
+        qualified.add(claim_id)
+    for claim_id in qualified:
+        claims[claim_id].qualifiers.sort(key=_by_key)
+    for (
+        id_,
+        claim_id,
+        source_id,
+        footnote_id,
+        speaker_id,
+        quote,
+        stance,
+        confidence,
+    ) in citation_rows:
+        claims[claim_id].citations.append(
             _CitationView(
-                r.id,
-                r.source_id,
-                r.quote,
-                r.stance,
-                r.confidence,
-                sources[r.source_id],
-                footnotes[r.footnote_id] if r.footnote_id is not None else None,
-                names[r.attributed_to_id] if r.attributed_to_id is not None else None,
+                id_,
+                source_id,
+                quote,
+                stance,
+                confidence,
+                sources[source_id],
+                None if footnote_id is None else footnotes[footnote_id],
+                None if speaker_id is None else speakers[speaker_id],
             )
         )
-    return sorted(claims.values(), key=lambda c: c.id)
+    return sorted(claims.values(), key=_by_id)
+
+
+_by_key = operator.attrgetter("key")
 
 
 def group_members(
-    session: Session, claim_ids: Iterable[int]
+    session: Session, claim_ids: Iterable[int], cache: ViewCache | None = None
 ) -> dict[tuple[int, int], list[_ClaimView]]:
     """The live (not deprecated) claims of the (subject, property) groups of
-    ``claim_ids``, by id."""
+    ``claim_ids``, by id (``cache``: as for ``claim_views``)."""
     members: dict[tuple[int, int], list[_ClaimView]] = defaultdict(list)
 
     def queries():
@@ -298,7 +348,7 @@ def group_members(
                 ),
             ).where(Claim.rank != "deprecated")
 
-    for claim in claim_views(session, queries()):
+    for claim in claim_views(session, queries(), cache):
         # a claim whose every citation is retracted is no answer: its views hold live
         # citations only (asking the database, an EXISTS per claim, cost a tenth of a listing)
         if claim.citations:

@@ -33,7 +33,16 @@ from .detection import AnswerKey
 from .entities import get_entity, get_property
 from .errors import InvalidValue
 from .gc_pause import few_collections
-from .listed_claims import IN_CHUNK, chunks, claim_views, group_members, ids_in, in_ids, rows_in
+from .listed_claims import (
+    IN_CHUNK,
+    ViewCache,
+    chunks,
+    claim_views,
+    group_members,
+    ids_in,
+    in_ids,
+    rows_in,
+)
 from .models import (
     CONFLICT_STATUSES,
     Conflict,
@@ -62,7 +71,7 @@ def _answer(claim: Any, stance: str, support: Support, contradicts: list[list[An
         "as_of": claim.as_of,
         "valid_from": claim.valid_from,
         "valid_to": claim.valid_to,
-        "qualifiers": {q.key: q.value for q in claim.qualifiers},
+        "qualifiers": {q.key: q.value for q in claim.qualifiers} if claim.qualifiers else {},
         "support": round(support.total, 3),
         "citations": [
             {
@@ -108,6 +117,10 @@ def _leading(
             "more support for the assertion"
         )
     return key, "more support"
+
+
+def _deprecated_answers(answers: list[dict[str, Any]]) -> int:
+    return sum(1 for a in answers if a["rank"] == "deprecated")
 
 
 def _settled(conflict: Any, answers: list[dict[str, Any]], claims: dict[int, Any]) -> str | None:
@@ -198,7 +211,7 @@ def iter_conflict_rows(
     that a listing starts printing at once. ``weigh`` (``leading.weigher``) gives each
     chunk its leading answers before its rows are given.
     """
-    for rows in iter_conflict_chunks(session, scope, explain=explain):
+    for rows in iter_conflict_chunks(session, scope, explain=explain, weighed=weigh is not None):
         if weigh is not None:
             weigh(rows)
         for row in rows:
@@ -207,9 +220,13 @@ def iter_conflict_rows(
 
 
 def iter_conflict_chunks(
-    session: Session, scope: ListingScope, *, explain: bool = False
+    session: Session, scope: ListingScope, *, explain: bool = False, weighed: bool = False
 ) -> Iterator[list[dict[str, Any]]]:
-    """The listed questions' rows a chunk at a time (settled ones included)."""
+    """The listed questions' rows a chunk at a time (settled ones included).
+
+    ``weighed``: the caller passes every chunk to ``leading.lead``, which decides each
+    question's leader and the order of its answers anew; the rows then come without the
+    leader by support (``leading_*`` None) and in the order the answers were found."""
     query = select(Conflict.id).order_by(Conflict.id)
     if not scope.include_inactive:
         query = query.where(Conflict.active == true())
@@ -219,16 +236,20 @@ def iter_conflict_chunks(
         query = query.where(Conflict.subject_id == scope.subject_id)
     if scope.property_id is not None:
         query = query.where(Conflict.property_id == scope.property_id)
-    ids = list(session.scalars(query).all())
+    # plain rows from the connection: the ORM's result machinery is not needed here
+    session.flush()
+    connection = session.connection()
+    ids = [r[0] for r in connection.execute(query).all()]
+    cache = ViewCache()  # sources, footnotes, properties and speakers: read once
     with few_collections():
         start, size = 0, FIRST_ROWS_CHUNK
         while start < len(ids):
             chunk = ids[start : start + size]
             start, size = start + size, ROWS_CHUNK
-            listed = session.execute(
+            listed = connection.execute(
                 select(*_CONFLICT_COLUMNS).where(in_ids(Conflict.id, chunk)).order_by(Conflict.id)
             ).all()
-            yield _conflict_rows_of(session, listed, explain)
+            yield _conflict_rows_of(session, listed, explain, cache, weighed)
 
 
 FIRST_ROWS_CHUNK = 100
@@ -279,11 +300,12 @@ _CONFLICT_COLUMNS = (
 
 
 def _conflict_rows_of(
-    session: Session, conflicts: Sequence[Any], explain: bool
+    session: Session, conflicts: Sequence[Any], explain: bool, cache: ViewCache, weighed: bool
 ) -> list[dict[str, Any]]:
     answers_of: dict[int, list[tuple[int, str, list[list[Any]]]]] = defaultdict(list)
     connection = session.connection()
-    for r in rows_in(
+    loads = orjson.loads
+    for conflict_id, claim_id, stance, contradicts in rows_in(
         connection,
         select(
             ConflictAnswer.conflict_id,
@@ -295,12 +317,13 @@ def _conflict_rows_of(
         ConflictAnswer.conflict_id,
         (c.id for c in conflicts),
     ):
-        answers_of[r.conflict_id].append(
-            (r.claim_id, r.stance, orjson.loads(r.contradicts) if r.contradicts else [])
+        answers_of[conflict_id].append(
+            (claim_id, stance, loads(contradicts) if contradicts else [])
         )
     claim_ids = {claim for answers in answers_of.values() for claim, _, _ in answers}
-    # the conflicts' claims with the groups they belong to: loaded once, shared
-    members = group_members(session, claim_ids)
+    # the conflicts' claims with the groups they belong to, in one read: a group's live
+    # members are (nearly all) the answers themselves
+    members = group_members(session, claim_ids, cache)
     claims = {c.id: c for group in members.values() for c in group if c.id in claim_ids}
     missing = sorted(claim_ids - claims.keys())  # deprecated since the conflict was found
     claims.update(
@@ -308,6 +331,7 @@ def _conflict_rows_of(
         for c in claim_views(
             session,
             (ids_in(chunk) for chunk in chunks(missing, IN_CHUNK)),
+            cache,
         )
     )
     asserted = supports(session, [claims[i] for i in sorted(claims)], members, pieces=explain)
@@ -331,16 +355,20 @@ def _conflict_rows_of(
             totals[(claim_id, stance)] = support.total
         if not answers:
             continue
-        leader, why = _leading(conflict, answers, totals)
-        # leading answer first, then by support
-        answers.sort(
-            key=lambda a: (
-                (a["claim"], a["stance"]) != leader,
-                -totals[(a["claim"], a["stance"])],
-                a["claim"],
-                a["stance"],
+        leader: AnswerKey | None = None
+        why: str | None = None
+        if not weighed or (not conflict.active and _deprecated_answers(answers) > 1):
+            # (the settled text names deprecated answers in this order)
+            leader, why = _leading(conflict, answers, totals)
+            # leading answer first, then by support
+            answers.sort(
+                key=lambda a: (
+                    (a["claim"], a["stance"]) != leader,
+                    -totals[(a["claim"], a["stance"])],
+                    a["claim"],
+                    a["stance"],
+                )
             )
-        )
         leading = next((a for a in answers if (a["claim"], a["stance"]) == leader), None)
         ranked = sorted(totals.values(), reverse=True)
         rows.append(

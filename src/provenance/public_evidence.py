@@ -339,8 +339,11 @@ def public_figures(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int, list[dict[str, Any]]]:
     """The figures a reader sees computed on public evidence alone (SPEC §6): (conflict
     rows, answer rows, how many conflicts were withheld, trust rows)."""
+    # the trust table first: it reads the whole learned result, which the leading answers
+    # then use, instead of reading their sources' track records a second time
+    trust_rows = _public_trust(session)
     conflict_rows, answer_rows, withheld = _public_conflicts(session, hidden)
-    return conflict_rows, answer_rows, withheld, _public_trust(session)
+    return conflict_rows, answer_rows, withheld, trust_rows
 
 
 def _public_trust(session: Session) -> list[dict[str, Any]]:

@@ -6,6 +6,21 @@ is withheld and why is told in ``publish``. ``public_copy`` builds the copy from
 allowlist, ``public_evidence`` computes the conflicts and trust it publishes, and
 ``public_site`` describes the tables to Datasette (``metadata.yaml``) and writes their
 documentation.
+
+**Indexes.** Every index costs every publish (at a million claims each takes up to half
+a second of SQLite sorting, all of them together about a quarter of a publish), so the
+copy has only those a page of the site runs through, as SQLite's planner picks them
+(``EXPLAIN QUERY PLAN`` of every statement Datasette and the plugin run, checked by
+``tests/test_public_copy_pages.py``): each foreign key (the plugin's claim and conflict
+pages look up citations, qualifiers and answers by claim and conflict; a row page
+counts the rows that link to it; a canned query joins through them), each default facet
+of ``metadata.yaml`` and each default sort. Not indexed, as no page uses them:
+``claims_with_sources.rank``, ``stance`` and ``reliability`` (not default facets, and
+a reader's filter on one of them still has ``subject``, ``property``, ``source`` or the
+search to narrow it), and ``aliases.normalised`` (the ``entity_claims`` query matches
+names with ``LIKE '% …'``, which no index can serve; it reads the aliases, some 76,000
+at a million claims, either way). Those four took 1.0 s of CPU at a million claims
+(docs/benchmarks.md, "Publish").
 """
 
 from __future__ import annotations
@@ -27,7 +42,8 @@ class PublicTable:
     foreign_keys: dict[str, str] = field(default_factory=dict)
     pk: str = "id"
     search: tuple[str, ...] = ()
-    # indexed besides the foreign keys: the columns people facet and filter on
+    # indexed besides the foreign keys: the default facets and sort, and the columns the
+    # plugin's pages and the canned queries look rows up by (see the module's docstring)
     indexes: tuple[str, ...] = ()
 
 
@@ -82,7 +98,7 @@ PUBLIC_TABLES: dict[str, PublicTable] = {
     "aliases": PublicTable(
         {"id": INTEGER, "entity_id": INTEGER, "name": TEXT, "normalised": TEXT},
         {"entity_id": "entities"},
-        indexes=("normalised", "name"),
+        indexes=("name",),
     ),
     "properties": PublicTable(
         {
@@ -181,7 +197,7 @@ PUBLIC_TABLES: dict[str, PublicTable] = {
             "attributed_to",
             "source_title",
         ),
-        indexes=("subject", "property", "source", "confidence", "rank", "stance", "reliability"),
+        indexes=("subject", "property", "source", "confidence"),
     ),
     "conflicts": PublicTable(
         {

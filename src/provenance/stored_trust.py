@@ -42,14 +42,14 @@ the statistics of a query planner, is no change of the desk's.
 from __future__ import annotations
 
 import hashlib
-import math
+import operator
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, func, insert, literal_column, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from . import history
@@ -304,11 +304,15 @@ def load(session: Session, *, public_only: bool) -> trustmod.TrustResult:
 
 
 def records(
-    session: Session, *, public_only: bool, documents: Sequence[int] | None = None
+    session: Session,
+    *,
+    public_only: bool,
+    sources: Sequence[tuple[int, int, int]] | None = None,
 ) -> dict[tuple[int, int, int], trustmod.TrackRecord]:
     """Every stored track record, by (document, speaker, property), or those of
-    ``documents``: a listing reads those of the documents each chunk cites (one row per
-    source and property, some 120,000 at a million claims)."""
+    ``sources`` (such triples): a listing reads those of the citations each chunk weighs
+    (the table holds one row per source and property, some 120,000 at a million claims,
+    of which a listing needs a few thousand)."""
     table = LearnedSourceProperty.__table__
     query = select(
         table.c.document_id,
@@ -321,11 +325,24 @@ def records(
         table.c.verdicts,
         table.c.verdicts_upheld,
     ).where(table.c.evidence == evidence_name(public_only))
-    if documents is not None:
-        query = query.where(in_ids(table.c.document_id, documents))
+    if sources is not None:
+        if not sources:
+            return {}
+        # the triples written into the SQL as a VALUES list (integers, checked), as a
+        # subquery: both back ends then search the index for each triple
+        wanted = ",".join(
+            f"({operator.index(d)},{operator.index(s)},{operator.index(p)})" for d, s, p in sources
+        )
+        query = query.where(
+            tuple_(table.c.document_id, table.c.attributed_to_id, table.c.property_id).op("IN")(
+                literal_column(
+                    f"(SELECT column1, column2, column3 FROM (VALUES {wanted}) AS wanted)"
+                )
+            ),
+        )
     return {
         (r[0], r[1], r[2]): trustmod.TrackRecord(*r[3:])
-        for r in session.connection().execute(query)
+        for r in session.connection().execute(query).all()
     }
 
 
@@ -337,73 +354,24 @@ def vote_units(public_only: bool) -> str:
     )
 
 
-def question_probabilities(
-    session: Session, questions: Mapping[Any, Sequence[int]], *, public_only: bool
-) -> list[trustmod.Answer]:
-    """``trust.answer_probabilities`` for the questions named, from the stored result:
-    each question's answers normalised among themselves (the desk's accepted answers
-    share probability 1), the leader, and its margin over the best answer it cannot
-    both be true with. A chunk of ids at a time; no temporary table."""
+def answer_scores(
+    session: Session, claim_ids: Iterable[int], *, public_only: bool
+) -> dict[int, tuple[float, bool]]:
+    """The stored score of each of these claims the model holds, and whether the desk's
+    verdict made it known to be true: (score, known) by claim. ``leading.lead`` weighs a
+    question's answers from them (the log of its unnormalised probability: the same in
+    every question that lists the claim). One query per chunk of ids; no temporary table."""
     connection = session.connection()
     evidence = evidence_name(public_only)
-    ids = sorted({int(c) for claims in questions.values() for c in claims})
     scores: dict[int, tuple[float, bool]] = {}
-    compatible: set[tuple[int, int]] = set()
-    for chunk in chunks(ids, IN_CHUNK):
-        for r in connection.execute(
+    for chunk in chunks(sorted(set(claim_ids)), IN_CHUNK):
+        for claim_id, score, known in connection.execute(
             select(LearnedAnswer.claim_id, LearnedAnswer.score, LearnedAnswer.known).where(
                 LearnedAnswer.evidence == evidence, in_ids(LearnedAnswer.claim_id, chunk)
             )
-        ):
-            scores[r.claim_id] = (float(r.score), bool(r.known))
-        compatible.update(
-            (r.claim_id, r.other_id)
-            for r in connection.execute(
-                select(LearnedCompatible.claim_id, LearnedCompatible.other_id).where(
-                    LearnedCompatible.evidence == evidence,
-                    in_ids(LearnedCompatible.claim_id, chunk),
-                )
-            )
-        )
-    answers: list[trustmod.Answer] = []
-    for key, claims in questions.items():
-        held = sorted({int(c) for c in claims} & scores.keys())
-        if not held:
-            continue
-        known = [c for c in held if scores[c][1]]
-        if known:
-            probability = {c: (1.0 / len(known) if scores[c][1] else 0.0) for c in held}
-        else:
-            top = max(scores[c][0] for c in held)
-            weights = {c: _exp(scores[c][0] - top) for c in held}
-            total = sum(weights.values())
-            probability = {c: w / total for c, w in weights.items()}
-        ranked = sorted(held, key=lambda c: (-probability[c], c))
-        leader = ranked[0]
-        second = max(
-            (probability[c] for c in ranked[1:] if (leader, c) not in compatible), default=0.0
-        )
-        margin = probability[leader] - second
-        tie = margin < trustmod.TIE
-        for position, claim_id in enumerate(ranked):
-            answers.append(
-                trustmod.Answer(
-                    item=key,
-                    claim_id=claim_id,
-                    probability=probability[claim_id],
-                    leading=position == 0 and not tie,
-                    margin=margin if position == 0 else 0.0,
-                    tie=tie and position == 0,
-                    known=scores[claim_id][1],
-                    score=scores[claim_id][0],
-                )
-            )
-    return answers
-
-
-def _exp(x: float) -> float:
-    # as the model's SQL: below the floor is 0 (PostgreSQL raises on underflow)
-    return 0.0 if x < trustmod.EXP_FLOOR else math.exp(x)
+        ).all():
+            scores[claim_id] = (float(score), bool(known))
+    return scores
 
 
 def stored_rows(session: Session) -> dict[str, int]:

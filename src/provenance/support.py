@@ -82,6 +82,11 @@ def own_support(claim: ClaimLike, stance: str = "asserts", *, pieces: bool = Tru
     # a listed claim's citations are live already; a model's may include retracted ones
     citations = [c for c in claim.citations if c.stance == stance and getattr(c, "live", True)]
     weights = [citation_weight(c) for c in citations]
+    if not pieces and _independent(citations):
+        # each citation its own piece of evidence: the sum, added in the same order
+        for weight in weights:
+            support.total += weight
+        return support
     if len(citations) == 1:
         groups: Iterable[list[int]] = ([0],)
     else:
@@ -138,6 +143,15 @@ def own_support(claim: ClaimLike, stance: str = "asserts", *, pieces: bool = Tru
     return support
 
 
+def _independent(citations: list[Any]) -> bool:
+    """Whether no two citations share a document and none cites a work through its
+    footnote: then every citation is a piece of evidence of its own (most claims)."""
+    documents = {citation_document(c) for c in citations}
+    return len(documents) == len(citations) and all(
+        c.footnote is None or not c.footnote.works for c in citations
+    )
+
+
 def _compatible(a: ClaimLike, b: ClaimLike, tolerance: float | None) -> bool:
     datatype = a.property.datatype
     if datatype == "quantity":
@@ -176,7 +190,7 @@ def supports(
     result = {}
     for claim in claims:
         base = own_of(claim)
-        support = Support(claim.id, base.total, list(base.pieces))
+        support = Support(claim.id, base.total, list(base.pieces) if pieces else [])
         for other in members.get((claim.subject_id, claim.property_id), ()):
             if other.id == claim.id or other.scope_key != claim.scope_key:
                 continue
