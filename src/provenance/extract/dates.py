@@ -360,7 +360,81 @@ def find_dates(doc: Document, sentence: Sentence) -> list[tuple[int, int, str, D
         if resolved is not None:
             put(m.start(), m.end(), resolved[0], resolved[1])
     found.sort(key=lambda x: x[0])
-    return found
+    return _periods(scan, s, found)
+
+
+PERIOD_START = Rule(
+    r"(?i)\b(?:between|from)\s+(?:the\s+)?$",
+    """A date that opens a period told with its end: "between the October 2023 onset of the
+war and February 4, 2024", "Between the 7 May riots and 9 September 2023", "from March 2007
+to January 2010".""",
+)
+PERIOD_END = Rule(
+    r"(?i)[^.;:“”\"()]{0,80}?\s(?:and|to|until|till|through)\s+(?:the\s+end\s+of\s+)?$",
+    """The words between a period's first date and its last: "… onset of the war and ", "…
+riots in the capital and ".""",
+)
+
+
+def _periods(
+    scan: str, sentence_start: int, found: list[tuple[int, int, str, Day | None]]
+) -> list[tuple[int, int, str, Day | None]]:
+    """Two dates that open and close one period are one interval: "between A and B"."""
+    merged: list[tuple[int, int, str, Day | None]] = []
+    at = 0
+    while at < len(found):
+        start, end, value, day = found[at]
+        if at + 1 < len(found) and "/" not in value:
+            b_start, b_end, b_value, _b_day = found[at + 1]
+            opens = PERIOD_START.search(scan, max(sentence_start, start - 14), start)
+            closes = PERIOD_END.match(scan, end, b_start)
+            if opens and closes and day is not None and not re.search(r"\d{4}", scan[start:end]):
+                # "between 2 May and 9 September 2023": the first day is of the year before the end
+                earlier = _year_before(day, b_value)
+                if earlier is not None:
+                    value, day = earlier.edtf(), earlier
+            if opens and closes and "/" not in b_value and value < b_value:
+                merged.append((start, b_end, f"{value}/{b_value}", day))
+                at += 2
+                continue
+        merged.append(found[at])
+        at += 1
+    return merged
+
+
+def _year_before(day: Day, end: str) -> Day | None:
+    """``day`` in the year that puts it before ``end`` (an EDTF date), if its own does not."""
+    if day.edtf() < end:
+        return None
+    earlier = Day(int(end[:4]), day.month, day.day)
+    if earlier.edtf() >= end:
+        earlier = Day(int(end[:4]) - 1, day.month, day.day)
+    return earlier if _valid(earlier) else None
+
+
+BOUNDARY = Rule(
+    r"(?i)(?:\b(?:since|until|till|by|before|after|prior\s+to|as\s+late\s+as)\s+"
+    r"(?:(?:early|late|mid|the\s+(?:end|start|beginning|summer|spring|autumn|fall|winter)"
+    r"\s+of)\s*-?\s*)?|\b(?:post|pre)-)$",
+    """A date that only bounds a period, not the day of what the clause tells: "the first
+such strike since February 2024", "quiet until October 2022", "By 2014, the militia was
+battling …", "as it was before October 7", "post-October 7". A period with both ends
+("between A and B", "from A to B") is one interval instead.""",
+)
+
+
+WHEN_CLAUSE = Rule(
+    r"\s*(?:,|—|–|-)\s*when\b",
+    """A date whose own event follows in a "when" clause: "until 3 January 2020, when he was
+killed", "Since January 28—when the militias killed three soldiers": still that event's day.""",
+)
+
+
+def bounds_a_period(doc: Document, sentence: Sentence, start: int, end: int) -> bool:
+    """Whether the date at ``start`` is a boundary ("since", "until", "by") of a period."""
+    if WHEN_CLAUSE.match(doc.scan, end, sentence.end):
+        return False
+    return BOUNDARY.search(doc.scan, max(sentence.start, start - 24), start) is not None
 
 
 def _month_year(text: str) -> Day | None:

@@ -17,16 +17,17 @@ if TYPE_CHECKING:
     from .document import Document
 
 DESIGNATES = Rule(
-    r"(?i)\b(?:is\s+(?:today\s+)?designating|(?:has\s+)?designated|designates|"
-    r"announce[sd]?\s+the\s+designations?\s+of)\s+"
-    r"(?P<named>.{3,300}?)\s+as\s+(?:an?\s+)?(?:[“\"])?(?:specially\s+designated\s+global\s+"
+    r"(?i)\b(?:is\s+(?:today\s+)?(?:designating|listing)|(?:has\s+)?(?:designated|listed|"
+    r"blacklisted)|designates|lists|announce[sd]?\s+the\s+designations?\s+of)\s+"
+    r"(?P<named>.{3,300}?)\s+(?:as\s+)?(?:an?\s+)?(?:[“\"])?(?:specially\s+designated\s+global\s+"
     r"terrorists?|foreign\s+terrorist\s+organi[sz]ations?|global\s+terrorists?|"
     r"terrorist\s+organi[sz]ations?|terrorists?|SDGTs?|FTOs?)\b",
     """A designation and whom it names, the designator before the verb: "The Department of
 State is today designating Kata'ib Sayyid al-Shuhada (KSS) and its Secretary General Hashim
 Finyan Rahim al-Saraji as Specially Designated Global Terrorists", "The Department of State
 designated HAN … as SDGTs in 2019", "the Department of State announces the designations of
-… as Foreign Terrorist Organizations (FTOs)".""",
+… as Foreign Terrorist Organizations (FTOs)", "The ministry listed Omar Tal as a global
+terrorist", "The government promptly designated him a global terrorist".""",
 )
 # who can designate: a government or one of its institutions, never a group or a person
 _DESIGNATORS = ("organisation", "place")

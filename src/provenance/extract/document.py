@@ -9,10 +9,11 @@ from itertools import pairwise
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Entity, Source
+from ..models import Alias, Entity, Source
 from .candidates import Candidate
 from .dates import Timeline, iso_date
 from .events import EVENT_KEY, FAMILIES, Event
+from .interviews import read_interview
 from .mentions import EntityIndex
 from .sentences import Sentence, clause, scan_text
 from .vocabulary import PropertyChoice, Vocabulary
@@ -29,6 +30,8 @@ class Document:
         self.entities = EntityIndex(session)
         self.text = source.text or ""
         self.scan, self.limit = scan_text(source)
+        self.entities.learn_abbreviations(self.scan)
+        self.interview = read_interview(self.scan, self.entities)
         self.timeline = Timeline(
             iso_date(source.published_earliest), iso_date(source.published_latest)
         )
@@ -48,6 +51,14 @@ class Document:
         self.sentences_since_event = 0
         self.last_group: str | None = None  # what "It receives support from Iran" is about
         self.known_events = list(session.scalars(select(Entity.name).where(Entity.kind == "event")))
+        # every name of each known event, its aliases too ("US invasion of Iraq")
+        self.known_event_names: dict[str, list[str]] = {name: [name] for name in self.known_events}
+        for alias, name in session.execute(
+            select(Alias.name, Entity.name)
+            .join(Entity, Alias.entity_id == Entity.id)
+            .where(Entity.kind == "event")
+        ):
+            self.known_event_names.setdefault(name, [name]).append(alias)
 
     def new_event(
         self,
@@ -114,9 +125,23 @@ class Document:
         wanted = _words(event.words) | (_words(event.target) if event.target else set())
         if len(wanted) < 2:
             return None  # "the attack" alone names nothing in particular
-        found = [name for name in self.known_events if wanted <= _words(name)]
+        found = [
+            name
+            for name, names in self.known_event_names.items()
+            if any(wanted <= _words(written) for written in names)
+        ]
         if len(found) == 1:
             return found[0]
+        # "the Iraq invasion" dated 2003: of the known invasions of Iraq, the one of 2003
+        dated_by_year = [
+            name
+            for name in found
+            if any(
+                year in written for year in event.years for written in self.known_event_names[name]
+            )
+        ]
+        if len(dated_by_year) == 1:
+            return dated_by_year[0]
         if event.day is None or not re.fullmatch(r"\d{1,2} \w+ \d{4}", event.day):
             return None
         # "a drone attack" on 28 January 2024 is the known "28 January 2024 attack on U.S.
@@ -188,7 +213,8 @@ def _nouns(name: str) -> set[str]:
 def _words(name: str) -> set[str]:
     """The words a name is made of, lower case, plurals as singulars, without small words."""
     words = set()
-    for word in re.findall(r"[\w’'-]+", name.lower()):
+    for word in re.findall(r"(?:\w\.){2,}|[\w’'-]+", name.lower()):
+        word = word.replace(".", "")  # "U.S." and "US" are one word
         if word in _STOP_WORDS:
             continue
         words.add(word[:-1] if len(word) > 3 and word.endswith("s") else word)

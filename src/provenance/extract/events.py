@@ -32,7 +32,7 @@ Decisions:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..lexicon import MONTHS, WEEKDAYS
@@ -72,12 +72,20 @@ FAMILIES: dict[str, str] = {
     "kidnapping": "kidnapping",
     "abduction": "kidnapping",
     "invasion": "invasion",
+    "withdrawal": "withdrawal",
+    "capture": "capture",
+    "arrest": "capture",
+    "transfer": "transfer",
+    "handover": "transfer",
+    "collapse": "collapse",
+    "defeat": "defeat",
 }
 _VIOLENT = ("attack", "strike", "bombing")
 _NOUN = (
     r"(?:air\s+strike|airstrike|attack|assault|raid|ambush|shelling|bombardment|strike|"
     r"bombing|blast|explosion|protest|demonstration|election|referendum|meeting|summit|visit|"
-    r"release|killing|assassination|kidnapping|abduction|invasion)"
+    r"release|killing|assassination|kidnapping|abduction|invasion|withdrawal|capture|arrest|"
+    r"transfer|handover|collapse|defeat)"
 )
 _WEAPONS = (
     r"rocket|missile|drone|suicide|car|truck|bomb|mortar|grenade|ballistic|artillery|"
@@ -94,7 +102,7 @@ EVENT_PHRASE = Rule(
     r"(?P<ordinal>\d+(?:st|nd|rd|th)\s+|(?:first|second|third|fourth|fifth|latest|last|"
     r"previous|recent|new|latest)\s+)?"
     r"(?P<year>(?:1[6-9]|20)\d\d\s+)?"
-    r"(?P<mods>(?:(?:US|U\.S\.|UK|[A-Z][a-z’'-]*[a-z](?<![’']s)(?:-(?:led|backed))?|"
+    r"(?P<mods>(?:(?:US|U\.S\.|UK|(?:[A-Z]\.){2,}|[A-Z]{2,5}|[A-Z][a-z’'-]*[a-z](?<![’']s)(?:-(?:led|backed))?|"
     rf"(?i:{_WEAPONS}))\s+){{0,3}})"
     rf"(?P<noun>(?i:{_NOUN}))(?P<plural>s)?\b"
     r"(?P<target>\s+(?:on|against|at)\s+(?:the\s+)?"
@@ -148,7 +156,7 @@ COUNTRY = {
     "Saudi": "Saudi Arabia",
 }
 # nouns that are an event only with "of" after them: "the killing of", not "killing civilians"
-_NEEDS_OF = ("killing", "kidnapping", "release")
+_NEEDS_OF = ("killing", "kidnapping", "release", "capture", "transfer", "collapse", "defeat")
 _NOT_MODIFIERS = {"the", "a", "an", "this", "that", "its", "their", "and", "of"} | _MONTH_WORDS
 _KILL_VERB = re.compile(r"(?i)\b(?:killed|assassinated|murdered|slain|executed)\b")
 _KILLING_WORDS = ("killing", "assassination", "murder", "death")
@@ -166,6 +174,7 @@ class Event:
     target_entity: str | None = None  # the entity a ``target`` candidate names
     day: str | None = None  # "8 January 2020", once the text dates it
     known: str | None = None  # an entity of the database this event is
+    years: set[str] = field(default_factory=set)  # the years of the dates given it
     mentions: int = 0
 
     @property
@@ -391,6 +400,8 @@ def date_event(doc: Document, sentence: Sentence, key: str, value: str) -> None:
     event = next((e for e in doc.events if e.key == key), None)
     if event is None or event.known:
         return
+    if re.match(r"\d{4}", value):
+        event.years.add(value[:4])  # tells apart known events its words fit alike
     if event.day is not None and not (
         # a day refines the month named before: "earlier this month", then "On Jan. 8"
         re.fullmatch(r"[A-Z]\w+ \d{4}", event.day) and len(value) == 10
@@ -400,8 +411,8 @@ def date_event(doc: Document, sentence: Sentence, key: str, value: str) -> None:
     if not named and not EVENT_VERB.search(doc.scan, sentence.start, sentence.end):
         return
     parts = re.fullmatch(r"(\d{4})-(\d\d)(?:-(\d\d))?", value)
-    if parts is None:
-        return
+    if parts is None or int(parts.group(2)) > 12:
+        return  # a season ("2014-22") names no month
     month = _FULL_MONTHS[int(parts.group(2)) - 1]
     day = f"{int(parts.group(3))} " if parts.group(3) else ""
     event.day = f"{day}{month} {parts.group(1)}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from ..values import normalise_name
@@ -118,6 +119,47 @@ def leaders(
                 why=f"leadership: {doc.words(m.start(), m.end())!r}",
                 attribution=told,
             )
+
+
+PERSONS_GROUP = Rule(
+    r"(?P<s>\s*[’']s?)?\s+(?:(?:own|new|old|former|armed|political|powerful)\s+)?",
+    """A group written as a known person's: "Muqtada al-Sadr's Mahdi Army", "Abu Bakr
+al-Baghdadi's Islamic State": the person leads it (a former leader is the reader's to
+judge from the words, "al-Sadr's former movement" still names its leader).""",
+)
+_GROUP_KINDS = ("organisation", "alliance")
+
+
+def persons_groups(
+    doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
+) -> None:
+    """ "X's Y" where X is a person and Y a group the database knows: Y's ``leader`` is X,
+    offered once in a text (the group named so again, or its leader told before, adds none)."""
+    for person, group in pairwise(mentions):
+        if person.kind != "person" or group.kind not in _GROUP_KINDS:
+            continue
+        # the possessive is part of the person's mention ("al-Sadr’s") or just after it
+        owner = doc.scan[person.end - 2 : person.end] in ("’s", "'s")
+        gap = PERSONS_GROUP.fullmatch(doc.scan, person.end, group.start)
+        if gap is None or not (owner or gap.group("s")):
+            continue
+        if any(
+            c.property == "leader" and c.subject == group.name and c.value == person.name
+            for c in doc.candidates
+        ):
+            continue  # "al-Sadr's JAM" again: a name in passing, said once is enough
+        told = attribution_for(stretches, person.start)
+        doc.add(
+            "leadership",
+            sentence,
+            person.start,
+            group.end,
+            "leader",
+            person.name,
+            subject=group.name,
+            why=f"a person's group: {doc.words(person.start, group.end)!r}",
+            attribution=told,
+        )
 
 
 def leader_named(match: re.Match[str], mentions: list[Mention]) -> str | None:

@@ -54,6 +54,14 @@ def _written_as(word: str, rule: str) -> bool:
 _COUNTRY_PREFIX = re.compile(r"^(?:U\.S\.|US|U\.K\.|UK|Iraqi|Iranian)\s+(?=[A-Z])")
 
 
+# a name a known one only ends: "Islamic Resistance in [Iraq]", "Northern [Vela]"
+LONGER_NAME_BEFORE = re.compile(
+    r"(?<![\w’'-])(?!(?:The|A|An|In|On|At|By|For|From|With|And|But|Of)\b)[A-Z][\w’'-]*\s+"
+    r"(?:(?:in|of|for|on|and|the|de|al)\s+)*$"
+)
+ABBREVIATION = re.compile(r"\s*\(\s*(?P<abbr>[A-Z][A-Za-z]*[A-Z][A-Za-z]*)\s*\)")
+
+
 class EntityIndex:
     """Entity names and aliases of the database, found in sentences as whole words.
 
@@ -96,6 +104,24 @@ class EntityIndex:
         for entries in self.by_first.values():
             entries.sort(key=lambda e: -len(e[0]))
         self.names = {name for _, _, name, _ in rows}
+
+    def learn_abbreviations(self, text: str) -> None:
+        """An abbreviation the text defines in brackets right after a name the database knows
+        ("the Red Hand Brigade (RHB)") names that entity wherever the text writes it, as an
+        alias would; one the database already has for another entity is left alone."""
+        for m in ABBREVIATION.finditer(text):
+            abbreviation = m.group("abbr")
+            key = normalise_name(abbreviation)
+            if not key or any(e[0] == (key,) for e in self.by_first.get(key, ())):
+                continue
+            named = self.mentions(text, max(0, m.start() - 120), m.start())
+            if not named or text[named[-1].end : m.start()].strip():
+                continue
+            if LONGER_NAME_BEFORE.search(text, max(0, named[-1].start - 40), named[-1].start):
+                continue  # "the Islamic Resistance in Iraq (IRI)": IRI is not Iraq
+            entry = ((key,), ("upper",), named[-1].name, named[-1].kind)
+            self.by_first.setdefault(key, []).append(entry)
+            self.by_first[key].sort(key=lambda e: -len(e[0]))
 
     def knows(self, name: str) -> bool:
         """Whether ``name`` is the name of an entity of the database."""

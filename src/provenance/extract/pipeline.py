@@ -9,14 +9,15 @@ from sqlalchemy.orm import Session
 
 from .. import quotes
 from ..models import Citation, Source
-from .attributions import attributions, statements
+from .attributions import REPORTING_VERB, attributions, statements
 from .candidates import DEFAULT_KINDS, KINDS, Candidate, Extraction
 from .characterisations import characterisations
-from .dates import date_candidate, find_dates
+from .dates import bounds_a_period, date_candidate, find_dates
 from .designations import designations
 from .document import Document
 from .events import events_in
-from .leadership import leaders
+from .leadership import leaders, persons_groups
+from .membership import membership
 from .quantities import quantities
 from .relations import relations
 from .rules import Rule
@@ -74,6 +75,14 @@ def run(doc: Document) -> list[Candidate]:
         doc.sentence_speakers = set()
         doc.sentence_listeners = set()
         stretches = attributions(doc, sentence, mentions)
+        answering = doc.interview.speaker_at(sentence.start) if doc.interview else None
+        if (
+            answering is not None
+            and not stretches
+            and not REPORTING_VERB.search(doc.scan, sentence.start, sentence.end)
+        ):
+            # an interview's answer, unless it reports someone else's words, is the interviewee's
+            stretches = [(sentence.start, sentence.end, answering, "asserts")]
         taken: list[tuple[int, int]] = []
         dates = find_dates(doc, sentence)
         for start, end, value, day in dates:
@@ -82,6 +91,9 @@ def run(doc: Document) -> list[Candidate]:
                 # "A day later, Trump said …", "…, said Hoffman on Friday": when it was said
                 doc.timeline.note(day)
                 continue
+            if bounds_a_period(doc, sentence, start, end):
+                doc.timeline.note(day)  # "since February 2024": no day of this clause's event
+                continue
             # run without the date kind too: a date still names the event it is the day of
             date_candidate(doc, sentence, start, end, value, mentions, stretches)
             doc.timeline.note(day)
@@ -89,9 +101,11 @@ def run(doc: Document) -> list[Candidate]:
             quantities(doc, sentence, mentions, stretches, taken)
         if "leadership" in doc.kinds:
             leaders(doc, sentence, mentions, stretches)
+            persons_groups(doc, sentence, mentions, stretches)
         if "relation" in doc.kinds:
             relations(doc, sentence, mentions, stretches)
             designations(doc, sentence, mentions, stretches)
+            membership(doc, sentence, mentions, stretches)
             characterisations(doc, sentence, mentions, stretches)
         groups = [m.name for m in mentions if m.kind in ("organisation", "alliance", "other")]
         doc.last_group = groups[0] if groups else doc.last_group

@@ -382,6 +382,21 @@ def _amount(text: str | None) -> Decimal | None:
     return lexicon.word_value(text)
 
 
+TIME_COUNTED_BACK = Rule(
+    r"(?i)\s*(?:[\w-]+\s+)?(?:years?|months?|weeks?|days?|hours?|decades?)\s+"
+    r"(?:ago|later|earlier|afterwards|on|before|after|since)\b",
+    """A number of years, months or days counted from another time: "three months ago", "Two
+weeks later", "six days before the vote". It says when, not how many.""",
+)
+
+
+PARTITIVE = Rule(
+    r"(?i)\s+of\s+(?:the|its|their|his|her|our|these|those|them|us)\b",
+    """"one of the members", "one of its founders": picks one out of a group, no figure of it
+(unless someone is killed or wounded: "One of the soldiers was killed" is one dead).""",
+)
+
+
 def quantity_candidate(
     doc: Document, sentence: Sentence, m: re.Match[str], mentions: list[Mention], stretches
 ) -> None:
@@ -438,6 +453,10 @@ def quantity_candidate(
             return
     if head in _DURATION_UNITS and _RELATIVE_AFTER.match(after[len(_raw_counted(after)) :]):
         return
+    if TIME_COUNTED_BACK.match(after):
+        return  # "three months ago", "Two weeks later": when, not how many
+    if low_word == "one" and casualty is None and PARTITIVE.match(after):
+        return  # "one of the members of the alliance": which, not how many
     qualifiers: dict[str, str] = {}
     unit = None
     concept = None

@@ -33,6 +33,7 @@ from .events import EVENT_PHRASE, Event
 from .mentions import Mention
 from .rules import Rule
 from .sentences import Sentence
+from .verb_events import EVENT_TOLD_BY_VERB
 
 if TYPE_CHECKING:
     from .document import Document
@@ -90,15 +91,21 @@ PROXY = Rule(
     """A group called someone's proxy: "Kata'ib Hezbollah — an Iranian proxy militia".""",
 )
 BACKED_ADJECTIVE = Rule(
-    r"\b(?P<who>[A-Z][\w’'.]*?)-(?:backed|funded|sponsored|supported|armed)\b",
-    """A backer written as an adjective before the group: "the Iranian-backed “Special
-Groups”", "an Iran-backed militia known as the Red Hand Brigade" (the group must follow in
-the same noun phrase; "Iran-backed militias" with no name after is left alone).""",
+    r"\b(?P<who>[A-Z][\w’'.]*?)-(?P<how>backed|funded|sponsored|supported|armed|designated)\b",
+    """A backer (or a designating state) written as an adjective before the group: "the
+Iranian-backed “Special Groups”", "an Iran-backed militia known as the Red Hand Brigade", "the
+Iran-backed, U.S.-designated militia Red Hand Brigade" (the group must follow in the same noun
+phrase; "Iran-backed militias" with no name after is left alone), or in apposition after it:
+"the Blue Lions—an Iranian-backed Shia militia group".""",
 )
-# between "Iranian-backed" and the group it qualifies: a few words, "known as", "the"
+# between "Iranian-backed" and the group it qualifies: other such adjectives, a few words,
+# "known as", "the"
 _SAME_PHRASE = re.compile(
-    r"[\s“\"]+(?:[\w`’'-]+\s+){0,5}?(?:(?:known\s+as|called)\s+)?(?:the\s+)?[“\"]?"
+    r"(?:\s*,\s*[A-Z][\w’'.]*-[a-z]+)*"
+    r"[\s“\"]+(?:[\w`’'.-]+\s+){0,5}?(?:(?:known\s+as|called)\s+)?(?:the\s+)?[“\"]?"
 )
+# between a group and "an Iranian-backed …" in apposition after it
+_APPOSITION = re.compile(r"\)?\s*(?:,|—|–|--)\s*an?\s+")
 DESIGNATED = Rule(
     r"(?i)\b(?:labell?ed|designated|listed|blacklisted)\s+(?:as\s+)?(?:an?\s+)?"
     r"(?:foreign\s+|global\s+|specially\s+designated\s+)*terrorist\s+(?:organi[sz]ation|group|"
@@ -279,6 +286,13 @@ Friday". Two places ("in Iraq and Syria") are the event's reach, not its place: 
 )
 
 
+LOCATED_AFTER_OBJECT = Rule(
+    r"\w+\s+[^,.;:()“”\"]{0,60}?\s(?:in|inside|outside)\s+(?:the\s+)?",
+    """Where an event told by its verb happened, after the verb's object: "commandos raided a
+compound in Basra", "U.S. forces struck two depots outside Vela".""",
+)
+
+
 def _location(
     doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
 ) -> None:
@@ -286,6 +300,9 @@ def _location(
         phrase = EVENT_PHRASE.match(doc.scan, at, sentence.end)
         end = phrase.end() if phrase else at
         where = LOCATED.match(doc.scan, end, sentence.end)
+        if where is None and phrase is None and EVENT_TOLD_BY_VERB.match(doc.scan, at):
+            # "Gunmen raided a compound in Basra": where, after the verb's object
+            where = LOCATED_AFTER_OBJECT.match(doc.scan, at, sentence.end)
         if where is None:
             continue
         place = next((m for m in mentions if m.start == where.end() and m.kind == "place"), None)
@@ -404,6 +421,54 @@ def _posts(
             _add(doc, sentence, (a, b), "position", post, name, [], why)
 
 
+BACKS = Rule(
+    r"\b(?:(?:has|have|had)\s+)?(?:long\s+|openly\s+|reportedly\s+|also\s+)?"
+    r"(?:supports|supported|backs|backed|funds|funded|finances|financed|arms|armed|sponsors|"
+    r"sponsored)\s+(?!by\b)(?:the\s+)?",
+    """A backer as the subject of its verb, the groups it backs after it: "Iran supports the
+Blue Lions both militarily and logistically", "Iran has supported the Red Hand Brigade, the
+Blue Lions, and other militias with training", "Iran, through its Guard, has supported X".
+Groups only: "supported the decision" backs no one.""",
+)
+_LISTED = re.compile(r"\s*(?:,\s*(?:and\s+)?(?:the\s+)?|\s+and\s+(?:the\s+)?)")
+_BACKER_GAP = re.compile(r"\s*(?:(?:has|have|had|also|long|openly|reportedly)\s*)*")
+
+
+def _backs(
+    doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
+) -> None:
+    text = doc.scan
+    for match in BACKS.finditer(text, sentence.start, sentence.end):
+        before = [m for m in mentions if m.end <= match.start()]
+        backer = before[-1] if before else None
+        if backer is not None and not _BACKER_GAP.fullmatch(text, backer.end, match.start()):
+            # "Iran, through the Guard and its Quds Force, has supported": the clause's subject
+            first = next((m for m in before if m.start >= sentence.start), None)
+            opening = text[sentence.start : first.start] if first else "x"
+            parenthetical = text[backer.end : match.start()].rstrip().endswith(",")
+            backer = first if first and not opening.strip() and parenthetical else None
+        if backer is None or backer.kind not in ("place", *_GROUPS):
+            continue
+        if NEGATED.search(text, max(sentence.start, match.start() - 12), match.end()):
+            continue
+        backed: list[Mention] = []
+        at = match.end()
+        for m in (x for x in mentions if x.start >= match.end()):
+            if m.kind not in _GROUPS:
+                break
+            gap = text[at : m.start]
+            if not (gap.strip() == "" if not backed else _LISTED.fullmatch(gap)):
+                break
+            backed.append(m)
+            at = m.end
+        for group in backed:
+            why = f"{backer.name} {doc.words(match.start(), group.end)!r}"
+            _add(
+                doc, sentence, (match.start(), group.end), "backed_by", backer.name, group.name,
+                stretches, why,
+            )  # fmt: skip
+
+
 def _support(
     doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
 ) -> None:
@@ -464,22 +529,30 @@ def _support(
         word = match.group("who")
         backer = _NATIONALITY_ENTITY.get(word.lower(), word)
         after = [m for m in mentions if match.end() <= m.start <= match.end() + 80]
+        while (
+            after and after[0].kind not in _GROUPS and "-" in text[after[0].end : after[0].end + 1]
+        ):
+            after.pop(0)  # "U.S." of "Iran-backed, U.S.-designated militia X" is no group
         group = after[0] if after and after[0].kind in _GROUPS else None
         if group is not None and not _SAME_PHRASE.fullmatch(text, match.end(), group.start):
             group = None  # the name is not the one the adjective qualifies
+        span = (match.start(), group.end) if group is not None else match.span()
+        if group is None:
+            before = [m for m in mentions if m.end <= match.start()]
+            # "the Blue Lions—an Iranian-backed Shia militia group"
+            if (
+                before
+                and before[-1].kind in _GROUPS
+                and _APPOSITION.fullmatch(text, before[-1].end, match.start())
+            ):
+                group = before[-1]
+                span = (group.start, match.end())
         if group is None or not doc.entities.knows(backer) or "backed" in group.name.lower():
             continue  # "Iran-backed Iraqi militias": the name itself says it
-        why = f"{doc.words(match.start(), group.end)!r}"
-        _add(
-            doc,
-            sentence,
-            (match.start(), group.end),
-            "backed_by",
-            backer,
-            group.name,
-            stretches,
-            why,
-        )
+        concept = "designated_by" if match.group("how") == "designated" else "backed_by"
+        why = f"{doc.words(*span)!r}"
+        _add(doc, sentence, span, concept, backer, group.name, stretches, why)
+    _backs(doc, sentence, mentions, stretches)
     for match in PROXY.finditer(text, sentence.start, sentence.end):
         country = _NATIONALITY_ENTITY.get(match.group("who").lower())
         subject = group_before(match.start())

@@ -245,6 +245,13 @@ CONCEPTS: dict[str, Concept] = {
     "trained_by": Concept(
         ("trained_by",), "entity", multi=True, description="Who trains a group's fighters."
     ),
+    "member_of": Concept(
+        ("member_of", "part_of"),
+        "entity",
+        multi=True,
+        time_varying=True,
+        description="An organisation, alliance or unit the subject belongs to.",
+    ),
     "designated_by": Concept(
         ("designated_by",),
         "entity",
