@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -267,6 +268,34 @@ class Templates:
     def drop_all(self) -> None:
         for server, database in self._pg_databases:
             _pg_admin(server, _drop(database))
+
+
+@pytest.fixture
+def candidates_of(db_path, tmp_path):
+    """``extract``'s candidates of a text published on ``published``, with ``entities``
+    (name, kind, aliases…) known: through the real CLI (ingest, extract to a file), each
+    candidate checked by ``import --dry-run``."""
+    invoke("init")
+
+    def candidates(text, *entities, published="2024-05-08"):
+        for entity_name, kind, *aliases in entities:
+            invoke("entity", "add", entity_name, "--kind", kind, *[f"--alias={a}" for a in aliases])
+        path = tmp_path / "article.txt"
+        path.write_text(text, encoding="utf-8")
+        invoke("ingest", path)
+        invoke("source", "edit", "article", "--published", published, "--reason", "dated")
+        out = tmp_path / "article.yaml"
+        invoke("extract", "article", "-o", out)
+        document = yaml.safe_load(out.read_text(encoding="utf-8"))
+        invoke("import", out, "--dry-run", "--new-entities")
+        return document["claims"] or []
+
+    return candidates
+
+
+def facts_of(candidates) -> list[tuple[str, str, str]]:
+    """(subject, property, value) of each candidate, the value as text."""
+    return [(c["subject"], c["property"], str(c["value"])) for c in candidates]
 
 
 @pytest.fixture(scope="session")

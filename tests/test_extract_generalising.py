@@ -8,34 +8,7 @@ extract to a file) against a fresh database with the few entities it names.
 
 from __future__ import annotations
 
-import pytest
-import yaml
-from conftest import invoke
-
-
-@pytest.fixture
-def candidates_of(db_path, tmp_path):
-    """Every candidate of a text published on ``published``, with ``entities`` known."""
-    invoke("init")
-
-    def run(text, *entities, published="2024-05-08"):
-        for entity_name, kind, *aliases in entities:
-            invoke("entity", "add", entity_name, "--kind", kind, *[f"--alias={a}" for a in aliases])
-        path = tmp_path / "article.txt"
-        path.write_text(text, encoding="utf-8")
-        invoke("ingest", path)
-        invoke("source", "edit", "article", "--published", published, "--reason", "dated")
-        out = tmp_path / "article.yaml"
-        invoke("extract", "article", "-o", out)
-        document = yaml.safe_load(out.read_text(encoding="utf-8"))
-        invoke("import", out, "--dry-run", "--new-entities")
-        return document["claims"] or []
-
-    return run
-
-
-def _facts(rows):
-    return [(r["subject"], r["property"], str(r["value"])) for r in rows]
+from conftest import facts_of
 
 
 def _dates(rows):
@@ -53,8 +26,8 @@ def test_a_date_that_only_bounds_a_period_dates_no_event(candidates_of):
         ("Red Hand Brigade", "organisation"),
     )
     dates = _dates(rows)
-    assert "2024-03-12" in dates, _facts(rows)
-    assert not {"2023-02", "2022-10", "2021", "2023-10-07", "2024-10-07"} & dates, _facts(rows)
+    assert "2024-03-12" in dates, facts_of(rows)
+    assert not {"2023-02", "2022-10", "2021", "2023-10-07", "2024-10-07"} & dates, facts_of(rows)
 
 
 def test_a_period_between_two_dates_is_one_interval(candidates_of):
@@ -67,9 +40,9 @@ def test_a_period_between_two_dates_is_one_interval(candidates_of):
         published="2024-06-20",
     )
     dates = _dates(rows)
-    assert "2023-03/2024-06-04" in dates, _facts(rows)
-    assert "2023-05-02/2023-09-09" in dates, _facts(rows)
-    assert not {"2023-03", "2024-06-04", "2023-05-02", "2023-09-09"} & dates, _facts(rows)
+    assert "2023-03/2024-06-04" in dates, facts_of(rows)
+    assert "2023-05-02/2023-09-09" in dates, facts_of(rows)
+    assert not {"2023-03", "2024-06-04", "2023-05-02", "2023-09-09"} & dates, facts_of(rows)
 
 
 def test_a_boundary_date_with_its_own_when_clause_is_that_events_day(candidates_of):
@@ -80,8 +53,8 @@ def test_a_boundary_date_with_its_own_when_clause_is_that_events_day(candidates_
         ("Vela", "place"),
     )
     dates = _dates(rows)
-    assert "2022-05-03" in dates, _facts(rows)
-    assert "2022-06" not in dates, _facts(rows)
+    assert "2022-05-03" in dates, facts_of(rows)
+    assert "2022-06" not in dates, facts_of(rows)
 
 
 def test_adjectives_before_a_group_say_who_backs_and_who_designated_it(candidates_of):
@@ -96,7 +69,7 @@ def test_adjectives_before_a_group_say_who_backs_and_who_designated_it(candidate
         ("Red Hand Brigade", "organisation", "RHB"),
         ("Blue Lions", "organisation"),
     )
-    facts = _facts(rows)
+    facts = facts_of(rows)
     assert ("Red Hand Brigade", "backed_by", "Iran") in facts, facts
     assert ("Red Hand Brigade", "designated_by", "United States") in facts, facts
     assert ("Blue Lions", "backed_by", "Iran") in facts, facts
@@ -113,7 +86,7 @@ def test_an_abbreviation_the_text_defines_names_the_entity_after(candidates_of):
         ("Vela", "place"),
         ("Red Hand Brigade", "organisation"),
     )
-    facts = _facts(rows)
+    facts = facts_of(rows)
     assert ("Red Hand Brigade", "leader", "Omar Tal Basri") in facts, facts
     assert ("Red Hand Brigade", "founded", "2013") in facts, facts
     assert not [f for f in facts if f[0] == "RHB" or f[2] == "RHB"], facts
@@ -134,10 +107,10 @@ def test_the_answers_of_an_interview_are_the_interviewees_words(candidates_of):
         ("Omar Said", "person"),
     )
     speakers = {(r["property"], str(r["value"])): r.get("attributed_to") for r in rows}
-    assert speakers.get(("killed", "4")) == "Lina Haddad", _facts(rows)
-    assert speakers.get(("date", "2024-03-03")) == "Lina Haddad", _facts(rows)
+    assert speakers.get(("killed", "4")) == "Lina Haddad", facts_of(rows)
+    assert speakers.get(("date", "2024-03-03")) == "Lina Haddad", facts_of(rows)
     # the governor's own words are his, not the interviewee's
-    assert ("count", "300") in speakers, _facts(rows)
+    assert ("count", "300") in speakers, facts_of(rows)
     assert speakers[("count", "300")] == "Omar Said", rows
 
 
@@ -165,7 +138,7 @@ def test_an_event_named_in_passing_is_the_known_event_its_words_and_year_fit(can
         ("Possible second invasion of Vela", "event"),
         ("Withdrawal of the U.N. mission from Vela (2015)", "event", "UN withdrawal from Vela"),
     )
-    facts = _facts(rows)
+    facts = facts_of(rows)
     assert ("2011 invasion of Vela", "date", "2011") in facts, facts
     assert ("Withdrawal of the U.N. mission from Vela (2015)", "date", "2015") in facts, facts
 
@@ -177,7 +150,7 @@ def test_an_event_dated_by_a_season_keeps_its_name(candidates_of):
         ("Vela", "place"),
     )
     dates = _dates(rows)
-    assert dates == {"2014-22"}, _facts(rows)
+    assert dates == {"2014-22"}, facts_of(rows)
 
 
 def test_a_known_event_is_found_through_its_aliases_and_its_year(candidates_of):
@@ -190,7 +163,7 @@ def test_a_known_event_is_found_through_its_aliases_and_its_year(candidates_of):
         ("2003 invasion of Vela", "event", "US invasion of Vela"),
         ("Possible Turkish invasion of Vela", "event"),
     )
-    facts = _facts(rows)
+    facts = facts_of(rows)
     assert ("2003 invasion of Vela", "date", "2003") in facts, facts
     assert not [f for f in facts if "invasion" in f[0] and f[0] != "2003 invasion of Vela"], facts
 
@@ -204,8 +177,8 @@ def test_a_time_counted_back_from_now_is_no_figure(candidates_of):
         ("Red Hand Brigade", "organisation"),
     )
     values = {str(r["value"]) for r in rows if r["property"] != "date"}
-    assert "300" in values, _facts(rows)
-    assert not {"3", "2"} & values, _facts(rows)
+    assert "300" in values, facts_of(rows)
+    assert not {"3", "2"} & values, facts_of(rows)
 
 
 def test_one_of_many_is_no_count(candidates_of):
@@ -216,7 +189,7 @@ def test_one_of_many_is_no_count(candidates_of):
         ("Vela", "place"),
         ("Red Hand Brigade", "organisation"),
     )
-    facts = [f for f in _facts(rows) if f[1] != "date"]
+    facts = [f for f in facts_of(rows) if f[1] != "date"]
     assert [f for f in facts if f[2] == "300"], facts
     assert [f for f in facts if f[1] == "killed" and f[2] == "1"], facts
     assert not [f for f in facts if f[1] != "killed" and f[2] == "1"], facts
@@ -234,7 +207,7 @@ def test_a_member_and_the_whole_it_belongs_to(candidates_of):
         ("Blue Lions", "organisation"),
         ("Green Hand", "organisation"),
     )
-    facts = _facts(rows)
+    facts = facts_of(rows)
     assert ("Red Hand Brigade", "member_of", "Southern Front") in facts, facts
     assert ("Blue Lions", "member_of", "Southern Front") in facts, facts
     assert ("Green Hand", "member_of", "Southern Front") in facts, facts
@@ -251,7 +224,7 @@ def test_an_abbreviation_of_a_longer_name_is_not_the_place_it_ends_with(candidat
         ("Red Hand Brigade", "organisation"),
         ("Blue Lions", "organisation"),
     )
-    facts = _facts(rows)
+    facts = facts_of(rows)
     assert ("Red Hand Brigade", "member_of", "Islamic Front in Vela") in facts, facts
     assert ("Blue Lions", "member_of", "Islamic Front in Vela") in facts, facts
     assert not [f for f in facts if f[2] == "Vela"], facts
@@ -271,12 +244,12 @@ def test_a_backer_as_the_subject_of_its_verb(candidates_of):
         ("Blue Lions", "organisation"),
         ("Green Hand", "organisation"),
     )
-    backed = {(f[0], f[2]) for f in _facts(rows) if f[1] == "backed_by"}
+    backed = {(f[0], f[2]) for f in facts_of(rows) if f[1] == "backed_by"}
     assert backed == {
         ("Blue Lions", "Iran"),
         ("Red Hand Brigade", "Iran"),
         ("Green Hand", "Iran"),
-    }, _facts(rows)
+    }, facts_of(rows)
 
 
 def test_a_designation_told_with_listed_or_without_as(candidates_of):
@@ -289,7 +262,7 @@ def test_a_designation_told_with_listed_or_without_as(candidates_of):
         ("Omar Tal Basri", "person"),
         ("Blue Lions", "organisation"),
     )
-    facts = _facts(rows)
+    facts = facts_of(rows)
     assert ("Omar Tal Basri", "designated_by", "Ministry of Interior") in facts, facts
     assert ("Blue Lions", "designated_by", "Ministry of Interior") in facts, facts
 
@@ -322,8 +295,8 @@ def test_a_group_written_as_a_persons_is_led_by_that_person(candidates_of):
         ("Red Hand Brigade", "organisation"),
         ("Blue Lions", "organisation"),
     )
-    leaders = {(f[0], f[2]) for f in _facts(rows) if f[1] == "leader"}
-    assert leaders == {("Red Hand Brigade", "Omar Tal Basri")}, _facts(rows)
+    leaders = {(f[0], f[2]) for f in facts_of(rows) if f[1] == "leader"}
+    assert leaders == {("Red Hand Brigade", "Omar Tal Basri")}, facts_of(rows)
 
 
 def test_a_persons_group_named_again_is_offered_once(candidates_of):
@@ -335,7 +308,7 @@ def test_a_persons_group_named_again_is_offered_once(candidates_of):
         ("Omar Tal Basri", "person"),
         ("Red Hand Brigade", "organisation"),
     )
-    assert len([f for f in _facts(rows) if f[1] == "leader"]) == 1, _facts(rows)
+    assert len([f for f in facts_of(rows) if f[1] == "leader"]) == 1, facts_of(rows)
 
 
 def test_where_an_event_told_by_its_verb_happened(candidates_of):
@@ -348,5 +321,5 @@ def test_where_an_event_told_by_its_verb_happened(candidates_of):
         ("Red Hand Brigade", "organisation"),
         ("Blue Lions", "organisation"),
     )
-    located = [f for f in _facts(rows) if f[1] == "location"]
-    assert located == [("Vela attack of 3 March 2024", "location", "Vela")], _facts(rows)
+    located = [f for f in facts_of(rows) if f[1] == "location"]
+    assert located == [("Vela attack of 3 March 2024", "location", "Vela")], facts_of(rows)

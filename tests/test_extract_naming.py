@@ -7,28 +7,6 @@ fresh database with the few entities it names.
 
 from __future__ import annotations
 
-import pytest
-import yaml
-from conftest import invoke
-
-
-@pytest.fixture
-def candidates_of(db_path, tmp_path):
-    invoke("init")
-
-    def run(text, *entities):
-        for entity_name, kind, *aliases in entities:
-            invoke("entity", "add", entity_name, "--kind", kind, *[f"--alias={a}" for a in aliases])
-        path = tmp_path / "article.txt"
-        path.write_text(text, encoding="utf-8")
-        invoke("ingest", path)
-        invoke("source", "edit", "article", "--published", "2024-05-08", "--reason", "dated")
-        out = tmp_path / "article.yaml"
-        invoke("extract", "article", "-o", out)
-        return yaml.safe_load(out.read_text(encoding="utf-8"))["claims"] or []
-
-    return run
-
 
 def test_a_known_event_is_named_as_the_database_names_it(candidates_of):
     rows = candidates_of(

@@ -11,31 +11,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-import yaml
-from conftest import invoke
 
 from provenance import lexicon
-
-
-@pytest.fixture
-def candidates_of(db_path, tmp_path):
-    """Every candidate of a text, with ``entities`` known."""
-    invoke("init")
-
-    def run(text, *entities):
-        for entity_name, kind, *aliases in entities:
-            invoke("entity", "add", entity_name, "--kind", kind, *[f"--alias={a}" for a in aliases])
-        path = tmp_path / "article.txt"
-        path.write_text(text, encoding="utf-8")
-        invoke("ingest", path)
-        invoke("source", "edit", "article", "--published", "2024-05-08", "--reason", "dated")
-        out = tmp_path / "article.yaml"
-        invoke("extract", "article", "-o", out)
-        document = yaml.safe_load(out.read_text(encoding="utf-8"))
-        invoke("import", out, "--dry-run", "--new-entities")
-        return document["claims"] or []
-
-    return run
 
 
 @pytest.mark.parametrize(

@@ -8,34 +8,7 @@ extract to a file) against a fresh database with the few entities it names.
 
 from __future__ import annotations
 
-import pytest
-import yaml
-from conftest import invoke
-
-
-@pytest.fixture
-def candidates_of(db_path, tmp_path):
-    """Every candidate of a text published on ``published``, with ``entities`` known."""
-    invoke("init")
-
-    def run(text, *entities, published="2024-05-08"):
-        for entity_name, kind, *aliases in entities:
-            invoke("entity", "add", entity_name, "--kind", kind, *[f"--alias={a}" for a in aliases])
-        path = tmp_path / "article.txt"
-        path.write_text(text, encoding="utf-8")
-        invoke("ingest", path)
-        invoke("source", "edit", "article", "--published", published, "--reason", "dated")
-        out = tmp_path / "article.yaml"
-        invoke("extract", "article", "-o", out)
-        document = yaml.safe_load(out.read_text(encoding="utf-8"))
-        invoke("import", out, "--dry-run", "--new-entities")
-        return document["claims"] or []
-
-    return run
-
-
-def _facts(rows):
-    return [(r["subject"], r["property"], str(r["value"])) for r in rows]
+from conftest import facts_of
 
 
 def test_a_bracketed_footnote_marker_is_never_a_figure(candidates_of):
@@ -48,8 +21,8 @@ def test_a_bracketed_footnote_marker_is_never_a_figure(candidates_of):
         ("Iran", "place"),
     )
     values = [str(r["value"]) for r in rows]
-    assert "3" in values and "47" in values, _facts(rows)
-    assert not {"4", "5", "6", "7"} & set(values), _facts(rows)
+    assert "3" in values and "47" in values, facts_of(rows)
+    assert not {"4", "5", "6", "7"} & set(values), facts_of(rows)
     for row in rows:
         assert not row["quote"].startswith("["), row["quote"]
 
@@ -68,9 +41,9 @@ def test_a_day_without_its_year_takes_the_year_of_the_text_around_it(candidates_
         published="2024-02-01/2025-12-31",
     )
     dates = {str(r["value"]) for r in rows if r["property"] == "date"}
-    assert "2024-02-02" in dates, _facts(rows)
-    assert not [d for d in dates if d.startswith("2025")], _facts(rows)
-    assert any(d.startswith("2023-10-07") for d in dates), _facts(rows)
+    assert "2024-02-02" in dates, facts_of(rows)
+    assert not [d for d in dates if d.startswith("2025")], facts_of(rows)
+    assert any(d.startswith("2023-10-07") for d in dates), facts_of(rows)
 
 
 def test_a_group_and_its_secretary_general(candidates_of):
@@ -80,7 +53,7 @@ def test_a_group_and_its_secretary_general(candidates_of):
         ("Red Hand Brigade", "organisation", "RHB"),
         ("Blue Lions", "organisation"),
     )
-    facts = _facts(rows)
+    facts = facts_of(rows)
     assert ("Red Hand Brigade", "leader", "Omar Tal Basri") in facts, facts
     assert ("Omar Tal Basri", "position", "Secretary General") in facts, facts
     assert ("Blue Lions", "leader", "Sami Haddad") in facts, facts
@@ -101,7 +74,7 @@ def test_a_designation_told_in_the_active_voice(candidates_of):
         ("Green Hand", "organisation"),
         ("Night Riders", "organisation"),
     )
-    facts = _facts(rows)
+    facts = facts_of(rows)
     assert ("Red Hand Brigade", "designated_by", "U.S. Department of State") in facts, facts
     assert ("Omar Tal Basri", "designated_by", "U.S. Department of State") in facts, facts
     assert ("Blue Lions", "designated_by", "U.S. Department of State") in facts, facts
@@ -121,7 +94,7 @@ def test_an_event_told_by_its_verb(candidates_of):
         ("Vela", "place"),
         ("Syria", "place"),
     )
-    facts = _facts(rows)
+    facts = facts_of(rows)
     by_value = {(p, v): s for s, p, v in facts}
     attack = by_value.get(("killed", "4"))
     assert attack and attack not in ("Vela", "Red Hand Brigade"), facts
@@ -141,7 +114,7 @@ def test_a_place_before_the_verb_is_not_the_agent(candidates_of):
         ("Iraq", "place"),
         ("Vela", "place"),
     )
-    facts = _facts(rows)
+    facts = facts_of(rows)
     assert not [f for f in facts if f[1] == "carried_out_by" and f[2] in ("Iraq", "Vela")], facts
 
 
@@ -154,7 +127,7 @@ def test_an_event_dated_to_the_day_of_a_known_event_is_that_event(candidates_of)
         ("U.S. retaliatory strike of 2 February 2024", "event"),
         ("Vela", "place"),
     )
-    facts = _facts(rows)
+    facts = facts_of(rows)
     assert ("28 January 2024 attack on U.S. troops in Jordan", "killed", "3") in facts, facts
     # the same words on another day are another attack, and a strike of that day is not an
     # attack of it
