@@ -374,3 +374,43 @@ def test_a_replaced_copy_is_retired_and_a_deleted_one_is_off_the_site(tmp_path):
         assert (await ds.client.get("/public/sources.json")).status_code == 200
 
     asyncio.run(go())
+
+
+def test_a_schema_refresh_running_while_a_copy_is_replaced_is_not_an_error(tmp_path):
+    """Every page refreshes Datasette's schema tables; a page doing so while another request
+    swaps in a newly published copy must not reach the retired copy (that was a 500 for a
+    reader), and the schema tables afterwards describe the new copy."""
+    from provenance.datasette_plugin.served_copy import reopen_replaced_copies
+
+    db = build_site_data(tmp_path / "desk")
+    out = tmp_path / "desk" / "public.db"
+    _invoke(db, "publish", out)
+    ds = public_site.datasette(out)
+    internal = ds.databases["_internal"]
+    read = internal.execute
+    swaps: list[asyncio.Future] = []
+
+    async def execute(sql, *args, **kwargs):
+        # the refresh is part-way through the databases: another request's turn, which
+        # finds the copy replaced
+        if sql == "PRAGMA schema_version" and not swaps:
+            swaps.append(asyncio.ensure_future(reopen_replaced_copies(ds)))
+            for _ in range(5):
+                await asyncio.sleep(0)
+        return await read(sql, *args, **kwargs)
+
+    async def go():
+        assert (await ds.client.get("/public/sources.json")).status_code == 200
+        old = ds.databases["public"]
+        _invoke(db, "publish", out)
+        internal.execute = execute
+        await ds.refresh_schemas()
+        await swaps[0]
+        internal.execute = read
+        assert ds.databases["public"] is not old and old.retired
+        await ds.refresh_schemas()
+        rows = await internal.execute("select database_name, path from databases")
+        assert [r[0] for r in rows] == ["_internal", "public"]
+        assert (await ds.client.get("/public/sources")).status_code == 200
+
+    asyncio.run(go())

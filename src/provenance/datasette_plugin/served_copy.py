@@ -243,8 +243,8 @@ def _swap(datasette: Any, name: str, copy: PublicCopy | None) -> PublicCopy | No
     return old
 
 
-async def reopen_replaced_copies(datasette: Any) -> None:
-    """Swap in a new ``PublicCopy`` for every served copy whose file changed since it was opened."""
+def _replaced(datasette: Any) -> list[tuple[str, str, tuple[int, int, int, int] | None]]:
+    found = []
     for name, path in datasette.__dict__.get("_provenance_copies", {}).items():
         current = datasette.databases.get(name)
         stamp = file_stamp(path)
@@ -252,14 +252,30 @@ async def reopen_replaced_copies(datasette: Any) -> None:
             continue
         if current is None and stamp is None:
             continue
-        old = _swap(datasette, name, PublicCopy(datasette, path) if stamp is not None else None)
-        if isinstance(old, PublicCopy):
-            old.retire()
-        if datasette.internal_db_created:
-            # Datasette re-reads the schema of a database whose schema version it has not seen
-            await datasette.databases["_internal"].execute_write(
-                "delete from databases where database_name = ?", [name]
-            )
+        found.append((name, path, stamp))
+    return found
+
+
+async def reopen_replaced_copies(datasette: Any) -> None:
+    """Swap in a new ``PublicCopy`` for every served copy whose file changed since it was opened.
+
+    The swap waits for Datasette's schema refresh (every page runs one) to finish: a refresh
+    iterates over the databases and awaits each, so a copy retired in one of those awaits was
+    an error for the page refreshing, and its schema-table row, deleted then, came back.
+    """
+    if not _replaced(datasette):
+        return
+    async with datasette._refresh_schemas_lock:
+        for name, path, stamp in _replaced(datasette):  # another request may have swapped
+            copy = PublicCopy(datasette, path) if stamp is not None else None
+            old = _swap(datasette, name, copy)
+            if isinstance(old, PublicCopy):
+                old.retire()
+            if datasette.internal_db_created:
+                # Datasette re-reads the schema of a database whose version it has not seen
+                await datasette.databases["_internal"].execute_write(
+                    "delete from databases where database_name = ?", [name]
+                )
 
 
 def limit_sqlite_heap(limit: int = SQLITE_HEAP_LIMIT_BYTES) -> None:
