@@ -414,3 +414,39 @@ def test_a_schema_refresh_running_while_a_copy_is_replaced_is_not_an_error(tmp_p
         assert (await ds.client.get("/public/sources")).status_code == 200
 
     asyncio.run(go())
+
+
+def test_a_page_out_of_time_on_a_busy_server_is_a_503_asking_to_reload(tmp_path):
+    """A query stopped by the SQL time limit (a busy machine) or by publish retiring its
+    copy, outside the SQL a reader typed: a 503 saying to reload, not a 500."""
+    from datasette.database import QueryInterrupted
+
+    from provenance.datasette_plugin.served_copy import CopyReplaced
+
+    db = build_site_data(tmp_path / "desk")
+    out = tmp_path / "desk" / "public.db"
+    _invoke(db, "publish", out)
+    ds = public_site.datasette(out)
+    claim = fetch_one(out, _sql("select min(claim_id) as id from claims_with_sources")).json()
+    stops = [
+        QueryInterrupted(sqlite3.OperationalError("interrupted"), "select 1", []),
+        CopyReplaced(),
+    ]
+
+    async def go():
+        assert (await ds.client.get(f"/-/claim/{claim[0]['id']}")).status_code == 200
+        copy = ds.databases["public"]
+        pages = []
+        for stop in stops:
+
+            async def stopped(*args, stop=stop, **kwargs):
+                raise stop
+
+            copy.execute = stopped
+            for path in (f"/-/claim/{claim[0]['id']}", "/public/sources", "/-/conflict/1.json"):
+                pages.append((path, await ds.client.get(path)))
+        return pages
+
+    for path, response in asyncio.run(go()):
+        assert response.status_code == 503, f"{path}: {response.status_code} {response.text[:300]}"
+        assert "reload" in response.text, response.text[:300]

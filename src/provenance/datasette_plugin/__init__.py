@@ -24,7 +24,9 @@ file is replaced, what one query may allocate capped, no file paths shown) is
 Errors Datasette expects (not found, forbidden, a bad request) are answered without the
 traceback-with-locals Datasette prints for every exception when ``rich`` is installed;
 an unexpected error is logged with its traceback, without locals, and its page says only
-"Internal error" (an exception's text can name a file).
+"Internal error" (an exception's text can name a file). A page whose query was stopped
+— by the SQL time limit on a busy machine, or by ``publish`` retiring the copy it read —
+is a 503 asking to reload, not an internal error.
 """
 
 from __future__ import annotations
@@ -39,13 +41,15 @@ from markupsafe import Markup
 
 from ..output import value_text
 from ..values import normalise_name
-from .served_copy import reopen_replaced_copies
+from .served_copy import CopyReplaced, reopen_replaced_copies
 
 CLAIM_COLUMNS = ("claim_id", "leading_claim_id")
 CONFLICT_COLUMNS = ("conflict_id",)
 # how much of a long paragraph to show on either side of a quote
 CONTEXT_CHARS = 1200
 MARKER_TABLE = "claims_with_sources"
+# a page whose query the SQL time limit (or a newly published copy) stopped: a 503
+BUSY_MESSAGE = "The server was too busy to finish this page in time: reload it in a moment."
 
 
 def register() -> None:
@@ -169,10 +173,16 @@ def asgi_wrapper(datasette):
 @hookimpl
 def handle_exception(datasette, request, exception):
     """Error pages without Datasette's traceback-with-locals in the log, nor file paths."""
+    from datasette.database import QueryInterrupted
     from datasette.utils.asgi import Base400
     from datasette.views.base import DatasetteError
 
-    if isinstance(exception, (Base400, DatasetteError)):
+    if isinstance(exception, QueryInterrupted):
+        # the SQL time limit on a busy machine, or publish retiring the copy mid-query
+        status, message = 503, BUSY_MESSAGE
+    elif isinstance(exception, CopyReplaced):
+        status, message = 503, str(exception)
+    elif isinstance(exception, (Base400, DatasetteError)):
         status = exception.status
         if isinstance(exception, Base400):
             message = exception.args[0] if exception.args else ""
