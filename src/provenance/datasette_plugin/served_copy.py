@@ -261,7 +261,8 @@ async def reopen_replaced_copies(datasette: Any) -> None:
 
     The swap waits for Datasette's schema refresh (every page runs one) to finish: a refresh
     iterates over the databases and awaits each, so a copy retired in one of those awaits was
-    an error for the page refreshing, and its schema-table row, deleted then, came back.
+    an error for the page refreshing; and deleting the copy's row of the internal
+    ``databases`` table while a refresh read it failed with "database table is locked".
     """
     if not _replaced(datasette):
         return
