@@ -188,21 +188,6 @@ def add_relation(
     quote: tuple[int, int] | None = None,
 ) -> None:
     """A relation candidate: ``subject`` ``concept`` ``value``, its speaker from the stretches."""
-    _add(doc, sentence, at, concept, value, subject, stretches, why, quote=quote)
-
-
-def _add(
-    doc: Document,
-    sentence: Sentence,
-    at: tuple[int, int],
-    concept: str,
-    value: str,
-    subject: str,
-    stretches: list[Stretch],
-    why: str,
-    *,
-    quote: tuple[int, int] | None = None,
-) -> None:
     if normalise_name(value) == normalise_name(subject):
         return
     told = attribution_for(stretches, at[0])
@@ -231,7 +216,7 @@ def _event_arguments(
         fresh = event.mentions == 1 and event.known is None
         if event.agent and fresh and doc.entities.knows(event.agent):
             told.add((event.key, "carried_out_by", event.agent))
-            _add(
+            add_relation(
                 doc,
                 sentence,
                 span,
@@ -244,7 +229,7 @@ def _event_arguments(
         target = event.target_entity
         if target and event.mentions == 1 and (event.key, "target", target) not in told:
             told.add((event.key, "target", target))
-            _add(
+            add_relation(
                 doc,
                 sentence,
                 span,
@@ -275,7 +260,9 @@ def _fired(
         if event.agent not in (None, m.name) or m.name in doc.sentence_speakers:
             return
         why = f"{m.name} {doc.words(m.end, min(sentence.end, m.end + 20))!r}"
-        _add(doc, sentence, (m.start, m.end), "carried_out_by", m.name, event.key, stretches, why)
+        add_relation(
+            doc, sentence, (m.start, m.end), "carried_out_by", m.name, event.key, stretches, why
+        )
         return
 
 
@@ -309,7 +296,9 @@ def _location(
         if place is None or re.match(r"\s+and\b", doc.scan[place.end : place.end + 5]):
             continue
         why = f"{doc.words(at, place.end)!r}"
-        _add(doc, sentence, (at, place.end), "location", place.name, event.key, stretches, why)
+        add_relation(
+            doc, sentence, (at, place.end), "location", place.name, event.key, stretches, why
+        )
 
 
 def _victims(
@@ -332,7 +321,7 @@ def _victims(
         if passive or _KILLED_NAME.search(before):
             if person.name in doc.sentence_speakers:
                 continue
-            _add(
+            add_relation(
                 doc,
                 sentence,
                 (person.start, person.end),
@@ -364,7 +353,7 @@ def _agent_of_known(
     who = _NATIONALITY_ENTITY.get(match.group("who").lower())
     if who and doc.entities.knows(who):
         start = sentence.start + match.start()
-        _add(
+        add_relation(
             doc,
             sentence,
             (start, start + len(match.group())),
@@ -400,7 +389,9 @@ def _posts(
         named = [m for m in people.values() if a <= m.start < b]
         if before and named:
             why = f"{doc.words(match.start(), b)!r}"
-            _add(doc, sentence, (a, b), "sibling", named[0].name, before[-1].name, stretches, why)
+            add_relation(
+                doc, sentence, (a, b), "sibling", named[0].name, before[-1].name, stretches, why
+            )
     for rule in (POST_BEFORE_NAME, POST_AFTER_NAME):
         for match in rule.finditer(doc.scan, sentence.start, sentence.end):
             post = " ".join(match.group("post").split())
@@ -418,7 +409,7 @@ def _posts(
             else:
                 name = " ".join(match.group("name").split())  # a person the database lacks
             why = f"{post!r} before or beside {name}"
-            _add(doc, sentence, (a, b), "position", post, name, [], why)
+            add_relation(doc, sentence, (a, b), "position", post, name, [], why)
 
 
 BACKS = Rule(
@@ -463,7 +454,7 @@ def _backs(
             at = m.end
         for group in backed:
             why = f"{backer.name} {doc.words(match.start(), group.end)!r}"
-            _add(
+            add_relation(
                 doc, sentence, (match.start(), group.end), "backed_by", backer.name, group.name,
                 stretches, why,
             )  # fmt: skip
@@ -515,7 +506,7 @@ def _support(
                 continue  # "not receiving sufficient support from Iran"
             wanted = concepts + (("trained_by",) if match.groupdict().get("trained") else ())
             for concept in wanted:
-                _add(
+                add_relation(
                     doc,
                     sentence,
                     (match.start(), backer.end),
@@ -551,13 +542,13 @@ def _support(
             continue  # "Iran-backed Iraqi militias": the name itself says it
         concept = "designated_by" if match.group("how") == "designated" else "backed_by"
         why = f"{doc.words(*span)!r}"
-        _add(doc, sentence, span, concept, backer, group.name, stretches, why)
+        add_relation(doc, sentence, span, concept, backer, group.name, stretches, why)
     _backs(doc, sentence, mentions, stretches)
     for match in PROXY.finditer(text, sentence.start, sentence.end):
         country = _NATIONALITY_ENTITY.get(match.group("who").lower())
         subject = group_before(match.start())
         if country and subject and doc.entities.knows(country):
-            _add(
+            add_relation(
                 doc,
                 sentence,
                 match.span(),
@@ -574,7 +565,9 @@ def _support(
         if claimant is None or event is None:
             continue
         why = f"{claimant} {match.group()!r}"
-        _add(doc, sentence, match.span(), "carried_out_by", claimant, event.key, stretches, why)
+        add_relation(
+            doc, sentence, match.span(), "carried_out_by", claimant, event.key, stretches, why
+        )
     for match in DONE_BY.finditer(text, sentence.start, sentence.end):
         # the lazy words before the name: the first known name the phrase reaches
         agent = next((m for m in mentions if m.start >= match.end()), None)
@@ -592,7 +585,9 @@ def _support(
         if NEGATED.search(text, max(sentence.start, match.start() - 12), match.end()):
             continue  # "was not carried out by": no agent
         why = f"{doc.words(match.start(), agent.end)!r}"
-        _add(doc, sentence, match.span(), "carried_out_by", agent.name, event.key, stretches, why)
+        add_relation(
+            doc, sentence, match.span(), "carried_out_by", agent.name, event.key, stretches, why
+        )
     for match in SANCTIONED.finditer(text, sentence.start, sentence.end):
         before = [m for m in mentions if m.end <= match.start()]
         subjects = [m for m in before if m.kind in (*_GROUPS, "person")]
@@ -601,7 +596,7 @@ def _support(
         # "Qais and Laith al-Khazali had been sanctioned": every one named before the verb
         negated = NEGATED.search(text, max(sentence.start, match.start() - 12), match.end())
         for who in dict.fromkeys(m.name for m in subjects[-2:]):
-            _add(
+            add_relation(
                 doc,
                 sentence,
                 match.span(),
