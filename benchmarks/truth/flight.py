@@ -240,10 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{result.items:,} items, "
         f"{clock.show('trust')} (import {clock.show('import')})"
     )
-    lines.append(
-        "- copy groups suggested: "
-        + ("; ".join("{" + ", ".join(g) + "}" for g in result.copy_groups) or "none")
-    )
+    lines.append(copy_groups_line(result))
     lines.append("")
     if args.seeds:
         lines += verdict_runs(
@@ -254,6 +251,12 @@ def main(argv: list[str] | None = None) -> int:
     if workdir is not None:
         workdir.cleanup()
     return 0
+
+
+def copy_groups_line(result) -> str:
+    """The report's line of the copy groups the trust model suggested."""
+    groups = "; ".join("{" + ", ".join(g) + "}" for g in result.copy_groups)
+    return "- copy groups suggested: " + (groups or "none")
 
 
 def verdict_runs(seeds, engine, gold, gold_items, value_claims, vote, answers, shown, clock):

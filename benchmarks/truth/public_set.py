@@ -136,10 +136,7 @@ def report(data: DataSet, args, shown, rows, names, gold, *, title_tail: str = "
         f"- trust: {result.rounds} rounds over {result.items:,} items, "
         f"{clock.show('trust')} (import {clock.show('import')})"
     )
-    lines.append(
-        "- copy groups suggested: "
-        + ("; ".join("{" + ", ".join(g) + "}" for g in result.copy_groups) or "none")
-    )
+    lines.append(truth_flight.copy_groups_line(result))
     lines.append("")
     if args.seeds:
         lines += truth_flight.verdict_runs(
