@@ -35,7 +35,14 @@ The worlds the first model got wrong, each switched on by a field of :class:`Spe
   the true answers are given rounded to two figures as approximate (``~1200000``),
   compatible with the truth (and with a wrong value close enough): a leading
   approximate answer that contains the truth is right (:attr:`World.also_right`);
-* **copiers of a bad source** (``copy_one``, with ``copy_rate`` below the copy rule).
+* **copiers of a bad source** (``copy_one``, with ``copy_rate`` below the copy rule);
+* **lists** (``lists``): each value is a list of one to four names joined by ``; `` (a
+  book's authors); a wrong value is, with equal chances, the list cut short (its first
+  name or first names), the same names in another order, the list with a name added,
+  the list with one name replaced, or another list altogether (one name of one to four
+  names: a different list, a part of nothing), each kind as likely at every rank of
+  popularity, so cut-short lists and lists with a name too many are as common as each
+  other (:func:`list_values`).
 """
 
 from __future__ import annotations
@@ -78,6 +85,8 @@ class Spec:
     rounded_share: float = 0.0
     # (d) every copier copies the one least accurate independent source
     copy_one: bool = False
+    # (e) values are lists of names: wrong ones cut short, reordered, extended, changed
+    lists: bool = False
 
 
 @dataclass
@@ -163,6 +172,9 @@ def generate(out: Path, spec: Spec = Spec()) -> World:
                 steps = [k for k in range(-4, 5) if k]
                 rng.shuffle(steps)
                 wrong = [str(round(true_number * (1 + 0.02 * k))) for k in steps]
+            elif spec.lists:
+                truth[item], wrong = list_values(rng, spec.false_values)
+                rounded = truth[item]
             else:
                 truth[item] = f"true {subject} {prop}"
                 rounded = truth[item]
@@ -231,6 +243,37 @@ def generate(out: Path, spec: Spec = Spec()) -> World:
     )
 
 
+def list_values(rng: random.Random, false_values: int) -> tuple[str, list[str]]:
+    """A true list of one to four names and ``false_values`` wrong ones, most popular first.
+
+    Each wrong one is, with equal chances, the truth cut short, reordered, with a name
+    added, with a name replaced, or another list; a kind that cannot apply (a one-name
+    list cut short or reordered) is another list instead.
+    """
+    names = [f"n{rng.randrange(10**6):06d}" for _ in range(4 + 2 * false_values)]
+    true = names[: rng.randint(1, 4)]
+    spare = iter(names[4:])
+    truth = "; ".join(true)
+    wrong: list[str] = []
+    while len(wrong) < false_values:
+        kind = rng.choice(("cut", "order", "added", "replaced", "other"))
+        if kind == "cut" and len(true) > 1:
+            value = true[: rng.randint(1, len(true) - 1)]
+        elif kind == "order" and len(true) > 1:
+            value = true[1:] + true[:1]
+        elif kind == "added":
+            value = [*true, next(spare)]
+        elif kind == "replaced":
+            value = list(true)
+            value[rng.randrange(len(true))] = next(spare)
+        else:
+            value = [next(spare) for _ in range(rng.randint(1, 2))]
+        text = "; ".join(value)
+        if text != truth and text not in wrong:
+            wrong.append(text)
+    return truth, wrong
+
+
 # The worlds of the benchmarks and tests, by name (each a Spec's fields besides the seed).
 WORLDS: dict[str, dict] = {
     "default": {},
@@ -274,6 +317,18 @@ WORLDS: dict[str, dict] = {
         "copy_one": True,
         "copy_rate": 0.9,
         "accuracy_range": (0.45, 0.8),
+        "subjects": 200,
+    },
+    # (e) author lists: wrong lists cut short, reordered, extended or changed
+    "lists": {"sources": 12, "copiers": 2, "lists": True, "subjects": 200},
+    # (e) and (b): lists given by a few large sources and a long tail of small ones
+    "lists-tail": {
+        "sources": 4,
+        "copiers": 0,
+        "accuracy_range": (0.6, 0.95),
+        "tail_sources": 400,
+        "tail_items": (1, 6),
+        "lists": True,
         "subjects": 200,
     },
 }

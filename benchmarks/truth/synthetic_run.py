@@ -200,6 +200,20 @@ CONFIGS: dict[str, dict[str, object]] = {
     },
     "ceiling-0.9": {"ACCURACY_CEILING": 0.9},
     "ceiling-0.95": {"ACCURACY_CEILING": 0.95},
+    "lists-off": {"LIST_IMPLICATION": 0.0},
+    "lists-1-every-part": {"LIST_IMPLICATION": 1.0, "LIST_HABIT": 0.0},
+    "lists-0.5-every-part": {"LIST_IMPLICATION": 0.5, "LIST_HABIT": 0.0},
+    "lists-1-every-part-by-size": {
+        "LIST_IMPLICATION": 1.0,
+        "LIST_HABIT": 0.0,
+        "LIST_BY_SIZE": True,
+    },
+    "lists-1-every-part-credit": {"LIST_IMPLICATION": 1.0, "LIST_HABIT": 0.0, "LIST_CREDIT": True},
+    "lists-1-habit-0.5": {"LIST_IMPLICATION": 1.0, "LIST_HABIT": 0.5},
+    "lists-1-habit-2": {"LIST_IMPLICATION": 1.0, "LIST_HABIT": 2.0},
+    "lists-1-habit-5": {"LIST_IMPLICATION": 1.0, "LIST_HABIT": 5.0},
+    "lists-1-habit-10": {"LIST_IMPLICATION": 1.0, "LIST_HABIT": 10.0},
+    "lists-0.5-habit-2": {"LIST_IMPLICATION": 0.5, "LIST_HABIT": 2.0},
 }
 
 

@@ -9,6 +9,7 @@ sources, the desk's verdicts) into ``trust_sources``, ``trust_items``,
 from __future__ import annotations
 
 from . import settings
+from .lists import build_list_implication
 from .sql import Sql, case, desk_answers, document_of, exp, live_citation, log_odds
 
 
@@ -176,7 +177,8 @@ def build_compatible(sql: Sql) -> None:
 
 
 def build_near(sql: Sql) -> None:
-    """Exact quantities of one item within ``NEAR_SHARE`` of the larger: "12,301" and "12,300".
+    """Exact quantities of one item within ``NEAR_SHARE`` of the larger: "12,301" and "12,300";
+    near dates (``NEAR_DATE_STEPS``); lists that are part of another (``lists.py``).
 
     They still contradict each other (SPEC: an exact number is exact), so they are not
     compatible answers: a near answer lends part of its support to the score and counts
@@ -190,6 +192,7 @@ def build_near(sql: Sql) -> None:
     )
     build_near_numbers(sql)
     build_near_dates(sql)
+    build_list_implication(sql)
     sql("CREATE INDEX trust_near_claim ON trust_near (claim_id)")
 
 

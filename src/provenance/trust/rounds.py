@@ -104,8 +104,8 @@ def score_and_normalise(sql: Sql, *, every_item: bool, compatible: bool) -> None
 
 
 def near_values() -> bool:
-    """Whether near numbers or near dates lend support (``trust_near`` may hold pairs)."""
-    return settings.NEAR_SHARE > 0 or settings.NEAR_DATE_STEPS > 0
+    """Whether near numbers, near dates or lists lend support (``trust_near`` may hold pairs)."""
+    return settings.NEAR_SHARE > 0 or settings.NEAR_DATE_STEPS > 0 or settings.LIST_IMPLICATION > 0
 
 
 def credit() -> str:

@@ -116,3 +116,20 @@ TEMP_TABLES = (
     "trust_dependents",
     "trust_left_out",
 )
+
+# Lists that imply lists (lists.py): within one item, a text answer whose ";"-separated
+# entries are all entries of another ("widom" of "widom; ceri"), or the same entries in
+# another order, lends it COMPATIBLE_SHARE x LIST_IMPLICATION of its support in the score
+# (TruthFinder's implication, Yin et al. 2007); the two still contradict each other
+# (0: never). 1 with LIST_HABIT 2: Books half A .935 against .871, the synthetic list
+# worlds within .002 (docs/benchmarks.md, "Seventh pass").
+LIST_IMPLICATION = 1.0
+# a part lends only as far as its sources habitually give parts of others' lists, each
+# source's habit shrunk toward 0 by this many pseudo-answers (0: every part lends in full,
+# .968 on Books half A but .931 against .956 on a world erring by a name too many as
+# often as by one too few: the truth, a part of the wrong list, lends it its support)
+LIST_HABIT = 2.0
+# times the share of the other's entries the part names (False: measured, lost Books A)
+LIST_BY_SIZE = False
+# a source giving a part also earns credit where the whole is true (False: lost Books A)
+LIST_CREDIT = False

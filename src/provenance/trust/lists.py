@@ -1,0 +1,176 @@
+"""Lists that imply lists: a text answer naming part of another's entries supports it.
+
+**What a list is.** A text answer (a claim of a single-valued ``text`` property) is a
+list of the entries its stored, normalised text (``claims.text_value``, as
+``values.normalise_text`` leaves it: case folded, spaces collapsed) separates by ``;``,
+each entry trimmed of spaces, an entry named twice counted once: ``widom; ceri`` is the
+list of ``widom`` and ``ceri``. An ordinary text without ``;`` is a one-item list, so
+only an item where some answer holds a ``;`` has lists to compare; two texts that share
+no ``;`` never imply each other (the seeds' text conflicts are untouched).
+
+**The rule** (TruthFinder's implication between facts, X. Yin, J. Han and P. S. Yu,
+KDD 2007, §3: ``imp(f1 → f2)`` from an asymmetric similarity of two author lists,
+taken here only where it is positive). Within one item, for two answers ``a`` and ``b``:
+
+* ``a``'s entries are a part of ``b``'s (``widom`` of ``widom; ceri``): a source giving
+  ``a`` does not contradict ``b`` — a bookstore listing the first author only is not
+  saying there is no second — so ``a`` lends ``b`` ``COMPATIBLE_SHARE`` × the
+  similarity of its support (``LIST_IMPLICATION``; by ``LIST_BY_SIZE``, times the share
+  of ``b``'s entries that ``a`` names). ``b`` lends ``a`` nothing: it names an entry
+  that ``a``, read as the whole list, leaves out.
+* The same entries in another order (``ceri; widom``) or written otherwise (``widom;ceri``)
+  lend each other the same way.
+* With ``LIST_CREDIT``, a source giving ``a`` earns the similarity × the probability of
+  ``b`` in its credit (it named no wrong entry); by default it does not (a list cut short
+  is not the answer).
+
+Lists that overlap without one holding the other (``widom; ceri`` and ``widom; garcia``)
+lend nothing. Either way the two stay different answers: a list cut short still makes a
+margin, or a tie, against the full one (they are not ``trust_compatible``).
+
+The pairs go in ``trust_near`` (``similarity`` for the score, ``in_credit`` for the
+credit, receiver in ``claim_id``), where :func:`rounds.score_and_normalise` reads near
+numbers too. It is set-based: the entries of the answers of items with a list answer are
+split by one recursive query, and the pairs are found by joining entries within an item.
+"""
+
+from __future__ import annotations
+
+from . import settings
+from .sql import Sql
+
+WORK_TABLES = ("trust_list_answers", "trust_list_items", "trust_list_pairs", "trust_list_habits")
+
+
+def build_list_implication(sql: Sql) -> None:
+    """Pairs of list answers of one item where one's entries are part of the other's.
+
+    Nothing when ``LIST_IMPLICATION`` is 0 or no answer of a disputed text item holds a
+    ``;``. Its working tables are dropped before it returns.
+    """
+    if settings.LIST_IMPLICATION <= 0:
+        return
+    sql.drop(*WORK_TABLES)
+    sql(
+        """CREATE TEMPORARY TABLE trust_list_answers (
+            claim_id INTEGER PRIMARY KEY, item INTEGER, entries INTEGER DEFAULT 0)"""
+    )
+    sql(
+        """CREATE TEMPORARY TABLE trust_list_items (
+            claim_id INTEGER, entry TEXT, PRIMARY KEY (claim_id, entry))"""
+    )
+    sql(
+        """CREATE TEMPORARY TABLE trust_list_pairs (
+            part_id INTEGER, whole_id INTEGER, strict INTEGER,
+            similarity DOUBLE PRECISION, PRIMARY KEY (part_id, whole_id))"""
+    )
+    # the text answers of disputed items that hold at least one list
+    text_answers = """SELECT DISTINCT e.item, e.claim_id
+        FROM trust_evidence e
+        JOIN trust_items i ON i.item = e.item AND i.answers > 1
+        JOIN claims c ON c.id = e.claim_id AND c.text_value IS NOT NULL
+        JOIN properties p ON p.id = c.property_id AND p.datatype = 'text'"""
+    find = "instr" if sql.sqlite else "strpos"
+    sql(
+        f"""INSERT INTO trust_list_answers (item, claim_id)
+        SELECT t.item, t.claim_id FROM ({text_answers}) t
+        WHERE t.item IN (SELECT u.item FROM ({text_answers}) u
+                         JOIN claims c ON c.id = u.claim_id
+                         WHERE {find}(c.text_value, ';') > 0)"""
+    )
+    sql(
+        f"""WITH RECURSIVE parts (claim_id, entry, rest) AS (
+            SELECT c.id, CAST('' AS TEXT), CAST(c.text_value || ';' AS TEXT)
+            FROM trust_list_answers a JOIN claims c ON c.id = a.claim_id
+            UNION ALL
+            SELECT claim_id, CAST(TRIM(SUBSTR(rest, 1, {find}(rest, ';') - 1)) AS TEXT),
+                   CAST(SUBSTR(rest, {find}(rest, ';') + 1) AS TEXT)
+            FROM parts WHERE rest <> '')
+        INSERT INTO trust_list_items (claim_id, entry)
+        SELECT DISTINCT claim_id, entry FROM parts WHERE entry <> ''"""
+    )
+    sql(
+        """UPDATE trust_list_answers SET entries = (
+            SELECT COUNT(*) FROM trust_list_items t
+            WHERE t.claim_id = trust_list_answers.claim_id)"""
+    )
+    # a is held in b: every entry of a is one of b's (b has at least as many)
+    sql(
+        """INSERT INTO trust_list_pairs (part_id, whole_id, strict, similarity)
+        SELECT a.claim_id, b.claim_id, CASE WHEN a.entries < b.entries THEN 1 ELSE 0 END,
+               1.0 * a.entries / b.entries
+        FROM trust_list_answers a
+        JOIN trust_list_answers b ON b.item = a.item AND b.claim_id <> a.claim_id
+             AND b.entries >= a.entries AND a.entries > 0
+        JOIN trust_list_items x ON x.claim_id = a.claim_id
+        JOIN trust_list_items y ON y.claim_id = b.claim_id AND y.entry = x.entry
+        GROUP BY a.claim_id, b.claim_id, a.entries, b.entries
+        HAVING COUNT(*) = a.entries"""
+    )
+    if not settings.LIST_BY_SIZE:
+        sql("UPDATE trust_list_pairs SET similarity = 1.0")
+    if settings.LIST_HABIT > 0:
+        weigh_by_habit(sql)
+    sql(f"UPDATE trust_list_pairs SET similarity = {float(settings.LIST_IMPLICATION)} * similarity")
+    # the whole (receiver) gets the part's support in its score ...
+    sql(
+        """INSERT INTO trust_near (claim_id, other_id, similarity, in_credit)
+        SELECT whole_id, part_id, similarity, 0.0 FROM trust_list_pairs
+        WHERE similarity > 0"""
+    )
+    # ... and the part's sources may earn credit where the whole is true (LIST_CREDIT)
+    if settings.LIST_CREDIT:
+        sql(
+            """INSERT INTO trust_near (claim_id, other_id, similarity, in_credit)
+            SELECT part_id, whole_id, 0.0, similarity FROM trust_list_pairs
+            WHERE similarity > 0"""
+        )
+    sql.drop(*WORK_TABLES)
+
+
+def weigh_by_habit(sql: Sql) -> None:
+    """A part lends only as far as its sources habitually give parts (``LIST_HABIT``).
+
+    A source's habit is, over its answers on items holding a list, the share that are a
+    strict part of another answer of their item less the share that strictly hold
+    another (a store that lists the first author only gives parts again and again; a
+    source erring as often by a name too many as by one too few nets nothing), shrunk
+    toward 0 by ``LIST_HABIT`` pseudo-answers and floored at 0. A part's lending is the
+    mean habit of its sources (by their confidence); a reordering lends in full. Counted
+    from what the sources say, once, not from what the model learns.
+    """
+    sql(
+        """CREATE TEMPORARY TABLE trust_list_habits (
+            source_key INTEGER PRIMARY KEY, habit DOUBLE PRECISION)"""
+    )
+    sql("CREATE INDEX trust_list_pairs_whole ON trust_list_pairs (whole_id)")
+    # each list answer: +1 a strict part of another, -1 strictly holding another, 0 both
+    # or neither; only items where some answer strictly holds another count
+    strict = "SELECT DISTINCT {0} AS claim_id FROM trust_list_pairs WHERE strict = 1"
+    sql(
+        f"""INSERT INTO trust_list_habits (source_key, habit)
+        SELECT e.source_key,
+               SUM(CASE WHEN part.claim_id IS NULL THEN 0.0 ELSE 1.0 END
+                   - CASE WHEN whole.claim_id IS NULL THEN 0.0 ELSE 1.0 END)
+               / (COUNT(*) + {float(settings.LIST_HABIT)})
+        FROM trust_evidence e
+        JOIN trust_list_answers a ON a.claim_id = e.claim_id
+        JOIN (SELECT DISTINCT l.item FROM trust_list_answers l
+              JOIN trust_list_pairs p ON p.part_id = l.claim_id AND p.strict = 1) i
+             ON i.item = a.item
+        LEFT JOIN ({strict.format("part_id")}) part ON part.claim_id = a.claim_id
+        LEFT JOIN ({strict.format("whole_id")}) whole ON whole.claim_id = a.claim_id
+        GROUP BY e.source_key"""
+    )
+    sql(
+        """UPDATE trust_list_pairs SET similarity = similarity * f.habit
+        FROM (SELECT e.claim_id,
+                     SUM(e.weight * CASE WHEN h.habit > 0 THEN h.habit ELSE 0.0 END)
+                     / SUM(e.weight) AS habit
+              FROM trust_evidence e
+              JOIN trust_list_habits h ON h.source_key = e.source_key
+              JOIN (SELECT DISTINCT part_id FROM trust_list_pairs WHERE strict = 1) p
+                   ON p.part_id = e.claim_id
+              GROUP BY e.claim_id) f
+        WHERE f.claim_id = trust_list_pairs.part_id AND trust_list_pairs.strict = 1"""
+    )

@@ -1,0 +1,215 @@
+"""Lists that imply lists in learned trust (``trust/lists.py``): a text answer naming part
+of another's entries lends it support, the same entries in another order lend each other.
+
+Hand-made cases imported through the CLI: stores of one grade giving author lists of one
+book, so that only the rule can choose between answers of equal support.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from provenance import trust
+from provenance.db import make_engine, reading_session
+
+STORES = ("store-a", "store-b", "store-c", "store-d", "store-e", "store-f")
+HEADER = "\n".join(
+    [
+        "sources:",
+        *(f"  - {{slug: {s}, title: {s}, kind: website, reliability: C}}" for s in STORES),
+        "properties:",
+        "  - {name: authors, type: text}",
+        "  - {name: motto, type: text}",
+        "entities:",
+        "  - {name: Database Systems, kind: other}",
+        "  - {name: Query Languages, kind: other}",
+        *(f"  - {{name: Volume {n}, kind: other}}" for n in range(7)),
+        "",
+    ]
+)
+
+
+def import_lists(run, tmp_path, given: list[tuple[str, str, str]]) -> None:
+    """(store, book, value) rows of the property ``authors`` (or ``motto`` for prose)."""
+    (tmp_path / "header.yaml").write_text(HEADER, encoding="utf-8")
+    lines = ["source,subject,property,value"]
+    for store, book, value in given:
+        prop = "motto" if book.startswith("motto:") else "authors"
+        lines.append(f'{store},{book.removeprefix("motto:")},{prop},"{value}"')
+    (tmp_path / "claims.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run("init")
+    run("import", tmp_path / "header.yaml")
+    run("import", tmp_path / "claims.csv")
+
+
+def one_book(values: list[str]) -> list[tuple[str, str, str]]:
+    """Store a, b, c … each give one of ``values`` for Database Systems."""
+    return [(s, "Database Systems", v) for s, v in zip(STORES, values, strict=False)]
+
+
+def probabilities(db_path, monkeypatch, **constants: object) -> dict[str, float]:
+    """Each answer's probability (by its value) with the constants of ``trust`` given."""
+    from sqlalchemy import select
+
+    from provenance.models import Claim
+
+    for name, value in constants.items():
+        monkeypatch.setattr(trust, name, value)
+    engine = make_engine(str(db_path))
+    with reading_session(engine) as session:
+        trust.compute_trust(session, public_only=False)
+        values = dict(session.execute(select(Claim.id, Claim.value)).all())
+        shown = {values[a.claim_id]: a.probability for a in trust.answer_probabilities(session)}
+    engine.dispose()
+    return shown
+
+
+def lent(db_path, monkeypatch, **constants: object) -> dict[tuple[str, str], tuple[float, float]]:
+    """(receiver, lender) → (similarity, in credit): the list rows of ``trust_near``."""
+    from sqlalchemy import text
+
+    from provenance.trust.sql import working_connection
+
+    for name, value in constants.items():
+        monkeypatch.setattr(trust, name, value)
+    engine = make_engine(str(db_path))
+    with reading_session(engine) as session:
+        trust.compute_trust(session, public_only=False)
+        # the model's temporary tables live on its working connection (a second one on
+        # PostgreSQL, in a reading transaction)
+        rows = (
+            working_connection(session)
+            .execute(
+                text(
+                    """SELECT ca.value, cb.value, x.similarity, x.in_credit FROM trust_near x
+                JOIN claims ca ON ca.id = x.claim_id JOIN claims cb ON cb.id = x.other_id"""
+                )
+            )
+            .all()
+        )
+    engine.dispose()
+    return {(a, b): (pytest.approx(s), pytest.approx(c)) for a, b, s, c in rows}
+
+
+ON = {"LIST_IMPLICATION": 1.0, "LIST_HABIT": 0.0}
+
+
+def test_a_list_cut_short_lends_its_support_to_the_whole_list_and_not_back(
+    run, tmp_path, db_path, monkeypatch
+):
+    import_lists(run, tmp_path, one_book(["Widom", "Widom; Ceri", "Garcia; Ullman"]))
+    off = probabilities(db_path, monkeypatch, LIST_IMPLICATION=0.0)
+    assert off["Widom"] == pytest.approx(off["Widom; Ceri"])
+    assert off["Widom"] == pytest.approx(off["Garcia; Ullman"])
+    on = probabilities(db_path, monkeypatch, **ON)
+    # "widom" is part of "widom; ceri": the whole gets half its support ...
+    assert on["Widom; Ceri"] > on["Widom"] + 0.1
+    # ... and lends nothing back: it names an author the part, as a whole list, leaves out
+    assert on["Widom"] == pytest.approx(on["Garcia; Ullman"])
+    assert lent(db_path, monkeypatch, **ON) == {("Widom; Ceri", "Widom"): (1.0, 0.0)}
+
+
+def test_the_same_names_in_another_order_or_spacing_lend_each_other(
+    run, tmp_path, db_path, monkeypatch
+):
+    import_lists(run, tmp_path, one_book(["Widom; Ceri", "Ceri ;Widom", "Garcia; Ullman"]))
+    on = probabilities(db_path, monkeypatch, **ON)
+    assert on["Widom; Ceri"] == pytest.approx(on["Ceri ;Widom"])
+    assert on["Widom; Ceri"] > on["Garcia; Ullman"] + 0.1
+    assert lent(db_path, monkeypatch, **ON) == {
+        ("Widom; Ceri", "Ceri ;Widom"): (1.0, 0.0),
+        ("Ceri ;Widom", "Widom; Ceri"): (1.0, 0.0),
+    }
+
+
+def test_lists_that_only_overlap_and_texts_without_a_separator_lend_nothing(
+    run, tmp_path, db_path, monkeypatch
+):
+    given = one_book(["Widom; Ceri", "Widom; Garcia", "Ullman"])
+    # prose: neither holds a ";", so each is a one-item list of its own, and different
+    given += [
+        ("store-d", "motto:Query Languages", "Ask once"),
+        ("store-e", "motto:Query Languages", "Ask once, answer twice"),
+    ]
+    import_lists(run, tmp_path, given)
+    assert lent(db_path, monkeypatch, **ON) == {}
+    on = probabilities(db_path, monkeypatch, **ON)
+    assert on["Widom; Ceri"] == pytest.approx(on["Widom; Garcia"])
+    assert on["Widom; Ceri"] == pytest.approx(on["Ullman"])
+    assert on["Ask once"] == pytest.approx(on["Ask once, answer twice"])
+
+
+def test_by_size_a_part_lends_the_share_of_the_whole_it_names_and_credit_is_the_parts(
+    run, tmp_path, db_path, monkeypatch
+):
+    import_lists(run, tmp_path, one_book(["McGraw", "McGraw; Viega", "McGraw; Viega; Hoglund"]))
+    rows = lent(db_path, monkeypatch, **ON, LIST_BY_SIZE=True, LIST_CREDIT=True)
+    assert rows == {
+        # in the score: the whole receives from its parts, by the share of it they name
+        ("McGraw; Viega", "McGraw"): (1 / 2, 0.0),
+        ("McGraw; Viega; Hoglund", "McGraw"): (1 / 3, 0.0),
+        ("McGraw; Viega; Hoglund", "McGraw; Viega"): (2 / 3, 0.0),
+        # in the credit: the part's source is not wrong where the whole is true
+        ("McGraw", "McGraw; Viega"): (0.0, 1 / 2),
+        ("McGraw", "McGraw; Viega; Hoglund"): (0.0, 1 / 3),
+        ("McGraw; Viega", "McGraw; Viega; Hoglund"): (0.0, 2 / 3),
+    }
+
+
+def test_a_part_lends_as_far_as_its_sources_habitually_give_parts(
+    run, tmp_path, db_path, monkeypatch
+):
+    """Store a lists the first author only on both books; store b cuts one list short and
+    adds a name to the other (no habit); store c and d give the full lists."""
+    given = [
+        ("store-a", "Database Systems", "Widom"),
+        ("store-a", "Query Languages", "Abiteboul"),
+        ("store-c", "Database Systems", "Widom; Ceri"),
+        ("store-c", "Query Languages", "Abiteboul; Hull; Vianu"),
+        ("store-b", "Database Systems", "Widom"),
+        ("store-b", "Query Languages", "Abiteboul; Hull; Vianu; Lee"),
+    ]
+    import_lists(run, tmp_path, given)
+    rows = lent(db_path, monkeypatch, LIST_IMPLICATION=1.0, LIST_HABIT=2.0)
+    # store a: 2 parts of 2 answers, shrunk by 2 pseudo-answers: 2 / 4; store b: +1 - 1 = 0
+    # "widom" (stores a and b, equal confidence): (0.5 + 0) / 2
+    assert rows[("Widom; Ceri", "Widom")] == (0.25, 0.0)
+    assert rows[("Abiteboul; Hull; Vianu", "Abiteboul")] == (0.5, 0.0)
+    # store c: once a whole, once both a part and a whole: below 0, so its part lends nothing
+    assert ("Abiteboul; Hull; Vianu; Lee", "Abiteboul; Hull; Vianu") not in rows
+    assert rows[("Abiteboul; Hull; Vianu; Lee", "Abiteboul")] == (0.5, 0.0)
+
+
+def test_a_store_giving_the_first_author_only_no_longer_outvotes_the_full_list(
+    run, tmp_path, db_path, monkeypatch
+):
+    """Three stores list only the first author of every book (as they always do), two the
+    full list: the full list leads, by a margin, and ``--explain`` says what it got lent.
+    """
+    books = [("Database Systems", "Widom", "Widom; Ceri")]
+    books += [(f"Volume {n}", f"Author{n}", f"Author{n}; Second{n}") for n in range(7)]
+    given = [(s, book, first) for s in STORES[:3] for book, first, _ in books]
+    given += [(s, book, full) for s in STORES[3:5] for book, _, full in books]
+    import_lists(run, tmp_path, given)
+    default = trust.LIST_IMPLICATION
+    assert default > 0
+    monkeypatch.setattr(trust, "LIST_IMPLICATION", 0.0)
+    before = json.loads(run("conflicts", "--json", "--subject", "Database Systems").output)
+    assert before[0]["leading_value"] == "Widom"
+    monkeypatch.setattr(trust, "LIST_IMPLICATION", default)
+    rows = json.loads(run("conflicts", "--json", "--subject", "Database Systems").output)
+    (row,) = rows
+    assert row["leading_value"] == "Widom; Ceri", row
+    assert row["leading_reason"] == "most likely true"
+    # a list cut short is still another answer: it makes the margin, and it is no tie
+    full, cut = row["answers"]
+    assert cut["value"] == "Widom"
+    assert row["leading_margin"] == pytest.approx(
+        full["probability"] - cut["probability"], abs=0.002
+    )
+    assert row["leading_margin"] > trust.TIE
+    explained = run("conflicts", "--explain", "--subject", "Database Systems").output
+    assert "leading: Widom; Ceri" in explained
+    assert "lend part of their weight" in explained
