@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/truth/synthetic_run.py tune [--worlds 3] [--grid learning|verdicts]
     .venv/bin/python benchmarks/truth/synthetic_run.py compare [--worlds 2] [--kinds K,..]
         [--configs C,..]
-    .venv/bin/python benchmarks/truth/synthetic_run.py scale 10000 100000 [1000000]
+    .venv/bin/python benchmarks/truth/synthetic_run.py scale 10000 100000 [1000000] [--lists]
     .venv/bin/python benchmarks/truth/synthetic_run.py alone DB [--cache-kib K]
 
 ``quality`` imports worlds of ``generator.py`` (each its own seed) through the product and
@@ -356,19 +356,26 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def scale(sizes: list[int]) -> None:
+def scale(sizes: list[int], lists: bool = False) -> None:
+    """``lists``: every value a list (``generator.Spec.lists``), and trust timed again
+    with lists implying nothing (``LIST_IMPLICATION = 0``) on the same database."""
     from provenance import trust
 
     print(
         "| citations | items | sources | import | trust: wall | trust: CPU | rounds "
         "| of which copy detection | peak RSS before → after "
-        "| alone: CPU, peak RSS before → after |"
+        "| alone: CPU, peak RSS before → after |" + (" lists off: CPU, rounds |" if lists else "")
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if lists else ""))
     for size in sizes:
         # about 21.6 citations an item with these settings
         spec = generator.Spec(
-            sources=30, copiers=6, properties=4, subjects=max(1, round(size / 86.4)), seed=7
+            sources=30,
+            copiers=6,
+            properties=4,
+            subjects=max(1, round(size / 86.4)),
+            seed=7,
+            lists=lists,
         )
         with tempfile.TemporaryDirectory() as folder:
             start = time.perf_counter()
@@ -380,6 +387,16 @@ def scale(sizes: list[int]) -> None:
                 result = trust.compute_trust(session, public_only=False)
                 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
                 session.rollback()
+            off = ""
+            if lists:
+                saved = trust.LIST_IMPLICATION
+                trust.LIST_IMPLICATION = 0.0
+                with session_scope(engine) as session:
+                    off_cpu = time.process_time()
+                    off_result = trust.compute_trust(session, public_only=False)
+                    off = f" {time.process_time() - off_cpu:.1f} s, {off_result.rounds} |"
+                    session.rollback()
+                trust.LIST_IMPLICATION = saved
             engine.dispose()
             after = peak_mb()
             fresh = subprocess.run(
@@ -392,7 +409,7 @@ def scale(sizes: list[int]) -> None:
             f"| {world.citations:,} | {result.items:,} | {len(world.accuracy)} "
             f"| {imported:.0f} s | "
             f"{wall:.1f} s | {cpu:.1f} s | {result.rounds} | {result.seconds['copies']:.1f} s "
-            f"| {before:.0f} → {after:.0f} MB | {fresh} |",
+            f"| {before:.0f} → {after:.0f} MB | {fresh} |{off}",
             flush=True,
         )
 
@@ -437,6 +454,7 @@ def main() -> int:
     c.add_argument("--configs", default=",".join(CONFIGS))
     s = sub.add_parser("scale")
     s.add_argument("sizes", type=int, nargs="+")
+    s.add_argument("--lists", action="store_true", help="every value a list of names")
     a = sub.add_parser("alone")
     a.add_argument("db")
     a.add_argument("--cache-kib", type=int, default=None)
@@ -450,7 +468,7 @@ def main() -> int:
     elif args.what == "alone":
         alone(args.db, args.cache_kib)
     else:
-        scale(args.sizes)
+        scale(args.sizes, args.lists)
     return 0
 
 
