@@ -213,3 +213,35 @@ def test_a_store_giving_the_first_author_only_no_longer_outvotes_the_full_list(
     explained = run("conflicts", "--explain", "--subject", "Database Systems").output
     assert "leading: Widom; Ceri" in explained
     assert "lend part of their weight" in explained
+
+
+def test_the_list_worlds_err_by_a_name_too_many_as_often_as_by_one_too_few(tmp_path):
+    """``generator.WORLDS["lists"]`` (no database): lists of one to four names, and wrong
+    lists cut short, reordered, extended, changed or other, the first and the third of
+    these about as common as each other."""
+    import sys
+    from collections import Counter
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks" / "truth"))
+    import generator
+
+    world = generator.generate(tmp_path, generator.Spec(seed=1, **generator.WORLDS["lists"]))
+    kinds: Counter[str] = Counter()
+    for item, values in world.table.items():
+        true = world.truth[item].split("; ")
+        assert 1 <= len(true) <= 4 and len(set(true)) == len(true)
+        for value in values:
+            given = value.split("; ")
+            if given == true:
+                continue
+            if len(given) < len(true) and given == true[: len(given)]:
+                kinds["cut"] += 1
+            elif sorted(given) == sorted(true):
+                kinds["reordered"] += 1
+            elif len(given) == len(true) + 1 and given[:-1] == true:
+                kinds["added"] += 1
+            else:
+                kinds["replaced or other"] += 1
+    assert set(kinds) == {"cut", "reordered", "added", "replaced or other"}
+    assert 0.5 < kinds["cut"] / kinds["added"] < 2
