@@ -5,8 +5,9 @@ list of the entries its stored, normalised text (``claims.text_value``, as
 ``values.normalise_text`` leaves it: case folded, spaces collapsed) separates by ``;``,
 each entry trimmed of spaces, an entry named twice counted once: ``widom; ceri`` is the
 list of ``widom`` and ``ceri``. An ordinary text without ``;`` is a one-item list, so
-only an item where some answer holds a ``;`` has lists to compare; two texts that share
-no ``;`` never imply each other (the seeds' text conflicts are untouched).
+only an item where some answer holds a ``;`` has lists to compare; two texts without
+``;`` never imply each other (the seeds' texts holding one are values of a multi-valued
+property, which the model leaves out: their conflicts are untouched).
 
 **The rule** (TruthFinder's implication between facts, X. Yin, J. Han and P. S. Yu,
 KDD 2007, §3: ``imp(f1 → f2)`` from an asymmetric similarity of two author lists,
@@ -16,10 +17,13 @@ taken here only where it is positive). Within one item, for two answers ``a`` an
   ``a`` does not contradict ``b`` — a bookstore listing the first author only is not
   saying there is no second — so ``a`` lends ``b`` ``COMPATIBLE_SHARE`` × the
   similarity of its support (``LIST_IMPLICATION``; by ``LIST_BY_SIZE``, times the share
-  of ``b``'s entries that ``a`` names). ``b`` lends ``a`` nothing: it names an entry
-  that ``a``, read as the whole list, leaves out.
+  of ``b``'s entries that ``a`` names), times how habitually ``a``'s sources give parts
+  of other answers' lists (``LIST_HABIT``, :func:`weigh_by_habit`: where wrong lists
+  are as often a name too many as one too few, the truth is a part of a wrong list and
+  must not lend it its support). ``b`` lends ``a`` nothing: it names an entry that
+  ``a``, read as the whole list, leaves out.
 * The same entries in another order (``ceri; widom``) or written otherwise (``widom;ceri``)
-  lend each other the same way.
+  lend each other the same way, whatever the habit.
 * With ``LIST_CREDIT``, a source giving ``a`` earns the similarity × the probability of
   ``b`` in its credit (it named no wrong entry); by default it does not (a list cut short
   is not the answer).
