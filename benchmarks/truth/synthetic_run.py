@@ -200,6 +200,9 @@ CONFIGS: dict[str, dict[str, object]] = {
     },
     "ceiling-0.9": {"ACCURACY_CEILING": 0.9},
     "ceiling-0.95": {"ACCURACY_CEILING": 0.95},
+    "popaccu": {"VOTE": "popaccu"},
+    "popaccu-pseudo-0.1": {"VOTE": "popaccu", "POP_PSEUDO": 0.1},
+    "popaccu-pseudo-1": {"VOTE": "popaccu", "POP_PSEUDO": 1.0},
 }
 
 

@@ -241,6 +241,7 @@ from .settings import (
     NEAR_DATE_STEPS,
     NEAR_DECAY,
     NEAR_SHARE,
+    POP_PSEUDO,
     PRIOR,
     PRIOR_WEIGHT,
     PROPERTY_LEARNING,
@@ -252,6 +253,7 @@ from .settings import (
     TOLERANCE,
     UNGRADED_PRIOR,
     VERDICT_WEIGHT,
+    VOTE,
 )
 from .sql import desk_answers, document_of
 from .weighed import WEIGHED_CHUNK, WeighedCitation, prior_of, vote, weighed_citations
@@ -282,6 +284,7 @@ __all__ = [
     "NEAR_DECAY",
     "NEAR_SHARE",
     "N_FALSE",
+    "POP_PSEUDO",
     "PRIOR",
     "PRIOR_WEIGHT",
     "PROPERTY_LEARNING",
@@ -293,6 +296,7 @@ __all__ = [
     "TOLERANCE",
     "UNGRADED_PRIOR",
     "VERDICT_WEIGHT",
+    "VOTE",
     "WEIGHED_CHUNK",
     "Answer",
     "GuardCheck",

@@ -24,6 +24,7 @@ from .guard import (
     verdicts_held_out,
     worse_than_vote,
 )
+from .popularity import add_popularity, build_popularity
 from .result import TrustResult, build_result
 from .sql import Sql, bounded_cache, exp, log_odds, working_connection
 
@@ -68,6 +69,8 @@ def score_and_normalise(sql: Sql, *, every_item: bool, compatible: bool) -> None
                 WHERE x.claim_id = trust_scores.claim_id)
             WHERE claim_id IN (SELECT claim_id FROM trust_near)"""
         )
+    # POPACCU (VOTE): a wrong value many sources share is no coincidence (popularity.py)
+    add_popularity(sql)
     sql("DELETE FROM trust_answers")
     sql(
         f"""INSERT INTO trust_answers (item, claim_id, score, probability)
@@ -273,6 +276,9 @@ def mark_leaders(sql: Sql) -> None:
 
 def learn(sql: Sql, compatible: bool, *, only_verdicts: bool = False) -> int:
     """Rounds until no accuracy moves by more than ``TOLERANCE``; how many ran."""
+    # the popularity of wrong values, from who gives what (copy groups and soft
+    # dependence as they now stand)
+    build_popularity(sql)
     rounds = 0
     while True:
         rounds += 1

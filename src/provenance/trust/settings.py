@@ -27,6 +27,12 @@ PROPERTY_MIN_ANSWERS = 20
 CONFIDENCE = {"high": 1.0, "medium": 0.6, "low": 0.3}
 # false values an item could have: the "n" of ACCU
 N_FALSE = 10
+# the vote: "accu" (every false value one of N_FALSE, equally likely) or "popaccu" (a false
+# value as likely as it is popular among the item's other answers: Dong, Saha, Srivastava,
+# "Less is More", PVLDB 6(2), 2013, §3; popularity.py), its popularity smoothed toward
+# ACCU's 1 / N_FALSE by POP_PSEUDO pseudo-sources on each of the N_FALSE false values
+VOTE = "accu"
+POP_PSEUDO = 0.0
 VERDICT_WEIGHT = 10.0
 # how much each answer on a disputed item teaches its source's accuracy (verdicts always
 # teach in full): "answers" (each answer once), "independent" (only items that at least
@@ -115,4 +121,5 @@ TEMP_TABLES = (
     "trust_dependence",
     "trust_dependents",
     "trust_left_out",
+    "trust_popularity",
 )

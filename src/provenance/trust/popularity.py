@@ -1,0 +1,96 @@
+"""The popularity of wrong values: POPACCU's vote, where false values are not equally likely.
+
+ACCU (the rounds' vote) assumes a source that is wrong gives any one of ``N_FALSE`` false
+values with the same probability, so agreement on a wrong value is a rare coincidence and
+every source agreeing adds ``ln N_FALSE`` to a value's score. POPACCU (X. L. Dong, B. Saha,
+D. Srivastava, "Less is More: Selecting Sources Wisely for Integration", PVLDB 6(2), 2013,
+§3) takes the probability of a false value ``v'``, were ``v`` true, from what the sources
+say instead: its popularity among the answers that are not ``v``,
+``Pop(v' | v) = m(v') / Σ m(u)`` over the item's answers ``u`` other than ``v``, ``m`` the
+number of sources giving an answer. A wrong value that many sources share (a copied error,
+a common slip) is then no coincidence and no longer proof of truth.
+
+Written beside ACCU's score, the answer ``v``'s POPACCU score is its ACCU score plus
+
+    R(v) = Σ over answers v' that contradict v of  m(v') · ln(N_FALSE · Pop(v' | v))
+
+(the sources giving ``v'`` were taken by ACCU as each giving one of ``N_FALSE`` values
+at random; POPACCU gives them the popularity of ``v'``; the difference per item is a
+constant, which the normalisation removes). Here ``m`` counts a source as its answers'
+votes do: a document once (its strongest speaker), a copy group once (the mean of its
+members), each at its citation's confidence. An answer compatible with ``v`` ("2007"
+beside "March 2007") is not a false value when ``v`` is true, so it takes no part in
+``v``'s sum. ``POP_PSEUDO`` (α) smooths the popularity toward ACCU's uniform guess:
+``Pop(v' | v) = (m(v') + α) / (Σ m(u) + N_FALSE · α)``; 0 is the paper's estimate, and a
+large α gives ACCU back.
+
+The term depends on who gives what, not on the accuracies learned, so it is computed once
+per learning (``trust_popularity``) and added to every round's scores: three statements.
+"""
+
+from __future__ import annotations
+
+from . import settings
+from .sql import Sql
+
+
+def popularity_vote() -> bool:
+    """Whether the vote is POPACCU's (``VOTE``); ACCU's otherwise."""
+    if settings.VOTE not in ("accu", "popaccu"):
+        raise ValueError(f"VOTE {settings.VOTE!r}: one of accu, popaccu")
+    return settings.VOTE == "popaccu"
+
+
+def build_popularity(sql: Sql) -> None:
+    """``trust_popularity``: each answer of an item with more than one, its sources' mass
+    ``m`` and the term ``R`` its score gains under POPACCU (the module's docstring)."""
+    sql.drop("trust_popularity")
+    if not popularity_vote():
+        return
+    float_ = "DOUBLE PRECISION"
+    sql(
+        f"""CREATE TEMPORARY TABLE trust_popularity (
+            item INTEGER, claim_id INTEGER PRIMARY KEY, mass {float_}, against {float_},
+            popularity {float_})"""
+    )
+    # a document counts once (its strongest speaker), a copy group once (its members' mean)
+    sql(
+        """INSERT INTO trust_popularity (item, claim_id, mass)
+        SELECT u.item, u.claim_id, SUM(u.mass)
+        FROM (SELECT d.item, d.claim_id, AVG(d.mass) AS mass
+              FROM (SELECT e.item, e.claim_id, MIN(e.vote_unit) AS vote_unit,
+                           MAX(e.weight * e.independence) AS mass
+                    FROM trust_evidence e
+                    JOIN trust_items i ON i.item = e.item AND i.answers > 1
+                    GROUP BY e.item, e.claim_id, e.document_id) d
+              GROUP BY d.item, d.claim_id, d.vote_unit) u
+        GROUP BY u.item, u.claim_id"""
+    )
+    sql("CREATE INDEX trust_popularity_item ON trust_popularity (item)")
+    # the false values were v true: the item's other answers, those compatible with v apart
+    others = """FROM trust_popularity o
+        WHERE o.item = trust_popularity.item AND o.claim_id <> trust_popularity.claim_id
+          AND o.mass > 0
+          AND NOT EXISTS (SELECT 1 FROM trust_compatible x
+                          WHERE x.claim_id = trust_popularity.claim_id
+                            AND x.other_id = o.claim_id)"""
+    sql(f"UPDATE trust_popularity SET against = (SELECT SUM(o.mass) {others})")
+    n, alpha = float(settings.N_FALSE), float(settings.POP_PSEUDO)
+    sql(
+        f"""UPDATE trust_popularity SET popularity = COALESCE((
+            SELECT SUM(o.mass * ln({n} * (o.mass + {alpha})
+                                    / (trust_popularity.against + {n} * {alpha})))
+            {others}), 0.0)"""
+    )
+
+
+def add_popularity(sql: Sql) -> None:
+    """Each answer's score in ``trust_scores`` gains its POPACCU term (none under ACCU)."""
+    if not popularity_vote():
+        return
+    sql(
+        """UPDATE trust_scores SET score = score + (
+            SELECT p.popularity FROM trust_popularity p
+            WHERE p.claim_id = trust_scores.claim_id)
+        WHERE claim_id IN (SELECT claim_id FROM trust_popularity)"""
+    )
