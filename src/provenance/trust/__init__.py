@@ -198,8 +198,9 @@ connection and portable SQL pieces), ``evidence`` (the temporary tables of sourc
 items and answers), ``copies`` (copy detection), ``rounds`` (the rounds and
 :func:`compute_trust`), ``result`` (:class:`TrustResult` and the track records),
 ``answers`` (:func:`answer_probabilities`), ``weighed`` (the citations behind an
-answer, for ``--explain``), ``dependence`` (soft copy detection) and ``guard``
-(learned trust checked against a vote on the desk's verdicts). ``provenance.trust``
+answer, for ``--explain``), ``dependence`` (soft copy detection), ``popularity``
+(POPACCU's vote, ``VOTE = "popaccu"``: a wrong value as likely as it is popular) and
+``guard`` (learned trust checked against a vote on the desk's verdicts). ``provenance.trust``
 re-exports their public names; setting one of the constants on it (``trust.N_FALSE =
 5``, as the benchmarks do) sets it in ``settings``, where the model reads it.
 """
