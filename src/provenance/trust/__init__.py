@@ -255,6 +255,7 @@ from .settings import (
     UNGRADED_PRIOR,
     VERDICT_WEIGHT,
     VOTE,
+    VOTE_START,
 )
 from .sql import desk_answers, document_of
 from .weighed import WEIGHED_CHUNK, WeighedCitation, prior_of, vote, weighed_citations
@@ -298,6 +299,7 @@ __all__ = [
     "UNGRADED_PRIOR",
     "VERDICT_WEIGHT",
     "VOTE",
+    "VOTE_START",
     "WEIGHED_CHUNK",
     "Answer",
     "GuardCheck",

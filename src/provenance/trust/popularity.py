@@ -30,15 +30,54 @@ per learning (``trust_popularity``) and added to every round's scores: three sta
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from . import settings
-from .sql import Sql
+from .sql import Sql, clamped
+
+VOTES = ("accu", "popaccu", "accu-distinct")
 
 
 def popularity_vote() -> bool:
     """Whether the vote is POPACCU's (``VOTE``); ACCU's otherwise."""
-    if settings.VOTE not in ("accu", "popaccu"):
-        raise ValueError(f"VOTE {settings.VOTE!r}: one of accu, popaccu")
+    if settings.VOTE not in VOTES:
+        raise ValueError(f"VOTE {settings.VOTE!r}: one of {', '.join(VOTES)}")
     return settings.VOTE == "popaccu"
+
+
+def source_vote() -> tuple[str, str]:
+    """SQL joined to ``trust_evidence e`` and ``trust_source_properties sp``, and the vote
+    of the source of ``e`` on its answer: ACCU's ``sp.log_odds``, or under
+    ``"accu-distinct"`` ACCU's with ``n`` the item's false values seen (its distinct
+    answers less one) in place of ``N_FALSE``, floored at 0 as ACCU's is."""
+    if popularity_vote() or settings.VOTE == "accu":
+        return "", "sp.log_odds"
+    a = clamped("sp.accuracy")
+    n = "(CASE WHEN vi.answers > 2 THEN vi.answers - 1.0 ELSE 1.0 END)"
+    vote = f"ln({n} * {a} / (1.0 - {a}))"
+    return (
+        "JOIN trust_items vi ON vi.item = e.item",
+        f"(CASE WHEN {vote} < 0.0 THEN 0.0 ELSE {vote} END)",
+    )
+
+
+def start_with_accu() -> bool:
+    """Whether POPACCU's rounds start from the accuracies ACCU learns (``VOTE_START``)."""
+    if settings.VOTE_START not in ("prior", "accu"):
+        raise ValueError(f"VOTE_START {settings.VOTE_START!r}: one of prior, accu")
+    return settings.VOTE != "accu" and settings.VOTE_START == "accu"
+
+
+@contextmanager
+def accu_vote() -> Iterator[None]:
+    """ACCU's vote inside (``VOTE`` set back after): POPACCU's first learning."""
+    saved = settings.VOTE
+    settings.VOTE = "accu"
+    try:
+        yield
+    finally:
+        settings.VOTE = saved
 
 
 def build_popularity(sql: Sql) -> None:

@@ -33,6 +33,9 @@ N_FALSE = 10
 # ACCU's 1 / N_FALSE by POP_PSEUDO pseudo-sources on each of the N_FALSE false values
 VOTE = "accu"
 POP_PSEUDO = 0.0
+# where POPACCU's rounds start: "prior" (the grades') or "accu" (the accuracies ACCU learns
+# first: from the grades' 0.5, POPACCU's vote of an ungraded source is 0)
+VOTE_START = "prior"
 VERDICT_WEIGHT = 10.0
 # how much each answer on a disputed item teaches its source's accuracy (verdicts always
 # teach in full): "answers" (each answer once), "independent" (only items that at least
