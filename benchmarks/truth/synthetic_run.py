@@ -4,8 +4,8 @@
     .venv/bin/python benchmarks/truth/synthetic_run.py tune [--worlds 3] [--grid learning|verdicts]
     .venv/bin/python benchmarks/truth/synthetic_run.py compare [--worlds 2] [--kinds K,..]
         [--configs C,..]
-    .venv/bin/python benchmarks/truth/synthetic_run.py scale 10000 100000 [1000000]
-    .venv/bin/python benchmarks/truth/synthetic_run.py alone DB [--cache-kib K]
+    .venv/bin/python benchmarks/truth/synthetic_run.py scale 10000 100000 [1000000] [--config C]
+    .venv/bin/python benchmarks/truth/synthetic_run.py alone DB [--cache-kib K] [--config C]
 
 ``quality`` imports worlds of ``generator.py`` (each its own seed) through the product and
 scores the leading answers against the known truth beside a majority vote, without and
@@ -349,8 +349,13 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def scale(sizes: list[int]) -> None:
+def scale(sizes: list[int], config: str = "shipped") -> None:
+    """One world of about each size: trust's wall and CPU time, rounds and memory, with the
+    settings ``config`` names (``CONFIGS``), in this process and in a fresh one."""
     from provenance import trust
+
+    for name, value in CONFIGS[config].items():
+        setattr(trust, name, value)
 
     print(
         "| citations | items | sources | import | trust: wall | trust: CPU | rounds "
@@ -376,7 +381,14 @@ def scale(sizes: list[int]) -> None:
             engine.dispose()
             after = peak_mb()
             fresh = subprocess.run(
-                [sys.executable, __file__, "alone", str(Path(folder) / "world.db")],
+                [
+                    sys.executable,
+                    __file__,
+                    "alone",
+                    str(Path(folder) / "world.db"),
+                    "--config",
+                    config,
+                ],
                 check=True,
                 capture_output=True,
                 text=True,
@@ -399,10 +411,12 @@ def high_water_mb() -> float:
     return peak_mb()
 
 
-def alone(db: str, cache_kib: int | None) -> None:
+def alone(db: str, cache_kib: int | None, config: str = "shipped") -> None:
     """Trust on ``db`` in this fresh process: its CPU seconds and peak RSS before → after."""
     from provenance import trust
 
+    for name, value in CONFIGS[config].items():
+        setattr(trust, name, value)
     if cache_kib is not None:
         trust.CACHE_KIB = cache_kib
     engine = make_engine(db)
@@ -430,9 +444,11 @@ def main() -> int:
     c.add_argument("--configs", default=",".join(CONFIGS))
     s = sub.add_parser("scale")
     s.add_argument("sizes", type=int, nargs="+")
+    s.add_argument("--config", choices=sorted(CONFIGS), default="shipped")
     a = sub.add_parser("alone")
     a.add_argument("db")
     a.add_argument("--cache-kib", type=int, default=None)
+    a.add_argument("--config", choices=sorted(CONFIGS), default="shipped")
     args = parser.parse_args()
     if args.what == "quality":
         quality(args.worlds)
@@ -441,9 +457,9 @@ def main() -> int:
     elif args.what == "tune":
         tune(args.worlds, args.grid)
     elif args.what == "alone":
-        alone(args.db, args.cache_kib)
+        alone(args.db, args.cache_kib, args.config)
     else:
-        scale(args.sizes)
+        scale(args.sizes, args.config)
     return 0
 
 
