@@ -203,6 +203,8 @@ CONFIGS: dict[str, dict[str, object]] = {
     "popaccu": {"VOTE": "popaccu"},
     "popaccu-pseudo-0.1": {"VOTE": "popaccu", "POP_PSEUDO": 0.1},
     "popaccu-pseudo-1": {"VOTE": "popaccu", "POP_PSEUDO": 1.0},
+    "popaccu-pseudo-3": {"VOTE": "popaccu", "POP_PSEUDO": 3.0},
+    "popaccu-pseudo-10": {"VOTE": "popaccu", "POP_PSEUDO": 10.0},
     "popaccu-after-accu": {"VOTE": "popaccu", "VOTE_START": "accu"},
     "popaccu-pseudo-1-after-accu": {"VOTE": "popaccu", "POP_PSEUDO": 1.0, "VOTE_START": "accu"},
     "accu-distinct": {"VOTE": "accu-distinct"},

@@ -179,6 +179,22 @@ Flight half A and Population half A). No default changed:
   the sources' agreement is explained with less copying than with the true ones
   (docs/benchmarks.md), so no rule preferring the least dependence can find the truth.
 
+**Seventh pass** (2026-12-05, ``docs/benchmarks.md``, "Seventh pass"; the synthetic
+worlds and the A halves of Flight, Population and Books). No default changed:
+
+* ``VOTE = "accu"``: POPACCU (X. L. Dong, B. Saha, D. Srivastava, "Less is More:
+  Selecting Sources Wisely for Integration", PVLDB 6(2), 2013, §3; ``popularity.py``)
+  takes the probability of a wrong value from its popularity among the item's other
+  answers, not 1 / ``N_FALSE``. From the grades' 0.5 an ungraded source has no vote under
+  it, so it loses the weak worlds (hard .657 against .849) and Flight half A (.669
+  against .884); smoothed toward ACCU (``POP_PSEUDO = 1``) it gains Flight half A (.891)
+  but loses Population half A (.831 against .844) and the hard world (.834). A source
+  below chance is ignored under it too (read backwards, the paper's form finds the
+  mirror image of the truth on most worlds). ``"accu-distinct"`` (``N_FALSE`` per item:
+  its distinct answers less one) loses the same way (hard .744, Flight half A .870).
+  Both gain with verdicts on breaks-trust and Flight, and on Books, but lose elsewhere;
+  the B halves were therefore not scored.
+
 **Results** live in temporary tables of the session's connection until the next
 :func:`compute_trust` on it or the connection closes: ``trust_sources`` (one row per
 source), ``trust_source_properties``, ``trust_items`` (leader, margin, tie) and

@@ -27,14 +27,16 @@ PROPERTY_MIN_ANSWERS = 20
 CONFIDENCE = {"high": 1.0, "medium": 0.6, "low": 0.3}
 # false values an item could have: the "n" of ACCU
 N_FALSE = 10
-# the vote: "accu" (every false value one of N_FALSE, equally likely) or "popaccu" (a false
+# the vote: "accu" (every false value one of N_FALSE, equally likely), "popaccu" (a false
 # value as likely as it is popular among the item's other answers: Dong, Saha, Srivastava,
 # "Less is More", PVLDB 6(2), 2013, §3; popularity.py), its popularity smoothed toward
-# ACCU's 1 / N_FALSE by POP_PSEUDO pseudo-sources on each of the N_FALSE false values
+# ACCU's 1 / N_FALSE by POP_PSEUDO pseudo-sources on each of the N_FALSE false values, or
+# "accu-distinct" (ACCU with N_FALSE per item: its distinct answers less one). Neither
+# alternative gained on average: docs/benchmarks.md, "Seventh pass"
 VOTE = "accu"
 POP_PSEUDO = 0.0
-# where POPACCU's rounds start: "prior" (the grades') or "accu" (the accuracies ACCU learns
-# first: from the grades' 0.5, POPACCU's vote of an ungraded source is 0)
+# where the rounds of another vote start: "prior" (the grades') or "accu" (the accuracies
+# ACCU learns first: from the grades' 0.5, POPACCU's vote of an ungraded source is 0)
 VOTE_START = "prior"
 VERDICT_WEIGHT = 10.0
 # how much each answer on a disputed item teaches its source's accuracy (verdicts always
