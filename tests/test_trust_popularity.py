@@ -24,16 +24,17 @@ sources:
   - {slug: blog-4, title: Blog 4, kind: website, reliability: D}
 properties:
   - {name: population, type: quantity}
+  - {name: founded, type: date}
 entities:
   - {name: Vela, kind: place}
 """
 
 
-def import_answers(run, tmp_path, answers: dict[str, str]) -> None:
-    """Each source (slug → value) gives its value for Vela's population."""
+def import_answers(run, tmp_path, answers: dict[str, str], prop: str = "population") -> None:
+    """Each source (slug → value) gives its value for Vela's ``prop``."""
     (tmp_path / "header.yaml").write_text(HEADER, encoding="utf-8")
     lines = ["source,subject,property,value"]
-    lines += [f"{slug},Vela,population,{value}" for slug, value in answers.items()]
+    lines += [f"{slug},Vela,{prop},{value}" for slug, value in answers.items()]
     (tmp_path / "claims.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     run("init")
     run("import", tmp_path / "header.yaml")
@@ -126,6 +127,28 @@ def test_popaccu_probabilities_are_the_papers(run, tmp_path, db_path, monkeypatc
     total = sum(math.exp(paper(v)) for v in shown)
     for v in shown:
         assert shown[v] == pytest.approx(math.exp(paper(v)) / total, abs=1e-9)
+
+
+def test_a_compatible_answer_is_no_false_value(run, tmp_path, db_path, monkeypatch):
+    # "2007" and "2007-03" can both be true; "2009" contradicts both
+    answers = {"blog-1": "2007", "blog-2": "2007-03", "blog-3": "2009", "blog-4": "2009"}
+    import_answers(run, tmp_path, answers, prop="founded")
+    shown, accuracy = learned(db_path, monkeypatch, VOTE="popaccu")
+    w, n, share = trust.CONFIDENCE["medium"], trust.N_FALSE, trust.COMPATIBLE_SHARE
+    own = {
+        v: sum(w * ln_odds(accuracy[s], n) for s, given in answers.items() if given == v)
+        for v in shown
+    }
+    # were 2007 (or 2007-03) true, the one false value is 2009 (2 sources): Pop = 1; were
+    # 2009 true, 2007 and 2007-03 are two false values of one source each: Pop = 1/2
+    score = {
+        "2007": own["2007"] + share * own["2007-03"] + 2 * w * math.log(n * 1.0),
+        "2007-03": own["2007-03"] + share * own["2007"] + 2 * w * math.log(n * 1.0),
+        "2009": own["2009"] + 2 * w * math.log(n * 0.5),
+    }
+    total = sum(math.exp(x) for x in score.values())
+    for v, x in score.items():
+        assert shown[v] == pytest.approx(math.exp(x) / total, abs=1e-9)
 
 
 def test_a_large_pseudo_count_gives_accu_back(run, tmp_path, db_path, monkeypatch):
