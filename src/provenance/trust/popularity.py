@@ -83,9 +83,10 @@ def accu_vote() -> Iterator[None]:
 def build_popularity(sql: Sql) -> None:
     """``trust_popularity``: each answer of an item with more than one, its sources' mass
     ``m`` and the term ``R`` its score gains under POPACCU (the module's docstring)."""
-    sql.drop("trust_popularity")
     if not popularity_vote():
         return
+    # a second learning of one run (the guard's, soft dependence's) builds it again
+    sql.drop("trust_popularity")
     float_ = "DOUBLE PRECISION"
     sql(
         f"""CREATE TEMPORARY TABLE trust_popularity (
