@@ -50,6 +50,12 @@ class Document:
         self.sentence_events: list[tuple[int, Event]] = []  # those the sentence names, where
         self.sentences_since_event = 0
         self.last_group: str | None = None  # what "It receives support from Iran" is about
+        # read once a text from the vocabulary and the places (titles.py)
+        self.demonyms: dict[str, str] | None = None
+        self.title_pattern: re.Pattern[str] | None = None
+        self.title_words: dict[str, str] = {}
+        self.title_owners: dict[tuple[str, str], str] = {}  # (title, person) → whose post
+        self.places_named: dict[str, int] = {}  # how often the text named each place so far
         self.known_events = list(session.scalars(select(Entity.name).where(Entity.kind == "event")))
         # every name of each known event, its aliases too ("US invasion of Iraq")
         self.known_event_names: dict[str, list[str]] = {name: [name] for name in self.known_events}

@@ -83,7 +83,9 @@ def write_yaml(extraction: Extraction, stream: TextIO) -> int:
             lines.append("    qualifiers:")
             for key, value in candidate.qualifiers.items():
                 lines.append(f"      {key}: {_yaml_string(value)}")
-        lines.append("    confidence:")
+        lines.append(
+            f"    confidence: {candidate.confidence}" if candidate.confidence else "    confidence:"
+        )
     stream.write("\n".join(lines) + "\n")
     return len(candidates)
 
@@ -105,6 +107,7 @@ def candidate_rows(extraction: Extraction) -> list[dict[str, Any]]:
             "attributed_to": c.attributed_to,
             "stance": c.stance,
             "qualifiers": c.qualifiers,
+            "confidence": c.confidence,
         }
         for c in extraction.candidates
     ]
