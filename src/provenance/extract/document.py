@@ -15,6 +15,7 @@ from .dates import Timeline, iso_date
 from .events import EVENT_KEY, FAMILIES, Event
 from .interviews import read_interview
 from .mentions import EntityIndex
+from .phrases import Phrase
 from .sentences import Sentence, clause, scan_text
 from .vocabulary import PropertyChoice, Vocabulary
 
@@ -54,6 +55,7 @@ class Document:
         self.demonyms: dict[str, str] | None = None
         self.title_pattern: re.Pattern[str] | None = None
         self.title_words: dict[str, str] = {}
+        self.phrases: list[Phrase] | None = None  # phrases.py
         self.title_owners: dict[tuple[str, str], str] = {}  # (title, person) → whose post
         self.places_named: dict[str, int] = {}  # how often the text named each place so far
         self.known_events = list(session.scalars(select(Entity.name).where(Entity.kind == "event")))
