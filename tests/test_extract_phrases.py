@@ -70,3 +70,25 @@ def test_no_link_through_a_negation_a_possessive_or_a_passive_read_as_active(can
     facts = facts_of(rows)
     wanted = ("worked_for", "close_ties_with", "founded_by")
     assert not [f for f in facts if f[1] in wanted], facts
+
+
+def test_without_a_name_right_before_the_subject_is_the_sentences_first_with_low_confidence(
+    candidates_of,
+):
+    _properties("interrogated_by", "member_of")
+    rows = candidates_of(
+        "Report on Vela\n\n"
+        "Tomas Berg was arrested in March and later interrogated by the Vela Guard. "
+        "Marco Diaz was seen with Ana Ruiz and a member of the Blue Lions. Ana Ruiz was not "
+        "seen again and never interrogated by the Vela Guard.\n",
+        ("Tomas Berg", "person"),
+        ("Marco Diaz", "person"),
+        ("Ana Ruiz", "person"),
+        ("Vela Guard", "organisation"),
+        ("Blue Lions", "organisation"),
+    )
+    guessed = [r for r in rows if r["property"] == "interrogated_by"]
+    assert [(r["subject"], r["value"]) for r in guessed] == [("Tomas Berg", "Vela Guard")], rows
+    assert guessed[0]["confidence"] == "low", guessed
+    # "a member of": a noun beside whoever it stands by, never given to the first name
+    assert not [r for r in rows if r["property"] == "member_of"], facts_of(rows)

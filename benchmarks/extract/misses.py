@@ -88,6 +88,7 @@ REASONS = (
 @dataclass
 class Miss:
     source: str
+    subject: str
     datatype: str
     property: str
     value: str
@@ -160,7 +161,17 @@ def collect(
             continue
         datatype = judge.datatypes.get(claim.property, "text")
         reason = why_missed(judge, doc, claim, candidates, datatype)
-        misses.append(Miss(source.slug, datatype, claim.property, claim.value, claim.quote, reason))
+        misses.append(
+            Miss(
+                source.slug,
+                claim.subject,
+                datatype,
+                claim.property,
+                claim.value,
+                claim.quote,
+                reason,
+            )
+        )
     return misses
 
 
@@ -243,7 +254,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  {count:4} {name}")
     if args.examples:
         for m in misses:
-            print(f"{m.reason} | {m.source} | {m.property} = {m.value}: {m.quote[:160]}")
+            print(
+                f"{m.reason} | {m.source} | {m.subject} · {m.property} = {m.value}: {m.quote[:160]}"
+            )
     return 0
 
 
