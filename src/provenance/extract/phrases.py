@@ -109,14 +109,14 @@ def phrases(
         doc.phrases = phrase_properties(doc.vocabulary, set(doc.title_words.values()))
     for phrase in doc.phrases:
         for m in phrase.pattern.finditer(doc.scan, sentence.start, sentence.end):
-            subject = _subject(doc, sentence, m.start(), mentions)
+            subject = subject_before(doc, sentence, m.start(), mentions)
             guessed = False
             if subject is None:
-                subject = _first_named(doc, sentence, m.start(), mentions)
+                subject = first_named(doc, sentence, m.start(), mentions)
                 guessed = True
             if subject is None:
                 continue
-            for value in _values(doc, m.end(), sentence.end, mentions):
+            for value in values_after(doc, m.end(), sentence.end, mentions):
                 if any(
                     c.property == phrase.property
                     and c.subject == subject
@@ -147,7 +147,9 @@ def phrases(
                     doc.candidates[-1].confidence = "low"
 
 
-def _subject(doc: Document, sentence: Sentence, start: int, mentions: list[Mention]) -> str | None:
+def subject_before(
+    doc: Document, sentence: Sentence, start: int, mentions: list[Mention]
+) -> str | None:
     before = [x for x in mentions if x.end <= start]
     if before and BEFORE_PHRASE.match(doc.scan[before[-1].end : start]):
         return before[-1].name
@@ -163,7 +165,7 @@ NEGATION = Rule(
 )
 
 
-def _first_named(
+def first_named(
     doc: Document, sentence: Sentence, start: int, mentions: list[Mention]
 ) -> str | None:
     """The sentence's first name before the phrase, when nothing else is: a guess the editor
@@ -180,7 +182,7 @@ def _first_named(
     return before[0].name
 
 
-def _values(doc: Document, end: int, limit: int, mentions: list[Mention]) -> list[Mention]:
+def values_after(doc: Document, end: int, limit: int, mentions: list[Mention]) -> list[Mention]:
     after = [x for x in mentions if x.start >= end and x.end <= limit]
     if not after or not AFTER_PHRASE.match(doc.scan[end : after[0].start]):
         return []

@@ -18,6 +18,7 @@ from .document import Document
 from .events import events_in
 from .leadership import leaders, persons_groups
 from .membership import membership
+from .nouns import nouns
 from .phrases import phrases
 from .quantities import quantities
 from .relations import relations
@@ -123,6 +124,7 @@ def run(doc: Document) -> list[Candidate]:
             characterisations(doc, sentence, mentions, stretches)
             titles(doc, sentence, mentions, stretches)
             phrases(doc, sentence, mentions, stretches)
+            nouns(doc, sentence, mentions, stretches)
         groups = [m.name for m in mentions if m.kind in ("organisation", "alliance", "other")]
         doc.last_group = groups[0] if groups else doc.last_group
         if "statement" in doc.kinds:
