@@ -16,7 +16,7 @@ from .dates import bounds_a_period, date_candidate, find_dates
 from .designations import designations
 from .document import Document
 from .events import events_in
-from .leadership import leaders, persons_groups
+from .leadership import leaders, leaders_named_beside, persons_groups
 from .membership import membership
 from .nouns import nouns
 from .phrases import phrases
@@ -116,6 +116,7 @@ def run(doc: Document) -> list[Candidate]:
             quantities(doc, sentence, mentions, stretches, taken)
         if "leadership" in doc.kinds:
             leaders(doc, sentence, mentions, stretches)
+            leaders_named_beside(doc, sentence, mentions, stretches)
             persons_groups(doc, sentence, mentions, stretches)
         if "relation" in doc.kinds:
             relations(doc, sentence, mentions, stretches)
