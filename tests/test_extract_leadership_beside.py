@@ -11,7 +11,7 @@ with the few entities it names.
 
 from __future__ import annotations
 
-from conftest import facts_of
+from conftest import facts_of, invoke
 
 PEOPLE = (
     ("Vela", "place"),
@@ -58,4 +58,15 @@ def test_a_deputy_or_a_person_without_a_role_leads_nothing(candidates_of):
         *PEOPLE,
     )
     facts = facts_of(rows)
+    assert not [f for f in facts if f[1] == "leader"], facts
+
+
+def test_a_deputy_is_offered_as_deputy_where_the_vocabulary_has_that_post(candidates_of):
+    invoke("property", "add", "deputy", "--type", "entity", "--multi")
+    rows = candidates_of(
+        "Report on Vela\n\nMarco Diaz, a Vela Guard deputy commander, met the press.\n",
+        *PEOPLE,
+    )
+    facts = facts_of(rows)
+    assert ("Vela Guard", "deputy", "Marco Diaz") in facts, facts
     assert not [f for f in facts if f[1] == "leader"], facts

@@ -114,3 +114,43 @@ def test_no_title_without_a_person_or_from_a_property_not_described_as_a_post(ca
     assert not [f for f in facts if f[1] in ("prime_minister", "target", "interior_minister")], (
         facts
     )
+
+
+def test_a_bare_title_takes_the_owner_the_database_records(candidates_of, tmp_path):
+    invoke("init")
+    _titles()
+    invoke("entity", "add", "Loria", "--kind", "place")
+    invoke("entity", "add", "Tomas Berg", "--kind", "person")
+    invoke("source", "add", "loria-gazette", "--title", "Loria Gazette")
+    notes = tmp_path / "recorded.yaml"
+    notes.write_text(
+        "claims:\n"
+        "  - source: loria-gazette\n"
+        "    subject: Loria\n"
+        "    property: interior_minister\n"
+        "    value: Tomas Berg\n",
+        encoding="utf-8",
+    )
+    invoke("import", notes)
+    rows = candidates_of(
+        "Report on Vela\n\nInterior Minister Tomas Berg stayed in Vela and Vela again.\n",
+        ("Vela", "place"),
+    )
+    berg = [r for r in rows if r["property"] == "interior_minister"]
+    assert [(r["subject"], r["confidence"]) for r in berg] == [("Loria", None)], berg
+
+
+def test_a_title_of_the_past_counts_and_a_vice_or_deputy_title_is_another_post(candidates_of):
+    invoke("init")
+    _titles()
+    rows = candidates_of(
+        "Report on Vela\n\n"
+        "Aides of then-Prime Minister Ana Ruiz of Vela said so. Velan Deputy Prime Minister "
+        "Marco Diaz and Velan Vice Prime Minister Tomas Berg disagreed.\n",
+        ("Vela", "place"),
+        ("Ana Ruiz", "person"),
+        ("Marco Diaz", "person"),
+        ("Tomas Berg", "person"),
+    )
+    facts = [f for f in facts_of(rows) if f[1] == "prime_minister"]
+    assert [f[2] for f in facts] == ["Ana Ruiz"], facts

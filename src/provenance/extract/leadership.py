@@ -136,12 +136,12 @@ PERSON_ROLE_OF_ORG = Rule(
 [commander of Islamic Revolutionary Guard Corps-Quds Force]".""",
 )
 PERSON_THE_ORG = Rule(
-    rf"^\s*,\s+(?:the\s+)?{_TIME}$",
+    rf"^\s*,\s+(?:the\s+|an?\s+)?{_TIME}$",
     """Between a person and a group followed by a role: "Qassem Soleimani, the Quds Force leader
-killed in a January 2020 US drone strike".""",
+killed in a January 2020 US drone strike", "Hajji Yusif, a Quds Force deputy commander".""",
 )
 ROLE_AFTER_ORG = Rule(
-    rf"\s+{_ROLE_ANY_CASE}\b",
+    rf"\s+(?:(?i:deputy)\s+)?{_ROLE_ANY_CASE}\b",
     """The role after the group of "X, the Quds Force leader".""",
 )
 AS_ROLE_OF = Rule(
@@ -178,10 +178,17 @@ def leaders_named_beside(
         if found is None:
             continue
         org, person, start, end = found
+        concept = "leader"
         if NOT_THE_LEADER.search(scan, max(sentence.start, start - 12), end):
-            continue  # "deputy commander": not the commander
+            # "a Quds Force deputy commander": not the commander, the deputy where the
+            # vocabulary has that post
+            if not re.search(r"(?i)\bdeputy\b", scan[start:end]):
+                continue
+            if "deputy" not in doc.vocabulary.properties:
+                continue
+            concept = "deputy"
         if any(
-            c.property == "leader"
+            c.property == concept
             and c.subject == org.name
             and c.value == person.name
             and c.quote_start < end
@@ -197,10 +204,10 @@ def leaders_named_beside(
             sentence,
             start,
             end,
-            "leader",
+            concept,
             person.name,
             subject=org.name,
-            why=f"a group and its leader named side by side: {doc.words(start, end)!r}",
+            why=f"a group and its {concept} named side by side: {doc.words(start, end)!r}",
             attribution=told,
         )
 

@@ -6,7 +6,10 @@ of a country (subject: the country) at a time"). No title is listed in the code:
 that adds ``defence_minister`` described "Defence Minister of a country" has its titles read
 too. A title is offered when the text says whose it is, by a country's adjective ("Iranian
 Supreme Leader Ali Khamenei"), a possessive ("Iran's supreme leader, Ayatollah Khamenei") or
-"of" ("the President of Syria, X"), with the person named right before or after it.
+"of" ("the President of Syria, X"), with the person named right before or after it. A bare
+title ("President Joe Biden") is whose post the text said before for that person, else whose
+the database's claims record, else a guess (the place the text has named most so far),
+offered with ``confidence: low``.
 """
 
 from __future__ import annotations
@@ -15,6 +18,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from ..models import Claim, Entity, Property
 from .attributions import Stretch
 from .mentions import Mention
 from .relations import add_relation
@@ -92,7 +99,9 @@ def titles(
         words = sorted(doc.title_words, key=len, reverse=True)
         doc.title_pattern = (
             re.compile(
-                r"(?i)(?<![\w-])(" + "|".join(w.replace(" ", r"[\s-]+") for w in words) + r")\b"
+                r"(?i)(?<!\w)(?<!vice[\s-])(?<!deputy[\s-])(?<![a-z]-(?<!then-))("
+                + "|".join(w.replace(" ", r"[\s-]+") for w in words)
+                + r")\b"
             )
             if words
             else re.compile(r"(?!)")
@@ -109,8 +118,11 @@ def titles(
             if person is None or not m.group(1)[0].isupper():
                 continue  # "the president said": no one named, or not written as a title
             # a bare title ("Prime Minister X"): whose the text said before for that person,
-            # else the place the text has named most so far, offered with low confidence
-            owner = doc.title_owners.get((prop, person.name))
+            # else whose the database records, else the place the text has named most so far,
+            # offered with low confidence
+            owner = doc.title_owners.get((prop, person.name)) or recorded_owner(
+                doc, prop, person.name
+            )
             if owner is None and doc.places_named:
                 owner = max(doc.places_named.items(), key=lambda item: item[1])[0]
                 guessed = True
@@ -142,6 +154,20 @@ def titles(
         )
         if guessed:
             doc.candidates[-1].confidence = "low"
+
+
+def recorded_owner(doc: Document, prop: str, person: str) -> str | None:
+    """Whose post the database's claims say ``person`` held, when they name one owner only."""
+    holder = aliased(Entity)
+    owners = doc.session.scalars(
+        select(Entity.name)
+        .join(Claim, Claim.subject_id == Entity.id)
+        .join(Property, Claim.property_id == Property.id)
+        .join(holder, Claim.entity_value_id == holder.id)
+        .where(Property.name == prop, holder.name == person)
+        .distinct()
+    ).all()
+    return owners[0] if len(owners) == 1 else None
 
 
 def _whose(
@@ -190,6 +216,8 @@ def _holder(
     """The person a title is given to: named right after it (honorifics between), or right
     before it ("X, the Iranian supreme leader")."""
     for x in mentions:
+        if x.kind == "person" and x.start <= title_start and title_end < x.end:
+            return x  # an alias that holds the title: "President Donald Trump"
         if x.kind == "person" and x.start >= title_end:
             if HONORIFICS.match(doc.scan[title_end : x.start]):
                 return x
