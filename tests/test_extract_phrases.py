@@ -92,3 +92,45 @@ def test_without_a_name_right_before_the_subject_is_the_sentences_first_with_low
     assert guessed[0]["confidence"] == "low", guessed
     # "a member of": a noun beside whoever it stands by, never given to the first name
     assert not [r for r in rows if r["property"] == "member_of"], facts_of(rows)
+
+
+def test_a_property_named_by_a_verb_of_its_own_but_not_one_about_an_event(candidates_of):
+    _properties("controls")
+    invoke(
+        "property",
+        "add",
+        "liberated",
+        "--type",
+        "entity",
+        "--multi",
+        "--description",
+        "A place the subject helped retake from an enemy.",
+    )
+    invoke(
+        "property",
+        "add",
+        "captured",
+        "--type",
+        "entity",
+        "--multi",
+        "--description",
+        "A person captured in an event.",
+    )
+    rows = candidates_of(
+        "Report on Vela\n\n"
+        "The Red Hand Brigade, with Lorian help, was instrumental in liberating Vela, Orsk "
+        "and Tarn. The Blue Lions controlled Orsk until May. Soldiers of the Vela Guard "
+        "captured Tomas Berg.\n",
+        ("Vela", "place"),
+        ("Orsk", "place"),
+        ("Tarn", "place"),
+        ("Tomas Berg", "person"),
+        ("Red Hand Brigade", "organisation"),
+        ("Blue Lions", "organisation"),
+        ("Vela Guard", "organisation"),
+    )
+    facts = facts_of(rows)
+    for place in ("Vela", "Orsk", "Tarn"):
+        assert ("Red Hand Brigade", "liberated", place) in facts, facts
+    assert ("Blue Lions", "controls", "Orsk") in facts, facts
+    assert not [f for f in facts if f[1] == "captured"], facts

@@ -1,16 +1,18 @@
 """Relations read from the database's own property names: "X worked for Y", "X was trained by Y".
 
 An entity property whose name is a phrase ending in a preposition (``worked_for``,
-``trained_by``, ``close_ties_with``, ``studied_under``, ``split_from``) is looked for as those
-words in the text, its first word in any form of the verb ("works", "working", "studies")
-unless the phrase is a passive one ending in "by" (whose participle is its only form: "found
-by" is not ``founded_by``). No phrase is listed in the code: a database that adds
-``funded_by`` has it read too. The subject is the entity named right before the phrase (only
-auxiliaries, "who" or an adverb between: "X, who had long worked for Y"; "the group" is the
-group named last), the value the entity named right after it (an article or a word of time
-between), and each entity of a list after it ("trained by A, B and C"). A negation breaks
-the link ("X never worked for Y" gives nothing), and so does a possessive after the phrase
-("close ties with Iran's commander X": the tie is with the commander, not with Iran).
+``trained_by``, ``close_ties_with``, ``studied_under``, ``split_from``), or a verb of its
+own (``liberated``, ``controls``; not one whose description says its subject is an event, as
+``captured``: "A person captured in an event", an event the text does not name) is looked
+for as those words in the text, its first word in any form of the verb ("works", "working",
+"studies") unless the phrase is a passive one ending in "by" (whose participle is its only
+form: "found by" is not ``founded_by``). No phrase is listed in the code: a database that
+adds ``funded_by`` has it read too. The subject is the entity named right before the phrase
+(only auxiliaries, "who" or an adverb between: "X, who had long worked for Y"; "the group"
+is the group named last), the value the entity named right after it (an article or a word of
+time between), and each entity of a list after it ("trained by A, B and C"). A negation
+breaks the link ("X never worked for Y" gives nothing), and so does a possessive after the
+phrase ("close ties with Iran's commander X": the tie is with the commander, not with Iran).
 """
 
 from __future__ import annotations
@@ -82,6 +84,9 @@ def _forms(word: str, passive: bool) -> list[str]:
         if base[-1] == base[-2]:
             base = base[:-1]  # "controlled" → "control"
         forms += [base, base + "s", base + "ing", base + "e", base + "es"]
+    elif word.endswith("s") and not word.endswith("ss") and len(word) > 4:
+        base = word[:-1]  # "controls" → control, controlled, controlling
+        forms += [base, base + "ed", base + base[-1] + "ed", base + "ing", base + base[-1] + "ing"]
     return forms
 
 
@@ -90,13 +95,20 @@ def phrase_properties(vocabulary: Vocabulary, titles: set[str]) -> list[Phrase]:
     found = []
     for name, prop in vocabulary.properties.items():
         words = name.lower().split("_")
-        if prop.datatype != "entity" or len(words) < 2 or name in titles:
+        if prop.datatype != "entity" or name in titles or not all(w.isalpha() for w in words):
             continue
-        if words[-1] not in _PREPOSITIONS or not all(w.isalpha() for w in words):
+        if len(words) == 1:
+            # a verb of its own ("liberated", "controls"), unless the subject is an event
+            # ("captured": "A person captured in an event"), whose name the text never gives
+            if not re.search(r"(?:ed|[^s]s)$", name) or re.search(
+                r"(?i)\ban event\b", prop.description or ""
+            ):
+                continue
+        elif words[-1] not in _PREPOSITIONS:
             continue
         first = "|".join(_forms(words[0], passive=words[-1] == "by"))
-        rest = r"\s+".join(re.escape(w) for w in words[1:])
-        pattern = re.compile(rf"(?i)(?<![\w-])(?:{first})\s+{rest}(?![\w-])")
+        rest = "".join(r"\s+" + re.escape(w) for w in words[1:])
+        pattern = re.compile(rf"(?i)(?<![\w-])(?:{first}){rest}(?![\w-])")
         found.append(Phrase(name, pattern))
     return found
 
