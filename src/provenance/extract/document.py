@@ -57,6 +57,8 @@ class Document:
         self.title_words: dict[str, str] = {}
         self.phrases: list[Phrase] | None = None  # phrases.py
         self.nouns: dict[str, list[str]] | None = None  # nouns.py: noun → properties
+        self.possessed: dict[str, str] | None = None  # possessions.py: noun → property
+        self.possessed_pattern: re.Pattern[str] | None = None
         self.title_owners: dict[tuple[str, str], str] = {}  # (title, person) → whose post
         self.places_named: dict[str, int] = {}  # how often the text named each place so far
         self.known_events = list(session.scalars(select(Entity.name).where(Entity.kind == "event")))

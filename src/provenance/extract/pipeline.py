@@ -20,6 +20,7 @@ from .leadership import leaders, leaders_named_beside, persons_groups
 from .membership import membership
 from .nouns import nouns
 from .phrases import phrases
+from .possessions import possessions
 from .quantities import quantities
 from .relations import relations
 from .rules import Rule
@@ -126,6 +127,7 @@ def run(doc: Document) -> list[Candidate]:
             titles(doc, sentence, mentions, stretches)
             phrases(doc, sentence, mentions, stretches)
             nouns(doc, sentence, mentions, stretches)
+            possessions(doc, sentence, mentions, stretches)
         groups = [m.name for m in mentions if m.kind in ("organisation", "alliance", "other")]
         doc.last_group = groups[0] if groups else doc.last_group
         if "statement" in doc.kinds:
