@@ -207,6 +207,34 @@ def add_relation(
     )
 
 
+INCLUDING = Rule(
+    r"(?:\s+[a-z][\w-]*){1,4},?\s+(?:including|such\s+as|among\s+them|notably)\s+(?:the\s+)?",
+    """A common noun and the groups it includes: "U.S.-designated organizations, including KH
+and Harakat al-Nujaba", "Iran-backed militias such as the Red Hand Brigade".""",
+)
+_LIST_LINK = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?")
+
+
+def _listed_after(text: str, at: int, end: int, mentions: list[Mention]) -> list[Mention]:
+    """The groups a list after "including" names, right after the common noun at ``at``."""
+    listing = INCLUDING.match(text, at, end)
+    if listing is None:
+        return []
+    found: list[Mention] = []
+    place = listing.end()
+    for m in mentions:
+        if m.start < place:
+            continue
+        if m.start != place or m.kind not in _GROUPS:
+            break
+        found.append(m)
+        link = _LIST_LINK.match(text, m.end, end)
+        if link is None:
+            break
+        place = link.end()
+    return found
+
+
 def _event_arguments(
     doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
 ) -> None:
@@ -538,9 +566,16 @@ def _support(
             ):
                 group = before[-1]
                 span = (group.start, match.end())
+        concept = "designated_by" if match.group("how") == "designated" else "backed_by"
+        if group is None and doc.entities.knows(backer):
+            # "other U.S.-designated organizations, including KH and Harakat al-Nujaba": the
+            # adjective of a common noun holds for each group the list after it names
+            for member in _listed_after(text, match.end(), sentence.end, mentions):
+                span = (match.start(), member.end)
+                why = f"{doc.words(*span)!r}"
+                add_relation(doc, sentence, span, concept, backer, member.name, stretches, why)
         if group is None or not doc.entities.knows(backer) or "backed" in group.name.lower():
             continue  # "Iran-backed Iraqi militias": the name itself says it
-        concept = "designated_by" if match.group("how") == "designated" else "backed_by"
         why = f"{doc.words(*span)!r}"
         add_relation(doc, sentence, span, concept, backer, group.name, stretches, why)
     _backs(doc, sentence, mentions, stretches)
