@@ -453,6 +453,14 @@ _LISTED = re.compile(r"\s*(?:,\s*(?:and\s+)?(?:the\s+)?|\s+and\s+(?:the\s+)?)")
 _BACKER_GAP = re.compile(r"\s*(?:(?:has|have|had|also|long|openly|reportedly)\s*)*")
 
 
+THROUGH = Rule(
+    r"\s*,\s*(?:acting\s+)?(?:through|via|by\s+way\s+of)\s",
+    """The bodies a backer acts through, in a parenthesis after it: "Iran, through the Islamic
+Revolutionary Guard Corps and its Quds Force, has supported X": the Guard and the Quds Force
+back X too.""",
+)
+
+
 def _backs(
     doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
 ) -> None:
@@ -460,12 +468,16 @@ def _backs(
     for match in BACKS.finditer(text, sentence.start, sentence.end):
         before = [m for m in mentions if m.end <= match.start()]
         backer = before[-1] if before else None
+        through: list[Mention] = []
         if backer is not None and not _BACKER_GAP.fullmatch(text, backer.end, match.start()):
             # "Iran, through the Guard and its Quds Force, has supported": the clause's subject
             first = next((m for m in before if m.start >= sentence.start), None)
             opening = text[sentence.start : first.start] if first else "x"
             parenthetical = text[backer.end : match.start()].rstrip().endswith(",")
             backer = first if first and not opening.strip() and parenthetical else None
+            if backer is not None and THROUGH.match(text, backer.end):
+                # and the bodies it acts through back them too
+                through = [m for m in before if m.start > backer.end and m.kind in _GROUPS]
         if backer is None or backer.kind not in ("place", *_GROUPS):
             continue
         if NEGATED.search(text, max(sentence.start, match.start() - 12), match.end()):
@@ -486,6 +498,12 @@ def _backs(
                 doc, sentence, (match.start(), group.end), "backed_by", backer.name, group.name,
                 stretches, why,
             )  # fmt: skip
+            for body in through:
+                why = f"{backer.name} through {body.name} {doc.words(match.start(), group.end)!r}"
+                span = (body.start, group.end)
+                add_relation(
+                    doc, sentence, span, "backed_by", body.name, group.name, stretches, why
+                )
 
 
 def _support(
