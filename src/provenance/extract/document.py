@@ -56,6 +56,7 @@ class Document:
         self.title_pattern: re.Pattern[str] | None = None
         self.title_words: dict[str, str] = {}
         self.phrases: list[Phrase] | None = None  # phrases.py
+        self.phrase_pattern: re.Pattern[str] | None = None
         self.nouns: dict[str, list[str]] | None = None  # nouns.py: noun → properties
         self.possessed: dict[str, str] | None = None  # possessions.py: noun → property
         self.possessed_pattern: re.Pattern[str] | None = None

@@ -113,50 +113,64 @@ def phrase_properties(vocabulary: Vocabulary, titles: set[str]) -> list[Phrase]:
     return found
 
 
+def any_phrase(phrases: list[Phrase]) -> re.Pattern[str]:
+    """One pattern for all the phrases, the group ``p<i>`` naming which one matched: one scan
+    of a sentence instead of one a phrase."""
+    if not phrases:
+        return re.compile(r"(?!)")
+    body = "|".join(
+        f"(?P<p{i}>{phrase.pattern.pattern.removeprefix('(?i)')})"
+        for i, phrase in enumerate(phrases)
+    )
+    return re.compile(f"(?i){body}")
+
+
 def phrases(
     doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
 ) -> None:
     """The relation candidates one sentence gives through the vocabulary's phrases."""
     if doc.phrases is None:
         doc.phrases = phrase_properties(doc.vocabulary, set(doc.title_words.values()))
-    for phrase in doc.phrases:
-        for m in phrase.pattern.finditer(doc.scan, sentence.start, sentence.end):
-            subject = subject_before(doc, sentence, m.start(), mentions)
-            guessed = False
-            if subject is None:
-                subject = first_named(doc, sentence, m.start(), mentions)
-                guessed = True
-            if subject is None:
-                continue
-            for value in values_after(doc, m.end(), sentence.end, mentions):
-                if any(
-                    c.property == phrase.property
-                    and c.subject == subject
-                    and c.value == value.name
-                    and c.quote_start < value.end
-                    and m.start() < c.quote_end
-                    for c in doc.candidates
-                ):
-                    continue  # a rule of its own read it already
-                add_relation(
-                    doc,
-                    sentence,
-                    (m.start(), value.end),
-                    phrase.property,
-                    value.name,
-                    subject,
-                    stretches,
-                    (
-                        f"the property's own words: {doc.words(m.start(), value.end)!r}"
-                        + (
-                            f", subject guessed as the sentence's first name ({subject})"
-                            if guessed
-                            else ""
-                        )
-                    ),
-                )
-                if guessed:
-                    doc.candidates[-1].confidence = "low"
+        doc.phrase_pattern = any_phrase(doc.phrases)
+    assert doc.phrase_pattern is not None
+    for m in doc.phrase_pattern.finditer(doc.scan, sentence.start, sentence.end):
+        phrase = doc.phrases[int((m.lastgroup or "p0")[1:])]
+        subject = subject_before(doc, sentence, m.start(), mentions)
+        guessed = False
+        if subject is None:
+            subject = first_named(doc, sentence, m.start(), mentions)
+            guessed = True
+        if subject is None:
+            continue
+        for value in values_after(doc, m.end(), sentence.end, mentions):
+            if any(
+                c.property == phrase.property
+                and c.subject == subject
+                and c.value == value.name
+                and c.quote_start < value.end
+                and m.start() < c.quote_end
+                for c in doc.candidates
+            ):
+                continue  # a rule of its own read it already
+            add_relation(
+                doc,
+                sentence,
+                (m.start(), value.end),
+                phrase.property,
+                value.name,
+                subject,
+                stretches,
+                (
+                    f"the property's own words: {doc.words(m.start(), value.end)!r}"
+                    + (
+                        f", subject guessed as the sentence's first name ({subject})"
+                        if guessed
+                        else ""
+                    )
+                ),
+            )
+            if guessed:
+                doc.candidates[-1].confidence = "low"
 
 
 def subject_before(
