@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from .attributions import Stretch
 from .mentions import Mention
 from .relations import add_relation
-from .rules import Rule
+from .rules import Rule, any_of
 from .sentences import Sentence
 
 if TYPE_CHECKING:
@@ -68,14 +68,11 @@ def possessions(
     if doc.possessed is None:
         nouns = noun_properties(doc.vocabulary, set(doc.title_words.values()))
         doc.possessed = nouns
-        words = sorted(nouns, key=len, reverse=True)
         doc.possessed_pattern = (
             re.compile(
-                r"\s+(?:(?:late|former|then|current|longtime)[-\s]+)?("
-                + "|".join(w.replace(" ", r"\s+") for w in words)
-                + r")\b"
+                r"\s+(?:(?:late|former|then|current|longtime)[-\s]+)?(" + any_of(nouns) + r")\b"
             )
-            if words
+            if nouns
             else None
         )
     if doc.possessed_pattern is None:

@@ -25,7 +25,7 @@ from ..models import Claim, Entity, Property
 from .attributions import Stretch
 from .mentions import Mention
 from .relations import add_relation
-from .rules import Rule
+from .rules import Rule, any_of
 from .sentences import Sentence
 
 if TYPE_CHECKING:
@@ -96,14 +96,13 @@ def titles(
     if doc.title_pattern is None:
         known = title_properties(doc.vocabulary)
         doc.title_words = {" ".join(t.words): t.property for t in known}
-        words = sorted(doc.title_words, key=len, reverse=True)
         doc.title_pattern = (
             re.compile(
                 r"(?i)(?<!\w)(?<!vice[\s-])(?<!deputy[\s-])(?<![a-z]-(?<!then-))("
-                + "|".join(w.replace(" ", r"[\s-]+") for w in words)
+                + any_of(doc.title_words, r"[\s-]+")
                 + r")\b"
             )
-            if words
+            if doc.title_words
             else re.compile(r"(?!)")
         )
     for x in mentions:
