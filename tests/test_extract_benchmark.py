@@ -279,3 +279,50 @@ def test_details_and_json_of_heldout2_are_withheld():
     figures = measured.figures(withheld=True)
     assert "misses" not in figures and "wrong" not in figures
     assert (figures["recall"], figures["precision"]) == (0.5, 1.0)
+
+
+def _load_misses():
+    spec = importlib.util.spec_from_file_location(
+        "extract_misses", ROOT / "benchmarks" / "extract" / "misses.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["extract_misses"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_what_is_never_offered_is_counted_by_datatype_and_reason(example, db_path):
+    misses = _load_misses()
+    gold = GOLD["claims"] + [
+        # a relation whose value the database lacks
+        claim(EVENT, "backed_by", "Lorian Guard", "The militia is backed by Iran."),
+    ]
+    candidates = [
+        claim(EVENT, "count", "~5", "Five rockets hit Camp Example"),
+        claim("militia", "backed_by", "Iran", "The militia is backed by Iran."),
+    ]
+    engine = make_engine(str(db_path))
+    try:
+        with reading_session(engine) as session:
+            source = session.query(Source).filter_by(slug=SLUG).one()
+            found = misses.collect(
+                session, source, gold, candidates, {}, {"camp example attack": EVENT}
+            )
+    finally:
+        engine.dispose()
+    reasons = {(m.property, m.value): (m.datatype, m.reason) for m in found}
+    assert reasons == {
+        # "~5" was read from the quote, not 5
+        ("count", "5"): ("quantity", "another value read from the quote"),
+        # no candidate gives a day there
+        ("date", "2024-03-04"): ("date", "no value read"),
+        ("killed", "2"): ("quantity", "no value read"),
+        ("wounded", "7"): ("quantity", "no value read"),
+        ("killed", "0"): ("quantity", "no value read"),
+        ("backed_by", "Lorian Guard"): ("entity", "value not in the database"),
+    }, found
+    table = misses.table(found)
+    assert "| all | 4 | 1 | 1 | 0 | 0 | 6 |" in table, table
+    with pytest.raises(SystemExit):
+        misses.run(["heldout2"])

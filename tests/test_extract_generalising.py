@@ -323,3 +323,43 @@ def test_where_an_event_told_by_its_verb_happened(candidates_of):
     )
     located = [f for f in facts_of(rows) if f[1] == "location"]
     assert located == [("Vela attack of 3 March 2024", "location", "Vela")], facts_of(rows)
+
+
+def test_an_adjective_of_a_common_noun_holds_for_each_group_it_includes(candidates_of):
+    rows = candidates_of(
+        "Report on Vela\n\n"
+        "The Red Hand Brigade worked with other U.S.-designated groups, including the Blue "
+        "Lions and the Vela Guard. Iran-backed militias such as the Orsk Front grew.\n",
+        ("Vela", "place"),
+        ("Iran", "place"),
+        ("United States", "place", "U.S."),
+        ("Red Hand Brigade", "organisation"),
+        ("Blue Lions", "organisation"),
+        ("Vela Guard", "organisation"),
+        ("Orsk Front", "organisation"),
+    )
+    facts = facts_of(rows)
+    assert ("Blue Lions", "designated_by", "United States") in facts, facts
+    assert ("Vela Guard", "designated_by", "United States") in facts, facts
+    assert ("Orsk Front", "backed_by", "Iran") in facts, facts
+    assert ("Red Hand Brigade", "designated_by", "United States") not in facts, facts
+
+
+def test_the_bodies_a_backer_acts_through_back_the_groups_too(candidates_of):
+    rows = candidates_of(
+        "Report on Vela\n\n"
+        "Loria, through the Vela Guard and the Orsk Front, has supported the Red Hand Brigade "
+        "and the Blue Lions. Loria, unlike the Tarn Militia, has supported the Blue Lions.\n",
+        ("Vela", "place"),
+        ("Loria", "place"),
+        ("Red Hand Brigade", "organisation"),
+        ("Blue Lions", "organisation"),
+        ("Vela Guard", "organisation"),
+        ("Orsk Front", "organisation"),
+        ("Tarn Militia", "organisation"),
+    )
+    facts = facts_of(rows)
+    for backer in ("Loria", "Vela Guard", "Orsk Front"):
+        for group in ("Red Hand Brigade", "Blue Lions"):
+            assert (group, "backed_by", backer) in facts, facts
+    assert not [f for f in facts if f[2] == "Tarn Militia"], facts

@@ -4,8 +4,9 @@
     .venv/bin/python benchmarks/truth/synthetic_run.py tune [--worlds 3] [--grid learning|verdicts]
     .venv/bin/python benchmarks/truth/synthetic_run.py compare [--worlds 2] [--kinds K,..]
         [--configs C,..]
-    .venv/bin/python benchmarks/truth/synthetic_run.py scale 10000 100000 [1000000] [--lists]
-    .venv/bin/python benchmarks/truth/synthetic_run.py alone DB [--cache-kib K]
+    .venv/bin/python benchmarks/truth/synthetic_run.py scale 10000 100000 [1000000] [--config C]
+        [--lists]
+    .venv/bin/python benchmarks/truth/synthetic_run.py alone DB [--cache-kib K] [--config C]
 
 ``quality`` imports worlds of ``generator.py`` (each its own seed) through the product and
 scores the leading answers against the known truth beside a majority vote, without and
@@ -214,6 +215,15 @@ CONFIGS: dict[str, dict[str, object]] = {
     "lists-1-habit-5": {"LIST_IMPLICATION": 1.0, "LIST_HABIT": 5.0},
     "lists-1-habit-10": {"LIST_IMPLICATION": 1.0, "LIST_HABIT": 10.0},
     "lists-0.5-habit-2": {"LIST_IMPLICATION": 0.5, "LIST_HABIT": 2.0},
+    "popaccu": {"VOTE": "popaccu"},
+    "popaccu-pseudo-0.1": {"VOTE": "popaccu", "POP_PSEUDO": 0.1},
+    "popaccu-pseudo-1": {"VOTE": "popaccu", "POP_PSEUDO": 1.0},
+    "popaccu-pseudo-3": {"VOTE": "popaccu", "POP_PSEUDO": 3.0},
+    "popaccu-pseudo-10": {"VOTE": "popaccu", "POP_PSEUDO": 10.0},
+    "popaccu-after-accu": {"VOTE": "popaccu", "VOTE_START": "accu"},
+    "popaccu-pseudo-1-after-accu": {"VOTE": "popaccu", "POP_PSEUDO": 1.0, "VOTE_START": "accu"},
+    "accu-distinct": {"VOTE": "accu-distinct"},
+    "accu-distinct-after-accu": {"VOTE": "accu-distinct", "VOTE_START": "accu"},
 }
 
 
@@ -356,10 +366,16 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def scale(sizes: list[int], lists: bool = False) -> None:
-    """``lists``: every value a list (``generator.Spec.lists``), and trust timed again
-    with lists implying nothing (``LIST_IMPLICATION = 0``) on the same database."""
+def scale(sizes: list[int], config: str = "shipped", lists: bool = False) -> None:
+    """One world of about each size: trust's wall and CPU time, rounds and memory, with the
+    settings ``config`` names (``CONFIGS``), in this process and in a fresh one.
+
+    ``lists``: every value a list (``generator.Spec.lists``), and trust timed again with
+    lists implying nothing (``LIST_IMPLICATION = 0``) on the same database."""
     from provenance import trust
+
+    for name, value in CONFIGS[config].items():
+        setattr(trust, name, value)
 
     print(
         "| citations | items | sources | import | trust: wall | trust: CPU | rounds "
@@ -400,7 +416,14 @@ def scale(sizes: list[int], lists: bool = False) -> None:
             engine.dispose()
             after = peak_mb()
             fresh = subprocess.run(
-                [sys.executable, __file__, "alone", str(Path(folder) / "world.db")],
+                [
+                    sys.executable,
+                    __file__,
+                    "alone",
+                    str(Path(folder) / "world.db"),
+                    "--config",
+                    config,
+                ],
                 check=True,
                 capture_output=True,
                 text=True,
@@ -423,10 +446,12 @@ def high_water_mb() -> float:
     return peak_mb()
 
 
-def alone(db: str, cache_kib: int | None) -> None:
+def alone(db: str, cache_kib: int | None, config: str = "shipped") -> None:
     """Trust on ``db`` in this fresh process: its CPU seconds and peak RSS before → after."""
     from provenance import trust
 
+    for name, value in CONFIGS[config].items():
+        setattr(trust, name, value)
     if cache_kib is not None:
         trust.CACHE_KIB = cache_kib
     engine = make_engine(db)
@@ -454,10 +479,12 @@ def main() -> int:
     c.add_argument("--configs", default=",".join(CONFIGS))
     s = sub.add_parser("scale")
     s.add_argument("sizes", type=int, nargs="+")
+    s.add_argument("--config", choices=sorted(CONFIGS), default="shipped")
     s.add_argument("--lists", action="store_true", help="every value a list of names")
     a = sub.add_parser("alone")
     a.add_argument("db")
     a.add_argument("--cache-kib", type=int, default=None)
+    a.add_argument("--config", choices=sorted(CONFIGS), default="shipped")
     args = parser.parse_args()
     if args.what == "quality":
         quality(args.worlds)
@@ -466,9 +493,9 @@ def main() -> int:
     elif args.what == "tune":
         tune(args.worlds, args.grid)
     elif args.what == "alone":
-        alone(args.db, args.cache_kib)
+        alone(args.db, args.cache_kib, args.config)
     else:
-        scale(args.sizes, args.lists)
+        scale(args.sizes, args.config, args.lists)
     return 0
 
 

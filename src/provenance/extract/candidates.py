@@ -47,6 +47,9 @@ class Candidate:
     quote: str = ""
     # which place of the source the quote is, when its words stand at more than one
     occurrence: int | None = None
+    # "low" where a part of the candidate is a guess (a bare title's country); else left to
+    # the editor
+    confidence: str | None = None
 
 
 @dataclass

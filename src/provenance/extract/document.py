@@ -15,6 +15,7 @@ from .dates import Timeline, iso_date
 from .events import EVENT_KEY, FAMILIES, Event
 from .interviews import read_interview
 from .mentions import EntityIndex
+from .phrases import Phrase
 from .sentences import Sentence, clause, scan_text
 from .vocabulary import PropertyChoice, Vocabulary
 
@@ -50,6 +51,17 @@ class Document:
         self.sentence_events: list[tuple[int, Event]] = []  # those the sentence names, where
         self.sentences_since_event = 0
         self.last_group: str | None = None  # what "It receives support from Iran" is about
+        # read once a text from the vocabulary and the places (titles.py)
+        self.demonyms: dict[str, str] | None = None
+        self.title_pattern: re.Pattern[str] | None = None
+        self.title_words: dict[str, str] = {}
+        self.phrases: list[Phrase] | None = None  # phrases.py
+        self.phrase_pattern: re.Pattern[str] | None = None
+        self.nouns: dict[str, list[str]] | None = None  # nouns.py: noun → properties
+        self.possessed: dict[str, str] | None = None  # possessions.py: noun → property
+        self.possessed_pattern: re.Pattern[str] | None = None
+        self.title_owners: dict[tuple[str, str], str] = {}  # (title, person) → whose post
+        self.places_named: dict[str, int] = {}  # how often the text named each place so far
         self.known_events = list(session.scalars(select(Entity.name).where(Entity.kind == "event")))
         # every name of each known event, its aliases too ("US invasion of Iraq")
         self.known_event_names: dict[str, list[str]] = {name: [name] for name in self.known_events}

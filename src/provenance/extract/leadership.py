@@ -121,6 +121,97 @@ def leaders(
             )
 
 
+_TIME = r"(?:(?:former|late|then|current|longtime|slain|acting|interim|founding)[-\s]+)?"
+_ROLE_ANY_CASE = r"(?i:leader|head|chief|commander|secretary[\s-]+general|founder)"
+ORG_ROLE_PERSON = Rule(
+    rf"^\)?\s*(?:['’]s\s+)?{_TIME}{_ROLE_ANY_CASE}\s+(?:(?:General|Gen\.|Major|Brigadier|"
+    rf"Lieutenant|Sheikh|Ayatollah|Mr\.|Dr\.)\s+)*$",
+    """Between a group and a person, a role in any case and with a word of time: "IRGC-Quds
+Force (IRGC-Quds Force) Commander Qassem Soleimani", "Qods Force’s (IRGC-QF) former commander
+Qasem Soleimani", "Popular Mobilization Force leader Abu Mahdi al Muhandis".""",
+)
+PERSON_ROLE_OF_ORG = Rule(
+    rf"^\s*(?:,\s*|\[\s*|\(\s*)(?:the\s+)?{_TIME}{_ROLE_ANY_CASE}\s+of\s+(?:the\s+)?$",
+    """Between a person and a group, the role "of" the group, also in brackets: "Mr. Esmail Qaani
+[commander of Islamic Revolutionary Guard Corps-Quds Force]".""",
+)
+PERSON_THE_ORG = Rule(
+    rf"^\s*,\s+(?:the\s+|an?\s+)?{_TIME}$",
+    """Between a person and a group followed by a role: "Qassem Soleimani, the Quds Force leader
+killed in a January 2020 US drone strike", "Hajji Yusif, a Quds Force deputy commander".""",
+)
+ROLE_AFTER_ORG = Rule(
+    rf"\s+(?:(?i:deputy)\s+)?{_ROLE_ANY_CASE}\b",
+    """The role after the group of "X, the Quds Force leader".""",
+)
+AS_ROLE_OF = Rule(
+    rf"(?i:\bas\s+)(?:the\s+)?{_TIME}{_ROLE_ANY_CASE}\s+of\s+(?:the\s+)?$",
+    """A role told before the group and the person after it: "As commander of Quds Force, the
+infamous Suleimani is tasked with".""",
+)
+_GROUP_LIKE = ("organisation", "alliance", "other")
+
+
+def leaders_named_beside(
+    doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
+) -> None:
+    """A group and a person named side by side with a role between or after them, read from
+    the names the database knows rather than from capitals (see the rules above)."""
+    scan = doc.scan
+    for first, second in pairwise(mentions):
+        gap = scan[first.end : second.start]
+        found: tuple[Mention, Mention, int, int] | None = None
+        if first.kind in _GROUP_LIKE and second.kind == "person":
+            # "As commander of Quds Force, the infamous Suleimani": the role before the group
+            told_before = re.fullmatch(r",\s+(?:the\s+)?(?:\w+\s+)?", gap) and AS_ROLE_OF.search(
+                scan, max(sentence.start, first.start - 40), first.start
+            )
+            if ORG_ROLE_PERSON.match(gap) or told_before:
+                found = (first, second, first.start, second.end)
+        elif first.kind == "person" and second.kind in _GROUP_LIKE:
+            if PERSON_ROLE_OF_ORG.match(gap):
+                found = (second, first, first.start, second.end)
+            elif PERSON_THE_ORG.match(gap):
+                role = ROLE_AFTER_ORG.match(scan, second.end)
+                if role:
+                    found = (second, first, first.start, role.end())
+        if found is None:
+            continue
+        org, person, start, end = found
+        concept = "leader"
+        if NOT_THE_LEADER.search(scan, max(sentence.start, start - 12), end):
+            # "a Quds Force deputy commander": not the commander, the deputy where the
+            # vocabulary has that post
+            if not re.search(r"(?i)\bdeputy\b", scan[start:end]):
+                continue
+            if "deputy" not in doc.vocabulary.properties:
+                continue
+            concept = "deputy"
+        if any(
+            c.property == concept
+            and c.subject == org.name
+            and c.value == person.name
+            and c.quote_start < end
+            and start < c.quote_end
+            for c in doc.candidates
+        ):
+            continue
+        told = attribution_for(stretches, start)
+        if told and RELATIVE_CLAUSE.search(scan, sentence.start, end):
+            told = None
+        doc.add(
+            "leadership",
+            sentence,
+            start,
+            end,
+            concept,
+            person.name,
+            subject=org.name,
+            why=f"a group and its {concept} named side by side: {doc.words(start, end)!r}",
+            attribution=told,
+        )
+
+
 PERSONS_GROUP = Rule(
     r"(?P<s>\s*[’']s?)?\s+(?:(?:own|new|old|former|armed|political|powerful)\s+)?",
     """A group written as a known person's: "Muqtada al-Sadr's Mahdi Army", "Abu Bakr

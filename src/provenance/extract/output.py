@@ -33,7 +33,8 @@ def write_yaml(extraction: Extraction, stream: TextIO) -> int:
         "# Each one is a suggestion: delete what is not a claim, correct subject, property and",
         "# value, fill in confidence (high, medium or low; left blank it is recorded as medium),",
         "# then run `provenance import` on this file. Quotes are the source's own words and",
-        "# must stay so; the comment above each claim says what was read and how.",
+        "# must stay so; the comment above each claim says what was read and how. A candidate",
+        "# with `confidence: low` holds a guess (its comment says which part): check it first.",
     ]
     if extraction.new_properties:
         lines += [
@@ -83,7 +84,9 @@ def write_yaml(extraction: Extraction, stream: TextIO) -> int:
             lines.append("    qualifiers:")
             for key, value in candidate.qualifiers.items():
                 lines.append(f"      {key}: {_yaml_string(value)}")
-        lines.append("    confidence:")
+        lines.append(
+            f"    confidence: {candidate.confidence}" if candidate.confidence else "    confidence:"
+        )
     stream.write("\n".join(lines) + "\n")
     return len(candidates)
 
@@ -105,6 +108,7 @@ def candidate_rows(extraction: Extraction) -> list[dict[str, Any]]:
             "attributed_to": c.attributed_to,
             "stance": c.stance,
             "qualifiers": c.qualifiers,
+            "confidence": c.confidence,
         }
         for c in extraction.candidates
     ]

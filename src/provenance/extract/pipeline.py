@@ -16,13 +16,17 @@ from .dates import bounds_a_period, date_candidate, find_dates
 from .designations import designations
 from .document import Document
 from .events import events_in
-from .leadership import leaders, persons_groups
+from .leadership import leaders, leaders_named_beside, persons_groups
 from .membership import membership
+from .nouns import nouns
+from .phrases import phrases
+from .possessions import possessions
 from .quantities import quantities
 from .relations import relations
 from .rules import Rule
 from .sentences import Sentence, split_sentences
 from .subjects import person_named
+from .titles import titles
 from .verb_events import event_told_by_verb
 
 BYLINE = Rule(
@@ -49,15 +53,27 @@ def _furniture(doc: Document, sentence: Sentence, first: bool) -> bool:
     return CAPTION.search(line) is not None
 
 
+def passed_over(doc: Document, sentence: Sentence, first: bool) -> str | None:
+    """Why a sentence is read for no fact (a heading, a headline or caption, a byline), or None.
+
+    ``first``: the sentence is the text's first, where a headline stands."""
+    if len(doc.scan[sentence.start : sentence.end].split()) < 4:
+        return "a heading of three words or fewer"  # bylines and captions of a word or three
+    if _furniture(doc, sentence, first):
+        return "a headline or a photo caption"
+    if BYLINE.search(doc.scan, sentence.start, sentence.end):
+        return "a byline"
+    return None
+
+
 def run(doc: Document) -> list[Candidate]:
     """Read every sentence once, in order, so relative dates and pronouns see what came before."""
     sentences = split_sentences(doc.scan, doc.limit)
     for number, sentence in enumerate(sentences):
-        if len(doc.scan[sentence.start : sentence.end].split()) < 4:
-            continue  # headings, bylines and captions of a word or three
-        if _furniture(doc, sentence, number == 0):
+        why_not = passed_over(doc, sentence, number == 0)
+        if why_not is not None and why_not != "a byline":
             continue
-        if BYLINE.search(doc.scan, sentence.start, sentence.end):
+        if why_not == "a byline":
             # "January 24, 2020 Updated: January 24, 2020": no fact, but it dates the text
             for _start, _end, _value, day in find_dates(doc, sentence):
                 doc.timeline.note(day)
@@ -101,12 +117,17 @@ def run(doc: Document) -> list[Candidate]:
             quantities(doc, sentence, mentions, stretches, taken)
         if "leadership" in doc.kinds:
             leaders(doc, sentence, mentions, stretches)
+            leaders_named_beside(doc, sentence, mentions, stretches)
             persons_groups(doc, sentence, mentions, stretches)
         if "relation" in doc.kinds:
             relations(doc, sentence, mentions, stretches)
             designations(doc, sentence, mentions, stretches)
             membership(doc, sentence, mentions, stretches)
             characterisations(doc, sentence, mentions, stretches)
+            titles(doc, sentence, mentions, stretches)
+            phrases(doc, sentence, mentions, stretches)
+            nouns(doc, sentence, mentions, stretches)
+            possessions(doc, sentence, mentions, stretches)
         groups = [m.name for m in mentions if m.kind in ("organisation", "alliance", "other")]
         doc.last_group = groups[0] if groups else doc.last_group
         if "statement" in doc.kinds:

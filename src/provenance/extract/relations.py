@@ -207,6 +207,34 @@ def add_relation(
     )
 
 
+INCLUDING = Rule(
+    r"(?:\s+[a-z][\w-]*){1,4},?\s+(?:including|such\s+as|among\s+them|notably)\s+(?:the\s+)?",
+    """A common noun and the groups it includes: "U.S.-designated organizations, including KH
+and Harakat al-Nujaba", "Iran-backed militias such as the Red Hand Brigade".""",
+)
+_LIST_LINK = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:the\s+)?")
+
+
+def _listed_after(text: str, at: int, end: int, mentions: list[Mention]) -> list[Mention]:
+    """The groups a list after "including" names, right after the common noun at ``at``."""
+    listing = INCLUDING.match(text, at, end)
+    if listing is None:
+        return []
+    found: list[Mention] = []
+    place = listing.end()
+    for m in mentions:
+        if m.start < place:
+            continue
+        if m.start != place or m.kind not in _GROUPS:
+            break
+        found.append(m)
+        link = _LIST_LINK.match(text, m.end, end)
+        if link is None:
+            break
+        place = link.end()
+    return found
+
+
 def _event_arguments(
     doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
 ) -> None:
@@ -425,6 +453,14 @@ _LISTED = re.compile(r"\s*(?:,\s*(?:and\s+)?(?:the\s+)?|\s+and\s+(?:the\s+)?)")
 _BACKER_GAP = re.compile(r"\s*(?:(?:has|have|had|also|long|openly|reportedly)\s*)*")
 
 
+THROUGH = Rule(
+    r"\s*,\s*(?:acting\s+)?(?:through|via|by\s+way\s+of)\s",
+    """The bodies a backer acts through, in a parenthesis after it: "Iran, through the Islamic
+Revolutionary Guard Corps and its Quds Force, has supported X": the Guard and the Quds Force
+back X too.""",
+)
+
+
 def _backs(
     doc: Document, sentence: Sentence, mentions: list[Mention], stretches: list[Stretch]
 ) -> None:
@@ -432,12 +468,16 @@ def _backs(
     for match in BACKS.finditer(text, sentence.start, sentence.end):
         before = [m for m in mentions if m.end <= match.start()]
         backer = before[-1] if before else None
+        through: list[Mention] = []
         if backer is not None and not _BACKER_GAP.fullmatch(text, backer.end, match.start()):
             # "Iran, through the Guard and its Quds Force, has supported": the clause's subject
             first = next((m for m in before if m.start >= sentence.start), None)
             opening = text[sentence.start : first.start] if first else "x"
             parenthetical = text[backer.end : match.start()].rstrip().endswith(",")
             backer = first if first and not opening.strip() and parenthetical else None
+            if backer is not None and THROUGH.match(text, backer.end):
+                # and the bodies it acts through back them too
+                through = [m for m in before if m.start > backer.end and m.kind in _GROUPS]
         if backer is None or backer.kind not in ("place", *_GROUPS):
             continue
         if NEGATED.search(text, max(sentence.start, match.start() - 12), match.end()):
@@ -458,6 +498,12 @@ def _backs(
                 doc, sentence, (match.start(), group.end), "backed_by", backer.name, group.name,
                 stretches, why,
             )  # fmt: skip
+            for body in through:
+                why = f"{backer.name} through {body.name} {doc.words(match.start(), group.end)!r}"
+                span = (body.start, group.end)
+                add_relation(
+                    doc, sentence, span, "backed_by", body.name, group.name, stretches, why
+                )
 
 
 def _support(
@@ -538,9 +584,16 @@ def _support(
             ):
                 group = before[-1]
                 span = (group.start, match.end())
+        concept = "designated_by" if match.group("how") == "designated" else "backed_by"
+        if group is None and doc.entities.knows(backer):
+            # "other U.S.-designated organizations, including KH and Harakat al-Nujaba": the
+            # adjective of a common noun holds for each group the list after it names
+            for member in _listed_after(text, match.end(), sentence.end, mentions):
+                span = (match.start(), member.end)
+                why = f"{doc.words(*span)!r}"
+                add_relation(doc, sentence, span, concept, backer, member.name, stretches, why)
         if group is None or not doc.entities.knows(backer) or "backed" in group.name.lower():
             continue  # "Iran-backed Iraqi militias": the name itself says it
-        concept = "designated_by" if match.group("how") == "designated" else "backed_by"
         why = f"{doc.words(*span)!r}"
         add_relation(doc, sentence, span, concept, backer, group.name, stretches, why)
     _backs(doc, sentence, mentions, stretches)

@@ -6,6 +6,7 @@ the wording it is for."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -18,3 +19,11 @@ class Rule:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.regex, name)
+
+
+def any_of(words: Iterable[str], space: str = r"\s+") -> str:
+    """A pattern matching any of ``words``, longest first, a space in one matching ``space``.
+
+    Longest first, so that "deputy commander" is found whole before "deputy" is.
+    """
+    return "|".join(w.replace(" ", space) for w in sorted(words, key=len, reverse=True))

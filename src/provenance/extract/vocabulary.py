@@ -320,7 +320,21 @@ class Vocabulary:
         self.chosen: dict[str, PropertyChoice] = {}
 
     def choose(self, concept_key: str) -> PropertyChoice:
+        """The property a concept maps onto; a name no concept has is the database's own
+        property of that name (titles and phrases read from the vocabulary itself)."""
         if concept_key in self.chosen:
+            return self.chosen[concept_key]
+        if concept_key not in CONCEPTS and concept_key in self.properties:
+            own_prop = self.properties[concept_key]
+            own = Concept(
+                (own_prop.name,),
+                own_prop.datatype,
+                own_prop.unit,
+                description=own_prop.description or "",
+            )
+            self.chosen[concept_key] = PropertyChoice(
+                own_prop.name, own_prop.datatype, own_prop.unit, False, own
+            )
             return self.chosen[concept_key]
         concept = CONCEPTS[concept_key]
         choice = None

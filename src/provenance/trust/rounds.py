@@ -24,6 +24,13 @@ from .guard import (
     verdicts_held_out,
     worse_than_vote,
 )
+from .popularity import (
+    accu_vote,
+    add_popularity,
+    build_popularity,
+    source_vote,
+    start_with_accu,
+)
 from .result import TrustResult, build_result
 from .sql import Sql, bounded_cache, exp, log_odds, working_connection
 
@@ -34,16 +41,18 @@ def score_and_normalise(sql: Sql, *, every_item: bool, compatible: bool) -> None
     Rounds score only the items that teach (``every_item`` false); the last pass all.
     """
     active = "" if every_item else "WHERE e.active = 1"
+    join, vote = source_vote()
     sql("DELETE FROM trust_scores")
     sql(
         f"""INSERT INTO trust_scores (item, claim_id, own)
         SELECT v.item, v.claim_id, SUM(v.vote)
         FROM (SELECT d.item, d.claim_id, AVG(d.vote) AS vote
               FROM (SELECT e.item, e.claim_id, MIN(e.vote_unit) AS vote_unit,
-                           MAX(e.weight * e.independence * sp.log_odds) AS vote
+                           MAX(e.weight * e.independence * {vote}) AS vote
                     FROM trust_evidence e
                     JOIN trust_source_properties sp ON sp.source_key = e.source_key
                          AND sp.property_id = e.property_id
+                    {join}
                     {active}
                     GROUP BY e.item, e.claim_id, e.document_id) d
               GROUP BY d.item, d.claim_id, d.vote_unit) v
@@ -68,6 +77,8 @@ def score_and_normalise(sql: Sql, *, every_item: bool, compatible: bool) -> None
                 WHERE x.claim_id = trust_scores.claim_id)
             WHERE claim_id IN (SELECT claim_id FROM trust_near)"""
         )
+    # POPACCU (VOTE): a wrong value many sources share is no coincidence (popularity.py)
+    add_popularity(sql)
     sql("DELETE FROM trust_answers")
     sql(
         f"""INSERT INTO trust_answers (item, claim_id, score, probability)
@@ -273,6 +284,20 @@ def mark_leaders(sql: Sql) -> None:
 
 def learn(sql: Sql, compatible: bool, *, only_verdicts: bool = False) -> int:
     """Rounds until no accuracy moves by more than ``TOLERANCE``; how many ran."""
+    # the popularity of wrong values, from who gives what (copy groups and soft
+    # dependence as they now stand)
+    build_popularity(sql)
+    rounds = 0
+    if start_with_accu():
+        # the vote from the accuracies ACCU learned, not from the grades (VOTE_START)
+        with accu_vote():
+            rounds += stable(sql, compatible, only_verdicts)
+        sql(f"UPDATE trust_source_properties SET log_odds = {log_odds('accuracy')}")
+    return rounds + stable(sql, compatible, only_verdicts)
+
+
+def stable(sql: Sql, compatible: bool, only_verdicts: bool) -> int:
+    """Rounds of the vote in force until no accuracy moves by more than ``TOLERANCE``."""
     rounds = 0
     while True:
         rounds += 1

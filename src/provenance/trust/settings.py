@@ -27,6 +27,17 @@ PROPERTY_MIN_ANSWERS = 20
 CONFIDENCE = {"high": 1.0, "medium": 0.6, "low": 0.3}
 # false values an item could have: the "n" of ACCU
 N_FALSE = 10
+# the vote: "accu" (every false value one of N_FALSE, equally likely), "popaccu" (a false
+# value as likely as it is popular among the item's other answers: Dong, Saha, Srivastava,
+# "Less is More", PVLDB 6(2), 2013, §3; popularity.py), its popularity smoothed toward
+# ACCU's 1 / N_FALSE by POP_PSEUDO pseudo-sources on each of the N_FALSE false values, or
+# "accu-distinct" (ACCU with N_FALSE per item: its distinct answers less one). Neither
+# alternative gained on average: docs/benchmarks.md, "Seventh pass"
+VOTE = "accu"
+POP_PSEUDO = 0.0
+# where the rounds of another vote start: "prior" (the grades') or "accu" (the accuracies
+# ACCU learns first: from the grades' 0.5, POPACCU's vote of an ungraded source is 0)
+VOTE_START = "prior"
 VERDICT_WEIGHT = 10.0
 # how much each answer on a disputed item teaches its source's accuracy (verdicts always
 # teach in full): "answers" (each answer once), "independent" (only items that at least
@@ -115,6 +126,7 @@ TEMP_TABLES = (
     "trust_dependence",
     "trust_dependents",
     "trust_left_out",
+    "trust_popularity",
 )
 
 # Lists that imply lists (lists.py): within one item, a text answer whose ";"-separated
@@ -122,7 +134,7 @@ TEMP_TABLES = (
 # another order, lends it COMPATIBLE_SHARE x LIST_IMPLICATION of its support in the score
 # (TruthFinder's implication, Yin et al. 2007); the two still contradict each other
 # (0: never). 1 with LIST_HABIT 2: Books half A .935 against .871, the synthetic list
-# worlds within .002 (docs/benchmarks.md, "Seventh pass").
+# worlds within .002 (docs/benchmarks.md, "Seventh pass: lists that imply lists").
 LIST_IMPLICATION = 1.0
 # a part lends only as far as its sources habitually give parts of others' lists, each
 # source's habit shrunk toward 0 by this many pseudo-answers (0: every part lends in full,

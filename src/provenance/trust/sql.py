@@ -186,7 +186,14 @@ def clamped(expression: str) -> str:
 def log_odds(accuracy: str) -> str:
     a = clamped(accuracy)
     vote = f"ln({settings.N_FALSE} * {a} / (1.0 - {a}))"
-    return f"(CASE WHEN {vote} < 0.0 THEN 0.0 ELSE {vote} END)"
+    floor = vote_floor()
+    return f"(CASE WHEN {vote} < {floor} THEN {floor} ELSE {vote} END)"
+
+
+def vote_floor() -> float:
+    """The least vote: 0 (ACCU: a source worse than chance is ignored, not read backwards);
+    ``ln N_FALSE`` under POPACCU (``popularity.py``), whose chance is A = 0.5."""
+    return math.log(settings.N_FALSE) if settings.VOTE == "popaccu" else 0.0
 
 
 def case(column: str, mapping: Mapping[str, float], default: float) -> str:

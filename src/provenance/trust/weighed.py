@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Citation
 from . import settings
-from .sql import Sql, document_of, working_connection
+from .sql import Sql, document_of, vote_floor, working_connection
 
 
 @dataclass
@@ -37,10 +37,11 @@ class WeighedCitation:
 
 def vote(accuracy: float, confidence: str) -> float:
     """The weight of one source's answer: ``confidence × ln(N_FALSE · A / (1 − A))``,
-    floored at 0 (the Python side of the rounds' SQL)."""
+    floored at :func:`vote_floor` (the Python side of the rounds' SQL; under POPACCU an
+    answer's score also has a term of its own, ``popularity.py``)."""
     a = min(max(accuracy, settings.ACCURACY_FLOOR), settings.ACCURACY_CEILING)
     return settings.CONFIDENCE.get(confidence, settings.CONFIDENCE["medium"]) * max(
-        0.0, math.log(settings.N_FALSE * a / (1.0 - a))
+        vote_floor(), math.log(settings.N_FALSE * a / (1.0 - a))
     )
 
 
