@@ -209,6 +209,9 @@ CONFIGS: dict[str, dict[str, object]] = {
     "popaccu-pseudo-1-after-accu": {"VOTE": "popaccu", "POP_PSEUDO": 1.0, "VOTE_START": "accu"},
     "accu-distinct": {"VOTE": "accu-distinct"},
     "accu-distinct-after-accu": {"VOTE": "accu-distinct", "VOTE_START": "accu"},
+    "silent-share": {"SILENT_DEPENDENCE": "share"},
+    "silent-share-teach": {"SILENT_DEPENDENCE": "share-teach"},
+    "silent-share-teach-z4": {"SILENT_DEPENDENCE": "share-teach", "SILENT_Z": 4.0},
 }
 
 
