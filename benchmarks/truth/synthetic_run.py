@@ -211,7 +211,7 @@ CONFIGS: dict[str, dict[str, object]] = {
     "accu-distinct-after-accu": {"VOTE": "accu-distinct", "VOTE_START": "accu"},
     "silent-share": {"SILENT_DEPENDENCE": "share"},
     "silent-share-teach": {"SILENT_DEPENDENCE": "share-teach"},
-    "silent-share-teach-z4": {"SILENT_DEPENDENCE": "share-teach", "SILENT_Z": 4.0},
+    "silent-share-teach-raw": {"SILENT_DEPENDENCE": "share-teach", "SILENT_BASELINE": "none"},
 }
 
 

@@ -115,6 +115,9 @@ CACHE_KIB = 2048
 # same, and its answers beside its group's teach it nothing); the pair's answers on each
 # side, the least gap in mean credit and the least two-proportion statistic
 SILENT_DEPENDENCE = "off"
+# what is compared: each answer's credit ("none") or its credit less the mean credit of
+# its item's other answers ("item": easy items do not make a follower)
+SILENT_BASELINE = "item"
 SILENT_MIN_ANSWERS = 20
 SILENT_GAP = 0.15
 SILENT_Z = 3.0
@@ -138,4 +141,5 @@ TEMP_TABLES = (
     "trust_left_out",
     "trust_popularity",
     "trust_silent",
+    "trust_silent_marks",
 )

@@ -5,31 +5,39 @@ explanation with the least copying (soft copy detection included) takes the copi
 agreement for accuracy: the cluster makes the leading answers wherever its original
 answers, so the copies agree with the leaders there. Where the original is silent its
 copies give values of their own, at their own accuracy, and the cluster no longer makes
-the leaders. X. L. Dong, L. Berti-Equille, Y. Hu and D. Srivastava ("Global detection
-of complex copying relationships between sources", PVLDB 3(1), 2010; "Truth discovery
-and copying detection in a dynamic world", PVLDB 2(1), 2009) read copying from such
-conditional evidence: how a source behaves given what another does.
+the leaders. Copy detection has read copying from how one source behaves given what
+another does: X. L. Dong, L. Berti-Equille and D. Srivastava, "Truth discovery and
+copying detection in a dynamic world", PVLDB 2(1), 2009, and X. L. Dong,
+L. Berti-Equille, Y. Hu and D. Srivastava, "Global detection of complex copying
+relationships between sources", PVLDB 3(1), 2010 (which decides the direction of
+copying from several kinds of evidence). The rule below is derived here, not taken
+from either paper.
 
-The rule (``SILENT_DEPENDENCE``, off by default), after a first learning: for every
-ordered pair of sources (S, T) of different vote units, T's mean credit (agreement with
-the current answers' probabilities) on its disputed answers on items S also answers,
-``p1`` over ``n1`` answers, against its mean credit on the disputed items S does not
-answer, ``p2`` over ``n2``. An independent T is about as accurate either way; a copier
-of S is "accurate" where S answers only. T depends on S when ``n1`` and ``n2`` are both
-at least ``SILENT_MIN_ANSWERS``, ``p1 − p2 ≥ SILENT_GAP`` and the two-proportion
-statistic ``(p1 − p2) / sqrt(p (1 − p) (1 / n1 + 1 / n2))`` (``p`` the pooled mean) is
-at least ``SILENT_Z``. Dependent pairs chain into groups (a union-find over a handful
-of pairs); each group then counts as one vote unit, as copy groups do (on an answer its
-members give together, the mean of their votes; alone, each its own), and with
-``"share-teach"`` a dependent's answers teach its accuracy only on items no other member
-of its group answers: where its original is silent. The pairs are counted by one
-self-join of each item's sources (never over all pairs of claims); the model then
-learns again from the grades.
+The rule (``SILENT_DEPENDENCE``, off by default), after a first learning: each answer on
+a disputed item without a verdict gets a mark, its credit (the probability that the
+truth is compatible with it, as learned so far) less the mean credit of the answers
+other vote units give on the item (``SILENT_BASELINE = "item"``: on an easy item every
+source agrees with the leader, and a source answering the easy items another answers is
+no follower; ``"none"`` keeps the credit alone). For every ordered pair of sources (S,
+T) of different vote units, T's mean mark on the ``n1`` items S also answers, ``m1``, is
+set against its mean mark on the ``n2`` items S does not answer, ``m2``. An independent
+T is about as good either way; a copier of S is "accurate" where S answers only. T
+depends on S when ``n1`` and ``n2`` are both at least ``SILENT_MIN_ANSWERS``, ``m1 − m2
+≥ SILENT_GAP`` and Welch's statistic ``(m1 − m2) / sqrt(v1 / n1 + v2 / n2)`` (``v`` the
+marks' sample variances) is at least ``SILENT_Z``. Each dependent joins one original,
+that of its strongest pair (an original is nobody's dependent, a dependent nobody's
+original: no chains); each group then counts as one vote unit, as copy groups do (on an
+answer its members give together, the mean of their votes; alone, each its own), and
+with ``"share-teach"`` a dependent's answers teach its accuracy only on items no other
+member of its group answers: where its original is silent. The pairs are counted by one
+self-join of each item's sources (never over all pairs of claims); the model then learns
+again from the grades.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from . import settings
 from .sql import Sql, log_odds
@@ -37,71 +45,110 @@ from .sql import Sql, log_odds
 
 def silent_pairs(sql: Sql) -> list[tuple[int, int, float]]:
     """(original S, dependent T, statistic) for every pair the rule finds dependent."""
-    answered = """FROM trust_evidence e
-        JOIN trust_answers a ON a.claim_id = e.claim_id
-        JOIN trust_items i ON i.item = e.item
-        WHERE e.active = 1 AND i.answers > 1 AND i.known = 0"""
+    mark_answers(sql)
     totals = {
-        int(key): (int(n), float(agreed or 0.0))
-        for key, n, agreed in sql(
-            f"SELECT e.source_key, COUNT(*), SUM(a.credit) {answered} GROUP BY e.source_key"
+        int(key): Side(int(n), float(total or 0.0), float(squares or 0.0))
+        for key, n, total, squares in sql(
+            """SELECT source_key, COUNT(*), SUM(mark), SUM(mark * mark)
+            FROM trust_silent_marks GROUP BY source_key"""
         )
     }
+    # each answer of T on an item S also answers: one self-join of each item's sources
     shared = sql(
-        f"""SELECT s.source_key, e.source_key, COUNT(*), SUM(a.credit)
-        FROM (SELECT DISTINCT e.item, e.source_key, e.vote_unit {answered}) s
-        JOIN trust_evidence e ON e.item = s.item AND e.vote_unit <> s.vote_unit
-             AND e.active = 1
-        JOIN trust_answers a ON a.claim_id = e.claim_id
-        GROUP BY s.source_key, e.source_key
+        """SELECT s.source_key, m.source_key, COUNT(*), SUM(m.mark), SUM(m.mark * m.mark)
+        FROM (SELECT DISTINCT item, source_key, vote_unit FROM trust_silent_marks) s
+        JOIN trust_silent_marks m ON m.item = s.item AND m.vote_unit <> s.vote_unit
+        GROUP BY s.source_key, m.source_key
         HAVING COUNT(*) >= :least""",
         {"least": settings.SILENT_MIN_ANSWERS},
     ).all()
     found = []
-    for original, dependent, n1, agreed1 in shared:
-        total, agreed = totals.get(int(dependent), (0, 0.0))
-        n1, agreed1 = int(n1), float(agreed1 or 0.0)
-        n2, agreed2 = total - n1, agreed - agreed1
-        if n2 < settings.SILENT_MIN_ANSWERS:
+    for original, dependent, n, total, squares in shared:
+        beside = Side(int(n), float(total or 0.0), float(squares or 0.0))
+        alone = totals[int(dependent)].less(beside)
+        if alone.n < settings.SILENT_MIN_ANSWERS:
             continue
-        statistic = gap_statistic(agreed1, n1, agreed2, n2)
-        if agreed1 / n1 - agreed2 / n2 >= settings.SILENT_GAP and statistic >= settings.SILENT_Z:
+        statistic = gap_statistic(beside, alone)
+        if beside.mean - alone.mean >= settings.SILENT_GAP and statistic >= settings.SILENT_Z:
             found.append((int(original), int(dependent), statistic))
     return found
 
 
-def gap_statistic(agreed1: float, n1: int, agreed2: float, n2: int) -> float:
-    """The two-proportion statistic of ``agreed1 / n1`` above ``agreed2 / n2``."""
-    pooled = (agreed1 + agreed2) / (n1 + n2)
-    spread = pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2)
+def mark_answers(sql: Sql) -> None:
+    """``trust_silent_marks``: each answer on a disputed item without a verdict, marked
+    with its credit (``SILENT_BASELINE = "none"``) or its credit less the mean credit of
+    the answers other vote units give on the item (``"item"``: an easy item, where every
+    source agrees with the leader, is no evidence that a source follows another). Items
+    only one vote unit answers are left out."""
+    sql.drop("trust_silent_marks")
+    sql(
+        """CREATE TEMPORARY TABLE trust_silent_marks (
+            item INTEGER, source_key INTEGER, vote_unit INTEGER, mark DOUBLE PRECISION)"""
+    )
+    credits = """SELECT e.item, e.vote_unit, SUM(a.credit) AS total, COUNT(*) AS answers
+        FROM trust_evidence e JOIN trust_answers a ON a.claim_id = e.claim_id
+        WHERE e.active = 1 GROUP BY e.item, e.vote_unit"""
+    item = settings.SILENT_BASELINE == "item"
+    sql(
+        f"""INSERT INTO trust_silent_marks (item, source_key, vote_unit, mark)
+        SELECT e.item, e.source_key, e.vote_unit,
+               a.credit {"- (t.total - u.total) / (t.answers - u.answers)" if item else ""}
+        FROM trust_evidence e
+        JOIN trust_answers a ON a.claim_id = e.claim_id
+        JOIN trust_items i ON i.item = e.item
+        JOIN ({credits}) u ON u.item = e.item AND u.vote_unit = e.vote_unit
+        JOIN (SELECT item, SUM(total) AS total, SUM(answers) AS answers
+              FROM ({credits}) x GROUP BY item) t ON t.item = e.item
+        WHERE e.active = 1 AND i.answers > 1 AND i.known = 0 AND t.answers > u.answers"""
+    )
+    sql("CREATE INDEX trust_silent_marks_item ON trust_silent_marks (item, source_key)")
+
+
+@dataclass(frozen=True)
+class Side:
+    """A source's marks on one side of the comparison: how many, their sum and squares."""
+
+    n: int
+    total: float
+    squares: float
+
+    @property
+    def mean(self) -> float:
+        return self.total / self.n if self.n else 0.0
+
+    @property
+    def variance(self) -> float:
+        if self.n < 2:
+            return 0.0
+        return max(self.squares - self.n * self.mean**2, 0.0) / (self.n - 1)
+
+    def less(self, part: Side) -> Side:
+        """The marks of this side that are not in ``part``."""
+        return Side(self.n - part.n, self.total - part.total, self.squares - part.squares)
+
+
+def gap_statistic(beside: Side, alone: Side) -> float:
+    """Welch's statistic of the mean mark ``beside`` the other source above ``alone``."""
+    spread = beside.variance / beside.n + alone.variance / alone.n
     if spread <= 0.0:
         return 0.0
-    return (agreed1 / n1 - agreed2 / n2) / math.sqrt(spread)
+    return (beside.mean - alone.mean) / math.sqrt(spread)
 
 
 def silent_groups(pairs: list[tuple[int, int, float]]) -> list[tuple[int, list[int]]]:
-    """(original, members sorted) of each group the dependent pairs chain into; the
-    original is the member most often found to be copied (the smallest key on a tie)."""
-    parent: dict[int, int] = {}
-
-    def root(key: int) -> int:
-        parent.setdefault(key, key)
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
-    copied: dict[int, int] = {}
-    for original, dependent, _statistic in pairs:
-        parent[root(dependent)] = root(original)
-        copied[original] = copied.get(original, 0) + 1
-    members: dict[int, list[int]] = {}
-    for key in list(parent):
-        members.setdefault(root(key), []).append(key)
-    return [
-        (min(group, key=lambda k: (-copied.get(k, 0), k)), sorted(group))
-        for group in members.values()
-    ]
+    """(original, members sorted) of the groups the dependent pairs make: strongest pair
+    first, each dependent joins one original, and a source found to depend on another
+    is no original itself, nor is an original anyone's dependent (no chains)."""
+    joined: dict[int, int] = {}
+    for original, dependent, _statistic in sorted(pairs, key=lambda p: (-p[2], p[0], p[1])):
+        originals = set(joined.values())
+        if dependent in joined or dependent in originals or original in joined:
+            continue
+        joined[dependent] = original
+    groups: dict[int, list[int]] = {}
+    for dependent, original in joined.items():
+        groups.setdefault(original, [original]).append(dependent)
+    return sorted((original, sorted(members)) for original, members in groups.items())
 
 
 def share_silent_dependents(sql: Sql) -> int:
