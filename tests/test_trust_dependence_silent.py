@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sqlalchemy import create_engine
 
 from provenance import trust
 from provenance.db import make_engine, reading_session
-from provenance.trust.silent import Side, gap_statistic, silent_groups
-from provenance.trust.sql import working_connection
+from provenance.trust.silent import Side, few_originals, gap_statistic, silent_groups
+from provenance.trust.sql import Sql, working_connection
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks" / "truth"))
@@ -98,6 +99,22 @@ def test_each_copy_joins_the_source_it_most_likely_copies():
     # 8 copies 7, and 7 looks like 1's copy, weaker: 7 is an original, nobody's copy
     pairs = [(1, 2, 5.0), (1, 3, 4.0), (2, 3, 3.5), (7, 8, 3.3), (1, 7, 3.1)]
     assert silent_groups(pairs) == [(1, [1, 2, 3]), (7, [7, 8])]
+
+
+def test_a_source_better_beside_many_unrelated_sources_is_no_copy(monkeypatch):
+    # 9 is found beside 1, 2 and 3 (three vote units: it is better where many answer),
+    # 8 beside 1 only, 7 beside 4 and 5, which are one copy group (one vote unit)
+    engine = create_engine("sqlite://")
+    with engine.connect() as connection:
+        sql = Sql(connection)
+        sql("CREATE TABLE trust_sources (source_key INTEGER, vote_unit INTEGER)")
+        units = [(1, 1), (2, 2), (3, 3), (4, 4), (5, 4), (7, 7), (8, 8), (9, 9)]
+        sql("INSERT INTO trust_sources VALUES (:k, :u)", [{"k": k, "u": u} for k, u in units])
+        found = [(1, 9, 9.0), (2, 9, 8.0), (3, 9, 7.0), (1, 8, 5.0), (4, 7, 4.0), (5, 7, 3.5)]
+        assert few_originals(sql, found) == found
+        monkeypatch.setattr(trust, "SILENT_MAX_ORIGINALS", 2)
+        assert few_originals(sql, found) == [(1, 8, 5.0), (4, 7, 4.0), (5, 7, 3.5)]
+    engine.dispose()
 
 
 @pytest.fixture

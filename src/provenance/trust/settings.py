@@ -121,6 +121,8 @@ SILENT_BASELINE = "item"
 SILENT_MIN_ANSWERS = 20
 SILENT_GAP = 0.15
 SILENT_Z = 3.0
+# a source found beside more vote units than this is no one's copy (0: no limit)
+SILENT_MAX_ORIGINALS = 0
 
 TEMP_TABLES = (
     "trust_sources",

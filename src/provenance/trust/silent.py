@@ -24,14 +24,16 @@ set against its mean mark on the ``n2`` items S does not answer, ``m2``. An inde
 T is about as good either way; a copier of S is "accurate" where S answers only. T
 depends on S when ``n1`` and ``n2`` are both at least ``SILENT_MIN_ANSWERS``, ``m1 − m2
 ≥ SILENT_GAP`` and Welch's statistic ``(m1 − m2) / sqrt(v1 / n1 + v2 / n2)`` (``v`` the
-marks' sample variances) is at least ``SILENT_Z``. Each dependent joins one original,
-that of its strongest pair (an original is nobody's dependent, a dependent nobody's
-original: no chains); each group then counts as one vote unit, as copy groups do (on an
-answer its members give together, the mean of their votes; alone, each its own), and
-with ``"share-teach"`` a dependent's answers teach its accuracy only on items no other
-member of its group answers: where its original is silent. The pairs are counted by one
-self-join of each item's sources (never over all pairs of claims); the model then learns
-again from the grades.
+marks' sample variances) is at least ``SILENT_Z``. With ``SILENT_MAX_ORIGINALS`` (0: any
+number), a source found beside more vote units than that is no one's dependent: better
+beside many unrelated sources, it is better on the items many sources answer, not a copy
+of each. Each dependent joins one original, that of its strongest pair (an original is
+nobody's dependent, a dependent nobody's original: no chains); each group then counts as
+one vote unit, as copy groups do (on an answer its members give together, the mean of
+their votes; alone, each its own), and with ``"share-teach"`` a dependent's answers
+teach its accuracy only on items no other member of its group answers: where its
+original is silent. The pairs are counted by one self-join of each item's sources (never
+over all pairs of claims); the model then learns again from the grades.
 """
 
 from __future__ import annotations
@@ -71,7 +73,20 @@ def silent_pairs(sql: Sql) -> list[tuple[int, int, float]]:
         statistic = gap_statistic(beside, alone)
         if beside.mean - alone.mean >= settings.SILENT_GAP and statistic >= settings.SILENT_Z:
             found.append((int(original), int(dependent), statistic))
-    return found
+    return few_originals(sql, found)
+
+
+def few_originals(sql: Sql, found: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """The pairs whose dependent is found beside at most ``SILENT_MAX_ORIGINALS`` vote
+    units (0: any number): a source better beside many unrelated sources is better on the
+    items many sources answer, not a copy of each."""
+    if settings.SILENT_MAX_ORIGINALS <= 0:
+        return found
+    unit = dict(sql("SELECT source_key, vote_unit FROM trust_sources").all())
+    beside: dict[int, set[int]] = {}
+    for original, dependent, _statistic in found:
+        beside.setdefault(dependent, set()).add(unit[original])
+    return [p for p in found if len(beside[p[1]]) <= settings.SILENT_MAX_ORIGINALS]
 
 
 def mark_answers(sql: Sql) -> None:
