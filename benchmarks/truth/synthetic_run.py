@@ -224,6 +224,12 @@ CONFIGS: dict[str, dict[str, object]] = {
     "popaccu-pseudo-1-after-accu": {"VOTE": "popaccu", "POP_PSEUDO": 1.0, "VOTE_START": "accu"},
     "accu-distinct": {"VOTE": "accu-distinct"},
     "accu-distinct-after-accu": {"VOTE": "accu-distinct", "VOTE_START": "accu"},
+    "silent-share": {"SILENT_DEPENDENCE": "share"},
+    "silent-share-teach": {"SILENT_DEPENDENCE": "share-teach"},
+    "silent-share-teach-few-3": {"SILENT_DEPENDENCE": "share-teach", "SILENT_MAX_ORIGINALS": 3},
+    "silent-share-teach-few-2": {"SILENT_DEPENDENCE": "share-teach", "SILENT_MAX_ORIGINALS": 2},
+    "silent-share-teach-few-1": {"SILENT_DEPENDENCE": "share-teach", "SILENT_MAX_ORIGINALS": 1},
+    "silent-share-teach-raw": {"SILENT_DEPENDENCE": "share-teach", "SILENT_BASELINE": "none"},
 }
 
 

@@ -32,6 +32,7 @@ from .popularity import (
     start_with_accu,
 )
 from .result import TrustResult, build_result
+from .silent import share_silent_dependents
 from .sql import Sql, bounded_cache, exp, log_odds, working_connection
 
 
@@ -296,6 +297,13 @@ def learn(sql: Sql, compatible: bool, *, only_verdicts: bool = False) -> int:
     return rounds + stable(sql, compatible, only_verdicts)
 
 
+def learn_without_silent_dependents(sql: Sql, compatible: bool) -> int:
+    """With ``SILENT_DEPENDENCE``, group the dependents found (silent.py) and learn again."""
+    if settings.SILENT_DEPENDENCE == "off" or not share_silent_dependents(sql):
+        return 0
+    return learn(sql, compatible)
+
+
 def stable(sql: Sql, compatible: bool, only_verdicts: bool) -> int:
     """Rounds of the vote in force until no accuracy moves by more than ``TOLERANCE``."""
     rounds = 0
@@ -356,6 +364,7 @@ def run_model(
         # learn without the verdicts first, and check that against a vote on them
         with verdicts_held_out(sql):
             rounds += learn(sql, compatible)
+            rounds += learn_without_silent_dependents(sql, compatible)
             check = check_against_vote(sql)
     if worse_than_vote(check):
         # learned trust dropped: back to the grades, and only the verdicts teach
@@ -368,6 +377,7 @@ def run_model(
             # what was learned says which agreements are on false values: copies
             weigh_dependence(sql)
             rounds += learn(sql, compatible)
+        rounds += learn_without_silent_dependents(sql, compatible)
     score_and_normalise(sql, every_item=True, compatible=compatible)
     mark_leaders(sql)
     seconds["rounds"] = time.perf_counter() - started - seconds["evidence"] - seconds["copies"]

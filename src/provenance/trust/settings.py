@@ -109,6 +109,21 @@ TIE = 1e-9
 # "Fourth pass"). 0: leave the connection's own.
 CACHE_KIB = 2048
 
+# dependence where the original is silent (silent.py): "off" (the default), "share" (a
+# source whose agreement with the leaders is higher where another answers than where it
+# is silent counts as one vote unit with it, after a first learning) or "share-teach" (the
+# same, and its answers beside its group's teach it nothing); the pair's answers on each
+# side, the least gap in mean credit and the least two-proportion statistic
+SILENT_DEPENDENCE = "off"
+# what is compared: each answer's credit ("none") or its credit less the mean credit of
+# its item's other answers ("item": easy items do not make a follower)
+SILENT_BASELINE = "item"
+SILENT_MIN_ANSWERS = 20
+SILENT_GAP = 0.15
+SILENT_Z = 3.0
+# a source found beside more vote units than this is no one's copy (0: no limit)
+SILENT_MAX_ORIGINALS = 0
+
 TEMP_TABLES = (
     "trust_sources",
     "trust_source_properties",
@@ -127,6 +142,8 @@ TEMP_TABLES = (
     "trust_dependents",
     "trust_left_out",
     "trust_popularity",
+    "trust_silent",
+    "trust_silent_marks",
 )
 
 # Lists that imply lists (lists.py): within one item, a text answer whose ";"-separated
