@@ -424,3 +424,23 @@ def _drop(database: str | None) -> str:
 
 def _pg_database_url(server_url: str, database: str) -> str:
     return make_url(server_url).set(database=database).render_as_string(hide_password=False)
+
+
+def answer_probabilities(db_path, monkeypatch, **constants: object) -> dict[str, float]:
+    """Each answer's probability (by its value), the model run with the constants of
+    ``provenance.trust`` given (the worked examples of the trust model's tests)."""
+    from sqlalchemy import select
+
+    from provenance import trust
+    from provenance.db import make_engine, reading_session
+    from provenance.models import Claim
+
+    for name, value in constants.items():
+        monkeypatch.setattr(trust, name, value)
+    engine = make_engine(str(db_path))
+    with reading_session(engine) as session:
+        trust.compute_trust(session, public_only=False)
+        values = dict(session.execute(select(Claim.id, Claim.value)).all())
+        shown = {values[a.claim_id]: a.probability for a in trust.answer_probabilities(session)}
+    engine.dispose()
+    return shown

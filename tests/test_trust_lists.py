@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import answer_probabilities
 
 from provenance import trust
 from provenance.db import make_engine, reading_session
@@ -49,23 +50,6 @@ def one_book(values: list[str]) -> list[tuple[str, str, str]]:
     return [(s, "Database Systems", v) for s, v in zip(STORES, values, strict=False)]
 
 
-def probabilities(db_path, monkeypatch, **constants: object) -> dict[str, float]:
-    """Each answer's probability (by its value) with the constants of ``trust`` given."""
-    from sqlalchemy import select
-
-    from provenance.models import Claim
-
-    for name, value in constants.items():
-        monkeypatch.setattr(trust, name, value)
-    engine = make_engine(str(db_path))
-    with reading_session(engine) as session:
-        trust.compute_trust(session, public_only=False)
-        values = dict(session.execute(select(Claim.id, Claim.value)).all())
-        shown = {values[a.claim_id]: a.probability for a in trust.answer_probabilities(session)}
-    engine.dispose()
-    return shown
-
-
 def lent(db_path, monkeypatch, **constants: object) -> dict[tuple[str, str], tuple[float, float]]:
     """(receiver, lender) → (similarity, in credit): the list rows of ``trust_near``."""
     from sqlalchemy import text
@@ -100,10 +84,10 @@ def test_a_list_cut_short_lends_its_support_to_the_whole_list_and_not_back(
     run, tmp_path, db_path, monkeypatch
 ):
     import_lists(run, tmp_path, one_book(["Widom", "Widom; Ceri", "Garcia; Ullman"]))
-    off = probabilities(db_path, monkeypatch, LIST_IMPLICATION=0.0)
+    off = answer_probabilities(db_path, monkeypatch, LIST_IMPLICATION=0.0)
     assert off["Widom"] == pytest.approx(off["Widom; Ceri"])
     assert off["Widom"] == pytest.approx(off["Garcia; Ullman"])
-    on = probabilities(db_path, monkeypatch, **ON)
+    on = answer_probabilities(db_path, monkeypatch, **ON)
     # "widom" is part of "widom; ceri": the whole gets half its support ...
     assert on["Widom; Ceri"] > on["Widom"] + 0.1
     # ... and lends nothing back: it names an author the part, as a whole list, leaves out
@@ -115,7 +99,7 @@ def test_the_same_names_in_another_order_or_spacing_lend_each_other(
     run, tmp_path, db_path, monkeypatch
 ):
     import_lists(run, tmp_path, one_book(["Widom; Ceri", "Ceri ;Widom", "Garcia; Ullman"]))
-    on = probabilities(db_path, monkeypatch, **ON)
+    on = answer_probabilities(db_path, monkeypatch, **ON)
     assert on["Widom; Ceri"] == pytest.approx(on["Ceri ;Widom"])
     assert on["Widom; Ceri"] > on["Garcia; Ullman"] + 0.1
     assert lent(db_path, monkeypatch, **ON) == {
@@ -135,7 +119,7 @@ def test_lists_that_only_overlap_and_texts_without_a_separator_lend_nothing(
     ]
     import_lists(run, tmp_path, given)
     assert lent(db_path, monkeypatch, **ON) == {}
-    on = probabilities(db_path, monkeypatch, **ON)
+    on = answer_probabilities(db_path, monkeypatch, **ON)
     assert on["Widom; Ceri"] == pytest.approx(on["Widom; Garcia"])
     assert on["Widom; Ceri"] == pytest.approx(on["Ullman"])
     assert on["Ask once"] == pytest.approx(on["Ask once, answer twice"])

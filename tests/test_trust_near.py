@@ -8,9 +8,7 @@ of one item: only nearness can then choose between them.
 from __future__ import annotations
 
 import pytest
-
-from provenance import trust
-from provenance.db import make_engine, reading_session
+from conftest import answer_probabilities
 
 HEADER = """
 sources:
@@ -37,36 +35,19 @@ def import_values(run, tmp_path, prop: str, values: list[str]) -> None:
     run("import", tmp_path / "claims.csv")
 
 
-def probabilities(db_path, monkeypatch, **constants: object) -> dict[str, float]:
-    """Each answer's probability (by its value) with the constants of ``trust`` given."""
-    from sqlalchemy import select
-
-    from provenance.models import Claim
-
-    for name, value in constants.items():
-        monkeypatch.setattr(trust, name, value)
-    engine = make_engine(str(db_path))
-    with reading_session(engine) as session:
-        trust.compute_trust(session, public_only=False)
-        values = dict(session.execute(select(Claim.id, Claim.value)).all())
-        shown = {values[a.claim_id]: a.probability for a in trust.answer_probabilities(session)}
-    engine.dispose()
-    return shown
-
-
 def test_a_nearer_figure_lends_more_when_support_decays_with_distance(
     run, tmp_path, db_path, monkeypatch
 ):
     # 10,100 is 1 % from 10,000 and 2.9 % from 10,400; 10,400 is 3.8 % from 10,000
     import_values(run, tmp_path, "population", ["10000", "10100", "10400"])
-    flat = probabilities(db_path, monkeypatch, NEAR_SHARE=0.05, NEAR_DECAY=0.0)
+    flat = answer_probabilities(db_path, monkeypatch, NEAR_SHARE=0.05, NEAR_DECAY=0.0)
     # lending in full within 5 %: 10,000 and 10,400 are each near both others
     assert flat["10000"] == pytest.approx(flat["10400"])
-    decayed = probabilities(db_path, monkeypatch, NEAR_SHARE=0.05, NEAR_DECAY=0.01)
+    decayed = answer_probabilities(db_path, monkeypatch, NEAR_SHARE=0.05, NEAR_DECAY=0.01)
     # by distance: the figure 1 % from 10,100 is helped more than the one 2.9 % from it
     assert decayed["10100"] > decayed["10000"] > decayed["10400"] + 0.05
     # and nothing lends beyond NEAR_SHARE, however it decays
-    apart = probabilities(db_path, monkeypatch, NEAR_SHARE=0.005, NEAR_DECAY=0.01)
+    apart = answer_probabilities(db_path, monkeypatch, NEAR_SHARE=0.005, NEAR_DECAY=0.01)
     assert apart["10000"] == pytest.approx(apart["10400"])
 
 
@@ -76,14 +57,14 @@ def test_dates_one_minute_apart_support_each_other_only_when_asked(
     import_values(
         run, tmp_path, "departed", ["2011-12-01T15:27", "2011-12-01T15:28", "2011-12-01T15:00"]
     )
-    exact = probabilities(db_path, monkeypatch, NEAR_DATE_STEPS=0.0)
+    exact = answer_probabilities(db_path, monkeypatch, NEAR_DATE_STEPS=0.0)
     assert exact["2011-12-01T15:27"] == pytest.approx(exact["2011-12-01T15:00"])
-    near = probabilities(db_path, monkeypatch, NEAR_DATE_STEPS=1.0, NEAR_DATE_CREDIT=True)
+    near = answer_probabilities(db_path, monkeypatch, NEAR_DATE_STEPS=1.0, NEAR_DATE_CREDIT=True)
     # 15:27 and 15:28 are one minute (the unit of their precision) apart: near
     assert near["2011-12-01T15:27"] > near["2011-12-01T15:00"] + 0.1
     assert near["2011-12-01T15:28"] > near["2011-12-01T15:00"] + 0.1
     # in the score alone, the same order
-    scored = probabilities(db_path, monkeypatch, NEAR_DATE_STEPS=1.0, NEAR_DATE_CREDIT=False)
+    scored = answer_probabilities(db_path, monkeypatch, NEAR_DATE_STEPS=1.0, NEAR_DATE_CREDIT=False)
     assert scored["2011-12-01T15:27"] > scored["2011-12-01T15:00"] + 0.1
 
 
@@ -93,10 +74,10 @@ def test_dates_further_apart_or_at_another_precision_are_not_near(
     # two minutes apart, and a day (of another precision) just before both
     values = ["2011-12-01T15:27", "2011-12-01T15:29", "2011-11-30"]
     import_values(run, tmp_path, "departed", values)
-    one = probabilities(db_path, monkeypatch, NEAR_DATE_STEPS=1.0)
+    one = answer_probabilities(db_path, monkeypatch, NEAR_DATE_STEPS=1.0)
     assert one["2011-12-01T15:27"] == pytest.approx(one["2011-12-01T15:29"])
     assert one["2011-12-01T15:27"] == pytest.approx(one["2011-11-30"])
-    two = probabilities(db_path, monkeypatch, NEAR_DATE_STEPS=2.0)
+    two = answer_probabilities(db_path, monkeypatch, NEAR_DATE_STEPS=2.0)
     # two steps allowed: the minutes are near, the day still is not
     assert two["2011-12-01T15:27"] > two["2011-11-30"] + 0.1
     assert two["2011-12-01T15:29"] > two["2011-11-30"] + 0.1
@@ -104,6 +85,6 @@ def test_dates_further_apart_or_at_another_precision_are_not_near(
 
 def test_years_are_near_by_the_year(run, tmp_path, db_path, monkeypatch):
     import_values(run, tmp_path, "departed", ["2007", "2008", "2010"])
-    near = probabilities(db_path, monkeypatch, NEAR_DATE_STEPS=1.0)
+    near = answer_probabilities(db_path, monkeypatch, NEAR_DATE_STEPS=1.0)
     assert near["2007"] > near["2010"] + 0.1
     assert near["2008"] > near["2010"] + 0.1
