@@ -488,8 +488,8 @@ def _explained(
     if lent > 0.0005:
         explained.append(
             {
-                "text": f"compatible values on the same question lend part of their weight"
-                f" = {lent:.2f}",
+                "text": "values compatible with, near to or part of this one lend part of"
+                f" their weight = {lent:.2f}",
                 "weight": round(lent, 3),
             }
         )
