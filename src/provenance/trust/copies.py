@@ -58,3 +58,23 @@ def detect_copies(sql: Sql) -> list[list[int]]:
     for key in list(parent):
         groups[root(key)].append(key)
     return sorted((sorted(g) for g in groups.values()), key=lambda g: (-len(g), g))
+
+
+def count_as_one(sql: Sql, keys: list[int], unit: int) -> None:
+    """Make the sources ``keys`` (and any already sharing a vote with one of them) one vote
+    unit, ``unit``; :func:`sync_vote_units` then carries it to their answers."""
+    listed = ", ".join(str(int(k)) for k in keys)
+    sql(
+        f"""UPDATE trust_sources SET vote_unit = :unit
+        WHERE source_key IN ({listed}) OR vote_unit IN (SELECT vote_unit FROM trust_sources
+                                                        WHERE source_key IN ({listed}))""",
+        {"unit": int(unit)},
+    )
+
+
+def sync_vote_units(sql: Sql) -> None:
+    """Each answer's vote unit, that of its source (after :func:`count_as_one`)."""
+    sql(
+        """UPDATE trust_evidence SET vote_unit = (SELECT k.vote_unit FROM trust_sources k
+               WHERE k.source_key = trust_evidence.source_key)"""
+    )

@@ -74,12 +74,16 @@ def check_against_vote(sql: Sql) -> GuardCheck:
     return check
 
 
-def fall_back_to_grades(sql: Sql) -> None:
-    """Every source's trust (overall and per property) back to its grade's prior."""
-    sql("UPDATE trust_sources SET accuracy = prior, previous = prior")
+def fall_back_to_grades(sql: Sql, baseline: str = "prior") -> None:
+    """Every source's trust (overall and per property) back to its grade's prior, or with
+    ``baseline="base"`` to what its learning shrinks toward (the prior, or for an
+    ungraded source the population's accuracy under ``UNGRADED_PRIOR``)."""
+    if baseline not in ("prior", "base"):
+        raise ValueError(f"baseline {baseline!r}: prior or base")
+    sql(f"UPDATE trust_sources SET accuracy = {baseline}, previous = {baseline}")
     sql(
-        """UPDATE trust_source_properties SET
-            accuracy = (SELECT k.prior FROM trust_sources k
+        f"""UPDATE trust_source_properties SET
+            accuracy = (SELECT k.{baseline} FROM trust_sources k
                         WHERE k.source_key = trust_source_properties.source_key)"""
     )
     sql(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..entities import get_property
 from . import settings
-from .copies import detect_copies
+from .copies import count_as_one, detect_copies, sync_vote_units
 from .dependence import find_dependents, leave_dependents_out, weigh_dependence
 from .evidence import build_evidence, weigh_teaching
 from .guard import (
@@ -345,16 +345,8 @@ def run_model(
     seconds["copies"] = time.perf_counter() - started - seconds["evidence"]
     if settings.COUNT_COPIES_ONCE:
         for group in groups:
-            sql(
-                "UPDATE trust_sources SET vote_unit = :unit WHERE source_key IN ("
-                + ", ".join(str(int(k)) for k in group)
-                + ")",
-                {"unit": group[0]},
-            )
-        sql(
-            """UPDATE trust_evidence SET vote_unit = (SELECT k.vote_unit FROM trust_sources k
-                   WHERE k.source_key = trust_evidence.source_key)"""
-        )
+            count_as_one(sql, group, group[0])
+        sync_vote_units(sql)
     find_dependents(sql)
     weigh_teaching(sql)
     compatible = sql("SELECT COUNT(*) FROM trust_compatible").scalar() > 0

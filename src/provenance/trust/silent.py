@@ -42,7 +42,9 @@ import math
 from dataclasses import dataclass
 
 from . import settings
-from .sql import Sql, log_odds
+from .copies import count_as_one, sync_vote_units
+from .guard import fall_back_to_grades
+from .sql import Sql
 
 
 def silent_pairs(sql: Sql) -> list[tuple[int, int, float]]:
@@ -189,12 +191,7 @@ def share_silent_dependents(sql: Sql) -> int:
         unit = int(
             sql(f"SELECT vote_unit FROM trust_sources WHERE source_key = {int(original)}").scalar()
         )
-        sql(
-            f"""UPDATE trust_sources SET vote_unit = :unit
-            WHERE source_key IN ({keys}) OR vote_unit IN (SELECT vote_unit FROM trust_sources
-                                                          WHERE source_key IN ({keys}))""",
-            {"unit": unit},
-        )
+        count_as_one(sql, members, unit)
         if settings.SILENT_DEPENDENCE == "share-teach":
             sql(
                 f"""UPDATE trust_evidence SET teach = 0.0
@@ -206,16 +203,6 @@ def share_silent_dependents(sql: Sql) -> int:
             )
     if not groups:
         return 0
-    sql(
-        """UPDATE trust_evidence SET vote_unit = (SELECT k.vote_unit FROM trust_sources k
-               WHERE k.source_key = trust_evidence.source_key)"""
-    )
-    sql("UPDATE trust_sources SET accuracy = base, previous = base")
-    sql(
-        """UPDATE trust_source_properties SET accuracy = (SELECT k.base FROM trust_sources k
-            WHERE k.source_key = trust_source_properties.source_key)"""
-    )
-    sql(
-        f"UPDATE trust_source_properties SET previous = accuracy, log_odds = {log_odds('accuracy')}"
-    )
+    sync_vote_units(sql)
+    fall_back_to_grades(sql, baseline="base")
     return len(groups)
