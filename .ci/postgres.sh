@@ -32,6 +32,18 @@ if [ "$(id -u)" = 0 ]; then
   chown postgres "$dir"
 fi
 as_pg "'$bindir/initdb' -D '$dir/data' -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8" >&2
-as_pg "'$bindir/pg_ctl' -D '$dir/data' -l '$dir/log' -w -o \"-p $PORT -k '$dir' -c listen_addresses=127.0.0.1 -c fsync=off\" start" >&2
-echo "export PROVENANCE_TEST_PG_URL=postgresql+psycopg://postgres@127.0.0.1:$PORT/postgres"
+# a port another server holds is no reason to fail: the next ones are tried
+for attempt in $(seq 0 19); do
+  port=$((PORT + attempt))
+  rm -f "$dir/log"
+  if as_pg "'$bindir/pg_ctl' -D '$dir/data' -l '$dir/log' -w -o \"-p $port -k '$dir' -c listen_addresses=127.0.0.1 -c fsync=off\" start" >&2; then
+    break
+  fi
+  if [ "$attempt" = 19 ] || ! grep -q "Address already in use" "$dir/log" 2>/dev/null; then
+    cat "$dir/log" >&2 || true
+    exit 1
+  fi
+  echo "port $port is in use: trying $((port + 1))" >&2
+done
+echo "export PROVENANCE_TEST_PG_URL=postgresql+psycopg://postgres@127.0.0.1:$port/postgres"
 echo "export PG_CLUSTER_DIR=$dir"
