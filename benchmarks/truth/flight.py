@@ -90,6 +90,9 @@ def set_constants(settings: list[str]) -> dict[str, object]:
         current = getattr(trust, name)
         if isinstance(current, bool):
             new: object = value.lower() in ("1", "true", "yes")
+        elif isinstance(current, tuple):
+            # comma-separated names, e.g. VOTE_CHOICES=accu,accu-distinct (empty: none)
+            new = tuple(v for v in value.split(",") if v)
         elif isinstance(current, dict):
             # GRADE:VALUE pairs changed in a mapping, e.g. PRIOR_WEIGHT=F:10
             pairs = (pair.split(":", 1) for pair in value.split(","))

@@ -250,6 +250,8 @@ def trust_command(
     likely answers, and above all from the desk's verdicts (preferred claims,
     resolved conflicts). Agreements and disagreements count disputed items only;
     sources that repeat one feed are suggested as a copy group and vote once.
+    Where the desk has settled enough disputed items, its verdicts choose the
+    vote the model runs; a line under the table says which, and why.
 
     \b
     Example:
@@ -285,3 +287,5 @@ def trust_command(
             "copy_group",
         ],
     )
+    if fmt == "table" and result.vote is not None:  # the vote the desk's verdicts chose
+        click.echo(result.vote.line(), err=True)

@@ -154,18 +154,21 @@ class Refreshed:
     changed: dict[int, dict[str, Any]]
 
     def line(self) -> str:
-        """``conflicts --explain`` says whether trust was learned now or reused."""
+        """``conflicts --explain`` says whether trust was learned now or reused (and on
+        a second line, where the desk's verdicts chose the vote, which: trust/choice.py)."""
         state = self.state
+        choice = trustmod.VoteChoice.from_json(state.vote_choice)
+        chosen = f"\n{choice.line()}" if choice is not None else ""
         if self.computed:
             return (
                 f"trust: learned now from the evidence up to change {state.key}"
                 f" ({state.cpu_seconds:.1f} s CPU); {len(self.changed)} leading answer(s) changed"
-            )
+            ) + chosen
         at = f"{state.computed_at:%Y-%m-%d %H:%M:%S}" if state.computed_at else "?"
         return (
             f"trust: reused, learned {at} UTC from the evidence up to change {state.key}"
             " (nothing it rests on has changed since)"
-        )
+        ) + chosen
 
 
 def refresh_leaders(session: Session, actor: str) -> Refreshed:

@@ -625,6 +625,8 @@ class LearnedTrust(Base):
     items: Mapped[int] = mapped_column(Integer)
     # CPU seconds the computation took (process time of the command that made it)
     cpu_seconds: Mapped[float] = mapped_column(Float)
+    # the vote the desk's verdicts chose (trust/choice.py); NULL: too few verdicts
+    vote_choice: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class LearnedSource(Base):

@@ -111,6 +111,8 @@ class Freshness:
     fresh: bool
     computed_at: Any = None
     cpu_seconds: float | None = None
+    # the vote the desk's verdicts chose (``trust.VoteChoice.as_json``), if they chose
+    vote_choice: dict[str, Any] | None = None
 
 
 def freshness(session: Session, *, public_only: bool) -> Freshness:
@@ -124,6 +126,7 @@ def freshness(session: Session, *, public_only: bool) -> Freshness:
                 LearnedTrust.model,
                 LearnedTrust.computed_at,
                 LearnedTrust.cpu_seconds,
+                LearnedTrust.vote_choice,
             ).where(LearnedTrust.evidence == evidence)
         )
         .first()
@@ -131,7 +134,15 @@ def freshness(session: Session, *, public_only: bool) -> Freshness:
     if row is None:
         return Freshness(evidence, key, None, False)
     fresh = row.evidence_change_id == key and row.model == model_settings()
-    return Freshness(evidence, key, row.evidence_change_id, fresh, row.computed_at, row.cpu_seconds)
+    return Freshness(
+        evidence,
+        key,
+        row.evidence_change_id,
+        fresh,
+        row.computed_at,
+        row.cpu_seconds,
+        row.vote_choice,
+    )
 
 
 def refresh(session: Session, *, public_only: bool) -> tuple[trustmod.TrustResult | None, bool]:
@@ -242,6 +253,7 @@ def _store(
             rounds=result.rounds,
             items=result.items,
             cpu_seconds=round(cpu_seconds, 3),
+            vote_choice=result.vote.as_json() if result.vote is not None else None,
         )
     )
 
@@ -252,7 +264,9 @@ def load(session: Session, *, public_only: bool) -> trustmod.TrustResult:
     connection = session.connection()
     evidence = evidence_name(public_only)
     run = connection.execute(
-        select(LearnedTrust.rounds, LearnedTrust.items).where(LearnedTrust.evidence == evidence)
+        select(LearnedTrust.rounds, LearnedTrust.items, LearnedTrust.vote_choice).where(
+            LearnedTrust.evidence == evidence
+        )
     ).one()
     sources = [
         trustmod.SourceTrust(
@@ -300,6 +314,7 @@ def load(session: Session, *, public_only: bool) -> trustmod.TrustResult:
         items=run.items,
         public_only=public_only,
         records=records,
+        vote=trustmod.VoteChoice.from_json(run.vote_choice),
     )
 
 

@@ -238,7 +238,8 @@ items and answers), ``lists`` (lists that imply lists), ``copies`` (copy detecti
 and the track records), ``answers`` (:func:`answer_probabilities`), ``weighed`` (the
 citations behind an answer, for ``--explain``), ``dependence`` (soft copy detection),
 ``popularity`` (POPACCU's vote, ``VOTE = "popaccu"``: a wrong value as likely as it is
-popular) and ``guard`` (learned trust checked against a vote on the desk's verdicts).
+popular), ``guard`` (learned trust checked against a vote on the desk's verdicts) and
+``choice`` (the desk's verdicts choose the vote among ``VOTE_CHOICES``).
 ``provenance.trust`` re-exports their public names; setting one of the constants on it
 (``trust.N_FALSE = 5``, as the benchmarks do) sets it in ``settings``, where the model
 reads it.
@@ -252,6 +253,7 @@ from typing import Any
 
 from . import settings
 from .answers import answer_probabilities, leading_answers
+from .choice import VoteChoice, VoteComparison
 from .guard import GuardCheck
 from .result import Answer, SourceTrust, TrackRecord, TrustResult
 from .rounds import compute_trust
@@ -304,6 +306,9 @@ from .settings import (
     UNGRADED_PRIOR,
     VERDICT_WEIGHT,
     VOTE,
+    VOTE_CHOICE_BY,
+    VOTE_CHOICE_Z,
+    VOTE_CHOICES,
     VOTE_START,
 )
 from .sql import desk_answers, document_of
@@ -358,6 +363,9 @@ __all__ = [
     "UNGRADED_PRIOR",
     "VERDICT_WEIGHT",
     "VOTE",
+    "VOTE_CHOICES",
+    "VOTE_CHOICE_BY",
+    "VOTE_CHOICE_Z",
     "VOTE_START",
     "WEIGHED_CHUNK",
     "Answer",
@@ -365,6 +373,8 @@ __all__ = [
     "SourceTrust",
     "TrackRecord",
     "TrustResult",
+    "VoteChoice",
+    "VoteComparison",
     "WeighedCitation",
     "answer_probabilities",
     "compute_trust",

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from .choice import VoteChoice
 from .guard import GuardCheck
 from .sql import Sql
 
@@ -68,6 +69,8 @@ class TrustResult:
     # the model against a vote on the desk's settled items (guard.py); fell_back: the
     # learned trust was dropped for the grades
     guard: GuardCheck | None = None
+    # the vote the desk's verdicts chose (choice.py); None: too few verdicts, VOTE ran
+    vote: VoteChoice | None = None
 
     def rows(self) -> list[dict[str, Any]]:
         return [s.row() for s in self.sources]

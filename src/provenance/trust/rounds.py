@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..entities import get_property
 from . import settings
+from .choice import VoteChoice, choose_by_folds, choose_vote, vote_in_force
 from .copies import count_as_one, detect_copies, sync_vote_units
 from .dependence import find_dependents, leave_dependents_out, weigh_dependence
 from .evidence import build_evidence, weigh_teaching
@@ -304,6 +305,12 @@ def learn_without_silent_dependents(sql: Sql, compatible: bool) -> int:
     return learn(sql, compatible)
 
 
+def learn_held_out(sql: Sql, compatible: bool) -> int:
+    """The learning with the desk's verdicts held out (the guard's, each candidate vote's):
+    the rounds, then silent dependents grouped and the rounds again."""
+    return learn(sql, compatible) + learn_without_silent_dependents(sql, compatible)
+
+
 def stable(sql: Sql, compatible: bool, only_verdicts: bool) -> int:
     """Rounds of the vote in force until no accuracy moves by more than ``TOLERANCE``."""
     rounds = 0
@@ -352,29 +359,42 @@ def run_model(
     compatible = sql("SELECT COUNT(*) FROM trust_compatible").scalar() > 0
     rounds = 0
     check = GuardCheck()
+    choice: VoteChoice | None = None
     if settings.GUARD_MIN_ITEMS > 0 and settled_items(sql) >= settings.GUARD_MIN_ITEMS:
-        # learn without the verdicts first, and check that against a vote on them
-        with verdicts_held_out(sql):
+        # learn without the verdicts first (under each candidate vote: choice.py), and
+        # check that against a vote on them
+        if settings.VOTE_CHOICE_BY == "folds":
+            choice, by_folds = choose_by_folds(sql, lambda: learn_held_out(sql, compatible))
+            rounds += by_folds
+            with (
+                vote_in_force(choice.vote if choice is not None else settings.VOTE),
+                verdicts_held_out(sql),
+            ):
+                rounds += learn_held_out(sql, compatible)
+                check = check_against_vote(sql)
+        else:
+            with verdicts_held_out(sql):
+                choice, check, held_out = choose_vote(sql, lambda: learn_held_out(sql, compatible))
+                rounds += held_out
+    with vote_in_force(choice.vote if choice is not None else settings.VOTE):
+        if worse_than_vote(check):
+            # learned trust dropped: back to the grades, and only the verdicts teach
+            fall_back_to_grades(sql)
+            check.fell_back = True
+            rounds += learn(sql, compatible, only_verdicts=True)
+        else:
             rounds += learn(sql, compatible)
+            if settings.DEPENDENCE == "soft":
+                # what was learned says which agreements are on false values: copies
+                weigh_dependence(sql)
+                rounds += learn(sql, compatible)
             rounds += learn_without_silent_dependents(sql, compatible)
-            check = check_against_vote(sql)
-    if worse_than_vote(check):
-        # learned trust dropped: back to the grades, and only the verdicts teach
-        fall_back_to_grades(sql)
-        check.fell_back = True
-        rounds += learn(sql, compatible, only_verdicts=True)
-    else:
-        rounds += learn(sql, compatible)
-        if settings.DEPENDENCE == "soft":
-            # what was learned says which agreements are on false values: copies
-            weigh_dependence(sql)
-            rounds += learn(sql, compatible)
-        rounds += learn_without_silent_dependents(sql, compatible)
-    score_and_normalise(sql, every_item=True, compatible=compatible)
-    mark_leaders(sql)
+        score_and_normalise(sql, every_item=True, compatible=compatible)
+        mark_leaders(sql)
     seconds["rounds"] = time.perf_counter() - started - seconds["evidence"] - seconds["copies"]
     result = build_result(sql, groups, rounds, public_only, property_id, property)
     seconds["result"] = time.perf_counter() - started - sum(seconds.values())
     result.seconds = seconds
     result.guard = check
+    result.vote = choice
     return result

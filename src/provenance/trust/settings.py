@@ -93,6 +93,17 @@ LEAVE_OUT_SHARE = 0.0
 # the guard (guard.py): settled items where the model and a vote differ before learned
 # trust that does worse than the vote on them is dropped (0: never)
 GUARD_MIN_ITEMS = 3
+# the desk's verdicts choose the vote (choice.py): with the guard's settled items, the
+# model learns with them held out under VOTE and each other vote named here, and runs
+# under the one the verdicts agree with by VOTE_CHOICE_Z standard deviations of a sign
+# test more than VOTE (empty: VOTE always; measured in docs/benchmarks.md, "Eighth pass")
+VOTE_CHOICES: tuple[str, ...] = ()
+VOTE_CHOICE_Z = 1.0
+# what judges a candidate: "held-out" (learned with every verdict held out: the vote
+# without verdicts is judged) or "folds" (learned twice, each time with the verdicts on
+# one half of the settled items held out and the other half known, judged on the held-out
+# half: the vote with verdicts is judged; two learnings per candidate)
+VOTE_CHOICE_BY = "held-out"
 TOLERANCE = 1e-3
 MAX_ROUNDS = 30
 # accuracies are kept inside (0, 1) so every vote is finite
@@ -144,6 +155,8 @@ TEMP_TABLES = (
     "trust_popularity",
     "trust_silent",
     "trust_silent_marks",
+    "trust_choice_sources",
+    "trust_choice_properties",
 )
 
 # Lists that imply lists (lists.py): within one item, a text answer whose ";"-separated
