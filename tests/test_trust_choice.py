@@ -175,3 +175,73 @@ def test_the_desk_reads_the_choice_in_explain_and_trust(run, places, monkeypatch
     assert chosen in run("trust").stderr.splitlines()
     # the JSON listing of trust is unchanged in shape
     assert all("vote" not in row for row in json.loads(run("trust", "--json").stdout))
+
+
+def test_0019_stores_the_choice_and_steps_down_keeping_every_row(run, places, db_path, monkeypatch):
+    """Up, `conflicts` stores the vote the verdicts chose with the result; down to 0017 the
+    column goes and every row stays (the stored result included); up again it is empty
+    (NULL: no choice recorded) until the next refresh, which records it again."""
+    from sqlalchemy import inspect, text
+
+    from provenance import db as dbmod
+
+    monkeypatch.setattr(trust, "VOTE_CHOICES", ("accu", "accu-distinct"))
+    settle(run, places, WIRE, 3)
+    run("conflicts")
+    engine = make_engine(str(db_path))
+
+    def rows() -> dict[str, int]:
+        with engine.connect() as connection:
+            return {
+                t: connection.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one()
+                for t in ("claims", "citations", "history", "learned_trust", "learned_answers")
+            }
+
+    def stored() -> object:
+        with engine.connect() as connection:
+            value = connection.execute(text("SELECT vote_choice FROM learned_trust")).scalar_one()
+        return json.loads(value) if isinstance(value, str) else value
+
+    assert stored()["vote"] == "accu-distinct"
+    counts = rows()
+    dbmod.downgrade(engine, "0017")
+    assert "vote_choice" not in {c["name"] for c in inspect(engine).get_columns("learned_trust")}
+    assert rows() == counts
+    dbmod.migrate(engine)
+    assert rows() == counts and stored() is None
+    engine.dispose()
+    run("claim", "prefer", places[(PLACES[3], WIRE)])  # new evidence: learned and stored anew
+    run("conflicts")
+    engine = make_engine(str(db_path))
+    assert stored()["vote"] == "accu-distinct"
+    engine.dispose()
+
+
+def test_by_folds_the_vote_with_verdicts_is_judged(run, places, db_path, monkeypatch):
+    """``VOTE_CHOICE_BY = "folds"``: each vote learns with half the verdicts known and is
+    judged on the other half. Three verdicts for the wire: ACCU, taught by one or two of
+    them, still follows the blogs on the others, "accu-distinct" does not: it is chosen.
+    Six: half of them are enough to teach ACCU the blogs are wrong; the two votes agree on
+    every settled place, nothing is chosen and nothing changes."""
+    monkeypatch.setattr(trust, "VOTE_CHOICE_BY", "folds")
+    settle(run, places, WIRE, 3)
+    result, probability = learned(db_path, monkeypatch, VOTE_CHOICES=("accu", "accu-distinct"))
+    assert result.vote is not None and result.vote.vote == "accu-distinct", result.vote
+    assert (result.vote.compared[0].right, result.vote.compared[0].default_right) == (3, 0)
+    _, outright = learned(db_path, monkeypatch, VOTE="accu-distinct", VOTE_CHOICES=())
+    assert probability == pytest.approx(outright, abs=1e-9)
+    settle(run, places, WIRE, 6)
+    result, probability = learned(
+        db_path, monkeypatch, VOTE="accu", VOTE_CHOICES=("accu", "accu-distinct")
+    )
+    assert result.vote is not None and result.vote.vote == "accu"
+    assert result.vote.compared[0].items == 0
+    _, without = learned(db_path, monkeypatch, VOTE_CHOICES=())
+    assert probability == pytest.approx(without, abs=1e-9)
+    assert set(leaders(probability, PLACES[6:]).values()) == {WIRE}
+
+
+def test_an_unknown_judge_is_refused(run, places, db_path, monkeypatch):
+    settle(run, places, WIRE, 3)
+    with pytest.raises(ValueError, match="VOTE_CHOICE_BY 'both'"):
+        learned(db_path, monkeypatch, VOTE_CHOICES=("accu", "accu-distinct"), VOTE_CHOICE_BY="both")

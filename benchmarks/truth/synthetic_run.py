@@ -231,6 +231,18 @@ CONFIGS: dict[str, dict[str, object]] = {
         "VOTE_CHOICE_Z": 1.0,
         "VOTE_CHOICE_BY": "folds",
     },
+    "vote-choice-folds-z2": {
+        "VOTE_CHOICES": ("accu", "accu-distinct"),
+        "VOTE_CHOICE_Z": 2.0,
+        "VOTE_CHOICE_BY": "folds",
+    },
+    "vote-choice-popaccu": {"VOTE_CHOICES": ("accu", "popaccu"), "POP_PSEUDO": 1.0},
+    "vote-choice-popaccu-folds-z2": {
+        "VOTE_CHOICES": ("accu", "popaccu"),
+        "POP_PSEUDO": 1.0,
+        "VOTE_CHOICE_Z": 2.0,
+        "VOTE_CHOICE_BY": "folds",
+    },
     "no-vote-choice": {"VOTE_CHOICES": ()},
     "silent-share": {"SILENT_DEPENDENCE": "share"},
     "silent-share-teach": {"SILENT_DEPENDENCE": "share-teach"},
