@@ -88,6 +88,12 @@ detection simplified to a rule a desk can read. In its words:
   ungraded sources), the verdicts still known truth. It is how "never below the vote"
   is checked where it can be: only the desk's verdicts say what is true.
 
+* **The choice of the vote** (``choice.py``, ``VOTE_CHOICES``; off by default): with the
+  guard's settled items, the model learns with the verdicts held out under ``VOTE`` and
+  each other vote named, and runs under one the verdicts agree with more often by
+  ``VOTE_CHOICE_Z`` standard deviations of a sign test (``VOTE_CHOICE_BY = "folds"``:
+  judged with half the verdicts known at a time); the guard then checks the vote chosen.
+
 **How the defaults were chosen** (2026-12-05; ``docs/benchmarks.md``, "Third pass"):
 on the synthetic worlds of ``benchmarks/truth/generator.py`` (``synthetic_run.py
 compare``: default, hard, spread, a shared error, a long tail of small sources, near
