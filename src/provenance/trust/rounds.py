@@ -365,9 +365,10 @@ def run_model(
         rounds += learn(sql, compatible, only_verdicts=True)
     else:
         rounds += learn(sql, compatible)
-        if settings.DEPENDENCE == "soft":
-            # what was learned says which agreements are on false values: copies
-            weigh_dependence(sql)
+        # what was learned says which agreements are on false values: copies, whose votes
+        # are then shared in the final answers (and, with DEPENDENCE_RELEARN, learned again)
+        shared = settings.DEPENDENCE == "soft" and weigh_dependence(sql)
+        if shared and settings.DEPENDENCE_RELEARN:
             rounds += learn(sql, compatible)
         rounds += learn_without_silent_dependents(sql, compatible)
     score_and_normalise(sql, every_item=True, compatible=compatible)
