@@ -6,7 +6,9 @@ learned trust: a bad source copied loosely (90 %, far below the copy rule) by si
 
 from __future__ import annotations
 
+import json
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -199,3 +201,39 @@ def test_shared_votes_move_the_answers_not_what_the_sources_learned(bad_copies, 
         for k, (a, _) in learned.items()
     }
     assert right["soft"] > right["off"], right
+
+
+def test_explain_shows_a_vote_shared_with_likely_copies_and_adds_up(bad_copies, run):
+    """``conflicts --explain`` names the likely copies a source's vote is shared with, and
+    the weights it shows are those the leading answer was chosen by: each question's
+    probabilities are the normalised exp() of its answers' weights (and what compatible
+    answers lend), the same whether the result was just learned or read back stored."""
+    for _ in range(2):  # learned and stored, then read back from the stored result
+        questions = json.loads(run("conflicts", "--json", "--explain").output)
+        shared = 0
+        for question in questions:
+            scores = {}
+            for answer in question["answers"]:
+                pieces = answer["trust_pieces"]
+                shared += sum("vote shared with likely copies" in p["text"] for p in pieces)
+                if any(p["weight"] is None for p in pieces):
+                    break  # the desk's verdict: probability 1
+                scores[answer["claim"]] = sum(p["weight"] for p in pieces)
+            else:
+                top = max(scores.values())
+                total = sum(math.exp(s - top) for s in scores.values())
+                for answer in question["answers"]:
+                    expected = math.exp(scores[answer["claim"]] - top) / total
+                    assert answer["probability"] == pytest.approx(expected, abs=0.002), (
+                        question["subject"],
+                        answer["value"],
+                    )
+        assert shared > 0, "no vote was shown shared with a likely copy"
+    line = next(
+        p["text"]
+        for q in questions
+        for a in q["answers"]
+        for p in a["trust_pieces"]
+        if "vote shared with likely copies" in p["text"]
+    )
+    assert re.search(r"vote shared with likely copies [\w.-]+ \((1\.00|\.\d\d)\)", line), line

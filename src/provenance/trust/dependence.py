@@ -186,6 +186,23 @@ def weigh_dependence(sql: Sql) -> int:
     return len(rows) // 2
 
 
+def likely_copies(sql: Sql) -> dict[tuple[int, int], dict[tuple[int, int], float]]:
+    """The pairs :func:`weigh_dependence` found (after it ran), by (document, speaker or
+    0): what ``conflicts --explain`` shows of a vote shared with likely copies."""
+    found: dict[tuple[int, int], dict[tuple[int, int], float]] = {}
+    for document, speaker, other_document, other_speaker, p in sql(
+        """SELECT ka.document_id, ka.attributed_to_id, kb.document_id, kb.attributed_to_id,
+                  d.copy
+           FROM trust_dependence d
+           JOIN trust_sources ka ON ka.source_key = d.source_key
+           JOIN trust_sources kb ON kb.source_key = d.other_key"""
+    ).all():
+        found.setdefault((int(document), int(speaker)), {})[
+            (int(other_document), int(other_speaker))
+        ] = float(p)
+    return found
+
+
 def find_dependents(sql: Sql) -> int:
     """``trust_dependents``: pairs of sources (not one copy group) identical on at least
     ``LEAVE_OUT_SHARE`` of the at least ``COPY_MIN_SHARED`` disputed items they share; how

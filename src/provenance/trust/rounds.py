@@ -14,7 +14,12 @@ from sqlalchemy.orm import Session
 from ..entities import get_property
 from . import settings
 from .copies import count_as_one, detect_copies, sync_vote_units
-from .dependence import find_dependents, leave_dependents_out, weigh_dependence
+from .dependence import (
+    find_dependents,
+    leave_dependents_out,
+    likely_copies,
+    weigh_dependence,
+)
 from .evidence import build_evidence, weigh_teaching
 from .guard import (
     GuardCheck,
@@ -358,6 +363,7 @@ def run_model(
             rounds += learn(sql, compatible)
             rounds += learn_without_silent_dependents(sql, compatible)
             check = check_against_vote(sql)
+    shared = 0
     if worse_than_vote(check):
         # learned trust dropped: back to the grades, and only the verdicts teach
         fall_back_to_grades(sql)
@@ -367,7 +373,7 @@ def run_model(
         rounds += learn(sql, compatible)
         # what was learned says which agreements are on false values: copies, whose votes
         # are then shared in the final answers (and, with DEPENDENCE_RELEARN, learned again)
-        shared = settings.DEPENDENCE == "soft" and weigh_dependence(sql)
+        shared = weigh_dependence(sql) if settings.DEPENDENCE == "soft" else 0
         if shared and settings.DEPENDENCE_RELEARN:
             rounds += learn(sql, compatible)
         rounds += learn_without_silent_dependents(sql, compatible)
@@ -378,4 +384,6 @@ def run_model(
     seconds["result"] = time.perf_counter() - started - sum(seconds.values())
     result.seconds = seconds
     result.guard = check
+    if shared:
+        result.dependence = likely_copies(sql)
     return result
