@@ -178,7 +178,7 @@ def test_the_desk_reads_the_choice_in_explain_and_trust(run, places, monkeypatch
 
 
 def test_0019_stores_the_choice_and_steps_down_keeping_every_row(run, places, db_path, monkeypatch):
-    """Up, `conflicts` stores the vote the verdicts chose with the result; down to 0017 the
+    """Up, `conflicts` stores the vote the verdicts chose with the result; down to 0020 the
     column goes and every row stays (the stored result included); up again it is empty
     (NULL: no choice recorded) until the next refresh, which records it again."""
     from sqlalchemy import inspect, text
@@ -204,7 +204,7 @@ def test_0019_stores_the_choice_and_steps_down_keeping_every_row(run, places, db
 
     assert stored()["vote"] == "accu-distinct"
     counts = rows()
-    dbmod.downgrade(engine, "0017")
+    dbmod.downgrade(engine, "0020")
     assert "vote_choice" not in {c["name"] for c in inspect(engine).get_columns("learned_trust")}
     assert rows() == counts
     dbmod.migrate(engine)

@@ -7,7 +7,7 @@ Derived only: the upgrade adds it empty (NULL: no choice recorded; the next refr
 stale result fills it), the downgrade drops it with nothing a user entered.
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0020
 Create Date: 2026-12-05
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0019"
-down_revision: str | None = "0017"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

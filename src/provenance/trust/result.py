@@ -71,6 +71,9 @@ class TrustResult:
     guard: GuardCheck | None = None
     # the vote the desk's verdicts chose (choice.py); None: too few verdicts, VOTE ran
     vote: VoteChoice | None = None
+    # soft copy detection: (document, speaker or 0) → {(document, speaker or 0): the
+    # probability that the two copy one another}, both ways; empty when none was found
+    dependence: dict[tuple[int, int], dict[tuple[int, int], float]] = field(default_factory=dict)
 
     def rows(self) -> list[dict[str, Any]]:
         return [s.row() for s in self.sources]

@@ -15,7 +15,12 @@ from ..entities import get_property
 from . import settings
 from .choice import VoteChoice, choose_by_folds, choose_vote, vote_in_force
 from .copies import count_as_one, detect_copies, sync_vote_units
-from .dependence import find_dependents, leave_dependents_out, weigh_dependence
+from .dependence import (
+    find_dependents,
+    leave_dependents_out,
+    likely_copies,
+    weigh_dependence,
+)
 from .evidence import build_evidence, weigh_teaching
 from .guard import (
     GuardCheck,
@@ -376,6 +381,7 @@ def run_model(
             with verdicts_held_out(sql):
                 choice, check, held_out = choose_vote(sql, lambda: learn_held_out(sql, compatible))
                 rounds += held_out
+    shared = 0
     with vote_in_force(choice.vote if choice is not None else settings.VOTE):
         if worse_than_vote(check):
             # learned trust dropped: back to the grades, and only the verdicts teach
@@ -384,9 +390,11 @@ def run_model(
             rounds += learn(sql, compatible, only_verdicts=True)
         else:
             rounds += learn(sql, compatible)
-            if settings.DEPENDENCE == "soft":
-                # what was learned says which agreements are on false values: copies
-                weigh_dependence(sql)
+            # what was learned says which agreements are on false values: copies, whose
+            # votes are then shared in the final answers (and, with DEPENDENCE_RELEARN,
+            # learned again)
+            shared = weigh_dependence(sql) if settings.DEPENDENCE == "soft" else 0
+            if shared and settings.DEPENDENCE_RELEARN:
                 rounds += learn(sql, compatible)
             rounds += learn_without_silent_dependents(sql, compatible)
         score_and_normalise(sql, every_item=True, compatible=compatible)
@@ -397,4 +405,6 @@ def run_model(
     result.seconds = seconds
     result.guard = check
     result.vote = choice
+    if shared:
+        result.dependence = likely_copies(sql)
     return result
