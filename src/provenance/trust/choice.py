@@ -25,10 +25,19 @@ several, the one with the largest lead). Otherwise the default stays. The run th
 goes on under the chosen vote from where its held-out learning stopped: the guard's
 check against a plain vote, then the learning with the verdicts.
 
-The cost: one more held-out learning per extra candidate, and only when the desk has
-settled enough items; the accuracies (one row per source and property) are kept
-between them in ``trust_choice_sources`` and ``trust_choice_properties``, the answers'
-vote units and teaching too (``trust_choice_evidence_N``) when silent dependence may move
+Held out, the verdicts judge each vote *without* verdicts. ``VOTE_CHOICE_BY = "folds"``
+judges it *with* them (:func:`choose_by_folds`): each candidate learns twice, with the
+verdicts on one half of the settled items held out and the other half known, and is
+judged on the held-out half; the guard's held-out learning then runs once, under the
+vote chosen. Measured (``docs/benchmarks.md``, "Eighth pass"), neither moved the vote on
+the public sets' verdicts on 10 % (too few settled items where the votes differ), so
+``VOTE_CHOICES`` is empty by default.
+
+The cost: one more held-out learning per extra candidate (by folds, two per candidate
+and the guard's), and only when the desk has settled enough items; the accuracies (one
+row per source and property) are kept between them in ``trust_choice_sources`` and
+``trust_choice_properties``, the answers' vote units and teaching too
+(``trust_choice_evidence_N``) when silent dependence may move
 them. Without enough verdicts, or with ``VOTE_CHOICES`` empty, nothing runs.
 """
 
