@@ -144,6 +144,7 @@ TEMP_TABLES = (
     "trust_popularity",
     "trust_silent",
     "trust_silent_marks",
+    "trust_list_moves",
 )
 
 # Lists that imply lists (lists.py): within one item, a text answer whose ";"-separated
@@ -162,3 +163,9 @@ LIST_HABIT = 2.0
 LIST_BY_SIZE = False
 # a source giving a part also earns credit where the whole is true (False: lost Books A)
 LIST_CREDIT = False
+# what a source's habit is shrunk toward by its LIST_HABIT pseudo-answers: "zero", or
+# "pooled", the habit of all sources together (a small store inherits the data set's)
+LIST_HABIT_TOWARD = "zero"
+# a strict part moves its habit's share of its support to the lists holding it, split
+# equally among them, instead of lending COMPATIBLE_SHARE of it (False: it lends)
+LIST_TRANSFER = False
