@@ -386,3 +386,57 @@ def test_three_stores_cutting_every_list_short_no_longer_outvote_the_one_giving_
             full["probability"] - cut["probability"], abs=0.002
         )
         assert row["leading_margin"] > trust.TIE
+
+
+def test_split_with_the_part_a_list_cut_short_keeps_an_equal_share_of_what_it_moves(
+    run, tmp_path, db_path, monkeypatch
+):
+    """``LIST_TRANSFER_SPLIT = "part-and-wholes"``: the part is one of the lists its
+    habitual share is split among, since it may be the whole truth."""
+    import_lists(run, tmp_path, one_book(["McGraw", "McGraw; Viega", "McGraw; Viega; Hoglund"]))
+    on = {
+        "LIST_IMPLICATION": 1.0,
+        "LIST_HABIT": 0.0,
+        "LIST_TRANSFER": True,
+        "LIST_TRANSFER_SPLIT": "part-and-wholes",
+    }
+    assert moved(db_path, monkeypatch, **on) == {
+        ("McGraw", "McGraw; Viega"): 1 / 3,
+        ("McGraw", "McGraw; Viega; Hoglund"): 1 / 3,
+        ("McGraw; Viega", "McGraw; Viega; Hoglund"): 1 / 2,
+    }
+    got = scores(db_path, monkeypatch)
+    own = {value: o for value, (o, _) in got.items()}
+    assert {value: score for value, (_, score) in got.items()} == pytest.approx(
+        {
+            "McGraw": own["McGraw"] / 3,
+            "McGraw; Viega": own["McGraw; Viega"] / 2 + own["McGraw"] / 3,
+            "McGraw; Viega; Hoglund": own["McGraw; Viega; Hoglund"]
+            + own["McGraw"] / 3
+            + own["McGraw; Viega"] / 2,
+        }
+    )
+
+
+def test_left_out_a_sources_habit_on_a_part_is_counted_from_its_other_answers(
+    run, tmp_path, db_path, monkeypatch
+):
+    """The data of the habit's worked example: a store's own part is no evidence of its habit."""
+    given = [
+        ("store-a", "Database Systems", "Widom"),
+        ("store-a", "Query Languages", "Abiteboul"),
+        ("store-c", "Database Systems", "Widom; Ceri"),
+        ("store-c", "Query Languages", "Abiteboul; Hull; Vianu"),
+        ("store-b", "Database Systems", "Widom"),
+        ("store-b", "Query Languages", "Abiteboul; Hull; Vianu; Lee"),
+    ]
+    import_lists(run, tmp_path, given)
+    rows = lent(
+        db_path, monkeypatch, LIST_IMPLICATION=1.0, LIST_HABIT=2.0, LIST_HABIT_LEAVE_OUT=True
+    )
+    # store a: its other answer a part, (2 - 1) / (1 + 2); store b: (0 - 1) / (1 + 2), floored
+    assert rows == {
+        ("Widom; Ceri", "Widom"): ((1 / 3 + 0.0) / 2, 0.0),
+        ("Abiteboul; Hull; Vianu", "Abiteboul"): (1 / 3, 0.0),
+        ("Abiteboul; Hull; Vianu; Lee", "Abiteboul"): (1 / 3, 0.0),
+    }

@@ -128,6 +128,13 @@ def build_list_implication(sql: Sql) -> None:
         weigh_by_habit(sql)
     sql(f"UPDATE trust_list_pairs SET similarity = {float(settings.LIST_IMPLICATION)} * similarity")
     if transferring():
+        if settings.LIST_TRANSFER_SPLIT not in ("wholes", "part-and-wholes"):
+            raise ValueError(
+                f"LIST_TRANSFER_SPLIT {settings.LIST_TRANSFER_SPLIT!r}: one of wholes,"
+                " part-and-wholes"
+            )
+        # the part itself may keep one equal share: a list cut short may be the truth
+        keeps = 1 if settings.LIST_TRANSFER_SPLIT == "part-and-wholes" else 0
         # a strict part moves its share to the lists holding it instead of lending
         sql(
             """CREATE TEMPORARY TABLE trust_list_moves (
@@ -135,9 +142,10 @@ def build_list_implication(sql: Sql) -> None:
                 PRIMARY KEY (part_id, whole_id))"""
         )
         sql(
-            """INSERT INTO trust_list_moves (part_id, whole_id, share)
+            f"""INSERT INTO trust_list_moves (part_id, whole_id, share)
             SELECT p.part_id, p.whole_id,
-                   CASE WHEN p.similarity > 1.0 THEN 1.0 ELSE p.similarity END / n.wholes
+                   CASE WHEN p.similarity > 1.0 THEN 1.0 ELSE p.similarity END
+                   / (n.wholes + {keeps})
             FROM trust_list_pairs p
             JOIN (SELECT part_id, COUNT(*) AS wholes FROM trust_list_pairs
                   WHERE strict = 1 AND similarity > 0 GROUP BY part_id) n
@@ -235,21 +243,32 @@ def weigh_by_habit(sql: Sql) -> None:
         LEFT JOIN ({strict.format("whole_id")}) whole ON whole.claim_id = a.claim_id
         GROUP BY e.source_key"""
     )
-    toward = "0.0"
+    toward = 0.0
     if settings.LIST_HABIT_TOWARD == "pooled":
-        toward = """(SELECT CASE WHEN SUM(net) > 0 THEN SUM(net) / SUM(answers) ELSE 0.0 END
-                     FROM trust_list_habits)"""
+        toward = float(
+            sql(
+                """SELECT CASE WHEN SUM(net) > 0 THEN SUM(net) / SUM(answers) ELSE 0.0 END
+                FROM trust_list_habits"""
+            ).scalar()
+            or 0.0
+        )
     pseudo = float(settings.LIST_HABIT)
-    sql(f"UPDATE trust_list_habits SET habit = (net + {pseudo} * {toward}) / (answers + {pseudo})")
+    sql(f"UPDATE trust_list_habits SET habit = (net + {pseudo * toward}) / (answers + {pseudo})")
+    habit = "h.habit"
+    if settings.LIST_HABIT_LEAVE_OUT:
+        # the part itself (+1, or 0 where it also holds another) not counted in its habit
+        own = "(CASE WHEN w.claim_id IS NULL THEN 1.0 ELSE 0.0 END)"
+        habit = f"(h.net - {own} + {pseudo * toward}) / (h.answers - 1 + {pseudo})"
     sql(
-        """UPDATE trust_list_pairs SET similarity = similarity * f.habit
+        f"""UPDATE trust_list_pairs SET similarity = similarity * f.habit
         FROM (SELECT e.claim_id,
-                     SUM(e.weight * CASE WHEN h.habit > 0 THEN h.habit ELSE 0.0 END)
+                     SUM(e.weight * CASE WHEN {habit} > 0 THEN {habit} ELSE 0.0 END)
                      / SUM(e.weight) AS habit
               FROM trust_evidence e
               JOIN trust_list_habits h ON h.source_key = e.source_key
               JOIN (SELECT DISTINCT part_id FROM trust_list_pairs WHERE strict = 1) p
                    ON p.part_id = e.claim_id
+              LEFT JOIN ({strict.format("whole_id")}) w ON w.claim_id = e.claim_id
               GROUP BY e.claim_id) f
         WHERE f.claim_id = trust_list_pairs.part_id AND trust_list_pairs.strict = 1"""
     )

@@ -166,6 +166,11 @@ LIST_CREDIT = False
 # what a source's habit is shrunk toward by its LIST_HABIT pseudo-answers: "zero", or
 # "pooled", the habit of all sources together (a small store inherits the data set's)
 LIST_HABIT_TOWARD = "zero"
+# a source's habit on a part counted from its other answers, not from the part itself
+LIST_HABIT_LEAVE_OUT = False
 # a strict part moves its habit's share of its support to the lists holding it, split
 # equally among them, instead of lending COMPATIBLE_SHARE of it (False: it lends)
 LIST_TRANSFER = False
+# how the moved share is split: equally among the wholes ("wholes"), or among the wholes
+# and the part itself ("part-and-wholes": the list cut short may be the whole truth)
+LIST_TRANSFER_SPLIT = "wholes"
