@@ -164,13 +164,22 @@ LIST_BY_SIZE = False
 # a source giving a part also earns credit where the whole is true (False: lost Books A)
 LIST_CREDIT = False
 # what a source's habit is shrunk toward by its LIST_HABIT pseudo-answers: "zero", or
-# "pooled", the habit of all sources together (a small store inherits the data set's)
+# "pooled", the habit of all sources together (a small store inherits the data set's).
+# "pooled" changed nothing on Books half A nor on the synthetic list worlds: the pooled
+# habit is .083 on Books and .092 on a synthetic world whose errors go both ways
+# (docs/benchmarks.md, "Eighth pass: lists a small store cuts short")
 LIST_HABIT_TOWARD = "zero"
 # a source's habit on a part counted from its other answers, not from the part itself
+# (+.002 on the lists-tail worlds, nothing on Books half A: off)
 LIST_HABIT_LEAVE_OUT = False
-# a strict part moves its habit's share of its support to the lists holding it, split
-# equally among them, instead of lending COMPATIBLE_SHARE of it (False: it lends)
+# a strict part moves its habit's share of its support to the lists holding it instead
+# of lending COMPATIBLE_SHARE of it (False: it lends). Moving fixes a first author alone
+# on Books half A and breaks a one-author book a wrong longer list holds (.919 against
+# .935), and loses .010 to .023 on the synthetic list worlds: off
 LIST_TRANSFER = False
-# how the moved share is split: equally among the wholes ("wholes"), or among the wholes
-# and the part itself ("part-and-wholes": the list cut short may be the whole truth)
+# how the moved share is split: equally among the wholes ("wholes"; not by their
+# current probabilities, so that a round's leaning cannot feed itself), or equally among
+# the wholes and the part itself ("part-and-wholes": the list cut short may be the whole
+# truth; Books half A unchanged, .936 against .912 with verdicts, -.003 to -.004 on the
+# synthetic list worlds)
 LIST_TRANSFER_SPLIT = "wholes"
