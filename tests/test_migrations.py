@@ -518,3 +518,45 @@ def test_0015_stores_trust_and_steps_down_dropping_only_the_stored_result(seeded
         learned
     )
     engine.dispose()
+
+
+def test_0020_stores_likely_copies_and_steps_down_dropping_only_them(run, db_path, tmp_path):
+    """Up, `conflicts` stores the likely copies soft copy detection found; down to 0017
+    the table goes and every row a user entered stays; up again, stored results are stale
+    and the next run learns the same pairs and leading answers."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks" / "truth"))
+    import generator
+
+    spec = generator.Spec(
+        seed=1, **{**generator.WORLDS["bad-copies"], "subjects": 60, "copy_rate": 0.9}
+    )
+    generator.generate(tmp_path / "world", spec)
+    run("init")
+    run("import", tmp_path / "world" / "header.yaml")
+    run("import", tmp_path / "world" / "claims.csv")
+    listed = json.loads(run("conflicts", "--json", "--status", "all").output)
+    engine = dbmod.make_engine(str(db_path))
+    pairs = _execute(
+        engine, "SELECT * FROM learned_dependence ORDER BY document_id, other_document_id"
+    )
+    assert pairs, "no likely copies stored"
+    counts = _row_counts(engine)
+
+    dbmod.downgrade(engine, "0017")
+    assert "learned_dependence" not in set(inspect(engine).get_table_names())
+    assert _row_counts(engine) == counts
+
+    dbmod.migrate(engine)
+    assert _execute(engine, "SELECT COUNT(*) FROM learned_trust")[0][0] == 0
+    again = json.loads(run("conflicts", "--json", "--status", "all").output)
+    assert [(r["id"], r["leading_value"]) for r in again] == [
+        (r["id"], r["leading_value"]) for r in listed
+    ]
+    assert (
+        _execute(engine, "SELECT * FROM learned_dependence ORDER BY document_id, other_document_id")
+        == pairs
+    )
+    engine.dispose()

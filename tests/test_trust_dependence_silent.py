@@ -35,6 +35,13 @@ COPIES = ("mirror-1", "mirror-2")
 INDEPENDENT = {"wire": 0.8, "registry": 0.75, "gazette": 0.7}
 
 
+@pytest.fixture(autouse=True)
+def silent_rule_alone(monkeypatch):
+    """The silent rule on its own: soft copy detection, on by default, is a rule of its
+    own (tests/test_trust_dependence.py) and would share the same votes a second way."""
+    monkeypatch.setattr(trust, "DEPENDENCE", "off")
+
+
 def worked_example(folder: Path) -> tuple[dict[tuple[str, str], str], dict]:
     """The example's files and its truth: (subject, property) → the true value.
 

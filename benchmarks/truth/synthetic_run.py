@@ -174,6 +174,8 @@ CONFIGS: dict[str, dict[str, object]] = {
     "soft-dependence-by-property": {"DEPENDENCE": "soft", "DEPENDENCE_BY_PROPERTY": True},
     "soft-dependence-n3": {"DEPENDENCE": "soft", "DEPENDENCE_N_FALSE": 3},
     "dependence-off": {"DEPENDENCE": "off"},
+    "soft-dependence-relearn": {"DEPENDENCE": "soft", "DEPENDENCE_RELEARN": True},
+    "soft-dependence-scored-only": {"DEPENDENCE": "soft", "DEPENDENCE_RELEARN": False},
     "leave-out-0.9": {"LEAVE_OUT_SHARE": 0.9},
     "leave-out-0.8": {"LEAVE_OUT_SHARE": 0.8},
     "leave-out-0.7": {"LEAVE_OUT_SHARE": 0.7},

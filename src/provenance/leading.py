@@ -21,7 +21,8 @@ weighs each chunk with the trust model (``trust.py``) as it goes (``weigher``):
   contradicts; a margin below :data:`trust.TIE` is a tie, and nothing leads: only where
   the evidence is really equal.
 * **Explain.** Each answer's ``trust_pieces``: one per independent source (a document
-  with the speaker it quotes; a copy and its original are one), in the desk's words:
+  with the speaker it quotes; a copy and its original are one; the vote of a likely copy
+  shared as the model shares it), in the desk's words:
   ``ctc [6], grade B, trust .83 (12 agree, 1 disagree, 1 verdict) × high = 1.9``.
 * **Leading changes.** Leaders change only when trust is learned anew (its evidence
   changed: a verdict, a grade, new claims). Then :func:`refresh_leaders` weighs every
@@ -76,6 +77,25 @@ class _Trust:
     computed: trustmod.TrustResult | None = None
     track_records: dict[tuple[int, int, int], trustmod.TrackRecord] = field(default_factory=dict)
     records_read: set[tuple[int, int, int]] = field(default_factory=set)
+    pairs: dict[tuple[int, int], dict[tuple[int, int], float]] = field(default_factory=dict)
+    pairs_read: set[int] = field(default_factory=set)
+
+    def likely_copies(
+        self, documents: set[int]
+    ) -> dict[tuple[int, int], dict[tuple[int, int], float]]:
+        """The likely copies (soft copy detection) of these documents' sources at least
+        (of a stored result: read when a chunk first weighs a citation of them)."""
+        if self.computed is not None:
+            return self.computed.dependence
+        wanted = documents - self.pairs_read
+        if wanted:
+            self.pairs.update(
+                stored_trust.dependence(
+                    self.session, public_only=self.public_only, documents=wanted
+                )
+            )
+            self.pairs_read.update(wanted)
+        return self.pairs
 
     def records(
         self, sources: set[tuple[int, int, int]]
@@ -252,6 +272,7 @@ def lead(
             records=trust.records(
                 {(c.document_id, c.speaker_id, c.property_id) for cs in cited.values() for c in cs}
             ),
+            dependence=trust.likely_copies({c.document_id for cs in cited.values() for c in cs}),
         )
     else:
         result = trust.result
@@ -408,6 +429,17 @@ def _pieces(
                 "weight": trustmod.vote(track.trust, best.confidence),
             }
         )
+    # soft copy detection: a vote shared with the likely copies giving the same answer
+    given = {(p["citation"].document_id, p["citation"].speaker_id): p for p in pieces}
+    for key, piece in given.items():
+        copies = [
+            (given[other]["citation"].slug, p)
+            for other, p in result.dependence.get(key, {}).items()
+            if other in given and other != key
+        ]
+        if copies:
+            piece["weight"] /= 1.0 + sum(p for _, p in copies)
+            piece["likely_copies"] = sorted(copies, key=lambda c: (-c[1], c[0]))
     # speakers of one document: the document counts once, at its strongest speaker's vote
     documents: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for piece in pieces:
@@ -455,6 +487,9 @@ def piece_text(piece: dict[str, Any]) -> str:
         text += f": counted once, with {strongest.slug}{who} (same document)"
     if piece.get("copies"):
         text += f", one vote shared with its copies {', '.join(piece['copies'])}"
+    if piece.get("likely_copies"):
+        likely = ", ".join(f"{slug} ({_trust_text(p)})" for slug, p in piece["likely_copies"])
+        text += f", vote shared with likely copies {likely}"
     return text
 
 

@@ -709,6 +709,20 @@ class LearnedCompatible(Base):
     other_id: Mapped[int] = mapped_column(Integer, primary_key=True)
 
 
+class LearnedDependence(Base):
+    """Two sources (document and speaker each) that soft copy detection holds likely
+    copies of one another, with the probability (migration 0020); both ways."""
+
+    __tablename__ = "learned_dependence"
+
+    evidence: Mapped[str] = mapped_column(String(10), primary_key=True)
+    document_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attributed_to_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    other_document_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    other_attributed_to_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    probability: Mapped[float] = mapped_column(Float)
+
+
 class LastDetection(Base):
     """What the last conflict detection saw (detection_key.py, migration 0017): the key of
     the evidence it read; ``conflicts`` detects again only when the key is no longer it.

@@ -2,7 +2,8 @@
 
 Learning trust (``trust.compute_trust``) reads every citation of the database: about a
 minute of CPU at a million citations. What it learned is kept in the ``learned_*``
-tables (migration 0015), and ``conflicts``, ``publish``, the desk's ClaimReview and
+tables (migration 0015; the likely copies of soft copy detection in ``learned_dependence``,
+migration 0020), and ``conflicts``, ``publish``, the desk's ClaimReview and
 ``trust`` read it there for as long as it is **fresh**.
 
 **The key.** A result records the newest change (``changes.id``) that touched the
@@ -60,6 +61,7 @@ from .models import (
     Claim,
     LearnedAnswer,
     LearnedCompatible,
+    LearnedDependence,
     LearnedSource,
     LearnedSourceProperty,
     LearnedTrust,
@@ -157,7 +159,13 @@ def _store(
 ) -> None:
     connection = session.connection()
     evidence = state.evidence
-    for table in (LearnedSource, LearnedSourceProperty, LearnedAnswer, LearnedCompatible):
+    for table in (
+        LearnedSource,
+        LearnedSourceProperty,
+        LearnedAnswer,
+        LearnedCompatible,
+        LearnedDependence,
+    ):
         connection.execute(delete(table).where(table.evidence == evidence))
     connection.execute(delete(LearnedTrust).where(LearnedTrust.evidence == evidence))
     # the model's own tables (temporary, on this connection) name each source's ids
@@ -233,6 +241,20 @@ def _store(
         ),
         {"evidence": evidence},
     )
+    pairs = [
+        {
+            "evidence": evidence,
+            "document_id": document_id,
+            "attributed_to_id": speaker_id,
+            "other_document_id": other_document_id,
+            "other_attributed_to_id": other_speaker_id,
+            "probability": p,
+        }
+        for (document_id, speaker_id), others in result.dependence.items()
+        for (other_document_id, other_speaker_id), p in others.items()
+    ]
+    if pairs:
+        connection.execute(insert(LearnedDependence), pairs)
     connection.execute(
         insert(LearnedTrust).values(
             evidence=evidence,
@@ -300,7 +322,36 @@ def load(session: Session, *, public_only: bool) -> trustmod.TrustResult:
         items=run.items,
         public_only=public_only,
         records=records,
+        dependence=dependence(session, public_only=public_only),
     )
+
+
+def dependence(
+    session: Session, *, public_only: bool, documents: Iterable[int] | None = None
+) -> dict[tuple[int, int], dict[tuple[int, int], float]]:
+    """The stored likely copies (``TrustResult.dependence``), or those of the sources of
+    ``documents``: a listing reads the pairs of the documents each chunk weighs."""
+    table = LearnedDependence
+    query = select(
+        table.document_id,
+        table.attributed_to_id,
+        table.other_document_id,
+        table.other_attributed_to_id,
+        table.probability,
+    ).where(table.evidence == evidence_name(public_only))
+    batches: Iterable[list[int] | None] = [None]
+    if documents is not None:
+        batches = chunks(sorted(set(documents)), IN_CHUNK)
+    found: dict[tuple[int, int], dict[tuple[int, int], float]] = {}
+    for batch in batches:
+        chunk_query = query if batch is None else query.where(in_ids(table.document_id, batch))
+        for document_id, speaker_id, other_document_id, other_speaker_id, p in (
+            session.connection().execute(chunk_query).all()
+        ):
+            found.setdefault((document_id, speaker_id), {})[
+                (other_document_id, other_speaker_id)
+            ] = float(p)
+    return found
 
 
 def records(

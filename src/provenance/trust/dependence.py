@@ -10,9 +10,14 @@ and D. Srivastava, "Integrating conflicting data: the role of source dependence"
 probability ``A1·A2`` and on a false one with ``(1 − A1)(1 − A2) / N``, where a copier
 gives its original's value on ``DEPENDENCE_COPY_RATE`` of the items; agreement on a
 value the model holds false is strong evidence of copying, agreement on the truth
-weak, disagreement evidence against. The pair's agreements are counted softly: an
-agreement on an answer of probability ``p`` is ``p`` of an agreement on the truth and
-``1 − p`` of one on a false value.
+weak, disagreement evidence against. An agreement on an answer the model gives
+probability ``p`` is weighed as the paper has it, by the likelihood of agreeing on a
+value that is true with probability ``p`` (``p · P(agree on the truth) + (1 − p) ·
+P(agree on a false value)``, under copying and under independence; :func:`agreement_evidence`).
+Counting it instead as ``p`` of an agreement on the truth and ``1 − p`` of one on a false
+value (a first version) made two accurate independent sources agreeing on values of
+probability .9 look like copies: a tenth of a false agreement already weighs as much as
+ten true ones (docs/benchmarks.md, "Eighth pass").
 
 A source's vote on an answer is then divided by ``1 + Σ P(copy)`` over the other
 sources giving the same answer (sources of one copy group are already one vote): ``k``
@@ -33,33 +38,77 @@ from __future__ import annotations
 import math
 
 from . import settings
-from .sql import Sql, exp
+from .sql import Sql, clamped, exp
+
+
+def _rates(accuracy_a: float, accuracy_b: float) -> tuple[float, float, float, float]:
+    """Dong et al.'s chances that two sources agree on the truth and on a false value,
+    independent (``true_i``, ``false_i``) and with one copying the other (``_c``)."""
+    floor, ceiling = settings.ACCURACY_FLOOR, settings.ACCURACY_CEILING
+    a = min(max(accuracy_a, floor), ceiling)
+    b = min(max(accuracy_b, floor), ceiling)
+    c, n = settings.DEPENDENCE_COPY_RATE, float(settings.DEPENDENCE_N_FALSE)
+    true_i = a * b
+    false_i = (1.0 - a) * (1.0 - b) / n
+    original = (a + b) / 2.0
+    return (
+        true_i,
+        false_i,
+        c * original + (1.0 - c) * true_i,
+        (c * (1.0 - original) + (1.0 - c) * false_i),
+    )
+
+
+def agreement_evidence(accuracy_a: float, accuracy_b: float, probability: float) -> float:
+    """The log-likelihood ratio, copying against independence, of two sources agreeing on
+    a value the model holds true with ``probability``."""
+    true_i, false_i, true_c, false_c = _rates(accuracy_a, accuracy_b)
+    p = min(max(probability, 0.0), 1.0)
+    return math.log((p * true_c + (1.0 - p) * false_c) / (p * true_i + (1.0 - p) * false_i))
+
+
+def agreement_evidence_sql(accuracy_a: str, accuracy_b: str, probability: str) -> str:
+    """:func:`agreement_evidence` as an SQL expression over the three columns."""
+    c, n = float(settings.DEPENDENCE_COPY_RATE), float(settings.DEPENDENCE_N_FALSE)
+    a, b = clamped(accuracy_a), clamped(accuracy_b)
+    p = (
+        f"(CASE WHEN {probability} > 1.0 THEN 1.0 WHEN {probability} < 0.0 THEN 0.0"
+        f" ELSE {probability} END)"
+    )
+    true_i = f"({a} * {b})"
+    false_i = f"((1.0 - {a}) * (1.0 - {b}) / {n})"
+    original = f"(({a} + {b}) / 2.0)"
+    true_c = f"({c} * {original} + {1.0 - c} * {true_i})"
+    false_c = f"({c} * (1.0 - {original}) + {1.0 - c} * {false_i})"
+    return (
+        f"ln(({p} * {true_c} + (1.0 - {p}) * {false_c})"
+        f" / ({p} * {true_i} + (1.0 - {p}) * {false_i}))"
+    )
 
 
 def copy_probability(
     accuracy_a: float, accuracy_b: float, true_agreed: float, false_agreed: float, differed: float
 ) -> float:
-    """Dong et al.'s posterior probability that one of two sources copies the other."""
-    floor, ceiling = settings.ACCURACY_FLOOR, settings.ACCURACY_CEILING
-    a = min(max(accuracy_a, floor), ceiling)
-    b = min(max(accuracy_b, floor), ceiling)
-    c, n, prior = (
-        settings.DEPENDENCE_COPY_RATE,
-        float(settings.DEPENDENCE_N_FALSE),
-        settings.DEPENDENCE_PRIOR,
+    """Dong et al.'s posterior probability that one of two sources copies the other, from
+    how many values they agreed on that are true, false, and how many they differed on."""
+    return copy_probability_of(
+        accuracy_a,
+        accuracy_b,
+        true_agreed * agreement_evidence(accuracy_a, accuracy_b, 1.0)
+        + false_agreed * agreement_evidence(accuracy_a, accuracy_b, 0.0),
+        differed,
     )
-    true_i = a * b
-    false_i = (1.0 - a) * (1.0 - b) / n
+
+
+def copy_probability_of(
+    accuracy_a: float, accuracy_b: float, agreed_evidence: float, differed: float
+) -> float:
+    """The same from the summed :func:`agreement_evidence` of the pair's agreements."""
+    true_i, false_i, _true_c, _false_c = _rates(accuracy_a, accuracy_b)
+    c, prior = settings.DEPENDENCE_COPY_RATE, settings.DEPENDENCE_PRIOR
     differ_i = max(1.0 - true_i - false_i, 1e-9)
-    original = (a + b) / 2.0
-    true_c = c * original + (1.0 - c) * true_i
-    false_c = c * (1.0 - original) + (1.0 - c) * false_i
     differ_c = (1.0 - c) * differ_i
-    evidence = (
-        true_agreed * math.log(true_c / true_i)
-        + false_agreed * math.log(false_c / false_i)
-        + differed * math.log(differ_c / differ_i)
-    )
+    evidence = agreed_evidence + differed * math.log(differ_c / differ_i)
     odds = math.log(prior / (1.0 - prior)) + evidence
     if odds > 50:
         return 1.0
@@ -70,7 +119,8 @@ def copy_probability(
 
 def weigh_dependence(sql: Sql) -> int:
     """Set every answer's ``independence`` from the pairs' copy probabilities; how many
-    pairs are more likely copies than not."""
+    pairs have a copy probability of at least ``DEPENDENCE_FLOOR`` (0: every vote is as
+    it was)."""
     sql.drop("trust_dependence")
     sql("CREATE INDEX IF NOT EXISTS trust_evidence_claim ON trust_evidence (claim_id, source_key)")
     sql(
@@ -80,13 +130,12 @@ def weigh_dependence(sql: Sql) -> int:
     )
     by_property = "i.property_id" if settings.DEPENDENCE_BY_PROPERTY else "MIN(0)"
     grouped = ", i.property_id" if settings.DEPENDENCE_BY_PROPERTY else ""
+    agreed = agreement_evidence_sql("ka.accuracy", "kb.accuracy", "COALESCE(t.credit, 0.0)")
     pairs = sql(
         f"""SELECT a.source_key, b.source_key, ka.accuracy, kb.accuracy, {by_property},
                   COUNT(*) AS shared,
                   SUM(CASE WHEN a.lo = b.lo AND a.hi = b.hi AND a.n = b.n
-                      THEN COALESCE(t.credit, 0.0) ELSE 0.0 END) AS true_agreed,
-                  SUM(CASE WHEN a.lo = b.lo AND a.hi = b.hi AND a.n = b.n
-                      THEN 1.0 - COALESCE(t.credit, 0.0) ELSE 0.0 END) AS false_agreed,
+                      THEN {agreed} ELSE 0.0 END) AS agreed_evidence,
                   SUM(CASE WHEN a.lo = b.lo AND a.hi = b.hi AND a.n = b.n
                       THEN 0 ELSE 1 END) AS differed
         FROM trust_given a
@@ -104,21 +153,18 @@ def weigh_dependence(sql: Sql) -> int:
     # copies as on the property where it least looks like copies (sources that share an
     # error, or the truth the model holds false, on one property only are not copies)
     copying: dict[tuple[int, int], float] = {}
-    for a, b, accuracy_a, accuracy_b, _prop, _shared, true_agreed, false_agreed, differed in pairs:
-        p = copy_probability(
+    for a, b, accuracy_a, accuracy_b, _prop, _shared, agreed_evidence, differed in pairs:
+        p = copy_probability_of(
             float(accuracy_a),
             float(accuracy_b),
-            float(true_agreed or 0.0),
-            float(false_agreed or 0.0),
+            float(agreed_evidence or 0.0),
             float(differed or 0.0),
         )
         copying[(a, b)] = min(p, copying.get((a, b), 1.0))
     rows = []
-    likely = 0
     for (a, b), p in copying.items():
         if p < settings.DEPENDENCE_FLOOR:
             continue
-        likely += p > 0.5
         rows += [
             {"source_key": a, "other_key": b, "copy": p},
             {"source_key": b, "other_key": a, "copy": p},
@@ -137,7 +183,24 @@ def weigh_dependence(sql: Sql) -> int:
             WHERE d.source_key = trust_evidence.source_key), 0.0))
         WHERE active = 1 AND source_key IN (SELECT source_key FROM trust_dependence)"""
     )
-    return likely
+    return len(rows) // 2
+
+
+def likely_copies(sql: Sql) -> dict[tuple[int, int], dict[tuple[int, int], float]]:
+    """The pairs :func:`weigh_dependence` found (after it ran), by (document, speaker or
+    0): what ``conflicts --explain`` shows of a vote shared with likely copies."""
+    found: dict[tuple[int, int], dict[tuple[int, int], float]] = {}
+    for document, speaker, other_document, other_speaker, p in sql(
+        """SELECT ka.document_id, ka.attributed_to_id, kb.document_id, kb.attributed_to_id,
+                  d.copy
+           FROM trust_dependence d
+           JOIN trust_sources ka ON ka.source_key = d.source_key
+           JOIN trust_sources kb ON kb.source_key = d.other_key"""
+    ).all():
+        found.setdefault((int(document), int(speaker)), {})[
+            (int(other_document), int(other_speaker))
+        ] = float(p)
+    return found
 
 
 def find_dependents(sql: Sql) -> int:

@@ -68,6 +68,9 @@ class TrustResult:
     # the model against a vote on the desk's settled items (guard.py); fell_back: the
     # learned trust was dropped for the grades
     guard: GuardCheck | None = None
+    # soft copy detection: (document, speaker or 0) → {(document, speaker or 0): the
+    # probability that the two copy one another}, both ways; empty when none was found
+    dependence: dict[tuple[int, int], dict[tuple[int, int], float]] = field(default_factory=dict)
 
     def rows(self) -> list[dict[str, Any]]:
         return [s.row() for s in self.sources]

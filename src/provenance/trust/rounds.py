@@ -14,7 +14,12 @@ from sqlalchemy.orm import Session
 from ..entities import get_property
 from . import settings
 from .copies import count_as_one, detect_copies, sync_vote_units
-from .dependence import find_dependents, leave_dependents_out, weigh_dependence
+from .dependence import (
+    find_dependents,
+    leave_dependents_out,
+    likely_copies,
+    weigh_dependence,
+)
 from .evidence import build_evidence, weigh_teaching
 from .guard import (
     GuardCheck,
@@ -361,6 +366,7 @@ def run_model(
             rounds += learn(sql, compatible)
             rounds += learn_without_silent_dependents(sql, compatible)
             check = check_against_vote(sql)
+    shared = 0
     if worse_than_vote(check):
         # learned trust dropped: back to the grades, and only the verdicts teach
         fall_back_to_grades(sql)
@@ -368,9 +374,10 @@ def run_model(
         rounds += learn(sql, compatible, only_verdicts=True)
     else:
         rounds += learn(sql, compatible)
-        if settings.DEPENDENCE == "soft":
-            # what was learned says which agreements are on false values: copies
-            weigh_dependence(sql)
+        # what was learned says which agreements are on false values: copies, whose votes
+        # are then shared in the final answers (and, with DEPENDENCE_RELEARN, learned again)
+        shared = weigh_dependence(sql) if settings.DEPENDENCE == "soft" else 0
+        if shared and settings.DEPENDENCE_RELEARN:
             rounds += learn(sql, compatible)
         rounds += learn_without_silent_dependents(sql, compatible)
     score_and_normalise(sql, every_item=True, compatible=compatible)
@@ -380,4 +387,6 @@ def run_model(
     seconds["result"] = time.perf_counter() - started - sum(seconds.values())
     result.seconds = seconds
     result.guard = check
+    if shared:
+        result.dependence = likely_copies(sql)
     return result
