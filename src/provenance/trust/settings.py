@@ -186,6 +186,6 @@ LIST_TRANSFER = False
 # how the moved share is split: equally among the wholes ("wholes"; not by their
 # current probabilities, so that a round's leaning cannot feed itself), or equally among
 # the wholes and the part itself ("part-and-wholes": the list cut short may be the whole
-# truth; Books half A unchanged, .936 against .912 with verdicts, -.003 to -.004 on the
-# synthetic list worlds)
+# truth; -.003 to -.004 on the synthetic list worlds; Books half A unchanged before
+# soft copy detection came on, .935 against .952 since)
 LIST_TRANSFER_SPLIT = "wholes"
