@@ -29,8 +29,14 @@ taken here only where it is positive). Within one item, for two answers ``a`` an
   changes.
 * With ``LIST_TRANSFER``, a part does not lend: a habitual part-giver's vote on a strict
   part is not a claim that the list ends there, so ``habit`` of the part's support moves
-  to the lists that strictly hold it, split equally among them, and the part keeps the
-  rest (:func:`move_list_parts`).
+  to the lists that strictly hold it, split equally among them (or, by
+  ``LIST_TRANSFER_SPLIT``, among them and the part itself), and the part keeps the rest
+  (:func:`move_list_parts`).
+* With ``LIST_HABIT_LEAVE_OUT``, a source's habit on a part is counted from its other
+  answers: a store's one list, cut short, is no evidence of a habit of its own.
+
+These three are off: none gained on Books half A without losing on the synthetic list
+worlds (``docs/benchmarks.md``, "Eighth pass: lists a small store cuts short").
 * The same entries in another order (``ceri; widom``) or written otherwise (``widom;ceri``)
   lend each other the same way, whatever the habit.
 * With ``LIST_CREDIT``, a source giving ``a`` earns the similarity × the probability of
@@ -45,8 +51,9 @@ The pairs go in ``trust_near`` (``similarity`` for the score, ``in_credit`` for 
 credit, receiver in ``claim_id``), where :func:`rounds.score_and_normalise` reads near
 numbers too; with ``LIST_TRANSFER`` the strict ones go in ``trust_list_moves`` instead
 (the share of the part's support each whole receives), which the same function applies
-after the lending. It is set-based: the entries of the answers of items with a list answer are
-split by one recursive query, and the pairs are found by joining entries within an item.
+after the lending. It is set-based: the entries of the answers of items with a list
+answer are split by one recursive query, and the pairs are found by joining entries
+within an item.
 """
 
 from __future__ import annotations
