@@ -50,8 +50,8 @@ def one_book(values: list[str]) -> list[tuple[str, str, str]]:
     return [(s, "Database Systems", v) for s, v in zip(STORES, values, strict=False)]
 
 
-def lent(db_path, monkeypatch, **constants: object) -> dict[tuple[str, str], tuple[float, float]]:
-    """(receiver, lender) → (similarity, in credit): the list rows of ``trust_near``."""
+def model_rows(db_path, monkeypatch, query: str, **constants: object) -> list[tuple]:
+    """The rows ``query`` reads from the model's temporary tables after a run."""
     from sqlalchemy import text
 
     from provenance.trust.sql import working_connection
@@ -63,18 +63,34 @@ def lent(db_path, monkeypatch, **constants: object) -> dict[tuple[str, str], tup
         trust.compute_trust(session, public_only=False)
         # the model's temporary tables live on its working connection (a second one on
         # PostgreSQL, in a reading transaction)
-        rows = (
-            working_connection(session)
-            .execute(
-                text(
-                    """SELECT ca.value, cb.value, x.similarity, x.in_credit FROM trust_near x
-                JOIN claims ca ON ca.id = x.claim_id JOIN claims cb ON cb.id = x.other_id"""
-                )
-            )
-            .all()
-        )
+        rows = [tuple(r) for r in working_connection(session).execute(text(query)).all()]
     engine.dispose()
+    return rows
+
+
+def lent(db_path, monkeypatch, **constants: object) -> dict[tuple[str, str], tuple[float, float]]:
+    """(receiver, lender) → (similarity, in credit): the list rows of ``trust_near``."""
+    query = """SELECT ca.value, cb.value, x.similarity, x.in_credit FROM trust_near x
+        JOIN claims ca ON ca.id = x.claim_id JOIN claims cb ON cb.id = x.other_id"""
+    rows = model_rows(db_path, monkeypatch, query, **constants)
     return {(a, b): (pytest.approx(s), pytest.approx(c)) for a, b, s, c in rows}
+
+
+def moved(db_path, monkeypatch, **constants: object) -> dict[tuple[str, str], float]:
+    """(part, whole) → the share of the part's support the whole receives (``LIST_TRANSFER``)."""
+    query = """SELECT ca.value, cb.value, m.share FROM trust_list_moves m
+        JOIN claims ca ON ca.id = m.part_id JOIN claims cb ON cb.id = m.whole_id"""
+    rows = model_rows(db_path, monkeypatch, query, **constants)
+    return {(a, b): pytest.approx(share) for a, b, share in rows}
+
+
+def scores(db_path, monkeypatch, **constants: object) -> dict[str, tuple[float, float]]:
+    """Each answer's own support (its sources' votes) and its score, after the last pass."""
+    query = """SELECT c.value, s.own, s.score FROM trust_scores s
+        JOIN claims c ON c.id = s.claim_id"""
+    return {
+        v: (own, score) for v, own, score in model_rows(db_path, monkeypatch, query, **constants)
+    }
 
 
 ON = {"LIST_IMPLICATION": 1.0, "LIST_HABIT": 0.0}
@@ -229,3 +245,198 @@ def test_the_list_worlds_err_by_a_name_too_many_as_often_as_by_one_too_few(tmp_p
                 kinds["replaced or other"] += 1
     assert set(kinds) == {"cut", "reordered", "added", "replaced or other"}
     assert 0.5 < kinds["cut"] / kinds["added"] < 2
+
+
+# a data set whose stores habitually cut lists short: stores a, b and c give the first
+# author only of three books whose full list store d gives (store e the full list of two)
+HABITUAL = [(store, f"Volume {n}", f"Author{n}") for store in STORES[:3] for n in range(3)] + [
+    ("store-d", f"Volume {n}", f"Author{n}; Second{n}") for n in range(3)
+]
+
+
+@pytest.mark.parametrize("toward", ["zero", "pooled"])
+def test_a_small_stores_habit_is_shrunk_toward_the_habit_of_all_stores(
+    run, tmp_path, db_path, monkeypatch, toward
+):
+    """Store f gives one list, cut short: its own habit is 1 on 1 answer."""
+    given = [
+        *HABITUAL,
+        ("store-e", "Volume 0", "Author0; Second0"),
+        ("store-e", "Database Systems", "Widom; Ceri"),
+        ("store-f", "Database Systems", "Widom"),
+    ]
+    import_lists(run, tmp_path, given)
+    rows = lent(
+        db_path, monkeypatch, LIST_IMPLICATION=1.0, LIST_HABIT=2.0, LIST_HABIT_TOWARD=toward
+    )
+    # parts less wholes: a, b, c +3 of 3 answers each; d -3 of 3; e -2 of 2; f +1 of 1
+    pooled = {"zero": 0.0, "pooled": (9 - 3 - 2 + 1) / (9 + 3 + 2 + 1)}[toward]
+    assert rows[("Widom; Ceri", "Widom")] == ((1 + 2 * pooled) / (1 + 2), 0.0)
+    assert rows[("Author1; Second1", "Author1")] == ((3 + 2 * pooled) / (3 + 2), 0.0)
+    # store e's and d's habits are below 0 either way: floored, they lend nothing
+    assert len(rows) == 4
+
+
+def test_where_lists_are_as_often_too_long_as_too_short_the_pooled_habit_changes_nothing(
+    run, tmp_path, db_path, monkeypatch
+):
+    """Store a cuts a list short, store b adds a name to another, store c gives both
+    right: one part less one whole over all of them, so the pooled habit is 0."""
+    given = [
+        ("store-a", "Database Systems", "Widom"),
+        ("store-c", "Database Systems", "Widom; Ceri"),
+        ("store-b", "Query Languages", "Abiteboul; Hull; Lee"),
+        ("store-c", "Query Languages", "Abiteboul; Hull"),
+    ]
+    import_lists(run, tmp_path, given)
+    zero = lent(db_path, monkeypatch, LIST_IMPLICATION=1.0, LIST_HABIT=2.0)
+    pooled = lent(db_path, monkeypatch, LIST_HABIT_TOWARD="pooled")
+    assert pooled == zero == {("Widom; Ceri", "Widom"): (1 / 3, 0.0)}
+
+
+def test_a_part_moves_its_support_to_the_lists_holding_it_split_equally(
+    run, tmp_path, db_path, monkeypatch
+):
+    """Every part counted as habitual (``LIST_HABIT = 0``): ``mcgraw`` moves all its support,
+    a third to each list holding it (a reordering holds it too); ``mcgraw; viega`` all of
+    its own to the longest."""
+    import_lists(
+        run,
+        tmp_path,
+        one_book(["McGraw", "McGraw; Viega", "McGraw; Viega; Hoglund", "Garcia", "Viega; McGraw"]),
+    )
+    on = {"LIST_IMPLICATION": 1.0, "LIST_HABIT": 0.0, "LIST_TRANSFER": True}
+    assert moved(db_path, monkeypatch, **on) == {
+        ("McGraw", "McGraw; Viega"): 1 / 3,
+        ("McGraw", "Viega; McGraw"): 1 / 3,
+        ("McGraw", "McGraw; Viega; Hoglund"): 1 / 3,
+        ("McGraw; Viega", "McGraw; Viega; Hoglund"): 1.0,
+        ("Viega; McGraw", "McGraw; Viega; Hoglund"): 1.0,
+    }
+    # a reordering still lends, both ways; a strict part lends nothing beside its move
+    assert lent(db_path, monkeypatch) == {
+        ("McGraw; Viega", "Viega; McGraw"): (1.0, 0.0),
+        ("Viega; McGraw", "McGraw; Viega"): (1.0, 0.0),
+    }
+    got = scores(db_path, monkeypatch)
+    own = {value: o for value, (o, _) in got.items()}
+    share = trust.COMPATIBLE_SHARE
+    expected = {
+        "McGraw": 0.0,
+        "McGraw; Viega": own["McGraw"] / 3 + share * own["Viega; McGraw"],
+        "Viega; McGraw": own["McGraw"] / 3 + share * own["McGraw; Viega"],
+        "McGraw; Viega; Hoglund": own["McGraw; Viega; Hoglund"]
+        + own["McGraw"] / 3
+        + own["McGraw; Viega"]
+        + own["Viega; McGraw"],
+        "Garcia": own["Garcia"],
+    }
+    assert {value: score for value, (_, score) in got.items()} == pytest.approx(expected)
+    probability = answer_probabilities(db_path, monkeypatch)
+    assert max(probability, key=probability.get) == "McGraw; Viega; Hoglund"
+
+
+def test_a_part_keeps_the_share_of_its_support_its_sources_habit_does_not_move(
+    run, tmp_path, db_path, monkeypatch
+):
+    """The data of the habit's worked example above: ``widom`` moves 1/4 of its support."""
+    given = [
+        ("store-a", "Database Systems", "Widom"),
+        ("store-a", "Query Languages", "Abiteboul"),
+        ("store-c", "Database Systems", "Widom; Ceri"),
+        ("store-c", "Query Languages", "Abiteboul; Hull; Vianu"),
+        ("store-b", "Database Systems", "Widom"),
+        ("store-b", "Query Languages", "Abiteboul; Hull; Vianu; Lee"),
+    ]
+    import_lists(run, tmp_path, given)
+    on = {"LIST_IMPLICATION": 1.0, "LIST_HABIT": 2.0, "LIST_TRANSFER": True}
+    assert moved(db_path, monkeypatch, **on) == {
+        ("Widom", "Widom; Ceri"): 0.25,
+        ("Abiteboul", "Abiteboul; Hull; Vianu"): 0.25,
+        ("Abiteboul", "Abiteboul; Hull; Vianu; Lee"): 0.25,
+    }
+    got = scores(db_path, monkeypatch)
+    assert got["Widom"][1] == pytest.approx(0.75 * got["Widom"][0])
+    assert got["Widom; Ceri"][1] == pytest.approx(got["Widom; Ceri"][0] + 0.25 * got["Widom"][0])
+    assert got["Abiteboul"][1] == pytest.approx(0.5 * got["Abiteboul"][0])
+
+
+def test_three_stores_cutting_every_list_short_no_longer_outvote_the_one_giving_it_in_full(
+    run, tmp_path, db_path, monkeypatch
+):
+    """Lending gives the full list at most half of the part's support (three votes
+    against one and a half); moving gives it the habitual share, and the full list
+    leads on every book, by an honest margin over the part."""
+    import_lists(run, tmp_path, HABITUAL)
+    monkeypatch.setattr(trust, "LIST_TRANSFER", False)
+    lending = json.loads(run("conflicts", "--json").output)
+    assert {row["leading_value"] for row in lending} == {"Author0", "Author1", "Author2"}
+    monkeypatch.setattr(trust, "LIST_TRANSFER", True)
+    monkeypatch.setattr(trust, "LIST_HABIT_TOWARD", "pooled")
+    rows = json.loads(run("conflicts", "--json").output)
+    assert {row["leading_value"] for row in rows} == {
+        "Author0; Second0",
+        "Author1; Second1",
+        "Author2; Second2",
+    }
+    for row in rows:
+        full, cut = row["answers"]
+        assert cut["value"] == full["value"].split(";")[0]
+        assert row["leading_margin"] == pytest.approx(
+            full["probability"] - cut["probability"], abs=0.002
+        )
+        assert row["leading_margin"] > trust.TIE
+
+
+def test_split_with_the_part_a_list_cut_short_keeps_an_equal_share_of_what_it_moves(
+    run, tmp_path, db_path, monkeypatch
+):
+    """``LIST_TRANSFER_SPLIT = "part-and-wholes"``: the part is one of the lists its
+    habitual share is split among, since it may be the whole truth."""
+    import_lists(run, tmp_path, one_book(["McGraw", "McGraw; Viega", "McGraw; Viega; Hoglund"]))
+    on = {
+        "LIST_IMPLICATION": 1.0,
+        "LIST_HABIT": 0.0,
+        "LIST_TRANSFER": True,
+        "LIST_TRANSFER_SPLIT": "part-and-wholes",
+    }
+    assert moved(db_path, monkeypatch, **on) == {
+        ("McGraw", "McGraw; Viega"): 1 / 3,
+        ("McGraw", "McGraw; Viega; Hoglund"): 1 / 3,
+        ("McGraw; Viega", "McGraw; Viega; Hoglund"): 1 / 2,
+    }
+    got = scores(db_path, monkeypatch)
+    own = {value: o for value, (o, _) in got.items()}
+    assert {value: score for value, (_, score) in got.items()} == pytest.approx(
+        {
+            "McGraw": own["McGraw"] / 3,
+            "McGraw; Viega": own["McGraw; Viega"] / 2 + own["McGraw"] / 3,
+            "McGraw; Viega; Hoglund": own["McGraw; Viega; Hoglund"]
+            + own["McGraw"] / 3
+            + own["McGraw; Viega"] / 2,
+        }
+    )
+
+
+def test_left_out_a_sources_habit_on_a_part_is_counted_from_its_other_answers(
+    run, tmp_path, db_path, monkeypatch
+):
+    """The data of the habit's worked example: a store's own part is no evidence of its habit."""
+    given = [
+        ("store-a", "Database Systems", "Widom"),
+        ("store-a", "Query Languages", "Abiteboul"),
+        ("store-c", "Database Systems", "Widom; Ceri"),
+        ("store-c", "Query Languages", "Abiteboul; Hull; Vianu"),
+        ("store-b", "Database Systems", "Widom"),
+        ("store-b", "Query Languages", "Abiteboul; Hull; Vianu; Lee"),
+    ]
+    import_lists(run, tmp_path, given)
+    rows = lent(
+        db_path, monkeypatch, LIST_IMPLICATION=1.0, LIST_HABIT=2.0, LIST_HABIT_LEAVE_OUT=True
+    )
+    # store a: its other answer a part, (2 - 1) / (1 + 2); store b: (0 - 1) / (1 + 2), floored
+    assert rows == {
+        ("Widom; Ceri", "Widom"): ((1 / 3 + 0.0) / 2, 0.0),
+        ("Abiteboul; Hull; Vianu", "Abiteboul"): (1 / 3, 0.0),
+        ("Abiteboul; Hull; Vianu; Lee", "Abiteboul"): (1 / 3, 0.0),
+    }

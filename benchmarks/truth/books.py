@@ -58,7 +58,8 @@ The halves (``flight.half_of`` on the ISBN: a fixed hash) keep the protocol of
 ``flight.py``: settings are chosen looking at half ``A`` only. Of the model, only the
 constants of lists that imply lists (``LIST_IMPLICATION``, ``LIST_HABIT``) were chosen
 on this data set, on half ``A`` (``docs/benchmarks.md``, "Seventh pass: lists that imply
-lists"); half ``B`` was scored once after. The report goes to stdout. ``--books N``
+lists"; the list settings tried after them, all left off: "Eighth pass: lists a small
+store cuts short"); half ``B`` was scored once after each. The report goes to stdout. ``--books N``
 runs on a slice: the first N books by ISBN, gold books first (for a quick check; the
 figures are the whole set's only without it).
 """

@@ -30,6 +30,7 @@ from .guard import (
     verdicts_held_out,
     worse_than_vote,
 )
+from .lists import move_list_parts
 from .popularity import (
     accu_vote,
     add_popularity,
@@ -84,6 +85,8 @@ def score_and_normalise(sql: Sql, *, every_item: bool, compatible: bool) -> None
                 WHERE x.claim_id = trust_scores.claim_id)
             WHERE claim_id IN (SELECT claim_id FROM trust_near)"""
         )
+    # a list cut short moves part of its support to the lists holding it (LIST_TRANSFER)
+    move_list_parts(sql)
     # POPACCU (VOTE): a wrong value many sources share is no coincidence (popularity.py)
     add_popularity(sql)
     sql("DELETE FROM trust_answers")

@@ -163,6 +163,7 @@ TEMP_TABLES = (
     "trust_silent_marks",
     "trust_choice_sources",
     "trust_choice_properties",
+    "trust_list_moves",
 )
 
 # Lists that imply lists (lists.py): within one item, a text answer whose ";"-separated
@@ -181,3 +182,23 @@ LIST_HABIT = 2.0
 LIST_BY_SIZE = False
 # a source giving a part also earns credit where the whole is true (False: lost Books A)
 LIST_CREDIT = False
+# what a source's habit is shrunk toward by its LIST_HABIT pseudo-answers: "zero", or
+# "pooled", the habit of all sources together (a small store inherits the data set's).
+# "pooled" changed nothing on Books half A nor on the synthetic list worlds: the pooled
+# habit is .083 on Books and .092 on a synthetic world whose errors go both ways
+# (docs/benchmarks.md, "Eighth pass: lists a small store cuts short")
+LIST_HABIT_TOWARD = "zero"
+# a source's habit on a part counted from its other answers, not from the part itself
+# (+.002 on the lists-tail worlds, nothing on Books half A: off)
+LIST_HABIT_LEAVE_OUT = False
+# a strict part moves its habit's share of its support to the lists holding it instead
+# of lending COMPATIBLE_SHARE of it (False: it lends). Moving fixes a first author alone
+# on Books half A and breaks a one-author book a wrong longer list holds (.919 against
+# .935), and loses .010 to .023 on the synthetic list worlds: off
+LIST_TRANSFER = False
+# how the moved share is split: equally among the wholes ("wholes"; not by their
+# current probabilities, so that a round's leaning cannot feed itself), or equally among
+# the wholes and the part itself ("part-and-wholes": the list cut short may be the whole
+# truth; -.003 to -.004 on the synthetic list worlds; Books half A unchanged before
+# soft copy detection came on, .935 against .952 since)
+LIST_TRANSFER_SPLIT = "wholes"
