@@ -158,20 +158,24 @@ def test_by_size_a_part_lends_the_share_of_the_whole_it_names_and_credit_is_the_
     }
 
 
+# the habit's worked example: store a lists the first author only on both books; store b
+# cuts one list short and adds a name to the other (no habit); store c gives both in full
+HABIT_EXAMPLE = [
+    ("store-a", "Database Systems", "Widom"),
+    ("store-a", "Query Languages", "Abiteboul"),
+    ("store-c", "Database Systems", "Widom; Ceri"),
+    ("store-c", "Query Languages", "Abiteboul; Hull; Vianu"),
+    ("store-b", "Database Systems", "Widom"),
+    ("store-b", "Query Languages", "Abiteboul; Hull; Vianu; Lee"),
+]
+
+
 def test_a_part_lends_as_far_as_its_sources_habitually_give_parts(
     run, tmp_path, db_path, monkeypatch
 ):
     """Store a lists the first author only on both books; store b cuts one list short and
     adds a name to the other (no habit); store c and d give the full lists."""
-    given = [
-        ("store-a", "Database Systems", "Widom"),
-        ("store-a", "Query Languages", "Abiteboul"),
-        ("store-c", "Database Systems", "Widom; Ceri"),
-        ("store-c", "Query Languages", "Abiteboul; Hull; Vianu"),
-        ("store-b", "Database Systems", "Widom"),
-        ("store-b", "Query Languages", "Abiteboul; Hull; Vianu; Lee"),
-    ]
-    import_lists(run, tmp_path, given)
+    import_lists(run, tmp_path, HABIT_EXAMPLE)
     rows = lent(db_path, monkeypatch, LIST_IMPLICATION=1.0, LIST_HABIT=2.0)
     # store a: 2 parts of 2 answers, shrunk by 2 pseudo-answers: 2 / 4; store b: +1 - 1 = 0
     # "widom" (stores a and b, equal confidence): (0.5 + 0) / 2
@@ -340,15 +344,7 @@ def test_a_part_keeps_the_share_of_its_support_its_sources_habit_does_not_move(
     run, tmp_path, db_path, monkeypatch
 ):
     """The data of the habit's worked example above: ``widom`` moves 1/4 of its support."""
-    given = [
-        ("store-a", "Database Systems", "Widom"),
-        ("store-a", "Query Languages", "Abiteboul"),
-        ("store-c", "Database Systems", "Widom; Ceri"),
-        ("store-c", "Query Languages", "Abiteboul; Hull; Vianu"),
-        ("store-b", "Database Systems", "Widom"),
-        ("store-b", "Query Languages", "Abiteboul; Hull; Vianu; Lee"),
-    ]
-    import_lists(run, tmp_path, given)
+    import_lists(run, tmp_path, HABIT_EXAMPLE)
     on = {"LIST_IMPLICATION": 1.0, "LIST_HABIT": 2.0, "LIST_TRANSFER": True}
     assert moved(db_path, monkeypatch, **on) == {
         ("Widom", "Widom; Ceri"): 0.25,
@@ -422,15 +418,7 @@ def test_left_out_a_sources_habit_on_a_part_is_counted_from_its_other_answers(
     run, tmp_path, db_path, monkeypatch
 ):
     """The data of the habit's worked example: a store's own part is no evidence of its habit."""
-    given = [
-        ("store-a", "Database Systems", "Widom"),
-        ("store-a", "Query Languages", "Abiteboul"),
-        ("store-c", "Database Systems", "Widom; Ceri"),
-        ("store-c", "Query Languages", "Abiteboul; Hull; Vianu"),
-        ("store-b", "Database Systems", "Widom"),
-        ("store-b", "Query Languages", "Abiteboul; Hull; Vianu; Lee"),
-    ]
-    import_lists(run, tmp_path, given)
+    import_lists(run, tmp_path, HABIT_EXAMPLE)
     rows = lent(
         db_path, monkeypatch, LIST_IMPLICATION=1.0, LIST_HABIT=2.0, LIST_HABIT_LEAVE_OUT=True
     )
