@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import settings
-from .guard import GuardCheck, check_against_vote
+from .guard import GuardCheck, check_against_vote, who_is_right
 from .popularity import VOTES, popularity_vote
 from .sql import Sql
 
@@ -181,15 +181,10 @@ def leader_shares(sql: Sql) -> dict[int, float]:
 
 def compare(vote: str, shares: dict[int, float], default: dict[int, float]) -> VoteComparison:
     """``vote`` against the default, counting who is right where they differ."""
-    comparison = VoteComparison(vote)
-    for item in shares.keys() | default.keys():
-        mine, theirs = shares.get(item, 0.0), default.get(item, 0.0)
-        if mine == theirs:
-            continue
-        comparison.items += 1
-        comparison.right += mine > theirs
-        comparison.default_right += theirs > mine
-    return comparison
+    items, right, default_right = who_is_right(
+        (shares.get(item, 0.0), default.get(item, 0.0)) for item in shares.keys() | default.keys()
+    )
+    return VoteComparison(vote, items, right, default_right)
 
 
 def keep_state(sql: Sql, label: int) -> None:

@@ -16,7 +16,7 @@ were. The cost: a few more rounds, only when the desk has settled enough items.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -61,17 +61,28 @@ def check_against_vote(sql: Sql) -> GuardCheck:
                    WHERE t.item = s.item AND t.own = m.own) AS model_known
            FROM settled s"""
     ).all()
-    check = GuardCheck()
-    for _item, vote_leaders, vote_known, model_leaders, model_known in rows:
-        # a tie counts as right by the share of the tied answers that are right
-        vote = (vote_known or 0) / vote_leaders if vote_leaders else 0.0
-        model = (model_known or 0) / model_leaders if model_leaders else 0.0
-        if vote == model:
+    # a tie counts as right by the share of the tied answers that are right
+    items, model_right, vote_right = who_is_right(
+        (
+            (model_known or 0) / model_leaders if model_leaders else 0.0,
+            (vote_known or 0) / vote_leaders if vote_leaders else 0.0,
+        )
+        for _item, vote_leaders, vote_known, model_leaders, model_known in rows
+    )
+    return GuardCheck(items, model_right, vote_right)
+
+
+def who_is_right(shares: Iterable[tuple[float, float]]) -> tuple[int, int, int]:
+    """Two ways of leading, each settled item's share of right leaders under each: on
+    how many items they differ, and on how many of those each is the more right."""
+    items = first = second = 0
+    for one, other in shares:
+        if one == other:
             continue
-        check.items += 1
-        check.model_right += model > vote
-        check.vote_right += vote > model
-    return check
+        items += 1
+        first += one > other
+        second += other > one
+    return items, first, second
 
 
 def fall_back_to_grades(sql: Sql, baseline: str = "prior") -> None:
