@@ -354,14 +354,18 @@ def dependence(
         table.other_attributed_to_id,
         table.probability,
     ).where(table.evidence == evidence_name(public_only))
-    batches: Iterable[list[int] | None] = [None]
-    if documents is not None:
-        batches = chunks(sorted(set(documents)), IN_CHUNK)
+    queries = (
+        [query]
+        if documents is None
+        else [
+            query.where(in_ids(table.document_id, batch))
+            for batch in chunks(sorted(set(documents)), IN_CHUNK)
+        ]
+    )
     found: dict[tuple[int, int], dict[tuple[int, int], float]] = {}
-    for batch in batches:
-        chunk_query = query if batch is None else query.where(in_ids(table.document_id, batch))
+    for each in queries:
         for document_id, speaker_id, other_document_id, other_speaker_id, p in (
-            session.connection().execute(chunk_query).all()
+            session.connection().execute(each).all()
         ):
             found.setdefault((document_id, speaker_id), {})[
                 (other_document_id, other_speaker_id)

@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import settings
-from .guard import GuardCheck, check_against_vote, who_is_right
+from .guard import GuardCheck, check_against_vote, verdicts_held_out, who_is_right
 from .popularity import VOTES, popularity_vote
 from .sql import Sql
 
@@ -187,6 +187,16 @@ def compare(vote: str, shares: dict[int, float], default: dict[int, float]) -> V
     return VoteComparison(vote, items, right, default_right)
 
 
+def pick(
+    votes: tuple[str, ...], shares: list[dict[int, float]]
+) -> tuple[list[VoteComparison], int]:
+    """Each other candidate against the default (``votes[0]``), and the position of the
+    one that runs: the winner by the largest lead, else the default."""
+    compared = [compare(v, s, shares[0]) for v, s in zip(votes[1:], shares[1:], strict=True)]
+    winners = [(c.lead(), n + 1) for n, c in enumerate(compared) if c.wins()]
+    return compared, max(winners)[1] if winners else 0
+
+
 def keep_state(sql: Sql, label: int) -> None:
     """The accuracies (and with silent dependence the vote units and teaching) as ``label``."""
     if label == 0:
@@ -273,11 +283,7 @@ def choose_vote(
         checks.append(check_against_vote(sql))
         if position < len(votes) - 1:
             keep_state(sql, position + 1)
-    compared = [compare(v, s, shares[0]) for v, s in zip(votes[1:], shares[1:], strict=True)]
-    chosen = 0
-    winners = [(c.lead(), n + 1) for n, c in enumerate(compared) if c.wins()]
-    if winners:
-        chosen = max(winners)[1]
+    compared, chosen = pick(votes, shares)
     if chosen < len(votes) - 1:
         restore_state(sql, chosen + 1)
     if len(votes) > 1:
@@ -289,36 +295,6 @@ def choose_vote(
     if len(votes) == 1:
         return None, checks[0], rounds
     return VoteChoice(votes[0], votes[chosen], compared), checks[chosen], rounds
-
-
-def fold_of(item: str) -> str:
-    """SQL: which of two folds an item falls in (a fixed scramble of its number)."""
-    return f"((({item}) * 7919) % 10007) % 2"
-
-
-@contextmanager
-def fold_held_out(sql: Sql, fold: int) -> Iterator[None]:
-    """The desk's verdicts on the items of ``fold`` set aside (``trust_known_held``,
-    ``trust_items.held``) inside, those on the other fold still known truth."""
-    sql.drop("trust_known_held")
-    sql("CREATE TEMPORARY TABLE trust_known_held (claim_id INTEGER PRIMARY KEY)")
-    sql(
-        f"""INSERT INTO trust_known_held (claim_id)
-        SELECT k.claim_id FROM trust_known k
-        WHERE k.claim_id IN (SELECT e.claim_id FROM trust_evidence e
-                             WHERE {fold_of("e.item")} = :fold)""",
-        {"fold": fold},
-    )
-    sql("DELETE FROM trust_known WHERE claim_id IN (SELECT claim_id FROM trust_known_held)")
-    sql(
-        f"""UPDATE trust_items SET held = known, known = 0
-        WHERE known > 0 AND {fold_of("item")} = :fold""",
-        {"fold": fold},
-    )
-    yield
-    sql("INSERT INTO trust_known (claim_id) SELECT claim_id FROM trust_known_held")
-    sql("UPDATE trust_items SET known = held, held = 0 WHERE held > 0")
-    sql.drop("trust_known_held")
 
 
 def choose_by_folds(sql: Sql, learn: Callable[[], int]) -> tuple[VoteChoice | None, int]:
@@ -337,13 +313,11 @@ def choose_by_folds(sql: Sql, learn: Callable[[], int]) -> tuple[VoteChoice | No
         judged: dict[int, float] = {}
         for fold in (0, 1):
             restore_state(sql, 0)
-            with fold_held_out(sql, fold), vote_in_force(vote):
+            with verdicts_held_out(sql, fold), vote_in_force(vote):
                 rounds += learn()
                 judged.update(leader_shares(sql))
         shares.append(judged)
     restore_state(sql, 0)
     sql.drop("trust_choice_sources", "trust_choice_properties", "trust_choice_evidence_0")
-    compared = [compare(v, s, shares[0]) for v, s in zip(votes[1:], shares[1:], strict=True)]
-    winners = [(c.lead(), n + 1) for n, c in enumerate(compared) if c.wins()]
-    chosen = max(winners)[1] if winners else 0
+    compared, chosen = pick(votes, shares)
     return VoteChoice(votes[0], votes[chosen], compared), rounds

@@ -109,16 +109,33 @@ def settled_items(sql: Sql) -> int:
     )
 
 
+def fold_of(item: str) -> str:
+    """SQL: which of two folds an item falls in (a fixed scramble of its number)."""
+    return f"((({item}) * 7919) % 10007) % 2"
+
+
 @contextmanager
-def verdicts_held_out(sql: Sql) -> Iterator[None]:
-    """The desk's verdicts set aside (``trust_known_held``, ``trust_items.held``) inside."""
+def verdicts_held_out(sql: Sql, fold: int | None = None) -> Iterator[None]:
+    """The desk's verdicts set aside (``trust_known_held``, ``trust_items.held``) inside:
+    all of them, or with ``fold`` (0 or 1, :func:`fold_of`) those on that fold's items,
+    the others still known truth."""
+
+    def on_fold(item: str) -> str:
+        return "" if fold is None else f" AND {fold_of(item)} = {int(fold)}"
+
+    sql.drop("trust_known_held")
     sql("CREATE TEMPORARY TABLE trust_known_held (claim_id INTEGER PRIMARY KEY)")
-    sql("INSERT INTO trust_known_held (claim_id) SELECT claim_id FROM trust_known")
-    sql("DELETE FROM trust_known")
-    sql("UPDATE trust_items SET held = known, known = 0")
+    sql(
+        f"""INSERT INTO trust_known_held (claim_id)
+        SELECT k.claim_id FROM trust_known k
+        WHERE k.claim_id IN (SELECT e.claim_id FROM trust_evidence e
+                             WHERE 1 = 1{on_fold("e.item")})"""
+    )
+    sql("DELETE FROM trust_known WHERE claim_id IN (SELECT claim_id FROM trust_known_held)")
+    sql(f"UPDATE trust_items SET held = known, known = 0 WHERE known > 0{on_fold('item')}")
     yield
     sql("INSERT INTO trust_known (claim_id) SELECT claim_id FROM trust_known_held")
-    sql("UPDATE trust_items SET known = held, held = 0")
+    sql("UPDATE trust_items SET known = held, held = 0 WHERE held > 0")
 
 
 def worse_than_vote(check: GuardCheck) -> bool:

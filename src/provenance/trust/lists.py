@@ -34,14 +34,15 @@ taken here only where it is positive). Within one item, for two answers ``a`` an
   (:func:`move_list_parts`).
 * With ``LIST_HABIT_LEAVE_OUT``, a source's habit on a part is counted from its other
   answers: a store's one list, cut short, is no evidence of a habit of its own.
-
-These three are off: none gained on Books half A without losing on the synthetic list
-worlds (``docs/benchmarks.md``, "Eighth pass: lists a small store cuts short").
 * The same entries in another order (``ceri; widom``) or written otherwise (``widom;ceri``)
   lend each other the same way, whatever the habit.
 * With ``LIST_CREDIT``, a source giving ``a`` earns the similarity × the probability of
   ``b`` in its credit (it named no wrong entry); by default it does not (a list cut short
   is not the answer).
+
+The pooled habit, moving and leaving out are off: none gained on Books half A without
+losing on the synthetic list worlds (``docs/benchmarks.md``, "Eighth pass: lists a small
+store cuts short").
 
 Lists that overlap without one holding the other (``widom; ceri`` and ``widom; garcia``)
 lend nothing. Either way the two stay different answers: a list cut short still makes a
