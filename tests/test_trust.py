@@ -301,6 +301,7 @@ def test_trust_command_lists_every_source_with_its_track_record(small, run):
         "verdicts",
         "verdicts_upheld",
         "copy_group",
+        "likely_copies",
     }
     wire = next(r for r in rows if r["source"] == "wire-a")
     assert wire["grade"] == "A" and wire["agreements"] == 1 and wire["disagreements"] == 0

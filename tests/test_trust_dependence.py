@@ -6,6 +6,8 @@ learned trust: a bad source copied loosely (90 %, far below the copy rule) by si
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 import re
@@ -237,3 +239,63 @@ def test_explain_shows_a_vote_shared_with_likely_copies_and_adds_up(bad_copies, 
         if "vote shared with likely copies" in p["text"]
     )
     assert re.search(r"vote shared with likely copies [\w.-]+ \((1\.00|\.\d\d)\)", line), line
+
+
+def test_trust_lists_each_sources_likely_copies(bad_copies, run):
+    """``provenance trust`` names, beside each source, the likely copies soft copy detection
+    found, with the probability that the two copy one another, the same from both sides,
+    likeliest first; a table or CSV cell reads as ``conflicts --explain`` does."""
+    world = bad_copies
+    for _ in range(2):  # learned and stored, then read back from the stored result
+        rows = {r["source"]: r for r in json.loads(run("trust", "--json").output)}
+        grouped = {name for r in rows.values() for name in r["copy_group"]}
+        loose = [(c, o) for c, o in world.copies.items() if c not in grouped]
+        assert loose
+        for copier, original in loose:
+            copies = {c["source"]: c["probability"] for c in rows[copier]["likely_copies"]}
+            assert copies.get(original, 0.0) > 0.5, (copier, rows[copier]["likely_copies"])
+            back = {c["source"]: c["probability"] for c in rows[original]["likely_copies"]}
+            assert back[copier] == copies[original]
+        for row in rows.values():
+            ps = [c["probability"] for c in row["likely_copies"]]
+            assert ps == sorted(ps, reverse=True) and all(0 < p <= 1 for p in ps)
+            assert all(
+                c["source"] in rows and c["source"] != row["source"] for c in row["likely_copies"]
+            )
+    copier, original = loose[0]
+    cells = {
+        r["source"]: r["likely_copies"]
+        for r in csv.DictReader(io.StringIO(run("trust", "--csv").output))
+    }
+    assert re.fullmatch(r"[\w.-]+ \((1\.00|\.\d\d)\)(; [\w.-]+ \((1\.00|\.\d\d)\))*", cells[copier])
+    assert original in cells[copier]
+    assert "likely_copies" in run("trust").output
+
+
+def test_a_confidential_likely_copy_is_never_named_in_public(bad_copies, run, tmp_path):
+    """A confidential source that copies a public one is named among the public source's
+    likely copies on the desk's own listing, never in ``trust --public`` or in the
+    published trust table: the public result learns from public evidence only."""
+    import asyncio
+
+    from provenance import public_site
+
+    rows = {r["source"]: r for r in json.loads(run("trust", "--json").output)}
+    grouped = {name for r in rows.values() for name in r["copy_group"]}
+    copier, original = next((c, o) for c, o in bad_copies.copies.items() if c not in grouped)
+    assert copier in {c["source"] for c in rows[original]["likely_copies"]}
+    run("source", "edit", copier, "--confidential", "--reason", "a protected source")
+    private = {r["source"]: r for r in json.loads(run("trust", "--json").output)}
+    assert copier in {c["source"] for c in private[original]["likely_copies"]}
+    public = json.loads(run("trust", "--json", "--public").output)
+    assert public and copier not in json.dumps(public)
+    assert any(r["likely_copies"] for r in public), "no likely copy left to leak through"
+    out = tmp_path / "public.db"
+    run("publish", out)
+    ds = public_site.datasette(out)
+    response = asyncio.run(ds.client.get("/public/trust.json?_shape=array&_size=max"))
+    assert response.status_code == 200, response.text[:300]
+    published = response.json()
+    assert {r["source"] for r in published} == {r["source"] for r in public}
+    assert any(r["likely_copies"] for r in published)
+    assert copier not in response.text

@@ -243,13 +243,16 @@ def resolve_command(
 def trust_command(
     obj: Context, property_name: str | None, public_only: bool, limit: int | None, fmt: str
 ) -> None:
-    """Each source's grade, learned trust, track record and suggested copy group.
+    """Each source's grade, learned trust, track record and likely copies.
 
     A source is a document with the speaker it quotes. Trust starts from the A–F
     grade and is learned from how often the source's claims agree with the most
     likely answers, and above all from the desk's verdicts (preferred claims,
     resolved conflicts). Agreements and disagreements count disputed items only;
     sources that repeat one feed are suggested as a copy group and vote once.
+    Sources that copy more loosely (they agree too often on answers the model
+    holds false) are listed under likely_copies with the probability that the
+    two copy one another; on an answer both give, they share their votes.
     Where the desk has settled enough disputed items, its verdicts choose the
     vote the model runs; a line under the table says which, and why.
 
@@ -269,8 +272,11 @@ def trust_command(
             result = trustmod.compute_trust(
                 session, public_only=public_only, property=property_name
             )
+    rows = result.rows()
+    if fmt in ("table", "csv"):  # a cell: "site-009 (1.00); copy-001 (.70)"
+        rows = [{**r, "likely_copies": trustmod.copies_text(r["likely_copies"])} for r in rows]
     emit(
-        result.rows(),
+        rows,
         fmt,
         limit=limit,
         columns=[
@@ -285,6 +291,7 @@ def trust_command(
             "verdicts",
             "verdicts_upheld",
             "copy_group",
+            "likely_copies",
         ],
     )
     if fmt == "table" and result.vote is not None:  # the vote the desk's verdicts chose

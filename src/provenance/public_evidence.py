@@ -37,6 +37,7 @@ from .models import (
 from .output import value_text
 from .public_tables import public_citation
 from .publish import BATCH
+from .trust import copies_text
 
 
 def _copy_rows(
@@ -350,7 +351,12 @@ def _public_trust(session: Session) -> list[dict[str, Any]]:
     """Every public source's learned trust, from public evidence only (SPEC §6: influence)."""
     rows = trust_for(session, public_only=True).rows()
     return [
-        {**row, "id": n, "copy_group": "; ".join(row["copy_group"])}
+        {
+            **row,
+            "id": n,
+            "copy_group": "; ".join(row["copy_group"]),
+            "likely_copies": copies_text(row["likely_copies"]),
+        }
         for n, row in enumerate(rows, start=1)
     ]
 

@@ -285,6 +285,7 @@ PUBLIC_TABLES: dict[str, PublicTable] = {
             "verdicts": INTEGER,
             "verdicts_upheld": INTEGER,
             "copy_group": TEXT,
+            "likely_copies": TEXT,
         },
         {"source_id": "sources"},
         indexes=("grade",),

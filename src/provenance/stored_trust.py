@@ -304,6 +304,7 @@ def load(session: Session, *, public_only: bool) -> trustmod.TrustResult:
             verdicts=r.verdicts,
             verdicts_upheld=r.verdicts_upheld,
             copy_group=list(r.copy_group or []),
+            speaker_id=int(r.attributed_to_id or 0),
         )
         for r in connection.execute(
             select(LearnedSource)

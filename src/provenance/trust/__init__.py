@@ -280,7 +280,7 @@ from . import settings
 from .answers import answer_probabilities, leading_answers
 from .choice import VoteChoice, VoteComparison
 from .guard import GuardCheck
-from .result import Answer, SourceTrust, TrackRecord, TrustResult
+from .result import Answer, SourceTrust, TrackRecord, TrustResult, copies_text
 from .rounds import compute_trust
 from .settings import (
     ACCURACY_CEILING,
@@ -413,6 +413,7 @@ __all__ = [
     "WeighedCitation",
     "answer_probabilities",
     "compute_trust",
+    "copies_text",
     "desk_answers",
     "document_of",
     "leading_answers",

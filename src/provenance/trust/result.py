@@ -32,8 +32,11 @@ class SourceTrust:
     verdicts: int
     verdicts_upheld: int
     copy_group: list[str] = field(default_factory=list)
+    # the speaker's entity id, 0 for the document's own voice: with ``source_id``, the key
+    # of ``TrustResult.dependence``
+    speaker_id: int = 0
 
-    def row(self) -> dict[str, Any]:
+    def row(self, likely_copies: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         return {
             "source": self.slug,
             "source_id": self.source_id,
@@ -47,6 +50,7 @@ class SourceTrust:
             "verdicts": self.verdicts,
             "verdicts_upheld": self.verdicts_upheld,
             "copy_group": self.copy_group,
+            "likely_copies": likely_copies or [],
         }
 
 
@@ -76,7 +80,25 @@ class TrustResult:
     dependence: dict[tuple[int, int], dict[tuple[int, int], float]] = field(default_factory=dict)
 
     def rows(self) -> list[dict[str, Any]]:
-        return [s.row() for s in self.sources]
+        """Each source's row, with the likely copies soft copy detection found for it
+        (``likely_copies``: the other sources by name, with the probability that the two
+        copy one another, likeliest first) among the sources of this result."""
+        names = {
+            (s.source_id, s.speaker_id): source_name(s.slug, s.attributed_to) for s in self.sources
+        }
+        rows = []
+        for s in self.sources:
+            others = self.dependence.get((s.source_id, s.speaker_id), {})
+            copies = sorted(
+                (
+                    (names[o], p)
+                    for o, p in others.items()
+                    if o in names and o != (s.source_id, s.speaker_id)
+                ),
+                key=lambda c: (-c[1], c[0]),
+            )
+            rows.append(s.row([{"source": n, "probability": round(p, 2)} for n, p in copies]))
+        return rows
 
 
 @dataclass
@@ -193,6 +215,7 @@ def build_result(
                 verdicts=verdicts,
                 verdicts_upheld=upheld,
                 copy_group=group_of.get(key, []),
+                speaker_id=int(s.attributed_to_id or 0),
             )
         )
     rows.sort(key=lambda s: (-s.trust, s.slug, s.attributed_to or ""))
@@ -206,6 +229,13 @@ def build_result(
         public_only=public_only,
         property=property_name,
         records=records,
+    )
+
+
+def copies_text(copies: list[dict[str, Any]]) -> str:
+    """``likely_copies`` as a table cell: ``site-009 (1.00); copy-001 (.70)``."""
+    return "; ".join(
+        "{} ({})".format(c["source"], f"{c['probability']:.2f}".removeprefix("0")) for c in copies
     )
 
 
