@@ -224,9 +224,12 @@ def shrink_toward_peers(sql: Sql, weight: str, teaching: str) -> None:
     mean is the accuracy of the answers of the *other* ungraded sources of its class, learned
     each round (left out of its own prior, so that one answer is not counted twice). A
     one-answer contributor is then taken for a typical one-answer contributor, not a coin.
-    A class of one source, and a graded source, keep the grade's prior; the prior's weight
-    stays ``PRIOR_WEIGHT`` (with one answer each, a class's spread of accuracies cannot
-    be told from chance, so it cannot be learned where it matters most).
+    The peers' accuracy is itself an estimate: it is shrunk toward the grade's prior by
+    ``PEER_WEIGHT`` answers, so that a class of two sources does not hand each the
+    other's record, and a class of one keeps the grade's prior. A graded source keeps its
+    grade's. The prior's weight stays ``PRIOR_WEIGHT`` (with one answer each, a class's
+    spread of accuracies cannot be told from chance, so it cannot be learned where it
+    matters most).
     """
     sql.drop("trust_peers")
     sql(
@@ -244,13 +247,15 @@ def shrink_toward_peers(sql: Sql, weight: str, teaching: str) -> None:
         WHERE {teaching}
         GROUP BY e.source_key"""
     )
+    w = float(settings.PEER_WEIGHT)
     sql(
-        """UPDATE trust_sources SET base = COALESCE(
-            (SELECT (c.agreed - t.agreed) / (c.total - t.total)
+        f"""UPDATE trust_sources SET base = COALESCE(
+            (SELECT ({w} * trust_sources.prior + c.agreed - t.agreed)
+                    / ({w} + c.total - t.total)
              FROM trust_peers t
              JOIN (SELECT size, SUM(agreed) AS agreed, SUM(total) AS total
                    FROM trust_peers GROUP BY size) c ON c.size = t.size
-             WHERE t.source_key = trust_sources.source_key AND c.total > t.total), prior)
+             WHERE t.source_key = trust_sources.source_key), prior)
         WHERE grade = 'F'"""
     )
 

@@ -12,11 +12,17 @@ from __future__ import annotations
 PRIOR = {"A": 0.9, "B": 0.8, "C": 0.7, "D": 0.55, "E": 0.3, "F": 0.5}
 PRIOR_WEIGHT = {"A": 20.0, "B": 20.0, "C": 20.0, "D": 20.0, "E": 20.0, "F": 2.0}
 PROPERTY_WEIGHT = 30.0
-# what an ungraded source (F) shrinks toward: "grade" (its prior, 0.5) or "population"
+# what an ungraded source (F) shrinks toward: "grade" (its prior, 0.5), "population"
 # (the accuracy of all sources' answers on disputed items, learned each round) or "by-size"
-# (empirical Bayes over a long tail: the accuracy of the other ungraded sources answering as
-# many disputed items, by powers of two: rounds.shrink_toward_peers)
-UNGRADED_PRIOR = "grade"
+# (the default; empirical Bayes over a long tail: the accuracy of the other ungraded sources
+# answering as many disputed items, by powers of two: rounds.shrink_toward_peers).
+# "by-size": Population half A .851 against .844 (.843 against .833 with verdicts), Flight
+# and Books half A unchanged, the synthetic worlds within .001 (docs/benchmarks.md, "Ninth
+# pass")
+UNGRADED_PRIOR = "by-size"
+# with "by-size", the peers' accuracy is shrunk toward the grade's prior by this many answers
+# (as much as a grade weighs): two peers do not swap their records, one keeps the grade's
+PEER_WEIGHT = 20.0
 # what a source's answer earns it: "with-own-vote" (ACCU's: the probability that the truth
 # is compatible with it) or "without-own-vote" (the same with the source's vote left out)
 CREDIT = "with-own-vote"
