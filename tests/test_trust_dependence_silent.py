@@ -38,8 +38,11 @@ INDEPENDENT = {"wire": 0.8, "registry": 0.75, "gazette": 0.7}
 @pytest.fixture(autouse=True)
 def silent_rule_alone(monkeypatch):
     """The silent rule on its own: soft copy detection, on by default, is a rule of its
-    own (tests/test_trust_dependence.py) and would share the same votes a second way."""
+    own (tests/test_trust_dependence.py) and would share the same votes a second way; the
+    ungraded sources start from the grade's .5, not from their peers' record (which moves
+    the world built to break trust by .005: docs/benchmarks.md, "Ninth pass")."""
     monkeypatch.setattr(trust, "DEPENDENCE", "off")
+    monkeypatch.setattr(trust, "UNGRADED_PRIOR", "grade")
 
 
 def worked_example(folder: Path) -> tuple[dict[tuple[str, str], str], dict]:

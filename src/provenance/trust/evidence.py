@@ -42,7 +42,7 @@ def build_evidence(sql: Sql, public_only: bool) -> None:
         """CREATE TEMPORARY TABLE trust_items (
             item INTEGER PRIMARY KEY, subject_id INTEGER, property_id INTEGER,
             scope_key VARCHAR(1000), answers INTEGER DEFAULT 0, known INTEGER DEFAULT 0,
-            held INTEGER DEFAULT 0,
+            held INTEGER DEFAULT 0, hardness DOUBLE PRECISION DEFAULT 1.0,
             leader INTEGER, margin DOUBLE PRECISION, tie INTEGER DEFAULT 0)"""
     )
     sql(

@@ -179,6 +179,87 @@ def probabilities(scores: str, group: str) -> str:
     """
 
 
+def weigh_hardness(sql: Sql) -> None:
+    """How much each disputed item teaches, by how contested it is (``HARDNESS``).
+
+    ``"off"``: every item 1. ``"contest"``: the probability that the item's leader is
+    wrong, 1 − max p, so that an item the model is sure of (a vandal's figure beside
+    three that agree) teaches its sources little and a close one much: a source's
+    accuracy is learned mostly where the answers really disagree (the difficulty of an
+    item, as Galland et al., WSDM 2010, weigh a view's errors by it). ``"contest-scaled"``:
+    the same divided by its mean over the disputed items, so that the grades' prior
+    weighs as much against the evidence as before. Verdicts teach in full either way.
+    """
+    if settings.HARDNESS == "off":
+        return
+    if settings.HARDNESS not in ("contest", "contest-scaled"):
+        raise ValueError(f"HARDNESS {settings.HARDNESS!r}: one of off, contest, contest-scaled")
+    sql(
+        """UPDATE trust_items SET hardness = 1.0 - (SELECT MAX(a.probability)
+                                                  FROM trust_answers a
+                                                  WHERE a.item = trust_items.item)
+        WHERE answers > 1"""
+    )
+    if settings.HARDNESS == "contest-scaled":
+        sql(
+            """UPDATE trust_items SET hardness = hardness / (
+                SELECT AVG(hardness) FROM trust_items WHERE answers > 1)
+            WHERE answers > 1
+              AND (SELECT AVG(hardness) FROM trust_items WHERE answers > 1) > 0"""
+        )
+
+
+def size_class(count: str) -> str:
+    """SQL: ``count``'s power of two, ⌊log2 count⌋ (1 → 0, 2–3 → 1, 4–7 → 2, …), in plain
+    comparisons (SQLite builds without math functions have no ``log``)."""
+    bounds = " ".join(f"WHEN {count} < {2 ** (k + 1)} THEN {k}" for k in range(40))
+    return f"(CASE {bounds} ELSE 40 END)"
+
+
+def shrink_toward_peers(sql: Sql, weight: str, teaching: str) -> None:
+    """``UNGRADED_PRIOR = "by-size"``: an ungraded source shrinks toward its peers of its size.
+
+    Empirical Bayes over a long tail: the sources are put in classes by how many disputed
+    items they answer (1, 2–3, 4–7, …: powers of two), and each ungraded source's prior
+    mean is the accuracy of the answers of the *other* ungraded sources of its class, learned
+    each round (left out of its own prior, so that one answer is not counted twice). A
+    one-answer contributor is then taken for a typical one-answer contributor, not a coin.
+    The peers' accuracy is itself an estimate: it is shrunk toward the grade's prior by
+    ``PEER_WEIGHT`` answers, so that a class of two sources does not hand each the
+    other's record, and a class of one keeps the grade's prior. A graded source keeps its
+    grade's. The prior's weight stays ``PRIOR_WEIGHT`` (with one answer each, a class's
+    spread of accuracies cannot be told from chance, so it cannot be learned where it
+    matters most).
+    """
+    sql.drop("trust_peers")
+    sql(
+        """CREATE TEMPORARY TABLE trust_peers (source_key INTEGER PRIMARY KEY,
+            agreed DOUBLE PRECISION, total DOUBLE PRECISION, size INTEGER)"""
+    )
+    sql(
+        f"""INSERT INTO trust_peers (source_key, agreed, total, size)
+        SELECT e.source_key, SUM({weight} * a.credit), SUM({weight}),
+               {size_class("COUNT(*)")}
+        FROM trust_evidence e
+        JOIN trust_answers a ON a.claim_id = e.claim_id
+        JOIN trust_items i ON i.item = e.item
+        JOIN trust_sources k ON k.source_key = e.source_key AND k.grade = 'F'
+        WHERE {teaching}
+        GROUP BY e.source_key"""
+    )
+    w = float(settings.PEER_WEIGHT)
+    sql(
+        f"""UPDATE trust_sources SET base = COALESCE(
+            (SELECT ({w} * trust_sources.prior + c.agreed - t.agreed)
+                    / ({w} + c.total - t.total)
+             FROM trust_peers t
+             JOIN (SELECT size, SUM(agreed) AS agreed, SUM(total) AS total
+                   FROM trust_peers GROUP BY size) c ON c.size = t.size
+             WHERE t.source_key = trust_sources.source_key), prior)
+        WHERE grade = 'F'"""
+    )
+
+
 def update_accuracies(sql: Sql, *, only_verdicts: bool = False) -> float:
     """Re-estimate every accuracy from the answers' probabilities; the largest change.
 
@@ -186,8 +267,13 @@ def update_accuracies(sql: Sql, *, only_verdicts: bool = False) -> float:
     alone, agreement on other disputed items teaching nothing.
     """
     teaching = "i.known > 0" if only_verdicts else "i.answers > 1 OR i.known > 0"
-    # a verdict teaches in full, another answer as much as TEACH says (evidence.py)
-    weight = f"e.weight * (CASE WHEN i.known > 0 THEN {settings.VERDICT_WEIGHT} ELSE e.teach END)"
+    # a verdict teaches in full, another answer as much as TEACH says (evidence.py), times
+    # how contested its item is (HARDNESS)
+    weigh_hardness(sql)
+    weight = (
+        f"e.weight * (CASE WHEN i.known > 0 THEN {settings.VERDICT_WEIGHT}"
+        " ELSE e.teach * i.hardness END)"
+    )
     if settings.UNGRADED_PRIOR == "population":
         # an ungraded source (F) shrinks toward the accuracy of the answers of all sources
         # on disputed items, not toward a coin toss: one with a handful of answers is then
@@ -201,6 +287,8 @@ def update_accuracies(sql: Sql, *, only_verdicts: bool = False) -> float:
                  WHERE i.answers > 1 OR i.known > 0), prior)
             WHERE grade = 'F'"""
         )
+    if settings.UNGRADED_PRIOR == "by-size":
+        shrink_toward_peers(sql, weight, teaching)
     sql(
         f"""UPDATE trust_sources SET previous = accuracy,
             accuracy = (prior_weight * base + t.agreed) / (prior_weight + t.total)

@@ -12,9 +12,17 @@ from __future__ import annotations
 PRIOR = {"A": 0.9, "B": 0.8, "C": 0.7, "D": 0.55, "E": 0.3, "F": 0.5}
 PRIOR_WEIGHT = {"A": 20.0, "B": 20.0, "C": 20.0, "D": 20.0, "E": 20.0, "F": 2.0}
 PROPERTY_WEIGHT = 30.0
-# what an ungraded source (F) shrinks toward: "grade" (its prior, 0.5) or "population"
-# (the accuracy of all sources' answers on disputed items, learned each round)
-UNGRADED_PRIOR = "grade"
+# what an ungraded source (F) shrinks toward: "grade" (its prior, 0.5), "population"
+# (the accuracy of all sources' answers on disputed items, learned each round) or "by-size"
+# (the default; empirical Bayes over a long tail: the accuracy of the other ungraded sources
+# answering as many disputed items, by powers of two: rounds.shrink_toward_peers).
+# "by-size": Population half A .851 against .844 (.843 against .833 with verdicts), Flight
+# and Books half A unchanged, the synthetic worlds within .001 (docs/benchmarks.md, "Ninth
+# pass")
+UNGRADED_PRIOR = "by-size"
+# with "by-size", the peers' accuracy is shrunk toward the grade's prior by this many answers
+# (as much as a grade weighs): two peers do not swap their records, one keeps the grade's
+PEER_WEIGHT = 20.0
 # what a source's answer earns it: "with-own-vote" (ACCU's: the probability that the truth
 # is compatible with it) or "without-own-vote" (the same with the source's vote left out)
 CREDIT = "with-own-vote"
@@ -46,6 +54,11 @@ VERDICT_WEIGHT = 10.0
 # 1 / the number of independent sources giving it, so agreeing with a crowd counts once
 # for the crowd); measured in docs/benchmarks.md, "Fifth pass"
 TEACH = "answers"
+# how much a disputed item teaches its sources' accuracies, by how contested it is: "off"
+# (every item alike), "contest" (1 - the probability of its leader: a vandal's figure beside
+# three that agree teaches little, a close dispute much; item difficulty as in Galland et
+# al., WSDM 2010) or "contest-scaled" (the same over its mean, the prior's weight kept)
+HARDNESS = "off"
 # the share of a compatible answer's support an answer gets (as conflicts.py counts it)
 COMPATIBLE_SHARE = 0.5
 # an exact quantity within this share of another of its item ("12,301" and "12,300") lends
@@ -164,6 +177,7 @@ TEMP_TABLES = (
     "trust_choice_sources",
     "trust_choice_properties",
     "trust_list_moves",
+    "trust_peers",
 )
 
 # Lists that imply lists (lists.py): within one item, a text answer whose ";"-separated
