@@ -237,3 +237,64 @@ def test_explain_shows_a_vote_shared_with_likely_copies_and_adds_up(bad_copies, 
         if "vote shared with likely copies" in p["text"]
     )
     assert re.search(r"vote shared with likely copies [\w.-]+ \((1\.00|\.\d\d)\)", line), line
+
+
+def test_the_databases_agreement_evidence_counts_the_false_values_it_is_given(
+    run, db_path, monkeypatch
+):
+    """``DEPENDENCE_FALSE_VALUES = "distinct"`` hands the SQL an item's count of false
+    values: the same as the Python function with that ``DEPENDENCE_N_FALSE``."""
+    run("init")
+    engine = make_engine(str(db_path))
+    with reading_session(engine) as session:
+        sql = Sql(working_connection(session))
+        sql.math_functions()
+        for n in (1.0, 3.0):
+            got = sql(f"SELECT {agreement_evidence_sql('0.8', '0.7', '0.2', str(n))}").scalar()
+            monkeypatch.setattr(trust, "DEPENDENCE_N_FALSE", n)
+            assert float(got) == pytest.approx(agreement_evidence(0.8, 0.7, 0.2), rel=1e-9)
+    engine.dispose()
+
+
+def test_without_verdicts_the_property_accuracies_are_the_overall_ones(
+    bad_copies, db_path, monkeypatch
+):
+    """Off by default, ``DEPENDENCE_ACCURACY = "property"`` and ``VERDICT_SCOPE =
+    "property"`` change only what verdicts teach: without any, every answer is the same."""
+
+    def answers():
+        engine = make_engine(str(db_path))
+        with reading_session(engine) as session:
+            got, _ = generator.product_answers(session)
+        engine.dispose()
+        return got
+
+    shipped = answers()
+    for name, value in (("DEPENDENCE_ACCURACY", "property"), ("VERDICT_SCOPE", "property")):
+        monkeypatch.setattr(trust, name, value)
+        assert answers() == shipped, name
+        monkeypatch.undo()
+
+
+def test_votes_shared_by_property_find_the_loose_copies(bad_copies, db_path, monkeypatch):
+    """``DEPENDENCE_SHARED = "property"``: a pair's probability on each property it shares
+    enough items on; a loose copy copies every property, so it is found on each."""
+    monkeypatch.setattr(trust, "DEPENDENCE_SHARED", "property")
+    engine = make_engine(str(db_path))
+    with reading_session(engine) as session:
+        _, result = generator.product_answers(session)
+        rows = (
+            working_connection(session)
+            .exec_driver_sql("SELECT COUNT(*), MIN(property_id) FROM trust_dependence")
+            .one()
+        )
+    engine.dispose()
+    assert rows[0] > 0 and rows[1] > 0
+    grouped = {s for g in result.copy_groups for s in g}
+    loose = [(c, o) for c, o in bad_copies.copies.items() if c not in grouped]
+    assert loose
+    by_slug = {}
+    for (document, _), others in result.dependence.items():
+        for (other, _), p in others.items():
+            by_slug[(document, other)] = p
+    assert sum(p > 0.5 for p in by_slug.values()) >= 2 * len(loose)

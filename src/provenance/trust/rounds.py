@@ -188,6 +188,13 @@ def update_accuracies(sql: Sql, *, only_verdicts: bool = False) -> float:
     teaching = "i.known > 0" if only_verdicts else "i.answers > 1 OR i.known > 0"
     # a verdict teaches in full, another answer as much as TEACH says (evidence.py)
     weight = f"e.weight * (CASE WHEN i.known > 0 THEN {settings.VERDICT_WEIGHT} ELSE e.teach END)"
+    if settings.VERDICT_SCOPE not in ("everywhere", "property"):
+        raise ValueError(f"VERDICT_SCOPE {settings.VERDICT_SCOPE!r}: everywhere or property")
+    # VERDICT_SCOPE "property": in the overall accuracy a verdict counts as one answer
+    # (not after the guard's fall-back, where verdicts alone teach)
+    overall = weight
+    if settings.VERDICT_SCOPE == "property" and not only_verdicts:
+        overall = "e.weight * (CASE WHEN i.known > 0 THEN 1.0 ELSE e.teach END)"
     if settings.UNGRADED_PRIOR == "population":
         # an ungraded source (F) shrinks toward the accuracy of the answers of all sources
         # on disputed items, not toward a coin toss: one with a handful of answers is then
@@ -204,8 +211,8 @@ def update_accuracies(sql: Sql, *, only_verdicts: bool = False) -> float:
     sql(
         f"""UPDATE trust_sources SET previous = accuracy,
             accuracy = (prior_weight * base + t.agreed) / (prior_weight + t.total)
-        FROM (SELECT e.source_key, SUM({weight} * {credit()}) AS agreed,
-                     SUM({weight}) AS total
+        FROM (SELECT e.source_key, SUM({overall} * {credit()}) AS agreed,
+                     SUM({overall}) AS total
               FROM trust_evidence e
               JOIN trust_answers a ON a.claim_id = e.claim_id
               JOIN trust_items i ON i.item = e.item
