@@ -259,8 +259,9 @@ def test_the_databases_agreement_evidence_counts_the_false_values_it_is_given(
 def test_without_verdicts_the_property_accuracies_are_the_overall_ones(
     bad_copies, db_path, monkeypatch
 ):
-    """Off by default, ``DEPENDENCE_ACCURACY = "property"`` and ``VERDICT_SCOPE =
-    "property"`` change only what verdicts teach: without any, every answer is the same."""
+    """Off by default, ``DEPENDENCE_ACCURACY = "property"``, ``VERDICT_SCOPE = "property"``
+    and ``VERDICTS_TEACH = "disputed"`` change only what verdicts teach: without any,
+    every answer is the same."""
 
     def answers():
         engine = make_engine(str(db_path))
@@ -270,7 +271,11 @@ def test_without_verdicts_the_property_accuracies_are_the_overall_ones(
         return got
 
     shipped = answers()
-    for name, value in (("DEPENDENCE_ACCURACY", "property"), ("VERDICT_SCOPE", "property")):
+    for name, value in (
+        ("DEPENDENCE_ACCURACY", "property"),
+        ("VERDICT_SCOPE", "property"),
+        ("VERDICTS_TEACH", "disputed"),
+    ):
         monkeypatch.setattr(trust, name, value)
         assert answers() == shipped, name
         monkeypatch.undo()

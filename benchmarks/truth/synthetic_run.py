@@ -178,6 +178,7 @@ CONFIGS: dict[str, dict[str, object]] = {
     "dependence-false-distinct": {"DEPENDENCE_FALSE_VALUES": "distinct"},
     "dependence-shared-by-property": {"DEPENDENCE_SHARED": "property"},
     "verdict-scope-property": {"VERDICT_SCOPE": "property"},
+    "verdicts-teach-disputed": {"VERDICTS_TEACH": "disputed"},
     "soft-dependence-relearn": {"DEPENDENCE": "soft", "DEPENDENCE_RELEARN": True},
     "soft-dependence-scored-only": {"DEPENDENCE": "soft", "DEPENDENCE_RELEARN": False},
     "leave-out-0.9": {"LEAVE_OUT_SHARE": 0.9},

@@ -242,6 +242,22 @@ Books; the B halves scored once after):
   agree on what the model holds false and look like copies. On by default, as the real
   data sets ask.
 
+**Ninth pass: what the desk's verdicts teach, beside soft copies** (2026-12-05,
+``docs/benchmarks.md``, "Ninth pass"). The copy test already reads the settled items as
+known truth (probability 1 or 0, after the learning with the verdicts). Measured on the
+A halves and the synthetic worlds, each off by default, none a gain on Flight half A with
+verdicts that loses nothing elsewhere:
+
+* ``DEPENDENCE_ACCURACY = "property"`` (the copy test weighs an agreement by the sources'
+  accuracies on the item's property): Flight half A .925 against .922 with verdicts,
+  Books half A .941 against .947.
+* ``VERDICT_SCOPE = "property"`` (a verdict counts once in the overall accuracy):
+  Flight .921; ``VERDICTS_TEACH = "disputed"`` (a verdict on an item nobody contradicts
+  teaches nothing): Flight .922, breaks-trust .641 against .622, Books .941.
+* ``DEPENDENCE_FALSE_VALUES = "distinct"`` (the copy test's ``n`` counted per item):
+  Flight .901 against .912 without verdicts. ``DEPENDENCE_SHARED = "property"`` (votes
+  shared by the pair's probability on each property): Flight .792 and .872.
+
 **Results** live in temporary tables of the session's connection until the next
 :func:`compute_trust` on it or the connection closes: ``trust_sources`` (one row per
 source), ``trust_source_properties``, ``trust_items`` (leader, margin, tie) and
@@ -339,6 +355,7 @@ from .settings import (
     UNGRADED_PRIOR,
     VERDICT_SCOPE,
     VERDICT_WEIGHT,
+    VERDICTS_TEACH,
     VOTE,
     VOTE_CHOICE_BY,
     VOTE_CHOICE_Z,
@@ -403,6 +420,7 @@ __all__ = [
     "TIE",
     "TOLERANCE",
     "UNGRADED_PRIOR",
+    "VERDICTS_TEACH",
     "VERDICT_SCOPE",
     "VERDICT_WEIGHT",
     "VOTE",

@@ -44,6 +44,10 @@ VERDICT_WEIGHT = 10.0
 # overall accuracy, which every other property shrinks toward, it counts as one answer,
 # so verdicts on one property do not move what a source is trusted for on the others)
 VERDICT_SCOPE = "everywhere"
+# which verdicts teach accuracies: "every-item" (the default) or "disputed" (only those on
+# items with more than one answer: on an item nobody contradicts, the model already holds
+# the one answer certain and, without a verdict, the item teaches nothing)
+VERDICTS_TEACH = "every-item"
 # how much each answer on a disputed item teaches its source's accuracy (verdicts always
 # teach in full): "answers" (each answer once), "independent" (only items that at least
 # two independent sources answer teach: an answer a source gives alone, or beside its own
