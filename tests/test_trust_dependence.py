@@ -259,9 +259,9 @@ def test_the_databases_agreement_evidence_counts_the_false_values_it_is_given(
 def test_without_verdicts_the_property_accuracies_are_the_overall_ones(
     bad_copies, db_path, monkeypatch
 ):
-    """Off by default, ``DEPENDENCE_ACCURACY = "property"``, ``VERDICT_SCOPE = "property"``
-    and ``VERDICTS_TEACH = "disputed"`` change only what verdicts teach: without any,
-    every answer is the same."""
+    """``DEPENDENCE_ACCURACY = "property"``, ``VERDICT_SCOPE = "property"``,
+    ``VERDICTS_TEACH = "disputed"`` and ``DEPENDENCE_FROM`` change only what verdicts
+    teach: without any, every answer is the same."""
 
     def answers():
         engine = make_engine(str(db_path))
@@ -275,6 +275,7 @@ def test_without_verdicts_the_property_accuracies_are_the_overall_ones(
         ("DEPENDENCE_ACCURACY", "property"),
         ("VERDICT_SCOPE", "property"),
         ("VERDICTS_TEACH", "disputed"),
+        ("DEPENDENCE_FROM", "settled"),
     ):
         monkeypatch.setattr(trust, name, value)
         assert answers() == shipped, name

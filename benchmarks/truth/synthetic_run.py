@@ -179,6 +179,7 @@ CONFIGS: dict[str, dict[str, object]] = {
     "dependence-shared-by-property": {"DEPENDENCE_SHARED": "property"},
     "verdict-scope-property": {"VERDICT_SCOPE": "property"},
     "verdicts-teach-disputed": {"VERDICTS_TEACH": "disputed"},
+    "dependence-from-settled": {"DEPENDENCE_FROM": "settled"},
     "soft-dependence-relearn": {"DEPENDENCE": "soft", "DEPENDENCE_RELEARN": True},
     "soft-dependence-scored-only": {"DEPENDENCE": "soft", "DEPENDENCE_RELEARN": False},
     "leave-out-0.9": {"LEAVE_OUT_SHARE": 0.9},

@@ -188,6 +188,10 @@ def weigh_dependence(sql: Sql) -> int:
         HAVING COUNT(*) >= :min_shared""",
         {"min_shared": 1 if each_property else settings.DEPENDENCE_MIN_SHARED},
     ).all()
+    if settings.DEPENDENCE_FROM not in ("all", "settled"):
+        raise ValueError(f"DEPENDENCE_FROM {settings.DEPENDENCE_FROM!r}: all or settled")
+    if settings.DEPENDENCE_FROM == "settled" and not each_property:
+        pairs = judged_on_settled_items(sql, pairs, agreed, on_property)
     if each_property:
         rows = votes_shared_by_property(pairs)
     else:
@@ -208,6 +212,38 @@ def weigh_dependence(sql: Sql) -> int:
         WHERE active = 1 AND source_key IN (SELECT source_key FROM trust_dependence)"""
     )
     return len({(r["source_key"], r["other_key"]) for r in rows}) // 2
+
+
+def judged_on_settled_items(
+    sql: Sql, pairs: Sequence[Any], agreed: str, on_property: str
+) -> list[Any]:
+    """``DEPENDENCE_FROM = "settled"``: a pair that shares at least
+    ``DEPENDENCE_MIN_SHARED`` items the desk settled is judged on those alone, where the
+    truth is known rather than the model's (whose answers the shared votes move); the
+    others on all their shared items."""
+    settled = {
+        (row[0], row[1]): row
+        for row in sql(
+            f"""SELECT a.source_key, b.source_key, ka.accuracy, kb.accuracy, MIN(0),
+                      COUNT(*) AS shared,
+                      SUM(CASE WHEN a.lo = b.lo AND a.hi = b.hi AND a.n = b.n
+                          THEN {agreed} ELSE 0.0 END) AS agreed_evidence,
+                      SUM(CASE WHEN a.lo = b.lo AND a.hi = b.hi AND a.n = b.n
+                          THEN 0 ELSE 1 END) AS differed
+            FROM trust_given a
+            JOIN trust_given b ON b.item = a.item AND b.source_key > a.source_key
+            JOIN trust_sources ka ON ka.source_key = a.source_key
+            JOIN trust_sources kb ON kb.source_key = b.source_key
+            JOIN trust_items i ON i.item = a.item AND i.known > 0
+            {on_property}
+            LEFT JOIN trust_answers t ON t.claim_id = a.lo
+            WHERE ka.vote_unit <> kb.vote_unit
+            GROUP BY a.source_key, b.source_key, ka.accuracy, kb.accuracy
+            HAVING COUNT(*) >= :min_shared""",
+            {"min_shared": settings.DEPENDENCE_MIN_SHARED},
+        ).all()
+    }
+    return [settled.get((row[0], row[1]), row) for row in pairs]
 
 
 def votes_shared_by_pair(pairs: Sequence[Any]) -> list[dict[str, Any]]:
