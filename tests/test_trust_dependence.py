@@ -304,3 +304,48 @@ def test_votes_shared_by_property_find_the_loose_copies(bad_copies, db_path, mon
         for (other, _), p in others.items():
             by_slug[(document, other)] = p
     assert sum(p > 0.5 for p in by_slug.values()) >= 2 * len(loose)
+
+
+def test_pairs_judged_on_settled_items_still_find_the_loose_copies(
+    bad_copies, db_path, monkeypatch
+):
+    """``DEPENDENCE_FROM = "settled"``: with the desk's verdicts on most items, a pair is
+    judged on the items it settled, where the truth is known; a loose copy of the bad
+    source shares its mistakes there too."""
+    from sqlalchemy import select
+
+    from provenance import claims as claimsmod
+    from provenance.db import session_scope
+    from provenance.models import Claim, Entity, Property, Source
+
+    world = bad_copies
+    monkeypatch.setattr(trust, "DEPENDENCE_FROM", "settled")
+    # without the guard (which, on this world, drops learned trust and weighs no copies)
+    monkeypatch.setattr(trust, "GUARD_MIN_ITEMS", 0)
+    engine = make_engine(str(db_path))
+    with session_scope(engine) as session:
+        rows = session.execute(
+            select(Claim, Entity.name, Property.name)
+            .join(Entity, Entity.id == Claim.subject_id)
+            .join(Property, Property.id == Claim.property_id)
+        ).all()
+        settled = 0
+        for claim, subject, prop in rows:
+            if world.truth.get((subject, prop)) == claim.value and settled < 120:
+                claimsmod.set_rank(session, claim, "preferred", "test")
+                settled += 1
+        session.flush()
+        _, result = generator.product_answers(session)
+        slugs = {s.id: s.slug for s in session.scalars(select(Source))}
+        session.rollback()
+    pairs = {
+        frozenset((slugs[a], slugs[b])): p
+        for (a, _), others in result.dependence.items()
+        for (b, _), p in others.items()
+    }
+    engine.dispose()
+    grouped = {s for g in result.copy_groups for s in g}
+    loose = [(c, o) for c, o in world.copies.items() if c not in grouped]
+    assert loose
+    for copier, original in loose:
+        assert pairs.get(frozenset((copier, original)), 0.0) > 0.5, (copier, original)
