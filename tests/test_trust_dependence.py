@@ -299,3 +299,115 @@ def test_a_confidential_likely_copy_is_never_named_in_public(bad_copies, run, tm
     assert {r["source"] for r in published} == {r["source"] for r in public}
     assert any(r["likely_copies"] for r in published)
     assert copier not in response.text
+
+
+def test_the_databases_agreement_evidence_counts_the_false_values_it_is_given(
+    run, db_path, monkeypatch
+):
+    """``DEPENDENCE_FALSE_VALUES = "distinct"`` hands the SQL an item's count of false
+    values: the same as the Python function with that ``DEPENDENCE_N_FALSE``."""
+    run("init")
+    engine = make_engine(str(db_path))
+    with reading_session(engine) as session:
+        sql = Sql(working_connection(session))
+        sql.math_functions()
+        for n in (1.0, 3.0):
+            got = sql(f"SELECT {agreement_evidence_sql('0.8', '0.7', '0.2', str(n))}").scalar()
+            monkeypatch.setattr(trust, "DEPENDENCE_N_FALSE", n)
+            assert float(got) == pytest.approx(agreement_evidence(0.8, 0.7, 0.2), rel=1e-9)
+    engine.dispose()
+
+
+def test_without_verdicts_the_property_accuracies_are_the_overall_ones(
+    bad_copies, db_path, monkeypatch
+):
+    """``DEPENDENCE_ACCURACY = "property"``, ``VERDICT_SCOPE = "property"``,
+    ``VERDICTS_TEACH = "disputed"`` and ``DEPENDENCE_FROM`` change only what verdicts
+    teach: without any, every answer is the same."""
+
+    def answers():
+        engine = make_engine(str(db_path))
+        with reading_session(engine) as session:
+            got, _ = generator.product_answers(session)
+        engine.dispose()
+        return got
+
+    shipped = answers()
+    for name, value in (
+        ("DEPENDENCE_ACCURACY", "property"),
+        ("VERDICT_SCOPE", "property"),
+        ("VERDICTS_TEACH", "disputed"),
+        ("DEPENDENCE_FROM", "settled"),
+    ):
+        monkeypatch.setattr(trust, name, value)
+        assert answers() == shipped, name
+        monkeypatch.undo()
+
+
+def test_votes_shared_by_property_find_the_loose_copies(bad_copies, db_path, monkeypatch):
+    """``DEPENDENCE_SHARED = "property"``: a pair's probability on each property it shares
+    enough items on; a loose copy copies every property, so it is found on each."""
+    monkeypatch.setattr(trust, "DEPENDENCE_SHARED", "property")
+    engine = make_engine(str(db_path))
+    with reading_session(engine) as session:
+        _, result = generator.product_answers(session)
+        rows = (
+            working_connection(session)
+            .exec_driver_sql("SELECT COUNT(*), MIN(property_id) FROM trust_dependence")
+            .one()
+        )
+    engine.dispose()
+    assert rows[0] > 0 and rows[1] > 0
+    grouped = {s for g in result.copy_groups for s in g}
+    loose = [(c, o) for c, o in bad_copies.copies.items() if c not in grouped]
+    assert loose
+    by_slug = {}
+    for (document, _), others in result.dependence.items():
+        for (other, _), p in others.items():
+            by_slug[(document, other)] = p
+    assert sum(p > 0.5 for p in by_slug.values()) >= 2 * len(loose)
+
+
+def test_pairs_judged_on_settled_items_still_find_the_loose_copies(
+    bad_copies, db_path, monkeypatch
+):
+    """``DEPENDENCE_FROM = "settled"``: with the desk's verdicts on most items, a pair is
+    judged on the items it settled, where the truth is known; a loose copy of the bad
+    source shares its mistakes there too."""
+    from sqlalchemy import select
+
+    from provenance import claims as claimsmod
+    from provenance.db import session_scope
+    from provenance.models import Claim, Entity, Property, Source
+
+    world = bad_copies
+    monkeypatch.setattr(trust, "DEPENDENCE_FROM", "settled")
+    # without the guard (which, on this world, drops learned trust and weighs no copies)
+    monkeypatch.setattr(trust, "GUARD_MIN_ITEMS", 0)
+    engine = make_engine(str(db_path))
+    with session_scope(engine) as session:
+        rows = session.execute(
+            select(Claim, Entity.name, Property.name)
+            .join(Entity, Entity.id == Claim.subject_id)
+            .join(Property, Property.id == Claim.property_id)
+        ).all()
+        settled = 0
+        for claim, subject, prop in rows:
+            if world.truth.get((subject, prop)) == claim.value and settled < 120:
+                claimsmod.set_rank(session, claim, "preferred", "test")
+                settled += 1
+        session.flush()
+        _, result = generator.product_answers(session)
+        slugs = {s.id: s.slug for s in session.scalars(select(Source))}
+        session.rollback()
+    pairs = {
+        frozenset((slugs[a], slugs[b])): p
+        for (a, _), others in result.dependence.items()
+        for (b, _), p in others.items()
+    }
+    engine.dispose()
+    grouped = {s for g in result.copy_groups for s in g}
+    loose = [(c, o) for c, o in world.copies.items() if c not in grouped]
+    assert loose
+    for copier, original in loose:
+        assert pairs.get(frozenset((copier, original)), 0.0) > 0.5, (copier, original)

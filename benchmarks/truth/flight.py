@@ -247,7 +247,16 @@ def main(argv: list[str] | None = None) -> int:
     lines.append("")
     if args.seeds:
         lines += verdict_runs(
-            args.seeds, engine, gold, gold_items, value_claims, vote, answers, shown, clock
+            args.seeds,
+            engine,
+            gold,
+            gold_items,
+            value_claims,
+            vote,
+            answers,
+            shown,
+            clock,
+            by_property=args.by_property,
         )
     print("\n".join(lines))
     engine.dispose()
@@ -262,8 +271,11 @@ def copy_groups_line(result) -> str:
     return "- copy groups suggested: " + (groups or "none")
 
 
-def verdict_runs(seeds, engine, gold, gold_items, value_claims, vote, answers, shown, clock):
-    """Desk verdicts on 10 % of the gold items, drawn per seed; scored on the other 90 %."""
+def verdict_runs(
+    seeds, engine, gold, gold_items, value_claims, vote, answers, shown, clock, by_property=False
+):
+    """Desk verdicts on 10 % of the gold items, drawn per seed; scored on the other 90 %
+    (``by_property``: also per property, the right answers summed over the seeds)."""
     lines = ["### With desk verdicts on 10 % of the gold items (scored on the other 90 %)", ""]
     lines.append(
         "| seed | verdicts | "
@@ -272,6 +284,8 @@ def verdict_runs(seeds, engine, gold, gold_items, value_claims, vote, answers, s
     )
     lines.append("|---:|---:|" + "---:|" * (3 * len(shown)))
     totals = [0.0] * (3 * len(shown))
+    # (half, property) -> [items, right without verdicts, right with verdicts] over seeds
+    per_property: dict[tuple[str, str], list[int]] = {}
     for seed in range(1, seeds + 1):
         rng = random.Random(seed)
         drawn = set(rng.sample(gold_items, round(VERDICT_SHARE * len(gold_items))))
@@ -299,9 +313,25 @@ def verdict_runs(seeds, engine, gold, gold_items, value_claims, vote, answers, s
                 score(taught, gold, items),
             ]
         totals = [t + c for t, c in zip(totals, cells, strict=True)]
+        for h in shown:
+            for i in in_half(rest, h):
+                counts = per_property.setdefault((h, i[1]), [0, 0, 0])
+                counts[0] += 1
+                counts[1] += answers.get(i) in gold[i]
+                counts[2] += taught.get(i) in gold[i]
         lines.append(f"| {seed} | {verdicts} | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
     lines.append("| mean | | " + " | ".join(f"**{t / seeds:.3f}**" for t in totals) + " |")
     lines.append("")
+    if by_property:
+        lines.append("| property: trust / with verdicts (all seeds) | " + " | ".join(shown) + " |")
+        lines.append("|---|" + "---:|" * len(shown))
+        for attribute in flight.ATTRIBUTES:
+            cells = []
+            for h in shown:
+                n, plain, taught_right = per_property.get((h, attribute), [0, 0, 0])
+                cells.append(f"{plain / n:.3f} / {taught_right / n:.3f} ({n})" if n else "–")
+            lines.append(f"| {attribute} | " + " | ".join(cells) + " |")
+        lines.append("")
     lines.append(f"- trust with verdicts: {clock.show('trust with verdicts')} for {seeds} runs")
     return lines
 

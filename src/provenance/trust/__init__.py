@@ -246,6 +246,34 @@ Books; the B halves scored once after):
   agree on what the model holds false and look like copies. On by default, as the real
   data sets ask.
 
+**Ninth pass: what the desk's verdicts teach, beside soft copies** (2026-12-05,
+``docs/benchmarks.md``, "Ninth pass"). The copy test already read the settled items as
+known truth (probability 1 or 0, after the learning with the verdicts), beside the
+model's answers on every other item.
+
+* ``DEPENDENCE_FROM = "settled"`` (off by default): a pair sharing at least
+  ``DEPENDENCE_MIN_SHARED`` settled items is judged on those alone, where the truth is
+  known; on the others the model's answers hold false what the votes under test
+  outvoted. Flight half A with verdicts .934 against .922 (each draw better; actual
+  departure .869 against .792), the day .949 against .926 (half B .965 against .931).
+  Without verdicts nothing changes; Population, Books and the synthetic worlds of
+  ``synthetic_run.py compare`` with verdicts within .001; but the small world of
+  ``tests/test_trust.py::test_desk_verdicts_teach_the_other_items`` (10 sources, 450
+  items, 45 verdicts) loses .010 with it (4 items), so it is left for the desk to turn on.
+
+Measured beside it, each off by default, none a gain on Flight half A with verdicts that
+loses nothing elsewhere:
+
+* ``DEPENDENCE_ACCURACY = "property"`` (the copy test weighs an agreement by the sources'
+  accuracies on the item's property): Flight half A .925 against .922 with verdicts,
+  Books half A .941 against .947.
+* ``VERDICT_SCOPE = "property"`` (a verdict counts once in the overall accuracy):
+  Flight .921; ``VERDICTS_TEACH = "disputed"`` (a verdict on an item nobody contradicts
+  teaches nothing): Flight .922, breaks-trust .641 against .622, Books .941.
+* ``DEPENDENCE_FALSE_VALUES = "distinct"`` (the copy test's ``n`` counted per item):
+  Flight .901 against .912 without verdicts. ``DEPENDENCE_SHARED = "property"`` (votes
+  shared by the pair's probability on each property): Flight .792 and .872.
+
 **Results** live in temporary tables of the session's connection until the next
 :func:`compute_trust` on it or the connection closes: ``trust_sources`` (one row per
 source), ``trust_source_properties``, ``trust_items`` (leader, margin, tie) and
@@ -297,13 +325,17 @@ from .settings import (
     COUNT_COPIES_ONCE,
     CREDIT,
     DEPENDENCE,
+    DEPENDENCE_ACCURACY,
     DEPENDENCE_BY_PROPERTY,
     DEPENDENCE_COPY_RATE,
+    DEPENDENCE_FALSE_VALUES,
     DEPENDENCE_FLOOR,
+    DEPENDENCE_FROM,
     DEPENDENCE_MIN_SHARED,
     DEPENDENCE_N_FALSE,
     DEPENDENCE_PRIOR,
     DEPENDENCE_RELEARN,
+    DEPENDENCE_SHARED,
     EXP_FLOOR,
     GUARD_MIN_ITEMS,
     HARDNESS,
@@ -340,7 +372,9 @@ from .settings import (
     TIE,
     TOLERANCE,
     UNGRADED_PRIOR,
+    VERDICT_SCOPE,
     VERDICT_WEIGHT,
+    VERDICTS_TEACH,
     VOTE,
     VOTE_CHOICE_BY,
     VOTE_CHOICE_Z,
@@ -361,13 +395,17 @@ __all__ = [
     "COUNT_COPIES_ONCE",
     "CREDIT",
     "DEPENDENCE",
+    "DEPENDENCE_ACCURACY",
     "DEPENDENCE_BY_PROPERTY",
     "DEPENDENCE_COPY_RATE",
+    "DEPENDENCE_FALSE_VALUES",
     "DEPENDENCE_FLOOR",
+    "DEPENDENCE_FROM",
     "DEPENDENCE_MIN_SHARED",
     "DEPENDENCE_N_FALSE",
     "DEPENDENCE_PRIOR",
     "DEPENDENCE_RELEARN",
+    "DEPENDENCE_SHARED",
     "EXP_FLOOR",
     "GUARD_MIN_ITEMS",
     "HARDNESS",
@@ -404,6 +442,8 @@ __all__ = [
     "TIE",
     "TOLERANCE",
     "UNGRADED_PRIOR",
+    "VERDICTS_TEACH",
+    "VERDICT_SCOPE",
     "VERDICT_WEIGHT",
     "VOTE",
     "VOTE_CHOICES",

@@ -36,6 +36,8 @@ for each other. Both are off by default; ``trust/__init__`` says why.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 from . import settings
 from .sql import Sql, clamped, exp
@@ -67,9 +69,13 @@ def agreement_evidence(accuracy_a: float, accuracy_b: float, probability: float)
     return math.log((p * true_c + (1.0 - p) * false_c) / (p * true_i + (1.0 - p) * false_i))
 
 
-def agreement_evidence_sql(accuracy_a: str, accuracy_b: str, probability: str) -> str:
-    """:func:`agreement_evidence` as an SQL expression over the three columns."""
-    c, n = float(settings.DEPENDENCE_COPY_RATE), float(settings.DEPENDENCE_N_FALSE)
+def agreement_evidence_sql(
+    accuracy_a: str, accuracy_b: str, probability: str, false_values: str | None = None
+) -> str:
+    """:func:`agreement_evidence` as an SQL expression over the three columns (and the
+    number of false values, an SQL expression; ``DEPENDENCE_N_FALSE`` without it)."""
+    c = float(settings.DEPENDENCE_COPY_RATE)
+    n = false_values if false_values is not None else str(float(settings.DEPENDENCE_N_FALSE))
     a, b = clamped(accuracy_a), clamped(accuracy_b)
     p = (
         f"(CASE WHEN {probability} > 1.0 THEN 1.0 WHEN {probability} < 0.0 THEN 0.0"
@@ -125,12 +131,44 @@ def weigh_dependence(sql: Sql) -> int:
     sql("CREATE INDEX IF NOT EXISTS trust_evidence_claim ON trust_evidence (claim_id, source_key)")
     sql(
         """CREATE TEMPORARY TABLE trust_dependence (
-            source_key INTEGER, other_key INTEGER, copy DOUBLE PRECISION,
-            PRIMARY KEY (source_key, other_key))"""
+            source_key INTEGER, other_key INTEGER, property_id INTEGER,
+            copy DOUBLE PRECISION, PRIMARY KEY (source_key, other_key, property_id))"""
     )
-    by_property = "i.property_id" if settings.DEPENDENCE_BY_PROPERTY else "MIN(0)"
-    grouped = ", i.property_id" if settings.DEPENDENCE_BY_PROPERTY else ""
-    agreed = agreement_evidence_sql("ka.accuracy", "kb.accuracy", "COALESCE(t.credit, 0.0)")
+    if settings.DEPENDENCE_SHARED not in ("pair", "property"):
+        raise ValueError(f"DEPENDENCE_SHARED {settings.DEPENDENCE_SHARED!r}: pair or property")
+    each_property = settings.DEPENDENCE_SHARED == "property"
+    per_property = settings.DEPENDENCE_BY_PROPERTY or each_property
+    by_property = "i.property_id" if per_property else "MIN(0)"
+    grouped = ", i.property_id" if per_property else ""
+    if settings.DEPENDENCE_ACCURACY not in ("overall", "property"):
+        raise ValueError(
+            f"DEPENDENCE_ACCURACY {settings.DEPENDENCE_ACCURACY!r}: overall or property"
+        )
+    # an agreement weighed by the sources' overall accuracies, or by those on its property
+    # (a disagreement weighs log(1 - c) whatever the accuracies: copy_probability_of)
+    by_accuracy = settings.DEPENDENCE_ACCURACY == "property"
+    accuracy_a, accuracy_b = (
+        ("pa.accuracy", "pb.accuracy") if by_accuracy else ("ka.accuracy", "kb.accuracy")
+    )
+    on_property = (
+        """JOIN trust_source_properties pa ON pa.source_key = a.source_key
+             AND pa.property_id = i.property_id
+        JOIN trust_source_properties pb ON pb.source_key = b.source_key
+             AND pb.property_id = i.property_id"""
+        if by_accuracy
+        else ""
+    )
+    if settings.DEPENDENCE_FALSE_VALUES not in ("fixed", "distinct"):
+        raise ValueError(
+            f"DEPENDENCE_FALSE_VALUES {settings.DEPENDENCE_FALSE_VALUES!r}: fixed or distinct"
+        )
+    # the paper's n: DEPENDENCE_N_FALSE, or the item's distinct answers less one (at least 1)
+    false_values = (
+        "(CASE WHEN i.answers > 2 THEN i.answers - 1.0 ELSE 1.0 END)"
+        if settings.DEPENDENCE_FALSE_VALUES == "distinct"
+        else None
+    )
+    agreed = agreement_evidence_sql(accuracy_a, accuracy_b, "COALESCE(t.credit, 0.0)", false_values)
     pairs = sql(
         f"""SELECT a.source_key, b.source_key, ka.accuracy, kb.accuracy, {by_property},
                   COUNT(*) AS shared,
@@ -143,12 +181,75 @@ def weigh_dependence(sql: Sql) -> int:
         JOIN trust_sources ka ON ka.source_key = a.source_key
         JOIN trust_sources kb ON kb.source_key = b.source_key
         JOIN trust_items i ON i.item = a.item
+        {on_property}
         LEFT JOIN trust_answers t ON t.claim_id = a.lo
         WHERE ka.vote_unit <> kb.vote_unit
         GROUP BY a.source_key, b.source_key, ka.accuracy, kb.accuracy{grouped}
         HAVING COUNT(*) >= :min_shared""",
-        {"min_shared": settings.DEPENDENCE_MIN_SHARED},
+        {"min_shared": 1 if each_property else settings.DEPENDENCE_MIN_SHARED},
     ).all()
+    if settings.DEPENDENCE_FROM not in ("all", "settled"):
+        raise ValueError(f"DEPENDENCE_FROM {settings.DEPENDENCE_FROM!r}: all or settled")
+    if settings.DEPENDENCE_FROM == "settled" and not each_property:
+        pairs = judged_on_settled_items(sql, pairs, agreed, on_property)
+    if each_property:
+        rows = votes_shared_by_property(pairs)
+    else:
+        rows = votes_shared_by_pair(pairs)
+    if rows:
+        sql(
+            """INSERT INTO trust_dependence (source_key, other_key, property_id, copy)
+            VALUES (:source_key, :other_key, :property_id, :copy)""",
+            rows,
+        )
+    sql(
+        """UPDATE trust_evidence SET independence = 1.0 / (1.0 + COALESCE((
+            SELECT SUM(d.copy) FROM trust_dependence d
+            JOIN trust_evidence o ON o.claim_id = trust_evidence.claim_id
+                 AND o.source_key = d.other_key
+            WHERE d.source_key = trust_evidence.source_key
+              AND d.property_id IN (0, trust_evidence.property_id)), 0.0))
+        WHERE active = 1 AND source_key IN (SELECT source_key FROM trust_dependence)"""
+    )
+    return len({(r["source_key"], r["other_key"]) for r in rows}) // 2
+
+
+def judged_on_settled_items(
+    sql: Sql, pairs: Sequence[Any], agreed: str, on_property: str
+) -> list[Any]:
+    """``DEPENDENCE_FROM = "settled"``: a pair that shares at least
+    ``DEPENDENCE_MIN_SHARED`` items the desk settled is judged on those alone, where the
+    truth is known rather than the model's (whose answers the shared votes move); the
+    others on all their shared items."""
+    settled = {
+        (row[0], row[1]): row
+        for row in sql(
+            f"""SELECT a.source_key, b.source_key, ka.accuracy, kb.accuracy, MIN(0),
+                      COUNT(*) AS shared,
+                      SUM(CASE WHEN a.lo = b.lo AND a.hi = b.hi AND a.n = b.n
+                          THEN {agreed} ELSE 0.0 END) AS agreed_evidence,
+                      SUM(CASE WHEN a.lo = b.lo AND a.hi = b.hi AND a.n = b.n
+                          THEN 0 ELSE 1 END) AS differed
+            FROM trust_given a
+            JOIN trust_given b ON b.item = a.item AND b.source_key > a.source_key
+            JOIN trust_sources ka ON ka.source_key = a.source_key
+            JOIN trust_sources kb ON kb.source_key = b.source_key
+            JOIN trust_items i ON i.item = a.item AND i.known > 0
+            {on_property}
+            LEFT JOIN trust_answers t ON t.claim_id = a.lo
+            WHERE ka.vote_unit <> kb.vote_unit
+            GROUP BY a.source_key, b.source_key, ka.accuracy, kb.accuracy
+            HAVING COUNT(*) >= :min_shared""",
+            {"min_shared": settings.DEPENDENCE_MIN_SHARED},
+        ).all()
+    }
+    return [settled.get((row[0], row[1]), row) for row in pairs]
+
+
+def votes_shared_by_pair(pairs: Sequence[Any]) -> list[dict[str, Any]]:
+    """``trust_dependence`` rows (property 0: every property) of the pairs' copy
+    probabilities, over all their shared items or (``DEPENDENCE_BY_PROPERTY``) the least
+    of those on each property."""
     # a copier copies every property: with DEPENDENCE_BY_PROPERTY, a pair is as likely
     # copies as on the property where it least looks like copies (sources that share an
     # error, or the truth the model holds false, on one property only are not copies)
@@ -166,36 +267,62 @@ def weigh_dependence(sql: Sql) -> int:
         if p < settings.DEPENDENCE_FLOOR:
             continue
         rows += [
-            {"source_key": a, "other_key": b, "copy": p},
-            {"source_key": b, "other_key": a, "copy": p},
+            {"source_key": a, "other_key": b, "property_id": 0, "copy": p},
+            {"source_key": b, "other_key": a, "property_id": 0, "copy": p},
         ]
-    if rows:
-        sql(
-            """INSERT INTO trust_dependence (source_key, other_key, copy)
-            VALUES (:source_key, :other_key, :copy)""",
-            rows,
-        )
-    sql(
-        """UPDATE trust_evidence SET independence = 1.0 / (1.0 + COALESCE((
-            SELECT SUM(d.copy) FROM trust_dependence d
-            JOIN trust_evidence o ON o.claim_id = trust_evidence.claim_id
-                 AND o.source_key = d.other_key
-            WHERE d.source_key = trust_evidence.source_key), 0.0))
-        WHERE active = 1 AND source_key IN (SELECT source_key FROM trust_dependence)"""
-    )
-    return len(rows) // 2
+    return rows
+
+
+def votes_shared_by_property(pairs: Sequence[Any]) -> list[dict[str, Any]]:
+    """``DEPENDENCE_SHARED = "property"``: a pair's votes on a property are shared by its
+    copy probability on that property where it shares at least ``DEPENDENCE_MIN_SHARED``
+    disputed items there (a site may take its times from one feed and its gates from
+    another), elsewhere by the one over all its shared items (the evidence adds up)."""
+    joint: dict[tuple[int, int], list[float]] = {}
+    accuracies: dict[tuple[int, int], tuple[float, float]] = {}
+    for a, b, accuracy_a, accuracy_b, _prop, shared, agreed_evidence, differed in pairs:
+        sums = joint.setdefault((a, b), [0.0, 0.0, 0.0])
+        sums[0] += float(shared)
+        sums[1] += float(agreed_evidence or 0.0)
+        sums[2] += float(differed or 0.0)
+        accuracies[(a, b)] = (float(accuracy_a), float(accuracy_b))
+    overall = {
+        key: copy_probability_of(*accuracies[key], sums[1], sums[2])
+        for key, sums in joint.items()
+        if sums[0] >= settings.DEPENDENCE_MIN_SHARED
+    }
+    rows = []
+    for a, b, accuracy_a, accuracy_b, prop, shared, agreed_evidence, differed in pairs:
+        if shared >= settings.DEPENDENCE_MIN_SHARED:
+            p = copy_probability_of(
+                float(accuracy_a),
+                float(accuracy_b),
+                float(agreed_evidence or 0.0),
+                float(differed or 0.0),
+            )
+        else:
+            p = overall.get((a, b), 0.0)
+        if p < settings.DEPENDENCE_FLOOR:
+            continue
+        rows += [
+            {"source_key": a, "other_key": b, "property_id": int(prop), "copy": p},
+            {"source_key": b, "other_key": a, "property_id": int(prop), "copy": p},
+        ]
+    return rows
 
 
 def likely_copies(sql: Sql) -> dict[tuple[int, int], dict[tuple[int, int], float]]:
     """The pairs :func:`weigh_dependence` found (after it ran), by (document, speaker or
     0): what ``conflicts --explain`` shows of a vote shared with likely copies."""
     found: dict[tuple[int, int], dict[tuple[int, int], float]] = {}
+    # (with DEPENDENCE_SHARED = "property", the most a pair copies on any property)
     for document, speaker, other_document, other_speaker, p in sql(
         """SELECT ka.document_id, ka.attributed_to_id, kb.document_id, kb.attributed_to_id,
-                  d.copy
+                  MAX(d.copy)
            FROM trust_dependence d
            JOIN trust_sources ka ON ka.source_key = d.source_key
-           JOIN trust_sources kb ON kb.source_key = d.other_key"""
+           JOIN trust_sources kb ON kb.source_key = d.other_key
+           GROUP BY ka.document_id, ka.attributed_to_id, kb.document_id, kb.attributed_to_id"""
     ).all():
         found.setdefault((int(document), int(speaker)), {})[
             (int(other_document), int(other_speaker))

@@ -266,14 +266,30 @@ def update_accuracies(sql: Sql, *, only_verdicts: bool = False) -> float:
     ``only_verdicts`` (after the guard dropped learned trust): from the desk's verdicts
     alone, agreement on other disputed items teaching nothing.
     """
-    teaching = "i.known > 0" if only_verdicts else "i.answers > 1 OR i.known > 0"
+    if settings.VERDICTS_TEACH not in ("every-item", "disputed"):
+        raise ValueError(f"VERDICTS_TEACH {settings.VERDICTS_TEACH!r}: every-item or disputed")
+    # VERDICTS_TEACH "disputed": a verdict on an item nobody contradicts teaches as the item
+    # would without it (nothing: the model already holds its one answer certain)
+    settled = (
+        "i.known > 0"
+        if settings.VERDICTS_TEACH == "every-item"
+        else "(i.known > 0 AND i.answers > 1)"
+    )
+    teaching = settled if only_verdicts else f"i.answers > 1 OR {settled}"
     # a verdict teaches in full, another answer as much as TEACH says (evidence.py), times
     # how contested its item is (HARDNESS)
     weigh_hardness(sql)
     weight = (
-        f"e.weight * (CASE WHEN i.known > 0 THEN {settings.VERDICT_WEIGHT}"
+        f"e.weight * (CASE WHEN {settled} THEN {settings.VERDICT_WEIGHT}"
         " ELSE e.teach * i.hardness END)"
     )
+    if settings.VERDICT_SCOPE not in ("everywhere", "property"):
+        raise ValueError(f"VERDICT_SCOPE {settings.VERDICT_SCOPE!r}: everywhere or property")
+    # VERDICT_SCOPE "property": in the overall accuracy a verdict counts as one answer
+    # (not after the guard's fall-back, where verdicts alone teach)
+    overall = weight
+    if settings.VERDICT_SCOPE == "property" and not only_verdicts:
+        overall = f"e.weight * (CASE WHEN {settled} THEN 1.0 ELSE e.teach * i.hardness END)"
     if settings.UNGRADED_PRIOR == "population":
         # an ungraded source (F) shrinks toward the accuracy of the answers of all sources
         # on disputed items, not toward a coin toss: one with a handful of answers is then
@@ -284,16 +300,16 @@ def update_accuracies(sql: Sql, *, only_verdicts: bool = False) -> float:
                  FROM trust_evidence e
                  JOIN trust_answers a ON a.claim_id = e.claim_id
                  JOIN trust_items i ON i.item = e.item
-                 WHERE i.answers > 1 OR i.known > 0), prior)
+                 WHERE i.answers > 1 OR {settled}), prior)
             WHERE grade = 'F'"""
         )
     if settings.UNGRADED_PRIOR == "by-size":
-        shrink_toward_peers(sql, weight, teaching)
+        shrink_toward_peers(sql, overall, teaching)
     sql(
         f"""UPDATE trust_sources SET previous = accuracy,
             accuracy = (prior_weight * base + t.agreed) / (prior_weight + t.total)
-        FROM (SELECT e.source_key, SUM({weight} * {credit()}) AS agreed,
-                     SUM({weight}) AS total
+        FROM (SELECT e.source_key, SUM({overall} * {credit()}) AS agreed,
+                     SUM({overall}) AS total
               FROM trust_evidence e
               JOIN trust_answers a ON a.claim_id = e.claim_id
               JOIN trust_items i ON i.item = e.item
@@ -314,7 +330,7 @@ def update_accuracies(sql: Sql, *, only_verdicts: bool = False) -> float:
                         WHERE k.source_key = trust_source_properties.source_key)"""
     )
     # the verdicts' estimate, and (PROPERTY_LEARNING) the one with agreement added
-    known = f"CASE WHEN i.known > 0 THEN {weight} ELSE 0.0 END"
+    known = f"CASE WHEN {settled} THEN {weight} ELSE 0.0 END"
     sql(
         f"""UPDATE trust_source_properties SET
             accuracy = CASE
@@ -339,7 +355,7 @@ def update_accuracies(sql: Sql, *, only_verdicts: bool = False) -> float:
                     JOIN trust_source_properties sp ON sp.source_key = e.source_key
                          AND sp.property_id = e.property_id
                     {left_out()}
-                    WHERE i.known > 0 OR i.answers > 1
+                    WHERE i.answers > 1 OR {settled}
                     GROUP BY e.source_key, e.property_id) u) t
         WHERE t.source_key = trust_source_properties.source_key
           AND t.property_id = trust_source_properties.property_id""",

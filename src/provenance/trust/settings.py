@@ -47,6 +47,15 @@ POP_PSEUDO = 0.0
 # ACCU learns first: from the grades' 0.5, POPACCU's vote of an ungraded source is 0)
 VOTE_START = "prior"
 VERDICT_WEIGHT = 10.0
+# where a verdict weighs VERDICT_WEIGHT: "everywhere" (its source's overall accuracy and
+# its accuracy on the verdict's property) or "property" (on the property only; in the
+# overall accuracy, which every other property shrinks toward, it counts as one answer,
+# so verdicts on one property do not move what a source is trusted for on the others)
+VERDICT_SCOPE = "everywhere"
+# which verdicts teach accuracies: "every-item" (the default) or "disputed" (only those on
+# items with more than one answer: on an item nobody contradicts, the model already holds
+# the one answer certain and, without a verdict, the item teaches nothing)
+VERDICTS_TEACH = "every-item"
 # how much each answer on a disputed item teaches its source's accuracy (verdicts always
 # teach in full): "answers" (each answer once), "independent" (only items that at least
 # two independent sources answer teach: an answer a source gives alone, or beside its own
@@ -98,10 +107,29 @@ DEPENDENCE_MIN_SHARED = 10
 # a pair's copy probability: over all its shared items at once (False, Dong et al.'s), or
 # the least of its probabilities on each property it shares enough disputed items on (True)
 DEPENDENCE_BY_PROPERTY = False
+# the accuracies the copy test weighs an agreement by: each source's "overall" accuracy
+# (the default) or its accuracy on the item's "property" (the one its vote there uses:
+# with verdicts, what the desk's settled items taught of it on that property)
+DEPENDENCE_ACCURACY = "overall"
+# whose votes a pair's copy probability shares: "pair" (the default: on every property,
+# by the one probability DEPENDENCE_BY_PROPERTY says) or "property" (on each property by
+# the pair's probability there, where it shares DEPENDENCE_MIN_SHARED disputed items on
+# it; elsewhere by the one over all its shared items)
+DEPENDENCE_SHARED = "pair"
+# what a pair is judged on: "all" its shared disputed items (the default), or, where it
+# shares at least DEPENDENCE_MIN_SHARED items the desk settled, "settled" (those alone,
+# where the truth is known rather than read off the model's answers, which the votes
+# under test made; Flight half A with verdicts .934 against .922, the day .949; left off:
+# one small synthetic world of the tests loses with it; docs/benchmarks.md, "Ninth pass")
+DEPENDENCE_FROM = "all"
 # Dong et al.'s copy rate c, prior probability of copying, and false values n
 DEPENDENCE_COPY_RATE = 0.8
 DEPENDENCE_PRIOR = 0.2
 DEPENDENCE_N_FALSE = 10
+# the false values n of the copy test: "fixed" (DEPENDENCE_N_FALSE on every item) or
+# "distinct" (the item's distinct answers less one, at least 1: how many false values its
+# sources are seen to give, as VOTE = "accu-distinct" counts them for the vote)
+DEPENDENCE_FALSE_VALUES = "fixed"
 # copy probabilities below this are taken as 0 (they would only cost time)
 DEPENDENCE_FLOOR = 0.01
 # a source's credit on an item leaves out its own vote and those of the sources identical
