@@ -108,8 +108,11 @@ def test_every_items_probabilities_sum_to_at_most_one_and_one_answer_leads(world
 
 
 def test_desk_verdicts_teach_the_other_items(run, tmp_path, db_path):
-    # a world where a vote goes wrong often: many weak sources, copies of the weakest
-    spec = generator.Spec(sources=10, copiers=4, subjects=150, accuracy_range=(0.25, 0.9), seed=3)
+    """A world where learned trust alone goes wrong (a poor source copied loosely by six,
+    who agree with it and look reliable): the desk's verdicts on a tenth of the items set
+    its sources' records straight, and the leading answers of the other items improve.
+    Measured on seeds 1–6 of this world: better on the rest every time, by .02 to .31."""
+    spec = generator.Spec(seed=3, **{**generator.WORLDS["breaks-trust"], "subjects": 150})
     world = _import_world(run, tmp_path, spec)
     items = sorted(world.truth)
     drawn = random.Random(3).sample(items, len(items) // 10)
