@@ -154,3 +154,18 @@ def test_the_first_sessions_mistakes_and_corrections_run_as_shown(run, db_path, 
         result = run(*shlex.split(command), code=None)
         printed = _WHEN.sub("…", result.output.strip())
         assert printed == _WHEN.sub("…", shown), f"$ provenance {command}\n{result.output}"
+
+
+def test_a_benchmark_script_rewrites_only_its_own_section_of_the_figures():
+    """A benchmark script replaces the text between its begin and end markers in
+    docs/benchmarks.md (``import_bench.py`` and the others): the markers enclose the one
+    section the script writes, its ``## `` heading first, so that a re-run can never wipe
+    what other passes wrote by hand."""
+    text = (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    regions = re.findall(r"<!-- ([\w-]+):begin.*?-->\n(.*?)<!-- \1:end -->", text, re.S)
+    assert len(regions) >= 4, [name for name, _ in regions]
+    for name, body in regions:
+        headings = re.findall(r"^## .*", body, re.M)
+        assert len(headings) <= 1, (name, headings)
+        if headings:
+            assert body.startswith(headings[0]), (name, body[:200])
