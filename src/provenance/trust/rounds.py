@@ -216,7 +216,7 @@ def size_class(count: str) -> str:
     return f"(CASE {bounds} ELSE 40 END)"
 
 
-def shrink_toward_peers(sql: Sql, weight: str, teaching: str) -> None:
+def shrink_toward_peers(sql: Sql) -> None:
     """``UNGRADED_PRIOR = "by-size"``: an ungraded source shrinks toward its peers of its size.
 
     Empirical Bayes over a long tail: the sources are put in classes by how many disputed
@@ -230,31 +230,22 @@ def shrink_toward_peers(sql: Sql, weight: str, teaching: str) -> None:
     grade's. The prior's weight stays ``PRIOR_WEIGHT`` (with one answer each, a class's
     spread of accuracies cannot be told from chance, so it cannot be learned where it
     matters most).
+
+    The sources' records are ``trust_source_sums`` (credit earned, answers weighed, answers
+    counted), the totals :func:`update_accuracies` learns each accuracy from, read here
+    per class rather than summed over the evidence a second time.
     """
-    sql.drop("trust_peers")
-    sql(
-        """CREATE TEMPORARY TABLE trust_peers (source_key INTEGER PRIMARY KEY,
-            agreed DOUBLE PRECISION, total DOUBLE PRECISION, size INTEGER)"""
-    )
-    sql(
-        f"""INSERT INTO trust_peers (source_key, agreed, total, size)
-        SELECT e.source_key, SUM({weight} * a.credit), SUM({weight}),
-               {size_class("COUNT(*)")}
-        FROM trust_evidence e
-        JOIN trust_answers a ON a.claim_id = e.claim_id
-        JOIN trust_items i ON i.item = e.item
-        JOIN trust_sources k ON k.source_key = e.source_key AND k.grade = 'F'
-        WHERE {teaching}
-        GROUP BY e.source_key"""
-    )
     w = float(settings.PEER_WEIGHT)
+    size = size_class("s.answers")
     sql(
         f"""UPDATE trust_sources SET base = COALESCE(
             (SELECT ({w} * trust_sources.prior + c.agreed - t.agreed)
                     / ({w} + c.total - t.total)
-             FROM trust_peers t
-             JOIN (SELECT size, SUM(agreed) AS agreed, SUM(total) AS total
-                   FROM trust_peers GROUP BY size) c ON c.size = t.size
+             FROM trust_source_sums t
+             JOIN (SELECT {size} AS size, SUM(s.agreed) AS agreed, SUM(s.total) AS total
+                   FROM trust_source_sums s JOIN trust_sources k
+                        ON k.source_key = s.source_key AND k.grade = 'F'
+                   GROUP BY {size}) c ON c.size = {size_class("t.answers")}
              WHERE t.source_key = trust_sources.source_key), prior)
         WHERE grade = 'F'"""
     )
@@ -303,21 +294,31 @@ def update_accuracies(sql: Sql, *, only_verdicts: bool = False) -> float:
                  WHERE i.answers > 1 OR {settled}), prior)
             WHERE grade = 'F'"""
         )
-    if settings.UNGRADED_PRIOR == "by-size":
-        shrink_toward_peers(sql, overall, teaching)
+    # each source's record this round, summed once: what its accuracy is learned from
+    # (and, by its size, its peers' prior)
+    sql.drop("trust_source_sums")
     sql(
-        f"""UPDATE trust_sources SET previous = accuracy,
+        """CREATE TEMPORARY TABLE trust_source_sums (source_key INTEGER PRIMARY KEY,
+            agreed DOUBLE PRECISION, total DOUBLE PRECISION, answers INTEGER)"""
+    )
+    sql(
+        f"""INSERT INTO trust_source_sums (source_key, agreed, total, answers)
+        SELECT e.source_key, SUM({overall} * {credit()}), SUM({overall}), COUNT(*)
+        FROM trust_evidence e
+        JOIN trust_answers a ON a.claim_id = e.claim_id
+        JOIN trust_items i ON i.item = e.item
+        JOIN trust_source_properties sp ON sp.source_key = e.source_key
+             AND sp.property_id = e.property_id
+        {left_out()}
+        WHERE {teaching}
+        GROUP BY e.source_key"""
+    )
+    if settings.UNGRADED_PRIOR == "by-size":
+        shrink_toward_peers(sql)
+    sql(
+        """UPDATE trust_sources SET previous = accuracy,
             accuracy = (prior_weight * base + t.agreed) / (prior_weight + t.total)
-        FROM (SELECT e.source_key, SUM({overall} * {credit()}) AS agreed,
-                     SUM({overall}) AS total
-              FROM trust_evidence e
-              JOIN trust_answers a ON a.claim_id = e.claim_id
-              JOIN trust_items i ON i.item = e.item
-              JOIN trust_source_properties sp ON sp.source_key = e.source_key
-                   AND sp.property_id = e.property_id
-              {left_out()}
-              WHERE {teaching}
-              GROUP BY e.source_key) t
+        FROM trust_source_sums t
         WHERE t.source_key = trust_sources.source_key"""
     )
     # per property: the overall accuracy, moved by the desk's verdicts on the property

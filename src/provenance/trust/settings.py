@@ -205,7 +205,7 @@ TEMP_TABLES = (
     "trust_choice_sources",
     "trust_choice_properties",
     "trust_list_moves",
-    "trust_peers",
+    "trust_source_sums",
 )
 
 # Lists that imply lists (lists.py): within one item, a text answer whose ";"-separated
