@@ -444,3 +444,20 @@ def answer_probabilities(db_path, monkeypatch, **constants: object) -> dict[str,
         shown = {values[a.claim_id]: a.probability for a in trust.answer_probabilities(session)}
     engine.dispose()
     return shown
+
+
+def import_figures(run, tmp_path: Path, header: str, rows: list[tuple[str, str, int]]) -> None:
+    """A fresh database holding ``header`` (YAML: sources and properties, ending with an
+    ``entities:`` line; each city of ``rows`` is added as a place) and one ``population``
+    claim per row (source, city, figure), imported through the CLI."""
+    cities = sorted({city for _, city, _ in rows})
+    header = (
+        header.rstrip("\n") + "\n" + "".join(f"  - {{name: {c}, kind: place}}\n" for c in cities)
+    )
+    (tmp_path / "header.yaml").write_text(header, encoding="utf-8")
+    lines = ["source,subject,property,value"]
+    lines += [f"{source},{city},population,{value}" for source, city, value in rows]
+    (tmp_path / "claims.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run("init")
+    run("import", tmp_path / "header.yaml")
+    run("import", tmp_path / "claims.csv")

@@ -9,6 +9,7 @@ who edits two disputed cities, right on one and alone on the other.
 from __future__ import annotations
 
 import pytest
+from conftest import import_figures
 
 from provenance import trust
 from provenance.db import make_engine, reading_session
@@ -36,14 +37,7 @@ def _import(run, tmp_path) -> None:
         f"  - {{slug: {c}, title: {c}, kind: website, reliability: F}}" for c in contributors
     ]
     header += ["properties:", "  - {name: population, type: quantity}", "entities:"]
-    header += [f"  - {{name: {c}, kind: place}}" for c in sorted({city for _, city, _ in rows})]
-    (tmp_path / "header.yaml").write_text("\n".join(header) + "\n", encoding="utf-8")
-    lines = ["source,subject,property,value"]
-    lines += [f"{source},{city},population,{value}" for source, city, value in rows]
-    (tmp_path / "claims.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    run("init")
-    run("import", tmp_path / "header.yaml")
-    run("import", tmp_path / "claims.csv")
+    import_figures(run, tmp_path, "\n".join(header), rows)
 
 
 @pytest.fixture

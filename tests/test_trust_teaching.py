@@ -8,6 +8,7 @@ two figures a digit apart against a third.
 from __future__ import annotations
 
 import pytest
+from conftest import import_figures
 
 from provenance import trust
 from provenance.db import make_engine, reading_session
@@ -25,15 +26,7 @@ entities:
 
 
 def _import(run, tmp_path, rows: list[tuple[str, str, int]]) -> None:
-    cities = sorted({city for _, city, _ in rows})
-    header = HEADER + "".join(f"  - {{name: {c}, kind: place}}\n" for c in cities)
-    (tmp_path / "header.yaml").write_text(header, encoding="utf-8")
-    lines = ["source,subject,property,value"]
-    lines += [f"{source},{city},population,{value}" for source, city, value in rows]
-    (tmp_path / "claims.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    run("init")
-    run("import", tmp_path / "header.yaml")
-    run("import", tmp_path / "claims.csv")
+    import_figures(run, tmp_path, HEADER, rows)
 
 
 def _trust(db_path, monkeypatch, teach: str) -> dict[str, float]:

@@ -170,22 +170,7 @@ def weigh_dependence(sql: Sql) -> int:
     )
     agreed = agreement_evidence_sql(accuracy_a, accuracy_b, "COALESCE(t.credit, 0.0)", false_values)
     pairs = sql(
-        f"""SELECT a.source_key, b.source_key, ka.accuracy, kb.accuracy, {by_property},
-                  COUNT(*) AS shared,
-                  SUM(CASE WHEN a.lo = b.lo AND a.hi = b.hi AND a.n = b.n
-                      THEN {agreed} ELSE 0.0 END) AS agreed_evidence,
-                  SUM(CASE WHEN a.lo = b.lo AND a.hi = b.hi AND a.n = b.n
-                      THEN 0 ELSE 1 END) AS differed
-        FROM trust_given a
-        JOIN trust_given b ON b.item = a.item AND b.source_key > a.source_key
-        JOIN trust_sources ka ON ka.source_key = a.source_key
-        JOIN trust_sources kb ON kb.source_key = b.source_key
-        JOIN trust_items i ON i.item = a.item
-        {on_property}
-        LEFT JOIN trust_answers t ON t.claim_id = a.lo
-        WHERE ka.vote_unit <> kb.vote_unit
-        GROUP BY a.source_key, b.source_key, ka.accuracy, kb.accuracy{grouped}
-        HAVING COUNT(*) >= :min_shared""",
+        pair_evidence(agreed, on_property, by_property=by_property, grouped=grouped),
         {"min_shared": 1 if each_property else settings.DEPENDENCE_MIN_SHARED},
     ).all()
     if settings.DEPENDENCE_FROM not in ("all", "settled"):
@@ -214,6 +199,36 @@ def weigh_dependence(sql: Sql) -> int:
     return len({(r["source_key"], r["other_key"]) for r in rows}) // 2
 
 
+def pair_evidence(
+    agreed: str,
+    on_property: str,
+    *,
+    by_property: str = "MIN(0)",
+    grouped: str = "",
+    items: str = "",
+) -> str:
+    """SQL: each pair of sources (not one copy group) sharing at least ``:min_shared``
+    items (those of ``items``, a condition on ``i``): (source, other, their accuracies,
+    ``by_property``, items shared, the evidence of their agreements, ``agreed`` summed,
+    how many items they differ on), per pair (and ``grouped``)."""
+    return f"""SELECT a.source_key, b.source_key, ka.accuracy, kb.accuracy, {by_property},
+              COUNT(*) AS shared,
+              SUM(CASE WHEN a.lo = b.lo AND a.hi = b.hi AND a.n = b.n
+                  THEN {agreed} ELSE 0.0 END) AS agreed_evidence,
+              SUM(CASE WHEN a.lo = b.lo AND a.hi = b.hi AND a.n = b.n
+                  THEN 0 ELSE 1 END) AS differed
+        FROM trust_given a
+        JOIN trust_given b ON b.item = a.item AND b.source_key > a.source_key
+        JOIN trust_sources ka ON ka.source_key = a.source_key
+        JOIN trust_sources kb ON kb.source_key = b.source_key
+        JOIN trust_items i ON i.item = a.item{items}
+        {on_property}
+        LEFT JOIN trust_answers t ON t.claim_id = a.lo
+        WHERE ka.vote_unit <> kb.vote_unit
+        GROUP BY a.source_key, b.source_key, ka.accuracy, kb.accuracy{grouped}
+        HAVING COUNT(*) >= :min_shared"""
+
+
 def judged_on_settled_items(
     sql: Sql, pairs: Sequence[Any], agreed: str, on_property: str
 ) -> list[Any]:
@@ -224,22 +239,7 @@ def judged_on_settled_items(
     settled = {
         (row[0], row[1]): row
         for row in sql(
-            f"""SELECT a.source_key, b.source_key, ka.accuracy, kb.accuracy, MIN(0),
-                      COUNT(*) AS shared,
-                      SUM(CASE WHEN a.lo = b.lo AND a.hi = b.hi AND a.n = b.n
-                          THEN {agreed} ELSE 0.0 END) AS agreed_evidence,
-                      SUM(CASE WHEN a.lo = b.lo AND a.hi = b.hi AND a.n = b.n
-                          THEN 0 ELSE 1 END) AS differed
-            FROM trust_given a
-            JOIN trust_given b ON b.item = a.item AND b.source_key > a.source_key
-            JOIN trust_sources ka ON ka.source_key = a.source_key
-            JOIN trust_sources kb ON kb.source_key = b.source_key
-            JOIN trust_items i ON i.item = a.item AND i.known > 0
-            {on_property}
-            LEFT JOIN trust_answers t ON t.claim_id = a.lo
-            WHERE ka.vote_unit <> kb.vote_unit
-            GROUP BY a.source_key, b.source_key, ka.accuracy, kb.accuracy
-            HAVING COUNT(*) >= :min_shared""",
+            pair_evidence(agreed, on_property, items=" AND i.known > 0"),
             {"min_shared": settings.DEPENDENCE_MIN_SHARED},
         ).all()
     }
