@@ -461,3 +461,15 @@ def import_figures(run, tmp_path: Path, header: str, rows: list[tuple[str, str, 
     run("init")
     run("import", tmp_path / "header.yaml")
     run("import", tmp_path / "claims.csv")
+
+
+def learned_trust(db_path) -> dict[str, float]:
+    """Each source's learned trust by slug, computed now on the file at ``db_path`` (with
+    whatever settings of ``provenance.trust`` the test has set)."""
+    from provenance import trust
+
+    engine = dbmod.make_engine(str(db_path))
+    with dbmod.reading_session(engine) as session:
+        learned = {s.slug: s.trust for s in trust.compute_trust(session, public_only=False).sources}
+    engine.dispose()
+    return learned

@@ -9,10 +9,9 @@ who edits two disputed cities, right on one and alone on the other.
 from __future__ import annotations
 
 import pytest
-from conftest import import_figures
+from conftest import import_figures, learned_trust
 
 from provenance import trust
-from provenance.db import make_engine, reading_session
 
 EDITORS = 10
 
@@ -48,12 +47,7 @@ def long_tail(run, tmp_path):
 def _trust(db_path, monkeypatch, **settings: object) -> dict[str, float]:
     for name, value in settings.items():
         monkeypatch.setattr(trust, name, value)
-    engine = make_engine(str(db_path))
-    with reading_session(engine) as session:
-        result = trust.compute_trust(session, public_only=False)
-        learned = {s.slug: s.trust for s in result.sources}
-    engine.dispose()
-    return learned
+    return learned_trust(db_path)
 
 
 def test_an_ungraded_source_shrinks_toward_its_peers_of_its_size(long_tail, db_path, monkeypatch):

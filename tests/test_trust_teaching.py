@@ -8,7 +8,7 @@ two figures a digit apart against a third.
 from __future__ import annotations
 
 import pytest
-from conftest import import_figures
+from conftest import import_figures, learned_trust
 
 from provenance import trust
 from provenance.db import make_engine, reading_session
@@ -31,12 +31,7 @@ def _import(run, tmp_path, rows: list[tuple[str, str, int]]) -> None:
 
 def _trust(db_path, monkeypatch, teach: str) -> dict[str, float]:
     monkeypatch.setattr(trust, "TEACH", teach)
-    engine = make_engine(str(db_path))
-    with reading_session(engine) as session:
-        result = trust.compute_trust(session, public_only=False)
-        learned = {s.slug: s.trust for s in result.sources}
-    engine.dispose()
-    return learned
+    return learned_trust(db_path)
 
 
 @pytest.fixture
