@@ -468,10 +468,6 @@ def _pieces(
     return pieces
 
 
-def _trust_text(value: float) -> str:
-    return f"{value:.2f}".removeprefix("0")
-
-
 def piece_text(piece: dict[str, Any]) -> str:
     """``ctc [6] (Khazali), grade B, trust .83 (12 agree, 1 disagree, 1 verdict) × high``."""
     c: trustmod.WeighedCitation = piece["citation"]
@@ -480,7 +476,7 @@ def piece_text(piece: dict[str, Any]) -> str:
     who = f" ({c.speaker})" if c.speaker else ""
     verdicts = f"{track.verdicts} verdict" + ("" if track.verdicts == 1 else "s")
     text = (
-        f"{c.slug}{notes}{who}, grade {c.grade}, trust {_trust_text(track.trust)}"
+        f"{c.slug}{notes}{who}, grade {c.grade}, trust {trustmod.share_text(track.trust)}"
         f" ({track.agreements} agree, {track.disagreements} disagree, {verdicts})"
         f" × {c.confidence} = {piece['weight']:.2f}"
     )
@@ -491,7 +487,9 @@ def piece_text(piece: dict[str, Any]) -> str:
     if piece.get("copies"):
         text += f", one vote shared with its copies {', '.join(piece['copies'])}"
     if piece.get("likely_copies"):
-        likely = ", ".join(f"{slug} ({_trust_text(p)})" for slug, p in piece["likely_copies"])
+        likely = ", ".join(
+            f"{slug} ({trustmod.share_text(p)})" for slug, p in piece["likely_copies"]
+        )
         text += f", vote shared with likely copies {likely}"
     return text
 

@@ -180,18 +180,16 @@ def _store(
         connection.execute(delete(table).where(table.evidence == evidence))
     connection.execute(delete(LearnedTrust).where(LearnedTrust.evidence == evidence))
     # the model's own tables (temporary, on this connection) name each source's ids
-    ids = {
-        (r.document_id, r.speaker): (r.attributed_to_id, r.vote_unit)
+    vote_units = {
+        (r.document_id, r.attributed_to_id or 0): r.vote_unit
         for r in connection.execute(
-            text(
-                """SELECT k.document_id, k.attributed_to_id, k.vote_unit, en.name AS speaker
-                   FROM trust_sources k LEFT JOIN entities en ON en.id = k.attributed_to_id"""
-            )
+            text("SELECT document_id, attributed_to_id, vote_unit FROM trust_sources")
         )
     }
     sources = []
     for position, s in enumerate(result.sources):
-        speaker_id, vote_unit = ids.get((s.source_id, s.attributed_to), (0, None))
+        speaker_id = s.speaker_id
+        vote_unit = vote_units.get((s.source_id, speaker_id))
         sources.append(
             {
                 "evidence": evidence,

@@ -315,7 +315,7 @@ from . import settings
 from .answers import answer_probabilities, leading_answers
 from .choice import VoteChoice, VoteComparison
 from .guard import GuardCheck
-from .result import Answer, SourceTrust, TrackRecord, TrustResult, copies_text
+from .result import Answer, SourceTrust, TrackRecord, TrustResult, copies_text, share_text
 from .rounds import compute_trust
 from .settings import (
     ACCURACY_CEILING,
@@ -469,6 +469,7 @@ __all__ = [
     "document_of",
     "leading_answers",
     "prior_of",
+    "share_text",
     "vote",
     "weighed_citations",
 ]

@@ -232,11 +232,14 @@ def build_result(
     )
 
 
+def share_text(value: float) -> str:
+    """A trust or a probability as the desk reads it: ``.83``, ``1.00``."""
+    return f"{value:.2f}".removeprefix("0")
+
+
 def copies_text(copies: list[dict[str, Any]]) -> str:
     """``likely_copies`` as a table cell: ``site-009 (1.00); copy-001 (.70)``."""
-    return "; ".join(
-        "{} ({})".format(c["source"], f"{c['probability']:.2f}".removeprefix("0")) for c in copies
-    )
+    return "; ".join(f"{c['source']} ({share_text(c['probability'])})" for c in copies)
 
 
 def source_name(slug: str, speaker: str | None) -> str:
