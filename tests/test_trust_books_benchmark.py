@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks" / "truth"))
 
 import books  # noqa: E402  (benchmarks/truth/books.py)
+import ceiling  # noqa: E402
 import flight as truth_flight  # noqa: E402
 import generator  # noqa: E402
 
@@ -114,7 +115,8 @@ def test_last_first_without_a_comma_is_read_from_the_books_other_listings():
 @pytest.mark.sqlite_only  # the benchmark builds its own SQLite file, as flight.py does
 def test_the_script_runs_end_to_end_on_a_slice(stored, tmp_path, capsys):
     rows, names, gold = stored
-    assert books.main(["--books", "40", "--seeds", "1", "--keep", str(tmp_path / "keep")]) == 0
+    keep = str(tmp_path / "keep")
+    assert books.main(["--books", "40", "--seeds", "1", "--keep", keep, "--ceiling"]) == 0
     report = capsys.readouterr().out
 
     kept_rows, kept_names, kept_gold = books.sliced(rows, names, gold, 40)
@@ -130,6 +132,20 @@ def test_the_script_runs_end_to_end_on_a_slice(stored, tmp_path, capsys):
     assert 0.0 <= float(cells["learned trust"]) <= 1.0
     assert f"{len(kept_rows):,} claims on 40 books by {len(kept_names):,} stores" in report
     assert "### With desk verdicts on 10 % of the gold items" in report
+
+    # the ceilings: each fold learned with the verdicts on every gold book outside it
+    # whose gold list some store gave
+    assert "### Ceilings: what learned source trust could reach" in report
+    given = {(isbn, value) for _, isbn, value in kept_rows}
+    settled = [
+        sum((i[0], next(iter(kept_gold[i]))) in given for i in kept_gold if ceiling.fold_of(i) != f)
+        for f in range(ceiling.FOLDS)
+    ]
+    assert f"- each fold learned with at least {min(settled)} verdicts" in report
+    ceilings = re.findall(
+        r"^\| (source accuracies|the product)[^|]*\| ([01]\.\d{3}) \|", report, re.M
+    )
+    assert len(ceilings) == 4 and all(0.0 <= float(c) <= 1.0 for _, c in ceilings)
 
     # what was imported is the slice: one claim per (book, list), every store a source
     engine = make_engine(str(tmp_path / "keep" / "books.db"))

@@ -21,6 +21,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "flight"))
 
+import ceiling  # noqa: E402
 import flight as truth_flight  # noqa: E402  (benchmarks/truth/flight.py)
 import generator  # noqa: E402
 import pooled  # noqa: E402
@@ -138,6 +139,11 @@ def report(data: DataSet, args, shown, rows, names, gold, *, title_tail: str = "
     )
     lines.append(truth_flight.copy_groups_line(result))
     lines.append("")
+    if args.ceiling:
+        learned = {st.slug: st.trust for st in result.sources}
+        lines += ceiling.lines(
+            table, gold, halves, learned, engine, value_claims, head, flight_run.ACTOR
+        )
     if args.seeds:
         lines += truth_flight.verdict_runs(
             args.seeds, engine, gold, gold_items, value_claims, vote, answers, shown, clock
