@@ -63,3 +63,16 @@ def test_every_item_of_a_subject_falls_in_one_fold():
     folds = {i: ceiling.fold_of(i) for i in items}
     assert set(folds.values()) == set(range(ceiling.FOLDS))
     assert all(folds[(s, "gate")] == folds[(s, "dep")] for s, _ in items)
+
+
+def test_sources_left_out_take_no_part_in_the_vote():
+    values = {"x": {"copy-1", "copy-2", "copy-3"}, "y": {"site-1"}}
+    same = {"copy-1": 0.6, "copy-2": 0.6, "copy-3": 0.6, "site-1": 0.6}
+    assert ceiling.accu_vote(values, lambda value, s: same[s]) == "x"
+    copies = {"copy-1", "copy-2", "copy-3"}
+    assert ceiling.accu_vote(values, lambda value, s: same[s], left_out=copies) == "y"
+    assert ceiling.accu_vote({"x": copies}, lambda value, s: same[s], left_out=copies) is None
+    # a source below chance (1 / (N_FALSE + 1)) weighs against the value it gives
+    assert (
+        ceiling.accu_vote({"x": {"a"}, "y": {"b"}}, lambda v, s: {"a": 0.05, "b": 0.09}[s]) == "y"
+    )

@@ -29,7 +29,7 @@ import hashlib
 import math
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -54,6 +54,24 @@ def blind(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
+def accu_vote(
+    values: Mapping[str, Iterable[str]],
+    accuracy: Callable[[str, str], float],
+    n_false: int = 10,
+    left_out: Container[str] = (),
+) -> str | None:
+    """The value of ACCU's vote among ``values`` (value → its sources): a source of
+    accuracy ``accuracy(value, source)`` weighs ``ln(n_false · a / (1 − a))``; sources in
+    ``left_out`` take no part (None: nobody is left). A tie goes to the smaller hash."""
+    scores: dict[str, float] = {}
+    for value, sources in values.items():
+        voters = [s for s in set(sources) if s not in left_out]
+        if voters:
+            weights = (min(1 - CLIP, max(CLIP, accuracy(value, s))) for s in voters)
+            scores[value] = sum(math.log(n_false * a / (1 - a)) for a in weights)
+    return max(scores, key=lambda v: (scores[v], blind(v))) if scores else None
+
+
 def source_oracle(
     table: Table,
     gold: Mapping[Item, set[str]],
@@ -73,21 +91,16 @@ def source_oracle(
                 right[(s, item[1])] += value in truth
     answers: dict[Item, str] = {}
     for item, truth in gold.items():
-        values = table.get(item, {})
-        if not values:
-            continue
-        scores = {}
-        for value, sources in values.items():
-            weight = 0.0
-            for s in set(sources):
-                key = (s, item[1])
-                r = right[key] - (value in truth)
-                n = answered[key] - 1
-                a = (r + pseudo * learned.get(s, 0.5)) / (n + pseudo)
-                a = min(1 - CLIP, max(CLIP, a))
-                weight += math.log(n_false * a / (1 - a))
-            scores[value] = weight
-        answers[item] = max(scores, key=lambda v: (scores[v], blind(v)))
+
+        def read_off_the_others(value: str, s: str, item: Item = item, truth=truth) -> float:
+            key = (s, item[1])
+            others_right = right[key] - (value in truth)
+            others = answered[key] - 1
+            return (others_right + pseudo * learned.get(s, 0.5)) / (others + pseudo)
+
+        answer = accu_vote(table.get(item, {}), read_off_the_others, n_false)
+        if answer is not None:
+            answers[item] = answer
     return answers
 
 

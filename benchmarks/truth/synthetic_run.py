@@ -303,6 +303,27 @@ CONFIGS: dict[str, dict[str, object]] = {
 }
 
 
+def true_accuracy_ceilings(world: generator.World) -> dict[str, dict]:
+    """Two ceilings of the model's family on a world whose truth is known (ceiling.py):
+    ACCU's vote with every source's true accuracy, and the same with the planted
+    copiers left out (item → value; an item only copiers answer has none)."""
+    import ceiling
+
+    def true_accuracy(value: str, source: str) -> float:
+        return world.accuracy[source]
+
+    ceilings: dict[str, dict] = {
+        "ceiling: true accuracies": {},
+        "ceiling: true accuracies, copiers left out": {},
+    }
+    for item, values in world.table.items():
+        for answers, left_out in zip(ceilings.values(), ((), world.copies), strict=True):
+            answer = ceiling.accu_vote(values, true_accuracy, left_out=left_out)
+            if answer is not None:
+                answers[item] = answer
+    return ceilings
+
+
 def compare(kinds: list[str], worlds: int, configs: list[str]) -> None:
     """Every named setting on the same worlds, beside a vote and pooled investment.
 
@@ -335,6 +356,8 @@ def compare(kinds: list[str], worlds: int, configs: list[str]) -> None:
 
                 vote = generator.majority_vote(world.table)
                 add("majority vote", [right(vote), right(vote, rest), float("nan")])
+                for name, answers in true_accuracy_ceilings(world).items():
+                    add(name, [right(answers), right(answers, rest), float("nan")])
                 for name, method in pooled.METHODS.items():
                     add(name, [right(method(world.table, ())), float("nan"), float("nan")])
                 for config in configs:
