@@ -330,8 +330,12 @@ def update_accuracies(sql: Sql, *, only_verdicts: bool = False) -> float:
             accuracy = (SELECT k.accuracy FROM trust_sources k
                         WHERE k.source_key = trust_source_properties.source_key)"""
     )
-    # the verdicts' estimate, and (PROPERTY_LEARNING) the one with agreement added
+    # the verdicts' estimate, and (PROPERTY_LEARNING) the one with agreement added. With
+    # "verdicts", a source and property with no settled answer keep the overall accuracy
+    # just set ((w · overall + 0) / (w + 0)), so only settled items are read: the same
+    # figures, without a pass over every disputed answer each round
     known = f"CASE WHEN {settled} THEN {weight} ELSE 0.0 END"
+    read = settled if settings.PROPERTY_LEARNING == "verdicts" else f"i.answers > 1 OR {settled}"
     sql(
         f"""UPDATE trust_source_properties SET
             accuracy = CASE
@@ -356,7 +360,7 @@ def update_accuracies(sql: Sql, *, only_verdicts: bool = False) -> float:
                     JOIN trust_source_properties sp ON sp.source_key = e.source_key
                          AND sp.property_id = e.property_id
                     {left_out()}
-                    WHERE i.answers > 1 OR {settled}
+                    WHERE {read}
                     GROUP BY e.source_key, e.property_id) u) t
         WHERE t.source_key = trust_source_properties.source_key
           AND t.property_id = trust_source_properties.property_id""",
