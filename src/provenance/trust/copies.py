@@ -31,13 +31,23 @@ def detect_copies(sql: Sql) -> list[list[int]]:
         GROUP BY e.item, e.source_key"""
     )
     sql("CREATE INDEX trust_given_item ON trust_given (item, source_key)")
-    pairs = sql(
-        """SELECT a.source_key, b.source_key
+    # every pair of sources sharing a disputed item: how many they share, and on how many
+    # they give the same answers; the copy rule reads it here, soft copy detection
+    # (dependence.py) later, so the pairs within each item are enumerated once
+    sql(
+        """CREATE TEMPORARY TABLE trust_pairs (source_key INTEGER, other_key INTEGER,
+            shared INTEGER, same INTEGER, PRIMARY KEY (source_key, other_key))"""
+    )
+    sql(
+        """INSERT INTO trust_pairs (source_key, other_key, shared, same)
+        SELECT a.source_key, b.source_key, COUNT(*),
+               SUM(CASE WHEN a.lo = b.lo AND a.hi = b.hi AND a.n = b.n THEN 1 ELSE 0 END)
         FROM trust_given a JOIN trust_given b ON b.item = a.item AND b.source_key > a.source_key
-        GROUP BY a.source_key, b.source_key
-        HAVING COUNT(*) >= :min_shared
-           AND SUM(CASE WHEN a.lo = b.lo AND a.hi = b.hi AND a.n = b.n THEN 1 ELSE 0 END)
-               >= :share * COUNT(*)""",
+        GROUP BY a.source_key, b.source_key"""
+    )
+    pairs = sql(
+        """SELECT source_key, other_key FROM trust_pairs
+        WHERE shared >= :min_shared AND same >= :share * shared""",
         {"min_shared": settings.COPY_MIN_SHARED, "share": settings.COPY_SHARE},
     ).all()
     # the pairs are few (one per suggested copy): chaining them is a union-find over sources

@@ -129,6 +129,7 @@ def weigh_dependence(sql: Sql) -> int:
     it was)."""
     sql.drop("trust_dependence")
     sql("CREATE INDEX IF NOT EXISTS trust_evidence_claim ON trust_evidence (claim_id, source_key)")
+    sql("CREATE INDEX IF NOT EXISTS trust_given_answer ON trust_given (item, lo, hi, n)")
     sql(
         """CREATE TEMPORARY TABLE trust_dependence (
             source_key INTEGER, other_key INTEGER, property_id INTEGER,
@@ -169,9 +170,15 @@ def weigh_dependence(sql: Sql) -> int:
         else None
     )
     agreed = agreement_evidence_sql(accuracy_a, accuracy_b, "COALESCE(t.credit, 0.0)", false_values)
+    # per pair over all properties (the default), the items shared and differed on are
+    # the copy test's counts (trust_pairs); per property they are counted again
+    evidence = (
+        pair_evidence(agreed, on_property, by_property=by_property, grouped=grouped)
+        if per_property
+        else pair_evidence_counted(agreed, on_property)
+    )
     pairs = sql(
-        pair_evidence(agreed, on_property, by_property=by_property, grouped=grouped),
-        {"min_shared": 1 if each_property else settings.DEPENDENCE_MIN_SHARED},
+        evidence, {"min_shared": 1 if each_property else settings.DEPENDENCE_MIN_SHARED}
     ).all()
     if settings.DEPENDENCE_FROM not in ("all", "settled"):
         raise ValueError(f"DEPENDENCE_FROM {settings.DEPENDENCE_FROM!r}: all or settled")
@@ -227,6 +234,33 @@ def pair_evidence(
         WHERE ka.vote_unit <> kb.vote_unit
         GROUP BY a.source_key, b.source_key, ka.accuracy, kb.accuracy{grouped}
         HAVING COUNT(*) >= :min_shared"""
+
+
+def pair_evidence_counted(agreed: str, on_property: str) -> str:
+    """SQL: the rows of :func:`pair_evidence` over all properties, the items shared and
+    differed on read from ``trust_pairs`` (copies.py) and the agreements' evidence summed
+    over the pairs that give the same answers only, found through ``trust_given_answer``
+    rather than every pair within each item. A pair that never agrees has 0 evidence."""
+    return f"""SELECT p.source_key, p.other_key, ka.accuracy, kb.accuracy, 0, p.shared,
+              COALESCE(g.agreed_evidence, 0.0) AS agreed_evidence,
+              p.shared - p.same AS differed
+        FROM trust_pairs p
+        JOIN trust_sources ka ON ka.source_key = p.source_key
+        JOIN trust_sources kb ON kb.source_key = p.other_key
+        LEFT JOIN (SELECT a.source_key, b.source_key AS other_key,
+                          SUM({agreed}) AS agreed_evidence
+                   FROM trust_given a
+                   JOIN trust_given b ON b.item = a.item AND b.lo = a.lo AND b.hi = a.hi
+                        AND b.n = a.n AND b.source_key > a.source_key
+                   JOIN trust_sources ka ON ka.source_key = a.source_key
+                   JOIN trust_sources kb ON kb.source_key = b.source_key
+                   JOIN trust_items i ON i.item = a.item
+                   {on_property}
+                   LEFT JOIN trust_answers t ON t.claim_id = a.lo
+                   WHERE ka.vote_unit <> kb.vote_unit
+                   GROUP BY a.source_key, b.source_key) g
+             ON g.source_key = p.source_key AND g.other_key = p.other_key
+        WHERE ka.vote_unit <> kb.vote_unit AND p.shared >= :min_shared"""
 
 
 def judged_on_settled_items(

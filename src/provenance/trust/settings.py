@@ -194,6 +194,7 @@ TEMP_TABLES = (
     "trust_compatible",
     "trust_near",
     "trust_given",
+    "trust_pairs",
     "trust_questions",
     "trust_question_scores",
     "trust_dependence",
