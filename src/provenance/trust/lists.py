@@ -101,6 +101,10 @@ def build_list_implication(sql: Sql) -> None:
                          JOIN claims c ON c.id = u.claim_id
                          WHERE {find}(c.text_value, ';') > 0)"""
     )
+    if not transferring() and not sql("SELECT COUNT(*) FROM trust_list_answers").scalar():
+        # no list among the disputed answers: no pair, nothing lent (the work tables go)
+        sql.drop(*WORK_TABLES)
+        return
     sql(
         f"""WITH RECURSIVE parts (claim_id, entry, rest) AS (
             SELECT c.id, CAST('' AS TEXT), CAST(c.text_value || ';' AS TEXT)

@@ -332,10 +332,25 @@ def update_accuracies(sql: Sql, *, only_verdicts: bool = False) -> float:
     )
     # the verdicts' estimate, and (PROPERTY_LEARNING) the one with agreement added. With
     # "verdicts", a source and property with no settled answer keep the overall accuracy
-    # just set ((w · overall + 0) / (w + 0)), so only settled items are read: the same
-    # figures, without a pass over every disputed answer each round
+    # just set ((w · overall + 0) / (w + 0)), so only settled items are read (none: no
+    # pass at all): the same figures, without a pass over every disputed answer each round
     known = f"CASE WHEN {settled} THEN {weight} ELSE 0.0 END"
-    read = settled if settings.PROPERTY_LEARNING == "verdicts" else f"i.answers > 1 OR {settled}"
+    by_verdicts = settings.PROPERTY_LEARNING == "verdicts"
+    read = settled if by_verdicts else f"i.answers > 1 OR {settled}"
+    if not by_verdicts or sql(f"SELECT COUNT(*) FROM trust_items i WHERE {settled}").scalar():
+        per_property_accuracies(sql, weight, known, read)
+    sql(f"UPDATE trust_source_properties SET log_odds = {log_odds('accuracy')}")
+    change = sql(
+        "SELECT MAX(CASE WHEN accuracy > previous THEN accuracy - previous"
+        " ELSE previous - accuracy END) FROM trust_source_properties"
+    ).scalar()
+    return float(change or 0.0)
+
+
+def per_property_accuracies(sql: Sql, weight: str, known: str, read: str) -> None:
+    """Each source's accuracy on each property from its answers on the items ``read``
+    (``weight`` what an answer teaches, ``known`` what a settled one does), shrunk
+    toward its overall accuracy (:func:`update_accuracies`)."""
     sql(
         f"""UPDATE trust_source_properties SET
             accuracy = CASE
@@ -366,12 +381,6 @@ def update_accuracies(sql: Sql, *, only_verdicts: bool = False) -> float:
           AND t.property_id = trust_source_properties.property_id""",
         {"learning": settings.PROPERTY_LEARNING},
     )
-    sql(f"UPDATE trust_source_properties SET log_odds = {log_odds('accuracy')}")
-    change = sql(
-        "SELECT MAX(CASE WHEN accuracy > previous THEN accuracy - previous"
-        " ELSE previous - accuracy END) FROM trust_source_properties"
-    ).scalar()
-    return float(change or 0.0)
 
 
 def mark_leaders(sql: Sql) -> None:
