@@ -377,19 +377,18 @@ def find_dependents(sql: Sql) -> int:
     )
     if settings.LEAVE_OUT_SHARE <= 0:
         return 0
-    sql(
-        """INSERT INTO trust_dependents (source_key, other_key)
-        SELECT a.source_key, b.source_key
-        FROM trust_given a JOIN trust_given b ON b.item = a.item AND b.source_key <> a.source_key
-        JOIN trust_sources ka ON ka.source_key = a.source_key
-        JOIN trust_sources kb ON kb.source_key = b.source_key
-        WHERE ka.vote_unit <> kb.vote_unit
-        GROUP BY a.source_key, b.source_key
-        HAVING COUNT(*) >= :min_shared
-           AND SUM(CASE WHEN a.lo = b.lo AND a.hi = b.hi AND a.n = b.n THEN 1 ELSE 0 END)
-               >= :share * COUNT(*)""",
-        {"min_shared": settings.COPY_MIN_SHARED, "share": settings.LEAVE_OUT_SHARE},
-    )
+    # both ways round, from the copy test's counts of each pair (trust_pairs)
+    for source, other in (("source_key", "other_key"), ("other_key", "source_key")):
+        sql(
+            f"""INSERT INTO trust_dependents (source_key, other_key)
+            SELECT p.{source}, p.{other}
+            FROM trust_pairs p
+            JOIN trust_sources ka ON ka.source_key = p.source_key
+            JOIN trust_sources kb ON kb.source_key = p.other_key
+            WHERE ka.vote_unit <> kb.vote_unit AND p.shared >= :min_shared
+              AND p.same >= :share * p.shared""",
+            {"min_shared": settings.COPY_MIN_SHARED, "share": settings.LEAVE_OUT_SHARE},
+        )
     sql("CREATE INDEX trust_dependents_source ON trust_dependents (source_key)")
     return int(sql("SELECT COUNT(*) FROM trust_dependents").scalar() or 0)
 
