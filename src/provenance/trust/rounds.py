@@ -333,7 +333,8 @@ def update_accuracies(sql: Sql, *, only_verdicts: bool = False) -> float:
     # the verdicts' estimate, and (PROPERTY_LEARNING) the one with agreement added. With
     # "verdicts", a source and property with no settled answer keep the overall accuracy
     # just set ((w · overall + 0) / (w + 0)), so only settled items are read (none: no
-    # pass at all): the same figures, without a pass over every disputed answer each round
+    # pass at all): the same figures to the last bits, without reading every disputed
+    # answer each round
     known = f"CASE WHEN {settled} THEN {weight} ELSE 0.0 END"
     by_verdicts = settings.PROPERTY_LEARNING == "verdicts"
     read = settled if by_verdicts else f"i.answers > 1 OR {settled}"
