@@ -14,7 +14,8 @@ conversion is part of the benchmark and is checked by the doctests below
   traveller reads and what the gold records.
 * *The date is kept.* It is information: a site showing yesterday's departure
   (``11:20pNov 30`` for a flight the airline shows leaving Dec 1 at 11:20 PM) gives
-  another value, not the same one. A date without a year is in 2011; where a site
+  another value, not the same one. A date without a year is in 2011 (in 2012 in
+  January: the data set runs from December 2011 into January 2012); where a site
   gives a crawl date and the flight's own day (``2011-12-01 11/30 9:00 PM``, or
   ``2011-12-01 Wed  23:55``), the flight's own day wins.
 * *Annotations are dropped*: ``(Estimated)``, ``(Runway)``, ``Delayed``, ``On Time``,
@@ -86,6 +87,8 @@ TIME_FORMATS: list[tuple[str, re.Pattern[str]]] = [
         "weekday., mon.d, y 12h",
         re.compile(rf"{_WD}\., {_MON}\.(?P<d>\d{{1,2}}), (?P<y>\d{{4}}) {_12H}"),
     ),
+    # December 8, 2011               08:00 PM (the airline's own site from 2011-12-08 on)
+    ("month d, y 12h", re.compile(rf"{_MON}[a-z]* (?P<d>\d{{1,2}}), (?P<y>\d{{4}})\s+{_12H}")),
     # 2:20P 12-01-11
     ("12h m-d-y", re.compile(rf"{_12H} (?P<mo>\d\d)-(?P<d>\d\d)-(?P<y>\d\d)")),
 ]
@@ -177,7 +180,8 @@ def _datetime(g: dict[str, str | None]) -> datetime | None:
             return None
         hour = hour % 12 + (12 if g["ap"].lower() == "p" else 0)
     month = MONTHS[g["mon"]] if g.get("mon") else int(g["mo"])
-    year = int(g["y"]) if g.get("y") else YEAR
+    # the data set runs from December 2011 into January 2012
+    year = int(g["y"]) if g.get("y") else (YEAR + 1 if month == 1 else YEAR)
     if year < 100:
         year += 2000
     try:

@@ -6,7 +6,11 @@ PVLDB 6(2), 2013 (``benchmarks/flight/data/README.md``): 38 sites' times and gat
 1,193 flights, and the airlines' own values for 100 of them.
 
     .venv/bin/python benchmarks/truth/flight.py [--keep DIR] [--seeds 3] [--halves A,B,day]
-        [--ceiling]
+        [--ceiling] [--day DIR/2011-12-04-data.txt]
+
+``--day`` reads another day of the data set (its ``DATE-data.txt`` beside its
+``DATE-truth.txt``, as the authors publish them; only 2011-12-01 is stored here): a day
+nothing was chosen on, to check that what was chosen on 2011-12-01 holds on the others.
 
 **Two halves, for an honest protocol.** The gold's 100 flights are split by a fixed hash
 of the flight id (:func:`half_of`: the first byte of its SHA-256, even → half ``A``, odd
@@ -199,15 +203,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--by-property", action="store_true", help="also score vote and trust per property"
     )
+    parser.add_argument(
+        "--day",
+        metavar="DATA",
+        type=Path,
+        default=flight.DATA,
+        help="another day of the data set: its DATE-data.txt, beside its DATE-truth.txt",
+    )
     args = parser.parse_args(argv)
+    truth = args.day.with_name(args.day.name.replace("-data.txt", "-truth.txt"))
+    if not args.day.name.endswith("-data.txt") or not args.day.is_file() or not truth.is_file():
+        parser.error(f"--day {str(args.day)!r}: a DATE-data.txt file beside its DATE-truth.txt")
     shown = halves_shown(parser, args.halves)
     changed = set_constants(args.set)
     workdir = None if args.keep else tempfile.TemporaryDirectory(prefix="truth-flight-")
     out = Path(args.keep) if args.keep else Path(workdir.name)
     out.mkdir(parents=True, exist_ok=True)
 
-    all_observations, _, _ = flight.read_observations()
-    gold, _ = flight.read_gold()
+    all_observations, _, _ = flight.read_observations(args.day)
+    gold, _ = flight.read_gold(truth)
     observations = [o for o in all_observations if o.source not in flight.AIRLINE_SITES]
     sources = sorted({o.source for o in observations})
     table = flight.values_by_item(observations)
