@@ -72,3 +72,43 @@ def test_a_contested_item_teaches_more_than_a_settled_one(long_tail, db_path, mo
 def test_unknown_rules_are_refused(long_tail, db_path, monkeypatch):
     with pytest.raises(ValueError, match="HARDNESS 'easy'"):
         _trust(db_path, monkeypatch, HARDNESS="easy")
+
+
+def _import_kinds(run, tmp_path) -> None:
+    """Ten cities an almanac and a wire agree on, each with a reader (a person) who agrees
+    and an anonymous comment that does not; then Orion, disputed by one reader and one
+    comment alone."""
+    rows: list[tuple[str, str, int]] = []
+    for n in range(EDITORS):
+        city = f"City {n}"
+        rows += [("almanac", city, 1000 + n), ("wire", city, 1000 + n)]
+        rows += [(f"reader-{n}", city, 1000 + n), (f"anon-{n}", city, 9)]
+    rows += [("reader-x", "Orion", 300), ("anon-x", "Orion", 301)]
+    header = [
+        "sources:",
+        "  - {slug: almanac, title: Almanac, kind: website, reliability: A}",
+        "  - {slug: wire, title: Wire, kind: website, reliability: B}",
+    ]
+    for source in sorted({source for source, _, _ in rows} - {"almanac", "wire"}):
+        kind = "comment" if source.startswith("anon") else "person"
+        header.append(f"  - {{slug: {source}, title: {source}, kind: {kind}, reliability: F}}")
+    header += ["properties:", "  - {name: population, type: quantity}", "entities:"]
+    import_figures(run, tmp_path, "\n".join(header), rows)
+
+
+def test_peers_of_the_same_kind_judge_an_ungraded_source(run, tmp_path, db_path, monkeypatch):
+    _import_kinds(run, tmp_path)
+    by_size = _trust(db_path, monkeypatch, UNGRADED_PRIOR="by-size", PEER_CLASS="size")
+    by_kind = _trust(db_path, monkeypatch, UNGRADED_PRIOR="by-size", PEER_CLASS="size-kind")
+    # by size alone, the reader and the comment on Orion are peers: one answer each
+    assert abs(by_size["reader-x"] - by_size["anon-x"]) < 0.05
+    # by kind, the reader is taken for one of the readers, who are right, the comment
+    # for one of the comments, who are not
+    assert by_kind["reader-x"] > by_size["reader-x"] + 0.05
+    assert by_kind["anon-x"] < by_size["anon-x"] - 0.05
+    assert by_kind["reader-x"] > by_kind["anon-x"] + 0.15
+
+
+def test_unknown_peer_classes_are_refused(long_tail, db_path, monkeypatch):
+    with pytest.raises(ValueError, match="PEER_CLASS 'grade'"):
+        _trust(db_path, monkeypatch, PEER_CLASS="grade")

@@ -67,6 +67,12 @@ def source_of(contributor: str) -> str:
     return f"wp-{number}"
 
 
+def kind_of(slug: str) -> str:
+    """An anonymous edit (an IP address) is an unsigned ``comment``; an account's, a
+    ``person``'s (a bot's too: the data do not tell them apart)."""
+    return "comment" if slug.startswith("wp-ip-") else "person"
+
+
 def read_claims(path: Path = CLAIMS) -> tuple[list[tuple[str, str, str]], dict[str, str]]:
     """(source, subject, value) rows, each once; and source slug → the contributor's name."""
     rows: set[tuple[str, str, str]] = set()
@@ -106,6 +112,7 @@ POPULATION = public_set.DataSet(
     subjects="city-years",
     gold_items="items",
     value="figure",
+    kind_of=kind_of,
 )
 
 

@@ -14,6 +14,7 @@ import csv
 import sys
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +47,9 @@ class DataSet:
     subjects: str  # "city-years": what the report calls the subjects
     gold_items: str  # "items": what the report calls the gold subjects
     value: str  # "figure": what the report calls one value
+    # a source's kind (``choices.SOURCE_KINDS``) from its slug: what kind of source it is
+    # where the data say (an anonymous edit against an account's), else "website"
+    kind_of: Callable[[str], str] = lambda _slug: "website"
 
     @property
     def slug(self) -> str:
@@ -61,7 +65,7 @@ def write_import(data: DataSet, out: Path, rows, names) -> tuple[Path, Path]:
             {
                 "slug": slug,
                 "title": f"{names[slug]} ({data.source_kind})",
-                "kind": "website",
+                "kind": data.kind_of(slug),
                 "reliability": "F",
                 "note": data.note,
             }

@@ -29,7 +29,8 @@ def build_evidence(sql: Sql, public_only: bool) -> None:
     sql(
         f"""CREATE TEMPORARY TABLE trust_sources (
             source_key INTEGER PRIMARY KEY, document_id INTEGER, attributed_to_id INTEGER,
-            grade VARCHAR(1), prior {float_}, prior_weight {float_}, base {float_},
+            grade VARCHAR(1), peer_class VARCHAR(40), prior {float_}, prior_weight {float_},
+            base {float_},
             accuracy {float_},
             previous {float_}, vote_unit INTEGER)"""
     )
@@ -84,6 +85,10 @@ def build_evidence(sql: Sql, public_only: bool) -> None:
             vote_unit = source_key"""
     )
     sql("UPDATE trust_sources SET accuracy = prior, previous = prior, base = prior")
+    sql(
+        "UPDATE trust_sources SET peer_class = (SELECT s.kind FROM sources s"
+        " WHERE s.id = trust_sources.document_id)"
+    )
     sql(
         f"""INSERT INTO trust_items (item, subject_id, property_id, scope_key)
         SELECT ROW_NUMBER() OVER (ORDER BY d.subject_id, d.property_id, d.scope_key),

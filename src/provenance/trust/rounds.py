@@ -224,6 +224,8 @@ def shrink_toward_peers(sql: Sql) -> None:
     mean is the accuracy of the answers of the *other* ungraded sources of its class, learned
     each round (left out of its own prior, so that one answer is not counted twice). A
     one-answer contributor is then taken for a typical one-answer contributor, not a coin.
+    With ``PEER_CLASS = "size-kind"`` the peers are also of the same kind (the source's
+    ``kind``: an unsigned ``comment`` is judged by other comments, a ``person`` by people).
     The peers' accuracy is itself an estimate: it is shrunk toward the grade's prior by
     ``PEER_WEIGHT`` answers, so that a class of two sources does not hand each the
     other's record, and a class of one keeps the grade's prior. A graded source keeps its
@@ -235,17 +237,24 @@ def shrink_toward_peers(sql: Sql) -> None:
     counted), the totals :func:`update_accuracies` learns each accuracy from, read here
     per class rather than summed over the evidence a second time.
     """
+    if settings.PEER_CLASS not in ("size", "size-kind"):
+        raise ValueError(f"PEER_CLASS {settings.PEER_CLASS!r}: size or size-kind")
     w = float(settings.PEER_WEIGHT)
     size = size_class("s.answers")
+    by_kind = settings.PEER_CLASS == "size-kind"
+    kind_group = ", k.peer_class" if by_kind else ""
+    kind_select = ", k.peer_class AS peer_class" if by_kind else ""
+    kind_join = " AND c.peer_class = trust_sources.peer_class" if by_kind else ""
     sql(
         f"""UPDATE trust_sources SET base = COALESCE(
             (SELECT ({w} * trust_sources.prior + c.agreed - t.agreed)
                     / ({w} + c.total - t.total)
              FROM trust_source_sums t
-             JOIN (SELECT {size} AS size, SUM(s.agreed) AS agreed, SUM(s.total) AS total
+             JOIN (SELECT {size} AS size{kind_select}, SUM(s.agreed) AS agreed,
+                          SUM(s.total) AS total
                    FROM trust_source_sums s JOIN trust_sources k
                         ON k.source_key = s.source_key AND k.grade = 'F'
-                   GROUP BY {size}) c ON c.size = {size_class("t.answers")}
+                   GROUP BY {size}{kind_group}) c ON c.size = {size_class("t.answers")}{kind_join}
              WHERE t.source_key = trust_sources.source_key), prior)
         WHERE grade = 'F'"""
     )

@@ -23,6 +23,13 @@ UNGRADED_PRIOR = "by-size"
 # with "by-size", the peers' accuracy is shrunk toward the grade's prior by this many answers
 # (as much as a grade weighs): two peers do not swap their records, one keeps the grade's
 PEER_WEIGHT = 20.0
+# what makes two ungraded sources peers under "by-size": "size" (the default: as many
+# disputed items) or "size-kind" (as many, and the same kind of source, so that an unsigned
+# comment is judged by other comments and a person by people). "size-kind" gained one item
+# on Population half A (.857 against .851) and lost one on half B (.799 against .805), so
+# it is not a general gain; the sets whose sources are all of one kind cannot move
+# (docs/benchmarks.md, "Eleventh pass")
+PEER_CLASS = "size"
 # what a source's answer earns it: "with-own-vote" (ACCU's: the probability that the truth
 # is compatible with it) or "without-own-vote" (the same with the source's vote left out)
 CREDIT = "with-own-vote"
