@@ -78,6 +78,9 @@ def test_agreeing_with_a_crowd_counts_once_for_the_crowd(crowd_follower, db_path
     # weighed by 1 / the sources giving each answer, its lone answers weigh more
     assert clustered["almanac"] < counted["almanac"] - 0.05
     assert clustered["wire-b"] > clustered["almanac"]
+    # half way: a crowd of k counts (k + 1) / 2 times, between the two
+    halved = _trust(db_path, monkeypatch, "cluster-half")
+    assert clustered["almanac"] < halved["almanac"] < counted["almanac"]
 
 
 def test_an_unknown_teaching_rule_is_refused(crowd_follower, db_path, monkeypatch):

@@ -269,14 +269,20 @@ def weigh_teaching(sql: Sql) -> None:
 
     ``"answers"``: every answer 1. ``"independent"``: 0 on items that fewer than two
     independent sources (vote units: a copy group is one) answer. ``"cluster"``: as
-    ``"independent"``, and 1 / the number of independent sources giving the answer
-    (the rounds teach items the desk settled in full whatever this says).
+    ``"independent"``, and 1 / the number of independent sources giving the answer;
+    ``"cluster-half"``, 2 / (that number + 1) (the rounds teach items the desk settled
+    in full whatever this says).
     """
     if settings.TEACH == "answers":
         return
-    if settings.TEACH not in ("independent", "cluster"):
-        raise ValueError(f"TEACH {settings.TEACH!r}: one of answers, independent, cluster")
-    per_answer = "1.0 / g.units" if settings.TEACH == "cluster" else "1.0"
+    if settings.TEACH not in ("independent", "cluster", "cluster-half"):
+        raise ValueError(
+            f"TEACH {settings.TEACH!r}: one of answers, independent, cluster, cluster-half"
+        )
+    per_answer = {
+        "cluster": "1.0 / g.units",
+        "cluster-half": "2.0 / (g.units + 1.0)",
+    }.get(settings.TEACH, "1.0")
     sql(
         f"""UPDATE trust_evidence SET teach = CASE WHEN t.units < 2 THEN 0.0 ELSE {per_answer} END
         FROM (SELECT item, COUNT(DISTINCT vote_unit) AS units FROM trust_evidence

@@ -68,7 +68,10 @@ VERDICTS_TEACH = "every-item"
 # two independent sources answer teach: an answer a source gives alone, or beside its own
 # copies, says nothing of it), "cluster" (as "independent", each answer weighed by
 # 1 / the number of independent sources giving it, so agreeing with a crowd counts once
-# for the crowd); measured in docs/benchmarks.md, "Fifth pass"
+# for the crowd) or "cluster-half" (2 / (that number + 1): a crowd of k counts (k + 1) / 2
+# times); measured in docs/benchmarks.md, "Fifth pass" and "Eleventh pass" (on Flight's
+# other days "cluster" keeps the leading times of the days where the runway times win
+# the learning, .934 against .755, and loses .04 on the days where they do not)
 TEACH = "answers"
 # how much a disputed item teaches its sources' accuracies, by how contested it is: "off"
 # (every item alike), "contest" (1 - the probability of its leader: a vandal's figure beside
