@@ -70,8 +70,9 @@ VERDICTS_TEACH = "every-item"
 # 1 / the number of independent sources giving it, so agreeing with a crowd counts once
 # for the crowd) or "cluster-half" (2 / (that number + 1): a crowd of k counts (k + 1) / 2
 # times); measured in docs/benchmarks.md, "Fifth pass" and "Eleventh pass" (on Flight's
-# other days "cluster" keeps the leading times of the days where the runway times win
-# the learning, .934 against .755, and loses .04 on the days where they do not)
+# other days "cluster" keeps the gate times on the days where the runway times win the
+# learning, .934 against .755 on 2011-12-12, loses .04 to .05 on the first week of
+# December and .020 on Population half A)
 TEACH = "answers"
 # how much a disputed item teaches its sources' accuracies, by how contested it is: "off"
 # (every item alike), "contest" (1 - the probability of its leader: a vandal's figure beside
