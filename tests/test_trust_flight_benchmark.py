@@ -35,19 +35,21 @@ def test_the_airline_format_of_the_later_days_is_read(raw, edtf):
     assert parse_time(raw).edtf == edtf
 
 
-def test_a_day_without_its_truth_is_refused(tmp_path, capsys):
-    data = tmp_path / "2011-12-04-data.txt"
-    data.write_text("", encoding="latin-1")
+def _refused(data: Path, capsys) -> str:
+    """The usage error ``flight.py --day data`` stops with (exit code 2)."""
     with pytest.raises(SystemExit) as stop:
         truth_flight.main(["--day", str(data), "--seeds", "0"])
     assert stop.value.code == 2
-    assert "a DATE-data.txt file beside its DATE-truth.txt" in capsys.readouterr().err
+    return capsys.readouterr().err
+
+
+def test_a_day_without_its_truth_is_refused(tmp_path, capsys):
+    data = tmp_path / "2011-12-04-data.txt"
+    data.write_text("", encoding="latin-1")
+    assert "a DATE-data.txt file beside its DATE-truth.txt" in _refused(data, capsys)
 
 
 def test_a_file_that_is_not_a_day_is_refused(tmp_path, capsys):
     data = tmp_path / "flights.csv"
     data.write_text("", encoding="latin-1")
-    with pytest.raises(SystemExit) as stop:
-        truth_flight.main(["--day", str(data), "--seeds", "0"])
-    assert stop.value.code == 2
-    assert "flights.csv" in capsys.readouterr().err
+    assert "flights.csv" in _refused(data, capsys)
