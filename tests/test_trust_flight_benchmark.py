@@ -3,7 +3,9 @@
 The data set's other days are not stored here (only 2011-12-01 is); ``--day`` reads one
 from wherever it is kept. Its airline site writes times in a format of its own from
 2011-12-08 on, which the normaliser reads; a ``--day`` that is not a day of the data set
-is refused with the usage error. No target of the benchmark is asserted.
+is refused with the usage error. ``flight_days.py`` runs many days and reads each day's
+report back (checked here on a report ``flight.py`` wrote for 2011-12-12). No target of
+the benchmark is asserted.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ sys.path.insert(0, str(ROOT / "benchmarks" / "truth"))
 sys.path.insert(0, str(ROOT / "benchmarks" / "flight"))
 
 import flight as truth_flight  # noqa: E402  (benchmarks/truth/flight.py)
+import flight_days  # noqa: E402  (benchmarks/truth/flight_days.py)
 from normalise import parse_time  # noqa: E402  (benchmarks/flight/normalise.py)
 
 
@@ -53,3 +56,60 @@ def test_a_file_that_is_not_a_day_is_refused(tmp_path, capsys):
     data = tmp_path / "flights.csv"
     data.write_text("", encoding="latin-1")
     assert "flights.csv" in _refused(data, capsys)
+
+
+REPORT = """## Learned trust on Flight (aa, ua, CO not imported; every site F)
+
+| method | whole day (534 items) |
+|---|---:|
+| majority vote | 0.792 |
+| learned trust | **0.755** |
+| pooled investment (first version: T⁰ = 1, 20 rounds) | 0.747 |
+| pooled investment (first version: T⁰ = 1, 20 rounds), copy groups once | 0.691 |
+| pooled investment (paper: B⁰ uniform, 20 rounds) | 0.897 |
+| pooled investment (paper: B⁰ uniform, 20 rounds), copy groups once | 0.895 |
+
+### With desk verdicts on 10 % of the gold items (scored on the other 90 %)
+
+| seed | verdicts | day: vote | day: trust | day: with verdicts |
+|---:|---:|---:|---:|---:|
+| 1 | 48 | 0.802 | 0.763 | 0.960 |
+| 2 | 51 | 0.790 | 0.753 | 0.942 |
+| 3 | 51 | 0.786 | 0.751 | 0.944 |
+| mean | | **0.793** | **0.755** | **0.949** |
+"""
+
+
+def test_a_days_report_is_read_back():
+    scores = flight_days.read_report(REPORT)
+    assert scores == flight_days.DayScores(
+        items=534, vote=0.792, trust=0.755, pooled=0.897, with_verdicts=0.949
+    )
+    # without draws of verdicts there is no mean row
+    assert flight_days.read_report(REPORT.split("### With")[0]).with_verdicts is None
+
+
+def test_the_table_marks_a_day_below_the_vote():
+    scores = {
+        "2011-12-02": flight_days.DayScores(544, 0.855, 0.914, 0.895, 0.945),
+        "2011-12-12": flight_days.read_report(REPORT),
+    }
+    lines = flight_days.table(scores)
+    assert "| 2011-12-12 | 534 | 0.792 | **0.755** | 0.897 | 0.949 |" in lines
+    assert "| 2011-12-02 | 544 | 0.855 | 0.914 | 0.895 | 0.945 |" in lines
+    assert any(
+        "at .90 or more on 1 of 2 days; below the vote (bold) on 1" in line for line in lines
+    )
+
+
+def test_days_without_truth_or_too_small_are_left_out(tmp_path):
+    flights = "".join(f"site\tAA-{n}-ORD-DFW\t\t\t\t\t\t\n" for n in range(600))
+    (tmp_path / "2011-12-02-data.txt").write_text(flights, encoding="latin-1")
+    (tmp_path / "2011-12-02-truth.txt").write_text("", encoding="latin-1")
+    (tmp_path / "2011-12-03-data.txt").write_text(flights, encoding="latin-1")
+    (tmp_path / "2011-12-15-data.txt").write_text(flights[:3000], encoding="latin-1")
+    (tmp_path / "2011-12-15-truth.txt").write_text("", encoding="latin-1")
+    kept, left = flight_days.days_in(tmp_path, min_flights=500)
+    assert [p.name for p in kept] == ["2011-12-02-data.txt"]
+    assert left[0] == "2011-12-03 (no 2011-12-03-truth.txt)"
+    assert left[1].startswith("2011-12-15 (") and left[1].endswith(" flights)")
