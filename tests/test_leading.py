@@ -51,9 +51,9 @@ def _value(row: dict, value: str) -> dict:
     return answer
 
 
-def test_learned_trust_beats_the_head_count(run, tmp_path):
+def _wire_against_blogs(run, tmp_path) -> None:
     """Two B-graded blogs that are wrong on 60 disputed attacks outvote, by support, a
-    C-graded wire that is right on them; by learned trust the wire leads."""
+    C-graded wire that is right on them, on the Karbala attack."""
     sources = [_source("ref1", "A"), _source("ref2", "A"), _source("wire", "C")]
     sources += [_source("blog1", "B"), _source("blog2", "B")]
     claims = []
@@ -70,6 +70,11 @@ def test_learned_trust_beats_the_head_count(run, tmp_path):
     claims += [_claim("wire", "Karbala attack", "100"), _claim("blog1", "Karbala attack", "200")]
     claims += [_claim("blog2", "Karbala attack", "200")]
     _import(run, tmp_path, sources, claims)
+
+
+def test_learned_trust_beats_the_head_count(run, tmp_path):
+    """The blogs outvote the wire by support; by learned trust the wire leads."""
+    _wire_against_blogs(run, tmp_path)
     row = _question(json.loads(run("conflicts", "--json").output), "Karbala attack")
     wire, blogs = _value(row, "100"), _value(row, "200")
     assert blogs["support"] > wire["support"]  # the head count would pick 200
@@ -181,3 +186,26 @@ def test_a_verdict_teaches_and_flips_another_question_and_says_so(run, tmp_path,
     engine.dispose()
     assert len(summaries) == 1, summaries
     assert summaries[0].startswith(f"leading answer changed: was 7 (claim {seven}), now 5")
+
+
+def test_overturned_lists_where_learned_trust_leads_against_the_head_count(run, tmp_path):
+    """``conflicts --overturned``: only the questions whose leader has less support than an
+    answer it contradicts, the desk's first verdicts; a verdict takes a question off."""
+    _wire_against_blogs(run, tmp_path)
+    every = json.loads(run("conflicts", "--json").output)
+    assert len(every) == 61  # the 60 attacks, where the references' answer leads, and Karbala
+    (row,) = json.loads(run("conflicts", "--overturned", "--json").output)
+    assert row["subject"] == "Karbala attack" and row["leading_value"] == "100"
+    table = run("conflicts", "--overturned").output
+    assert "Karbala attack" in table and "attack 0 ·" not in table
+    assert "against the head count: an answer it contradicts has more support" in table
+    # the whole listing says it of that question only
+    assert run("conflicts").output.count("against the head count") == 1
+    assert table.rstrip().endswith("1 conflict(s)")
+    assert run("conflicts", "--overturned", "--fail", code=1).exit_code == 1
+    blogs = _value(row, "200")["claim"]
+    run("resolve", str(row["id"]), "--status", "resolved", "--answer", str(blogs), "--note", "x")
+    # settled by the desk: the desk's answer leads, nothing is overturned any more
+    assert json.loads(run("conflicts", "--overturned", "--json").output) == []
+    assert json.loads(run("conflicts", "--overturned", "--status", "all", "--json").output) == []
+    assert run("conflicts", "--overturned", "--fail").output.rstrip().endswith("no conflicts")

@@ -120,12 +120,27 @@ def _print_conflicts(rows: Iterable[dict]) -> None:
     help="Show each independent source behind each answer: source [footnote], grade, "
     "learned trust with its track record × confidence = weight.",
 )
+@click.option(
+    "--overturned",
+    is_flag=True,
+    help="Only questions whose leading answer goes against the head count: learned trust "
+    "leads with an answer that has less support than one it contradicts. Settle these "
+    "first: there a verdict teaches the most.",
+)
 @click.option("--fail", is_flag=True, help="Exit 1 when an open conflict is listed (for scripts).")
 @limit_option
 @output_options
 @pass_context
 def conflicts_command(
-    obj: Context, status, subject, property_name, explain, fail, limit: int | None, fmt: str
+    obj: Context,
+    status,
+    subject,
+    property_name,
+    explain,
+    overturned,
+    fail,
+    limit: int | None,
+    fmt: str,
 ) -> None:
     """Detect and list conflicts: the questions on which sources contradict each other.
 
@@ -144,6 +159,7 @@ def conflicts_command(
         provenance conflicts
         provenance conflicts --subject Khazali --explain
         provenance conflicts --status all --json --limit 10
+        provenance conflicts --overturned   # where a verdict teaches the most
         provenance conflicts --fail   # exit 1 if anything is open
     """
     from . import conflicts as conflictsmod
@@ -160,7 +176,8 @@ def conflicts_command(
         weigh = leadingmod.weigher(
             session, public_only=False, explain=explain, changed=leaders.changed
         )
-        rows = conflictsmod.Listing(session, scope, explain=explain, weigh=weigh)
+        keep = leadingmod.overturns_support if overturned else None
+        rows = conflictsmod.Listing(session, scope, explain=explain, weigh=weigh, keep=keep)
         listed = itertools.islice(rows, limit)
         if fmt == "table":
             _print_conflicts(listed)

@@ -367,6 +367,24 @@ def _reason(key: AnswerKey, keys: list[AnswerKey]) -> str:
     return MOST_LIKELY
 
 
+def overturns_support(row: dict[str, Any]) -> bool:
+    """Whether learned trust leads a question against its head count: the leading
+    answer is the model's (not the desk's, not a preferred claim's) and an answer it
+    contradicts has more support (grade × confidence, a work or document once). There
+    the model says most, and a verdict teaches most: every source on every side learns
+    which reading the desk takes (``conflicts --overturned``; docs/trust.md)."""
+    if row.get("leading_claim") is None or row.get("leading_reason") in (ACCEPTED, PREFERRED):
+        return False
+    answers = row["answers"]
+    leader = answers[0]  # a weighed row lists its leader first (_lead)
+    if leader["claim"] != row["leading_claim"]:
+        return False
+    rivals = {(c["claim"], c["stance"]) for c in leader["contradicts"]}
+    return any(
+        a["support"] > leader["support"] for a in answers if (a["claim"], a["stance"]) in rivals
+    )
+
+
 def _margin(
     leader: AnswerKey, answers: list[dict[str, Any]], probability: dict[AnswerKey, float]
 ) -> float:
@@ -383,12 +401,15 @@ def _margin(
 
 def leading_lines(row: dict[str, Any]) -> list[str]:
     """The listing's lines on the leader: ``leading: 4 (most likely true; margin 0.52)``,
-    and ``leading answer changed: was 5 (claim 168)`` when this run changed it."""
+    ``leading answer changed: was 5 (claim 168)`` when this run changed it, and ``against
+    the head count`` where learned trust leads with less support (:func:`overturns_support`)."""
     margin = row.get("leading_margin")
     odds = f"; margin {margin:g}" if margin is not None else ""
     lines = [f"leading: {row['leading_value'] or 'none'} ({row['leading_reason']}{odds})"]
     if row.get("leading_was"):
         lines.append(f"leading answer changed: was {row['leading_was']['value']}")
+    if overturns_support(row):
+        lines.append("against the head count: an answer it contradicts has more support")
     return lines
 
 

@@ -258,7 +258,8 @@ FIRST_ROWS_CHUNK = 100
 class Listing:
     """The rows of a listing (``iter_conflict_rows``) as they are made, noting whether an
     open question (not settled by ranks) went by: ``conflicts --fail`` learns it without
-    holding the rows. ``csv()`` gives them as CSV lines (``flat_rows``)."""
+    holding the rows. ``keep`` (a test of a weighed row) leaves out the rows it refuses
+    (``conflicts --overturned``). ``csv()`` gives them as CSV lines (``flat_rows``)."""
 
     def __init__(
         self,
@@ -267,12 +268,16 @@ class Listing:
         *,
         explain: bool = False,
         weigh: Callable[[list[dict[str, Any]]], None] | None = None,
+        keep: Callable[[dict[str, Any]], bool] | None = None,
     ) -> None:
         self._rows = iter_conflict_rows(session, scope, explain=explain, weigh=weigh)
+        self._keep = keep
         self.open_seen = False
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for row in self._rows:
+            if self._keep is not None and not self._keep(row):
+                continue
             if row["status"] == "open" and row["settled"] is None:
                 self.open_seen = True
             yield row
