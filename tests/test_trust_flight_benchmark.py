@@ -4,8 +4,9 @@ The data set's other days are not stored here (only 2011-12-01 is); ``--day`` re
 from wherever it is kept. Its airline site writes times in a format of its own from
 2011-12-08 on, which the normaliser reads; a ``--day`` that is not a day of the data set
 is refused with the usage error. ``flight_days.py`` runs many days and reads each day's
-report back (checked here on a report ``flight.py`` wrote for 2011-12-12). No target of
-the benchmark is asserted.
+report back (checked here on a report ``flight.py`` wrote for 2011-12-12). ``--overturned``
+(overturned.py) settles items where learned trust leads against the head count, beside
+items drawn at random. No target of the benchmark is asserted.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ sys.path.insert(0, str(ROOT / "benchmarks" / "flight"))
 
 import flight as truth_flight  # noqa: E402  (benchmarks/truth/flight.py)
 import flight_days  # noqa: E402  (benchmarks/truth/flight_days.py)
+import overturned  # noqa: E402  (benchmarks/truth/overturned.py)
 from normalise import parse_time  # noqa: E402  (benchmarks/flight/normalise.py)
 
 
@@ -38,10 +40,10 @@ def test_the_airline_format_of_the_later_days_is_read(raw, edtf):
     assert parse_time(raw).edtf == edtf
 
 
-def _refused(data: Path, capsys) -> str:
+def _refused(data: Path, capsys, *more: str) -> str:
     """The usage error ``flight.py --day data`` stops with (exit code 2)."""
     with pytest.raises(SystemExit) as stop:
-        truth_flight.main(["--day", str(data), "--seeds", "0"])
+        truth_flight.main(["--day", str(data), "--seeds", "0", *more])
     assert stop.value.code == 2
     return capsys.readouterr().err
 
@@ -50,6 +52,13 @@ def test_a_day_without_its_truth_is_refused(tmp_path, capsys):
     data = tmp_path / "2011-12-04-data.txt"
     data.write_text("", encoding="latin-1")
     assert "a DATE-data.txt file beside its DATE-truth.txt" in _refused(data, capsys)
+
+
+@pytest.mark.parametrize("counts", ["0", "5,x"])
+def test_overturned_counts_below_one_are_refused(counts, capsys):
+    day = ROOT / "benchmarks" / "flight" / "data" / "2011-12-01-data.txt"
+    err = _refused(day, capsys, "--overturned", counts)
+    assert f"--overturned {counts!r}: comma-separated counts of 1 or more" in err
 
 
 def test_a_file_that_is_not_a_day_is_refused(tmp_path, capsys):
@@ -113,3 +122,46 @@ def test_days_without_truth_or_too_small_are_left_out(tmp_path):
     assert [p.name for p in kept] == ["2011-12-02-data.txt"]
     assert left[0] == "2011-12-03 (no 2011-12-03-truth.txt)"
     assert left[1].startswith("2011-12-15 (") and left[1].endswith(" flights)")
+
+
+def test_an_item_is_overturned_where_fewer_sites_give_the_leader():
+    table = {
+        ("F1", "gate"): {"A1": {"x"}, "B2": {"y", "z"}},
+        ("F2", "gate"): {"C3": {"x", "y"}, "C4": {"z"}},
+        ("F3", "gate"): {"D1": {"x"}, "D2": {"y"}},
+    }
+    leaders = {("F1", "gate"): "A1", ("F2", "gate"): "C3", ("F3", "gate"): "D2"}
+    # F2 leads with the head count, F3 with a tie: only F1 goes against it
+    assert overturned.overturned_items(table, leaders, sorted(table)) == [("F1", "gate")]
+
+
+def test_verdicts_on_overturned_items_are_scored_beside_random_ones():
+    gold_items = [(f"F{n}", "gate") for n in range(20)]
+    flipped = gold_items[:4]
+    settled_runs: list[set] = []
+
+    def taught(settled):
+        settled_runs.append(set(settled))
+        # a verdict on an overturned item puts every overturned item right
+        return dict.fromkeys(gold_items, "right") if settled & set(flipped) else {}
+
+    def score(leaders, items):
+        return sum(leaders.get(i) == "right" for i in items) / len(items)
+
+    plain = dict.fromkeys(gold_items[4:], "right")
+    lines = overturned.overturned_runs([2], 2, gold_items, flipped, taught, score, plain)
+    (row,) = [line for line in lines if line.startswith("| 2 |")]
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[1] == "0.889"  # 16 of the 18 items not settled, without verdicts
+    assert cells[3] == "**1.000**"
+    assert len(settled_runs) == 4 and all(len(s) == 2 for s in settled_runs)
+    assert all(s <= set(flipped) for s in settled_runs[0::2])
+
+
+def test_with_nothing_overturned_there_is_no_figure_for_it():
+    gold_items = [(f"F{n}", "gate") for n in range(10)]
+    lines = overturned.overturned_runs(
+        [3], 1, gold_items, [], lambda settled: {}, lambda leaders, items: 0.5, {}
+    )
+    assert "- 0 of the 10 gold items are overturned" in "\n".join(lines)
+    assert "| 3 | 0.500 | 0.500 | – |" in lines

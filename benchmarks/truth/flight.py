@@ -59,6 +59,7 @@ sys.path.insert(0, str(HERE.parent / "flight"))
 import ceiling  # noqa: E402
 import generator  # noqa: E402
 import methods  # noqa: E402
+import overturned  # noqa: E402
 import pooled  # noqa: E402
 import run as flight  # noqa: E402
 from sqlalchemy import select  # noqa: E402
@@ -166,7 +167,7 @@ def learned_answers(engine, clock):
 
 def arguments(description: str) -> argparse.ArgumentParser:
     """The options of every truth data set's script: ``--keep``, ``--seeds``, ``--halves``,
-    ``--set``."""
+    ``--ceiling``, ``--set``, ``--overturned``."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--keep", metavar="DIR", help="keep the import files and database in DIR")
     parser.add_argument("--seeds", type=int, default=3, help="draws of the 10 %% of verdicts")
@@ -187,7 +188,25 @@ def arguments(description: str) -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="run with a constant of provenance.trust changed (e.g. PROPERTY_LEARNING=verdicts)",
     )
+    parser.add_argument(
+        "--overturned",
+        metavar="K,K",
+        default="",
+        help="also score verdicts on k items `conflicts --overturned` lists, beside k drawn "
+        "at random (overturned.py), for each k, e.g. 5,10",
+    )
     return parser
+
+
+def overturned_counts(parser: argparse.ArgumentParser, text: str) -> list[int]:
+    """``--overturned`` read, or a usage error naming what is accepted."""
+    try:
+        ks = [int(k) for k in text.split(",") if k.strip()]
+    except ValueError:
+        ks = [0]
+    if any(k < 1 for k in ks):
+        parser.error(f"--overturned {text!r}: comma-separated counts of 1 or more")
+    return ks
 
 
 def halves_shown(parser: argparse.ArgumentParser, halves: str) -> list[str]:
@@ -211,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         help="another day of the data set: its DATE-data.txt, beside its DATE-truth.txt",
     )
     args = parser.parse_args(argv)
+    ks = overturned_counts(parser, args.overturned)
     truth = args.day.with_name(args.day.name.replace("-data.txt", "-truth.txt"))
     if not args.day.name.endswith("-data.txt") or not args.day.is_file() or not truth.is_file():
         parser.error(f"--day {str(args.day)!r}: a DATE-data.txt file beside its DATE-truth.txt")
@@ -285,11 +305,35 @@ def main(argv: list[str] | None = None) -> int:
             clock,
             by_property=args.by_property,
         )
+    if ks:
+        lines += overturned_lines(ks, args.seeds or 1, engine, gold, table, answers, value_claims)
     print("\n".join(lines))
     engine.dispose()
     if workdir is not None:
         workdir.cleanup()
     return 0
+
+
+def overturned_lines(ks, seeds, engine, gold, table, answers, value_claims) -> list[str]:
+    """``--overturned``: verdicts on k overturned gold items beside k random ones."""
+    gold_items = sorted(gold)
+
+    def taught(settled):
+        with session_scope(engine) as session:
+            ceiling.settle(session, settled, gold, value_claims, flight.ACTOR)
+            leaders, _ = generator.product_answers(session)
+            session.rollback()
+        return leaders
+
+    return overturned.overturned_runs(
+        ks,
+        seeds,
+        gold_items,
+        overturned.overturned_items(table, answers, gold_items),
+        taught,
+        lambda leaders, items: score(leaders, gold, items),
+        answers,
+    )
 
 
 def copy_groups_line(result) -> str:
