@@ -213,6 +213,7 @@ PUBLIC_TABLES: dict[str, PublicTable] = {
             "leading_value": TEXT,
             "leading_reason": TEXT,
             "leading_margin": REAL,
+            "against_head_count": INTEGER,
             "note": TEXT,
             "status_at": TEXT,
         },
