@@ -473,3 +473,64 @@ def learned_trust(db_path) -> dict[str, float]:
         learned = {s.slug: s.trust for s in trust.compute_trust(session, public_only=False).sources}
     engine.dispose()
     return learned
+
+
+# ---------------------------------------------------------------- a case of learned trust
+
+KILLED = [{"name": "killed", "type": "quantity", "unit": "people"}]
+
+
+def killed_claim(source: str, subject: str, value: str, confidence: str = "medium") -> dict:
+    """A claim record of the ``killed`` property (``KILLED``) for a YAML import."""
+    return {
+        "source": source,
+        "subject": subject,
+        "property": "killed",
+        "value": value,
+        "confidence": confidence,
+    }
+
+
+def import_case(run, tmp_path: Path, sources: list[dict], claims: list[dict]) -> None:
+    """A fresh database holding ``sources`` (text-less) and ``claims`` of ``KILLED``,
+    imported through the CLI."""
+    path = tmp_path / "case.yaml"
+    path.write_text(
+        yaml.safe_dump({"sources": sources, "properties": KILLED, "claims": claims}),
+        encoding="utf-8",
+    )
+    run("init")
+    run("import", path)
+
+
+def wire_against_blogs(
+    run, tmp_path: Path, *, blog2_confidential: bool = False, wire_confidence: str = "medium"
+) -> None:
+    """Two B-graded blogs that are wrong on 60 disputed attacks outvote, by support, a
+    C-graded wire that is right on them, on the Karbala attack (100 against 200)."""
+
+    def source(slug: str, grade: str, confidential: bool = False) -> dict:
+        return {
+            "slug": slug,
+            "title": slug,
+            "kind": "website",
+            "reliability": grade,
+            "confidential": confidential,
+        }
+
+    sources = [source("ref1", "A"), source("ref2", "A"), source("wire", "C")]
+    sources += [source("blog1", "B"), source("blog2", "B", blog2_confidential)]
+    claims = []
+    for n in range(60):
+        attack = f"attack {n}"
+        # two references, each sharing 40 attacks with the wire (too few to look like a copy)
+        claims += [killed_claim("ref1" if n < 40 else "ref2", attack, str(10 + n))]
+        claims += [killed_claim("ref2", attack, str(10 + n))] if 20 <= n < 40 else []
+        claims += [
+            killed_claim("wire", attack, str(10 + n)),
+            killed_claim("blog1", attack, str(11 + n)),
+            killed_claim("blog2", attack, str(12 + n)),
+        ]
+    claims += [killed_claim("wire", "Karbala attack", "100", wire_confidence)]
+    claims += [killed_claim(blog, "Karbala attack", "200") for blog in ("blog1", "blog2")]
+    import_case(run, tmp_path, sources, claims)

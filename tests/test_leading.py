@@ -8,37 +8,15 @@ import io
 import json
 
 import pytest
-import yaml
+from conftest import import_case, killed_claim, wire_against_blogs
 from sqlalchemy import select
 
 from provenance.db import make_engine, session_scope
 from provenance.models import History
 
-PROPERTIES = [{"name": "killed", "type": "quantity", "unit": "people"}]
-
 
 def _source(slug: str, grade: str) -> dict:
     return {"slug": slug, "title": slug, "kind": "website", "reliability": grade}
-
-
-def _claim(source: str, subject: str, value: str, confidence: str = "medium") -> dict:
-    return {
-        "source": source,
-        "subject": subject,
-        "property": "killed",
-        "value": value,
-        "confidence": confidence,
-    }
-
-
-def _import(run, tmp_path, sources: list[dict], claims: list[dict]) -> None:
-    path = tmp_path / "case.yaml"
-    path.write_text(
-        yaml.safe_dump({"sources": sources, "properties": PROPERTIES, "claims": claims}),
-        encoding="utf-8",
-    )
-    run("init")
-    run("import", path)
 
 
 def _question(rows: list[dict], subject: str) -> dict:
@@ -51,30 +29,9 @@ def _value(row: dict, value: str) -> dict:
     return answer
 
 
-def _wire_against_blogs(run, tmp_path) -> None:
-    """Two B-graded blogs that are wrong on 60 disputed attacks outvote, by support, a
-    C-graded wire that is right on them, on the Karbala attack."""
-    sources = [_source("ref1", "A"), _source("ref2", "A"), _source("wire", "C")]
-    sources += [_source("blog1", "B"), _source("blog2", "B")]
-    claims = []
-    for n in range(60):
-        attack = f"attack {n}"
-        # two references, each sharing 40 attacks with the wire (too few to look like a copy)
-        claims += [_claim("ref1" if n < 40 else "ref2", attack, str(10 + n))]
-        claims += [_claim("ref2", attack, str(10 + n))] if 20 <= n < 40 else []
-        claims += [
-            _claim("wire", attack, str(10 + n)),
-            _claim("blog1", attack, str(11 + n)),
-            _claim("blog2", attack, str(12 + n)),
-        ]
-    claims += [_claim("wire", "Karbala attack", "100"), _claim("blog1", "Karbala attack", "200")]
-    claims += [_claim("blog2", "Karbala attack", "200")]
-    _import(run, tmp_path, sources, claims)
-
-
 def test_learned_trust_beats_the_head_count(run, tmp_path):
     """The blogs outvote the wire by support; by learned trust the wire leads."""
-    _wire_against_blogs(run, tmp_path)
+    wire_against_blogs(run, tmp_path)
     row = _question(json.loads(run("conflicts", "--json").output), "Karbala attack")
     wire, blogs = _value(row, "100"), _value(row, "200")
     assert blogs["support"] > wire["support"]  # the head count would pick 200
@@ -109,13 +66,13 @@ def test_learned_trust_beats_the_head_count(run, tmp_path):
 def test_a_tie_only_where_the_evidence_is_equal(run, tmp_path):
     sources = [_source(f"s{n}", "B") for n in range(1, 5)]
     claims = [
-        _claim("s1", "Karbala attack", "5"),
-        _claim("s2", "Karbala attack", "6"),
+        killed_claim("s1", "Karbala attack", "5"),
+        killed_claim("s2", "Karbala attack", "6"),
         # other sources: a track record on Najaf would make Karbala's sources unequal
-        _claim("s3", "Najaf attack", "5", "high"),
-        _claim("s4", "Najaf attack", "6", "medium"),
+        killed_claim("s3", "Najaf attack", "5", "high"),
+        killed_claim("s4", "Najaf attack", "6", "medium"),
     ]
-    _import(run, tmp_path, sources, claims)
+    import_case(run, tmp_path, sources, claims)
     rows = json.loads(run("conflicts", "--json").output)
     tie = _question(rows, "Karbala attack")
     assert tie["leading_claim"] is None and tie["leading_reason"] == "tie: equal evidence"
@@ -128,10 +85,10 @@ def test_a_tie_only_where_the_evidence_is_equal(run, tmp_path):
 def test_a_preferred_claim_leads_whatever_its_probability(run, tmp_path):
     sources = [_source("s1", "A"), _source("s2", "E")]
     claims = [
-        _claim("s1", "Karbala attack", "5", "high"),
-        _claim("s2", "Karbala attack", "6", "low"),
+        killed_claim("s1", "Karbala attack", "5", "high"),
+        killed_claim("s2", "Karbala attack", "6", "low"),
     ]
-    _import(run, tmp_path, sources, claims)
+    import_case(run, tmp_path, sources, claims)
     (row,) = json.loads(run("conflicts", "--json").output)
     weak = _value(row, "6")
     assert row["leading_value"] == "5"
@@ -150,12 +107,12 @@ def test_a_verdict_teaches_and_flips_another_question_and_says_so(run, tmp_path,
     so, and history records it."""
     sources = [_source("s1", "F"), _source("s2", "F")]
     claims = [
-        _claim("s1", "Karbala attack", "10"),
-        _claim("s2", "Karbala attack", "20"),
-        _claim("s1", "Najaf attack", "5", "medium"),
-        _claim("s2", "Najaf attack", "7", "high"),
+        killed_claim("s1", "Karbala attack", "10"),
+        killed_claim("s2", "Karbala attack", "20"),
+        killed_claim("s1", "Najaf attack", "5", "medium"),
+        killed_claim("s2", "Najaf attack", "7", "high"),
     ]
-    _import(run, tmp_path, sources, claims)
+    import_case(run, tmp_path, sources, claims)
     rows = json.loads(run("conflicts", "--json").output)
     karbala, najaf = _question(rows, "Karbala attack"), _question(rows, "Najaf attack")
     assert najaf["leading_value"] == "7" and najaf["leading_was"] is None
@@ -191,7 +148,7 @@ def test_a_verdict_teaches_and_flips_another_question_and_says_so(run, tmp_path,
 def test_overturned_lists_where_learned_trust_leads_against_the_head_count(run, tmp_path):
     """``conflicts --overturned``: only the questions whose leader has less support than an
     answer it contradicts, the desk's first verdicts; a verdict takes a question off."""
-    _wire_against_blogs(run, tmp_path)
+    wire_against_blogs(run, tmp_path)
     every = json.loads(run("conflicts", "--json").output)
     assert len(every) == 61  # the 60 attacks, where the references' answer leads, and Karbala
     (row,) = json.loads(run("conflicts", "--overturned", "--json").output)

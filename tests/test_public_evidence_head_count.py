@@ -15,50 +15,9 @@ import asyncio
 import json
 
 import pytest
-import yaml
+from conftest import wire_against_blogs
 
 from provenance import public_site
-
-PROPERTIES = [{"name": "killed", "type": "quantity", "unit": "people"}]
-
-
-def _case(run, tmp_path, *, blog2_confidential: bool) -> None:
-    def source(slug: str, grade: str, confidential: bool = False) -> dict:
-        return {
-            "slug": slug,
-            "title": slug,
-            "kind": "website",
-            "reliability": grade,
-            "confidential": confidential,
-        }
-
-    def claim(source: str, subject: str, value: str, confidence: str = "medium") -> dict:
-        return {
-            "source": source,
-            "subject": subject,
-            "property": "killed",
-            "value": value,
-            "confidence": confidence,
-        }
-
-    sources = [source("ref1", "A"), source("ref2", "A"), source("wire", "C")]
-    sources += [source("blog1", "B"), source("blog2", "B", blog2_confidential)]
-    claims = []
-    for n in range(60):
-        attack = f"attack {n}"
-        claims += [claim("ref1" if n < 40 else "ref2", attack, str(10 + n))]
-        claims += [claim("ref2", attack, str(10 + n))] if 20 <= n < 40 else []
-        claims += [claim("wire", attack, str(10 + n))]
-        claims += [claim("blog1", attack, str(11 + n)), claim("blog2", attack, str(12 + n))]
-    claims += [claim("wire", "Karbala attack", "100", "high")]
-    claims += [claim("blog1", "Karbala attack", "200"), claim("blog2", "Karbala attack", "200")]
-    path = tmp_path / "case.yaml"
-    path.write_text(
-        yaml.safe_dump({"sources": sources, "properties": PROPERTIES, "claims": claims}),
-        encoding="utf-8",
-    )
-    run("init")
-    run("import", path)
 
 
 def _published_conflicts(run, tmp_path) -> list[dict]:
@@ -76,7 +35,7 @@ def _published_conflicts(run, tmp_path) -> list[dict]:
 
 @pytest.mark.parametrize("blog2_confidential", [False, True])
 def test_the_published_head_count_rests_on_public_evidence_only(run, tmp_path, blog2_confidential):
-    _case(run, tmp_path, blog2_confidential=blog2_confidential)
+    wire_against_blogs(run, tmp_path, blog2_confidential=blog2_confidential, wire_confidence="high")
     # the desk sees both blogs: the wire leads against the head count either way
     (desk,) = json.loads(run("conflicts", "--overturned", "--json").output)
     assert desk["subject"] == "Karbala attack" and desk["leading_value"] == "100"

@@ -8,6 +8,7 @@ import sqlite3
 
 import pytest
 import yaml
+from conftest import killed_claim
 from sqlalchemy import func, select
 
 from provenance import listing as listingmod
@@ -30,22 +31,12 @@ SOURCES = [
 ]
 
 
-def _claim(source: str, subject: str, value: str, confidence: str = "medium") -> dict:
-    return {
-        "source": source,
-        "subject": subject,
-        "property": "killed",
-        "value": value,
-        "confidence": confidence,
-    }
-
-
 CLAIMS = [
-    _claim("s1", "Karbala attack", "10"),
-    _claim("s2", "Karbala attack", "20"),
-    _claim("s1", "Najaf attack", "5"),
-    _claim("s2", "Najaf attack", "7", "high"),
-    _claim("s3", "Najaf attack", "7"),
+    killed_claim("s1", "Karbala attack", "10"),
+    killed_claim("s2", "Karbala attack", "20"),
+    killed_claim("s1", "Najaf attack", "5"),
+    killed_claim("s2", "Najaf attack", "7", "high"),
+    killed_claim("s3", "Najaf attack", "7"),
 ]
 
 
@@ -125,7 +116,7 @@ def _resolve_karbala(run):
 CHANGES = {
     "new claims": lambda run, ids, tmp: [
         "import",
-        _file(tmp, [_claim("s3", "Karbala attack", "20")]),
+        _file(tmp, [killed_claim("s3", "Karbala attack", "20")]),
     ],
     "a verdict": lambda run, ids, tmp: _resolve_karbala(run),
     "a grade": lambda run, ids, tmp: [
