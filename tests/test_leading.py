@@ -151,8 +151,11 @@ def test_overturned_lists_where_learned_trust_leads_against_the_head_count(run, 
     wire_against_blogs(run, tmp_path)
     every = json.loads(run("conflicts", "--json").output)
     assert len(every) == 61  # the 60 attacks, where the references' answer leads, and Karbala
+    assert [r["subject"] for r in every if r["against_head_count"]] == ["Karbala attack"]
     (row,) = json.loads(run("conflicts", "--overturned", "--json").output)
     assert row["subject"] == "Karbala attack" and row["leading_value"] == "100"
+    lines = list(csv.DictReader(io.StringIO(run("conflicts", "--overturned", "--csv").output)))
+    assert {line["against_head_count"] for line in lines} == {"yes"} and len(lines) == 2
     table = run("conflicts", "--overturned").output
     assert "Karbala attack" in table and "attack 0 ·" not in table
     assert "against the head count: an answer it contradicts has more support" in table

@@ -332,6 +332,7 @@ def _lead_question(
     row["leading_value"] = leading["value"] if leading else None
     row["leading_reason"] = reason
     row["leading_margin"] = leading["margin"] if leading else None
+    row["against_head_count"] = overturns_support(row)
 
 
 def _normalised(scores: dict[AnswerKey, float], known: set[AnswerKey]) -> dict[AnswerKey, float]:

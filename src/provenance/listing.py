@@ -395,6 +395,8 @@ def _conflict_rows_of(
                 "leading_claim": leader[0] if leader else None,
                 "leading_value": leading["value"] if leading else None,
                 "leading_reason": why,
+                # the leader by support never goes against it; leading.lead sets it anew
+                "against_head_count": False,
                 "answers": answers,
                 "note": conflict.note,
                 "status_by": conflict.status_by,
@@ -449,6 +451,7 @@ def flat_rows(row: dict[str, Any]) -> list[dict[str, Any]]:
             and answer["value"] == row["leading_value"],
             "leading_value": row["leading_value"],
             "leading_reason": row["leading_reason"],
+            "against_head_count": row["against_head_count"],
             "note": row["note"],
         }
         for answer in row["answers"]
