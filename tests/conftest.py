@@ -491,12 +491,14 @@ def killed_claim(source: str, subject: str, value: str, confidence: str = "mediu
     }
 
 
-def import_case(run, tmp_path: Path, sources: list[dict], claims: list[dict]) -> None:
-    """A fresh database holding ``sources`` (text-less) and ``claims`` of ``KILLED``,
-    imported through the CLI."""
+def import_case(
+    run, tmp_path: Path, sources: list[dict], claims: list[dict], properties: list[dict] = KILLED
+) -> None:
+    """A fresh database holding ``sources`` (text-less) and ``claims`` of ``properties``
+    (``KILLED`` unless given), imported through the CLI."""
     path = tmp_path / "case.yaml"
     path.write_text(
-        yaml.safe_dump({"sources": sources, "properties": KILLED, "claims": claims}),
+        yaml.safe_dump({"sources": sources, "properties": properties, "claims": claims}),
         encoding="utf-8",
     )
     run("init")

@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 import yaml
-from conftest import killed_claim
+from conftest import import_case, killed_claim
 from sqlalchemy import func, select
 
 from provenance import listing as listingmod
@@ -24,7 +24,6 @@ from provenance.models import (
     Source,
 )
 
-PROPERTIES = [{"name": "killed", "type": "quantity", "unit": "people"}]
 SOURCES = [
     {"slug": slug, "title": slug, "kind": "website", "reliability": grade}
     for slug, grade in (("s1", "F"), ("s2", "F"), ("s3", "C"))
@@ -42,14 +41,7 @@ CLAIMS = [
 
 @pytest.fixture
 def world(run, tmp_path):
-    path = tmp_path / "case.yaml"
-    path.write_text(
-        yaml.safe_dump({"sources": SOURCES, "properties": PROPERTIES, "claims": CLAIMS}),
-        encoding="utf-8",
-    )
-    run("init")
-    run("import", path)
-    return path
+    import_case(run, tmp_path, SOURCES, CLAIMS)
 
 
 def _stored(db_path, evidence: str = "all") -> dict:

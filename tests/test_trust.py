@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import import_case
 
 from provenance import trust
 from provenance.db import make_engine, reading_session, session_scope
@@ -393,8 +394,6 @@ def test_a_site_right_on_gates_and_wrong_on_departures_is_trusted_on_gates_only(
     ``gatesite`` gives the gates the other sites give and departures none of them gives;
     ``late`` the reverse. On a flight only the two of them report, each leads on the
     property it is right on, though overall they are equally good."""
-    import yaml
-
     monkeypatch.setattr(trust, "PROPERTY_LEARNING", "agreement")
 
     sources = [
@@ -426,13 +425,7 @@ def test_a_site_right_on_gates_and_wrong_on_departures_is_trusted_on_gates_only(
         said("gatesite", "flight X", "departure", "10:05"),
         said("late", "flight X", "departure", "10:00"),
     ]
-    path = tmp_path / "flights.yaml"
-    path.write_text(
-        yaml.safe_dump({"sources": sources, "properties": properties, "claims": claims}),
-        encoding="utf-8",
-    )
-    run("init")
-    run("import", path)
+    import_case(run, tmp_path, sources, claims, properties)
     rows = {
         r["property"]: r
         for r in json.loads(run("conflicts", "--json", "--subject", "flight X").output)

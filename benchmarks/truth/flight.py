@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         help="another day of the data set: its DATE-data.txt, beside its DATE-truth.txt",
     )
     args = parser.parse_args(argv)
-    ks = overturned_counts(parser, args.overturned)
+    args.overturned = overturned_counts(parser, args.overturned)
     truth = args.day.with_name(args.day.name.replace("-data.txt", "-truth.txt"))
     if not args.day.name.endswith("-data.txt") or not args.day.is_file() or not truth.is_file():
         parser.error(f"--day {str(args.day)!r}: a DATE-data.txt file beside its DATE-truth.txt")
@@ -305,8 +305,10 @@ def main(argv: list[str] | None = None) -> int:
             clock,
             by_property=args.by_property,
         )
-    if ks:
-        lines += overturned_lines(ks, args.seeds or 1, engine, gold, table, answers, value_claims)
+    if args.overturned:
+        lines += overturned_lines(
+            args.overturned, args.seeds or 1, engine, gold, table, answers, value_claims
+        )
     print("\n".join(lines))
     engine.dispose()
     if workdir is not None:
@@ -314,23 +316,26 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def with_verdicts(engine, settled, gold, value_claims) -> tuple[dict, int]:
+    """The leading answers learned with the desk's verdicts on the ``settled`` items (their
+    gold values made ``preferred``, rolled back after), and how many verdicts were set."""
+    with session_scope(engine) as session:
+        verdicts = ceiling.settle(session, settled, gold, value_claims, flight.ACTOR)
+        leaders, _ = generator.product_answers(session)
+        session.rollback()
+    return leaders, verdicts
+
+
 def overturned_lines(ks, seeds, engine, gold, table, answers, value_claims) -> list[str]:
     """``--overturned``: verdicts on k overturned gold items beside k random ones."""
     gold_items = sorted(gold)
-
-    def taught(settled):
-        with session_scope(engine) as session:
-            ceiling.settle(session, settled, gold, value_claims, flight.ACTOR)
-            leaders, _ = generator.product_answers(session)
-            session.rollback()
-        return leaders
 
     return overturned.overturned_runs(
         ks,
         seeds,
         gold_items,
         overturned.overturned_items(table, answers, gold_items),
-        taught,
+        lambda settled: with_verdicts(engine, settled, gold, value_claims)[0],
         lambda leaders, items: score(leaders, gold, items),
         answers,
     )
@@ -361,11 +366,8 @@ def verdict_runs(
         rng = random.Random(seed)
         drawn = set(rng.sample(gold_items, round(VERDICT_SHARE * len(gold_items))))
         rest = [i for i in gold_items if i not in drawn]
-        with session_scope(engine) as session:
-            verdicts = ceiling.settle(session, drawn, gold, value_claims, flight.ACTOR)
-            with clock.step("trust with verdicts"):
-                taught, _ = generator.product_answers(session)
-            session.rollback()
+        with clock.step("trust with verdicts"):
+            taught, verdicts = with_verdicts(engine, drawn, gold, value_claims)
         cells = []
         for h in shown:
             items = in_half(rest, h)

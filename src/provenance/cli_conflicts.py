@@ -176,7 +176,7 @@ def conflicts_command(
         weigh = leadingmod.weigher(
             session, public_only=False, explain=explain, changed=leaders.changed
         )
-        keep = leadingmod.overturns_support if overturned else None
+        keep = (lambda row: row["against_head_count"]) if overturned else None
         rows = conflictsmod.Listing(session, scope, explain=explain, weigh=weigh, keep=keep)
         listed = itertools.islice(rows, limit)
         if fmt == "table":

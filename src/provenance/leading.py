@@ -403,13 +403,14 @@ def _margin(
 def leading_lines(row: dict[str, Any]) -> list[str]:
     """The listing's lines on the leader: ``leading: 4 (most likely true; margin 0.52)``,
     ``leading answer changed: was 5 (claim 168)`` when this run changed it, and ``against
-    the head count`` where learned trust leads with less support (:func:`overturns_support`)."""
+    the head count`` where learned trust leads with less support (``against_head_count``,
+    set by :func:`overturns_support`)."""
     margin = row.get("leading_margin")
     odds = f"; margin {margin:g}" if margin is not None else ""
     lines = [f"leading: {row['leading_value'] or 'none'} ({row['leading_reason']}{odds})"]
     if row.get("leading_was"):
         lines.append(f"leading answer changed: was {row['leading_was']['value']}")
-    if overturns_support(row):
+    if row.get("against_head_count"):
         lines.append("against the head count: an answer it contradicts has more support")
     return lines
 

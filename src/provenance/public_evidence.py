@@ -19,7 +19,7 @@ from sqlalchemy import Select, Table, and_, create_engine, func, insert, select,
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateTable
 
-from .leading import lead, overturns_support, trust_for
+from .leading import lead, trust_for
 from .models import (
     Base,
     Citation,
@@ -380,8 +380,8 @@ def _conflict_row(row: dict[str, Any], subject_id: int, property_id: int) -> dic
         "leading_value": row["leading_value"],
         "leading_reason": row["leading_reason"],
         "leading_margin": row.get("leading_margin"),
-        # from the public row's own support and leader: public evidence only
-        "against_head_count": int(overturns_support(row)),
+        # set by lead() from the public row's own support and leader: public evidence only
+        "against_head_count": int(row["against_head_count"]),
         "note": row["note"],
         "status_at": row["status_at"],
     }
