@@ -304,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     shown = truth_flight.halves_shown(parser, args.halves)
-    args.overturned = truth_flight.overturned_counts(parser, args.overturned)
+    args.overturned = truth_flight.overturned.counts(parser, args.overturned)
     if args.books is not None and args.books < 1:
         parser.error(f"--books {args.books}: a number of books, 1 or more")
     rows, names = read_claims()

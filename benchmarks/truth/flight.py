@@ -198,17 +198,6 @@ def arguments(description: str) -> argparse.ArgumentParser:
     return parser
 
 
-def overturned_counts(parser: argparse.ArgumentParser, text: str) -> list[int]:
-    """``--overturned`` read, or a usage error naming what is accepted."""
-    try:
-        ks = [int(k) for k in text.split(",") if k.strip()]
-    except ValueError:
-        ks = [0]
-    if any(k < 1 for k in ks):
-        parser.error(f"--overturned {text!r}: comma-separated counts of 1 or more")
-    return ks
-
-
 def halves_shown(parser: argparse.ArgumentParser, halves: str) -> list[str]:
     """``--halves`` read, or a usage error naming what is accepted."""
     shown = [h.strip() for h in halves.split(",") if h.strip()]
@@ -230,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         help="another day of the data set: its DATE-data.txt, beside its DATE-truth.txt",
     )
     args = parser.parse_args(argv)
-    args.overturned = overturned_counts(parser, args.overturned)
+    args.overturned = overturned.counts(parser, args.overturned)
     truth = args.day.with_name(args.day.name.replace("-data.txt", "-truth.txt"))
     if not args.day.name.endswith("-data.txt") or not args.day.is_file() or not truth.is_file():
         parser.error(f"--day {str(args.day)!r}: a DATE-data.txt file beside its DATE-truth.txt")

@@ -15,10 +15,22 @@ than give another value of it (:func:`overturned_items`).
 
 from __future__ import annotations
 
+import argparse
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 Item = tuple[str, str]
+
+
+def counts(parser: argparse.ArgumentParser, text: str) -> list[int]:
+    """``--overturned`` read, or a usage error naming what is accepted."""
+    try:
+        ks = [int(k) for k in text.split(",") if k.strip()]
+    except ValueError:
+        ks = [0]
+    if any(k < 1 for k in ks):
+        parser.error(f"--overturned {text!r}: comma-separated counts of 1 or more")
+    return ks
 
 
 def overturned_items(
@@ -36,7 +48,7 @@ def overturned_items(
     return sorted(found)
 
 
-def overturned_runs(
+def overturned_scores(
     ks: Sequence[int],
     seeds: int,
     gold_items: Sequence[Item],
@@ -44,21 +56,12 @@ def overturned_runs(
     taught: Callable[[set[Item]], Mapping[Item, str]],
     score: Callable[[Mapping[Item, str], Sequence[Item]], float],
     answers: Mapping[Item, str],
-) -> list[str]:
-    """The report's section: for each ``k``, verdicts on ``k`` overturned gold items and on
-    ``k`` random gold items (``taught(settled)`` gives the leaders learned with them),
-    means of ``seeds`` draws, each scored on the gold items not settled."""
-    lines = [
-        "",
-        "### With desk verdicts on k questions `conflicts --overturned` lists "
-        "(scored on the other gold items)",
-        "",
-        f"- {len(overturned)} of the {len(gold_items)} gold items are overturned "
-        "(learned trust leads against the head count)",
-        "",
-        "| k | trust | with k verdicts drawn at random | with k verdicts on overturned items |",
-        "|---:|---:|---:|---:|",
-    ]
+) -> list[tuple[int, float, float, float | None]]:
+    """For each ``k``: learned trust alone, with verdicts on ``k`` gold items drawn at
+    random and with verdicts on ``k`` overturned gold items (``taught(settled)`` gives the
+    leaders learned with them; None when nothing is overturned), means of ``seeds`` draws,
+    each scored on the gold items not settled."""
+    scores: list[tuple[int, float, float, float | None]] = []
     for k in ks:
         plain = drawn_at_random = on_overturned = 0.0
         for seed in range(1, seeds + 1):
@@ -71,9 +74,42 @@ def overturned_runs(
             randomly = set(rng.sample(list(gold_items), k))
             drawn_at_random += score(taught(randomly), [i for i in gold_items if i not in randomly])
         # with no item overturned there is nothing to settle: no figure
-        chosen_cell = f"**{on_overturned / seeds:.3f}**" if overturned else "–"
-        lines.append(
-            f"| {k} | {plain / seeds:.3f} | {drawn_at_random / seeds:.3f} | {chosen_cell} |"
+        scores.append(
+            (
+                k,
+                plain / seeds,
+                drawn_at_random / seeds,
+                (on_overturned / seeds) if overturned else None,
+            )
         )
+    return scores
+
+
+def overturned_runs(
+    ks: Sequence[int],
+    seeds: int,
+    gold_items: Sequence[Item],
+    overturned: Sequence[Item],
+    taught: Callable[[set[Item]], Mapping[Item, str]],
+    score: Callable[[Mapping[Item, str], Sequence[Item]], float],
+    answers: Mapping[Item, str],
+) -> list[str]:
+    """The report's section: :func:`overturned_scores` as a table."""
+    lines = [
+        "",
+        "### With desk verdicts on k questions `conflicts --overturned` lists "
+        "(scored on the other gold items)",
+        "",
+        f"- {len(overturned)} of the {len(gold_items)} gold items are overturned "
+        "(learned trust leads against the head count)",
+        "",
+        "| k | trust | with k verdicts drawn at random | with k verdicts on overturned items |",
+        "|---:|---:|---:|---:|",
+    ]
+    for k, plain, drawn_at_random, on_overturned in overturned_scores(
+        ks, seeds, gold_items, overturned, taught, score, answers
+    ):
+        chosen_cell = "–" if on_overturned is None else f"**{on_overturned:.3f}**"
+        lines.append(f"| {k} | {plain:.3f} | {drawn_at_random:.3f} | {chosen_cell} |")
     lines.append("")
     return lines

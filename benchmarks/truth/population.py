@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = truth_flight.arguments(__doc__.splitlines()[0])
     args = parser.parse_args(argv)
     shown = truth_flight.halves_shown(parser, args.halves)
-    args.overturned = truth_flight.overturned_counts(parser, args.overturned)
+    args.overturned = truth_flight.overturned.counts(parser, args.overturned)
     rows, names = read_claims()
     public_set.report(POPULATION, args, shown, rows, names, read_gold())
     return 0

@@ -152,7 +152,7 @@ def report(data: DataSet, args, shown, rows, names, gold, *, title_tail: str = "
         lines += truth_flight.verdict_runs(
             args.seeds, engine, gold, gold_items, value_claims, vote, answers, shown, clock
         )
-    if args.overturned:  # counts, read by truth_flight.overturned_counts
+    if args.overturned:  # counts, read by overturned.counts
         lines += truth_flight.overturned_lines(
             args.overturned, args.seeds or 1, engine, gold, table, answers, value_claims
         )

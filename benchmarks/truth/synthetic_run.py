@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/truth/synthetic_run.py quality [--worlds 5]
     .venv/bin/python benchmarks/truth/synthetic_run.py tune [--worlds 3] [--grid learning|verdicts]
     .venv/bin/python benchmarks/truth/synthetic_run.py compare [--worlds 2] [--kinds K,..]
-        [--configs C,..]
+        [--configs C,..] [--overturned K,..] [--seeds 3]
     .venv/bin/python benchmarks/truth/synthetic_run.py scale 10000 100000 [1000000] [--config C]
         [--lists]
     .venv/bin/python benchmarks/truth/synthetic_run.py alone DB [--cache-kib K] [--config C]
@@ -19,7 +19,13 @@ in ``provenance.trust`` were chosen.
 
 ``compare`` scores named settings of the model (``CONFIGS``) side by side on the worlds
 of ``generator.WORLDS`` (shared error, long tail, numeric, copiers of a bad source …),
-beside a majority vote and pooled investment on the same values.
+beside a majority vote and pooled investment on the same values. With ``--overturned``,
+a second table: each setting with desk verdicts on ``k`` items ``conflicts --overturned``
+would list (learned trust against the head count; every source is graded alike, so that
+is fewer sources giving the leader than another value: ``overturned.py``) beside ``k``
+items drawn at random, means of ``--seeds`` draws, each scored on the items not settled.
+In a world where nothing is overturned the desk has nothing to settle there, and the
+figure is learned trust's alone.
 
 ``scale`` imports one world of about N citations into SQLite and times
 ``compute_trust`` (wall and CPU seconds of this process, which runs SQLite) and the
@@ -43,6 +49,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import generator  # noqa: E402
+import overturned  # noqa: E402  (benchmarks/truth/overturned.py)
 from sqlalchemy import select  # noqa: E402
 
 from provenance import claims as claimsmod  # noqa: E402
@@ -105,10 +112,7 @@ def quality(worlds: int) -> None:
             items = sorted(world.truth)
             drawn = set(random.Random(seed).sample(items, len(items) // 10))
             rest = [i for i in items if i not in drawn]
-            with session_scope(engine) as session:
-                prefer_truth(session, world, sorted(drawn))
-                taught, _ = generator.product_answers(session)
-                session.rollback()
+            taught = learned_with(engine, world)(drawn)
             engine.dispose()
         vote = generator.majority_vote(world.table)
         learned = {s.slug: s.trust for s in result.sources}
@@ -324,11 +328,17 @@ def true_accuracy_ceilings(world: generator.World) -> dict[str, dict]:
     return ceilings
 
 
-def compare(kinds: list[str], worlds: int, configs: list[str]) -> None:
+def compare(
+    kinds: list[str],
+    worlds: int,
+    configs: list[str],
+    ks: list[int] | None = None,
+    seeds: int = 3,
+) -> None:
     """Every named setting on the same worlds, beside a vote and pooled investment.
 
     Precision on the 90 % of items without a verdict (and on all, without verdicts), means
-    over ``worlds`` seeds of each kind.
+    over ``worlds`` seeds of each kind; with ``ks``, verdicts on ``k`` overturned items.
     """
     import pooled
 
@@ -336,6 +346,7 @@ def compare(kinds: list[str], worlds: int, configs: list[str]) -> None:
 
     saved = {name: getattr(trust, name) for c in configs for name in CONFIGS[c]}
     rows: dict[tuple[str, str], list[float]] = {}
+    settled_rows: dict[tuple[str, str, int], list[float]] = {}
     for kind in kinds:
         for seed in range(1, worlds + 1):
             with tempfile.TemporaryDirectory() as folder:
@@ -365,9 +376,18 @@ def compare(kinds: list[str], worlds: int, configs: list[str]) -> None:
                         setattr(trust, name, value)
                     with session_scope(engine) as session:
                         answers, _ = generator.product_answers(session)
-                        prefer_truth(session, world, drawn)
-                        taught, _ = generator.product_answers(session)
                         session.rollback()
+                    taught = learned_with(engine, world)(set(drawn))
+                    if ks:
+                        found = overturned.overturned_items(world.table, answers, items)
+                        for k, plain, randomly, chosen in overturned.overturned_scores(
+                            ks, seeds, items, found, learned_with(engine, world), right, answers
+                        ):
+                            sums = settled_rows.setdefault((kind, config, k), [0.0] * 4)
+                            for n, v in enumerate(
+                                (len(found), plain, randomly, plain if chosen is None else chosen)
+                            ):
+                                sums[n] += v / worlds
                     for name, value in saved.items():
                         setattr(trust, name, value)
                     add(config, [right(answers), right(answers, rest), right(taught, rest)])
@@ -378,6 +398,33 @@ def compare(kinds: list[str], worlds: int, configs: list[str]) -> None:
     for (kind, name), values in rows.items():
         cells = " | ".join("" if v != v else f"{v:.3f}" for v in values)
         print(f"| {kind} | {name} | {cells} |", flush=True)
+    if settled_rows:
+        print()
+        print(
+            "| world | method | overturned items | k | trust | k verdicts at random "
+            "| k verdicts on overturned items |"
+        )
+        print("|---|---|---:|---:|---:|---:|---:|")
+        for (kind, name, k), (found, plain, randomly, chosen) in settled_rows.items():
+            print(
+                f"| {kind} | {name} | {found:.1f} | {k} | {plain:.3f} | {randomly:.3f} "
+                f"| {chosen:.3f} |",
+                flush=True,
+            )
+
+
+def learned_with(engine, world: generator.World):
+    """``settled`` items → the leading answers learned with the true value preferred on
+    each (rolled back: the world is left as it was)."""
+
+    def taught(settled: set) -> dict:
+        with session_scope(engine) as session:
+            prefer_truth(session, world, sorted(settled))
+            answers, _ = generator.product_answers(session)
+            session.rollback()
+        return answers
+
+    return taught
 
 
 def tune(worlds: int, grid: str = "learning") -> None:
@@ -414,9 +461,8 @@ def tune(worlds: int, grid: str = "learning") -> None:
         for kind, world, engine, drawn, rest in built:
             with session_scope(engine) as session:
                 answers, _ = generator.product_answers(session)
-                prefer_truth(session, world, drawn)
-                taught, _ = generator.product_answers(session)
                 session.rollback()
+            taught = learned_with(engine, world)(set(drawn))
             sums[kind][0] += generator.precision(answers, world.truth, rest) / worlds
             sums[kind][1] += generator.precision(taught, world.truth, rest) / worlds
         print(
@@ -564,7 +610,7 @@ def alone(db: str, cache_kib: int | None, config: str = "shipped") -> None:
     print(f"{cpu:.1f} s, {before:.0f} → {high_water_mb():.0f} MB")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="what", required=True)
     q = sub.add_parser("quality")
@@ -576,6 +622,12 @@ def main() -> int:
     c.add_argument("--worlds", type=int, default=2)
     c.add_argument("--kinds", default=",".join(generator.WORLDS))
     c.add_argument("--configs", default=",".join(CONFIGS))
+    c.add_argument(
+        "--overturned",
+        default="",
+        help="also score verdicts on k overturned items beside k at random, e.g. 5,10",
+    )
+    c.add_argument("--seeds", type=int, default=3, help="draws of the --overturned runs")
     s = sub.add_parser("scale")
     s.add_argument("sizes", type=int, nargs="+")
     s.add_argument("--config", choices=sorted(CONFIGS), default="shipped")
@@ -584,11 +636,12 @@ def main() -> int:
     a.add_argument("db")
     a.add_argument("--cache-kib", type=int, default=None)
     a.add_argument("--config", choices=sorted(CONFIGS), default="shipped")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if args.what == "quality":
         quality(args.worlds)
     elif args.what == "compare":
-        compare(args.kinds.split(","), args.worlds, args.configs.split(","))
+        ks = overturned.counts(parser, args.overturned) if args.overturned else None
+        compare(args.kinds.split(","), args.worlds, args.configs.split(","), ks, args.seeds)
     elif args.what == "tune":
         tune(args.worlds, args.grid)
     elif args.what == "alone":
