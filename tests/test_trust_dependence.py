@@ -138,6 +138,42 @@ def test_soft_copy_detection_finds_loose_copies_and_shares_their_vote(
     assert right >= generator.precision(vote, world.truth) + 0.05
 
 
+def _independence(db_path) -> dict[tuple[int, int], float]:
+    """Each active vote's share of itself after soft copy detection, by (claim, source)."""
+    engine = make_engine(str(db_path))
+    with reading_session(engine) as session:
+        generator.product_answers(session)
+        shares = {
+            (claim, source): share
+            for claim, source, share in working_connection(session).exec_driver_sql(
+                "SELECT claim_id, source_key, independence FROM trust_evidence WHERE active = 1"
+            )
+        }
+    engine.dispose()
+    return shares
+
+
+def test_copies_discounted_by_the_copy_rate_keep_what_they_give_of_their_own(
+    bad_copies, db_path, monkeypatch
+):
+    """``DEPENDENCE_VOTE = "copy-rate"``: a vote shared with likely copies keeps
+    ``(1 + (1 - c) x) / (1 + x)`` of itself rather than ``1 / (1 + x)`` (x its copy
+    probabilities summed): Dong et al.'s ``1 - c · P(copy)``, since a copier gives its
+    own value on ``1 - c`` of the items. Two certain copies weigh 1.2 votes, not 1."""
+    shared = _independence(db_path)
+    monkeypatch.setattr(trust, "DEPENDENCE_VOTE", "copy-rate")
+    discounted = _independence(db_path)
+    assert shared.keys() == discounted.keys()
+    kept = 1.0 - trust.DEPENDENCE_COPY_RATE
+    for key, share in shared.items():
+        assert discounted[key] == pytest.approx(share + kept * (1.0 - share))
+    assert min(shared.values()) < 0.5  # the loose copies' votes are shared
+    assert min(discounted.values()) > min(shared.values())
+    monkeypatch.setattr(trust, "DEPENDENCE_VOTE", "halved")
+    with pytest.raises(ValueError, match="DEPENDENCE_VOTE 'halved': share or copy-rate"):
+        _independence(db_path)
+
+
 def test_leaving_dependents_out_of_the_credit_stops_loose_copies_vouching_for_each_other(
     run, tmp_path, db_path, monkeypatch
 ):

@@ -183,6 +183,7 @@ CONFIGS: dict[str, dict[str, object]] = {
     "soft-dependence-by-property": {"DEPENDENCE": "soft", "DEPENDENCE_BY_PROPERTY": True},
     "soft-dependence-n3": {"DEPENDENCE": "soft", "DEPENDENCE_N_FALSE": 3},
     "dependence-off": {"DEPENDENCE": "off"},
+    "dependence-copy-rate": {"DEPENDENCE_VOTE": "copy-rate"},
     "dependence-accuracy-property": {"DEPENDENCE_ACCURACY": "property"},
     "dependence-false-distinct": {"DEPENDENCE_FALSE_VALUES": "distinct"},
     "dependence-shared-by-property": {"DEPENDENCE_SHARED": "property"},

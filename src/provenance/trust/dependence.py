@@ -194,13 +194,23 @@ def weigh_dependence(sql: Sql) -> int:
             VALUES (:source_key, :other_key, :property_id, :copy)""",
             rows,
         )
+    if settings.DEPENDENCE_VOTE not in ("share", "copy-rate"):
+        raise ValueError(f"DEPENDENCE_VOTE {settings.DEPENDENCE_VOTE!r}: share or copy-rate")
+    # what a source keeps of its vote, x its copy probabilities summed over the other
+    # sources giving its answer: 1 / (1 + x), or with copy-rate (1 + (1 - c) x) / (1 + x)
+    kept = (
+        1.0 - float(settings.DEPENDENCE_COPY_RATE)
+        if settings.DEPENDENCE_VOTE == "copy-rate"
+        else 0.0
+    )
     sql(
-        """UPDATE trust_evidence SET independence = 1.0 / (1.0 + COALESCE((
-            SELECT SUM(d.copy) FROM trust_dependence d
-            JOIN trust_evidence o ON o.claim_id = trust_evidence.claim_id
-                 AND o.source_key = d.other_key
-            WHERE d.source_key = trust_evidence.source_key
-              AND d.property_id IN (0, trust_evidence.property_id)), 0.0))
+        f"""UPDATE trust_evidence SET independence = (
+            SELECT (1.0 + {kept} * x.copies) / (1.0 + x.copies) FROM (
+                SELECT COALESCE(SUM(d.copy), 0.0) AS copies FROM trust_dependence d
+                JOIN trust_evidence o ON o.claim_id = trust_evidence.claim_id
+                     AND o.source_key = d.other_key
+                WHERE d.source_key = trust_evidence.source_key
+                  AND d.property_id IN (0, trust_evidence.property_id)) x)
         WHERE active = 1 AND source_key IN (SELECT source_key FROM trust_dependence)"""
     )
     return len({(r["source_key"], r["other_key"]) for r in rows}) // 2

@@ -143,6 +143,12 @@ DEPENDENCE_N_FALSE = 10
 DEPENDENCE_FALSE_VALUES = "fixed"
 # copy probabilities below this are taken as 0 (they would only cost time)
 DEPENDENCE_FLOOR = 0.01
+# how much of its vote a source sharing an answer with its likely copies keeps: "share"
+# (the default: 1 / (1 + Σ P(copy)), k certain copies of one another one vote between
+# them) or "copy-rate" ((1 + (1 - c) · Σ P(copy)) / (1 + Σ P(copy)), c the copy rate:
+# as Dong et al. discount a copier's vote by 1 - c · P(copy), since it gives its own
+# value on 1 - c of the items; k certain copies weigh 1 + (1 - c)(k - 1) votes)
+DEPENDENCE_VOTE = "share"
 # a source's credit on an item leaves out its own vote and those of the sources identical
 # to it on at least this share of the disputed items they share (COPY_MIN_SHARED or more),
 # copy groups apart: agreeing with those it moves with does not teach it (0: never, the
