@@ -404,22 +404,15 @@ def test_votes_shared_by_property_find_the_loose_copies(bad_copies, db_path, mon
     assert sum(p > 0.5 for p in by_slug.values()) >= 2 * len(loose)
 
 
-def test_pairs_judged_on_settled_items_still_find_the_loose_copies(
-    bad_copies, db_path, monkeypatch
-):
-    """``DEPENDENCE_FROM = "settled"``: with the desk's verdicts on most items, a pair is
-    judged on the items it settled, where the truth is known; a loose copy of the bad
-    source shares its mistakes there too."""
+def _learned_with_verdicts(world, db_path, settled_items: int = 120):
+    """Trust learned with the true value preferred on the first ``settled_items`` items
+    (rolled back): the result, and each pair of sources' copy probability by slug."""
     from sqlalchemy import select
 
     from provenance import claims as claimsmod
     from provenance.db import session_scope
     from provenance.models import Claim, Entity, Property, Source
 
-    world = bad_copies
-    monkeypatch.setattr(trust, "DEPENDENCE_FROM", "settled")
-    # without the guard (which, on this world, drops learned trust and weighs no copies)
-    monkeypatch.setattr(trust, "GUARD_MIN_ITEMS", 0)
     engine = make_engine(str(db_path))
     with session_scope(engine) as session:
         rows = session.execute(
@@ -429,21 +422,65 @@ def test_pairs_judged_on_settled_items_still_find_the_loose_copies(
         ).all()
         settled = 0
         for claim, subject, prop in rows:
-            if world.truth.get((subject, prop)) == claim.value and settled < 120:
+            if world.truth.get((subject, prop)) == claim.value and settled < settled_items:
                 claimsmod.set_rank(session, claim, "preferred", "test")
                 settled += 1
         session.flush()
         _, result = generator.product_answers(session)
         slugs = {s.id: s.slug for s in session.scalars(select(Source))}
         session.rollback()
+    engine.dispose()
     pairs = {
         frozenset((slugs[a], slugs[b])): p
         for (a, _), others in result.dependence.items()
         for (b, _), p in others.items()
     }
-    engine.dispose()
+    return result, pairs
+
+
+def _loose_copies(world, result) -> list[tuple[str, str]]:
     grouped = {s for g in result.copy_groups for s in g}
     loose = [(c, o) for c, o in world.copies.items() if c not in grouped]
-    assert loose
-    for copier, original in loose:
+    assert loose, "the copy rule grouped every copier: nothing left for soft detection"
+    return loose
+
+
+def test_pairs_judged_on_settled_items_still_find_the_loose_copies(
+    bad_copies, db_path, monkeypatch
+):
+    """``DEPENDENCE_FROM = "settled"``: with the desk's verdicts on most items, a pair is
+    judged on the items it settled, where the truth is known; a loose copy of the bad
+    source shares its mistakes there too."""
+    monkeypatch.setattr(trust, "DEPENDENCE_FROM", "settled")
+    # without the guard (which, on this world, drops learned trust)
+    monkeypatch.setattr(trust, "GUARD_MIN_ITEMS", 0)
+    result, pairs = _learned_with_verdicts(bad_copies, db_path)
+    for copier, original in _loose_copies(bad_copies, result):
         assert pairs.get(frozenset((copier, original)), 0.0) > 0.5, (copier, original)
+
+
+def test_when_the_guard_drops_learned_trust_copies_judged_on_settled_items_still_share(
+    bad_copies, db_path, monkeypatch
+):
+    """``GUARD_FALLBACK = "verdicts-settled-copies"``: once the guard has dropped learned
+    trust (the loose copies looked accurate), the verdicts alone teach, and the pairs
+    judged on the settled items, where the truth is known, still share their votes; no
+    pair is judged on the answers of the model the guard dropped. With ``"verdicts"``
+    every vote is whole."""
+    monkeypatch.setattr(trust, "DEPENDENCE_FROM", "settled")
+    monkeypatch.setattr(trust, "GUARD_FALLBACK", "verdicts")
+    result, pairs = _learned_with_verdicts(bad_copies, db_path)
+    assert result.guard.fell_back, result.guard
+    assert pairs == {}
+    monkeypatch.setattr(trust, "GUARD_FALLBACK", "verdicts-settled-copies")
+    result, pairs = _learned_with_verdicts(bad_copies, db_path)
+    assert result.guard.fell_back, result.guard
+    for copier, original in _loose_copies(bad_copies, result):
+        assert pairs.get(frozenset((copier, original)), 0.0) > 0.5, (copier, original)
+    # with too few settled items to judge a pair on, every vote stays whole
+    result, pairs = _learned_with_verdicts(bad_copies, db_path, settled_items=12)
+    assert result.guard.fell_back, result.guard
+    assert pairs == {}
+    monkeypatch.setattr(trust, "GUARD_FALLBACK", "copies")
+    with pytest.raises(ValueError, match="GUARD_FALLBACK 'copies': one of verdicts, "):
+        _learned_with_verdicts(bad_copies, db_path)

@@ -5,7 +5,8 @@ count (what ``conflicts --overturned`` lists) in each world, beside ``K`` drawn 
 and prints a second table. In the world built to break learned trust (a poor source
 copied loosely by six, so the ring is the majority), a verdict on an overturned item
 tells the model which side its sources are on: ten of them lift it above learned trust
-alone. A count below 1 is refused with the usage error.
+alone. A count below 1 is refused with the usage error. The benchmark builds its worlds
+in SQLite files of its own, so the test that runs it is about SQLite files.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ sys.path.insert(0, str(ROOT / "benchmarks" / "truth"))
 import synthetic_run  # noqa: E402  (benchmarks/truth/synthetic_run.py)
 
 
+@pytest.mark.sqlite_only
 def test_verdicts_on_overturned_items_are_scored_beside_random_ones(capsys):
     world = ["--kinds", "breaks-trust", "--worlds", "1", "--configs", "shipped"]
     synthetic_run.main(["compare", *world, "--overturned", "10", "--seeds", "1"])

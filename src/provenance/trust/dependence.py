@@ -123,10 +123,11 @@ def copy_probability_of(
     return 1.0 / (1.0 + math.exp(-odds))
 
 
-def weigh_dependence(sql: Sql) -> int:
+def weigh_dependence(sql: Sql, *, settled_only: bool = False) -> int:
     """Set every answer's ``independence`` from the pairs' copy probabilities; how many
     pairs have a copy probability of at least ``DEPENDENCE_FLOOR`` (0: every vote is as
-    it was)."""
+    it was). With ``settled_only``, only pairs judged on the items the desk settled
+    (``DEPENDENCE_FROM = "settled"``) share their votes."""
     sql.drop("trust_dependence")
     sql("CREATE INDEX IF NOT EXISTS trust_evidence_claim ON trust_evidence (claim_id, source_key)")
     sql("CREATE INDEX IF NOT EXISTS trust_given_answer ON trust_given (item, lo, hi, n)")
@@ -183,7 +184,7 @@ def weigh_dependence(sql: Sql) -> int:
     if settings.DEPENDENCE_FROM not in ("all", "settled"):
         raise ValueError(f"DEPENDENCE_FROM {settings.DEPENDENCE_FROM!r}: all or settled")
     if settings.DEPENDENCE_FROM == "settled" and not each_property:
-        pairs = judged_on_settled_items(sql, pairs, agreed, on_property)
+        pairs = judged_on_settled_items(sql, pairs, agreed, on_property, only=settled_only)
     if each_property:
         rows = votes_shared_by_property(pairs)
     else:
@@ -274,12 +275,12 @@ def pair_evidence_counted(agreed: str, on_property: str) -> str:
 
 
 def judged_on_settled_items(
-    sql: Sql, pairs: Sequence[Any], agreed: str, on_property: str
+    sql: Sql, pairs: Sequence[Any], agreed: str, on_property: str, *, only: bool = False
 ) -> list[Any]:
     """``DEPENDENCE_FROM = "settled"``: a pair that shares at least
     ``DEPENDENCE_MIN_SHARED`` items the desk settled is judged on those alone, where the
     truth is known rather than the model's (whose answers the shared votes move); the
-    others on all their shared items."""
+    others on all their shared items, or with ``only`` not at all (independent)."""
     settled = {
         (row[0], row[1]): row
         for row in sql(
@@ -287,6 +288,8 @@ def judged_on_settled_items(
             {"min_shared": settings.DEPENDENCE_MIN_SHARED},
         ).all()
     }
+    if only:
+        return [settled[(row[0], row[1])] for row in pairs if (row[0], row[1]) in settled]
     return [settled.get((row[0], row[1]), row) for row in pairs]
 
 

@@ -16,6 +16,7 @@ were. The cost: a few more rounds, only when the desk has settled enough items.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -139,8 +140,22 @@ def verdicts_held_out(sql: Sql, fold: int | None = None) -> Iterator[None]:
 
 
 def worse_than_vote(check: GuardCheck) -> bool:
+    """Whether the vote was right more often than the model on at least
+    ``GUARD_MIN_ITEMS`` settled items, by more than chance would make it (below 1,
+    ``GUARD_ALPHA`` bounds :func:`sign_test`'s tail)."""
     return (
         settings.GUARD_MIN_ITEMS > 0
         and check.items >= settings.GUARD_MIN_ITEMS
         and check.vote_right > check.model_right
+        and (
+            settings.GUARD_ALPHA >= 1.0
+            or sign_test(check.vote_right, check.model_right) <= settings.GUARD_ALPHA
+        )
     )
+
+
+def sign_test(wins: int, losses: int) -> float:
+    """The chance of at least ``wins`` of ``wins + losses`` fair coin tosses: how often
+    the vote would beat a model as good as itself by this much."""
+    n = wins + losses
+    return sum(math.comb(n, k) for k in range(wins, n + 1)) / 2.0**n

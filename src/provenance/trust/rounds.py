@@ -519,6 +519,15 @@ def run_model(
             fall_back_to_grades(sql)
             check.fell_back = True
             rounds += learn(sql, compatible, only_verdicts=True)
+            fallbacks = ("verdicts", "verdicts-copies", "verdicts-settled-copies")
+            if settings.GUARD_FALLBACK not in fallbacks:
+                raise ValueError(
+                    f"GUARD_FALLBACK {settings.GUARD_FALLBACK!r}: one of {', '.join(fallbacks)}"
+                )
+            if settings.GUARD_FALLBACK != "verdicts" and settings.DEPENDENCE == "soft":
+                shared = weigh_dependence(
+                    sql, settled_only=settings.GUARD_FALLBACK == "verdicts-settled-copies"
+                )
         else:
             rounds += learn(sql, compatible)
             # what was learned says which agreements are on false values: copies, whose

@@ -157,6 +157,15 @@ LEAVE_OUT_SHARE = 0.0
 # the guard (guard.py): settled items where the model and a vote differ before learned
 # trust that does worse than the vote on them is dropped (0: never)
 GUARD_MIN_ITEMS = 3
+# how sure the guard must be that the vote does better: 1.0 (the default: the vote right
+# more often on those items) or below it, the most a sign test's tail may be (the chance
+# that a vote no better than the model is right that much more often)
+GUARD_ALPHA = 1.0
+# what teaches once the guard has dropped learned trust: "verdicts" (the default: the
+# verdicts alone, every vote whole) or "verdicts-copies" (the same, then soft copy
+# detection shares the likely copies' votes, judged on the settled items where
+# DEPENDENCE_FROM says so)
+GUARD_FALLBACK = "verdicts"
 # the desk's verdicts choose the vote (choice.py): with the guard's settled items, the
 # model learns with them held out under VOTE and each other vote named here, and runs
 # under the one the verdicts agree with by VOTE_CHOICE_Z standard deviations of a sign
