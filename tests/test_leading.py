@@ -159,8 +159,14 @@ def test_overturned_lists_where_learned_trust_leads_against_the_head_count(run, 
     table = run("conflicts", "--overturned").output
     assert "Karbala attack" in table and "attack 0 ·" not in table
     assert "against the head count: an answer it contradicts has more support" in table
-    # the whole listing says it of that question only
-    assert run("conflicts").output.count("against the head count") == 1
+    # the whole listing says it of that question only, and points to --overturned
+    listing = run("conflicts")
+    assert listing.stdout.count("against the head count") == 1
+    assert (
+        "(1 of these leads against the head count: `provenance conflicts --overturned` lists"
+        in listing.stderr
+    )
+    assert "--overturned" not in run("conflicts", "--overturned").stderr
     assert table.rstrip().endswith("1 conflict(s)")
     assert run("conflicts", "--overturned", "--fail", code=1).exit_code == 1
     blogs = _value(row, "200")["claim"]
@@ -168,4 +174,5 @@ def test_overturned_lists_where_learned_trust_leads_against_the_head_count(run, 
     # settled by the desk: the desk's answer leads, nothing is overturned any more
     assert json.loads(run("conflicts", "--overturned", "--json").output) == []
     assert json.loads(run("conflicts", "--overturned", "--status", "all", "--json").output) == []
+    assert "--overturned" not in run("conflicts").stderr
     assert run("conflicts", "--overturned", "--fail").output.rstrip().endswith("no conflicts")

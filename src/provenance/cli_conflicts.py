@@ -186,6 +186,14 @@ def conflicts_command(
                 (x for r in listed for x in conflictsmod.flat_rows(r)) if fmt == "csv" else listed,
                 fmt,
             )
+    if fmt == "table" and rows.against_seen and not overturned:
+        # where learned trust leads against more support: the desk's first verdicts
+        click.echo(
+            f"({rows.against_seen} of these {'leads' if rows.against_seen == 1 else 'lead'}"
+            " against the head count: "
+            "`provenance conflicts --overturned` lists them; settle those first)",
+            err=True,
+        )
     if fmt == "table" and (detection.new or detection.gone):
         click.echo(
             f"({detection.new} new since the last run, {detection.gone} no longer detected)",

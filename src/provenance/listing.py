@@ -258,8 +258,10 @@ FIRST_ROWS_CHUNK = 100
 class Listing:
     """The rows of a listing (``iter_conflict_rows``) as they are made, noting whether an
     open question (not settled by ranks) went by: ``conflicts --fail`` learns it without
-    holding the rows. ``keep`` (a test of a weighed row) leaves out the rows it refuses
-    (``conflicts --overturned``). ``csv()`` gives them as CSV lines (``flat_rows``)."""
+    holding the rows; and how many led against the head count (``against_seen``: the
+    listing's hint to ``--overturned``). ``keep`` (a test of a weighed row) leaves out the
+    rows it refuses (``conflicts --overturned``). ``csv()`` gives them as CSV lines
+    (``flat_rows``)."""
 
     def __init__(
         self,
@@ -273,6 +275,7 @@ class Listing:
         self._rows = iter_conflict_rows(session, scope, explain=explain, weigh=weigh)
         self._keep = keep
         self.open_seen = False
+        self.against_seen = 0
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for row in self._rows:
@@ -280,6 +283,7 @@ class Listing:
                 continue
             if row["status"] == "open" and row["settled"] is None:
                 self.open_seen = True
+            self.against_seen += bool(row.get("against_head_count"))
             yield row
 
     def csv(self) -> Iterator[dict[str, Any]]:
