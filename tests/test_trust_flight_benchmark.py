@@ -149,7 +149,8 @@ def test_verdicts_on_overturned_items_are_scored_beside_random_ones():
         return sum(leaders.get(i) == "right" for i in items) / len(items)
 
     plain = dict.fromkeys(gold_items[4:], "right")
-    lines = overturned.overturned_runs([2], 2, gold_items, flipped, taught, score, plain)
+    scores = overturned.overturned_scores([2], 2, gold_items, flipped, taught, score, plain)
+    lines = overturned.overturned_runs(scores, len(flipped), len(gold_items))
     (row,) = [line for line in lines if line.startswith("| 2 |")]
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert cells[1] == "0.889"  # 16 of the 18 items not settled, without verdicts
@@ -160,8 +161,9 @@ def test_verdicts_on_overturned_items_are_scored_beside_random_ones():
 
 def test_with_nothing_overturned_there_is_no_figure_for_it():
     gold_items = [(f"F{n}", "gate") for n in range(10)]
-    lines = overturned.overturned_runs(
+    scores = overturned.overturned_scores(
         [3], 1, gold_items, [], lambda settled: {}, lambda leaders, items: 0.5, {}
     )
+    lines = overturned.overturned_runs(scores, 0, len(gold_items))
     assert "- 0 of the 10 gold items are overturned" in "\n".join(lines)
     assert "| 3 | 0.500 | 0.500 | – |" in lines

@@ -318,16 +318,17 @@ def with_verdicts(engine, settled, gold, value_claims) -> tuple[dict, int]:
 def overturned_lines(ks, seeds, engine, gold, table, answers, value_claims) -> list[str]:
     """``--overturned``: verdicts on k overturned gold items beside k random ones."""
     gold_items = sorted(gold)
-
-    return overturned.overturned_runs(
+    found = overturned.overturned_items(table, answers, gold_items)
+    scores = overturned.overturned_scores(
         ks,
         seeds,
         gold_items,
-        overturned.overturned_items(table, answers, gold_items),
+        found,
         lambda settled: with_verdicts(engine, settled, gold, value_claims)[0],
         lambda leaders, items: score(leaders, gold, items),
         answers,
     )
+    return overturned.overturned_runs(scores, len(found), len(gold_items))
 
 
 def copy_groups_line(result) -> str:

@@ -86,29 +86,22 @@ def overturned_scores(
 
 
 def overturned_runs(
-    ks: Sequence[int],
-    seeds: int,
-    gold_items: Sequence[Item],
-    overturned: Sequence[Item],
-    taught: Callable[[set[Item]], Mapping[Item, str]],
-    score: Callable[[Mapping[Item, str], Sequence[Item]], float],
-    answers: Mapping[Item, str],
+    scores: Sequence[tuple[int, float, float, float | None]], overturned: int, gold: int
 ) -> list[str]:
-    """The report's section: :func:`overturned_scores` as a table."""
+    """The report's section: :func:`overturned_scores` as a table, ``overturned`` of the
+    ``gold`` items overturned."""
     lines = [
         "",
         "### With desk verdicts on k questions `conflicts --overturned` lists "
         "(scored on the other gold items)",
         "",
-        f"- {len(overturned)} of the {len(gold_items)} gold items are overturned "
+        f"- {overturned} of the {gold} gold items are overturned "
         "(learned trust leads against the head count)",
         "",
         "| k | trust | with k verdicts drawn at random | with k verdicts on overturned items |",
         "|---:|---:|---:|---:|",
     ]
-    for k, plain, drawn_at_random, on_overturned in overturned_scores(
-        ks, seeds, gold_items, overturned, taught, score, answers
-    ):
+    for k, plain, drawn_at_random, on_overturned in scores:
         chosen_cell = "–" if on_overturned is None else f"**{on_overturned:.3f}**"
         lines.append(f"| {k} | {plain:.3f} | {drawn_at_random:.3f} | {chosen_cell} |")
     lines.append("")
