@@ -149,14 +149,32 @@ def test_verdicts_on_overturned_items_are_scored_beside_random_ones():
         return sum(leaders.get(i) == "right" for i in items) / len(items)
 
     plain = dict.fromkeys(gold_items[4:], "right")
-    scores = overturned.overturned_scores([2], 2, gold_items, flipped, taught, score, plain)
+    ranked = flipped[::-1]  # most sources first
+    scores = overturned.overturned_scores([2], 2, gold_items, flipped, taught, score, plain, ranked)
     lines = overturned.overturned_runs(scores, len(flipped), len(gold_items))
     (row,) = [line for line in lines if line.startswith("| 2 |")]
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert cells[1] == "0.889"  # 16 of the 18 items not settled, without verdicts
-    assert cells[3] == "**1.000**"
-    assert len(settled_runs) == 4 and all(len(s) == 2 for s in settled_runs)
-    assert all(s <= set(flipped) for s in settled_runs[0::2])
+    assert cells[3] == "**1.000**" and cells[4] == "**1.000**"
+    assert len(settled_runs) == 5 and all(len(s) == 2 for s in settled_runs)
+    assert all(s <= set(flipped) for s in settled_runs[0:4:2])
+    assert settled_runs[4] == set(ranked[:2])  # the first two ranked, once
+
+
+def test_most_sources_first_ranks_the_items_most_sources_answer_first():
+    table = {
+        ("F1", "gate"): {"x": {"A", "B"}, "y": {"C"}},
+        ("F2", "gate"): {"x": {"A"}, "y": {"B", "C", "D"}},
+        ("F3", "gate"): {"x": {"A"}, "y": {"B", "C"}},
+    }
+    # F2 has four sources; F1 and F3 three each, in their order
+    assert overturned.most_sources_first(
+        table, [("F3", "gate"), ("F2", "gate"), ("F1", "gate")]
+    ) == [
+        ("F2", "gate"),
+        ("F1", "gate"),
+        ("F3", "gate"),
+    ]
 
 
 def test_with_nothing_overturned_there_is_no_figure_for_it():
@@ -166,4 +184,4 @@ def test_with_nothing_overturned_there_is_no_figure_for_it():
     )
     lines = overturned.overturned_runs(scores, 0, len(gold_items))
     assert "- 0 of the 10 gold items are overturned" in "\n".join(lines)
-    assert "| 3 | 0.500 | 0.500 | – |" in lines
+    assert "| 3 | 0.500 | 0.500 | – | – |" in lines

@@ -327,6 +327,7 @@ def overturned_lines(ks, seeds, engine, gold, table, answers, value_claims) -> l
         lambda settled: with_verdicts(engine, settled, gold, value_claims)[0],
         lambda leaders, items: score(leaders, gold, items),
         answers,
+        overturned.most_sources_first(table, found),
     )
     return overturned.overturned_runs(scores, len(found), len(gold_items))
 

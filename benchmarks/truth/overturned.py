@@ -48,6 +48,17 @@ def overturned_items(
     return sorted(found)
 
 
+def most_sources_first(
+    table: Mapping[Item, Mapping[str, Iterable[str]]], items: Iterable[Item]
+) -> list[Item]:
+    """``items`` with those the most sources answer first, otherwise in order: an order
+    measured against drawing at random (docs/benchmarks.md, "Twelfth pass"; not the
+    listing's, which is the order questions were found)."""
+    return sorted(
+        sorted(items), key=lambda item: -len({s for v in table.get(item, {}).values() for s in v})
+    )
+
+
 def overturned_scores(
     ks: Sequence[int],
     seeds: int,
@@ -56,12 +67,15 @@ def overturned_scores(
     taught: Callable[[set[Item]], Mapping[Item, str]],
     score: Callable[[Mapping[Item, str], Sequence[Item]], float],
     answers: Mapping[Item, str],
-) -> list[tuple[int, float, float, float | None]]:
+    ranked: Sequence[Item] = (),
+) -> list[tuple[int, float, float, float | None, float | None]]:
     """For each ``k``: learned trust alone, with verdicts on ``k`` gold items drawn at
-    random and with verdicts on ``k`` overturned gold items (``taught(settled)`` gives the
-    leaders learned with them; None when nothing is overturned), means of ``seeds`` draws,
-    each scored on the gold items not settled."""
-    scores: list[tuple[int, float, float, float | None]] = []
+    random, with verdicts on ``k`` overturned gold items drawn at random, means of
+    ``seeds`` draws, and on the first ``k`` of ``ranked`` (the overturned items, most
+    sources first: :func:`most_sources_first`), once; each scored on the gold items not
+    settled (``taught(settled)`` gives the leaders learned with them; None when nothing
+    is overturned)."""
+    scores: list[tuple[int, float, float, float | None, float | None]] = []
     for k in ks:
         plain = drawn_at_random = on_overturned = 0.0
         for seed in range(1, seeds + 1):
@@ -73,6 +87,8 @@ def overturned_scores(
                 on_overturned += score(taught(chosen), rest)
             randomly = set(rng.sample(list(gold_items), k))
             drawn_at_random += score(taught(randomly), [i for i in gold_items if i not in randomly])
+        first = set(ranked[:k])
+        on_first = score(taught(first), [i for i in gold_items if i not in first])
         # with no item overturned there is nothing to settle: no figure
         scores.append(
             (
@@ -80,13 +96,16 @@ def overturned_scores(
                 plain / seeds,
                 drawn_at_random / seeds,
                 (on_overturned / seeds) if overturned else None,
+                on_first if first else None,
             )
         )
     return scores
 
 
 def overturned_runs(
-    scores: Sequence[tuple[int, float, float, float | None]], overturned: int, gold: int
+    scores: Sequence[tuple[int, float, float, float | None, float | None]],
+    overturned: int,
+    gold: int,
 ) -> list[str]:
     """The report's section: :func:`overturned_scores` as a table, ``overturned`` of the
     ``gold`` items overturned."""
@@ -98,11 +117,12 @@ def overturned_runs(
         f"- {overturned} of the {gold} gold items are overturned "
         "(learned trust leads against the head count)",
         "",
-        "| k | trust | with k verdicts drawn at random | with k verdicts on overturned items |",
-        "|---:|---:|---:|---:|",
+        "| k | trust | with k verdicts drawn at random | with k verdicts on overturned items "
+        "| with verdicts on the k overturned items most sources answer |",
+        "|---:|---:|---:|---:|---:|",
     ]
-    for k, plain, drawn_at_random, on_overturned in scores:
-        chosen_cell = "–" if on_overturned is None else f"**{on_overturned:.3f}**"
-        lines.append(f"| {k} | {plain:.3f} | {drawn_at_random:.3f} | {chosen_cell} |")
+    for k, plain, drawn_at_random, on_overturned, on_first in scores:
+        cells = ("–" if x is None else f"**{x:.3f}**" for x in (on_overturned, on_first))
+        lines.append(f"| {k} | {plain:.3f} | {drawn_at_random:.3f} | {' | '.join(cells)} |")
     lines.append("")
     return lines

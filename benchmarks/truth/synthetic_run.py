@@ -23,9 +23,10 @@ beside a majority vote and pooled investment on the same values. With ``--overtu
 a second table: each setting with desk verdicts on ``k`` items ``conflicts --overturned``
 would list (learned trust against the head count; every source is graded alike, so that
 is fewer sources giving the leader than another value: ``overturned.py``) beside ``k``
-items drawn at random, means of ``--seeds`` draws, each scored on the items not settled.
-In a world where nothing is overturned the desk has nothing to settle there, and the
-figure is learned trust's alone.
+items drawn at random, means of ``--seeds`` draws, and beside the first ``k`` overturned
+items the most sources answer, each scored on the items not settled. In a world
+where nothing is overturned the desk has nothing to settle there, and the figure is
+learned trust's alone.
 
 ``scale`` imports one world of about N citations into SQLite and times
 ``compute_trust`` (wall and CPU seconds of this process, which runs SQLite) and the
@@ -385,14 +386,21 @@ def compare(
                     taught = learned_with(engine, world)(set(drawn))
                     if ks:
                         found = overturned.overturned_items(world.table, answers, items)
-                        for k, plain, randomly, chosen in overturned.overturned_scores(
-                            ks, seeds, items, found, learned_with(engine, world), right, answers
+                        for k, plain, randomly, chosen, first in overturned.overturned_scores(
+                            ks,
+                            seeds,
+                            items,
+                            found,
+                            learned_with(engine, world),
+                            right,
+                            answers,
+                            overturned.most_sources_first(world.table, found),
                         ):
-                            sums = settled_rows.setdefault((kind, config, k), [0.0] * 4)
-                            for n, v in enumerate(
-                                (len(found), plain, randomly, plain if chosen is None else chosen)
-                            ):
-                                sums[n] += v / worlds
+                            # nothing overturned: nothing to settle, trust alone
+                            values = (len(found), plain, randomly, chosen, first)
+                            sums = settled_rows.setdefault((kind, config, k), [0.0] * 5)
+                            for n, v in enumerate(values):
+                                sums[n] += (plain if v is None else v) / worlds
                     for name, value in saved.items():
                         setattr(trust, name, value)
                     add(config, [right(answers), right(answers, rest), right(taught, rest)])
@@ -407,13 +415,13 @@ def compare(
         print()
         print(
             "| world | method | overturned items | k | trust | k verdicts at random "
-            "| k verdicts on overturned items |"
+            "| k verdicts on overturned items | on the k overturned items most sources answer |"
         )
-        print("|---|---|---:|---:|---:|---:|---:|")
-        for (kind, name, k), (found, plain, randomly, chosen) in settled_rows.items():
+        print("|---|---|---:|---:|---:|---:|---:|---:|")
+        for (kind, name, k), (found, plain, randomly, chosen, first) in settled_rows.items():
             print(
                 f"| {kind} | {name} | {found:.1f} | {k} | {plain:.3f} | {randomly:.3f} "
-                f"| {chosen:.3f} |",
+                f"| {chosen:.3f} | {first:.3f} |",
                 flush=True,
             )
 
