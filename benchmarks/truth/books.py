@@ -80,6 +80,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "flight"))
 
 import flight as truth_flight  # noqa: E402  (benchmarks/truth/flight.py)
+import overturned  # noqa: E402  (benchmarks/truth/overturned.py)
 import public_set  # noqa: E402  (what Population and Books share)
 import run as flight_run  # noqa: E402  (benchmarks/flight/run.py: import and clock)
 
@@ -304,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     shown = truth_flight.halves_shown(parser, args.halves)
-    args.overturned = truth_flight.overturned.counts(parser, args.overturned)
+    args.overturned = overturned.counts(parser, args.overturned)
     if args.books is not None and args.books < 1:
         parser.error(f"--books {args.books}: a number of books, 1 or more")
     rows, names = read_claims()

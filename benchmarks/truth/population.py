@@ -39,6 +39,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "flight"))
 
 import flight as truth_flight  # noqa: E402  (benchmarks/truth/flight.py)
+import overturned  # noqa: E402  (benchmarks/truth/overturned.py)
 import public_set  # noqa: E402  (what Population and Books share)
 import run as flight_run  # noqa: E402  (benchmarks/flight/run.py: import and clock)
 
@@ -120,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = truth_flight.arguments(__doc__.splitlines()[0])
     args = parser.parse_args(argv)
     shown = truth_flight.halves_shown(parser, args.halves)
-    args.overturned = truth_flight.overturned.counts(parser, args.overturned)
+    args.overturned = overturned.counts(parser, args.overturned)
     rows, names = read_claims()
     public_set.report(POPULATION, args, shown, rows, names, read_gold())
     return 0

@@ -198,20 +198,20 @@ def weigh_dependence(sql: Sql, *, settled_only: bool = False) -> int:
     if settings.DEPENDENCE_VOTE not in ("share", "copy-rate"):
         raise ValueError(f"DEPENDENCE_VOTE {settings.DEPENDENCE_VOTE!r}: share or copy-rate")
     # what a source keeps of its vote, x its copy probabilities summed over the other
-    # sources giving its answer: 1 / (1 + x), or with copy-rate (1 + (1 - c) x) / (1 + x)
+    # sources giving its answer: 1 / (1 + x), or with copy-rate (1 + (1 - c) x) / (1 + x),
+    # that is kept + (1 - kept) / (1 + x) with kept = 1 - c
     kept = (
         1.0 - float(settings.DEPENDENCE_COPY_RATE)
         if settings.DEPENDENCE_VOTE == "copy-rate"
         else 0.0
     )
     sql(
-        f"""UPDATE trust_evidence SET independence = (
-            SELECT (1.0 + {kept} * x.copies) / (1.0 + x.copies) FROM (
-                SELECT COALESCE(SUM(d.copy), 0.0) AS copies FROM trust_dependence d
-                JOIN trust_evidence o ON o.claim_id = trust_evidence.claim_id
-                     AND o.source_key = d.other_key
-                WHERE d.source_key = trust_evidence.source_key
-                  AND d.property_id IN (0, trust_evidence.property_id)) x)
+        f"""UPDATE trust_evidence SET independence = {kept} + {1.0 - kept} / (1.0 + COALESCE((
+            SELECT SUM(d.copy) FROM trust_dependence d
+            JOIN trust_evidence o ON o.claim_id = trust_evidence.claim_id
+                 AND o.source_key = d.other_key
+            WHERE d.source_key = trust_evidence.source_key
+              AND d.property_id IN (0, trust_evidence.property_id)), 0.0))
         WHERE active = 1 AND source_key IN (SELECT source_key FROM trust_dependence)"""
     )
     return len({(r["source_key"], r["other_key"]) for r in rows}) // 2
