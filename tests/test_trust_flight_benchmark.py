@@ -4,7 +4,8 @@ The data set's other days are not stored here (only 2011-12-01 is); ``--day`` re
 from wherever it is kept. Its airline site writes times in a format of its own from
 2011-12-08 on, which the normaliser reads; a ``--day`` that is not a day of the data set
 is refused with the usage error. ``flight_days.py`` runs many days and reads each day's
-report back (checked here on a report ``flight.py`` wrote for 2011-12-12). ``--overturned``
+report back (checked here on a report ``flight.py`` wrote for 2011-12-12), the head
+count with the model's copy groups counted once among them. ``--overturned``
 (overturned.py) settles items where learned trust leads against the head count, beside
 items drawn at random. No target of the benchmark is asserted.
 """
@@ -72,6 +73,7 @@ REPORT = """## Learned trust on Flight (aa, ua, CO not imported; every site F)
 | method | whole day (534 items) |
 |---|---:|
 | majority vote | 0.792 |
+| majority vote, copy groups once | 0.790 |
 | learned trust | **0.755** |
 | pooled investment (first version: T⁰ = 1, 20 rounds) | 0.747 |
 | pooled investment (first version: T⁰ = 1, 20 rounds), copy groups once | 0.691 |
@@ -92,23 +94,32 @@ REPORT = """## Learned trust on Flight (aa, ua, CO not imported; every site F)
 def test_a_days_report_is_read_back():
     scores = flight_days.read_report(REPORT)
     assert scores == flight_days.DayScores(
-        items=534, vote=0.792, trust=0.755, pooled=0.897, with_verdicts=0.949
+        items=534, vote=0.792, trust=0.755, pooled=0.897, with_verdicts=0.949, vote_once=0.790
     )
     # without draws of verdicts there is no mean row
     assert flight_days.read_report(REPORT.split("### With")[0]).with_verdicts is None
+    # a report of an earlier version, without the vote with copy groups once
+    older = REPORT.replace("| majority vote, copy groups once | 0.790 |\n", "")
+    assert flight_days.read_report(older).vote_once is None
 
 
 def test_the_table_marks_a_day_below_the_vote():
     scores = {
-        "2011-12-02": flight_days.DayScores(544, 0.855, 0.914, 0.895, 0.945),
+        "2011-12-02": flight_days.DayScores(544, 0.855, 0.914, 0.895, 0.945, 0.864),
         "2011-12-12": flight_days.read_report(REPORT),
     }
     lines = flight_days.table(scores)
-    assert "| 2011-12-12 | 534 | 0.792 | **0.755** | 0.897 | 0.949 |" in lines
-    assert "| 2011-12-02 | 544 | 0.855 | 0.914 | 0.895 | 0.945 |" in lines
+    assert "| 2011-12-12 | 534 | 0.792 | 0.790 | **0.755** | 0.897 | 0.949 |" in lines
+    assert "| 2011-12-02 | 544 | 0.855 | 0.864 | 0.914 | 0.895 | 0.945 |" in lines
     assert any(
         "at .90 or more on 1 of 2 days; below the vote (bold) on 1" in line for line in lines
     )
+    assert "- the vote with copy groups once is below the vote on 1 of 2 days (2011-12-12)" in (
+        lines
+    )
+    # a day without the column (an earlier report) leaves it out of the table
+    scores["2011-12-02"] = flight_days.DayScores(544, 0.855, 0.914, 0.895, 0.945)
+    assert "| 2011-12-02 | 544 | 0.855 | 0.914 | 0.895 | 0.945 |" in flight_days.table(scores)
 
 
 def test_days_without_truth_or_too_small_are_left_out(tmp_path):
@@ -185,3 +196,16 @@ def test_with_nothing_overturned_there_is_no_figure_for_it():
     lines = overturned.overturned_runs(scores, 0, len(gold_items))
     assert "- 0 of the 10 gold items are overturned" in "\n".join(lines)
     assert "| 3 | 0.500 | 0.500 | – | – |" in lines
+
+
+def test_vote_units_count_a_copy_group_once():
+    table = {
+        ("F1", "actual_departure"): {"10:00": {"a", "b", "c"}, "10:12": {"d", "e"}},
+        ("F2", "actual_departure"): {"11:00": {"a"}, "11:15": {"d"}, "11:16": {"e"}},
+    }
+    gold = {("F1", "actual_departure"): {"10:00"}, ("F2", "actual_departure"): {"11:00"}}
+    origin = {"a": "feed", "b": "feed"}  # a and b mirror one feed
+    # F1: the gold value has 2 units (the feed, c), the other 2; F2: 1 against 1
+    assert truth_flight.vote_units(table, gold, sorted(table), origin) == (1.5, 1.5)
+    assert truth_flight.vote_units(table, gold, sorted(table), {}) == (2.0, 1.5)
+    assert truth_flight.vote_units(table, gold, [], origin) == (0.0, 0.0)

@@ -22,7 +22,8 @@ sees the gold (except the drawn verdicts): the halves only split the scoring.
 1. The sites' values are normalised and imported through the product exactly as
    ``benchmarks/flight/run.py`` does (its code is reused), leaving out the airlines' own
    sites ``aa``, ``ua`` and ``CO``, since the gold was read off them. Every site is F.
-2. A majority vote (``benchmarks/flight/methods.py``) is computed in the same run.
+2. A majority vote (``benchmarks/flight/methods.py``) is computed in the same run, and
+   beside it the same vote with each copy group the model suggests counted once.
 3. ``provenance.trust.compute_trust`` learns trust; the answer of an item is its leading
    answer (a tie: the smaller claim id).
    Pooled investment (``pooled.py``, Pasternack & Roth 2010) is scored beside it on the
@@ -209,7 +210,7 @@ def halves_shown(parser: argparse.ArgumentParser, halves: str) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = arguments(__doc__.splitlines()[0])
     parser.add_argument(
-        "--by-property", action="store_true", help="also score vote and trust per property"
+        "--by-property", action="store_true", help="also score the votes and trust per property"
     )
     parser.add_argument(
         "--day",
@@ -248,6 +249,11 @@ def main(argv: list[str] | None = None) -> int:
     lines.append(f"| method | {head} |")
     lines.append("|---|" + "---:|" * len(halves))
     lines.append(row("majority vote", vote, gold, halves))
+    # the head count with each copy group the trust model suggested counted once, as the
+    # model counts it: where the sites of one feed outnumber the feeds, the two differ
+    once = methods.origin_of([set(g) for g in result.copy_groups])
+    vote_once = {i: v for i, (v, _) in methods.vote(table, origin=once).items()}
+    lines.append(row("majority vote, copy groups once", vote_once, gold, halves))
     lines.append(row("learned trust", answers, gold, halves, bold=True))
     # published methods beside it (pooled.py), on the same values, alone and with the
     # copy groups the trust model suggested counted once
@@ -258,17 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     lines.append("")
     if args.by_property:
-        lines.append(f"| property: vote / trust | {head} |")
-        lines.append("|---|" + "---:|" * len(halves))
-        for attribute in flight.ATTRIBUTES:
-            cells = []
-            for items in halves:
-                on = [i for i in items if i[1] == attribute]
-                cells.append(
-                    f"{score(vote, gold, on):.3f} / {score(answers, gold, on):.3f} ({len(on)})"
-                )
-            lines.append(f"| {attribute} | " + " | ".join(cells) + " |")
-        lines.append("")
+        lines += property_lines(table, gold, halves, head, once, (vote, vote_once, answers))
     lines.append(
         f"- {len(gold_items)} gold items; trust: {result.rounds} rounds over "
         f"{result.items:,} items, "
@@ -303,6 +299,39 @@ def main(argv: list[str] | None = None) -> int:
     if workdir is not None:
         workdir.cleanup()
     return 0
+
+
+def vote_units(table, gold: dict, items, origin: dict[str, str]) -> tuple[float, float]:
+    """The mean number of vote units (a copy group of ``origin`` one unit, every other site
+    one) giving an item's gold value, and giving its most common other value, over
+    ``items``."""
+    on_gold = on_other = 0
+    for item in items:
+        units = {v: len({origin.get(s, s) for s in ss}) for v, ss in table[item].items()}
+        on_gold += sum(u for v, u in units.items() if v in gold[item])
+        on_other += max((u for v, u in units.items() if v not in gold[item]), default=0)
+    return on_gold / max(len(items), 1), on_other / max(len(items), 1)
+
+
+def property_lines(table, gold: dict, halves, head: str, origin, answers) -> list[str]:
+    """``--by-property``: each property's score of the vote, the vote with copy groups
+    once and learned trust (``answers``, in that order), and the vote units behind the
+    gold value and behind the most common other value."""
+    lines = [f"| property: vote / vote, copy groups once / trust | {head} |"]
+    lines.append("|---|" + "---:|" * len(halves))
+    units = [f"| property: vote units on the gold value / on the most common other | {head} |"]
+    units.append("|---|" + "---:|" * len(halves))
+    for attribute in flight.ATTRIBUTES:
+        cells, counts = [], []
+        for items in halves:
+            on = [i for i in items if i[1] == attribute]
+            scores = (score(m, gold, on) for m in answers)
+            cells.append(" / ".join(f"{x:.3f}" for x in scores) + f" ({len(on)})")
+            answered = [i for i in on if i in table]
+            counts.append("{:.2f} / {:.2f}".format(*vote_units(table, gold, answered, origin)))
+        lines.append(f"| {attribute} | " + " | ".join(cells) + " |")
+        units.append(f"| {attribute} | " + " | ".join(counts) + " |")
+    return [*lines, "", *units, ""]
 
 
 def with_verdicts(engine, settled, gold, value_claims) -> tuple[dict, int]:

@@ -8,11 +8,11 @@ beside its ``DATE-truth.txt`` (only 2011-12-01 is stored here; docs/benchmarks.m
 "Eleventh pass", says where the others are published). Each day is run by ``flight.py
 --day`` in a process of its own, exactly as one would run it by hand (``--halves day``,
 the import kept in ``--keep DIR/DATE`` when given), and its report is read back: the
-vote, learned trust and pooled investment on all the day's gold items, and with
-``--seeds N`` the means over N draws of the desk's verdicts on 10 % (scored on the other
-90 %). A day with fewer than ``--min-flights`` flights (2011-12-15 has 149: a partial
-crawl) is left out and named. The table (Markdown) goes to stdout, each day's progress
-to stderr.
+vote, the vote with the model's copy groups counted once, learned trust and pooled
+investment on all the day's gold items, and with ``--seeds N`` the means over N draws of
+the desk's verdicts on 10 % (scored on the other 90 %). A day with fewer than
+``--min-flights`` flights (2011-12-15 has 149: a partial crawl) is left out and named.
+The table (Markdown) goes to stdout, each day's progress to stderr.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ class DayScores:
     trust: float
     pooled: float
     with_verdicts: float | None  # the mean over the draws, None without ``--seeds``
+    # the vote with the model's copy groups counted once (None: a report without it)
+    vote_once: float | None = None
 
 
 def days_in(folder: Path, min_flights: int) -> tuple[list[Path], list[str]]:
@@ -68,6 +70,7 @@ def read_report(report: str) -> DayScores:
             raise ValueError(f"no line matching {pattern!r} in the report")
         return match.group(1)
 
+    once = re.search(r"^\| majority vote, copy groups once \| ([\d.]+)", report, re.M)
     mean = re.search(
         r"^\| mean \| \| \*\*[\d.]+\*\* \| \*\*[\d.]+\*\* \| \*\*([\d.]+)\*\*", report, re.M
     )
@@ -77,26 +80,31 @@ def read_report(report: str) -> DayScores:
         trust=float(first(r"^\| learned trust \| \*\*([\d.]+)\*\*")),
         pooled=float(first(r"^\| pooled investment \(paper: B⁰ uniform, 20 rounds\) \| ([\d.]+)")),
         with_verdicts=float(mean.group(1)) if mean else None,
+        vote_once=float(once.group(1)) if once else None,
     )
 
 
 def table(scores: dict[str, DayScores]) -> list[str]:
     """The Markdown table of the days, a mean row, and the summary lines."""
-    verdicts = all(s.with_verdicts is not None for s in scores.values())
-    head = "| day | gold items | majority vote | learned trust | pooled investment (paper) |"
-    lines = [head + (" 90 %: with verdicts on 10 % |" if verdicts else "")]
-    lines.append("|---|---:|---:|---:|---:|" + ("---:|" if verdicts else ""))
+    values = list(scores.values())
+    verdicts = all(s.with_verdicts is not None for s in values)
+    once = all(s.vote_once is not None for s in values)
+    head = "| day | gold items | majority vote |"
+    head += " vote, copy groups once |" if once else ""
+    head += " learned trust | pooled investment (paper) |"
+    head += " 90 %: with verdicts on 10 % |" if verdicts else ""
+    lines = [head, "|---|" + "---:|" * (head.count("|") - 2)]
+    mean = statistics.mean
     for day, s in scores.items():
         trust = f"**{s.trust:.3f}**" if s.trust < s.vote else f"{s.trust:.3f}"
-        row = f"| {day} | {s.items} | {s.vote:.3f} | {trust} | {s.pooled:.3f} |"
+        row = f"| {day} | {s.items} | {s.vote:.3f} |"
+        row += f" {s.vote_once:.3f} |" if once else ""
+        row += f" {trust} | {s.pooled:.3f} |"
         lines.append(row + (f" {s.with_verdicts:.3f} |" if verdicts else ""))
-    values = list(scores.values())
     trusts = [s.trust for s in values]
-    mean = statistics.mean
-    row = (
-        f"| mean of {len(values)} days | | {mean(s.vote for s in values):.3f} | "
-        f"{mean(trusts):.3f} | {mean(s.pooled for s in values):.3f} |"
-    )
+    row = f"| mean of {len(values)} days | | {mean(s.vote for s in values):.3f} |"
+    row += f" {mean(s.vote_once or 0.0 for s in values):.3f} |" if once else ""
+    row += f" {mean(trusts):.3f} | {mean(s.pooled for s in values):.3f} |"
     lines.append(
         row + (f" {mean(s.with_verdicts or 0.0 for s in values):.3f} |" if verdicts else "")
     )
@@ -106,6 +114,12 @@ def table(scores: dict[str, DayScores]) -> list[str]:
         f"at .90 or more on {sum(t >= 0.9 for t in trusts)} of {len(values)} days; below the "
         f"vote (bold) on {sum(s.trust < s.vote for s in values)}"
     )
+    if once:
+        below = [day for day, s in scores.items() if (s.vote_once or 0.0) < s.vote]
+        lines.append(
+            f"- the vote with copy groups once is below the vote on {len(below)} of "
+            f"{len(values)} days" + (f" ({', '.join(below)})" if below else "")
+        )
     if verdicts:
         taught = [s.with_verdicts or 0.0 for s in values]
         lines.append(
