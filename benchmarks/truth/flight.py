@@ -257,14 +257,16 @@ def main(argv: list[str] | None = None) -> int:
     lines.append(row("learned trust", answers, gold, halves, bold=True))
     # published methods beside it (pooled.py), on the same values, alone and with the
     # copy groups the trust model suggested counted once
+    published = {name: method(table, ()) for name, method in pooled.METHODS.items()}
     for name, method in pooled.METHODS.items():
-        lines.append(row(name, method(table, ()), gold, halves))
+        lines.append(row(name, published[name], gold, halves))
         lines.append(
             row(f"{name}, copy groups once", method(table, result.copy_groups), gold, halves)
         )
     lines.append("")
     if args.by_property:
-        lines += property_lines(table, gold, halves, head, once, (vote, vote_once, answers))
+        scored = (vote, vote_once, answers, published[pooled.PAPER])
+        lines += property_lines(table, gold, halves, head, once, scored)
     lines.append(
         f"- {len(gold_items)} gold items; trust: {result.rounds} rounds over "
         f"{result.items:,} items, "
@@ -315,9 +317,10 @@ def vote_units(table, gold: dict, items, origin: dict[str, str]) -> tuple[float,
 
 def property_lines(table, gold: dict, halves, head: str, origin, answers) -> list[str]:
     """``--by-property``: each property's score of the vote, the vote with copy groups
-    once and learned trust (``answers``, in that order), and the vote units behind the
-    gold value and behind the most common other value."""
-    lines = [f"| property: vote / vote, copy groups once / trust | {head} |"]
+    once, learned trust and pooled investment as the paper has it (``answers``, in that
+    order), and the vote units behind the gold value and behind the most common other
+    value."""
+    lines = [f"| property: vote / vote, copy groups once / trust / pooled (paper) | {head} |"]
     lines.append("|---|" + "---:|" * len(halves))
     units = [f"| property: vote units on the gold value / on the most common other | {head} |"]
     units.append("|---|" + "---:|" * len(halves))

@@ -101,12 +101,12 @@ def _reverse(value: str) -> tuple[int, ...]:
 
 Method = Callable[[Table, Iterable[Iterable[str]]], dict[object, str]]
 
+PAPER = "pooled investment (paper: B⁰ uniform, 20 rounds)"
+
 # the variants the benchmarks score, beside learned trust (docs/benchmarks.md)
 METHODS: dict[str, Method] = {
     "pooled investment (first version: T⁰ = 1, 20 rounds)": lambda t, gr: pooled_investment(
         t, gr, start="trust"
     ),
-    "pooled investment (paper: B⁰ uniform, 20 rounds)": lambda t, gr: pooled_investment(
-        t, gr, start="belief"
-    ),
+    PAPER: lambda t, gr: pooled_investment(t, gr, start="belief"),
 }
