@@ -207,6 +207,20 @@ def halves_shown(parser: argparse.ArgumentParser, halves: str) -> list[str]:
     return shown
 
 
+def read_day(parser: argparse.ArgumentParser, day: Path):
+    """A day of the data set (``DATE-data.txt`` beside its ``DATE-truth.txt``, or the usage
+    error): its sites' observations without the airlines' own, the gold, and the table
+    item → value → sites."""
+    truth = day.with_name(day.name.replace("-data.txt", "-truth.txt"))
+    if not day.name.endswith("-data.txt") or not day.is_file() or not truth.is_file():
+        parser.error(f"--day {str(day)!r}: a DATE-data.txt file beside its DATE-truth.txt")
+    observations = [
+        o for o in flight.read_observations(day)[0] if o.source not in flight.AIRLINE_SITES
+    ]
+    gold, _ = flight.read_gold(truth)
+    return observations, gold, flight.values_by_item(observations)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = arguments(__doc__.splitlines()[0])
     parser.add_argument(
@@ -221,20 +235,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     args.overturned = overturned.counts(parser, args.overturned)
-    truth = args.day.with_name(args.day.name.replace("-data.txt", "-truth.txt"))
-    if not args.day.name.endswith("-data.txt") or not args.day.is_file() or not truth.is_file():
-        parser.error(f"--day {str(args.day)!r}: a DATE-data.txt file beside its DATE-truth.txt")
+    observations, gold, table = read_day(parser, args.day)
     shown = halves_shown(parser, args.halves)
     changed = set_constants(args.set)
     workdir = None if args.keep else tempfile.TemporaryDirectory(prefix="truth-flight-")
     out = Path(args.keep) if args.keep else Path(workdir.name)
     out.mkdir(parents=True, exist_ok=True)
 
-    all_observations, _, _ = flight.read_observations(args.day)
-    gold, _ = flight.read_gold(truth)
-    observations = [o for o in all_observations if o.source not in flight.AIRLINE_SITES]
     sources = sorted({o.source for o in observations})
-    table = flight.values_by_item(observations)
     vote = {i: v for i, (v, _) in methods.vote(table).items()}
     clock = flight.Clock()
     engine = build_or_reuse(out, observations, sources, clock)

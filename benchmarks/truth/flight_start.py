@@ -71,14 +71,10 @@ def rounds_started_from(accuracies: dict[str, float]) -> Iterator[None]:
                 "SELECT s.slug, k.source_key FROM trust_sources k"
                 " JOIN sources s ON s.id = k.document_id"
             ).all()
-            for slug, key in keys:
-                if slug in accuracies:
-                    values = {"a": accuracies[slug], "k": key}
-                    sql("UPDATE trust_sources SET accuracy = :a WHERE source_key = :k", values)
-                    sql(
-                        "UPDATE trust_source_properties SET accuracy = :a WHERE source_key = :k",
-                        values,
-                    )
+            starts = [{"a": accuracies[slug], "k": key} for slug, key in keys if slug in accuracies]
+            if starts:
+                for table in ("trust_sources", "trust_source_properties"):
+                    sql(f"UPDATE {table} SET accuracy = :a WHERE source_key = :k", starts)
             sql(f"UPDATE trust_source_properties SET log_odds = {log_odds('accuracy')}")
         return learn(sql, compatible, only_verdicts=only_verdicts)
 
@@ -96,15 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start", choices=("grades", "pooled", "vote"), default="pooled")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     args = parser.parse_args(argv)
-    truth = args.day.with_name(args.day.name.replace("-data.txt", "-truth.txt"))
-    if not args.day.name.endswith("-data.txt") or not args.day.is_file() or not truth.is_file():
-        parser.error(f"--day {str(args.day)!r}: a DATE-data.txt file beside its DATE-truth.txt")
+    observations, gold, table = truth_flight.read_day(parser, args.day)
     truth_flight.set_constants(args.set)
-    observations = [
-        o for o in flight.read_observations(args.day)[0] if o.source not in flight.AIRLINE_SITES
-    ]
-    gold, _ = flight.read_gold(truth)
-    table = flight.values_by_item(observations)
     starts = {
         "pooled": lambda: pooled.pooled_investment(table, (), start="belief"),
         "vote": lambda: {i: v for i, (v, _) in methods.vote(table).items()},

@@ -162,9 +162,10 @@ GUARD_MIN_ITEMS = 3
 # that a vote no better than the model is right that much more often)
 GUARD_ALPHA = 1.0
 # what teaches once the guard has dropped learned trust: "verdicts" (the default: the
-# verdicts alone, every vote whole) or "verdicts-copies" (the same, then soft copy
+# verdicts alone, every vote whole), "verdicts-copies" (the same, then soft copy
 # detection shares the likely copies' votes, judged on the settled items where
-# DEPENDENCE_FROM says so)
+# DEPENDENCE_FROM says so) or "verdicts-settled-copies" (the same, but only pairs judged
+# on settled items share their votes: the others are taken as independent)
 GUARD_FALLBACK = "verdicts"
 # the desk's verdicts choose the vote (choice.py): with the guard's settled items, the
 # model learns with them held out under VOTE and each other vote named here, and runs
